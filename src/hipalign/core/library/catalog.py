@@ -1,0 +1,170 @@
+"""Loading and validating the exercise catalog.
+
+The catalog is data shipped inside the package (one TOML file per exercise). Reading those files
+is the one kind of input the core does: it is part of the program, fixed at install time, so the
+result is the same on every call and is cached.
+"""
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+
+from pydantic import ValidationError
+
+from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
+from hipalign.core.library.model import Exercise
+from hipalign.core.vocab import LOAD_NEEDS
+
+# The seed exercises of DESIGN.md section 3.3: public ids, never renamed.
+SEED_IDS: tuple[str, ...] = (
+    "isometric_hip_hold",
+    "hip_rotation_90",
+    "leg_swings",
+    "pelvic_tilt_standing",
+    "pelvic_tilt_supine",
+    "pelvic_tilt_wall",
+    "prone_hip_extension",
+    "side_hip_abduction",
+    "it_band_stretch",
+    "seated_straddle_stretch",
+    "knee_to_chest",
+    "plank",
+    "side_plank",
+    "single_leg_plank",
+    "band_hip_flexion",
+    "band_hip_abduction",
+)
+
+# The evidence-based additions of CLINICAL.md section 7 that the issue names.
+ADDITION_IDS: tuple[str, ...] = (
+    "hip_flexor_stretch",
+    "piriformis_stretch",
+    "glute_bridge",
+    "clamshell",
+    "single_leg_balance",
+    "quadruped_hip_extension",
+    "standing_hip_extension",
+)
+
+# Tags a position implies (CLINICAL.md section 2): the data must say them, so that a reader of
+# one file sees every reason it may be left out.
+POSITION_IMPLIES: dict[str, tuple[str, ...]] = {
+    "supine": ("pregnancy_after_week_13",),
+    "prone": ("pregnancy",),
+}
+
+
+class LibraryError(ValueError):
+    """The catalog is not valid; `problems` lists every issue found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Library(Mapping[str, Exercise]):
+    """Exercises keyed by id, in id order."""
+
+    def __init__(self, exercises: Mapping[str, Exercise]) -> None:
+        self._by_id = dict(sorted(exercises.items()))
+
+    def __getitem__(self, key: str) -> Exercise:
+        return self._by_id[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+
+def parse_library(files: Mapping[str, str]) -> tuple[Library, list[str]]:
+    """Parse `{file name: TOML text}` into a library, with every problem found.
+
+    Entries that fail to parse are left out of the library and reported.
+    """
+    problems: list[str] = []
+    exercises: dict[str, Exercise] = {}
+    for name, text in sorted(files.items()):
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"{name}: not valid TOML: {exc}")
+            continue
+        try:
+            exercise = Exercise.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or "(entry)"
+                problems.append(f"{name}: {loc}: {err['msg']}")
+            continue
+        if name.removesuffix(".toml") != exercise.id:
+            problems.append(f"{name}: file name must be the id ({exercise.id}.toml)")
+        if exercise.id in exercises:
+            problems.append(f"{name}: duplicate id {exercise.id}")
+        exercises[exercise.id] = exercise
+    library = Library(exercises)
+    problems.extend(library_problems(library))
+    return library, problems
+
+
+def library_problems(library: Library) -> list[str]:
+    """Cross-entry checks: required ids, dangling references, doses within guideline ranges."""
+    problems: list[str] = []
+    for required in (*SEED_IDS, *ADDITION_IDS):
+        if required not in library:
+            problems.append(f"missing exercise: {required}")
+    for ex in library.values():
+        where = f"{ex.id}.toml"
+        for ref in (*ex.substitutes, *ex.next_exercises):
+            if ref not in library:
+                problems.append(f"{where}: refers to unknown exercise {ref!r}")
+        for implied in POSITION_IMPLIES.get(ex.position, ()):
+            if implied not in ex.contraindications:
+                problems.append(
+                    f"{where}: position {ex.position} needs contraindication tag {implied!r}"
+                )
+        for i, step in enumerate(ex.ladder):
+            problems.extend(
+                dose_problems(
+                    ex.primary_intent, ex.dose.kind, step.sets, step.reps, step.hold_s,
+                    f"{where}: ladder[{i}]",
+                )
+            )
+            need = LOAD_NEEDS.get(step.load)
+            if need and need not in (*ex.equipment, *ex.optional_equipment):
+                problems.append(f"{where}: ladder[{i}] uses {step.load} but {need} is not listed")
+        low, high = ex.dose.days_per_week
+        rng = GUIDELINE_RANGES.get((ex.primary_intent, ex.dose.kind))
+        if rng and not (rng.days_per_week[0] <= low and high <= rng.days_per_week[1]):
+            problems.append(
+                f"{where}: days_per_week {low}-{high} is outside the {ex.primary_intent} "
+                f"guideline {rng.days_per_week[0]}-{rng.days_per_week[1]}"
+            )
+        if not any(s.ref.startswith("seed ") or s.url for s in ex.sources):
+            problems.append(f"{where}: needs a source with a seed file name or a url")
+    return problems
+
+
+def _package_files() -> dict[str, str]:
+    folder = resources.files("hipalign.core.library") / "exercises"
+    return {
+        entry.name: entry.read_text(encoding="utf-8")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
+
+
+@cache
+def default_library() -> Library:
+    """The shipped catalog; raises LibraryError when it is not valid."""
+    library, problems = parse_library(_package_files())
+    if problems:
+        raise LibraryError(problems)
+    return library
+
+
+def validate_default_library() -> list[str]:
+    """Every problem of the shipped catalog (empty when valid)."""
+    return parse_library(_package_files())[1]
