@@ -45,7 +45,8 @@ class LadderStep(_Strict):
 class Dose(_Strict):
     kind: DoseKind
     start: int = Field(ge=0)  # index into the ladder where a new plan starts
-    rep_s: int = Field(ge=0, le=15)  # seconds one repetition takes (0 for hold doses)
+    # seconds one repetition moves (0 for hold doses); a rung's hold_s pause is added to it
+    rep_s: int = Field(ge=0, le=15)
     rest_s: int = Field(ge=0, le=120)  # rest between sets
     rep_rest_s: int = Field(default=0, ge=0, le=60)  # rest between holds within a set
     days_per_week: tuple[int, int] = Field(strict=False)  # guideline frequency (min, max)

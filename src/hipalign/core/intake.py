@@ -1,0 +1,140 @@
+"""The intake document `hipalign.intake/1` (DESIGN.md section 3.1).
+
+Every model forbids unknown fields and coerces nothing: a wrong type is an error that names the
+field. The screening answers are checked against the question catalog, so a new question makes
+old intakes incomplete on purpose (every question must be asked explicitly).
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from hipalign.core.screening.catalog import QUESTION_IDS
+from hipalign.core.vocab import Equipment, Limitation, PainSide, Symptom
+
+INTAKE_SCHEMA = "hipalign.intake/1"
+
+Nprs = Annotated[int, Field(ge=0, le=10, description="pain 0-10 (NPRS)")]
+TestResult = Literal["positive", "negative"]
+ThomasResult = Literal["normal", "hip_flexor_tight", "rectus_femoris_tight"]
+FaberResult = Literal["negative", "groin_pain", "other_pain"]
+Seconds = Annotated[float, Field(ge=0, le=600, description="seconds")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class _PerSide[T](_Model):
+    left: T | None = None
+    right: T | None = None
+
+    def get(self, side: str) -> T | None:
+        value: T | None = self.left if side == "left" else self.right
+        return value
+
+
+class Pregnancy(_Model):
+    pregnant: bool
+    weeks: int | None = Field(default=None, ge=0, le=42, description="weeks of pregnancy")
+
+    @model_validator(mode="after")
+    def _weeks_when_pregnant(self) -> "Pregnancy":
+        if self.pregnant and self.weeks is None:
+            raise ValueError("weeks is required when pregnant is true (a whole number 0-42)")
+        return self
+
+
+class Pain(_Model):
+    now: Nprs = 0
+    worst_week: Nprs = 0
+    side: PainSide = "none"
+
+
+class PelvicObliquity(_Model):
+    degrees: float = Field(ge=0, le=30, description="tilt of the line through the hip crests")
+    high_side: Literal["left", "right", "none"]
+    source: Literal["self", "clinician", "photo"]
+
+
+class Findings(_Model):
+    weaker_side: Literal["left", "right", "none"] | None = None
+    # Trendelenburg per stance leg: "left" is the test standing on the left leg, which loads the
+    # left abductors (CLINICAL.md section 4).
+    trendelenburg: _PerSide[TestResult] | None = None
+    single_leg_stance_s: _PerSide[Seconds] | None = None
+    thomas_test: _PerSide[ThomasResult] | None = None
+    pelvic_obliquity: PelvicObliquity | None = None
+    pelvic_tilt: Literal["anterior_increased", "neutral", "posterior"] | None = None
+    plank_hold_s: Seconds | None = None
+    side_plank_hold_s: _PerSide[Seconds] | None = None
+    hip_rotation_restricted: _PerSide[bool] | None = None
+    leg_length_difference_mm: float | None = Field(default=None, ge=0, le=100)
+    # Extensions of the contract (optional, so older documents stay valid): the FABER test and
+    # outer-hip pain during single-leg stance drive the derived see_physio flags of CLINICAL.md 1.
+    faber: _PerSide[FaberResult] | None = None
+    lateral_pain_in_stance: _PerSide[bool] | None = None
+
+
+ActivityId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{1,39}$")]
+
+
+class Lifestyle(_Model):
+    sitting_hours_per_day: float = Field(default=0, ge=0, le=24)
+    # Free ids (lowercase words joined by "_"); "running" marks a runner for the screening.
+    activities: list[ActivityId] = []
+
+
+class Intake(_Model):
+    schema_: Literal["hipalign.intake/1"] = Field(alias="schema")
+    age: int = Field(ge=10, le=110, description="years")
+    pregnancy: Pregnancy | None = None
+    screening: dict[str, bool]
+    symptoms: list[Symptom] = []
+    pain: Pain = Pain()
+    findings: Findings = Findings()
+    hip_precautions: Literal["posterior_approach", "anterior_approach", "none"] | None = None
+    cleared_by_clinician: bool = False
+    lifestyle: Lifestyle = Lifestyle()
+    equipment: list[Equipment] = []
+    limitations: list[Limitation] = []
+    minutes_per_session: int = Field(default=20, ge=5, le=90)
+    sessions_per_week: int = Field(default=3, ge=1, le=14)
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("screening")
+    @classmethod
+    def _every_question_answered(cls, answers: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(answers) - set(QUESTION_IDS))
+        if unknown:
+            raise ValueError(
+                f"unknown question ids {unknown}; the catalog has: {', '.join(QUESTION_IDS)}"
+            )
+        missing = [q for q in QUESTION_IDS if q not in answers]
+        if missing:
+            raise ValueError(
+                f"every screening question must be answered true or false; unanswered: "
+                f"{', '.join(missing)}"
+            )
+        return answers
+
+    @field_validator("symptoms", "equipment", "limitations")
+    @classmethod
+    def _no_repeats(cls, values: list[str]) -> list[str]:
+        if len(set(values)) != len(values):
+            raise ValueError("each value may appear only once")
+        return values
+
+    @property
+    def pregnant(self) -> bool:
+        return self.pregnancy is not None and self.pregnancy.pregnant
+
+    @property
+    def pregnancy_weeks(self) -> int:
+        if self.pregnancy is None or not self.pregnancy.pregnant:
+            return 0
+        return self.pregnancy.weeks or 0
+
+    def flagged(self, question_id: str) -> bool:
+        return self.screening.get(question_id, False)

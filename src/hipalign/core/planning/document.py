@@ -1,0 +1,94 @@
+"""The plan document `hipalign.plan/1` (DESIGN.md section 3.2).
+
+The fields DESIGN.md names keep their names and meaning; the others are compatible extensions
+(more explanation for people, more detail for players and clinicians).
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hipalign.core.assessment import Pattern
+from hipalign.core.screening.rules import Referral
+from hipalign.core.vocab import Intent, Load, Position, Side, Weekday
+
+PLAN_SCHEMA = "hipalign.plan/1"
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Why(_Doc):
+    """One reason an item is in the plan: finding/pattern -> intent -> exercise, with a source."""
+
+    kind: Literal["pattern", "general", "substitute", "lead_side", "dose"]
+    text: str
+    pattern: str | None = None
+    intent: Intent | None = None
+    source: str
+
+
+class Dose(_Doc):
+    sets: int
+    reps: int
+    hold_s: int
+    load: Load
+    rung: int  # index in the exercise's progression ladder
+
+
+class Item(_Doc):
+    exercise: str
+    name: str
+    side: Literal["left", "right", "both"] | None  # None: bilateral or trunk exercise
+    lead_side: Side | None  # the side done first: the weaker side
+    sets: int  # the lead side's dose (the dose of the only side when one side)
+    reps: int
+    hold_s: int
+    rest_s: int
+    load: Load
+    dose_by_side: dict[Side, Dose] | None  # per-side doses for one-leg exercises
+    intent: Intent
+    position: Position
+    seconds: int  # this item's share of the session script
+    why: list[Why] = Field(min_length=1)
+    notes: list[str]  # how to do it safely given the intake (support, pregnancy, precautions)
+
+
+class Day(_Doc):
+    day: Weekday
+    session: int = 1  # 2 for a second session on the same day (more than 7 a week)
+    minutes: float  # the session script's real length, minutes to one decimal
+    duration_s: int  # the same, exact, in seconds
+    items: list[Item]
+
+
+class Review(_Doc):
+    week: int
+    until_week: int | None = None
+    what: str
+    source: str
+
+
+class LeftOut(_Doc):
+    exercise: str
+    reason: str
+
+
+class PlanBody(_Doc):
+    weeks: int
+    basis: Literal["patterns", "general"]
+    summary: str
+    days: list[Day]
+    reviews: list[Review]
+    left_out: list[LeftOut]
+
+
+class PlanDocument(_Doc):
+    schema_: Literal["hipalign.plan/1"] = Field(default=PLAN_SCHEMA, alias="schema")
+    disclaimer: str
+    referral: Referral
+    patterns: list[Pattern]
+    plan: PlanBody | None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

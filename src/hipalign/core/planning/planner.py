@@ -1,0 +1,428 @@
+"""Intake -> referral, patterns, and (unless withheld) a weekly plan that explains itself.
+
+Pure and deterministic: the same intake and library always give the same document.
+Order of work: screen -> patterns -> needs (pattern -> intent -> exercise) -> constraints and
+substitutes -> doses -> days (48 h rule for strength work) -> time budget -> session scripts.
+"""
+
+from dataclasses import dataclass, field
+
+from hipalign.core.assessment import Pattern, find_patterns
+from hipalign.core.dosing import OLDER_ADULT_MIN_STRETCH_S
+from hipalign.core.intake import Intake
+from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.planning.constraints import Constraints, constraints_for, exclusion_reason
+from hipalign.core.planning.document import (
+    Day,
+    Dose,
+    Item,
+    LeftOut,
+    PlanBody,
+    PlanDocument,
+    Review,
+    Why,
+)
+from hipalign.core.screening.rules import screen
+from hipalign.core.session_script import ScriptItem, SideDose, build_script, item_seconds
+from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP, SIDES, WEEKDAYS, Intent, Side, Weekday
+
+PLAN_WEEKS = 8  # strength programs need at least 6 weeks (ACSM); the last review is at 6-8
+DISCLAIMER = (
+    "hipalign is decision support, not a diagnosis. It describes functional patterns with a "
+    "confidence level and suggests exercises; a physical therapist or doctor can assess you."
+)
+
+# CLINICAL.md section 5: pattern -> (exercise, intent) in order of preference.
+PATTERN_EXERCISES: dict[str, tuple[tuple[str, Intent], ...]] = {
+    "hip_flexor_tightness": (("hip_flexor_stretch", "stretch"), ("glute_bridge", "strengthen")),
+    "anterior_tilt_tendency": (("pelvic_tilt_supine", "control"), ("plank", "strengthen")),
+    "abductor_weakness": (
+        ("side_hip_abduction", "strengthen"),
+        ("clamshell", "strengthen"),
+        ("side_plank", "strengthen"),
+    ),
+    "frontal_asymmetry": (("side_hip_abduction", "strengthen"), ("clamshell", "strengthen")),
+    "mobility_restriction": (("leg_swings", "mobilize"), ("hip_rotation_90", "mobilize")),
+    "trunk_endurance": (("plank", "strengthen"), ("side_plank", "strengthen")),
+    "balance_deficit": (("single_leg_balance", "control"),),
+}
+
+# A balanced base program from the seeds: control, the main hip muscle groups, trunk, the
+# commonly tight muscles, and mobility. It is the whole plan when no pattern is found.
+GENERAL_PROGRAM: tuple[tuple[str, Intent, str], ...] = (
+    ("pelvic_tilt_standing", "control", "seed 000_0b59cfee132f3661.txt, #4"),
+    ("side_hip_abduction", "strengthen", "seed 001_072b8bfe00a283ee.txt, 3"),
+    ("glute_bridge", "strengthen", "Selkowitz 2013; seed 003 (gluteal strengthening)"),
+    ("hip_flexor_stretch", "stretch", "seed 003 (hip flexors tighten with sitting); Winters 2004"),
+    ("plank", "strengthen", "seed 001_072b8bfe00a283ee.txt, 7"),
+    ("leg_swings", "mobilize", "seed 000_0b59cfee132f3661.txt, #3"),
+    ("knee_to_chest", "stretch", "seed 001_072b8bfe00a283ee.txt, 6"),
+    ("piriformis_stretch", "stretch", "seed 003 (piriformis among tight muscles); McGovern"),
+)
+
+# Order within a session: warm up with mobility, then control, strength, and stretch last.
+SESSION_ORDER: dict[str, int] = {"mobilize": 0, "control": 1, "strengthen": 2, "stretch": 3}
+
+# Which days of the week hold sessions, spread out; more than 7 adds second sessions.
+SESSION_DAYS: dict[int, tuple[Weekday, ...]] = {
+    1: ("mon",),
+    2: ("mon", "thu"),
+    3: ("mon", "wed", "fri"),
+    4: ("mon", "tue", "thu", "fri"),
+    5: ("mon", "tue", "wed", "fri", "sat"),
+    6: ("mon", "tue", "wed", "thu", "fri", "sat"),
+    7: WEEKDAYS,
+}
+
+REVIEWS: tuple[Review, ...] = (
+    Review(
+        week=2,
+        what="First review: answer the safety questions again and rate your pain and the "
+        "activities you chose (NPRS, PSFS) against your start.",
+        source="CLINICAL.md 6 [rule]: PROMs every 2 weeks, red flags at each check-in",
+    ),
+    Review(
+        week=4,
+        what="If pain and function have not moved toward a meaningful change, or are worse, "
+        "answer the safety questions again and see a physical therapist.",
+        source="CLINICAL.md 6 [rule]; PMC6251828",
+    ),
+    Review(
+        week=6,
+        until_week=8,
+        what="Without a meaningful change by now (pain down 2 points and 30 %, or your "
+        "activities up 2 points), see a physical therapist or doctor.",
+        source="CLINICAL.md 3 and 6; Ostelo 2008; Abbott 2014",
+    ),
+)
+
+
+@dataclass
+class _Chosen:
+    exercise: Exercise
+    intent: Intent
+    priority: int
+    whys: list[Why] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
+
+
+@dataclass
+class _Placed:
+    chosen: _Chosen
+    item: Item
+    script: ScriptItem
+
+
+def _resolve(
+    ex_id: str, library: Library, c: Constraints
+) -> tuple[Exercise | None, list[str]]:
+    """The exercise itself, or its first allowed substitute (breadth-first), with the reasons
+    each skipped one was excluded."""
+    queue, seen, reasons = [ex_id], {ex_id}, []
+    while queue:
+        ex = library[queue.pop(0)]
+        reason = exclusion_reason(ex, c)
+        if reason is None:
+            return ex, reasons
+        reasons.append(reason)
+        for sub in ex.substitutes:
+            if sub not in seen:
+                seen.add(sub)
+                queue.append(sub)
+    return None, reasons
+
+
+def _needs(intake: Intake, patterns: list[Pattern]) -> list[tuple[str, Intent, int, Why, Pattern | None]]:
+    needs: list[tuple[str, Intent, int, Why, Pattern | None]] = []
+    # Moderate-confidence patterns come first; the order of find_patterns breaks ties.
+    ranked = sorted(enumerate(patterns), key=lambda ip: (ip[1].confidence != "moderate", ip[0]))
+    for rank, (_, p) in enumerate(ranked):
+        for pos, (ex_id, intent) in enumerate(PATTERN_EXERCISES[p.id]):
+            why = Why(
+                kind="pattern",
+                text=f"{p.text.split('.')[0]} -> {intent}.",
+                pattern=p.id,
+                intent=intent,
+                source=p.source,
+            )
+            needs.append((ex_id, intent, rank * 10 + pos, why, p))
+    general_text = (
+        "Part of a general balanced program: no functional pattern was found from your answers."
+        if not patterns
+        else "Part of the balanced base program that rounds out your plan."
+    )
+    for pos, (ex_id, intent, source) in enumerate(GENERAL_PROGRAM):
+        why = Why(kind="general", text=f"{general_text} ({intent})", intent=intent, source=source)
+        needs.append((ex_id, intent, 1000 + pos, why, None))
+    return needs
+
+
+def _choose(
+    intake: Intake, patterns: list[Pattern], library: Library, c: Constraints
+) -> tuple[list[_Chosen], list[LeftOut]]:
+    chosen: dict[str, _Chosen] = {}
+    left_out: dict[str, LeftOut] = {}
+    for ex_id, intent, priority, why, pattern in _needs(intake, patterns):
+        ex, reasons = _resolve(ex_id, library, c)
+        if ex is None:
+            if ex_id not in left_out and pattern is not None:
+                left_out[ex_id] = LeftOut(
+                    exercise=ex_id,
+                    reason="; ".join(reasons) + ". No safe substitute in the library.",
+                )
+            continue
+        entry = chosen.get(ex.id)
+        if entry is None:
+            entry = chosen[ex.id] = _Chosen(exercise=ex, intent=intent, priority=priority)
+        elif pattern is None:
+            continue  # already in the plan for a pattern; the base program adds nothing
+        entry.priority = min(entry.priority, priority)
+        if why not in entry.whys:
+            entry.whys.append(why)
+        if pattern is not None and pattern not in entry.patterns:
+            entry.patterns.append(pattern)
+        if ex.id != ex_id:
+            sub_why = Why(
+                kind="substitute",
+                text=f"Stands in for {library[ex_id].name}: {reasons[0]}.",
+                intent=intent,
+                source="CLINICAL.md 2 and 7",
+            )
+            if sub_why not in entry.whys:
+                entry.whys.append(sub_why)
+    return sorted(chosen.values(), key=lambda ch: (ch.priority, ch.exercise.id)), list(
+        left_out.values()
+    )
+
+
+def _weaker_side(intake: Intake, patterns: list[Pattern]) -> Side | None:
+    for p in patterns:
+        if p.id == "abductor_weakness" and p.side in SIDES:
+            return p.side  # type: ignore[return-value]
+    weaker = intake.findings.weaker_side
+    return weaker if weaker in SIDES else None  # type: ignore[return-value]
+
+
+def _start_rung(ex: Exercise, c: Constraints, older: bool) -> int:
+    """The seed's starting rung, adjusted for older adults and limited to available load."""
+    rung = ex.dose.start
+    if older:
+        for i in range(rung, len(ex.ladder)):
+            step = ex.ladder[i]
+            if ex.primary_intent == "stretch" and step.hold_s >= OLDER_ADULT_MIN_STRETCH_S:
+                rung = i
+                break
+            if ex.primary_intent == "strengthen" and ex.dose.kind == "reps" and step.reps >= 10:
+                rung = i  # ACSM: older adults 10-15 repetitions at a lighter load
+                break
+            if ex.primary_intent not in ("stretch", "strengthen") or ex.dose.kind != "reps":
+                if ex.primary_intent != "stretch":
+                    break
+    while rung > 0 and LOAD_NEEDS.get(ex.ladder[rung].load, "") not in ("", *c.equipment):
+        rung -= 1
+    return rung
+
+
+def _notes(ex: Exercise, intake: Intake, c: Constraints) -> list[str]:
+    notes = []
+    if "needs_support_for_balance" in ex.cautions and c.needs_support:
+        notes.append("Keep a hand on a sturdy support or wall the whole time.")
+    if "gentle_in_pregnancy" in ex.cautions and intake.pregnant:
+        notes.append("Move gently and stop short of a strong stretch: no bouncing in pregnancy.")
+    if intake.pregnant and "books_or_step" in ex.optional_equipment:
+        notes.append("Stand on the floor, not on books or a step, while pregnant.")
+    if ex.position == "side_lying" and intake.hip_precautions == "posterior_approach":
+        notes.append("Keep a pillow between your knees so the top leg never crosses the midline.")
+    if ex.contraindications and intake.hip_precautions in ("posterior_approach", "anterior_approach"):
+        notes.append("Stay inside the hip precautions your surgeon or therapist gave you.")
+    return notes
+
+
+def _side_plan(ch: _Chosen, weaker: Side | None) -> tuple[list[Side | None], str | None]:
+    """The sides to train in order, and the prescribed `side` field."""
+    ex = ch.exercise
+    if ex.sidedness == "bilateral":
+        return [None], None
+    one_sided = {p.side for p in ch.patterns}
+    if (
+        ex.sidedness == "per_side"
+        and ex.primary_intent in ("stretch", "mobilize")
+        and len(one_sided) == 1
+        and (only := next(iter(one_sided))) in SIDES
+    ):
+        return [only], only  # stretch the tight side only
+    if ex.sidedness == "alternating":
+        return [None], "both"
+    lead = weaker
+    if len(one_sided) == 1 and (only := next(iter(one_sided))) in SIDES:
+        lead = only  # type: ignore[assignment]
+    order: list[Side | None] = [lead, "right" if lead == "left" else "left"] if lead else ["left", "right"]
+    return order, "both"
+
+
+def _build_item(
+    ch: _Chosen, intake: Intake, c: Constraints, weaker: Side | None, rung: int
+) -> tuple[Item, ScriptItem]:
+    ex = ch.exercise
+    step = ex.ladder[rung]
+    sides, side_field = _side_plan(ch, weaker)
+    lead = sides[0] if side_field is not None and sides[0] in SIDES else None
+    whys = list(ch.whys)
+    if lead and len(sides) == 2:
+        whys.append(Why(kind="lead_side", text=f"Start with your {lead} side, the weaker one.",
+                        source="DESIGN.md principle 3"))
+    elif lead and len(sides) == 1:
+        whys.append(Why(kind="lead_side", text=f"Only the {lead} side, where the pattern was found.",
+                        source="CLINICAL.md 5"))
+    if rung != ex.dose.start:
+        whys.append(Why(kind="dose", text="Dose adjusted for your age or equipment: "
+                        f"{step.sets} x {step.reps}" + (f", {step.hold_s} s" if step.hold_s else "") + ".",
+                        source="ACSM (older adults: 30-60 s stretches, 10-15 repetitions)"))
+    dose = Dose(sets=step.sets, reps=step.reps, hold_s=step.hold_s, load=step.load, rung=rung)
+    by_side = {s: dose for s in sides if s is not None} or None
+    script = ScriptItem(
+        exercise=ex.id, name=ex.name, kind=ex.dose.kind, sidedness=ex.sidedness,
+        rep_s=ex.dose.rep_s, rest_s=ex.dose.rest_s, rep_rest_s=ex.dose.rep_rest_s,
+        doses=[SideDose(side=s, sets=step.sets, reps=step.reps, hold_s=step.hold_s) for s in sides],
+    )
+    item = Item(
+        exercise=ex.id, name=ex.name, side=side_field, lead_side=lead,  # type: ignore[arg-type]
+        sets=step.sets, reps=step.reps, hold_s=step.hold_s, rest_s=ex.dose.rest_s, load=step.load,
+        dose_by_side=by_side, intent=ch.intent, position=ex.position,
+        seconds=item_seconds(script), why=whys, notes=_notes(ex, intake, c),
+    )
+    return item, script
+
+
+def _groups(ex: Exercise) -> set[str]:
+    return {MUSCLE_GROUP[m] for m in ex.targets}
+
+
+def _adjacent(a: Weekday, b: Weekday) -> bool:
+    """Consecutive days, counting Sunday -> Monday: the week repeats."""
+    return (WEEKDAYS.index(a) - WEEKDAYS.index(b)) % 7 in (1, 6)
+
+
+def _strength_days(
+    groups: set[str], wanted: int, days: tuple[Weekday, ...],
+    group_days: dict[str, set[Weekday]], load: dict[Weekday, int],
+) -> list[Weekday]:
+    """Up to `wanted` days for one strength exercise, never next to another day that trains one
+    of its muscle groups (48 h between strength sessions of a group, CLINICAL.md 6)."""
+    picked: list[Weekday] = []
+    while len(picked) < wanted:
+        def allowed(d: Weekday) -> bool:
+            taken = set(picked).union(*(group_days.get(g, set()) for g in groups))
+            return d not in picked and not any(_adjacent(d, t) for t in taken)
+        options = [d for d in days if allowed(d)]
+        if not options:
+            break
+        strength_days = set().union(*group_days.values()) if group_days else set()
+        options.sort(key=lambda d: (
+            0 if any(d in group_days.get(g, set()) for g in groups) else 1 if d in strength_days else 2,
+            load[d], WEEKDAYS.index(d),
+        ))
+        picked.append(options[0])
+    return sorted(picked, key=WEEKDAYS.index)
+
+
+def _schedule(
+    chosen: list[_Chosen], intake: Intake, c: Constraints, weaker: Side | None
+) -> tuple[list[Day], list[LeftOut]]:
+    budget = intake.minutes_per_session * 60
+    days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
+    extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
+    left_out: list[LeftOut] = []
+    sessions: dict[tuple[Weekday, int], list[_Placed]] = {(d, 1): [] for d in days}
+    for d in WEEKDAYS[:extra]:
+        sessions[(d, 2)] = []
+    used: dict[tuple[Weekday, int], int] = dict.fromkeys(sessions, 0)
+    group_days: dict[str, set[Weekday]] = {}
+
+    for ch in chosen:
+        ex = ch.exercise
+        rung = _start_rung(ex, c, c.older_adult)
+        # The highest rung at or below the start that fits the session alone.
+        fit = next(
+            (r for r in range(rung, -1, -1)
+             if _build_item(ch, intake, c, weaker, r)[0].seconds <= budget),
+            None,
+        )
+        if fit is None:
+            left_out.append(LeftOut(exercise=ex.id, reason=f"{ex.name} does not fit in {intake.minutes_per_session} minutes."))
+            continue
+        item, script = _build_item(ch, intake, c, weaker, fit)
+        placed = _Placed(chosen=ch, item=item, script=script)
+        if ch.intent == "strengthen":
+            low, high = ex.dose.days_per_week
+            load = {d: used[(d, 1)] for d in days}
+            targets = _strength_days(_groups(ex), min(high, len(days)), days, group_days, load)
+            slots = [(d, 1) for d in targets]
+        else:
+            slots = list(sessions)
+        placed_any = False
+        for slot in slots:
+            if used[slot] + item.seconds <= budget:
+                sessions[slot].append(placed)
+                used[slot] += item.seconds
+                placed_any = True
+                if ch.intent == "strengthen":
+                    for g in _groups(ex):
+                        group_days.setdefault(g, set()).add(slot[0])
+        if not placed_any:
+            left_out.append(LeftOut(exercise=ex.id, reason=f"{ex.name} did not fit in the time you have; add minutes to include it."))
+
+    out: list[Day] = []
+    for (day, session), placed_items in sorted(sessions.items(), key=lambda kv: (kv[0][1], WEEKDAYS.index(kv[0][0]))):
+        if not placed_items:
+            continue
+        placed_items.sort(key=lambda p: (SESSION_ORDER[p.chosen.intent], p.chosen.priority, p.item.exercise))
+        script = build_script([p.script for p in placed_items])
+        out.append(Day(day=day, session=session, minutes=round(script.total_s / 60, 1),
+                       duration_s=script.total_s, items=[p.item for p in placed_items]))
+    out.sort(key=lambda d: (WEEKDAYS.index(d.day), d.session))
+    return out, left_out
+
+
+def day_script_items(day: Day, library: Library | None = None) -> list[ScriptItem]:
+    """Rebuild the script items of a plan day (for players and the `session` command)."""
+    lib = library or default_library()
+    items = []
+    for it in day.items:
+        ex = lib[it.exercise]
+        if it.dose_by_side:
+            order = [it.lead_side] if it.lead_side else []
+            order += [s for s in SIDES if s in it.dose_by_side and s not in order]
+            doses = [SideDose(side=s, sets=it.dose_by_side[s].sets, reps=it.dose_by_side[s].reps,
+                              hold_s=it.dose_by_side[s].hold_s) for s in order if s is not None]
+        else:
+            doses = [SideDose(side=None, sets=it.sets, reps=it.reps, hold_s=it.hold_s)]
+        items.append(ScriptItem(exercise=ex.id, name=ex.name, kind=ex.dose.kind,
+                                sidedness=ex.sidedness, rep_s=ex.dose.rep_s, rest_s=ex.dose.rest_s,
+                                rep_rest_s=ex.dose.rep_rest_s, doses=doses))
+    return items
+
+
+def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocument:
+    lib = library or default_library()
+    referral = screen(intake)
+    patterns = find_patterns(intake)
+    if referral.plan_withheld:
+        return PlanDocument(disclaimer=DISCLAIMER, referral=referral, patterns=patterns, plan=None)
+    c = constraints_for(intake)
+    chosen, left_out = _choose(intake, patterns, lib, c)
+    weaker = _weaker_side(intake, patterns)
+    days, unfit = _schedule(chosen, intake, c, weaker)
+    basis = "patterns" if patterns else "general"
+    summary = (
+        f"{len(patterns)} functional pattern(s) found; the plan works on them first, weaker side leading."
+        if patterns
+        else "No functional pattern was found, so this is a general balanced program."
+    )
+    if intake.sessions_per_week < 2:
+        summary += " With one session a week strength gains are slow; 2-3 sessions are advised."
+    return PlanDocument(
+        disclaimer=DISCLAIMER, referral=referral, patterns=patterns,
+        plan=PlanBody(weeks=PLAN_WEEKS, basis=basis, summary=summary, days=days,
+                      reviews=list(REVIEWS), left_out=left_out + unfit),
+    )

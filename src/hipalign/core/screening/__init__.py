@@ -1,0 +1,1 @@
+"""Red-flag screening: the question catalog (catalog.py) and the referral rules (rules.py)."""

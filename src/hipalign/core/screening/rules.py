@@ -1,0 +1,146 @@
+"""From an intake to a referral level with reasons (CLINICAL.md section 1).
+
+The level is the most urgent one any rule reaches. Emergency and urgent always withhold the plan;
+see_doctor withholds it until a clinician clears the person; recent hip surgery withholds it until
+a clinician records the hip precautions.
+"""
+
+from pydantic import BaseModel, ConfigDict
+
+from hipalign.core.intake import Intake
+from hipalign.core.screening.catalog import QUESTIONS
+from hipalign.core.vocab import REFERRAL_ORDER, ReferralLevel
+
+# Age limits from CLINICAL.md section 1: a limp under 18 is out of scope (GH); under 16 goes to
+# orthopaedics (NE Devon); new back pain under 20 or over 55 sees a doctor first (GS).
+LIMP_OUT_OF_SCOPE_BELOW = 18
+LIMP_ORTHOPAEDICS_BELOW = 16
+BACK_PAIN_YOUNG_BELOW = 20
+BACK_PAIN_OLD_ABOVE = 55
+# Leg length: above 20 mm goes to a clinician [rule] (CLINICAL.md section 4).
+LEG_LENGTH_CLINICIAN_MM = 20
+# Single-leg stance under 5 s marks a fall risk (Bohannon 2006).
+FALL_RISK_STANCE_S = 5.0
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    level: ReferralLevel
+    text: str  # what was found, in plain words
+    action: str  # what to do now, and how urgently
+    source: str
+
+
+class Referral(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: ReferralLevel
+    reasons: list[Reason]
+    plan_withheld: bool
+    # Why the plan is withheld, in plain words; empty when a plan is given.
+    withheld_because: str = ""
+
+
+def _rank(level: ReferralLevel) -> int:
+    return REFERRAL_ORDER.index(level)
+
+
+def _question_reasons(intake: Intake) -> list[Reason]:
+    reasons = []
+    for q in QUESTIONS:
+        if not intake.flagged(q.id):
+            continue
+        level, action = q.level, q.action
+        if q.id == "cancer_history_or_weight_loss" and intake.flagged("constant_night_pain"):
+            action = "See your doctor within the next few days: a history of cancer or weight loss together with night pain should not wait."
+        if q.id == "immunosuppressed_steroids_iv_drugs" and intake.flagged("hot_swollen_joint_fever"):
+            level = "emergency"
+            action = "Go to an emergency department now: weakened immunity with a hot joint or fever can mean a joint infection."
+        reasons.append(
+            Reason(
+                id=q.id, level=level, text=f"You answered yes to: {q.question}",
+                action=action, source="; ".join(q.sources),
+            )
+        )
+    return reasons
+
+
+def _derived_reasons(intake: Intake) -> list[Reason]:
+    reasons: list[Reason] = []
+    f = intake.findings
+    if "limp" in intake.symptoms and intake.age < LIMP_OUT_OF_SCOPE_BELOW:
+        where = (
+            "a children's orthopaedic team" if intake.age < LIMP_ORTHOPAEDICS_BELOW else "a doctor"
+        )
+        reasons.append(Reason(
+            id="young_person_with_limp", level="see_doctor",
+            text=f"A limp at age {intake.age} needs a medical check; it is outside what hipalign covers.",
+            action=f"Arrange an appointment with {where} before any exercise program.",
+            source="GH: https://g-care.glos.nhs.uk/pathway/52/resource/3; NE Devon hip pain in adults",
+        ))
+    if "low_back_pain" in intake.symptoms and (
+        intake.age < BACK_PAIN_YOUNG_BELOW or intake.age > BACK_PAIN_OLD_ABOVE
+    ):
+        reasons.append(Reason(
+            id="back_pain_age", level="see_doctor",
+            text=f"Back pain at age {intake.age}: when it is new, people under 20 or over 55 should see a doctor first.",
+            action="See your doctor before starting, unless a clinician has already checked this back pain.",
+            source="GS: https://g-care.glos.nhs.uk/pathway/71/resource/3",
+        ))
+    if f.leg_length_difference_mm is not None and f.leg_length_difference_mm > LEG_LENGTH_CLINICIAN_MM:
+        reasons.append(Reason(
+            id="leg_length_difference_large", level="see_physio",
+            text=f"A leg length difference of {f.leg_length_difference_mm:g} mm is more than exercise alone addresses.",
+            action="Ask a physical therapist to measure it with blocks; exercises can start meanwhile.",
+            source="CLINICAL.md section 4 [rule]; J Rheumatol 2014: https://pubmed.ncbi.nlm.nih.gov/25028369/",
+        ))
+    if f.faber is not None and "groin_pain" in (f.faber.left, f.faber.right):
+        reasons.append(Reason(
+            id="groin_pain_on_test", level="see_physio",
+            text="The FABER test brought on groin pain.",
+            action="Have a physical therapist look at the hip joint; the plan leaves out end-range hip stretches until then.",
+            source="Physiohub FABER: https://www.physiohub.io/assessment/si/pain-provocation/patrick-faber",
+        ))
+    if f.lateral_pain_in_stance is not None and True in (
+        f.lateral_pain_in_stance.left, f.lateral_pain_in_stance.right
+    ):
+        reasons.append(Reason(
+            id="lateral_hip_pain_single_leg", level="see_physio",
+            text="Standing on one leg brought on pain on the outside of the hip, which often comes from the gluteal tendons.",
+            action="See a physical therapist for a tendon-friendly loading plan; the plan avoids lying on or stretching across the outer hip.",
+            source="Grimaldi 2017 (secondary, CLINICAL.md section 4)",
+        ))
+    stance = f.single_leg_stance_s
+    if stance is not None and any(
+        v is not None and v < FALL_RISK_STANCE_S for v in (stance.left, stance.right)
+    ):
+        reasons.append(Reason(
+            id="fall_risk_single_leg_stance", level="see_physio",
+            text="Standing on one leg for less than 5 seconds points to a higher risk of falling.",
+            action="Do balance work next to a sturdy support; a physical therapist can tailor a falls-prevention program.",
+            source="Bohannon 2006; Sherrington 2020: https://pmc.ncbi.nlm.nih.gov/articles/PMC7689963",
+        ))
+    if intake.pregnant:
+        reasons.append(Reason(
+            id="pregnancy_evaluate_first", level="see_physio",
+            text="Exercise is safe in an uncomplicated pregnancy, and the plan is adjusted to your stage.",
+            action="Check with your midwife or obstetrician that exercise suits your pregnancy; with any complication they decide.",
+            source="ACOG Committee Opinion 804 (2020)",
+        ))
+    return reasons
+
+
+def screen(intake: Intake) -> Referral:
+    reasons = _question_reasons(intake) + _derived_reasons(intake)
+    reasons.sort(key=lambda r: -_rank(r.level))
+    level: ReferralLevel = reasons[0].level if reasons else "none"
+    withheld = ""
+    if level in ("emergency", "urgent"):
+        withheld = "A warning sign needs medical attention first, so no exercise plan is given."
+    elif level == "see_doctor" and not intake.cleared_by_clinician:
+        withheld = "A doctor should see you first. Once a clinician clears you, the plan appears."
+    elif intake.flagged("recent_hip_surgery") and intake.hip_precautions is None:
+        withheld = "After recent surgery a clinician must record your hip precautions before a plan is made."
+    return Referral(level=level, reasons=reasons, plan_withheld=bool(withheld), withheld_because=withheld)
