@@ -238,26 +238,21 @@ def _notes(ex: Exercise, intake: Intake, c: Constraints) -> list[str]:
     return notes
 
 
-def _side_plan(ch: _Chosen, weaker: Side | None) -> tuple[list[Side | None], str | None]:
-    """The sides to train in order, and the prescribed `side` field."""
+def _side_plan(ch: _Chosen, weaker: Side | None) -> tuple[list[Side | None], str | None, Side | None]:
+    """The sides to train in order, the prescribed `side` field, and the lead side."""
     ex = ch.exercise
     if ex.sidedness == "bilateral":
-        return [None], None
+        return [None], None, None
     one_sided = {p.side for p in ch.patterns}
-    if (
-        ex.sidedness == "per_side"
-        and ex.primary_intent in ("stretch", "mobilize")
-        and len(one_sided) == 1
-        and (only := next(iter(one_sided))) in SIDES
-    ):
-        return [only], only  # stretch the tight side only
+    only = next(iter(one_sided)) if len(one_sided) == 1 else None
+    if ex.sidedness == "per_side" and ex.primary_intent in ("stretch", "mobilize") and only in SIDES:
+        return [only], only, only  # type: ignore[list-item,return-value]
+    lead: Side | None = only if only in SIDES else weaker  # type: ignore[assignment]
     if ex.sidedness == "alternating":
-        return [None], "both"
-    lead = weaker
-    if len(one_sided) == 1 and (only := next(iter(one_sided))) in SIDES:
-        lead = only  # type: ignore[assignment]
-    order: list[Side | None] = [lead, "right" if lead == "left" else "left"] if lead else ["left", "right"]
-    return order, "both"
+        return [None], "both", lead
+    if lead is None:
+        return ["left", "right"], "both", None
+    return [lead, "right" if lead == "left" else "left"], "both", lead
 
 
 def _build_item(
@@ -265,13 +260,12 @@ def _build_item(
 ) -> tuple[Item, ScriptItem]:
     ex = ch.exercise
     step = ex.ladder[rung]
-    sides, side_field = _side_plan(ch, weaker)
-    lead = sides[0] if side_field is not None and sides[0] in SIDES else None
+    sides, side_field, lead = _side_plan(ch, weaker)
     whys = list(ch.whys)
-    if lead and len(sides) == 2:
+    if lead and side_field == "both":
         whys.append(Why(kind="lead_side", text=f"Start with your {lead} side, the weaker one.",
                         source="DESIGN.md principle 3"))
-    elif lead and len(sides) == 1:
+    elif lead:
         whys.append(Why(kind="lead_side", text=f"Only the {lead} side, where the pattern was found.",
                         source="CLINICAL.md 5"))
     if rung != ex.dose.start:

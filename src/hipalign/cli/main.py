@@ -1,0 +1,241 @@
+"""The `hipalign` command. Each command parses its input, calls one service, renders the result.
+
+Bad input exits with status 2 and one message on stderr, and writes nothing.
+"""
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hipalign.cli.render import render_exercise, render_plan, render_script
+from hipalign.core.errors import InputError
+from hipalign.core.intake import Intake
+from hipalign.core.planning.document import PlanDocument
+from hipalign.core.progression import ExerciseLog
+from hipalign.core.session_script import Script
+from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
+from hipalign.services import planning
+
+app = typer.Typer(
+    help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+library_app = typer.Typer(help="The exercise library.", no_args_is_help=True)
+screening_app = typer.Typer(help="The red-flag screening questions.", no_args_is_help=True)
+app.add_typer(library_app, name="library")
+app.add_typer(screening_app, name="screening")
+
+MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class SchemaName(StrEnum):
+    intake = "intake"
+    plan = "plan"
+    session = "session"
+    log = "log"
+
+
+def _out() -> Console:
+    # A pipe gets a fixed width so text output does not depend on the terminal.
+    return Console(width=None if sys.stdout.isatty() else 100, highlight=False)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            _fail(f"{what} file {path} is larger than {MAX_INPUT_BYTES} bytes")
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _fail(f"{what} file {path} does not exist")
+    except IsADirectoryError:
+        _fail(f"{what} path {path} is a folder, not a file")
+    except UnicodeDecodeError:
+        _fail(f"{what} file {path} is not UTF-8 text")
+    except OSError as exc:
+        _fail(f"cannot read {what} file {path}: {exc.strerror}")
+
+
+def _intake(path: Path) -> Intake:
+    try:
+        return planning.intake_parse(_read(path, "intake"))
+    except InputError as exc:
+        _fail(exc.message)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+IntakeOpt = Annotated[Path, typer.Option("--intake", help="intake JSON file (hipalign.intake/1)")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="text for people, json for programs")]
+
+
+@app.command()
+def plan(intake: IntakeOpt, format: FormatOpt = Format.text) -> None:
+    """Screen an intake and print the plan (or why no plan is given)."""
+    doc = planning.plan_generate(_intake(intake))
+    if format is Format.json:
+        _print_json(doc.model_dump(mode="json", by_alias=True))
+    else:
+        render_plan(doc, {e.id: e for e in planning.library_list()}, _out())
+
+
+@app.command()
+def session(
+    intake: IntakeOpt,
+    day: Annotated[str, typer.Option("--day", help="mon, tue, ... sun")],
+    session_number: Annotated[int, typer.Option("--session", min=1, max=2)] = 1,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Print the timed session script of one planned day."""
+    if day not in WEEKDAYS:
+        _fail(f"--day must be one of {', '.join(WEEKDAYS)} (got {day!r})")
+    parsed = _intake(intake)
+    try:
+        script = planning.session_script_build(parsed, day, session_number)  # type: ignore[arg-type]
+    except InputError as exc:
+        _fail(exc.message)
+    if format is Format.json:
+        _print_json(script.model_dump(mode="json", by_alias=True))
+    else:
+        render_script(script, _out())
+
+
+@app.command()
+def progress(
+    exercise: Annotated[str, typer.Option("--exercise", help="exercise id")],
+    logs: Annotated[Path, typer.Option("--logs", help="JSON list of logs, oldest first")],
+    equipment: Annotated[list[str] | None, typer.Option("--equipment", help="equipment the person has (repeat)")] = None,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Decide progress / hold / regress per side from an exercise's logs."""
+    have = frozenset(equipment or [])
+    if unknown := sorted(have - set(EQUIPMENT)):
+        _fail(f"--equipment {unknown[0]!r} is not known; allowed: {', '.join(EQUIPMENT)}")
+    text = _read(logs, "logs")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"logs are not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+    if not isinstance(data, list):
+        _fail("logs must be a JSON list of log objects (see `hipalign schema log`)")
+    try:
+        decisions = planning.progression_decide(exercise, data, have)
+    except InputError as exc:
+        _fail(exc.message)
+    if format is Format.json:
+        _print_json([d.model_dump(mode="json") for d in decisions])
+        return
+    console = _out()
+    for d in decisions:
+        side = f" ({d.side})" if d.side else ""
+        dose = f"{d.dose.sets} x {d.dose.reps}" + (f" x {d.dose.hold_s} s" if d.dose.hold_s else "")
+        console.print(f"[bold]{d.exercise}{side}: {d.action.replace('_', ' ')}[/bold] -> next dose {dose}")
+        for r in d.reasons:
+            console.print(f"  {r}")
+        if d.review_suggested:
+            console.print("  [yellow]A review with a professional is suggested.[/yellow]")
+
+
+@app.command()
+def schema(name: Annotated[SchemaName, typer.Argument(help="intake, plan, session or log")]) -> None:
+    """Print the JSON Schema of a document."""
+    model = {
+        SchemaName.intake: Intake,
+        SchemaName.plan: PlanDocument,
+        SchemaName.session: Script,
+        SchemaName.log: ExerciseLog,
+    }[name]
+    _print_json(model.model_json_schema(by_alias=True))
+
+
+def _library_row(ex: Any) -> dict[str, Any]:
+    return {
+        "id": ex.id,
+        "name": ex.name,
+        "position": ex.position,
+        "equipment": ex.equipment,
+        "optional_equipment": ex.optional_equipment,
+        "intent": ex.intent,
+        "targets": ex.targets,
+        "contraindications": ex.contraindications,
+        "sidedness": ex.sidedness,
+        "substitutes": ex.substitutes,
+    }
+
+
+@library_app.command("list")
+def library_list(format: FormatOpt = Format.text) -> None:
+    """List every exercise."""
+    exercises = planning.library_list()
+    if format is Format.json:
+        _print_json([_library_row(e) for e in exercises])
+        return
+    table = Table(title=f"{len(exercises)} exercises")
+    for col in ("id", "name", "position", "intent", "needs"):
+        table.add_column(col)
+    for e in exercises:
+        table.add_row(e.id, e.name, e.position, ", ".join(e.intent), ", ".join(e.equipment) or "-")
+    _out().print(table)
+
+
+@library_app.command("show")
+def library_show(exercise_id: Annotated[str, typer.Argument(metavar="ID")], format: FormatOpt = Format.text) -> None:
+    """Show one exercise: steps, dose, ladder, contraindications, sources."""
+    try:
+        ex = planning.library_get(exercise_id)
+    except InputError as exc:
+        _fail(exc.message)
+    if format is Format.json:
+        _print_json(ex.model_dump(mode="json"))
+    else:
+        render_exercise(ex, _out())
+
+
+@library_app.command("validate")
+def library_validate() -> None:
+    """Check every entry: fields, tags, references, doses within guideline ranges."""
+    problems = planning.library_validate()
+    if problems:
+        typer.echo(f"error: the library has {len(problems)} problem(s):", err=True)
+        for p in problems:
+            typer.echo(f"  - {p}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"library ok: {len(planning.library_list())} exercises")
+
+
+@screening_app.command("list")
+def screening_list(format: FormatOpt = Format.text) -> None:
+    """List the screening questions with their referral level."""
+    questions = planning.screening_list()
+    if format is Format.json:
+        _print_json([{"id": q.id, "question": q.question, "level": q.level} for q in questions])
+        return
+    table = Table(title="Screening questions (yes = warning sign)")
+    for col in ("id", "level", "question"):
+        table.add_column(col)
+    for q in questions:
+        table.add_row(q.id, q.level, q.question)
+    _out().print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

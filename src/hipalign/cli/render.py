@@ -1,0 +1,134 @@
+"""Text rendering of plans, exercises and scripts for people reading a terminal."""
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from hipalign.core.library import Exercise
+from hipalign.core.planning.document import Item, PlanDocument
+from hipalign.core.session_script import Script
+from hipalign.core.vocab import WEEKDAYS
+
+LEVEL_WORDS = {
+    "emergency": "EMERGENCY: get help now",
+    "urgent": "URGENT: be seen today",
+    "see_doctor": "See a doctor before starting",
+    "see_physio": "A physical therapist can help",
+    "none": "No warning signs found",
+}
+
+
+def dose_text(item: Item) -> str:
+    what = f"{item.sets} x {item.reps}"
+    if item.hold_s:
+        what += f" x {item.hold_s} s hold" if item.reps > 1 else f" x {item.hold_s} s"
+    if item.load != "bodyweight":
+        what += f" ({item.load.replace('_', ' ')})"
+    if item.side in ("left", "right"):
+        return f"{what}, {item.side} side only"
+    if item.side == "both":
+        lead = f", {item.lead_side} first" if item.lead_side else ""
+        return f"{what} per side{lead}"
+    return what
+
+
+def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Console) -> None:
+    ref = doc.referral
+    style = {"emergency": "bold red", "urgent": "bold red", "see_doctor": "bold yellow"}.get(ref.level, "bold")
+    lines: list[Text] = [Text(LEVEL_WORDS[ref.level], style=style)]
+    for r in ref.reasons:
+        lines.append(Text(f"- {r.text}\n  What to do: {r.action}"))
+    if ref.plan_withheld:
+        lines.append(Text(f"\nNo plan: {ref.withheld_because}", style="bold"))
+    console.print(Panel(Group(*lines), title="Safety check", expand=False))
+
+    if doc.patterns:
+        console.print(Text("\nWhat your answers suggest", style="bold"))
+        for p in doc.patterns:
+            console.print(f"- {p.text}")
+            for e in p.evidence:
+                console.print(f"    because: {e.detail}" + (" (measured)" if e.measured else " (reported)"))
+    console.print(Text(doc.disclaimer, style="italic"))
+    plan = doc.plan
+    if plan is None:
+        return
+    console.print(Text(f"\nYour {plan.weeks}-week plan", style="bold"))
+    console.print(plan.summary)
+
+    days = [d for d in plan.days]
+    week = Table(title="The week", show_lines=False)
+    week.add_column("Exercise")
+    for d in days:
+        week.add_column(d.day.capitalize() + ("" if d.session == 1 else " (2)"), justify="center")
+    names: dict[str, str] = {}
+    for d in days:
+        for it in d.items:
+            names.setdefault(it.exercise, it.name)
+    for ex_id, name in names.items():
+        week.add_row(name, *("x" if any(i.exercise == ex_id for i in d.items) else "" for d in days))
+    week.add_row(Text("Minutes", style="bold"), *(f"{d.minutes:g}" for d in days))
+    console.print(week)
+
+    seen: set[str] = set()
+    for d in sorted(days, key=lambda d: (WEEKDAYS.index(d.day), d.session)):
+        for it in d.items:
+            if it.exercise in seen:
+                continue
+            seen.add(it.exercise)
+            ex = library[it.exercise]
+            body: list[Text] = [
+                Text(f"Dose: {dose_text(it)}; rest {it.rest_s} s between sets", style="bold"),
+                Text(f"Position: {ex.position.replace('_', ' ')}"
+                     + (f"; needs: {', '.join(e.replace('_', ' ') for e in ex.equipment)}" if ex.equipment else "")),
+            ]
+            body += [Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)]
+            body += [Text(f"Note: {n}", style="yellow") for n in it.notes]
+            body += [Text(f"Why: {w.text} [{w.source}]", style="cyan") for w in it.why]
+            console.print(Panel(Group(*body), title=it.name, expand=True))
+    if plan.left_out:
+        console.print(Text("Left out", style="bold"))
+        for lo in plan.left_out:
+            console.print(f"- {lo.reason}")
+    console.print(Text("Reviews", style="bold"))
+    for rv in plan.reviews:
+        when = f"week {rv.week}" + (f"-{rv.until_week}" if rv.until_week else "")
+        console.print(f"- {when}: {rv.what}")
+
+
+def render_exercise(ex: Exercise, console: Console) -> None:
+    start = ex.start_step
+    lines = [
+        Text(ex.summary),
+        Text(f"Position: {ex.position.replace('_', ' ')}   Intent: {', '.join(ex.intent)}"),
+        Text(f"Targets: {', '.join(t.replace('_', ' ') for t in ex.targets)}"),
+        Text(f"Needs: {', '.join(ex.equipment) or 'nothing'}   Helpful: {', '.join(ex.optional_equipment) or '-'}"),
+        Text(f"Starting dose: {start.sets} x {start.reps}" + (f" x {start.hold_s} s" if start.hold_s else "")
+             + f" ({ex.sidedness.replace('_', ' ')}), {ex.dose.days_per_week[0]}-{ex.dose.days_per_week[1]} days a week"),
+        Text(f"From the source: {ex.dose.seed}"),
+        Text("Steps:", style="bold"),
+        *(Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)),
+        Text("Common mistakes:", style="bold"),
+        *(Text(f"- {m}") for m in ex.mistakes),
+        Text("Ladder (easiest first, * = start):", style="bold"),
+        *(Text(f"{'*' if i == ex.dose.start else ' '} {s.sets} x {s.reps}" + (f" x {s.hold_s} s" if s.hold_s else "")
+               + (f" + {s.load.replace('_', ' ')}" if s.load != 'bodyweight' else "")) for i, s in enumerate(ex.ladder)),
+    ]
+    if ex.contraindications:
+        lines.append(Text(f"Left out for: {', '.join(ex.contraindications)}", style="yellow"))
+    if ex.substitutes:
+        lines.append(Text(f"Substitutes: {', '.join(ex.substitutes)}"))
+    if ex.correction:
+        lines.append(Text(f"Correction of the source: {ex.correction}", style="magenta"))
+    lines.append(Text("Sources:", style="bold"))
+    lines += [Text(f"- {s.ref}" + (f" <{s.url}>" if s.url else "") + f": {s.supports}") for s in ex.sources]
+    console.print(Panel(Group(*lines), title=f"{ex.name} ({ex.id})"))
+
+
+def render_script(script: Script, console: Console) -> None:
+    table = Table(title=f"Session script, {script.total_s // 60} min {script.total_s % 60} s")
+    for col in ("At", "Step", "Seconds", "Cue"):
+        table.add_column(col)
+    for s in script.steps:
+        table.add_row(f"{s.start_s // 60}:{s.start_s % 60:02d}", s.kind, str(s.duration_s), s.cue)
+    console.print(table)

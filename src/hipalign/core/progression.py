@@ -1,0 +1,212 @@
+"""Per exercise and per side: progress, hold or regress, by the pain-monitoring model.
+
+Sources: Silbernagel 2007 pain-monitoring model (0-3 safe, 4-5 acceptable, above 5 too much;
+the next morning decides) and the [rule]s of CLINICAL.md section 6: progress one ladder rung after
+2 sessions at the full dose with pain <= 3 and a calm next morning; hold at 4-5 when the next
+morning has settled; regress one rung (about 20-30 % less) when pain goes above 5 or the next
+morning is worse; stop and review after 2 regressions in a row, sharp pain or new numbness.
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hipalign.core.library.model import Exercise, LadderStep
+from hipalign.core.vocab import LOAD_NEEDS, Side
+
+SAFE_MAX = 3
+ACCEPTABLE_MAX = 5
+SESSIONS_TO_PROGRESS = 2
+EFFORT_AT_LIMIT = 9  # effort 9-10 of 10: the dose is at the person's limit, so no step up [rule]
+
+Action = Literal["progress", "hold", "regress", "stop_and_review"]
+Pain = int
+
+
+class ExerciseLog(BaseModel):
+    """One logged set of work on one exercise and side."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    id: str = Field(min_length=1, max_length=64)  # client-generated, so a resend is recognised
+    side: Side | None = None
+    rung: int = Field(ge=0)  # the ladder rung that was prescribed
+    sets_done: int = Field(ge=0, le=10)
+    reps_done: int = Field(ge=0, le=100)  # per set, per side
+    hold_s_done: int = Field(default=0, ge=0, le=600)
+    pain_before: Pain | None = Field(default=None, ge=0, le=10)
+    pain_during: Pain = Field(ge=0, le=10)
+    pain_next_morning: Pain | None = Field(default=None, ge=0, le=10)
+    effort: int | None = Field(default=None, ge=0, le=10)
+    sharp_pain: bool = False
+    new_numbness: bool = False
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    exercise: str
+    side: Side | None
+    action: Action
+    rung: int  # the rung to do next time
+    dose: LadderStep
+    reasons: list[str]  # in plain words, naming the logs that decided
+    triggered_by: list[str]  # log ids
+    review_suggested: bool
+
+
+def _completed(log: ExerciseLog, step: LadderStep) -> bool:
+    return (
+        log.sets_done >= step.sets
+        and log.reps_done >= step.reps
+        and log.hold_s_done >= step.hold_s
+    )
+
+
+def _worse_next_morning(log: ExerciseLog, previous: ExerciseLog | None) -> bool:
+    """Next-morning pain above the pain before the session (or the previous next morning)."""
+    if log.pain_next_morning is None:
+        return False
+    baseline = log.pain_before
+    if baseline is None and previous is not None:
+        baseline = previous.pain_next_morning
+    if baseline is None:
+        return log.pain_next_morning > ACCEPTABLE_MAX
+    return log.pain_next_morning > baseline
+
+
+def _usable_rung(ex: Exercise, rung: int, equipment: frozenset[str]) -> bool:
+    need = LOAD_NEEDS.get(ex.ladder[rung].load)
+    return need is None or need in equipment
+
+
+def decide(
+    ex: Exercise,
+    logs: list[ExerciseLog],
+    *,
+    equipment: frozenset[str] = frozenset(),
+    previous_actions: tuple[Action, ...] = (),
+) -> Decision:
+    """Decide the next dose from this exercise's logs for one side, oldest first.
+
+    `previous_actions` are the earlier decisions for the same exercise and side, oldest first.
+    """
+    if not logs:
+        raise ValueError("decide needs at least one log")
+    last = logs[-1]
+    prev = logs[-2] if len(logs) > 1 else None
+    rung = min(last.rung, len(ex.ladder) - 1)
+    step = ex.ladder[rung]
+
+    def out(action: Action, new_rung: int, reasons: list[str], used: list[ExerciseLog],
+            review: bool = False) -> Decision:
+        return Decision(exercise=ex.id, side=last.side, action=action, rung=new_rung,
+                        dose=ex.ladder[new_rung], reasons=reasons,
+                        triggered_by=[log.id for log in used], review_suggested=review)
+
+    if last.sharp_pain or last.new_numbness:
+        what = "sharp pain" if last.sharp_pain else "new numbness"
+        return out("stop_and_review", rung, [
+            f"You reported {what}: stop this exercise and have a professional review it."
+        ], [last], review=True)
+
+    too_much = last.pain_during > ACCEPTABLE_MAX
+    worse = _worse_next_morning(last, prev)
+    if too_much or worse:
+        reasons = []
+        if too_much:
+            reasons.append(f"Pain reached {last.pain_during}/10 during the exercise; above 5 is too much.")
+        if worse:
+            reasons.append(f"Pain the next morning ({last.pain_next_morning}/10) was worse than before.")
+        second = bool(previous_actions) and previous_actions[-1] == "regress"
+        if rung == 0:
+            reasons.append("This is already the easiest dose: have a professional review it.")
+            return out("stop_and_review", 0, reasons, [last], review=True)
+        if second:
+            reasons.append("This is the second step back in a row: a review with a professional is suggested.")
+        return out("regress", rung - 1, reasons, [last], review=second)
+
+    recent = [log for log in logs[-SESSIONS_TO_PROGRESS:] if log.rung == rung]
+    ready = len(recent) == SESSIONS_TO_PROGRESS and all(
+        _completed(log, step)
+        and log.pain_during <= SAFE_MAX
+        and log.pain_next_morning is not None
+        and log.pain_next_morning <= SAFE_MAX
+        and (log.effort is None or log.effort < EFFORT_AT_LIMIT)
+        for log in recent
+    )
+    if ready:
+        nxt = rung + 1
+        if nxt < len(ex.ladder) and _usable_rung(ex, nxt, equipment):
+            return out("progress", nxt, [
+                f"{SESSIONS_TO_PROGRESS} sessions at the full dose with pain at 3 or less and a "
+                "calm next morning: one step up."
+            ], recent)
+        if nxt >= len(ex.ladder):
+            more = f" Next, {', '.join(ex.next_exercises)} can take over." if ex.next_exercises else ""
+            return out("hold", rung, ["You are at the top of this exercise's ladder." + more], recent)
+        need = LOAD_NEEDS.get(ex.ladder[nxt].load, "")
+        return out("hold", rung, [f"The next step needs {need.replace('_', ' ')}, which you did not list."], recent)
+
+    if last.pain_during > SAFE_MAX:
+        reason = f"Pain of {last.pain_during}/10 is acceptable but not yet low: keep this dose."
+    elif last.pain_next_morning is None:
+        reason = "Waiting for how it feels the next morning before changing the dose."
+    elif not _completed(last, step):
+        reason = "Finish the full dose comfortably before stepping up."
+    elif last.effort is not None and last.effort >= EFFORT_AT_LIMIT:
+        reason = f"Effort {last.effort}/10 is near your limit: keep this dose."
+    else:
+        reason = f"One more comfortable session at this dose before stepping up (needs {SESSIONS_TO_PROGRESS})."
+    return out("hold", rung, [reason], [last])
+
+
+def decide_history(
+    ex: Exercise, logs: list[ExerciseLog], *, equipment: frozenset[str] = frozenset()
+) -> list[Decision]:
+    """Replay the logs of one side, oldest first: the decision after each one.
+
+    Replaying lets "two regressions in a row" follow from the logs alone.
+    """
+    decisions: list[Decision] = []
+    for k in range(1, len(logs) + 1):
+        decisions.append(decide(ex, logs[:k], equipment=equipment,
+                                previous_actions=tuple(d.action for d in decisions)))
+    return decisions
+
+
+# Review of outcomes against the person's own baseline (CLINICAL.md 3 and 6, [rule]).
+NPRS_MCID_POINTS = 2
+NPRS_MCID_FRACTION = 0.3
+
+ReviewAction = Literal["continue", "rescreen_now", "see_physio", "see_physio_or_doctor"]
+
+
+class ReviewResult(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: ReviewAction
+    text: str
+
+
+def nprs_meaningfully_better(baseline: int, now: int) -> bool:
+    """Both 2 points and 30 % better ([rule] CLINICAL.md 3: Ostelo 2008)."""
+    drop = baseline - now
+    return drop >= NPRS_MCID_POINTS and drop >= NPRS_MCID_FRACTION * baseline
+
+
+def review_check(week: int, baseline_nprs: int, current_nprs: int) -> ReviewResult:
+    """What a review at `week` suggests from pain (NPRS 0-10) against the baseline."""
+    if current_nprs - baseline_nprs >= NPRS_MCID_POINTS:
+        return ReviewResult(action="rescreen_now", text=(
+            f"Pain is {current_nprs - baseline_nprs} points worse than at the start: answer the "
+            "safety questions again now and contact a professional."))
+    if week >= 6 and not nprs_meaningfully_better(baseline_nprs, current_nprs):
+        return ReviewResult(action="see_physio_or_doctor", text=(
+            "After 6 weeks there is no meaningful change in pain: see a physical therapist or "
+            "doctor to look at the plan and the cause."))
+    if week >= 4 and current_nprs >= baseline_nprs and baseline_nprs > 0:
+        return ReviewResult(action="see_physio", text=(
+            "After 4 weeks pain has not started to improve: answer the safety questions again "
+            "and see a physical therapist."))
+    return ReviewResult(action="continue", text="Keep going with the plan.")
