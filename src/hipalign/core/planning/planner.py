@@ -5,6 +5,7 @@ Order of work: screen -> patterns -> needs (pattern -> intent -> exercise) -> co
 substitutes -> doses -> days (48 h rule for strength work) -> time budget -> session scripts.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from hipalign.core.assessment import Pattern, find_patterns
@@ -157,6 +158,13 @@ def _needs(intake: Intake, patterns: list[Pattern]) -> list[tuple[str, Intent, i
     return needs
 
 
+def _same_family(ex: Exercise, chosen: Iterable[_Chosen]) -> bool:
+    """Variants of one exercise name each other as substitutes (e.g. the pelvic tilts)."""
+    return any(
+        ex.id in ch.exercise.substitutes or ch.exercise.id in ex.substitutes for ch in chosen
+    )
+
+
 def _choose(
     intake: Intake, patterns: list[Pattern], library: Library, c: Constraints
 ) -> tuple[list[_Chosen], list[LeftOut]]:
@@ -171,6 +179,8 @@ def _choose(
                     reason="; ".join(reasons) + ". No safe substitute in the library.",
                 )
             continue
+        if pattern is None and ex.id not in chosen and _same_family(ex, chosen.values()):
+            continue  # the base program does not add a variant of an exercise already chosen
         entry = chosen.get(ex.id)
         if entry is None:
             entry = chosen[ex.id] = _Chosen(exercise=ex, intent=intent, priority=priority)
