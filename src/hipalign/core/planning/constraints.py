@@ -15,11 +15,12 @@ PREGNANCY_SUPINE_FROM_WEEK = 13  # CLINICAL.md section 2 [rule]: none from week 
 
 # Tag -> (why it is excluded, source). The tag is active when the intake switches it on.
 TAG_REASONS: dict[str, tuple[str, str]] = {
-    "pregnancy": ("not advised at any stage of pregnancy", "CLINICAL.md 2; seed 001"),
+    "pregnancy": ("is not advised at any stage of pregnancy", "CLINICAL.md 2; seed 001"),
     "pregnancy_after_week_13": (
-        "no lying on the back from week 13 of pregnancy", "CLINICAL.md 2 [rule]; ACOG 804"
+        "is done lying on the back, avoided from week 13 of pregnancy",
+        "CLINICAL.md 2 [rule]; ACOG 804",
     ),
-    "fall_risk": ("carries a risk of falling", "CLINICAL.md 2; seed 001; Bohannon 2006"),
+    "fall_risk": ("carries a risk of falling for you", "CLINICAL.md 2; seed 001; Bohannon 2006"),
     "hip_flexion_past_90": (
         "bends the hip past 90 degrees, which your hip precautions rule out", "Eannucci 2019"
     ),
@@ -37,7 +38,7 @@ TAG_REASONS: dict[str, tuple[str, str]] = {
         "turns the hip outwards, avoided after an anterior approach (limits uncertain)",
         "CLINICAL.md 1 (uncertain)",
     ),
-    "arm_support": ("puts weight through wrists and shoulders", "intake limitation"),
+    "arm_support": ("puts weight through the wrists and shoulders you said are painful", "intake limitation"),
     "lateral_hip_compression": (
         "presses on or stretches across the outer hip, which irritates painful gluteal tendons",
         "Grimaldi 2017 (secondary, CLINICAL.md 4)",
@@ -110,21 +111,24 @@ def constraints_for(intake: Intake) -> Constraints:
 
 
 def exclusion_reason(ex: Exercise, c: Constraints) -> str | None:
-    """The first reason this exercise may not be prescribed, or None when it may."""
+    """The first reason this exercise may not be prescribed, or None when it may.
+
+    The reason reads after the exercise's name: "<name> <reason>".
+    """
     for tag in ex.contraindications:
         if tag in c.tags:
             why, source = TAG_REASONS[tag]
-            return f"{ex.name} {why} ({source})"
+            return f"{why} ({source})"
     if ex.position in c.positions:
-        return f"{ex.name} {c.positions[ex.position]}"
+        return c.positions[ex.position]
     missing = [e for e in ex.equipment if e not in c.equipment]
     if missing:
-        return f"{ex.name} needs {', '.join(m.replace('_', ' ') for m in missing)}, which you did not list"
+        return f"needs {', '.join(m.replace('_', ' ') for m in missing)}, which you did not list"
     if (
         c.needs_support
         and "needs_support_for_balance" in ex.cautions
         and not c.equipment & {"sturdy_support", "wall"}
     ):
-        return f"{ex.name} needs a sturdy support or wall to hold for balance, which you did not list"
+        return "needs a sturdy support or wall to hold for balance, which you did not list"
     return None
 

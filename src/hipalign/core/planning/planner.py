@@ -118,14 +118,14 @@ def _resolve(
     ex_id: str, library: Library, c: Constraints
 ) -> tuple[Exercise | None, list[str]]:
     """The exercise itself, or its first allowed substitute (breadth-first), with the reasons
-    each skipped one was excluded."""
+    each skipped one was excluded ("<name> <reason>")."""
     queue, seen, reasons = [ex_id], {ex_id}, []
     while queue:
         ex = library[queue.pop(0)]
         reason = exclusion_reason(ex, c)
         if reason is None:
             return ex, reasons
-        reasons.append(reason)
+        reasons.append(f"{ex.name} {reason}")
         for sub in ex.substitutes:
             if sub not in seen:
                 seen.add(sub)
@@ -194,7 +194,7 @@ def _choose(
         if ex.id != ex_id:
             sub_why = Why(
                 kind="substitute",
-                text=f"Stands in for {library[ex_id].name}: {reasons[0]}.",
+                text=f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
                 intent=intent,
                 source="CLINICAL.md 2 and 7",
             )
