@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
@@ -110,7 +111,7 @@ def session(
         _fail(f"--day must be one of {', '.join(WEEKDAYS)} (got {day!r})")
     parsed = _intake(intake)
     try:
-        script = planning.session_script_build(parsed, day, session_number)  # type: ignore[arg-type]
+        script = planning.session_script_build(parsed, day, session_number)
     except InputError as exc:
         _fail(exc.message)
     if format is Format.json:
@@ -123,7 +124,9 @@ def session(
 def progress(
     exercise: Annotated[str, typer.Option("--exercise", help="exercise id")],
     logs: Annotated[Path, typer.Option("--logs", help="JSON list of logs, oldest first")],
-    equipment: Annotated[list[str] | None, typer.Option("--equipment", help="equipment the person has (repeat)")] = None,
+    equipment: Annotated[
+        list[str] | None, typer.Option("--equipment", help="equipment the person has (repeat)")
+    ] = None,
     format: FormatOpt = Format.text,
 ) -> None:
     """Decide progress / hold / regress per side from an exercise's logs."""
@@ -148,7 +151,9 @@ def progress(
     for d in decisions:
         side = f" ({d.side})" if d.side else ""
         dose = f"{d.dose.sets} x {d.dose.reps}" + (f" x {d.dose.hold_s} s" if d.dose.hold_s else "")
-        console.print(f"[bold]{d.exercise}{side}: {d.action.replace('_', ' ')}[/bold] -> next dose {dose}")
+        console.print(
+            f"[bold]{d.exercise}{side}: {d.action.replace('_', ' ')}[/bold] -> next dose {dose}"
+        )
         for r in d.reasons:
             console.print(f"  {r}")
         if d.review_suggested:
@@ -156,14 +161,17 @@ def progress(
 
 
 @app.command()
-def schema(name: Annotated[SchemaName, typer.Argument(help="intake, plan, session or log")]) -> None:
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="intake, plan, session or log")],
+) -> None:
     """Print the JSON Schema of a document."""
-    model = {
+    models: dict[SchemaName, type[BaseModel]] = {
         SchemaName.intake: Intake,
         SchemaName.plan: PlanDocument,
         SchemaName.session: Script,
         SchemaName.log: ExerciseLog,
-    }[name]
+    }
+    model = models[name]
     _print_json(model.model_json_schema(by_alias=True))
 
 
@@ -198,7 +206,9 @@ def library_list(format: FormatOpt = Format.text) -> None:
 
 
 @library_app.command("show")
-def library_show(exercise_id: Annotated[str, typer.Argument(metavar="ID")], format: FormatOpt = Format.text) -> None:
+def library_show(
+    exercise_id: Annotated[str, typer.Argument(metavar="ID")], format: FormatOpt = Format.text
+) -> None:
     """Show one exercise: steps, dose, ladder, contraindications, sources."""
     try:
         ex = planning.library_get(exercise_id)

@@ -35,7 +35,9 @@ def dose_text(item: Item) -> str:
 
 def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Console) -> None:
     ref = doc.referral
-    style = {"emergency": "bold red", "urgent": "bold red", "see_doctor": "bold yellow"}.get(ref.level, "bold")
+    style = {"emergency": "bold red", "urgent": "bold red", "see_doctor": "bold yellow"}.get(
+        ref.level, "bold"
+    )
     lines: list[Text] = [Text(LEVEL_WORDS[ref.level], style=style)]
     for r in ref.reasons:
         lines.append(Text(f"- {r.text}\n  What to do: {r.action}"))
@@ -48,7 +50,9 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
         for p in doc.patterns:
             console.print(f"- {p.text}")
             for e in p.evidence:
-                console.print(f"    because: {e.detail}" + (" (measured)" if e.measured else " (reported)"))
+                console.print(
+                    f"    because: {e.detail}" + (" (measured)" if e.measured else " (reported)")
+                )
     console.print(Text(doc.disclaimer, style="italic"))
     plan = doc.plan
     if plan is None:
@@ -56,7 +60,7 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
     console.print(Text(f"\nYour {plan.weeks}-week plan", style="bold"))
     console.print(plan.summary)
 
-    days = [d for d in plan.days]
+    days = list(plan.days)
     week = Table(title="The week", show_lines=False)
     week.add_column("Exercise")
     for d in days:
@@ -66,7 +70,9 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
         for it in d.items:
             names.setdefault(it.exercise, it.name)
     for ex_id, name in names.items():
-        week.add_row(name, *("x" if any(i.exercise == ex_id for i in d.items) else "" for d in days))
+        week.add_row(
+            name, *("x" if any(i.exercise == ex_id for i in d.items) else "" for d in days)
+        )
     week.add_row(Text("Minutes", style="bold"), *(f"{d.minutes:g}" for d in days))
     console.print(week)
 
@@ -79,8 +85,14 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
             ex = library[it.exercise]
             body: list[Text] = [
                 Text(f"Dose: {dose_text(it)}; rest {it.rest_s} s between sets", style="bold"),
-                Text(f"Position: {ex.position.replace('_', ' ')}"
-                     + (f"; needs: {', '.join(e.replace('_', ' ') for e in ex.equipment)}" if ex.equipment else "")),
+                Text(
+                    f"Position: {ex.position.replace('_', ' ')}"
+                    + (
+                        f"; needs: {', '.join(e.replace('_', ' ') for e in ex.equipment)}"
+                        if ex.equipment
+                        else ""
+                    )
+                ),
             ]
             body += [Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)]
             body += [Text(f"Note: {n}", style="yellow") for n in it.notes]
@@ -102,17 +114,28 @@ def render_exercise(ex: Exercise, console: Console) -> None:
         Text(ex.summary),
         Text(f"Position: {ex.position.replace('_', ' ')}   Intent: {', '.join(ex.intent)}"),
         Text(f"Targets: {', '.join(t.replace('_', ' ') for t in ex.targets)}"),
-        Text(f"Needs: {', '.join(ex.equipment) or 'nothing'}   Helpful: {', '.join(ex.optional_equipment) or '-'}"),
-        Text(f"Starting dose: {start.sets} x {start.reps}" + (f" x {start.hold_s} s" if start.hold_s else "")
-             + f" ({ex.sidedness.replace('_', ' ')}), {ex.dose.days_per_week[0]}-{ex.dose.days_per_week[1]} days a week"),
+        Text(
+            f"Needs: {', '.join(ex.equipment) or 'nothing'}   Helpful: {', '.join(ex.optional_equipment) or '-'}"
+        ),
+        Text(
+            f"Starting dose: {start.sets} x {start.reps}"
+            + (f" x {start.hold_s} s" if start.hold_s else "")
+            + f" ({ex.sidedness.replace('_', ' ')}), {ex.dose.days_per_week[0]}-{ex.dose.days_per_week[1]} days a week"
+        ),
         Text(f"From the source: {ex.dose.seed}"),
         Text("Steps:", style="bold"),
         *(Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)),
         Text("Common mistakes:", style="bold"),
         *(Text(f"- {m}") for m in ex.mistakes),
         Text("Ladder (easiest first, * = start):", style="bold"),
-        *(Text(f"{'*' if i == ex.dose.start else ' '} {s.sets} x {s.reps}" + (f" x {s.hold_s} s" if s.hold_s else "")
-               + (f" + {s.load.replace('_', ' ')}" if s.load != 'bodyweight' else "")) for i, s in enumerate(ex.ladder)),
+        *(
+            Text(
+                f"{'*' if i == ex.dose.start else ' '} {s.sets} x {s.reps}"
+                + (f" x {s.hold_s} s" if s.hold_s else "")
+                + (f" + {s.load.replace('_', ' ')}" if s.load != "bodyweight" else "")
+            )
+            for i, s in enumerate(ex.ladder)
+        ),
     ]
     if ex.contraindications:
         lines.append(Text(f"Left out for: {', '.join(ex.contraindications)}", style="yellow"))
@@ -121,7 +144,10 @@ def render_exercise(ex: Exercise, console: Console) -> None:
     if ex.correction:
         lines.append(Text(f"Correction of the source: {ex.correction}", style="magenta"))
     lines.append(Text("Sources:", style="bold"))
-    lines += [Text(f"- {s.ref}" + (f" <{s.url}>" if s.url else "") + f": {s.supports}") for s in ex.sources]
+    lines += [
+        Text(f"- {s.ref}" + (f" <{s.url}>" if s.url else "") + f": {s.supports}")
+        for s in ex.sources
+    ]
     console.print(Panel(Group(*lines), title=f"{ex.name} ({ex.id})"))
 
 

@@ -69,43 +69,57 @@ PATTERN_INFO: dict[str, PatternInfo] = {
     "hip_flexor_tightness": PatternInfo(
         name="Short hip flexors",
         meaning="Signs that the muscles at the front of the hip may be short, which long sitting can encourage.",
-        intents=("stretch", "strengthen"), max_confidence="moderate", evidence_grade="RCT",
+        intents=("stretch", "strengthen"),
+        max_confidence="moderate",
+        evidence_grade="RCT",
         source="CLINICAL.md 5; Winters 2004; Vigotsky 2016 (Thomas test caveat)",
     ),
     "anterior_tilt_tendency": PatternInfo(
         name="Forward pelvic tilt tendency",
         meaning="The pelvis may rest tipped forward. This is common in healthy people, so it only matters alongside symptoms.",
-        intents=("control", "strengthen"), max_confidence="low", evidence_grade="weak",
+        intents=("control", "strengthen"),
+        max_confidence="low",
+        evidence_grade="weak",
         source="CLINICAL.md 0 and 5; Herrington 2011",
     ),
     "abductor_weakness": PatternInfo(
         name="Weaker hip abductors",
         meaning="Signs that the outer-hip muscles that keep the pelvis level on one leg may be weaker.",
-        intents=("strengthen",), max_confidence="moderate", evidence_grade="EMG",
+        intents=("strengthen",),
+        max_confidence="moderate",
+        evidence_grade="EMG",
         source="CLINICAL.md 5; Selkowitz 2013; Physiohub Trendelenburg",
     ),
     "frontal_asymmetry": PatternInfo(
         name="Side-to-side pelvic asymmetry",
         meaning="One side of the pelvis may sit higher. Bone shape alone can explain gaps like this, so it is a screen to confirm with a professional.",
-        intents=("strengthen",), max_confidence="low", evidence_grade="weak",
+        intents=("strengthen",),
+        max_confidence="low",
+        evidence_grade="weak",
         source="CLINICAL.md 0, 4 and 5; Preece 2008",
     ),
     "mobility_restriction": PatternInfo(
         name="Restricted hip movement",
         meaning="Signs that the hip may turn less freely than usual.",
-        intents=("mobilize",), max_confidence="moderate", evidence_grade="weak",
+        intents=("mobilize",),
+        max_confidence="moderate",
+        evidence_grade="weak",
         source="CLINICAL.md 4 and 5",
     ),
     "trunk_endurance": PatternInfo(
         name="Low trunk endurance",
         meaning="The trunk muscles that steady the pelvis may tire early.",
-        intents=("strengthen",), max_confidence="moderate", evidence_grade="EMG",
+        intents=("strengthen",),
+        max_confidence="moderate",
+        evidence_grade="EMG",
         source="CLINICAL.md 4 and 5; Ekstrom 2007; Strand 2014",
     ),
     "balance_deficit": PatternInfo(
         name="Reduced balance",
         meaning="Standing on one leg may be harder than expected for your age.",
-        intents=("control",), max_confidence="moderate", evidence_grade="RCT",
+        intents=("control",),
+        max_confidence="moderate",
+        evidence_grade="RCT",
         source="CLINICAL.md 4 and 5; Bohannon 2006; Sherrington 2020",
     ),
 }
@@ -133,13 +147,23 @@ def _combine_sides(sides: list[Side]) -> PatternSide:
 def _pattern(pid: PatternId, side: PatternSide, evidence: list[Evidence]) -> Pattern:
     info = PATTERN_INFO[pid]
     confidence: Confidence = (
-        "moderate" if any(e.measured for e in evidence) and info.max_confidence == "moderate" else "low"
+        "moderate"
+        if any(e.measured for e in evidence) and info.max_confidence == "moderate"
+        else "low"
     )
-    where = {None: "", "both": " on both sides", "left": " on the left", "right": " on the right"}[side]
+    where = {None: "", "both": " on both sides", "left": " on the left", "right": " on the right"}[
+        side
+    ]
     text = f"Signs of {info.name.lower()}{where}, {confidence} confidence. {info.meaning}"
     return Pattern(
-        id=pid, side=side, confidence=confidence, evidence=evidence, name=info.name, text=text,
-        evidence_grade=info.evidence_grade, source=info.source,
+        id=pid,
+        side=side,
+        confidence=confidence,
+        evidence=evidence,
+        name=info.name,
+        text=text,
+        evidence_grade=info.evidence_grade,
+        source=info.source,
     )
 
 
@@ -159,19 +183,53 @@ def _side_gap_low(pair: object, side: Side) -> bool:
 def _abductor_evidence(intake: Intake, side: Side) -> list[Evidence]:
     f, ev = intake.findings, []
     if f.trendelenburg is not None and f.trendelenburg.get(side) == "positive":
-        ev.append(Evidence(finding="trendelenburg", detail=f"Trendelenburg test positive standing on the {side} leg", measured=True))
+        ev.append(
+            Evidence(
+                finding="trendelenburg",
+                detail=f"Trendelenburg test positive standing on the {side} leg",
+                measured=True,
+            )
+        )
     stance = f.single_leg_stance_s
     if stance is not None and (v := stance.get(side)) is not None:
         if v < stance_norm_s(intake.age):
-            ev.append(Evidence(finding="single_leg_stance_s", detail=f"{v:g} s standing on the {side} leg, under the {stance_norm_s(intake.age):g} s expected at your age", measured=True))
+            ev.append(
+                Evidence(
+                    finding="single_leg_stance_s",
+                    detail=f"{v:g} s standing on the {side} leg, under the {stance_norm_s(intake.age):g} s expected at your age",
+                    measured=True,
+                )
+            )
         elif _side_gap_low(stance, side):
-            ev.append(Evidence(finding="single_leg_stance_s", detail=f"{v:g} s on the {side} leg, well under the other side", measured=True))
+            ev.append(
+                Evidence(
+                    finding="single_leg_stance_s",
+                    detail=f"{v:g} s on the {side} leg, well under the other side",
+                    measured=True,
+                )
+            )
     if f.side_plank_hold_s is not None and _side_gap_low(f.side_plank_hold_s, side):
-        ev.append(Evidence(finding="side_plank_hold_s", detail=f"side plank on the {side} held well under the other side", measured=True))
+        ev.append(
+            Evidence(
+                finding="side_plank_hold_s",
+                detail=f"side plank on the {side} held well under the other side",
+                measured=True,
+            )
+        )
     if f.weaker_side == side:
-        ev.append(Evidence(finding="weaker_side", detail=f"you feel the {side} side is weaker", measured=False))
+        ev.append(
+            Evidence(
+                finding="weaker_side", detail=f"you feel the {side} side is weaker", measured=False
+            )
+        )
     if "lateral_hip_pain" in intake.symptoms and _pain_on(intake, side):
-        ev.append(Evidence(finding="lateral_hip_pain", detail=f"pain on the outside of the {side} hip", measured=False))
+        ev.append(
+            Evidence(
+                finding="lateral_hip_pain",
+                detail=f"pain on the outside of the {side} hip",
+                measured=False,
+            )
+        )
     return ev
 
 
@@ -179,20 +237,40 @@ def _hip_flexor_evidence(intake: Intake, side: Side) -> list[Evidence]:
     f, ev = intake.findings, []
     if f.thomas_test is not None and (t := f.thomas_test.get(side)) not in (None, "normal"):
         what = "hip flexors" if t == "hip_flexor_tight" else "rectus femoris"
-        ev.append(Evidence(finding="thomas_test", detail=f"Thomas test on the {side} suggests short {what} (the test is unreliable without pelvic control)", measured=True))
+        ev.append(
+            Evidence(
+                finding="thomas_test",
+                detail=f"Thomas test on the {side} suggests short {what} (the test is unreliable without pelvic control)",
+                measured=True,
+            )
+        )
     if not ev:
         return []  # sitting and tightness alone describe everyone who sits; they only support a test
     if intake.lifestyle.sitting_hours_per_day >= LONG_SITTING_HOURS:
-        ev.append(Evidence(finding="lifestyle.sitting_hours_per_day", detail=f"about {intake.lifestyle.sitting_hours_per_day:g} hours of sitting a day", measured=False))
+        ev.append(
+            Evidence(
+                finding="lifestyle.sitting_hours_per_day",
+                detail=f"about {intake.lifestyle.sitting_hours_per_day:g} hours of sitting a day",
+                measured=False,
+            )
+        )
     if "hip_tightness" in intake.symptoms and _pain_on(intake, side):
-        ev.append(Evidence(finding="hip_tightness", detail=f"the {side} hip feels tight", measured=False))
+        ev.append(
+            Evidence(finding="hip_tightness", detail=f"the {side} hip feels tight", measured=False)
+        )
     return ev
 
 
 def _mobility_evidence(intake: Intake, side: Side) -> list[Evidence]:
     f, ev = intake.findings, []
     if f.hip_rotation_restricted is not None and f.hip_rotation_restricted.get(side):
-        ev.append(Evidence(finding="hip_rotation_restricted", detail=f"turning the {side} hip in or out is restricted", measured=True))
+        ev.append(
+            Evidence(
+                finding="hip_rotation_restricted",
+                detail=f"turning the {side} hip in or out is restricted",
+                measured=True,
+            )
+        )
     if not ev:
         return []
     for sym, what in (("hip_tightness", "tight"), ("hip_pain", "painful")):
@@ -220,11 +298,23 @@ def _anterior_tilt(intake: Intake) -> list[Pattern]:
     f = intake.findings
     if f.pelvic_tilt != "anterior_increased":
         return []
-    ev = [Evidence(finding="pelvic_tilt", detail="the pelvis rests tipped forward more than usual", measured=True)]
+    ev = [
+        Evidence(
+            finding="pelvic_tilt",
+            detail="the pelvis rests tipped forward more than usual",
+            measured=True,
+        )
+    ]
     if f.thomas_test is not None and any(
         f.thomas_test.get(s) not in (None, "normal") for s in SIDES
     ):
-        ev.append(Evidence(finding="thomas_test", detail="a Thomas test suggests short hip flexors", measured=True))
+        ev.append(
+            Evidence(
+                finding="thomas_test",
+                detail="a Thomas test suggests short hip flexors",
+                measured=True,
+            )
+        )
     if "low_back_pain" in intake.symptoms:
         ev.append(Evidence(finding="low_back_pain", detail="low back pain", measured=False))
     return [_pattern("anterior_tilt_tendency", None, ev)] if len(ev) >= 2 else []
@@ -236,11 +326,30 @@ def _frontal_asymmetry(intake: Intake) -> list[Pattern]:
     ob = f.pelvic_obliquity
     if ob is not None and ob.degrees >= OBLIQUITY_NOISE_DEG and ob.high_side != "none":
         side = ob.high_side
-        via = {"photo": "measured from a photo, to confirm with a professional", "self": "self-measured", "clinician": "measured by a clinician"}[ob.source]
-        ev.append(Evidence(finding="pelvic_obliquity", detail=f"hip line {ob.degrees:g} degrees high on the {ob.high_side} ({via})", measured=ob.source != "self"))
+        via = {
+            "photo": "measured from a photo, to confirm with a professional",
+            "self": "self-measured",
+            "clinician": "measured by a clinician",
+        }[ob.source]
+        ev.append(
+            Evidence(
+                finding="pelvic_obliquity",
+                detail=f"hip line {ob.degrees:g} degrees high on the {ob.high_side} ({via})",
+                measured=ob.source != "self",
+            )
+        )
     if f.leg_length_difference_mm is not None and f.leg_length_difference_mm >= LEG_LENGTH_NOISE_MM:
-        ev.append(Evidence(finding="leg_length_difference_mm", detail=f"leg length difference of {f.leg_length_difference_mm:g} mm", measured=True))
-    for sym, what in (("uneven_shoulders_or_hips", "shoulders or hips look uneven"), ("one_leg_feels_longer", "one leg feels longer")):
+        ev.append(
+            Evidence(
+                finding="leg_length_difference_mm",
+                detail=f"leg length difference of {f.leg_length_difference_mm:g} mm",
+                measured=True,
+            )
+        )
+    for sym, what in (
+        ("uneven_shoulders_or_hips", "shoulders or hips look uneven"),
+        ("one_leg_feels_longer", "one leg feels longer"),
+    ):
         if sym in intake.symptoms:
             ev.append(Evidence(finding=sym, detail=what, measured=False))
     return [_pattern("frontal_asymmetry", side, ev)] if len(ev) >= 2 else []
@@ -249,12 +358,24 @@ def _frontal_asymmetry(intake: Intake) -> list[Pattern]:
 def _trunk_endurance(intake: Intake) -> list[Pattern]:
     f, ev = intake.findings, []
     if f.plank_hold_s is not None and f.plank_hold_s < PLANK_LOW_S:
-        ev.append(Evidence(finding="plank_hold_s", detail=f"plank held {f.plank_hold_s:g} s, under {PLANK_LOW_S:g} s", measured=True))
+        ev.append(
+            Evidence(
+                finding="plank_hold_s",
+                detail=f"plank held {f.plank_hold_s:g} s, under {PLANK_LOW_S:g} s",
+                measured=True,
+            )
+        )
     sp = f.side_plank_hold_s
     if sp is not None:
         low = [s for s in SIDES if (v := sp.get(s)) is not None and v < SIDE_PLANK_LOW_S]
         if low:
-            ev.append(Evidence(finding="side_plank_hold_s", detail=f"side plank under {SIDE_PLANK_LOW_S:g} s on the {' and '.join(low)}", measured=True))
+            ev.append(
+                Evidence(
+                    finding="side_plank_hold_s",
+                    detail=f"side plank under {SIDE_PLANK_LOW_S:g} s on the {' and '.join(low)}",
+                    measured=True,
+                )
+            )
     if not ev:
         return []
     if "low_back_pain" in intake.symptoms:
@@ -266,11 +387,21 @@ def _balance(intake: Intake) -> list[Pattern]:
     f, ev = intake.findings, []
     stance = f.single_leg_stance_s
     norm = stance_norm_s(intake.age)
-    short = [s for s in SIDES if stance is not None and (v := stance.get(s)) is not None and v < norm]
+    short = [
+        s for s in SIDES if stance is not None and (v := stance.get(s)) is not None and v < norm
+    ]
     if short:
-        ev.append(Evidence(finding="single_leg_stance_s", detail=f"single-leg stance under {norm:g} s on the {' and '.join(short)}", measured=True))
+        ev.append(
+            Evidence(
+                finding="single_leg_stance_s",
+                detail=f"single-leg stance under {norm:g} s on the {' and '.join(short)}",
+                measured=True,
+            )
+        )
     if "poor_balance" in intake.limitations:
-        ev.append(Evidence(finding="poor_balance", detail="you find balancing hard", measured=False))
+        ev.append(
+            Evidence(finding="poor_balance", detail="you find balancing hard", measured=False)
+        )
     for sym, what in (("uneven_gait", "walking feels uneven"), ("limp", "a limp")):
         if sym in intake.symptoms:
             ev.append(Evidence(finding=sym, detail=what, measured=False))
@@ -299,7 +430,7 @@ def lead_side(intake: Intake, patterns: list[Pattern]) -> Side | None:
     """
     for p in patterns:
         if p.side in SIDES:
-            return p.side  # type: ignore[return-value]
+            return p.side
     if intake.findings.weaker_side in SIDES:
-        return intake.findings.weaker_side  # type: ignore[return-value]
+        return intake.findings.weaker_side
     return None

@@ -26,8 +26,12 @@ class DoseRange(BaseModel):
 # Keyed by (primary intent, dose kind). For "reps" doses hold_s is a pause within each rep.
 GUIDELINE_RANGES: dict[tuple[str, str], DoseRange] = {
     ("stretch", "hold"): DoseRange(sets=(1, 3), reps=(1, 5), hold_s=(10, 60), days_per_week=(2, 7)),
-    ("strengthen", "reps"): DoseRange(sets=(1, 3), reps=(5, 15), hold_s=(0, 5), days_per_week=(2, 3)),
-    ("strengthen", "hold"): DoseRange(sets=(1, 3), reps=(1, 5), hold_s=(10, 60), days_per_week=(2, 3)),
+    ("strengthen", "reps"): DoseRange(
+        sets=(1, 3), reps=(5, 15), hold_s=(0, 5), days_per_week=(2, 3)
+    ),
+    ("strengthen", "hold"): DoseRange(
+        sets=(1, 3), reps=(1, 5), hold_s=(10, 60), days_per_week=(2, 3)
+    ),
     ("mobilize", "reps"): DoseRange(sets=(1, 3), reps=(5, 20), hold_s=(0, 5), days_per_week=(2, 7)),
     ("control", "reps"): DoseRange(sets=(1, 3), reps=(5, 15), hold_s=(0, 10), days_per_week=(2, 7)),
     ("control", "hold"): DoseRange(sets=(1, 3), reps=(1, 5), hold_s=(10, 45), days_per_week=(2, 7)),
@@ -36,6 +40,7 @@ GUIDELINE_RANGES: dict[tuple[str, str], DoseRange] = {
 # Older adults hold stretches 30-60 s (ACSM); we apply it from 65.
 OLDER_ADULT_AGE = 65
 OLDER_ADULT_MIN_STRETCH_S = 30
+OLDER_ADULT_MIN_REPS = 10  # ACSM: older adults 10-15 repetitions at a lighter load
 
 
 def dose_problems(
@@ -45,7 +50,9 @@ def dose_problems(
     rng = GUIDELINE_RANGES.get((intent, kind))
     if rng is None:
         allowed = ", ".join(f"{i}/{k}" for i, k in GUIDELINE_RANGES)
-        return [f"{where}: no guideline for intent {intent!r} with dose kind {kind!r} (allowed: {allowed})"]
+        return [
+            f"{where}: no guideline for intent {intent!r} with dose kind {kind!r} (allowed: {allowed})"
+        ]
     problems = []
     for name, value in (("sets", sets), ("reps", reps), ("hold_s", hold_s)):
         low, high = getattr(rng, name)

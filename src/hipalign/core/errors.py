@@ -56,7 +56,9 @@ def parse_json_document[M: BaseModel](model: type[M], text: str, what: str) -> M
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(what, [f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]) from None
+        raise InputError(
+            what, [f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]
+        ) from None
     return validate_document(model, data, what)
 
 

@@ -7,7 +7,14 @@ old intakes incomplete on purpose (every question must be asked explicitly).
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from hipalign.core.screening.catalog import QUESTION_IDS
 from hipalign.core.vocab import Equipment, Limitation, PainSide, Symptom

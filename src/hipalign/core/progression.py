@@ -57,9 +57,7 @@ class Decision(BaseModel):
 
 def _completed(log: ExerciseLog, step: LadderStep) -> bool:
     return (
-        log.sets_done >= step.sets
-        and log.reps_done >= step.reps
-        and log.hold_s_done >= step.hold_s
+        log.sets_done >= step.sets and log.reps_done >= step.reps and log.hold_s_done >= step.hold_s
     )
 
 
@@ -98,32 +96,54 @@ def decide(
     rung = min(last.rung, len(ex.ladder) - 1)
     step = ex.ladder[rung]
 
-    def out(action: Action, new_rung: int, reasons: list[str], used: list[ExerciseLog],
-            review: bool = False) -> Decision:
-        return Decision(exercise=ex.id, side=last.side, action=action, rung=new_rung,
-                        dose=ex.ladder[new_rung], reasons=reasons,
-                        triggered_by=[log.id for log in used], review_suggested=review)
+    def out(
+        action: Action,
+        new_rung: int,
+        reasons: list[str],
+        used: list[ExerciseLog],
+        review: bool = False,
+    ) -> Decision:
+        return Decision(
+            exercise=ex.id,
+            side=last.side,
+            action=action,
+            rung=new_rung,
+            dose=ex.ladder[new_rung],
+            reasons=reasons,
+            triggered_by=[log.id for log in used],
+            review_suggested=review,
+        )
 
     if last.sharp_pain or last.new_numbness:
         what = "sharp pain" if last.sharp_pain else "new numbness"
-        return out("stop_and_review", rung, [
-            f"You reported {what}: stop this exercise and have a professional review it."
-        ], [last], review=True)
+        return out(
+            "stop_and_review",
+            rung,
+            [f"You reported {what}: stop this exercise and have a professional review it."],
+            [last],
+            review=True,
+        )
 
     too_much = last.pain_during > ACCEPTABLE_MAX
     worse = _worse_next_morning(last, prev)
     if too_much or worse:
         reasons = []
         if too_much:
-            reasons.append(f"Pain reached {last.pain_during}/10 during the exercise; above 5 is too much.")
+            reasons.append(
+                f"Pain reached {last.pain_during}/10 during the exercise; above 5 is too much."
+            )
         if worse:
-            reasons.append(f"Pain the next morning ({last.pain_next_morning}/10) was worse than before.")
+            reasons.append(
+                f"Pain the next morning ({last.pain_next_morning}/10) was worse than before."
+            )
         second = bool(previous_actions) and previous_actions[-1] == "regress"
         if rung == 0:
             reasons.append("This is already the easiest dose: have a professional review it.")
             return out("stop_and_review", 0, reasons, [last], review=True)
         if second:
-            reasons.append("This is the second step back in a row: a review with a professional is suggested.")
+            reasons.append(
+                "This is the second step back in a row: a review with a professional is suggested."
+            )
         return out("regress", rung - 1, reasons, [last], review=second)
 
     recent = [log for log in logs[-SESSIONS_TO_PROGRESS:] if log.rung == rung]
@@ -138,15 +158,29 @@ def decide(
     if ready:
         nxt = rung + 1
         if nxt < len(ex.ladder) and _usable_rung(ex, nxt, equipment):
-            return out("progress", nxt, [
-                f"{SESSIONS_TO_PROGRESS} sessions at the full dose with pain at 3 or less and a "
-                "calm next morning: one step up."
-            ], recent)
+            return out(
+                "progress",
+                nxt,
+                [
+                    f"{SESSIONS_TO_PROGRESS} sessions at the full dose with pain at 3 or less and a "
+                    "calm next morning: one step up."
+                ],
+                recent,
+            )
         if nxt >= len(ex.ladder):
-            more = f" Next, {', '.join(ex.next_exercises)} can take over." if ex.next_exercises else ""
-            return out("hold", rung, ["You are at the top of this exercise's ladder." + more], recent)
+            more = (
+                f" Next, {', '.join(ex.next_exercises)} can take over." if ex.next_exercises else ""
+            )
+            return out(
+                "hold", rung, ["You are at the top of this exercise's ladder." + more], recent
+            )
         need = LOAD_NEEDS.get(ex.ladder[nxt].load, "")
-        return out("hold", rung, [f"The next step needs {need.replace('_', ' ')}, which you did not list."], recent)
+        return out(
+            "hold",
+            rung,
+            [f"The next step needs {need.replace('_', ' ')}, which you did not list."],
+            recent,
+        )
 
     if last.pain_during > SAFE_MAX:
         reason = f"Pain of {last.pain_during}/10 is acceptable but not yet low: keep this dose."
@@ -170,8 +204,14 @@ def decide_history(
     """
     decisions: list[Decision] = []
     for k in range(1, len(logs) + 1):
-        decisions.append(decide(ex, logs[:k], equipment=equipment,
-                                previous_actions=tuple(d.action for d in decisions)))
+        decisions.append(
+            decide(
+                ex,
+                logs[:k],
+                equipment=equipment,
+                previous_actions=tuple(d.action for d in decisions),
+            )
+        )
     return decisions
 
 
@@ -198,15 +238,27 @@ def nprs_meaningfully_better(baseline: int, now: int) -> bool:
 def review_check(week: int, baseline_nprs: int, current_nprs: int) -> ReviewResult:
     """What a review at `week` suggests from pain (NPRS 0-10) against the baseline."""
     if current_nprs - baseline_nprs >= NPRS_MCID_POINTS:
-        return ReviewResult(action="rescreen_now", text=(
-            f"Pain is {current_nprs - baseline_nprs} points worse than at the start: answer the "
-            "safety questions again now and contact a professional."))
+        return ReviewResult(
+            action="rescreen_now",
+            text=(
+                f"Pain is {current_nprs - baseline_nprs} points worse than at the start: answer the "
+                "safety questions again now and contact a professional."
+            ),
+        )
     if week >= 6 and not nprs_meaningfully_better(baseline_nprs, current_nprs):
-        return ReviewResult(action="see_physio_or_doctor", text=(
-            "After 6 weeks there is no meaningful change in pain: see a physical therapist or "
-            "doctor to look at the plan and the cause."))
+        return ReviewResult(
+            action="see_physio_or_doctor",
+            text=(
+                "After 6 weeks there is no meaningful change in pain: see a physical therapist or "
+                "doctor to look at the plan and the cause."
+            ),
+        )
     if week >= 4 and current_nprs >= baseline_nprs and baseline_nprs > 0:
-        return ReviewResult(action="see_physio", text=(
-            "After 4 weeks pain has not started to improve: answer the safety questions again "
-            "and see a physical therapist."))
+        return ReviewResult(
+            action="see_physio",
+            text=(
+                "After 4 weeks pain has not started to improve: answer the safety questions again "
+                "and see a physical therapist."
+            ),
+        )
     return ReviewResult(action="continue", text="Keep going with the plan.")

@@ -72,33 +72,82 @@ def _side_words(side: Side | None) -> str:
     return f", {side} side" if side else ""
 
 
-def _item_steps(item: ScriptItem) -> list[tuple[StepKind, Side | None, int | None, int | None, int, int | None, str]]:
+def _item_steps(
+    item: ScriptItem,
+) -> list[tuple[StepKind, Side | None, int | None, int | None, int, int | None, str]]:
     """(kind, side, set, rep, duration, count, cue) for one item, without indexes and starts."""
     out: list[tuple[StepKind, Side | None, int | None, int | None, int, int | None, str]] = []
     first = item.doses[0]
-    out.append(("get_ready", first.side, None, None, GET_READY_S, None,
-                f"Get ready: {item.name}{_side_words(first.side)}."))
+    out.append(
+        (
+            "get_ready",
+            first.side,
+            None,
+            None,
+            GET_READY_S,
+            None,
+            f"Get ready: {item.name}{_side_words(first.side)}.",
+        )
+    )
     for d_index, dose in enumerate(item.doses):
         if d_index > 0:
-            out.append(("switch_side", dose.side, None, None, SWITCH_SIDE_S, None,
-                        f"Switch to the {dose.side} side." if dose.side else "Next side."))
+            out.append(
+                (
+                    "switch_side",
+                    dose.side,
+                    None,
+                    None,
+                    SWITCH_SIDE_S,
+                    None,
+                    f"Switch to the {dose.side} side." if dose.side else "Next side.",
+                )
+            )
         for s in range(1, dose.sets + 1):
             if item.kind == "reps":
                 # Alternating exercises do `reps` on each side within the set.
                 per_set = dose.reps * (2 if item.sidedness == "alternating" else 1)
                 pause = f", {dose.hold_s} s pause in each" if dose.hold_s else ""
                 each = " each side" if item.sidedness == "alternating" else ""
-                out.append(("reps", dose.side, s, None, per_set * (item.rep_s + dose.hold_s), per_set,
-                            f"Set {s} of {dose.sets}: {dose.reps} slow repetitions{each}{pause}{_side_words(dose.side)}."))
+                out.append(
+                    (
+                        "reps",
+                        dose.side,
+                        s,
+                        None,
+                        per_set * (item.rep_s + dose.hold_s),
+                        per_set,
+                        f"Set {s} of {dose.sets}: {dose.reps} slow repetitions{each}{pause}{_side_words(dose.side)}.",
+                    )
+                )
             else:
                 for r in range(1, dose.reps + 1):
-                    out.append(("hold", dose.side, s, r, dose.hold_s, None,
-                                f"Hold {dose.hold_s} s ({r} of {dose.reps}, set {s} of {dose.sets}){_side_words(dose.side)}."))
+                    out.append(
+                        (
+                            "hold",
+                            dose.side,
+                            s,
+                            r,
+                            dose.hold_s,
+                            None,
+                            f"Hold {dose.hold_s} s ({r} of {dose.reps}, set {s} of {dose.sets}){_side_words(dose.side)}.",
+                        )
+                    )
                     if r < dose.reps and item.rep_rest_s:
-                        out.append(("rest", dose.side, s, r, item.rep_rest_s, None,
-                                    f"Relax for {item.rep_rest_s} s."))
+                        out.append(
+                            (
+                                "rest",
+                                dose.side,
+                                s,
+                                r,
+                                item.rep_rest_s,
+                                None,
+                                f"Relax for {item.rep_rest_s} s.",
+                            )
+                        )
             if s < dose.sets and item.rest_s:
-                out.append(("rest", dose.side, s, None, item.rest_s, None, f"Rest {item.rest_s} s."))
+                out.append(
+                    ("rest", dose.side, s, None, item.rest_s, None, f"Rest {item.rest_s} s.")
+                )
     return out
 
 
@@ -111,11 +160,35 @@ def build_script(items: list[ScriptItem]) -> Script:
     t = 0
     for item in items:
         for kind, side, set_, rep, duration, count, cue in _item_steps(item):
-            steps.append(Step(index=len(steps), kind=kind, exercise=item.exercise, side=side,
-                              set=set_, rep=rep, duration_s=duration, start_s=t, count=count, cue=cue))
+            steps.append(
+                Step(
+                    index=len(steps),
+                    kind=kind,
+                    exercise=item.exercise,
+                    side=side,
+                    set=set_,
+                    rep=rep,
+                    duration_s=duration,
+                    start_s=t,
+                    count=count,
+                    cue=cue,
+                )
+            )
             t += duration
-    steps.append(Step(index=len(steps), kind="done", exercise=None, side=None, set=None, rep=None,
-                      duration_s=0, start_s=t, count=None, cue="Session complete. Well done."))
+    steps.append(
+        Step(
+            index=len(steps),
+            kind="done",
+            exercise=None,
+            side=None,
+            set=None,
+            rep=None,
+            duration_s=0,
+            start_s=t,
+            count=None,
+            cue="Session complete. Well done.",
+        )
+    )
     return Script(steps=steps, total_s=t)
 
 
@@ -131,14 +204,19 @@ class PlayerState(BaseModel):
 
 
 def start(script: Script) -> PlayerState:
-    return PlayerState(index=0, remaining_s=float(script.steps[0].duration_s),
-                       finished=script.steps[0].kind == "done")
+    return PlayerState(
+        index=0,
+        remaining_s=float(script.steps[0].duration_s),
+        finished=script.steps[0].kind == "done",
+    )
 
 
 def _enter(script: Script, index: int) -> PlayerState:
     index = min(index, len(script.steps) - 1)
     step = script.steps[index]
-    return PlayerState(index=index, remaining_s=float(step.duration_s), finished=step.kind == "done")
+    return PlayerState(
+        index=index, remaining_s=float(step.duration_s), finished=step.kind == "done"
+    )
 
 
 def tick(script: Script, state: PlayerState, elapsed_s: float) -> PlayerState:

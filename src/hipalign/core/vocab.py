@@ -156,6 +156,12 @@ WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
 
 ReferralLevel = Literal["emergency", "urgent", "see_doctor", "see_physio", "none"]
 # Higher index is more urgent.
-REFERRAL_ORDER: tuple[ReferralLevel, ...] = ("none", "see_physio", "see_doctor", "urgent", "emergency")
+REFERRAL_ORDER: tuple[ReferralLevel, ...] = (
+    "none",
+    "see_physio",
+    "see_doctor",
+    "urgent",
+    "emergency",
+)
 
 Confidence = Literal["low", "moderate"]

@@ -28,7 +28,9 @@ def library_list() -> list[Exercise]:
 def library_get(exercise_id: str) -> Exercise:
     lib = default_library()
     if exercise_id not in lib:
-        raise InputError("exercise id", [f"{exercise_id!r} is not in the library; see `hipalign library list`"])
+        raise InputError(
+            "exercise id", [f"{exercise_id!r} is not in the library; see `hipalign library list`"]
+        )
     return lib[exercise_id]
 
 
@@ -47,7 +49,9 @@ def session_script_build(intake: Intake, day: Weekday, session: int = 1) -> Scri
     for d in doc.plan.days:
         if d.day == day and d.session == session:
             return build_script(day_script_items(d, default_library()))
-    planned = ", ".join(f"{d.day}" + ("" if d.session == 1 else f" (session {d.session})") for d in doc.plan.days)
+    planned = ", ".join(
+        f"{d.day}" + ("" if d.session == 1 else f" (session {d.session})") for d in doc.plan.days
+    )
     raise InputError("day", [f"{day} has no session {session} in this plan; planned: {planned}"])
 
 
@@ -65,7 +69,9 @@ def progression_decide(
             problems += [f"logs[{i}].{p}" for p in exc.problems]
         else:
             if parsed[-1].rung >= len(ex.ladder):
-                problems.append(f"logs[{i}].rung: must be 0-{len(ex.ladder) - 1} for {ex.id} (got {parsed[-1].rung})")
+                problems.append(
+                    f"logs[{i}].rung: must be 0-{len(ex.ladder) - 1} for {ex.id} (got {parsed[-1].rung})"
+                )
     if not parsed and not problems:
         problems.append("(document): give a list with at least one log")
     if problems:

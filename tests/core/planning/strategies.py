@@ -27,12 +27,16 @@ findings = st.fixed_dictionaries(
         "weaker_side": st.sampled_from(["left", "right", "none"]),
         "trendelenburg": _per_side(st.sampled_from(["positive", "negative"])),
         "single_leg_stance_s": _per_side(seconds),
-        "thomas_test": _per_side(st.sampled_from(["normal", "hip_flexor_tight", "rectus_femoris_tight"])),
-        "pelvic_obliquity": st.fixed_dictionaries({
-            "degrees": st.floats(0, 10, allow_nan=False).map(lambda v: round(v, 1)),
-            "high_side": st.sampled_from(["left", "right", "none"]),
-            "source": st.sampled_from(["self", "clinician", "photo"]),
-        }),
+        "thomas_test": _per_side(
+            st.sampled_from(["normal", "hip_flexor_tight", "rectus_femoris_tight"])
+        ),
+        "pelvic_obliquity": st.fixed_dictionaries(
+            {
+                "degrees": st.floats(0, 10, allow_nan=False).map(lambda v: round(v, 1)),
+                "high_side": st.sampled_from(["left", "right", "none"]),
+                "source": st.sampled_from(["self", "clinician", "photo"]),
+            }
+        ),
         "pelvic_tilt": st.sampled_from(["anterior_increased", "neutral", "posterior"]),
         "plank_hold_s": seconds,
         "side_plank_hold_s": _per_side(seconds),
@@ -47,7 +51,11 @@ findings = st.fixed_dictionaries(
 @st.composite
 def intakes(draw: st.DrawFn, red_flag_chance: bool = True) -> dict[str, Any]:
     # Most people answer no to every question; sometimes one or two flags are raised.
-    flagged = draw(st.sets(st.sampled_from(QUESTION_IDS), max_size=2)) if red_flag_chance and draw(st.integers(0, 5)) == 0 else set()
+    flagged = (
+        draw(st.sets(st.sampled_from(QUESTION_IDS), max_size=2))
+        if red_flag_chance and draw(st.integers(0, 5)) == 0
+        else set()
+    )
     doc: dict[str, Any] = {
         "schema": "hipalign.intake/1",
         "age": draw(st.integers(10, 110)),
@@ -62,7 +70,13 @@ def intakes(draw: st.DrawFn, red_flag_chance: bool = True) -> dict[str, Any]:
         "cleared_by_clinician": draw(st.booleans()),
         "lifestyle": {
             "sitting_hours_per_day": draw(st.integers(0, 16)),
-            "activities": draw(st.lists(st.sampled_from(["running", "walking", "desk_work", "cycling"]), unique=True, max_size=3)),
+            "activities": draw(
+                st.lists(
+                    st.sampled_from(["running", "walking", "desk_work", "cycling"]),
+                    unique=True,
+                    max_size=3,
+                )
+            ),
         },
         "equipment": draw(st.lists(st.sampled_from(EQUIPMENT), unique=True)),
         "limitations": draw(st.lists(st.sampled_from(LIMITATIONS), unique=True, max_size=3)),
@@ -71,7 +85,9 @@ def intakes(draw: st.DrawFn, red_flag_chance: bool = True) -> dict[str, Any]:
     }
     if draw(st.integers(0, 3)) == 0:
         doc["pregnancy"] = {"pregnant": True, "weeks": draw(st.integers(0, 42))}
-    precautions = draw(st.sampled_from([None, None, "posterior_approach", "anterior_approach", "none"]))
+    precautions = draw(
+        st.sampled_from([None, None, "posterior_approach", "anterior_approach", "none"])
+    )
     if precautions is not None:
         doc["hip_precautions"] = precautions
     return doc

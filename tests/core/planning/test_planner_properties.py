@@ -71,7 +71,9 @@ def test_no_exercise_is_contraindicated_for_the_intake(doc: dict[str, Any]) -> N
                 assert ex.position != "prone"
             if "cannot_lie_supine" in intake.limitations:
                 assert ex.position != "supine"
-            if (intake.pregnant or "fall_risk" in forbidden) and "needs_support_for_balance" in ex.cautions:
+            if (
+                intake.pregnant or "fall_risk" in forbidden
+            ) and "needs_support_for_balance" in ex.cautions:
                 assert {"sturdy_support", "wall"} & set(intake.equipment), item.exercise
 
 
@@ -126,7 +128,9 @@ def test_no_muscle_group_gets_strength_work_on_consecutive_days(doc: dict[str, A
         for item in day.items:
             if item.intent == "strengthen":
                 for muscle in LIB[item.exercise].targets:
-                    days_by_group.setdefault(MUSCLE_GROUP[muscle], set()).add(WEEKDAYS.index(day.day))
+                    days_by_group.setdefault(MUSCLE_GROUP[muscle], set()).add(
+                        WEEKDAYS.index(day.day)
+                    )
     for group, days in days_by_group.items():
         for d in days:
             # The week repeats, so Sunday and Monday are consecutive too.
@@ -144,7 +148,12 @@ def test_every_dose_is_within_guideline_ranges(doc: dict[str, Any]) -> None:
             ex = LIB[item.exercise]
             doses = list(item.dose_by_side.values()) if item.dose_by_side else [item]
             for dose in doses:
-                assert dose_problems(ex.primary_intent, ex.dose.kind, dose.sets, dose.reps, dose.hold_s, ex.id) == []
+                assert (
+                    dose_problems(
+                        ex.primary_intent, ex.dose.kind, dose.sets, dose.reps, dose.hold_s, ex.id
+                    )
+                    == []
+                )
 
 
 @SETTINGS

@@ -128,7 +128,11 @@ def library_problems(library: Library) -> list[str]:
         for i, step in enumerate(ex.ladder):
             problems.extend(
                 dose_problems(
-                    ex.primary_intent, ex.dose.kind, step.sets, step.reps, step.hold_s,
+                    ex.primary_intent,
+                    ex.dose.kind,
+                    step.sets,
+                    step.reps,
+                    step.hold_s,
                     f"{where}: ladder[{i}]",
                 )
             )

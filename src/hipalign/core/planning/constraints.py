@@ -22,13 +22,16 @@ TAG_REASONS: dict[str, tuple[str, str]] = {
     ),
     "fall_risk": ("carries a risk of falling for you", "CLINICAL.md 2; seed 001; Bohannon 2006"),
     "hip_flexion_past_90": (
-        "bends the hip past 90 degrees, which your hip precautions rule out", "Eannucci 2019"
+        "bends the hip past 90 degrees, which your hip precautions rule out",
+        "Eannucci 2019",
     ),
     "hip_adduction_past_midline": (
-        "brings the leg across the midline, which your hip precautions rule out", "Eannucci 2019"
+        "brings the leg across the midline, which your hip precautions rule out",
+        "Eannucci 2019",
     ),
     "hip_internal_rotation": (
-        "turns the hip inwards, which your hip precautions rule out", "Eannucci 2019"
+        "turns the hip inwards, which your hip precautions rule out",
+        "Eannucci 2019",
     ),
     "hip_extension_past_neutral": (
         "takes the leg behind the body, avoided after an anterior approach (limits uncertain)",
@@ -38,7 +41,10 @@ TAG_REASONS: dict[str, tuple[str, str]] = {
         "turns the hip outwards, avoided after an anterior approach (limits uncertain)",
         "CLINICAL.md 1 (uncertain)",
     ),
-    "arm_support": ("puts weight through the wrists and shoulders you said are painful", "intake limitation"),
+    "arm_support": (
+        "puts weight through the wrists and shoulders you said are painful",
+        "intake limitation",
+    ),
     "lateral_hip_compression": (
         "presses on or stretches across the outer hip, which irritates painful gluteal tendons",
         "Grimaldi 2017 (secondary, CLINICAL.md 4)",
@@ -131,4 +137,3 @@ def exclusion_reason(ex: Exercise, c: Constraints) -> str | None:
     ):
         return "needs a sturdy support or wall to hold for balance, which you did not list"
     return None
-

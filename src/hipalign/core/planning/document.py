@@ -85,7 +85,7 @@ class PlanBody(_Doc):
 
 
 class PlanDocument(_Doc):
-    schema_: Literal["hipalign.plan/1"] = Field(default=PLAN_SCHEMA, alias="schema")
+    schema_: Literal["hipalign.plan/1"] = Field(default="hipalign.plan/1", alias="schema")
     disclaimer: str
     referral: Referral
     patterns: list[Pattern]

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from hipalign.core.assessment import Pattern, find_patterns
-from hipalign.core.dosing import OLDER_ADULT_MIN_STRETCH_S
+from hipalign.core.dosing import OLDER_ADULT_MIN_REPS, OLDER_ADULT_MIN_STRETCH_S
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
 from hipalign.core.planning.constraints import Constraints, constraints_for, exclusion_reason
@@ -114,12 +114,10 @@ class _Placed:
     script: ScriptItem
 
 
-def _resolve(
-    ex_id: str, library: Library, c: Constraints
-) -> tuple[Exercise | None, list[str]]:
+def _resolve(ex_id: str, library: Library, c: Constraints) -> tuple[Exercise | None, list[str]]:
     """The exercise itself, or its first allowed substitute (breadth-first), with the reasons
     each skipped one was excluded ("<name> <reason>")."""
-    queue, seen, reasons = [ex_id], {ex_id}, []
+    queue, seen, reasons = [ex_id], {ex_id}, list[str]()
     while queue:
         ex = library[queue.pop(0)]
         reason = exclusion_reason(ex, c)
@@ -133,7 +131,9 @@ def _resolve(
     return None, reasons
 
 
-def _needs(intake: Intake, patterns: list[Pattern]) -> list[tuple[str, Intent, int, Why, Pattern | None]]:
+def _needs(
+    intake: Intake, patterns: list[Pattern]
+) -> list[tuple[str, Intent, int, Why, Pattern | None]]:
     needs: list[tuple[str, Intent, int, Why, Pattern | None]] = []
     # Moderate-confidence patterns come first; the order of find_patterns breaks ties.
     ranked = sorted(enumerate(patterns), key=lambda ip: (ip[1].confidence != "moderate", ip[0]))
@@ -208,26 +208,27 @@ def _choose(
 def _weaker_side(intake: Intake, patterns: list[Pattern]) -> Side | None:
     for p in patterns:
         if p.id == "abductor_weakness" and p.side in SIDES:
-            return p.side  # type: ignore[return-value]
+            return p.side
     weaker = intake.findings.weaker_side
-    return weaker if weaker in SIDES else None  # type: ignore[return-value]
+    return weaker if weaker in SIDES else None
 
 
-def _start_rung(ex: Exercise, c: Constraints, older: bool) -> int:
+def _older_adult_rung(ex: Exercise) -> int | None:
+    """The first rung from the start that suits an older adult (ACSM: stretches held 30-60 s;
+    strength at 10-15 repetitions with a lighter load), or None when the rule does not apply."""
+    rungs = range(ex.dose.start, len(ex.ladder))
+    if ex.primary_intent == "stretch":
+        return next((i for i in rungs if ex.ladder[i].hold_s >= OLDER_ADULT_MIN_STRETCH_S), None)
+    if ex.primary_intent == "strengthen" and ex.dose.kind == "reps":
+        return next((i for i in rungs if ex.ladder[i].reps >= OLDER_ADULT_MIN_REPS), None)
+    return None
+
+
+def _start_rung(ex: Exercise, c: Constraints) -> int:
     """The seed's starting rung, adjusted for older adults and limited to available load."""
     rung = ex.dose.start
-    if older:
-        for i in range(rung, len(ex.ladder)):
-            step = ex.ladder[i]
-            if ex.primary_intent == "stretch" and step.hold_s >= OLDER_ADULT_MIN_STRETCH_S:
-                rung = i
-                break
-            if ex.primary_intent == "strengthen" and ex.dose.kind == "reps" and step.reps >= 10:
-                rung = i  # ACSM: older adults 10-15 repetitions at a lighter load
-                break
-            if ex.primary_intent not in ("stretch", "strengthen") or ex.dose.kind != "reps":
-                if ex.primary_intent != "stretch":
-                    break
+    if c.older_adult:
+        rung = _older_adult_rung(ex) or rung
     while rung > 0 and LOAD_NEEDS.get(ex.ladder[rung].load, "") not in ("", *c.equipment):
         rung -= 1
     return rung
@@ -243,21 +244,30 @@ def _notes(ex: Exercise, intake: Intake, c: Constraints) -> list[str]:
         notes.append("Stand on the floor, not on books or a step, while pregnant.")
     if ex.position == "side_lying" and intake.hip_precautions == "posterior_approach":
         notes.append("Keep a pillow between your knees so the top leg never crosses the midline.")
-    if ex.contraindications and intake.hip_precautions in ("posterior_approach", "anterior_approach"):
+    if ex.contraindications and intake.hip_precautions in (
+        "posterior_approach",
+        "anterior_approach",
+    ):
         notes.append("Stay inside the hip precautions your surgeon or therapist gave you.")
     return notes
 
 
-def _side_plan(ch: _Chosen, weaker: Side | None) -> tuple[list[Side | None], str | None, Side | None]:
+def _side_plan(
+    ch: _Chosen, weaker: Side | None
+) -> tuple[list[Side | None], str | None, Side | None]:
     """The sides to train in order, the prescribed `side` field, and the lead side."""
     ex = ch.exercise
     if ex.sidedness == "bilateral":
         return [None], None, None
     one_sided = {p.side for p in ch.patterns}
     only = next(iter(one_sided)) if len(one_sided) == 1 else None
-    if ex.sidedness == "per_side" and ex.primary_intent in ("stretch", "mobilize") and only in SIDES:
-        return [only], only, only  # type: ignore[list-item,return-value]
-    lead: Side | None = only if only in SIDES else weaker  # type: ignore[assignment]
+    if (
+        ex.sidedness == "per_side"
+        and ex.primary_intent in ("stretch", "mobilize")
+        and only in SIDES
+    ):
+        return [only], only, only
+    lead: Side | None = only if only in SIDES else weaker
     if ex.sidedness == "alternating":
         return [None], "both", lead
     if lead is None:
@@ -273,27 +283,58 @@ def _build_item(
     sides, side_field, lead = _side_plan(ch, weaker)
     whys = list(ch.whys)
     if lead and side_field == "both":
-        whys.append(Why(kind="lead_side", text=f"Start with your {lead} side, the weaker one.",
-                        source="DESIGN.md principle 3"))
+        whys.append(
+            Why(
+                kind="lead_side",
+                text=f"Start with your {lead} side, the weaker one.",
+                source="DESIGN.md principle 3",
+            )
+        )
     elif lead:
-        whys.append(Why(kind="lead_side", text=f"Only the {lead} side, where the pattern was found.",
-                        source="CLINICAL.md 5"))
+        whys.append(
+            Why(
+                kind="lead_side",
+                text=f"Only the {lead} side, where the pattern was found.",
+                source="CLINICAL.md 5",
+            )
+        )
     if rung != ex.dose.start:
-        whys.append(Why(kind="dose", text="Dose adjusted for your age or equipment: "
-                        f"{step.sets} x {step.reps}" + (f", {step.hold_s} s" if step.hold_s else "") + ".",
-                        source="ACSM (older adults: 30-60 s stretches, 10-15 repetitions)"))
+        whys.append(
+            Why(
+                kind="dose",
+                text="Dose adjusted for your age or equipment: "
+                f"{step.sets} x {step.reps}" + (f", {step.hold_s} s" if step.hold_s else "") + ".",
+                source="ACSM (older adults: 30-60 s stretches, 10-15 repetitions)",
+            )
+        )
     dose = Dose(sets=step.sets, reps=step.reps, hold_s=step.hold_s, load=step.load, rung=rung)
     by_side = {s: dose for s in sides if s is not None} or None
     script = ScriptItem(
-        exercise=ex.id, name=ex.name, kind=ex.dose.kind, sidedness=ex.sidedness,
-        rep_s=ex.dose.rep_s, rest_s=ex.dose.rest_s, rep_rest_s=ex.dose.rep_rest_s,
+        exercise=ex.id,
+        name=ex.name,
+        kind=ex.dose.kind,
+        sidedness=ex.sidedness,
+        rep_s=ex.dose.rep_s,
+        rest_s=ex.dose.rest_s,
+        rep_rest_s=ex.dose.rep_rest_s,
         doses=[SideDose(side=s, sets=step.sets, reps=step.reps, hold_s=step.hold_s) for s in sides],
     )
     item = Item(
-        exercise=ex.id, name=ex.name, side=side_field, lead_side=lead,  # type: ignore[arg-type]
-        sets=step.sets, reps=step.reps, hold_s=step.hold_s, rest_s=ex.dose.rest_s, load=step.load,
-        dose_by_side=by_side, intent=ch.intent, position=ex.position,
-        seconds=item_seconds(script), why=whys, notes=_notes(ex, intake, c),
+        exercise=ex.id,
+        name=ex.name,
+        side=side_field,
+        lead_side=lead,
+        sets=step.sets,
+        reps=step.reps,
+        hold_s=step.hold_s,
+        rest_s=ex.dose.rest_s,
+        load=step.load,
+        dose_by_side=by_side,
+        intent=ch.intent,
+        position=ex.position,
+        seconds=item_seconds(script),
+        why=whys,
+        notes=_notes(ex, intake, c),
     )
     return item, script
 
@@ -308,24 +349,36 @@ def _adjacent(a: Weekday, b: Weekday) -> bool:
 
 
 def _strength_days(
-    groups: set[str], wanted: int, days: tuple[Weekday, ...],
-    group_days: dict[str, set[Weekday]], load: dict[Weekday, int],
+    groups: set[str],
+    wanted: int,
+    days: tuple[Weekday, ...],
+    group_days: dict[str, set[Weekday]],
+    load: dict[Weekday, int],
 ) -> list[Weekday]:
     """Up to `wanted` days for one strength exercise, never next to another day that trains one
     of its muscle groups (48 h between strength sessions of a group, CLINICAL.md 6)."""
     picked: list[Weekday] = []
     while len(picked) < wanted:
+
         def allowed(d: Weekday) -> bool:
             taken = set(picked).union(*(group_days.get(g, set()) for g in groups))
             return d not in picked and not any(_adjacent(d, t) for t in taken)
+
         options = [d for d in days if allowed(d)]
         if not options:
             break
         strength_days = set().union(*group_days.values()) if group_days else set()
-        options.sort(key=lambda d: (
-            0 if any(d in group_days.get(g, set()) for g in groups) else 1 if d in strength_days else 2,
-            load[d], WEEKDAYS.index(d),
-        ))
+        options.sort(
+            key=lambda d: (
+                0
+                if any(d in group_days.get(g, set()) for g in groups)
+                else 1
+                if d in strength_days
+                else 2,
+                load[d],
+                WEEKDAYS.index(d),
+            )
+        )
         picked.append(options[0])
     return sorted(picked, key=WEEKDAYS.index)
 
@@ -345,20 +398,28 @@ def _schedule(
 
     for ch in chosen:
         ex = ch.exercise
-        rung = _start_rung(ex, c, c.older_adult)
+        rung = _start_rung(ex, c)
         # The highest rung at or below the start that fits the session alone.
         fit = next(
-            (r for r in range(rung, -1, -1)
-             if _build_item(ch, intake, c, weaker, r)[0].seconds <= budget),
+            (
+                r
+                for r in range(rung, -1, -1)
+                if _build_item(ch, intake, c, weaker, r)[0].seconds <= budget
+            ),
             None,
         )
         if fit is None:
-            left_out.append(LeftOut(exercise=ex.id, reason=f"{ex.name} does not fit in {intake.minutes_per_session} minutes."))
+            left_out.append(
+                LeftOut(
+                    exercise=ex.id,
+                    reason=f"{ex.name} does not fit in {intake.minutes_per_session} minutes.",
+                )
+            )
             continue
         item, script = _build_item(ch, intake, c, weaker, fit)
         placed = _Placed(chosen=ch, item=item, script=script)
         if ch.intent == "strengthen":
-            low, high = ex.dose.days_per_week
+            _low, high = ex.dose.days_per_week
             load = {d: used[(d, 1)] for d in days}
             targets = _strength_days(_groups(ex), min(high, len(days)), days, group_days, load)
             slots = [(d, 1) for d in targets]
@@ -374,16 +435,32 @@ def _schedule(
                     for g in _groups(ex):
                         group_days.setdefault(g, set()).add(slot[0])
         if not placed_any:
-            left_out.append(LeftOut(exercise=ex.id, reason=f"{ex.name} did not fit in the time you have; add minutes to include it."))
+            left_out.append(
+                LeftOut(
+                    exercise=ex.id,
+                    reason=f"{ex.name} did not fit in the time you have; add minutes to include it.",
+                )
+            )
 
     out: list[Day] = []
-    for (day, session), placed_items in sorted(sessions.items(), key=lambda kv: (kv[0][1], WEEKDAYS.index(kv[0][0]))):
+    for (day, session), placed_items in sorted(
+        sessions.items(), key=lambda kv: (kv[0][1], WEEKDAYS.index(kv[0][0]))
+    ):
         if not placed_items:
             continue
-        placed_items.sort(key=lambda p: (SESSION_ORDER[p.chosen.intent], p.chosen.priority, p.item.exercise))
-        script = build_script([p.script for p in placed_items])
-        out.append(Day(day=day, session=session, minutes=round(script.total_s / 60, 1),
-                       duration_s=script.total_s, items=[p.item for p in placed_items]))
+        placed_items.sort(
+            key=lambda p: (SESSION_ORDER[p.chosen.intent], p.chosen.priority, p.item.exercise)
+        )
+        day_script = build_script([p.script for p in placed_items])
+        out.append(
+            Day(
+                day=day,
+                session=session,
+                minutes=round(day_script.total_s / 60, 1),
+                duration_s=day_script.total_s,
+                items=[p.item for p in placed_items],
+            )
+        )
     out.sort(key=lambda d: (WEEKDAYS.index(d.day), d.session))
     return out, left_out
 
@@ -397,13 +474,30 @@ def day_script_items(day: Day, library: Library | None = None) -> list[ScriptIte
         if it.dose_by_side:
             order = [it.lead_side] if it.lead_side else []
             order += [s for s in SIDES if s in it.dose_by_side and s not in order]
-            doses = [SideDose(side=s, sets=it.dose_by_side[s].sets, reps=it.dose_by_side[s].reps,
-                              hold_s=it.dose_by_side[s].hold_s) for s in order if s is not None]
+            doses = [
+                SideDose(
+                    side=s,
+                    sets=it.dose_by_side[s].sets,
+                    reps=it.dose_by_side[s].reps,
+                    hold_s=it.dose_by_side[s].hold_s,
+                )
+                for s in order
+                if s is not None
+            ]
         else:
             doses = [SideDose(side=None, sets=it.sets, reps=it.reps, hold_s=it.hold_s)]
-        items.append(ScriptItem(exercise=ex.id, name=ex.name, kind=ex.dose.kind,
-                                sidedness=ex.sidedness, rep_s=ex.dose.rep_s, rest_s=ex.dose.rest_s,
-                                rep_rest_s=ex.dose.rep_rest_s, doses=doses))
+        items.append(
+            ScriptItem(
+                exercise=ex.id,
+                name=ex.name,
+                kind=ex.dose.kind,
+                sidedness=ex.sidedness,
+                rep_s=ex.dose.rep_s,
+                rest_s=ex.dose.rest_s,
+                rep_rest_s=ex.dose.rep_rest_s,
+                doses=doses,
+            )
+        )
     return items
 
 
@@ -426,7 +520,15 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."
     return PlanDocument(
-        disclaimer=DISCLAIMER, referral=referral, patterns=patterns,
-        plan=PlanBody(weeks=PLAN_WEEKS, basis=basis, summary=summary, days=days,
-                      reviews=list(REVIEWS), left_out=left_out + unfit),
+        disclaimer=DISCLAIMER,
+        referral=referral,
+        patterns=patterns,
+        plan=PlanBody(
+            weeks=PLAN_WEEKS,
+            basis=basis,
+            summary=summary,
+            days=days,
+            reviews=list(REVIEWS),
+            left_out=left_out + unfit,
+        ),
     )

@@ -55,13 +55,18 @@ def _question_reasons(intake: Intake) -> list[Reason]:
         level, action = q.level, q.action
         if q.id == "cancer_history_or_weight_loss" and intake.flagged("constant_night_pain"):
             action = "See your doctor within the next few days: a history of cancer or weight loss together with night pain should not wait."
-        if q.id == "immunosuppressed_steroids_iv_drugs" and intake.flagged("hot_swollen_joint_fever"):
+        if q.id == "immunosuppressed_steroids_iv_drugs" and intake.flagged(
+            "hot_swollen_joint_fever"
+        ):
             level = "emergency"
             action = "Go to an emergency department now: weakened immunity with a hot joint or fever can mean a joint infection."
         reasons.append(
             Reason(
-                id=q.id, level=level, text=f"You answered yes to: {q.question}",
-                action=action, source="; ".join(q.sources),
+                id=q.id,
+                level=level,
+                text=f"You answered yes to: {q.question}",
+                action=action,
+                source="; ".join(q.sources),
             )
         )
     return reasons
@@ -74,61 +79,86 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
         where = (
             "a children's orthopaedic team" if intake.age < LIMP_ORTHOPAEDICS_BELOW else "a doctor"
         )
-        reasons.append(Reason(
-            id="young_person_with_limp", level="see_doctor",
-            text=f"A limp at age {intake.age} needs a medical check; it is outside what hipalign covers.",
-            action=f"Arrange an appointment with {where} before any exercise program.",
-            source="GH: https://g-care.glos.nhs.uk/pathway/52/resource/3; NE Devon hip pain in adults",
-        ))
+        reasons.append(
+            Reason(
+                id="young_person_with_limp",
+                level="see_doctor",
+                text=f"A limp at age {intake.age} needs a medical check; it is outside what hipalign covers.",
+                action=f"Arrange an appointment with {where} before any exercise program.",
+                source="GH: https://g-care.glos.nhs.uk/pathway/52/resource/3; NE Devon hip pain in adults",
+            )
+        )
     if "low_back_pain" in intake.symptoms and (
         intake.age < BACK_PAIN_YOUNG_BELOW or intake.age > BACK_PAIN_OLD_ABOVE
     ):
-        reasons.append(Reason(
-            id="back_pain_age", level="see_doctor",
-            text=f"Back pain at age {intake.age}: when it is new, people under 20 or over 55 should see a doctor first.",
-            action="See your doctor before starting, unless a clinician has already checked this back pain.",
-            source="GS: https://g-care.glos.nhs.uk/pathway/71/resource/3",
-        ))
-    if f.leg_length_difference_mm is not None and f.leg_length_difference_mm > LEG_LENGTH_CLINICIAN_MM:
-        reasons.append(Reason(
-            id="leg_length_difference_large", level="see_physio",
-            text=f"A leg length difference of {f.leg_length_difference_mm:g} mm is more than exercise alone addresses.",
-            action="Ask a physical therapist to measure it with blocks; exercises can start meanwhile.",
-            source="CLINICAL.md section 4 [rule]; J Rheumatol 2014: https://pubmed.ncbi.nlm.nih.gov/25028369/",
-        ))
-    if f.faber is not None and "groin_pain" in (f.faber.left, f.faber.right):
-        reasons.append(Reason(
-            id="groin_pain_on_test", level="see_physio",
-            text="The FABER test brought on groin pain.",
-            action="Have a physical therapist look at the hip joint; the plan leaves out end-range hip stretches until then.",
-            source="Physiohub FABER: https://www.physiohub.io/assessment/si/pain-provocation/patrick-faber",
-        ))
-    if f.lateral_pain_in_stance is not None and True in (
-        f.lateral_pain_in_stance.left, f.lateral_pain_in_stance.right
+        reasons.append(
+            Reason(
+                id="back_pain_age",
+                level="see_doctor",
+                text=f"Back pain at age {intake.age}: when it is new, people under 20 or over 55 should see a doctor first.",
+                action="See your doctor before starting, unless a clinician has already checked this back pain.",
+                source="GS: https://g-care.glos.nhs.uk/pathway/71/resource/3",
+            )
+        )
+    if (
+        f.leg_length_difference_mm is not None
+        and f.leg_length_difference_mm > LEG_LENGTH_CLINICIAN_MM
     ):
-        reasons.append(Reason(
-            id="lateral_hip_pain_single_leg", level="see_physio",
-            text="Standing on one leg brought on pain on the outside of the hip, which often comes from the gluteal tendons.",
-            action="See a physical therapist for a tendon-friendly loading plan; the plan avoids lying on or stretching across the outer hip.",
-            source="Grimaldi 2017 (secondary, CLINICAL.md section 4)",
-        ))
+        reasons.append(
+            Reason(
+                id="leg_length_difference_large",
+                level="see_physio",
+                text=f"A leg length difference of {f.leg_length_difference_mm:g} mm is more than exercise alone addresses.",
+                action="Ask a physical therapist to measure it with blocks; exercises can start meanwhile.",
+                source="CLINICAL.md section 4 [rule]; J Rheumatol 2014: https://pubmed.ncbi.nlm.nih.gov/25028369/",
+            )
+        )
+    if f.faber is not None and "groin_pain" in (f.faber.left, f.faber.right):
+        reasons.append(
+            Reason(
+                id="groin_pain_on_test",
+                level="see_physio",
+                text="The FABER test brought on groin pain.",
+                action="Have a physical therapist look at the hip joint; the plan leaves out end-range hip stretches until then.",
+                source="Physiohub FABER: https://www.physiohub.io/assessment/si/pain-provocation/patrick-faber",
+            )
+        )
+    if f.lateral_pain_in_stance is not None and True in (
+        f.lateral_pain_in_stance.left,
+        f.lateral_pain_in_stance.right,
+    ):
+        reasons.append(
+            Reason(
+                id="lateral_hip_pain_single_leg",
+                level="see_physio",
+                text="Standing on one leg brought on pain on the outside of the hip, which often comes from the gluteal tendons.",
+                action="See a physical therapist for a tendon-friendly loading plan; the plan avoids lying on or stretching across the outer hip.",
+                source="Grimaldi 2017 (secondary, CLINICAL.md section 4)",
+            )
+        )
     stance = f.single_leg_stance_s
     if stance is not None and any(
         v is not None and v < FALL_RISK_STANCE_S for v in (stance.left, stance.right)
     ):
-        reasons.append(Reason(
-            id="fall_risk_single_leg_stance", level="see_physio",
-            text="Standing on one leg for less than 5 seconds points to a higher risk of falling.",
-            action="Do balance work next to a sturdy support; a physical therapist can tailor a falls-prevention program.",
-            source="Bohannon 2006; Sherrington 2020: https://pmc.ncbi.nlm.nih.gov/articles/PMC7689963",
-        ))
+        reasons.append(
+            Reason(
+                id="fall_risk_single_leg_stance",
+                level="see_physio",
+                text="Standing on one leg for less than 5 seconds points to a higher risk of falling.",
+                action="Do balance work next to a sturdy support; a physical therapist can tailor a falls-prevention program.",
+                source="Bohannon 2006; Sherrington 2020: https://pmc.ncbi.nlm.nih.gov/articles/PMC7689963",
+            )
+        )
     if intake.pregnant:
-        reasons.append(Reason(
-            id="pregnancy_evaluate_first", level="see_physio",
-            text="Exercise is safe in an uncomplicated pregnancy, and the plan is adjusted to your stage.",
-            action="Check with your midwife or obstetrician that exercise suits your pregnancy; with any complication they decide.",
-            source="ACOG Committee Opinion 804 (2020)",
-        ))
+        reasons.append(
+            Reason(
+                id="pregnancy_evaluate_first",
+                level="see_physio",
+                text="Exercise is safe in an uncomplicated pregnancy, and the plan is adjusted to your stage.",
+                action="Check with your midwife or obstetrician that exercise suits your pregnancy; with any complication they decide.",
+                source="ACOG Committee Opinion 804 (2020)",
+            )
+        )
     return reasons
 
 
@@ -143,4 +173,6 @@ def screen(intake: Intake) -> Referral:
         withheld = "A doctor should see you first. Once a clinician clears you, the plan appears."
     elif intake.flagged("recent_hip_surgery") and intake.hip_precautions is None:
         withheld = "After recent surgery a clinician must record your hip precautions before a plan is made."
-    return Referral(level=level, reasons=reasons, plan_withheld=bool(withheld), withheld_because=withheld)
+    return Referral(
+        level=level, reasons=reasons, plan_withheld=bool(withheld), withheld_because=withheld
+    )

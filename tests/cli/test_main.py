@@ -1,0 +1,225 @@
+"""The command line as a person or program uses it: outputs, exit codes, messages."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hipalign.cli.main import app
+from hipalign.core.screening.catalog import QUESTIONS
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(tmp_path: Path, data: object, name: str = "intake.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return str(path)
+
+
+def valid_intake() -> dict[str, object]:
+    return json.loads((EXAMPLES / "weak_left_abductors_band.json").read_text())
+
+
+def test_every_example_gives_a_plan_document_with_the_expected_referral() -> None:
+    expected = {
+        "pregnant_22_weeks.json": ("see_physio", True),
+        "weak_left_abductors_band.json": ("none", True),
+        "red_flag_saddle_numbness.json": ("emergency", False),
+        "older_poor_balance_no_floor.json": ("see_physio", True),
+    }
+    assert sorted(p.name for p in EXAMPLES.glob("*.json")) == sorted(expected)
+    for name, (level, has_plan) in expected.items():
+        code, out, _ = run("plan", "--intake", str(EXAMPLES / name), "--format", "json")
+        doc = json.loads(out)
+        assert code == 0
+        assert doc["schema"] == "hipalign.plan/1"
+        assert doc["referral"]["level"] == level, name
+        assert (doc["plan"] is not None) == has_plan, name
+
+
+def test_plan_text_shows_the_week_steps_dose_per_side_and_why() -> None:
+    code, out, _ = run("plan", "--intake", str(EXAMPLES / "weak_left_abductors_band.json"))
+    assert code == 0
+    assert "The week" in out
+    assert "per side, left first" in out
+    assert "Why: Signs of weaker hip abductors on the left" in out
+    assert "1. " in out  # numbered steps
+
+
+def test_red_flag_text_says_what_to_do_and_gives_no_plan() -> None:
+    code, out, _ = run("plan", "--intake", str(EXAMPLES / "red_flag_saddle_numbness.json"))
+    assert code == 0
+    assert "EMERGENCY" in out and "emergency department" in out
+    assert "No plan" in out and "The week" not in out
+
+
+def test_invalid_intake_exits_2_with_one_message_naming_field_and_allowed_values(
+    tmp_path: Path,
+) -> None:
+    data = valid_intake()
+    data["pain"] = {"now": 12, "worst_week": 3, "side": "left"}
+    code, out, err = run("plan", "--intake", write(tmp_path, data))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: intake is not valid")
+    assert "pain.now" in err and "less than or equal to 10" in err
+
+
+def test_unanswered_screening_questions_are_listed_by_id(tmp_path: Path) -> None:
+    data = valid_intake()
+    screening = dict(data["screening"])  # type: ignore[call-overload]
+    del screening["constant_night_pain"], screening["recent_hip_surgery"]
+    data["screening"] = screening
+    code, _, err = run("plan", "--intake", write(tmp_path, data))
+    assert code == 2
+    assert "constant_night_pain" in err and "recent_hip_surgery" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "must be a JSON object"),
+        ('{"schema": "hipalign.intake/2"}', "schema"),
+    ],
+)
+def test_malformed_intake_files_exit_2(tmp_path: Path, content: str, expected: str) -> None:
+    code, out, err = run("plan", "--intake", write(tmp_path, content))
+    assert (code, out) == (2, "")
+    assert expected in err
+
+
+def test_missing_intake_file_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("plan", "--intake", str(tmp_path / "nope.json"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_library_list_json_has_the_contract_fields() -> None:
+    code, out, _ = run("library", "list", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) >= 23
+    required = {
+        "id",
+        "name",
+        "position",
+        "equipment",
+        "optional_equipment",
+        "intent",
+        "targets",
+        "contraindications",
+    }
+    assert all(required <= set(r) for r in rows)
+    assert "band_hip_abduction" in {r["id"] for r in rows}
+
+
+def test_library_show_prints_steps_and_sources_and_rejects_unknown_ids() -> None:
+    code, out, _ = run("library", "show", "side_hip_abduction")
+    assert code == 0 and "Steps:" in out and "seed 001_072b8bfe00a283ee.txt" in out
+    assert "Correction of the source" in out
+    code, _, err = run("library", "show", "moonwalk")
+    assert code == 2 and "'moonwalk' is not in the library" in err
+
+
+def test_library_validate_passes_on_the_shipped_catalog() -> None:
+    code, out, _ = run("library", "validate")
+    assert code == 0 and out.startswith("library ok")
+
+
+def test_screening_list_json_matches_the_catalog() -> None:
+    code, out, _ = run("screening", "list", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    assert [(r["id"], r["level"]) for r in rows] == [(q.id, q.level) for q in QUESTIONS]
+
+
+def test_schema_intake_is_a_json_schema_that_names_the_contract_fields() -> None:
+    code, out, _ = run("schema", "intake")
+    schema = json.loads(out)
+    assert code == 0
+    assert {"schema", "age", "screening", "findings", "minutes_per_session"} <= set(
+        schema["properties"]
+    )
+    assert schema["additionalProperties"] is False
+
+
+def test_session_script_length_matches_the_plan_minutes() -> None:
+    intake = str(EXAMPLES / "weak_left_abductors_band.json")
+    plan = json.loads(run("plan", "--intake", intake, "--format", "json")[1])
+    first = plan["plan"]["days"][0]
+    code, out, _ = run("session", "--intake", intake, "--day", first["day"], "--format", "json")
+    script = json.loads(out)
+    assert code == 0
+    assert script["total_s"] == first["duration_s"]
+    assert script["steps"][-1]["kind"] == "done"
+
+
+def test_session_for_an_unplanned_day_exits_2_and_lists_planned_days() -> None:
+    code, _, err = run(
+        "session", "--intake", str(EXAMPLES / "weak_left_abductors_band.json"), "--day", "thu"
+    )
+    assert code == 2 and "planned: mon" in err
+
+
+def test_progress_steps_up_after_two_comfortable_sessions(tmp_path: Path) -> None:
+    logs = [
+        {
+            "id": f"log-{i}",
+            "side": "left",
+            "rung": 1,
+            "sets_done": 1,
+            "reps_done": 8,
+            "pain_during": 2,
+            "pain_before": 2,
+            "pain_next_morning": 1,
+        }
+        for i in (1, 2)
+    ]
+    code, out, _ = run(
+        "progress",
+        "--exercise",
+        "side_hip_abduction",
+        "--logs",
+        write(tmp_path, logs, "logs.json"),
+        "--format",
+        "json",
+    )
+    decisions = json.loads(out)
+    assert code == 0
+    assert decisions[0]["action"] == "progress" and decisions[0]["rung"] == 2
+    assert decisions[0]["triggered_by"] == ["log-1", "log-2"]
+
+
+def test_progress_rejects_a_bad_log_naming_the_item(tmp_path: Path) -> None:
+    logs = [{"id": "a", "rung": 1, "sets_done": 1, "reps_done": 8, "pain_during": 14}]
+    code, _, err = run(
+        "progress", "--exercise", "side_hip_abduction", "--logs", write(tmp_path, logs, "logs.json")
+    )
+    assert code == 2 and "logs[0].pain_during" in err
+
+
+def test_installed_console_script_runs_and_exits_2_on_bad_input(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "hipalign"
+    ok = subprocess.run(
+        [exe, "plan", "--intake", str(EXAMPLES / "pregnant_22_weeks.json"), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0 and json.loads(ok.stdout)["plan"] is not None
+    bad = subprocess.run(
+        [exe, "plan", "--intake", write(tmp_path, "{}")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("error:") == 1
