@@ -245,7 +245,9 @@ def review_check(week: int, baseline_nprs: int, current_nprs: int) -> ReviewResu
                 "safety questions again now and contact a professional."
             ),
         )
-    if week >= 6 and not nprs_meaningfully_better(baseline_nprs, current_nprs):
+    # Below 2 points at baseline no MCID is possible, so pain alone cannot judge the program.
+    can_improve = baseline_nprs >= NPRS_MCID_POINTS
+    if week >= 6 and can_improve and not nprs_meaningfully_better(baseline_nprs, current_nprs):
         return ReviewResult(
             action="see_physio_or_doctor",
             text=(
