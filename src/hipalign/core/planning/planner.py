@@ -275,6 +275,20 @@ def _side_plan(
     return [lead, "right" if lead == "left" else "left"], "both", lead
 
 
+def script_item(ex: Exercise, doses: list[SideDose]) -> ScriptItem:
+    """The script's view of one exercise at the given doses (timings come from the library)."""
+    return ScriptItem(
+        exercise=ex.id,
+        name=ex.name,
+        kind=ex.dose.kind,
+        sidedness=ex.sidedness,
+        rep_s=ex.dose.rep_s,
+        rest_s=ex.dose.rest_s,
+        rep_rest_s=ex.dose.rep_rest_s,
+        doses=doses,
+    )
+
+
 def _build_item(
     ch: _Chosen, intake: Intake, c: Constraints, weaker: Side | None, rung: int
 ) -> tuple[Item, ScriptItem]:
@@ -309,15 +323,8 @@ def _build_item(
         )
     dose = Dose(sets=step.sets, reps=step.reps, hold_s=step.hold_s, load=step.load, rung=rung)
     by_side = {s: dose for s in sides if s is not None} or None
-    script = ScriptItem(
-        exercise=ex.id,
-        name=ex.name,
-        kind=ex.dose.kind,
-        sidedness=ex.sidedness,
-        rep_s=ex.dose.rep_s,
-        rest_s=ex.dose.rest_s,
-        rep_rest_s=ex.dose.rep_rest_s,
-        doses=[SideDose(side=s, sets=step.sets, reps=step.reps, hold_s=step.hold_s) for s in sides],
+    script = script_item(
+        ex, [SideDose(side=s, sets=step.sets, reps=step.reps, hold_s=step.hold_s) for s in sides]
     )
     item = Item(
         exercise=ex.id,
@@ -486,18 +493,7 @@ def day_script_items(day: Day, library: Library | None = None) -> list[ScriptIte
             ]
         else:
             doses = [SideDose(side=None, sets=it.sets, reps=it.reps, hold_s=it.hold_s)]
-        items.append(
-            ScriptItem(
-                exercise=ex.id,
-                name=ex.name,
-                kind=ex.dose.kind,
-                sidedness=ex.sidedness,
-                rep_s=ex.dose.rep_s,
-                rest_s=ex.dose.rest_s,
-                rep_rest_s=ex.dose.rep_rest_s,
-                doses=doses,
-            )
-        )
+        items.append(script_item(ex, doses))
     return items
 
 
