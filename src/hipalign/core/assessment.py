@@ -5,6 +5,7 @@ concordant findings; its confidence is low when every finding is self-reported a
 at least one was measured by a test, capped by the evidence for that pattern.
 """
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -281,10 +282,12 @@ def _mobility_evidence(intake: Intake, side: Side) -> list[Evidence]:
     return ev
 
 
-def _per_side(intake: Intake, pid: PatternId, collect: object) -> list[Pattern]:
+def _per_side(
+    intake: Intake, pid: PatternId, collect: Callable[[Intake, Side], list[Evidence]]
+) -> list[Pattern]:
     found: dict[Side, list[Evidence]] = {}
     for side in SIDES:
-        ev = collect(intake, side)  # type: ignore[operator]
+        ev = collect(intake, side)
         if len(ev) >= 2:
             found[side] = ev
     if not found:
