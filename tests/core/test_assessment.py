@@ -419,7 +419,7 @@ def test_pattern_wording_never_claims_misalignment_diagnosis_or_abnormality() ->
             assert banned not in words, f"{p.id}: {banned!r} in {words!r}"
 
 
-def test_lead_side_is_the_side_of_the_first_one_sided_pattern() -> None:
+def test_lead_side_is_the_side_of_one_sided_abductor_weakness() -> None:
     intake = make_intake(**SCENARIOS["trendelenburg_and_short_stance_left"])
     assert lead_side(intake, find_patterns(intake)) == "left"
 

@@ -429,10 +429,11 @@ def find_patterns(intake: Intake) -> list[Pattern]:
 def lead_side(intake: Intake, patterns: list[Pattern]) -> Side | None:
     """The side that leads every per-side exercise: the weaker side (DESIGN.md principle 3).
 
-    A one-sided pattern decides; otherwise the reported weaker side; otherwise none.
+    One-sided abductor weakness decides; otherwise the reported weaker side; otherwise none.
+    Tightness or a high hip says nothing about which side is weaker, so it does not lead.
     """
     for p in patterns:
-        if p.side in SIDES:
+        if p.id == "abductor_weakness" and p.side in SIDES:
             return p.side
     if intake.findings.weaker_side in SIDES:
         return intake.findings.weaker_side

@@ -8,7 +8,7 @@ substitutes -> doses -> days (48 h rule for strength work) -> time budget -> ses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from hipalign.core.assessment import Pattern, find_patterns
+from hipalign.core.assessment import Pattern, find_patterns, lead_side
 from hipalign.core.dosing import OLDER_ADULT_MIN_REPS, OLDER_ADULT_MIN_STRETCH_S
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
@@ -203,14 +203,6 @@ def _choose(
     return sorted(chosen.values(), key=lambda ch: (ch.priority, ch.exercise.id)), list(
         left_out.values()
     )
-
-
-def _weaker_side(intake: Intake, patterns: list[Pattern]) -> Side | None:
-    for p in patterns:
-        if p.id == "abductor_weakness" and p.side in SIDES:
-            return p.side
-    weaker = intake.findings.weaker_side
-    return weaker if weaker in SIDES else None
 
 
 def _older_adult_rung(ex: Exercise) -> int | None:
@@ -426,7 +418,7 @@ def _schedule(
         item, script = _build_item(ch, intake, c, weaker, fit)
         placed = _Placed(chosen=ch, item=item, script=script)
         if ch.intent == "strengthen":
-            _low, high = ex.dose.days_per_week
+            high = ex.dose.days_per_week[1]
             load = {d: used[(d, 1)] for d in days}
             targets = _strength_days(_groups(ex), min(high, len(days)), days, group_days, load)
             slots = [(d, 1) for d in targets]
@@ -505,7 +497,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
         return PlanDocument(disclaimer=DISCLAIMER, referral=referral, patterns=patterns, plan=None)
     c = constraints_for(intake)
     chosen, left_out = _choose(intake, patterns, lib, c)
-    weaker = _weaker_side(intake, patterns)
+    weaker = lead_side(intake, patterns)
     days, unfit = _schedule(chosen, intake, c, weaker)
     basis = "patterns" if patterns else "general"
     summary = (
