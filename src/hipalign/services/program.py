@@ -1,0 +1,502 @@
+"""A person's program in the database: intake versions, plans, sessions, logs, decisions,
+check-ins. Each function is one action; the clock is passed in (`today`), never read here."""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from pydantic import BaseModel, ConfigDict, Field
+
+from hipalign.adapters.db.models import (
+    CheckInRecord,
+    DecisionRecord,
+    ExerciseLogRecord,
+    IntakeRecord,
+    PlanRecord,
+    SessionRecord,
+)
+from hipalign.core.errors import InputError, validate_document
+from hipalign.core.intake import Intake
+from hipalign.core.library import Exercise, default_library
+from hipalign.core.planning.document import Day, Item, PlanDocument, Review
+from hipalign.core.planning.planner import generate_plan, script_item
+from hipalign.core.progression import ACCEPTABLE_MAX, Action, Decision, ExerciseLog, decide
+from hipalign.core.screening.rules import Referral, screen
+from hipalign.core.session_script import Script, SideDose, build_script
+from hipalign.core.vocab import WEEKDAYS, Side, Weekday
+from hipalign.services.access import NotFound, owned
+from hipalign.services.audit import audit_record
+
+# Logs read back to decide: the core looks at the last SESSIONS_TO_PROGRESS logs at most.
+DECIDE_WINDOW = 3
+
+
+def _uid(user: AbstractBaseUser) -> int:
+    return int(user.pk)
+
+
+# --- intake and plans --------------------------------------------------------------------
+
+
+def intake_submit(user: AbstractBaseUser, document: dict[str, Any], today: date) -> PlanRecord:
+    """Store a new intake version and the plan made from it; earlier versions stay."""
+    intake = validate_document(Intake, document, "intake")
+    plan = generate_plan(intake, default_library())
+    with transaction.atomic():
+        rec = IntakeRecord.objects.create(
+            user=user, document=intake.model_dump(mode="json", by_alias=True, exclude_none=True)
+        )
+        made = PlanRecord.objects.create(
+            user=user,
+            intake=rec,
+            starts_on=today,
+            referral_level=plan.referral.level,
+            withheld=plan.plan is None,
+            document=plan.model_dump(mode="json", by_alias=True),
+        )
+        audit_record(_uid(user), "plan.create", str(made.id))
+    return made
+
+
+def intake_current(user: AbstractBaseUser) -> Intake | None:
+    rec = IntakeRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
+    return None if rec is None else Intake.model_validate(rec.document)
+
+
+def plan_current(user: AbstractBaseUser) -> PlanRecord | None:
+    return PlanRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
+
+
+def plan_history(user: AbstractBaseUser) -> list[PlanRecord]:
+    return list(PlanRecord.objects.filter(user_id=user.pk).order_by("-created_at"))
+
+
+def plan_get(user: AbstractBaseUser, plan_id: str) -> PlanRecord:
+    return owned(PlanRecord, user, plan_id)
+
+
+def plan_document(rec: PlanRecord) -> PlanDocument:
+    return PlanDocument.model_validate(rec.document)
+
+
+# --- today's session ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SideNow:
+    side: Side | None
+    rung: int
+    sets: int
+    reps: int
+    hold_s: int
+    load: str
+    action: str | None  # the last decision for this side, if any
+    reasons: list[str]
+    review_suggested: bool
+
+
+@dataclass(frozen=True)
+class ItemNow:
+    item: Item
+    exercise: Exercise
+    sides: list[SideNow]
+
+
+@dataclass(frozen=True)
+class Today:
+    plan: PlanRecord
+    day: Day | None
+    weekday: Weekday
+    items: list[ItemNow]
+    script: Script | None
+    reviews_due: list[Review]
+    week: int
+    next_morning_for: SessionRecord | None
+    done_today: bool
+
+
+def weekday_of(d: date) -> Weekday:
+    return WEEKDAYS[d.weekday()]
+
+
+def _latest_decisions(user: AbstractBaseUser) -> dict[tuple[str, str | None], DecisionRecord]:
+    latest: dict[tuple[str, str | None], DecisionRecord] = {}
+    # Ordered oldest first, so the last one seen per key wins. One query for all exercises.
+    for rec in DecisionRecord.objects.filter(user_id=user.pk).order_by("created_at").only(
+        "exercise_id", "side", "action", "rung", "reasons", "review_suggested", "created_at"
+    ):
+        latest[(rec.exercise_id, rec.side)] = rec
+    return latest
+
+
+def _item_now(
+    item: Item, ex: Exercise, latest: dict[tuple[str, str | None], DecisionRecord]
+) -> ItemNow:
+    sides: list[SideNow] = []
+    # (side, rung, sets, reps, hold_s, load) as planned; the planner may have adapted the
+    # ladder dose (older adults: longer holds, more reps), so the plan's numbers are used until
+    # a progression decision moves the side to a ladder rung.
+    planned: list[tuple[Side | None, int, int, int, int, str]]
+    if item.dose_by_side:
+        order = [item.lead_side] if item.lead_side else []
+        order += [s for s in item.dose_by_side if s not in order]
+        planned = [
+            (s, d.rung, d.sets, d.reps, d.hold_s, d.load)
+            for s in order
+            if s is not None
+            for d in [item.dose_by_side[s]]
+        ]
+    else:
+        planned = [
+            (None, _planned_rung(item, ex), item.sets, item.reps, item.hold_s, item.load)
+        ]
+    for side, rung, sets, reps, hold_s, load in planned:
+        dec = latest.get((ex.id, side))
+        if dec is not None:
+            rung = min(dec.rung, len(ex.ladder) - 1)
+            step = ex.ladder[rung]
+            sets, reps, hold_s, load = step.sets, step.reps, step.hold_s, step.load
+        sides.append(
+            SideNow(
+                side=side,
+                rung=rung,
+                sets=sets,
+                reps=reps,
+                hold_s=hold_s,
+                load=load,
+                action=dec.action if dec else None,
+                reasons=list(dec.reasons) if dec else [],
+                review_suggested=bool(dec and dec.review_suggested),
+            )
+        )
+    return ItemNow(item=item, exercise=ex, sides=sides)
+
+
+def _planned_rung(item: Item, ex: Exercise) -> int:
+    """The planned ladder rung of an item without per-side doses: the plan document gives the
+    dose, and the rung is the ladder step with that dose (the planner always picks a step)."""
+    for i, step in enumerate(ex.ladder):
+        if (step.sets, step.reps, step.hold_s, step.load) == (
+            item.sets,
+            item.reps,
+            item.hold_s,
+            item.load,
+        ):
+            return i
+    return ex.dose.start
+
+
+def plan_items_now(user: AbstractBaseUser, doc: PlanDocument) -> dict[str, ItemNow]:
+    """Every exercise of the plan at today's dose (after progression), keyed by exercise id."""
+    lib = default_library()
+    latest = _latest_decisions(user)
+    out: dict[str, ItemNow] = {}
+    if doc.plan is None:
+        return out
+    for d in doc.plan.days:
+        for it in d.items:
+            if it.exercise not in out and it.exercise in lib:
+                out[it.exercise] = _item_now(it, lib[it.exercise], latest)
+    return out
+
+
+def session_today(user: AbstractBaseUser, today: date, session: int = 1) -> Today | None:
+    plan = plan_current(user)
+    if plan is None:
+        return None
+    doc = plan_document(plan)
+    weekday = weekday_of(today)
+    week = (today - plan.starts_on).days // 7 + 1
+    pending = (
+        SessionRecord.objects.filter(
+            user_id=user.pk, performed_on__lt=today, performed_on__gte=today - timedelta(days=2)
+        )
+        .filter(pain_next_morning__isnull=True)
+        .order_by("-performed_on")
+        .first()
+    )
+    done_today = SessionRecord.objects.filter(
+        user_id=user.pk, performed_on=today, session=session, logs__isnull=False
+    ).exists()
+    if doc.plan is None:
+        return Today(plan, None, weekday, [], None, [], week, pending, done_today)
+    reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
+    day = next((d for d in doc.plan.days if d.day == weekday and d.session == session), None)
+    if day is None:
+        return Today(plan, None, weekday, [], None, reviews, week, pending, done_today)
+    latest = _latest_decisions(user)
+    lib = default_library()
+    items = [_item_now(it, lib[it.exercise], latest) for it in day.items if it.exercise in lib]
+    script = build_script(
+        [
+            script_item(
+                n.exercise,
+                [SideDose(side=s.side, sets=s.sets, reps=s.reps, hold_s=s.hold_s) for s in n.sides],
+            )
+            for n in items
+        ]
+    )
+    return Today(plan, day, weekday, items, script, reviews, week, pending, done_today)
+
+
+# --- logging -----------------------------------------------------------------------------
+
+
+class LogIn(BaseModel):
+    """What the player sends after an exercise, for one side. Owner fields are never read from
+    the payload: the person is the logged-in user (no mass assignment, RELIABILITY.md A4)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    client_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    session_id: str = Field(min_length=32, max_length=36)
+    plan_id: str = Field(min_length=32, max_length=36)
+    day: Weekday
+    session: int = Field(default=1, ge=1, le=2)
+    performed_on: date
+    exercise: str = Field(min_length=1, max_length=64)
+    side: Side | None = None
+    rung: int = Field(ge=0, le=20)
+    sets_done: int = Field(ge=0, le=10)
+    reps_done: int = Field(ge=0, le=100)
+    hold_s_done: int = Field(default=0, ge=0, le=600)
+    pain_during: int = Field(ge=0, le=10)
+    effort: int | None = Field(default=None, ge=0, le=10)
+    sharp_pain: bool = False
+    new_numbness: bool = False
+
+
+class LogConflict(Exception):
+    """The same client id was used before with a different payload (RFC draft idempotency: 422)."""
+
+
+@dataclass(frozen=True)
+class LogResult:
+    created: bool
+    log_id: str
+    decision: Decision | None
+    stop_advice: list[str] = field(default_factory=list)
+
+
+def _payload_hash(payload: LogIn) -> str:
+    raw = json.dumps(payload.model_dump(mode="json"), sort_keys=True).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _core_log(rec: ExerciseLogRecord, next_morning: int | None) -> ExerciseLog:
+    return ExerciseLog(
+        id=str(rec.client_id),
+        side=rec.side,  # type: ignore[arg-type]  # stored values come from the Side literal
+        rung=rec.rung,
+        sets_done=rec.sets_done,
+        reps_done=rec.reps_done,
+        hold_s_done=rec.hold_s_done,
+        pain_during=rec.pain_during,
+        pain_next_morning=next_morning,
+        effort=rec.effort,
+        sharp_pain=rec.sharp_pain,
+        new_numbness=rec.new_numbness,
+    )
+
+
+def _decide_for(user: AbstractBaseUser, log: ExerciseLogRecord) -> Decision:
+    """Run the core on the latest logs of this exercise and side; store the decision."""
+    ex = default_library()[log.exercise_id]
+    recent = list(
+        ExerciseLogRecord.objects.filter(
+            user_id=user.pk, exercise_id=log.exercise_id, side=log.side
+        )
+        .select_related("session")
+        .order_by("-performed_on", "-created_at")[:DECIDE_WINDOW]
+    )[::-1]
+    previous: tuple[Action, ...] = tuple(
+        DecisionRecord.objects.filter(user_id=user.pk, exercise_id=log.exercise_id, side=log.side)
+        .exclude(log=log)
+        .order_by("-created_at")
+        .values_list("action", flat=True)[:2]
+    )[::-1]  # type: ignore[assignment]  # stored values come from the Action literal
+    intake = intake_current(user)
+    equipment = frozenset(intake.equipment) if intake else frozenset()
+    decision = decide(
+        ex,
+        [_core_log(r, r.session.pain_next_morning) for r in recent],
+        equipment=equipment,
+        previous_actions=previous,
+    )
+    DecisionRecord.objects.create(
+        user=user,
+        log=log,
+        exercise_id=log.exercise_id,
+        side=log.side,
+        action=decision.action,
+        rung=decision.rung,
+        reasons=decision.reasons,
+        review_suggested=decision.review_suggested,
+    )
+    return decision
+
+
+def _stop_advice(payload: LogIn, decision: Decision | None) -> list[str]:
+    advice = []
+    if payload.pain_during > ACCEPTABLE_MAX:
+        advice.append(
+            f"Pain of {payload.pain_during}/10 is above 5: stop this exercise for today and "
+            "consider a review with a professional."
+        )
+    if decision is not None and decision.review_suggested:
+        advice.append("A review with a professional is suggested before going on with this one.")
+    return advice
+
+
+def log_record(user: AbstractBaseUser, raw: dict[str, Any]) -> LogResult:
+    """Store one exercise log, once per client id, and decide the next dose.
+
+    A resend with the same client id and payload returns the stored result (no second row); the
+    same id with another payload raises LogConflict; a plan or session of another person is
+    NotFound."""
+    payload = validate_document(LogIn, raw, "log")
+    lib = default_library()
+    if payload.exercise not in lib:
+        raise InputError("log", [f"exercise: {payload.exercise!r} is not in the library"])
+    ex = lib[payload.exercise]
+    if payload.rung >= len(ex.ladder):
+        raise InputError("log", [f"rung: must be 0-{len(ex.ladder) - 1} for {ex.id}"])
+    digest = _payload_hash(payload)
+    plan = owned(PlanRecord, user, payload.plan_id)
+    with transaction.atomic():
+        existing = ExerciseLogRecord.objects.filter(
+            user_id=user.pk, client_id=payload.client_id
+        ).first()
+        if existing is not None:
+            return _replayed(existing, digest)
+        session = SessionRecord.objects.filter(pk=_uuid(payload.session_id)).first()
+        if session is None:
+            session = SessionRecord.objects.create(
+                id=_uuid(payload.session_id),
+                user=user,
+                plan=plan,
+                day=payload.day,
+                session=payload.session,
+                performed_on=payload.performed_on,
+            )
+        elif session.user_id != user.pk:
+            raise NotFound("SessionRecord")
+        try:
+            with transaction.atomic():
+                log = ExerciseLogRecord.objects.create(
+                    user=user,
+                    client_id=payload.client_id,
+                    payload_hash=digest,
+                    session=session,
+                    exercise_id=payload.exercise,
+                    side=payload.side,
+                    rung=payload.rung,
+                    sets_done=payload.sets_done,
+                    reps_done=payload.reps_done,
+                    hold_s_done=payload.hold_s_done,
+                    pain_during=payload.pain_during,
+                    effort=payload.effort,
+                    sharp_pain=payload.sharp_pain,
+                    new_numbness=payload.new_numbness,
+                    performed_on=payload.performed_on,
+                )
+        except IntegrityError:
+            # A concurrent request with the same client id committed first.
+            existing = ExerciseLogRecord.objects.get(user_id=user.pk, client_id=payload.client_id)
+            return _replayed(existing, digest)
+        decision = _decide_for(user, log)
+    return LogResult(True, str(log.id), decision, _stop_advice(payload, decision))
+
+
+def _uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError as exc:
+        raise InputError("log", ["session_id: must be a UUID made by the player"]) from exc
+
+
+def _replayed(existing: ExerciseLogRecord, digest: str) -> LogResult:
+    if existing.payload_hash != digest:
+        raise LogConflict(existing.client_id)
+    dec = existing.decisions.order_by("created_at").first()
+    decision = None
+    if dec is not None:
+        ex = default_library()[dec.exercise_id]
+        decision = Decision(
+            exercise=dec.exercise_id,
+            side=dec.side,  # type: ignore[arg-type]
+            action=dec.action,  # type: ignore[arg-type]
+            rung=dec.rung,
+            dose=ex.ladder[dec.rung],
+            reasons=list(dec.reasons),
+            triggered_by=[existing.client_id],
+            review_suggested=dec.review_suggested,
+        )
+    return LogResult(False, str(existing.id), decision)
+
+
+def next_morning_record(user: AbstractBaseUser, session_id: str, pain: int) -> list[Decision]:
+    """Record next-morning pain for a session and re-decide each exercise it logged."""
+    if not 0 <= pain <= 10:
+        raise InputError("pain_next_morning", ["must be a whole number 0-10"])
+    session = owned(SessionRecord, user, session_id)
+    with transaction.atomic():
+        session.pain_next_morning = pain
+        session.save(update_fields=["pain_next_morning"])
+        last_per_side: dict[tuple[str, str | None], ExerciseLogRecord] = {}
+        for log in session.logs.order_by("created_at"):
+            last_per_side[(log.exercise_id, log.side)] = log
+        return [_decide_for(user, log) for log in last_per_side.values()]
+
+
+# --- weekly check-in ---------------------------------------------------------------------
+
+
+def checkin_record(
+    user: AbstractBaseUser,
+    answers: dict[str, bool],
+    pain_now: int,
+    pain_worst_week: int,
+    today: date,
+) -> tuple[CheckInRecord, Referral]:
+    """The red-flag questions again, and pain, screened against the current intake."""
+    intake = intake_current(user)
+    if intake is None:
+        raise InputError("check-in", ["fill in the intake first"])
+    doc = intake.model_dump(mode="json", by_alias=True, exclude_none=True)
+    doc["screening"] = answers
+    doc["pain"] = {**doc.get("pain", {}), "now": pain_now, "worst_week": pain_worst_week}
+    checked = validate_document(Intake, doc, "check-in")
+    referral = screen(checked)
+    with transaction.atomic():
+        rec = CheckInRecord.objects.create(
+            user=user,
+            performed_on=today,
+            answers=answers,
+            pain_now=pain_now,
+            pain_worst_week=pain_worst_week,
+            referral_level=referral.level,
+            referral=referral.model_dump(mode="json"),
+        )
+        audit_record(_uid(user), "checkin.create", str(rec.id))
+    return rec, referral
+
+
+def checkin_latest(user: AbstractBaseUser) -> CheckInRecord | None:
+    return CheckInRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
+
+
+def checkin_due(user: AbstractBaseUser, today: date) -> bool:
+    """A check-in is due once a week after the plan starts."""
+    plan = plan_current(user)
+    if plan is None or plan.withheld:
+        return False
+    last = checkin_latest(user)
+    since = last.performed_on if last else plan.starts_on
+    return (today - since).days >= 7
+

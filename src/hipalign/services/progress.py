@@ -1,0 +1,117 @@
+"""What a person sees on the progress page: adherence, pain trend, per-side progress."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Avg, Count, Max
+
+from hipalign.adapters.db.models import CheckInRecord, ExerciseLogRecord, SessionRecord
+from hipalign.core.library import default_library
+from hipalign.services.program import plan_current, plan_document
+
+WEEKS_SHOWN = 8
+POINTS_PER_SIDE = 20
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    starts_on: date
+    planned: int
+    done: int
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    on: date
+    value: float
+    kind: str  # "during" (mean of a session's logs), "next_morning" or "check-in"
+
+
+@dataclass(frozen=True)
+class SidePoint:
+    on: date
+    reps: int
+    hold_s: int
+    rung: int
+
+
+@dataclass(frozen=True)
+class SideSeries:
+    exercise: str
+    name: str
+    side: str | None
+    kind: str  # "hold" or "reps": which number shows progress
+    points: list[SidePoint]
+
+
+@dataclass(frozen=True)
+class Progress:
+    weeks: list[WeekAdherence]
+    pain: list[PainPoint]
+    sides: list[SideSeries]
+    sessions_done: int
+
+
+def progress_summary(user: AbstractBaseUser, today: date) -> Progress:
+    plan = plan_current(user)
+    per_week = 0
+    if plan is not None and not plan.withheld:
+        body = plan_document(plan).plan
+        per_week = len(body.days) if body else 0
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=WEEKS_SHOWN - 1)
+    done_by_week: dict[date, int] = defaultdict(int)
+    sessions = (
+        SessionRecord.objects.filter(user_id=user.pk, performed_on__gte=first)
+        .annotate(n=Count("logs"))
+        .filter(n__gt=0)
+        .values_list("performed_on", "pain_next_morning")
+    )
+    pain: list[PainPoint] = []
+    for on, next_morning in sessions:
+        done_by_week[on - timedelta(days=on.weekday())] += 1
+        if next_morning is not None:
+            pain.append(PainPoint(on + timedelta(days=1), float(next_morning), "next_morning"))
+    weeks = [
+        WeekAdherence(w, per_week, done_by_week.get(w, 0))
+        for w in (first + timedelta(weeks=i) for i in range(WEEKS_SHOWN))
+    ]
+    during = (
+        ExerciseLogRecord.objects.filter(user_id=user.pk, performed_on__gte=first)
+        .values("performed_on")
+        .annotate(avg=Avg("pain_during"))
+        .values_list("performed_on", "avg")
+    )
+    pain += [PainPoint(on, round(float(avg), 1), "during") for on, avg in during]
+    pain += [
+        PainPoint(on, float(v), "check-in")
+        for on, v in CheckInRecord.objects.filter(user_id=user.pk, performed_on__gte=first).values_list(
+            "performed_on", "pain_now"
+        )
+    ]
+    pain.sort(key=lambda p: (p.on, p.kind))
+    return Progress(weeks, pain, _side_series(user), sum(done_by_week.values()))
+
+
+def _side_series(user: AbstractBaseUser) -> list[SideSeries]:
+    lib = default_library()
+    # Best of each day per exercise and side, the last POINTS_PER_SIDE days that have logs.
+    rows = (
+        ExerciseLogRecord.objects.filter(user_id=user.pk)
+        .values("exercise_id", "side", "performed_on")
+        .annotate(reps=Max("reps_done"), hold=Max("hold_s_done"), rung=Max("rung"))
+        .order_by("exercise_id", "side", "-performed_on")
+    )
+    grouped: dict[tuple[str, str | None], list[SidePoint]] = defaultdict(list)
+    for r in rows:
+        key = (r["exercise_id"], r["side"])
+        if len(grouped[key]) < POINTS_PER_SIDE:
+            grouped[key].append(SidePoint(r["performed_on"], r["reps"], r["hold"], r["rung"]))
+    out = []
+    for (ex_id, side), points in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        ex = lib.get(ex_id)
+        kind = "hold" if ex is not None and ex.dose.kind == "hold" else "reps"
+        out.append(SideSeries(ex_id, ex.name if ex else ex_id, side, kind, points[::-1]))
+    return out

@@ -1,0 +1,53 @@
+"""The JSON API the session player uses: one route per action, session auth with CSRF."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from hipalign.core.errors import InputError
+from hipalign.services import program
+from hipalign.services.access import NotFound
+
+api = NinjaAPI(
+    title="hipalign",
+    version="1",
+    urls_namespace="api",
+    auth=SessionAuth(),  # cookie auth; ninja enforces CSRF for it
+    docs_url=None,  # OpenAPI docs are not public (RELIABILITY.md 1 V13)
+    openapi_url=None,
+)
+
+
+@api.exception_handler(InputError)
+def _bad_input(request: HttpRequest, exc: InputError) -> Any:
+    return api.create_response(request, {"error": exc.message, "problems": exc.problems}, status=422)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> Any:
+    return api.create_response(request, {"error": "not found"}, status=404)
+
+
+@api.exception_handler(program.LogConflict)
+def _conflict(request: HttpRequest, exc: program.LogConflict) -> Any:
+    return api.create_response(
+        request,
+        {"error": "client_id: already used for a different log; make a new id for a new log"},
+        status=422,
+    )
+
+
+@api.post("/logs", response={200: dict[str, Any], 201: dict[str, Any]})
+def logs_create(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """Store one exercise log for one side; resending the same client_id stores nothing new."""
+    result = program.log_record(request.user, payload)  # type: ignore[arg-type]
+    d = result.decision
+    body = {
+        "log_id": result.log_id,
+        "created": result.created,
+        "decision": None if d is None else d.model_dump(mode="json"),
+        "advice": result.stop_advice,
+    }
+    return (201 if result.created else 200), body

@@ -1,0 +1,230 @@
+"""The onboarding form: every screening question asked explicitly, then the rest of the intake.
+
+The form only collects; the core's Intake model decides what is valid, and its messages (naming
+the field) are shown back on the form."""
+
+from typing import Any
+
+from django import forms
+
+from hipalign.core.intake import INTAKE_SCHEMA
+from hipalign.core.screening.catalog import QUESTIONS
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+SYMPTOMS = [
+    ("hip_pain", "Hip pain"),
+    ("hip_tightness", "Tight hips"),
+    ("groin_pain", "Groin pain"),
+    ("lateral_hip_pain", "Pain on the outside of the hip"),
+    ("low_back_pain", "Low back pain"),
+    ("it_band_pain", "Pain along the outside of the thigh"),
+    ("knee_pain", "Knee pain"),
+    ("ankle_foot_pain", "Ankle or foot pain"),
+    ("uneven_shoulders_or_hips", "Shoulders or hips look uneven"),
+    ("uneven_gait", "Walking feels uneven"),
+    ("one_leg_feels_longer", "One leg feels longer"),
+    ("limp", "A limp"),
+]
+EQUIPMENT = [
+    ("mat", "Exercise mat"),
+    ("wall", "A free wall"),
+    ("pillow", "Pillow or cushion"),
+    ("sturdy_support", "Sturdy chair or counter to hold"),
+    ("books_or_step", "A step or a stack of books"),
+    ("resistance_band", "Resistance band"),
+    ("ankle_weights", "Ankle weights"),
+    ("bench", "Bench"),
+]
+LIMITATIONS = [
+    ("cannot_get_to_floor", "I cannot get down to the floor (or back up)"),
+    ("cannot_lie_prone", "I cannot lie on my front"),
+    ("cannot_lie_supine", "I cannot lie on my back"),
+    ("poor_balance", "My balance is poor"),
+    ("wrist_or_shoulder_pain", "Wrist or shoulder pain when leaning on my hands"),
+]
+SIDES = [("", "Not sure / skip"), ("left", "Left"), ("right", "Right"), ("none", "Neither")]
+PAIN_SIDES = [("none", "No pain"), ("left", "Left"), ("right", "Right"), ("both", "Both")]
+TRENDELENBURG = [("", "Not tested"), ("negative", "Stayed level"), ("positive", "Dropped")]
+
+def _int(label: str, lo: int, hi: int, required: bool = False, **kw: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=lo, max_value=hi, required=required, **kw
+    )
+
+
+class OnboardingForm(forms.Form):
+    age = _int("Age (years)", 10, 110, required=True)
+    pregnant = forms.TypedChoiceField(
+        label="Are you pregnant?", choices=YES_NO, widget=forms.RadioSelect, initial="no"
+    )
+    pregnancy_weeks = _int("If pregnant: weeks of pregnancy", 0, 42)
+
+    symptoms = forms.MultipleChoiceField(
+        label="What do you notice?", choices=SYMPTOMS, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pain_now = _int("Pain right now (0 = none, 10 = worst imaginable)", 0, 10, required=True, initial=0)
+    pain_worst_week = _int("Worst pain this past week (0-10)", 0, 10, required=True, initial=0)
+    pain_side = forms.ChoiceField(label="Where is the pain?", choices=PAIN_SIDES, initial="none")
+
+    equipment = forms.MultipleChoiceField(
+        label="What do you have at home?", choices=EQUIPMENT, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    limitations = forms.MultipleChoiceField(
+        label="Does any of this apply to you?", choices=LIMITATIONS, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    minutes_per_session = _int("Minutes per session", 5, 90, required=True, initial=20)
+    sessions_per_week = _int("Sessions per week", 1, 14, required=True, initial=3)
+    sitting_hours_per_day = _int("Hours you sit on a usual day", 0, 24)
+
+    weaker_side = forms.ChoiceField(label="Which leg feels weaker?", choices=SIDES, required=False)
+    trendelenburg_left = forms.ChoiceField(
+        label="Standing on the left leg, did the right side of your pelvis drop?",
+        choices=TRENDELENBURG, required=False,
+    )
+    trendelenburg_right = forms.ChoiceField(
+        label="Standing on the right leg, did the left side of your pelvis drop?",
+        choices=TRENDELENBURG, required=False,
+    )
+    stance_left_s = _int("Single-leg stance on the left leg (seconds, up to 60)", 0, 300)
+    stance_right_s = _int("Single-leg stance on the right leg (seconds, up to 60)", 0, 300)
+    plank_hold_s = _int("Plank hold (seconds)", 0, 600)
+    side_plank_left_s = _int("Side plank on the left side (seconds)", 0, 600)
+    side_plank_right_s = _int("Side plank on the right side (seconds)", 0, 600)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for q in QUESTIONS:
+            # No default: every question must be answered explicitly (DESIGN.md principle 1).
+            self.fields[f"q_{q.id}"] = forms.ChoiceField(
+                label=q.question, choices=YES_NO, widget=forms.RadioSelect, required=True
+            )
+
+    @staticmethod
+    def steps() -> list[tuple[str, str, list[str]]]:
+        """(id, title, field names) of each wizard step."""
+        return [
+            ("safety", "Safety questions", [f"q_{q.id}" for q in QUESTIONS]),
+            ("about", "About you", ["age", "pregnant", "pregnancy_weeks"]),
+            ("symptoms", "Symptoms and pain", ["symptoms", "pain_now", "pain_worst_week", "pain_side"]),
+            (
+                "setup",
+                "Your time and equipment",
+                ["equipment", "limitations", "minutes_per_session", "sessions_per_week", "sitting_hours_per_day"],
+            ),
+            (
+                "tests",
+                "Optional self-tests",
+                [
+                    "weaker_side",
+                    "trendelenburg_left",
+                    "trendelenburg_right",
+                    "stance_left_s",
+                    "stance_right_s",
+                    "plank_hold_s",
+                    "side_plank_left_s",
+                    "side_plank_right_s",
+                ],
+            ),
+        ]
+
+    def to_intake(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        doc: dict[str, Any] = {
+            "schema": INTAKE_SCHEMA,
+            "age": d["age"],
+            "screening": {q.id: d[f"q_{q.id}"] == "yes" for q in QUESTIONS},
+            "symptoms": list(d["symptoms"]),
+            "pain": {"now": d["pain_now"], "worst_week": d["pain_worst_week"], "side": d["pain_side"]},
+            "equipment": list(d["equipment"]),
+            "limitations": list(d["limitations"]),
+            "minutes_per_session": d["minutes_per_session"],
+            "sessions_per_week": d["sessions_per_week"],
+        }
+        if d["pregnant"] == "yes":
+            doc["pregnancy"] = {"pregnant": True, "weeks": d["pregnancy_weeks"]}
+        if d.get("sitting_hours_per_day") is not None:
+            doc["lifestyle"] = {"sitting_hours_per_day": d["sitting_hours_per_day"]}
+        findings: dict[str, Any] = {}
+        if d.get("weaker_side"):
+            findings["weaker_side"] = d["weaker_side"]
+        tl, tr = d.get("trendelenburg_left"), d.get("trendelenburg_right")
+        if tl or tr:
+            findings["trendelenburg"] = {k: v for k, v in (("left", tl), ("right", tr)) if v}
+        sl, sr = d.get("stance_left_s"), d.get("stance_right_s")
+        if sl is not None or sr is not None:
+            findings["single_leg_stance_s"] = {
+                k: v for k, v in (("left", sl), ("right", sr)) if v is not None
+            }
+        if d.get("plank_hold_s") is not None:
+            findings["plank_hold_s"] = d["plank_hold_s"]
+        pl, pr = d.get("side_plank_left_s"), d.get("side_plank_right_s")
+        if pl is not None or pr is not None:
+            findings["side_plank_hold_s"] = {
+                k: v for k, v in (("left", pl), ("right", pr)) if v is not None
+            }
+        if findings:
+            doc["findings"] = findings
+        return doc
+
+    @classmethod
+    def initial_from(cls, doc: dict[str, Any]) -> dict[str, Any]:
+        """Form values from a stored intake, so changing answers starts from the last ones."""
+        init: dict[str, Any] = {
+            "age": doc.get("age"),
+            "symptoms": doc.get("symptoms", []),
+            "equipment": doc.get("equipment", []),
+            "limitations": doc.get("limitations", []),
+            "minutes_per_session": doc.get("minutes_per_session"),
+            "sessions_per_week": doc.get("sessions_per_week"),
+        }
+        for qid, ans in doc.get("screening", {}).items():
+            init[f"q_{qid}"] = "yes" if ans else "no"
+        pain = doc.get("pain", {})
+        init |= {"pain_now": pain.get("now"), "pain_worst_week": pain.get("worst_week"), "pain_side": pain.get("side")}
+        preg = doc.get("pregnancy") or {}
+        init["pregnant"] = "yes" if preg.get("pregnant") else "no"
+        init["pregnancy_weeks"] = preg.get("weeks")
+        init["sitting_hours_per_day"] = (doc.get("lifestyle") or {}).get("sitting_hours_per_day")
+        f = doc.get("findings", {})
+        init["weaker_side"] = f.get("weaker_side", "")
+        for side in ("left", "right"):
+            init[f"trendelenburg_{side}"] = (f.get("trendelenburg") or {}).get(side, "")
+            init[f"stance_{side}_s"] = (f.get("single_leg_stance_s") or {}).get(side)
+            init[f"side_plank_{side}_s"] = (f.get("side_plank_hold_s") or {}).get(side)
+        init["plank_hold_s"] = f.get("plank_hold_s")
+        return init
+
+
+class CheckInForm(forms.Form):
+    pain_now = _int("Pain right now (0-10)", 0, 10, required=True)
+    pain_worst_week = _int("Worst pain this past week (0-10)", 0, 10, required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for q in QUESTIONS:
+            self.fields[f"q_{q.id}"] = forms.ChoiceField(
+                label=q.question, choices=YES_NO, widget=forms.RadioSelect, required=True
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {q.id: self.cleaned_data[f"q_{q.id}"] == "yes" for q in QUESTIONS}
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+    password = forms.CharField(
+        label="Password (at least 8 characters; a phrase is best)",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=256,
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password, to confirm",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -1,0 +1,30 @@
+"""Starting the web app: settings for the data folder, migrations, library seed, then serve.
+
+Everything a laptop install needs happens here, so `hipalign serve` is the only step."""
+
+import os
+from pathlib import Path
+
+
+def prepare(data_dir: Path) -> None:
+    """Point Django at the data folder, apply migrations and seed the library (idempotent)."""
+    os.environ["HIPALIGN_DATA"] = str(data_dir.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipalign.web.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from hipalign.services.library_sync import library_seed
+
+    library_seed()
+
+
+def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
+    prepare(data_dir)
+    from waitress import serve as waitress_serve
+
+    from hipalign.web.wsgi import application
+
+    waitress_serve(application, host=host, port=port, threads=threads, ident="hipalign")

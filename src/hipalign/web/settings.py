@@ -1,0 +1,236 @@
+"""Django settings for hipalign.
+
+Two modes, chosen by HIPALIGN_ENV:
+- "local" (default): one person on a laptop. Embedded SQLite in the data folder, a secret key
+  generated once and kept in that folder (mode 0600), plain-HTTP cookies on localhost.
+- "production": a clinic behind TLS. Refuses to start without a strong SECRET_KEY from the
+  environment and explicit ALLOWED_HOSTS; secure, __Host- cookies and HSTS. RELIABILITY.md 2.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+ENV = os.environ.get("HIPALIGN_ENV", "local")
+if ENV not in {"local", "production", "test"}:
+    raise ImproperlyConfigured(f"HIPALIGN_ENV must be local, production or test (got {ENV!r})")
+PRODUCTION = ENV == "production"
+DATA_DIR = Path(os.environ.get("HIPALIGN_DATA", Path.cwd() / "data")).resolve()
+
+MIN_SECRET_LENGTH = 50  # Django's own check --deploy threshold
+
+
+def _secret_key() -> str:
+    key = os.environ.get("HIPALIGN_SECRET_KEY", "")
+    if PRODUCTION:
+        if len(key) < MIN_SECRET_LENGTH or key.startswith("django-insecure") or len(set(key)) < 5:
+            raise ImproperlyConfigured(
+                "HIPALIGN_SECRET_KEY: production needs a random key of at least "
+                f"{MIN_SECRET_LENGTH} characters that does not start with 'django-insecure'; "
+                "make one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+            )
+        return key
+    if key:
+        return key
+    # Local mode: a per-install key, created on first start and never shared between installs.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = False
+if PRODUCTION:
+    ALLOWED_HOSTS = [h for h in os.environ.get("HIPALIGN_ALLOWED_HOSTS", "").split(",") if h]
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "HIPALIGN_ALLOWED_HOSTS: production needs the host names it serves, comma separated"
+        )
+else:
+    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"] + [
+        h for h in os.environ.get("HIPALIGN_ALLOWED_HOSTS", "").split(",") if h
+    ]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "hipalign.adapters.db",
+    "hipalign.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "hipalign.web.middleware.NoStoreMiddleware",
+    # Last, so a locked-out login is answered before any view runs (django-axes docs).
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "hipalign.web.urls"
+WSGI_APPLICATION = "hipalign.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = os.environ.get("HIPALIGN_DATABASE", "")
+    if url.startswith("postgres"):
+        raise ImproperlyConfigured("HIPALIGN_DATABASE: PostgreSQL support comes with the clinic edition")
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "hipalign.sqlite3",
+        # IMMEDIATE: a read-then-write transaction takes the write lock at BEGIN, so concurrent
+        # writers wait instead of failing "database is locked" (RELIABILITY.md 3, measured
+        # 0 vs 1,495 of 1,600 failures). WAL + FULL: commits survive kill -9 and power loss.
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        },
+        "TEST": {"NAME": os.environ.get("HIPALIGN_TEST_DB") or None},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id first; older hashes are upgraded at the next login (RELIABILITY.md 2, ASVS 11.4.2).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if ENV == "test":
+    # Tests create many accounts; hashing speed is not what they check (B1 is in its own test).
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *PASSWORD_HASHERS,
+    ]
+# ASVS 6.2: at least 8 characters, no composition rules, common passwords refused.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# One counter for form and API logins: 10 failures per account, then 30 minutes cool-off.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "hipalign/locked_out.html"
+AXES_VERBOSE = False
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# ASVS 4.0.3 L2: 30 minutes idle (the expiry moves with each request), 12 hours absolute.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_S = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = os.environ.get("HIPALIGN_SSL_REDIRECT", "1") == "1"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+
+# Everything is served by the app itself: no other host is ever allowed (issue 3, principle 6).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # no uploads in this part: JSON bodies stay small
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("HIPALIGN_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = None  # nothing is collected; WhiteNoise reads the package (below)
+# No collectstatic step: WhiteNoise serves straight from the installed package.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+# Seconds of each timed step in the player are divided by this; only tests set it above 1.
+PLAYER_SPEEDUP = float(os.environ.get("HIPALIGN_PLAYER_SPEEDUP", "1"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "hipalign": {"handlers": ["console"], "level": "INFO"},
+    },
+}
+
+# Lockout is per account on purpose (ASVS: failures per account); an attacker rotating IPs must
+# not get a fresh counter, and a shared clinic IP must not lock everyone out.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

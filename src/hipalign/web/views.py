@@ -1,0 +1,307 @@
+"""Pages. Each view parses the request, calls one service and renders (DESIGN.md 4)."""
+
+import json
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hipalign.core.errors import InputError
+from hipalign.core.library import default_library
+from hipalign.core.screening.catalog import QUESTIONS
+from hipalign.services import accounts, program, progress
+from hipalign.services.access import NotFound
+from hipalign.web import charts
+from hipalign.web.forms import CheckInForm, DeleteAccountForm, OnboardingForm, SignupForm
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+    except Exception:  # the reason goes to the log, not to an unauthenticated caller
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if accounts.account_first_run():
+        return redirect("setup")
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if program.plan_current(request.user) is None:  # type: ignore[arg-type]
+        return redirect("onboarding")
+    return redirect("today")
+
+
+def _account_form(request: HttpRequest, template: str, *, admin: bool) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.account_create(
+                form.cleaned_data["username"], form.cleaned_data["password"], admin=admin
+            )
+        except InputError as exc:
+            for p in exc.problems:
+                field, _, msg = p.partition(": ")
+                form.add_error(field if field in form.fields else None, msg or p)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("onboarding")
+    return render(request, template, {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest) -> HttpResponse:
+    """First run: the first account, which also administers this install."""
+    if not accounts.account_first_run():
+        return redirect("home")
+    return _account_form(request, "hipalign/setup.html", admin=True)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if accounts.account_first_run():
+        return redirect("setup")
+    return _account_form(request, "hipalign/signup.html", admin=False)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        password = request.POST.get("password", "")[:256]
+        # request= lets django-axes count failures; form and API share one counter.
+        user = authenticate(request, username=username, password=password)
+        if user is not None:
+            login(request, user)
+            nxt = request.POST.get("next", "")
+            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "home")
+        # One message for unknown user and wrong password: no account enumeration (ASVS 6.3.8).
+        error = "That username and password do not match an account."
+    return render(
+        request, "hipalign/login.html", {"error": error, "next": request.GET.get("next", "")}
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest) -> HttpResponse:
+    current = program.intake_current(request.user)  # type: ignore[arg-type]
+    initial = OnboardingForm.initial_from(current.model_dump(mode="json", by_alias=True)) if current else None
+    form = OnboardingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program.intake_submit(request.user, form.to_intake(), _today())  # type: ignore[arg-type]
+        except InputError as exc:
+            for p in exc.problems:
+                form.add_error(None, p)
+        else:
+            return redirect("plan")
+    steps = [(sid, title, [form[f] for f in fields]) for sid, title, fields in form.steps()]
+    return render(
+        request,
+        "hipalign/onboarding.html",
+        {"form": form, "steps": steps, "changing": current is not None},
+    )
+
+
+def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
+    doc = program.plan_document(rec)
+    lib = default_library()
+    items_now = program.plan_items_now(request.user, doc)  # type: ignore[arg-type]
+    return {
+        "rec": rec,
+        "doc": doc,
+        "items_now": items_now,
+        "library": lib,
+        "is_current": rec == program.plan_current(request.user),  # type: ignore[arg-type]
+    }
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest) -> HttpResponse:
+    rec = program.plan_current(request.user)  # type: ignore[arg-type]
+    if rec is None:
+        return redirect("onboarding")
+    return render(request, "hipalign/plan.html", _plan_context(request, rec))
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
+    try:
+        rec = program.plan_get(request.user, plan_id)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "hipalign/plan.html", _plan_context(request, rec))
+
+
+@login_required
+@require_GET
+def plan_history(request: HttpRequest) -> HttpResponse:
+    plans = program.plan_history(request.user)  # type: ignore[arg-type]
+    return render(request, "hipalign/plan_history.html", {"plans": plans})
+
+
+@login_required
+@require_GET
+def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    ex = default_library().get(exercise_id)
+    if ex is None:
+        raise Http404
+    return render(request, "hipalign/exercise.html", {"ex": ex})
+
+
+@login_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    t = program.session_today(request.user, _today())  # type: ignore[arg-type]
+    if t is None:
+        return redirect("onboarding")
+    player: dict[str, Any] | None = None
+    if t.script is not None and t.day is not None:
+        player = {
+            "plan_id": str(t.plan.id),
+            "day": t.day.day,
+            "session": t.day.session,
+            "performed_on": _today().isoformat(),
+            "speedup": settings.PLAYER_SPEEDUP,
+            "script": t.script.model_dump(mode="json", by_alias=True),
+            "exercises": [
+                {
+                    "id": n.exercise.id,
+                    "name": n.exercise.name,
+                    "kind": n.exercise.dose.kind,
+                    "sides": [
+                        {"side": s.side, "rung": s.rung, "sets": s.sets, "reps": s.reps, "hold_s": s.hold_s}
+                        for s in n.sides
+                    ],
+                }
+                for n in t.items
+            ],
+        }
+    return render(
+        request,
+        "hipalign/today.html",
+        {
+            "t": t,
+            "player": player,
+            "checkin_due": program.checkin_due(request.user, _today()),  # type: ignore[arg-type]
+            "checkin_alert": _checkin_alert(request),
+        },
+    )
+
+
+def _checkin_alert(request: HttpRequest) -> Any:
+    last = program.checkin_latest(request.user)  # type: ignore[arg-type]
+    return last if last and last.referral_level in {"emergency", "urgent", "see_doctor"} else None
+
+
+@login_required
+@require_POST
+def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
+    try:
+        pain = int(request.POST.get("pain_next_morning", ""))
+    except ValueError:
+        pain = -1
+    try:
+        decisions = program.next_morning_record(request.user, session_id, pain)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404 from exc
+    except InputError as exc:
+        return render(request, "hipalign/_next_morning.html", {"error": exc.message, "session_id": session_id}, status=422)
+    return render(request, "hipalign/_next_morning_done.html", {"decisions": decisions, "lib": default_library()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest) -> HttpResponse:
+    form = CheckInForm(request.POST or None)
+    referral = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, referral = program.checkin_record(
+                request.user,  # type: ignore[arg-type]
+                form.answers(),
+                form.cleaned_data["pain_now"],
+                form.cleaned_data["pain_worst_week"],
+                _today(),
+            )
+        except InputError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "hipalign/checkin.html", {"form": form, "referral": referral, "questions": QUESTIONS})
+
+
+@login_required
+@require_GET
+def progress_page(request: HttpRequest) -> HttpResponse:
+    p = progress.progress_summary(request.user, _today())  # type: ignore[arg-type]
+    return render(
+        request,
+        "hipalign/progress.html",
+        {
+            "p": p,
+            "adherence_svg": charts.adherence(p.weeks),
+            "pain_svg": charts.pain_trend(p.pain),
+            "side_charts": [(s, charts.side_series(s)) for s in p.sides],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.account_delete(request.user, form.cleaned_data["password"])  # type: ignore[arg-type]
+        except InputError as exc:
+            form.add_error("password", exc.problems[0].partition(": ")[2])
+        else:
+            logout(request)
+            messages.info(request, "Your account and all its data were deleted.")
+            return redirect("login")
+    return render(request, "hipalign/account.html", {"form": form})
+
+
+@login_required
+@require_GET
+def account_export(request: HttpRequest) -> HttpResponse:
+    doc = accounts.account_export(request.user)  # type: ignore[arg-type]
+    response = HttpResponse(json.dumps(doc, indent=2), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="hipalign-export.json"'
+    return response
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the root so its scope covers the player page (offline once loaded)."""
+    from importlib import resources
+
+    js = (resources.files("hipalign.web") / "static" / "hipalign" / "js" / "sw.js").read_text()
+    response = HttpResponse(js, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
