@@ -91,15 +91,21 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="text for people, js
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
-    data: Annotated[Path, typer.Option(help="Folder for the database and the secret key.", file_okay=False)] = Path("data"),
+    data: Annotated[
+        Path, typer.Option(help="Folder for the database and the secret key.", file_okay=False)
+    ] = Path("data"),
     threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads.")] = 8,
 ) -> None:
     """Run the web app on embedded SQLite in DATA (created and migrated on start)."""
     from hipalign.web.server import serve as run
 
-    typer.echo(f"hipalign: serving on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (data in {data.resolve()})")
+    typer.echo(
+        f"hipalign: serving on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (data in {data.resolve()})"
+    )
     run(host, port, data, threads)
 
 

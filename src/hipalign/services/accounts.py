@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -26,19 +25,18 @@ USERNAME_MAX = 150
 
 def account_first_run() -> bool:
     """True until the first account exists: the first-run page creates it."""
-    return not get_user_model()._default_manager.exists()
+    return not User.objects.exists()
 
 
-def account_create(username: str, password: str, *, admin: bool = False) -> AbstractBaseUser:
+def account_create(username: str, password: str, *, admin: bool = False) -> User:
     """Create an account; the first account of an install may be made an admin."""
-    User = get_user_model()
     username = username.strip()
     problems = []
     if not username or len(username) > USERNAME_MAX:
         problems.append(f"username: give 1-{USERNAME_MAX} characters")
     elif not all(c.isalnum() or c in "@.+-_" for c in username):
         problems.append("username: letters, digits and @ . + - _ only")
-    elif User._default_manager.filter(username__iexact=username).exists():
+    elif User.objects.filter(username__iexact=username).exists():
         problems.append("username: already taken; choose another")
     if len(password) > 256:
         problems.append("password: at most 256 characters")
@@ -50,13 +48,13 @@ def account_create(username: str, password: str, *, admin: bool = False) -> Abst
     if problems:
         raise InputError("account", problems)
     with transaction.atomic():
-        user = User._default_manager.create_user(username=username, password=password)  # type: ignore[attr-defined]
+        user = User.objects.create_user(username=username, password=password)
         if admin:
             user.is_staff = True
             user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
         audit_record(int(user.pk), "account.create")
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def _rows(qs: Any, fields: list[str]) -> list[dict[str, Any]]:
@@ -71,7 +69,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def account_export(user: AbstractBaseUser) -> dict[str, Any]:
+def account_export(user: User) -> dict[str, Any]:
     """Everything stored about this person, machine-readable (GDPR Art. 15 and 20)."""
     uid = user.pk
     doc: dict[str, Any] = {
@@ -114,18 +112,36 @@ def account_export(user: AbstractBaseUser) -> dict[str, Any]:
         ),
         "decisions": _rows(
             DecisionRecord.objects.filter(user_id=uid).order_by("created_at"),
-            ["id", "log_id", "exercise_id", "side", "action", "rung", "reasons", "review_suggested", "created_at"],
+            [
+                "id",
+                "log_id",
+                "exercise_id",
+                "side",
+                "action",
+                "rung",
+                "reasons",
+                "review_suggested",
+                "created_at",
+            ],
         ),
         "checkins": _rows(
             CheckInRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
-            ["id", "performed_on", "answers", "pain_now", "pain_worst_week", "referral_level", "created_at"],
+            [
+                "id",
+                "performed_on",
+                "answers",
+                "pain_now",
+                "pain_worst_week",
+                "referral_level",
+                "created_at",
+            ],
         ),
     }
     audit_record(int(uid), "account.export")
     return doc
 
 
-def account_delete(user: AbstractBaseUser, password: str) -> None:
+def account_delete(user: User, password: str) -> None:
     """Erase the account and every row that belongs to it (GDPR Art. 17); needs the password."""
     if not user.check_password(password):
         raise InputError("password", ["password: does not match; the account was not deleted"])

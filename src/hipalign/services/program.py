@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,14 +36,14 @@ from hipalign.services.audit import audit_record
 DECIDE_WINDOW = 3
 
 
-def _uid(user: AbstractBaseUser) -> int:
+def _uid(user: User) -> int:
     return int(user.pk)
 
 
 # --- intake and plans --------------------------------------------------------------------
 
 
-def intake_submit(user: AbstractBaseUser, document: dict[str, Any], today: date) -> PlanRecord:
+def intake_submit(user: User, document: dict[str, Any], today: date) -> PlanRecord:
     """Store a new intake version and the plan made from it; earlier versions stay."""
     intake = validate_document(Intake, document, "intake")
     plan = generate_plan(intake, default_library())
@@ -63,20 +63,20 @@ def intake_submit(user: AbstractBaseUser, document: dict[str, Any], today: date)
     return made
 
 
-def intake_current(user: AbstractBaseUser) -> Intake | None:
+def intake_current(user: User) -> Intake | None:
     rec = IntakeRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
     return None if rec is None else Intake.model_validate(rec.document)
 
 
-def plan_current(user: AbstractBaseUser) -> PlanRecord | None:
+def plan_current(user: User) -> PlanRecord | None:
     return PlanRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
 
 
-def plan_history(user: AbstractBaseUser) -> list[PlanRecord]:
+def plan_history(user: User) -> list[PlanRecord]:
     return list(PlanRecord.objects.filter(user_id=user.pk).order_by("-created_at"))
 
 
-def plan_get(user: AbstractBaseUser, plan_id: str) -> PlanRecord:
+def plan_get(user: User, plan_id: str) -> PlanRecord:
     return owned(PlanRecord, user, plan_id)
 
 
@@ -124,11 +124,13 @@ def weekday_of(d: date) -> Weekday:
     return WEEKDAYS[d.weekday()]
 
 
-def _latest_decisions(user: AbstractBaseUser) -> dict[tuple[str, str | None], DecisionRecord]:
+def _latest_decisions(user: User) -> dict[tuple[str, str | None], DecisionRecord]:
     latest: dict[tuple[str, str | None], DecisionRecord] = {}
     # Ordered oldest first, so the last one seen per key wins. One query for all exercises.
-    for rec in DecisionRecord.objects.filter(user_id=user.pk).order_by("created_at").only(
-        "exercise_id", "side", "action", "rung", "reasons", "review_suggested", "created_at"
+    for rec in (
+        DecisionRecord.objects.filter(user_id=user.pk)
+        .order_by("created_at")
+        .only("exercise_id", "side", "action", "rung", "reasons", "review_suggested", "created_at")
     ):
         latest[(rec.exercise_id, rec.side)] = rec
     return latest
@@ -152,9 +154,7 @@ def _item_now(
             for d in [item.dose_by_side[s]]
         ]
     else:
-        planned = [
-            (None, _planned_rung(item, ex), item.sets, item.reps, item.hold_s, item.load)
-        ]
+        planned = [(None, _planned_rung(item, ex), item.sets, item.reps, item.hold_s, item.load)]
     for side, rung, sets, reps, hold_s, load in planned:
         dec = latest.get((ex.id, side))
         if dec is not None:
@@ -191,7 +191,7 @@ def _planned_rung(item: Item, ex: Exercise) -> int:
     return ex.dose.start
 
 
-def plan_items_now(user: AbstractBaseUser, doc: PlanDocument) -> dict[str, ItemNow]:
+def plan_items_now(user: User, doc: PlanDocument) -> dict[str, ItemNow]:
     """Every exercise of the plan at today's dose (after progression), keyed by exercise id."""
     lib = default_library()
     latest = _latest_decisions(user)
@@ -205,7 +205,7 @@ def plan_items_now(user: AbstractBaseUser, doc: PlanDocument) -> dict[str, ItemN
     return out
 
 
-def session_today(user: AbstractBaseUser, today: date, session: int = 1) -> Today | None:
+def session_today(user: User, today: date, session: int = 1) -> Today | None:
     plan = plan_current(user)
     if plan is None:
         return None
@@ -304,7 +304,7 @@ def _core_log(rec: ExerciseLogRecord, next_morning: int | None) -> ExerciseLog:
     )
 
 
-def _decide_for(user: AbstractBaseUser, log: ExerciseLogRecord) -> Decision:
+def _decide_for(user: User, log: ExerciseLogRecord) -> Decision:
     """Run the core on the latest logs of this exercise and side; store the decision."""
     ex = default_library()[log.exercise_id]
     recent = list(
@@ -353,7 +353,7 @@ def _stop_advice(payload: LogIn, decision: Decision | None) -> list[str]:
     return advice
 
 
-def log_record(user: AbstractBaseUser, raw: dict[str, Any]) -> LogResult:
+def log_record(user: User, raw: dict[str, Any]) -> LogResult:
     """Store one exercise log, once per client id, and decide the next dose.
 
     A resend with the same client id and payload returns the stored result (no second row); the
@@ -429,8 +429,8 @@ def _replayed(existing: ExerciseLogRecord, digest: str) -> LogResult:
         ex = default_library()[dec.exercise_id]
         decision = Decision(
             exercise=dec.exercise_id,
-            side=dec.side,  # type: ignore[arg-type]
-            action=dec.action,  # type: ignore[arg-type]
+            side=dec.side,
+            action=dec.action,
             rung=dec.rung,
             dose=ex.ladder[dec.rung],
             reasons=list(dec.reasons),
@@ -440,7 +440,7 @@ def _replayed(existing: ExerciseLogRecord, digest: str) -> LogResult:
     return LogResult(False, str(existing.id), decision)
 
 
-def next_morning_record(user: AbstractBaseUser, session_id: str, pain: int) -> list[Decision]:
+def next_morning_record(user: User, session_id: str, pain: int) -> list[Decision]:
     """Record next-morning pain for a session and re-decide each exercise it logged."""
     if not 0 <= pain <= 10:
         raise InputError("pain_next_morning", ["must be a whole number 0-10"])
@@ -458,7 +458,7 @@ def next_morning_record(user: AbstractBaseUser, session_id: str, pain: int) -> l
 
 
 def checkin_record(
-    user: AbstractBaseUser,
+    user: User,
     answers: dict[str, bool],
     pain_now: int,
     pain_worst_week: int,
@@ -487,11 +487,11 @@ def checkin_record(
     return rec, referral
 
 
-def checkin_latest(user: AbstractBaseUser) -> CheckInRecord | None:
+def checkin_latest(user: User) -> CheckInRecord | None:
     return CheckInRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
 
 
-def checkin_due(user: AbstractBaseUser, today: date) -> bool:
+def checkin_due(user: User, today: date) -> bool:
     """A check-in is due once a week after the plan starts."""
     plan = plan_current(user)
     if plan is None or plan.withheld:
@@ -499,4 +499,3 @@ def checkin_due(user: AbstractBaseUser, today: date) -> bool:
     last = checkin_latest(user)
     since = last.performed_on if last else plan.starts_on
     return (today - since).days >= 7
-

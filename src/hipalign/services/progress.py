@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Max
 
 from hipalign.adapters.db.models import CheckInRecord, ExerciseLogRecord, SessionRecord
@@ -54,7 +54,7 @@ class Progress:
     sessions_done: int
 
 
-def progress_summary(user: AbstractBaseUser, today: date) -> Progress:
+def progress_summary(user: User, today: date) -> Progress:
     plan = plan_current(user)
     per_week = 0
     if plan is not None and not plan.withheld:
@@ -87,15 +87,15 @@ def progress_summary(user: AbstractBaseUser, today: date) -> Progress:
     pain += [PainPoint(on, round(float(avg), 1), "during") for on, avg in during]
     pain += [
         PainPoint(on, float(v), "check-in")
-        for on, v in CheckInRecord.objects.filter(user_id=user.pk, performed_on__gte=first).values_list(
-            "performed_on", "pain_now"
-        )
+        for on, v in CheckInRecord.objects.filter(
+            user_id=user.pk, performed_on__gte=first
+        ).values_list("performed_on", "pain_now")
     ]
     pain.sort(key=lambda p: (p.on, p.kind))
     return Progress(weeks, pain, _side_series(user), sum(done_by_week.values()))
 
 
-def _side_series(user: AbstractBaseUser) -> list[SideSeries]:
+def _side_series(user: User) -> list[SideSeries]:
     lib = default_library()
     # Best of each day per exercise and side, the last POINTS_PER_SIDE days that have logs.
     rows = (

@@ -22,7 +22,9 @@ api = NinjaAPI(
 
 @api.exception_handler(InputError)
 def _bad_input(request: HttpRequest, exc: InputError) -> Any:
-    return api.create_response(request, {"error": exc.message, "problems": exc.problems}, status=422)
+    return api.create_response(
+        request, {"error": exc.message, "problems": exc.problems}, status=422
+    )
 
 
 @api.exception_handler(NotFound)

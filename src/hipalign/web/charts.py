@@ -10,8 +10,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hipalign.services.progress import PainPoint, SideSeries, WeekAdherence
 
-W, H = 640, 220
-PAD_L, PAD_R, PAD_T, PAD_B = 40, 12, 12, 36
+# Drawn at phone width: the SVG scales, so labels are sized for a ~360 px wide screen.
+W, H = 480, 240
+PAD_L, PAD_R, PAD_T, PAD_B = 36, 8, 16, 44
 INK = "#1f2933"
 GRID = "#cbd2d9"
 PLANNED = "#9aa5b1"
@@ -27,7 +28,9 @@ def _frame(title: str, desc: str, body: list[str], table: str) -> SafeString:
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{''.join(body)}</svg>"
     )
-    return mark_safe(f'{svg}<details class="chart-data"><summary>The numbers</summary>{table}</details>')  # noqa: S308  (every value above is escaped)
+    return mark_safe(
+        f'{svg}<details class="chart-data"><summary>The numbers</summary>{table}</details>'
+    )
 
 
 def _y(value: float, top: float) -> float:
@@ -40,7 +43,7 @@ def _axis(top: float, ticks: Sequence[float]) -> list[str]:
         y = _y(t, top)
         out.append(
             f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{INK}">{t:g}</text>'
+            f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="15" fill="{INK}">{t:g}</text>'
         )
     return out
 
@@ -63,8 +66,8 @@ def adherence(weeks: Sequence[WeekAdherence]) -> SafeString:
         body.append(
             f'<rect x="{x:.1f}" y="{yp:.1f}" width="{bw:.1f}" height="{H - PAD_B - yp:.1f}" fill="none" stroke="{PLANNED}" stroke-width="2" stroke-dasharray="4 3"/>'
             f'<rect x="{x + 3:.1f}" y="{yd:.1f}" width="{bw - 6:.1f}" height="{H - PAD_B - yd:.1f}" fill="{DONE}"/>'
-            f'<text x="{x + bw / 2:.1f}" y="{H - PAD_B + 16}" text-anchor="middle" font-size="12" fill="{INK}">{w.starts_on:%d %b}</text>'
-            f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="12" fill="{INK}">{w.done}</text>'
+            f'<text x="{x + bw / 2:.1f}" y="{H - PAD_B + 16}" text-anchor="middle" font-size="15" fill="{INK}">{w.starts_on:%d %b}</text>'
+            f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="15" fill="{INK}">{w.done}</text>'
         )
     this = weeks[-1] if weeks else None
     desc = (
@@ -74,7 +77,8 @@ def adherence(weeks: Sequence[WeekAdherence]) -> SafeString:
         else "No weeks yet."
     )
     table = _table(
-        ["Week of", "Done", "Planned"], [(f"{w.starts_on:%d %b %Y}", w.done, w.planned) for w in weeks]
+        ["Week of", "Done", "Planned"],
+        [(f"{w.starts_on:%d %b %Y}", w.done, w.planned) for w in weeks],
     )
     return _frame("Sessions done per week", desc, body, table)
 
@@ -83,7 +87,9 @@ def _polyline(points: Sequence[tuple[float, float]], colour: str, dash: str = ""
     if not points:
         return ""
     d = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>' for x, y in points)
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>' for x, y in points
+    )
     extra = f' stroke-dasharray="{dash}"' if dash else ""
     return f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="2.5"{extra}/>{dots}'
 
@@ -92,7 +98,9 @@ def _x_positions(dates: Sequence[object]) -> dict[object, float]:
     ordered = sorted(set(dates))  # type: ignore[type-var]
     span = W - PAD_L - PAD_R - 20
     step = span / max(1, len(ordered) - 1)
-    return {d: PAD_L + 10 + (i * step if len(ordered) > 1 else span / 2) for i, d in enumerate(ordered)}
+    return {
+        d: PAD_L + 10 + (i * step if len(ordered) > 1 else span / 2) for i, d in enumerate(ordered)
+    }
 
 
 def pain_trend(points: Sequence[PainPoint]) -> SafeString:
@@ -100,24 +108,35 @@ def pain_trend(points: Sequence[PainPoint]) -> SafeString:
     body = _axis(10, [0, 3, 5, 10])
     # The pain-monitoring model's zones: up to 3 is safe, 4-5 acceptable, above 5 too much.
     body.append(
-        f'<text x="{W - PAD_R}" y="{_y(5, 10) - 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">above 5: too much</text>'
+        f'<text x="{W - PAD_R}" y="{_y(5, 10) - 4:.1f}" text-anchor="end" font-size="14" fill="{INK}">above 5: too much</text>'
     )
     styles = {"during": (PAIN, ""), "next_morning": ("#6b21a8", "5 4"), "check-in": (INK, "2 3")}
     for kind, (colour, dash) in styles.items():
         pts = [(xs[p.on], _y(p.value, 10)) for p in points if p.kind == kind]
         body.append(_polyline(pts, colour, dash))
-    legend = [("during", "during exercise"), ("next_morning", "next morning"), ("check-in", "check-in")]
+    legend = [
+        ("during", "during exercise"),
+        ("next_morning", "next morning"),
+        ("check-in", "check-in"),
+    ]
     for i, (kind, label) in enumerate(legend):
         colour, dash = styles[kind]
-        x = PAD_L + i * 170
+        x = PAD_L + i * 150
         body.append(
             f'<line x1="{x}" x2="{x + 24}" y1="{H - 8}" y2="{H - 8}" stroke="{colour}" stroke-width="2.5"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
-            + f'/><text x="{x + 30}" y="{H - 4}" font-size="12" fill="{INK}">{label}</text>'
+            + f'/><text x="{x + 30}" y="{H - 4}" font-size="15" fill="{INK}">{label}</text>'
         )
     last = points[-1] if points else None
-    desc = f"Pain from 0 to 10 over time. Latest: {last.value:g} ({last.kind}) on {last.on:%d %b}." if last else "No pain scores yet."
-    table = _table(["Date", "Pain (0-10)", "When"], [(f"{p.on:%d %b %Y}", f"{p.value:g}", p.kind.replace("_", " ")) for p in points])
+    desc = (
+        f"Pain from 0 to 10 over time. Latest: {last.value:g} ({last.kind}) on {last.on:%d %b}."
+        if last
+        else "No pain scores yet."
+    )
+    table = _table(
+        ["Date", "Pain (0-10)", "When"],
+        [(f"{p.on:%d %b %Y}", f"{p.value:g}", p.kind.replace("_", " ")) for p in points],
+    )
     return _frame("Pain trend", desc, body, table)
 
 
@@ -125,12 +144,18 @@ def side_series(series: SideSeries) -> SafeString:
     values = [(p.on, p.hold_s if series.kind == "hold" else p.reps) for p in series.points]
     unit = "s held" if series.kind == "hold" else "reps"
     top = max([1, *(v for _, v in values)])
-    top = float(top + max(1, round(top * 0.1)))
+    top += max(1, round(top * 0.1))
     xs = _x_positions([d for d, _ in values])
     body = _axis(top, sorted({0, round(top / 2), round(top)}))
     colour = LEFT if series.side == "left" else RIGHT if series.side == "right" else DONE
     body.append(_polyline([(xs[d], _y(v, top)) for d, v in values], colour))
     first, last = values[0][1], values[-1][1]
     desc = f"{series.name}{', ' + series.side + ' side' if series.side else ''}: from {first} to {last} {unit} over {len(values)} logged day(s)."
-    table = _table(["Date", unit, "ladder step"], [(f"{p.on:%d %b %Y}", v, p.rung + 1) for p, (_, v) in zip(series.points, values, strict=True)])
+    table = _table(
+        ["Date", unit, "ladder step"],
+        [
+            (f"{p.on:%d %b %Y}", v, p.rung + 1)
+            for p, (_, v) in zip(series.points, values, strict=True)
+        ],
+    )
     return _frame(f"{series.name} {series.side or ''}".strip(), desc, body, table)

@@ -47,10 +47,9 @@ SIDES = [("", "Not sure / skip"), ("left", "Left"), ("right", "Right"), ("none",
 PAIN_SIDES = [("none", "No pain"), ("left", "Left"), ("right", "Right"), ("both", "Both")]
 TRENDELENBURG = [("", "Not tested"), ("negative", "Stayed level"), ("positive", "Dropped")]
 
+
 def _int(label: str, lo: int, hi: int, required: bool = False, **kw: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, min_value=lo, max_value=hi, required=required, **kw
-    )
+    return forms.IntegerField(label=label, min_value=lo, max_value=hi, required=required, **kw)
 
 
 class OnboardingForm(forms.Form):
@@ -61,19 +60,27 @@ class OnboardingForm(forms.Form):
     pregnancy_weeks = _int("If pregnant: weeks of pregnancy", 0, 42)
 
     symptoms = forms.MultipleChoiceField(
-        label="What do you notice?", choices=SYMPTOMS, required=False,
+        label="What do you notice?",
+        choices=SYMPTOMS,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    pain_now = _int("Pain right now (0 = none, 10 = worst imaginable)", 0, 10, required=True, initial=0)
+    pain_now = _int(
+        "Pain right now (0 = none, 10 = worst imaginable)", 0, 10, required=True, initial=0
+    )
     pain_worst_week = _int("Worst pain this past week (0-10)", 0, 10, required=True, initial=0)
     pain_side = forms.ChoiceField(label="Where is the pain?", choices=PAIN_SIDES, initial="none")
 
     equipment = forms.MultipleChoiceField(
-        label="What do you have at home?", choices=EQUIPMENT, required=False,
+        label="What do you have at home?",
+        choices=EQUIPMENT,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     limitations = forms.MultipleChoiceField(
-        label="Does any of this apply to you?", choices=LIMITATIONS, required=False,
+        label="Does any of this apply to you?",
+        choices=LIMITATIONS,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     minutes_per_session = _int("Minutes per session", 5, 90, required=True, initial=20)
@@ -83,11 +90,13 @@ class OnboardingForm(forms.Form):
     weaker_side = forms.ChoiceField(label="Which leg feels weaker?", choices=SIDES, required=False)
     trendelenburg_left = forms.ChoiceField(
         label="Standing on the left leg, did the right side of your pelvis drop?",
-        choices=TRENDELENBURG, required=False,
+        choices=TRENDELENBURG,
+        required=False,
     )
     trendelenburg_right = forms.ChoiceField(
         label="Standing on the right leg, did the left side of your pelvis drop?",
-        choices=TRENDELENBURG, required=False,
+        choices=TRENDELENBURG,
+        required=False,
     )
     stance_left_s = _int("Single-leg stance on the left leg (seconds, up to 60)", 0, 300)
     stance_right_s = _int("Single-leg stance on the right leg (seconds, up to 60)", 0, 300)
@@ -109,11 +118,21 @@ class OnboardingForm(forms.Form):
         return [
             ("safety", "Safety questions", [f"q_{q.id}" for q in QUESTIONS]),
             ("about", "About you", ["age", "pregnant", "pregnancy_weeks"]),
-            ("symptoms", "Symptoms and pain", ["symptoms", "pain_now", "pain_worst_week", "pain_side"]),
+            (
+                "symptoms",
+                "Symptoms and pain",
+                ["symptoms", "pain_now", "pain_worst_week", "pain_side"],
+            ),
             (
                 "setup",
                 "Your time and equipment",
-                ["equipment", "limitations", "minutes_per_session", "sessions_per_week", "sitting_hours_per_day"],
+                [
+                    "equipment",
+                    "limitations",
+                    "minutes_per_session",
+                    "sessions_per_week",
+                    "sitting_hours_per_day",
+                ],
             ),
             (
                 "tests",
@@ -138,7 +157,11 @@ class OnboardingForm(forms.Form):
             "age": d["age"],
             "screening": {q.id: d[f"q_{q.id}"] == "yes" for q in QUESTIONS},
             "symptoms": list(d["symptoms"]),
-            "pain": {"now": d["pain_now"], "worst_week": d["pain_worst_week"], "side": d["pain_side"]},
+            "pain": {
+                "now": d["pain_now"],
+                "worst_week": d["pain_worst_week"],
+                "side": d["pain_side"],
+            },
             "equipment": list(d["equipment"]),
             "limitations": list(d["limitations"]),
             "minutes_per_session": d["minutes_per_session"],
@@ -184,7 +207,11 @@ class OnboardingForm(forms.Form):
         for qid, ans in doc.get("screening", {}).items():
             init[f"q_{qid}"] = "yes" if ans else "no"
         pain = doc.get("pain", {})
-        init |= {"pain_now": pain.get("now"), "pain_worst_week": pain.get("worst_week"), "pain_side": pain.get("side")}
+        init |= {
+            "pain_now": pain.get("now"),
+            "pain_worst_week": pain.get("worst_week"),
+            "pain_side": pain.get("side"),
+        }
         preg = doc.get("pregnancy") or {}
         init["pregnant"] = "yes" if preg.get("pregnant") else "no"
         init["pregnancy_weeks"] = preg.get("weeks")

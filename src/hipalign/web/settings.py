@@ -110,7 +110,9 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     url = os.environ.get("HIPALIGN_DATABASE", "")
     if url.startswith("postgres"):
-        raise ImproperlyConfigured("HIPALIGN_DATABASE: PostgreSQL support comes with the clinic edition")
+        raise ImproperlyConfigured(
+            "HIPALIGN_DATABASE: PostgreSQL support comes with the clinic edition"
+        )
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

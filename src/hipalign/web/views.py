@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("setup")
     if not request.user.is_authenticated:
         return redirect("login")
-    if program.plan_current(request.user) is None:  # type: ignore[arg-type]
+    if program.plan_current(request.user) is None:
         return redirect("onboarding")
     return redirect("today")
 
@@ -108,7 +108,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest) -> HttpResponse:
     current = program.intake_current(request.user)  # type: ignore[arg-type]
-    initial = OnboardingForm.initial_from(current.model_dump(mode="json", by_alias=True)) if current else None
+    initial = (
+        OnboardingForm.initial_from(current.model_dump(mode="json", by_alias=True))
+        if current
+        else None
+    )
     form = OnboardingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,7 +199,13 @@ def today(request: HttpRequest) -> HttpResponse:
                     "name": n.exercise.name,
                     "kind": n.exercise.dose.kind,
                     "sides": [
-                        {"side": s.side, "rung": s.rung, "sets": s.sets, "reps": s.reps, "hold_s": s.hold_s}
+                        {
+                            "side": s.side,
+                            "rung": s.rung,
+                            "sets": s.sets,
+                            "reps": s.reps,
+                            "hold_s": s.hold_s,
+                        }
                         for s in n.sides
                     ],
                 }
@@ -231,8 +241,17 @@ def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     except InputError as exc:
-        return render(request, "hipalign/_next_morning.html", {"error": exc.message, "session_id": session_id}, status=422)
-    return render(request, "hipalign/_next_morning_done.html", {"decisions": decisions, "lib": default_library()})
+        return render(
+            request,
+            "hipalign/_next_morning.html",
+            {"error": exc.message, "session_id": session_id},
+            status=422,
+        )
+    return render(
+        request,
+        "hipalign/_next_morning_done.html",
+        {"decisions": decisions, "lib": default_library()},
+    )
 
 
 @login_required
@@ -251,7 +270,11 @@ def checkin(request: HttpRequest) -> HttpResponse:
             )
         except InputError as exc:
             form.add_error(None, exc.message)
-    return render(request, "hipalign/checkin.html", {"form": form, "referral": referral, "questions": QUESTIONS})
+    return render(
+        request,
+        "hipalign/checkin.html",
+        {"form": form, "referral": referral, "questions": QUESTIONS},
+    )
 
 
 @login_required

@@ -107,7 +107,9 @@ class ExerciseLogRecord(models.Model):
     class Meta:
         ordering = ["performed_on", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "client_id"], name="log_client_id_once_per_user")
+            models.UniqueConstraint(
+                fields=["user", "client_id"], name="log_client_id_once_per_user"
+            )
         ]
         indexes = [
             models.Index(fields=["user", "exercise_id", "side", "performed_on"]),
