@@ -1,0 +1,1253 @@
+/*
+ * hipalign session player.
+ *
+ * Renders the session script (a list of timed steps made by the server, see
+ * core/session_script.py) with a countdown, beeps and an optional local voice; asks for a short
+ * log after each exercise and sends it to /api/logs through an outbox kept in localStorage, so a
+ * log survives reloads, double clicks and being offline.
+ *
+ * Runs under a strict CSP: no inline handlers, no style attributes in markup, no eval; the only
+ * network calls go to this origin. Plain ES2020 in one IIFE, no build step.
+ */
+(function () {
+  'use strict';
+
+  // ---------------------------------------------------------------------------------------------
+  // Constants
+
+  const OUTBOX_KEY = 'hipalign.outbox.v1';
+  const REJECTED_KEY = 'hipalign.rejected.v1';
+  const SESSION_PREFIX = 'hipalign.session.v1:';
+  const SOUND_KEY = 'hipalign.sound.v1';
+  const LOGS_URL = '/api/logs';
+  const TICK_MS = 100;
+  const RETRY_MS = 15000;
+  const SEND_TIMEOUT_MS = 20000; // a hung connection (captive portal) must not block the queue
+  const SESSION_KEEP_DAYS = 14; // old session ids are useless after that; do not hoard them
+
+  const KIND_LABELS = {
+    get_ready: 'Get ready',
+    reps: 'Repetitions',
+    hold: 'Hold',
+    rest: 'Rest',
+    switch_side: 'Switch side',
+    done: 'Done',
+  };
+  const LOAD_WORDS = {
+    ankle_weight: 'with an ankle weight',
+    heavier_band: 'with a heavier band',
+    more_effort: 'with more effort',
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Small helpers
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  /** Build an element. Attributes only via setAttribute and text via textContent, never HTML. */
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === 'text') node.textContent = String(value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children || []) {
+      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function setText(node, text) {
+    // Only touch the DOM when the text changes: the timer calls this ten times a second.
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+
+  function capitalize(s) {
+    return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+  }
+
+  function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  }
+
+  /** A random UUID; randomUUID exists only in secure contexts (not on plain http over a LAN). */
+  function newUuid() {
+    const c = window.crypto;
+    if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+    const b = new Uint8Array(16);
+    c.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40; // version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Storage: localStorage with an in-memory fallback, so a full or blocked storage degrades to
+  // "kept until this tab closes" (and says so) instead of throwing away a log.
+
+  const memory = new Map();
+  let deviceStorageFailed = false;
+
+  function storeGet(key) {
+    if (memory.has(key)) return memory.get(key);
+    try {
+      return window.localStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function storeSet(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+      memory.delete(key);
+      return true;
+    } catch (e) {
+      memory.set(key, value);
+      deviceStorageFailed = true;
+      return false;
+    }
+  }
+
+  function readJson(key, fallback) {
+    const raw = storeGet(key);
+    if (raw === null) return fallback;
+    try {
+      return JSON.parse(raw);
+    } catch (e) {
+      return fallback;
+    }
+  }
+
+  function writeJson(key, value) {
+    return storeSet(key, JSON.stringify(value));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sound: WebAudio beeps (no audio files) and, only if a voice on this machine exists, speech.
+
+  const sound = {
+    ctx: null,
+    on: readJson(SOUND_KEY, true) !== false,
+    voice: null,
+  };
+
+  /** Browsers only allow audio after a user gesture, so this runs inside click/key handlers. */
+  function ensureAudio() {
+    if (!sound.ctx) {
+      const AudioCtx = window.AudioContext || window.webkitAudioContext;
+      if (!AudioCtx) return;
+      try {
+        sound.ctx = new AudioCtx();
+      } catch (e) {
+        return;
+      }
+    }
+    if (sound.ctx.state === 'suspended') sound.ctx.resume().catch(() => {});
+  }
+
+  function tone(freq, delay, duration, type, volume) {
+    const ctx = sound.ctx;
+    if (!ctx || !sound.on) return;
+    const t0 = ctx.currentTime + delay;
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.type = type || 'sine';
+    osc.frequency.setValueAtTime(freq, t0);
+    // Short attack and decay: a hard on/off of the oscillator clicks.
+    gain.gain.setValueAtTime(0.0001, t0);
+    gain.gain.exponentialRampToValueAtTime(volume || 0.3, t0 + 0.01);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t0 + duration);
+    osc.connect(gain);
+    gain.connect(ctx.destination);
+    osc.start(t0);
+    osc.stop(t0 + duration + 0.05);
+  }
+
+  const beep = {
+    step: () => tone(660, 0, 0.2),
+    tick: () => tone(1000, 0, 0.06, 'square', 0.12),
+    side: () => {
+      tone(523, 0, 0.15);
+      tone(784, 0.18, 0.25);
+    },
+    done: () => {
+      tone(523, 0, 0.15);
+      tone(659, 0.17, 0.15);
+      tone(784, 0.34, 0.4);
+    },
+  };
+
+  /** Only a voice that runs on this machine: a remote voice would send the cue text away. */
+  function pickLocalVoice() {
+    const synth = window.speechSynthesis;
+    if (!synth) return null;
+    const lang = (document.documentElement.lang || 'en').toLowerCase().slice(0, 2);
+    const local = synth.getVoices().filter((v) => v.localService === true);
+    return local.find((v) => (v.lang || '').toLowerCase().startsWith(lang)) || null;
+  }
+
+  function initVoices() {
+    const synth = window.speechSynthesis;
+    if (!synth) return;
+    sound.voice = pickLocalVoice();
+    // Voices load asynchronously in Chrome.
+    synth.addEventListener('voiceschanged', () => {
+      sound.voice = pickLocalVoice();
+    });
+  }
+
+  function speak(text) {
+    const synth = window.speechSynthesis;
+    // No local voice: stay silent rather than let the default (maybe remote) voice speak.
+    if (!synth || !sound.on || !sound.voice || !text) return;
+    synth.cancel();
+    const u = new SpeechSynthesisUtterance(text);
+    u.voice = sound.voice;
+    u.lang = sound.voice.lang;
+    synth.speak(u);
+  }
+
+  function setSound(on) {
+    sound.on = on;
+    writeJson(SOUND_KEY, on);
+    if (!on && window.speechSynthesis) window.speechSynthesis.cancel();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Screen wake lock: a phone on the floor should not go dark mid-hold. Best effort only.
+
+  let wakeLock = null;
+
+  function keepAwake(on) {
+    if (!('wakeLock' in navigator)) return;
+    if (on && !wakeLock && document.visibilityState === 'visible') {
+      navigator.wakeLock
+        .request('screen')
+        .then((lock) => {
+          wakeLock = lock;
+          lock.addEventListener('release', () => {
+            if (wakeLock === lock) wakeLock = null;
+          });
+        })
+        .catch(() => {});
+    } else if (!on && wakeLock) {
+      const lock = wakeLock;
+      wakeLock = null;
+      lock.release().catch(() => {});
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outbox: every log goes to localStorage first, then to the server; it leaves the outbox only
+  // when the server has stored it (200/201) or can never store it (then it moves to "rejected").
+
+  const sync = {
+    flushing: null,
+    again: false,
+    failure: null, // null | 'offline' | 'auth'
+    sentSome: false,
+  };
+
+  function outboxRead() {
+    const list = readJson(OUTBOX_KEY, []);
+    return Array.isArray(list) ? list : [];
+  }
+
+  function isSendable(entry) {
+    return (
+      entry &&
+      typeof entry.url === 'string' &&
+      entry.url.startsWith('/api/') && // same origin, our API only
+      entry.body &&
+      typeof entry.body === 'object' &&
+      typeof entry.body.client_id === 'string'
+    );
+  }
+
+  function outboxAdd(entries) {
+    // Read-modify-write on fresh data: another tab may have changed the list.
+    const list = outboxRead();
+    const known = new Set(list.filter(isSendable).map((e) => e.body.client_id));
+    for (const entry of entries) {
+      if (!known.has(entry.body.client_id)) list.push(entry);
+    }
+    writeJson(OUTBOX_KEY, list);
+  }
+
+  function outboxRemove(clientId) {
+    const list = outboxRead().filter((e) => !(isSendable(e) && e.body.client_id === clientId));
+    writeJson(OUTBOX_KEY, list);
+  }
+
+  function rejectedAdd(entry, status, message) {
+    const list = readJson(REJECTED_KEY, []);
+    const kept = Array.isArray(list) ? list : [];
+    kept.push({ url: entry.url, body: entry.body, status, error: message, at: new Date().toISOString() });
+    writeJson(REJECTED_KEY, kept);
+  }
+
+  function readCookie(name) {
+    for (const part of document.cookie.split(';')) {
+      const [k, ...v] = part.trim().split('=');
+      if (k === name) return decodeURIComponent(v.join('='));
+    }
+    return '';
+  }
+
+  /**
+   * The CSRF token. The cookie wins when readable: after logging in again in another tab the
+   * token rotates, and a page served offline from the cache has an old one in its meta tag.
+   */
+  function csrfToken() {
+    const cookie = readCookie('__Host-csrftoken') || readCookie('csrftoken');
+    if (cookie) return cookie;
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') || '' : '';
+  }
+
+  function problemText(data, status) {
+    if (status === 404) return 'the plan or session was not found (it may have been replaced)';
+    if (!data || typeof data !== 'object') return `the server refused it (status ${status})`;
+    const parts = [];
+    if (data.error) parts.push(String(data.error));
+    if (Array.isArray(data.problems)) parts.push(...data.problems.map(String));
+    if (Array.isArray(data.detail)) parts.push(...data.detail.map((d) => (d && d.msg) || String(d)));
+    return parts.length ? parts.join('; ') : `the server refused it (status ${status})`;
+  }
+
+  /** Send one log. Result kinds: ok (stored), rejected (never will be), retry (try later). */
+  async function sendOne(entry) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
+    let res;
+    try {
+      res = await fetch(entry.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken() },
+        credentials: 'same-origin',
+        cache: 'no-store',
+        body: JSON.stringify(entry.body),
+        signal: abort.signal,
+      });
+    } catch (e) {
+      return { kind: 'retry', reason: 'offline' };
+    } finally {
+      clearTimeout(timer);
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (e) {
+      data = null;
+    }
+    if (res.status === 200 || res.status === 201) {
+      // A redirect to the login page also ends in 200: only our API's answer counts as stored.
+      if (res.redirected || !data || typeof data !== 'object' || !('log_id' in data)) {
+        return { kind: 'retry', reason: 'auth' };
+      }
+      return { kind: 'ok', data };
+    }
+    if (res.status === 401 || res.status === 403) return { kind: 'retry', reason: 'auth' };
+    if (res.status === 408 || res.status === 429 || res.status >= 500) {
+      return { kind: 'retry', reason: 'offline' };
+    }
+    // 422, 404 and any other 4xx: resending the same body cannot succeed.
+    return { kind: 'rejected', status: res.status, message: problemText(data, res.status) };
+  }
+
+  async function flushOnce() {
+    const queue = outboxRead().filter(isSendable);
+    if (!queue.length) {
+      renderSyncStatus();
+      return;
+    }
+    renderSyncStatus('sending');
+    for (const entry of queue) {
+      const result = await sendOne(entry);
+      if (result.kind === 'ok') {
+        outboxRemove(entry.body.client_id);
+        sync.sentSome = true;
+        showDecision(entry.body, result.data);
+      } else if (result.kind === 'rejected') {
+        rejectedAdd(entry, result.status, result.message);
+        outboxRemove(entry.body.client_id);
+        showRejected(entry.body, result.message);
+      } else {
+        // The server is unreachable or we are logged out: the rest would fail the same way.
+        sync.failure = result.reason;
+        renderSyncStatus();
+        return;
+      }
+    }
+    sync.failure = null;
+    renderSyncStatus();
+  }
+
+  /** Send everything in the outbox; one flush at a time, re-run if asked to while busy. */
+  function flush() {
+    if (sync.flushing) {
+      sync.again = true;
+      return sync.flushing;
+    }
+    sync.flushing = (async () => {
+      do {
+        sync.again = false;
+        await flushOnce();
+      } while (sync.again);
+    })()
+      .catch(() => {})
+      .finally(() => {
+        sync.flushing = null;
+      });
+    return sync.flushing;
+  }
+
+  function renderSyncStatus(phase) {
+    const node = byId('sync-status');
+    if (!node) return;
+    const n = outboxRead().filter(isSendable).length;
+    let text = '';
+    let state = 'idle';
+    if (n === 0) {
+      if (sync.sentSome) {
+        text = 'All logs sent.';
+        state = 'ok';
+      }
+    } else if (phase === 'sending') {
+      text = `Sending ${plural(n, 'log')}…`;
+      state = 'sending';
+    } else {
+      text = `${plural(n, 'log')} saved on this device, will be sent when you are back online.`;
+      if (sync.failure === 'auth') {
+        text += ' Your login may have expired: log in again (in another tab), then they will be sent.';
+      }
+      state = 'pending';
+    }
+    if (deviceStorageFailed) {
+      text += ' This browser could not save to the device: keep this tab open until the logs are sent.';
+      state = state === 'ok' ? 'ok' : 'pending';
+    }
+    node.setAttribute('data-state', state);
+    setText(node, text.trim());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Results: the decision per side, the reasons and any advice, in plain words.
+
+  let exerciseById = new Map();
+
+  function exerciseName(id) {
+    const ex = exerciseById.get(id);
+    return ex ? ex.name : id;
+  }
+
+  function doseText(exerciseId, dose) {
+    if (!dose) return '';
+    const ex = exerciseById.get(exerciseId);
+    const isHold = ex ? ex.kind === 'hold' : false;
+    let text = `${dose.sets} × ${dose.reps}`;
+    if (isHold && dose.hold_s) text += ` holds of ${dose.hold_s} s`;
+    else if (dose.hold_s) text += ` with a ${dose.hold_s} s pause`;
+    if (dose.load && LOAD_WORDS[dose.load]) text += `, ${LOAD_WORDS[dose.load]}`;
+    return text;
+  }
+
+  function decisionText(body, d) {
+    const prefix = body.side ? `${capitalize(body.side)} side: ` : '';
+    if (!d) return `${prefix}saved.`;
+    const dose = doseText(body.exercise, d.dose);
+    const words = {
+      progress: `step up — next time ${dose}`,
+      hold: `hold — keep ${dose}`,
+      regress: `step back — next time ${dose}`,
+      stop_and_review: 'stop and review — pause this exercise until a professional has looked at it',
+    };
+    const text = words[d.action] || `${d.action} — ${dose}`;
+    return prefix ? prefix + text : capitalize(text);
+  }
+
+  /** One block per exercise of this session, so both sides sit together. */
+  function resultBlock(body) {
+    const box = byId('player-decisions');
+    const key = `${body.session_id}:${body.exercise}`;
+    for (const node of box.children) {
+      if (node.getAttribute('data-key') === key) return node;
+    }
+    const block = el('article', { class: 'player-result', 'data-key': key }, [
+      el('h3', { class: 'player-result-title', text: exerciseName(body.exercise) }),
+    ]);
+    box.appendChild(block);
+    return block;
+  }
+
+  function showDecision(body, data) {
+    if (!byId('player-decisions')) return;
+    const block = resultBlock(body);
+    const d = data.decision || null;
+    const side = el('div', { class: `player-result-side player-action-${d ? d.action : 'saved'}` }, [
+      el('p', { class: 'player-result-line', text: decisionText(body, d) }),
+    ]);
+    if (d && d.dose && d.dose.note) side.appendChild(el('p', { class: 'player-result-note', text: d.dose.note }));
+    if (d && Array.isArray(d.reasons) && d.reasons.length) {
+      side.appendChild(el('ul', { class: 'player-reasons' }, d.reasons.map((r) => el('li', { text: r }))));
+    }
+    block.appendChild(side);
+    // Advice repeats per side (same pain, same message): show each sentence once, first.
+    const shown = new Set(Array.from(block.querySelectorAll('.player-advice'), (n) => n.textContent));
+    for (const advice of Array.isArray(data.advice) ? data.advice : []) {
+      if (shown.has(advice)) continue;
+      shown.add(advice);
+      block.insertBefore(el('p', { class: 'player-advice', text: advice }), block.children[1] || null);
+    }
+    const review = (d && d.review_suggested) || body.pain_during > 5;
+    if (review && !block.querySelector('.player-review')) {
+      block.insertBefore(
+        el('p', { class: 'player-review', text: 'A review with a professional is suggested.' }),
+        block.children[1] || null
+      );
+    }
+  }
+
+  function showRejected(body, message) {
+    const box = byId('player-rejected');
+    if (!box) return;
+    const who = body.side ? `${exerciseName(body.exercise)}, ${body.side} side` : exerciseName(body.exercise);
+    box.appendChild(
+      el('p', { text: `Not stored: ${who} — ${message}. The log is kept on this device.` })
+    );
+    box.hidden = false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The player: a timer over the script's steps, stopping at the end of each exercise for a log.
+
+  const P = {
+    data: null,
+    steps: [],
+    speedup: 1,
+    segmentOf: [], // step index -> exercise segment index (-1 for "done")
+    segments: [], // {start, end, exercise}
+    index: 0,
+    remainingMs: 0,
+    lastTs: 0,
+    lastSecond: null,
+    started: false,
+    running: false,
+    finished: false,
+    logging: null, // {segment, target, resume, skipped, ids}
+    handled: new Set(), // segments logged or with logging skipped: never asked twice
+    timer: null,
+    sessionKey: '',
+    sessionId: '',
+  };
+
+  const ui = {};
+
+  function stepMs(step) {
+    return (step.duration_s * 1000) / P.speedup;
+  }
+
+  /** Each exercise is a run of steps that starts at its get_ready step. */
+  function buildSegments(steps) {
+    let current = -1;
+    steps.forEach((step, i) => {
+      if (step.kind === 'get_ready') {
+        P.segments.push({ start: i, end: i, exercise: step.exercise });
+        current = P.segments.length - 1;
+      } else if (step.kind === 'done') {
+        current = -1;
+      }
+      P.segmentOf[i] = current;
+      if (current >= 0) P.segments[current].end = i;
+    });
+  }
+
+  function exerciseOfSegment(seg) {
+    return seg >= 0 ? exerciseById.get(P.segments[seg].exercise) || null : null;
+  }
+
+  /** Leaving an exercise (forwards) that was not logged yet: time for the log form. */
+  function needsLog(from, to) {
+    const seg = P.segmentOf[from];
+    return seg >= 0 && P.segmentOf[to] !== seg && !P.handled.has(seg) && exerciseOfSegment(seg) !== null;
+  }
+
+  // --- session identity and position, kept so a reload continues the same session ------------
+
+  function loadSession() {
+    const d = P.data;
+    P.sessionKey = `${SESSION_PREFIX}${d.plan_id}:${d.performed_on}:${d.session}`;
+    const saved = readJson(P.sessionKey, null);
+    const s = saved && typeof saved === 'object' ? saved : {};
+    P.sessionId = typeof s.session_id === 'string' && s.session_id ? s.session_id : newUuid();
+    if (Number.isInteger(s.index) && s.index >= 0 && s.index < P.steps.length) P.index = s.index;
+    if (Array.isArray(s.handled)) s.handled.filter(Number.isInteger).forEach((i) => P.handled.add(i));
+    P.finished = s.finished === true || P.steps[P.index].kind === 'done';
+    const pending = s.pending;
+    if (pending && Number.isInteger(pending.segment) && exerciseOfSegment(pending.segment) && !P.finished) {
+      P.logging = {
+        segment: pending.segment,
+        target: Math.min(Number(pending.target) || 0, P.steps.length - 1),
+        resume: false, // after a reload the person presses Resume: nothing starts on its own
+        skipped: pending.skipped === true,
+        ids: Array.isArray(pending.ids) ? pending.ids : null,
+      };
+    }
+    saveSession();
+    forgetOldSessions(d.performed_on);
+  }
+
+  function saveSession() {
+    const l = P.logging;
+    writeJson(P.sessionKey, {
+      session_id: P.sessionId,
+      index: P.index,
+      handled: Array.from(P.handled),
+      finished: P.finished,
+      pending: l ? { segment: l.segment, target: l.target, skipped: l.skipped, ids: l.ids } : null,
+    });
+  }
+
+  function forgetOldSessions(today) {
+    const limit = Date.parse(today) - SESSION_KEEP_DAYS * 86400000;
+    if (!Number.isFinite(limit)) return;
+    try {
+      const stale = [];
+      for (let i = 0; i < window.localStorage.length; i++) {
+        const key = window.localStorage.key(i);
+        if (!key || !key.startsWith(SESSION_PREFIX)) continue;
+        const day = Date.parse(key.slice(SESSION_PREFIX.length).split(':')[1] || '');
+        if (Number.isFinite(day) && day < limit) stale.push(key);
+      }
+      stale.forEach((key) => window.localStorage.removeItem(key));
+    } catch (e) {
+      // Storage unavailable: nothing to clean.
+    }
+  }
+
+  // --- describing steps --------------------------------------------------------------------
+
+  function exerciseLine(step) {
+    if (!step || !step.exercise) return '';
+    const name = exerciseName(step.exercise);
+    return step.side ? `${name} — ${step.side} side` : name;
+  }
+
+  function kindLine(step) {
+    let text = KIND_LABELS[step.kind] || step.kind;
+    if (step.set) text += ` · set ${step.set}`;
+    if (step.kind === 'hold' && step.rep) text += `, hold ${step.rep}`;
+    return text;
+  }
+
+  function seconds(ms) {
+    return Math.max(0, Math.ceil(ms / 1000 - 1e-6));
+  }
+
+  function nextLine(index) {
+    const next = P.steps[index + 1];
+    if (!next) return '';
+    if (next.kind === 'done') return 'Next up: end of the session.';
+    const what = next.kind === 'get_ready' ? exerciseLine(next) : KIND_LABELS[next.kind] || next.kind;
+    const side = next.kind === 'switch_side' && next.side ? ` to the ${next.side} side` : '';
+    return `Next up: ${what}${side} (${seconds(stepMs(next))} s).`;
+  }
+
+  // --- rendering ---------------------------------------------------------------------------
+
+  function render() {
+    const step = P.steps[P.index];
+    ui.root.setAttribute('data-kind', step.kind);
+    ui.root.setAttribute('data-state', playerState());
+    setText(ui.exercise, exerciseLine(step));
+    setText(ui.kindLabel, kindLine(step));
+    setText(ui.kind, step.kind);
+    setText(ui.cue, step.cue || '');
+    setText(ui.countdown, String(seconds(P.remainingMs)));
+    setText(ui.reps, repLine(step));
+    setText(ui.next, P.finished ? '' : nextLine(P.index));
+    renderProgress(step);
+  }
+
+  function playerState() {
+    if (P.finished) return 'done';
+    if (P.logging) return 'logging';
+    if (!P.started) return 'ready';
+    return P.running ? 'running' : 'paused';
+  }
+
+  /** For a reps step, which repetition the pace is at: the script gives the count and time. */
+  function repLine(step) {
+    if (step.kind !== 'reps' || !step.count) return '';
+    const total = stepMs(step);
+    const done = total > 0 ? 1 - P.remainingMs / total : 1;
+    const rep = Math.min(step.count, Math.max(1, Math.floor(done * step.count) + 1));
+    return `Rep ${rep} of ${step.count}`;
+  }
+
+  function renderProgress(step) {
+    const total = P.data.script.total_s || 0;
+    const ms = stepMs(step);
+    const within = ms > 0 ? step.duration_s * (1 - P.remainingMs / ms) : 0;
+    const doneS = P.finished ? total : Math.min(total, step.start_s + within);
+    const pct = total > 0 ? Math.round((doneS / total) * 100) : 100;
+    const leftMin = Math.ceil((total - doneS) / P.speedup / 60);
+    ui.progressFill.style.width = `${pct}%`; // CSSOM, allowed by style-src 'self'
+    ui.progress.setAttribute('aria-valuenow', String(pct));
+    ui.progress.setAttribute('aria-valuetext', `${pct}% done`);
+    const count = P.steps.length - 1;
+    const text = P.finished
+      ? `All ${plural(count, 'step')} done.`
+      : `Step ${Math.min(P.index + 1, count)} of ${count} · about ${plural(leftMin, 'minute')} left`;
+    setText(ui.progressText, text);
+  }
+
+  function renderControls() {
+    const live = P.started && !P.finished && !P.logging;
+    ui.start.hidden = P.started || P.finished;
+    ui.start.disabled = P.finished || Boolean(P.logging);
+    ui.pause.hidden = !P.started || P.finished;
+    setText(ui.pause, P.running ? 'Pause' : 'Resume');
+    for (const b of [ui.pause, ui.back, ui.skip, ui.skipExercise]) b.disabled = !live;
+    setText(ui.sound, sound.on ? 'Sound: on' : 'Sound: off');
+    ui.controls.hidden = P.finished;
+    ui.keys.hidden = P.finished;
+    ui.done.hidden = !P.finished;
+    ui.root.setAttribute('data-state', playerState());
+  }
+
+  // --- moving through the script -------------------------------------------------------------
+
+  function announce(step) {
+    if (step.kind === 'switch_side') beep.side();
+    else if (step.kind === 'done') beep.done();
+    else beep.step();
+    speak(step.cue);
+  }
+
+  /** Enter step i from its start. `quiet` skips the sound (used while catching up). */
+  function enterStep(i, quiet) {
+    P.index = Math.max(0, Math.min(i, P.steps.length - 1));
+    const step = P.steps[P.index];
+    P.remainingMs = stepMs(step);
+    P.lastTs = performance.now();
+    P.lastSecond = null;
+    if (!quiet) announce(step);
+    if (step.kind === 'done') {
+      finish();
+      return;
+    }
+    saveSession();
+    render();
+  }
+
+  function finish() {
+    P.finished = true;
+    stopTimer();
+    saveSession();
+    render();
+    renderControls();
+    ui.doneTitle.focus();
+  }
+
+  function startTimer() {
+    P.running = true;
+    P.lastTs = performance.now();
+    if (!P.timer) P.timer = setInterval(tick, TICK_MS);
+    keepAwake(true);
+  }
+
+  function stopTimer() {
+    P.running = false;
+    if (P.timer) clearInterval(P.timer);
+    P.timer = null;
+    keepAwake(false);
+  }
+
+  /**
+   * Advance by the wall-clock time since the last tick. A throttled background tab ticks
+   * rarely, so one tick may cross several steps; it still stops at the end of an exercise.
+   */
+  function tick() {
+    if (!P.running || P.logging || P.finished) return;
+    const now = performance.now();
+    P.remainingMs -= now - P.lastTs;
+    P.lastTs = now;
+    let moved = false;
+    while (P.remainingMs <= 0) {
+      const next = P.index + 1;
+      if (needsLog(P.index, next)) {
+        openLog(P.segmentOf[P.index], next, true, false);
+        return;
+      }
+      const carry = P.remainingMs;
+      P.index = next;
+      moved = true;
+      if (P.steps[next].kind === 'done') {
+        announce(P.steps[next]);
+        finish();
+        return;
+      }
+      P.remainingMs = stepMs(P.steps[next]) + carry;
+    }
+    if (moved) {
+      // Only the step we landed on makes a sound; the ones crossed while throttled stay quiet.
+      P.lastSecond = null;
+      saveSession();
+      announce(P.steps[P.index]);
+    }
+    countdownTicks();
+    render();
+  }
+
+  /** Short ticks in the last three seconds of a hold or a rest. */
+  function countdownTicks() {
+    const step = P.steps[P.index];
+    const s = seconds(P.remainingMs);
+    if ((step.kind === 'hold' || step.kind === 'rest') && P.lastSecond !== null && s !== P.lastSecond && s >= 1 && s <= 3) {
+      beep.tick();
+    }
+    P.lastSecond = s;
+  }
+
+  function start() {
+    ensureAudio();
+    P.started = true;
+    if (P.logging) {
+      showLogForm();
+      return;
+    }
+    enterStep(P.index, false);
+    if (P.finished) return;
+    startTimer();
+    renderControls();
+    ui.pause.focus(); // Start disappears; keep the keyboard user on the matching control
+  }
+
+  function togglePause() {
+    ensureAudio();
+    if (!P.started) {
+      start();
+      return;
+    }
+    if (P.finished || P.logging) return;
+    if (P.running) {
+      tick(); // count the time up to now before stopping
+      if (P.logging || P.finished) return;
+      stopTimer();
+    } else {
+      startTimer();
+    }
+    render();
+    renderControls();
+  }
+
+  function skipStep() {
+    if (!P.started || P.finished || P.logging) return;
+    ensureAudio();
+    const next = P.index + 1;
+    if (needsLog(P.index, next)) {
+      openLog(P.segmentOf[P.index], next, P.running, false);
+      return;
+    }
+    enterStep(next, false);
+  }
+
+  function skipExercise() {
+    if (!P.started || P.finished || P.logging) return;
+    ensureAudio();
+    const seg = P.segmentOf[P.index];
+    const last = P.steps.length - 1;
+    let target = P.index + 1;
+    while (target < last && (P.segmentOf[target] === seg || P.steps[target].kind !== 'get_ready')) target++;
+    if (seg >= 0 && !P.handled.has(seg) && exerciseOfSegment(seg)) {
+      openLog(seg, target, P.running, true);
+      return;
+    }
+    enterStep(target, false);
+  }
+
+  function back() {
+    if (!P.started || P.finished || P.logging) return;
+    ensureAudio();
+    enterStep(P.index - 1, false); // at the first step this restarts it
+  }
+
+  // --- the log form --------------------------------------------------------------------------
+
+  function openLog(segment, target, resume, skipped) {
+    stopTimer();
+    const ex = exerciseOfSegment(segment);
+    // Ids are made now, when the form appears: a double submit or a resend reuses them.
+    const ids = ex.sides.map(() => newUuid());
+    P.logging = { segment, target, resume, skipped, ids };
+    saveSession();
+    showLogForm();
+  }
+
+  function sideKey(side) {
+    return side || 'both';
+  }
+
+  function sideTitle(side, ex) {
+    if (side) return `${capitalize(side)} side`;
+    return ex.sides.length > 1 ? 'Both sides' : 'Done today';
+  }
+
+  function numberField(opts) {
+    const errorId = `${opts.id}-error`;
+    const input = el('input', {
+      type: 'number',
+      id: opts.id,
+      name: opts.id,
+      inputmode: 'numeric',
+      min: opts.min,
+      max: opts.max,
+      step: 1,
+      value: opts.value === undefined || opts.value === null ? null : opts.value,
+      required: opts.required || null,
+      'aria-required': opts.required ? 'true' : null,
+      'data-testid': opts.testid,
+      'data-min': opts.min,
+      'data-max': opts.max,
+      'data-name': opts.errorName,
+      'data-optional': opts.optional ? 'true' : null,
+      'aria-describedby': errorId,
+      class: 'log-input',
+    });
+    return el('div', { class: 'log-field' }, [
+      el('label', { for: opts.id, text: opts.label }),
+      input,
+      el('p', { class: 'log-error', id: errorId, hidden: true }),
+    ]);
+  }
+
+  function checkField(id, label, testid) {
+    return el('div', { class: 'log-check' }, [
+      el('input', { type: 'checkbox', id, name: id, 'data-testid': testid }),
+      el('label', { for: id, text: label }),
+    ]);
+  }
+
+  function buildLogForm(ex, skipped) {
+    const form = el('form', { class: 'log-form', 'data-testid': 'log-form', novalidate: true, 'aria-labelledby': 'log-title' });
+    form.appendChild(el('h3', { id: 'log-title', class: 'log-title', tabindex: '-1', text: `Log: ${ex.name}` }));
+    form.appendChild(el('p', { class: 'log-intro', text: 'What you did is filled in from the plan: change anything that differs. Pain during is needed so the plan can adapt safely.' }));
+    if (skipped) {
+      form.appendChild(el('p', { class: 'log-note', text: 'You skipped part of this exercise: set the numbers to what you actually did, or choose Skip logging.' }));
+    }
+    ex.sides.forEach((s) => {
+      const k = sideKey(s.side);
+      const title = sideTitle(s.side, ex);
+      const where = s.side ? ` (${s.side} side)` : '';
+      const isHold = ex.kind === 'hold';
+      const fields = [
+        el('legend', { text: title }),
+        numberField({ id: `log-sets-${k}`, testid: `log-sets-${k}`, label: 'Sets done', value: s.sets, min: 0, max: 10, errorName: `Sets done${where}` }),
+        numberField({ id: `log-reps-${k}`, testid: `log-reps-${k}`, label: isHold ? 'Holds per set' : 'Reps per set', value: s.reps, min: 0, max: 100, errorName: `${isHold ? 'Holds' : 'Reps'} per set${where}` }),
+      ];
+      if (s.hold_s > 0) {
+        const label = isHold ? 'Seconds held each time' : 'Pause in each rep (seconds)';
+        fields.push(numberField({ id: `log-hold-${k}`, testid: `log-hold-${k}`, label, value: s.hold_s, min: 0, max: 600, errorName: `${label}${where}` }));
+      }
+      form.appendChild(el('fieldset', { class: 'log-side' }, fields));
+    });
+    form.appendChild(
+      el('fieldset', { class: 'log-how' }, [
+        el('legend', { text: 'How it felt' }),
+        numberField({ id: 'log-pain', testid: 'log-pain', label: 'Pain during (0 = none, 10 = worst)', min: 0, max: 10, required: true, errorName: 'Pain' }),
+        numberField({ id: 'log-effort', testid: 'log-effort', label: 'Effort (0 = very easy, 10 = hardest), optional', min: 0, max: 10, optional: true, errorName: 'Effort' }),
+        checkField('log-sharp', 'Sharp pain', 'log-sharp'),
+        checkField('log-numbness', 'New numbness or tingling', 'log-numbness'),
+      ])
+    );
+    form.appendChild(el('p', { class: 'log-summary', id: 'log-summary', role: 'alert', hidden: true }));
+    form.appendChild(
+      el('div', { class: 'log-actions' }, [
+        el('button', { type: 'submit', class: 'player-btn player-btn-primary', 'data-testid': 'log-save', text: 'Save and continue' }),
+        el('button', { type: 'button', class: 'player-btn', 'data-testid': 'log-skip', text: 'Skip logging' }),
+      ])
+    );
+    return form;
+  }
+
+  function showLogForm() {
+    const ex = exerciseOfSegment(P.logging.segment);
+    if (!P.logging.ids || P.logging.ids.length !== ex.sides.length) {
+      P.logging.ids = ex.sides.map(() => newUuid());
+      saveSession();
+    }
+    const form = buildLogForm(ex, P.logging.skipped);
+    form.addEventListener('submit', onLogSubmit);
+    form.querySelector('[data-testid="log-skip"]').addEventListener('click', onLogSkip);
+    ui.log.replaceChildren(form);
+    ui.log.hidden = false;
+    render();
+    renderControls();
+    form.querySelector('#log-title').focus();
+  }
+
+  /** A whole number within the field's range, or null; `ok` is false when it is not allowed. */
+  function readNumber(input) {
+    const raw = input.value.trim();
+    const min = Number(input.getAttribute('data-min'));
+    const max = Number(input.getAttribute('data-max'));
+    if (raw === '' && input.getAttribute('data-optional') === 'true') return { ok: true, value: null };
+    // A number input reports '' for text it cannot parse; validity.badInput tells those apart.
+    if (!/^\d+$/.test(raw) || (input.validity && input.validity.badInput)) return { ok: false };
+    const value = Number(raw);
+    return value >= min && value <= max ? { ok: true, value } : { ok: false };
+  }
+
+  function fieldError(input, message) {
+    const msg = byId(`${input.id}-error`);
+    if (message) {
+      input.setAttribute('aria-invalid', 'true');
+      msg.textContent = message;
+      msg.hidden = false;
+    } else {
+      input.removeAttribute('aria-invalid');
+      msg.textContent = '';
+      msg.hidden = true;
+    }
+  }
+
+  /** Validate every number field; returns the values by id, or null after showing the errors. */
+  function collectValues(form) {
+    const values = {};
+    let firstBad = null;
+    let bad = 0;
+    for (const input of form.querySelectorAll('input.log-input')) {
+      const r = readNumber(input);
+      if (r.ok) {
+        values[input.id] = r.value;
+        fieldError(input, '');
+      } else {
+        bad++;
+        firstBad = firstBad || input;
+        const range = `${input.getAttribute('data-min')} to ${input.getAttribute('data-max')}`;
+        const verb = input.id === 'log-pain' ? 'choose' : 'enter';
+        fieldError(input, `${input.getAttribute('data-name')}: ${verb} a whole number from ${range}`);
+      }
+    }
+    const summary = form.querySelector('#log-summary');
+    if (firstBad) {
+      summary.textContent = `Nothing was saved yet: ${plural(bad, 'field')} need${bad === 1 ? 's' : ''} a change.`;
+      summary.hidden = false;
+      firstBad.focus();
+      return null;
+    }
+    summary.hidden = true;
+    return values;
+  }
+
+  /** Exactly the fields the API accepts (it rejects unknown keys with 422). */
+  function logBodies(form, values) {
+    const d = P.data;
+    const ex = exerciseOfSegment(P.logging.segment);
+    const how = {
+      pain_during: values['log-pain'],
+      effort: values['log-effort'],
+      sharp_pain: form.querySelector('#log-sharp').checked,
+      new_numbness: form.querySelector('#log-numbness').checked,
+    };
+    return ex.sides.map((s, i) => {
+      const k = sideKey(s.side);
+      return {
+        client_id: P.logging.ids[i],
+        session_id: P.sessionId,
+        plan_id: d.plan_id,
+        day: d.day,
+        session: d.session,
+        performed_on: d.performed_on,
+        exercise: ex.id,
+        side: s.side || null,
+        rung: s.rung,
+        sets_done: values[`log-sets-${k}`],
+        reps_done: values[`log-reps-${k}`],
+        hold_s_done: s.hold_s > 0 ? values[`log-hold-${k}`] : 0,
+        pain_during: how.pain_during,
+        effort: how.effort,
+        sharp_pain: how.sharp_pain,
+        new_numbness: how.new_numbness,
+      };
+    });
+  }
+
+  function onLogSubmit(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const save = form.querySelector('[data-testid="log-save"]');
+    if (save.disabled || !P.logging) return;
+    save.disabled = true; // a second click does nothing; the ids are fixed anyway
+    const values = collectValues(form);
+    if (!values) {
+      save.disabled = false;
+      return;
+    }
+    const bodies = logBodies(form, values);
+    // Outbox first (survives a crash or reload), then the network.
+    outboxAdd(bodies.map((body) => ({ url: LOGS_URL, body })));
+    renderSyncStatus();
+    closeLog();
+    flush();
+  }
+
+  function onLogSkip() {
+    if (!P.logging) return;
+    closeLog();
+  }
+
+  /** Mark the exercise handled and go on where the player was heading. */
+  function closeLog() {
+    const { segment, target, resume } = P.logging;
+    P.handled.add(segment);
+    P.logging = null;
+    ui.log.hidden = true;
+    ui.log.replaceChildren();
+    enterStep(target, false);
+    if (P.finished) return;
+    if (resume) startTimer();
+    render();
+    renderControls();
+    ui.pause.focus();
+  }
+
+  // --- input ---------------------------------------------------------------------------------
+
+  function isTyping(target) {
+    if (!target || !target.closest) return false;
+    return Boolean(target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]'));
+  }
+
+  function activatesOnSpace(target) {
+    return Boolean(target && target.closest && target.closest('button, a[href], summary, [role="button"]'));
+  }
+
+  function onKey(ev) {
+    if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (P.logging || P.finished || isTyping(ev.target)) return;
+    if (ev.key === ' ' || ev.key === 'Spacebar') {
+      // Space on a focused button already clicks it; handling it here too would toggle twice.
+      if (activatesOnSpace(ev.target)) return;
+      ev.preventDefault();
+      if (!ev.repeat) togglePause();
+    } else if (ev.key === 'ArrowRight' && P.started) {
+      ev.preventDefault();
+      if (ev.shiftKey) skipExercise();
+      else skipStep();
+    } else if (ev.key === 'ArrowLeft' && P.started) {
+      ev.preventDefault();
+      back();
+    }
+  }
+
+  function bindControls() {
+    ui.start.addEventListener('click', start);
+    ui.pause.addEventListener('click', togglePause);
+    ui.skip.addEventListener('click', skipStep);
+    ui.skipExercise.addEventListener('click', skipExercise);
+    ui.back.addEventListener('click', back);
+    ui.sound.addEventListener('click', () => {
+      ensureAudio();
+      setSound(!sound.on);
+      renderControls();
+    });
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState !== 'visible') return;
+      tick(); // catch up at once instead of waiting for the next interval
+      if (P.running) keepAwake(true); // the lock is dropped whenever the page is hidden
+    });
+  }
+
+  // --- start-up ------------------------------------------------------------------------------
+
+  function readPlayerData() {
+    const node = byId('player-data');
+    if (!node) return null;
+    try {
+      const data = JSON.parse(node.textContent || 'null');
+      const steps = data && data.script && data.script.steps;
+      return Array.isArray(steps) && steps.length ? data : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function initPlayer() {
+    ui.root = byId('player');
+    if (!ui.root) return;
+    const data = readPlayerData();
+    if (!data) {
+      ui.root.appendChild(el('p', { class: 'player-note', role: 'alert', text: 'The session could not be loaded. Reload the page to try again.' }));
+      return;
+    }
+    const ids = {
+      stage: 'player-stage', exercise: 'player-exercise', kindLabel: 'player-kind-label', kind: 'player-kind',
+      countdown: 'player-countdown', reps: 'player-reps', cue: 'player-cue', progress: 'player-progress',
+      progressFill: 'player-progress-fill', progressText: 'player-progress-text', next: 'player-next',
+      controls: 'player-controls', start: 'player-start', pause: 'player-pause', back: 'player-back',
+      skip: 'player-skip', skipExercise: 'player-skip-exercise', sound: 'player-sound', keys: 'player-keys',
+      log: 'player-log', done: 'player-done', doneTitle: 'player-done-title',
+    };
+    for (const [k, id] of Object.entries(ids)) ui[k] = byId(id);
+
+    P.data = data;
+    P.steps = data.script.steps;
+    const speedup = Number(data.speedup);
+    P.speedup = Number.isFinite(speedup) && speedup > 0 ? speedup : 1;
+    exerciseById = new Map((data.exercises || []).map((ex) => [ex.id, ex]));
+    buildSegments(P.steps);
+    loadSession();
+    P.remainingMs = stepMs(P.steps[P.index]);
+    if (P.index > 0 && !P.finished) setText(ui.start, 'Continue session');
+
+    initVoices();
+    bindControls();
+    render();
+    renderControls();
+    if (P.logging) {
+      // Reloaded while the log form was open: show it again with the same ids.
+      P.started = true;
+      showLogForm();
+    }
+  }
+
+  function initSync() {
+    renderSyncStatus();
+    const rejected = readJson(REJECTED_KEY, []);
+    if (Array.isArray(rejected) && rejected.length && byId('player-rejected')) {
+      const box = byId('player-rejected');
+      box.appendChild(el('p', { text: `${plural(rejected.length, 'log')} could not be stored by the server and ${rejected.length === 1 ? 'is' : 'are'} kept on this device.` }));
+      box.hidden = false;
+    }
+    window.addEventListener('online', () => flush());
+    window.addEventListener('storage', (ev) => {
+      if (ev.key === OUTBOX_KEY) renderSyncStatus(); // another tab sent or added logs
+    });
+    setInterval(() => {
+      if (outboxRead().filter(isSendable).length) flush();
+    }, RETRY_MS);
+    flush();
+  }
+
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator)) return;
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+  }
+
+  function main() {
+    initPlayer();
+    initSync();
+    registerServiceWorker();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+  else main();
+})();
