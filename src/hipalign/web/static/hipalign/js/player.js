@@ -366,7 +366,8 @@
       renderSyncStatus();
       return;
     }
-    renderSyncStatus('sending');
+    // While a failure is known, keep saying so during retries instead of flickering "Sending".
+    if (!sync.failure) renderSyncStatus('sending');
     for (const entry of queue) {
       const result = await sendOne(entry);
       if (result.kind === 'ok') {
@@ -459,7 +460,7 @@
 
   function decisionText(body, d) {
     const prefix = body.side ? `${capitalize(body.side)} side: ` : '';
-    if (!d) return `${prefix}saved.`;
+    if (!d) return prefix ? `${prefix}saved.` : 'Saved.';
     const dose = doseText(body.exercise, d.dose);
     const words = {
       progress: `step up — next time ${dose}`,
@@ -478,8 +479,10 @@
     for (const node of box.children) {
       if (node.getAttribute('data-key') === key) return node;
     }
+    // Notices (advice, review) sit under the title, above the per-side lines, in arrival order.
     const block = el('article', { class: 'player-result', 'data-key': key }, [
       el('h3', { class: 'player-result-title', text: exerciseName(body.exercise) }),
+      el('div', { class: 'player-notices' }),
     ]);
     box.appendChild(block);
     return block;
@@ -497,19 +500,17 @@
       side.appendChild(el('ul', { class: 'player-reasons' }, d.reasons.map((r) => el('li', { text: r }))));
     }
     block.appendChild(side);
-    // Advice repeats per side (same pain, same message): show each sentence once, first.
-    const shown = new Set(Array.from(block.querySelectorAll('.player-advice'), (n) => n.textContent));
+    const notices = block.querySelector('.player-notices');
+    const review = (d && d.review_suggested) || body.pain_during > 5;
+    if (review && !notices.querySelector('.player-review')) {
+      notices.prepend(el('p', { class: 'player-review', text: 'A review with a professional is suggested.' }));
+    }
+    // Advice repeats per side (same pain, same message): show each sentence once.
+    const shown = new Set(Array.from(notices.querySelectorAll('.player-advice'), (n) => n.textContent));
     for (const advice of Array.isArray(data.advice) ? data.advice : []) {
       if (shown.has(advice)) continue;
       shown.add(advice);
-      block.insertBefore(el('p', { class: 'player-advice', text: advice }), block.children[1] || null);
-    }
-    const review = (d && d.review_suggested) || body.pain_during > 5;
-    if (review && !block.querySelector('.player-review')) {
-      block.insertBefore(
-        el('p', { class: 'player-review', text: 'A review with a professional is suggested.' }),
-        block.children[1] || null
-      );
+      notices.appendChild(el('p', { class: 'player-advice', text: String(advice) }));
     }
   }
 
@@ -568,7 +569,8 @@
   }
 
   function exerciseOfSegment(seg) {
-    return seg >= 0 ? exerciseById.get(P.segments[seg].exercise) || null : null;
+    if (!(seg >= 0 && seg < P.segments.length)) return null;
+    return exerciseById.get(P.segments[seg].exercise) || null;
   }
 
   /** Leaving an exercise (forwards) that was not logged yet: time for the log form. */

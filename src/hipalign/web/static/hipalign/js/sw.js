@@ -1,0 +1,120 @@
+/*
+ * hipalign service worker, served at /sw.js with scope /.
+ *
+ * Lets the session player open without a connection: /today is network first with the last good
+ * copy as the offline fallback, static assets are cache first. Everything else (POST, /api/,
+ * other pages) goes straight to the network and is never stored: logs travel through the
+ * player's own outbox, which keeps them until the server confirms.
+ */
+'use strict';
+
+// Bump on every change of this file or of the list below; activate deletes the older caches.
+const VERSION = 'v1';
+const CACHE_PREFIX = 'hipalign-';
+const CACHE = `${CACHE_PREFIX}${VERSION}`;
+const PAGE = '/today';
+const ASSETS = [
+  '/static/hipalign/js/player.js',
+  '/static/hipalign/css/app.css',
+  '/static/hipalign/css/player.css',
+  '/static/hipalign/vendor/htmx-2.0.11.min.js',
+];
+
+/** Only a plain 200 from this origin is worth keeping (not a redirect to /login, not an error). */
+function cacheable(response) {
+  return Boolean(response) && response.status === 200 && response.type === 'basic' && !response.redirected;
+}
+
+async function fetchAndStore(cache, url) {
+  const response = await fetch(new Request(url, { credentials: 'same-origin', cache: 'no-cache' }));
+  if (cacheable(response)) await cache.put(url, response);
+}
+
+/**
+ * One request per entry instead of a single cache.addAll: addAll is all-or-nothing, so one
+ * missing asset (or /today redirecting to /login) would leave nothing cached or abort install.
+ */
+async function precache() {
+  const cache = await caches.open(CACHE);
+  await Promise.all([PAGE, ...ASSETS].map((url) => fetchAndStore(cache, url).catch(() => undefined)));
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n))
+      );
+      await self.clients.claim();
+    })()
+  );
+});
+
+/** /today: fresh from the network when possible (and remembered), else the last good copy. */
+async function networkFirstPage(request) {
+  const cache = await caches.open(CACHE);
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (err) {
+    const cached = await cache.match(PAGE);
+    if (cached) return cached;
+    throw err;
+  }
+  if (cacheable(response)) {
+    await cache.put(PAGE, response.clone());
+  } else if (response.status >= 500) {
+    // Server restarting or a proxy error: the last good copy lets the session go on.
+    const cached = await cache.match(PAGE);
+    if (cached) return cached;
+  } else if (response.type === 'opaqueredirect' || response.redirected || response.status === 401 || response.status === 403) {
+    // Logged out or the session expired: do not keep showing that person's page offline.
+    await cache.delete(PAGE);
+  }
+  return response;
+}
+
+/**
+ * Static files: answer from the cache, and refresh the cached copy in the background so a new
+ * release reaches the next page load (the file names carry no version).
+ */
+async function cacheFirstStatic(event) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(event.request);
+  const refresh = fetch(event.request)
+    .then(async (response) => {
+      if (cacheable(response)) await cache.put(event.request, response.clone());
+      return response;
+    });
+  if (cached) {
+    event.waitUntil(refresh.catch(() => undefined));
+    return cached;
+  }
+  return refresh;
+}
+
+/** Logging out ends the person's offline copy of their page (a shared browser, a family tablet). */
+function forgetPageOnLogout(event, url) {
+  if (event.request.method === 'POST' && (url.pathname === '/logout' || url.pathname === '/account')) {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.delete(PAGE)));
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return; // never handled (and the CSP allows none)
+  forgetPageOnLogout(event, url);
+  if (request.method !== 'GET') return; // POSTs pass through untouched
+  if (request.mode === 'navigate' && url.pathname === PAGE) {
+    event.respondWith(networkFirstPage(request));
+  } else if (url.pathname.startsWith('/static/')) {
+    event.respondWith(cacheFirstStatic(event));
+  }
+  // Anything else (/api/, other pages, /sw.js): no respondWith, so the browser fetches it.
+});
