@@ -27,7 +27,7 @@ def library_seed() -> SeedResult:
                 "name": ex.name,
                 "origin": "core",
                 "position": ex.position,
-                "intent": ex.intent,
+                "intent": ex.primary_intent,  # a CharField; the whole list is in `data`
                 "equipment": list(ex.equipment),
                 "targets": list(ex.targets),
                 "contraindications": list(ex.contraindications),

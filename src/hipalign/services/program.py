@@ -258,7 +258,8 @@ class LogIn(BaseModel):
     plan_id: str = Field(min_length=32, max_length=36)
     day: Weekday
     session: int = Field(default=1, ge=1, le=2)
-    performed_on: date
+    # JSON has no date type: the ISO string the player sends must parse despite strict=True.
+    performed_on: date = Field(strict=False)
     exercise: str = Field(min_length=1, max_length=64)
     side: Side | None = None
     rung: int = Field(ge=0, le=20)

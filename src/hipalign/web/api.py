@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from pydantic import RootModel
 from ninja.security import SessionAuth
 
-from hipalign.core.errors import InputError
+from hipalign.core.errors import InputError, parse_json_document
 from hipalign.services import program
 from hipalign.services.access import NotFound
 
@@ -18,6 +19,10 @@ api = NinjaAPI(
     docs_url=None,  # OpenAPI docs are not public (RELIABILITY.md 1 V13)
     openapi_url=None,
 )
+
+
+class _Raw(RootModel[dict[str, Any]]):
+    """Any JSON object; the service validates its fields."""
 
 
 @api.exception_handler(InputError)
@@ -42,8 +47,12 @@ def _conflict(request: HttpRequest, exc: program.LogConflict) -> Any:
 
 
 @api.post("/logs", response={200: dict[str, Any], 201: dict[str, Any]})
-def logs_create(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """Store one exercise log for one side; resending the same client_id stores nothing new."""
+def logs_create(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    """Store one exercise log for one side; resending the same client_id stores nothing new.
+
+    The body is parsed here rather than by ninja so every error names the field the same way
+    as the rest of hipalign (core.errors)."""
+    payload = parse_json_document(_Raw, request.body.decode("utf-8", "replace"), "log").root
     result = program.log_record(request.user, payload)  # type: ignore[arg-type]
     d = result.decision
     body = {

@@ -43,7 +43,7 @@ def _axis(top: float, ticks: Sequence[float]) -> list[str]:
         y = _y(t, top)
         out.append(
             f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="15" fill="{INK}">{t:g}</text>'
+            f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="16" fill="{INK}">{t:g}</text>'
         )
     return out
 
@@ -66,8 +66,13 @@ def adherence(weeks: Sequence[WeekAdherence]) -> SafeString:
         body.append(
             f'<rect x="{x:.1f}" y="{yp:.1f}" width="{bw:.1f}" height="{H - PAD_B - yp:.1f}" fill="none" stroke="{PLANNED}" stroke-width="2" stroke-dasharray="4 3"/>'
             f'<rect x="{x + 3:.1f}" y="{yd:.1f}" width="{bw - 6:.1f}" height="{H - PAD_B - yd:.1f}" fill="{DONE}"/>'
-            f'<text x="{x + bw / 2:.1f}" y="{H - PAD_B + 16}" text-anchor="middle" font-size="15" fill="{INK}">{w.starts_on:%d %b}</text>'
-            f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="15" fill="{INK}">{w.done}</text>'
+            # Every other week is labelled so the dates stay legible on a phone.
+            + (
+                f'<text x="{x + bw / 2:.1f}" y="{H - PAD_B + 18}" text-anchor="middle" font-size="16" fill="{INK}">{w.starts_on:%d %b}</text>'
+                if (len(weeks) - 1 - i) % 2 == 0
+                else ""
+            )
+            f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="16" fill="{INK}">{w.done}</text>'
         )
     this = weeks[-1] if weeks else None
     desc = (
@@ -92,6 +97,19 @@ def _polyline(points: Sequence[tuple[float, float]], colour: str, dash: str = ""
     )
     extra = f' stroke-dasharray="{dash}"' if dash else ""
     return f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="2.5"{extra}/>{dots}'
+
+
+def _date_labels(xs: dict[object, float]) -> list[str]:
+    """The first and last dates under the x axis (the table below the chart has them all)."""
+    if not xs:
+        return []
+    ordered = sorted(xs.items(), key=lambda kv: kv[1])
+    ends = [ordered[0]] if len(ordered) == 1 else [ordered[0], ordered[-1]]
+    anchors = ["middle"] if len(ends) == 1 else ["start", "end"]
+    return [
+        f'<text x="{x:.1f}" y="{H - PAD_B + 18}" text-anchor="{a}" font-size="16" fill="{INK}">{d:%d %b}</text>'  # type: ignore[str-format]
+        for (d, x), a in zip(ends, anchors, strict=True)
+    ]
 
 
 def _x_positions(dates: Sequence[object]) -> dict[object, float]:
@@ -121,7 +139,7 @@ def pain_trend(points: Sequence[PainPoint]) -> SafeString:
     ]
     for i, (kind, label) in enumerate(legend):
         colour, dash = styles[kind]
-        x = PAD_L + i * 150
+        x = 4 + i * 158
         body.append(
             f'<line x1="{x}" x2="{x + 24}" y1="{H - 8}" y2="{H - 8}" stroke="{colour}" stroke-width="2.5"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
@@ -149,6 +167,11 @@ def side_series(series: SideSeries) -> SafeString:
     body = _axis(top, sorted({0, round(top / 2), round(top)}))
     colour = LEFT if series.side == "left" else RIGHT if series.side == "right" else DONE
     body.append(_polyline([(xs[d], _y(v, top)) for d, v in values], colour))
+    body += _date_labels(xs)
+    lx, lv = xs[values[-1][0]], values[-1][1]
+    body.append(
+        f'<text x="{lx:.1f}" y="{_y(lv, top) - 8:.1f}" text-anchor="end" font-size="16" font-weight="bold" fill="{colour}">{lv}</text>'
+    )
     first, last = values[0][1], values[-1][1]
     desc = f"{series.name}{', ' + series.side + ' side' if series.side else ''}: from {first} to {last} {unit} over {len(values)} logged day(s)."
     table = _table(

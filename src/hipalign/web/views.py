@@ -220,6 +220,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "player": player,
             "checkin_due": program.checkin_due(request.user, _today()),  # type: ignore[arg-type]
             "checkin_alert": _checkin_alert(request),
+            "today_date": _today(),
         },
     )
 

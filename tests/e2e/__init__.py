@@ -1,0 +1,1 @@
+"""End-to-end tests: the real `hipalign serve` driven by headless Chromium (Playwright)."""

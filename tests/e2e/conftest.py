@@ -1,0 +1,198 @@
+"""Fixtures for the end-to-end tests.
+
+One `hipalign serve` per test session (its own data folder and port, player timers sped up),
+its first account made through /setup, one headless Chromium, and a fresh browser context per
+test: phone-sized or laptop-sized. Each context watches for uncaught script errors and CSP
+violations and fails the test on any; a failing test leaves a screenshot of each open page in
+artifacts/e2e/.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    SPEEDUP,
+    Site,
+    create_first_account,
+    unique_username,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 800}}
+STARTUP_S = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"hipalign serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}"
+            )
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as res:
+                if res.status == 200 and b'"ok"' in res.read():
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)  # polling for start-up, not an assertion
+    raise RuntimeError(
+        f"hipalign serve did not answer /healthz in {STARTUP_S:.0f} s:\n{log.read_text(errors='replace')}"
+    )
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """`hipalign serve` on a free port, a fresh data folder, timed steps divided by SPEEDUP."""
+    data = tmp_path_factory.mktemp("hipalign-data")
+    log = tmp_path_factory.mktemp("hipalign-log") / "server.log"
+    port = _free_port()
+    # The test run's own Django settings (pytest-django) must not leak into the server.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HIPALIGN_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    env |= {
+        "HIPALIGN_ENV": "local",
+        "DJANGO_SETTINGS_MODULE": "hipalign.web.settings",
+        "HIPALIGN_PLAYER_SPEEDUP": str(SPEEDUP),
+    }
+    cmd = [sys.executable, "-m", "hipalign.cli.main", "serve"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--data", str(data)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=data)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_healthy(base_url, proc, log)
+        yield Site(base_url=base_url, port=port, data_dir=data, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="session")
+def site(server: Site, browser: Browser) -> Site:
+    """The server with its first account (the admin) made through /setup, as a person would."""
+    ctx = browser.new_context(base_url=server.base_url, **LAPTOP)
+    try:
+        server.admin = unique_username("admin")
+        create_first_account(ctx.new_page(), server.admin)
+    finally:
+        ctx.close()
+    return server
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+class Watch:
+    """Uncaught errors and CSP refusals seen in any page of a context."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def page(self, page: Page) -> None:
+        page.on("pageerror", lambda exc: self.problems.append(f"{page.url}: uncaught {exc}"))
+        page.on("console", lambda msg: self._console(page, msg))
+
+    def _console(self, page: Page, msg: ConsoleMessage) -> None:
+        text = msg.text
+        if "Content Security Policy" in text or "Refused to" in text:
+            self.problems.append(f"{page.url}: {text}")
+
+
+NewContext = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def new_context(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterator[NewContext]:
+    """Makes fresh contexts (`new_context("phone")`, `new_context("laptop", bypass_csp=True)`)
+    and checks them at the end of the test."""
+    made: list[tuple[BrowserContext, Watch]] = []
+
+    def make(size: str = "laptop", **kwargs: Any) -> BrowserContext:
+        opts = {"phone": PHONE, "laptop": LAPTOP}[size] | {"base_url": site.base_url} | kwargs
+        ctx = browser.new_context(**opts)
+        ctx.set_default_timeout(10_000)
+        watch = Watch()
+        ctx.on("page", watch.page)
+        made.append((ctx, watch))
+        return ctx
+
+    yield make
+
+    call = getattr(request.node, "rep_call", None)
+    failed = call is not None and call.failed
+    problems: list[str] = []
+    for n, (ctx, watch) in enumerate(made):
+        if failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            for k, page in enumerate(ctx.pages):
+                try:
+                    page.screenshot(
+                        path=ARTIFACTS / f"{request.node.name}-FAILED-{n}-{k}.png", full_page=True
+                    )
+                except Exception as exc:  # a crashed page must not hide the real failure
+                    print(f"no failure screenshot of {page.url}: {exc}")
+        problems += watch.problems
+        ctx.close()
+    if problems and not failed:
+        pytest.fail("script errors or CSP refusals in the browser:\n" + "\n".join(problems))
+
+
+@pytest.fixture
+def phone(new_context: NewContext) -> Page:
+    """A page in a fresh 390 x 844 touch context."""
+    return new_context("phone").new_page()
+
+
+@pytest.fixture
+def laptop(new_context: NewContext) -> Page:
+    """A page in a fresh 1366 x 800 context."""
+    return new_context("laptop").new_page()

@@ -1,0 +1,265 @@
+"""What the end-to-end tests do over and over: sign up, answer the wizard, drive the player,
+look into the database, save screenshots."""
+
+import json
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page, expect
+
+from hipalign.core.screening.catalog import QUESTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+SPEEDUP = 25  # HIPALIGN_PLAYER_SPEEDUP: a 30 s hold lasts 1.2 s
+PASSWORD = "quiet river lamp 1987"
+STEP_KINDS = {"get_ready", "reps", "hold", "rest", "switch_side", "done"}
+
+
+@dataclass
+class Site:
+    base_url: str
+    port: int
+    data_dir: Path
+    log: Path
+    admin: str = ""
+
+    @property
+    def db(self) -> Path:
+        return self.data_dir / "hipalign.sqlite3"
+
+    def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
+        """Read the server's SQLite file directly (WAL: a reader never blocks the server)."""
+        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def logs_of(self, username: str) -> list[tuple[str, str | None, str]]:
+        """(exercise, side, client_id) of every stored exercise log of one person."""
+        rows = self.query(
+            "SELECT l.exercise_id, l.side, l.client_id FROM hipalign_exerciselogrecord l "
+            "JOIN auth_user u ON u.id = l.user_id WHERE u.username = ? "
+            "ORDER BY l.exercise_id, l.side",
+            username,
+        )
+        return [(str(e), None if s is None else str(s), str(c)) for e, s, c in rows]
+
+
+def unique_username(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def shot(page: Page, test: str, step: str, *, full_page: bool = True) -> Path:
+    """artifacts/e2e/<test>-<step>.png"""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{test}-{step}.png"
+    page.screenshot(path=path, full_page=full_page)
+    return path
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def _fill_account_form(page: Page, username: str) -> None:
+    page.get_by_label("Username").fill(username)
+    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
+
+
+def create_first_account(page: Page, username: str) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/setup$"))
+    _fill_account_form(page, username)
+    page.get_by_role("button", name="Create the first account").click()
+    expect(page).to_have_url(re.compile(r"/onboarding$"))
+
+
+def sign_up(page: Page, prefix: str = "user") -> str:
+    username = unique_username(prefix)
+    page.goto("/signup")
+    _fill_account_form(page, username)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page).to_have_url(re.compile(r"/onboarding$"))
+    return username
+
+
+def log_in(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+# --- the onboarding wizard ---------------------------------------------------------------------
+
+WIZARD_STEPS = ("safety", "about", "symptoms", "setup", "tests")
+
+
+def onboard(
+    page: Page,
+    *,
+    yes: Iterable[str] = (),
+    age: int = 40,
+    equipment: Iterable[str] = ("mat", "resistance_band"),
+    sessions_per_week: int = 7,
+    weaker_side: str = "left",
+    trendelenburg_left: str = "positive",
+    side_plank_s: tuple[int, int] = (15, 40),
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Answer the wizard step by step, as a person would; ends on the plan page.
+
+    Every safety question is answered: "yes" for the ids in `yes`, "no" for the rest. By default
+    sessions_per_week is 7, so every day of the week (today too) has a session. `on_step(step)`
+    runs once on each step, after it is filled in and before moving on."""
+    yes = set(yes)
+    expect(page).to_have_url(re.compile(r"/onboarding$"))
+    nxt = page.get_by_test_id("wizard-next")
+
+    def leave(step: str) -> None:
+        if on_step:
+            on_step(step)
+        if step != WIZARD_STEPS[-1]:
+            nxt.click()
+            following = WIZARD_STEPS[WIZARD_STEPS.index(step) + 1]
+            expect(page.locator(f"#step-{following}")).to_be_visible()
+            expect(page.locator(f"#step-{step}")).to_be_hidden()
+
+    expect(page.locator("#step-safety")).to_be_visible()
+    expect(page.locator("#step-about")).to_be_hidden()  # the wizard shows one step at a time
+    for q in QUESTIONS:
+        page.locator(f'input[name="q_{q.id}"][value="{"yes" if q.id in yes else "no"}"]').check()
+    leave("safety")
+
+    page.get_by_label("Age (years)").fill(str(age))
+    expect(page.locator('input[name="pregnant"][value="no"]')).to_be_checked()
+    leave("about")
+
+    leave("symptoms")  # no symptoms, pain 0 (the defaults)
+
+    for item in equipment:
+        page.locator(f'input[name="equipment"][value="{item}"]').check()
+    page.get_by_label("Sessions per week").fill(str(sessions_per_week))
+    leave("setup")
+
+    page.get_by_label("Which leg feels weaker?").select_option(weaker_side)
+    page.locator("#id_trendelenburg_left").select_option(trendelenburg_left)
+    page.get_by_label("Side plank on the left side (seconds)").fill(str(side_plank_s[0]))
+    page.get_by_label("Side plank on the right side (seconds)").fill(str(side_plank_s[1]))
+    leave("tests")
+    page.get_by_test_id("onboarding-submit").click()
+    expect(page).to_have_url(re.compile(r"/plan$"))
+
+
+def new_person_with_plan(page: Page, prefix: str = "user") -> str:
+    """A fresh account with a plan that has a session every day; returns the username."""
+    username = sign_up(page, prefix)
+    onboard(page)
+    return username
+
+
+# --- the session player ------------------------------------------------------------------------
+
+
+class Player:
+    """The player on /today, by its agreed data-testids."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        t = page.get_by_test_id
+        self.root = page.locator("#player")
+        self.start = t("player-start")
+        self.pause = t("player-pause")
+        self.skip = t("player-skip")
+        self.skip_exercise = t("player-skip-exercise")
+        self.back = t("player-back")
+        self.countdown = t("player-countdown")
+        self.cue = t("player-cue")
+        self.kind = t("player-kind")
+        self.log_form = t("log-form")
+        self.log_pain = t("log-pain")
+        self.log_save = t("log-save")
+        self.log_skip = t("log-skip")
+        self.decision = t("log-decision")
+        self.sync = t("sync-status")
+        self.progress_text = page.locator("#player-progress-text")
+
+    def open(self) -> None:
+        self.page.goto("/today")
+        expect(self.root).to_be_visible()
+        expect(self.start).to_be_enabled()
+
+    def begin_paused(self) -> None:
+        """Start, then pause at once: from here on nothing moves unless the test moves it."""
+        self.start.click()
+        expect(self.pause).to_have_text("Pause")
+        self.pause.click()
+        expect(self.pause).to_have_text("Resume")
+        expect(self.root).to_have_attribute("data-state", "paused")
+
+    def skip_to_log_form(self, limit: int = 20) -> None:
+        """Skip step by step (paused) until the exercise ends and its log form shows."""
+        for _ in range(limit):
+            if self.log_form.is_visible():
+                break
+            self.skip.click()
+        expect(self.log_form).to_be_visible()
+
+    def skip_until_kind(self, kind: str, limit: int = 80) -> None:
+        """Skip step by step (paused) to the first step of `kind`, not logging what is passed."""
+        for _ in range(limit):
+            if self.log_form.is_visible():
+                self.log_skip.click()
+                expect(self.log_form).to_be_hidden()
+            elif self.kind.text_content() == kind:
+                break
+            else:
+                self.skip.click()
+        expect(self.kind).to_have_text(kind)
+
+    def fill_log_and_save(self, pain: int) -> None:
+        expect(self.log_form).to_be_visible()
+        self.log_pain.fill(str(pain))
+        self.log_save.click()
+        expect(self.log_form).to_be_hidden()
+
+    def sides_in_log_form(self) -> int:
+        return self.log_form.locator("fieldset.log-side").count()
+
+
+def player_data(page: Page) -> dict[str, Any]:
+    """The session the server gave the player (the page's json_script)."""
+    return json.loads(page.locator("#player-data").text_content() or "null")
+
+
+def api_post_json(page: Page, body: dict[str, object] | str) -> dict[str, object]:
+    """POST to /api/logs from inside the page, as the player does (cookie auth + CSRF header).
+    Returns {"status": ..., "data": ...}."""
+    raw = body if isinstance(body, str) else None
+    return page.evaluate(
+        """async ([raw, obj]) => {
+            const token = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='));
+            const res = await fetch('/api/logs', {
+                method: 'POST',
+                credentials: 'same-origin',
+                headers: {'Content-Type': 'application/json',
+                          'X-CSRFToken': token ? token.slice('csrftoken='.length) : ''},
+                body: raw !== null ? raw : JSON.stringify(obj),
+            });
+            let data = null;
+            try { data = await res.json(); } catch (e) { data = null; }
+            return {status: res.status, data};
+        }""",
+        [raw, None if raw is not None else body],
+    )
+
+
+def text_of(locator: Locator) -> str:
+    return (locator.text_content() or "").strip()

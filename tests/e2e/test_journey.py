@@ -1,0 +1,138 @@
+"""The main path of a person through the app, and the safety stop that replaces it."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from hipalign.core.screening.catalog import QUESTIONS
+from tests.e2e.helpers import Player, Site, onboard, player_data, shot, sign_up, text_of
+
+pytestmark = pytest.mark.e2e
+
+
+def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) -> None:
+    name = "test_signup_onboarding_plan_session_log_progress"
+    page = phone
+    username = sign_up(page, "journey")
+
+    def on_step(step: str) -> None:
+        if step == "safety":
+            shot(page, name, "onboarding-step1-phone")
+
+    onboard(
+        page,
+        age=40,
+        equipment=("mat", "resistance_band"),
+        sessions_per_week=7,
+        weaker_side="left",
+        trendelenburg_left="positive",
+        side_plank_s=(15, 40),
+        on_step=on_step,
+    )
+
+    # The plan: a week of seven sessions, each exercise explained.
+    expect(page.get_by_role("heading", name="Your plan", level=1)).to_be_visible()
+    expect(page.get_by_test_id("week").locator(":scope > li.day")).to_have_count(7)
+    exercises = page.locator("article.exercise")
+    expect(exercises.first).to_be_visible()
+    assert exercises.count() >= 3
+    for i in range(exercises.count()):
+        why = exercises.nth(i).locator("details", has_text="Why it is in your plan")
+        expect(why.locator("ul.why > li").first).to_be_visible()
+    # The side plank test (left 15 s, right 40 s) gives the weaker left side its own dose.
+    side_plank = exercises.filter(has=page.get_by_role("heading", name="Side plank", exact=True))
+    expect(side_plank.locator("ul.doses > li")).to_have_count(2)
+    expect(side_plank.locator("ul.doses")).to_contain_text("Left:")
+    shot(page, name, "plan")
+
+    # Today: the player. The page clock runs in real time, and lets the test jump ahead.
+    page.clock.install()
+    player = Player(page)
+    player.open()
+    first = player_data(page)["exercises"][0]
+    expect(player.kind).to_have_text("get_ready")
+    player.start.click()
+    expect(player.root).to_have_attribute("data-state", "running")
+    expect(player.kind).to_have_text("reps")  # get_ready ended on its own
+    shown = text_of(player.countdown)
+    expect(player.countdown).not_to_have_text(shown)  # the countdown counts
+
+    # Paused, nothing moves even when 10 s pass.
+    player.pause.click()
+    expect(player.root).to_have_attribute("data-state", "paused")
+    frozen = (text_of(player.kind), text_of(player.countdown), text_of(player.progress_text))
+    page.clock.run_for(10_000)
+    expect(player.kind).to_have_text(frozen[0])
+    expect(player.countdown).to_have_text(frozen[1])
+    expect(player.progress_text).to_have_text(frozen[2])
+
+    # Resumed, it moves on again; then skip to the end of the first exercise.
+    player.pause.click()
+    expect(player.root).to_have_attribute("data-state", "running")
+    expect(player.progress_text).not_to_have_text(frozen[2])
+    player.pause.click()
+    expect(player.root).to_have_attribute("data-state", "paused")
+    player.skip_to_log_form()
+    expect(player.log_form).to_contain_text(f"Log: {first['name']}")
+    expect(player.log_form.locator("fieldset.log-side")).to_have_count(len(first["sides"]))
+    shot(page, name, "log-form")
+
+    player.fill_log_and_save(pain=2)
+    lines = player.decision.locator(".player-result-line")
+    expect(lines).to_have_count(len(first["sides"]))
+    for side in first["sides"]:
+        expect(player.decision).to_contain_text(f"{side['side'].capitalize()} side:")
+    expect(player.sync).to_have_text("All logs sent.")
+    expect(player.log_form).to_be_hidden()
+    shot(page, name, "decision")
+    logged = sorted((e, s) for e, s, _ in site.logs_of(username))
+    assert logged == sorted((first["id"], s["side"]) for s in first["sides"])
+
+    # On to the first hold, and watch it run.
+    player.skip_until_kind("hold")
+    player.pause.click()
+    expect(player.root).to_have_attribute("data-state", "running")
+    expect(player.kind).to_have_text("hold")
+    shot(page, name, "player-mid-hold", full_page=False)
+
+    # Progress: one session this week, and a chart per exercise side.
+    page.goto("/progress")
+    expect(page.get_by_text("1 session logged in the last 8 weeks.")).to_be_visible()
+    adherence = page.locator("section", has=page.locator("#ad-h"))
+    expect(adherence.locator("svg.chart desc")).to_contain_text("This week: 1 of 7.")
+    numbers = adherence.locator("details.chart-data")
+    numbers.locator("summary").click()
+    this_week = numbers.locator("tbody tr").last.locator("td")
+    expect(this_week.nth(1)).to_have_text("1")  # done
+    expect(this_week.nth(2)).to_have_text("7")  # planned
+    side_charts = page.get_by_test_id("side-chart")
+    expect(side_charts).to_have_count(len(first["sides"]))
+    for side in first["sides"]:
+        chart = side_charts.filter(has_text=f"{first['name']}, {side['side']} side")
+        expect(chart.locator("svg.chart")).to_be_visible()
+    shot(page, name, "progress-chart")
+
+
+def test_red_flag_answer_shows_what_to_do_and_no_plan(phone: Page, site: Site) -> None:
+    name = "test_red_flag_answer_shows_what_to_do_and_no_plan"
+    page = phone
+    question = next(q for q in QUESTIONS if q.level == "emergency")
+    sign_up(page, "redflag")
+    onboard(page, yes=[question.id])
+
+    referral = page.get_by_test_id("referral")
+    expect(referral).to_be_visible()
+    expect(referral).to_have_class(re.compile(r"\blevel-emergency\b"))
+    expect(referral.get_by_role("heading")).to_have_text("Get emergency care now")
+    expect(referral).to_contain_text(question.action)
+    expect(page.locator("article.exercise")).to_have_count(0)
+    expect(page.get_by_test_id("week")).to_have_count(0)
+    expect(page.get_by_text("Why it is in your plan")).to_have_count(0)
+    shot(page, name, "result")
+
+    page.goto("/today")
+    expect(page.get_by_test_id("referral")).to_contain_text(question.action)
+    expect(page.locator("#player")).to_have_count(0)
+    expect(page.get_by_test_id("player-start")).to_have_count(0)
+    shot(page, name, "today")

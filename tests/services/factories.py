@@ -1,0 +1,94 @@
+"""Builders shared by the service, web and adapter tests: people, plans, logs, row counts.
+
+Dates are fixed (the services take `today`); MONDAY starts every plan unless a test says so."""
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from hipalign.adapters.db.models import PlanRecord
+from hipalign.core.vocab import WEEKDAYS
+from hipalign.services import program
+from tests.core.conftest import intake_doc
+
+MONDAY = date(2026, 3, 2)
+TUESDAY = MONDAY + timedelta(days=1)
+WEDNESDAY = MONDAY + timedelta(days=2)
+THURSDAY = MONDAY + timedelta(days=3)
+FRIDAY = MONDAY + timedelta(days=4)
+PASSWORD = "correct horse battery staple"
+
+# glute_bridge is in every default plan, planned at rung 1 (1 set x 8 reps, 2 s hold at the top).
+EXERCISE = "glute_bridge"
+RUNG = 1
+FULL_DOSE = {"sets_done": 1, "reps_done": 8, "hold_s_done": 2}
+
+
+def make_user(username: str, password: str = PASSWORD, **extra: Any) -> AbstractBaseUser:
+    return get_user_model()._default_manager.create_user(  # type: ignore[attr-defined,no-any-return]
+        username=username, password=password, **extra
+    )
+
+
+def make_plan(user: AbstractBaseUser, today: date = MONDAY, **overrides: Any) -> PlanRecord:
+    """A plan from the minimal intake (every safety answer no), deep-merged with `overrides`."""
+    return program.intake_submit(user, intake_doc(**overrides), today)
+
+
+def log_payload(
+    plan: PlanRecord,
+    *,
+    client_id: str | None = None,
+    session_id: str | uuid.UUID | None = None,
+    performed_on: date = MONDAY,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A log of the full glute-bridge dose with pain 1, as the player sends it (JSON types)."""
+    body: dict[str, Any] = {
+        "client_id": client_id or f"log-{uuid.uuid4().hex}",
+        "session_id": str(session_id or uuid.uuid4()),
+        "plan_id": str(plan.id),
+        "day": WEEKDAYS[performed_on.weekday()],
+        "session": 1,
+        "performed_on": performed_on.isoformat(),
+        "exercise": EXERCISE,
+        "rung": RUNG,
+        **FULL_DOSE,
+        "pain_during": 1,
+    }
+    body.update(overrides)
+    return body
+
+
+def person_models() -> list[Any]:
+    """Every model of the hipalign app that holds rows owned by one person (has a `user`)."""
+    return [
+        m
+        for m in apps.get_app_config("hipalign").get_models()
+        if any(f.name == "user" for f in m._meta.get_fields())
+    ]
+
+
+def owned_counts(user_id: Any) -> dict[str, int]:
+    return {m.__name__: m._default_manager.filter(user_id=user_id).count() for m in person_models()}
+
+
+def all_counts() -> dict[str, int]:
+    return {
+        m.__name__: m._default_manager.count() for m in apps.get_app_config("hipalign").get_models()
+    }
+
+
+def snapshot(user_id: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every field of every row this person owns, for before/after comparisons."""
+    return {
+        m.__name__: sorted(
+            (dict(row) for row in m._default_manager.filter(user_id=user_id).values()),
+            key=lambda r: str(r["id"]),
+        )
+        for m in person_models()
+    }

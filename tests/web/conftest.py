@@ -1,0 +1,58 @@
+"""Web fixtures: the two people of tests/services, logged-in clients, and a pinned clock.
+
+Views read the date through `hipalign.web.views._today`; it is pinned to MONDAY (a planned day)
+for every web test, and `set_today` moves it."""
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpResponse
+from django.test import Client
+
+from hipalign.web import views
+from tests.services.conftest import other, other_plan, owner, owner_plan  # noqa: F401
+from tests.services.factories import MONDAY
+
+SetToday = Callable[[date], None]
+
+
+@pytest.fixture(autouse=True)
+def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
+    def pin(d: date) -> None:
+        monkeypatch.setattr(views, "_today", lambda: d)
+
+    pin(MONDAY)
+    return pin
+
+
+def logged_in(user: AbstractBaseUser, **kwargs: Any) -> Client:
+    c = Client(**kwargs)
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def owner_client(owner: AbstractBaseUser) -> Client:  # noqa: F811
+    return logged_in(owner)
+
+
+@pytest.fixture
+def other_client(other: AbstractBaseUser) -> Client:  # noqa: F811
+    return logged_in(other)
+
+
+def post_log(client: Client, body: Any, **headers: Any) -> HttpResponse:
+    return client.post(  # type: ignore[return-value]
+        "/api/logs", json.dumps(body), content_type="application/json", headers=headers or None
+    )
+
+
+def no_answers() -> dict[str, str]:
+    """Every safety question of a form answered "no"."""
+    from hipalign.core.screening.catalog import QUESTION_IDS
+
+    return {f"q_{qid}": "no" for qid in QUESTION_IDS}
