@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from pydantic import RootModel
 from ninja.security import SessionAuth
+from pydantic import RootModel
 
 from hipalign.core.errors import InputError, parse_json_document
 from hipalign.services import program

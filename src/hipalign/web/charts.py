@@ -72,7 +72,7 @@ def adherence(weeks: Sequence[WeekAdherence]) -> SafeString:
                 if (len(weeks) - 1 - i) % 2 == 0
                 else ""
             )
-            f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="16" fill="{INK}">{w.done}</text>'
+            + f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="16" fill="{INK}">{w.done}</text>'
         )
     this = weeks[-1] if weeks else None
     desc = (
