@@ -107,7 +107,7 @@ def _date_labels(xs: dict[object, float]) -> list[str]:
     ends = [ordered[0]] if len(ordered) == 1 else [ordered[0], ordered[-1]]
     anchors = ["middle"] if len(ends) == 1 else ["start", "end"]
     return [
-        f'<text x="{x:.1f}" y="{H - PAD_B + 18}" text-anchor="{a}" font-size="16" fill="{INK}">{d:%d %b}</text>'  # type: ignore[str-format]
+        f'<text x="{x:.1f}" y="{H - PAD_B + 18}" text-anchor="{a}" font-size="16" fill="{INK}">{d:%d %b}</text>'
         for (d, x), a in zip(ends, anchors, strict=True)
     ]
 
