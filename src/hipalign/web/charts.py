@@ -12,7 +12,7 @@ from hipalign.services.progress import PainPoint, SideSeries, WeekAdherence
 
 # Drawn at phone width: the SVG scales, so labels are sized for a ~360 px wide screen.
 W, H = 480, 240
-PAD_L, PAD_R, PAD_T, PAD_B = 36, 8, 16, 44
+PAD_L, PAD_R, PAD_T, PAD_B = 36, 8, 16, 52
 INK = "#1f2933"
 GRID = "#cbd2d9"
 PLANNED = "#9aa5b1"
@@ -132,6 +132,7 @@ def pain_trend(points: Sequence[PainPoint]) -> SafeString:
     for kind, (colour, dash) in styles.items():
         pts = [(xs[p.on], _y(p.value, 10)) for p in points if p.kind == kind]
         body.append(_polyline(pts, colour, dash))
+    body += _date_labels(xs)
     legend = [
         ("during", "during exercise"),
         ("next_morning", "next morning"),
