@@ -94,6 +94,7 @@ def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) ->
     player.pause.click()
     expect(player.root).to_have_attribute("data-state", "running")
     expect(player.kind).to_have_text("hold")
+    player.root.evaluate("(el) => el.scrollIntoView()")
     shot(page, name, "player-mid-hold", full_page=False)
 
     # Progress: one session this week, and a chart per exercise side.
@@ -136,3 +137,46 @@ def test_red_flag_answer_shows_what_to_do_and_no_plan(phone: Page, site: Site) -
     expect(page.locator("#player")).to_have_count(0)
     expect(page.get_by_test_id("player-start")).to_have_count(0)
     shot(page, name, "today")
+
+
+def test_wizard_next_needs_every_safety_answer(laptop: Page, site: Site) -> None:
+    page = laptop
+    sign_up(page, "wizard")
+    safety = page.locator("#step-safety")
+    page.get_by_test_id("wizard-next").click()
+    expect(safety.get_by_role("alert")).to_have_text(
+        f"Please answer every question on this step ({len(QUESTIONS)} left open)."
+    )
+    expect(safety).to_be_visible()
+    expect(page.locator("#step-about")).to_be_hidden()
+    for q in QUESTIONS[:-1]:
+        page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    page.get_by_test_id("wizard-next").click()
+    expect(safety.get_by_role("alert")).to_contain_text("(1 left open)")
+    expect(page.locator(f'input[name="q_{QUESTIONS[-1].id}"]').first).to_be_focused()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: app.css `button { display: inline-flex }` beats the hidden attribute, so "
+    "wizard.js cannot hide Back, Next or the submit button (see the e2e report)",
+)
+def test_wizard_shows_only_the_buttons_of_the_current_step(laptop: Page, site: Site) -> None:
+    page = laptop
+    sign_up(page, "wizard")
+    back = page.get_by_test_id("wizard-back")
+    nxt = page.get_by_test_id("wizard-next")
+    submit = page.get_by_test_id("onboarding-submit")
+    seen: dict[str, tuple[bool, bool, bool]] = {}
+
+    def on_step(step: str) -> None:
+        seen[step] = (back.is_visible(), nxt.is_visible(), submit.is_visible())
+
+    onboard(page, on_step=on_step)
+    assert seen == {
+        "safety": (False, True, False),
+        "about": (True, True, False),
+        "symptoms": (True, True, False),
+        "setup": (True, True, False),
+        "tests": (True, False, True),
+    }

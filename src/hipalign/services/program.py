@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipalign.adapters.db.models import (
@@ -25,7 +27,15 @@ from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library
 from hipalign.core.planning.document import Day, Item, PlanDocument, Review
 from hipalign.core.planning.planner import generate_plan, script_item
-from hipalign.core.progression import ACCEPTABLE_MAX, Action, Decision, ExerciseLog, decide
+from hipalign.core.progression import (
+    ACCEPTABLE_MAX,
+    Action,
+    Decision,
+    ExerciseLog,
+    ReviewResult,
+    decide,
+    review_check,
+)
 from hipalign.core.screening.rules import Referral, screen
 from hipalign.core.session_script import Script, SideDose, build_script
 from hipalign.core.vocab import WEEKDAYS, Side, Weekday
@@ -118,22 +128,30 @@ class Today:
     week: int
     next_morning_for: SessionRecord | None
     done_today: bool
+    # At a review point: pain now (last check-in) against the plan's starting pain.
+    review: ReviewResult | None = None
 
 
 def weekday_of(d: date) -> Weekday:
     return WEEKDAYS[d.weekday()]
 
 
-def _latest_decisions(user: User) -> dict[tuple[str, str | None], DecisionRecord]:
-    latest: dict[tuple[str, str | None], DecisionRecord] = {}
-    # Ordered oldest first, so the last one seen per key wins. One query for all exercises.
-    for rec in (
-        DecisionRecord.objects.filter(user_id=user.pk)
-        .order_by("created_at")
-        .only("exercise_id", "side", "action", "rung", "reasons", "review_suggested", "created_at")
-    ):
-        latest[(rec.exercise_id, rec.side)] = rec
-    return latest
+def _latest_decisions(
+    user: User, exercises: list[str] | None = None
+) -> dict[tuple[str, str | None], DecisionRecord]:
+    """The newest decision per exercise and side, in one query whatever the history's length
+    (a year of logs is thousands of decisions; the pages need one per exercise and side)."""
+    qs = DecisionRecord.objects.filter(user_id=user.pk)
+    if exercises is not None:
+        qs = qs.filter(exercise_id__in=exercises)
+    newest = qs.annotate(
+        n=Window(
+            RowNumber(),
+            partition_by=[F("exercise_id"), F("side")],
+            order_by=[F("created_at").desc(), F("id").desc()],
+        )
+    ).filter(n=1)
+    return {(rec.exercise_id, rec.side): rec for rec in newest}
 
 
 def _item_now(
@@ -226,10 +244,11 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
     if doc.plan is None:
         return Today(plan, None, weekday, [], None, [], week, pending, done_today)
     reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
+    review = _review(user, plan, week) if reviews else None
     day = next((d for d in doc.plan.days if d.day == weekday and d.session == session), None)
     if day is None:
-        return Today(plan, None, weekday, [], None, reviews, week, pending, done_today)
-    latest = _latest_decisions(user)
+        return Today(plan, None, weekday, [], None, reviews, week, pending, done_today, review)
+    latest = _latest_decisions(user, [it.exercise for it in day.items])
     lib = default_library()
     items = [_item_now(it, lib[it.exercise], latest) for it in day.items if it.exercise in lib]
     script = build_script(
@@ -241,7 +260,19 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             for n in items
         ]
     )
-    return Today(plan, day, weekday, items, script, reviews, week, pending, done_today)
+    return Today(plan, day, weekday, items, script, reviews, week, pending, done_today, review)
+
+
+def _review(user: User, plan: PlanRecord, week: int) -> ReviewResult | None:
+    last = (
+        CheckInRecord.objects.filter(user_id=user.pk, performed_on__gte=plan.starts_on)
+        .order_by("-performed_on", "-created_at")
+        .first()
+    )
+    if last is None:
+        return None
+    baseline = int(plan.intake.document.get("pain", {}).get("now", 0))
+    return review_check(week, baseline, last.pain_now)
 
 
 # --- logging -----------------------------------------------------------------------------

@@ -1,0 +1,160 @@
+"""Logs survive a lost connection and are stored exactly once; the player opens offline."""
+
+import json
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from tests.e2e.helpers import (
+    Player,
+    Site,
+    api_post_json,
+    new_person_with_plan,
+    player_data,
+    shot,
+)
+
+pytestmark = pytest.mark.e2e
+
+OUTBOX = "hipalign.outbox.v1"
+
+
+def outbox(page: Page) -> list[dict[str, object]]:
+    return page.evaluate(f"JSON.parse(localStorage.getItem('{OUTBOX}') || '[]')")
+
+
+def expected_rows(page: Page) -> list[tuple[str, str | None]]:
+    """(exercise, side) of the first exercise of today's session, one per side."""
+    first = player_data(page)["exercises"][0]
+    return sorted((first["id"], s["side"]) for s in first["sides"])
+
+
+def stored_rows(site: Site, username: str) -> list[tuple[str, str | None]]:
+    return sorted((e, s) for e, s, _ in site.logs_of(username))
+
+
+def test_log_made_offline_is_kept_and_sent_when_back_online(phone: Page, site: Site) -> None:
+    name = "test_log_made_offline_is_kept_and_sent_when_back_online"
+    page = phone
+    username = new_person_with_plan(page, "offline")
+    player = Player(page)
+    player.open()
+    want = expected_rows(page)
+    player.begin_paused()
+    player.skip_to_log_form()
+
+    page.context.set_offline(True)
+    player.fill_log_and_save(pain=1)
+    expect(player.sync).to_have_text(
+        f"{len(want)} logs saved on this device, will be sent when you are back online."
+    )
+    assert len(outbox(page)) == len(want)
+    assert stored_rows(site, username) == []  # the send was tried, and failed
+    expect(player.decision.locator(".player-result-line")).to_have_count(0)
+    shot(page, name, "kept-offline")
+
+    # Back online: the browser fires `online`, the player sends the outbox.
+    page.context.set_offline(False)
+    expect(player.sync).to_have_text("All logs sent.")
+    assert stored_rows(site, username) == want
+    assert outbox(page) == []
+    expect(player.decision.locator(".player-result-line")).to_have_count(len(want))
+    shot(page, name, "sent")
+
+
+def test_double_submit_is_stored_once(laptop: Page, site: Site) -> None:
+    page = laptop
+    username = new_person_with_plan(page, "double")
+    sent: list[str] = []
+
+    def on_request(req: Request) -> None:
+        if req.method == "POST" and req.url.endswith("/api/logs"):
+            sent.append(req.post_data or "")
+
+    page.on("request", on_request)
+    player = Player(page)
+    player.open()
+    want = expected_rows(page)
+    player.begin_paused()
+    player.skip_to_log_form()
+    player.log_pain.fill("3")
+    # Two clicks in one go, before the page can redraw: the second must not log again.
+    player.log_save.evaluate("(b) => { b.click(); b.click(); }")
+    expect(player.sync).to_have_text("All logs sent.")
+    assert stored_rows(site, username) == want
+    bodies = {json.loads(b)["client_id"]: b for b in sent}
+    assert len(bodies) == len(want)
+    ids = {c: i for _, _, c in site.logs_of(username) for i in [c]}
+    assert set(ids) == set(bodies)
+
+    # The same bodies again, one by one and all at once (a resend after a lost answer).
+    for body in bodies.values():
+        again = api_post_json(page, body)
+        assert again["status"] == 200, again
+        assert again["data"]["created"] is False
+    burst = page.evaluate(
+        """async (bodies) => {
+            const token = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='))
+                .slice('csrftoken='.length);
+            const send = (body) => fetch('/api/logs', {
+                method: 'POST', credentials: 'same-origin', body,
+                headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+            }).then((r) => r.status);
+            return Promise.all([...bodies, ...bodies, ...bodies].map(send));
+        }""",
+        list(bodies.values()),
+    )
+    assert burst == [200] * (3 * len(want))
+    # The same client id with other numbers is refused, not stored as a second log.
+    changed = json.loads(next(iter(bodies.values()))) | {"pain_during": 9}
+    conflict = api_post_json(page, changed)
+    assert conflict["status"] == 422, conflict
+    assert "client_id" in str(conflict["data"])
+    assert stored_rows(site, username) == want
+
+
+def test_reload_while_offline_keeps_the_player_working(phone: Page, site: Site) -> None:
+    name = "test_reload_while_offline_keeps_the_player_working"
+    page = phone
+    username = new_person_with_plan(page, "sw")
+    player = Player(page)
+    player.open()
+    want = expected_rows(page)
+    # The worker installs on the first visit and claims the page; the next load goes through it.
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.reload()
+    expect(player.start).to_be_enabled()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    # Django masks the CSRF token differently on every render: it tells this copy of the page.
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+
+    page.context.set_offline(True)
+    assert page.evaluate("fetch('/healthz').then(() => 'reached', () => 'offline')") == "offline"
+    response = page.reload()
+    assert response is not None
+    assert response.from_service_worker
+    expect(player.root).to_be_visible()
+    assert page.locator('meta[name="csrf-token"]').get_attribute("content") == token
+    # The player works from the kept copy: it starts, counts and moves on.
+    expect(player.kind).to_have_text("get_ready")
+    player.start.click()
+    expect(player.kind).to_have_text("reps")
+    player.pause.click()
+    expect(player.root).to_have_attribute("data-state", "paused")
+    shot(page, name, "offline-player")
+    player.skip_to_log_form()
+    player.fill_log_and_save(pain=0)
+    expect(player.sync).to_contain_text("saved on this device")
+    assert stored_rows(site, username) == []
+
+    page.context.set_offline(False)
+    expect(player.sync).to_have_text("All logs sent.")
+    assert stored_rows(site, username) == want
+    # Online again, /today comes from the server (network first), not the kept copy.
+    page.reload()
+    expect(player.root).to_be_visible()
+    assert page.locator('meta[name="csrf-token"]').get_attribute("content") != token
+    expect(page.get_by_text(re.compile(r"You have logged a session today"))).to_be_visible()
+    assert str(uuid.UUID(player_data(page)["plan_id"]))
