@@ -1,8 +1,6 @@
 """Logs survive a lost connection and are stored exactly once; the player opens offline."""
 
 import json
-import re
-import uuid
 
 import pytest
 from playwright.sync_api import Page, Request, expect
@@ -86,8 +84,7 @@ def test_double_submit_is_stored_once(laptop: Page, site: Site) -> None:
     assert stored_rows(site, username) == want
     bodies = {json.loads(b)["client_id"]: b for b in sent}
     assert len(bodies) == len(want)
-    ids = {c: i for _, _, c in site.logs_of(username) for i in [c]}
-    assert set(ids) == set(bodies)
+    assert {c for _, _, c in site.logs_of(username)} == set(bodies)
 
     # The same bodies again, one by one and all at once (a resend after a lost answer).
     for body in bodies.values():
@@ -156,5 +153,4 @@ def test_reload_while_offline_keeps_the_player_working(phone: Page, site: Site) 
     page.reload()
     expect(player.root).to_be_visible()
     assert page.locator('meta[name="csrf-token"]').get_attribute("content") != token
-    expect(page.get_by_text(re.compile(r"You have logged a session today"))).to_be_visible()
-    assert str(uuid.UUID(player_data(page)["plan_id"]))
+    expect(page.get_by_text("You have logged a session today.")).to_be_visible()

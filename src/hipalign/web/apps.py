@@ -7,4 +7,4 @@ class WebConfig(AppConfig):
     verbose_name = "hipalign web"
 
     def ready(self) -> None:
-        from hipalign.web import checks  # noqa: F401  (registers the system checks)
+        from hipalign.web import checks, signals  # noqa: F401  (registers checks and receivers)

@@ -162,6 +162,10 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(null=True)  # kept after the account is deleted
     action = models.CharField(max_length=40)
     target = models.CharField(max_length=80, blank=True)
+    # Hash chain: each row hashes its fields and the previous row's hash, so an edited or
+    # deleted row breaks the chain from there on (RELIABILITY.md 5, tamper evidence).
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["id"]
