@@ -63,7 +63,10 @@ def test_seed_restores_a_core_row_edited_in_the_database() -> None:
     result = library_seed()
 
     assert (result.updated, result.created) == (1, 0)
-    assert LibraryExercise.objects.get(id="glute_bridge").name == default_library()["glute_bridge"].name
+    assert (
+        LibraryExercise.objects.get(id="glute_bridge").name
+        == default_library()["glute_bridge"].name
+    )
 
 
 def test_local_exercise_survives_a_reseed_unchanged() -> None:

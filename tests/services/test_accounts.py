@@ -33,7 +33,7 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     result = program.log_record(user, log_payload(plan, client_id=client_id))
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
     program.next_morning_record(user, session_id, 1)
-    screening = {q: False for q in plan.intake.document["screening"]}
+    screening = dict.fromkeys(plan.intake.document["screening"], False)
     program.checkin_record(user, screening, 1, 2, THURSDAY)
     return {"plan": str(plan.id), "session": session_id, "log": result.log_id}
 
@@ -132,7 +132,9 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
     }
     for section, model in sections.items():
         m = next(m for m in person_models() if m.__name__ == model)
-        own_ids = {str(pk) for pk in m._default_manager.filter(user=owner).values_list("pk", flat=True)}
+        own_ids = {
+            str(pk) for pk in m._default_manager.filter(user=owner).values_list("pk", flat=True)
+        }
         assert own_ids, model
         assert {row["id"] for row in doc[section]} == own_ids, section
     assert set(sections.values()) == {m.__name__ for m in person_models()}  # no model forgotten

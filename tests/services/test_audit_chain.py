@@ -33,4 +33,3 @@ def test_deleted_row_breaks_the_chain_at_the_next_row() -> None:
 def test_each_row_points_at_its_predecessor() -> None:
     events = _three_events()
     assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
-

@@ -14,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_concurrent_resends_store_one_log_and_concurrent_logs_are_all_stored(
     tmp_path: Path,
 ) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("HIPALIGN_", "DJANGO_"))
-    } | {
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HIPALIGN_", "DJANGO_"))} | {
         "HIPALIGN_ENV": "local",
         "HIPALIGN_DATA": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "hipalign.web.settings",

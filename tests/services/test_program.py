@@ -38,7 +38,9 @@ pytestmark = pytest.mark.django_db
 # --- intake and plans --------------------------------------------------------------------
 
 
-def test_intake_submit_stores_one_intake_and_one_plan_starting_today(owner: AbstractBaseUser) -> None:
+def test_intake_submit_stores_one_intake_and_one_plan_starting_today(
+    owner: AbstractBaseUser,
+) -> None:
     plan = program.intake_submit(owner, intake_doc(), TUESDAY)
 
     assert IntakeRecord.objects.filter(user=owner).count() == 1
@@ -130,7 +132,11 @@ def test_first_log_creates_the_session_the_log_and_one_decision(owner_plan: Plan
     assert log.client_id == body["client_id"]
     assert log.performed_on == MONDAY
     session = SessionRecord.objects.get(pk=body["session_id"])
-    assert (session.user_id, session.plan_id, session.day) == (owner_plan.user.pk, owner_plan.id, "mon")
+    assert (session.user_id, session.plan_id, session.day) == (
+        owner_plan.user.pk,
+        owner_plan.id,
+        "mon",
+    )
     assert DecisionRecord.objects.filter(log=log).count() == 1
     assert result.decision is not None and result.decision.action == "hold"
 
@@ -271,7 +277,9 @@ def _session_of(log_id: str) -> str:
     return str(ExerciseLogRecord.objects.get(pk=log_id).session_id)
 
 
-def test_two_full_dose_sessions_with_calm_mornings_progress_one_rung(owner_plan: PlanRecord) -> None:
+def test_two_full_dose_sessions_with_calm_mornings_progress_one_rung(
+    owner_plan: PlanRecord,
+) -> None:
     user = owner_plan.user
     first = program.log_record(user, log_payload(owner_plan, performed_on=MONDAY))
     assert program.next_morning_record(user, _session_of(first.log_id), 1)[0].action == "hold"

@@ -49,9 +49,7 @@ def world(owner: AbstractBaseUser, other: AbstractBaseUser, set_today: SetToday)
     first = PlanRecord.objects.filter(user=owner).exclude(pk=plan.pk).get()
     logged = program.log_record(owner, log_payload(plan, client_id=OWNER_CLIENT_ID))
     session_id = str(ExerciseLogRecord.objects.get(pk=logged.log_id).session_id)
-    checkin, _ = program.checkin_record(
-        owner, {k[2:]: False for k in no_answers()}, 4, 6, MONDAY
-    )
+    checkin, _ = program.checkin_record(owner, {k[2:]: False for k in no_answers()}, 4, 6, MONDAY)
     other_plan = make_plan(other)
     program.log_record(other, log_payload(other_plan))  # the other person's own session
     set_today(TUESDAY)  # the morning after: the owner's /today asks about the owner's session
@@ -101,11 +99,32 @@ MATRIX = [
     Cell("progress", "GET", "/progress", 200, 200),
     Cell("onboarding", "GET", "/onboarding", 200, 200),
     Cell("checkin-page", "GET", "/checkin", 200, 200),
-    Cell("checkin-save", "POST", "/checkin", 200, 200, form={**no_answers(), "pain_now": "1", "pain_worst_week": "2"}),
+    Cell(
+        "checkin-save",
+        "POST",
+        "/checkin",
+        200,
+        200,
+        form={**no_answers(), "pain_now": "1", "pain_worst_week": "2"},
+    ),
     Cell("account", "GET", "/account", 200, 200),
-    Cell("account-delete-wrong-password", "POST", "/account", 200, 200, form={"password": "not my password"}),
+    Cell(
+        "account-delete-wrong-password",
+        "POST",
+        "/account",
+        200,
+        200,
+        form={"password": "not my password"},
+    ),
     Cell("export", "GET", "/account/export.json", 200, 200),
-    Cell("next-morning", "POST", "/sessions/{session}/next-morning", 200, 404, form={"pain_next_morning": "2"}),
+    Cell(
+        "next-morning",
+        "POST",
+        "/sessions/{session}/next-morning",
+        200,
+        404,
+        form={"pain_next_morning": "2"},
+    ),
     Cell("log-to-plan", "POST", "/api/logs", 201, 404, json=_log_to_owners_plan),
     Cell("log-to-session", "POST", "/api/logs", 201, 404, json=_log_to_owners_session),
 ]

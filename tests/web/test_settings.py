@@ -1,0 +1,216 @@
+"""Settings: production refuses to start when unsafe, and what it sets when it starts; the local
+mode's own key; the system checks `check --deploy` adds (RELIABILITY.md 2).
+
+Settings modules are imported in a fresh interpreter each time: they read the environment once,
+at import, and the test process has the test settings loaded already."""
+
+import json
+import os
+import secrets
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from hipalign.web.checks import hipalign_security
+
+GOOD_KEY = secrets.token_urlsafe(64)
+SHOWN = [
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_AGE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_SSL_REDIRECT",
+    "CSRF_TRUSTED_ORIGINS",
+    "PASSWORD_HASHERS",
+    "SECRET_KEY",
+]
+PRINT_SETTINGS = (
+    "import json, hipalign.web.settings as s; "
+    f"print(json.dumps({{k: getattr(s, k, None) for k in {SHOWN!r}}}))"
+)
+
+
+def _env(tmp_path: Path, **values: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("HIPALIGN_", "DJANGO_"))}
+    return base | {"HIPALIGN_DATA": str(tmp_path)} | values
+
+
+def _run(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=_env(tmp_path, **env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _settings(tmp_path: Path, **env: str) -> dict[str, Any]:
+    proc = _run(tmp_path, PRINT_SETTINGS, **env)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "HIPALIGN_SECRET_KEY"),
+        ({"HIPALIGN_SECRET_KEY": "django-insecure-" + GOOD_KEY}, "HIPALIGN_SECRET_KEY"),
+        ({"HIPALIGN_SECRET_KEY": "s3cret-but-short"}, "HIPALIGN_SECRET_KEY"),
+        ({"HIPALIGN_SECRET_KEY": "ab" * 40}, "HIPALIGN_SECRET_KEY"),  # long, but two characters
+        ({"HIPALIGN_SECRET_KEY": GOOD_KEY}, "HIPALIGN_ALLOWED_HOSTS"),
+        (
+            {"HIPALIGN_SECRET_KEY": GOOD_KEY, "HIPALIGN_ALLOWED_HOSTS": ","},
+            "HIPALIGN_ALLOWED_HOSTS",
+        ),
+    ],
+    ids=["no-key", "insecure-key", "short-key", "low-variety-key", "no-hosts", "empty-hosts"],
+)
+def test_production_refuses_to_start_naming_what_is_missing(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    hosts = {} if "HIPALIGN_SECRET_KEY" in env else {"HIPALIGN_ALLOWED_HOSTS": "clinic.example"}
+
+    proc = _run(tmp_path, "import hipalign.web.settings", HIPALIGN_ENV="production", **hosts, **env)
+
+    assert proc.returncode != 0
+    assert "ImproperlyConfigured" in proc.stderr
+    assert named in proc.stderr
+    assert GOOD_KEY not in proc.stderr  # the key itself is never echoed
+
+
+def test_production_with_a_good_key_and_hosts_starts_with_secure_cookies_and_hsts(
+    tmp_path: Path,
+) -> None:
+    s = _settings(
+        tmp_path,
+        HIPALIGN_ENV="production",
+        HIPALIGN_SECRET_KEY=GOOD_KEY,
+        HIPALIGN_ALLOWED_HOSTS="clinic.example,www.clinic.example",
+    )
+
+    assert s["DEBUG"] is False
+    assert s["ALLOWED_HOSTS"] == ["clinic.example", "www.clinic.example"]
+    assert (s["SESSION_COOKIE_SECURE"], s["CSRF_COOKIE_SECURE"]) == (True, True)
+    assert (s["SESSION_COOKIE_NAME"], s["CSRF_COOKIE_NAME"]) == (
+        "__Host-sessionid",
+        "__Host-csrftoken",
+    )
+    assert s["SESSION_COOKIE_HTTPONLY"] is True
+    assert s["SECURE_HSTS_SECONDS"] == 31_536_000
+    assert s["SECURE_SSL_REDIRECT"] is True
+    assert s["CSRF_TRUSTED_ORIGINS"] == ["https://clinic.example", "https://www.clinic.example"]
+    assert s["SESSION_COOKIE_AGE"] == 1800
+    assert s["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert s["SECRET_KEY"] == GOOD_KEY
+
+
+def test_production_passes_the_deploy_checks_including_hipaligns_own(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "ERROR"],
+        env=_env(
+            tmp_path,
+            HIPALIGN_ENV="production",
+            HIPALIGN_SECRET_KEY=GOOD_KEY,
+            HIPALIGN_ALLOWED_HOSTS="clinic.example",
+            DJANGO_SETTINGS_MODULE="hipalign.web.settings",
+        ),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert proc.returncode == 0, proc.stderr
+    assert "hipalign.E" not in proc.stdout + proc.stderr
+
+
+def test_local_mode_uses_argon2_and_a_private_per_install_key(tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    first = _settings(tmp_path, HIPALIGN_ENV="local")
+    again = _settings(tmp_path, HIPALIGN_ENV="local")
+    elsewhere = _settings(tmp_path / "other", HIPALIGN_ENV="local")
+
+    assert first["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert "MD5" not in " ".join(first["PASSWORD_HASHERS"])
+    assert first["DEBUG"] is False
+    assert len(first["SECRET_KEY"]) >= 50
+    assert first["SECRET_KEY"] == again["SECRET_KEY"] != elsewhere["SECRET_KEY"]
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert (first["SESSION_COOKIE_SECURE"], first["SESSION_COOKIE_AGE"]) == (None, 1800)
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"HIPALIGN_ENV": "staging"}, "HIPALIGN_ENV"),
+        ({"HIPALIGN_ENV": "local", "HIPALIGN_DATABASE": "postgres://x"}, "HIPALIGN_DATABASE"),
+    ],
+)
+def test_unknown_mode_or_database_refuses_to_start(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    proc = _run(tmp_path, "import hipalign.web.settings", **env)
+
+    assert proc.returncode != 0
+    assert named in proc.stderr
+
+
+def test_test_settings_hash_fast_but_keep_argon2_available() -> None:
+    assert settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+    assert "django.contrib.auth.hashers.Argon2PasswordHasher" in settings.PASSWORD_HASHERS
+
+
+def test_sessions_expire_after_30_idle_minutes_and_12_hours_in_all() -> None:
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_ABSOLUTE_S == 12 * 60 * 60
+
+
+# --- hipalign's own system checks ------------------------------------------------------------
+
+
+def _check_ids() -> list[str]:
+    return [e.id for e in hipalign_security(None)]  # type: ignore[misc]
+
+
+def test_system_checks_pass_on_the_configured_settings() -> None:
+    assert _check_ids() == []
+
+
+@override_settings(
+    ENV="local", PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+)
+def test_system_check_flags_a_first_hasher_that_is_not_argon2() -> None:
+    assert _check_ids() == ["hipalign.E001"]
+
+
+def test_system_check_flags_missing_login_throttling() -> None:
+    middleware = [m for m in settings.MIDDLEWARE if "axes" not in m]
+    with override_settings(MIDDLEWARE=middleware):
+        assert _check_ids() == ["hipalign.E002"]
+
+
+@override_settings(SECURE_CSP={})
+def test_system_check_flags_a_missing_csp() -> None:
+    assert _check_ids() == ["hipalign.E003"]
+
+
+@override_settings(SESSION_COOKIE_AGE=14 * 24 * 3600)
+def test_system_check_flags_long_sessions() -> None:
+    assert _check_ids() == ["hipalign.E004"]
