@@ -56,9 +56,9 @@ def test_a_session_idle_past_its_expiry_is_logged_out(
 
 
 def test_an_active_session_lives_until_twelve_hours(
-    owner_client: Client, owner_plan: PlanRecord, clock: list[float]
+    clock: list[float], owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    assert owner_client.get("/plan").status_code == 200  # starts the 12-hour clock
+    assert owner_client.get("/plan").status_code == 200  # logged in at T0
     for hours in (1, 6, 11):
         clock[0] = T0 + hours * 3600
         assert owner_client.get("/plan").status_code == 200, hours
@@ -68,7 +68,7 @@ def test_an_active_session_lives_until_twelve_hours(
 
 
 def test_a_session_older_than_twelve_hours_is_logged_out_however_active(
-    owner_client: Client, owner_plan: PlanRecord, clock: list[float]
+    clock: list[float], owner_client: Client, owner_plan: PlanRecord
 ) -> None:
     owner_client.get("/plan")
     key = owner_client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -84,7 +84,7 @@ def test_a_session_older_than_twelve_hours_is_logged_out_however_active(
 
 
 def test_the_api_refuses_a_session_older_than_twelve_hours(
-    owner_client: Client, owner_plan: PlanRecord, clock: list[float]
+    clock: list[float], owner_client: Client, owner_plan: PlanRecord
 ) -> None:
     owner_client.get("/plan")
     clock[0] = T0 + TWELVE_HOURS + 1
@@ -95,7 +95,7 @@ def test_the_api_refuses_a_session_older_than_twelve_hours(
 
 
 def test_logging_in_again_starts_a_new_twelve_hours(
-    owner_client: Client, owner_plan: PlanRecord, clock: list[float]
+    clock: list[float], owner_client: Client, owner_plan: PlanRecord
 ) -> None:
     owner_client.get("/plan")
     clock[0] = T0 + TWELVE_HOURS + 1

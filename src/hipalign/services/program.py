@@ -418,6 +418,10 @@ def log_record(user: User, raw: dict[str, Any]) -> LogResult:
             )
         elif session.user_id != user.pk:
             raise NotFound("SessionRecord")
+        elif session.plan_id != plan.id:
+            raise InputError(
+                "log", ["plan_id: differs from the plan this session was started with"]
+            )
         try:
             with transaction.atomic():
                 log = ExerciseLogRecord.objects.create(

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.security import SessionAuth
 from pydantic import RootModel
 
@@ -47,7 +47,7 @@ def _conflict(request: HttpRequest, exc: program.LogConflict) -> Any:
 
 
 @api.post("/logs", response={200: dict[str, Any], 201: dict[str, Any]})
-def logs_create(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
     """Store one exercise log for one side; resending the same client_id stores nothing new.
 
     The body is parsed here rather than by ninja so every error names the field the same way
@@ -61,4 +61,4 @@ def logs_create(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         "decision": None if d is None else d.model_dump(mode="json"),
         "advice": result.stop_advice,
     }
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)

@@ -235,4 +235,6 @@ LOGGING = {
 
 # Lockout is per account on purpose (ASVS: failures per account); an attacker rotating IPs must
 # not get a fresh counter, and a shared clinic IP must not lock everyone out.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# W021 (HSTS preload): joining the browsers' preload list is the operator's commitment for the
+# whole domain, so it is left to them rather than switched on by the app.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]

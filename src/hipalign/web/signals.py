@@ -6,10 +6,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from hipalign.services.audit import audit_record
+from hipalign.web import middleware
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # The 12-hour absolute limit counts from the login itself (see middleware.AbsoluteSessionLimitMiddleware).
+    if request is not None and hasattr(request, "session"):
+        request.session[middleware.ABSOLUTE_KEY] = middleware.time.time()
     audit_record(user.pk, "auth.login")
 
 
