@@ -151,7 +151,9 @@ NewContext = Callable[..., BrowserContext]
 
 
 @pytest.fixture
-def new_context(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterator[NewContext]:
+def new_context(
+    browser: Browser, site: Site, request: pytest.FixtureRequest
+) -> Iterator[NewContext]:
     """Makes fresh contexts (`new_context("phone")`, `new_context("laptop", bypass_csp=True)`)
     and checks them at the end of the test."""
     made: list[tuple[BrowserContext, Watch]] = []

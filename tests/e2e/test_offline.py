@@ -120,7 +120,7 @@ def test_reload_while_offline_keeps_the_player_working(phone: Page, site: Site) 
     player.open()
     want = expected_rows(page)
     # The worker installs on the first visit and claims the page; the next load goes through it.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.reload()
     expect(player.start).to_be_enabled()
     assert page.evaluate("navigator.serviceWorker.controller !== null")

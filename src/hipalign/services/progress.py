@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Max
 
 from hipalign.adapters.db.models import CheckInRecord, ExerciseLogRecord, SessionRecord
 from hipalign.core.library import default_library
+from hipalign.core.vocab import WEEKDAYS
 from hipalign.services.program import plan_current, plan_document
 
 WEEKS_SHOWN = 8
@@ -56,10 +57,18 @@ class Progress:
 
 def progress_summary(user: User, today: date) -> Progress:
     plan = plan_current(user)
-    per_week = 0
+    day_indexes: list[int] = []  # weekday index (Monday 0) of each planned session
     if plan is not None and not plan.withheld:
         body = plan_document(plan).plan
-        per_week = len(body.days) if body else 0
+        day_indexes = [WEEKDAYS.index(d.day) for d in body.days] if body else []
+
+    def planned(week_start: date) -> int:
+        # Nothing was planned before the plan existed; its first week counts from its start day.
+        if plan is None or week_start + timedelta(days=6) < plan.starts_on:
+            return 0
+        first_day = (plan.starts_on - week_start).days if week_start <= plan.starts_on else 0
+        return sum(1 for i in day_indexes if i >= first_day)
+
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=WEEKS_SHOWN - 1)
     done_by_week: dict[date, int] = defaultdict(int)
@@ -75,7 +84,7 @@ def progress_summary(user: User, today: date) -> Progress:
         if next_morning is not None:
             pain.append(PainPoint(on + timedelta(days=1), float(next_morning), "next_morning"))
     weeks = [
-        WeekAdherence(w, per_week, done_by_week.get(w, 0))
+        WeekAdherence(w, planned(w), done_by_week.get(w, 0))
         for w in (first + timedelta(weeks=i) for i in range(WEEKS_SHOWN))
     ]
     during = (

@@ -10,6 +10,11 @@ from django.http import HttpRequest, HttpResponse
 ABSOLUTE_KEY = "hipalign_login_at"
 
 
+def now() -> float:
+    """Seconds since the epoch; one clock for the login stamp and the limit check."""
+    return time.time()
+
+
 class AbsoluteSessionLimitMiddleware:
     """Logs out a session older than SESSION_ABSOLUTE_S, however active (ASVS 4.0.3 3.3.2)."""
 
@@ -19,10 +24,10 @@ class AbsoluteSessionLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             started = request.session.get(ABSOLUTE_KEY)
-            now = time.time()
+            t = now()
             if started is None:
-                request.session[ABSOLUTE_KEY] = now
-            elif now - float(started) > settings.SESSION_ABSOLUTE_S:
+                request.session[ABSOLUTE_KEY] = t
+            elif t - float(started) > settings.SESSION_ABSOLUTE_S:
                 logout(request)
         return self.get_response(request)
 

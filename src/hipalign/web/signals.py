@@ -13,7 +13,7 @@ from hipalign.web import middleware
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # The 12-hour absolute limit counts from the login itself (see middleware.AbsoluteSessionLimitMiddleware).
     if request is not None and hasattr(request, "session"):
-        request.session[middleware.ABSOLUTE_KEY] = middleware.time.time()
+        request.session[middleware.ABSOLUTE_KEY] = middleware.now()
     audit_record(user.pk, "auth.login")
 
 

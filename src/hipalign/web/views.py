@@ -12,7 +12,12 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
@@ -319,7 +324,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from the root so its scope covers the player page (offline once loaded)."""
     from importlib import resources

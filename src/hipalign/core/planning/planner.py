@@ -501,7 +501,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
     days, unfit = _schedule(chosen, intake, c, weaker)
     basis = "patterns" if patterns else "general"
     summary = (
-        f"{len(patterns)} functional pattern(s) found; the plan works on them first, weaker side leading."
+        f"{len(patterns)} functional pattern{'' if len(patterns) == 1 else 's'} found; the plan works on them first, weaker side leading."
         if patterns
         else "No functional pattern was found, so this is a general balanced program."
     )

@@ -670,7 +670,9 @@
     setText(ui.kindLabel, kindLine(step));
     setText(ui.kind, step.kind);
     setText(ui.cue, step.cue || '');
-    setText(ui.countdown, String(seconds(P.remainingMs)));
+    const left = seconds(P.remainingMs);
+    setText(ui.countdown, String(left));
+    if (ui.countdownUnit) setText(ui.countdownUnit, left === 1 ? 'second left' : 'seconds left');
     setText(ui.reps, repLine(step));
     setText(ui.next, P.finished ? '' : nextLine(P.index));
     renderProgress(step);
@@ -1192,7 +1194,7 @@
     }
     const ids = {
       stage: 'player-stage', exercise: 'player-exercise', kindLabel: 'player-kind-label', kind: 'player-kind',
-      countdown: 'player-countdown', reps: 'player-reps', cue: 'player-cue', progress: 'player-progress',
+      countdown: 'player-countdown', countdownUnit: 'player-countdown-unit', reps: 'player-reps', cue: 'player-cue', progress: 'player-progress',
       progressFill: 'player-progress-fill', progressText: 'player-progress-text', next: 'player-next',
       controls: 'player-controls', start: 'player-start', pause: 'player-pause', back: 'player-back',
       skip: 'player-skip', skipExercise: 'player-skip-exercise', sound: 'player-sound', keys: 'player-keys',

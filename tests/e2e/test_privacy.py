@@ -1,0 +1,68 @@
+"""Nothing the browser asks for goes anywhere but this install."""
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, Request, expect
+
+from hipalign.core.screening.catalog import QUESTIONS
+from tests.e2e.helpers import Player, Site, log_in, new_person_with_plan
+
+pytestmark = pytest.mark.e2e
+
+
+def test_no_request_leaves_the_machine(
+    new_context: Callable[..., BrowserContext], site: Site
+) -> None:
+    ctx = new_context("phone")
+    seen: list[str] = []
+
+    def on_request(req: Request) -> None:
+        seen.append(req.url)
+
+    ctx.on("request", on_request)  # pages and the service worker alike
+    page = ctx.new_page()
+
+    username = new_person_with_plan(page, "privacy")
+    page.locator("article.exercise details summary").first.click()
+    first_exercise = page.locator("article.exercise").first.get_attribute("id") or ""
+    page.goto("/exercises/" + first_exercise.removeprefix("ex-"))
+    expect(page.locator("h1")).not_to_be_empty()
+    player = Player(page)
+    player.open()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    player.begin_paused()
+    player.skip_to_log_form()
+    player.fill_log_and_save(pain=1)
+    expect(player.sync).to_have_text("All logs sent.")
+    page.reload()  # through the service worker
+    expect(player.root).to_be_visible()
+    page.goto("/progress")
+    page.goto("/checkin")
+    for q in QUESTIONS:
+        page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    page.get_by_label("Pain right now (0-10)").fill("0")
+    page.get_by_label("Worst pain this past week (0-10)").fill("1")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_test_id("checkin-ok")).to_be_visible()
+    page.goto("/plans")
+    page.goto("/account")
+    with page.expect_download() as download:
+        page.get_by_test_id("export").click()
+    assert download.value.suggested_filename == "hipalign-export.json"
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(f"{site.base_url}/login")
+    log_in(page, username)
+
+    assert len(seen) > 30, seen  # the listener did see the flow
+    assert any(u.endswith("/api/logs") for u in seen)
+    assert any(u.endswith("/sw.js") for u in seen)
+    here = ("http", "127.0.0.1", site.port)
+    away = [u for u in seen if _where(u) != here]
+    assert away == [], away
+
+
+def _where(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
