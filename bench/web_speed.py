@@ -271,6 +271,7 @@ def seed(data_dir: Path) -> dict[str, Any]:
 
 
 def _where(path: str) -> str:
+    """A source path from its package on: hipalign/..., django/..."""
     for marker in ("/site-packages/", "/src/", "/lib/python"):
         if marker in path:
             return path.split(marker, 1)[1]
@@ -288,15 +289,12 @@ def print_profile(prof: Any, top: int = 15) -> None:
     ]
     total = max(r[0] for r in rows)
     print(f"    app functions by cumulative time (request: {total * 1000:.1f} ms under cProfile):")
-    for ct, _, nc, name in sorted((r for r in rows if name_is_app(r[3])), reverse=True)[:top]:
+    app = sorted((r for r in rows if r[3].startswith("hipalign/")), reverse=True)
+    for ct, _, nc, name in app[:top]:
         print(f"    {ct * 1000:8.1f} ms {ct / total:4.0%} {nc:>7}x  {name}")
     print("    any function by own time:")
     for _, tt, nc, name in sorted(rows, key=lambda r: -r[1])[:10]:
         print(f"    {tt * 1000:8.1f} ms {tt / total:4.0%} {nc:>7}x  {name}")
-
-
-def name_is_app(name: str) -> bool:
-    return name.startswith("hipalign/")
 
 
 def profile(data_dir: Path) -> None:
@@ -622,6 +620,11 @@ def print_report(result: dict[str, Any]) -> None:
         "\nserver time = client-measured latency on loopback (127.0.0.1, keep-alive, closed loop, "
         f"no think time); {SERVER_THREADS} server threads; {result['pinning']}"
     )
+    load = result["loadavg_1m"]
+    print(
+        f"machine: {result['cpus']} CPUs, 1-minute load average {load['before']:.1f} before, "
+        f"{load['after']:.1f} after (well above 0 means other work shared the CPUs: noisy tails)"
+    )
     print(f"target: p95 < {TARGET_P95_MS:.0f} ms for /plan and /today\n")
     print(
         f"{'GET':<8}{'users':>6}{'reqs':>6}{'err':>5}{'median':>9}{'p95':>9}{'p99':>9}{'req/s':>8}  target"
@@ -671,17 +674,27 @@ def main() -> None:
     parser.add_argument(
         "--users", type=parse_levels, default=[1, 10, 50], help="concurrent readers"
     )
-    parser.add_argument("--requests", type=int, default=200, help="requests per page and level")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=200,
+        help="requests per page and level (at least 4 per user)",
+    )
     parser.add_argument("--writers", type=parse_levels, default=[1, 10], help="concurrent writers")
-    parser.add_argument("--writes", type=int, default=200, help="log writes per level")
+    parser.add_argument(
+        "--writes", type=int, default=200, help="log writes per level (at least 4 per writer)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--profile", action="store_true", help="always profile one request per page"
     )
     parser.add_argument("--keep", action="store_true", help="keep the data folder and server log")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up as on Ctrl-C
+    # Clean up on Ctrl-C and kill, also when started in the background (SIGINT ignored there).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
+    load_before = os.getloadavg()
     data_dir = Path(tempfile.mkdtemp(prefix="hipalign-web-speed-"))
     env = {**os.environ, "HIPALIGN_ENV": "local", "HIPALIGN_DATA": str(data_dir)}
     env.pop("HIPALIGN_DATABASE", None)
@@ -724,6 +737,8 @@ def main() -> None:
         result = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "pinning": how,
+            "cpus": os.cpu_count(),
+            "loadavg_1m": {"before": load_before[0], "after": os.getloadavg()[0]},
             "target_p95_ms": TARGET_P95_MS,
             "seed": {k: v for k, v in seeded.items() if k not in {"password", "write_templates"}},
             "reads": reads,
@@ -738,6 +753,9 @@ def main() -> None:
         if args.profile or single_miss:
             print("\nwhere the time goes (one user missed the target, or --profile):", flush=True)
             subprocess.run([*me, "_profile", str(data_dir)], env=env, check=True)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        raise SystemExit(130) from None
     except subprocess.CalledProcessError as exc:
         print(f"child process failed ({exc.returncode}):\n{exc.stderr or ''}", file=sys.stderr)
         raise SystemExit(2) from None
