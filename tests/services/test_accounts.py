@@ -129,6 +129,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "exercise_logs": "ExerciseLogRecord",
         "decisions": "DecisionRecord",
         "checkins": "CheckInRecord",
+        "current_doses": "CurrentDose",
     }
     for section, model in sections.items():
         m = next(m for m in person_models() if m.__name__ == model)
@@ -136,7 +137,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
             str(pk) for pk in m._default_manager.filter(user=owner).values_list("pk", flat=True)
         }
         assert own_ids, model
-        assert {row["id"] for row in doc[section]} == own_ids, section
+        assert {str(row["id"]) for row in doc[section]} == own_ids, section
     assert set(sections.values()) == {m.__name__ for m in person_models()}  # no model forgotten
     assert "canary-owner-log" in text and mine["session"] in text
     for canary in [*theirs.values(), "canary-other-log", other.get_username()]:

@@ -107,3 +107,21 @@ def test_logging_in_again_starts_a_new_twelve_hours(
     later = owner_client.get("/plan")
 
     assert fresh.status_code == later.status_code == 200
+
+
+def test_an_active_session_is_renewed_at_most_once_a_minute(
+    clock: list[float], owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    owner_client.get("/plan")
+    key = owner_client.cookies[settings.SESSION_COOKIE_NAME].value
+    first = Session.objects.get(session_key=key).expire_date
+
+    clock[0] = T0 + middleware.TOUCH_EVERY_S - 1
+    owner_client.get("/plan")
+    unchanged = Session.objects.get(session_key=key).expire_date
+    clock[0] = T0 + middleware.TOUCH_EVERY_S
+    owner_client.get("/plan")
+    renewed = Session.objects.get(session_key=key).expire_date
+
+    assert unchanged == first  # no write within the minute
+    assert renewed > first  # the idle expiry moved with the activity

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from hipalign.adapters.db.models import (
     CheckInRecord,
+    CurrentDose,
     DecisionRecord,
     ExerciseLogRecord,
     IntakeRecord,
@@ -123,6 +124,10 @@ def account_export(user: User) -> dict[str, Any]:
                 "review_suggested",
                 "created_at",
             ],
+        ),
+        "current_doses": _rows(
+            CurrentDose.objects.filter(user_id=uid).order_by("exercise_id", "side"),
+            ["id", "exercise_id", "side", "decision_id"],
         ),
         "checkins": _rows(
             CheckInRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),

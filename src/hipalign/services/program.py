@@ -4,6 +4,7 @@ check-ins. Each function is one action; the clock is passed in (`today`), never 
 import hashlib
 import json
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hipalign.adapters.db.models import (
     CheckInRecord,
+    CurrentDose,
     DecisionRecord,
     ExerciseLogRecord,
     IntakeRecord,
@@ -42,6 +44,8 @@ from hipalign.core.vocab import WEEKDAYS, Side, Weekday
 from hipalign.services.access import NotFound, owned
 from hipalign.services.audit import audit_record
 
+# A check-in at these levels means: see a doctor before exercising again.
+ALERT_LEVELS = frozenset({"emergency", "urgent", "see_doctor"})
 # Logs read back to decide: the core looks at the last SESSIONS_TO_PROGRESS logs at most.
 DECIDE_WINDOW = 3
 
@@ -91,7 +95,13 @@ def plan_get(user: User, plan_id: str) -> PlanRecord:
 
 
 def plan_document(rec: PlanRecord) -> PlanDocument:
-    return PlanDocument.model_validate(rec.document)
+    doc = _PLAN_CACHE.get(rec.id)
+    if doc is None:
+        doc = PlanDocument.model_validate(rec.document)
+        _PLAN_CACHE[rec.id] = doc
+        if len(_PLAN_CACHE) > PLAN_CACHE_SIZE:
+            _PLAN_CACHE.popitem(last=False)
+    return doc
 
 
 # --- today's session ---------------------------------------------------------------------
@@ -130,6 +140,9 @@ class Today:
     done_today: bool
     # At a review point: pain now (last check-in) against the plan's starting pain.
     review: ReviewResult | None = None
+    checkin_due: bool = False
+    # The last check-in, when it found something that needs a doctor before exercising again.
+    checkin_alert: CheckInRecord | None = None
 
 
 def weekday_of(d: date) -> Weekday:
@@ -139,19 +152,50 @@ def weekday_of(d: date) -> Weekday:
 def _latest_decisions(
     user: User, exercises: list[str] | None = None
 ) -> dict[tuple[str, str | None], DecisionRecord]:
-    """The newest decision per exercise and side, in one query whatever the history's length
-    (a year of logs is thousands of decisions; the pages need one per exercise and side)."""
-    qs = DecisionRecord.objects.filter(user_id=user.pk)
+    """The newest decision per exercise and side (CurrentDose points at it)."""
+    qs = CurrentDose.objects.filter(user_id=user.pk).select_related("decision")
     if exercises is not None:
         qs = qs.filter(exercise_id__in=exercises)
-    newest = qs.annotate(
-        n=Window(
-            RowNumber(),
-            partition_by=[F("exercise_id"), F("side")],
-            order_by=[F("created_at").desc(), F("id").desc()],
+    return {(c.exercise_id, c.side or None): c.decision for c in qs}
+
+
+def current_dose_set(user: User, decision: DecisionRecord) -> None:
+    """Point the exercise and side at its newest decision (call inside the decision's transaction)."""
+    CurrentDose.objects.update_or_create(
+        user=user,
+        exercise_id=decision.exercise_id,
+        side=decision.side or "",
+        defaults={"decision": decision},
+    )
+
+
+def current_dose_rebuild(user: User) -> int:
+    """Rebuild CurrentDose from the decision history (after an import or a bulk load)."""
+    newest = (
+        DecisionRecord.objects.filter(user_id=user.pk)
+        .annotate(
+            n=Window(
+                RowNumber(),
+                partition_by=[F("exercise_id"), F("side")],
+                order_by=[F("created_at").desc()],
+            )
         )
-    ).filter(n=1)
-    return {(rec.exercise_id, rec.side): rec for rec in newest}
+        .filter(n=1)
+    )
+    with transaction.atomic():
+        CurrentDose.objects.filter(user_id=user.pk).delete()
+        rows = [
+            CurrentDose(user=user, exercise_id=d.exercise_id, side=d.side or "", decision=d)
+            for d in newest
+        ]
+        CurrentDose.objects.bulk_create(rows)
+    return len(rows)
+
+
+# Plans are never edited once stored (a re-plan adds a record), so a parsed document can be
+# reused by id. Bounded: a clinic has many plans, each a few kB parsed.
+_PLAN_CACHE: OrderedDict[uuid.UUID, PlanDocument] = OrderedDict()
+PLAN_CACHE_SIZE = 512
 
 
 def _item_now(
@@ -230,6 +274,9 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
     doc = plan_document(plan)
     weekday = weekday_of(today)
     week = (today - plan.starts_on).days // 7 + 1
+    last_checkin = checkin_latest(user)
+    due = _checkin_due(plan, last_checkin, today)
+    alert = last_checkin if last_checkin and last_checkin.referral_level in ALERT_LEVELS else None
     pending = (
         SessionRecord.objects.filter(
             user_id=user.pk, performed_on__lt=today, performed_on__gte=today - timedelta(days=2)
@@ -242,12 +289,37 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         user_id=user.pk, performed_on=today, session=session, logs__isnull=False
     ).exists()
     if doc.plan is None:
-        return Today(plan, None, weekday, [], None, [], week, pending, done_today)
+        return Today(
+            plan,
+            None,
+            weekday,
+            [],
+            None,
+            [],
+            week,
+            pending,
+            done_today,
+            checkin_due=due,
+            checkin_alert=alert,
+        )
     reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
-    review = _review(user, plan, week) if reviews else None
+    review = _review(plan, last_checkin) if reviews else None
     day = next((d for d in doc.plan.days if d.day == weekday and d.session == session), None)
     if day is None:
-        return Today(plan, None, weekday, [], None, reviews, week, pending, done_today, review)
+        return Today(
+            plan,
+            None,
+            weekday,
+            [],
+            None,
+            reviews,
+            week,
+            pending,
+            done_today,
+            review,
+            checkin_due=due,
+            checkin_alert=alert,
+        )
     latest = _latest_decisions(user, [it.exercise for it in day.items])
     lib = default_library()
     items = [_item_now(it, lib[it.exercise], latest) for it in day.items if it.exercise in lib]
@@ -260,17 +332,26 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             for n in items
         ]
     )
-    return Today(plan, day, weekday, items, script, reviews, week, pending, done_today, review)
-
-
-def _review(user: User, plan: PlanRecord, week: int) -> ReviewResult | None:
-    last = (
-        CheckInRecord.objects.filter(user_id=user.pk, performed_on__gte=plan.starts_on)
-        .order_by("-performed_on", "-created_at")
-        .first()
+    return Today(
+        plan,
+        day,
+        weekday,
+        items,
+        script,
+        reviews,
+        week,
+        pending,
+        done_today,
+        review,
+        checkin_due=due,
+        checkin_alert=alert,
     )
-    if last is None:
+
+
+def _review(plan: PlanRecord, last: CheckInRecord | None) -> ReviewResult | None:
+    if last is None or last.performed_on < plan.starts_on:
         return None
+    week = (last.performed_on - plan.starts_on).days // 7 + 1
     baseline = int(plan.intake.document.get("pain", {}).get("now", 0))
     return review_check(week, baseline, last.pain_now)
 
@@ -360,7 +441,7 @@ def _decide_for(user: User, log: ExerciseLogRecord) -> Decision:
         equipment=equipment,
         previous_actions=previous,
     )
-    DecisionRecord.objects.create(
+    stored = DecisionRecord.objects.create(
         user=user,
         log=log,
         exercise_id=log.exercise_id,
@@ -370,6 +451,7 @@ def _decide_for(user: User, log: ExerciseLogRecord) -> Decision:
         reasons=decision.reasons,
         review_suggested=decision.review_suggested,
     )
+    current_dose_set(user, stored)
     return decision
 
 
@@ -530,8 +612,11 @@ def checkin_latest(user: User) -> CheckInRecord | None:
 def checkin_due(user: User, today: date) -> bool:
     """A check-in is due once a week after the plan starts."""
     plan = plan_current(user)
-    if plan is None or plan.withheld:
+    return plan is not None and _checkin_due(plan, checkin_latest(user), today)
+
+
+def _checkin_due(plan: PlanRecord, last: CheckInRecord | None, today: date) -> bool:
+    if plan.withheld:
         return False
-    last = checkin_latest(user)
     since = last.performed_on if last else plan.starts_on
     return (today - since).days >= 7

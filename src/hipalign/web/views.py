@@ -223,16 +223,11 @@ def today(request: HttpRequest) -> HttpResponse:
         {
             "t": t,
             "player": player,
-            "checkin_due": program.checkin_due(request.user, _today()),  # type: ignore[arg-type]
-            "checkin_alert": _checkin_alert(request),
+            "checkin_due": t.checkin_due,
+            "checkin_alert": t.checkin_alert,
             "today_date": _today(),
         },
     )
-
-
-def _checkin_alert(request: HttpRequest) -> Any:
-    last = program.checkin_latest(request.user)  # type: ignore[arg-type]
-    return last if last and last.referral_level in {"emergency", "urgent", "see_doctor"} else None
 
 
 @login_required

@@ -136,6 +136,23 @@ class DecisionRecord(models.Model):
         indexes = [models.Index(fields=["user", "exercise_id", "side", "-created_at"])]
 
 
+class CurrentDose(models.Model):
+    """The newest decision per exercise and side, kept beside the history so a page reads one
+    small row per exercise whatever the length of the history (bench/web_speed.py)."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="current_doses")
+    exercise_id = models.CharField(max_length=64)
+    side = models.CharField(max_length=5, blank=True, default="")  # "" for no side
+    decision = models.ForeignKey(DecisionRecord, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "exercise_id", "side"], name="one_current_dose_per_side"
+            )
+        ]
+
+
 class CheckInRecord(models.Model):
     """A weekly check-in: the red-flag questions again, and pain."""
 
