@@ -239,6 +239,8 @@ def seed(data_dir: Path) -> dict[str, Any]:
         SessionRecord.objects.bulk_create(sessions, batch_size=500)
         ExerciseLogRecord.objects.bulk_create(logs, batch_size=500)
         DecisionRecord.objects.bulk_create(decisions, batch_size=500)
+    # bulk_create skips the service that keeps CurrentDose; rebuild it as an import would.
+    program.current_dose_rebuild(user)
 
     # What the writers send: today's plan items (or the first planned day's) at today's rungs.
     today_day = next((d for d in doc.plan.days if d.day == program.weekday_of(today)), None)
