@@ -384,6 +384,23 @@ class LogIn(BaseModel):
     new_numbness: bool = False
 
 
+# The payload fields stored as they are on ExerciseLogRecord.
+LOG_FIELDS = frozenset(
+    {
+        "side",
+        "rung",
+        "sets_done",
+        "reps_done",
+        "hold_s_done",
+        "pain_during",
+        "effort",
+        "sharp_pain",
+        "new_numbness",
+        "performed_on",
+    }
+)
+
+
 class LogConflict(Exception):
     """The same client id was used before with a different payload (RFC draft idempotency: 422)."""
 
@@ -482,6 +499,13 @@ def log_record(user: User, raw: dict[str, Any]) -> LogResult:
         raise InputError("log", [f"rung: must be 0-{len(ex.ladder) - 1} for {ex.id}"])
     digest = _payload_hash(payload)
     plan = owned(PlanRecord, user, payload.plan_id)
+    # A resend is answered from a plain read, so replays never queue for the write lock; the
+    # check is repeated inside the transaction for a resend racing its first send.
+    existing = ExerciseLogRecord.objects.filter(
+        user_id=user.pk, client_id=payload.client_id
+    ).first()
+    if existing is not None:
+        return _replayed(existing, digest)
     with transaction.atomic():
         existing = ExerciseLogRecord.objects.filter(
             user_id=user.pk, client_id=payload.client_id
@@ -512,16 +536,7 @@ def log_record(user: User, raw: dict[str, Any]) -> LogResult:
                     payload_hash=digest,
                     session=session,
                     exercise_id=payload.exercise,
-                    side=payload.side,
-                    rung=payload.rung,
-                    sets_done=payload.sets_done,
-                    reps_done=payload.reps_done,
-                    hold_s_done=payload.hold_s_done,
-                    pain_during=payload.pain_during,
-                    effort=payload.effort,
-                    sharp_pain=payload.sharp_pain,
-                    new_numbness=payload.new_numbness,
-                    performed_on=payload.performed_on,
+                    **payload.model_dump(include=set(LOG_FIELDS)),
                 )
         except IntegrityError:
             # A concurrent request with the same client id committed first.
