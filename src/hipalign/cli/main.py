@@ -14,14 +14,14 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from hipalign.cli.render import render_exercise, render_plan, render_script
+from hipalign.cli.render import render_exercise, render_lesson, render_plan, render_script
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
-from hipalign.services import planning
+from hipalign.services import education, planning
 
 app = typer.Typer(
     help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
@@ -33,6 +33,10 @@ library_app = typer.Typer(help="The exercise library.", no_args_is_help=True)
 screening_app = typer.Typer(help="The red-flag screening questions.", no_args_is_help=True)
 app.add_typer(library_app, name="library")
 app.add_typer(screening_app, name="screening")
+learn_app = typer.Typer(
+    help="Short lessons: the hip, patterns, causes, habits, who to see.", no_args_is_help=True
+)
+app.add_typer(learn_app, name="learn")
 
 MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
 
@@ -265,6 +269,59 @@ def screening_list(format: FormatOpt = Format.text) -> None:
     for q in questions:
         table.add_row(q.id, q.level, q.question)
     _out().print(table)
+
+
+@learn_app.command("list")
+def learn_list(format: FormatOpt = Format.text) -> None:
+    """List the lessons."""
+    lessons = education.lesson_list()
+    if format is Format.json:
+        _print_json(
+            [
+                {
+                    "id": x.id,
+                    "title": x.title,
+                    "summary": x.summary,
+                    "topics": x.topics,
+                    "minutes": x.minutes,
+                }
+                for x in lessons
+            ]
+        )
+        return
+    table = Table(title=f"{len(lessons)} lessons")
+    for col in ("id", "title", "minutes"):
+        table.add_column(col)
+    for x in lessons:
+        table.add_row(x.id, x.title, str(x.minutes))
+    _out().print(table)
+
+
+@learn_app.command("show")
+def learn_show(
+    lesson_id: Annotated[str, typer.Argument(metavar="ID")], format: FormatOpt = Format.text
+) -> None:
+    """Show one lesson with its sources."""
+    try:
+        lesson = education.lesson_get(lesson_id)
+    except InputError as exc:
+        _fail(exc.message)
+    if format is Format.json:
+        _print_json(lesson.model_dump(mode="json"))
+    else:
+        render_lesson(lesson, _out())
+
+
+@learn_app.command("validate")
+def learn_validate() -> None:
+    """Check every lesson: fields, sources, wording."""
+    problems = education.lesson_validate()
+    if problems:
+        typer.echo(f"error: the lessons have {len(problems)} problem(s):", err=True)
+        for p in problems:
+            typer.echo(f"  - {p}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"lessons ok: {len(education.lesson_list())} lessons")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hipalign.core.education.catalog import Lesson
 from hipalign.core.library import Exercise
 from hipalign.core.planning.document import Item, PlanDocument
 from hipalign.core.session_script import Script
@@ -56,6 +57,7 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
     console.print(Text(doc.disclaimer, style="italic"))
     plan = doc.plan
     if plan is None:
+        _render_lessons(doc, console)
         return
     console.print(Text(f"\nYour {plan.weeks}-week plan", style="bold"))
     console.print(plan.summary)
@@ -106,6 +108,36 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
     for rv in plan.reviews:
         when = f"week {rv.week}" + (f"-{rv.until_week}" if rv.until_week else "")
         console.print(f"- {when}: {rv.what}")
+    if plan.lifestyle:
+        console.print(Text("Daily habits", style="bold"))
+        for item in plan.lifestyle:
+            console.print(f"- {item.title}: {item.reason}")
+            if item.moves:
+                moves = ", ".join(library[m].name for m in item.moves if m in library)
+                console.print(f"    routine: {moves}")
+            for c in item.checklist:
+                console.print(f"    [ ] {c}")
+    _render_lessons(doc, console)
+
+
+def _render_lessons(doc: PlanDocument, console: Console) -> None:
+    if doc.lessons:
+        console.print(Text("Worth reading (`hipalign learn show ID`)", style="bold"))
+        for link in doc.lessons:
+            console.print(f"- {link.id}: {link.title}. {link.reason}")
+
+
+def render_lesson(lesson: Lesson, console: Console) -> None:
+    lines = [Text(lesson.summary, style="italic"), Text(f"About {lesson.minutes} min to read.")]
+    for sec in lesson.section:
+        lines.append(Text(sec.heading, style="bold"))
+        lines += [Text(p) for p in sec.text]
+    if lesson.checklist:
+        lines.append(Text("Checklist:", style="bold"))
+        lines += [Text(f"[ ] {item}") for item in lesson.checklist]
+    lines.append(Text("Sources:", style="bold"))
+    lines += [Text(f"- {s.ref}" + (f" ({s.url})" if s.url else "")) for s in lesson.source]
+    console.print(Panel(Group(*lines), title=lesson.title))
 
 
 def render_exercise(ex: Exercise, console: Console) -> None:

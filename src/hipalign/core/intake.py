@@ -86,10 +86,24 @@ class Findings(_Model):
 ActivityId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{1,39}$")]
 
 
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class Hours(_Model):
+    """A daily span, 24-hour "HH:MM"; an end before the start runs past midnight."""
+
+    start: ClockTime
+    end: ClockTime
+
+
 class Lifestyle(_Model):
     sitting_hours_per_day: float = Field(default=0, ge=0, le=24)
     # Free ids (lowercase words joined by "_"); "running" marks a runner for the screening.
     activities: list[ActivityId] = []
+    # Extensions of the contract (optional): when the person works (movement breaks go there)
+    # and when nothing may be scheduled or reminded (issue 7).
+    working_hours: Hours | None = None
+    quiet_hours: Hours | None = None
 
 
 class Intake(_Model):

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipalign.core.assessment import Pattern
+from hipalign.core.education.models import LessonLink, LifestyleItem
 from hipalign.core.screening.rules import Referral
 from hipalign.core.vocab import Intent, Load, Position, Side, Weekday
 
@@ -82,6 +83,9 @@ class PlanBody(_Doc):
     days: list[Day]
     reviews: list[Review]
     left_out: list[LeftOut]
+    # Daily habits (movement breaks, workstation, footwear, running load, gait drills), checkable
+    # and counted in adherence like exercises (issue 7).
+    lifestyle: list[LifestyleItem] = []
 
 
 class PlanDocument(_Doc):
@@ -90,5 +94,7 @@ class PlanDocument(_Doc):
     referral: Referral
     patterns: list[Pattern]
     plan: PlanBody | None
+    # Lessons that fit this person, each with the reason in their own numbers (issue 7).
+    lessons: list[LessonLink] = []
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

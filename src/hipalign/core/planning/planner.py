@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from hipalign.core.assessment import Pattern, find_patterns, lead_side
 from hipalign.core.dosing import OLDER_ADULT_MIN_REPS, OLDER_ADULT_MIN_STRETCH_S
+from hipalign.core.education.coaching import lessons_for, lifestyle_for
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
 from hipalign.core.planning.constraints import Constraints, constraints_for, exclusion_reason
@@ -494,7 +495,13 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
     referral = screen(intake)
     patterns = find_patterns(intake)
     if referral.plan_withheld:
-        return PlanDocument(disclaimer=DISCLAIMER, referral=referral, patterns=patterns, plan=None)
+        return PlanDocument(
+            disclaimer=DISCLAIMER,
+            referral=referral,
+            patterns=patterns,
+            plan=None,
+            lessons=lessons_for(intake, patterns),
+        )
     c = constraints_for(intake)
     chosen, left_out = _choose(intake, patterns, lib, c)
     weaker = lead_side(intake, patterns)
@@ -518,5 +525,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
             days=days,
             reviews=list(REVIEWS),
             left_out=left_out + unfit,
+            lifestyle=lifestyle_for(intake, patterns, lib),
         ),
+        lessons=lessons_for(intake, patterns),
     )

@@ -1,0 +1,1 @@
+"""Lessons (short pages in our own words, each with sources) and lifestyle coaching."""
