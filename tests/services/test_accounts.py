@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 
 from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord
 from hipalign.core.errors import InputError
-from hipalign.services import accounts, program
+from hipalign.services import accounts, habits, program
 from tests.services.factories import (
     PASSWORD,
     THURSDAY,
@@ -29,7 +29,8 @@ User = get_user_model()
 def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     """Some of everything for `user`: two plans, a session with a log and decision, a check-in."""
     make_plan(user)
-    plan = make_plan(user, age=55)
+    plan = make_plan(user, age=55, lifestyle={"sitting_hours_per_day": 9})
+    habits.habit_check(user, str(plan.id), "workstation_check", "", THURSDAY)
     result = program.log_record(user, log_payload(plan, client_id=client_id))
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
     program.next_morning_record(user, session_id, 1)
@@ -130,6 +131,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "decisions": "DecisionRecord",
         "checkins": "CheckInRecord",
         "current_doses": "CurrentDose",
+        "habit_checks": "HabitCheck",
     }
     for section, model in sections.items():
         m = next(m for m in person_models() if m.__name__ == model)

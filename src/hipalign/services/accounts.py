@@ -13,6 +13,7 @@ from hipalign.adapters.db.models import (
     CurrentDose,
     DecisionRecord,
     ExerciseLogRecord,
+    HabitCheck,
     IntakeRecord,
     PlanRecord,
     SessionRecord,
@@ -128,6 +129,10 @@ def account_export(user: User) -> dict[str, Any]:
         "current_doses": _rows(
             CurrentDose.objects.filter(user_id=uid).order_by("exercise_id", "side"),
             ["id", "exercise_id", "side", "decision_id"],
+        ),
+        "habit_checks": _rows(
+            HabitCheck.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
+            ["id", "plan_id", "item_id", "slot", "performed_on", "created_at"],
         ),
         "checkins": _rows(
             CheckInRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),

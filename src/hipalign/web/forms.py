@@ -48,6 +48,9 @@ PAIN_SIDES = [("none", "No pain"), ("left", "Left"), ("right", "Right"), ("both"
 TRENDELENBURG = [("", "Not tested"), ("negative", "Stayed level"), ("positive", "Dropped")]
 
 
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 def _int(label: str, lo: int, hi: int, required: bool = False, **kw: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=lo, max_value=hi, required=required, **kw)
 
@@ -86,6 +89,15 @@ class OnboardingForm(forms.Form):
     minutes_per_session = _int("Minutes per session", 5, 90, required=True, initial=20)
     sessions_per_week = _int("Sessions per week", 1, 14, required=True, initial=3)
     sitting_hours_per_day = _int("Hours you sit on a usual day", 0, 24)
+    runs = forms.BooleanField(label="I run (jogging, races, treadmill)", required=False)
+    work_start = forms.TimeField(
+        label="Working hours start (for movement breaks)", required=False, widget=TIME
+    )
+    work_end = forms.TimeField(label="Working hours end", required=False, widget=TIME)
+    quiet_start = forms.TimeField(
+        label="Quiet hours start (no reminders or breaks)", required=False, widget=TIME
+    )
+    quiet_end = forms.TimeField(label="Quiet hours end", required=False, widget=TIME)
 
     weaker_side = forms.ChoiceField(label="Which leg feels weaker?", choices=SIDES, required=False)
     trendelenburg_left = forms.ChoiceField(
@@ -169,8 +181,21 @@ class OnboardingForm(forms.Form):
         }
         if d["pregnant"] == "yes":
             doc["pregnancy"] = {"pregnant": True, "weeks": d["pregnancy_weeks"]}
+        life: dict[str, Any] = {}
         if d.get("sitting_hours_per_day") is not None:
-            doc["lifestyle"] = {"sitting_hours_per_day": d["sitting_hours_per_day"]}
+            life["sitting_hours_per_day"] = d["sitting_hours_per_day"]
+        if d.get("runs"):
+            life["activities"] = ["running"]
+        for key, a, b in (
+            ("working_hours", "work_start", "work_end"),
+            ("quiet_hours", "quiet_start", "quiet_end"),
+        ):
+            if d.get(a) and d.get(b):
+                life[key] = {"start": d[a].strftime("%H:%M"), "end": d[b].strftime("%H:%M")}
+            elif d.get(a) or d.get(b):
+                self.add_error(b if d.get(a) else a, "give both the start and the end, or neither")
+        if life:
+            doc["lifestyle"] = life
         findings: dict[str, Any] = {}
         if d.get("weaker_side"):
             findings["weaker_side"] = d["weaker_side"]
@@ -215,7 +240,15 @@ class OnboardingForm(forms.Form):
         preg = doc.get("pregnancy") or {}
         init["pregnant"] = "yes" if preg.get("pregnant") else "no"
         init["pregnancy_weeks"] = preg.get("weeks")
-        init["sitting_hours_per_day"] = (doc.get("lifestyle") or {}).get("sitting_hours_per_day")
+        life = doc.get("lifestyle") or {}
+        init["sitting_hours_per_day"] = life.get("sitting_hours_per_day")
+        init["runs"] = "running" in life.get("activities", [])
+        for key, a, b in (
+            ("working_hours", "work_start", "work_end"),
+            ("quiet_hours", "quiet_start", "quiet_end"),
+        ):
+            span = life.get(key) or {}
+            init[a], init[b] = span.get("start"), span.get("end")
         f = doc.get("findings", {})
         init["weaker_side"] = f.get("weaker_side", "")
         for side in ("left", "right"):

@@ -22,7 +22,7 @@ from django.views.decorators.http import (
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.core.screening.catalog import QUESTIONS
-from hipalign.services import accounts, program, progress
+from hipalign.services import accounts, education, habits, program, progress
 from hipalign.services.access import NotFound
 from hipalign.web import charts
 from hipalign.web.forms import CheckInForm, DeleteAccountForm, OnboardingForm, SignupForm
@@ -119,9 +119,10 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         else None
     )
     form = OnboardingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    doc = form.to_intake() if request.method == "POST" and form.is_valid() else None
+    if doc is not None and not form.errors:
         try:
-            program.intake_submit(request.user, form.to_intake(), _today())  # type: ignore[arg-type]
+            program.intake_submit(request.user, doc, _today())  # type: ignore[arg-type]
         except InputError as exc:
             for p in exc.problems:
                 form.add_error(None, p)
@@ -183,6 +184,56 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
     return render(request, "hipalign/exercise.html", {"ex": ex})
 
 
+def _minute_now() -> int:
+    now = timezone.localtime()
+    return now.hour * 60 + now.minute
+
+
+@login_required
+@require_GET
+def learn(request: HttpRequest) -> HttpResponse:
+    rec = program.plan_current(request.user)  # type: ignore[arg-type]
+    mine = program.plan_document(rec).lessons if rec else []
+    return render(
+        request, "hipalign/learn.html", {"lessons": education.lesson_list(), "mine": mine}
+    )
+
+
+@login_required
+@require_GET
+def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
+    try:
+        found = education.lesson_get(lesson_id)
+    except InputError as exc:
+        raise Http404 from exc
+    return render(request, "hipalign/lesson.html", {"lesson": found})
+
+
+@login_required
+@require_POST
+def habit_check(request: HttpRequest) -> HttpResponse:
+    try:
+        habits.habit_check(
+            request.user,  # type: ignore[arg-type]
+            request.POST.get("plan_id", ""),
+            request.POST.get("item_id", "")[:40],
+            request.POST.get("slot", "")[:5],
+            _today(),
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except InputError as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain")
+    return render(
+        request,
+        "hipalign/_habits.html",
+        {
+            "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]
+            "plan_id": request.POST.get("plan_id"),
+        },
+    )
+
+
 @login_required
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
@@ -224,6 +275,9 @@ def today(request: HttpRequest) -> HttpResponse:
             "t": t,
             "player": player,
             "checkin_due": t.checkin_due,
+            "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]
+            "reminder": habits.reminder_next(request.user, _today(), _minute_now()),  # type: ignore[arg-type]
+            "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
             "today_date": _today(),
         },

@@ -153,6 +153,27 @@ class CurrentDose(models.Model):
         ]
 
 
+class HabitCheck(models.Model):
+    """A lifestyle item of the plan ticked off: one row per item, day and slot (a break time, or
+    "" for once-a-day items). Unique, so a double tap stores one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="habit_checks")
+    plan = models.ForeignKey(PlanRecord, on_delete=models.CASCADE, related_name="habit_checks")
+    item_id = models.CharField(max_length=40)
+    slot = models.CharField(max_length=5, blank=True, default="")
+    performed_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "item_id", "slot", "performed_on"], name="one_habit_check_per_slot"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "performed_on"])]
+
+
 class CheckInRecord(models.Model):
     """A weekly check-in: the red-flag questions again, and pain."""
 

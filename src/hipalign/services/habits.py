@@ -1,0 +1,120 @@
+"""Lifestyle items of the plan: ticking them off, today's list, and the one reminder due."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from hipalign.adapters.db.models import HabitCheck, PlanRecord, SessionRecord
+from hipalign.core.education.coaching import to_minutes
+from hipalign.core.education.models import LifestyleItem
+from hipalign.core.errors import InputError
+from hipalign.core.intake import Intake
+from hipalign.services.access import owned
+from hipalign.services.program import checkin_due, plan_current, plan_document, weekday_of
+
+# Breaks count on working days only [rule]: Monday-Friday.
+WORKING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class HabitNow:
+    item: LifestyleItem
+    slots: list[tuple[str, bool]]  # (slot, done); slot "" for once-a-day items
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str  # "session", "break", "checkin"
+    text: str
+    at: str  # "HH:MM", or "" for "now"
+
+
+def _items(plan: PlanRecord | None) -> list[LifestyleItem]:
+    if plan is None or plan.withheld:
+        return []
+    body = plan_document(plan).plan
+    return list(body.lifestyle) if body else []
+
+
+def _slots(item: LifestyleItem) -> list[str]:
+    return list(item.times) if item.kind == "breaks" else [""]
+
+
+def habits_today(user: User, today: date) -> list[HabitNow]:
+    plan = plan_current(user)
+    items = _items(plan)
+    if not items:
+        return []
+    done = set(
+        HabitCheck.objects.filter(user_id=user.pk, performed_on=today).values_list(
+            "item_id", "slot"
+        )
+    )
+    return [HabitNow(it, [(s, (it.id, s) in done) for s in _slots(it)]) for it in items]
+
+
+def habit_check(user: User, plan_id: str, item_id: str, slot: str, today: date) -> bool:
+    """Tick one item (and break slot) for today; True when stored, False when already ticked."""
+    plan = owned(PlanRecord, user, plan_id)
+    item = next((it for it in _items(plan) if it.id == item_id), None)
+    if item is None:
+        raise InputError("habit", [f"item: {item_id!r} is not in this plan"])
+    if slot not in _slots(item):
+        allowed = ", ".join(s or '""' for s in _slots(item))
+        raise InputError("habit", [f"slot: must be one of {allowed} (got {slot!r})"])
+    try:
+        with transaction.atomic():
+            HabitCheck.objects.create(
+                user=user, plan=plan, item_id=item_id, slot=slot, performed_on=today
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def habits_planned_in_week(plan: PlanRecord | None, week_start: date) -> int:
+    """Check-offs a full week asks for: breaks on working days, the others `per_week`."""
+    total = 0
+    for it in _items(plan):
+        total += len(it.times) * WORKING_DAYS if it.kind == "breaks" else it.per_week
+    return total if plan is not None and week_start + timedelta(days=6) >= plan.starts_on else 0
+
+
+def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | None:
+    """At most one reminder, the most pressing; nothing in the quiet hours (issue 7)."""
+    plan = plan_current(user)
+    if plan is None or plan.withheld:
+        return None
+    intake = Intake.model_validate(plan.intake.document)
+    quiet = intake.lifestyle.quiet_hours
+    if quiet is not None:
+        start, end = to_minutes(quiet.start), to_minutes(quiet.end)
+        inside = (
+            start <= minute_of_day < end
+            if start < end
+            else (minute_of_day >= start or minute_of_day < end)
+        )
+        if inside:
+            return None
+    doc = plan_document(plan)
+    body = doc.plan
+    planned_today = body is not None and any(d.day == weekday_of(today) for d in body.days)
+    if (
+        planned_today
+        and not SessionRecord.objects.filter(
+            user_id=user.pk, performed_on=today, logs__isnull=False
+        ).exists()
+    ):
+        return Reminder("session", "Today's session is waiting for you.", "")
+    if today.weekday() < WORKING_DAYS:
+        for h in habits_today(user, today):
+            if h.item.kind != "breaks":
+                continue
+            for slot, done in h.slots:
+                if not done and to_minutes(slot) >= minute_of_day:
+                    return Reminder("break", f"Next movement break at {slot}.", slot)
+    if checkin_due(user, today):
+        return Reminder("checkin", "Your weekly check-in is due.", "")
+    return None
