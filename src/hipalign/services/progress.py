@@ -7,9 +7,15 @@ from datetime import date, timedelta
 from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Max
 
-from hipalign.adapters.db.models import CheckInRecord, ExerciseLogRecord, SessionRecord
+from hipalign.adapters.db.models import (
+    CheckInRecord,
+    ExerciseLogRecord,
+    HabitCheck,
+    SessionRecord,
+)
 from hipalign.core.library import default_library
 from hipalign.core.vocab import WEEKDAYS
+from hipalign.services.habits import habits_planned_in_week
 from hipalign.services.program import plan_current, plan_document
 
 WEEKS_SHOWN = 8
@@ -53,6 +59,8 @@ class Progress:
     pain: list[PainPoint]
     sides: list[SideSeries]
     sessions_done: int
+    # Lifestyle items ticked off against what a week asks for (issue 7: counted like exercises).
+    habit_weeks: list[WeekAdherence]
 
 
 def progress_summary(user: User, today: date) -> Progress:
@@ -101,7 +109,18 @@ def progress_summary(user: User, today: date) -> Progress:
         ).values_list("performed_on", "pain_now")
     ]
     pain.sort(key=lambda p: (p.on, p.kind))
-    return Progress(weeks, pain, _side_series(user), sum(done_by_week.values()))
+    habit_done: dict[date, int] = defaultdict(int)
+    for on in HabitCheck.objects.filter(user_id=user.pk, performed_on__gte=first).values_list(
+        "performed_on", flat=True
+    ):
+        habit_done[on - timedelta(days=on.weekday())] += 1
+    habit_weeks = [
+        WeekAdherence(
+            w.starts_on, habits_planned_in_week(plan, w.starts_on), habit_done[w.starts_on]
+        )
+        for w in weeks
+    ]
+    return Progress(weeks, pain, _side_series(user), sum(done_by_week.values()), habit_weeks)
 
 
 def _side_series(user: User) -> list[SideSeries]:

@@ -54,7 +54,9 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
 
 
-def adherence(weeks: Sequence[WeekAdherence]) -> SafeString:
+def adherence(
+    weeks: Sequence[WeekAdherence], what: str = "sessions", title: str = "Sessions done per week"
+) -> SafeString:
     top = max([1, *(w.planned for w in weeks), *(w.done for w in weeks)])
     slot = (W - PAD_L - PAD_R) / max(1, len(weeks))
     body = _axis(top, sorted({0, top, round(top / 2)}))
@@ -76,7 +78,7 @@ def adherence(weeks: Sequence[WeekAdherence]) -> SafeString:
         )
     this = weeks[-1] if weeks else None
     desc = (
-        f"Bars show sessions done each week; the dashed outline is the {this.planned} planned. "
+        f"Bars show {what} done each week; the dashed outline is the {this.planned} planned. "
         f"This week: {this.done} of {this.planned}."
         if this
         else "No weeks yet."
@@ -85,7 +87,7 @@ def adherence(weeks: Sequence[WeekAdherence]) -> SafeString:
         ["Week of", "Done", "Planned"],
         [(f"{w.starts_on:%d %b %Y}", w.done, w.planned) for w in weeks],
     )
-    return _frame("Sessions done per week", desc, body, table)
+    return _frame(title, desc, body, table)
 
 
 def _polyline(points: Sequence[tuple[float, float]], colour: str, dash: str = "") -> str:

@@ -144,6 +144,11 @@ class OnboardingForm(forms.Form):
                     "minutes_per_session",
                     "sessions_per_week",
                     "sitting_hours_per_day",
+                    "runs",
+                    "work_start",
+                    "work_end",
+                    "quiet_start",
+                    "quiet_end",
                 ],
             ),
             (

@@ -342,6 +342,11 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         {
             "p": p,
             "adherence_svg": charts.adherence(p.weeks),
+            "habits_svg": charts.adherence(
+                p.habit_weeks, what="habits", title="Daily habits ticked off per week"
+            )
+            if any(w.planned for w in p.habit_weeks)
+            else None,
             "pain_svg": charts.pain_trend(p.pain),
             "side_charts": [(s, charts.side_series(s)) for s in p.sides],
         },
