@@ -79,6 +79,10 @@ def test_pages_have_no_serious_accessibility_violations(
     check("account")
     page.goto("/plans")
     check("plan-history")
+    page.goto("/learn")
+    check("learn")
+    page.goto("/learn/sitting_and_movement_breaks")
+    check("lesson")
 
     for state, violations in found.items():
         for v in violations:

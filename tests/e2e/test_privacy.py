@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Request, expect
 
+from hipalign.core.education.catalog import default_lessons
 from hipalign.core.screening.catalog import QUESTIONS
 from tests.e2e.helpers import Player, Site, log_in, new_person_with_plan
 
@@ -47,6 +48,10 @@ def test_no_request_leaves_the_machine(
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_test_id("checkin-ok")).to_be_visible()
     page.goto("/plans")
+    page.goto("/learn")
+    for lesson_id in default_lessons():  # every lesson page, and their sources shown as text
+        page.goto(f"/learn/{lesson_id}")
+        expect(page.locator("h1")).not_to_be_empty()
     page.goto("/account")
     with page.expect_download() as download:
         page.get_by_test_id("export").click()
