@@ -95,6 +95,14 @@ class Hours(_Model):
     start: ClockTime
     end: ClockTime
 
+    @model_validator(mode="after")
+    def _a_real_span(self) -> "Hours":
+        if self.start == self.end:
+            raise ValueError(
+                "start and end must differ (an end before the start runs past midnight)"
+            )
+        return self
+
 
 class Lifestyle(_Model):
     sitting_hours_per_day: float = Field(default=0, ge=0, le=24)

@@ -46,7 +46,8 @@ def to_hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _inside(minute: int, span: Hours | None) -> bool:
+def inside_hours(minute: int, span: Hours | None) -> bool:
+    """Whether a minute of the day falls in the span (which may run past midnight)."""
     if span is None:
         return False
     start, end = to_minutes(span.start), to_minutes(span.end)
@@ -60,7 +61,7 @@ def _inside(minute: int, span: Hours | None) -> bool:
 def break_schedule(sitting_hours: float, working: Hours | None, quiet: Hours | None) -> list[str]:
     """Movement-break times within the working hours, never in the quiet hours.
 
-    The first break comes one interval after work starts and the last at least one interval
+    The first break comes one interval after work starts and the last at least half an interval
     before the end, because nobody needs a break at the moment they arrive or leave."""
     if sitting_hours < SITTING_BREAKS_FROM_H:
         return []
@@ -72,7 +73,7 @@ def break_schedule(sitting_hours: float, working: Hours | None, quiet: Hours | N
     times: list[str] = []
     t = start + every
     while t <= end - every // 2 and len(times) < MAX_BREAKS_PER_DAY:
-        if not _inside(t % (24 * 60), quiet):
+        if not inside_hours(t % (24 * 60), quiet):
             times.append(to_hhmm(t))
         t += every
     return times
