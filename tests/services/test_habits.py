@@ -204,7 +204,9 @@ def test_the_session_reminder_on_a_planned_day_without_a_logged_session(
 ) -> None:
     sitter_plan(owner)  # sessions on mon, wed, fri
     r = reminder_next(owner, MONDAY, at("10:00"))
-    assert r is not None and r.kind == "session" and r.at == ""
+    # The session leads; the next break rides along in the same reminder.
+    assert r is not None and r.kind == "session" and r.kinds == ["session", "break"]
+    assert r.at == "10:30"
 
 
 def test_a_session_logged_on_an_earlier_day_does_not_silence_todays_reminder(
@@ -256,16 +258,20 @@ def test_the_check_in_reminder_when_it_is_due(owner: AbstractBaseUser) -> None:
     assert reminder_next(owner, TUESDAY, at("18:00")) is None  # not due in the first week
 
 
-def test_only_the_most_pressing_reminder_when_several_are_due(owner: AbstractBaseUser) -> None:
+def test_one_reminder_bundles_everything_due_most_pressing_first(
+    owner: AbstractBaseUser,
+) -> None:
     plan = sitter_plan(owner)
     # Next Monday: a session is planned, a break is ahead and the check-in is due.
     r = reminder_next(owner, NEXT_MONDAY, at("09:00"))
-    assert r is not None and r.kind == "session"
+    assert r is not None
+    assert (r.kind, r.kinds, r.at) == ("session", ["session", "break", "checkin"], "09:45")
+    assert "session" in r.text and "09:45" in r.text and "check-in" in r.text
     log_session(plan, NEXT_MONDAY)
     r = reminder_next(owner, NEXT_MONDAY, at("09:00"))
-    assert r is not None and (r.kind, r.at) == ("break", "09:45")
+    assert r is not None and (r.kind, r.kinds, r.at) == ("break", ["break", "checkin"], "09:45")
     r = reminder_next(owner, NEXT_MONDAY, at("17:00"))
-    assert r is not None and r.kind == "checkin"
+    assert r is not None and (r.kinds, r.at) == (["checkin"], "")
 
 
 @pytest.mark.parametrize("minute", ["12:00", "12:30", "12:59"])

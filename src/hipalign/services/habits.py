@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from hipalign.adapters.db.models import HabitCheck, PlanRecord, SessionRecord
-from hipalign.core.education.coaching import to_minutes
+from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
@@ -26,9 +26,10 @@ class HabitNow:
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str  # "session", "break", "checkin"
-    text: str
-    at: str  # "HH:MM", or "" for "now"
+    kind: str  # the most pressing of `kinds`
+    text: str  # every due item, in one message
+    at: str  # "HH:MM" of the next break, when one is due, else ""
+    kinds: list[str]  # "session", "break", "checkin", most pressing first
 
 
 def _items(plan: PlanRecord | None) -> list[LifestyleItem]:
@@ -83,23 +84,16 @@ def habits_planned_in_week(plan: PlanRecord | None, week_start: date) -> int:
 
 
 def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | None:
-    """At most one reminder, the most pressing; nothing in the quiet hours (issue 7)."""
+    """One reminder bundling what is due (session, next break, check-in), most pressing first;
+    nothing in the quiet hours (issue 7: at most one bundled reminder at a time)."""
     plan = plan_current(user)
     if plan is None or plan.withheld:
         return None
     intake = Intake.model_validate(plan.intake.document)
-    quiet = intake.lifestyle.quiet_hours
-    if quiet is not None:
-        start, end = to_minutes(quiet.start), to_minutes(quiet.end)
-        inside = (
-            start <= minute_of_day < end
-            if start < end
-            else (minute_of_day >= start or minute_of_day < end)
-        )
-        if inside:
-            return None
-    doc = plan_document(plan)
-    body = doc.plan
+    if inside_hours(minute_of_day, intake.lifestyle.quiet_hours):
+        return None
+    due: list[tuple[str, str, str]] = []  # (kind, text, at)
+    body = plan_document(plan).plan
     planned_today = body is not None and any(d.day == weekday_of(today) for d in body.days)
     if (
         planned_today
@@ -107,14 +101,25 @@ def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | Non
             user_id=user.pk, performed_on=today, logs__isnull=False
         ).exists()
     ):
-        return Reminder("session", "Today's session is waiting for you.", "")
+        due.append(("session", "Today's session is waiting for you.", ""))
     if today.weekday() < WORKING_DAYS:
-        for h in habits_today(user, today):
-            if h.item.kind != "breaks":
-                continue
-            for slot, done in h.slots:
-                if not done and to_minutes(slot) >= minute_of_day:
-                    return Reminder("break", f"Next movement break at {slot}.", slot)
+        upcoming = [
+            slot
+            for h in habits_today(user, today)
+            if h.item.kind == "breaks"
+            for slot, done in h.slots
+            if not done and to_minutes(slot) >= minute_of_day
+        ]
+        if upcoming:
+            due.append(("break", f"Next movement break at {upcoming[0]}.", upcoming[0]))
     if checkin_due(user, today):
-        return Reminder("checkin", "Your weekly check-in is due.", "")
-    return None
+        due.append(("checkin", "Your weekly check-in is due.", ""))
+    if not due:
+        return None
+    at = next((when for _, _, when in due if when), "")
+    return Reminder(
+        kind=due[0][0],
+        text=" ".join(text for _, text, _ in due),
+        at=at,
+        kinds=[k for k, _, _ in due],
+    )
