@@ -247,13 +247,17 @@ def library_show(
 @library_app.command("validate")
 def library_validate() -> None:
     """Check every entry: fields, tags, references, doses within guideline ranges."""
-    problems = planning.library_validate()
+    _validated("the library has", planning.library_validate())
+    typer.echo(f"library ok: {len(planning.library_list())} exercises")
+
+
+def _validated(whose: str, problems: list[str]) -> None:
+    """Exit 1 listing every problem on stderr, or return when there are none."""
     if problems:
-        typer.echo(f"error: the library has {len(problems)} problem(s):", err=True)
+        typer.echo(f"error: {whose} {len(problems)} problem(s):", err=True)
         for p in problems:
             typer.echo(f"  - {p}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"library ok: {len(planning.library_list())} exercises")
 
 
 @screening_app.command("list")
@@ -315,12 +319,7 @@ def learn_show(
 @learn_app.command("validate")
 def learn_validate() -> None:
     """Check every lesson: fields, sources, wording."""
-    problems = education.lesson_validate()
-    if problems:
-        typer.echo(f"error: the lessons have {len(problems)} problem(s):", err=True)
-        for p in problems:
-            typer.echo(f"  - {p}", err=True)
-        raise typer.Exit(1)
+    _validated("the lessons have", education.lesson_validate())
     typer.echo(f"lessons ok: {len(education.lesson_list())} lessons")
 
 
