@@ -17,11 +17,12 @@ from rich.table import Table
 from hipalign.cli.render import render_exercise, render_lesson, render_plan, render_script
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
+from hipalign.core.outcomes.engine import installed, not_installed_reason
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
-from hipalign.services import education, planning
+from hipalign.services import education, outcomes, planning
 
 app = typer.Typer(
     help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
@@ -37,6 +38,10 @@ learn_app = typer.Typer(
     help="Short lessons: the hip, patterns, causes, habits, who to see.", no_args_is_help=True
 )
 app.add_typer(learn_app, name="learn")
+outcomes_app = typer.Typer(
+    help="Outcome measures: NPRS, PSFS, and hip questionnaires.", no_args_is_help=True
+)
+app.add_typer(outcomes_app, name="outcomes")
 
 MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
 
@@ -321,6 +326,80 @@ def learn_validate() -> None:
     """Check every lesson: fields, sources, wording."""
     _validated("the lessons have", education.lesson_validate())
     typer.echo(f"lessons ok: {len(education.lesson_list())} lessons")
+
+
+@outcomes_app.command("list")
+def outcomes_list(
+    texts: Annotated[
+        Path | None,
+        typer.Option(help="Item wording you are licensed to use: JSON item id -> text."),
+    ] = None,
+    format: FormatOpt = Format.text,
+) -> None:
+    """List the measures, their scoring, meaningful change and whether they are installed."""
+    loaded = _texts(texts)
+    rows: list[dict[str, Any]] = [
+        {
+            "id": m.id,
+            "name": m.name,
+            "scale": list(m.scale),
+            "higher_is_better": m.higher_is_better,
+            "mcid": m.mcid,
+            "installed": installed(m, loaded),
+            "note": "" if installed(m, loaded) else not_installed_reason(m),
+            "source": m.source,
+        }
+        for m in outcomes.measure_list()
+    ]
+    if format is Format.json:
+        _print_json(rows)
+        return
+    table = Table(title="Outcome measures")
+    for col in ("id", "name", "scale", "MCID", "installed"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            str(r["name"]),
+            "{}-{}".format(*r["scale"]),
+            "-" if r["mcid"] is None else f"{r['mcid']:g}",
+            "yes" if r["installed"] else "no: wording not shipped",
+        )
+    _out().print(table)
+
+
+def _texts(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    try:
+        return outcomes.texts_parse(_read(path, "texts"))
+    except InputError as exc:
+        _fail(exc.message)
+
+
+@outcomes_app.command("score")
+def outcomes_score(
+    measure: Annotated[str, typer.Argument(metavar="MEASURE")],
+    answers: Annotated[
+        Path, typer.Option(help="JSON object: item id -> answer (PSFS: activity -> rating).")
+    ],
+    format: FormatOpt = Format.text,
+) -> None:
+    """Score one filled questionnaire."""
+    try:
+        result = outcomes.outcome_score(measure, _read(answers, "answers"))
+    except InputError as exc:
+        _fail(exc.message)
+    if format is Format.json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    m = outcomes.measure_get(measure)
+    if result.total is not None:
+        typer.echo(
+            f"{m.name}: {result.total:g} ({'higher' if m.higher_is_better else 'lower'} is better; {result.answered} answered)"
+        )
+    for part, value in result.scales.items():
+        typer.echo(f"{m.name}, {part}: {value:g} of 100 (100 is best)")
 
 
 if __name__ == "__main__":  # pragma: no cover

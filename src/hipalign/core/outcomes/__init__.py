@@ -1,0 +1,1 @@
+"""Outcome measures as data, their scoring, and meaningful change (CLINICAL.md 3)."""

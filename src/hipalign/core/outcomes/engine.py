@@ -1,0 +1,258 @@
+"""Questionnaires as data (items, scale, scoring, missing-item rule, MCID, source) and scoring.
+
+Item wording of HOOS, HOOS-12, iHOT-12 and LEFS is not shipped (CLINICAL.md 3: licences
+unconfirmed): their structure and scoring are here, and an operator may load item texts they are
+licensed to use. Until then those measures say they are not installed."""
+
+import math
+import tomllib
+from functools import cache
+from importlib import resources
+from statistics import fmean
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hipalign.core.errors import InputError, describe
+
+Scoring = Literal["single", "mean", "sum", "hoos"]
+ACTIVITY_MAX = 60  # characters of a PSFS activity named by the person
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Item(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str = Field(min_length=5)
+
+
+class Measure(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9]+$")
+    name: str
+    what: str  # what it asks and how it is scored, in our words
+    scoring: Scoring
+    scale: tuple[int, int] = Field(strict=False)
+    higher_is_better: bool
+    min_answered: int | None = None
+    min_fraction_per_scale: float | None = None
+    own_items: tuple[int, int] | None = Field(default=None, strict=False)  # PSFS: the person's own
+    mcid: float | None = None
+    mcid_fraction: float | None = None  # NPRS: the change must also reach this share of baseline
+    mcid_source: str
+    licence: str
+    text_shipped: bool
+    source: str
+    item: list[Item] = []
+    scales: dict[str, int] = {}  # HOOS family: part -> number of items
+    item_count: int | None = None  # fixed-item measures whose wording is not shipped
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Measure":
+        if self.text_shipped and not self.item and self.own_items is None:
+            raise ValueError("text_shipped needs the items' text")
+        if self.scoring == "hoos" and not self.scales:
+            raise ValueError("HOOS scoring needs `scales`")
+        return self
+
+    def item_ids(self) -> list[str]:
+        """The fixed item ids; empty for PSFS, whose items the person names."""
+        if self.item:
+            return [i.id for i in self.item]
+        if self.scales:
+            return [f"{s}{n}" for s, count in self.scales.items() for n in range(1, count + 1)]
+        return [f"q{n}" for n in range(1, (self.item_count or 0) + 1)]
+
+
+class Score(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    measure: str
+    total: float | None  # None for the HOOS family: one score per part, no total
+    scales: dict[str, float] = {}
+    items: dict[str, float] = {}  # the answers scored (PSFS: per activity)
+    answered: int
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    what: str  # "total", a HOOS part, or a PSFS activity
+    baseline: float
+    now: float
+    better_by: float  # positive = better, whatever the direction of the scale
+    meaningful: bool | None  # None: no MCID is known for this measure
+    worse: bool  # worse by at least the MCID (or by any amount when no MCID is known)
+    text: str
+
+
+def parse_measures(files: dict[str, str]) -> tuple[dict[str, Measure], list[str]]:
+    measures: dict[str, Measure] = {}
+    problems: list[str] = []
+    for name, text in sorted(files.items()):
+        try:
+            m = Measure.model_validate(tomllib.loads(text))
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"{name}: not valid TOML: {exc}")
+            continue
+        except ValidationError as exc:
+            problems += [f"{name}: {p}" for p in describe(exc)]
+            continue
+        if f"{m.id}.toml" != name:
+            problems.append(f"{name}: id {m.id!r} must match the file name")
+        measures[m.id] = m
+    return measures, problems
+
+
+@cache
+def default_measures() -> dict[str, Measure]:
+    folder = resources.files("hipalign.core.outcomes") / "measures"
+    files = {f.name: f.read_text("utf-8") for f in folder.iterdir() if f.name.endswith(".toml")}
+    measures, problems = parse_measures(files)
+    if problems:
+        raise ValueError("the outcome measures are not valid:\n" + "\n".join(problems))
+    return measures
+
+
+def installed(measure: Measure, texts: dict[str, str] | None = None) -> bool:
+    """Whether every item has wording to show: shipped, or loaded by the operator."""
+    if measure.text_shipped:
+        return True
+    ids = measure.item_ids()
+    return bool(texts) and all(i in (texts or {}) for i in ids)
+
+
+def not_installed_reason(measure: Measure) -> str:
+    return (
+        f"{measure.name} is not installed: its item wording is not shipped because its licence "
+        f"is unconfirmed ({measure.licence}). Load the wording you are licensed to use "
+        f"(`--texts FILE`, item id -> text)."
+    )
+
+
+def _check_value(measure: Measure, key: str, value: object, problems: list[str]) -> float | None:
+    lo, hi = measure.scale
+    whole = hi <= 10  # 0-4 and 0-10 scales take whole numbers; the 0-100 line takes any
+    ok_type = isinstance(value, int) if whole else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok_type or not lo <= value <= hi:  # type: ignore[operator]
+        kind = "a whole number" if whole else "a number"
+        problems.append(f"answers.{key}: must be {kind} from {lo} to {hi} (got {value!r})")
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def score(measure: Measure, answers: dict[str, object]) -> Score:
+    """Score one filled questionnaire. Unanswered items are left out (or given as null)."""
+    problems: list[str] = []
+    values: dict[str, float] = {}
+    known = measure.item_ids()
+    for key, raw in answers.items():
+        if measure.own_items is None and key not in known:
+            problems.append(
+                f"answers.{key}: not an item of {measure.id}; items: {', '.join(known)}"
+            )
+            continue
+        if measure.own_items is not None and not 1 <= len(key.strip()) <= ACTIVITY_MAX:
+            problems.append(f"answers: an activity name must be 1-{ACTIVITY_MAX} characters")
+            continue
+        if raw is None:
+            continue
+        v = _check_value(measure, key, raw, problems)
+        if v is not None:
+            values[key] = v
+    if problems:
+        raise InputError(measure.id, problems)
+    total: float | None
+    scales: dict[str, float] = {}
+    if measure.scoring == "hoos":
+        for part, count in measure.scales.items():
+            got = [values[f"{part}{n}"] for n in range(1, count + 1) if f"{part}{n}" in values]
+            need = max(1, math.ceil(count * (measure.min_fraction_per_scale or 1.0)))
+            if len(got) < need:
+                problems.append(
+                    f"answers: {part} needs at least {need} of its {count} items answered (got {len(got)})"
+                )
+            else:
+                # HOOS guide 2013: 100 - mean * 25, so 100 means no problems.
+                scales[part] = round(100 - 25 * fmean(got), 1)
+        total = None
+    else:
+        if measure.own_items is not None:
+            lo, hi = measure.own_items
+            if not lo <= len(values) <= hi:
+                problems.append(f"answers: rate {lo} to {hi} activities (got {len(values)})")
+        elif len(values) < (measure.min_answered or len(known)):
+            problems.append(
+                f"answers: at least {measure.min_answered or len(known)} of {len(known)} items must be answered (got {len(values)})"
+            )
+        total = None
+        if not problems:
+            vs = list(values.values())
+            total = (
+                vs[0]
+                if measure.scoring == "single"
+                else fmean(vs)
+                if measure.scoring == "mean"
+                else sum(vs)
+            )
+            total = round(total, 1)
+    if problems:
+        raise InputError(measure.id, problems)
+    return Score(measure=measure.id, total=total, scales=scales, items=values, answered=len(values))
+
+
+def _one_change(measure: Measure, what: str, base: float, now: float, label: str) -> Change:
+    better_by = (now - base) if measure.higher_is_better else (base - now)
+    if measure.mcid is None:
+        meaningful = None
+        worse = better_by < 0
+        verdict = "no meaningful-change threshold is published for this measure"
+    else:
+        meaningful = better_by >= measure.mcid and (
+            measure.mcid_fraction is None or better_by >= measure.mcid_fraction * base
+        )
+        worse = -better_by >= measure.mcid
+        need = f"{measure.mcid:g} points" + (
+            f" and {measure.mcid_fraction:.0%} of where you started"
+            if measure.mcid_fraction
+            else ""
+        )
+        verdict = f"a change of {need} or more is usually noticeable"
+    if better_by > 0:
+        moved = f"improved by {better_by:g} point{'s' if better_by != 1 else ''}"
+    elif better_by < 0:
+        moved = f"got worse by {-better_by:g} point{'s' if better_by != -1 else ''}"
+    else:
+        moved = "did not change"
+    return Change(
+        what=what,
+        baseline=base,
+        now=now,
+        better_by=round(better_by, 1),
+        meaningful=meaningful,
+        worse=worse,
+        text=f"Your {label} {moved} (from {base:g} to {now:g}); {verdict}.",
+    )
+
+
+def change(measure: Measure, baseline: Score, now: Score) -> list[Change]:
+    """Change from baseline, per total, HOOS part or PSFS activity, in plain words."""
+    out: list[Change] = []
+    if baseline.total is not None and now.total is not None:
+        label = "pain score" if measure.id == "nprs" else f"{measure.name} score"
+        out.append(_one_change(measure, "total", baseline.total, now.total, label))
+    for part in measure.scales:
+        if part in baseline.scales and part in now.scales:
+            out.append(
+                _one_change(measure, part, baseline.scales[part], now.scales[part], f"{part} score")
+            )
+    if measure.own_items is not None:
+        for activity, base in baseline.items.items():
+            if activity in now.items:
+                out.append(
+                    _one_change(
+                        measure, activity, base, now.items[activity], f"score for {activity}"
+                    )
+                )
+    return out
