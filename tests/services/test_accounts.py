@@ -132,6 +132,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "checkins": "CheckInRecord",
         "current_doses": "CurrentDose",
         "habit_checks": "HabitCheck",
+        "outcomes": "OutcomeRecord",
     }
     for section, model in sections.items():
         m = next(m for m in person_models() if m.__name__ == model)

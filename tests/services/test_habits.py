@@ -265,13 +265,19 @@ def test_one_reminder_bundles_everything_due_most_pressing_first(
     # Next Monday: a session is planned, a break is ahead and the check-in is due.
     r = reminder_next(owner, NEXT_MONDAY, at("09:00"))
     assert r is not None
-    assert (r.kind, r.kinds, r.at) == ("session", ["session", "break", "checkin"], "09:45")
+    # Week 2 of the plan: the review point's scores are due too.
+    assert (r.kind, r.kinds, r.at) == (
+        "session",
+        ["session", "break", "checkin", "scores"],
+        "09:45",
+    )
     assert "session" in r.text and "09:45" in r.text and "check-in" in r.text
     log_session(plan, NEXT_MONDAY)
     r = reminder_next(owner, NEXT_MONDAY, at("09:00"))
-    assert r is not None and (r.kind, r.kinds, r.at) == ("break", ["break", "checkin"], "09:45")
+    assert r is not None
+    assert (r.kind, r.kinds, r.at) == ("break", ["break", "checkin", "scores"], "09:45")
     r = reminder_next(owner, NEXT_MONDAY, at("17:00"))
-    assert r is not None and (r.kinds, r.at) == (["checkin"], "")
+    assert r is not None and (r.kinds, r.at) == (["checkin", "scores"], "")
 
 
 @pytest.mark.parametrize("minute", ["12:00", "12:30", "12:59"])

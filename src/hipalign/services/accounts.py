@@ -15,6 +15,7 @@ from hipalign.adapters.db.models import (
     ExerciseLogRecord,
     HabitCheck,
     IntakeRecord,
+    OutcomeRecord,
     PlanRecord,
     SessionRecord,
 )
@@ -133,6 +134,19 @@ def account_export(user: User) -> dict[str, Any]:
         "habit_checks": _rows(
             HabitCheck.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
             ["id", "plan_id", "item_id", "slot", "performed_on", "created_at"],
+        ),
+        "outcomes": _rows(
+            OutcomeRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
+            [
+                "id",
+                "plan_id",
+                "measure",
+                "performed_on",
+                "answers",
+                "total",
+                "scales",
+                "created_at",
+            ],
         ),
         "checkins": _rows(
             CheckInRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),

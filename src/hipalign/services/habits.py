@@ -12,6 +12,7 @@ from hipalign.core.education.models import LifestyleItem
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
 from hipalign.services.access import owned
+from hipalign.services.outcome_records import outcomes_due
 from hipalign.services.program import checkin_due, plan_current, plan_document, weekday_of
 
 # Breaks count on working days only [rule]: Monday-Friday.
@@ -29,7 +30,7 @@ class Reminder:
     kind: str  # the most pressing of `kinds`
     text: str  # every due item, in one message
     at: str  # "HH:MM" of the next break, when one is due, else ""
-    kinds: list[str]  # "session", "break", "checkin", most pressing first
+    kinds: list[str]  # "session", "break", "checkin", "scores", most pressing first
 
 
 def _items(plan: PlanRecord | None) -> list[LifestyleItem]:
@@ -114,6 +115,8 @@ def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | Non
             due.append(("break", f"Next movement break at {upcoming[0]}.", upcoming[0]))
     if checkin_due(user, today):
         due.append(("checkin", "Your weekly check-in is due.", ""))
+    if outcomes_due(user, plan, today):
+        due.append(("scores", "Your scores for this review point are due.", ""))
     if not due:
         return None
     at = next((when for _, _, when in due if when), "")

@@ -21,6 +21,7 @@ from hipalign.adapters.db.models import (
     DecisionRecord,
     ExerciseLogRecord,
     IntakeRecord,
+    OutcomeRecord,
     PlanRecord,
     SessionRecord,
 )
@@ -73,6 +74,17 @@ def intake_submit(user: User, document: dict[str, Any], today: date) -> PlanReco
             withheld=plan.plan is None,
             document=plan.model_dump(mode="json", by_alias=True),
         )
+        if plan.plan is not None:
+            # The NPRS baseline of this plan is the pain given at onboarding (issue 6).
+            OutcomeRecord.objects.create(
+                user=user,
+                plan=made,
+                measure="nprs",
+                performed_on=today,
+                answers={"pain": float(intake.pain.now)},
+                total=float(intake.pain.now),
+                scales={},
+            )
         audit_record(_uid(user), "plan.create", str(made.id))
     return made
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import (
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.core.screening.catalog import QUESTIONS
-from hipalign.services import accounts, education, habits, program, progress
+from hipalign.services import accounts, education, habits, outcome_records, program, progress
 from hipalign.services.access import NotFound
 from hipalign.web import charts
 from hipalign.web.forms import CheckInForm, DeleteAccountForm, OnboardingForm, SignupForm
@@ -332,6 +332,71 @@ def checkin(request: HttpRequest) -> HttpResponse:
     )
 
 
+PSFS_ROWS = 5
+
+
+def _psfs_answers(post: Any) -> dict[str, object]:
+    """PSFS rows of the form: activity_i (the person's words) and rating_i (0-10)."""
+    answers: dict[str, object] = {}
+    for i in range(PSFS_ROWS):
+        name = post.get(f"activity_{i}", "").strip()
+        rating = post.get(f"rating_{i}", "").strip()
+        if not name and not rating:
+            continue
+        answers[name] = int(rating) if rating.isdigit() else rating or None
+    return answers
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if measure == "psfs":
+            answers = _psfs_answers(request.POST)
+        else:
+            raw = request.POST.get("pain", "").strip()
+            answers = {"pain": int(raw) if raw.isdigit() else raw or None}
+        try:
+            outcome_records.outcome_record(request.user, measure, answers, _today())  # type: ignore[arg-type]
+        except InputError as exc:
+            error, status = exc.message, 422
+        else:
+            messages.info(request, "Saved.")
+            return redirect("outcomes")
+    summary = outcome_records.outcomes_summary(request.user, _today())  # type: ignore[arg-type]
+    return render(
+        request,
+        "hipalign/outcomes.html",
+        {"o": summary, "error": error, "failed": measure, "rows": range(PSFS_ROWS)},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    """A progress report to print or save as PDF and bring to a professional."""
+    rec = program.plan_current(request.user)  # type: ignore[arg-type]
+    if rec is None:
+        return redirect("onboarding")
+    p = progress.progress_summary(request.user, _today())  # type: ignore[arg-type]
+    return render(
+        request,
+        "hipalign/report.html",
+        {
+            "rec": rec,
+            "doc": program.plan_document(rec),
+            "p": p,
+            "o": outcome_records.outcomes_summary(request.user, _today()),  # type: ignore[arg-type]
+            "today_date": _today(),
+            "adherence_svg": charts.adherence(p.weeks),
+            "pain_svg": charts.pain_trend(p.pain) if p.pain else None,
+        },
+    )
+
+
 @login_required
 @require_GET
 def progress_page(request: HttpRequest) -> HttpResponse:
@@ -349,6 +414,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             else None,
             "pain_svg": charts.pain_trend(p.pain),
             "side_charts": [(s, charts.side_series(s)) for s in p.sides],
+            "o": outcome_records.outcomes_summary(request.user, _today()),  # type: ignore[arg-type]
         },
     )
 

@@ -174,6 +174,25 @@ class HabitCheck(models.Model):
         indexes = [models.Index(fields=["user", "performed_on"])]
 
 
+class OutcomeRecord(models.Model):
+    """One filled outcome questionnaire (NPRS, PSFS, ...) with its score; the first of each
+    measure after a plan starts is that plan's baseline."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="outcomes")
+    plan = models.ForeignKey(PlanRecord, on_delete=models.CASCADE, related_name="outcomes")
+    measure = models.CharField(max_length=16)
+    performed_on = models.DateField()
+    answers = models.JSONField()
+    total = models.FloatField(null=True)
+    scales = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["performed_on", "created_at"]
+        indexes = [models.Index(fields=["user", "measure", "performed_on"])]
+
+
 class CheckInRecord(models.Model):
     """A weekly check-in: the red-flag questions again, and pain."""
 
