@@ -203,22 +203,24 @@ def score(measure: Measure, answers: dict[str, object]) -> Score:
 
 
 def _one_change(measure: Measure, what: str, base: float, now: float, label: str) -> Change:
-    better_by = (now - base) if measure.higher_is_better else (base - now)
+    # Scores are rounded to 0.1, so float noise (2.3 - 0.3 = 1.9999999999999998) must not decide
+    # whether the MCID is reached.
+    better_by = round((now - base) if measure.higher_is_better else (base - now), 6)
     if measure.mcid is None:
         meaningful = None
         worse = better_by < 0
         verdict = "no meaningful-change threshold is published for this measure"
     else:
         meaningful = better_by >= measure.mcid and (
-            measure.mcid_fraction is None or better_by >= measure.mcid_fraction * base
+            measure.mcid_fraction is None or better_by >= round(measure.mcid_fraction * base, 6)
         )
         worse = -better_by >= measure.mcid
-        need = f"{measure.mcid:g} points" + (
-            f" and {measure.mcid_fraction:.0%} of where you started"
+        share = (
+            f", and at least {measure.mcid_fraction:.0%} of where you started,"
             if measure.mcid_fraction
             else ""
         )
-        verdict = f"a change of {need} or more is usually noticeable"
+        verdict = f"a change of {measure.mcid:g} points or more{share} is usually noticeable"
     if better_by > 0:
         moved = f"improved by {better_by:g} point{'s' if better_by != 1 else ''}"
     elif better_by < 0:
@@ -240,7 +242,9 @@ def change(measure: Measure, baseline: Score, now: Score) -> list[Change]:
     """Change from baseline, per total, HOOS part or PSFS activity, in plain words."""
     out: list[Change] = []
     if baseline.total is not None and now.total is not None:
-        label = "pain score" if measure.id == "nprs" else f"{measure.name} score"
+        label = {"nprs": "pain score", "psfs": "average score over your activities"}.get(
+            measure.id, f"{measure.name} score"
+        )
         out.append(_one_change(measure, "total", baseline.total, now.total, label))
     for part in measure.scales:
         if part in baseline.scales and part in now.scales:
