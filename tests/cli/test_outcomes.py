@@ -155,7 +155,7 @@ def test_outcomes_score_psfs_prints_the_mean(tmp_path: Path) -> None:
 
 
 def test_outcomes_score_hoos_prints_one_line_per_part(tmp_path: Path) -> None:
-    answers = {i: 0 for i in default_measures()["hoos"].item_ids()}
+    answers: dict[str, Any] = dict.fromkeys(default_measures()["hoos"].item_ids(), 0)
     answers |= {f"pain{n}": v for n, v in enumerate([1, 2, 3, 2, 1, None], start=1)}
     for n in range(7, 11):
         del answers[f"pain{n}"]
@@ -169,8 +169,13 @@ def test_outcomes_score_hoos_prints_one_line_per_part(tmp_path: Path) -> None:
 
 def test_outcomes_score_json_gives_the_score_fields(tmp_path: Path) -> None:
     code, out, _ = run(
-        "outcomes", "score", "lefs", "--answers", write(tmp_path, {f"q{n}": 3 for n in range(1, 21)}),
-        "--format", "json",
+        "outcomes",
+        "score",
+        "lefs",
+        "--answers",
+        write(tmp_path, {f"q{n}": 3 for n in range(1, 21)}),
+        "--format",
+        "json",
     )
     assert code == 0
     data = json.loads(out)
@@ -205,7 +210,11 @@ def test_outcomes_score_nprs_json(tmp_path: Path) -> None:
         ("nprs", {"pain": "3"}, ["nprs", "answers.pain", "whole number"]),
         ("nprs", {"ache": 3}, ["nprs", "answers.ache", "not an item"]),
         ("lefs", {f"q{n}": 2 for n in range(1, 20)}, ["lefs", "20 of 20", "got 19"]),
-        ("hoos12", {"pain1": 1}, ["hoos12", "needs at least 2 of its 4"]),
+        (
+            "hoos12",
+            {"pain1": 1, "pain2": 1, "function1": 1, "qol1": 2, "qol2": 2},
+            ["hoos12", "function needs at least 2 of its 4", "got 1"],
+        ),
         ("psfs", {"walking": 3, "stairs": 4}, ["psfs", "3 to 5 activities", "got 2"]),
         ("odi", {"q1": 1}, ["'odi' is not a measure", "nprs"]),
         ("nprs", "{pain: 3", ["not valid JSON", "line 1"]),
@@ -228,3 +237,19 @@ def test_outcomes_score_with_a_missing_answers_file_exits_2(tmp_path: Path) -> N
     code, out, err = run("outcomes", "score", "nprs", "--answers", str(missing))
     assert (code, out) == (2, "")
     assert err.strip() == f"error: answers file {missing} does not exist"
+
+
+def test_outcomes_score_with_several_problems_has_one_error_line_then_one_line_each(
+    tmp_path: Path,
+) -> None:
+    answers = {f"q{n}": 2 for n in range(1, 21)} | {"q1": 5, "q2": "2", "q30": 1}
+    code, out, err = run("outcomes", "score", "lefs", "--answers", write(tmp_path, answers))
+    assert (code, out) == (2, "")
+    lines = err.strip().splitlines()
+    assert lines[0] == "error: lefs is not valid (3 problems):"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "  - answers.q1",
+        "  - answers.q2",
+        "  - answers.q30",
+    ]
+    assert err.count("error:") == 1

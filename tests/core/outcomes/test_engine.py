@@ -70,9 +70,7 @@ def test_nprs_accepts_both_ends_of_the_scale() -> None:
 
 
 def test_nprs_without_an_answer_is_refused() -> None:
-    assert refused("nprs", {}) == [
-        "answers: at least 1 of 1 items must be answered (got 0)"
-    ]
+    assert refused("nprs", {}) == ["answers: at least 1 of 1 items must be answered (got 0)"]
 
 
 def test_psfs_is_the_mean_of_three_activities_rounded_to_one_decimal() -> None:
@@ -184,7 +182,7 @@ def test_hoos_with_several_parts_short_reports_each_part() -> None:
     answers = {"pain1": 1}
     problems = refused("hoos", answers)
     assert len(problems) == 5
-    assert {re.match(r"answers: (\w+) needs", p).group(1) for p in problems} == set(HOOS_PARTS)  # type: ignore[union-attr]
+    assert {p.split()[1] for p in problems} == set(HOOS_PARTS)
 
 
 def test_hoos12_parts_with_2_of_4_answered_are_scored() -> None:
@@ -265,13 +263,41 @@ def test_lefs_needs_all_20_items() -> None:
             lefs([2] * 19 + [-1]),
             "answers.q20: must be a whole number from 0 to 4 (got -1)",
         ),
-        ("lefs", lefs([True] + [2] * 19), "answers.q1: must be a whole number from 0 to 4 (got True)"),
-        ("ihot12", ihot([50] * 11 + [100.5]), "answers.q12: must be a number from 0 to 100 (got 100.5)"),
-        ("ihot12", ihot([-0.1] + [50] * 11), "answers.q1: must be a number from 0 to 100 (got -0.1)"),
-        ("ihot12", ihot([False] + [50] * 11), "answers.q1: must be a number from 0 to 100 (got False)"),
-        ("ihot12", ihot(["50"] + [50] * 11), "answers.q1: must be a number from 0 to 100 (got '50')"),
-        ("psfs", {"walking": 4, "stairs": 3, "running": 11}, "answers.running: must be a whole number from 0 to 10 (got 11)"),
-        ("psfs", {"walking": 4, "stairs": 3, "running": 6.5}, "answers.running: must be a whole number from 0 to 10 (got 6.5)"),
+        (
+            "lefs",
+            lefs([True] + [2] * 19),
+            "answers.q1: must be a whole number from 0 to 4 (got True)",
+        ),
+        (
+            "ihot12",
+            ihot([50] * 11 + [100.5]),
+            "answers.q12: must be a number from 0 to 100 (got 100.5)",
+        ),
+        (
+            "ihot12",
+            ihot([-0.1] + [50] * 11),
+            "answers.q1: must be a number from 0 to 100 (got -0.1)",
+        ),
+        (
+            "ihot12",
+            ihot([False] + [50] * 11),
+            "answers.q1: must be a number from 0 to 100 (got False)",
+        ),
+        (
+            "ihot12",
+            ihot(["50"] + [50] * 11),
+            "answers.q1: must be a number from 0 to 100 (got '50')",
+        ),
+        (
+            "psfs",
+            {"walking": 4, "stairs": 3, "running": 11},
+            "answers.running: must be a whole number from 0 to 10 (got 11)",
+        ),
+        (
+            "psfs",
+            {"walking": 4, "stairs": 3, "running": 6.5},
+            "answers.running: must be a whole number from 0 to 10 (got 6.5)",
+        ),
     ],
 )
 def test_bad_answer_is_refused_naming_the_item_and_what_is_allowed(
@@ -330,7 +356,8 @@ def test_nprs_8_to_5_is_better_by_3_and_meaningful() -> None:
     assert c.worse is False
     assert "improved by 3 points" in c.text
     assert "from 8 to 5" in c.text
-    assert "2 points and 30% of where you started" in c.text
+    assert "a change of 2 points or more" in c.text
+    assert "30% of where you started" in c.text
 
 
 def test_nprs_8_to_6_is_better_by_2_but_not_meaningful_as_2_is_under_30_percent() -> None:
@@ -395,6 +422,7 @@ def test_psfs_change_per_activity_and_total_in_plain_words() -> None:
     assert "improved by 3 points" in walking
     assert "a change of 2 points or more is usually noticeable" in walking
     assert "walking" in walking
+    assert "30%" not in walking  # the share of baseline is NPRS only
     assert "improved by 1 point (" in changes["stairs"].text
 
 
@@ -496,8 +524,7 @@ def test_every_measure_has_a_source_and_an_mcid_source(measure_id: str) -> None:
 
 def test_the_facts_of_each_measure() -> None:
     facts = {
-        m.id: (m.scoring, m.scale, m.higher_is_better, m.mcid, m.mcid_fraction)
-        for m in M.values()
+        m.id: (m.scoring, m.scale, m.higher_is_better, m.mcid, m.mcid_fraction) for m in M.values()
     }
     assert facts == {
         "nprs": ("single", (0, 10), False, 2.0, 0.3),
@@ -604,7 +631,13 @@ def test_measure_is_frozen() -> None:
 # --- 5. Properties ----------------------------------------------------------------------
 
 # The documented range of each fixed-item measure's scores (CLINICAL.md 3), written out here.
-RANGES = {"nprs": (0, 10), "lefs": (0, 80), "ihot12": (0, 100), "hoos": (0, 100), "hoos12": (0, 100)}
+RANGES = {
+    "nprs": (0, 10),
+    "lefs": (0, 80),
+    "ihot12": (0, 100),
+    "hoos": (0, 100),
+    "hoos12": (0, 100),
+}
 
 
 def _value(m: Measure) -> st.SearchStrategy[Any]:
