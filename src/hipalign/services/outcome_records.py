@@ -124,3 +124,10 @@ def outcomes_due(user: User, plan: PlanRecord, today: date) -> bool:
         )
     )
     return _due(plan, week, recorded)
+
+
+def outcomes_baseline_missing(user: User, plan: PlanRecord) -> bool:
+    """No PSFS yet for this plan: the person has not named the activities to follow."""
+    if plan.withheld:
+        return False
+    return not OutcomeRecord.objects.filter(user_id=user.pk, plan=plan, measure="psfs").exists()

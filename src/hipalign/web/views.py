@@ -275,6 +275,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "t": t,
             "player": player,
             "checkin_due": t.checkin_due,
+            "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),  # type: ignore[arg-type]
             "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]
             "reminder": habits.reminder_next(request.user, _today(), _minute_now()),  # type: ignore[arg-type]
             "plan_id": str(t.plan.id),
