@@ -94,9 +94,10 @@ def test_outcomes_list_json_has_the_fields_of_each_measure() -> None:
 def test_outcomes_list_with_texts_for_every_lefs_item_makes_lefs_installed(
     tmp_path: Path,
 ) -> None:
-    texts = {f"q{n}": f"LEFS activity number {n}" for n in range(1, 21)}
+    texts = {"lefs": {f"q{n}": f"LEFS activity number {n}" for n in range(1, 21)}}
     rows = list_json("--texts", write(tmp_path, texts, "texts.json"))
     assert rows["lefs"]["installed"] is True
+    assert rows["ihot12"]["installed"] is False  # its items are also q1.., but not its texts
     assert rows["lefs"]["note"] == ""
     assert rows["hoos"]["installed"] is False
     assert rows["hoos12"]["installed"] is False
@@ -105,13 +106,13 @@ def test_outcomes_list_with_texts_for_every_lefs_item_makes_lefs_installed(
 def test_outcomes_list_with_texts_missing_one_lefs_item_leaves_lefs_not_installed(
     tmp_path: Path,
 ) -> None:
-    texts = {f"q{n}": f"LEFS activity number {n}" for n in range(1, 20)}
+    texts = {"lefs": {f"q{n}": f"LEFS activity number {n}" for n in range(1, 20)}}
     rows = list_json("--texts", write(tmp_path, texts, "texts.json"))
     assert rows["lefs"]["installed"] is False
 
 
 def test_outcomes_list_with_texts_shows_yes_in_the_table(tmp_path: Path) -> None:
-    texts = {i: f"HOOS question {i}" for i in default_measures()["hoos"].item_ids()}
+    texts = {"hoos": {i: f"HOOS question {i}" for i in default_measures()["hoos"].item_ids()}}
     code, out, _ = run("outcomes", "list", "--texts", write(tmp_path, texts, "texts.json"))
     assert code == 0
     assert table_rows(out)["hoos"].split("│")[-2].strip() == "yes"
@@ -121,8 +122,9 @@ def test_outcomes_list_with_texts_shows_yes_in_the_table(tmp_path: Path) -> None
     ("content", "message"),
     [
         ("{not json", "not valid JSON"),
-        ('{"q1": 3}', "item id -> text"),
-        ('["q1"]', "item id -> text"),
+        ('{"lefs": {"q1": 3}}', "item id -> non-empty text"),
+        ('{"lefs": {"q1": " "}}', "item id -> non-empty text"),
+        ('["q1"]', "measure id -> {item id"),
     ],
 )
 def test_outcomes_list_with_bad_texts_exits_2_with_one_error_line(

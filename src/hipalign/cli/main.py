@@ -345,8 +345,8 @@ def outcomes_list(
             "scale": list(m.scale),
             "higher_is_better": m.higher_is_better,
             "mcid": m.mcid,
-            "installed": installed(m, loaded),
-            "note": "" if installed(m, loaded) else not_installed_reason(m),
+            "installed": installed(m, (loaded or {}).get(m.id)),
+            "note": "" if installed(m, (loaded or {}).get(m.id)) else not_installed_reason(m),
             "source": m.source,
         }
         for m in outcomes.measure_list()
@@ -368,7 +368,7 @@ def outcomes_list(
     _out().print(table)
 
 
-def _texts(path: Path | None) -> dict[str, str] | None:
+def _texts(path: Path | None) -> dict[str, dict[str, str]] | None:
     if path is None:
         return None
     try:

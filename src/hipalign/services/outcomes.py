@@ -34,14 +34,22 @@ def outcome_score(measure_id: str, answers_text: str) -> Score:
     return score(measure, answers)
 
 
-def texts_parse(text: str) -> dict[str, str]:
-    """Item texts an operator loads (item id -> wording) for a measure whose wording is not shipped."""
+def texts_parse(text: str) -> dict[str, dict[str, str]]:
+    """Item wording an operator loads for measures whose wording is not shipped:
+    {measure id: {item id: text}}, keyed by measure so two measures' `q1` never mix."""
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError("texts", [f"not valid JSON: {exc.msg}"]) from exc
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        raise InputError("texts", ["(document): give a JSON object of item id -> text"])
+    shape = "(document): give a JSON object of measure id -> {item id -> non-empty text}"
+    if not isinstance(data, dict):
+        raise InputError("texts", [shape])
+    problems = []
+    for measure_id, items in data.items():
+        if not isinstance(items, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in items.items()
+        ):
+            problems.append(f"{measure_id}: {shape.removeprefix('(document): ')}")
+    if problems:
+        raise InputError("texts", problems)
     return data

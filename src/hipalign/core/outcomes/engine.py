@@ -127,7 +127,7 @@ def not_installed_reason(measure: Measure) -> str:
     return (
         f"{measure.name} is not installed: its item wording is not shipped because its licence "
         f"is unconfirmed ({measure.licence}). Load the wording you are licensed to use "
-        f"(`--texts FILE`, item id -> text)."
+        "(`--texts FILE`: measure id -> {item id -> text})."
     )
 
 
