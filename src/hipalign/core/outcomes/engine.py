@@ -142,19 +142,31 @@ def _check_value(measure: Measure, key: str, value: object, problems: list[str])
     return float(value)  # type: ignore[arg-type]
 
 
+def _one_decimal(x: float) -> float:
+    """Half up, as a person rounds by hand (56.25 -> 56.3); round() would give 56.2."""
+    return math.floor(x * 10 + 0.5 + 1e-9) / 10
+
+
 def score(measure: Measure, answers: dict[str, object]) -> Score:
     """Score one filled questionnaire. Unanswered items are left out (or given as null)."""
     problems: list[str] = []
     values: dict[str, float] = {}
     known = measure.item_ids()
-    for key, raw in answers.items():
+    for given, raw in answers.items():
+        # PSFS activities are the person's words: surrounding spaces do not make a new one.
+        key = given.strip() if measure.own_items is not None else given
+        if measure.own_items is not None and key in values:
+            problems.append(f"answers: the activity {key!r} is listed twice")
+            continue
         if measure.own_items is None and key not in known:
             problems.append(
                 f"answers.{key}: not an item of {measure.id}; items: {', '.join(known)}"
             )
             continue
         if measure.own_items is not None and not 1 <= len(key.strip()) <= ACTIVITY_MAX:
-            problems.append(f"answers: an activity name must be 1-{ACTIVITY_MAX} characters")
+            problems.append(
+                f"answers: an activity name must be 1-{ACTIVITY_MAX} characters (got {given!r})"
+            )
             continue
         if raw is None:
             continue
@@ -175,7 +187,7 @@ def score(measure: Measure, answers: dict[str, object]) -> Score:
                 )
             else:
                 # HOOS guide 2013: 100 - mean * 25, so 100 means no problems.
-                scales[part] = round(100 - 25 * fmean(got), 1)
+                scales[part] = _one_decimal(100 - 25 * fmean(got))
         total = None
     else:
         if measure.own_items is not None:
@@ -196,7 +208,7 @@ def score(measure: Measure, answers: dict[str, object]) -> Score:
                 if measure.scoring == "mean"
                 else sum(vs)
             )
-            total = round(total, 1)
+            total = _one_decimal(total)
     if problems:
         raise InputError(measure.id, problems)
     return Score(measure=measure.id, total=total, scales=scales, items=values, answered=len(values))
