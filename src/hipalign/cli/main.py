@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from hipalign.cli.render import render_exercise, render_lesson, render_plan, render_script
@@ -42,6 +43,10 @@ outcomes_app = typer.Typer(
     help="Outcome measures: NPRS, PSFS, and hip questionnaires.", no_args_is_help=True
 )
 app.add_typer(outcomes_app, name="outcomes")
+posture_app = typer.Typer(
+    help="Posture from a photo or a still clip (the vision extra).", no_args_is_help=True
+)
+app.add_typer(posture_app, name="posture")
 
 MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
 
@@ -400,6 +405,59 @@ def outcomes_score(
         )
     for part, value in result.scales.items():
         typer.echo(f"{m.name}, {part}: {value:g} of 100 (100 is best)")
+
+
+@posture_app.command("analyze")
+def posture_analyze(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A standing front or back photo, or a 2-3 s still clip."
+        ),
+    ],
+    overlay: Annotated[
+        Path | None, typer.Option(help="Write the annotated picture (PNG) here.")
+    ] = None,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Hip and shoulder lines, trunk lean and shift, each with its uncertainty.
+
+    Signs (VISION.md 3), seen as the person stands facing the camera: hip_tilt_deg and
+    shoulder_tilt_deg are positive when the person's LEFT side is higher; trunk_lean_deg is the
+    trunk's angle from vertical, positive counter-clockwise in the picture; lateral_shift_pct is
+    mid-shoulder minus mid-hip, sideways, in % of trunk length, positive towards the picture's right.
+    """
+    from hipalign.services import posture
+
+    with Progress(transient=True, disable=format is Format.json or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("analysing", total=None)
+        try:
+            result = posture.posture_analyze(
+                file, overlay, lambda i, n: bar.update(task, completed=i, total=n)
+            )
+        except InputError as exc:
+            _fail(exc.message)
+    if format is Format.json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    if result.status != "ok":
+        typer.echo("Could not measure:")
+        for r in result.reasons:
+            typer.echo(f"- {r}")
+        return
+    names = {
+        "hip_tilt_deg": ("Hip line", "°"),
+        "shoulder_tilt_deg": ("Shoulder line", "°"),
+        "trunk_lean_deg": ("Trunk lean", "°"),
+        "lateral_shift_pct": ("Sideways shift", "% of trunk length"),
+    }
+    for key, (label, unit) in names.items():
+        v = result.metrics[key]
+        typer.echo(f"{label}: {v.value:+.1f}{unit} ± {v.uncertainty:.1f}")
+    typer.echo(f"Higher hip: {result.high_side}")
+    typer.echo(result.wording)
+    for r in result.reasons:
+        typer.echo(f"Note: {r}")
 
 
 if __name__ == "__main__":  # pragma: no cover
