@@ -1,0 +1,174 @@
+"""The pose model on the shared test media (VISION.md 6.8): expected landmarks, reference lines,
+rotation, mirror, refusals and bad files. Needs the vision extra (installed by scripts/test)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from hipalign.adapters.vision.media import load_image
+from hipalign.adapters.vision.pose import PoseModel, verify_model
+from hipalign.core.errors import InputError
+from hipalign.core.posture.geometry import PostureResult
+from hipalign.services.posture import posture_analyze
+from tests.adapters.media import media_dir
+
+MEDIA = media_dir()
+# test-media/SOURCES.md: expected landmarks of pose.jpg (MediaPipe's own test), pixels.
+POSE_JPG = {
+    0: (460, 283),
+    11: (545, 319),
+    12: (453, 329),
+    23: (520, 476),
+    24: (467, 471),
+    25: (612, 550),
+    26: (358, 490),
+    27: (701, 613),
+    28: (349, 611),
+}
+# SOURCES.md "Reference outputs" (full model, static mode): hip line, shoulder line, trunk.
+REFERENCE = {
+    "image1.png": (-0.838, -1.264, 3.023),
+    "image2.jpeg": (5.033, 10.144, 6.517),
+    "pose.jpg": (-5.933, 2.166, -1.532),
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> PoseModel:
+    with PoseModel() as m:
+        yield m
+
+
+def _lines(result: PostureResult) -> tuple[float, float, float]:
+    m = result.metrics
+    return m["hip_tilt_deg"].value, m["shoulder_tilt_deg"].value, m["trunk_lean_deg"].value
+
+
+def test_the_installed_model_is_the_pinned_one() -> None:
+    verify_model()  # raises ModelMismatch otherwise
+
+
+def test_expected_landmarks_on_the_reference_photo_within_15_px(model: PoseModel) -> None:
+    rgb = load_image(MEDIA / "pose.jpg")
+    h, w = rgb.shape[:2]
+    lms = model.landmarks(rgb)
+    assert lms is not None
+    for i, (x, y) in POSE_JPG.items():
+        assert abs(lms[i].x * w - x) <= 15 and abs(lms[i].y * h - y) <= 15, i
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_posture_lines_match_the_reference_outputs(name: str) -> None:
+    result = posture_analyze(MEDIA / name)
+    assert result.status == "ok"
+    for got, want in zip(_lines(result), REFERENCE[name], strict=True):
+        assert got == pytest.approx(want, abs=0.05)
+    assert "mediapipe 0.10.21" in result.model
+
+
+def _on_canvas(src: Path, tmp_path: Path, angle: float, mirror: bool = False) -> Path:
+    """VISION.md 3.3: centred on a grey canvas big enough to rotate without cropping."""
+    im = Image.open(src).convert("RGB")
+    side = int((im.width**2 + im.height**2) ** 0.5) + 8
+    canvas = Image.new("RGB", (side, side), (128, 128, 128))
+    canvas.paste(im, ((side - im.width) // 2, (side - im.height) // 2))
+    if mirror:
+        canvas = canvas.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    out = tmp_path / f"canvas_{angle}_{mirror}.png"
+    canvas.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=(128, 128, 128)).save(out)
+    return out
+
+
+@pytest.mark.parametrize("angle", [-10.0, -5.0, 5.0, 10.0])
+def test_rotating_the_photo_turns_the_lines_by_that_angle(tmp_path: Path, angle: float) -> None:
+    src = MEDIA / "image1.png"
+    base = _lines(posture_analyze(_on_canvas(src, tmp_path, 0.0)))
+    turned = _lines(posture_analyze(_on_canvas(src, tmp_path, angle)))
+    hip, shoulder, trunk = (t - b - angle for t, b in zip(turned, base, strict=True))
+    # VISION.md 3.3 bounds: hip and shoulder |error| < 4 degrees, trunk < 2.
+    assert abs(hip) < 4 and abs(shoulder) < 4 and abs(trunk) < 2
+
+
+def test_a_mirrored_photo_flips_the_signs_and_the_high_side(tmp_path: Path) -> None:
+    src = MEDIA / "pose.jpg"
+    base = posture_analyze(_on_canvas(src, tmp_path, 0.0))
+    mirrored = posture_analyze(_on_canvas(src, tmp_path, 0.0, mirror=True))
+    for b, m in zip(_lines(base), _lines(mirrored), strict=True):
+        assert abs(b + m) < 5  # VISION.md 3.5: residual sums under 5 degrees
+    assert {base.high_side, mirrored.high_side} == {"left", "right"}
+
+
+def test_a_blank_image_cannot_be_measured(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (400, 600), (255, 255, 255)).save(blank)
+    result = posture_analyze(blank)
+    assert result.status == "could_not_measure"
+    assert result.metrics == {}
+    assert any("no person" in r for r in result.reasons)
+
+
+def test_two_people_side_by_side_cannot_be_measured(tmp_path: Path) -> None:
+    a = Image.open(MEDIA / "image1.png").convert("RGB")
+    b = Image.open(MEDIA / "image2.jpeg").convert("RGB").resize(a.size)
+    both = Image.new("RGB", (a.width * 2, a.height), (128, 128, 128))
+    both.paste(a, (0, 0))
+    both.paste(b, (a.width, 0))
+    path = tmp_path / "two.png"
+    both.save(path)
+    result = posture_analyze(path)
+    assert result.status == "could_not_measure"
+    assert any("more than one person" in r for r in result.reasons)
+
+
+def test_the_overlay_is_a_png_of_the_photo(tmp_path: Path) -> None:
+    out = tmp_path / "overlay.png"
+    posture_analyze(MEDIA / "pose.jpg", out)
+    with Image.open(out) as im:
+        assert im.format == "PNG" and im.size == (1000, 667)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"hello, not a picture", "not a readable JPEG, PNG or WebP image"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not a readable JPEG, PNG or WebP image"),
+    ],
+)
+def test_a_file_that_is_not_a_photo_is_refused(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "x.jpg"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        load_image(path)
+
+
+def test_a_truncated_photo_is_refused(tmp_path: Path) -> None:
+    data = (MEDIA / "image2.jpeg").read_bytes()
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(InputError, match="not a readable"):
+        load_image(path)
+
+
+def test_too_many_pixels_are_refused_before_decoding(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.png"
+    Image.new("1", (7000, 7000)).save(path)  # 49 Mpx in a few kB
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(InputError, match="pixels"):
+        load_image(path)
+
+
+def test_the_json_contract_of_posture_analyze(tmp_path: Path) -> None:
+    doc = json.loads(posture_analyze(MEDIA / "pose.jpg").model_dump_json())
+    assert doc["status"] == "ok"
+    assert set(doc["metrics"]) == {
+        "hip_tilt_deg",
+        "shoulder_tilt_deg",
+        "trunk_lean_deg",
+        "lateral_shift_pct",
+    }
+    assert all(set(v) == {"value", "uncertainty"} for v in doc["metrics"].values())
+    assert doc["high_side"] in {"left", "right", "level"}
