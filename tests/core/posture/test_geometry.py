@@ -290,6 +290,14 @@ def test_visibility_exactly_at_the_threshold_is_enough() -> None:
     assert isinstance(measure_frame(lms, W, H), FrameMetrics)
 
 
+def test_odd_visibility_scores_are_clamped_and_nan_means_hidden() -> None:
+    assert Landmark(x=0.5, y=0.5, visibility=1.0000001).visibility == 1.0
+    assert Landmark(x=0.5, y=0.5, visibility=-1e-9).visibility == 0.0
+    assert Landmark(x=0.5, y=0.5, visibility=math.nan).visibility == 0.0
+    with pytest.raises(ValueError, match="finite"):
+        Landmark(x=math.nan, y=0.5, visibility=1.0)
+
+
 def test_hidden_face_or_hands_do_not_matter() -> None:
     lms = to_landmarks(figure(), visibility={NOSE: 0.0, 15: 0.0, 16: 0.0})
     assert isinstance(measure_frame(lms, W, H), FrameMetrics)

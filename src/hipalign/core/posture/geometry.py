@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hipalign.core.vocab import Side
 
@@ -69,14 +69,14 @@ KEY_LANDMARKS: dict[int, str] = {
 # below 0.5 it thinks the point more likely hidden than seen. A point outside the picture is not
 # visible whatever its score.
 MIN_VISIBILITY = 0.5
-# [rule] Shortest picture side. Below 256 px the person is smaller than the landmark model's own
-# 256 x 256 input, so it works from an enlarged, blurry crop.
+# [rule] Shortest picture side. Below 256 px the person's crop is smaller than the landmark
+# model's own 256 x 256 input, so the model works from an enlarged, blurry crop.
 MIN_IMAGE_SIDE_PX = 256
 # [rule] The trunk (mid-hip to mid-shoulder) must be at least 8 % of the picture height: smaller,
 # and the person is a speck in the frame (a whole body under roughly a quarter of the height).
 MIN_TRUNK_FRACTION_OF_HEIGHT = 0.08
-# [rule] ...and at least 60 px long (a whole body of roughly 200 px): below that one pixel of
-# landmark error is already about 1 degree on the hip line.
+# [rule] ...and at least 60 px long (a whole body of roughly 200 px): below that the hip centres
+# are under about 25 px apart and one pixel of landmark error is already 2 degrees on the hip line.
 MIN_TRUNK_PX = 60.0
 # [rule] Facing the camera, shoulder joints are about 0.7-0.8 and BlazePose hip centres about
 # 0.4-0.5 trunk lengths apart. Below these fractions the body is turned well past 45 degrees and
@@ -115,8 +115,9 @@ FRAME_UNCERTAINTY_SHIFT_PCT = shift_band_pct(FRAME_UNCERTAINTY_TRUNK_DEG)  # 1.6
 # A clip's median. Floor = the clip-median precision of VISION.md 3.7 (1.96 x the largest SD of
 # the median: hip 0.18 -> 0.35, shoulder 0.22 -> 0.43 degrees) PLUS the framing effect that every
 # frame of one clip shares, so that no median removes it (VISION.md 3.4, padding alone: hip up to
-# 0.60, shoulder up to 1.91 degrees). Trunk was not measured in 3.4 or 3.7; its per-frame error is
-# about half the hip's (3.3, 3.6), so its floor is half the hip's.
+# 0.60, shoulder up to 1.91 degrees), summed and rounded up: hip 0.95 -> 1.0, shoulder 2.34 -> 2.4.
+# Trunk was not measured in 3.4 or 3.7; its per-frame error is about half the hip's (3.3, 3.6), so
+# its floor is half the hip's.
 CLIP_FLOOR_HIP_DEG = 1.0
 CLIP_FLOOR_SHOULDER_DEG = 2.4
 CLIP_FLOOR_TRUNK_DEG = 0.5
@@ -211,6 +212,15 @@ class Landmark(BaseModel):
     x: float = Field(allow_inf_nan=False)
     y: float = Field(allow_inf_nan=False)
     visibility: float = Field(ge=0.0, le=1.0)
+
+    @field_validator("visibility", mode="before")
+    @classmethod
+    def _clamp_visibility(cls, v: object) -> object:
+        """A score a rounding step outside 0-1 is clamped; a missing (NaN) score means hidden, so a
+        model quirk becomes a "not visible" refusal rather than a crash."""
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return 0.0 if math.isnan(v) else min(1.0, max(0.0, float(v)))
+        return v
 
 
 class Value(BaseModel):

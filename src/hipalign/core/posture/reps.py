@@ -116,7 +116,7 @@ def count_reps(
         if state == "up" and v < down_below:
             if up_start is not None and holds and not _lasts(i - up_start, fps, min_phase_s):
                 # The person was up for only a flicker: undo that rep and continue its down phase.
-                down_start = i - holds.pop() - (i - up_start)
+                down_start = up_start - holds.pop()
             else:
                 down_start, seen_start = i, n > 0
             state = "down"
