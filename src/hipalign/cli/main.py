@@ -47,6 +47,10 @@ posture_app = typer.Typer(
     help="Posture from a photo or a still clip (the vision extra).", no_args_is_help=True
 )
 app.add_typer(posture_app, name="posture")
+movement_app = typer.Typer(
+    help="Reps and holds in an exercise video (the vision extra).", no_args_is_help=True
+)
+app.add_typer(movement_app, name="movement")
 
 MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
 
@@ -458,6 +462,38 @@ def posture_analyze(
     typer.echo(result.wording)
     for r in result.reasons:
         typer.echo(f"Note: {r}")
+
+
+@movement_app.command("analyze")
+def movement_analyze(
+    video: Annotated[Path, typer.Argument(metavar="VIDEO")],
+    exercise: Annotated[str, typer.Option(help="The exercise id (see `hipalign library list`).")],
+    format: FormatOpt = Format.text,
+) -> None:
+    """Count reps per side, or time the longest hold; says what could not be counted."""
+    from hipalign.services import posture
+
+    with Progress(transient=True, disable=format is Format.json or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("analysing", total=None)
+        try:
+            result = posture.movement_analyze(
+                video, exercise, lambda i, n: bar.update(task, completed=i, total=n)
+            )
+        except InputError as exc:
+            _fail(exc.message)
+    if format is Format.json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    typer.echo(f"{result.exercise}: {result.measures}")
+    for side, rc in result.reps.items():
+        more = " (+1 in progress at the end)" if rc.in_progress else ""
+        typer.echo(f"- {side}: {rc.completed} rep(s){more}")
+    if result.hold_s is not None:
+        typer.echo(f"- longest hold: {result.hold_s:.1f} s")
+    if result.kind == "not_counted":
+        typer.echo("Not counted from video.")
+    for n in result.notes:
+        typer.echo(f"Note: {n}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,8 @@ tested without the model. Needs the optional `vision` extra."""
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
 from hipalign.core.errors import InputError
 from hipalign.core.posture.geometry import (
     FrameMetrics,
@@ -14,6 +16,8 @@ from hipalign.core.posture.geometry import (
     aggregate,
     measure_frame,
 )
+from hipalign.core.posture.reps import REP_RULES, RepCount, hold_time
+from hipalign.core.vocab import Side
 
 
 def _vision() -> None:
@@ -63,3 +67,89 @@ def posture_analyze(
     if overlay is not None and shown is not None:
         draw_overlay(shown[0], shown[1], result, overlay)
     return result
+
+
+class Movement(BaseModel):
+    """What a clip of one exercise shows: reps per side, or the longest hold, or why not."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    exercise: str
+    kind: str  # "reps", "hold" or "not_counted"
+    measures: str
+    reps: dict[str, RepCount] = {}  # per side ("both" when the signal is not one-sided)
+    hold_s: float | None = None
+    frames: int
+    frames_with_person: int
+    fps: float
+    notes: list[str]
+    model: str
+
+
+def movement_analyze(
+    path: Path, exercise: str, progress: Callable[[int, int], None] | None = None
+) -> Movement:
+    """Count reps or time a hold in an exercise video, per side where that is meaningful."""
+    rule = REP_RULES.get(exercise)
+    if rule is None:
+        raise InputError(
+            "exercise",
+            [f"{exercise!r} has no counting rule; known: {', '.join(sorted(REP_RULES))}"],
+        )
+    notes = [rule.note] if rule.note else []
+    if rule.kind == "not_counted":
+        return Movement(
+            exercise=exercise,
+            kind=rule.kind,
+            measures=rule.measures,
+            frames=0,
+            frames_with_person=0,
+            fps=0.0,
+            notes=notes,
+            model="",
+        )
+    _vision()
+    from hipalign.adapters.vision.media import is_video, video_frames
+    from hipalign.adapters.vision.pose import MODEL_ID, PoseModel
+
+    if not is_video(path):
+        raise InputError("video", [f"{path}: give a video (.mp4, .mov, .webm, ...)"])
+    fps, count, rgb_frames = video_frames(path)
+    sides: list[Side | None] = ["left", "right"] if rule.signal != "knee_angle" else [None]
+    values: dict[Side | None, list[float | None]] = {s: [] for s in sides}
+    positions: dict[Side | None, list[bool | None]] = {s: [] for s in sides}
+    seen = frames = 0
+    with PoseModel() as model:
+        for i, rgb in enumerate(rgb_frames):
+            frames += 1
+            lms = model.landmarks(rgb)
+            h, w = rgb.shape[:2]
+            if lms is not None:
+                seen += 1
+            for s in sides:
+                if rule.kind == "reps":
+                    values[s].append(None if lms is None else rule.measure(lms, w, h, s))
+                else:
+                    positions[s].append(None if lms is None else rule.in_position(lms, w, h, s))
+            if progress:
+                progress(i + 1, count)
+    if seen == 0:
+        notes.append("No person was found in the video, so nothing could be counted.")
+    reps: dict[str, RepCount] = {}
+    hold: float | None = None
+    if rule.kind == "reps" and seen:
+        reps = {s or "both": rule.count(values[s], fps) for s in sides}
+    elif rule.kind == "hold" and seen:
+        hold = max(hold_time(positions[s], fps) for s in sides)
+    return Movement(
+        exercise=exercise,
+        kind=rule.kind,
+        measures=rule.measures,
+        reps=reps,
+        hold_s=hold,
+        frames=frames,
+        frames_with_person=seen,
+        fps=fps,
+        notes=notes,
+        model=MODEL_ID,
+    )

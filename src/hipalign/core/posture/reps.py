@@ -480,6 +480,18 @@ _ISOMETRIC = "nothing moves in an isometric hold; a camera cannot see the effort
 REP_RULES: dict[str, RepRule] = {
     r.exercise: r
     for r in (
+        # Not a library exercise: the reference movement of VISION.md 4, whose thresholds were
+        # checked on the squat video (2 completed + 1 in progress); kept to test the counter.
+        _reps(
+            "squat",
+            "knee_angle",
+            "the knee angle (hip-knee-ankle), mean of both legs",
+            "front",
+            "low",
+            SQUAT_DOWN_BELOW_DEG,
+            SQUAT_UP_ABOVE_DEG,
+            "Reference movement for the counter (VISION.md 4).",
+        ),
         _reps(
             "side_hip_abduction",
             "thigh_separation",
