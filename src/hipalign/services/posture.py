@@ -3,8 +3,10 @@
 The model runs here (adapters.vision); every number comes from core.posture, so the geometry is
 tested without the model. Needs the optional `vision` extra."""
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,8 +36,14 @@ def posture_analyze(
     path: Path,
     overlay: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    model: Any = None,
+    people_check: bool = True,
 ) -> PostureResult:
-    """A photo (one frame) or a 2-3 s still clip (median over frames, VISION.md 6.3)."""
+    """A photo (one frame) or a 2-3 s still clip (median over frames, VISION.md 6.3).
+
+    `model` reuses a loaded PoseModel (a worker or a benchmark); `people_check` looks for a second
+    person on photos, at the cost of one more inference."""
     _vision()
     from hipalign.adapters.vision.media import is_video, load_image, video_frames
     from hipalign.adapters.vision.overlay import draw_overlay
@@ -43,7 +51,7 @@ def posture_analyze(
 
     frames: list[FrameMetrics | Refusal] = []
     shown = None
-    with PoseModel() as model:
+    with contextlib.nullcontext(model) if model is not None else PoseModel() as model:
         if is_video(path):
             _, count, rgb_frames = video_frames(path)
             for i, rgb in enumerate(rgb_frames):
@@ -58,7 +66,7 @@ def posture_analyze(
             rgb = load_image(path)
             lms = model.landmarks(rgb)
             h, w = rgb.shape[:2]
-            people = model.people(rgb, lms) if lms else 1
+            people = model.people(rgb, lms) if lms and people_check else 1
             frames.append(measure_frame(lms, w, h, people=people))
             shown = (rgb, lms)
     if not frames:
