@@ -20,6 +20,7 @@ from hipalign.core.posture.geometry import (
     RIGHT_SHOULDER,
 )
 from hipalign.core.posture.reps import (
+    REFERENCE_MOVEMENTS,
     REP_RULES,
     SQUAT_DOWN_BELOW_DEG,
     SQUAT_UP_ABOVE_DEG,
@@ -198,11 +199,14 @@ def test_hold_time_is_at_least_the_longest_run_and_at_most_the_span(
 
 # --- per-exercise rules ------------------------------------------------------------------------
 def test_rules_name_library_exercises_and_match_their_dose_kind(library: Library) -> None:
-    assert set(REP_RULES) <= set(library)
+    assert set(REP_RULES) - REFERENCE_MOVEMENTS <= set(library)
+    assert REFERENCE_MOVEMENTS.isdisjoint(library)  # a reference never shadows an exercise
     for exercise_id, rule in REP_RULES.items():
         assert rule.exercise == exercise_id
         assert not rule.validated  # every threshold is a [rule] until labelled clips exist
-        if rule.kind != "not_counted":
+        if exercise_id in REFERENCE_MOVEMENTS:
+            assert rule.kind == "reps"
+        elif rule.kind != "not_counted":
             assert rule.kind == library[exercise_id].dose.kind, exercise_id
         else:
             assert rule.note

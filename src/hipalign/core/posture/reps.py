@@ -477,6 +477,9 @@ _ISOMETRIC = "nothing moves in an isometric hold; a camera cannot see the effort
 # [rule] All thresholds below are ours, unvalidated: each needs labelled clips (VISION.md 6.7).
 # Margins from the expected ranges are kept at >= 8 degrees so per-frame noise (about 1-2
 # degrees, VISION.md 3.6) cannot cross both thresholds.
+# Rules that are not library exercises: reference movements the counter is checked on.
+REFERENCE_MOVEMENTS = frozenset({"squat"})
+
 REP_RULES: dict[str, RepRule] = {
     r.exercise: r
     for r in (
