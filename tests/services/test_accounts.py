@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
-from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord
+from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord, PostureUpload
 from hipalign.core.errors import InputError
 from hipalign.services import accounts, habits, program
 from tests.services.factories import (
@@ -31,6 +31,7 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     make_plan(user)
     plan = make_plan(user, age=55, lifestyle={"sitting_hours_per_day": 9})
     habits.habit_check(user, str(plan.id), "workstation_check", "", THURSDAY)
+    PostureUpload.objects.create(user=user, kind="photo")
     result = program.log_record(user, log_payload(plan, client_id=client_id))
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
     program.next_morning_record(user, session_id, 1)
@@ -133,6 +134,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "current_doses": "CurrentDose",
         "habit_checks": "HabitCheck",
         "outcomes": "OutcomeRecord",
+        "posture_uploads": "PostureUpload",
     }
     for section, model in sections.items():
         m = next(m for m in person_models() if m.__name__ == model)

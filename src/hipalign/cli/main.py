@@ -128,6 +128,30 @@ def serve(
 
 
 @app.command()
+def worker(
+    data: Annotated[
+        Path, typer.Option(help="The data folder `hipalign serve` uses.", file_okay=False)
+    ] = Path("data"),
+    once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
+) -> None:
+    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker)."""
+    import time as clock
+
+    from hipalign.web.server import prepare
+
+    prepare(data)
+    from hipalign.services.posture_uploads import upload_run_pending
+
+    while True:
+        done = upload_run_pending()
+        if once:
+            typer.echo(f"hipalign worker: {done} job(s) run")
+            return
+        if not done:
+            clock.sleep(2)
+
+
+@app.command()
 def plan(intake: IntakeOpt, format: FormatOpt = Format.text) -> None:
     """Screen an intake and print the plan (or why no plan is given)."""
     doc = planning.plan_generate(_intake(intake))

@@ -17,6 +17,7 @@ from hipalign.adapters.db.models import (
     IntakeRecord,
     OutcomeRecord,
     PlanRecord,
+    PostureUpload,
     SessionRecord,
 )
 from hipalign.core.errors import InputError
@@ -148,6 +149,10 @@ def account_export(user: User) -> dict[str, Any]:
                 "created_at",
             ],
         ),
+        "posture_uploads": _rows(
+            PostureUpload.objects.filter(user_id=uid).order_by("created_at"),
+            ["id", "created_at", "kind", "keep_original", "status", "result", "error"],
+        ),
         "checkins": _rows(
             CheckInRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
             [
@@ -170,6 +175,11 @@ def account_delete(user: User, password: str) -> None:
     if not user.check_password(password):
         raise InputError("password", ["password: does not match; the account was not deleted"])
     uid = int(user.pk)
+    # Files first: rows cascade with the user, files do not.
+    from hipalign.services.posture_uploads import upload_delete
+
+    for upload_id in PostureUpload.objects.filter(user_id=uid).values_list("id", flat=True):
+        upload_delete(user, str(upload_id))
     with transaction.atomic():
         # Sessions are keyed by an opaque id, so find this person's by decoding them.
         for s in Session.objects.all().iterator():

@@ -206,7 +206,11 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # no uploads in this part: JSON bodies stay small
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # form and JSON bodies; files stream to disk
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+# "inline": a posture upload is analysed within its request (one person on a laptop);
+# "worker": it waits for `hipalign worker` (a clinic).
+POSTURE_JOBS = os.environ.get("HIPALIGN_POSTURE_JOBS", "inline")
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 LANGUAGE_CODE = "en"

@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import (
@@ -22,7 +23,15 @@ from django.views.decorators.http import (
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.core.screening.catalog import QUESTIONS
-from hipalign.services import accounts, education, habits, outcome_records, program, progress
+from hipalign.services import (
+    accounts,
+    education,
+    habits,
+    outcome_records,
+    posture_uploads,
+    program,
+    progress,
+)
 from hipalign.services.access import NotFound
 from hipalign.web import charts
 from hipalign.web.forms import CheckInForm, DeleteAccountForm, OnboardingForm, SignupForm
@@ -396,6 +405,85 @@ def report(request: HttpRequest) -> HttpResponse:
             "pain_svg": charts.pain_trend(p.pain) if p.pain else None,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def posture_page(request: HttpRequest) -> HttpResponse:
+    error, status = "", 200
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None:
+            error, status = "file: choose a photo or a short clip", 422
+        else:
+            try:
+                rec = posture_uploads.upload_store(
+                    request.user,  # type: ignore[arg-type]
+                    f.name or "",
+                    f.size or 0,
+                    f.chunks(),
+                    request.POST.get("keep") == "on",
+                )
+            except InputError as exc:
+                error, status = exc.message, 422
+            else:
+                if settings.POSTURE_JOBS == "inline":
+                    posture_uploads.upload_analyze(rec.id)
+                return redirect("posture")
+    return render(
+        request,
+        "hipalign/posture.html",
+        {
+            "views": posture_uploads.upload_list(request.user),  # type: ignore[arg-type]
+            "available": posture_uploads.vision_available(),
+            "error": error,
+            "inline": settings.POSTURE_JOBS == "inline",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def posture_overlay(request: HttpRequest, upload_id: str) -> HttpResponseBase:
+    from django.http import FileResponse
+
+    try:
+        path = posture_uploads.overlay_path(request.user, upload_id)  # type: ignore[arg-type]
+    except (NotFound, InputError) as exc:
+        raise Http404 from exc
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Content-Disposition"] = 'inline; filename="posture.png"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@login_required
+@require_POST
+def posture_use(request: HttpRequest, upload_id: str) -> HttpResponse:
+    try:
+        posture_uploads.upload_to_intake(request.user, upload_id, _today())  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404 from exc
+    except InputError as exc:
+        messages.error(request, exc.message)
+        return redirect("posture")
+    messages.info(
+        request, "Added to your answers as a photo measurement; your plan was made again."
+    )
+    return redirect("plan")
+
+
+@login_required
+@require_POST
+def posture_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
+    try:
+        posture_uploads.upload_delete(request.user, upload_id)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404 from exc
+    return redirect("posture")
 
 
 @login_required

@@ -193,6 +193,38 @@ class OutcomeRecord(models.Model):
         indexes = [models.Index(fields=["user", "measure", "performed_on"])]
 
 
+class PostureUpload(models.Model):
+    """A photo or clip sent for posture analysis. The stored file has a server-made name under the
+    data folder (never a public URL); photos are re-encoded without metadata before analysis, and
+    the file is deleted after it unless the person chose to keep it (RELIABILITY.md 4)."""
+
+    STATUSES = [
+        ("queued", "queued"),
+        ("running", "running"),
+        ("done", "done"),
+        ("failed", "failed"),
+    ]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="posture_uploads")
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=5)  # "photo" or "clip"
+    stored_name = models.CharField(max_length=80, blank=True)  # "" once deleted
+    keep_original = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=STATUSES, default="queued")
+    started_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)  # core PostureResult
+    overlay_name = models.CharField(max_length=80, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["user", "-created_at"]),
+        ]
+
+
 class CheckInRecord(models.Model):
     """A weekly check-in: the red-flag questions again, and pain."""
 

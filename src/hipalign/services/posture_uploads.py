@@ -1,0 +1,218 @@
+"""Posture uploads in the web app: store safely, analyse (inline or by `hipalign worker`), show,
+feed the intake, delete. RELIABILITY.md 4: size caps, type by content, re-encode, server-made
+names, no public URL; the original is deleted after analysis unless the person keeps it."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from hipalign.adapters.db.models import PostureUpload
+from hipalign.core.errors import InputError
+from hipalign.core.posture.geometry import PostureResult
+from hipalign.services.access import owned
+from hipalign.services.audit import audit_record
+from hipalign.services.program import intake_current, intake_submit
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+CLIP_SUFFIXES = {".mp4", ".mov", ".webm", ".m4v"}
+MAX_PHOTO_BYTES = 20 * 1024 * 1024  # RELIABILITY.md 4
+MAX_CLIP_BYTES = 100 * 1024 * 1024
+MAX_UPLOADS_PER_DAY = 20  # per-person quota (ASVS 5.2.4) [P]
+STALE_RUNNING = timedelta(minutes=10)  # a job "running" this long was killed: run it again
+# VISION.md 6.5: hip-line changes under ~2 degrees are treated as no change (a judgement default).
+NO_CHANGE_DEG = 2.0
+
+
+def upload_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def vision_available() -> bool:
+    try:
+        import cv2  # noqa: F401
+        import mediapipe  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> PostureUpload:
+    """Write the upload under a server-made name; refuse wrong types and sizes, storing nothing."""
+    suffix = Path(name).suffix.lower()
+    if suffix in PHOTO_SUFFIXES:
+        kind, cap = "photo", MAX_PHOTO_BYTES
+    elif suffix in CLIP_SUFFIXES:
+        kind, cap = "clip", MAX_CLIP_BYTES
+    else:
+        allowed = ", ".join(sorted(PHOTO_SUFFIXES | CLIP_SUFFIXES))
+        raise InputError("file", [f"file: a photo or clip is needed ({allowed})"])
+    if size > cap:
+        raise InputError("file", [f"file: {size:,} bytes; a {kind} may be at most {cap:,} bytes"])
+    since = timezone.now() - timedelta(days=1)
+    if (
+        PostureUpload.objects.filter(user_id=user.pk, created_at__gte=since).count()
+        >= MAX_UPLOADS_PER_DAY
+    ):
+        raise InputError("file", [f"file: at most {MAX_UPLOADS_PER_DAY} uploads a day"])
+    stored = f"{uuid.uuid4().hex}{suffix}"
+    path = upload_dir() / stored
+    written = 0
+    try:
+        with path.open("xb") as fh:
+            for chunk in chunks:
+                written += len(chunk)
+                if written > cap:  # the declared size can lie
+                    raise InputError("file", [f"file: more than {cap:,} bytes"])
+                fh.write(chunk)
+        rec = PostureUpload.objects.create(
+            user=user, kind=kind, stored_name=stored, keep_original=keep
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    audit_record(int(user.pk), "posture.upload", str(rec.id))
+    return rec
+
+
+def upload_analyze(upload_id: uuid.UUID) -> None:
+    """Run one queued (or stale) job; idempotent: a finished upload is left as it is."""
+    from hipalign.services.posture import posture_analyze
+
+    with transaction.atomic():
+        rec = PostureUpload.objects.filter(pk=upload_id).first()
+        if rec is None or rec.status in ("done", "failed"):
+            return
+        rec.status, rec.started_at = "running", timezone.now()
+        rec.save(update_fields=["status", "started_at"])
+    folder = upload_dir()
+    source = folder / rec.stored_name
+    overlay = f"{rec.id.hex}-overlay.png"
+    try:
+        if rec.kind == "photo":
+            source = _reencoded(source)
+            rec.stored_name = source.name
+        result = posture_analyze(source, folder / overlay)
+    except InputError as exc:
+        rec.status, rec.error = "failed", exc.message[:300]
+    except Exception as exc:  # a hostile file fails its job, never the worker
+        rec.status, rec.error = "failed", f"could not analyse this file ({exc.__class__.__name__})"
+    else:
+        rec.status, rec.result, rec.overlay_name = "done", result.model_dump(mode="json"), overlay
+    if not rec.keep_original and rec.stored_name:
+        (folder / rec.stored_name).unlink(missing_ok=True)
+        rec.stored_name = ""
+    rec.save()
+
+
+def _reencoded(path: Path) -> Path:
+    """A fresh PNG of the pixels only: EXIF (GPS), trailing bytes and polyglots are dropped."""
+    from PIL import Image
+
+    from hipalign.adapters.vision.media import load_image
+
+    rgb = load_image(path)
+    out = path.with_suffix(".png")
+    Image.fromarray(rgb).save(out, format="PNG")
+    if out != path:
+        path.unlink(missing_ok=True)
+    return out
+
+
+def upload_run_pending(limit: int = 10) -> int:
+    """The worker's step: queued jobs, and running ones whose worker died, oldest first."""
+    stale = timezone.now() - STALE_RUNNING
+    ids = list(
+        PostureUpload.objects.filter(status="queued")
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    ) + list(
+        PostureUpload.objects.filter(status="running", started_at__lt=stale).values_list(
+            "id", flat=True
+        )[:limit]
+    )
+    for upload_id in ids:
+        PostureUpload.objects.filter(pk=upload_id, status="running").update(status="queued")
+        upload_analyze(upload_id)
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class PostureView:
+    upload: PostureUpload
+    result: PostureResult | None
+    change_deg: float | None  # hip line against the first measured upload (the baseline)
+    change_text: str
+
+
+def upload_list(user: User) -> list[PostureView]:
+    uploads = list(PostureUpload.objects.filter(user_id=user.pk).order_by("created_at"))
+    baseline: PostureResult | None = None
+    views = []
+    for u in uploads:
+        result = PostureResult.model_validate(u.result) if u.result else None
+        change, text = None, ""
+        if result and result.status == "ok":
+            if baseline is None or baseline.model != result.model:
+                baseline = result  # never compare across models (VISION.md 6.2)
+                text = "This is your baseline: later pictures are compared with it."
+            else:
+                change = (
+                    result.metrics["hip_tilt_deg"].value - baseline.metrics["hip_tilt_deg"].value
+                )
+                text = f"Hip line {change:+.1f}° against your baseline: " + (
+                    "about the same (under 2° counts as no change)."
+                    if abs(change) < NO_CHANGE_DEG
+                    else "a change worth showing to your physiotherapist."
+                )
+        views.append(PostureView(u, result, change, text))
+    return views[::-1]
+
+
+def upload_get(user: User, upload_id: str) -> PostureUpload:
+    return owned(PostureUpload, user, upload_id)
+
+
+def overlay_path(user: User, upload_id: str) -> Path:
+    rec = owned(PostureUpload, user, upload_id)
+    if not rec.overlay_name:
+        raise InputError("overlay", ["(none): this upload has no picture yet"])
+    return upload_dir() / rec.overlay_name
+
+
+def upload_to_intake(user: User, upload_id: str, today: date) -> None:
+    """Put the measured hip line into the answers as pelvic obliquity from a photo, and re-plan."""
+    rec = owned(PostureUpload, user, upload_id)
+    result = PostureResult.model_validate(rec.result) if rec.result else None
+    if result is None or result.status != "ok":
+        raise InputError("posture", ["(upload): only a measured picture can be used"])
+    current = intake_current(user)
+    if current is None:
+        raise InputError("posture", ["(intake): fill in your answers first"])
+    doc = current.model_dump(mode="json", by_alias=True, exclude_none=True)
+    hip = result.metrics["hip_tilt_deg"]
+    high = result.high_side if result.high_side in ("left", "right") else "none"
+    doc.setdefault("findings", {})["pelvic_obliquity"] = {
+        "degrees": min(30.0, round(abs(hip.value), 1)),  # the intake's range
+        "high_side": high,
+        "source": "photo",
+    }
+    intake_submit(user, doc, today)
+
+
+def upload_delete(user: User, upload_id: str) -> None:
+    rec = owned(PostureUpload, user, upload_id)
+    folder = upload_dir()
+    for name in (rec.stored_name, rec.overlay_name):
+        if name:
+            (folder / name).unlink(missing_ok=True)
+    rec.delete()
+    audit_record(int(user.pk), "posture.delete", upload_id)
