@@ -42,6 +42,11 @@ def test_a_photo_is_measured_and_its_original_deleted(
     overlay = owner_client.get(f"/posture/{rec.id}/overlay.png")
     assert overlay.status_code == 200 and overlay["Content-Type"] == "image/png"
     assert "sandbox" in overlay["Content-Security-Policy"]
+    progress = owner_client.get("/progress").content.decode()
+    assert (
+        'data-testid="progress-posture"' in progress
+        and f"/posture/{rec.id}/overlay.png" in progress
+    )
 
 
 def test_a_kept_photo_is_stored_re_encoded_without_metadata(

@@ -504,6 +504,14 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             "pain_svg": charts.pain_trend(p.pain),
             "side_charts": [(s, charts.side_series(s)) for s in p.sides],
             "o": outcome_records.outcomes_summary(request.user, _today()),  # type: ignore[arg-type]
+            "posture": next(
+                (
+                    v
+                    for v in posture_uploads.upload_list(request.user)  # type: ignore[arg-type]
+                    if v.result is not None
+                ),
+                None,
+            ),
         },
     )
 
