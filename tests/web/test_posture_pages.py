@@ -38,7 +38,7 @@ def test_a_photo_is_measured_and_its_original_deleted(
     assert rec.stored_name == ""  # not kept
     assert _files() - before == {rec.overlay_name}
     page = owner_client.get("/posture").content.decode()
-    assert "hip_tilt_deg" in page and "This is your baseline" in page
+    assert "Hip line (°" in page and "This is your baseline" in page
     overlay = owner_client.get(f"/posture/{rec.id}/overlay.png")
     assert overlay.status_code == 200 and overlay["Content-Type"] == "image/png"
     assert "sandbox" in overlay["Content-Security-Policy"]
@@ -96,7 +96,7 @@ def test_another_persons_upload_answers_404_and_stays(
     assert other_client.post(f"/posture/{rec.id}/use").status_code == 404
     assert PostureUpload.objects.filter(pk=rec.id).exists()
     assert (upload_dir() / rec.overlay_name).is_file()
-    assert "hip_tilt_deg" not in other_client.get("/posture").content.decode()
+    assert "Hip line (°" not in other_client.get("/posture").content.decode()
 
 
 def test_the_hip_line_goes_into_the_answers_as_a_photo_finding(

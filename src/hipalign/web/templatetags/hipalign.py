@@ -7,3 +7,16 @@ register = template.Library()
 def words(value: object) -> str:
     """A vocabulary id as words: "seated_chair" -> "seated chair"."""
     return str(value).replace("_", " ")
+
+
+METRIC_LABELS = {
+    "hip_tilt_deg": "Hip line (°, + = left side higher)",
+    "shoulder_tilt_deg": "Shoulder line (°, + = left side higher)",
+    "trunk_lean_deg": "Trunk lean (°)",
+    "lateral_shift_pct": "Sideways shift (% of trunk length)",
+}
+
+
+@register.filter
+def metric_label(key: str) -> str:
+    return METRIC_LABELS.get(key, key.replace("_", " "))
