@@ -5,6 +5,7 @@ Bad input exits with status 2 and one message on stderr, and writes nothing.
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -435,6 +436,17 @@ def outcomes_score(
         typer.echo(f"{m.name}, {part}: {value:g} of 100 (100 is best)")
 
 
+def _with_progress[T](format: Format, run: Callable[[Callable[[int, int], None]], T]) -> T:
+    """Run a frame-by-frame analysis with a progress bar on a terminal (none for JSON or pipes);
+    bad input exits 2 with one message."""
+    with Progress(transient=True, disable=format is Format.json or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("analysing", total=None)
+        try:
+            return run(lambda i, n: bar.update(task, completed=i, total=n))
+        except InputError as exc:
+            _fail(exc.message)
+
+
 @posture_app.command("analyze")
 def posture_analyze(
     file: Annotated[
@@ -457,14 +469,7 @@ def posture_analyze(
     """
     from hipalign.services import posture
 
-    with Progress(transient=True, disable=format is Format.json or not sys.stderr.isatty()) as bar:
-        task = bar.add_task("analysing", total=None)
-        try:
-            result = posture.posture_analyze(
-                file, overlay, lambda i, n: bar.update(task, completed=i, total=n)
-            )
-        except InputError as exc:
-            _fail(exc.message)
+    result = _with_progress(format, lambda tick: posture.posture_analyze(file, overlay, tick))
     if format is Format.json:
         _print_json(result.model_dump(mode="json"))
         return
@@ -497,14 +502,7 @@ def movement_analyze(
     """Count reps per side, or time the longest hold; says what could not be counted."""
     from hipalign.services import posture
 
-    with Progress(transient=True, disable=format is Format.json or not sys.stderr.isatty()) as bar:
-        task = bar.add_task("analysing", total=None)
-        try:
-            result = posture.movement_analyze(
-                video, exercise, lambda i, n: bar.update(task, completed=i, total=n)
-            )
-        except InputError as exc:
-            _fail(exc.message)
+    result = _with_progress(format, lambda tick: posture.movement_analyze(video, exercise, tick))
     if format is Format.json:
         _print_json(result.model_dump(mode="json"))
         return
