@@ -42,6 +42,8 @@ def test_a_photo_is_measured_and_its_original_deleted(
     overlay = owner_client.get(f"/posture/{rec.id}/overlay.png")
     assert overlay.status_code == 200 and overlay["Content-Type"] == "image/png"
     assert "sandbox" in overlay["Content-Security-Policy"]
+    report = owner_client.get("/report").content.decode()
+    assert "-5.9 ± 2.4" in report and "None recorded yet" not in report
     progress = owner_client.get("/progress").content.decode()
     assert (
         'data-testid="progress-posture"' in progress

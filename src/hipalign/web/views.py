@@ -403,6 +403,11 @@ def report(request: HttpRequest) -> HttpResponse:
             "today_date": _today(),
             "adherence_svg": charts.adherence(p.weeks),
             "pain_svg": charts.pain_trend(p.pain) if p.pain else None,
+            "postures": [
+                v
+                for v in posture_uploads.upload_list(request.user)  # type: ignore[arg-type]
+                if v.result is not None and v.result.status == "ok"
+            ],
         },
     )
 
