@@ -18,6 +18,7 @@ from hipalign.adapters.db.models import (
     OutcomeRecord,
     PlanRecord,
     PostureUpload,
+    Profile,
     SessionRecord,
 )
 from hipalign.core.errors import InputError
@@ -57,6 +58,7 @@ def account_create(username: str, password: str, *, admin: bool = False) -> User
             user.is_staff = True
             user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
+        Profile.objects.create(user=user, role="admin" if admin else "person")
         audit_record(int(user.pk), "account.create")
     return user
 

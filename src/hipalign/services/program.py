@@ -58,21 +58,107 @@ def _uid(user: User) -> int:
 # --- intake and plans --------------------------------------------------------------------
 
 
-def intake_submit(user: User, document: dict[str, Any], today: date) -> PlanRecord:
-    """Store a new intake version and the plan made from it; earlier versions stay."""
+class StalePlan(Exception):
+    """The plan changed since the editor loaded it: refuse, say who changed it, lose nothing."""
+
+    def __init__(self, current: PlanRecord | None, expected: int | None) -> None:
+        self.current = current
+        self.expected = expected
+        who = (
+            ""
+            if current is None
+            else f" by {current.author_role} on {current.created_at:%Y-%m-%d %H:%M} UTC"
+        )
+        now = 0 if current is None else current.version
+        super().__init__(
+            f"plan: you edited version {expected}, but the plan is now version {now} (changed{who}); "
+            "reload it, look at the change, and edit again"
+        )
+
+
+def plan_version_now(user: User) -> int:
+    """The version of the person's current plan; 0 before the first plan."""
+    got = (
+        PlanRecord.objects.filter(user_id=user.pk)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return got or 0
+
+
+def plan_store(
+    user: User,
+    intake_rec: IntakeRecord,
+    plan: PlanDocument,
+    today: date,
+    *,
+    expected_version: int | None,
+    author: User | None = None,
+    author_role: str = "person",
+    changes: list[dict[str, Any]] | None = None,
+    overrides: list[dict[str, Any]] | None = None,
+    note: str = "",
+) -> PlanRecord:
+    """Store a new current plan as version `expected_version + 1`, inside the caller's transaction.
+
+    Two edits from the same base both claim the same version; the unique (user, version)
+    constraint lets exactly one insert win and the other raises StalePlan (RELIABILITY.md H2).
+    `expected_version=None` takes whatever is current (a first plan, or a caller without a base).
+    """
+    now = plan_version_now(user)
+    base = now if expected_version is None else expected_version
+    if base != now:
+        raise StalePlan(plan_current(user), expected_version)
+    try:
+        with transaction.atomic():
+            return PlanRecord.objects.create(
+                user=user,
+                intake=intake_rec,
+                starts_on=today,
+                referral_level=plan.referral.level,
+                withheld=plan.plan is None,
+                document=plan.model_dump(mode="json", by_alias=True),
+                version=base + 1,
+                author=author or user,
+                author_role=author_role,
+                changes=changes or [],
+                overrides=overrides or [],
+                note=note,
+            )
+    except IntegrityError:
+        raise StalePlan(plan_current(user), expected_version) from None
+
+
+def intake_submit(
+    user: User,
+    document: dict[str, Any],
+    today: date,
+    *,
+    expected_version: int | None = None,
+    author: User | None = None,
+) -> PlanRecord:
+    """Store a new intake version and the plan made from it; earlier versions stay.
+
+    `expected_version` is the plan version the person (or clinician) was looking at: when the
+    plan changed since, nothing is stored and StalePlan says so.
+    """
     intake = validate_document(Intake, document, "intake")
     plan = generate_plan(intake, default_library())
     with transaction.atomic():
         rec = IntakeRecord.objects.create(
             user=user, document=intake.model_dump(mode="json", by_alias=True, exclude_none=True)
         )
-        made = PlanRecord.objects.create(
-            user=user,
-            intake=rec,
-            starts_on=today,
-            referral_level=plan.referral.level,
-            withheld=plan.plan is None,
-            document=plan.model_dump(mode="json", by_alias=True),
+        by_other = author is not None and author.pk != user.pk
+        made = plan_store(
+            user,
+            rec,
+            plan,
+            today,
+            expected_version=expected_version,
+            author=author,
+            author_role="clinician" if by_other else "person",
+            changes=[{"what": "intake", "text": "New plan generated from an updated intake."}],
         )
         if plan.plan is not None:
             # The NPRS baseline of this plan is the pain given at onboarding (issue 6).
@@ -85,7 +171,12 @@ def intake_submit(user: User, document: dict[str, Any], today: date) -> PlanReco
                 total=float(intake.pain.now),
                 scales={},
             )
-        audit_record(_uid(user), "plan.create", str(made.id))
+        audit_record(
+            int(author.pk) if author is not None else _uid(user),
+            "plan.create",
+            str(made.id),
+            subject_id=_uid(user) if by_other else None,
+        )
     return made
 
 
@@ -95,11 +186,11 @@ def intake_current(user: User) -> Intake | None:
 
 
 def plan_current(user: User) -> PlanRecord | None:
-    return PlanRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
+    return PlanRecord.objects.filter(user_id=user.pk).order_by("-version").first()
 
 
 def plan_history(user: User) -> list[PlanRecord]:
-    return list(PlanRecord.objects.filter(user_id=user.pk).order_by("-created_at"))
+    return list(PlanRecord.objects.filter(user_id=user.pk).order_by("-version"))
 
 
 def plan_get(user: User, plan_id: str) -> PlanRecord:

@@ -51,16 +51,31 @@ class PlanRecord(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="plans")
-    intake = models.OneToOneField(IntakeRecord, on_delete=models.CASCADE, related_name="plan")
+    # Several plans can come from one intake: a clinician's prescription keeps the intake.
+    intake = models.ForeignKey(IntakeRecord, on_delete=models.CASCADE, related_name="plans")
     created_at = models.DateTimeField(auto_now_add=True)
     starts_on = models.DateField()
     referral_level = models.CharField(max_length=16)
     withheld = models.BooleanField()
     document = models.JSONField()  # hipalign.plan/1
+    # Optimistic locking (RELIABILITY.md 6): the person's plans are numbered 1, 2, 3... A new plan
+    # claims `version = base + 1`; the unique constraint lets exactly one of two edits made from the
+    # same base win, and the other is told its base is stale (412 on the API).
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_role = models.CharField(max_length=10, default="person")  # person | clinician
+    changes = models.JSONField(default=list, blank=True)  # what changed against the base plan
+    overrides = models.JSONField(default=list, blank=True)  # safety rules overridden, with reasons
+    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="plan_version_unique")
+        ]
 
 
 class SessionRecord(models.Model):
@@ -251,6 +266,9 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(null=True)  # kept after the account is deleted
     action = models.CharField(max_length=40)
     target = models.CharField(max_length=80, blank=True)
+    # Whose health data was read or written, when someone other than that person did it
+    # (issue 5, ASVS 16.3.2). Null for events that touch no one's health data.
+    subject_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     # Hash chain: each row hashes its fields and the previous row's hash, so an edited or
     # deleted row breaks the chain from there on (RELIABILITY.md 5, tamper evidence).
     prev_hash = models.CharField(max_length=64)
@@ -258,3 +276,105 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+ROLES = [("person", "person"), ("clinician", "clinician"), ("admin", "admin")]
+
+
+class Profile(models.Model):
+    """A user's role. No row means "person": every account starts as one."""
+
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    role = models.CharField(max_length=10, choices=ROLES, default="person")
+    # The id that names this person in clinician pages and the API: not guessable, unlike the
+    # user's integer key (RELIABILITY.md 1, API1).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+
+class CareLink(models.Model):
+    """A clinician's access to one person. Made from a one-time code that either side creates and
+    the other redeems; either side can end it, and access stops at once (ASVS 8.3.2)."""
+
+    STATUSES = [("pending", "pending"), ("active", "active"), ("ended", "ended")]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinician = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.CASCADE, related_name="patient_links"
+    )
+    patient = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.CASCADE, related_name="clinician_links"
+    )
+    created_by = models.CharField(max_length=10)  # "clinician" (invite) or "person" (share)
+    # sha256 of the one-time code; the code itself is shown once and never stored.
+    code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=8, choices=STATUSES, default="pending")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["clinician", "status"]),
+            models.Index(fields=["patient", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinician", "patient"],
+                condition=models.Q(status="active"),
+                name="one_active_link_per_pair",
+            )
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only its sha256 is stored; the token is shown once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # shown in lists so a person can tell tokens apart
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class TotpDevice(models.Model):
+    """The TOTP second factor of a clinician or admin (RELIABILITY.md 1, ASVS 6.3.3)."""
+
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, primary_key=True, related_name="totp"
+    )
+    secret = models.CharField(max_length=64)  # base32
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last accepted time step: a code is accepted once only (replay guard, RELIABILITY.md B4).
+    last_step = models.BigIntegerField(default=-1)
+    recovery_hashes = models.JSONField(default=list, blank=True)  # sha256 of unused recovery codes
+
+
+class AssessmentRecord(models.Model):
+    """A clinician's tests (CLINICAL.md 4), per side with their values, and the intake they made."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="assessments")
+    clinician = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    performed_on = models.DateField()
+    document = models.JSONField()  # core Assessment
+    intake = models.ForeignKey(
+        IntakeRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-performed_on", "-created_at"]
+        indexes = [models.Index(fields=["user", "-performed_on"])]
