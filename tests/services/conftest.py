@@ -1,10 +1,13 @@
-"""Two people: `owner` has the data under test, `other` must never reach it."""
+"""Two people: `owner` has the data under test, `other` must never reach it.
+
+Issue 5 adds the other actors of the permission matrix: `clinician` (linked to owner),
+`other_clinician` (linked to no one) and `admin` (runs the install, linked to no one)."""
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import PlanRecord
-from tests.services.factories import make_plan, make_user
+from tests.services.factories import make_link, make_plan, make_role, make_user
 
 
 @pytest.fixture
@@ -25,3 +28,21 @@ def owner_plan(owner: AbstractBaseUser) -> PlanRecord:
 @pytest.fixture
 def other_plan(other: AbstractBaseUser) -> PlanRecord:
     return make_plan(other)
+
+
+@pytest.fixture
+def clinician(owner: AbstractBaseUser) -> AbstractBaseUser:
+    """A clinician with an active link to `owner`."""
+    user = make_role("cleo_clinician", "clinician")
+    make_link(user, owner)
+    return user
+
+
+@pytest.fixture
+def other_clinician(db: None) -> AbstractBaseUser:
+    return make_role("carl_unlinked", "clinician")
+
+
+@pytest.fixture
+def admin(db: None) -> AbstractBaseUser:
+    return make_role("ada_admin", "admin", is_staff=True, is_superuser=True)

@@ -34,6 +34,41 @@ def make_user(username: str, password: str = PASSWORD, **extra: Any) -> Abstract
     )
 
 
+def make_role(username: str, role: str, **extra: Any) -> AbstractBaseUser:
+    """An account with a role (person, clinician or admin) and its profile."""
+    from hipalign.adapters.db.models import Profile
+
+    user = make_user(username, **extra)
+    Profile.objects.update_or_create(user_id=user.pk, defaults={"role": role})
+    return user
+
+
+def make_link(clinician: AbstractBaseUser, patient: AbstractBaseUser) -> Any:
+    """An active care link between a clinician and a person."""
+    from datetime import UTC, datetime, timedelta
+
+    from hipalign.adapters.db.models import CareLink
+    from hipalign.services.access import profile_of
+
+    profile_of(patient)  # type: ignore[arg-type]
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    return CareLink.objects.create(
+        clinician=clinician,
+        patient=patient,
+        created_by="clinician",
+        status="active",
+        expires_at=now + timedelta(days=7),
+        accepted_at=now,
+    )
+
+
+def public_id(user: AbstractBaseUser) -> str:
+    """The id that names a person in clinician pages and the API."""
+    from hipalign.services.access import profile_of
+
+    return str(profile_of(user).public_id)  # type: ignore[arg-type]
+
+
 def make_plan(user: AbstractBaseUser, today: date = MONDAY, **overrides: Any) -> PlanRecord:
     """A plan from the minimal intake (every safety answer no), deep-merged with `overrides`."""
     return program.intake_submit(user, intake_doc(**overrides), today)

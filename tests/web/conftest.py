@@ -14,7 +14,15 @@ from django.http import HttpResponse
 from django.test import Client
 
 from hipalign.web import views
-from tests.services.conftest import other, other_plan, owner, owner_plan  # noqa: F401
+from tests.services.conftest import (  # noqa: F401
+    admin,
+    clinician,
+    other,
+    other_clinician,
+    other_plan,
+    owner,
+    owner_plan,
+)
 from tests.services.factories import MONDAY
 
 SetToday = Callable[[date], None]
@@ -29,9 +37,18 @@ def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
     return pin
 
 
-def logged_in(user: AbstractBaseUser, **kwargs: Any) -> Client:
+MFA_SESSION_KEY = "hipalign_mfa"  # set by the TOTP step; clinicians and admins need it
+
+
+def logged_in(user: AbstractBaseUser, *, mfa: bool = True, **kwargs: Any) -> Client:
+    """A client signed in as `user`; for clinicians and admins, past the TOTP step unless
+    `mfa=False` (the state right after the password)."""
     c = Client(**kwargs)
     c.force_login(user)
+    if mfa:
+        session = c.session
+        session[MFA_SESSION_KEY] = True
+        session.save()
     return c
 
 
@@ -43,6 +60,21 @@ def owner_client(owner: AbstractBaseUser) -> Client:  # noqa: F811
 @pytest.fixture
 def other_client(other: AbstractBaseUser) -> Client:  # noqa: F811
     return logged_in(other)
+
+
+@pytest.fixture
+def clinician_client(clinician: AbstractBaseUser) -> Client:  # noqa: F811
+    return logged_in(clinician)
+
+
+@pytest.fixture
+def other_clinician_client(other_clinician: AbstractBaseUser) -> Client:  # noqa: F811
+    return logged_in(other_clinician)
+
+
+@pytest.fixture
+def admin_client(admin: AbstractBaseUser) -> Client:  # noqa: F811
+    return logged_in(admin)
 
 
 def post_log(client: Client, body: Any, **headers: Any) -> HttpResponse:
