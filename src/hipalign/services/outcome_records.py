@@ -31,7 +31,9 @@ DUE_MEASURES = ("nprs", "psfs")
 @dataclass(frozen=True)
 class OutcomeView:
     measure: Measure
-    records: list[OutcomeRecord]  # oldest first, since the current plan started
+    # Oldest first, since the current program started. Records follow the intake, not the plan
+    # version: a clinician's revision keeps the intake, so it keeps the baseline (issue 5).
+    records: list[OutcomeRecord]
     baseline: OutcomeRecord | None
     latest: OutcomeRecord | None
     changes: list[Change]
@@ -87,7 +89,7 @@ def outcomes_summary(user: User, today: date) -> Outcomes:
         return Outcomes(plan, [], 0, False, None, [])
     week = (today - plan.starts_on).days // 7 + 1
     records = list(
-        OutcomeRecord.objects.filter(user_id=user.pk, plan=plan).order_by(
+        OutcomeRecord.objects.filter(user_id=user.pk, plan__intake_id=plan.intake_id).order_by(
             "performed_on", "created_at"
         )
     )
@@ -119,7 +121,7 @@ def _due(plan: PlanRecord, week: int, recorded_on: list[date]) -> bool:
 def outcomes_due(user: User, plan: PlanRecord, today: date) -> bool:
     week = (today - plan.starts_on).days // 7 + 1
     recorded = list(
-        OutcomeRecord.objects.filter(user_id=user.pk, plan=plan).values_list(
+        OutcomeRecord.objects.filter(user_id=user.pk, plan__intake_id=plan.intake_id).values_list(
             "performed_on", flat=True
         )
     )
@@ -130,4 +132,4 @@ def outcomes_baseline_missing(user: User, plan: PlanRecord) -> bool:
     """No PSFS yet for this plan: the person has not named the activities to follow."""
     if plan.withheld:
         return False
-    return not OutcomeRecord.objects.filter(user_id=user.pk, plan=plan, measure="psfs").exists()
+    return not OutcomeRecord.objects.filter(user_id=user.pk, plan__intake_id=plan.intake_id, measure="psfs").exists()

@@ -23,7 +23,8 @@ class _Doc(BaseModel):
 class Why(_Doc):
     """One reason an item is in the plan: finding/pattern -> intent -> exercise, with a source."""
 
-    kind: Literal["pattern", "general", "substitute", "lead_side", "dose"]
+    # "clinician": added or dosed by the person's clinician (issue 5), a compatible extension.
+    kind: Literal["pattern", "general", "substitute", "lead_side", "dose", "clinician"]
     text: str
     pattern: str | None = None
     intent: Intent | None = None

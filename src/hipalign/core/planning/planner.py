@@ -245,6 +245,11 @@ def _notes(ex: Exercise, intake: Intake, c: Constraints) -> list[str]:
     return notes
 
 
+def item_notes(ex: Exercise, intake: Intake) -> list[str]:
+    """How to do this exercise safely given the intake (also for prescribed items)."""
+    return _notes(ex, intake, constraints_for(intake))
+
+
 def _side_plan(
     ch: _Chosen, weaker: Side | None
 ) -> tuple[list[Side | None], str | None, Side | None]:

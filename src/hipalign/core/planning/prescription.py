@@ -1,0 +1,343 @@
+"""A clinician's prescription: start from a plan, change exercises, doses, sides and days.
+
+The seeds leave prescribing to a professional; the core's safety rules still apply to what they
+prescribe. An exercise the intake rules out (`exclusion_reason`) is refused unless the clinician
+gives an explicit override reason, which is kept with the plan. Every difference from the base
+plan is listed in plain words, so the person sees what changed.
+"""
+
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hipalign.core.errors import InputError, describe
+from hipalign.core.intake import Intake
+from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.planning.constraints import constraints_for, exclusion_reason
+from hipalign.core.planning.document import Day, Dose, Item, PlanBody, PlanDocument, Why
+from hipalign.core.planning.planner import SESSION_ORDER, day_script_items, item_notes, script_item
+from hipalign.core.session_script import SideDose, build_script, item_seconds
+from hipalign.core.vocab import SIDES, WEEKDAYS, Side, Weekday
+
+CLINICIAN_SOURCE = "your clinician's prescription"
+MAX_ITEMS = 30
+MAX_REASON = 300
+
+
+class _Rx(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PrescribedItem(_Rx):
+    exercise: str = Field(min_length=1, max_length=64)
+    # left/right: that side only; both: each side (per-side exercises); None: bilateral or trunk
+    side: Literal["left", "right", "both"] | None
+    sets: int = Field(ge=1, le=10)
+    reps: int = Field(ge=1, le=50)
+    hold_s: int = Field(ge=0, le=300)  # seconds per hold; 0 for repetition exercises
+    days: list[Weekday] = Field(min_length=1, max_length=7)
+    # Needed when the intake rules the exercise out: why the clinician prescribes it anyway.
+    override_reason: str | None = Field(default=None, max_length=MAX_REASON)
+
+    @model_validator(mode="after")
+    def _distinct_days(self) -> "PrescribedItem":
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("days: give each weekday once")
+        return self
+
+
+class Prescription(_Rx):
+    items: list[PrescribedItem] = Field(min_length=1, max_length=MAX_ITEMS)
+    note: str = Field(default="", max_length=1000)  # to the person: what this change is for
+
+    @model_validator(mode="after")
+    def _distinct_exercises(self) -> "Prescription":
+        seen: set[str] = set()
+        for it in self.items:
+            if it.exercise in seen:
+                raise ValueError(
+                    f"items: {it.exercise} is listed twice; give it once with its days"
+                )
+            seen.add(it.exercise)
+        return self
+
+
+class Override(_Rx):
+    exercise: str
+    rule: str  # what the core's safety check said
+    reason: str  # the clinician's reason
+
+
+class Change(_Rx):
+    kind: Literal["added", "removed", "dose", "side", "days"]
+    exercise: str
+    text: str
+
+
+class Prescribed(_Rx):
+    document: PlanDocument
+    changes: list[Change]
+    overrides: list[Override]
+
+
+def prescription_from(doc: PlanDocument) -> Prescription | None:
+    """The plan as an editable prescription (None when the plan is withheld)."""
+    if doc.plan is None:
+        return None
+    order: list[str] = []
+    first: dict[str, Item] = {}
+    days: dict[str, list[Weekday]] = {}
+    for day in doc.plan.days:
+        for it in day.items:
+            if it.exercise not in first:
+                order.append(it.exercise)
+                first[it.exercise] = it
+                days[it.exercise] = []
+            if day.day not in days[it.exercise]:
+                days[it.exercise].append(day.day)
+    return Prescription(
+        items=[
+            PrescribedItem(
+                exercise=ex,
+                side=first[ex].side,
+                sets=first[ex].sets,
+                reps=first[ex].reps,
+                hold_s=first[ex].hold_s,
+                days=days[ex],
+            )
+            for ex in order
+        ]
+    )
+
+
+def _nearest_rung(ex: Exercise, sets: int, reps: int, hold_s: int) -> int:
+    """The ladder rung closest to a prescribed dose, so progression carries on from there."""
+    return min(
+        range(len(ex.ladder)),
+        key=lambda r: (
+            abs(ex.ladder[r].hold_s - hold_s)
+            + abs(ex.ladder[r].reps - reps) * 3
+            + abs(ex.ladder[r].sets - sets) * 5,
+            r,
+        ),
+    )
+
+
+def _sides(ex: Exercise, rx: PrescribedItem, lead: Side | None) -> list[Side | None]:
+    if ex.sidedness != "per_side" or rx.side is None:
+        return [None]
+    if rx.side in SIDES:
+        return [rx.side]
+    first: Side = lead or "left"
+    return [first, "right" if first == "left" else "left"]
+
+
+def _dose_text(it: Item | PrescribedItem) -> str:
+    hold = f", {it.hold_s} s hold" if it.hold_s else ""
+    return f"{it.sets} x {it.reps}{hold}"
+
+
+def _fmt_days(days: Iterable[Weekday]) -> str:
+    return " ".join(d.capitalize() for d in sorted(days, key=WEEKDAYS.index))
+
+
+def _check(rx: Prescription, intake: Intake, lib: Library) -> tuple[list[str], list[Override]]:
+    problems: list[str] = []
+    overrides: list[Override] = []
+    c = constraints_for(intake)
+    for i, it in enumerate(rx.items):
+        where = f"items[{i}]"
+        ex = lib.get(it.exercise)
+        if ex is None:
+            problems.append(f"{where}.exercise: {it.exercise!r} is not in the library")
+            continue
+        if ex.sidedness == "per_side" and it.side is None:
+            problems.append(f"{where}.side: {ex.name} is done per side: give left, right or both")
+        if ex.sidedness != "per_side" and it.side in ("left", "right"):
+            problems.append(
+                f"{where}.side: {ex.name} works both sides together: give both or nothing"
+            )
+        if ex.dose.kind == "hold" and it.hold_s == 0:
+            problems.append(f"{where}.hold_s: {ex.name} is a hold: give 1-300 seconds")
+        why_not = exclusion_reason(ex, c)
+        if why_not is None:
+            continue
+        reason = (it.override_reason or "").strip()
+        if not reason:
+            problems.append(
+                f"{where}.override_reason: {ex.name} {why_not}; to prescribe it anyway, "
+                "give your reason (it is recorded and shown to the person)"
+            )
+            continue
+        overrides.append(Override(exercise=ex.id, rule=f"{ex.name} {why_not}", reason=reason))
+    return problems, overrides
+
+
+def _item(
+    ex: Exercise, rx: PrescribedItem, base: Item | None, intake: Intake, override: Override | None
+) -> Item:
+    lead = base.lead_side if base is not None else None
+    sides = _sides(ex, rx, lead)
+    rung = _nearest_rung(ex, rx.sets, rx.reps, rx.hold_s)
+    load = ex.ladder[rung].load
+    dose = Dose(sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s, load=load, rung=rung)
+    script = script_item(
+        ex, [SideDose(side=s, sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s) for s in sides]
+    )
+    whys: list[Why] = list(base.why) if base is not None else []
+    if base is None or _dose_text(base) != _dose_text(rx):
+        whys.append(
+            Why(
+                kind="clinician",
+                text=f"Dose set by your clinician: {_dose_text(rx)}.",
+                source=CLINICIAN_SOURCE,
+            )
+        )
+    if base is None:
+        whys.insert(
+            0,
+            Why(
+                kind="clinician",
+                text=f"Added by your clinician ({ex.summary.rstrip('.')}).",
+                intent=ex.intent[0],
+                source=CLINICIAN_SOURCE,
+            ),
+        )
+    notes = item_notes(ex, intake)
+    if override is not None:
+        notes.append(
+            f"Your clinician chose this although it {override.rule.removeprefix(ex.name).strip()}; "
+            f"their reason: {override.reason}"
+        )
+    per_side = {s: dose for s in sides if s is not None}
+    return Item(
+        exercise=ex.id,
+        name=ex.name,
+        side=rx.side
+        if ex.sidedness == "per_side"
+        else ("both" if ex.sidedness == "alternating" else None),
+        lead_side=sides[0] if len(sides) > 1 else (sides[0] if rx.side in SIDES else lead),
+        sets=rx.sets,
+        reps=rx.reps,
+        hold_s=rx.hold_s,
+        rest_s=ex.dose.rest_s,
+        load=load,
+        dose_by_side=per_side or None,
+        intent=base.intent if base is not None else ex.intent[0],
+        position=ex.position,
+        seconds=item_seconds(script),
+        why=whys,
+        notes=notes,
+    )
+
+
+def _changes(base: PlanBody, rx: Prescription, lib: Library) -> list[Change]:
+    before: dict[str, tuple[Item, set[Weekday]]] = {}
+    for day in base.days:
+        for planned in day.items:
+            _, on = before.setdefault(planned.exercise, (planned, set()))
+            on.add(day.day)
+    out: list[Change] = []
+    for new in rx.items:
+        name = lib[new.exercise].name
+        old = before.get(new.exercise)
+        if old is None:
+            side = f", {new.side}" if new.side in SIDES else ""
+            out.append(
+                Change(
+                    kind="added",
+                    exercise=new.exercise,
+                    text=f"Added {name}: {_dose_text(new)}{side}, on {_fmt_days(new.days)}.",
+                )
+            )
+            continue
+        item, days = old
+        if _dose_text(item) != _dose_text(new):
+            out.append(
+                Change(
+                    kind="dose",
+                    exercise=new.exercise,
+                    text=f"{name}: dose {_dose_text(item)} -> {_dose_text(new)}.",
+                )
+            )
+        if item.side != new.side:
+            out.append(
+                Change(
+                    kind="side",
+                    exercise=new.exercise,
+                    text=f"{name}: side {item.side or 'both together'} -> {new.side or 'both together'}.",
+                )
+            )
+        if days != set(new.days):
+            out.append(
+                Change(
+                    kind="days",
+                    exercise=new.exercise,
+                    text=f"{name}: days {_fmt_days(days)} -> {_fmt_days(new.days)}.",
+                )
+            )
+    kept = {it.exercise for it in rx.items}
+    for ex_id, (item, _) in before.items():
+        if ex_id not in kept:
+            out.append(Change(kind="removed", exercise=ex_id, text=f"Removed {item.name}."))
+    return out
+
+
+def prescribe(
+    base: PlanDocument, intake: Intake, raw: object, library: Library | None = None
+) -> Prescribed:
+    """Apply a prescription (a `Prescription` or its JSON form) to a plan.
+
+    Raises InputError naming each field that is wrong, including every contraindicated choice
+    without an override reason; nothing is applied then.
+    """
+    lib = library or default_library()
+    if base.plan is None:
+        raise InputError(
+            "prescription",
+            [
+                "plan: this person's plan is withheld by the safety screen; clear the flags "
+                "(cleared_by_clinician in an assessment) before prescribing"
+            ],
+        )
+    try:
+        rx = raw if isinstance(raw, Prescription) else Prescription.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError("prescription", describe(exc)) from None
+    problems, overrides = _check(rx, intake, lib)
+    if problems:
+        raise InputError("prescription", problems)
+    by_ex = {o.exercise: o for o in overrides}
+    base_items = {it.exercise: it for day in base.plan.days for it in day.items}
+    items = {
+        it.exercise: _item(
+            lib[it.exercise], it, base_items.get(it.exercise), intake, by_ex.get(it.exercise)
+        )
+        for it in rx.items
+    }
+    days: list[Day] = []
+    for wd in WEEKDAYS:
+        todays = [items[it.exercise] for it in rx.items if wd in it.days]
+        if not todays:
+            continue
+        todays.sort(key=lambda it: (SESSION_ORDER[it.intent], it.exercise))
+        draft = Day(day=wd, minutes=0, duration_s=0, items=todays)
+        script = build_script(day_script_items(draft, lib))
+        days.append(
+            Day(
+                day=wd,
+                minutes=round(script.total_s / 60, 1),
+                duration_s=script.total_s,
+                items=todays,
+            )
+        )
+    changes = _changes(base.plan, rx, lib)
+    summary = base.plan.summary
+    if "clinician" not in summary:
+        summary += " Adjusted by your clinician."
+    kept = [lo for lo in base.plan.left_out if lo.exercise not in items]
+    body = base.plan.model_copy(update={"days": days, "summary": summary, "left_out": kept})
+    return Prescribed(
+        document=base.model_copy(update={"plan": body}), changes=changes, overrides=overrides
+    )
