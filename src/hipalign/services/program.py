@@ -125,6 +125,7 @@ def plan_store(
                 changes=changes or [],
                 overrides=overrides or [],
                 note=note,
+                sessions_per_week=0 if plan.plan is None else len(plan.plan.days),
             )
     except IntegrityError:
         raise StalePlan(plan_current(user), expected_version) from None

@@ -69,6 +69,9 @@ class PlanRecord(models.Model):
     changes = models.JSONField(default=list, blank=True)  # what changed against the base plan
     overrides = models.JSONField(default=list, blank=True)  # safety rules overridden, with reasons
     note = models.TextField(blank=True)
+    # Sessions a week in the document, kept beside it so the clinician's patient list does not
+    # parse 1,000 plan documents (bench/clinic_speed.py).
+    sessions_per_week = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,0 +1,173 @@
+"""Which linked patients need a clinician's attention first (issue 5), from a few numbers.
+
+The service gathers the numbers per patient with indexed queries (so the cost does not grow
+with the length of each history); this module decides, so the rules are testable without a
+database. Each flag names its rule and source.
+"""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from hipalign.core.progression import (
+    ACCEPTABLE_MAX,
+    NPRS_MCID_POINTS,
+    nprs_meaningfully_better,
+)
+
+FlagKind = Literal[
+    "red_flag",
+    "pain_high",
+    "pain_rising",
+    "regressions",
+    "stop_and_review",
+    "low_adherence",
+    "review_due",
+    "no_change",
+]
+
+# Higher first. Safety (CLINICAL.md 1) before pain (the pain-monitoring model, CLINICAL.md 6)
+# before adherence and scheduled reviews.
+SEVERITY: dict[FlagKind, int] = {
+    "red_flag": 100,
+    "stop_and_review": 70,
+    "pain_high": 60,
+    "pain_rising": 55,
+    "regressions": 50,
+    "low_adherence": 30,
+    "no_change": 25,
+    "review_due": 20,
+}
+RED_FLAG_LEVELS = ("emergency", "urgent", "see_doctor")
+LOW_ADHERENCE = 0.5  # under half the planned sessions (issue 5)
+REVIEW_WEEKS = (2, 4, 6, 7, 8)  # CLINICAL.md 6 [rule]: weeks 2, 4 and 6-8
+NO_CHANGE_FROM_WEEK = 6  # CLINICAL.md 6: no meaningful change at 6-8 weeks -> reassess
+
+
+class Signals(BaseModel):
+    """What the service measured for one patient; None = nothing recorded yet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan_starts_on: date | None = None
+    plan_withheld: bool = False
+    sessions_planned_per_week: int = 0
+    sessions_last_week: int = 0  # the 7 days before today
+    sessions_week_before: int = 0  # the 7 days before those
+    checkin_on: date | None = None
+    checkin_level: str | None = None  # referral level of the latest check-in
+    checkin_pain: int | None = None  # NPRS now, latest check-in
+    previous_checkin_pain: int | None = None
+    max_pain_during_7d: int | None = None  # highest pain during an exercise, last 7 days
+    baseline_nprs: float | None = None  # NPRS at the start of the program
+    latest_nprs: float | None = None  # latest NPRS of the program (check-in or outcome)
+    two_regressions: bool = False  # a current dose came from a second step back in a row
+    stop_and_review: bool = False  # sharp pain, new numbness or the easiest dose too much
+
+
+class Flag(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: FlagKind
+    severity: int
+    text: str
+    source: str
+
+
+def _flag(kind: FlagKind, text: str, source: str) -> Flag:
+    return Flag(kind=kind, severity=SEVERITY[kind], text=text, source=source)
+
+
+def plan_week(starts_on: date, today: date) -> int:
+    """Week 1 is the plan's first 7 days."""
+    return (today - starts_on).days // 7 + 1
+
+
+def attention_flags(s: Signals, today: date) -> list[Flag]:
+    """Every reason to look at this patient now, most pressing first."""
+    flags: list[Flag] = []
+    if s.checkin_level in RED_FLAG_LEVELS:
+        flags.append(
+            _flag(
+                "red_flag",
+                f"A warning sign at the check-in of {s.checkin_on}: {s.checkin_level.replace('_', ' ')}.",
+                "CLINICAL.md 1",
+            )
+        )
+    if s.stop_and_review:
+        flags.append(
+            _flag(
+                "stop_and_review",
+                "An exercise was stopped for review (sharp pain, new numbness or the easiest dose too much).",
+                "CLINICAL.md 6",
+            )
+        )
+    high = [
+        p for p in (s.checkin_pain, s.max_pain_during_7d) if p is not None and p > ACCEPTABLE_MAX
+    ]
+    if high:
+        flags.append(
+            _flag(
+                "pain_high",
+                f"Pain up to {max(high)}/10 recently (above {ACCEPTABLE_MAX}).",
+                "CLINICAL.md 6",
+            )
+        )
+    rising_from = [p for p in (s.previous_checkin_pain, s.baseline_nprs) if p is not None]
+    if s.checkin_pain is not None and any(
+        s.checkin_pain - p >= NPRS_MCID_POINTS for p in rising_from
+    ):
+        low = min(rising_from)
+        flags.append(
+            _flag(
+                "pain_rising",
+                f"Pain is rising: {s.checkin_pain}/10 at the last check-in, from {low:g}.",
+                "CLINICAL.md 3 (NPRS MCID 2 points)",
+            )
+        )
+    if s.two_regressions:
+        flags.append(
+            _flag("regressions", "Two steps back in a row on an exercise.", "CLINICAL.md 6")
+        )
+    if s.plan_starts_on is None or s.plan_withheld:
+        return sorted(flags, key=lambda f: -f.severity)
+    week = plan_week(s.plan_starts_on, today)
+    planned = s.sessions_planned_per_week
+    if (today - s.plan_starts_on).days >= 14 and planned > 0:
+        done = (s.sessions_last_week, s.sessions_week_before)
+        if all(d < LOW_ADHERENCE * planned for d in done):
+            flags.append(
+                _flag(
+                    "low_adherence",
+                    f"Under half the planned sessions two weeks running ({done[1]} and {done[0]} of {planned}).",
+                    "issue 5",
+                )
+            )
+    if week in REVIEW_WEEKS:
+        week_start = s.plan_starts_on.toordinal() + (week - 1) * 7
+        if s.checkin_on is None or s.checkin_on.toordinal() < week_start:
+            flags.append(
+                _flag("review_due", f"Review point due (week {week}).", "CLINICAL.md 6 [rule]")
+            )
+    if (
+        week >= NO_CHANGE_FROM_WEEK
+        and s.baseline_nprs is not None
+        and s.latest_nprs is not None
+        and s.baseline_nprs >= NPRS_MCID_POINTS
+        and not nprs_meaningfully_better(round(s.baseline_nprs), round(s.latest_nprs))
+    ):
+        flags.append(
+            _flag(
+                "no_change",
+                f"No meaningful change in pain after {week} weeks ({s.baseline_nprs:g} -> {s.latest_nprs:g}).",
+                "CLINICAL.md 3 and 6",
+            )
+        )
+    return sorted(flags, key=lambda f: -f.severity)
+
+
+def attention_key(flags: list[Flag], name: str) -> tuple[int, int, str]:
+    """Sort key: the most severe flag first, then the number of flags, then the name."""
+    top = max((f.severity for f in flags), default=0)
+    return (-top, -len(flags), name.lower())
