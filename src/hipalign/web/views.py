@@ -32,7 +32,7 @@ from hipalign.services import (
     program,
     progress,
 )
-from hipalign.services.access import NotFound
+from hipalign.services.access import NotFound, role_of
 from hipalign.web import charts
 from hipalign.web.forms import CheckInForm, DeleteAccountForm, OnboardingForm, SignupForm
 
@@ -56,6 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("setup")
     if not request.user.is_authenticated:
         return redirect("login")
+    if role_of(request.user) == "clinician":
+        return redirect("clinic_patients")
     if program.plan_current(request.user) is None:
         return redirect("onboarding")
     return redirect("today")
@@ -129,19 +131,36 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     )
     form = OnboardingForm(request.POST or None, initial=initial)
     doc = form.to_intake() if request.method == "POST" and form.is_valid() else None
+    # The plan version this form was opened on: a clinician's edit made meanwhile is not
+    # silently replaced (optimistic locking, issue 5); the answers stay in the form.
+    seen = request.POST.get("plan_version", "") if request.method == "POST" else ""
+    version = int(seen) if seen.isdigit() else program.plan_version_now(request.user)  # type: ignore[arg-type]
     if doc is not None and not form.errors:
         try:
-            program.intake_submit(request.user, doc, _today())  # type: ignore[arg-type]
+            program.intake_submit(request.user, doc, _today(), expected_version=version)  # type: ignore[arg-type]
         except InputError as exc:
             for p in exc.problems:
                 form.add_error(None, p)
+        except program.StalePlan as exc:
+            form.add_error(
+                None,
+                f"{exc} Your answers are kept below: check the new plan, then send them again.",
+            )
+            version = program.plan_version_now(request.user)  # type: ignore[arg-type]
         else:
             return redirect("plan")
     steps = [(sid, title, [form[f] for f in fields]) for sid, title, fields in form.steps()]
+    plan = program.plan_current(request.user)  # type: ignore[arg-type]
     return render(
         request,
         "hipalign/onboarding.html",
-        {"form": form, "steps": steps, "changing": current is not None},
+        {
+            "form": form,
+            "steps": steps,
+            "changing": current is not None,
+            "plan_version": version,
+            "prescribed": plan is not None and plan.author_role == "clinician",
+        },
     )
 
 

@@ -20,3 +20,11 @@ METRIC_LABELS = {
 @register.filter
 def metric_label(key: str) -> str:
     return METRIC_LABELS.get(key, key.replace("_", " "))
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """`mapping[key]`, or None: templates cannot index a dict by a variable."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None

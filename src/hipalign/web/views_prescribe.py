@@ -1,0 +1,199 @@
+"""Clinician pages: the patient list and the prescription editor (issue 5).
+
+Parse, call one service, render. Anything not the clinician's answers 404, like a record that
+does not exist (services.access)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hipalign.core.errors import InputError
+from hipalign.core.vocab import WEEKDAYS
+from hipalign.services import clinic, prescribe
+from hipalign.services.access import Forbidden, NotFound
+from hipalign.services.program import StalePlan
+from hipalign.web import views
+
+ADD_ROWS = 3  # blank rows for new exercises on each save
+MAX_ROWS = 40  # a form with more rows than this is refused before parsing
+
+
+@login_required
+@require_GET
+def patients(request: HttpRequest) -> HttpResponse:
+    try:
+        rows = clinic.patients_attention(request.user, views._today())
+    except Forbidden as exc:
+        raise Http404 from exc
+    query = request.GET.get("q", "")[:60]
+    shown = clinic.patients_filter(rows, query)
+    return render(
+        request,
+        "hipalign/clinic_patients.html",
+        {"rows": shown, "total": len(rows), "query": query, "today": views._today()},
+    )
+
+
+def _int(form: QueryDict, key: str, where: str, problems: list[str]) -> int | None:
+    raw = form.get(key, "").strip()
+    if raw == "":
+        return 0 if key.endswith("hold_s") else None
+    try:
+        return int(raw)
+    except ValueError:
+        problems.append(f"{where}: give a whole number (got {raw[:10]!r})")
+        return None
+
+
+def _rows_from(form: QueryDict) -> tuple[list[dict[str, Any]], list[str]]:
+    """The editor's rows as typed (kept on any error, so nothing entered is lost), and the
+    problems of form fields that are not numbers."""
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    try:
+        count = min(int(form.get("rows", "0")), MAX_ROWS)
+    except ValueError:
+        count = 0
+    for n in range(count):
+        p = f"item-{n}-"
+        exercise = form.get(p + "exercise", "").strip()
+        row: dict[str, Any] = {
+            "n": n,
+            "exercise": exercise,
+            "side": form.get(p + "side", "") or None,
+            "days": [d for d in form.getlist(p + "days") if d in WEEKDAYS],
+            "override_reason": form.get(p + "override_reason", "").strip() or None,
+            "remove": form.get(p + "remove") == "on",
+            "new": form.get(p + "new") == "1",
+        }
+        for key in ("sets", "reps", "hold_s"):
+            row[key] = form.get(p + key, "")
+            if exercise and not row["remove"]:
+                row[key + "_value"] = _int(form, p + key, f"items[{n}].{key}", problems)
+        rows.append(row)
+    return rows, problems
+
+
+def _prescription(rows: list[dict[str, Any]], note: str) -> dict[str, Any]:
+    items = []
+    for r in rows:
+        if not r["exercise"] or r["remove"]:
+            continue
+        items.append(
+            {
+                "exercise": r["exercise"],
+                "side": r["side"],
+                "sets": r["sets_value"],
+                "reps": r["reps_value"],
+                "hold_s": r["hold_s_value"],
+                "days": r["days"],
+                "override_reason": r["override_reason"],
+            }
+        )
+    return {"items": items, "note": note}
+
+
+def _editor_rows(editor: prescribe.Editor) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "n": n,
+            "exercise": it.exercise,
+            "side": it.side,
+            "sets": it.sets,
+            "reps": it.reps,
+            "hold_s": it.hold_s,
+            "days": list(it.days),
+            "override_reason": it.override_reason,
+            "remove": False,
+            "new": False,
+        }
+        for n, it in enumerate(editor.prescription.items)
+    ]
+    return rows
+
+
+def _blank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    start = len(rows)
+    return rows + [
+        {
+            "n": start + i,
+            "exercise": "",
+            "side": None,
+            "sets": "",
+            "reps": "",
+            "hold_s": "",
+            "days": [],
+            "override_reason": None,
+            "remove": False,
+            "new": True,
+        }
+        for i in range(ADD_ROWS)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        editor = prescribe.plan_editor(request.user, public_id)
+    except (NotFound, Forbidden) as exc:
+        raise Http404 from exc
+    except InputError as exc:
+        return render(
+            request, "hipalign/clinic_plan.html", {"blocked": exc.problems, "public_id": public_id}
+        )
+    problems: list[str] = []
+    stale: str | None = None
+    note = ""
+    if request.method == "POST":
+        rows, problems = _rows_from(request.POST)
+        note = request.POST.get("note", "")[:1000]
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        if not problems:
+            try:
+                made = prescribe.plan_prescribe(
+                    request.user, public_id, _prescription(rows, note), version
+                )
+            except InputError as exc:
+                problems = exc.problems
+            except StalePlan as exc:
+                stale = str(exc)
+            except NotFound as exc:  # the link ended while the form was open
+                raise Http404 from exc
+            else:
+                messages.success(
+                    request, f"Saved as plan version {made.version}. The person sees what changed."
+                )
+                return redirect(f"/clinic/patients/{public_id}/plan")
+        rows = [r for r in rows if r["exercise"] or not r["new"]]
+        status = 409 if stale else 422
+    else:
+        rows = _editor_rows(editor)
+        status = 200
+        version = editor.plan.version
+    return render(
+        request,
+        "hipalign/clinic_plan.html",
+        {
+            "editor": editor,
+            "public_id": public_id,
+            "rows": _blank(rows),
+            "weekdays": WEEKDAYS,
+            "problems": problems,
+            "stale": stale,
+            "note": note,
+            # The version the clinician is editing: on a stale save it stays the old one, so a
+            # second click cannot overwrite; the message tells them to reload.
+            "version": version,
+            "choices": {c.exercise: c for c in editor.choices},
+            "history": editor.plan,
+        },
+        status=status,
+    )

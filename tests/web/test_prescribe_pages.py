@@ -1,0 +1,187 @@
+"""The clinician's patient list and prescription editor, and what the person sees of it."""
+
+from typing import Any
+
+from django.test import Client
+
+from hipalign.adapters.db.models import PlanRecord
+from hipalign.services import program
+from tests.services.factories import make_plan, public_id
+from tests.web.conftest import logged_in, no_answers
+
+
+def _form(client: Client, pid: str) -> dict[str, Any]:
+    """The editor's fields as the browser would send them unchanged."""
+    page = client.get(f"/clinic/patients/{pid}/plan")
+    assert page.status_code == 200
+    ctx = page.context
+    data: dict[str, Any] = {"version": ctx["version"], "rows": len(ctx["rows"]), "note": ""}
+    for r in ctx["rows"]:
+        p = f"item-{r['n']}-"
+        if r["new"]:
+            data[p + "new"] = "1"
+            continue
+        data |= {
+            p + "exercise": r["exercise"],
+            p + "side": r["side"] or "",
+            p + "sets": r["sets"],
+            p + "reps": r["reps"],
+            p + "hold_s": r["hold_s"],
+            p + "days": r["days"],
+        }
+    return data
+
+
+def _snapshot(user: Any) -> list[tuple[int, str]]:
+    return list(PlanRecord.objects.filter(user=user).values_list("version", "author_role"))
+
+
+def test_patient_list_shows_linked_patients_only(
+    owner: Any, other: Any, clinician_client: Client
+) -> None:
+    make_plan(owner)
+    make_plan(other)
+    page = clinician_client.get("/clinic/patients")
+    assert page.status_code == 200
+    assert owner.get_username() in page.content.decode()
+    assert other.get_username() not in page.content.decode()
+
+
+def test_patient_list_is_not_for_persons_or_admins(
+    owner_client: Client, admin_client: Client, client: Client
+) -> None:
+    assert owner_client.get("/clinic/patients").status_code == 404
+    assert admin_client.get("/clinic/patients").status_code == 404
+    assert client.get("/clinic/patients").status_code == 302  # to login
+
+
+def test_unlinked_clinician_list_is_empty(owner: Any, other_clinician_client: Client) -> None:
+    make_plan(owner)
+    page = other_clinician_client.get("/clinic/patients")
+    assert owner.get_username() not in page.content.decode()
+
+
+def test_clinician_changes_a_dose_and_the_person_sees_it(
+    owner: Any, clinician_client: Client, owner_client: Client
+) -> None:
+    make_plan(owner)
+    pid = public_id(owner)
+    data = _form(clinician_client, pid)
+    data["item-0-sets"] = int(data["item-0-sets"]) + 1
+    data["note"] = "One more set while it feels easy."
+
+    saved = clinician_client.post(f"/clinic/patients/{pid}/plan", data)
+
+    assert saved.status_code == 302
+    assert _snapshot(owner) == [(2, "clinician"), (1, "person")]
+    plan_page = owner_client.get("/plan").content.decode()
+    assert "Changed by your clinician" in plan_page
+    assert "One more set while it feels easy." in plan_page
+    assert "-&gt;" in plan_page  # the dose change "a -> b"
+
+
+def test_a_ruled_out_exercise_needs_a_reason_and_nothing_is_stored_without_it(
+    owner: Any, clinician_client: Client
+) -> None:
+    make_plan(owner, limitations=["cannot_lie_prone"])
+    pid = public_id(owner)
+    data = _form(clinician_client, pid)
+    n = data["rows"] - 1  # a blank "add" row
+    data |= {
+        f"item-{n}-exercise": "prone_hip_extension",
+        f"item-{n}-side": "both",
+        f"item-{n}-sets": 2,
+        f"item-{n}-reps": 10,
+        f"item-{n}-hold_s": 0,
+        f"item-{n}-days": ["mon"],
+    }
+
+    refused = clinician_client.post(f"/clinic/patients/{pid}/plan", data)
+
+    assert refused.status_code == 422
+    assert f"items[{n}].override_reason" in refused.content.decode().replace("&#x27;", "'") or (
+        "override_reason" in refused.content.decode()
+    )
+    assert _snapshot(owner) == [(1, "person")]
+    data[f"item-{n}-override_reason"] = "Checked lying face down on a pillow in clinic: fine."
+    assert clinician_client.post(f"/clinic/patients/{pid}/plan", data).status_code == 302
+    rec = PlanRecord.objects.get(user=owner, version=2)
+    assert rec.overrides[0]["exercise"] == "prone_hip_extension"
+    assert "pillow" in rec.overrides[0]["reason"]
+
+
+def test_a_stale_edit_is_refused_and_keeps_the_entries(
+    owner: Any, clinician_client: Client
+) -> None:
+    make_plan(owner)
+    pid = public_id(owner)
+    data = _form(clinician_client, pid)
+    program.intake_submit(
+        owner, _intake(), program.plan_current(owner).starts_on, expected_version=1
+    )
+    data["item-0-sets"] = 9
+
+    refused = clinician_client.post(f"/clinic/patients/{pid}/plan", data)
+
+    assert refused.status_code == 409
+    body = refused.content.decode()
+    assert "version 1" in body and "version 2" in body
+    assert 'value="9"' in body  # what the clinician typed is still there
+    assert _snapshot(owner) == [(2, "person"), (1, "person")]
+
+
+def _intake() -> dict[str, Any]:
+    from tests.services.factories import intake_doc
+
+    return intake_doc()
+
+
+def test_unlinked_clinician_and_others_get_404_and_change_nothing(
+    owner: Any, other: Any, other_clinician: Any, admin: Any, clinician_client: Client
+) -> None:
+    make_plan(owner)
+    pid = public_id(owner)
+    data = _form(clinician_client, pid)
+    data["item-0-sets"] = 5
+    for user in (other, other_clinician, admin):
+        c = logged_in(user)
+        assert c.get(f"/clinic/patients/{pid}/plan").status_code == 404
+        assert c.post(f"/clinic/patients/{pid}/plan", data).status_code == 404
+    assert _snapshot(owner) == [(1, "person")]
+
+
+def test_ended_link_closes_the_editor_at_once(owner: Any, clinician_client: Client) -> None:
+    from hipalign.adapters.db.models import CareLink
+
+    make_plan(owner)
+    pid = public_id(owner)
+    assert clinician_client.get(f"/clinic/patients/{pid}/plan").status_code == 200
+    CareLink.objects.filter(patient=owner).update(status="ended")
+    assert clinician_client.get(f"/clinic/patients/{pid}/plan").status_code == 404
+
+
+def test_persons_own_replan_after_a_clinician_edit_is_refused_and_keeps_answers(
+    owner: Any, owner_client: Client, clinician: Any
+) -> None:
+    from hipalign.services import prescribe
+
+    make_plan(owner)
+    page = owner_client.get("/onboarding")
+    assert 'name="plan_version" value="1"' in page.content.decode()
+    ed = prescribe.plan_editor(clinician, public_id(owner))
+    rx = ed.prescription.model_dump()
+    rx["items"][0]["sets"] += 1
+    prescribe.plan_prescribe(clinician, public_id(owner), rx, 1)
+    answers = _onboarding_answers() | {"plan_version": "1"}
+
+    refused = owner_client.post("/onboarding", answers)
+
+    assert refused.status_code == 200
+    assert "now version 2" in refused.content.decode()
+    assert _snapshot(owner) == [(2, "clinician"), (1, "person")]
+
+
+def _onboarding_answers() -> dict[str, Any]:
+    from tests.web.test_onboarding import onboarding_form
+
+    return onboarding_form()
