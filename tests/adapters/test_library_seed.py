@@ -89,9 +89,17 @@ def test_local_exercise_that_takes_a_core_id_is_replaced_by_the_core_entry() -> 
     assert (row.origin, row.name) == ("core", default_library()["glute_bridge"].name)
 
 
+def _log_in_superuser(client: Client) -> None:
+    """A superuser (an admin) past the TOTP step the middleware asks admins for."""
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    session = client.session
+    session["hipalign_mfa"] = True
+    session.save()
+
+
 def test_admin_library_list_loads_for_a_superuser(client: Client) -> None:
     library_seed()
-    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    _log_in_superuser(client)
 
     response = client.get(CHANGELIST)
 
@@ -129,7 +137,7 @@ def test_admin_library_list_sends_anonymous_to_the_admin_login(client: Client) -
 def test_admin_cannot_delete_a_core_exercise_but_can_delete_a_local_one(client: Client) -> None:
     library_seed()
     _local()
-    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    _log_in_superuser(client)
 
     core = client.post(f"{CHANGELIST}glute_bridge/delete/", {"post": "yes"})
     local = client.post(f"{CHANGELIST}towel_slide/delete/", {"post": "yes"})
@@ -142,7 +150,7 @@ def test_admin_cannot_delete_a_core_exercise_but_can_delete_a_local_one(client: 
 
 def test_admin_cannot_edit_a_core_exercise(client: Client) -> None:
     library_seed()
-    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    _log_in_superuser(client)
     name = LibraryExercise.objects.get(id="glute_bridge").name
 
     client.post(

@@ -5,7 +5,8 @@ The pytest database is in-memory SQLite (TEST.NAME is unset unless HIPALIGN_TEST
 threads share one connection cache and locking differs from the file database the app uses; a
 subprocess gets the production configuration in a throwaway data folder instead.
 
-Prints one JSON object: what each thread got back and the rows stored."""
+Prints one JSON object: what each thread got back and the rows stored. On PostgreSQL the test
+calls `race` in-process instead: every thread gets its own server connection there."""
 
 import json
 import threading
@@ -19,29 +20,20 @@ THREADS = 8
 LOGS_PER_THREAD = 5
 
 
-def main() -> None:
-    django.setup()
-    from django.core.management import call_command
+def race(user: Any, plan_id: str) -> dict[str, Any]:
+    """Both races for `user`'s plan: what each thread got back and the rows stored.
+
+    Each thread uses its own database connection (Django keeps one per thread) and closes it."""
     from django.db import connection
 
-    call_command("migrate", interactive=False, verbosity=0)
-
-    from django.contrib.auth import get_user_model
-
     from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
-    from hipalign.core.intake import INTAKE_SCHEMA
-    from hipalign.core.screening.catalog import QUESTION_IDS
     from hipalign.services import program
-
-    user = get_user_model()._default_manager.create_user(username="racer", password=None)
-    intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}
-    plan = program.intake_submit(user, intake, date(2026, 3, 2))
 
     def payload(client_id: str, session_id: str) -> dict[str, Any]:
         return {
             "client_id": client_id,
             "session_id": session_id,
-            "plan_id": str(plan.id),
+            "plan_id": plan_id,
             "day": "mon",
             "performed_on": "2026-03-02",
             "exercise": "glute_bridge",
@@ -90,17 +82,31 @@ def main() -> None:
         return LOGS_PER_THREAD
 
     distinct_results = run(distinct)
-    print(
-        json.dumps(
-            {
-                "same": same_results,
-                "same_rows": same_rows,
-                "distinct": distinct_results,
-                "logs": ExerciseLogRecord.objects.count(),
-                "sessions": SessionRecord.objects.count(),
-            }
-        )
-    )
+    return {
+        "same": same_results,
+        "same_rows": same_rows,
+        "distinct": distinct_results,
+        "logs": ExerciseLogRecord.objects.filter(user_id=user.pk).count(),
+        "sessions": SessionRecord.objects.filter(user_id=user.pk).count(),
+    }
+
+
+def main() -> None:
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+    from django.contrib.auth import get_user_model
+
+    from hipalign.core.intake import INTAKE_SCHEMA
+    from hipalign.core.screening.catalog import QUESTION_IDS
+    from hipalign.services import program
+
+    user = get_user_model()._default_manager.create_user(username="racer", password=None)
+    intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}
+    plan = program.intake_submit(user, intake, date(2026, 3, 2))
+    print(json.dumps(race(user, str(plan.id))))
 
 
 if __name__ == "__main__":

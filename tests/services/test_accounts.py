@@ -1,6 +1,8 @@
 """Accounts: first run, sign-up rules, export of everything (GDPR 15/20), erasure (GDPR 17)."""
 
+import hashlib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -8,35 +10,103 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
 
-from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord, PostureUpload
+from hipalign.adapters.db.models import (
+    ApiToken,
+    AssessmentRecord,
+    AuditEvent,
+    ExerciseLogRecord,
+    PostureUpload,
+    TotpDevice,
+)
 from hipalign.core.errors import InputError
 from hipalign.services import accounts, habits, program
 from tests.services.factories import (
     PASSWORD,
     THURSDAY,
     log_payload,
+    make_link,
     make_plan,
+    make_role,
     make_user,
     owned_counts,
     person_models,
+    public_id,
 )
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+POSTURE_OK = {
+    "status": "ok",
+    "reasons": [],
+    "metrics": {
+        "hip_tilt_deg": {"value": 1.5, "uncertainty": 2.4},
+        "shoulder_tilt_deg": {"value": -0.5, "uncertainty": 2.7},
+        "trunk_lean_deg": {"value": 0.2, "uncertainty": 0.9},
+        "lateral_shift_pct": {"value": -0.3, "uncertainty": 1.6},
+    },
+    "high_side": "left",
+    "frames": 1,
+    "frames_used": 1,
+    "model": "pose_landmarker_full",
+    "wording": "The left hip sits a little higher in this photo.",
+}
 
 
 def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
-    """Some of everything for `user`: two plans, a session with a log and decision, a check-in."""
+    """Some of everything for `user`: two plans (the second by a linked clinician, with an
+    override and a note), a session with a log, decision and next-morning pain, a habit tick,
+    posture results, a check-in, an assessment, an API token, a second factor and a care link.
+    Texts carry `client_id` as a canary, so a leak between people shows."""
+    name = user.get_username()
+    clinician = make_role(f"clin_for_{name}", "clinician")
+    make_link(clinician, user)
     make_plan(user)
     plan = make_plan(user, age=55, lifestyle={"sitting_hours_per_day": 9})
-    habits.habit_check(user, str(plan.id), "workstation_check", "", THURSDAY)
-    PostureUpload.objects.create(user=user, kind="photo")
-    result = program.log_record(user, log_payload(plan, client_id=client_id))
+    with transaction.atomic():
+        prescribed = program.plan_store(
+            user,  # type: ignore[arg-type]
+            plan.intake,
+            program.plan_document(plan),
+            THURSDAY,
+            expected_version=plan.version,
+            author=clinician,  # type: ignore[arg-type]
+            author_role="clinician",
+            changes=[{"what": "dose", "text": "Fewer reps."}],
+            overrides=[{"exercise": "glute_bridge", "reason": f"{client_id} reason"}],
+            note=f"{client_id} note",
+        )
+    habits.habit_check(user, str(prescribed.id), "workstation_check", "", THURSDAY)
+    PostureUpload.objects.create(user=user, kind="photo")  # still waiting for analysis
+    PostureUpload.objects.create(user=user, kind="photo", status="done", result=POSTURE_OK)
+    PostureUpload.objects.create(user=user, kind="clip", status="failed", error="too dark")
+    result = program.log_record(user, log_payload(prescribed, client_id=client_id))
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
     program.next_morning_record(user, session_id, 1)
     screening = dict.fromkeys(plan.intake.document["screening"], False)
     program.checkin_record(user, screening, 1, 2, THURSDAY)
+    AssessmentRecord.objects.create(
+        user=user,
+        clinician=clinician,
+        performed_on=THURSDAY,
+        intake=plan.intake,
+        document={
+            "schema": "hipalign.assessment/1",
+            "performed_on": THURSDAY.isoformat(),
+            "notes": f"{client_id} assessment",
+        },
+    )
+    ApiToken.objects.create(
+        user=user,
+        name=f"{client_id} token",
+        key_hash=hashlib.sha256(f"{client_id}-key".encode()).hexdigest(),
+        prefix=client_id[:8],
+    )
+    TotpDevice.objects.create(
+        user=user, secret=f"SECRET{name.upper()}", confirmed_at=timezone.now()
+    )
     return {"plan": str(plan.id), "session": session_id, "log": result.log_id}
 
 
@@ -135,6 +205,8 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "habit_checks": "HabitCheck",
         "outcomes": "OutcomeRecord",
         "posture_uploads": "PostureUpload",
+        "assessments": "AssessmentRecord",
+        "api_tokens": "ApiToken",
     }
     for section, model in sections.items():
         m = next(m for m in person_models() if m.__name__ == model)
@@ -143,10 +215,35 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         }
         assert own_ids, model
         assert {str(row["id"]) for row in doc[section]} == own_ids, section
-    assert set(sections.values()) == {m.__name__ for m in person_models()}  # no model forgotten
+    # One row per person, keyed by the user: exported as one object each.
+    assert doc["profile"] == {"role": "person", "public_id": public_id(owner)}
+    assert doc["totp"]["set_up"] is True and doc["totp"]["confirmed_at"]
+    one_per_person = {"Profile", "TotpDevice"}
+    assert set(sections.values()) | one_per_person == {m.__name__ for m in person_models()}
+    assert [(c["as"], c["with"], c["status"]) for c in doc["care_links"]] == [
+        ("patient", "clin_for_ann_owner", "active")
+    ]
+    prescribed = next(p for p in doc["plans"] if p["version"] == 3)
+    assert prescribed["author_role"] == "clinician"
+    assert prescribed["note"] == "canary-owner-log note"
+    assert prescribed["overrides"][0]["reason"] == "canary-owner-log reason"
+    assert doc["assessments"][0]["clinician"] == "clin_for_ann_owner"
+    assert doc["checkins"][0]["referral"]["level"] == "none"
     assert "canary-owner-log" in text and mine["session"] in text
-    for canary in [*theirs.values(), "canary-other-log", other.get_username()]:
+    for canary in [*theirs.values(), "canary-other-log", other.get_username(), "clin_for_bea"]:
         assert canary not in text
+
+
+def test_export_never_holds_a_secret(owner: AbstractBaseUser) -> None:
+    _fill(owner, "canary-owner-log")
+
+    text = json.dumps(accounts.account_export(owner))
+
+    token = ApiToken.objects.get(user=owner)
+    assert token.key_hash not in text and "key_hash" not in text
+    assert "SECRETANN_OWNER" not in text and "secret" not in text
+    assert "recovery" not in text and "code_hash" not in text
+    assert '"prefix": "canary-o"' in text
 
 
 def test_export_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
@@ -202,3 +299,261 @@ def test_audit_events_name_records_but_hold_no_health_data(owner: AbstractBaseUs
     assert {r["action"] for r in rows} == {"plan.create", "checkin.create", "account.export"}
     assert ids["plan"] in {r["target"] for r in rows if r["action"] == "plan.create"}
     assert all("canary" not in r["target"] for r in rows)
+
+
+# --- import ------------------------------------------------------------------------------
+
+# Fields that name the account on the install that made the export, not the person's data:
+# they are not imported (an import must not carry a role, tokens, a second factor or links to
+# accounts of another install), so they are left out of the comparison.
+ACCOUNT_IDENTITY = ("account", "profile", "api_tokens", "totp", "care_links")
+
+
+def _comparable(doc: dict[str, Any]) -> dict[str, Any]:
+    """An export without its account identity, and without what an import cannot carry over:
+    - current_doses[].id: a row number of the exporting database (the rows themselves come
+      back, pointing at the same decisions);
+    - assessments[].clinician: the clinician's account is on the other install (null here)."""
+    out = {k: v for k, v in json.loads(json.dumps(doc)).items() if k not in ACCOUNT_IDENTITY}
+    for row in out["current_doses"]:
+        row.pop("id")
+    for row in out["assessments"]:
+        row.pop("clinician")
+    return out
+
+
+def _expected_after_import(doc: dict[str, Any]) -> dict[str, Any]:
+    """What importing `doc` gives back: the same rows, except an upload that was still waiting
+    for analysis, whose file did not travel, comes back failed and says why."""
+    out = _comparable(doc)
+    for row in out["posture_uploads"]:
+        if row["status"] in ("queued", "running"):
+            row["status"], row["error"] = "failed", accounts.NOT_IMPORTED_FILE
+    return out
+
+
+def _renamed_ids(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with every UUID replaced by its order of first appearance, so two exports
+    whose ids differ compare equal exactly when every row and every link between rows does."""
+    text = json.dumps(doc)
+    seen: dict[str, str] = {}
+    for found in re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text):
+        seen.setdefault(found, f"id-{len(seen)}")
+    for old, new in seen.items():
+        text = text.replace(old, new)
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def snapshot(user_id: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every field of every row the person owns (factories.snapshot assumes an `id` column,
+    which Profile and TotpDevice, keyed by the user, do not have)."""
+    return {
+        m.__name__: list(m._default_manager.filter(user_id=user_id).order_by("pk").values())
+        for m in person_models()
+    }
+
+
+def _as_file(doc: dict[str, Any]) -> Any:
+    return json.loads(json.dumps(doc))  # what a download and an upload carry
+
+
+def test_export_import_export_gives_the_same_data_in_a_new_account(
+    owner: AbstractBaseUser,
+) -> None:
+    _fill(owner, "canary-owner-log")
+    exported = _as_file(accounts.account_export(owner))
+    # "Another instance": the rows of the first account are gone from this database.
+    accounts.account_delete(owner, PASSWORD)
+    newcomer = make_user("nina_new")
+
+    result = accounts.account_import(newcomer, exported)
+
+    again = accounts.account_export(newcomer)
+    assert result.remapped == 0  # every id was free, so every id was kept
+    assert _comparable(again) == _expected_after_import(exported)
+    assert again["account"]["username"] == "nina_new"
+    assert result.counts["exercise_logs"] == 1 and result.counts["assessments"] == 1
+
+
+def test_import_beside_the_original_gives_new_ids_and_keeps_every_link(
+    owner: AbstractBaseUser,
+) -> None:
+    _fill(owner, "canary-owner-log")
+    exported = _as_file(accounts.account_export(owner))
+    before = snapshot(owner.pk)
+    newcomer = make_user("nina_new")
+
+    result = accounts.account_import(newcomer, exported)
+
+    again = accounts.account_export(newcomer)
+    rows = sum(
+        len(v) for k, v in exported.items() if isinstance(v, list) and k not in ACCOUNT_IDENTITY
+    )
+    assert result.remapped == rows - len(exported["current_doses"])  # all ids were taken
+    assert _renamed_ids(_comparable(again)) == _renamed_ids(_expected_after_import(exported))
+    assert snapshot(owner.pk) == before  # the original account is untouched
+
+
+def test_an_imported_log_resent_stores_nothing_twice(owner: AbstractBaseUser) -> None:
+    _fill(owner, "canary-owner-log")
+    log = ExerciseLogRecord.objects.select_related("session").get(user=owner)
+    resend = log_payload(
+        log.session.plan,
+        client_id=log.client_id,
+        session_id=log.session_id,
+        performed_on=log.performed_on,
+    )
+    exported = _as_file(accounts.account_export(owner))
+    accounts.account_delete(owner, PASSWORD)
+    newcomer = make_user("nina_new")
+    accounts.account_import(newcomer, exported)
+
+    replay = program.log_record(newcomer, resend)  # type: ignore[arg-type]
+
+    assert replay.created is False
+    assert ExerciseLogRecord.objects.filter(user=newcomer).count() == 1
+    with pytest.raises(program.LogConflict):
+        program.log_record(newcomer, {**resend, "pain_during": 4})  # type: ignore[arg-type]
+
+
+def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None:
+    _fill(owner, "canary-owner-log")
+    plan_before = program.plan_current(owner)  # type: ignore[arg-type]
+    assert plan_before is not None
+    doses_before = program.plan_items_now(owner, program.plan_document(plan_before))  # type: ignore[arg-type]
+    exported = _as_file(accounts.account_export(owner))
+    accounts.account_delete(owner, PASSWORD)
+    newcomer = make_user("nina_new")
+
+    accounts.account_import(newcomer, exported)
+
+    plan_after = program.plan_current(newcomer)  # type: ignore[arg-type]
+    assert plan_after is not None
+    assert (plan_after.id, plan_after.version, plan_after.author_role) == (
+        plan_before.id,
+        3,
+        "clinician",
+    )
+    assert plan_after.author_id is None
+    doses_after = program.plan_items_now(newcomer, program.plan_document(plan_after))  # type: ignore[arg-type]
+    assert [n.sides for n in doses_after.values()] == [n.sides for n in doses_before.values()]
+    upload = PostureUpload.objects.get(user=newcomer, status="done")
+    assert (upload.stored_name, upload.overlay_name) == ("", "")
+    assert upload.result == POSTURE_OK
+
+
+def _minimal_export() -> dict[str, Any]:
+    return {
+        "schema": "hipalign.export/1",
+        "account": {"username": "someone"},
+        **{
+            section: []
+            for section in (
+                "intakes",
+                "plans",
+                "sessions",
+                "exercise_logs",
+                "decisions",
+                "current_doses",
+                "habit_checks",
+                "outcomes",
+                "posture_uploads",
+                "checkins",
+            )
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"schema": "hipalign.export/2"}, "schema:"),
+        ({"schema": None}, "schema:"),
+        ({"plans": "not a list"}, "plans:"),
+        ({"intakes": [{"id": "not-a-uuid", "created_at": "x", "document": {}}]}, "intakes[0].id:"),
+        ({"surprise": []}, "surprise:"),
+        (
+            {
+                "sessions": [
+                    {
+                        "id": "00000000-0000-4000-8000-000000000001",
+                        "plan_id": "00000000-0000-4000-8000-000000000002",
+                        "day": "mon",
+                        "session": 1,
+                        "performed_on": "2026-03-02",
+                        "pain_next_morning": None,
+                        "created_at": "2026-03-02T10:00:00+00:00",
+                    }
+                ]
+            },
+            "sessions[0].plan_id:",
+        ),
+    ],
+)
+def test_import_refuses_a_bad_document_naming_the_field_and_stores_nothing(
+    owner: AbstractBaseUser, change: dict[str, Any], field: str
+) -> None:
+    doc = {**_minimal_export(), **change}
+    if change.get("schema", "") is None:
+        doc.pop("schema")
+
+    with pytest.raises(InputError) as exc:
+        accounts.account_import(owner, doc)
+
+    assert any(p.startswith(field) for p in exc.value.problems), exc.value.problems
+    assert owned_counts(owner.pk) == dict.fromkeys(owned_counts(owner.pk), 0)
+
+
+def test_import_refuses_what_is_not_an_object(owner: AbstractBaseUser) -> None:
+    with pytest.raises(InputError) as exc:
+        accounts.account_import(owner, ["hipalign.export/1"])
+
+    assert exc.value.problems == ["(document): must be a JSON object"]
+
+
+def test_import_refuses_an_account_that_has_data_and_changes_nothing(
+    owner: AbstractBaseUser, other: AbstractBaseUser
+) -> None:
+    _fill(other, "canary-other-log")
+    exported = _as_file(accounts.account_export(other))
+    make_plan(owner)
+    before = snapshot(owner.pk)
+
+    with pytest.raises(InputError) as exc:
+        accounts.account_import(owner, exported)
+
+    assert exc.value.problems[0].startswith("account: already holds data")
+    assert snapshot(owner.pk) == before
+
+
+def test_import_is_all_or_nothing(owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fill(owner, "canary-owner-log")
+    exported = _as_file(accounts.account_export(owner))
+    newcomer = make_user("nina_new")
+    real_insert = accounts._insert
+    calls = []
+
+    def failing(model: Any, rows: list[Any], created: list[Any]) -> None:
+        calls.append(model)
+        if len(calls) == 5:  # after intakes, plans, sessions and logs are in
+            raise RuntimeError("disk full")
+        real_insert(model, rows, created)
+
+    monkeypatch.setattr(accounts, "_insert", failing)
+
+    with pytest.raises(RuntimeError):
+        accounts.account_import(newcomer, exported)
+
+    assert owned_counts(newcomer.pk) == dict.fromkeys(owned_counts(newcomer.pk), 0)
+    assert not AuditEvent.objects.filter(action="account.import").exists()
+
+
+def test_import_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
+    _fill(owner, "canary-owner-log")
+    exported = _as_file(accounts.account_export(owner))
+    newcomer = make_user("nina_new")
+
+    accounts.account_import(newcomer, exported)
+
+    event = AuditEvent.objects.get(action="account.import")
+    assert (event.actor_id, event.target) == (newcomer.pk, "")

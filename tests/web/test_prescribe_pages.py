@@ -7,7 +7,7 @@ from django.test import Client
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.services import program
 from tests.services.factories import make_plan, public_id
-from tests.web.conftest import logged_in, no_answers
+from tests.web.conftest import logged_in
 
 
 def _form(client: Client, pid: str) -> dict[str, Any]:

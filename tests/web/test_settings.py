@@ -159,8 +159,18 @@ def test_local_mode_uses_argon2_and_a_private_per_install_key(tmp_path: Path) ->
     ("env", "named"),
     [
         ({"HIPALIGN_ENV": "staging"}, "HIPALIGN_ENV"),
-        ({"HIPALIGN_ENV": "local", "HIPALIGN_DATABASE": "postgres://x"}, "HIPALIGN_DATABASE"),
+        # The old variable is refused rather than ignored: ignoring it would mean SQLite.
+        ({"HIPALIGN_ENV": "local", "HIPALIGN_DATABASE": "postgres://x"}, "HIPALIGN_DATABASE_URL"),
+        (
+            {"HIPALIGN_ENV": "local", "HIPALIGN_DATABASE_URL": f"mysql://u:{GOOD_KEY}@h/db"},
+            "HIPALIGN_DATABASE_URL",
+        ),
+        (
+            {"HIPALIGN_ENV": "local", "HIPALIGN_DATABASE_URL": f"postgresql://u:{GOOD_KEY}@h:5432"},
+            "HIPALIGN_DATABASE_URL",
+        ),
     ],
+    ids=["unknown-mode", "old-database-variable", "not-postgresql", "no-database-name"],
 )
 def test_unknown_mode_or_database_refuses_to_start(
     tmp_path: Path, env: dict[str, str], named: str
@@ -169,6 +179,58 @@ def test_unknown_mode_or_database_refuses_to_start(
 
     assert proc.returncode != 0
     assert named in proc.stderr
+    assert GOOD_KEY not in proc.stderr  # the password in the URL is never echoed
+
+
+PRINT_DATABASE = (
+    "import json, hipalign.web.settings as s; "
+    "print(json.dumps({**s.DATABASES['default'], 'ATOMIC': s.DATABASES['default'].get("
+    "'ATOMIC_REQUESTS', False)}, default=str))"
+)
+
+
+def test_without_a_database_url_the_app_uses_embedded_sqlite_in_the_data_folder(
+    tmp_path: Path,
+) -> None:
+    proc = _run(tmp_path, PRINT_DATABASE, HIPALIGN_ENV="local")
+    db = json.loads(proc.stdout)
+
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == str(tmp_path / "hipalign.sqlite3")
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert "synchronous=FULL" in db["OPTIONS"]["init_command"]
+    assert db["ATOMIC"] is False
+
+
+def test_a_postgresql_url_selects_postgresql_with_psycopg_3_and_checked_persistent_connections(
+    tmp_path: Path,
+) -> None:
+    url = f"postgresql://clinic:{GOOD_KEY}@db.internal:5433/hipalign?sslmode=require"
+    code = PRINT_DATABASE.replace(
+        "print(", "from django.db.backends.postgresql.psycopg_any import is_psycopg3; print("
+    ).replace("'ATOMIC':", "'psycopg3': is_psycopg3, 'ATOMIC':")
+    proc = _run(tmp_path, code, HIPALIGN_ENV="local", HIPALIGN_DATABASE_URL=url)
+    assert proc.returncode == 0, proc.stderr
+    db = json.loads(proc.stdout)
+
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["psycopg3"] is True
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
+        "db.internal",
+        5433,
+        "hipalign",
+        "clinic",
+    )
+    assert db["PASSWORD"] == GOOD_KEY
+    assert (db["CONN_HEALTH_CHECKS"], db["CONN_MAX_AGE"]) == (True, 300)
+    assert db["OPTIONS"] == {
+        "sslmode": "require",
+        "connect_timeout": 5,
+        "application_name": "hipalign",
+    }
+    assert db["ATOMIC"] is False  # as on SQLite: views commit what their service commits
+    assert not (tmp_path / "hipalign.sqlite3").exists()
 
 
 def test_test_settings_hash_fast_but_keep_argon2_available() -> None:

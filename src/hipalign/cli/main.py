@@ -119,13 +119,21 @@ def serve(
     ] = Path("data"),
     threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads.")] = 8,
 ) -> None:
-    """Run the web app on embedded SQLite in DATA (created and migrated on start)."""
+    """Run the web app on embedded SQLite in DATA (created and migrated on start), or on
+    PostgreSQL when HIPALIGN_DATABASE_URL is set (migrated on start too)."""
     from hipalign.web.server import serve as run
 
     typer.echo(
         f"hipalign: serving on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (data in {data.resolve()})"
     )
-    run(host, port, data, threads)
+    from django.db import OperationalError
+
+    try:
+        run(host, port, data, threads)
+    except OperationalError as exc:
+        # The driver's message names host, port and user, never the password.
+        typer.echo(f"hipalign: cannot use the database: {exc}".rstrip(), err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -1,5 +1,8 @@
-"""Accounts: the first-run account, sign-up, export of everything, erasure."""
+"""Accounts: the first-run account, sign-up, export of everything, its import, erasure."""
 
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -7,8 +10,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from pydantic import ValidationError as SchemaError
 
 from hipalign.adapters.db.models import (
+    ApiToken,
+    AssessmentRecord,
+    CareLink,
     CheckInRecord,
     CurrentDose,
     DecisionRecord,
@@ -20,9 +28,12 @@ from hipalign.adapters.db.models import (
     PostureUpload,
     Profile,
     SessionRecord,
+    TotpDevice,
 )
-from hipalign.core.errors import InputError
+from hipalign.core.errors import InputError, describe, validate_document
+from hipalign.services.access import profile_of
 from hipalign.services.audit import audit_record
+from hipalign.services.exports.account_document import ExportDocument, LogRow
 
 EXPORT_SCHEMA = "hipalign.export/1"
 USERNAME_MAX = 150
@@ -75,101 +86,589 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What each section holds, in export order. Rows are ordered by time, then id, so two exports of
+# the same data list them the same way. Files (posture photos and overlays) are not exported.
+SECTIONS: dict[str, tuple[Any, tuple[str, ...], list[str]]] = {
+    "intakes": (IntakeRecord, ("created_at", "id"), ["id", "created_at", "document"]),
+    "plans": (
+        PlanRecord,
+        ("version", "created_at", "id"),
+        [
+            "id",
+            "intake_id",
+            "created_at",
+            "starts_on",
+            "referral_level",
+            "withheld",
+            "document",
+            "version",
+            "author_role",
+            "changes",
+            "overrides",
+            "note",
+        ],
+    ),
+    "sessions": (
+        SessionRecord,
+        ("performed_on", "created_at", "id"),
+        ["id", "plan_id", "day", "session", "performed_on", "pain_next_morning", "created_at"],
+    ),
+    "exercise_logs": (
+        ExerciseLogRecord,
+        ("performed_on", "created_at", "id"),
+        [
+            "id",
+            "client_id",
+            "session_id",
+            "exercise_id",
+            "side",
+            "rung",
+            "sets_done",
+            "reps_done",
+            "hold_s_done",
+            "pain_during",
+            "effort",
+            "sharp_pain",
+            "new_numbness",
+            "performed_on",
+            "created_at",
+        ],
+    ),
+    "decisions": (
+        DecisionRecord,
+        ("created_at", "id"),
+        [
+            "id",
+            "log_id",
+            "exercise_id",
+            "side",
+            "action",
+            "rung",
+            "reasons",
+            "review_suggested",
+            "created_at",
+        ],
+    ),
+    "current_doses": (
+        CurrentDose,
+        ("exercise_id", "side"),
+        ["id", "exercise_id", "side", "decision_id"],
+    ),
+    "habit_checks": (
+        HabitCheck,
+        ("performed_on", "created_at", "id"),
+        ["id", "plan_id", "item_id", "slot", "performed_on", "created_at"],
+    ),
+    "outcomes": (
+        OutcomeRecord,
+        ("performed_on", "created_at", "id"),
+        ["id", "plan_id", "measure", "performed_on", "answers", "total", "scales", "created_at"],
+    ),
+    "posture_uploads": (
+        PostureUpload,
+        ("created_at", "id"),
+        ["id", "created_at", "kind", "keep_original", "status", "result", "error", "started_at"],
+    ),
+    "checkins": (
+        CheckInRecord,
+        ("performed_on", "created_at", "id"),
+        [
+            "id",
+            "performed_on",
+            "answers",
+            "pain_now",
+            "pain_worst_week",
+            "referral_level",
+            "referral",
+            "created_at",
+        ],
+    ),
+    "assessments": (
+        AssessmentRecord,
+        ("performed_on", "created_at", "id"),
+        ["id", "clinician__username", "performed_on", "document", "intake_id", "created_at"],
+    ),
+}
+
+
+def _section(user: User, name: str) -> list[dict[str, Any]]:
+    model, order, fields = SECTIONS[name]
+    rows = _rows(model.objects.filter(user_id=user.pk).order_by(*order), fields)
+    for row in rows:  # "clinician__username" -> "clinician"
+        for key in [k for k in row if "__" in k]:
+            row[key.split("__")[0]] = row.pop(key)
+    return rows
+
+
+def _care_links(user: User) -> list[dict[str, Any]]:
+    """The person's care links (and a clinician's links to people), without the code hash."""
+    links = CareLink.objects.filter(Q(patient_id=user.pk) | Q(clinician_id=user.pk)).order_by(
+        "created_at", "id"
+    )
+    out = []
+    for link in links.select_related("clinician", "patient"):
+        mine_as = "patient" if link.patient_id == user.pk else "clinician"
+        with_user = link.clinician if mine_as == "patient" else link.patient
+        out.append(
+            {
+                "id": str(link.id),
+                "as": mine_as,
+                "with": with_user.get_username() if with_user is not None else None,
+                "created_by": link.created_by,
+                "status": link.status,
+                "created_at": _plain(link.created_at),
+                "accepted_at": _plain(link.accepted_at),
+                "ended_at": _plain(link.ended_at),
+            }
+        )
+    return out
+
+
 def account_export(user: User) -> dict[str, Any]:
-    """Everything stored about this person, machine-readable (GDPR Art. 15 and 20)."""
+    """Everything stored about this person, machine-readable (GDPR Art. 15 and 20).
+
+    Secrets never leave: API tokens are listed by name and prefix (not their hash), the second
+    factor only as set up or not (not its secret or recovery codes)."""
     uid = user.pk
+    profile = profile_of(user)
+    totp = TotpDevice.objects.filter(user_id=uid).first()
     doc: dict[str, Any] = {
         "schema": EXPORT_SCHEMA,
         "account": {
             "username": user.get_username(),
             "date_joined": _plain(getattr(user, "date_joined", None)),
         },
-        "intakes": _rows(
-            IntakeRecord.objects.filter(user_id=uid).order_by("created_at"),
-            ["id", "created_at", "document"],
+        "profile": {"role": profile.role, "public_id": str(profile.public_id)},
+        "api_tokens": _rows(
+            ApiToken.objects.filter(user_id=uid).order_by("created_at", "id"),
+            ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"],
         ),
-        "plans": _rows(
-            PlanRecord.objects.filter(user_id=uid).order_by("created_at"),
-            ["id", "intake_id", "created_at", "starts_on", "referral_level", "document"],
-        ),
-        "sessions": _rows(
-            SessionRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
-            ["id", "plan_id", "day", "session", "performed_on", "pain_next_morning", "created_at"],
-        ),
-        "exercise_logs": _rows(
-            ExerciseLogRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
-            [
-                "id",
-                "client_id",
-                "session_id",
-                "exercise_id",
-                "side",
-                "rung",
-                "sets_done",
-                "reps_done",
-                "hold_s_done",
-                "pain_during",
-                "effort",
-                "sharp_pain",
-                "new_numbness",
-                "performed_on",
-                "created_at",
-            ],
-        ),
-        "decisions": _rows(
-            DecisionRecord.objects.filter(user_id=uid).order_by("created_at"),
-            [
-                "id",
-                "log_id",
-                "exercise_id",
-                "side",
-                "action",
-                "rung",
-                "reasons",
-                "review_suggested",
-                "created_at",
-            ],
-        ),
-        "current_doses": _rows(
-            CurrentDose.objects.filter(user_id=uid).order_by("exercise_id", "side"),
-            ["id", "exercise_id", "side", "decision_id"],
-        ),
-        "habit_checks": _rows(
-            HabitCheck.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
-            ["id", "plan_id", "item_id", "slot", "performed_on", "created_at"],
-        ),
-        "outcomes": _rows(
-            OutcomeRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
-            [
-                "id",
-                "plan_id",
-                "measure",
-                "performed_on",
-                "answers",
-                "total",
-                "scales",
-                "created_at",
-            ],
-        ),
-        "posture_uploads": _rows(
-            PostureUpload.objects.filter(user_id=uid).order_by("created_at"),
-            ["id", "created_at", "kind", "keep_original", "status", "result", "error"],
-        ),
-        "checkins": _rows(
-            CheckInRecord.objects.filter(user_id=uid).order_by("performed_on", "created_at"),
-            [
-                "id",
-                "performed_on",
-                "answers",
-                "pain_now",
-                "pain_worst_week",
-                "referral_level",
-                "created_at",
-            ],
-        ),
+        "totp": {
+            "set_up": totp is not None and totp.confirmed_at is not None,
+            "confirmed_at": _plain(totp.confirmed_at) if totp else None,
+        },
+        "care_links": _care_links(user),
+        **{name: _section(user, name) for name in SECTIONS},
     }
     audit_record(int(uid), "account.export")
     return doc
+
+
+# Rows an import fills: an account holding any of these already has data and is refused.
+IMPORTED_MODELS = (
+    IntakeRecord,
+    PlanRecord,
+    SessionRecord,
+    ExerciseLogRecord,
+    DecisionRecord,
+    CurrentDose,
+    HabitCheck,
+    OutcomeRecord,
+    PostureUpload,
+    CheckInRecord,
+    AssessmentRecord,
+)
+# 8 weeks of three full sessions a week (264 logs) export to 0.3 MB, so a year is about 2 MB.
+IMPORT_MAX_BYTES = 25 * 1024 * 1024
+NOT_IMPORTED_FILE = "not imported: the file stays on the install it was sent to"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    counts: dict[str, int]  # rows made, by export section
+    remapped: int  # rows given a new id because theirs was taken on this install
+
+
+def _import_problems(doc: ExportDocument) -> list[str]:
+    """Everything that would make the imported rows break a page or a link, named by field."""
+    from hipalign.core.clinical_tests import Assessment
+    from hipalign.core.intake import Intake
+    from hipalign.core.library import default_library
+    from hipalign.core.outcomes.engine import default_measures
+    from hipalign.core.planning.document import PlanDocument
+    from hipalign.core.posture.geometry import PostureResult
+    from hipalign.core.screening.rules import Referral
+
+    problems: list[str] = []
+
+    def check(model: Any, data: Any, where: str) -> None:
+        try:
+            model.model_validate(data)
+        except SchemaError as exc:
+            problems.extend(f"{where}.{p}" for p in describe(exc)[:3])
+
+    for name in SECTIONS:
+        rows = getattr(doc, name)
+        ids = [r.id for r in rows if r.id is not None]
+        if len(ids) != len(set(ids)):
+            problems.append(f"{name}: the same id appears twice")
+    intakes = {r.id for r in doc.intakes}
+    plans = {r.id for r in doc.plans}
+    sessions = {r.id for r in doc.sessions}
+    logs = {r.id: r for r in doc.exercise_logs}
+    decisions = {r.id: r for r in doc.decisions}
+    lib = default_library()
+    measures = default_measures()
+
+    def refers(section: str, i: int, field: str, value: Any, known: Any) -> None:
+        if value is not None and value not in known:
+            problems.append(f"{section}[{i}].{field}: names no row of this file")
+
+    for i, r in enumerate(doc.intakes):
+        check(Intake, r.document, f"intakes[{i}].document")
+    versions = [r.version for r in doc.plans if r.version is not None]
+    if len(versions) != len(set(versions)):
+        problems.append("plans: the same version appears twice")
+    for i, p in enumerate(doc.plans):
+        refers("plans", i, "intake_id", p.intake_id, intakes)
+        check(PlanDocument, p.document, f"plans[{i}].document")
+    for i, se in enumerate(doc.sessions):
+        refers("sessions", i, "plan_id", se.plan_id, plans)
+    if len({r.client_id for r in doc.exercise_logs}) != len(doc.exercise_logs):
+        problems.append("exercise_logs: the same client_id appears twice")
+    exercise_rows: list[tuple[str, list[tuple[str, int]]]] = [
+        ("exercise_logs", [(r.exercise_id, r.rung) for r in doc.exercise_logs]),
+        ("decisions", [(r.exercise_id, r.rung) for r in doc.decisions]),
+    ]
+    for section, pairs in exercise_rows:
+        for i, (exercise_id, rung) in enumerate(pairs):
+            ex = lib.get(exercise_id)
+            if ex is None:
+                problems.append(
+                    f"{section}[{i}].exercise_id: {exercise_id!r} is not in the library"
+                )
+            elif rung >= len(ex.ladder):
+                problems.append(f"{section}[{i}].rung: must be 0-{len(ex.ladder) - 1} for {ex.id}")
+    for i, lg in enumerate(doc.exercise_logs):
+        refers("exercise_logs", i, "session_id", lg.session_id, sessions)
+    for i, d in enumerate(doc.decisions):
+        refers("decisions", i, "log_id", d.log_id, logs)
+    for i, c in enumerate(doc.current_doses):
+        dec = decisions.get(c.decision_id)
+        if dec is None:
+            problems.append(f"current_doses[{i}].decision_id: names no row of this file")
+        elif (dec.exercise_id, dec.side or "") != (c.exercise_id, c.side):
+            problems.append(f"current_doses[{i}]: its decision is for another exercise or side")
+    if len({(c.exercise_id, c.side) for c in doc.current_doses}) != len(doc.current_doses):
+        problems.append("current_doses: the same exercise and side appear twice")
+    habit_keys = {(h.item_id, h.slot, h.performed_on) for h in doc.habit_checks}
+    if len(habit_keys) != len(doc.habit_checks):
+        problems.append("habit_checks: the same item, slot and day appear twice")
+    for i, h in enumerate(doc.habit_checks):
+        refers("habit_checks", i, "plan_id", h.plan_id, plans)
+    for i, o in enumerate(doc.outcomes):
+        refers("outcomes", i, "plan_id", o.plan_id, plans)
+        if o.measure not in measures:
+            problems.append(
+                f"outcomes[{i}].measure: {o.measure!r} is not a measure of this install"
+            )
+    for i, u in enumerate(doc.posture_uploads):
+        if u.result is not None:
+            check(PostureResult, u.result, f"posture_uploads[{i}].result")
+    for i, ck in enumerate(doc.checkins):
+        if ck.referral is not None:
+            check(Referral, ck.referral, f"checkins[{i}].referral")
+    for i, a in enumerate(doc.assessments):
+        refers("assessments", i, "intake_id", a.intake_id, intakes)
+        check(Assessment, a.document, f"assessments[{i}].document")
+    return problems
+
+
+def _id_map(model: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Each id kept when no row of this install has it; a new one when it is taken."""
+    taken: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 500):  # SQLite caps the parameters of one query
+        taken |= set(
+            model.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", flat=True)
+        )
+    return {i: (uuid.uuid4() if i in taken else i) for i in ids}
+
+
+def _insert(model: Any, rows: list[Any], created: list[datetime]) -> None:
+    """Insert rows keeping their creation times (auto_now_add would stamp them with now)."""
+    model.objects.bulk_create(rows, batch_size=500)
+    if created:
+        for row, at in zip(rows, created, strict=True):
+            row.created_at = at
+        model.objects.bulk_update(rows, ["created_at"], batch_size=500)
+
+
+def account_import(user: User, document: Any) -> ImportResult:
+    """Load an `hipalign.export/1` document into this account, all or nothing.
+
+    The account must hold no data yet. Every row comes back with its links; ids are kept where
+    this install does not use them already, and replaced (links following) where it does. Log
+    client ids are kept, so a resend of an imported log stores nothing twice. Not imported:
+    account identity (username, role, public id, API tokens, second factor, care links, which
+    belong to accounts of the other install), who authored a clinician's plan or assessment
+    (author_role is kept; the author is null here), and posture files, which are not in the
+    export: uploads come back with their results but no photo or overlay, and an upload still
+    waiting for analysis comes back failed, saying so.
+    """
+    doc = validate_document(ExportDocument, document, "import")
+    if any(m.objects.filter(user_id=user.pk).exists() for m in IMPORTED_MODELS):
+        raise InputError(
+            "import",
+            [
+                "account: already holds data; import only into a new account, or delete this one's data first"
+            ],
+        )
+    problems = _import_problems(doc)
+    if problems:
+        raise InputError("import", problems)
+    with transaction.atomic():
+        result = _import_rows(user, doc)
+        audit_record(int(user.pk), "account.import")
+    return result
+
+
+def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
+    intake_ids = _id_map(IntakeRecord, [r.id for r in doc.intakes])
+    plan_ids = _id_map(PlanRecord, [r.id for r in doc.plans])
+    session_ids = _id_map(SessionRecord, [r.id for r in doc.sessions])
+    log_ids = _id_map(ExerciseLogRecord, [r.id for r in doc.exercise_logs])
+    decision_ids = _id_map(DecisionRecord, [r.id for r in doc.decisions])
+    habit_ids = _id_map(HabitCheck, [r.id for r in doc.habit_checks])
+    outcome_ids = _id_map(OutcomeRecord, [r.id for r in doc.outcomes])
+    upload_ids = _id_map(PostureUpload, [r.id for r in doc.posture_uploads])
+    checkin_ids = _id_map(CheckInRecord, [r.id for r in doc.checkins])
+    assessment_ids = _id_map(AssessmentRecord, [r.id for r in doc.assessments])
+    maps = [
+        intake_ids,
+        plan_ids,
+        session_ids,
+        log_ids,
+        decision_ids,
+        habit_ids,
+        outcome_ids,
+        upload_ids,
+        checkin_ids,
+        assessment_ids,
+    ]
+    remapped = sum(1 for m in maps for old, new in m.items() if old != new)
+
+    _insert(
+        IntakeRecord,
+        [IntakeRecord(id=intake_ids[r.id], user=user, document=r.document) for r in doc.intakes],
+        [r.created_at for r in doc.intakes],
+    )
+    by_date = sorted(doc.plans, key=lambda p: (p.created_at, str(p.id)))
+    versions = {p.id: p.version or n for n, p in enumerate(by_date, start=1)}
+    _insert(
+        PlanRecord,
+        [
+            PlanRecord(
+                id=plan_ids[p.id],
+                user=user,
+                intake_id=intake_ids[p.intake_id],
+                starts_on=p.starts_on,
+                referral_level=p.referral_level,
+                withheld=p.withheld if p.withheld is not None else p.document.get("plan") is None,
+                document=p.document,
+                version=versions[p.id],
+                # The person's own plans stay theirs; a clinician of the other install is not here.
+                author=user if p.author_role == "person" else None,
+                author_role=p.author_role,
+                changes=p.changes,
+                overrides=p.overrides,
+                note=p.note,
+            )
+            for p in doc.plans
+        ],
+        [p.created_at for p in doc.plans],
+    )
+    _insert(
+        SessionRecord,
+        [
+            SessionRecord(
+                id=session_ids[r.id],
+                user=user,
+                plan_id=plan_ids[r.plan_id],
+                day=r.day,
+                session=r.session,
+                performed_on=r.performed_on,
+                pain_next_morning=r.pain_next_morning,
+            )
+            for r in doc.sessions
+        ],
+        [r.created_at for r in doc.sessions],
+    )
+    sessions = {r.id: r for r in doc.sessions}
+    _insert(
+        ExerciseLogRecord,
+        [
+            ExerciseLogRecord(
+                id=log_ids[r.id],
+                user=user,
+                client_id=r.client_id,
+                payload_hash=_log_hash(r, sessions[r.session_id], session_ids, plan_ids),
+                session_id=session_ids[r.session_id],
+                exercise_id=r.exercise_id,
+                side=r.side,
+                rung=r.rung,
+                sets_done=r.sets_done,
+                reps_done=r.reps_done,
+                hold_s_done=r.hold_s_done,
+                pain_during=r.pain_during,
+                effort=r.effort,
+                sharp_pain=r.sharp_pain,
+                new_numbness=r.new_numbness,
+                performed_on=r.performed_on,
+            )
+            for r in doc.exercise_logs
+        ],
+        [r.created_at for r in doc.exercise_logs],
+    )
+    _insert(
+        DecisionRecord,
+        [
+            DecisionRecord(
+                id=decision_ids[r.id],
+                user=user,
+                log_id=log_ids[r.log_id],
+                exercise_id=r.exercise_id,
+                side=r.side,
+                action=r.action,
+                rung=r.rung,
+                reasons=r.reasons,
+                review_suggested=r.review_suggested,
+            )
+            for r in doc.decisions
+        ],
+        [r.created_at for r in doc.decisions],
+    )
+    CurrentDose.objects.bulk_create(
+        [
+            CurrentDose(
+                user=user,
+                exercise_id=c.exercise_id,
+                side=c.side,
+                decision_id=decision_ids[c.decision_id],
+            )
+            for c in doc.current_doses
+        ]
+    )
+    _insert(
+        HabitCheck,
+        [
+            HabitCheck(
+                id=habit_ids[r.id],
+                user=user,
+                plan_id=plan_ids[r.plan_id],
+                item_id=r.item_id,
+                slot=r.slot,
+                performed_on=r.performed_on,
+            )
+            for r in doc.habit_checks
+        ],
+        [r.created_at for r in doc.habit_checks],
+    )
+    _insert(
+        OutcomeRecord,
+        [
+            OutcomeRecord(
+                id=outcome_ids[r.id],
+                user=user,
+                plan_id=plan_ids[r.plan_id],
+                measure=r.measure,
+                performed_on=r.performed_on,
+                answers=r.answers,
+                total=r.total,
+                scales=r.scales,
+            )
+            for r in doc.outcomes
+        ],
+        [r.created_at for r in doc.outcomes],
+    )
+    _insert(
+        PostureUpload,
+        [
+            PostureUpload(
+                id=upload_ids[r.id],
+                user=user,
+                kind=r.kind,
+                stored_name="",
+                keep_original=r.keep_original,
+                status=r.status if r.status in ("done", "failed") else "failed",
+                started_at=r.started_at,
+                result=r.result,
+                overlay_name="",
+                error=r.error if r.status in ("done", "failed") else NOT_IMPORTED_FILE,
+            )
+            for r in doc.posture_uploads
+        ],
+        [r.created_at for r in doc.posture_uploads],
+    )
+    _insert(
+        CheckInRecord,
+        [
+            CheckInRecord(
+                id=checkin_ids[r.id],
+                user=user,
+                performed_on=r.performed_on,
+                answers=r.answers,
+                pain_now=r.pain_now,
+                pain_worst_week=r.pain_worst_week,
+                referral_level=r.referral_level,
+                referral=r.referral
+                if r.referral is not None
+                else {"level": r.referral_level, "reasons": [], "plan_withheld": False},
+            )
+            for r in doc.checkins
+        ],
+        [r.created_at for r in doc.checkins],
+    )
+    _insert(
+        AssessmentRecord,
+        [
+            AssessmentRecord(
+                id=assessment_ids[r.id],
+                user=user,
+                clinician=None,
+                performed_on=r.performed_on,
+                document=r.document,
+                intake_id=intake_ids[r.intake_id] if r.intake_id else None,
+            )
+            for r in doc.assessments
+        ],
+        [r.created_at for r in doc.assessments],
+    )
+    counts = {name: len(getattr(doc, name)) for name in SECTIONS}
+    return ImportResult(counts, remapped)
+
+
+def _log_hash(
+    r: LogRow,
+    session: Any,
+    session_ids: dict[uuid.UUID, uuid.UUID],
+    plan_ids: dict[uuid.UUID, uuid.UUID],
+) -> str:
+    """The hash the player's payload for this log has on this install (with its ids here), so a
+    resend of the same log is recognised and a changed one is refused, as before the move."""
+    # The same hash the log service stores (program._payload_hash), over the same payload model.
+    from hipalign.services.program import LogIn, _payload_hash
+
+    payload = LogIn.model_validate(
+        {
+            "client_id": r.client_id,
+            "session_id": str(session_ids[r.session_id]),
+            "plan_id": str(plan_ids[session.plan_id]),
+            "day": session.day,
+            "session": session.session,
+            "performed_on": r.performed_on,
+            "exercise": r.exercise_id,
+            "side": r.side,
+            "rung": r.rung,
+            "sets_done": r.sets_done,
+            "reps_done": r.reps_done,
+            "hold_s_done": r.hold_s_done,
+            "pain_during": r.pain_during,
+            "effort": r.effort,
+            "sharp_pain": r.sharp_pain,
+            "new_numbness": r.new_numbness,
+        }
+    )
+    return _payload_hash(payload)
 
 
 def account_delete(user: User, password: str) -> None:

@@ -5,11 +5,12 @@ so two rows never claim the same predecessor."""
 
 import hashlib
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from hipalign.adapters.db.models import AuditEvent
 
 GENESIS = "0" * 64
+AUDIT_LOCK_KEY = 0x68697061  # "hipa": one advisory lock for the whole chain
 
 
 def _digest(
@@ -26,6 +27,11 @@ def audit_record(
 ) -> None:
     """Append one event. `subject_id` is the person whose health data someone else touched."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # PostgreSQL lets concurrent writers read the same last row; a transaction-level
+            # advisory lock makes them take turns, as SQLite's IMMEDIATE write lock does.
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         prev = last or GENESIS
         ev = AuditEvent(

@@ -1,16 +1,18 @@
 """The clinician's patient list, ordered by what needs attention (issue 5).
 
-One query: each linked patient with a handful of correlated subqueries, each answered from an
-index on (user, date) and limited to the newest row or the last two weeks. The cost therefore
-grows with the number of patients, not with the length of their histories
-(bench/clinic_speed.py). The rules themselves live in core.attention.
+Seven queries for the whole list, each over the linked patients at once and limited to their
+newest rows or the last weeks, so the cost grows with the number of patients, not with the
+length of their histories (bench/clinic_speed.py). The rules themselves live in core.attention.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.auth.models import User
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 
 from hipalign.adapters.db.models import (
     CareLink,
@@ -22,7 +24,7 @@ from hipalign.adapters.db.models import (
     SessionRecord,
 )
 from hipalign.core.attention import Flag, Signals, attention_flags, attention_key
-from hipalign.services.access import Actor, require_role
+from hipalign.services.access import Actor, profile_of, require_role
 from hipalign.services.audit import audit_record
 
 
@@ -37,105 +39,137 @@ class PatientRow:
     flags: list[Flag]
 
 
-def _newest(qs: object, field: str) -> Subquery:
-    return Subquery(qs.values(field)[:1])  # type: ignore[attr-defined]
+RECENT_DAYS = 60  # "last session" looks this far back; older shows as "not recently"
+
+
+def _by_user(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["user_id"], []).append(r)
+    return out
+
+
+def _public_id_for(uid: int) -> str:
+    """Accounts made before roles existed get their profile (and public id) on first use."""
+    return str(profile_of(User.objects.get(pk=uid)).public_id)
 
 
 def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
     """The clinician's active patients, most pressing first."""
     clinician = require_role(actor, "clinician")
-    patient = OuterRef("patient_id")
-    plans = PlanRecord.objects.filter(user_id=patient).order_by("-version")
-    checkins = CheckInRecord.objects.filter(user_id=patient).order_by(
-        "-performed_on", "-created_at"
-    )
-    week_ago, fortnight_ago = today - timedelta(days=7), today - timedelta(days=14)
-    sessions = SessionRecord.objects.filter(user_id=patient)
-    nprs = OutcomeRecord.objects.filter(
-        user_id=patient, measure="nprs", plan__intake_id=OuterRef("plan_intake")
-    )
-    rows = (
-        CareLink.objects.filter(clinician_id=clinician.pk, status="active")
-        .select_related("patient", "patient__profile")
-        .annotate(
-            plan_version=_newest(plans, "version"),
-            plan_starts=_newest(plans, "starts_on"),
-            plan_withheld=_newest(plans, "withheld"),
-            plan_per_week=_newest(plans, "sessions_per_week"),
-            plan_author_role=_newest(plans, "author_role"),
-            plan_intake=_newest(plans, "intake_id"),
-            checkin_on=_newest(checkins, "performed_on"),
-            checkin_level=_newest(checkins, "referral_level"),
-            checkin_pain=_newest(checkins, "pain_now"),
-            previous_checkin_pain=Subquery(checkins.values("pain_now")[1:2]),
-            max_pain_7d=Subquery(
-                ExerciseLogRecord.objects.filter(user_id=patient, performed_on__gte=week_ago)
-                .values("user_id")
-                .annotate(m=Max("pain_during"))
-                .values("m")[:1]
-            ),
-            sessions_last_week=Coalesce(
-                Subquery(
-                    sessions.filter(performed_on__gte=week_ago, performed_on__lt=today)
-                    .values("user_id")
-                    .annotate(n=Count("id"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            sessions_week_before=Coalesce(
-                Subquery(
-                    sessions.filter(performed_on__gte=fortnight_ago, performed_on__lt=week_ago)
-                    .values("user_id")
-                    .annotate(n=Count("id"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            last_session_on=_newest(sessions.order_by("-performed_on"), "performed_on"),
-            baseline_nprs=_newest(nprs.order_by("performed_on", "created_at"), "total"),
-            latest_nprs=_newest(nprs.order_by("-performed_on", "-created_at"), "total"),
-            two_regressions=Exists(
-                CurrentDose.objects.filter(
-                    user_id=patient, decision__action="regress", decision__review_suggested=True
-                )
-            ),
-            stop_and_review=Exists(
-                CurrentDose.objects.filter(user_id=patient, decision__action="stop_and_review")
-            ),
+    active = CareLink.objects.filter(clinician_id=clinician.pk, status="active")
+    links = list(
+        active.values(
+            "patient_id", "accepted_at", "patient__username", "patient__profile__public_id"
         )
     )
+    # A subquery rather than a list of 1,000 ids: the database joins, Django builds no params.
+    ids = active.values("patient_id")
+    week_ago, fortnight_ago = today - timedelta(days=7), today - timedelta(days=14)
+    # Plans: a few versions per person; the first per user is the current one.
+    plans = _by_user(
+        PlanRecord.objects.filter(user_id__in=ids)
+        .order_by("user_id", "-version")
+        .values(
+            "user_id",
+            "version",
+            "starts_on",
+            "withheld",
+            "sessions_per_week",
+            "author_role",
+            "intake_id",
+        )
+    )
+    # The two newest check-ins per person (rank within each person, newest first).
+    checkins = _by_user(
+        CheckInRecord.objects.filter(user_id__in=ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("user_id")],
+                order_by=[F("performed_on").desc(), F("created_at").desc()],
+            )
+        )
+        .filter(rank__lte=2)
+        .order_by("user_id", "rank")
+        .values("user_id", "performed_on", "referral_level", "pain_now")
+    )
+    # Recent windows only, each answered from the (user, date) indexes: the cost follows the
+    # number of patients and a fortnight of rows, not the length of the histories.
+    pain = {
+        r["user_id"]: r["m"]
+        for r in ExerciseLogRecord.objects.filter(user_id__in=ids, performed_on__gte=week_ago)
+        .values("user_id")
+        .annotate(m=Max("pain_during"))
+    }
+    recent = {
+        r["user_id"]: r
+        for r in SessionRecord.objects.filter(
+            user_id__in=ids, performed_on__gte=today - timedelta(days=RECENT_DAYS)
+        )
+        .values("user_id")
+        .annotate(
+            last=Max("performed_on"),
+            w1=Count("id", filter=Q(performed_on__gte=week_ago, performed_on__lt=today)),
+            w2=Count("id", filter=Q(performed_on__gte=fortnight_ago, performed_on__lt=week_ago)),
+        )
+    }
+    nprs = _by_user(
+        OutcomeRecord.objects.filter(user_id__in=ids, measure="nprs")
+        .order_by("user_id", "performed_on", "created_at")
+        .values("user_id", "plan__intake_id", "total")
+    )
+    doses = {
+        r["user_id"]: r
+        for r in CurrentDose.objects.filter(user_id__in=ids)
+        .values("user_id")
+        .annotate(
+            regressions=Count(
+                "id", filter=Q(decision__action="regress", decision__review_suggested=True)
+            ),
+            stopped=Count("id", filter=Q(decision__action="stop_and_review")),
+        )
+    }
     out: list[PatientRow] = []
-    for link in rows:
-        p = link.patient
-        assert p is not None  # an active link always has both sides
-        a = link.__dict__
+    for link in links:
+        uid = int(link["patient_id"])
+        plan = plans[uid][0] if uid in plans else None
+        cks = checkins.get(uid, [])
+        last_ck = cks[0] if cks else None
+        prev_ck = cks[1] if len(cks) > 1 else None
+        sess: dict[str, Any] = dict(recent.get(uid, {}))
+        own_nprs = [
+            r["total"]
+            for r in nprs.get(uid, [])
+            if plan and r["plan__intake_id"] == plan["intake_id"]
+        ]
+        cur: dict[str, Any] = dict(doses.get(uid, {}))
         # The weekly check-in asks NPRS now; it is the regular reading when there is one.
-        latest = a["latest_nprs"] if a["checkin_pain"] is None else float(a["checkin_pain"])
+        latest = float(last_ck["pain_now"]) if last_ck else (own_nprs[-1] if own_nprs else None)
         signals = Signals(
-            plan_starts_on=a["plan_starts"],
-            plan_withheld=bool(a["plan_withheld"]),
-            sessions_planned_per_week=a["plan_per_week"] or 0,
-            sessions_last_week=a["sessions_last_week"],
-            sessions_week_before=a["sessions_week_before"],
-            checkin_on=a["checkin_on"],
-            checkin_level=a["checkin_level"],
-            checkin_pain=a["checkin_pain"],
-            previous_checkin_pain=a["previous_checkin_pain"],
-            max_pain_during_7d=a["max_pain_7d"],
-            baseline_nprs=a["baseline_nprs"],
+            plan_starts_on=plan["starts_on"] if plan else None,
+            plan_withheld=bool(plan and plan["withheld"]),
+            sessions_planned_per_week=plan["sessions_per_week"] if plan else 0,
+            sessions_last_week=sess.get("w1", 0),
+            sessions_week_before=sess.get("w2", 0),
+            checkin_on=last_ck["performed_on"] if last_ck else None,
+            checkin_level=last_ck["referral_level"] if last_ck else None,
+            checkin_pain=last_ck["pain_now"] if last_ck else None,
+            previous_checkin_pain=prev_ck["pain_now"] if prev_ck else None,
+            max_pain_during_7d=pain.get(uid),
+            baseline_nprs=own_nprs[0] if own_nprs else None,
             latest_nprs=latest,
-            two_regressions=a["two_regressions"],
-            stop_and_review=a["stop_and_review"],
+            two_regressions=cur.get("regressions", 0) > 0,
+            stop_and_review=cur.get("stopped", 0) > 0,
         )
         out.append(
             PatientRow(
-                public_id=str(p.profile.public_id),
-                username=p.get_username(),
-                linked_since=link.accepted_at,
-                plan_version=a["plan_version"],
-                plan_author_role=a["plan_author_role"],
-                last_session_on=a["last_session_on"],
+                public_id=str(link["patient__profile__public_id"] or _public_id_for(uid)),
+                username=link["patient__username"],
+                linked_since=link["accepted_at"],
+                plan_version=plan["version"] if plan else None,
+                plan_author_role=plan["author_role"] if plan else None,
+                last_session_on=sess.get("last"),
                 flags=attention_flags(signals, today),
             )
         )

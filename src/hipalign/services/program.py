@@ -618,15 +618,24 @@ def log_record(user: User, raw: dict[str, Any]) -> LogResult:
             return _replayed(existing, digest)
         session = SessionRecord.objects.filter(pk=_uuid(payload.session_id)).first()
         if session is None:
-            session = SessionRecord.objects.create(
-                id=_uuid(payload.session_id),
-                user=user,
-                plan=plan,
-                day=payload.day,
-                session=payload.session,
-                performed_on=payload.performed_on,
-            )
-        elif session.user_id != user.pk:
+            try:
+                with transaction.atomic():
+                    session = SessionRecord.objects.create(
+                        id=_uuid(payload.session_id),
+                        user=user,
+                        plan=plan,
+                        day=payload.day,
+                        session=payload.session,
+                        performed_on=payload.performed_on,
+                    )
+            except IntegrityError:
+                # The first logs of one session sent at once (a double submit): on PostgreSQL
+                # both insert the session and the later one fails here, once the other has
+                # committed (SQLite's IMMEDIATE lock queues them instead). Use the stored one.
+                session = SessionRecord.objects.filter(pk=_uuid(payload.session_id)).first()
+                if session is None:
+                    raise
+        if session.user_id != user.pk:
             raise NotFound("SessionRecord")
         elif session.plan_id != plan.id:
             raise InputError(

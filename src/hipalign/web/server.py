@@ -21,8 +21,19 @@ def prepare(data_dir: Path) -> None:
     library_seed()
 
 
+def database_label() -> str:
+    """Which database the app uses, for the start message: never the password."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        return f"PostgreSQL {db['HOST']}:{db['PORT']}/{db['NAME']} as {db['USER']}"
+    return f"SQLite {db['NAME']}"
+
+
 def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
     prepare(data_dir)
+    print(f"hipalign: database {database_label()}", flush=True)
     from waitress import serve as waitress_serve
 
     from hipalign.web.wsgi import application

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
+    "hipalign.web.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -101,18 +102,59 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "hipalign.web.context.role",
             ],
         },
     },
 ]
 
 
-def _database() -> dict[str, object]:
-    url = os.environ.get("HIPALIGN_DATABASE", "")
-    if url.startswith("postgres"):
+# PostgreSQL (a clinic): persistent connections, checked before reuse so a restarted server
+# costs one failed check, not a failed request. 5 minutes keeps a waitress thread's connection
+# warm between requests without holding idle sessions forever.
+PG_CONN_MAX_AGE_S = 300
+PG_CONNECT_TIMEOUT_S = 5  # an unreachable server answers 503 within this, not after minutes
+PG_SCHEMES = ("postgres", "postgresql", "pgsql")
+
+
+def _postgres(url: str) -> dict[str, object]:
+    import dj_database_url
+
+    scheme = url.partition("://")[0]
+    # Messages name the variable and the scheme, never the URL: it carries the password.
+    if scheme not in PG_SCHEMES:
         raise ImproperlyConfigured(
-            "HIPALIGN_DATABASE: PostgreSQL support comes with the clinic edition"
+            f"HIPALIGN_DATABASE_URL: scheme {scheme!r} is not supported; use "
+            "postgresql://USER:PASSWORD@HOST:PORT/NAME (PostgreSQL 15), or leave it unset for "
+            "the embedded SQLite"
         )
+    try:
+        config = dict(
+            dj_database_url.parse(url, conn_max_age=PG_CONN_MAX_AGE_S, conn_health_checks=True)
+        )
+    except Exception:
+        raise ImproperlyConfigured(
+            "HIPALIGN_DATABASE_URL: not a valid postgresql://USER:PASSWORD@HOST:PORT/NAME URL"
+        ) from None
+    if not config.get("NAME"):
+        raise ImproperlyConfigured("HIPALIGN_DATABASE_URL: the database name is missing")
+    # Django picks psycopg 3 when it is installed (it is a dependency).
+    options = dict(config.get("OPTIONS") or {})
+    options.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
+    options.setdefault("application_name", "hipalign")
+    config["OPTIONS"] = options
+    return config
+
+
+def _database() -> dict[str, object]:
+    if os.environ.get("HIPALIGN_DATABASE"):
+        raise ImproperlyConfigured(
+            "HIPALIGN_DATABASE is not read: set HIPALIGN_DATABASE_URL to a postgresql:// URL, "
+            "or leave both unset for the embedded SQLite"
+        )
+    url = os.environ.get("HIPALIGN_DATABASE_URL", "").strip()
+    if url:
+        return _postgres(url)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -1,8 +1,16 @@
 from django.contrib import admin
 from django.urls import path
 
-from hipalign.web import views
+from hipalign.web import (
+    views,
+    views_clinic,
+    views_exports,
+    views_prescribe,
+    views_security,
+    views_tokens,
+)
 from hipalign.web.api import api
+from hipalign.web.api_v1 import api_v1
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,7 +40,65 @@ urlpatterns = [
     path("posture/<str:upload_id>/delete", views.posture_delete, name="posture_delete"),
     path("account", views.account, name="account"),
     path("account/export.json", views.account_export, name="account_export"),
+    path("account/import", views_exports.account_import, name="account_import"),
+    path("account/fhir.json", views_exports.own_fhir, name="own_fhir"),
+    path("plan/handout.pdf", views_exports.own_handout, name="own_handout"),
+    path("plan/calendar.ics", views_exports.own_calendar, name="own_calendar"),
+    path(
+        "clinic/patients/<str:public_id>/handout.pdf",
+        views_exports.patient_handout,
+        name="clinic_handout",
+    ),
+    path(
+        "clinic/patients/<str:public_id>/calendar.ics",
+        views_exports.patient_calendar,
+        name="clinic_calendar",
+    ),
+    path(
+        "clinic/patients/<str:public_id>/fhir.json", views_exports.patient_fhir, name="clinic_fhir"
+    ),
+    path("account/security", views_security.security, name="security"),
+    path("account/security/setup", views_security.mfa_setup, name="mfa_setup"),
+    path("account/security/verify", views_security.mfa_verify, name="mfa_verify"),
+    path(
+        "account/security/recovery-codes",
+        views_security.mfa_recovery_renew,
+        name="mfa_recovery_renew",
+    ),
+    path("admin-area/people", views_security.admin_people, name="admin_people"),
+    path("admin-area/people/<str:public_id>/role", views_security.admin_role, name="admin_role"),
+    path(
+        "admin-area/people/<str:public_id>/mfa-reset",
+        views_security.admin_mfa_reset,
+        name="admin_mfa_reset",
+    ),
+    path("admin-area/audit", views_security.admin_audit, name="admin_audit"),
+    path("admin-area/audit/verify", views_security.admin_audit_verify, name="admin_audit_verify"),
+    path("account/tokens", views_tokens.tokens_page, name="api_tokens"),
+    path(
+        "account/tokens/<str:token_id>/revoke", views_tokens.token_revoke, name="api_token_revoke"
+    ),
+    path("clinic/patients", views_prescribe.patients, name="clinic_patients"),
+    path("clinic/patients/<str:public_id>/plan", views_prescribe.plan_edit, name="clinic_plan"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("care", views_clinic.care_page, name="care"),
+    path("timeline", views_clinic.my_timeline, name="timeline"),
+    path("clinic/links", views_clinic.links, name="clinic_links"),
+    path("clinic/patients/<str:public_id>", views_clinic.patient, name="clinic_patient"),
+    path(
+        "clinic/patients/<str:public_id>/assessment",
+        views_clinic.assessment,
+        name="clinic_assessment",
+    ),
+    path(
+        "clinic/patients/<str:public_id>/timeline",
+        views_clinic.patient_timeline,
+        name="clinic_timeline",
+    ),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("api/", api.urls),
 ]
+
+# A database outage answers 503 instead of 500 (web/errors.py).
+handler500 = "hipalign.web.errors.server_error"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +19,7 @@ from hipalign.services.access import Forbidden, NotFound
 from hipalign.services.program import StalePlan
 from hipalign.web import views
 
+PAGE_SIZE = 50  # the most pressing first; a clinic of 1,000 pages through the rest
 ADD_ROWS = 3  # blank rows for new exercises on each save
 MAX_ROWS = 40  # a form with more rows than this is refused before parsing
 
@@ -30,11 +32,19 @@ def patients(request: HttpRequest) -> HttpResponse:
     except Forbidden as exc:
         raise Http404 from exc
     query = request.GET.get("q", "")[:60]
-    shown = clinic.patients_filter(rows, query)
+    page = Paginator(clinic.patients_filter(rows, query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "hipalign/clinic_patients.html",
-        {"rows": shown, "total": len(rows), "query": query, "today": views._today()},
+        {
+            "rows": page.object_list,
+            "page": page,
+            "total": len(rows),
+            "flagged": sum(1 for r in rows if r.flags),
+            "query": query,
+        },
     )
 
 

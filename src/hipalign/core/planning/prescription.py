@@ -9,7 +9,7 @@ plan is listed in plain words, so the person sees what changed.
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hipalign.core.errors import InputError, describe
 from hipalign.core.intake import Intake
@@ -18,7 +18,7 @@ from hipalign.core.planning.constraints import constraints_for, exclusion_reason
 from hipalign.core.planning.document import Day, Dose, Item, PlanBody, PlanDocument, Why
 from hipalign.core.planning.planner import SESSION_ORDER, day_script_items, item_notes, script_item
 from hipalign.core.session_script import SideDose, build_script, item_seconds
-from hipalign.core.vocab import SIDES, WEEKDAYS, Side, Weekday
+from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
 
 CLINICIAN_SOURCE = "your clinician's prescription"
 MAX_ITEMS = 30
@@ -40,27 +40,27 @@ class PrescribedItem(_Rx):
     # Needed when the intake rules the exercise out: why the clinician prescribes it anyway.
     override_reason: str | None = Field(default=None, max_length=MAX_REASON)
 
-    @model_validator(mode="after")
-    def _distinct_days(self) -> "PrescribedItem":
-        if len(set(self.days)) != len(self.days):
-            raise ValueError("days: give each weekday once")
-        return self
+    @field_validator("days")
+    @classmethod
+    def _distinct_days(cls, days: list[Weekday]) -> list[Weekday]:
+        if len(set(days)) != len(days):
+            raise ValueError("give each weekday once")
+        return days
 
 
 class Prescription(_Rx):
     items: list[PrescribedItem] = Field(min_length=1, max_length=MAX_ITEMS)
     note: str = Field(default="", max_length=1000)  # to the person: what this change is for
 
-    @model_validator(mode="after")
-    def _distinct_exercises(self) -> "Prescription":
+    @field_validator("items")
+    @classmethod
+    def _distinct_exercises(cls, items: list[PrescribedItem]) -> list[PrescribedItem]:
         seen: set[str] = set()
-        for it in self.items:
+        for it in items:
             if it.exercise in seen:
-                raise ValueError(
-                    f"items: {it.exercise} is listed twice; give it once with its days"
-                )
+                raise ValueError(f"{it.exercise} is listed twice; give it once with its days")
             seen.add(it.exercise)
-        return self
+        return items
 
 
 class Override(_Rx):
@@ -111,10 +111,18 @@ def prescription_from(doc: PlanDocument) -> Prescription | None:
     )
 
 
-def _nearest_rung(ex: Exercise, sets: int, reps: int, hold_s: int) -> int:
-    """The ladder rung closest to a prescribed dose, so progression carries on from there."""
+def _nearest_rung(ex: Exercise, sets: int, reps: int, hold_s: int, equipment: Iterable[str]) -> int:
+    """The ladder rung closest to a prescribed dose, so progression carries on from there.
+
+    Only rungs whose load the person has (ankle weights) count, as in the planner and the
+    progression: a dose of 2 x 10 must not turn into the ankle-weight rung of the same numbers.
+    """
+    have = set(equipment)
+    usable = [
+        r for r in range(len(ex.ladder)) if LOAD_NEEDS.get(ex.ladder[r].load, "") in ("", *have)
+    ] or [0]
     return min(
-        range(len(ex.ladder)),
+        usable,
         key=lambda r: (
             abs(ex.ladder[r].hold_s - hold_s)
             + abs(ex.ladder[r].reps - reps) * 3
@@ -122,6 +130,22 @@ def _nearest_rung(ex: Exercise, sets: int, reps: int, hold_s: int) -> int:
             r,
         ),
     )
+
+
+def _side_field(ex: Exercise, rx: PrescribedItem) -> Literal["left", "right", "both"] | None:
+    """The item's `side` as the planner writes it: alternating moves are "both", bilateral None."""
+    if ex.sidedness == "per_side":
+        return rx.side
+    return "both" if ex.sidedness == "alternating" else None
+
+
+def _lead(ex: Exercise, rx: PrescribedItem, base_lead: Side | None) -> Side | None:
+    """The side done first: the only side when one is prescribed, else the plan's weaker side."""
+    if ex.sidedness == "bilateral":
+        return None
+    if ex.sidedness == "per_side" and rx.side in SIDES:
+        return rx.side
+    return base_lead
 
 
 def _sides(ex: Exercise, rx: PrescribedItem, lead: Side | None) -> list[Side | None]:
@@ -177,20 +201,43 @@ def _check(rx: Prescription, intake: Intake, lib: Library) -> tuple[list[str], l
 def _item(
     ex: Exercise, rx: PrescribedItem, base: Item | None, intake: Intake, override: Override | None
 ) -> Item:
-    lead = base.lead_side if base is not None else None
+    side = _side_field(ex, rx)
+    lead = _lead(ex, rx, base.lead_side if base is not None else None)
     sides = _sides(ex, rx, lead)
-    rung = _nearest_rung(ex, rx.sets, rx.reps, rx.hold_s)
-    load = ex.ladder[rung].load
+    same_dose = base is not None and _dose_text(base) == _dose_text(rx)
+    if base is not None and same_dose:
+        # An unchanged dose keeps the plan's load and rung (the planner may have adapted the
+        # ladder dose, and two rungs can share numbers with different loads).
+        load = base.load
+        rung = (
+            next(iter(base.dose_by_side.values())).rung
+            if base.dose_by_side
+            else _nearest_rung(ex, rx.sets, rx.reps, rx.hold_s, intake.equipment)
+        )
+    else:
+        rung = _nearest_rung(ex, rx.sets, rx.reps, rx.hold_s, intake.equipment)
+        load = ex.ladder[rung].load
     dose = Dose(sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s, load=load, rung=rung)
     script = script_item(
         ex, [SideDose(side=s, sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s) for s in sides]
     )
     whys: list[Why] = list(base.why) if base is not None else []
-    if base is None or _dose_text(base) != _dose_text(rx):
+    if not same_dose:
+        # The planner's dose reasons (age, equipment) no longer explain a dose the clinician set.
+        whys = [w for w in whys if w.kind != "dose"]
         whys.append(
             Why(
                 kind="clinician",
                 text=f"Dose set by your clinician: {_dose_text(rx)}.",
+                source=CLINICIAN_SOURCE,
+            )
+        )
+    if base is not None and base.side != side:
+        whys = [w for w in whys if w.kind != "lead_side"]
+        whys.append(
+            Why(
+                kind="clinician",
+                text=f"Side set by your clinician: {side or 'both together'}.",
                 source=CLINICIAN_SOURCE,
             )
         )
@@ -214,10 +261,8 @@ def _item(
     return Item(
         exercise=ex.id,
         name=ex.name,
-        side=rx.side
-        if ex.sidedness == "per_side"
-        else ("both" if ex.sidedness == "alternating" else None),
-        lead_side=sides[0] if len(sides) > 1 else (sides[0] if rx.side in SIDES else lead),
+        side=side,
+        lead_side=lead,
         sets=rx.sets,
         reps=rx.reps,
         hold_s=rx.hold_s,
@@ -232,7 +277,9 @@ def _item(
     )
 
 
-def _changes(base: PlanBody, rx: Prescription, lib: Library) -> list[Change]:
+def _changes(
+    base: PlanBody, rx: Prescription, items: dict[str, Item], lib: Library
+) -> list[Change]:
     before: dict[str, tuple[Item, set[Weekday]]] = {}
     for day in base.days:
         for planned in day.items:
@@ -243,12 +290,12 @@ def _changes(base: PlanBody, rx: Prescription, lib: Library) -> list[Change]:
         name = lib[new.exercise].name
         old = before.get(new.exercise)
         if old is None:
-            side = f", {new.side}" if new.side in SIDES else ""
+            one_side = f", {new.side}" if new.side in SIDES else ""
             out.append(
                 Change(
                     kind="added",
                     exercise=new.exercise,
-                    text=f"Added {name}: {_dose_text(new)}{side}, on {_fmt_days(new.days)}.",
+                    text=f"Added {name}: {_dose_text(new)}{one_side}, on {_fmt_days(new.days)}.",
                 )
             )
             continue
@@ -261,12 +308,13 @@ def _changes(base: PlanBody, rx: Prescription, lib: Library) -> list[Change]:
                     text=f"{name}: dose {_dose_text(item)} -> {_dose_text(new)}.",
                 )
             )
-        if item.side != new.side:
+        side = items[new.exercise].side  # as stored: "both" for alternating, None for bilateral
+        if item.side != side:
             out.append(
                 Change(
                     kind="side",
                     exercise=new.exercise,
-                    text=f"{name}: side {item.side or 'both together'} -> {new.side or 'both together'}.",
+                    text=f"{name}: side {item.side or 'both together'} -> {side or 'both together'}.",
                 )
             )
         if days != set(new.days):
@@ -281,6 +329,47 @@ def _changes(base: PlanBody, rx: Prescription, lib: Library) -> list[Change]:
     for ex_id, (item, _) in before.items():
         if ex_id not in kept:
             out.append(Change(kind="removed", exercise=ex_id, text=f"Removed {item.name}."))
+    return out
+
+
+def _base_rank(base: PlanBody) -> dict[str, int]:
+    """Each exercise's place in the plan's session order, so a revision keeps the order the
+    planner chose (it sorts by intent, then by priority, which the document does not keep).
+
+    Every day lists its items in that one order, so merging the days' orders (a topological
+    sort of "comes right before" over all days) recovers it."""
+    after: dict[str, set[str]] = {}
+    waiting: dict[str, int] = {}
+    for day in base.days:
+        for it in day.items:
+            after.setdefault(it.exercise, set())
+            waiting.setdefault(it.exercise, 0)
+        for first, then in zip(day.items, day.items[1:], strict=False):
+            if then.exercise not in after[first.exercise]:
+                after[first.exercise].add(then.exercise)
+                waiting[then.exercise] += 1
+    ready = sorted(ex for ex, n in waiting.items() if n == 0)
+    order: list[str] = []
+    while ready:
+        ex = ready.pop(0)
+        order.append(ex)
+        for nxt in sorted(after[ex]):
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                ready.append(nxt)
+    if len(order) != len(waiting):  # days disagree (a hand-edited plan): order by intent only
+        return {}
+    return {ex: i for i, ex in enumerate(order)}
+
+
+def _sessions_of(base: PlanBody) -> dict[tuple[Weekday, str], tuple[int, ...]]:
+    """The sessions of each weekday each exercise was in. A second session on a day (more than 7
+    sessions a week) keeps the prescribed exercises it had; an exercise moved to another day goes
+    into that day's first session."""
+    out: dict[tuple[Weekday, str], tuple[int, ...]] = {}
+    for day in base.days:
+        for it in day.items:
+            out[(day.day, it.exercise)] = (*out.get((day.day, it.exercise), ()), day.session)
     return out
 
 
@@ -316,23 +405,33 @@ def prescribe(
         )
         for it in rx.items
     }
+    rank = _base_rank(base.plan)
+    sessions = _sessions_of(base.plan)
     days: list[Day] = []
     for wd in WEEKDAYS:
-        todays = [items[it.exercise] for it in rx.items if wd in it.days]
-        if not todays:
-            continue
-        todays.sort(key=lambda it: (SESSION_ORDER[it.intent], it.exercise))
-        draft = Day(day=wd, minutes=0, duration_s=0, items=todays)
-        script = build_script(day_script_items(draft, lib))
-        days.append(
-            Day(
-                day=wd,
-                minutes=round(script.total_s / 60, 1),
-                duration_s=script.total_s,
-                items=todays,
+        for session in (1, 2):
+            todays = [
+                items[it.exercise]
+                for it in rx.items
+                if wd in it.days and session in sessions.get((wd, it.exercise), (1,))
+            ]
+            if not todays:
+                continue
+            todays.sort(
+                key=lambda it: (
+                    SESSION_ORDER[it.intent],
+                    rank.get(it.exercise, len(rank)),
+                    it.exercise,
+                )
             )
-        )
-    changes = _changes(base.plan, rx, lib)
+            draft = Day(day=wd, session=session, minutes=0, duration_s=0, items=todays)
+            script = build_script(day_script_items(draft, lib))
+            days.append(
+                draft.model_copy(
+                    update={"minutes": round(script.total_s / 60, 1), "duration_s": script.total_s}
+                )
+            )
+    changes = _changes(base.plan, rx, items, lib)
     summary = base.plan.summary
     if "clinician" not in summary:
         summary += " Adjusted by your clinician."

@@ -1,0 +1,594 @@
+"""The public JSON API under /api/v1 (issue 5), described at /api/v1/openapi.json.
+
+Callers sign in with `Authorization: Bearer <token>` (tokens are made on the account page) or
+with the browser session (CSRF enforced on writes). Either way the request acts as that user and
+goes through the same services and `services.access` checks as the pages: another person's
+records answer 404 exactly like missing ones; 403 only when the caller's role may not use an
+endpoint at all (a person asking for a clinician's patient list).
+
+Plans are versioned. GET answers `ETag: "<version>"`; a write that replaces a plan must send that
+value back in `If-Match`. A stale one answers 412 (someone else changed the plan since), and a
+missing one 428 when a plan already exists, so the person's re-plan and a clinician's
+prescription never silently overwrite each other.
+"""
+
+import dataclasses
+import re
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.params.functions import Header, Query
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
+from hipalign.core.attention import Flag
+from hipalign.core.errors import InputError
+from hipalign.core.intake import Intake
+from hipalign.core.planning.document import PlanDocument
+from hipalign.core.planning.prescription import Prescription
+from hipalign.core.progression import Decision
+from hipalign.services import clinic, logs, prescribe, program, progress, tokens
+from hipalign.services.access import Forbidden, NotFound, patient_for, profile_of, role_of
+from hipalign.web import views
+from hipalign.web.middleware import MFA_SESSION_KEY
+
+PAGE_DEFAULT = 20
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return tokens.api_token_authenticate(token, timezone.now())
+
+
+class BrowserSession(APIKeyCookie):
+    """The signed-in browser session, CSRF checked on unsafe methods (ninja's cookie auth).
+
+    Unlike ninja's SessionAuth, a request without a session is simply not authenticated (401),
+    rather than failing the CSRF check first (403)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        # MfaRequiredMiddleware already stops such a session; checked again so this API never
+        # depends on the middleware order.
+        if role_of(user) in ("clinician", "admin") and not request.session.get(MFA_SESSION_KEY):
+            return None
+        return user
+
+
+api_v1 = NinjaAPI(
+    title="hipalign API",
+    version="1",
+    description=(
+        "Intake, plans, session logs and progress for a person; linked patients for a "
+        "clinician. Send `Authorization: Bearer <token>` (make a token on the account page). "
+        'Plans carry `ETag: "<version>"`; send it back as `If-Match` when you replace a plan.'
+    ),
+    urls_namespace="api_v1",
+    auth=[BearerToken(), BrowserSession()],
+    docs_url=None,  # the spec is public at /api/v1/openapi.json; no interactive docs page
+    openapi_url="/openapi.json",
+)
+
+
+# --- responses ---------------------------------------------------------------------------
+
+
+class ApiError(BaseModel):
+    error: str = Field(description="what went wrong, naming the field when one is at fault")
+    problems: list[str] = Field(default=[], description="one line per field: 'field: message'")
+
+
+class StaleError(BaseModel):
+    error: str
+    current_version: int = Field(description="the plan version now current (its ETag)")
+
+
+class Me(BaseModel):
+    username: str
+    role: Literal["person", "clinician", "admin"]
+    public_id: uuid.UUID = Field(description="names this person to a linked clinician")
+
+
+class PlanSummary(BaseModel):
+    id: uuid.UUID
+    version: int = Field(description="1 for the first plan; the ETag of this plan")
+    author_role: str = Field(description="who made this version: person or clinician")
+    created_at: datetime
+    starts_on: date
+    referral_level: str
+    withheld: bool = Field(description="true when the safety screen withheld the exercises")
+    changes: list[dict[str, Any]] = Field(description="what changed against the plan before")
+    overrides: list[dict[str, Any]] = Field(description="safety rules a clinician overrode, why")
+    note: str
+
+
+class PlanOut(PlanSummary):
+    document: PlanDocument = Field(description="the plan document hipalign.plan/1")
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class PlanPage(Page):
+    items: list[PlanSummary]
+
+
+class LogCreated(BaseModel):
+    log_id: uuid.UUID
+    created: bool = Field(description="false when this client_id was stored before (a resend)")
+    decision: Decision | None = Field(description="progress, hold or step back, and why")
+    advice: list[str]
+
+
+class LogOut(BaseModel):
+    id: uuid.UUID
+    client_id: str
+    session_id: uuid.UUID
+    performed_on: date
+    exercise: str
+    side: str | None
+    rung: int
+    sets_done: int
+    reps_done: int
+    hold_s_done: int
+    pain_during: int
+    pain_next_morning: int | None
+    effort: int | None
+    sharp_pain: bool
+    new_numbness: bool
+
+
+class LogPage(Page):
+    items: list[LogOut]
+
+
+class WeekOut(BaseModel):
+    starts_on: date
+    planned: int
+    done: int
+
+
+class PainOut(BaseModel):
+    on: date
+    value: float
+    kind: Literal["during", "next_morning", "check-in"]
+
+
+class SidePointOut(BaseModel):
+    on: date
+    reps: int
+    hold_s: int
+    rung: int
+
+
+class SideSeriesOut(BaseModel):
+    exercise: str
+    name: str
+    side: str | None
+    kind: Literal["hold", "reps"]
+    points: list[SidePointOut]
+
+
+class ProgressOut(BaseModel):
+    weeks: list[WeekOut] = Field(description="sessions done against planned, last 8 weeks")
+    pain: list[PainOut]
+    sides: list[SideSeriesOut]
+    sessions_done: int
+    habit_weeks: list[WeekOut]
+
+
+class PatientOut(BaseModel):
+    public_id: uuid.UUID
+    username: str
+    linked_since: datetime | None
+    plan_version: int | None
+    plan_author_role: str | None
+    last_session_on: date | None
+    flags: list[Flag] = Field(description="what needs attention, most pressing first")
+
+
+class PatientPage(Page):
+    items: list[PatientOut]
+
+
+class LogBody(program.LogIn):
+    """One exercise log for one side. `client_id` is made by the client: resending it stores
+    nothing new. The owner is the caller; owner fields in the body are refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="LogIn")
+
+
+def _errors(*codes: int) -> dict[int, type[BaseModel]]:
+    return {c: (StaleError if c in (412, 428) else ApiError) for c in codes}
+
+
+_LIMIT: Any = Query(
+    PAGE_DEFAULT, ge=1, le=logs.PAGE_MAX, description=f"items per page, 1-{logs.PAGE_MAX}"
+)
+_OFFSET: Any = Query(0, ge=0, le=1_000_000, description="items to skip")
+_IF_MATCH: Any = Header(
+    None,
+    alias="If-Match",
+    description='the ETag of the plan you are replacing, e.g. "3" (required once a plan exists)',
+)
+_ETAG = {"ETag": {"description": 'the plan version, quoted: "3"', "schema": {"type": "string"}}}
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+def _answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api_v1.create_response(request, body, status=status)
+
+
+@api_v1.exception_handler(InputError)
+def _bad_input(request: HttpRequest, exc: InputError) -> HttpResponse:
+    return _answer(request, 422, {"error": exc.message, "problems": exc.problems})
+
+
+def _loc(parts: list[Any]) -> str:
+    # ninja prefixes where the value came from ("body", "query", ...) and the parameter name.
+    rest = list(parts[2:]) if parts and parts[0] == "body" else list(parts[1:])
+    out = ""
+    for p in rest:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or (str(parts[-1]) if parts else "(document)")
+
+
+@api_v1.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for err in exc.errors:
+        msg = str(err.get("msg", "not valid")).removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; remove it (the owner is always the caller)"
+        problems.append(f"{_loc(list(err.get('loc', [])))}: {msg}")
+    return _answer(
+        request, 422, {"error": InputError("request", problems).message, "problems": problems}
+    )
+
+
+@api_v1.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _answer(
+        request,
+        401,
+        {"error": "Authorization: send 'Bearer <token>' with a live token, or sign in"},
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="hipalign"'
+    return response
+
+
+@api_v1.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _answer(request, exc.status_code, {"error": str(exc)})
+
+
+@api_v1.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _answer(request, 404, {"error": "not found"})
+
+
+@api_v1.exception_handler(Forbidden)
+def _forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    return _answer(request, 403, {"error": str(exc)})
+
+
+@api_v1.exception_handler(program.LogConflict)
+def _conflict(request: HttpRequest, exc: program.LogConflict) -> HttpResponse:
+    return _answer(
+        request,
+        422,
+        {"error": "client_id: already used for a different log; make a new id for a new log"},
+    )
+
+
+class _PreconditionRequired(Exception):
+    def __init__(self, current: int) -> None:
+        self.current = current
+
+
+@api_v1.exception_handler(_PreconditionRequired)
+def _precondition_required(request: HttpRequest, exc: _PreconditionRequired) -> HttpResponse:
+    return _answer(
+        request,
+        428,
+        {
+            "error": f'If-Match: required; send the ETag of the plan you changed (now "{exc.current}")',
+            "current_version": exc.current,
+        },
+    )
+
+
+@api_v1.exception_handler(program.StalePlan)
+def _stale(request: HttpRequest, exc: program.StalePlan) -> HttpResponse:
+    now = 0 if exc.current is None else exc.current.version
+    response = _answer(request, 412, {"error": str(exc), "current_version": now})
+    response["ETag"] = f'"{now}"'
+    return response
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+_ETAG_VALUE = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    """The plan version named by If-Match; -1 (matches no version) when it names none."""
+    if if_match is None:
+        return None
+    m = _ETAG_VALUE.match(if_match)
+    return int(m.group(1)) if m else -1
+
+
+def _plan_out(rec: PlanRecord, response: HttpResponse) -> PlanOut:
+    response["ETag"] = f'"{rec.version}"'
+    return PlanOut(
+        **_summary(rec).model_dump(),
+        document=program.plan_document(rec),
+    )
+
+
+def _summary(rec: PlanRecord) -> PlanSummary:
+    return PlanSummary(
+        id=rec.id,
+        version=rec.version,
+        author_role=rec.author_role,
+        created_at=rec.created_at,
+        starts_on=rec.starts_on,
+        referral_level=rec.referral_level,
+        withheld=rec.withheld,
+        changes=list(rec.changes or []),
+        overrides=list(rec.overrides or []),
+        note=rec.note,
+    )
+
+
+def _current_plan(user: User, response: HttpResponse) -> PlanOut:
+    rec = program.plan_current(user)
+    if rec is None:
+        raise NotFound("plan")
+    return _plan_out(rec, response)
+
+
+def _log_out(rec: ExerciseLogRecord) -> LogOut:
+    return LogOut(
+        id=rec.id,
+        client_id=rec.client_id,
+        session_id=rec.session_id,
+        performed_on=rec.performed_on,
+        exercise=rec.exercise_id,
+        side=rec.side,
+        rung=rec.rung,
+        sets_done=rec.sets_done,
+        reps_done=rec.reps_done,
+        hold_s_done=rec.hold_s_done,
+        pain_during=rec.pain_during,
+        pain_next_morning=rec.session.pain_next_morning,
+        effort=rec.effort,
+        sharp_pain=rec.sharp_pain,
+        new_numbness=rec.new_numbness,
+    )
+
+
+def _logs(user: User, limit: int, offset: int) -> LogPage:
+    page = logs.logs_page(user, limit=limit, offset=offset)
+    return LogPage(
+        total=page.total, limit=limit, offset=offset, items=[_log_out(r) for r in page.items]
+    )
+
+
+def _progress(user: User) -> ProgressOut:
+    return ProgressOut.model_validate(
+        dataclasses.asdict(progress.progress_summary(user, views._today()))
+    )
+
+
+def _caller(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+# --- the caller's own data ---------------------------------------------------------------
+
+
+@api_v1.get("/me", response={200: Me, **_errors(401)}, tags=["account"])
+def me(request: HttpRequest) -> Me:
+    """Who the token or session acts for."""
+    user = _caller(request)
+    return Me(
+        username=user.get_username(),
+        role=role_of(user) or "person",
+        public_id=profile_of(user).public_id,
+    )
+
+
+@api_v1.post(
+    "/intake",
+    response={201: PlanOut, **_errors(400, 401, 403, 412, 422, 428)},
+    by_alias=True,
+    tags=["plan"],
+    openapi_extra={"responses": {201: {"headers": _ETAG}}},
+)
+def intake_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    intake: Intake,
+    if_match: str | None = _IF_MATCH,
+) -> Status[PlanOut]:
+    """Answer the intake again (a `hipalign.intake/1` document) and get the new plan.
+
+    Once you have a plan, send its ETag as If-Match: a plan changed since (by your clinician,
+    say) answers 412 and stores nothing; no If-Match answers 428."""
+    expected = _expected_version(if_match)
+    try:
+        rec = program.intake_submit(
+            _caller(request),
+            intake.model_dump(mode="json", by_alias=True, exclude_none=True),
+            views._today(),
+            expected_version=0 if expected is None else expected,
+        )
+    except program.StalePlan as exc:
+        if expected is None:
+            raise _PreconditionRequired(0 if exc.current is None else exc.current.version) from None
+        raise
+    return Status(201, _plan_out(rec, response))
+
+
+@api_v1.get(
+    "/plan",
+    response={200: PlanOut, **_errors(401, 404)},
+    by_alias=True,
+    tags=["plan"],
+    openapi_extra={"responses": {200: {"headers": _ETAG}}},
+)
+def plan_get(request: HttpRequest, response: HttpResponse) -> PlanOut:
+    """Your current plan, with its version, who made it and what changed."""
+    return _current_plan(_caller(request), response)
+
+
+@api_v1.get("/plans", response={200: PlanPage, **_errors(401, 422)}, tags=["plan"])
+def plans_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET) -> PlanPage:
+    """Your plans, newest first (without their documents)."""
+    history = program.plan_history(_caller(request))
+    return PlanPage(
+        total=len(history),
+        limit=limit,
+        offset=offset,
+        items=[_summary(r) for r in history[offset : offset + limit]],
+    )
+
+
+@api_v1.post(
+    "/logs",
+    response={200: LogCreated, 201: LogCreated, **_errors(400, 401, 403, 404, 422)},
+    tags=["logs"],
+)
+def logs_create(request: HttpRequest, log: LogBody) -> Status[LogCreated]:
+    """Store one exercise log for one side. 201 when stored; resending the same `client_id`
+    with the same body answers 200 with the stored result; with another body, 422."""
+    result = program.log_record(_caller(request), log.model_dump(mode="json"))
+    d = result.decision
+    body = LogCreated(
+        log_id=uuid.UUID(result.log_id),
+        created=result.created,
+        decision=d,
+        advice=result.stop_advice,
+    )
+    return Status(201 if result.created else 200, body)
+
+
+@api_v1.get("/logs", response={200: LogPage, **_errors(401, 422)}, tags=["logs"])
+def logs_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET) -> LogPage:
+    """Your exercise logs, newest first."""
+    return _logs(_caller(request), limit, offset)
+
+
+@api_v1.get("/progress", response={200: ProgressOut, **_errors(401)}, tags=["progress"])
+def progress_get(request: HttpRequest) -> ProgressOut:
+    """Adherence, pain and per-side progress, as the progress page shows them."""
+    return _progress(_caller(request))
+
+
+# --- a clinician's patients ----------------------------------------------------------------
+
+
+@api_v1.get("/patients", response={200: PatientPage, **_errors(401, 403, 422)}, tags=["clinic"])
+def patients_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET) -> PatientPage:
+    """The clinician's linked patients, what needs attention first (403 for anyone else)."""
+    rows = clinic.patients_attention(_caller(request), views._today())
+    return PatientPage(
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+        items=[
+            PatientOut.model_validate(dataclasses.asdict(r)) for r in rows[offset : offset + limit]
+        ],
+    )
+
+
+@api_v1.get(
+    "/patients/{public_id}/plan",
+    response={200: PlanOut, **_errors(401, 404, 422)},
+    by_alias=True,
+    tags=["clinic"],
+    openapi_extra={"responses": {200: {"headers": _ETAG}}},
+)
+def patient_plan_get(request: HttpRequest, response: HttpResponse, public_id: uuid.UUID) -> PlanOut:
+    """A linked patient's current plan (404 unless an active link joins you)."""
+    patient = patient_for(_caller(request), public_id, purpose="api.plan")
+    return _current_plan(patient, response)
+
+
+@api_v1.put(
+    "/patients/{public_id}/plan",
+    response={200: PlanOut, **_errors(400, 401, 403, 404, 412, 422, 428)},
+    by_alias=True,
+    tags=["clinic"],
+    openapi_extra={"responses": {200: {"headers": _ETAG}}},
+)
+def patient_plan_put(
+    request: HttpRequest,
+    response: HttpResponse,
+    public_id: uuid.UUID,
+    prescription: Prescription,
+    if_match: str | None = _IF_MATCH,
+) -> PlanOut:
+    """Prescribe a linked patient's plan: exercises, doses, sides and days. If-Match is required
+    (428 without it); 412 when the plan changed since the version you edited. A contraindicated
+    exercise needs `override_reason`, which is kept with the plan."""
+    expected = _expected_version(if_match)
+    try:
+        # Without If-Match, -1 matches no version: the service runs every check (role, link,
+        # prescription) and refuses with StalePlan, answered as 428 with the current version.
+        rec = prescribe.plan_prescribe(
+            _caller(request),
+            str(public_id),
+            prescription.model_dump(mode="json"),
+            -1 if expected is None else expected,
+        )
+    except program.StalePlan as exc:
+        if expected is None:
+            raise _PreconditionRequired(0 if exc.current is None else exc.current.version) from None
+        raise
+    return _plan_out(rec, response)
+
+
+@api_v1.get(
+    "/patients/{public_id}/progress",
+    response={200: ProgressOut, **_errors(401, 404, 422)},
+    tags=["clinic"],
+)
+def patient_progress_get(request: HttpRequest, public_id: uuid.UUID) -> ProgressOut:
+    """A linked patient's adherence, pain and per-side progress."""
+    return _progress(patient_for(_caller(request), public_id, purpose="api.progress"))
+
+
+@api_v1.get(
+    "/patients/{public_id}/logs",
+    response={200: LogPage, **_errors(401, 404, 422)},
+    tags=["clinic"],
+)
+def patient_logs_list(
+    request: HttpRequest, public_id: uuid.UUID, limit: int = _LIMIT, offset: int = _OFFSET
+) -> LogPage:
+    """A linked patient's exercise logs, newest first."""
+    return _logs(patient_for(_caller(request), public_id, purpose="api.logs"), limit, offset)

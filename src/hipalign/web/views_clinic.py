@@ -1,0 +1,303 @@
+"""Care links, a clinician's view of one linked person (overview, assessment, timeline), and the
+person's own timeline. Each view parses the request, calls one service and renders.
+
+Every /clinic/ page is for clinicians: anyone else (the person, another person, an admin) and a
+clinician without an active link get 404, exactly as for a person who does not exist."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hipalign.core.clinical_tests import CATALOG, field_path
+from hipalign.core.errors import InputError
+from hipalign.services import access, assessments, care, timeline
+from hipalign.services.program import StalePlan
+from hipalign.web import views
+
+View = Callable[..., HttpResponse]
+
+
+def _clinician_only(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            access.require_role(request.user, "clinician")
+            return view(request, *args, **kwargs)
+        except (access.Forbidden, access.NotFound) as exc:
+            raise Http404 from exc
+
+    return login_required(wrapped)
+
+
+# --- care links --------------------------------------------------------------------------
+
+
+def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, str]]:
+    """Do what the posted form asks; the new code (shown once) and errors by field."""
+    action = request.POST.get("action", "")
+    now = timezone.now()
+    try:
+        if action == "create":
+            return care.link_code_create(request.user, now), {}
+        if action == "redeem":
+            link = care.link_code_redeem(request.user, request.POST.get("code", "")[:40], now)
+            other = link.clinician if request.user.pk == link.patient_id else link.patient
+            messages.info(request, f"Linked with {other.username if other else 'them'}.")
+        elif action == "end":
+            care.link_end(request.user, request.POST.get("link_id", "")[:40], now)
+            messages.info(request, "Ended. Access stopped at once.")
+        else:
+            return None, {"action": "action: give create, redeem or end"}
+    except access.NotFound as exc:  # another person's link, or no such link: as if none
+        raise Http404 from exc
+    except InputError as exc:
+        field, _, msg = exc.problems[0].partition(": ")
+        return None, {field: f"{field}: {msg}" if msg else exc.problems[0]}
+    return None, {}
+
+
+def _links_page(request: HttpRequest, template: str) -> HttpResponse:
+    new_code: care.NewCode | None = None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        new_code, errors = _links_post(request)
+        if new_code is None and not errors:
+            return redirect(request.path)
+    links = care.links_list(request.user)
+    return render(
+        request,
+        template,
+        {
+            "new_code": new_code,
+            "errors": errors,
+            "code": request.POST.get("code", "") if errors else request.GET.get("code", "")[:20],
+            "active": [lk for lk in links if lk.status == "active"],
+            "pending": [
+                lk
+                for lk in links
+                if lk.status == "pending" and lk.expires_at > timezone.now() and lk.code_hash
+            ],
+            "invite_url": request.build_absolute_uri("/care") if new_code else "",
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_page(request: HttpRequest) -> HttpResponse:
+    """The person's care team: share with a clinician, redeem an invite, end sharing."""
+    role = access.role_of(request.user)
+    if role == "clinician":
+        return redirect("clinic_links")
+    if role != "person":
+        raise Http404
+    return _links_page(request, "hipalign/care.html")
+
+
+@_clinician_only
+@require_http_methods(["GET", "POST"])
+def links(request: HttpRequest) -> HttpResponse:
+    return _links_page(request, "hipalign/clinic_links.html")
+
+
+# --- one patient -------------------------------------------------------------------------
+
+
+@_clinician_only
+@require_GET
+def patient(request: HttpRequest, public_id: str) -> HttpResponse:
+    ov = timeline.overview_for(request.user, public_id)
+    return render(request, "hipalign/clinic_patient.html", {"ov": ov, "pid": public_id})
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value
+
+
+def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The Assessment document from the form (blank fields left out) and the fields that are not
+    numbers where a number is needed."""
+    tests: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for test in CATALOG:
+        for side in ("left", "right") if test.per_side else (None,):
+            for m in test.measures:
+                name = field_path(test.id, side, m.key)
+                raw = post.get(name, "").strip()[:40]
+                if not raw:
+                    continue
+                value: Any = raw
+                if m.kind == "number":
+                    value = _number(raw)
+                    if value is None:
+                        errors[name] = f"{name}: a number is needed; {m.allowed()}"
+                        continue
+                elif m.kind == "yes_no":
+                    value = {"yes": True, "no": False}.get(raw, raw)
+                node = tests.setdefault(test.id, {})
+                if side is not None:
+                    node = node.setdefault(side, {})
+                node[m.key] = value
+    doc: dict[str, Any] = {
+        "performed_on": post.get("performed_on", "").strip()[:10],
+        "method": post.get("method", "in_person")[:20],
+        "tests": tests,
+        "pain_place": post.get("pain_place", "").strip(),
+        "notes": post.get("notes", "").strip(),
+    }
+    pain = post.get("pain_during_tests", "").strip()
+    if pain:
+        doc["pain_during_tests"] = int(pain) if pain.isdigit() else pain
+    cleared = post.get("cleared_by_clinician", "")
+    if cleared in ("yes", "no"):
+        doc["cleared_by_clinician"] = cleared == "yes"
+    if post.get("hip_precautions"):
+        doc["hip_precautions"] = post.get("hip_precautions")[:20]
+    return doc, errors
+
+
+def _form_rows(post: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+    """The catalog as form rows: per test, per measure, a left and right cell (or one)."""
+    out = []
+    for test in CATALOG:
+        rows = []
+        for m in test.measures:
+            cells = []
+            for side in ("left", "right") if test.per_side else (None,):
+                name = field_path(test.id, side, m.key)
+                cells.append(
+                    {
+                        "name": name,
+                        "side": side,
+                        "value": post.get(name, "") if post else "",
+                        "error": errors.get(name, ""),
+                    }
+                )
+            rows.append({"m": m, "cells": cells})
+        out.append({"test": test, "rows": rows})
+    return out
+
+
+def _problems_by_field(problems: list[str]) -> dict[str, str]:
+    return {p.partition(": ")[0]: p for p in problems}
+
+
+@_clinician_only
+@require_http_methods(["GET", "POST"])
+def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        doc, errors = _assessment_doc(request.POST)
+        raw_version = request.POST.get("plan_version", "")
+        if not errors:
+            try:
+                saved = assessments.assessment_record(
+                    request.user,
+                    public_id,
+                    doc,
+                    views._today(),
+                    expected_version=int(raw_version) if raw_version.isdigit() else None,
+                )
+            except InputError as exc:
+                errors = _problems_by_field(exc.problems)
+            except StalePlan as exc:
+                errors = {"plan": str(exc)}
+                status = 409
+            else:
+                messages.info(
+                    request,
+                    f"Assessment saved; plan version {saved.plan.version} was made from it.",
+                )
+                return redirect("clinic_assessment", public_id=public_id)
+        status = status if status != 200 else 422
+    form = assessments.assessment_form(request.user, public_id)
+    post = request.POST if request.method == "POST" else None
+    intake = form.intake
+    return render(
+        request,
+        "hipalign/clinic_assessment.html",
+        {
+            "f": form,
+            "pid": public_id,
+            "groups": _form_rows(post, errors),
+            "errors": errors,
+            "values": post
+            or {
+                "performed_on": views._today().isoformat(),
+                "cleared_by_clinician": "yes" if intake and intake.cleared_by_clinician else "no",
+                "hip_precautions": (intake.hip_precautions or "") if intake else "",
+                "method": "in_person",
+            },
+            "plan_version": request.POST.get("plan_version", form.plan_version)
+            if post and status != 409
+            else form.plan_version,
+        },
+        status=status,
+    )
+
+
+# --- timelines ---------------------------------------------------------------------------
+
+
+def _timeline_page(request: HttpRequest, public_id: str, base: str) -> HttpResponse:
+    kinds = [k[:20] for k in request.GET.getlist("kind")][: len(timeline.KINDS)]
+    try:
+        t = timeline.timeline_for(
+            request.user,
+            public_id,
+            views._today(),
+            kinds=kinds,
+            limit=timeline.DEFAULT_LIMIT,
+            cursor=request.GET.get("cursor", "")[:200] or None,
+        )
+    except InputError as exc:
+        return render(
+            request,
+            "hipalign/timeline.html",
+            {"error": exc.problems[0], "base": base, "kind_names": timeline.KIND_NAMES},
+            status=422,
+        )
+    shown = "".join(f"&kind={k}" for k in t.kinds) if len(t.kinds) < len(timeline.KINDS) else ""
+    return render(
+        request,
+        "hipalign/timeline.html",
+        {
+            "t": t,
+            "base": base,
+            "pid": public_id,
+            "kind_names": timeline.KIND_NAMES,
+            "selected": set(t.kinds) if len(t.kinds) < len(timeline.KINDS) else set(),
+            "filter_query": shown,
+            "clinic": base.startswith("/clinic/"),
+        },
+    )
+
+
+@_clinician_only
+@require_GET
+def patient_timeline(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _timeline_page(request, public_id, f"/clinic/patients/{public_id}/timeline")
+
+
+@login_required
+@require_GET
+def my_timeline(request: HttpRequest) -> HttpResponse:
+    """The person's own timeline: the same service, with themself as the actor."""
+    own = str(access.profile_of(request.user).public_id)  # type: ignore[arg-type]
+    try:
+        return _timeline_page(request, own, "/timeline")
+    except access.NotFound as exc:
+        raise Http404 from exc

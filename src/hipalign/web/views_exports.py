@@ -1,0 +1,129 @@
+"""Downloads of a person's data in other formats (PDF handout, iCalendar, FHIR), and the import
+of a full JSON export. A person downloads their own; a clinician downloads a linked patient's
+under /clinic/patients/<public_id>/..., resolved by services.access (anyone else: 404)."""
+
+import json
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from hipalign.core.errors import InputError
+from hipalign.services import access, accounts
+from hipalign.services.exports import calendar, fhir, handout
+from hipalign.web import views
+
+Render = Callable[[User, User], bytes]
+
+KINDS: dict[str, tuple[str, str, str]] = {
+    # kind: (purpose for the audit log, content type, file name)
+    "handout": ("export.handout", "application/pdf", "hipalign-plan.pdf"),
+    "calendar": ("export.calendar", "text/calendar; charset=utf-8", "hipalign-sessions.ics"),
+    "fhir": ("export.fhir", "application/fhir+json", "hipalign-fhir.json"),
+}
+
+
+def _render(kind: str, patient: User, actor: User) -> bytes:
+    if kind == "handout":
+        return handout.handout_render(patient, actor, views._today())
+    if kind == "calendar":
+        return calendar.calendar_render(patient, actor)
+    return fhir.fhir_render(patient, actor)
+
+
+def _download(data: bytes, kind: str) -> HttpResponse:
+    _, content_type, filename = KINDS[kind]
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Health data: no shared or browser cache keeps a copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _own(request: HttpRequest, kind: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        return _download(_render(kind, user, user), kind)
+    except InputError as exc:
+        messages.error(request, exc.problems[0].partition(": ")[2] or exc.message)
+        return redirect("plan" if kind != "fhir" else "account")
+
+
+def _patients(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    try:
+        patient = access.patient_for(actor, public_id, purpose=KINDS[kind][0])
+    except access.NotFound as exc:
+        raise Http404 from exc
+    try:
+        return _download(_render(kind, patient, actor), kind)
+    except InputError as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def own_handout(request: HttpRequest) -> HttpResponse:
+    return _own(request, "handout")
+
+
+@login_required
+@require_GET
+def own_calendar(request: HttpRequest) -> HttpResponse:
+    return _own(request, "calendar")
+
+
+@login_required
+@require_GET
+def own_fhir(request: HttpRequest) -> HttpResponse:
+    return _own(request, "fhir")
+
+
+@login_required
+@require_GET
+def patient_handout(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _patients(request, public_id, "handout")
+
+
+@login_required
+@require_GET
+def patient_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _patients(request, public_id, "calendar")
+
+
+@login_required
+@require_GET
+def patient_fhir(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _patients(request, public_id, "fhir")
+
+
+@login_required
+@require_POST
+def account_import(request: HttpRequest) -> HttpResponse:
+    """Load a full JSON export into this account, which must hold no data yet."""
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InputError("import", ["file: choose the JSON file of an hipalign export"])
+        if upload.size is None or upload.size > accounts.IMPORT_MAX_BYTES:
+            raise InputError("import", [f"file: at most {accounts.IMPORT_MAX_BYTES // 2**20} MB"])
+        try:
+            document = json.loads(upload.read())
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError("import", [f"file: not a JSON file ({exc})"]) from None
+        result = accounts.account_import(request.user, document)  # type: ignore[arg-type]
+    except InputError as exc:
+        shown = exc.problems[:5] + (["..."] if len(exc.problems) > 5 else [])
+        messages.error(request, "Nothing was imported. " + "; ".join(shown))
+        return redirect("account")
+    messages.info(
+        request,
+        f"Imported {result.counts['plans']} plans, {result.counts['exercise_logs']} exercise "
+        f"logs, {result.counts['checkins']} check-ins and {result.counts['outcomes']} scores. "
+        "Posture photos stay on the install they were sent to; their results came with them.",
+    )
+    return redirect("plan" if result.counts["plans"] else "account")

@@ -1,0 +1,221 @@
+"""Account security and the admin area: the TOTP step of clinicians and admins, roles, and the
+audit log. Each view parses the request, calls one service and renders (DESIGN.md 4)."""
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hipalign.core.errors import InputError
+from hipalign.services import audit_log, mfa, roles
+from hipalign.services.access import ROLES, Forbidden, NotFound, require_role, role_of
+from hipalign.web.middleware import MFA_SESSION_KEY
+
+
+def _staff(request: HttpRequest, *roles_: Any) -> Any:
+    """The signed-in user when their role fits; 404 otherwise (the area does not exist for them)."""
+    try:
+        return require_role(request.user, *roles_)
+    except Forbidden as exc:
+        raise Http404("not found") from exc
+
+
+def _next(request: HttpRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts=None) and nxt.startswith("/"):
+        return nxt
+    return reverse("home")
+
+
+def _passed(request: HttpRequest) -> None:
+    # A new session id once the second factor is in: a key seen before this step is worth
+    # nothing after it (ASVS 7.2.4).
+    request.session[MFA_SESSION_KEY] = True
+    request.session.cycle_key()
+
+
+def _say(exc: InputError) -> str:
+    """The first problem without its field name, as a sentence (the field is the one code box)."""
+    msg = exc.problems[0].partition(": ")[2] or exc.problems[0]
+    return msg[:1].upper() + msg[1:]
+
+
+def _qr_data_uri(uri: str) -> str:
+    # Drawn here, as an <img> data: URI (the CSP allows data: images, not inline styles): the
+    # secret never leaves the machine for a QR service.
+    return str(segno.make(uri, error="m").svg_data_uri(scale=5, dark="#000", light="#fff"))
+
+
+@login_required
+@require_GET
+def security(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, "clinician", "admin")
+    return render(request, "hipalign/security.html", {"status": mfa.mfa_status(user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, "clinician", "admin")
+    error = ""
+    if request.method == "POST":
+        try:
+            codes = mfa.mfa_setup_confirm(user, request.POST.get("code", "")[:64])
+        except InputError as exc:
+            error = _say(exc)
+        except mfa.MfaLocked as exc:
+            error = str(exc)
+        else:
+            _passed(request)
+            return render(
+                request, "hipalign/mfa_codes.html", {"codes": codes, "next": _next(request)}
+            )
+    try:
+        uri = mfa.mfa_setup_begin(user)
+    except InputError:  # already set up
+        return redirect("security")
+    context = {
+        "secret": mfa.mfa_secret_of(uri),
+        "qr": _qr_data_uri(uri),
+        "error": error,
+        "next": _next(request),
+    }
+    return render(request, "hipalign/mfa_setup.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, "clinician", "admin")
+    if request.session.get(MFA_SESSION_KEY):
+        return redirect(_next(request))
+    if not mfa.mfa_confirmed(int(user.pk)):
+        return redirect(f"{reverse('mfa_setup')}?{urlencode({'next': _next(request)})}")
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            method = mfa.mfa_verify(user, request.POST.get("code", "")[:64])
+        except InputError as exc:
+            error, status = _say(exc), 400
+        except mfa.MfaLocked as exc:
+            error, status = str(exc), 429
+        else:
+            _passed(request)
+            if method == "recovery":
+                left = mfa.mfa_status(user).recovery_left
+                messages.warning(
+                    request,
+                    f"You used a recovery code; {left} left. Make new ones under Account security.",
+                )
+            return redirect(_next(request))
+    return render(
+        request,
+        "hipalign/mfa_verify.html",
+        {"error": error, "next": _next(request)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def mfa_recovery_renew(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, "clinician", "admin")
+    try:
+        codes = mfa.mfa_recovery_renew(user, request.POST.get("code", "")[:64])
+    except InputError as exc:
+        messages.error(request, _say(exc))
+        return redirect("security")
+    except mfa.MfaLocked as exc:
+        messages.error(request, str(exc))
+        return redirect("security")
+    return render(request, "hipalign/mfa_codes.html", {"codes": codes, "next": reverse("security")})
+
+
+@login_required
+@require_GET
+def admin_people(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, "admin")
+    page = roles.people_page(user, request.GET.get("page", 1))
+    return render(request, "hipalign/admin_people.html", {"page": page, "roles": ROLES})
+
+
+@login_required
+@require_POST
+def admin_role(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _staff(request, "admin")
+    try:
+        changed = roles.role_change(
+            user,
+            public_id,
+            request.POST.get("role", "")[:20],
+            keep_session=request.session.session_key,
+        )
+    except NotFound as exc:
+        raise Http404("not found") from exc
+    except InputError as exc:
+        messages.error(request, exc.problems[0])
+    else:
+        if changed:
+            messages.info(request, "Role changed; that account's other sessions were ended.")
+        if changed and role_of(user) != "admin":  # an admin who stepped down leaves the area
+            return redirect("home")
+    return redirect("admin_people")
+
+
+@login_required
+@require_POST
+def admin_mfa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _staff(request, "admin")
+    try:
+        roles.mfa_reset(user, public_id)
+    except NotFound as exc:
+        raise Http404("not found") from exc
+    except InputError as exc:
+        messages.error(request, exc.problems[0])
+    else:
+        messages.info(request, "Two-step sign-in reset; it is set up again at the next sign-in.")
+    return redirect("admin_people")
+
+
+@login_required
+@require_GET
+def admin_audit(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, "admin")
+    by = request.GET.get("by", "")[:150]
+    subject = request.GET.get("subject", "")[:150]
+    error = ""
+    try:
+        page = audit_log.audit_page(user, by=by, subject=subject, page=request.GET.get("page", 1))
+    except InputError as exc:
+        error, page = exc.problems[0], None
+    query = urlencode({k: v for k, v in (("by", by), ("subject", subject)) if v})
+    return render(
+        request,
+        "hipalign/admin_audit.html",
+        {"page": page, "by": by, "subject": subject, "error": error, "query": query},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def admin_audit_verify(request: HttpRequest) -> HttpResponse:
+    user = _staff(request, "admin")
+    broken = audit_log.audit_chain_check(user)
+    if broken is None:
+        messages.info(
+            request, "The hash chain holds: no row of the audit log was edited or removed."
+        )
+    else:
+        messages.error(
+            request,
+            f"The hash chain breaks at row {broken}: that row, or the one before it, was edited "
+            "or removed outside hipalign.",
+        )
+    return redirect("admin_audit")

@@ -1,0 +1,53 @@
+"""API tokens on the account page: make one (shown once), see them, revoke one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hipalign.core.errors import InputError
+from hipalign.services import tokens
+from hipalign.services.access import NotFound
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens_page(request: HttpRequest) -> HttpResponse:
+    """The secret of a new token is shown in this one response and never again."""
+    secret = ""
+    error = ""
+    name = ""
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        try:
+            made = tokens.api_token_create(request.user, name)
+        except InputError as exc:
+            error = exc.problems[0].partition(": ")[2]
+        else:
+            secret = made.secret
+            name = ""
+    return render(
+        request,
+        "hipalign/tokens.html",
+        {
+            "tokens": tokens.api_tokens_list(request.user),
+            "secret": secret,
+            "error": error,
+            "name": name,
+            "name_max": tokens.NAME_MAX,
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    try:
+        token = tokens.api_token_revoke(request.user, token_id, timezone.now())
+    except NotFound:
+        raise Http404("no such token") from None
+    messages.info(request, f"The token “{token.name}” was revoked; it no longer works.")
+    return redirect("api_tokens")

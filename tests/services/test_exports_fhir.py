@@ -1,0 +1,182 @@
+"""The FHIR R4 bundle: every resource validates, each kind of data lands in its resource, and
+nothing of another person is in it."""
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from fhir.resources.R4B.bundle import Bundle
+
+from hipalign.adapters.db.models import (
+    AssessmentRecord,
+    AuditEvent,
+    ExerciseLogRecord,
+    PostureUpload,
+)
+from hipalign.services import outcome_records, program
+from hipalign.services.exports import TIMES, fhir
+from tests.services.factories import MONDAY, THURSDAY, log_payload, make_plan, public_id
+from tests.services.test_accounts import POSTURE_OK
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(user: AbstractBaseUser, canary: str) -> None:
+    plan = make_plan(user)  # with its NPRS baseline (an outcome record)
+    done = program.log_record(user, log_payload(plan, client_id=f"{canary}-log"))  # type: ignore[arg-type]
+    session = ExerciseLogRecord.objects.get(pk=done.log_id).session_id
+    program.next_morning_record(user, str(session), 2)  # type: ignore[arg-type]
+    screening = dict.fromkeys(plan.intake.document["screening"], False)
+    program.checkin_record(user, screening, 3, 4, THURSDAY)  # type: ignore[arg-type]
+    outcome_records.outcome_record(
+        user,  # type: ignore[arg-type]
+        "psfs",
+        {f"{canary} stairs": 4, "walking": 6, "sitting": 7},
+        THURSDAY,
+    )
+    PostureUpload.objects.create(user=user, kind="photo", status="done", result=POSTURE_OK)
+    PostureUpload.objects.create(user=user, kind="photo", status="failed", error="too dark")
+    AssessmentRecord.objects.create(
+        user=user,
+        performed_on=THURSDAY,
+        document={
+            "schema": "hipalign.assessment/1",
+            "performed_on": THURSDAY.isoformat(),
+            "notes": f"{canary} notes",
+            "pain_during_tests": 2,
+        },
+    )
+
+
+def _bundle(user: AbstractBaseUser) -> dict[str, Any]:
+    return json.loads(fhir.fhir_render(user, user))  # type: ignore[arg-type,no-any-return]
+
+
+def test_bundle_validates_as_fhir_and_counts_each_kind(
+    owner: AbstractBaseUser, other: AbstractBaseUser
+) -> None:
+    _fill(owner, "canary-owner")
+    _fill(other, "canary-other")
+
+    data = fhir.fhir_render(owner, owner)  # type: ignore[arg-type]
+
+    bundle = Bundle.model_validate_json(data)
+    assert bundle.type == "collection"
+    kinds = Counter(e.resource.get_resource_type() for e in bundle.entry)  # type: ignore[union-attr]
+    # pain: check-in now + worst week, one log, one next morning; posture: the measured photo
+    # only; one assessment; outcomes: the NPRS baseline and the PSFS.
+    assert kinds == {
+        "Patient": 1,
+        "CarePlan": 1,
+        "Observation": 4 + 1 + 1,
+        "QuestionnaireResponse": 2,
+    }
+
+
+def test_bundle_holds_nothing_of_another_person(
+    owner: AbstractBaseUser, other: AbstractBaseUser
+) -> None:
+    _fill(owner, "canary-owner")
+    _fill(other, "canary-other")
+
+    text = json.dumps(_bundle(owner))
+
+    assert "canary-owner stairs" in text and public_id(owner) in text
+    for canary in ["canary-other", other.get_username(), public_id(other)]:
+        assert canary not in text
+    other_ids = [str(p.id) for p in other.plans.all()] + [  # type: ignore[attr-defined]
+        str(u.id) for u in PostureUpload.objects.filter(user=other)
+    ]
+    assert not any(i in text for i in other_ids)
+
+
+def test_patient_is_named_by_username_only(owner: AbstractBaseUser) -> None:
+    make_plan(owner)
+
+    patient = _bundle(owner)["entry"][0]["resource"]
+
+    assert patient["resourceType"] == "Patient"
+    assert patient["identifier"] == [{"system": "urn:hipalign:username", "value": "ann_owner"}]
+    assert not {"name", "birthDate", "gender", "telecom", "address"} & patient.keys()
+
+
+def test_pain_observations_use_the_loinc_nprs_code(owner: AbstractBaseUser) -> None:
+    _fill(owner, "canary-owner")
+
+    pains = [
+        e["resource"]
+        for e in _bundle(owner)["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and e["resource"]["code"].get("coding", [{}])[0].get("code") == "72514-3"
+    ]
+
+    assert sorted(p["valueInteger"] for p in pains) == [1, 2, 3, 4]  # log, morning, now, worst
+    morning = next(p for p in pains if "morning" in p["code"]["text"])
+    assert morning["effectiveDateTime"] == "2026-03-03"  # the day after the session
+    assert all(p["code"]["coding"][0]["system"] == "http://loinc.org" for p in pains)
+
+
+def test_posture_values_carry_ucum_units_and_their_band(owner: AbstractBaseUser) -> None:
+    _fill(owner, "canary-owner")
+
+    posture = next(
+        e["resource"]
+        for e in _bundle(owner)["entry"]
+        if e["resource"].get("code", {}).get("text", "").startswith("Posture")
+    )
+
+    parts = {c["code"]["coding"][0]["code"]: c["valueQuantity"] for c in posture["component"]}
+    assert parts["hip_tilt_deg"]["value"] == 1.5
+    assert (parts["hip_tilt_deg"]["system"], parts["hip_tilt_deg"]["code"]) == (
+        "http://unitsofmeasure.org",
+        "deg",
+    )
+    assert parts["lateral_shift_pct"]["code"] == "%"
+    assert parts["hip_tilt_deg"]["extension"][0]["valueQuantity"]["value"] == 2.4
+
+
+def test_care_plan_activities_carry_todays_dose_and_days(owner: AbstractBaseUser) -> None:
+    plan = make_plan(owner)
+    items = program.plan_items_now(owner, program.plan_document(plan))  # type: ignore[arg-type]
+
+    care = next(
+        e["resource"]
+        for e in _bundle(owner)["entry"]
+        if e["resource"]["resourceType"] == "CarePlan"
+    )
+
+    assert (care["status"], care["intent"], care["period"]["start"]) == (
+        "active",
+        "plan",
+        MONDAY.isoformat(),
+    )
+    assert [a["detail"]["code"]["coding"][0]["code"] for a in care["activity"]] == list(items)
+    bridge = next(a for a in care["activity"] if a["detail"]["code"]["text"] == "Glute bridge")
+    assert bridge["detail"]["description"] == f"1 {TIMES} 8 reps, 2 s pause"
+    assert bridge["detail"]["scheduledTiming"]["repeat"]["dayOfWeek"] == ["mon", "wed", "fri"]
+
+
+def test_outcomes_become_questionnaire_responses_with_answers_and_score(
+    owner: AbstractBaseUser,
+) -> None:
+    _fill(owner, "canary-owner")
+
+    psfs = next(
+        e["resource"]
+        for e in _bundle(owner)["entry"]
+        if e["resource"].get("questionnaire", "").endswith(":psfs")
+    )
+
+    answers = {i["linkId"]: i["answer"][0]["valueDecimal"] for i in psfs["item"]}
+    assert answers == {"canary-owner stairs": 4.0, "walking": 6.0, "sitting": 7.0, "total": 5.7}
+
+
+def test_fhir_export_by_the_person_is_audited(owner: AbstractBaseUser) -> None:
+    make_plan(owner)
+
+    fhir.fhir_render(owner, owner)  # type: ignore[arg-type]
+
+    event = AuditEvent.objects.get(action="export.fhir")
+    assert (event.actor_id, event.target, event.subject_id) == (owner.pk, public_id(owner), None)
