@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from hipalign.adapters.db.models import AssessmentRecord, AuditEvent, CareLink, PlanRecord
-from hipalign.services import care
 from tests.services.factories import MONDAY, make_plan, person_models, public_id
 from tests.web.conftest import logged_in
 
