@@ -159,3 +159,11 @@ def test_admin_cannot_edit_a_core_exercise(client: Client) -> None:
     )
 
     assert LibraryExercise.objects.get(id="glute_bridge").name == name
+
+
+def test_admin_site_does_not_offer_user_or_group_pages(client: Client) -> None:
+    """Roles change only in the admin area, which also ends sessions and audits the change."""
+    _log_in_superuser(client)
+    assert client.get("/admin/hipalign/libraryexercise/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 404
+    assert client.get("/admin/auth/group/").status_code == 404

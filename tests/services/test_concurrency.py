@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from hipalign.adapters.db.models import AuditEvent
 from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTION_IDS
 from hipalign.services import program
+from hipalign.services.audit import audit_record, audit_verify
 from tests.services.concurrent_logs import LOGS_PER_THREAD, THREADS, race
 from tests.services.factories import make_user
 
@@ -79,3 +82,34 @@ def test_on_postgresql_concurrent_resends_store_one_log_and_concurrent_logs_are_
     out = race(user, str(plan.id))
 
     _assert_one_row_per_client_id_and_none_lost(out)
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRESQL,
+    reason="needs a database server: threads cannot share the in-memory SQLite test database; "
+    "runs in the PostgreSQL pass, where only an advisory lock keeps audit writers in turn",
+)
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_concurrent_audit_events_keep_one_unbroken_chain() -> None:
+    barrier = threading.Barrier(THREADS)
+    errors: list[str] = []
+
+    def write(i: int) -> None:
+        barrier.wait()
+        try:
+            for k in range(LOGS_PER_THREAD):
+                audit_record(None, "race.test", f"t{i}-{k}")
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert AuditEvent.objects.filter(action="race.test").count() == THREADS * LOGS_PER_THREAD
+    assert audit_verify() is None  # no two events were chained to the same predecessor

@@ -26,7 +26,7 @@ def database_label() -> str:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("postgresql"):
+    if str(db["ENGINE"]).endswith("postgresql"):
         return f"PostgreSQL {db['HOST']}:{db['PORT']}/{db['NAME']} as {db['USER']}"
     return f"SQLite {db['NAME']}"
 

@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -129,7 +130,7 @@ def _postgres(url: str) -> dict[str, object]:
             "the embedded SQLite"
         )
     try:
-        config = dict(
+        config: dict[str, Any] = dict(
             dj_database_url.parse(url, conn_max_age=PG_CONN_MAX_AGE_S, conn_health_checks=True)
         )
     except Exception:
@@ -139,7 +140,7 @@ def _postgres(url: str) -> dict[str, object]:
     if not config.get("NAME"):
         raise ImproperlyConfigured("HIPALIGN_DATABASE_URL: the database name is missing")
     # Django picks psycopg 3 when it is installed (it is a dependency).
-    options = dict(config.get("OPTIONS") or {})
+    options: dict[str, Any] = dict(config.get("OPTIONS") or {})
     options.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
     options.setdefault("application_name", "hipalign")
     config["OPTIONS"] = options
