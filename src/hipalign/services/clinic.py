@@ -11,8 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max, Q
 
 from hipalign.adapters.db.models import (
     CareLink,
@@ -40,6 +39,9 @@ class PatientRow:
 
 
 RECENT_DAYS = 60  # "last session" looks this far back; older shows as "not recently"
+# Check-ins are weekly; the two newest within 5 weeks are what the rules read. A person silent
+# for longer still shows through adherence and review points, and their own page keeps the flag.
+CHECKIN_DAYS = 35
 
 
 def _by_user(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
@@ -80,20 +82,19 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             "intake_id",
         )
     )
-    # The two newest check-ins per person (rank within each person, newest first).
-    checkins = _by_user(
-        CheckInRecord.objects.filter(user_id__in=ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("user_id")],
-                order_by=[F("performed_on").desc(), F("created_at").desc()],
-            )
+    # The two newest check-ins per person within the window, picked while reading rows sorted
+    # newest first (a window function costs SQLite more than it saves here).
+    checkins: dict[int, list[dict[str, Any]]] = {}
+    for uid, on, level, pain_now in (
+        CheckInRecord.objects.filter(
+            user_id__in=ids, performed_on__gte=today - timedelta(days=CHECKIN_DAYS)
         )
-        .filter(rank__lte=2)
-        .order_by("user_id", "rank")
-        .values("user_id", "performed_on", "referral_level", "pain_now")
-    )
+        .order_by("user_id", "-performed_on", "-created_at")
+        .values_list("user_id", "performed_on", "referral_level", "pain_now")
+    ):
+        got = checkins.setdefault(uid, [])
+        if len(got) < 2:
+            got.append({"performed_on": on, "referral_level": level, "pain_now": pain_now})
     # Recent windows only, each answered from the (user, date) indexes: the cost follows the
     # number of patients and a fortnight of rows, not the length of the histories.
     pain = {
