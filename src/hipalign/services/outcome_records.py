@@ -132,4 +132,6 @@ def outcomes_baseline_missing(user: User, plan: PlanRecord) -> bool:
     """No PSFS yet for this plan: the person has not named the activities to follow."""
     if plan.withheld:
         return False
-    return not OutcomeRecord.objects.filter(user_id=user.pk, plan__intake_id=plan.intake_id, measure="psfs").exists()
+    return not OutcomeRecord.objects.filter(
+        user_id=user.pk, plan__intake_id=plan.intake_id, measure="psfs"
+    ).exists()
