@@ -2,7 +2,8 @@
 
 One `hipalign serve` per test session (its own data folder and port, player timers sped up),
 its first account made through /setup, one headless Chromium, and a fresh browser context per
-test: phone-sized or laptop-sized. Each context watches for uncaught script errors and CSP
+test: phone-sized or laptop-sized. `clinic` adds, once per session, a clinician linked with a
+person; `fresh_server` is a second server with no account, for a journey that starts at /setup. Each context watches for uncaught script errors and CSP
 violations and fails the test on any; a failing test leaves a screenshot of each open page in
 artifacts/e2e/.
 """
@@ -15,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,18 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, s
 from tests.e2e.helpers import (
     ARTIFACTS,
     SPEEDUP,
+    Clinic,
     Site,
     create_first_account,
+    invite_code_make,
+    invite_code_redeem,
+    log_in,
+    log_in_admin,
+    mfa_set_up,
+    new_person_with_plan,
+    patient_id_of,
+    role_set,
+    sign_up,
     unique_username,
 )
 
@@ -68,8 +80,8 @@ def _wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> No
     )
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextmanager
+def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """`hipalign serve` on a free port, a fresh data folder, timed steps divided by SPEEDUP."""
     data = tmp_path_factory.mktemp("hipalign-data")
     log = tmp_path_factory.mktemp("hipalign-log") / "server.log"
@@ -103,6 +115,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with running_server(tmp_path_factory) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A second server with no account yet, for a journey that begins at /setup. Pages reach it
+    with `new_context(..., base_url=fresh_server.base_url)`."""
+    with running_server(tmp_path_factory) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -122,6 +148,41 @@ def site(server: Site, browser: Browser) -> Site:
     finally:
         ctx.close()
     return server
+
+
+@pytest.fixture(scope="session")
+def clinic(browser: Browser, site: Site) -> Clinic:
+    """A clinician linked with a person who has a plan, made once through the pages: an account
+    signs up, the admin makes it a clinician, it sets up two-step sign-in and makes an invite
+    code, and the person redeems it on /care."""
+    contexts = [browser.new_context(base_url=site.base_url, **LAPTOP) for _ in range(4)]
+    for ctx in contexts:
+        ctx.set_default_timeout(10_000)
+    admin, clinician, person, other = (ctx.new_page() for ctx in contexts)
+    try:
+        log_in_admin(admin, site)
+        name = sign_up(clinician, "clinician")
+        pending = sign_up(other, "pending")
+        role_set(admin, name, "clinician")
+        role_set(admin, pending, "clinician")
+        log_in(clinician, name)  # the role change ended its session
+        totp = mfa_set_up(clinician)
+        clinician.get_by_role("link", name="I have saved them, continue").click()
+        person_name = new_person_with_plan(person, "patient")
+        invite_code_redeem(person, invite_code_make(clinician))
+        return Clinic(
+            clinician=name,
+            clinician_totp=totp,
+            person=person_name,
+            public_id=patient_id_of(clinician, person_name),
+            pending_clinician=pending,
+            admin_state=contexts[0].storage_state(),
+            clinician_state=contexts[1].storage_state(),
+            person_state=contexts[2].storage_state(),
+        )
+    finally:
+        for ctx in contexts:
+            ctx.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

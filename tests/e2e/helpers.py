@@ -4,12 +4,14 @@ look into the database, save screenshots."""
 import json
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyotp
 from playwright.sync_api import Locator, Page, expect
 
 from hipalign.core.screening.catalog import QUESTIONS
@@ -21,6 +23,31 @@ PASSWORD = "quiet river lamp 1987"
 STEP_KINDS = {"get_ready", "reps", "hold", "rest", "switch_side", "done"}
 
 
+TOTP_STEP_S = 30  # pyotp's default period, as the server uses it (services/mfa.py)
+
+
+@dataclass
+class Totp:
+    """An authenticator app holding the key shown as text on the setup page.
+
+    The server takes each time step once only and accepts one step either side of its own, so
+    each code here is for a step later than the last one given out."""
+
+    secret: str
+    last_step: int = -1
+
+    def code(self) -> str:
+        totp = pyotp.TOTP(self.secret)
+        while True:
+            now_step = int(time.time() // TOTP_STEP_S)
+            step = max(now_step, self.last_step + 1)
+            if step <= now_step + 1:
+                self.last_step = step
+                return str(totp.generate_otp(step))
+            # Two codes already used in this step: waiting for the next one, not an assertion.
+            time.sleep(TOTP_STEP_S - time.time() % TOTP_STEP_S + 0.05)
+
+
 @dataclass
 class Site:
     base_url: str
@@ -28,6 +55,7 @@ class Site:
     data_dir: Path
     log: Path
     admin: str = ""
+    admin_totp: Totp | None = None  # set once the admin has set up two-step sign-in
 
     @property
     def db(self) -> Path:
@@ -64,6 +92,15 @@ def shot(page: Page, test: str, step: str, *, full_page: bool = True) -> Path:
     return path
 
 
+def shot_mid_flow(page: Page, test: str, step: str) -> Path:
+    """A full-page shot on a page the test goes on using. Debian's headless Chromium keeps a stale
+    scroll offset after a full-page capture and jumps to it at the next mouse-down, so a click
+    lands on another element (seen on the long assessment form); scrolling once re-syncs it."""
+    path = shot(page, test, step)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    return path
+
+
 # --- accounts ----------------------------------------------------------------------------------
 
 
@@ -96,6 +133,94 @@ def log_in(page: Page, username: str) -> None:
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+# --- two-step sign-in, roles and care links ---------------------------------------------------
+
+
+def mfa_set_up(page: Page) -> Totp:
+    """On /account/security/setup: read the key (shown as text), confirm a code from it, and stop
+    on the page that shows the ten recovery codes."""
+    expect(page).to_have_url(re.compile(r"/account/security/setup"))
+    totp = Totp("".join(text_of(page.get_by_test_id("mfa-secret")).split()))
+    page.get_by_label("Code from the app").fill(totp.code())
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    return totp
+
+
+def mfa_pass(page: Page, totp: Totp) -> None:
+    """On /account/security/verify: give the next code; ends wherever `next` points."""
+    expect(page).to_have_url(re.compile(r"/account/security/verify"))
+    page.get_by_label("Code from your authenticator app").fill(totp.code())
+    page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/account/security/"))
+
+
+def log_in_admin(page: Page, site: Site) -> None:
+    """The session's first account, past its second step (set up at the first call)."""
+    log_in(page, site.admin)
+    if site.admin_totp is None:
+        site.admin_totp = mfa_set_up(page)
+        page.get_by_role("link", name="I have saved them, continue").click()
+        expect(page).not_to_have_url(re.compile(r"/account/security/"))
+    else:
+        mfa_pass(page, site.admin_totp)
+
+
+def role_set(admin: Page, username: str, role: str) -> None:
+    """As an admin, on /admin-area/people: give `username` another role."""
+    admin.goto("/admin-area/people")
+    row = admin.locator(f'tr[data-username="{username}"]')
+    while row.count() == 0:  # accounts are listed by username, 50 a page
+        admin.get_by_role("link", name="Next").click()
+    row.get_by_label(f"Role of {username}").select_option(role)
+    row.get_by_role("button", name="Change").click()
+    expect(admin.get_by_role("status")).to_contain_text("Role changed")
+    expect(admin.locator(f'tr[data-username="{username}"] td').first).to_have_text(role)
+
+
+def invite_code_make(clinician: Page) -> str:
+    """As a clinician, on /clinic/links: make an invite code; the code (shown once)."""
+    clinician.goto("/clinic/links")
+    clinician.get_by_role("button", name="Make an invite code").click()
+    code = text_of(clinician.get_by_test_id("new-code").locator("code.link-code"))
+    assert re.fullmatch(r"[A-Za-z0-9-]{6,20}", code), code
+    return code
+
+
+def invite_code_redeem(person: Page, code: str) -> None:
+    """As a person, on /care: link with the clinician who made `code`."""
+    person.goto("/care")
+    person.get_by_label("Code (10 letters and digits)").fill(code)
+    person.get_by_role("button", name="Link", exact=True).click()
+    expect(person.get_by_role("status")).to_contain_text("Linked with")
+
+
+@dataclass
+class Clinic:
+    """A clinician (two-step sign-in done) linked with a person who has a plan, and the browser
+    state (cookies) of each signed-in side, to open pages as them in a fresh context:
+    `new_context("phone", storage_state=clinic.clinician_state)`."""
+
+    clinician: str
+    clinician_totp: Totp
+    person: str
+    public_id: str  # the person's, as in /clinic/patients/<public_id>
+    pending_clinician: str  # made a clinician, has not set up two-step sign-in yet
+    admin_state: dict[str, Any]
+    clinician_state: dict[str, Any]
+    person_state: dict[str, Any]
+
+
+def patient_id_of(clinician: Page, username: str) -> str:
+    """The public id in the link of `username` on /clinic/patients."""
+    clinician.goto("/clinic/patients")
+    link = clinician.get_by_test_id("patients").get_by_role("link", name=username, exact=True)
+    href = link.get_attribute("href") or ""
+    m = re.fullmatch(r"/clinic/patients/([^/]+)", href)
+    assert m, href
+    return m.group(1)
 
 
 # --- the onboarding wizard ---------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""axe-core on every page and state a person meets, on a phone and on a laptop."""
+"""axe-core on every page and state a person, a clinician and an admin meet, on a phone and on a
+laptop."""
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -8,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from hipalign.core.screening.catalog import QUESTIONS
-from tests.e2e.helpers import Player, Site, onboard, sign_up
+from tests.e2e.helpers import Clinic, Player, Site, log_in, onboard, shot_mid_flow, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -93,3 +95,98 @@ def test_pages_have_no_serious_accessibility_violations(
     }
     blocking = {k: v for k, v in blocking.items() if v}
     assert not blocking, json.dumps(blocking, indent=2)
+
+
+def _ruled_out_added_without_reason(page: Page) -> None:
+    """In the plan editor: add the first exercise the person's answers rule out, with no reason."""
+    option = page.locator("fieldset.rx-new select option", has_text="(ruled out").first
+    row = page.locator("fieldset.rx-new").first
+    row.get_by_label("Exercise").select_option(option.get_attribute("value") or "")
+    row.get_by_label("Side").select_option("both")
+    row.get_by_label("Sets").fill("2")
+    row.get_by_label("Reps").fill("8")
+    row.get_by_label("Hold (s)").fill("10")
+    row.locator('input[type="checkbox"][value="mon"]').check()
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_clinician_admin_and_care_pages_have_no_accessibility_violations(
+    new_context: Callable[..., BrowserContext], site: Site, clinic: Clinic, size: str
+) -> None:
+    """Every page of the clinician workspace, the admin area, two-step sign-in and the person's
+    care team and timeline, with their error and one-time states: no violation at all, of any
+    impact. Each state is also saved as a screenshot, to look at."""
+    axe = Axe()
+    found: dict[str, list[dict[str, object]]] = {}
+    test = f"test_clinic_pages-{size}"
+
+    def check(page: Page, state: str) -> None:
+        found[state] = axe.run(page).response["violations"]
+        shot_mid_flow(page, test, state)
+
+    def visit(page: Page, state: str, path: str) -> None:
+        res = page.goto(path)
+        assert res is not None and res.status == 200, (path, res and res.status)
+        check(page, state)
+
+    pid = clinic.public_id
+    clinician = new_context(size, storage_state=clinic.clinician_state).new_page()
+    visit(clinician, "clinic-patients", "/clinic/patients")
+    visit(clinician, "clinic-patient", f"/clinic/patients/{pid}")
+    visit(clinician, "clinic-plan", f"/clinic/patients/{pid}/plan")
+    _ruled_out_added_without_reason(clinician)
+    clinician.get_by_role("button", name=re.compile(r"^Save as version")).click()
+    expect(clinician.get_by_test_id("problems")).to_contain_text("override_reason")
+    check(clinician, "clinic-plan-reason-needed")
+    clinician.goto(f"/clinic/patients/{pid}/plan")
+    clinician.locator('input[name="version"]').evaluate(
+        "(el) => { el.value = String(Number(el.value) - 1); }"  # as if another tab saved first
+    )
+    clinician.get_by_role("button", name=re.compile(r"^Save as version")).click()
+    expect(clinician.get_by_test_id("stale")).to_be_visible()
+    check(clinician, "clinic-plan-stale")
+    visit(clinician, "clinic-assessment", f"/clinic/patients/{pid}/assessment")
+    clinician.locator('[name="tests.single_leg_stance.left.seconds"]').fill("a while")
+    clinician.get_by_role("button", name="Save the assessment and make the plan again").click()
+    expect(clinician.get_by_role("alert")).to_contain_text("tests.single_leg_stance.left.seconds")
+    check(clinician, "clinic-assessment-errors")
+    visit(clinician, "clinic-timeline", f"/clinic/patients/{pid}/timeline")
+    visit(clinician, "clinic-links", "/clinic/links")
+    clinician.get_by_role("button", name="Make an invite code").click()
+    expect(clinician.get_by_test_id("new-code")).to_be_visible()
+    check(clinician, "clinic-links-new-code")
+    visit(clinician, "account-security", "/account/security")
+    visit(clinician, "account-tokens", "/account/tokens")
+
+    person = new_context(size, storage_state=clinic.person_state).new_page()
+    visit(person, "care", "/care")
+    person.get_by_label("Code (10 letters and digits)").fill("NOTACODE99")
+    person.get_by_role("button", name="Link", exact=True).click()
+    expect(person.locator("#code_error")).to_be_visible()
+    check(person, "care-wrong-code")
+    visit(person, "timeline", "/timeline")
+    person.goto("/account/tokens")
+    person.get_by_label(re.compile(r"^Name, so you recognise it")).fill("a11y check")
+    person.get_by_test_id("make-token").click()
+    expect(person.get_by_test_id("new-token")).to_be_visible()
+    check(person, "account-tokens-new")
+
+    admin = new_context(size, storage_state=clinic.admin_state).new_page()
+    visit(admin, "admin-people", "/admin-area/people")
+    visit(admin, "admin-audit", "/admin-area/audit")
+
+    signing_in = new_context(size).new_page()
+    log_in(signing_in, clinic.clinician)
+    expect(signing_in).to_have_url(re.compile(r"/account/security/verify\?next="))
+    check(signing_in, "account-security-verify")
+    setting_up = new_context(size).new_page()
+    log_in(setting_up, clinic.pending_clinician)
+    expect(setting_up).to_have_url(re.compile(r"/account/security/setup\?next="))
+    check(setting_up, "account-security-setup")
+
+    problems = {
+        state: [_summary(v) for v in violations]
+        for state, violations in found.items()
+        if violations
+    }
+    assert not problems, json.dumps(problems, indent=2)

@@ -1,14 +1,15 @@
 """Nothing the browser asks for goes anywhere but this install."""
 
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Request, expect
+from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from hipalign.core.education.catalog import default_lessons
 from hipalign.core.screening.catalog import QUESTIONS
-from tests.e2e.helpers import Player, Site, log_in, new_person_with_plan
+from tests.e2e.helpers import Clinic, Player, Site, log_in, new_person_with_plan
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +72,59 @@ def test_no_request_leaves_the_machine(
 def _where(url: str) -> tuple[str, str | None, int | None]:
     parts = urlsplit(url)
     return parts.scheme, parts.hostname, parts.port
+
+
+def test_no_request_leaves_the_machine_in_the_clinician_workspace(
+    new_context: Callable[..., BrowserContext], site: Site, clinic: Clinic
+) -> None:
+    seen: list[str] = []
+
+    def watched(state: dict[str, object] | None) -> Page:
+        ctx = new_context("phone", storage_state=state, accept_downloads=True)
+        ctx.on("request", lambda req: seen.append(req.url))
+        return ctx.new_page()
+
+    def visit(page: Page, path: str) -> None:
+        res = page.goto(path)
+        assert res is not None and res.status == 200, (path, res and res.status)
+
+    pid = clinic.public_id
+    clinician = watched(clinic.clinician_state)
+    for path in (
+        "/clinic/patients",
+        f"/clinic/patients/{pid}",
+        f"/clinic/patients/{pid}/plan",
+        f"/clinic/patients/{pid}/assessment",
+        f"/clinic/patients/{pid}/timeline",
+        "/clinic/links",
+        "/account/security",
+        "/account/tokens",
+    ):
+        visit(clinician, path)
+
+    person = watched(clinic.person_state)
+    for path in ("/care", "/timeline", "/account/tokens", "/plan"):
+        visit(person, path)
+    for testid in ("handout", "calendar"):
+        with person.expect_download() as download:
+            person.get_by_test_id(testid).click()
+        seen.append(download.value.url)  # a download is not reported as a request
+
+    admin = watched(clinic.admin_state)
+    for path in ("/admin-area/people", "/admin-area/audit"):
+        visit(admin, path)
+
+    signing_in = watched(None)
+    log_in(signing_in, clinic.clinician)
+    expect(signing_in).to_have_url(re.compile(r"/account/security/verify"))
+    setting_up = watched(None)
+    log_in(setting_up, clinic.pending_clinician)
+    expect(setting_up).to_have_url(re.compile(r"/account/security/setup"))
+    expect(setting_up.get_by_test_id("mfa-qr")).to_have_attribute("src", re.compile(r"^data:"))
+
+    assert len(seen) > 20, seen
+    assert any(u.endswith("/plan/handout.pdf") for u in seen)
+    assert any("/clinic/patients/" in u for u in seen)
+    here = ("http", "127.0.0.1", site.port)
+    away = [u for u in seen if _where(u) != here and not u.startswith("data:")]
+    assert away == [], away
