@@ -1,0 +1,519 @@
+"""The authorization matrix as data (RELIABILITY.md 1, A1/A2/A4): every route of the URL resolver
+and every /api/v1 operation of the OpenAPI document, by method, with the status each of six
+actors must get when the path names the owner's objects. tests/web/test_permission_matrix.py
+makes one test per cell and fails when a route has no entry here.
+
+Actors: `anonymous`; `owner`, the person whose canary-seeded data every path names; `other`, a
+person with data of their own; `linked`, a clinician with an active care link to the owner;
+`unlinked`, a clinician linked to `other` only; `admin`, who runs the install.
+
+Path parameters ({plan_id}, {public_id}, ...) are filled with the owner's objects (World.params).
+A wrong owner gets 404, exactly like a missing record (RELIABILITY.md 5); 403 only where the
+caller's role may not use an API endpoint at all; anonymous gets the log-in page (pages) or 401
+(API)."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hipalign.adapters.db.models import PlanRecord
+from hipalign.core.planning.prescription import prescription_from
+from hipalign.services import program
+from tests.core.conftest import intake_doc
+from tests.services.factories import log_payload
+
+ANON, OWNER, OTHER, LINKED, UNLINKED, ADMIN = (
+    "anonymous",
+    "owner",
+    "other",
+    "linked",
+    "unlinked",
+    "admin",
+)
+ACTORS = (ANON, OWNER, OTHER, LINKED, UNLINKED, ADMIN)
+
+# Canary kinds (World.canaries): health content, record ids, the account's name and public id,
+# and the id of the owner's care link (known to both of its sides).
+TEXT, IDS, ACCOUNT, LINK = "text", "ids", "account", "link"
+ALL_KINDS = frozenset({TEXT, IDS, ACCOUNT, LINK})
+
+
+@dataclass(frozen=True)
+class To:
+    """A redirect (302) whose Location starts with `prefix`."""
+
+    prefix: str
+
+    def __str__(self) -> str:
+        return f"302->{self.prefix}"
+
+
+LOGIN = To("/login?next=/")
+Status = int | To
+
+# Routes that are about no one's data, with the reason. Everything else needs entries.
+EXEMPT: dict[str, str] = {
+    "/healthz": "database liveness for monitors; answers the same to everyone, no data",
+    "/setup": "first-run account creation; redirects away once any account exists",
+    "/signup": "creates a new, empty account; reads no one's data",
+    "/login": "authentication form; the lockout tests cover it (test_accounts)",
+    "/logout": "ends the caller's own session only",
+    "/sw.js": "the service worker script, the same static text for everyone",
+    "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
+    "/admin/": "the Django admin site: library exercises only, no person model registered "
+    "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
+}
+# Static files are served by the static handler (not the URL resolver) and are public.
+
+
+@dataclass
+class World:
+    """The owner's seeded objects, and what each actor owns (filled by the test fixture)."""
+
+    params: dict[str, str]
+    plan: PlanRecord  # the owner's current plan (prescribed by the linked clinician)
+    plans: dict[str, PlanRecord]  # actor -> that actor's current plan (people only)
+    session_id: str
+    link_id: str
+    canaries: dict[str, list[str]]  # kind -> strings only the owner (and linked) may see
+
+    @property
+    def version(self) -> int:
+        return self.plan.version
+
+
+Body = Callable[[World, str], dict[str, Any]]
+Headers = Callable[[World], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    method: str
+    path: str  # as the resolver/OpenAPI name it: "/plans/{plan_id}"
+    expect: Mapping[str, Status]
+    case: str = ""  # tells several bodies for one route and method apart
+    form: Body | None = None
+    json: Body | None = None
+    headers: Headers | None = None
+    # Who may change the owner's data through this request (besides the owner). Everyone else
+    # leaves the owner's rows, links, tokens and profile exactly as they were.
+    allowed: frozenset[str] = frozenset()
+    # Canary kinds an actor other than the owner may see in the answer (default: none).
+    sees: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Path parameters filled from another World.params key than their own name.
+    use: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def api(self) -> bool:
+        return self.path.startswith("/api/")
+
+    @property
+    def v1(self) -> bool:
+        return self.path.startswith("/api/v1/")
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}" + (f" [{self.case}]" if self.case else "")
+
+
+def _expect(
+    anonymous: Status,
+    owner: Status,
+    other: Status,
+    linked: Status,
+    unlinked: Status,
+    admin: Status,
+) -> dict[str, Status]:
+    return {
+        ANON: anonymous,
+        OWNER: owner,
+        OTHER: other,
+        LINKED: linked,
+        UNLINKED: unlinked,
+        ADMIN: admin,
+    }
+
+
+def own_page(
+    owner: Status = 200,
+    *,
+    other: Status | None = None,
+    clinicians: Status = 200,
+    admin: Status | None = None,
+) -> dict[str, Status]:
+    """A page about the caller's own data: each actor gets their own (never the owner's)."""
+    return _expect(
+        LOGIN,
+        owner,
+        owner if other is None else other,
+        clinicians,
+        clinicians,
+        clinicians if admin is None else admin,
+    )
+
+
+def owners_object(owner: Status, *, anonymous: Status = LOGIN) -> dict[str, Status]:
+    """A path naming one of the owner's records: everyone else gets 404."""
+    return _expect(anonymous, owner, 404, 404, 404, 404)
+
+
+def patient_page(linked: Status, *, owner: Status = 404) -> dict[str, Status]:
+    """/clinic/patients/{public_id}/...: the linked clinician only."""
+    return _expect(LOGIN, owner, 404, linked, 404, 404)
+
+
+def clinician_page(status: Status) -> dict[str, Status]:
+    return _expect(LOGIN, 404, 404, status, status, 404)
+
+
+def staff_page(status: Status) -> dict[str, Status]:
+    return _expect(LOGIN, 404, 404, status, status, status)
+
+
+def admin_page(status: Status) -> dict[str, Status]:
+    return _expect(LOGIN, 404, 404, 404, 404, status)
+
+
+def api(
+    owner: int,
+    *,
+    other: int | None = None,
+    linked: int | None = None,
+    unlinked: int | None = None,
+    admin: int | None = None,
+) -> dict[str, Status]:
+    """An API operation: anonymous 401; unnamed actors answer like the owner."""
+    return _expect(
+        401,
+        owner,
+        owner if other is None else other,
+        owner if linked is None else linked,
+        owner if unlinked is None else unlinked,
+        owner if admin is None else admin,
+    )
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+def _mine_or_owners(w: World, actor: str) -> PlanRecord:
+    return w.plans.get(actor, w.plan)
+
+
+def log_to_owners_plan(w: World, actor: str) -> dict[str, Any]:
+    return log_payload(w.plan)
+
+
+def log_to_owners_session(w: World, actor: str) -> dict[str, Any]:
+    """The actor's own plan (when they have one) with the owner's session id."""
+    return log_payload(_mine_or_owners(w, actor), session_id=w.session_id)
+
+
+def prescription(w: World, actor: str) -> dict[str, Any]:
+    rx = prescription_from(program.plan_document(w.plan))
+    assert rx is not None
+    body = rx.model_dump(mode="json")
+    body["items"][0]["sets"] = 3
+    body["note"] = "matrix edit"
+    return body
+
+
+def if_match(w: World) -> dict[str, str]:
+    return {"If-Match": f'"{w.version}"'}
+
+
+def intake(w: World, actor: str) -> dict[str, Any]:
+    return intake_doc()
+
+
+def no_answers(w: World, actor: str) -> dict[str, Any]:
+    from hipalign.core.screening.catalog import QUESTION_IDS
+
+    return {**{f"q_{q}": "no" for q in QUESTION_IDS}, "pain_now": "1", "pain_worst_week": "2"}
+
+
+def psfs(w: World, actor: str) -> dict[str, Any]:
+    return {
+        "activity_0": "matrix stairs",
+        "rating_0": "5",
+        "activity_1": "matrix walking",
+        "rating_1": "6",
+        "activity_2": "matrix lifting",
+        "rating_2": "7",
+    }
+
+
+def end_owners_link(w: World, actor: str) -> dict[str, Any]:
+    return {"action": "end", "link_id": w.link_id}
+
+
+def habit_on_owners_plan(w: World, actor: str) -> dict[str, Any]:
+    return {"plan_id": str(w.plan.id), "item_id": "matrix-item", "slot": ""}
+
+
+def editor_form_with_a_bad_number(w: World, actor: str) -> dict[str, Any]:
+    """A prescription form the linked clinician gets back with a named problem (422)."""
+    return {
+        "version": str(w.version),
+        "rows": "1",
+        "item-0-exercise": "glute_bridge",
+        "item-0-sets": "three",
+        "item-0-reps": "8",
+        "note": "matrix",
+    }
+
+
+def assessment_without_a_date(w: World, actor: str) -> dict[str, Any]:
+    return {"performed_on": "", "plan_version": str(w.version), "notes": "matrix"}
+
+
+def form(**values: str) -> Body:
+    return lambda w, actor: dict(values)
+
+
+# --- the matrix ------------------------------------------------------------------------------
+
+_PATIENT_SEES = {LINKED: ALL_KINDS}
+_ADMIN_SEES = {ADMIN: frozenset({IDS, ACCOUNT, LINK})}  # accounts, audit targets; no content
+
+OLDER = "an older version"
+
+_HOME = _expect(
+    To("/login"),
+    To("/today"),
+    To("/today"),
+    To("/clinic/patients"),
+    To("/clinic/patients"),
+    To("/onboarding"),
+)
+
+MATRIX: list[Entry] = [
+    # The front door only redirects, whatever the method: it has no method guard, reads the
+    # caller's role and plan and changes nothing (which the unsafe-method cells check).
+    *(Entry(m, "/", _HOME) for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+    # The caller's own pages: every actor gets their own; the owner's never shows up.
+    Entry("GET", "/onboarding", own_page()),
+    Entry("POST", "/onboarding", own_page(), case="empty form", form=form()),
+    Entry("GET", "/plan", own_page(clinicians=To("/onboarding"))),
+    Entry("GET", "/plans", own_page()),
+    Entry("GET", "/exercises/{exercise_id}", own_page()),
+    Entry("GET", "/today", own_page(clinicians=To("/onboarding"))),
+    Entry("GET", "/learn", own_page()),
+    Entry("GET", "/learn/{lesson_id}", own_page()),
+    Entry("GET", "/checkin", own_page()),
+    Entry("POST", "/checkin", own_page(), form=no_answers),
+    Entry("GET", "/progress", own_page()),
+    Entry("GET", "/outcomes", own_page()),
+    Entry("GET", "/outcomes/{measure}", own_page()),
+    Entry("POST", "/outcomes", own_page(422, clinicians=422), case="no answers", form=form()),
+    Entry("POST", "/outcomes/{measure}", own_page(To("/outcomes"), clinicians=422), form=psfs),
+    Entry("GET", "/report", own_page(clinicians=To("/onboarding"))),
+    Entry("GET", "/posture", own_page()),
+    Entry("POST", "/posture", own_page(422, clinicians=422), case="no file", form=form()),
+    Entry("GET", "/account", own_page()),
+    Entry("POST", "/account", own_page(), case="wrong password", form=form(password="nope")),
+    # A clinician's own export lists their care links: the link, the patient's name and id.
+    Entry("GET", "/account/export.json", own_page(), sees={LINKED: frozenset({ACCOUNT, LINK})}),
+    Entry(
+        "POST",
+        "/account/import",
+        own_page(To("/account"), clinicians=To("/account")),
+        case="no file",
+        form=form(),
+    ),
+    Entry("GET", "/account/fhir.json", own_page()),
+    Entry("GET", "/plan/handout.pdf", own_page(clinicians=To("/plan"))),
+    Entry("GET", "/plan/calendar.ics", own_page(clinicians=To("/plan"))),
+    Entry("GET", "/timeline", own_page()),
+    Entry("GET", "/account/tokens", own_page()),
+    Entry("POST", "/account/tokens", own_page(), form=form(name="matrix token")),
+    # The owner's records named in the path or the body: the owner only.
+    Entry("GET", "/plans/{plan_id}", owners_object(200)),
+    Entry(
+        "GET", "/plans/{plan_id}", owners_object(200), case=OLDER, use={"plan_id": "old_plan_id"}
+    ),
+    Entry("POST", "/habits/check", owners_object(422), form=habit_on_owners_plan),
+    Entry(
+        "POST",
+        "/sessions/{session_id}/next-morning",
+        owners_object(200),
+        form=form(pain_next_morning="2"),
+    ),
+    Entry("GET", "/posture/{upload_id}/overlay.png", owners_object(200)),
+    Entry("POST", "/posture/{upload_id}/use", owners_object(To("/plan"))),
+    Entry("POST", "/posture/{upload_id}/delete", owners_object(To("/posture"))),
+    Entry("POST", "/account/tokens/{token_id}/revoke", owners_object(To("/account/tokens"))),
+    # Care links: the person's page and the clinician's, ending the owner's link by its id.
+    Entry("GET", "/care", own_page(clinicians=To("/clinic/links"), admin=404)),
+    Entry(
+        "POST",
+        "/care",
+        own_page(To("/care"), other=404, clinicians=To("/clinic/links"), admin=404),
+        case="end the owner's link",
+        form=end_owners_link,
+    ),
+    Entry("GET", "/clinic/links", clinician_page(200), sees=_PATIENT_SEES),
+    Entry(
+        "POST",
+        "/clinic/links",
+        _expect(LOGIN, 404, 404, To("/clinic/links"), 404, 404),
+        case="end the owner's link",
+        form=end_owners_link,
+        allowed=frozenset({LINKED}),
+    ),
+    # A clinician's patients: the linked clinician only; the list shows each clinician theirs.
+    Entry("GET", "/clinic/patients", clinician_page(200), sees=_PATIENT_SEES),
+    Entry("GET", "/clinic/patients/{public_id}", patient_page(200), sees=_PATIENT_SEES),
+    Entry("GET", "/clinic/patients/{public_id}/plan", patient_page(200), sees=_PATIENT_SEES),
+    Entry(
+        "POST",
+        "/clinic/patients/{public_id}/plan",
+        patient_page(422),
+        case="a word for a number",
+        form=editor_form_with_a_bad_number,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
+    Entry("GET", "/clinic/patients/{public_id}/assessment", patient_page(200), sees=_PATIENT_SEES),
+    Entry(
+        "POST",
+        "/clinic/patients/{public_id}/assessment",
+        patient_page(422),
+        case="no date",
+        form=assessment_without_a_date,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
+    Entry("GET", "/clinic/patients/{public_id}/timeline", patient_page(200), sees=_PATIENT_SEES),
+    # Downloads under /clinic/patients/ go through services.access.patient_for, which also lets
+    # the person themself through: their own data, so 200 for the owner too.
+    Entry(
+        "GET",
+        "/clinic/patients/{public_id}/handout.pdf",
+        patient_page(200, owner=200),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "GET",
+        "/clinic/patients/{public_id}/calendar.ics",
+        patient_page(200, owner=200),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "GET",
+        "/clinic/patients/{public_id}/fhir.json",
+        patient_page(200, owner=200),
+        sees=_PATIENT_SEES,
+    ),
+    # The second factor of clinicians and admins (their own): absent for people.
+    Entry("GET", "/account/security", staff_page(200)),
+    Entry("GET", "/account/security/setup", staff_page(200)),
+    Entry(
+        "POST",
+        "/account/security/setup",
+        staff_page(400),
+        case="wrong code",
+        form=form(code="000000"),
+    ),
+    Entry("GET", "/account/security/verify", staff_page(To("/"))),
+    Entry("POST", "/account/security/verify", staff_page(To("/")), form=form(code="000000")),
+    Entry(
+        "POST",
+        "/account/security/recovery-codes",
+        staff_page(To("/account/security")),
+        case="no second factor yet",
+        form=form(code="000000"),
+    ),
+    # The admin area: accounts and the audit log, no health data.
+    Entry("GET", "/admin-area/people", admin_page(200), sees=_ADMIN_SEES),
+    Entry(
+        "POST",
+        "/admin-area/people/{public_id}/role",
+        admin_page(To("/admin-area/people")),
+        case="the role they have",
+        form=form(role="person"),
+        allowed=frozenset({ADMIN}),
+    ),
+    Entry(
+        "POST",
+        "/admin-area/people/{public_id}/mfa-reset",
+        admin_page(To("/admin-area/people")),
+        allowed=frozenset({ADMIN}),
+    ),
+    Entry("GET", "/admin-area/audit", admin_page(200), sees=_ADMIN_SEES),
+    Entry("POST", "/admin-area/audit/verify", admin_page(To("/admin-area/audit"))),
+    # The player's JSON endpoint (session only).
+    Entry(
+        "POST",
+        "/api/logs",
+        _expect(401, 201, 404, 404, 404, 404),
+        case="to the owner's plan",
+        json=log_to_owners_plan,
+    ),
+    Entry(
+        "POST",
+        "/api/logs",
+        _expect(401, 201, 404, 404, 404, 404),
+        case="to the owner's session",
+        json=log_to_owners_session,
+    ),
+    Entry("GET", "/api/", _expect(404, 404, 404, 404, 404, 404), case="no docs page"),
+    # /api/v1, with a Bearer token and with the session.
+    Entry("GET", "/api/v1/", _expect(404, 404, 404, 404, 404, 404), case="no docs page"),
+    Entry("GET", "/api/v1/me", api(200)),
+    Entry(
+        "POST",
+        "/api/v1/intake",
+        api(201, other=412, linked=412, unlinked=412, admin=412),
+        case="If-Match of the owner's plan",
+        json=intake,
+        headers=if_match,
+    ),
+    Entry("GET", "/api/v1/plan", api(200, linked=404, unlinked=404, admin=404)),
+    Entry("GET", "/api/v1/plans", api(200)),
+    Entry("GET", "/api/v1/logs", api(200)),
+    Entry(
+        "POST",
+        "/api/v1/logs",
+        api(201, other=404, linked=404, unlinked=404, admin=404),
+        case="to the owner's plan",
+        json=log_to_owners_plan,
+    ),
+    Entry(
+        "POST",
+        "/api/v1/logs",
+        api(201, other=404, linked=404, unlinked=404, admin=404),
+        case="to the owner's session",
+        json=log_to_owners_session,
+    ),
+    Entry("GET", "/api/v1/progress", api(200)),
+    Entry("GET", "/api/v1/patients", api(403, linked=200, unlinked=200), sees=_PATIENT_SEES),
+    Entry(
+        "GET",
+        "/api/v1/patients/{public_id}/plan",
+        api(200, other=404, linked=200, unlinked=404, admin=404),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/patients/{public_id}/plan",
+        # The role check comes first: people and admins may not prescribe at all (403).
+        api(403, linked=200, unlinked=404),
+        json=prescription,
+        headers=if_match,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "GET",
+        "/api/v1/patients/{public_id}/progress",
+        api(200, other=404, linked=200, unlinked=404, admin=404),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "GET",
+        "/api/v1/patients/{public_id}/logs",
+        api(200, other=404, linked=200, unlinked=404, admin=404),
+        sees=_PATIENT_SEES,
+    ),
+]
