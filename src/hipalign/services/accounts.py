@@ -1,5 +1,6 @@
 """Accounts: the first-run account, sign-up, export of everything, its import, erasure."""
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,6 +39,33 @@ from hipalign.services.exports.account_document import ExportDocument, LogRow
 
 EXPORT_SCHEMA = "hipalign.export/1"
 USERNAME_MAX = 150
+
+
+def username_key(username: str) -> str:
+    """The form every spelling of one name shares: NFKC (full-width and compatibility forms
+    folded), then casefold. Log-in counters (web/lockout.py) are kept under it."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def account_unlock(*, username: str) -> int:
+    """Lift every failed-log-in lock of an account, from all addresses (the operator's
+    `hipalign unlock`); audited. Returns how many address counters were cleared.
+
+    Raises InputError when no account has this username (in its login key)."""
+    from axes.models import AccessAttempt
+
+    key = username_key(username)
+    user = next(
+        (u for u in User.objects.only("pk", "username") if username_key(u.username) == key),
+        None,
+    )
+    if user is None:
+        raise InputError("username", [f"username: no account is named {username!r}"])
+    with transaction.atomic():
+        cleared, _ = AccessAttempt.objects.filter(username=key).delete()
+        # No actor: the operator at the server's command line, not an account.
+        audit_record(None, "auth.unlock", f"{cleared} counter(s)", subject_id=int(user.pk))
+    return int(cleared)
 
 
 def account_first_run() -> bool:
