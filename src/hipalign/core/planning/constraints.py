@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.intake import Intake
 from hipalign.core.library.model import Exercise
+from hipalign.core.planning.conditions import CONDITION_TAG_REASONS, condition_tags
+from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import FALL_RISK_STANCE_S
 from hipalign.core.vocab import FLOOR_POSITIONS
 
@@ -83,6 +85,19 @@ TAG_REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("hipalign_rule",),
     ),
     "impact": ("involves hopping or jumping", ("robertson2017",)),
+}
+# The issue-13 conditions (postpartum, pelvic girdle pain) give their words in
+# planning.conditions and their sources in screening/limits.toml.
+_CONDITION_REFS: dict[str, list[str]] = {
+    "high_load_trunk": LIMITS.postpartum.sources,
+    "any_plank": LIMITS.postpartum.caesarean_sources,
+    "loaded_trunk_flexion": LIMITS.postpartum.caesarean_sources,
+    "asymmetric_single_leg_load": LIMITS.pelvic_girdle.sources,
+    "wide_stance": LIMITS.pelvic_girdle.sources,
+    "leg_swing": LIMITS.pelvic_girdle.sources,
+}
+TAG_REASONS |= {
+    tag: (why, tuple(_CONDITION_REFS[tag])) for tag, (why, _) in CONDITION_TAG_REASONS.items()
 }
 
 # Reasons a condition gives when it switches on a tag that another condition also uses.
@@ -194,6 +209,7 @@ def constraints_for(intake: Intake) -> Constraints:
         reasons["floor_plank"] = (_PLANK_WHY[plank_why], ("hipalign_rule",))
     if intake.flagged("runner_groin_pain_hopping"):
         tags.add("impact")
+    tags |= condition_tags(intake)  # postpartum, pelvic girdle pain (issue 13)
 
     positions: dict[str, str] = {}
     if "cannot_get_to_floor" in intake.limitations:
