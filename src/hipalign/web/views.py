@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -262,6 +263,14 @@ def habit_check(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _outbox_key(user_pk: object) -> str:
+    """The name of this account's offline outbox in the browser (player.js keys its storage by
+    it): stable per account, so logs kept before a logout are sent after the same person logs in
+    again, and never by another account on that browser; an HMAC, so it tells nothing about the
+    account and cannot be guessed for another one."""
+    return salted_hmac("hipalign.player.outbox", str(user_pk)).hexdigest()[:32]
+
+
 @login_required
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
@@ -271,6 +280,7 @@ def today(request: HttpRequest) -> HttpResponse:
     player: dict[str, Any] | None = None
     if t.script is not None and t.day is not None:
         player = {
+            "outbox": _outbox_key(request.user.pk),
             "plan_id": str(t.plan.id),
             "day": t.day.day,
             "session": t.day.session,
