@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.progression import STOPPED_TEXT
 from hipalign.core.screening.catalog import QUESTIONS
 from hipalign.services import (
     accounts,
@@ -309,6 +310,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
             "today_date": _today(),
+            "stopped_text": STOPPED_TEXT,
         },
     )
 
