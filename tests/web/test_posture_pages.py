@@ -283,3 +283,40 @@ def test_anonymous_cannot_upload(tmp_path: Path) -> None:
     response = Client().post("/posture", {"file": _photo()})
     assert response.status_code == 302 and response["Location"].startswith("/login")
     assert not PostureUpload.objects.exists()
+
+
+def _died_while_running(client: Client, attempts: int) -> PostureUpload:
+    """The state a worker killed mid-job leaves: running, started long ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with override_settings(POSTURE_JOBS="worker"):
+        client.post("/posture", {"file": _photo(), "keep": "on"})
+    rec = PostureUpload.objects.get()
+    PostureUpload.objects.filter(pk=rec.pk).update(
+        status="running", attempts=attempts, started_at=timezone.now() - timedelta(hours=1)
+    )
+    return rec
+
+
+def test_a_job_whose_worker_died_once_runs_again(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    rec = _died_while_running(owner_client, attempts=1)
+    assert upload_run_pending() == 1
+    rec.refresh_from_db()
+    assert rec.status == "done" and rec.attempts == 2
+
+
+def test_a_job_whose_worker_died_at_every_attempt_fails_for_good_and_keeps_nothing(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    rec = _died_while_running(owner_client, attempts=2)
+    original = upload_dir() / rec.stored_name
+    assert original.is_file()
+    assert upload_run_pending() == 1
+    rec.refresh_from_db()
+    assert rec.status == "failed" and "could not be measured" in rec.error
+    assert rec.attempts == 2 and rec.stored_name == "" and not original.exists()
+    assert upload_run_pending() == 0

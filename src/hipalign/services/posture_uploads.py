@@ -35,6 +35,7 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024  # RELIABILITY.md 4
 MAX_CLIP_BYTES = 100 * 1024 * 1024
 MAX_UPLOADS_PER_DAY = 20  # per-person quota (ASVS 5.2.4) [P]
 STALE_RUNNING = timedelta(minutes=10)  # a job "running" this long was killed: run it again
+MAX_ATTEMPTS = 2  # ... but only this often in all: then it fails for good
 # VISION.md 6.5: hip-line changes under ~2 degrees are treated as no change (a judgement default).
 NO_CHANGE_DEG = 2.0
 
@@ -111,8 +112,11 @@ def upload_analyze(upload_id: uuid.UUID) -> None:
         rec = PostureUpload.objects.filter(pk=upload_id).first()
         if rec is None or rec.status in ("done", "failed"):
             return
-        rec.status, rec.started_at = "running", timezone.now()
-        rec.save(update_fields=["status", "started_at"])
+        if rec.attempts >= MAX_ATTEMPTS:
+            _give_up(rec)
+            return
+        rec.status, rec.started_at, rec.attempts = "running", timezone.now(), rec.attempts + 1
+        rec.save(update_fields=["status", "started_at", "attempts"])
     folder = upload_dir()
     original = folder / (rec.stored_name or f"{rec.id.hex}-missing")
     overlay = folder / f"{rec.id.hex}-overlay.png"
@@ -145,6 +149,18 @@ def upload_analyze(upload_id: uuid.UUID) -> None:
             rec.stored_name = clean.name
         else:
             clean.unlink(missing_ok=True)
+    rec.save()
+
+
+def _give_up(rec: PostureUpload) -> None:
+    """Its worker died during every attempt: the job fails, and nothing of the file is kept."""
+    log.warning("posture job %s given up after %s attempts", rec.id, rec.attempts)
+    folder = upload_dir()
+    for name in (rec.stored_name, f"{rec.id.hex}-clean.png", f"{rec.id.hex}-overlay.png"):
+        if name:
+            (folder / name).unlink(missing_ok=True)
+    rec.status, rec.stored_name, rec.overlay_name = "failed", "", ""
+    rec.error = f"file is not valid: {NOT_MEASURED}: the analysis stopped on this file"
     rec.save()
 
 
