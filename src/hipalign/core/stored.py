@@ -8,11 +8,11 @@ added to the catalog after the intake was stored is *unanswered* (Intake.unanswe
 asked at the next check-in or re-plan, not an error. A new document is stamped with the current
 revision when it is stored (`stamp`).
 
-Each upgrade step is a pure dict -> dict function; a step that renames or reshapes a field goes
+Each upgrade step is a pure dict -> dict function that returns a new dict (never changing its
+argument); a step that renames or reshapes a field goes
 here, with a fixture of the old form under tests/core/fixtures.
 """
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +43,7 @@ PLAN_REVISION = max(PLAN_STEPS) + 1
 
 
 def _upgrade(doc: Doc, steps: dict[int, Step], current: int, what: str) -> Doc:
-    out = copy.deepcopy(doc)
+    out = dict(doc)  # steps never change their argument in place, so a shallow copy is enough
     revision = out.get("revision", 1)
     if not isinstance(revision, int) or revision < 1:
         raise InputError(what, [f"revision: a whole number from 1 is needed, got {revision!r}"])
