@@ -36,15 +36,15 @@ from hipalign.core.errors import InputError, describe, validate_document
 from hipalign.services.access import profile_of
 from hipalign.services.audit import audit_record
 from hipalign.services.exports.account_document import ExportDocument, LogRow
+from hipalign.services.usernames import (
+    username_clash,
+    username_key,
+    username_lock,
+    username_mixes_lookalike_scripts,
+)
 
 EXPORT_SCHEMA = "hipalign.export/1"
 USERNAME_MAX = 150
-
-
-def username_key(username: str) -> str:
-    """The form every spelling of one name shares: NFKC (full-width and compatibility forms
-    folded), then casefold. Log-in counters (web/lockout.py) are kept under it."""
-    return unicodedata.normalize("NFKC", username).strip().casefold()
 
 
 def account_unlock(*, username: str) -> int:
@@ -75,14 +75,21 @@ def account_first_run() -> bool:
 
 def account_create(username: str, password: str, *, admin: bool = False) -> User:
     """Create an account; the first account of an install may be made an admin."""
-    username = username.strip()
+    # NFKC as Django's normalize_username: full-width and compatibility forms become plain ones.
+    username = unicodedata.normalize("NFKC", username).strip()
     problems = []
+    name_ok = False
     if not username or len(username) > USERNAME_MAX:
         problems.append(f"username: give 1-{USERNAME_MAX} characters")
     elif not all(c.isalnum() or c in "@.+-_" for c in username):
         problems.append("username: letters, digits and @ . + - _ only")
-    elif User.objects.filter(username__iexact=username).exists():
-        problems.append("username: already taken; choose another")
+    elif username_mixes_lookalike_scripts(username):
+        problems.append(
+            "username: mixes letters of alphabets that look alike (such as Latin and Cyrillic); "
+            "use letters of one alphabet"
+        )
+    else:
+        name_ok = True
     if len(password) > 256:
         problems.append("password: at most 256 characters")
     else:
@@ -90,9 +97,17 @@ def account_create(username: str, password: str, *, admin: bool = False) -> User
             validate_password(password, User(username=username))
         except ValidationError as exc:
             problems += [f"password: {m}" for m in exc.messages]
-    if problems:
-        raise InputError("account", problems)
     with transaction.atomic():
+        username_lock()  # the clash check and the creation are one step for concurrent sign-ups
+        clash = username_clash(username) if name_ok else None
+        if clash == "taken":
+            problems.insert(0, "username: already taken; choose another")
+        elif clash == "lookalike":
+            problems.insert(
+                0, "username: looks the same as an existing account's name; choose another"
+            )
+        if problems:
+            raise InputError("account", problems)
         user = User.objects.create_user(username=username, password=password)
         if admin:
             user.is_staff = True
