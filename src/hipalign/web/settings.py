@@ -38,7 +38,7 @@ def _secret_key() -> str:
     if key:
         return key
     # Local mode: a per-install key, created on first start and never shared between installs.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = DATA_DIR / "secret_key"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -157,7 +157,7 @@ def _database() -> dict[str, object]:
     url = os.environ.get("HIPALIGN_DATABASE_URL", "").strip()
     if url:
         return _postgres(url)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "hipalign.sqlite3",

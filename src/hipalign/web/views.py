@@ -35,7 +35,13 @@ from hipalign.services import (
 )
 from hipalign.services.access import NotFound, role_of
 from hipalign.web import charts
-from hipalign.web.forms import CheckInForm, DeleteAccountForm, OnboardingForm, SignupForm
+from hipalign.web.forms import (
+    CheckInForm,
+    DeleteAccountForm,
+    OnboardingForm,
+    SignupForm,
+    whole_number,
+)
 
 
 def _today() -> date:
@@ -135,7 +141,9 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     # The plan version this form was opened on: a clinician's edit made meanwhile is not
     # silently replaced (optimistic locking, issue 5); the answers stay in the form.
     seen = request.POST.get("plan_version", "") if request.method == "POST" else ""
-    version = int(seen) if seen.isdigit() else program.plan_version_now(request.user)  # type: ignore[arg-type]
+    version = whole_number(seen)
+    if version is None:
+        version = program.plan_version_now(request.user)  # type: ignore[arg-type]
     if doc is not None and not form.errors:
         try:
             program.intake_submit(request.user, doc, _today(), expected_version=version)  # type: ignore[arg-type]
@@ -319,7 +327,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_POST
 def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
     try:
-        pain = int(request.POST.get("pain_next_morning", ""))
+        pain = int(request.POST.get("pain_next_morning", "")[:3])
     except ValueError:
         pain = -1
     try:
@@ -374,7 +382,8 @@ def _psfs_answers(post: Any) -> dict[str, object]:
         rating = post.get(f"rating_{i}", "").strip()
         if not name and not rating:
             continue
-        answers[name] = int(rating) if rating.isdigit() else rating or None
+        number = whole_number(rating)
+        answers[name] = number if number is not None else rating or None
     return answers
 
 
@@ -388,7 +397,8 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
             answers = _psfs_answers(request.POST)
         else:
             raw = request.POST.get("pain", "").strip()
-            answers = {"pain": int(raw) if raw.isdigit() else raw or None}
+            number = whole_number(raw)
+            answers = {"pain": number if number is not None else raw or None}
         try:
             outcome_records.outcome_record(request.user, measure, answers, _today())  # type: ignore[arg-type]
         except InputError as exc:

@@ -28,7 +28,10 @@ class Why(_Doc):
     text: str
     pattern: str | None = None
     intent: Intent | None = None
-    source: str
+    source: str  # the references in words: authors (year). title. where. link
+    # Extension: the same references as bibliography ids (core.references), for pages that
+    # render each one with its link; empty in documents made before the bibliography.
+    refs: list[str] = []
 
 
 class Dose(_Doc):
@@ -70,6 +73,7 @@ class Review(_Doc):
     until_week: int | None = None
     what: str
     source: str
+    refs: list[str] = []  # extension, as Why.refs
 
 
 class LeftOut(_Doc):
