@@ -58,6 +58,11 @@ Symptom = Literal[
     "uneven_gait",
     "one_leg_feels_longer",
     "limp",
+    # Extensions (issue 13): thigh pain counts for the children's hip rule; pubic and buttock
+    # pain in pregnancy point to pelvic girdle pain.
+    "thigh_pain",
+    "pubic_pain",
+    "buttock_pain",
 ]
 
 Intent = Literal["stretch", "strengthen", "mobilize", "control"]
@@ -136,6 +141,19 @@ ContraindicationTag = Literal[
     "end_range_hip_stretch",
     # jumping or hopping
     "impact",
+    # Issue 13 (postpartum; pelvic girdle pain in pregnancy), switched on in planning.conditions:
+    # a plank of any kind, incline and knee versions included (caesarean under 8 weeks)
+    "any_plank",
+    # forearm, side and single-leg planks and other high-load trunk work (under 12 weeks postpartum)
+    "high_load_trunk",
+    # curling the trunk up against a load (caesarean under 8 weeks)
+    "loaded_trunk_flexion",
+    # one leg takes the body's weight or a split stance loads the legs unevenly (pelvic girdle pain)
+    "asymmetric_single_leg_load",
+    # legs wide apart (pelvic girdle pain)
+    "wide_stance",
+    # swinging a leg (pelvic girdle pain)
+    "leg_swing",
 ]
 CONTRAINDICATION_TAGS: tuple[str, ...] = get_args(ContraindicationTag)
 

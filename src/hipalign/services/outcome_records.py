@@ -1,12 +1,13 @@
 """A person's outcome scores in the database: record, baseline, summary with review advice."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import OutcomeRecord, PlanRecord
+from hipalign.core.dates import shift
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
 from hipalign.core.outcomes.engine import (
@@ -114,7 +115,7 @@ def _due(plan: PlanRecord, week: int, recorded_on: list[date]) -> bool:
     due_week = max((w for w in DUE_WEEKS if w <= week), default=None)
     if due_week is None:
         return False
-    since = plan.starts_on + timedelta(weeks=due_week - 1)
+    since = shift(plan.starts_on, 7 * (due_week - 1))
     return not any(on >= since and on > plan.starts_on for on in recorded_on)
 
 

@@ -25,6 +25,7 @@ from hipalign.adapters.db.models import (
     PlanRecord,
     SessionRecord,
 )
+from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library
@@ -588,13 +589,16 @@ def _stop_advice(payload: LogIn, decision: Decision | None) -> list[str]:
     return advice
 
 
-def log_record(user: User, raw: dict[str, Any]) -> LogResult:
+def log_record(user: User, raw: dict[str, Any], *, today: date) -> LogResult:
     """Store one exercise log, once per client id, and decide the next dose.
 
     A resend with the same client id and payload returns the stored result (no second row); the
     same id with another payload raises LogConflict; a plan or session of another person is
-    NotFound."""
+    NotFound. `performed_on` must fall in core.dates.ENTERED around `today`."""
     payload = validate_document(LogIn, raw, "log")
+    late = ENTERED.problem("performed_on", payload.performed_on, today)
+    if late:
+        raise InputError("log", [late])
     lib = default_library()
     if payload.exercise not in lib:
         raise InputError("log", [f"exercise: {payload.exercise!r} is not in the library"])

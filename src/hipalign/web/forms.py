@@ -282,7 +282,11 @@ class CheckInForm(forms.Form):
 class SignupForm(forms.Form):
     username = forms.CharField(label="Username", max_length=150)
     password = forms.CharField(
-        label="Password (at least 8 characters; a phrase is best)",
+        label="Password",
+        help_text=(
+            "At least 8 characters and hard to guess: four or more unrelated words work well. "
+            "Not this app's name, your username, a common password or one character repeated."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         max_length=256,
     )

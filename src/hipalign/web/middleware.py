@@ -1,4 +1,4 @@
-"""Session lifetime and caching rules the stock middleware does not give."""
+"""Session lifetime, caching rules and JSON body limits the stock middleware does not give."""
 
 import time
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.access import role_of
 from hipalign.services.mfa import mfa_confirmed
 
@@ -98,3 +99,43 @@ class MfaRequiredMiddleware:
             )
         step = "mfa_verify" if mfa_confirmed(user.pk) else "mfa_setup"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+# The largest JSON body an endpoint takes: an intake or a prescription is a few kB, a log under
+# one; 256 kB is generous and keeps a request from making the parser do megabytes of work.
+JSON_BODY_MAX_BYTES = 256 * 1024
+
+
+class JsonLimitsMiddleware:
+    """Refuses a JSON request body that is too large, nested too deep, or holds NaN/Infinity,
+    before any parser or view reads it (issue 12, item 4): 413 or 422, naming the problem."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "application/json" and request.method not in ("GET", "HEAD"):
+            refused = self._refused(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    @staticmethod
+    def _refused(request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > JSON_BODY_MAX_BYTES or len(request.body) > JSON_BODY_MAX_BYTES:
+            problem = f"(body): at most {JSON_BODY_MAX_BYTES // 1024} kB of JSON"
+            return JsonResponse(
+                {"error": f"request is not valid: {problem}", "problems": [problem]}, status=413
+            )
+        text = request.body.decode("utf-8", "replace")
+        try:
+            json_load(text, "request")
+        except InputError as exc:
+            if json_is_malformed(text):
+                return None  # not JSON at all: the endpoint answers that in its own words
+            return JsonResponse({"error": exc.message, "problems": exc.problems}, status=422)
+        return None

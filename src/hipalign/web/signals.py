@@ -4,12 +4,14 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.core.exceptions import ValidationError
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from hipalign.services.audit import audit_record
 from hipalign.services.tokens import api_tokens_revoke_all
+from hipalign.services.usernames import username_clash, username_mixes_lookalike_scripts
 from hipalign.web import middleware
 
 
@@ -51,3 +53,19 @@ def _credentials_follow_the_account(
         api_tokens_revoke_all(int(instance.pk), reason="password.change", now=now)
     if not instance.is_active:
         api_tokens_revoke_all(int(instance.pk), reason="account.disable", now=now)
+
+
+@receiver(pre_save, sender=User)
+def _no_lookalike_usernames(
+    sender: Any, instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Every way an account gets or changes a name (the sign-up service, `createsuperuser`, a
+    shell) meets the same rule: no two accounts look the same (services/usernames.py)."""
+    if raw or (update_fields is not None and "username" not in update_fields):
+        return
+    if username_mixes_lookalike_scripts(instance.username):
+        raise ValidationError(
+            "username: mixes letters of alphabets that look alike; use letters of one alphabet"
+        )
+    if username_clash(instance.username, exclude_pk=instance.pk) is not None:
+        raise ValidationError("username: looks the same as an existing account's name")

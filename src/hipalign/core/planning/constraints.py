@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.intake import Intake
 from hipalign.core.library.model import Exercise
+from hipalign.core.planning.conditions import CONDITION_TAG_REASONS, condition_tags
 from hipalign.core.screening.rules import FALL_RISK_STANCE_S
 from hipalign.core.vocab import FLOOR_POSITIONS
 
@@ -54,7 +55,7 @@ TAG_REASONS: dict[str, tuple[str, str]] = {
         "CLINICAL.md 4 (FABER)",
     ),
     "impact": ("involves hopping or jumping", "Robertson 2017"),
-}
+} | CONDITION_TAG_REASONS
 
 
 class Constraints(BaseModel):
@@ -99,6 +100,7 @@ def constraints_for(intake: Intake) -> Constraints:
         tags.add("end_range_hip_stretch")
     if intake.flagged("runner_groin_pain_hopping"):
         tags.add("impact")
+    tags |= condition_tags(intake)  # postpartum, pelvic girdle pain (issue 13)
 
     positions: dict[str, str] = {}
     if "cannot_get_to_floor" in intake.limitations:

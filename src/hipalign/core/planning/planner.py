@@ -13,6 +13,13 @@ from hipalign.core.dosing import OLDER_ADULT_MIN_REPS, OLDER_ADULT_MIN_STRETCH_S
 from hipalign.core.education.coaching import lessons_for, lifestyle_for
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.planning.conditions import (
+    PAIN_SOURCE,
+    condition_notes,
+    condition_summary,
+    high_pain_rung,
+    pain_swap,
+)
 from hipalign.core.planning.constraints import Constraints, constraints_for, exclusion_reason
 from hipalign.core.planning.document import (
     Day,
@@ -173,6 +180,14 @@ def _choose(
     left_out: dict[str, LeftOut] = {}
     for ex_id, intent, priority, why, pattern in _needs(intake, patterns):
         ex, reasons = _resolve(ex_id, library, c)
+        swap_why = ""
+        if ex is not None:  # high pain: strength work without movement under load (issue 13)
+            ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
+            if ex is None:
+                left_out.setdefault(ex_id, LeftOut(exercise=ex_id, reason=swap_why))
+                continue
+            if swap_why:
+                intent = ex.primary_intent
         if ex is None:
             if ex_id not in left_out and pattern is not None:
                 left_out[ex_id] = LeftOut(
@@ -195,9 +210,10 @@ def _choose(
         if ex.id != ex_id:
             sub_why = Why(
                 kind="substitute",
-                text=f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
+                text=swap_why
+                or f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
                 intent=intent,
-                source="CLINICAL.md 2 and 7",
+                source=PAIN_SOURCE if swap_why else "CLINICAL.md 2 and 7",
             )
             if sub_why not in entry.whys:
                 entry.whys.append(sub_why)
@@ -242,7 +258,7 @@ def _notes(ex: Exercise, intake: Intake, c: Constraints) -> list[str]:
         "anterior_approach",
     ):
         notes.append("Stay inside the hip precautions your surgeon or therapist gave you.")
-    return notes
+    return notes + condition_notes(ex, intake)
 
 
 def item_notes(ex: Exercise, intake: Intake) -> list[str]:
@@ -314,7 +330,7 @@ def _build_item(
         whys.append(
             Why(
                 kind="dose",
-                text="Dose adjusted for your age or equipment: "
+                text="Dose adjusted for your age, equipment or pain: "
                 f"{step.sets} x {step.reps}" + (f", {step.hold_s} s" if step.hold_s else "") + ".",
                 source="ACSM (older adults: 30-60 s stretches, 10-15 repetitions)",
             )
@@ -403,7 +419,7 @@ def _schedule(
 
     for ch in chosen:
         ex = ch.exercise
-        rung = _start_rung(ex, c)
+        rung = high_pain_rung(_start_rung(ex, c), intake)
         # The highest rung at or below the start that fits the session alone.
         fit = next(
             (
@@ -517,6 +533,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
         if patterns
         else "No functional pattern was found, so this is a general balanced program."
     )
+    summary += condition_summary(intake)
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."
     return PlanDocument(

@@ -21,7 +21,10 @@
   const SOUND_KEY = 'hipalign.sound.v1';
   const LOGS_URL = '/api/logs';
   const TICK_MS = 100;
-  const RETRY_MS = 15000;
+  // Retries after a failed send: soon at first (the network often comes back in steps, and the
+  // `online` event can fire a moment before requests get through), then less often.
+  const RETRY_FIRST_MS = 500;
+  const RETRY_MAX_MS = 15000;
   const SEND_TIMEOUT_MS = 20000; // a hung connection (captive portal) must not block the queue
   const SESSION_KEEP_DAYS = 14; // old session ids are useless after that; do not hoard them
 
@@ -251,6 +254,8 @@
     again: false,
     failure: null, // null | 'offline' | 'auth'
     sentSome: false,
+    retryTimer: null,
+    retryMs: RETRY_FIRST_MS,
   };
 
   function outboxRead() {
@@ -389,6 +394,30 @@
     renderSyncStatus();
   }
 
+  /** One pending retry at most; each failure waits twice as long, up to RETRY_MAX_MS. */
+  function scheduleRetry() {
+    if (sync.retryTimer !== null) return;
+    const wait = sync.retryMs;
+    sync.retryMs = Math.min(sync.retryMs * 2, RETRY_MAX_MS);
+    sync.retryTimer = setTimeout(() => {
+      sync.retryTimer = null;
+      flush();
+    }, wait);
+  }
+
+  /**
+   * A sign that the network is back (the `online` event, a request that got an answer, the page
+   * shown again): send now and retry soon, whatever the last failure made us wait for.
+   */
+  function networkBack() {
+    if (sync.retryTimer !== null) {
+      clearTimeout(sync.retryTimer);
+      sync.retryTimer = null;
+    }
+    sync.retryMs = RETRY_FIRST_MS;
+    return flush();
+  }
+
   /** Send everything in the outbox; one flush at a time, re-run if asked to while busy. */
   function flush() {
     if (sync.flushing) {
@@ -404,14 +433,20 @@
       .catch(() => {})
       .finally(() => {
         sync.flushing = null;
+        if (pendingCount()) scheduleRetry();
+        else sync.retryMs = RETRY_FIRST_MS;
       });
     return sync.flushing;
+  }
+
+  function pendingCount() {
+    return outboxRead().filter(isSendable).length;
   }
 
   function renderSyncStatus(phase) {
     const node = byId('sync-status');
     if (!node) return;
-    const n = outboxRead().filter(isSendable).length;
+    const n = pendingCount();
     let text = '';
     let state = 'idle';
     if (n === 0) {
@@ -434,6 +469,8 @@
       state = state === 'ok' ? 'ok' : 'pending';
     }
     node.setAttribute('data-state', state);
+    // For scripts and tests that wait for the outbox to empty instead of for a fixed time.
+    node.setAttribute('data-pending', String(n));
     setText(node, text.trim());
   }
 
@@ -1231,13 +1268,28 @@
       box.appendChild(el('p', { text: `${plural(rejected.length, 'log')} could not be stored by the server and ${rejected.length === 1 ? 'is' : 'are'} kept on this device.` }));
       box.hidden = false;
     }
-    window.addEventListener('online', () => flush());
+    window.addEventListener('online', () => networkBack());
+    // Back from the back-forward cache, or a phone woken up: the page may have missed `online`.
+    window.addEventListener('pageshow', (ev) => {
+      if (ev.persisted) networkBack();
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && pendingCount()) networkBack();
+    });
+    // The service worker saw a request answered by the server (sw.js): the network is back even
+    // if this page, restored from its cache, never got an `online` event.
+    if ('serviceWorker' in navigator) {
+      navigator.serviceWorker.addEventListener('message', (ev) => {
+        if (ev.data && ev.data.type === 'hipalign:network-ok' && pendingCount()) networkBack();
+      });
+    }
+    // Any other request of this page that got an answer (htmx) proves the same.
+    document.addEventListener('htmx:afterRequest', (ev) => {
+      if (ev.detail && ev.detail.successful && pendingCount()) networkBack();
+    });
     window.addEventListener('storage', (ev) => {
       if (ev.key === OUTBOX_KEY) renderSyncStatus(); // another tab sent or added logs
     });
-    setInterval(() => {
-      if (outboxRead().filter(isSendable).length) flush();
-    }, RETRY_MS);
     flush();
   }
 

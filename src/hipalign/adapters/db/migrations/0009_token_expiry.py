@@ -17,7 +17,7 @@ def _fill(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hipalign", "0007_plan_sessions_per_week")]
+    dependencies = [("hipalign", "0008_posture_attempts")]
 
     operations = [
         migrations.AddField(
