@@ -9,7 +9,14 @@ from django.test import Client
 
 from hipalign.adapters.db.models import ApiToken, AuditEvent
 from hipalign.services import program, roles, tokens
-from tests.services.factories import PASSWORD, log_payload, make_totp, public_id, staff_token
+from tests.services.factories import (
+    MONDAY,
+    PASSWORD,
+    log_payload,
+    make_totp,
+    public_id,
+    staff_token,
+)
 from tests.web.test_api_v1 import get, send, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +38,7 @@ def test_a_clinicians_token_stops_reading_the_patient_after_their_mfa_reset(
     clinician: AbstractBaseUser,
     admin: AbstractBaseUser,
 ) -> None:
-    program.log_record(owner, log_payload(owner_plan))  # type: ignore[arg-type]
+    program.log_record(owner, log_payload(owner_plan), today=MONDAY)  # type: ignore[arg-type]
     secret = staff_token(clinician)
     logs = f"/patients/{public_id(owner)}/logs"
     assert get(logs, _auth(secret)).status_code == 200
