@@ -364,14 +364,19 @@ def _import_problems(doc: ExportDocument) -> list[str]:
     from hipalign.core.planning.document import PlanDocument
     from hipalign.core.posture.geometry import PostureResult
     from hipalign.core.screening.rules import Referral
+    from hipalign.core.stored import read_intake, read_plan
 
     problems: list[str] = []
 
     def check(model: Any, data: Any, where: str) -> None:
+        # Intakes and plans exported before a new question or field are read as stored data.
+        read = {Intake: read_intake, PlanDocument: read_plan}.get(model, model.model_validate)
         try:
-            model.model_validate(data)
+            read(data)
         except SchemaError as exc:
             problems.extend(f"{where}.{p}" for p in describe(exc)[:3])
+        except InputError as exc:
+            problems.extend(f"{where}.{p}" for p in exc.problems[:3])
 
     for name in SECTIONS:
         rows = getattr(doc, name)

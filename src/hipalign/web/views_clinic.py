@@ -21,6 +21,7 @@ from hipalign.core.errors import InputError
 from hipalign.services import access, assessments, care, logs, timeline
 from hipalign.services.program import StalePlan
 from hipalign.web import views
+from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
 
@@ -159,10 +160,10 @@ def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
         "pain_place": post.get("pain_place", "").strip(),
         "notes": post.get("notes", "").strip(),
     }
-    pain = post.get("pain_during_tests", "").strip()[:4]
+    pain = post.get("pain_during_tests", "").strip()[:40]
     if pain:
-        # ASCII digits only: "²" is a digit to str.isdigit but not to int().
-        doc["pain_during_tests"] = int(pain) if pain.isascii() and pain.isdigit() else pain
+        number = whole_number(pain)
+        doc["pain_during_tests"] = number if number is not None else pain
     cleared = post.get("cleared_by_clinician", "")
     if cleared in ("yes", "no"):
         doc["cleared_by_clinician"] = cleared == "yes"
@@ -212,7 +213,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                     public_id,
                     doc,
                     views._today(),
-                    expected_version=int(raw_version) if raw_version.isdigit() else None,
+                    expected_version=whole_number(raw_version),
                 )
             except InputError as exc:
                 errors = _problems_by_field(exc.problems)
