@@ -20,6 +20,9 @@ TUESDAY = MONDAY + timedelta(days=1)
 WEDNESDAY = MONDAY + timedelta(days=2)
 THURSDAY = MONDAY + timedelta(days=3)
 FRIDAY = MONDAY + timedelta(days=4)
+# The server's "today" for storing test logs: late enough that every test day is in the past of
+# it, near enough that all fall in the window of entered dates (core.dates.ENTERED).
+LOG_TODAY = MONDAY + timedelta(days=365)
 PASSWORD = "correct horse battery staple"
 
 # glute_bridge is in every default plan, planned at rung 1 (1 set x 8 reps, 2 s hold at the top).

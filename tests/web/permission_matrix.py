@@ -343,6 +343,8 @@ MATRIX: list[Entry] = [
     Entry("GET", "/posture/{upload_id}/overlay.png", owners_object(200)),
     Entry("POST", "/posture/{upload_id}/use", owners_object(To("/plan"))),
     Entry("POST", "/posture/{upload_id}/delete", owners_object(To("/posture"))),
+    Entry("GET", "/logs/{log_id}/delete", owners_object(200)),
+    Entry("POST", "/logs/{log_id}/delete", owners_object(To("/timeline"))),
     Entry("POST", "/account/tokens/{token_id}/revoke", owners_object(To("/account/tokens"))),
     # Care links: the person's page and the clinician's, ending the owner's link by its id.
     Entry("GET", "/care", own_page(clinicians=To("/clinic/links"), admin=404)),

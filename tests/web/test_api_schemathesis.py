@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.services import program, tokens
 from tests.services.factories import (
+    LOG_TODAY,
     all_counts,
     log_payload,
     make_link,
@@ -90,7 +91,7 @@ def world(db: None) -> World:
     for name, user in (("ann", ann), ("bea", bea)):
         plan = make_plan(user)
         PlanRecord.objects.filter(pk=plan.pk).update(note=f"canary-{name}-note")
-        program.log_record(user, log_payload(plan, client_id=f"canary-{name}-log"))
+        program.log_record(user, log_payload(plan, client_id=f"canary-{name}-log"), today=LOG_TODAY)
         plans[name] = plan
     users = {"ann": ann, "bea": bea, "cleo": cleo, "carl": carl, "ada": ada}
     ids = {

@@ -43,6 +43,7 @@ from hipalign.services import (
 from hipalign.services.posture_uploads import upload_dir
 from hipalign.web.api_v1 import api_v1
 from tests.services.factories import (
+    LOG_TODAY,
     MONDAY,
     TUESDAY,
     log_payload,
@@ -165,7 +166,7 @@ def _build() -> Stage:
     rx = prescription_from_current(owner)
     rx["note"] = NOTE_CANARY
     current = prescribe.plan_prescribe(clinician, pid, rx, program.plan_version_now(owner))
-    logged = program.log_record(owner, log_payload(current, client_id=LOG_CANARY))
+    logged = program.log_record(owner, log_payload(current, client_id=LOG_CANARY), today=LOG_TODAY)
     session_id = str(ExerciseLogRecord.objects.get(pk=logged.log_id).session_id)
     screening = dict.fromkeys(current.intake.document["screening"], False)
     checkin, _ = program.checkin_record(owner, screening, 4, 6, MONDAY)
@@ -195,7 +196,7 @@ def _build() -> Stage:
     link = CareLink.objects.get(clinician=clinician, patient=owner, status="active")
 
     other_plan = make_plan(other)
-    program.log_record(other, log_payload(other_plan, client_id=OTHER_LOG))
+    program.log_record(other, log_payload(other_plan, client_id=OTHER_LOG), today=LOG_TODAY)
     make_link(other_clinician, other)
 
     users = {
@@ -217,6 +218,7 @@ def _build() -> Stage:
             "plan_id": str(current.id),
             "old_plan_id": str(old.id),
             "session_id": session_id,
+            "log_id": logged.log_id,
             "upload_id": str(upload.id),
             "token_id": str(token.token.id),
             "public_id": pid,
@@ -722,11 +724,14 @@ def test_a_prescription_cannot_name_another_patient(stage: Stage) -> None:
 
 
 def test_importing_the_owners_export_into_another_account_leaves_the_owner_alone(
-    stage: Stage,
+    stage: Stage, set_today: Any
 ) -> None:
     """The export carries the owner's record ids; an import keeps none that is taken and owns
     every row it makes (A4: no row owned by or linked to someone else)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    set_today(timezone.localdate())  # the export's rows are stamped now, not on the pinned day
 
     owner_id = stage.users[OWNER].pk
     export = stage.client(OWNER).get("/account/export.json").content

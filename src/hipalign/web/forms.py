@@ -3,6 +3,7 @@
 The form only collects; the core's Intake model decides what is valid, and its messages (naming
 the field) are shown back on the form."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -11,6 +12,17 @@ from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTIONS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# A whole number typed into a form: ASCII digits only (a superscript two is a digit to
+# str.isdigit but not to int()), at most 9 of them, so it fits every integer column and int() never refuses it
+# (Python refuses 4,300 digits and more; SQLite integers end at 19).
+_WHOLE = re.compile(r"^[0-9]{1,9}$")
+
+
+def whole_number(raw: str) -> int | None:
+    """The number in `raw`, or None when it is not 1-9 ASCII digits."""
+    return int(raw) if _WHOLE.match(raw) else None
+
 
 SYMPTOMS = [
     ("hip_pain", "Hip pain"),
@@ -282,7 +294,11 @@ class CheckInForm(forms.Form):
 class SignupForm(forms.Form):
     username = forms.CharField(label="Username", max_length=150)
     password = forms.CharField(
-        label="Password (at least 8 characters; a phrase is best)",
+        label="Password",
+        help_text=(
+            "At least 8 characters and hard to guess: four or more unrelated words work well. "
+            "Not this app's name, your username, a common password or one character repeated."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         max_length=256,
     )

@@ -2,10 +2,14 @@
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from hipalign.services.audit import audit_record
+from hipalign.services.usernames import username_clash, username_mixes_lookalike_scripts
 from hipalign.web import middleware
 
 
@@ -27,3 +31,19 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
     # The attempted username is not stored: it may be a mistyped password.
     audit_record(None, "auth.login_failed")
+
+
+@receiver(pre_save, sender=User)
+def _no_lookalike_usernames(
+    sender: Any, instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Every way an account gets or changes a name (the sign-up service, `createsuperuser`, a
+    shell) meets the same rule: no two accounts look the same (services/usernames.py)."""
+    if raw or (update_fields is not None and "username" not in update_fields):
+        return
+    if username_mixes_lookalike_scripts(instance.username):
+        raise ValidationError(
+            "username: mixes letters of alphabets that look alike; use letters of one alphabet"
+        )
+    if username_clash(instance.username, exclude_pk=instance.pk) is not None:
+        raise ValidationError("username: looks the same as an existing account's name")
