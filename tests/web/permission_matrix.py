@@ -59,6 +59,7 @@ EXEMPT: dict[str, str] = {
     "/login": "authentication form; the lockout tests cover it (test_accounts)",
     "/logout": "ends the caller's own session only",
     "/sw.js": "the service worker script, the same static text for everyone",
+    "/manifest.webmanifest": "the web app manifest, the same static document for everyone",
     "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
     "/admin/": "the Django admin site: library exercises only, no person model registered "
     "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
