@@ -212,10 +212,13 @@ def _choose(
             if swap_why:
                 intent = ex.primary_intent
         if ex is None:
-            if ex_id not in left_out and pattern is not None:
+            # Dropped from the patterns' exercises or from the base program: either way the
+            # person sees what was left out and why (issue 13 item 15).
+            if ex_id not in left_out:
+                where = "" if pattern is not None else " (from the base program)"
                 left_out[ex_id] = LeftOut(
                     exercise=ex_id,
-                    reason="; ".join(reasons) + ". No safe substitute in the library.",
+                    reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
                 )
             continue
         if pattern is None and ex.id not in chosen and _same_family(ex, chosen.values()):
@@ -574,6 +577,21 @@ def day_script_items(day: Day, library: Library | None = None) -> list[ScriptIte
     return items
 
 
+def _side_report(intake: Intake, patterns: list[Pattern]) -> str:
+    """Names a reported weaker side that the tests contradict; the measured finding wins."""
+    said = intake.findings.weaker_side
+    measured = next(
+        (p.side for p in patterns if p.id == "abductor_weakness" and p.side in SIDES), None
+    )
+    if said in SIDES and measured is not None and said != measured:
+        return (
+            f" You said your {said} side feels weaker, but the standing test found the "
+            f"{measured} hip muscles weaker; the plan follows the test and starts with the "
+            f"{measured} side."
+        )
+    return ""
+
+
 def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocument:
     lib = library or default_library()
     referral = screen(intake)
@@ -591,11 +609,18 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
     weaker = lead_side(intake, patterns)
     days, unfit = _schedule(chosen, intake, c, weaker)
     basis = "patterns" if patterns else "general"
+    # "Weaker side leading" only when a side does lead because it is weaker (issue 13 item 15).
+    weaker_leads = weaker is not None and any(
+        it.lead_side == weaker for d in days for it in d.items
+    )
     summary = (
-        f"{len(patterns)} functional pattern{'' if len(patterns) == 1 else 's'} found; the plan works on them first, weaker side leading."
+        f"{len(patterns)} functional pattern{'' if len(patterns) == 1 else 's'} found; the plan works on them first"
+        + (f", your weaker {weaker} side leading." if weaker_leads else ".")
         if patterns
         else "No functional pattern was found, so this is a general balanced program."
+        + (f" One-leg exercises start with your weaker {weaker} side." if weaker_leads else "")
     )
+    summary += _side_report(intake, patterns)
     summary += condition_summary(intake)
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."
