@@ -18,12 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.adapters.media import media_dir  # noqa: E402
+
 from hipalign.services.posture import (  # noqa: E402
     PHOTO_TIMEOUT_S,
     posture_analyze,
     posture_analyze_isolated,
 )
-from tests.adapters.media import media_dir  # noqa: E402
 
 
 def timed(runs: int, step: Callable[[int], object]) -> list[float]:

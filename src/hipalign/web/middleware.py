@@ -65,7 +65,14 @@ MFA_SESSION_KEY = "hipalign_mfa"  # set by the TOTP step (views_security); tests
 # Pages a signed-in clinician or admin reaches before the TOTP step: the step itself, leaving,
 # and what every page loads (static files, the service worker) or a monitor polls.
 MFA_EXEMPT = frozenset(
-    {"/account/security/setup", "/account/security/verify", "/logout", "/healthz", "/sw.js"}
+    {
+        "/account/security/setup",
+        "/account/security/verify",
+        "/logout",
+        "/healthz",
+        "/sw.js",
+        "/manifest.webmanifest",
+    }
 )
 
 
