@@ -597,3 +597,36 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
+
+
+# The web app manifest (W3C Web Application Manifest): name, icons, colours and start URL let a
+# browser install hipalign like an app. The icons ship with the install; the scope matches the
+# service worker's (/), so an installed app opens /today with its offline player.
+MANIFEST = {
+    "name": "hipalign",
+    "short_name": "hipalign",
+    "description": "Your hip exercise plan, sessions and progress.",
+    "start_url": "/today",
+    "scope": "/",
+    "display": "standalone",
+    "background_color": "#f7f8fa",
+    "theme_color": "#0b5fa5",
+    "icons": [
+        {"src": "/static/hipalign/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": "/static/hipalign/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {
+            "src": "/static/hipalign/icon-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": "/static/hipalign/icon.svg", "sizes": "any", "type": "image/svg+xml"},
+    ],
+}
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The same document for everyone: it names no person and no data."""
+    response = JsonResponse(MANIFEST, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
