@@ -9,7 +9,7 @@ import pytest
 
 from hipalign.core.errors import InputError
 from hipalign.services.posture import movement_analyze
-from tests.adapters.media import media_dir
+from tests.adapters.media import long_side_png, media_dir
 
 MEDIA = media_dir()
 SQUATS = MEDIA / "pose_squats.mp4"
@@ -69,6 +69,19 @@ def test_posture_analyze_of_a_non_image_exits_2_with_one_message(tmp_path: Path)
     errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
         f"error: photo is not valid: {bad}: not a readable JPEG, PNG or WebP image (UnidentifiedImageError)"
+    ]
+
+
+def test_posture_analyze_of_a_32767_px_wide_png_exits_2_instead_of_aborting(
+    tmp_path: Path,
+) -> None:
+    wide = tmp_path / "wide.png"
+    wide.write_bytes(long_side_png(32767, 1))  # SIGABRT (status 134) before issue 12.1
+    run = _cli("posture", "analyze", str(wide))
+    assert run.returncode == 2 and run.stdout == ""
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: photo is not valid: {wide}: 32767x1 pixels; each side may be at most 8,192 pixels"
     ]
 
 

@@ -12,7 +12,7 @@ from hipalign.adapters.vision.pose import PoseModel, verify_model
 from hipalign.core.errors import InputError
 from hipalign.core.posture.geometry import PostureResult
 from hipalign.services.posture import posture_analyze
-from tests.adapters.media import media_dir
+from tests.adapters.media import long_side_png, media_dir
 
 MEDIA = media_dir()
 # test-media/SOURCES.md: expected landmarks of pose.jpg (MediaPipe's own test), pixels.
@@ -159,6 +159,30 @@ def test_too_many_pixels_are_refused_before_decoding(tmp_path: Path) -> None:
     assert path.stat().st_size < 1_000_000
     with pytest.raises(InputError, match="pixels"):
         load_image(path)
+
+
+@pytest.mark.parametrize(("width", "height"), [(32767, 1), (1, 32767), (8193, 2)])
+def test_a_side_over_8192_px_is_refused_from_the_header_before_any_decode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int, height: int
+) -> None:
+    from PIL import ImageFile
+
+    path = tmp_path / "long.png"
+    path.write_bytes(long_side_png(width, height))
+    assert path.stat().st_size < 200
+
+    def no_decode(self: object) -> None:
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decode)
+    with pytest.raises(InputError, match="each side may be at most 8,192 pixels"):
+        load_image(path)
+
+
+def test_a_photo_8192_px_on_a_side_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "edge.png"
+    path.write_bytes(long_side_png(8192, 300))
+    assert load_image(path).shape == (300, 8192, 3)
 
 
 def test_the_json_contract_of_posture_analyze(tmp_path: Path) -> None:

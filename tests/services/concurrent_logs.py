@@ -16,6 +16,8 @@ from typing import Any
 
 import django
 
+from tests.services.factories import LOG_TODAY
+
 THREADS = 8
 LOGS_PER_THREAD = 5
 
@@ -68,7 +70,7 @@ def race(user: Any, plan_id: str) -> dict[str, Any]:
     same = payload("same-key-001", str(uuid.uuid4()))
 
     def resend(i: int) -> list[Any]:
-        r = program.log_record(user, dict(same))
+        r = program.log_record(user, dict(same), today=LOG_TODAY)
         return [r.created, r.log_id]
 
     same_results = run(resend)
@@ -78,7 +80,7 @@ def race(user: Any, plan_id: str) -> dict[str, Any]:
     def distinct(i: int) -> int:
         session_id = str(uuid.uuid4())
         for k in range(LOGS_PER_THREAD):
-            program.log_record(user, payload(f"t{i}-log-{k:03d}", session_id))
+            program.log_record(user, payload(f"t{i}-log-{k:03d}", session_id), today=LOG_TODAY)
         return LOGS_PER_THREAD
 
     distinct_results = run(distinct)

@@ -20,6 +20,9 @@ TUESDAY = MONDAY + timedelta(days=1)
 WEDNESDAY = MONDAY + timedelta(days=2)
 THURSDAY = MONDAY + timedelta(days=3)
 FRIDAY = MONDAY + timedelta(days=4)
+# The server's "today" for storing test logs: late enough that every test day is in the past of
+# it, near enough that all fall in the window of entered dates (core.dates.ENTERED).
+LOG_TODAY = MONDAY + timedelta(days=365)
 PASSWORD = "correct horse battery staple"
 
 # glute_bridge is in every default plan, planned at rung 1 (1 set x 8 reps, 2 s hold at the top).
@@ -41,6 +44,34 @@ def make_role(username: str, role: str, **extra: Any) -> AbstractBaseUser:
     user = make_user(username, **extra)
     Profile.objects.update_or_create(user_id=user.pk, defaults={"role": role})
     return user
+
+
+def make_totp(user: AbstractBaseUser) -> Any:
+    """A confirmed second factor for a clinician or admin (their API tokens need one)."""
+    from datetime import UTC, datetime
+
+    import pyotp
+
+    from hipalign.adapters.db.models import TotpDevice
+
+    device, _ = TotpDevice.objects.get_or_create(
+        user_id=user.pk,
+        defaults={
+            "secret": pyotp.random_base32(),
+            "confirmed_at": datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+        },
+    )
+    return device
+
+
+def staff_token(user: AbstractBaseUser, name: str = "test") -> str:
+    """A token's secret; a clinician or admin gets the second factor their token needs."""
+    from hipalign.services import tokens
+    from hipalign.services.access import role_of
+
+    if role_of(user) in ("clinician", "admin"):
+        make_totp(user)
+    return tokens.api_token_create(user, name).secret
 
 
 def make_link(clinician: AbstractBaseUser, patient: AbstractBaseUser) -> Any:

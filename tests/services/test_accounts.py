@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from hipalign.adapters.db.models import (
 from hipalign.core.errors import InputError
 from hipalign.services import accounts, habits, program
 from tests.services.factories import (
+    LOG_TODAY,
     PASSWORD,
     THURSDAY,
     log_payload,
@@ -82,7 +84,7 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     PostureUpload.objects.create(user=user, kind="photo")  # still waiting for analysis
     PostureUpload.objects.create(user=user, kind="photo", status="done", result=POSTURE_OK)
     PostureUpload.objects.create(user=user, kind="clip", status="failed", error="too dark")
-    result = program.log_record(user, log_payload(prescribed, client_id=client_id))
+    result = program.log_record(user, log_payload(prescribed, client_id=client_id), today=LOG_TODAY)
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
     program.next_morning_record(user, session_id, 1)
     screening = dict.fromkeys(plan.intake.document["screening"], False)
@@ -103,6 +105,7 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
         name=f"{client_id} token",
         key_hash=hashlib.sha256(f"{client_id}-key".encode()).hexdigest(),
         prefix=client_id[:8],
+        expires_at=timezone.now() + timedelta(days=90),
     )
     TotpDevice.objects.create(
         user=user, secret=f"SECRET{name.upper()}", confirmed_at=timezone.now()
@@ -366,7 +369,7 @@ def test_export_import_export_gives_the_same_data_in_a_new_account(
     accounts.account_delete(owner, PASSWORD)
     newcomer = make_user("nina_new")
 
-    result = accounts.account_import(newcomer, exported)
+    result = accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
     again = accounts.account_export(newcomer)
     assert result.remapped == 0  # every id was free, so every id was kept
@@ -383,7 +386,7 @@ def test_import_beside_the_original_gives_new_ids_and_keeps_every_link(
     before = snapshot(owner.pk)
     newcomer = make_user("nina_new")
 
-    result = accounts.account_import(newcomer, exported)
+    result = accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
     again = accounts.account_export(newcomer)
     rows = sum(
@@ -406,14 +409,14 @@ def test_an_imported_log_resent_stores_nothing_twice(owner: AbstractBaseUser) ->
     exported = _as_file(accounts.account_export(owner))
     accounts.account_delete(owner, PASSWORD)
     newcomer = make_user("nina_new")
-    accounts.account_import(newcomer, exported)
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
-    replay = program.log_record(newcomer, resend)  # type: ignore[arg-type]
+    replay = program.log_record(newcomer, resend, today=LOG_TODAY)  # type: ignore[arg-type]
 
     assert replay.created is False
     assert ExerciseLogRecord.objects.filter(user=newcomer).count() == 1
     with pytest.raises(program.LogConflict):
-        program.log_record(newcomer, {**resend, "pain_during": 4})  # type: ignore[arg-type]
+        program.log_record(newcomer, {**resend, "pain_during": 4}, today=LOG_TODAY)  # type: ignore[arg-type]
 
 
 def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None:
@@ -425,7 +428,7 @@ def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None
     accounts.account_delete(owner, PASSWORD)
     newcomer = make_user("nina_new")
 
-    accounts.account_import(newcomer, exported)
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
     plan_after = program.plan_current(newcomer)  # type: ignore[arg-type]
     assert plan_after is not None
@@ -498,7 +501,7 @@ def test_import_refuses_a_bad_document_naming_the_field_and_stores_nothing(
         doc.pop("schema")
 
     with pytest.raises(InputError) as exc:
-        accounts.account_import(owner, doc)
+        accounts.account_import(owner, doc, today=LOG_TODAY)
 
     assert any(p.startswith(field) for p in exc.value.problems), exc.value.problems
     assert owned_counts(owner.pk) == dict.fromkeys(owned_counts(owner.pk), 0)
@@ -506,7 +509,7 @@ def test_import_refuses_a_bad_document_naming_the_field_and_stores_nothing(
 
 def test_import_refuses_what_is_not_an_object(owner: AbstractBaseUser) -> None:
     with pytest.raises(InputError) as exc:
-        accounts.account_import(owner, ["hipalign.export/1"])
+        accounts.account_import(owner, ["hipalign.export/1"], today=LOG_TODAY)
 
     assert exc.value.problems == ["(document): must be a JSON object"]
 
@@ -520,7 +523,7 @@ def test_import_refuses_an_account_that_has_data_and_changes_nothing(
     before = snapshot(owner.pk)
 
     with pytest.raises(InputError) as exc:
-        accounts.account_import(owner, exported)
+        accounts.account_import(owner, exported, today=LOG_TODAY)
 
     assert exc.value.problems[0].startswith("account: already holds data")
     assert snapshot(owner.pk) == before
@@ -542,7 +545,7 @@ def test_import_is_all_or_nothing(owner: AbstractBaseUser, monkeypatch: pytest.M
     monkeypatch.setattr(accounts, "_insert", failing)
 
     with pytest.raises(RuntimeError):
-        accounts.account_import(newcomer, exported)
+        accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
     assert owned_counts(newcomer.pk) == dict.fromkeys(owned_counts(newcomer.pk), 0)
     assert not AuditEvent.objects.filter(action="account.import").exists()
@@ -553,7 +556,7 @@ def test_import_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
     exported = _as_file(accounts.account_export(owner))
     newcomer = make_user("nina_new")
 
-    accounts.account_import(newcomer, exported)
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
     event = AuditEvent.objects.get(action="account.import")
     assert (event.actor_id, event.target) == (newcomer.pk, "")

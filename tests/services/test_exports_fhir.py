@@ -17,7 +17,7 @@ from hipalign.adapters.db.models import (
 )
 from hipalign.services import outcome_records, program
 from hipalign.services.exports import TIMES, fhir
-from tests.services.factories import MONDAY, THURSDAY, log_payload, make_plan, public_id
+from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan, public_id
 from tests.services.test_accounts import POSTURE_OK
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def _fill(user: AbstractBaseUser, canary: str) -> None:
     plan = make_plan(user)  # with its NPRS baseline (an outcome record)
-    done = program.log_record(user, log_payload(plan, client_id=f"{canary}-log"))  # type: ignore[arg-type]
+    done = program.log_record(user, log_payload(plan, client_id=f"{canary}-log"), today=LOG_TODAY)  # type: ignore[arg-type]
     session = ExerciseLogRecord.objects.get(pk=done.log_id).session_id
     program.next_morning_record(user, str(session), 2)  # type: ignore[arg-type]
     screening = dict.fromkeys(plan.intake.document["screening"], False)
@@ -180,3 +180,61 @@ def test_fhir_export_by_the_person_is_audited(owner: AbstractBaseUser) -> None:
 
     event = AuditEvent.objects.get(action="export.fhir")
     assert (event.actor_id, event.target, event.subject_id) == (owner.pk, public_id(owner), None)
+
+
+# --- optional fields left empty (issue 12, item 3) -----------------------------------------
+
+# Every optional field of an assessment as the form leaves it when nothing is typed in.
+EMPTY_OPTIONALS: dict[str, Any] = {
+    "notes": "",
+    "pain_place": "",
+    "pain_during_tests": None,
+    "cleared_by_clinician": None,
+    "hip_precautions": None,
+    "tests": {},
+    "leg_length": {"tests": {"leg_length": {"method": None}}},
+    "pelvic_crest": {"tests": {"pelvic_crest": {"high_side": None}}},
+    "blank text": {"notes": "   ", "pain_place": " "},
+}
+
+
+def _blank_strings(node: Any, path: str = "") -> list[str]:
+    """Paths of every empty or blank string in a JSON document (FHIR allows none)."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _blank_strings(v, f"{path}.{k}")]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _blank_strings(v, f"{path}[{i}]")]
+    return [path] if isinstance(node, str) and not node.strip() else []
+
+
+@pytest.mark.parametrize("left_empty", list(EMPTY_OPTIONALS))
+def test_an_assessment_with_an_optional_field_left_empty_exports_without_empty_values(
+    left_empty: str, owner: AbstractBaseUser, clinician: AbstractBaseUser
+) -> None:
+    from hipalign.services import assessments
+
+    make_plan(owner)
+    value = EMPTY_OPTIONALS[left_empty]
+    extra = value if isinstance(value, dict) and left_empty not in ("tests",) else {}
+    doc: dict[str, Any] = {"performed_on": THURSDAY.isoformat(), **extra}
+    if not extra:
+        doc[left_empty] = value
+    assessments.assessment_record(clinician, public_id(owner), doc, THURSDAY)  # type: ignore[arg-type]
+
+    for actor in (owner, clinician):
+        bundle = json.loads(fhir.fhir_render(owner, actor))  # type: ignore[arg-type]
+        assert _blank_strings(bundle) == []
+        Bundle.model_validate(bundle)
+
+
+def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
+    owner: AbstractBaseUser,
+) -> None:
+    from hipalign.adapters.db.models import OutcomeRecord
+
+    plan = make_plan(owner)
+    OutcomeRecord.objects.create(
+        user=owner, plan=plan, measure="psfs", performed_on=MONDAY, answers={"": 3}, scales={}
+    )
+
+    assert _blank_strings(_bundle(owner)) == []

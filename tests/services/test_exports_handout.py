@@ -10,7 +10,7 @@ from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord
 from hipalign.core.errors import InputError
 from hipalign.services import program
 from hipalign.services.exports import TIMES, dose_text, handout, plan_view
-from tests.services.factories import MONDAY, THURSDAY, log_payload, make_plan
+from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan
 from tests.services.pdf_text import flat, read_pdf
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_handout_lists_every_exercise_with_steps_dose_per_side_and_why(
 def test_handout_shows_todays_dose_after_a_progression(owner: AbstractBaseUser) -> None:
     plan = make_plan(owner)
     for day in (MONDAY, THURSDAY):  # two full sessions, low pain, calm mornings: one rung up
-        done = program.log_record(owner, log_payload(plan, performed_on=day))  # type: ignore[arg-type]
+        done = program.log_record(owner, log_payload(plan, performed_on=day), today=LOG_TODAY)  # type: ignore[arg-type]
         session = ExerciseLogRecord.objects.get(pk=done.log_id).session_id
         program.next_morning_record(owner, str(session), 1)  # type: ignore[arg-type]
     bridge = plan_view(owner).items["glute_bridge"]  # type: ignore[arg-type]

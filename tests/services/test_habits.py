@@ -17,6 +17,7 @@ from hipalign.services.habits import (
     reminder_next,
 )
 from tests.services.factories import (
+    LOG_TODAY,
     MONDAY,
     TUESDAY,
     WEDNESDAY,
@@ -44,7 +45,7 @@ def sitter_plan(user: AbstractBaseUser, **lifestyle: Any) -> PlanRecord:
 
 
 def log_session(plan: PlanRecord, day: date) -> None:
-    program.log_record(plan.user, log_payload(plan, performed_on=day))
+    program.log_record(plan.user, log_payload(plan, performed_on=day), today=LOG_TODAY)
 
 
 def rows(user: AbstractBaseUser) -> list[tuple[str, str, date]]:

@@ -14,6 +14,7 @@ from hipalign.services import care, program
 from hipalign.services.access import Forbidden, NotFound
 from hipalign.services.prescribe import plan_editor, plan_prescribe
 from tests.services.factories import (
+    LOG_TODAY,
     log_payload,
     make_plan,
     person_models,
@@ -67,7 +68,9 @@ def _redosed(plan: PlanRecord) -> dict[str, Any]:
 
 
 def _log(plan: PlanRecord, user: AbstractBaseUser, exercise: str, side: str | None) -> None:
-    program.log_record(user, log_payload(plan, exercise=exercise, side=side, rung=1))  # type: ignore[arg-type]
+    program.log_record(
+        user, log_payload(plan, exercise=exercise, side=side, rung=1), today=LOG_TODAY
+    )  # type: ignore[arg-type]
 
 
 def test_a_linked_clinician_stores_the_next_version_with_its_changes(

@@ -22,6 +22,7 @@ from hipalign.services.access import NotFound, owned
 from tests.core.conftest import flags, intake_doc
 from tests.services.factories import (
     EXERCISE,
+    LOG_TODAY,
     MONDAY,
     THURSDAY,
     TUESDAY,
@@ -125,7 +126,7 @@ def test_owner_gets_their_own_plan(owner_plan: PlanRecord) -> None:
 def test_first_log_creates_the_session_the_log_and_one_decision(owner_plan: PlanRecord) -> None:
     body = log_payload(owner_plan)
 
-    result = program.log_record(owner_plan.user, body)
+    result = program.log_record(owner_plan.user, body, today=LOG_TODAY)
 
     assert result.created is True
     log = ExerciseLogRecord.objects.get(pk=result.log_id)
@@ -146,7 +147,7 @@ def test_resending_a_log_five_times_stores_one_row_and_returns_the_same_id(
 ) -> None:
     body = log_payload(owner_plan)
 
-    results = [program.log_record(owner_plan.user, dict(body)) for _ in range(5)]
+    results = [program.log_record(owner_plan.user, dict(body), today=LOG_TODAY) for _ in range(5)]
 
     assert [r.created for r in results] == [True, False, False, False, False]
     assert {r.log_id for r in results} == {results[0].log_id}
@@ -162,18 +163,22 @@ def test_same_client_id_with_another_payload_conflicts_and_changes_nothing(
     owner_plan: PlanRecord,
 ) -> None:
     body = log_payload(owner_plan)
-    program.log_record(owner_plan.user, body)
+    program.log_record(owner_plan.user, body, today=LOG_TODAY)
     before = snapshot(owner_plan.user.pk)
 
     with pytest.raises(program.LogConflict):
-        program.log_record(owner_plan.user, {**body, "pain_during": 4})
+        program.log_record(owner_plan.user, {**body, "pain_during": 4}, today=LOG_TODAY)
 
     assert snapshot(owner_plan.user.pk) == before
 
 
 def test_client_ids_are_scoped_per_person(owner_plan: PlanRecord, other_plan: PlanRecord) -> None:
-    mine = program.log_record(owner_plan.user, log_payload(owner_plan, client_id="shared-id-1"))
-    theirs = program.log_record(other_plan.user, log_payload(other_plan, client_id="shared-id-1"))
+    mine = program.log_record(
+        owner_plan.user, log_payload(owner_plan, client_id="shared-id-1"), today=LOG_TODAY
+    )
+    theirs = program.log_record(
+        other_plan.user, log_payload(other_plan, client_id="shared-id-1"), today=LOG_TODAY
+    )
 
     assert mine.created and theirs.created
     assert mine.log_id != theirs.log_id
@@ -204,7 +209,7 @@ def test_bad_log_is_refused_naming_the_field_and_stores_nothing(
     before = all_counts()
 
     with pytest.raises(InputError) as exc:
-        program.log_record(owner_plan.user, {**log_payload(owner_plan), **change})
+        program.log_record(owner_plan.user, {**log_payload(owner_plan), **change}, today=LOG_TODAY)
 
     assert any(p.startswith(f"{field}:") for p in exc.value.problems), exc.value.problems
     assert all_counts() == before
@@ -217,7 +222,9 @@ def test_owner_fields_in_the_payload_are_refused(
     before = all_counts()
 
     with pytest.raises(InputError) as exc:
-        program.log_record(owner_plan.user, log_payload(owner_plan, **{key: other.pk}))
+        program.log_record(
+            owner_plan.user, log_payload(owner_plan, **{key: other.pk}), today=LOG_TODAY
+        )
 
     assert any(p.startswith(f"{key}:") for p in exc.value.problems)
     assert all_counts() == before
@@ -230,7 +237,7 @@ def test_log_against_another_persons_plan_is_not_found_and_stores_nothing(
     before = all_counts()
 
     with pytest.raises(NotFound):
-        program.log_record(owner, log_payload(other_plan))
+        program.log_record(owner, log_payload(other_plan), today=LOG_TODAY)
 
     assert all_counts() == before
 
@@ -238,13 +245,15 @@ def test_log_against_another_persons_plan_is_not_found_and_stores_nothing(
 def test_log_into_another_persons_session_is_not_found_and_leaves_it_unchanged(
     owner_plan: PlanRecord, other_plan: PlanRecord
 ) -> None:
-    theirs = program.log_record(other_plan.user, log_payload(other_plan))
+    theirs = program.log_record(other_plan.user, log_payload(other_plan), today=LOG_TODAY)
     their_session = ExerciseLogRecord.objects.get(pk=theirs.log_id).session_id
     before_counts = all_counts()
     before = snapshot(other_plan.user.pk)
 
     with pytest.raises(NotFound):
-        program.log_record(owner_plan.user, log_payload(owner_plan, session_id=their_session))
+        program.log_record(
+            owner_plan.user, log_payload(owner_plan, session_id=their_session), today=LOG_TODAY
+        )
 
     assert all_counts() == before_counts
     assert snapshot(other_plan.user.pk) == before
@@ -264,6 +273,7 @@ def test_log_of_an_exercise_with_sides_keeps_its_side(owner_plan: PlanRecord) ->
             reps_done=step.reps,
             hold_s_done=step.hold_s,
         ),
+        today=LOG_TODAY,
     )
 
     assert ExerciseLogRecord.objects.get(pk=result.log_id).side == "left"
@@ -281,9 +291,11 @@ def test_two_full_dose_sessions_with_calm_mornings_progress_one_rung(
     owner_plan: PlanRecord,
 ) -> None:
     user = owner_plan.user
-    first = program.log_record(user, log_payload(owner_plan, performed_on=MONDAY))
+    first = program.log_record(user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY)
     assert program.next_morning_record(user, _session_of(first.log_id), 1)[0].action == "hold"
-    second = program.log_record(user, log_payload(owner_plan, performed_on=WEDNESDAY))
+    second = program.log_record(
+        user, log_payload(owner_plan, performed_on=WEDNESDAY), today=LOG_TODAY
+    )
     assert second.decision is not None and second.decision.action == "hold"
 
     decisions = program.next_morning_record(user, _session_of(second.log_id), 1)
@@ -297,9 +309,11 @@ def test_two_full_dose_sessions_with_calm_mornings_progress_one_rung(
 
 def test_a_worse_next_morning_regresses_instead_of_progressing(owner_plan: PlanRecord) -> None:
     user = owner_plan.user
-    first = program.log_record(user, log_payload(owner_plan, performed_on=MONDAY))
+    first = program.log_record(user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY)
     program.next_morning_record(user, _session_of(first.log_id), 1)
-    second = program.log_record(user, log_payload(owner_plan, performed_on=WEDNESDAY))
+    second = program.log_record(
+        user, log_payload(owner_plan, performed_on=WEDNESDAY), today=LOG_TODAY
+    )
 
     decisions = program.next_morning_record(user, _session_of(second.log_id), 4)
 
@@ -307,7 +321,9 @@ def test_a_worse_next_morning_regresses_instead_of_progressing(owner_plan: PlanR
 
 
 def test_pain_above_five_regresses_one_rung_with_review_advice(owner_plan: PlanRecord) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan, pain_during=7))
+    result = program.log_record(
+        owner_plan.user, log_payload(owner_plan, pain_during=7), today=LOG_TODAY
+    )
 
     assert result.decision is not None
     assert (result.decision.action, result.decision.rung) == ("regress", 0)
@@ -328,6 +344,7 @@ def test_pain_above_five_on_the_easiest_rung_stops_and_suggests_review(
             hold_s_done=step.hold_s,
             pain_during=7,
         ),
+        today=LOG_TODAY,
     )
 
     assert result.decision is not None
@@ -337,14 +354,19 @@ def test_pain_above_five_on_the_easiest_rung_stops_and_suggests_review(
 
 
 def test_sharp_pain_stops_and_suggests_review_at_any_pain(owner_plan: PlanRecord) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan, sharp_pain=True))
+    result = program.log_record(
+        owner_plan.user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY
+    )
 
     assert result.decision is not None and result.decision.action == "stop_and_review"
     assert result.stop_advice
 
 
 def test_low_pain_log_gives_no_stop_advice(owner_plan: PlanRecord) -> None:
-    assert program.log_record(owner_plan.user, log_payload(owner_plan)).stop_advice == []
+    assert (
+        program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY).stop_advice
+        == []
+    )
 
 
 # --- next morning --------------------------------------------------------------------------
@@ -354,7 +376,7 @@ def test_low_pain_log_gives_no_stop_advice(owner_plan: PlanRecord) -> None:
 def test_next_morning_pain_out_of_range_is_refused_and_not_stored(
     owner_plan: PlanRecord, pain: int
 ) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan))
+    result = program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = _session_of(result.log_id)
 
     with pytest.raises(InputError):
@@ -366,7 +388,7 @@ def test_next_morning_pain_out_of_range_is_refused_and_not_stored(
 def test_next_morning_for_another_persons_session_is_not_found_and_unchanged(
     owner_plan: PlanRecord, other: AbstractBaseUser
 ) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan))
+    result = program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = _session_of(result.log_id)
     before = snapshot(owner_plan.user.pk)
 
@@ -396,7 +418,9 @@ def test_session_today_on_a_rest_day_has_no_session(owner_plan: PlanRecord) -> N
 def test_session_today_asks_next_morning_pain_for_yesterdays_session(
     owner_plan: PlanRecord,
 ) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan, performed_on=MONDAY))
+    result = program.log_record(
+        owner_plan.user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
+    )
 
     t = program.session_today(owner_plan.user, TUESDAY)
     done = program.session_today(owner_plan.user, MONDAY)
@@ -407,7 +431,9 @@ def test_session_today_asks_next_morning_pain_for_yesterdays_session(
 
 
 def test_session_today_stops_asking_once_next_morning_is_given(owner_plan: PlanRecord) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan, performed_on=MONDAY))
+    result = program.log_record(
+        owner_plan.user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
+    )
     program.next_morning_record(owner_plan.user, _session_of(result.log_id), 0)
 
     t = program.session_today(owner_plan.user, TUESDAY)
@@ -418,7 +444,9 @@ def test_session_today_stops_asking_once_next_morning_is_given(owner_plan: PlanR
 def test_session_today_never_shows_another_persons_pending_session(
     owner_plan: PlanRecord, other_plan: PlanRecord
 ) -> None:
-    program.log_record(owner_plan.user, log_payload(owner_plan, performed_on=MONDAY))
+    program.log_record(
+        owner_plan.user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
+    )
 
     t = program.session_today(other_plan.user, TUESDAY)
 

@@ -8,17 +8,21 @@ from django.contrib.auth.models import AbstractBaseUser
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
 from hipalign.services import program
 from hipalign.services.progress import WEEKS_SHOWN, PainPoint, progress_summary
-from tests.services.factories import EXERCISE, FRIDAY, MONDAY, WEDNESDAY, log_payload
+from tests.services.factories import EXERCISE, FRIDAY, LOG_TODAY, MONDAY, WEDNESDAY, log_payload
 
 pytestmark = pytest.mark.django_db
 
 
 def _two_sessions(plan: PlanRecord) -> None:
     user = plan.user
-    first = program.log_record(user, log_payload(plan, performed_on=MONDAY, pain_during=2))
+    first = program.log_record(
+        user, log_payload(plan, performed_on=MONDAY, pain_during=2), today=LOG_TODAY
+    )
     session = ExerciseLogRecord.objects.get(pk=first.log_id).session_id
     program.next_morning_record(user, str(session), 1)
-    program.log_record(user, log_payload(plan, performed_on=WEDNESDAY, pain_during=3, reps_done=9))
+    program.log_record(
+        user, log_payload(plan, performed_on=WEDNESDAY, pain_during=3, reps_done=9), today=LOG_TODAY
+    )
 
 
 def test_progress_counts_logged_sessions_against_the_planned_week(owner_plan: PlanRecord) -> None:

@@ -14,6 +14,7 @@ from hipalign.services import assessments, outcome_records, program, progress, t
 from hipalign.services.access import NotFound
 from tests.services.factories import (
     FRIDAY,
+    LOG_TODAY,
     MONDAY,
     THURSDAY,
     TUESDAY,
@@ -38,6 +39,7 @@ def history(owner: AbstractBaseUser, clinician: AbstractBaseUser) -> dict[str, A
             log_payload(
                 plan, session_id=session, exercise="clamshell", rung=0, side=side, pain_during=pain
             ),
+            today=LOG_TODAY,
         )
     program.next_morning_record(owner, str(session), 3)  # type: ignore[arg-type]
     program.checkin_record(

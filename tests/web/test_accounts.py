@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
 from hipalign.services import program
 from tests.services.factories import (
+    LOG_TODAY,
     PASSWORD,
     all_counts,
     log_payload,
@@ -264,7 +265,7 @@ def test_an_older_hash_is_upgraded_to_argon2id_at_login(client: Client) -> None:
 
 def _some_data(user: AbstractBaseUser) -> PlanRecord:
     plan = make_plan(user)
-    result = program.log_record(user, log_payload(plan))
+    result = program.log_record(user, log_payload(plan), today=LOG_TODAY)
     program.next_morning_record(
         user, str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id), 1
     )

@@ -30,8 +30,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.services import program, tokens
+from hipalign.services import program
 from tests.services.factories import (
+    LOG_TODAY,
     all_counts,
     log_payload,
     make_link,
@@ -39,6 +40,7 @@ from tests.services.factories import (
     make_role,
     make_user,
     public_id,
+    staff_token,
 )
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +77,7 @@ class World:
 
 
 def _token(user: AbstractBaseUser) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.api_token_create(user, 'fuzz').secret}"}
+    return {"Authorization": f"Bearer {staff_token(user, 'fuzz')}"}
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ def world(db: None) -> World:
     for name, user in (("ann", ann), ("bea", bea)):
         plan = make_plan(user)
         PlanRecord.objects.filter(pk=plan.pk).update(note=f"canary-{name}-note")
-        program.log_record(user, log_payload(plan, client_id=f"canary-{name}-log"))
+        program.log_record(user, log_payload(plan, client_id=f"canary-{name}-log"), today=LOG_TODAY)
         plans[name] = plan
     users = {"ann": ann, "bea": bea, "cleo": cleo, "carl": carl, "ada": ada}
     ids = {

@@ -17,6 +17,7 @@ from django.test import Client
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
 from hipalign.services import program
 from tests.services.factories import (
+    LOG_TODAY,
     MONDAY,
     TUESDAY,
     all_counts,
@@ -47,11 +48,15 @@ def world(owner: AbstractBaseUser, other: AbstractBaseUser, set_today: SetToday)
     make_plan(owner, age=41)  # an older version too, so plan history has two of the owner's
     plan = program.plan_current(owner)  # type: ignore[assignment]
     first = PlanRecord.objects.filter(user=owner).exclude(pk=plan.pk).get()
-    logged = program.log_record(owner, log_payload(plan, client_id=OWNER_CLIENT_ID))
+    logged = program.log_record(
+        owner, log_payload(plan, client_id=OWNER_CLIENT_ID), today=LOG_TODAY
+    )
     session_id = str(ExerciseLogRecord.objects.get(pk=logged.log_id).session_id)
     checkin, _ = program.checkin_record(owner, {k[2:]: False for k in no_answers()}, 4, 6, MONDAY)
     other_plan = make_plan(other)
-    program.log_record(other, log_payload(other_plan))  # the other person's own session
+    program.log_record(
+        other, log_payload(other_plan), today=LOG_TODAY
+    )  # the other person's own session
     set_today(TUESDAY)  # the morning after: the owner's /today asks about the owner's session
     canaries = [
         str(plan.id),

@@ -370,3 +370,62 @@ def test_a_persons_timeline_never_shows_someone_elses_data(
 
     assert r.status_code == 200
     assert "Plan version" not in body(r)
+
+
+# --- deleting a log made by mistake (issue 12, item 2) -------------------------------------
+
+
+def _a_log(plan: PlanRecord) -> str:
+    from hipalign.services import program
+    from tests.services.factories import LOG_TODAY, log_payload
+
+    return program.log_record(plan.user, log_payload(plan), today=LOG_TODAY).log_id
+
+
+def test_the_timeline_offers_to_delete_a_log_and_asks_first(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    log_id = _a_log(owner_plan)
+
+    timeline = body(owner_client.get("/timeline"))
+    confirm = owner_client.get(f"/logs/{log_id}/delete")
+
+    assert f'href="/logs/{log_id}/delete"' in timeline
+    assert confirm.status_code == 200 and "Delete this log?" in body(confirm)
+    from hipalign.adapters.db.models import ExerciseLogRecord
+
+    assert ExerciseLogRecord.objects.filter(pk=log_id).exists()  # asking deletes nothing
+
+
+def test_confirming_deletes_the_log_and_says_so(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    from hipalign.adapters.db.models import ExerciseLogRecord
+
+    log_id = _a_log(owner_plan)
+
+    r = owner_client.post(f"/logs/{log_id}/delete", follow=True)
+
+    assert r.status_code == 200 and "The log was deleted" in body(r)
+    assert not ExerciseLogRecord.objects.filter(pk=log_id).exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_persons_log_answers_404_and_stays(
+    method: str, other_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    log_id = _a_log(owner_plan)
+    before = snapshot(owner.pk)
+
+    r = getattr(other_client, method)(f"/logs/{log_id}/delete")
+
+    assert r.status_code == 404
+    assert snapshot(owner.pk) == before
+
+
+def test_a_clinician_timeline_offers_no_delete(
+    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    _a_log(owner_plan)
+
+    assert "/delete" not in body(clinician_client.get(patient_url(owner, "/timeline")))

@@ -7,7 +7,14 @@ from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
 from hipalign.services import program
-from tests.services.factories import PASSWORD, all_counts, log_payload, make_user, snapshot
+from tests.services.factories import (
+    LOG_TODAY,
+    PASSWORD,
+    all_counts,
+    log_payload,
+    make_user,
+    snapshot,
+)
 from tests.web.conftest import logged_in, no_answers, post_log
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +62,7 @@ def test_api_log_with_the_csrf_token_is_accepted(
 
 @pytest.fixture
 def logged_session(owner_plan: PlanRecord) -> str:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan))
+    result = program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     return str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
 
 

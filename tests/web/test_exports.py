@@ -7,12 +7,13 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from hipalign.adapters.db.models import AuditEvent, PlanRecord
 from hipalign.services import accounts
 from tests.services.factories import all_counts, make_plan, make_user, owned_counts, public_id
 from tests.services.pdf_text import read_pdf
-from tests.web.conftest import logged_in
+from tests.web.conftest import SetToday, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,10 @@ def test_account_page_offers_the_import_only_while_the_account_is_empty(
     assert 'action="/account/import"' not in owner_client.get("/account").content.decode()
 
 
-def test_import_through_the_form_loads_the_data(owner: AbstractBaseUser) -> None:
+def test_import_through_the_form_loads_the_data(
+    owner: AbstractBaseUser, set_today: SetToday
+) -> None:
+    set_today(timezone.localdate())  # the export's rows are stamped now, not on the pinned day
     make_plan(owner)
     upload = _export_file(owner)
     newcomer = make_user("nina_new")

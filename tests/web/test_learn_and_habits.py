@@ -13,7 +13,7 @@ from hipalign.adapters.db.models import HabitCheck, IntakeRecord, PlanRecord
 from hipalign.core.education.catalog import default_lessons
 from hipalign.services import program
 from hipalign.web import views
-from tests.services.factories import MONDAY, all_counts, make_plan
+from tests.services.factories import LOG_TODAY, MONDAY, all_counts, make_plan
 from tests.web.conftest import SetToday, logged_in, no_answers
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +256,7 @@ def test_today_reminds_of_the_next_break_after_the_session(
     from tests.services.factories import log_payload
 
     plan = sitter_plan(owner)
-    program.log_record(owner, log_payload(plan, performed_on=MONDAY))
+    program.log_record(owner, log_payload(plan, performed_on=MONDAY), today=LOG_TODAY)
     minute_now("10:00")
 
     html = owner_client.get("/today").content.decode()

@@ -43,6 +43,7 @@ from hipalign.services import (
 from hipalign.services.posture_uploads import upload_dir
 from hipalign.web.api_v1 import api_v1
 from tests.services.factories import (
+    LOG_TODAY,
     MONDAY,
     TUESDAY,
     log_payload,
@@ -52,6 +53,7 @@ from tests.services.factories import (
     make_user,
     person_models,
     public_id,
+    staff_token,
 )
 from tests.web.conftest import SetToday, logged_in
 from tests.web.permission_matrix import (
@@ -165,7 +167,7 @@ def _build() -> Stage:
     rx = prescription_from_current(owner)
     rx["note"] = NOTE_CANARY
     current = prescribe.plan_prescribe(clinician, pid, rx, program.plan_version_now(owner))
-    logged = program.log_record(owner, log_payload(current, client_id=LOG_CANARY))
+    logged = program.log_record(owner, log_payload(current, client_id=LOG_CANARY), today=LOG_TODAY)
     session_id = str(ExerciseLogRecord.objects.get(pk=logged.log_id).session_id)
     screening = dict.fromkeys(current.intake.document["screening"], False)
     checkin, _ = program.checkin_record(owner, screening, 4, 6, MONDAY)
@@ -195,7 +197,7 @@ def _build() -> Stage:
     link = CareLink.objects.get(clinician=clinician, patient=owner, status="active")
 
     other_plan = make_plan(other)
-    program.log_record(other, log_payload(other_plan, client_id=OTHER_LOG))
+    program.log_record(other, log_payload(other_plan, client_id=OTHER_LOG), today=LOG_TODAY)
     make_link(other_clinician, other)
 
     users = {
@@ -210,13 +212,14 @@ def _build() -> Stage:
         a: logged_in(u).cookies[settings.SESSION_COOKIE_NAME].value for a, u in users.items()
     }
     secrets = {OWNER: token.secret} | {
-        a: tokens.api_token_create(u, "matrix").secret for a, u in users.items() if a != OWNER
+        a: staff_token(u, "matrix") for a, u in users.items() if a != OWNER
     }
     world = World(
         params={
             "plan_id": str(current.id),
             "old_plan_id": str(old.id),
             "session_id": session_id,
+            "log_id": logged.log_id,
             "upload_id": str(upload.id),
             "token_id": str(token.token.id),
             "public_id": pid,
@@ -652,8 +655,8 @@ def test_after_the_link_ends_the_patient_leaves_the_clinicians_list(
 
 
 def test_a_demoted_clinician_loses_access_at_once(stage: Stage) -> None:
-    """An admin makes the linked clinician a person: their token reads nothing of the patient,
-    their session is ended (RELIABILITY.md A5: unassign, then replay session and token)."""
+    """An admin makes the linked clinician a person: their token is revoked (issue 12 item 6)
+    and their session is ended (RELIABILITY.md A5: unassign, then replay session and token)."""
     w = stage.world
     pid = w.params["public_id"]
     session, token = stage.client(LINKED), stage.client(LINKED, "bearer")
@@ -662,8 +665,8 @@ def test_a_demoted_clinician_loses_access_at_once(stage: Stage) -> None:
     roles.role_change(stage.users[ADMIN], public_id(stage.users[LINKED]), "person")
 
     for tail in ("plan", "progress", "logs"):
-        assert token.get(f"/api/v1/patients/{pid}/{tail}").status_code == 404
-    assert token.get("/api/v1/patients").status_code == 403
+        assert token.get(f"/api/v1/patients/{pid}/{tail}").status_code == 401
+    assert token.get("/api/v1/patients").status_code == 401
     assert matches(session.get(f"/clinic/patients/{pid}"), LOGIN)
 
 
@@ -722,11 +725,14 @@ def test_a_prescription_cannot_name_another_patient(stage: Stage) -> None:
 
 
 def test_importing_the_owners_export_into_another_account_leaves_the_owner_alone(
-    stage: Stage,
+    stage: Stage, set_today: Any
 ) -> None:
     """The export carries the owner's record ids; an import keeps none that is taken and owns
     every row it makes (A4: no row owned by or linked to someone else)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    set_today(timezone.localdate())  # the export's rows are stamped now, not on the pinned day
 
     owner_id = stage.users[OWNER].pk
     export = stage.client(OWNER).get("/account/export.json").content

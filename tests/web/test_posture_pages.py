@@ -1,6 +1,8 @@
 """Posture uploads through the web app: analysis, ownership, refusals, files, intake, worker."""
 
+import importlib.util
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,9 @@ from django.test import Client, override_settings
 from PIL import Image
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord, PostureUpload
-from hipalign.services import accounts
+from hipalign.services import accounts, posture
 from hipalign.services.posture_uploads import upload_dir, upload_run_pending
-from tests.adapters.media import media_dir
+from tests.adapters.media import long_side_png, media_dir
 from tests.services.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,7 @@ def test_a_photo_is_measured_and_its_original_deleted(
     assert rec.status == "done" and rec.result["status"] == "ok"
     assert rec.stored_name == ""  # not kept
     assert _files() - before == {rec.overlay_name}
+    assert (upload_dir() / rec.overlay_name).stat().st_mode & 0o777 == 0o600
     page = owner_client.get("/posture").content.decode()
     assert "Hip line (°" in page and "This is your baseline" in page
     overlay = owner_client.get(f"/posture/{rec.id}/overlay.png")
@@ -57,7 +60,10 @@ def test_a_kept_photo_is_stored_re_encoded_without_metadata(
     buf = io.BytesIO()
     exif = Image.Exif()
     exif[0x010F] = "CanaryCam"  # Make
+    gps = exif.get_ifd(0x8825)  # GPSInfo: where the photo was taken
+    gps[1], gps[2] = "N", (48.0, 51.0, 29.0)  # GPSLatitudeRef, GPSLatitude
     Image.open(MEDIA / "pose.jpg").save(buf, format="JPEG", exif=exif.tobytes())
+    assert b"CanaryCam" in buf.getvalue() and b"N\x00" in buf.getvalue()
     upload = SimpleUploadedFile("me.jpg", buf.getvalue() + b"<html>trailing</html>")
     owner_client.post("/posture", {"file": upload, "keep": "on"})
     rec = PostureUpload.objects.get(user=owner_plan.user)
@@ -66,7 +72,140 @@ def test_a_kept_photo_is_stored_re_encoded_without_metadata(
     data = stored.read_bytes()
     assert b"CanaryCam" not in data and b"<html>" not in data
     with Image.open(stored) as im:
-        assert not im.getexif()
+        assert not im.getexif() and not im.getexif().get_ifd(0x8825)
+    assert stored.stat().st_mode & 0o777 == 0o600
+
+
+def _served_text(client: Client) -> str:
+    return client.get("/posture").content.decode()
+
+
+def _no_server_path_in(text: str) -> None:
+    assert str(upload_dir()) not in text and str(upload_dir().parent) not in text
+    for rec in PostureUpload.objects.all():
+        assert rec.id.hex not in text.replace(f"/posture/{rec.id}/", "")
+
+
+@pytest.mark.parametrize(("width", "height"), [(32767, 1), (1, 32767)])
+def test_a_tiny_png_with_a_32767_px_side_is_refused_and_the_server_lives(
+    owner_client: Client, owner_plan: PlanRecord, width: int, height: int
+) -> None:
+    before = _files()
+    data = long_side_png(width, height)
+    assert len(data) < 150  # the attack of issue 12.1 was 103 bytes
+    response = owner_client.post("/posture", {"file": SimpleUploadedFile("x.png", data)})
+    assert response.status_code == 302
+    rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.status == "failed"
+    assert "each side may be at most 8,192 pixels" in rec.error
+    assert rec.stored_name == "" and rec.overlay_name == "" and _files() == before
+    page = _served_text(owner_client)  # the same process still serves
+    assert "each side may be at most 8,192 pixels" in page
+    _no_server_path_in(page)
+
+
+@override_settings(POSTURE_JOBS="worker")
+def test_the_worker_fails_a_32767_px_png_once_and_never_runs_it_again(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    owner_client.post("/posture", {"file": SimpleUploadedFile("x.png", long_side_png(32767, 1))})
+    assert upload_run_pending() == 1
+    rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.status == "failed" and "8,192 pixels" in rec.error
+    assert upload_run_pending() == 0
+
+
+# The real attack with the side cap lifted inside the child: OpenCV's remap aborts it (SIGABRT).
+UNCAPPED_CHILD = [
+    sys.executable,
+    "-c",
+    "import hipalign.adapters.vision.media as m; m.MAX_SIDE = 10**6; "
+    "from hipalign.services.posture_child import main; main()",
+]
+
+
+@pytest.mark.parametrize("mode", ["inline", "worker"])
+def test_a_model_crash_in_the_child_is_could_not_be_measured_and_never_retried(
+    owner_client: Client,
+    owner_plan: PlanRecord,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    mode: str,
+) -> None:
+    monkeypatch.setattr(posture, "CHILD_COMMAND", UNCAPPED_CHILD)
+    before = _files()
+    with override_settings(POSTURE_JOBS=mode):
+        owner_client.post(
+            "/posture",
+            {"file": SimpleUploadedFile("x.png", long_side_png(32767, 1)), "keep": "on"},
+        )
+        if mode == "worker":
+            assert upload_run_pending() == 1
+    rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert any("with status -6" in r.getMessage() for r in caplog.records)  # SIGABRT, for real
+    assert rec.status == "failed"
+    assert rec.error == (
+        "file is not valid: file: could not be measured: the analysis stopped on this file "
+        "(it may be damaged)"
+    )
+    assert rec.stored_name == "" and _files() == before  # kept neither original nor copy
+    assert upload_run_pending() == 0  # failed for good: no retry loop
+    page = _served_text(owner_client)
+    assert "could not be measured" in page
+    _no_server_path_in(page)
+
+
+def test_a_child_that_hangs_is_killed_and_reported(
+    owner_client: Client, owner_plan: PlanRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        posture, "CHILD_COMMAND", [sys.executable, "-c", "import time; time.sleep(60)"]
+    )
+    monkeypatch.setattr(posture, "PHOTO_TIMEOUT_S", 1.0)
+    owner_client.post("/posture", {"file": _photo()})
+    rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.status == "failed"
+    assert "could not be measured: the analysis took longer than 1 s" in rec.error
+
+
+def test_uploads_are_refused_when_analysis_is_not_installed(
+    owner_client: Client, owner_plan: PlanRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importlib.util.find_spec
+
+    def without_vision(name: str, *args: object, **kwargs: object) -> object:
+        return None if name in ("cv2", "mediapipe") else real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_vision)
+    before = _files()
+    response = owner_client.post("/posture", {"file": _photo(), "keep": "on"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "posture analysis is not installed on this server" in page
+    assert 'data-testid="posture-file"' not in page  # no form to send one either
+    assert not PostureUpload.objects.exists() and _files() == before
+
+
+def test_a_kept_file_that_cannot_be_re_encoded_is_not_kept(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    before = _files()
+    fake = SimpleUploadedFile("x.jpg", b"\xff\xd8\xff\xe1 GPS 48N not really a jpeg")
+    owner_client.post("/posture", {"file": fake, "keep": "on"})
+    rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.status == "failed" and rec.stored_name == "" and _files() == before
+    _no_server_path_in(rec.error)
+
+
+def test_a_kept_clip_is_measured_but_never_kept(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    before = _files()
+    clip = SimpleUploadedFile("c.mp4", (MEDIA / "pose_squats.mp4").read_bytes())
+    owner_client.post("/posture", {"file": clip, "keep": "on"})
+    rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.status == "done" and rec.stored_name == ""
+    assert _files() - before == {rec.overlay_name}
 
 
 def test_a_file_that_is_not_a_photo_or_clip_stores_nothing(
@@ -123,6 +262,8 @@ def test_in_worker_mode_the_upload_waits_for_the_worker(
     owner_client.post("/posture", {"file": _photo()})
     rec = PostureUpload.objects.get(user=owner_plan.user)
     assert rec.status == "queued"
+    assert (upload_dir() / rec.stored_name).stat().st_mode & 0o777 == 0o600  # waiting, private
+    assert upload_dir().stat().st_mode & 0o777 == 0o700
     assert upload_run_pending() == 1
     rec.refresh_from_db()
     assert rec.status == "done"
@@ -145,3 +286,40 @@ def test_anonymous_cannot_upload(tmp_path: Path) -> None:
     response = Client().post("/posture", {"file": _photo()})
     assert response.status_code == 302 and response["Location"].startswith("/login")
     assert not PostureUpload.objects.exists()
+
+
+def _died_while_running(client: Client, attempts: int) -> PostureUpload:
+    """The state a worker killed mid-job leaves: running, started long ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with override_settings(POSTURE_JOBS="worker"):
+        client.post("/posture", {"file": _photo(), "keep": "on"})
+    rec = PostureUpload.objects.get()
+    PostureUpload.objects.filter(pk=rec.pk).update(
+        status="running", attempts=attempts, started_at=timezone.now() - timedelta(hours=1)
+    )
+    return rec
+
+
+def test_a_job_whose_worker_died_once_runs_again(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    rec = _died_while_running(owner_client, attempts=1)
+    assert upload_run_pending() == 1
+    rec.refresh_from_db()
+    assert rec.status == "done" and rec.attempts == 2
+
+
+def test_a_job_whose_worker_died_at_every_attempt_fails_for_good_and_keeps_nothing(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    rec = _died_while_running(owner_client, attempts=2)
+    original = upload_dir() / rec.stored_name
+    assert original.is_file()
+    assert upload_run_pending() == 1
+    rec.refresh_from_db()
+    assert rec.status == "failed" and "could not be measured" in rec.error
+    assert rec.attempts == 2 and rec.stored_name == "" and not original.exists()
+    assert upload_run_pending() == 0

@@ -165,6 +165,29 @@ def worker(
 
 
 @app.command()
+def unlock(
+    username: Annotated[str, typer.Argument(help="The account to let in again.")],
+    data: Annotated[
+        Path, typer.Option(help="The data folder `hipalign serve` uses.", file_okay=False)
+    ] = Path("data"),
+) -> None:
+    """Lift an account's failed-log-in lock from every address (written to the audit log)."""
+    from hipalign.web.server import prepare
+
+    prepare(data)
+    from hipalign.services.accounts import account_unlock
+
+    try:
+        cleared = account_unlock(username=username)
+    except InputError as exc:
+        _fail(exc.problems[0])
+    if cleared:
+        typer.echo(f"hipalign: {username} unlocked ({cleared} address counter(s) cleared)")
+    else:
+        typer.echo(f"hipalign: {username} was not locked; nothing changed but the audit entry")
+
+
+@app.command()
 def plan(intake: IntakeOpt, format: FormatOpt = Format.text) -> None:
     """Screen an intake and print the plan (or why no plan is given)."""
     doc = planning.plan_generate(_intake(intake))

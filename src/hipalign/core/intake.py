@@ -1,8 +1,10 @@
 """The intake document `hipalign.intake/1` (DESIGN.md section 3.1).
 
 Every model forbids unknown fields and coerces nothing: a wrong type is an error that names the
-field. The screening answers are checked against the question catalog, so a new question makes
-old intakes incomplete on purpose (every question must be asked explicitly).
+field. A new intake must answer every question of the catalog (every question is asked
+explicitly). A stored intake is read with the context {"stored": True} (see core/stored.py): a
+question added after it was stored is then *unanswered*, to be asked at the next check-in or
+re-plan, instead of making every stored intake invalid.
 """
 
 from typing import Annotated, Literal
@@ -12,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -41,14 +44,32 @@ class _PerSide[T](_Model):
         return value
 
 
+POSTPARTUM_WEEKS_MAX = 104  # two years after the birth; later the postpartum rules no longer apply
+
+
 class Pregnancy(_Model):
     pregnant: bool
     weeks: int | None = Field(default=None, ge=0, le=42, description="weeks of pregnancy")
+    # Extensions of the contract (optional, issue 13): weeks since giving birth and whether the
+    # birth was by caesarean section, asked when the person is not pregnant.
+    postpartum_weeks: int | None = Field(
+        default=None, ge=0, le=POSTPARTUM_WEEKS_MAX, description="weeks since giving birth"
+    )
+    caesarean: bool | None = None
 
     @model_validator(mode="after")
     def _weeks_when_pregnant(self) -> "Pregnancy":
         if self.pregnant and self.weeks is None:
             raise ValueError("weeks is required when pregnant is true (a whole number 0-42)")
+        if self.pregnant and (self.postpartum_weeks is not None or self.caesarean is not None):
+            raise ValueError(
+                "postpartum_weeks and caesarean are asked only when pregnant is false; while "
+                "pregnant the pregnancy rules apply"
+            )
+        if self.caesarean is not None and self.postpartum_weeks is None:
+            raise ValueError(
+                f"caesarean needs postpartum_weeks (weeks since the birth, 0-{POSTPARTUM_WEEKS_MAX})"
+            )
         return self
 
 
@@ -81,6 +102,9 @@ class Findings(_Model):
     # outer-hip pain during single-leg stance drive the derived see_physio flags of CLINICAL.md 1.
     faber: _PerSide[FaberResult] | None = None
     lateral_pain_in_stance: _PerSide[bool] | None = None
+    # Extension (optional): the hip does not bend as far as the other or as usual (reported or
+    # measured); with groin pain it rules out end-range flexion work (issue 13 item 8).
+    hip_flexion_limited: _PerSide[bool] | None = None
 
 
 ActivityId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{1,39}$")]
@@ -132,9 +156,19 @@ class Intake(_Model):
 
     model_config = ConfigDict(populate_by_name=True)
 
+    # Extension of the contract (optional): the stored-document revision (core/stored.py). An
+    # intake without it was stored before revisions existed, which is revision 1.
+    revision: int | None = Field(default=None, ge=1)
+
     @field_validator("screening")
     @classmethod
-    def _every_question_answered(cls, answers: dict[str, bool]) -> dict[str, bool]:
+    def _every_question_answered(
+        cls, answers: dict[str, bool], info: ValidationInfo
+    ) -> dict[str, bool]:
+        if isinstance(info.context, dict) and info.context.get("stored"):
+            # A stored intake keeps the answers the catalog still asks; a question added since
+            # is unanswered (Intake.unanswered) and a retired question's answer is dropped.
+            return {q: a for q, a in answers.items() if q in QUESTION_IDS}
         unknown = sorted(set(answers) - set(QUESTION_IDS))
         if unknown:
             raise ValueError(
@@ -164,6 +198,24 @@ class Intake(_Model):
         if self.pregnancy is None or not self.pregnancy.pregnant:
             return 0
         return self.pregnancy.weeks or 0
+
+    @property
+    def postpartum_weeks(self) -> int | None:
+        """Weeks since giving birth, or None when not given (or pregnant)."""
+        if self.pregnancy is None or self.pregnancy.pregnant:
+            return None
+        return self.pregnancy.postpartum_weeks
+
+    @property
+    def caesarean(self) -> bool:
+        return self.postpartum_weeks is not None and bool(
+            self.pregnancy and self.pregnancy.caesarean
+        )
+
+    @property
+    def unanswered(self) -> list[str]:
+        """Catalog questions this (stored) intake has no answer for, in catalog order."""
+        return [q for q in QUESTION_IDS if q not in self.screening]
 
     def flagged(self, question_id: str) -> bool:
         return self.screening.get(question_id, False)

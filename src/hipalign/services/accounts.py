@@ -1,15 +1,16 @@
 """Accounts: the first-run account, sign-up, export of everything, its import, erasure."""
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 from pydantic import ValidationError as SchemaError
 
@@ -30,13 +31,41 @@ from hipalign.adapters.db.models import (
     SessionRecord,
     TotpDevice,
 )
+from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, describe, validate_document
 from hipalign.services.access import profile_of
 from hipalign.services.audit import audit_record
 from hipalign.services.exports.account_document import ExportDocument, LogRow
+from hipalign.services.usernames import (
+    username_clash,
+    username_key,
+    username_lock,
+    username_mixes_lookalike_scripts,
+)
 
 EXPORT_SCHEMA = "hipalign.export/1"
 USERNAME_MAX = 150
+
+
+def account_unlock(*, username: str) -> int:
+    """Lift every failed-log-in lock of an account, from all addresses (the operator's
+    `hipalign unlock`); audited. Returns how many address counters were cleared.
+
+    Raises InputError when no account has this username (in its login key)."""
+    from axes.models import AccessAttempt
+
+    key = username_key(username)
+    user = next(
+        (u for u in User.objects.only("pk", "username") if username_key(u.username) == key),
+        None,
+    )
+    if user is None:
+        raise InputError("username", [f"username: no account is named {username!r}"])
+    with transaction.atomic():
+        cleared, _ = AccessAttempt.objects.filter(username=key).delete()
+        # No actor: the operator at the server's command line, not an account.
+        audit_record(None, "auth.unlock", f"{cleared} counter(s)", subject_id=int(user.pk))
+    return int(cleared)
 
 
 def account_first_run() -> bool:
@@ -46,14 +75,21 @@ def account_first_run() -> bool:
 
 def account_create(username: str, password: str, *, admin: bool = False) -> User:
     """Create an account; the first account of an install may be made an admin."""
-    username = username.strip()
+    # NFKC as Django's normalize_username: full-width and compatibility forms become plain ones.
+    username = unicodedata.normalize("NFKC", username).strip()
     problems = []
+    name_ok = False
     if not username or len(username) > USERNAME_MAX:
         problems.append(f"username: give 1-{USERNAME_MAX} characters")
     elif not all(c.isalnum() or c in "@.+-_" for c in username):
         problems.append("username: letters, digits and @ . + - _ only")
-    elif User.objects.filter(username__iexact=username).exists():
-        problems.append("username: already taken; choose another")
+    elif username_mixes_lookalike_scripts(username):
+        problems.append(
+            "username: mixes letters of alphabets that look alike (such as Latin and Cyrillic); "
+            "use letters of one alphabet"
+        )
+    else:
+        name_ok = True
     if len(password) > 256:
         problems.append("password: at most 256 characters")
     else:
@@ -61,9 +97,17 @@ def account_create(username: str, password: str, *, admin: bool = False) -> User
             validate_password(password, User(username=username))
         except ValidationError as exc:
             problems += [f"password: {m}" for m in exc.messages]
-    if problems:
-        raise InputError("account", problems)
     with transaction.atomic():
+        username_lock()  # the clash check and the creation are one step for concurrent sign-ups
+        clash = username_clash(username) if name_ok else None
+        if clash == "taken":
+            problems.insert(0, "username: already taken; choose another")
+        elif clash == "lookalike":
+            problems.insert(
+                0, "username: looks the same as an existing account's name; choose another"
+            )
+        if problems:
+            raise InputError("account", problems)
         user = User.objects.create_user(username=username, password=password)
         if admin:
             user.is_staff = True
@@ -241,7 +285,7 @@ def account_export(user: User) -> dict[str, Any]:
         "profile": {"role": profile.role, "public_id": str(profile.public_id)},
         "api_tokens": _rows(
             ApiToken.objects.filter(user_id=uid).order_by("created_at", "id"),
-            ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"],
+            ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"],
         ),
         "totp": {
             "set_up": totp is not None and totp.confirmed_at is not None,
@@ -279,6 +323,38 @@ class ImportResult:
     remapped: int  # rows given a new id because theirs was taken on this install
 
 
+def _date_problems(doc: ExportDocument, today: date) -> list[str]:
+    """Every day and time of the file inside core.dates.ENTERED around `today`: a row dated at
+    the end of the calendar broke every page that adds a day to it (issue 12, item 2)."""
+    problems: list[str] = []
+    for name in SECTIONS:
+        for i, row in enumerate(getattr(doc, name)):
+            for field, value in row:
+                day = value.date() if isinstance(value, datetime) else value
+                if isinstance(day, date):
+                    problem = ENTERED.problem(f"{name}[{i}].{field}", day, today)
+                    if problem:
+                        problems.append(problem)
+    for i, a in enumerate(doc.assessments):
+        day_text = a.document.get("performed_on")
+        if isinstance(day_text, str):
+            try:
+                problem = ENTERED.problem(
+                    f"assessments[{i}].document.performed_on", date.fromisoformat(day_text), today
+                )
+            except ValueError:
+                continue  # the Assessment check names a day that is not YYYY-MM-DD
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _plan_versions(plans: list[Any]) -> dict[uuid.UUID, int]:
+    """Each plan's version: the file's, or (early /1 files) its place in date order."""
+    by_date = sorted(plans, key=lambda p: (p.created_at, str(p.id)))
+    return {p.id: p.version or n for n, p in enumerate(by_date, start=1)}
+
+
 def _import_problems(doc: ExportDocument) -> list[str]:
     """Everything that would make the imported rows break a page or a link, named by field."""
     from hipalign.core.clinical_tests import Assessment
@@ -288,14 +364,19 @@ def _import_problems(doc: ExportDocument) -> list[str]:
     from hipalign.core.planning.document import PlanDocument
     from hipalign.core.posture.geometry import PostureResult
     from hipalign.core.screening.rules import Referral
+    from hipalign.core.stored import read_intake, read_plan
 
     problems: list[str] = []
 
     def check(model: Any, data: Any, where: str) -> None:
+        # Intakes and plans exported before a new question or field are read as stored data.
+        read = {Intake: read_intake, PlanDocument: read_plan}.get(model, model.model_validate)
         try:
-            model.model_validate(data)
+            read(data)
         except SchemaError as exc:
             problems.extend(f"{where}.{p}" for p in describe(exc)[:3])
+        except InputError as exc:
+            problems.extend(f"{where}.{p}" for p in exc.problems[:3])
 
     for name in SECTIONS:
         rows = getattr(doc, name)
@@ -316,9 +397,12 @@ def _import_problems(doc: ExportDocument) -> list[str]:
 
     for i, r in enumerate(doc.intakes):
         check(Intake, r.document, f"intakes[{i}].document")
-    versions = [r.version for r in doc.plans if r.version is not None]
+    versions = list(_plan_versions(doc.plans).values())
     if len(versions) != len(set(versions)):
-        problems.append("plans: the same version appears twice")
+        problems.append(
+            "plans: the same version appears twice (a plan without a version takes its place in "
+            "date order); give every plan its own version"
+        )
     for i, p in enumerate(doc.plans):
         refers("plans", i, "intake_id", p.intake_id, intakes)
         check(PlanDocument, p.document, f"plans[{i}].document")
@@ -393,7 +477,7 @@ def _insert(model: Any, rows: list[Any], created: list[datetime]) -> None:
         model.objects.bulk_update(rows, ["created_at"], batch_size=500)
 
 
-def account_import(user: User, document: Any) -> ImportResult:
+def account_import(user: User, document: Any, *, today: date) -> ImportResult:
     """Load an `hipalign.export/1` document into this account, all or nothing.
 
     The account must hold no data yet. Every row comes back with its links; ids are kept where
@@ -403,7 +487,8 @@ def account_import(user: User, document: Any) -> ImportResult:
     belong to accounts of the other install), who authored a clinician's plan or assessment
     (author_role is kept; the author is null here), and posture files, which are not in the
     export: uploads come back with their results but no photo or overlay, and an upload still
-    waiting for analysis comes back failed, saying so.
+    waiting for analysis comes back failed, saying so. Every date must fall in
+    core.dates.ENTERED around `today`.
     """
     doc = validate_document(ExportDocument, document, "import")
     if any(m.objects.filter(user_id=user.pk).exists() for m in IMPORTED_MODELS):
@@ -413,12 +498,20 @@ def account_import(user: User, document: Any) -> ImportResult:
                 "account: already holds data; import only into a new account, or delete this one's data first"
             ],
         )
-    problems = _import_problems(doc)
+    problems = _date_problems(doc, today) + _import_problems(doc)
     if problems:
         raise InputError("import", problems)
-    with transaction.atomic():
-        result = _import_rows(user, doc)
-        audit_record(int(user.pk), "account.import")
+    try:
+        with transaction.atomic():
+            result = _import_rows(user, doc)
+            audit_record(int(user.pk), "account.import")
+    except (IntegrityError, DataError):
+        # Every clash the checks above know of is named there; this is the backstop for one
+        # they do not, so an import still answers with a message and stores nothing.
+        raise InputError(
+            "import",
+            ["(file): its rows clash with each other or with this install; nothing was stored"],
+        ) from None
     return result
 
 
@@ -452,8 +545,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         [IntakeRecord(id=intake_ids[r.id], user=user, document=r.document) for r in doc.intakes],
         [r.created_at for r in doc.intakes],
     )
-    by_date = sorted(doc.plans, key=lambda p: (p.created_at, str(p.id)))
-    versions = {p.id: p.version or n for n, p in enumerate(by_date, start=1)}
+    versions = _plan_versions(doc.plans)
     _insert(
         PlanRecord,
         [

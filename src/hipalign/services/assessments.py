@@ -10,6 +10,7 @@ from django.db import transaction
 
 from hipalign.adapters.db.models import AssessmentRecord, PlanRecord
 from hipalign.core.clinical_tests import Assessment, Derived, assessment_apply, assessment_derive
+from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
 from hipalign.services.access import Actor, patient_for, require_role
@@ -69,10 +70,14 @@ def assessment_record(
     """Store a clinician's assessment and make the new intake and plan from it.
 
     `expected_version` is the plan version the clinician saw; when the plan changed since, this
-    raises program.StalePlan and stores nothing (one transaction)."""
+    raises program.StalePlan and stores nothing (one transaction). The day of the assessment
+    must fall in core.dates.ENTERED around `today`."""
     clinician = require_role(actor, "clinician")
     patient = patient_for(actor, public_id, purpose="assessment", write=True)
     assessment = validate_document(Assessment, document, "assessment")
+    late = ENTERED.problem("performed_on", date.fromisoformat(assessment.performed_on), today)
+    if late:
+        raise InputError("assessment", [late])
     current = intake_current(patient)
     if current is None:
         raise InputError(

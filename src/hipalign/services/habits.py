@@ -1,16 +1,17 @@
 """Lifestyle items of the plan: ticking them off, today's list, and the one reminder due."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from hipalign.adapters.db.models import HabitCheck, PlanRecord, SessionRecord
+from hipalign.core.dates import shift
 from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.errors import InputError
-from hipalign.core.intake import Intake
+from hipalign.core.stored import read_intake
 from hipalign.services.access import owned
 from hipalign.services.outcome_records import outcomes_due
 from hipalign.services.program import checkin_due, plan_current, plan_document, weekday_of
@@ -81,7 +82,7 @@ def habits_planned_in_week(plan: PlanRecord | None, week_start: date) -> int:
     total = 0
     for it in _items(plan):
         total += len(it.times) * WORKING_DAYS if it.kind == "breaks" else it.per_week
-    return total if plan is not None and week_start + timedelta(days=6) >= plan.starts_on else 0
+    return total if plan is not None and shift(week_start, 6) >= plan.starts_on else 0
 
 
 def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | None:
@@ -90,7 +91,7 @@ def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | Non
     plan = plan_current(user)
     if plan is None or plan.withheld:
         return None
-    intake = Intake.model_validate(plan.intake.document)
+    intake = read_intake(plan.intake.document)
     if inside_hours(minute_of_day, intake.lifestyle.quiet_hours):
         return None
     due: list[tuple[str, str, str]] = []  # (kind, text, at)

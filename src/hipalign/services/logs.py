@@ -1,14 +1,20 @@
-"""A person's exercise logs, a page at a time (the JSON API's log list).
+"""A person's exercise logs: a page at a time (the JSON API's log list), and deleting one.
 
 The caller has already resolved whose logs these are (services.access.patient_for); this module
 only reads the rows of that person."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.models import User
+from django.db import transaction
 
-from hipalign.adapters.db.models import ExerciseLogRecord
+from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
 from hipalign.core.errors import InputError
+from hipalign.core.library import default_library
+from hipalign.services.access import owned
+from hipalign.services.audit import audit_record
+from hipalign.services.program import current_dose_rebuild
 
 # A page is bounded so one request cannot pull a whole year of logs (OWASP API4).
 PAGE_MAX = 100
@@ -33,3 +39,43 @@ def logs_page(user: User, *, limit: int, offset: int) -> LogPage:
         ]
     )
     return LogPage(total=qs.count(), items=rows)
+
+
+@dataclass(frozen=True)
+class LogShown:
+    """One log as the delete confirmation shows it."""
+
+    id: str
+    performed_on: date
+    exercise: str
+    side: str | None
+    detail: str
+
+
+def log_get(user: User, *, log_id: str) -> LogShown:
+    """One of the person's own logs; anyone else's (or none) is NotFound."""
+    rec = owned(ExerciseLogRecord, user, log_id)
+    ex = default_library().get(rec.exercise_id)
+    hold = f", {rec.hold_s_done} s hold" if rec.hold_s_done else ""
+    return LogShown(
+        id=str(rec.id),
+        performed_on=rec.performed_on,
+        exercise=ex.name if ex else rec.exercise_id,
+        side=rec.side,
+        detail=f"{rec.sets_done} x {rec.reps_done}{hold}; pain during {rec.pain_during}/10",
+    )
+
+
+def log_delete(user: User, *, log_id: str) -> None:
+    """Delete one of the person's own logs, made by mistake, with the decisions made from it.
+
+    The dose of that exercise and side goes back to the newest decision left; a session left
+    without logs goes too, so no next-morning question is asked about it. Anyone else's log (or
+    none) is NotFound and nothing changes."""
+    with transaction.atomic():
+        rec = owned(ExerciseLogRecord, user, log_id)
+        session_id = rec.session_id
+        rec.delete()  # its decisions (and a CurrentDose pointing at one) cascade
+        SessionRecord.objects.filter(pk=session_id, user_id=user.pk, logs__isnull=True).delete()
+        current_dose_rebuild(user)
+        audit_record(int(user.pk), "log.delete", log_id)

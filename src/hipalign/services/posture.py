@@ -4,6 +4,11 @@ The model runs here (adapters.vision); every number comes from core.posture, so 
 tested without the model. Needs the optional `vision` extra."""
 
 import contextlib
+import importlib.util
+import json
+import logging
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,15 +26,22 @@ from hipalign.core.posture.geometry import (
 from hipalign.core.posture.reps import REP_RULES, RepCount, hold_time
 from hipalign.core.vocab import Side
 
+log = logging.getLogger("hipalign.posture")
+
+# Issue 12.1: the model runs in a child process, given this long before it is killed. Both stay
+# under posture_uploads.STALE_RUNNING (10 min), so a live job is never taken for a dead one.
+PHOTO_TIMEOUT_S = 120.0  # a photo takes 1-3 s here, model start included
+CLIP_TIMEOUT_S = 480.0  # a minute-long clip (the frame cap) takes about 1.5 min
+NOT_MEASURED = "could not be measured"
+CHILD_COMMAND = [sys.executable, "-m", "hipalign.services.posture_child"]  # + the request
+
 
 def _vision() -> None:
-    try:
-        import cv2  # noqa: F401
-        import mediapipe  # noqa: F401
-    except ImportError as exc:
+    """Refuse without the vision extra; found, not imported (the server never loads it)."""
+    if any(importlib.util.find_spec(name) is None for name in ("cv2", "mediapipe")):
         from hipalign.adapters.vision import MISSING
 
-        raise InputError("vision", [MISSING]) from exc
+        raise InputError("vision", [MISSING])
 
 
 def posture_analyze(
@@ -75,6 +87,61 @@ def posture_analyze(
     if overlay is not None and shown is not None:
         draw_overlay(shown[0], shown[1], result, overlay)
     return result
+
+
+def _without_paths(text: str, paths: list[Path]) -> str:
+    """A person never sees a server path or an internal file name (issue 12.15)."""
+    for p in sorted(paths, key=lambda p: len(str(p)), reverse=True):
+        text = text.replace(str(p), "this file").replace(p.name, "this file")
+    return text
+
+
+def posture_analyze_isolated(
+    *, source: Path, overlay: Path, clean: Path | None, timeout_s: float
+) -> PostureResult:
+    """posture_analyze in a child process (services/posture_child.py), whose crash or hang is
+    this file's failure, never the caller's: InputError with NOT_MEASURED, and no server path
+    in any message. With `clean`, a photo is first re-encoded there and only that is analysed."""
+    _vision()
+    paths = [source, overlay] + ([clean] if clean else [])
+    request = {
+        "source": str(source),
+        "overlay": str(overlay),
+        "clean": str(clean) if clean else None,
+    }
+    try:
+        done = subprocess.run(
+            [*CHILD_COMMAND, json.dumps(request)],
+            capture_output=True,
+            timeout=timeout_s,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        log.warning("posture analysis of %s killed after %.0f s", source.name, timeout_s)
+        raise InputError(
+            "file", [f"file: {NOT_MEASURED}: the analysis took longer than {timeout_s:.0f} s"]
+        ) from None
+    answer: dict[str, Any] = {}
+    lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
+    if done.returncode == 0 and lines:
+        with contextlib.suppress(ValueError):
+            answer = json.loads(lines[-1])
+    if "result" in answer:
+        return PostureResult.model_validate(answer["result"])
+    if "refused" in answer:
+        refused = answer["refused"]
+        raise InputError(
+            str(refused["what"]), [_without_paths(str(p), paths) for p in refused["problems"]]
+        )
+    # A signal (negative status), a crash or garbage: logged for the operator, told plainly.
+    tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+    log.warning(
+        "posture analysis of %s ended with status %s: %s", source.name, done.returncode, tail
+    )
+    raise InputError(
+        "file", [f"file: {NOT_MEASURED}: the analysis stopped on this file (it may be damaged)"]
+    )
 
 
 class Movement(BaseModel):

@@ -2,6 +2,9 @@
 feed the intake, delete. RELIABILITY.md 4: size caps, type by content, re-encode, server-made
 names, no public URL; the original is deleted after analysis unless the person keeps it."""
 
+import importlib.util
+import logging
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,12 +23,19 @@ from hipalign.services.access import owned
 from hipalign.services.audit import audit_record
 from hipalign.services.program import intake_current, intake_submit
 
+log = logging.getLogger("hipalign.posture")
+NOT_MEASURED = "could not be measured"
+NOT_INSTALLED = (
+    "file: posture analysis is not installed on this server, so no photo or clip is accepted"
+)
+PRIVATE_FILE = 0o600  # issue 12.16
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 CLIP_SUFFIXES = {".mp4", ".mov", ".webm", ".m4v"}
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # RELIABILITY.md 4
 MAX_CLIP_BYTES = 100 * 1024 * 1024
 MAX_UPLOADS_PER_DAY = 20  # per-person quota (ASVS 5.2.4) [P]
 STALE_RUNNING = timedelta(minutes=10)  # a job "running" this long was killed: run it again
+MAX_ATTEMPTS = 2  # ... but only this often in all: then it fails for good
 # VISION.md 6.5: hip-line changes under ~2 degrees are treated as no change (a judgement default).
 NO_CHANGE_DEG = 2.0
 
@@ -33,20 +43,22 @@ NO_CHANGE_DEG = 2.0
 def upload_dir() -> Path:
     path = Path(settings.DATA_DIR) / "uploads"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # issue 12.16, whatever the umask
     return path
 
 
 def vision_available() -> bool:
-    try:
-        import cv2  # noqa: F401
-        import mediapipe  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether the vision extra is installed, without loading it into the server process."""
+    return all(importlib.util.find_spec(name) is not None for name in ("cv2", "mediapipe"))
 
 
 def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> PostureUpload:
-    """Write the upload under a server-made name; refuse wrong types and sizes, storing nothing."""
+    """Write the upload under a server-made name; refuse wrong types and sizes, storing nothing.
+
+    Nothing is accepted while analysis is not installed: the file would only sit on disk with
+    its metadata (GPS included) and never be measured (issue 12.15)."""
+    if not vision_available():
+        raise InputError("file", [NOT_INSTALLED])
     suffix = Path(name).suffix.lower()
     if suffix in PHOTO_SUFFIXES:
         kind, cap = "photo", MAX_PHOTO_BYTES
@@ -67,7 +79,9 @@ def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> P
     path = upload_dir() / stored
     written = 0
     try:
-        with path.open("xb") as fh:
+        with os.fdopen(
+            os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb"
+        ) as fh:
             for chunk in chunks:
                 written += len(chunk)
                 if written > cap:  # the declared size can lie
@@ -84,47 +98,71 @@ def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> P
 
 
 def upload_analyze(upload_id: uuid.UUID) -> None:
-    """Run one queued (or stale) job; idempotent: a finished upload is left as it is."""
-    from hipalign.services.posture import posture_analyze
+    """Run one queued (or stale) job; idempotent: a finished upload is left as it is.
+
+    The model runs in a child process (services/posture_child.py), so a file that crashes it
+    fails its own job only. The original is always deleted: a photo the person keeps is the
+    re-encoded copy (no EXIF, no GPS), and a file that cannot be re-encoded is never kept."""
+    from hipalign.services.posture import (
+        CLIP_TIMEOUT_S,
+        PHOTO_TIMEOUT_S,
+        posture_analyze_isolated,
+    )
 
     with transaction.atomic():
         rec = PostureUpload.objects.filter(pk=upload_id).first()
         if rec is None or rec.status in ("done", "failed"):
             return
-        rec.status, rec.started_at = "running", timezone.now()
-        rec.save(update_fields=["status", "started_at"])
+        if rec.attempts >= MAX_ATTEMPTS:
+            _give_up(rec)
+            return
+        rec.status, rec.started_at, rec.attempts = "running", timezone.now(), rec.attempts + 1
+        rec.save(update_fields=["status", "started_at", "attempts"])
     folder = upload_dir()
-    source = folder / rec.stored_name
-    overlay = f"{rec.id.hex}-overlay.png"
+    original = folder / (rec.stored_name or f"{rec.id.hex}-missing")
+    overlay = folder / f"{rec.id.hex}-overlay.png"
+    clean = folder / f"{rec.id.hex}-clean.png" if rec.kind == "photo" else None
+    for leftover in (overlay, clean):  # from an attempt whose worker died part-way
+        if leftover is not None:
+            leftover.unlink(missing_ok=True)
+    measured: PostureResult | None = None
     try:
-        if rec.kind == "photo":
-            source = _reencoded(source)
-            rec.stored_name = source.name
-        result = posture_analyze(source, folder / overlay)
+        measured = posture_analyze_isolated(
+            source=original,
+            overlay=overlay,
+            clean=clean,
+            timeout_s=PHOTO_TIMEOUT_S if rec.kind == "photo" else CLIP_TIMEOUT_S,
+        )
     except InputError as exc:
         rec.status, rec.error = "failed", exc.message[:300]
-    except Exception as exc:  # a hostile file fails its job, never the worker
-        rec.status, rec.error = "failed", f"could not analyse this file ({exc.__class__.__name__})"
+        overlay.unlink(missing_ok=True)
+    except Exception:  # a hostile file fails its job, never the worker
+        log.exception("posture job %s failed", rec.id)
+        rec.status, rec.error = "failed", f"file is not valid: {NOT_MEASURED}"
+        overlay.unlink(missing_ok=True)
     else:
-        rec.status, rec.result, rec.overlay_name = "done", result.model_dump(mode="json"), overlay
-    if not rec.keep_original and rec.stored_name:
-        (folder / rec.stored_name).unlink(missing_ok=True)
-        rec.stored_name = ""
+        rec.status, rec.result = "done", measured.model_dump(mode="json")
+        rec.overlay_name = overlay.name if overlay.is_file() else ""
+    original.unlink(missing_ok=True)
+    rec.stored_name = ""
+    if clean is not None:
+        if measured is not None and rec.keep_original and clean.is_file():
+            rec.stored_name = clean.name
+        else:
+            clean.unlink(missing_ok=True)
     rec.save()
 
 
-def _reencoded(path: Path) -> Path:
-    """A fresh PNG of the pixels only: EXIF (GPS), trailing bytes and polyglots are dropped."""
-    from PIL import Image
-
-    from hipalign.adapters.vision.media import load_image
-
-    rgb = load_image(path)
-    out = path.with_suffix(".png")
-    Image.fromarray(rgb).save(out, format="PNG")
-    if out != path:
-        path.unlink(missing_ok=True)
-    return out
+def _give_up(rec: PostureUpload) -> None:
+    """Its worker died during every attempt: the job fails, and nothing of the file is kept."""
+    log.warning("posture job %s given up after %s attempts", rec.id, rec.attempts)
+    folder = upload_dir()
+    for name in (rec.stored_name, f"{rec.id.hex}-clean.png", f"{rec.id.hex}-overlay.png"):
+        if name:
+            (folder / name).unlink(missing_ok=True)
+    rec.status, rec.stored_name, rec.overlay_name = "failed", "", ""
+    rec.error = f"file is not valid: {NOT_MEASURED}: the analysis stopped on this file"
+    rec.save()
 
 
 def upload_run_pending(limit: int = 10) -> int:

@@ -13,6 +13,7 @@ from hipalign.adapters.db.models import (
     HabitCheck,
     SessionRecord,
 )
+from hipalign.core.dates import shift
 from hipalign.core.library import default_library
 from hipalign.core.vocab import WEEKDAYS
 from hipalign.services.habits import habits_planned_in_week
@@ -72,7 +73,7 @@ def progress_summary(user: User, today: date) -> Progress:
 
     def planned(week_start: date) -> int:
         # Nothing was planned before the plan existed; its first week counts from its start day.
-        if plan is None or week_start + timedelta(days=6) < plan.starts_on:
+        if plan is None or shift(week_start, 6) < plan.starts_on:
             return 0
         first_day = (plan.starts_on - week_start).days if week_start <= plan.starts_on else 0
         return sum(1 for i in day_indexes if i >= first_day)
@@ -88,9 +89,9 @@ def progress_summary(user: User, today: date) -> Progress:
     )
     pain: list[PainPoint] = []
     for on, next_morning in sessions:
-        done_by_week[on - timedelta(days=on.weekday())] += 1
+        done_by_week[shift(on, -on.weekday())] += 1
         if next_morning is not None:
-            pain.append(PainPoint(on + timedelta(days=1), float(next_morning), "next_morning"))
+            pain.append(PainPoint(shift(on, 1), float(next_morning), "next_morning"))
     weeks = [
         WeekAdherence(w, planned(w), done_by_week.get(w, 0))
         for w in (first + timedelta(weeks=i) for i in range(WEEKS_SHOWN))
@@ -113,7 +114,7 @@ def progress_summary(user: User, today: date) -> Progress:
     for on in HabitCheck.objects.filter(user_id=user.pk, performed_on__gte=first).values_list(
         "performed_on", flat=True
     ):
-        habit_done[on - timedelta(days=on.weekday())] += 1
+        habit_done[shift(on, -on.weekday())] += 1
     habit_weeks = [
         WeekAdherence(
             w.starts_on, habits_planned_in_week(plan, w.starts_on), habit_done[w.starts_on]

@@ -6,17 +6,16 @@ Paging is by cursor: the sort key of the last entry shown. Each source is read i
 queries (the cursor's own day in full, then at most `limit + 1` older rows), so a page costs the
 same whatever the length of the history."""
 
-import base64
-import binascii
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 
 from django.contrib.auth.models import User
+from django.core import signing
 from django.db.models import Model, QuerySet
 from django.utils.timezone import localdate
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hipalign.adapters.db.models import (
     AssessmentRecord,
@@ -30,6 +29,7 @@ from hipalign.adapters.db.models import (
     SessionRecord,
 )
 from hipalign.core.clinical_tests import Assessment, assessment_derive
+from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.services.access import Actor, patient_for
@@ -87,20 +87,40 @@ class Timeline:
     kinds: tuple[Kind, ...]
 
 
+# Cursors are signed (django.core.signing, keyed by the install's secret) and read back as typed
+# values: a crafted one ([1,2,3,4], a day at the end of the calendar, a huge nested document)
+# answers "start again" instead of reaching a query or a date sum (issue 12, item 4).
+CURSOR_SALT = "hipalign.timeline.cursor"
+# A signed cursor of this module is about 200 characters; anything far longer is not one.
+CURSOR_MAX = 400
+
+
+class _Cursor(BaseModel):
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    at: str = Field(max_length=40)
+    kind: Literal[Kind, ""]
+    key: str = Field(max_length=64)
+
+
 def _encode(key: tuple[str, str, str, str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+    return signing.dumps(list(key), salt=CURSOR_SALT, compress=True)
 
 
 def _decode(cursor: str) -> tuple[str, str, str, str]:
+    refused = InputError("cursor", ["cursor: not a page of this timeline; start again"])
+    if len(cursor) > CURSOR_MAX:
+        raise refused
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        parts = json.loads(raw)
+        parts = signing.loads(cursor, salt=CURSOR_SALT)
         if not (isinstance(parts, list) and len(parts) == 4):
             raise ValueError
-        date.fromisoformat(parts[0])
-        return (str(parts[0]), str(parts[1]), str(parts[2]), str(parts[3]))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InputError("cursor", ["cursor: not a page of this timeline; start again"]) from None
+        c = _Cursor(day=parts[0], at=parts[1], kind=parts[2], key=parts[3])
+        date.fromisoformat(c.day)
+    except (signing.BadSignature, ValueError, ValidationError, UnicodeDecodeError):
+        raise refused from None
+    return (c.day, c.at, c.kind, c.key)
 
 
 def _at(dt: datetime) -> str:
@@ -118,7 +138,7 @@ def _page[M: Model](
     )
     if cursor_day is None:
         return list(qs.order_by(*newest)[: limit + 1])
-    row_day = cursor_day - timedelta(days=shift)
+    row_day = shift_day(cursor_day, -shift)
     same = list(qs.filter(**{day_field: row_day}))
     older = list(qs.filter(**{f"{day_field}__lt": row_day}).order_by(*newest)[: limit + 1])
     return same + older
@@ -153,7 +173,7 @@ def _next_mornings(u: User, day: date | None, limit: int) -> list[Entry]:
     qs = SessionRecord.objects.filter(user_id=u.pk, pain_next_morning__isnull=False)
     return [
         Entry(
-            r.performed_on + timedelta(days=1),
+            shift_day(r.performed_on, 1),
             "next_morning",
             "Next-morning pain",
             f"{r.pain_next_morning}/10 the morning after the session of {r.performed_on:%a %d %b}",

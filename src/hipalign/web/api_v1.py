@@ -485,7 +485,7 @@ def plans_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET)
 def logs_create(request: HttpRequest, log: LogBody) -> Status[LogCreated]:
     """Store one exercise log for one side. 201 when stored; resending the same `client_id`
     with the same body answers 200 with the stored result; with another body, 422."""
-    result = program.log_record(_caller(request), log.model_dump(mode="json"))
+    result = program.log_record(_caller(request), log.model_dump(mode="json"), today=views._today())
     d = result.decision
     body = LogCreated(
         log_id=uuid.UUID(result.log_id),

@@ -1,4 +1,4 @@
-"""Session lifetime and caching rules the stock middleware does not give."""
+"""Session lifetime, caching rules and JSON body limits the stock middleware does not give."""
 
 import time
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.access import role_of
 from hipalign.services.mfa import mfa_confirmed
 
@@ -64,7 +65,14 @@ MFA_SESSION_KEY = "hipalign_mfa"  # set by the TOTP step (views_security); tests
 # Pages a signed-in clinician or admin reaches before the TOTP step: the step itself, leaving,
 # and what every page loads (static files, the service worker) or a monitor polls.
 MFA_EXEMPT = frozenset(
-    {"/account/security/setup", "/account/security/verify", "/logout", "/healthz", "/sw.js"}
+    {
+        "/account/security/setup",
+        "/account/security/verify",
+        "/logout",
+        "/healthz",
+        "/sw.js",
+        "/manifest.webmanifest",
+    }
 )
 
 
@@ -98,3 +106,104 @@ class MfaRequiredMiddleware:
             )
         step = "mfa_verify" if mfa_confirmed(user.pk) else "mfa_setup"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+# The largest JSON body an endpoint takes: an intake or a prescription is a few kB, a log under
+# one; 256 kB is generous and keeps a request from making the parser do megabytes of work.
+JSON_BODY_MAX_BYTES = 256 * 1024
+
+
+class JsonLimitsMiddleware:
+    """Refuses a JSON request body that is too large, nested too deep, or holds NaN/Infinity,
+    before any parser or view reads it (issue 12, item 4): 413 or 422, naming the problem."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "application/json" and request.method not in ("GET", "HEAD"):
+            refused = self._refused(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    @staticmethod
+    def _refused(request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > JSON_BODY_MAX_BYTES or len(request.body) > JSON_BODY_MAX_BYTES:
+            problem = f"(body): at most {JSON_BODY_MAX_BYTES // 1024} kB of JSON"
+            return JsonResponse(
+                {"error": f"request is not valid: {problem}", "problems": [problem]}, status=413
+            )
+        text = request.body.decode("utf-8", "replace")
+        try:
+            json_load(text, "request")
+        except InputError as exc:
+            if json_is_malformed(text):
+                return None  # not JSON at all: the endpoint answers that in its own words
+            return JsonResponse({"error": exc.message, "problems": exc.problems}, status=422)
+        return None
+
+
+# Issue 12.17: every powerful browser feature is off on every response (`feature=()`); a page
+# gets one back, for this app's own origin only (`feature=(self)`), when it uses it. Names are
+# those Chromium 156 knows (checked in Debian's chromium: an unknown name is only a console
+# error, e.g. "bluetooth" and "web-share" there).
+PERMISSIONS_DENIED = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_BY_PAGE = {
+    # The posture page takes a photo: on a phone its file picker may open the camera.
+    "/posture": frozenset({"camera"}),
+    # The session player keeps the screen on during a countdown and beeps between steps.
+    "/today": frozenset({"screen-wake-lock", "autoplay"}),
+}
+
+
+def permissions_policy(path: str) -> str:
+    allowed = PERMISSIONS_BY_PAGE.get(path, frozenset())
+    return ", ".join(
+        f"{name}=(self)" if name in allowed else f"{name}=()" for name in PERMISSIONS_DENIED
+    )
+
+
+class PermissionsPolicyMiddleware:
+    """Sets Permissions-Policy on every response (static files and errors included)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Permissions-Policy"] = permissions_policy(request.path)
+        return response

@@ -4,6 +4,7 @@ person's own timeline. Each view parses the request, calls one service and rende
 Every /clinic/ page is for clinicians: anyone else (the person, another person, an admin) and a
 clinician without an active link get 404, exactly as for a person who does not exist."""
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -17,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hipalign.core.clinical_tests import CATALOG, field_path
 from hipalign.core.errors import InputError
-from hipalign.services import access, assessments, care, timeline
+from hipalign.services import access, assessments, care, logs, timeline
 from hipalign.services.program import StalePlan
 from hipalign.web import views
+from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
 
@@ -123,7 +125,8 @@ def _number(raw: str) -> float | None:
         value = float(raw.replace(",", "."))
     except ValueError:
         return None
-    return value
+    # "nan" and "inf" parse as floats but are no measurement.
+    return value if math.isfinite(value) else None
 
 
 def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -157,14 +160,22 @@ def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
         "pain_place": post.get("pain_place", "").strip(),
         "notes": post.get("notes", "").strip(),
     }
-    pain = post.get("pain_during_tests", "").strip()
+    pain = post.get("pain_during_tests", "").strip()[:40]
     if pain:
-        doc["pain_during_tests"] = int(pain) if pain.isdigit() else pain
+        number = whole_number(pain)
+        doc["pain_during_tests"] = number if number is not None else pain
     cleared = post.get("cleared_by_clinician", "")
     if cleared in ("yes", "no"):
         doc["cleared_by_clinician"] = cleared == "yes"
     if post.get("hip_precautions"):
         doc["hip_precautions"] = post.get("hip_precautions")[:20]
+    weeks = post.get("postpartum_weeks", "").strip()[:40]
+    if weeks:
+        number = whole_number(weeks)
+        doc["postpartum_weeks"] = number if number is not None else weeks
+        caesarean = post.get("caesarean", "")
+        if caesarean in ("yes", "no"):
+            doc["caesarean"] = caesarean == "yes"
     return doc, errors
 
 
@@ -209,7 +220,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                     public_id,
                     doc,
                     views._today(),
-                    expected_version=int(raw_version) if raw_version.isdigit() else None,
+                    expected_version=whole_number(raw_version),
                 )
             except InputError as exc:
                 errors = _problems_by_field(exc.problems)
@@ -240,6 +251,8 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                 "cleared_by_clinician": "yes" if intake and intake.cleared_by_clinician else "no",
                 "hip_precautions": (intake.hip_precautions or "") if intake else "",
                 "method": "in_person",
+                "postpartum_weeks": intake.postpartum_weeks if intake else None,
+                "caesarean": ("yes" if intake.caesarean else "no") if intake else "",
             },
             "plan_version": request.POST.get("plan_version", form.plan_version)
             if post and status != 409
@@ -261,7 +274,7 @@ def _timeline_page(request: HttpRequest, public_id: str, base: str) -> HttpRespo
             views._today(),
             kinds=kinds,
             limit=timeline.DEFAULT_LIMIT,
-            cursor=request.GET.get("cursor", "")[:200] or None,
+            cursor=request.GET.get("cursor", "")[: timeline.CURSOR_MAX + 1] or None,
         )
     except InputError as exc:
         return render(
@@ -301,3 +314,19 @@ def my_timeline(request: HttpRequest) -> HttpResponse:
         return _timeline_page(request, own, "/timeline")
     except access.NotFound as exc:
         raise Http404 from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_delete(request: HttpRequest, log_id: str) -> HttpResponse:
+    """Delete one of the person's own logs, made by mistake: GET asks to confirm, POST deletes.
+    Anyone else's log answers 404 and stays."""
+    try:
+        if request.method == "POST":
+            logs.log_delete(request.user, log_id=log_id)  # type: ignore[arg-type]
+            messages.info(request, "The log was deleted; the dose follows the logs that are left.")
+            return redirect("timeline")
+        shown = logs.log_get(request.user, log_id=log_id)  # type: ignore[arg-type]
+    except access.NotFound as exc:
+        raise Http404 from exc
+    return render(request, "hipalign/log_delete.html", {"log": shown})

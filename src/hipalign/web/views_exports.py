@@ -2,7 +2,6 @@
 of a full JSON export. A person downloads their own; a clinician downloads a linked patient's
 under /clinic/patients/<public_id>/..., resolved by services.access (anyone else: 404)."""
 
-import json
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -12,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from hipalign.core.errors import InputError
+from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services import access, accounts
 from hipalign.services.exports import calendar, fhir, handout
 from hipalign.web import views
@@ -112,10 +111,17 @@ def account_import(request: HttpRequest) -> HttpResponse:
         if upload.size is None or upload.size > accounts.IMPORT_MAX_BYTES:
             raise InputError("import", [f"file: at most {accounts.IMPORT_MAX_BYTES // 2**20} MB"])
         try:
-            document = json.loads(upload.read())
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError("import", [f"file: not a JSON file ({exc})"]) from None
-        result = accounts.account_import(request.user, document)  # type: ignore[arg-type]
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("import", ["file: not a JSON file (not UTF-8 text)"]) from None
+        try:
+            document = json_load(text, "import")
+        except InputError as exc:
+            said = [p.removeprefix("(document): ") for p in exc.problems]
+            if json_is_malformed(text):
+                raise InputError("import", [f"file: not a JSON file ({said[0]})"]) from None
+            raise InputError("import", [f"file: {p}" for p in said]) from None
+        result = accounts.account_import(request.user, document, today=views._today())  # type: ignore[arg-type]
     except InputError as exc:
         shown = exc.problems[:5] + (["..."] if len(exc.problems) > 5 else [])
         messages.error(request, "Nothing was imported. " + "; ".join(shown))

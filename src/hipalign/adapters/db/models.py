@@ -231,6 +231,9 @@ class PostureUpload(models.Model):
     keep_original = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=STATUSES, default="queued")
     started_at = models.DateTimeField(null=True, blank=True)
+    # Runs started; a job whose worker died this often fails for good (issue 12.1: a file that
+    # kills its worker must not kill every worker after it).
+    attempts = models.PositiveSmallIntegerField(default=0)
     result = models.JSONField(null=True, blank=True)  # core PostureResult
     overlay_name = models.CharField(max_length=80, blank=True)
     error = models.CharField(max_length=300, blank=True)
@@ -347,6 +350,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)  # shown in lists so a person can tell tokens apart
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Refused from this moment on (issue 12 item 6): a forgotten token stops working by itself.
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

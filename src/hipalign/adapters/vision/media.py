@@ -11,6 +11,10 @@ from hipalign.core.errors import InputError
 MAX_FILE_BYTES = 100 * 1024 * 1024  # RELIABILITY.md 4: 20 MB image, 100 MB video caps
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # below Pillow's bomb limits (RELIABILITY.md 4 [P])
+# Issue 12.1: OpenCV's remap (inside MediaPipe) asserts every side < SHRT_MAX (32,767) and the
+# assertion aborts the process, which no `except` catches. 8,192 px leaves a wide margin and
+# still takes any phone photo whole (a 50 MP sensor is 8,160 px on its long side).
+MAX_SIDE = 8192
 MAX_VIDEO_FRAMES = 30 * 60  # a minute at 30 fps: exercise clips are short
 IMAGE_FORMATS = ["JPEG", "PNG", "WEBP"]
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv"}
@@ -38,7 +42,16 @@ def load_image(path: Path) -> Any:
         with warnings.catch_warnings():
             # A decompression-bomb warning is an error here, not a note.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Image.open reads the header only: sides and pixels are checked before any decode.
             with Image.open(path, formats=IMAGE_FORMATS) as im:
+                if max(im.width, im.height) > MAX_SIDE:
+                    raise InputError(
+                        "photo",
+                        [
+                            f"{path}: {im.width}x{im.height} pixels; each side may be at most "
+                            f"{MAX_SIDE:,} pixels"
+                        ],
+                    )
                 if im.width * im.height > MAX_PIXELS:
                     raise InputError(
                         "photo",
@@ -81,9 +94,15 @@ def video_frames(path: Path) -> tuple[float, int, Iterator[Any]]:
     if fps <= 0 or count <= 0 or width <= 0 or height <= 0:
         cap.release()
         raise InputError("video", [f"{path}: no frames could be read (truncated or not a video)"])
-    if width * height > MAX_PIXELS:
+    if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
         cap.release()
-        raise InputError("video", [f"{path}: {width}x{height} frames are too large"])
+        raise InputError(
+            "video",
+            [
+                f"{path}: {width}x{height} frames are too large; each side may be at most "
+                f"{MAX_SIDE:,} pixels and a frame at most {MAX_PIXELS:,} pixels"
+            ],
+        )
     if count > MAX_VIDEO_FRAMES:
         cap.release()
         raise InputError(

@@ -16,7 +16,14 @@ from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
 from hipalign.core.planning.constraints import constraints_for, exclusion_reason
 from hipalign.core.planning.document import Day, Dose, Item, PlanBody, PlanDocument, Why
-from hipalign.core.planning.planner import SESSION_ORDER, day_script_items, item_notes, script_item
+from hipalign.core.planning.planner import (
+    POSITION_ORDER,
+    SESSION_ORDER,
+    WARM_UP_ID,
+    day_script_items,
+    item_notes,
+    script_item,
+)
 from hipalign.core.session_script import SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
 
@@ -218,8 +225,27 @@ def _item(
         rung = _nearest_rung(ex, rx.sets, rx.reps, rx.hold_s, intake.equipment)
         load = ex.ladder[rung].load
     dose = Dose(sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s, load=load, rung=rung)
+    # An unchanged dose keeps the plan's per-side doses (the weaker side's extra set).
+    kept = (
+        base.dose_by_side
+        if base is not None
+        and same_dose
+        and base.dose_by_side
+        and (base.side, base.lead_side) == (side, lead)
+        else {}
+    )
+    per_side = {s: kept.get(s, dose) for s in sides if s is not None}
     script = script_item(
-        ex, [SideDose(side=s, sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s) for s in sides]
+        ex,
+        [
+            SideDose(
+                side=s,
+                sets=per_side[s].sets if s is not None else rx.sets,
+                reps=rx.reps,
+                hold_s=rx.hold_s,
+            )
+            for s in sides
+        ],
     )
     whys: list[Why] = list(base.why) if base is not None else []
     if not same_dose:
@@ -257,7 +283,6 @@ def _item(
             f"Your clinician chose this although it {override.rule.removeprefix(ex.name).strip()}; "
             f"their reason: {override.reason}"
         )
-    per_side = {s: dose for s in sides if s is not None}
     return Item(
         exercise=ex.id,
         name=ex.name,
@@ -419,6 +444,8 @@ def prescribe(
                 continue
             todays.sort(
                 key=lambda it: (
+                    it.exercise != WARM_UP_ID,  # the warm-up first, then grouped by position
+                    POSITION_ORDER[it.position],
                     SESSION_ORDER[it.intent],
                     rank.get(it.exercise, len(rank)),
                     it.exercise,

@@ -8,7 +8,9 @@ a clinician records the hip precautions.
 from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.intake import Intake
+from hipalign.core.references import cite_all
 from hipalign.core.screening.catalog import QUESTIONS
+from hipalign.core.screening.limits import LIMITS
 from hipalign.core.vocab import REFERRAL_ORDER, ReferralLevel
 
 # Age limits from CLINICAL.md section 1: a limp under 18 is out of scope (GH); under 16 goes to
@@ -41,6 +43,9 @@ class Referral(BaseModel):
     plan_withheld: bool
     # Why the plan is withheld, in plain words; empty when a plan is given.
     withheld_because: str = ""
+    # Extension (issue 13): catalog questions a stored intake has no answer for (a question
+    # added after it was stored); they are asked at the next check-in or re-plan.
+    unanswered: list[str] = []
 
 
 def _rank(level: ReferralLevel) -> int:
@@ -162,8 +167,157 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
     return reasons
 
 
+def pain_peak(intake: Intake) -> int:
+    """The higher of pain now and worst pain this week (NPRS 0-10)."""
+    return max(intake.pain.now, intake.pain.worst_week)
+
+
+def gentle_start(intake: Intake) -> bool:
+    """Pain at rest (now, when the intake is filled in) high enough that every exercise starts
+    at its easiest rung and strength work has no movement under load (limits.toml [pain]).
+
+    A red flag at emergency or urgent withholds the plan anyway; after a clinician's clearance
+    the gentle start still applies while pain is this high."""
+    return intake.pain.now >= LIMITS.pain.gentle_start_from
+
+
+def dynamic_strength_allowed(intake: Intake) -> bool:
+    """False when pain now is above the pain-monitoring model's acceptable level (Silbernagel)."""
+    return intake.pain.now <= LIMITS.pain.dynamic_strength_max and not gentle_start(intake)
+
+
+def postpartum_early(intake: Intake) -> bool:
+    w = intake.postpartum_weeks
+    return w is not None and w < LIMITS.postpartum.see_physio_below_weeks
+
+
+def caesarean_early(intake: Intake) -> bool:
+    w = intake.postpartum_weeks
+    return (
+        intake.caesarean and w is not None and w < LIMITS.postpartum.caesarean_no_plank_below_weeks
+    )
+
+
+def pelvic_girdle_pain(intake: Intake) -> bool:
+    """Groin, pubic or buttock pain while pregnant (limits.toml [pelvic_girdle])."""
+    return intake.pregnant and any(s in intake.symptoms for s in LIMITS.pelvic_girdle.symptoms)
+
+
+def child_hip_pain(intake: Intake) -> bool:
+    """Hip, groin, thigh or knee pain under 16, with or without a limp (limits.toml [children]).
+
+    Pain given as a number counts too: the intake asks about hip pain."""
+    if intake.age >= LIMITS.children.pain_see_doctor_below_age:
+        return False
+    return pain_peak(intake) > 0 or any(s in intake.symptoms for s in LIMITS.children.symptoms)
+
+
+def _issue13_reasons(intake: Intake) -> list[Reason]:
+    """Children's hips, pain intensity, postpartum and pelvic girdle pain (issue 13, 1-4)."""
+    reasons: list[Reason] = []
+    if child_hip_pain(intake):
+        reasons.append(
+            Reason(
+                id="child_hip_or_knee_pain",
+                level="see_doctor",
+                text=(
+                    f"Hip, groin, thigh or knee pain at age {intake.age} needs a doctor to look at "
+                    "the hip itself. While the bones are still growing, two hip problems (a slip "
+                    "of the growth plate at the top of the thigh bone, and Perthes disease) often "
+                    "show up as pain in the knee, thigh or groin rather than in the hip, and a "
+                    "slip needs treatment quickly."
+                ),
+                action=(
+                    "See a doctor this week, and tell them where it hurts even if it is only the "
+                    "knee. Go the same day if walking gets harder or the pain gets worse, and to "
+                    "an emergency department if you cannot stand on the leg. No exercise plan "
+                    "until a clinician has cleared you."
+                ),
+                source=cite_all(LIMITS.children.sources),
+            )
+        )
+    peak = pain_peak(intake)
+    if peak >= LIMITS.pain.see_physio_from:
+        gentle = (
+            " Because your pain is high even at rest, the plan starts at the easiest step of "
+            "every exercise, and strengthening is done as holds without movement or as gentle "
+            "movement through a comfortable range."
+            if gentle_start(intake)
+            else ""
+        )
+        reasons.append(
+            Reason(
+                id="pain_high",
+                level="see_physio",
+                text=(
+                    f"Your pain is high: {intake.pain.now}/10 now and {intake.pain.worst_week}/10 "
+                    "at its worst this week. Pain this high (like pain at night or pain that "
+                    "lasts for hours after activity) means the hip is easily irritated."
+                ),
+                action=(
+                    "Ask a physical therapist to guide how much you do; keep exercise pain at 5 "
+                    "or less and stop an exercise that makes it worse the next morning." + gentle
+                ),
+                source=cite_all(LIMITS.pain.sources),
+            )
+        )
+    if postpartum_early(intake):
+        weeks = intake.postpartum_weeks
+        caesarean = (
+            " After a caesarean, the plan also leaves out every kind of plank and any curling "
+            f"up against a load until {LIMITS.postpartum.caesarean_no_plank_below_weeks} weeks, "
+            "while the scar and the tummy wall heal."
+            if caesarean_early(intake)
+            else ""
+        )
+        reasons.append(
+            Reason(
+                id="postpartum_early",
+                level="see_physio",
+                text=(
+                    f"You gave birth {weeks} week{'' if weeks == 1 else 's'} ago. For the first "
+                    f"{LIMITS.postpartum.see_physio_below_weeks} weeks the pelvic floor and the "
+                    "tummy muscles are still recovering from pregnancy and birth."
+                ),
+                action=(
+                    "Ask a pelvic health physical therapist to check your pelvic floor and tummy "
+                    "wall before harder trunk work. Until "
+                    f"{LIMITS.postpartum.see_physio_below_weeks} weeks the plan leaves out forearm, "
+                    "side and single-leg planks and other heavy trunk work."
+                    + caesarean
+                    + " Breathe "
+                    "out as you make an effort, and stop and get checked if you notice leaking, a "
+                    "heavy or dragging feeling in the vagina, or a ridge bulging along the middle "
+                    "of your tummy."
+                ),
+                source=cite_all(
+                    LIMITS.postpartum.sources
+                    + (LIMITS.postpartum.caesarean_sources if caesarean_early(intake) else [])
+                ),
+            )
+        )
+    if pelvic_girdle_pain(intake):
+        reasons.append(
+            Reason(
+                id="pelvic_girdle_pain_pregnancy",
+                level="see_physio",
+                text=(
+                    "Groin, pubic or buttock pain in pregnancy often comes from the joints of the "
+                    "pelvis (pregnancy-related pelvic girdle pain); it is common and treatable."
+                ),
+                action=(
+                    "See a pelvic health physical therapist. The plan keeps both legs working "
+                    "evenly: no standing on one leg, no wide-legged positions and no leg swings. "
+                    "Keep your knees together when you turn in bed or get in and out of a car."
+                ),
+                source=cite_all(LIMITS.pelvic_girdle.sources),
+            )
+        )
+    return reasons
+
+
 def screen(intake: Intake) -> Referral:
-    reasons = _question_reasons(intake) + _derived_reasons(intake)
+    reasons = _question_reasons(intake) + _derived_reasons(intake) + _issue13_reasons(intake)
     reasons.sort(key=lambda r: -_rank(r.level))
     level: ReferralLevel = reasons[0].level if reasons else "none"
     withheld = ""
@@ -174,5 +328,9 @@ def screen(intake: Intake) -> Referral:
     elif intake.flagged("recent_hip_surgery") and intake.hip_precautions is None:
         withheld = "After recent surgery a clinician must record your hip precautions before a plan is made."
     return Referral(
-        level=level, reasons=reasons, plan_withheld=bool(withheld), withheld_because=withheld
+        level=level,
+        reasons=reasons,
+        plan_withheld=bool(withheld),
+        withheld_because=withheld,
+        unanswered=intake.unanswered,
     )

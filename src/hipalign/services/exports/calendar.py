@@ -6,11 +6,12 @@ event's UID is made from the plan id, day and session, so importing the file aga
 events instead of adding copies; a new plan has new UIDs (its events are new ones).
 """
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 
 from django.contrib.auth.models import User
 from icalendar import Calendar, Event, vRecur
 
+from hipalign.core.dates import shift
 from hipalign.core.errors import InputError
 from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.core.vocab import WEEKDAYS
@@ -21,7 +22,7 @@ ICAL_DAYS = {d: d[:2].upper() for d in WEEKDAYS}  # "mon" -> "MO"
 
 
 def _first_on_or_after(start: date, weekday: str) -> date:
-    return start + timedelta(days=(WEEKDAYS.index(weekday) - start.weekday()) % 7)
+    return shift(start, (WEEKDAYS.index(weekday) - start.weekday()) % 7)
 
 
 def calendar_build(view: PlanView) -> bytes:
@@ -50,7 +51,7 @@ def calendar_build(view: PlanView) -> bytes:
         ev.add("uid", f"{rec.id}-{d.day}-{d.session}@hipalign")
         ev.add("dtstamp", stamp)
         ev.add("dtstart", first)
-        ev.add("dtend", first + timedelta(days=1))
+        ev.add("dtend", shift(first, 1))
         # Every weekday of the plan falls once in each of its weeks, starting in week 1.
         ev.add("rrule", vRecur({"FREQ": "WEEKLY", "BYDAY": ICAL_DAYS[d.day], "COUNT": body.weeks}))
         second = " (2nd session)" if d.session > 1 else ""

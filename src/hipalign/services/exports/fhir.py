@@ -21,7 +21,7 @@ bundle apart from its timestamp.
 """
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -40,6 +40,7 @@ from hipalign.adapters.db.models import (
     PostureUpload,
     SessionRecord,
 )
+from hipalign.core.dates import shift
 from hipalign.core.library import default_library
 from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.services import program
@@ -114,7 +115,7 @@ def _pain_observations(user: User, subject: str) -> list[Resource]:
                 subject,
                 "Worst pain of the past week, weekly check-in",
                 c.pain_worst_week,
-                c.performed_on - timedelta(days=6),
+                shift(c.performed_on, -6),
                 until=c.performed_on,
             )
         )
@@ -143,7 +144,7 @@ def _pain_observations(user: User, subject: str) -> list[Resource]:
                 subject,
                 f"Pain the morning after the session of {s.performed_on.isoformat()}",
                 s.pain_next_morning,
-                s.performed_on + timedelta(days=1),
+                shift(s.performed_on, 1),
             )
         )
     return out
@@ -201,15 +202,23 @@ def _posture_observations(user: User, subject: str) -> list[Resource]:
     return out
 
 
+def _empty(value: Any) -> bool:
+    # FHIR allows no empty strings (a value is present or the element is absent, R4 2.6.2): an
+    # optional field left blank ("Notes", "Pain place") is left out, not sent as "".
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
-    """(path, value) for every scalar in a JSON document: "trendelenburg.left" -> "positive"."""
+    """(path, value) for every scalar in a JSON document: "trendelenburg.left" -> "positive".
+    Empty values (None, blank text, empty lists and objects) are left out."""
     if isinstance(value, dict):
         return [p for k, v in value.items() for p in _leaves(v, f"{path}.{k}" if path else str(k))]
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
-            return [(path, ", ".join(str(v) for v in value))] if value else []
+            shown = [str(v) for v in value if not _empty(v)]
+            return [(path, ", ".join(shown))] if shown else []
         return [p for i, v in enumerate(value) for p in _leaves(v, f"{path}[{i}]")]
-    return [] if value is None else [(path, value)]
+    return [] if _empty(value) else [(path, value)]
 
 
 def _component_value(value: Any) -> dict[str, Any]:
@@ -253,7 +262,7 @@ def _questionnaire_responses(user: User, subject: str) -> list[Resource]:
         items: list[dict[str, Any]] = [
             {"linkId": str(k), "text": str(k), "answer": [{"valueDecimal": v}]}
             for k, v in o.answers.items()
-            if v is not None
+            if v is not None and not _empty(k)
         ]
         items += [
             {"linkId": f"scale:{k}", "text": f"score, {k}", "answer": [{"valueDecimal": v}]}
@@ -298,7 +307,8 @@ def _care_plan(user: User, subject: str) -> list[Resource]:
                             "text": now.exercise.name,
                         },
                         "status": "in-progress",
-                        "description": "; ".join(dose_text(now.exercise, s) for s in now.sides),
+                        "description": "; ".join(dose_text(now.exercise, s) for s in now.sides)
+                        or None,
                         "scheduledTiming": {
                             "repeat": {
                                 "frequency": 1,
@@ -323,17 +333,12 @@ def _care_plan(user: User, subject: str) -> list[Resource]:
             status="active",
             intent="plan",
             title=f"Hip exercise plan, version {rec.version}",
-            description=body.summary
-            if body
-            else doc.referral.withheld_because or "No exercise plan.",
+            description=(body.summary if body else doc.referral.withheld_because)
+            or "No exercise plan.",
             subject={"reference": subject},
             period={
                 "start": rec.starts_on.isoformat(),
-                **(
-                    {"end": (rec.starts_on + timedelta(days=7 * weeks - 1)).isoformat()}
-                    if weeks
-                    else {}
-                ),
+                **({"end": shift(rec.starts_on, 7 * weeks - 1).isoformat()} if weeks else {}),
             },
             created=rec.created_at.astimezone(UTC).isoformat(),
             activity=activities or None,

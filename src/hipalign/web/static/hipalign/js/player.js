@@ -15,13 +15,23 @@
   // ---------------------------------------------------------------------------------------------
   // Constants
 
-  const OUTBOX_KEY = 'hipalign.outbox.v1';
-  const REJECTED_KEY = 'hipalign.rejected.v1';
+  // The outbox and the rejected list belong to one account: their keys end with the account's
+  // outbox name that the page gives (player-data "outbox"). Another person logging in on this
+  // browser gets other keys, so never sees or sends these logs; the same person, logging in
+  // again, finds and sends them. Without a name (no player on the page) nothing is kept or sent.
+  const OUTBOX_PREFIX = 'hipalign.outbox.v2:';
+  const REJECTED_PREFIX = 'hipalign.rejected.v2:';
+  const LEGACY_OUTBOX_KEY = 'hipalign.outbox.v1'; // before outboxes had an owner
+  let OUTBOX_KEY = null;
+  let REJECTED_KEY = null;
   const SESSION_PREFIX = 'hipalign.session.v1:';
   const SOUND_KEY = 'hipalign.sound.v1';
   const LOGS_URL = '/api/logs';
   const TICK_MS = 100;
-  const RETRY_MS = 15000;
+  // Retries after a failed send: soon at first (the network often comes back in steps, and the
+  // `online` event can fire a moment before requests get through), then less often.
+  const RETRY_FIRST_MS = 500;
+  const RETRY_MAX_MS = 15000;
   const SEND_TIMEOUT_MS = 20000; // a hung connection (captive portal) must not block the queue
   const SESSION_KEEP_DAYS = 14; // old session ids are useless after that; do not hoard them
 
@@ -251,9 +261,12 @@
     again: false,
     failure: null, // null | 'offline' | 'auth'
     sentSome: false,
+    retryTimer: null,
+    retryMs: RETRY_FIRST_MS,
   };
 
   function outboxRead() {
+    if (!OUTBOX_KEY) return [];
     const list = readJson(OUTBOX_KEY, []);
     return Array.isArray(list) ? list : [];
   }
@@ -270,6 +283,7 @@
   }
 
   function outboxAdd(entries) {
+    if (!OUTBOX_KEY) return;
     // Read-modify-write on fresh data: another tab may have changed the list.
     const list = outboxRead();
     const known = new Set(list.filter(isSendable).map((e) => e.body.client_id));
@@ -280,11 +294,13 @@
   }
 
   function outboxRemove(clientId) {
+    if (!OUTBOX_KEY) return;
     const list = outboxRead().filter((e) => !(isSendable(e) && e.body.client_id === clientId));
     writeJson(OUTBOX_KEY, list);
   }
 
   function rejectedAdd(entry, status, message) {
+    if (!REJECTED_KEY) return;
     const list = readJson(REJECTED_KEY, []);
     const kept = Array.isArray(list) ? list : [];
     kept.push({ url: entry.url, body: entry.body, status, error: message, at: new Date().toISOString() });
@@ -389,6 +405,30 @@
     renderSyncStatus();
   }
 
+  /** One pending retry at most; each failure waits twice as long, up to RETRY_MAX_MS. */
+  function scheduleRetry() {
+    if (sync.retryTimer !== null) return;
+    const wait = sync.retryMs;
+    sync.retryMs = Math.min(sync.retryMs * 2, RETRY_MAX_MS);
+    sync.retryTimer = setTimeout(() => {
+      sync.retryTimer = null;
+      flush();
+    }, wait);
+  }
+
+  /**
+   * A sign that the network is back (the `online` event, a request that got an answer, the page
+   * shown again): send now and retry soon, whatever the last failure made us wait for.
+   */
+  function networkBack() {
+    if (sync.retryTimer !== null) {
+      clearTimeout(sync.retryTimer);
+      sync.retryTimer = null;
+    }
+    sync.retryMs = RETRY_FIRST_MS;
+    return flush();
+  }
+
   /** Send everything in the outbox; one flush at a time, re-run if asked to while busy. */
   function flush() {
     if (sync.flushing) {
@@ -404,14 +444,20 @@
       .catch(() => {})
       .finally(() => {
         sync.flushing = null;
+        if (pendingCount()) scheduleRetry();
+        else sync.retryMs = RETRY_FIRST_MS;
       });
     return sync.flushing;
+  }
+
+  function pendingCount() {
+    return outboxRead().filter(isSendable).length;
   }
 
   function renderSyncStatus(phase) {
     const node = byId('sync-status');
     if (!node) return;
-    const n = outboxRead().filter(isSendable).length;
+    const n = pendingCount();
     let text = '';
     let state = 'idle';
     if (n === 0) {
@@ -434,6 +480,8 @@
       state = state === 'ok' ? 'ok' : 'pending';
     }
     node.setAttribute('data-state', state);
+    // For scripts and tests that wait for the outbox to empty instead of for a fixed time.
+    node.setAttribute('data-pending', String(n));
     setText(node, text.trim());
   }
 
@@ -1225,19 +1273,34 @@
 
   function initSync() {
     renderSyncStatus();
-    const rejected = readJson(REJECTED_KEY, []);
+    const rejected = REJECTED_KEY ? readJson(REJECTED_KEY, []) : [];
     if (Array.isArray(rejected) && rejected.length && byId('player-rejected')) {
       const box = byId('player-rejected');
       box.appendChild(el('p', { text: `${plural(rejected.length, 'log')} could not be stored by the server and ${rejected.length === 1 ? 'is' : 'are'} kept on this device.` }));
       box.hidden = false;
     }
-    window.addEventListener('online', () => flush());
+    window.addEventListener('online', () => networkBack());
+    // Back from the back-forward cache, or a phone woken up: the page may have missed `online`.
+    window.addEventListener('pageshow', (ev) => {
+      if (ev.persisted) networkBack();
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && pendingCount()) networkBack();
+    });
+    // The service worker saw a request answered by the server (sw.js): the network is back even
+    // if this page, restored from its cache, never got an `online` event.
+    if ('serviceWorker' in navigator) {
+      navigator.serviceWorker.addEventListener('message', (ev) => {
+        if (ev.data && ev.data.type === 'hipalign:network-ok' && pendingCount()) networkBack();
+      });
+    }
+    // Any other request of this page that got an answer (htmx) proves the same.
+    document.addEventListener('htmx:afterRequest', (ev) => {
+      if (ev.detail && ev.detail.successful && pendingCount()) networkBack();
+    });
     window.addEventListener('storage', (ev) => {
       if (ev.key === OUTBOX_KEY) renderSyncStatus(); // another tab sent or added logs
     });
-    setInterval(() => {
-      if (outboxRead().filter(isSendable).length) flush();
-    }, RETRY_MS);
     flush();
   }
 
@@ -1246,7 +1309,41 @@
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
   }
 
+  /**
+   * Binds the outbox to the account of this page. Logs kept by an older version under one shared
+   * key are taken over only when they are for this account's current plan (a plan id belongs to
+   * one account); the others stay where they are, unsent.
+   */
+  function bindAccount() {
+    const node = byId('player-data');
+    let data = null;
+    try {
+      data = node ? JSON.parse(node.textContent || 'null') : null;
+    } catch (e) {
+      data = null;
+    }
+    const name = data && typeof data.outbox === 'string' && /^[0-9a-f]{16,64}$/.test(data.outbox) ? data.outbox : '';
+    if (!name) return;
+    OUTBOX_KEY = `${OUTBOX_PREFIX}${name}`;
+    REJECTED_KEY = `${REJECTED_PREFIX}${name}`;
+    const legacy = readJson(LEGACY_OUTBOX_KEY, null);
+    if (!Array.isArray(legacy) || !legacy.length || typeof data.plan_id !== 'string') return;
+    const mine = legacy.filter((e) => isSendable(e) && e.body.plan_id === data.plan_id);
+    if (!mine.length) return;
+    outboxAdd(mine);
+    const rest = legacy.filter((e) => !mine.includes(e));
+    if (rest.length) writeJson(LEGACY_OUTBOX_KEY, rest);
+    else {
+      try {
+        window.localStorage.removeItem(LEGACY_OUTBOX_KEY);
+      } catch (e) {
+        /* storage blocked: the copy in memory is the one in use */
+      }
+    }
+  }
+
   function main() {
+    bindAccount();
     initPlayer();
     initSync();
     registerServiceWorker();

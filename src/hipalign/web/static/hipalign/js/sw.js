@@ -9,7 +9,7 @@
 'use strict';
 
 // Bump on every change of this file or of the list below; activate deletes the older caches.
-const VERSION = 'v1';
+const VERSION = 'v2';
 const CACHE_PREFIX = 'hipalign-';
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
 const PAGE = '/today';
@@ -23,6 +23,18 @@ const ASSETS = [
 /** Only a plain 200 from this origin is worth keeping (not a redirect to /login, not an error). */
 function cacheable(response) {
   return Boolean(response) && response.status === 200 && response.type === 'basic' && !response.redirected;
+}
+
+/**
+ * Tell the open pages that a request reached the server: a page restored from the cache may
+ * never see an `online` event, and this is the first sign that its kept logs can go now.
+ */
+function announceNetwork(response) {
+  if (!response || response.type === 'error' || response.status >= 500) return Promise.resolve();
+  return self.clients
+    .matchAll({ type: 'window' })
+    .then((list) => list.forEach((client) => client.postMessage({ type: 'hipalign:network-ok' })))
+    .catch(() => undefined);
 }
 
 async function fetchAndStore(cache, url) {
@@ -66,6 +78,7 @@ async function networkFirstPage(request) {
     if (cached) return cached;
     throw err;
   }
+  announceNetwork(response);
   if (cacheable(response)) {
     await cache.put(PAGE, response.clone());
   } else if (response.status >= 500) {
@@ -89,6 +102,7 @@ async function cacheFirstStatic(event) {
   const refresh = fetch(event.request)
     .then(async (response) => {
       if (cacheable(response)) await cache.put(event.request, response.clone());
+      await announceNetwork(response);
       return response;
     });
   if (cached) {
