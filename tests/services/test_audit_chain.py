@@ -232,7 +232,7 @@ def test_a_chain_of_only_unkeyed_rows_does_not_hold() -> None:
 def test_the_migration_seals_old_rows_with_a_keyed_row() -> None:
     from importlib import import_module
 
-    migration = import_module("hipalign.adapters.db.migrations.0008_audit_keyed_chain")
+    migration = import_module("hipalign.adapters.db.migrations.0010_audit_keyed_chain")
     old = _legacy_rows(3)
 
     migration.seal_legacy_rows(apps, None)
@@ -251,7 +251,7 @@ def test_the_migration_seals_old_rows_with_a_keyed_row() -> None:
 def test_the_migration_adds_nothing_to_an_empty_log() -> None:
     from importlib import import_module
 
-    migration = import_module("hipalign.adapters.db.migrations.0008_audit_keyed_chain")
+    migration = import_module("hipalign.adapters.db.migrations.0010_audit_keyed_chain")
     migration.seal_legacy_rows(apps, None)
     assert not AuditEvent.objects.exists()
 

@@ -8,7 +8,7 @@ cannot delete or edit a row and recompute the rows after it.
 Hash schemes, one per row (`AuditEvent.scheme`):
 - 1: plain SHA-256, the rows written before the key existed. They still verify, but only as a
   prefix of the chain: once a keyed row appears every later row must be keyed, and a non-empty
-  chain must end in a keyed row (migration 0008 appends one), so rewriting the whole chain in
+  chain must end in a keyed row (migration 0010 appends one), so rewriting the whole chain in
   the unkeyed scheme does not pass either.
 - 2: HMAC-SHA256 over the row id, time, actor, action, target, subject and previous hash.
 

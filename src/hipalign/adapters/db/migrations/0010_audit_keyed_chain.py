@@ -25,7 +25,7 @@ def seal_legacy_rows(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0007_plan_sessions_per_week"),
+        ("hipalign", "0009_token_expiry"),
     ]
 
     operations = [
