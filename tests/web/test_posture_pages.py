@@ -39,6 +39,7 @@ def test_a_photo_is_measured_and_its_original_deleted(
     assert rec.status == "done" and rec.result["status"] == "ok"
     assert rec.stored_name == ""  # not kept
     assert _files() - before == {rec.overlay_name}
+    assert (upload_dir() / rec.overlay_name).stat().st_mode & 0o777 == 0o600
     page = owner_client.get("/posture").content.decode()
     assert "Hip line (°" in page and "This is your baseline" in page
     overlay = owner_client.get(f"/posture/{rec.id}/overlay.png")
@@ -261,6 +262,8 @@ def test_in_worker_mode_the_upload_waits_for_the_worker(
     owner_client.post("/posture", {"file": _photo()})
     rec = PostureUpload.objects.get(user=owner_plan.user)
     assert rec.status == "queued"
+    assert (upload_dir() / rec.stored_name).stat().st_mode & 0o777 == 0o600  # waiting, private
+    assert upload_dir().stat().st_mode & 0o777 == 0o700
     assert upload_run_pending() == 1
     rec.refresh_from_db()
     assert rec.status == "done"

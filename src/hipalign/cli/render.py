@@ -8,6 +8,7 @@ from rich.text import Text
 from hipalign.core.education.catalog import Lesson
 from hipalign.core.library import Exercise
 from hipalign.core.planning.document import Item, PlanDocument
+from hipalign.core.references import cite
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import WEEKDAYS
 
@@ -16,7 +17,7 @@ LEVEL_WORDS = {
     "urgent": "URGENT: be seen today",
     "see_doctor": "See a doctor before starting",
     "see_physio": "A physical therapist can help",
-    "none": "No warning signs found",
+    "none": "None of the safety questions raised a warning sign",
 }
 
 
@@ -98,7 +99,10 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
             ]
             body += [Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)]
             body += [Text(f"Note: {n}", style="yellow") for n in it.notes]
-            body += [Text(f"Why: {w.text} [{w.source}]", style="cyan") for w in it.why]
+            body += [
+                Text(f"Why: {w.text} Source: {w.source}", style="cyan", overflow="fold")
+                for w in it.why
+            ]
             console.print(Panel(Group(*body), title=it.name, expand=True))
     if plan.left_out:
         console.print(Text("Left out", style="bold"))
@@ -136,7 +140,9 @@ def render_lesson(lesson: Lesson, console: Console) -> None:
         lines.append(Text("Checklist:", style="bold"))
         lines += [Text(f"[ ] {item}") for item in lesson.checklist]
     lines.append(Text("Sources:", style="bold"))
-    lines += [Text(f"- {s.ref}" + (f" ({s.url})" if s.url else "")) for s in lesson.source]
+    lines += [
+        Text(f"- {s.ref}" + (f" {s.url}" if s.url else ""), overflow="fold") for s in lesson.source
+    ]
     console.print(Panel(Group(*lines), title=lesson.title))
 
 
@@ -176,8 +182,12 @@ def render_exercise(ex: Exercise, console: Console) -> None:
     if ex.correction:
         lines.append(Text(f"Correction of the source: {ex.correction}", style="magenta"))
     lines.append(Text("Sources:", style="bold"))
+    # overflow="fold" breaks a long link across lines instead of cutting it (issue 14 item 5)
     lines += [
-        Text(f"- {s.ref}" + (f" <{s.url}>" if s.url else "") + f": {s.supports}")
+        Text(
+            f"- {cite(s.cite)}" + (f" ({s.detail})" if s.detail else "") + f": {s.supports}",
+            overflow="fold",
+        )
         for s in ex.sources
     ]
     console.print(Panel(Group(*lines), title=f"{ex.name} ({ex.id})"))

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.intake import Intake
+from hipalign.core.references import cite_all
 from hipalign.core.vocab import SIDES, Confidence, Intent, Side
 
 PatternId = Literal[
@@ -63,7 +64,11 @@ class PatternInfo(BaseModel):
     intents: tuple[Intent, ...]
     max_confidence: Confidence
     evidence_grade: str
-    source: str
+    refs: tuple[str, ...]  # bibliography ids (core.references); the person reads cite_all(refs)
+
+    @property
+    def source(self) -> str:
+        return cite_all(self.refs)
 
 
 PATTERN_INFO: dict[str, PatternInfo] = {
@@ -73,7 +78,7 @@ PATTERN_INFO: dict[str, PatternInfo] = {
         intents=("stretch", "strengthen"),
         max_confidence="moderate",
         evidence_grade="RCT",
-        source="CLINICAL.md 5; Winters 2004; Vigotsky 2016 (Thomas test caveat)",
+        refs=("winters2004", "vigotsky2016", "hipalign_rule"),
     ),
     "anterior_tilt_tendency": PatternInfo(
         name="Forward pelvic tilt tendency",
@@ -81,7 +86,7 @@ PATTERN_INFO: dict[str, PatternInfo] = {
         intents=("control", "strengthen"),
         max_confidence="low",
         evidence_grade="weak",
-        source="CLINICAL.md 0 and 5; Herrington 2011",
+        refs=("herrington2011", "hipalign_rule"),
     ),
     "abductor_weakness": PatternInfo(
         name="Weaker hip abductors",
@@ -89,7 +94,7 @@ PATTERN_INFO: dict[str, PatternInfo] = {
         intents=("strengthen",),
         max_confidence="moderate",
         evidence_grade="EMG",
-        source="CLINICAL.md 5; Selkowitz 2013; Physiohub Trendelenburg",
+        refs=("selkowitz2013", "physiohub_trendelenburg", "hipalign_rule"),
     ),
     "frontal_asymmetry": PatternInfo(
         name="Side-to-side pelvic asymmetry",
@@ -97,7 +102,7 @@ PATTERN_INFO: dict[str, PatternInfo] = {
         intents=("strengthen",),
         max_confidence="low",
         evidence_grade="weak",
-        source="CLINICAL.md 0, 4 and 5; Preece 2008",
+        refs=("preece2008", "hipalign_rule"),
     ),
     "mobility_restriction": PatternInfo(
         name="Restricted hip movement",
@@ -105,7 +110,7 @@ PATTERN_INFO: dict[str, PatternInfo] = {
         intents=("mobilize",),
         max_confidence="moderate",
         evidence_grade="weak",
-        source="CLINICAL.md 4 and 5",
+        refs=("hipalign_rule",),
     ),
     "trunk_endurance": PatternInfo(
         name="Low trunk endurance",
@@ -113,7 +118,7 @@ PATTERN_INFO: dict[str, PatternInfo] = {
         intents=("strengthen",),
         max_confidence="moderate",
         evidence_grade="EMG",
-        source="CLINICAL.md 4 and 5; Ekstrom 2007; Strand 2014",
+        refs=("ekstrom2007", "strand2014", "hipalign_rule"),
     ),
     "balance_deficit": PatternInfo(
         name="Reduced balance",
@@ -121,7 +126,7 @@ PATTERN_INFO: dict[str, PatternInfo] = {
         intents=("control",),
         max_confidence="moderate",
         evidence_grade="RCT",
-        source="CLINICAL.md 4 and 5; Bohannon 2006; Sherrington 2020",
+        refs=("bohannon2006", "sherrington2020", "hipalign_rule"),
     ),
 }
 
@@ -136,7 +141,8 @@ class Pattern(BaseModel):
     name: str
     text: str  # the pattern in plain words, with its side and confidence
     evidence_grade: str
-    source: str
+    source: str  # the references in words (authors, year, title, link)
+    refs: list[str] = []  # the same as bibliography ids, for pages that link each reference
 
 
 def _combine_sides(sides: list[Side]) -> PatternSide:
@@ -165,6 +171,7 @@ def _pattern(pid: PatternId, side: PatternSide, evidence: list[Evidence]) -> Pat
         text=text,
         evidence_grade=info.evidence_grade,
         source=info.source,
+        refs=list(info.refs),
     )
 
 

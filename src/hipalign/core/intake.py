@@ -102,6 +102,9 @@ class Findings(_Model):
     # outer-hip pain during single-leg stance drive the derived see_physio flags of CLINICAL.md 1.
     faber: _PerSide[FaberResult] | None = None
     lateral_pain_in_stance: _PerSide[bool] | None = None
+    # Extension (optional): the hip does not bend as far as the other or as usual (reported or
+    # measured); with groin pain it rules out end-range flexion work (issue 13 item 8).
+    hip_flexion_limited: _PerSide[bool] | None = None
 
 
 ActivityId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{1,39}$")]

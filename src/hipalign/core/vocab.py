@@ -130,15 +130,30 @@ ContraindicationTag = Literal[
     "hip_flexion_past_90",
     "hip_adduction_past_midline",
     "hip_internal_rotation",
-    # anterior-approach precautions: uncertain in CLINICAL.md section 1, applied conservatively
+    # anterior-approach precautions (StatPearls hip precautions; uncertain in CLINICAL.md
+    # section 1, applied conservatively): extension past neutral, external rotation, and the two
+    # combined (the back leg of a lunge turned out, a leg swung back and out)
     "hip_extension_past_neutral",
     "hip_external_rotation",
+    "hip_extension_external_rotation",
     # weight through hands or forearms: excluded with wrist_or_shoulder_pain
     "arm_support",
     # lying on or stretching across the outer hip: excluded with lateral hip pain (GTPS, Grimaldi)
     "lateral_hip_compression",
     # end-range hip stretch: excluded when a test provoked groin pain (FABER, CLINICAL.md section 4)
     "end_range_hip_stretch",
+    # lying on one side: with gluteal tendon pain the lower hip is pressed, and the top leg drops
+    # into adduction, which compresses its tendons too (Grimaldi 2015). Every side-lying entry
+    # carries it (library validate checks).
+    "side_lying",
+    # the knee pulled to the chest at the end of hip flexion: out with groin pain on FABER or
+    # reported groin pain with a flexion-limited hip
+    "end_range_hip_flexion",
+    # deep flexion with adduction and internal rotation (the FADIR position): out with groin pain
+    "hip_flexion_adduction_internal_rotation",
+    # a full plank or side plank on the floor: not first-line for people over 65, with poor
+    # balance or after hip surgery; the incline or knee variant comes first and leads to it
+    "floor_plank",
     # jumping or hopping
     "impact",
     # Issue 13 (postpartum; pelvic girdle pain in pregnancy), switched on in planning.conditions:

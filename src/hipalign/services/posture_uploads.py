@@ -43,6 +43,7 @@ NO_CHANGE_DEG = 2.0
 def upload_dir() -> Path:
     path = Path(settings.DATA_DIR) / "uploads"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # issue 12.16, whatever the umask
     return path
 
 

@@ -3,11 +3,46 @@
 Everything a laptop install needs happens here, so `hipalign serve` is the only step."""
 
 import os
+import sys
 from pathlib import Path
+
+# Issue 12.16: the data folder holds health data and the keys; only the account running the
+# app may read it. The umask covers every file made later (SQLite's WAL and shared-memory files
+# take the database file's mode); the chmods below also fix an older install's files.
+PRIVATE_UMASK = 0o077
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+DATA_FILES = (
+    "hipalign.sqlite3",
+    "hipalign.sqlite3-wal",
+    "hipalign.sqlite3-shm",
+    "hipalign.sqlite3-journal",
+    "secret_key",
+)
+
+
+def make_private(data_dir: Path) -> None:
+    """The data folder 0700, the files the app keeps in it 0600 (the uploads folder too)."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        data_dir.chmod(PRIVATE_DIR)
+        for name in DATA_FILES:
+            if (data_dir / name).is_file():
+                (data_dir / name).chmod(PRIVATE_FILE)
+        uploads = data_dir / "uploads"
+        if uploads.is_dir():
+            uploads.chmod(PRIVATE_DIR)
+            for f in uploads.iterdir():
+                if f.is_file():
+                    f.chmod(PRIVATE_FILE)
+    except PermissionError as exc:  # a folder the operator gave that another account owns
+        print(f"hipalign: could not make {exc.filename} private: {exc.strerror}", file=sys.stderr)
 
 
 def prepare(data_dir: Path) -> None:
     """Point Django at the data folder, apply migrations and seed the library (idempotent)."""
+    os.umask(PRIVATE_UMASK)
+    make_private(data_dir)
     os.environ["HIPALIGN_DATA"] = str(data_dir.resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipalign.web.settings")
     import django
@@ -20,6 +55,7 @@ def prepare(data_dir: Path) -> None:
     from hipalign.services.library_sync import library_seed
 
     library_seed()
+    make_private(data_dir)  # the database, WAL and shared-memory files exist now
 
 
 def database_label() -> str:

@@ -21,6 +21,7 @@ from hipalign.core.errors import InputError
 from hipalign.services import access, assessments, care, logs, timeline
 from hipalign.services.program import StalePlan
 from hipalign.web import views
+from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
 
@@ -159,15 +160,22 @@ def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
         "pain_place": post.get("pain_place", "").strip(),
         "notes": post.get("notes", "").strip(),
     }
-    pain = post.get("pain_during_tests", "").strip()[:4]
+    pain = post.get("pain_during_tests", "").strip()[:40]
     if pain:
-        # ASCII digits only: "²" is a digit to str.isdigit but not to int().
-        doc["pain_during_tests"] = int(pain) if pain.isascii() and pain.isdigit() else pain
+        number = whole_number(pain)
+        doc["pain_during_tests"] = number if number is not None else pain
     cleared = post.get("cleared_by_clinician", "")
     if cleared in ("yes", "no"):
         doc["cleared_by_clinician"] = cleared == "yes"
     if post.get("hip_precautions"):
         doc["hip_precautions"] = post.get("hip_precautions")[:20]
+    weeks = post.get("postpartum_weeks", "").strip()[:40]
+    if weeks:
+        number = whole_number(weeks)
+        doc["postpartum_weeks"] = number if number is not None else weeks
+        caesarean = post.get("caesarean", "")
+        if caesarean in ("yes", "no"):
+            doc["caesarean"] = caesarean == "yes"
     return doc, errors
 
 
@@ -212,7 +220,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                     public_id,
                     doc,
                     views._today(),
-                    expected_version=int(raw_version) if raw_version.isdigit() else None,
+                    expected_version=whole_number(raw_version),
                 )
             except InputError as exc:
                 errors = _problems_by_field(exc.problems)
@@ -243,6 +251,8 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                 "cleared_by_clinician": "yes" if intake and intake.cleared_by_clinician else "no",
                 "hip_precautions": (intake.hip_precautions or "") if intake else "",
                 "method": "in_person",
+                "postpartum_weeks": intake.postpartum_weeks if intake else None,
+                "caesarean": ("yes" if intake.caesarean else "no") if intake else "",
             },
             "plan_version": request.POST.get("plan_version", form.plan_version)
             if post and status != 409

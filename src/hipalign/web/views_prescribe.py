@@ -18,6 +18,7 @@ from hipalign.services import clinic, prescribe
 from hipalign.services.access import Forbidden, NotFound
 from hipalign.services.program import StalePlan
 from hipalign.web import views
+from hipalign.web.forms import whole_number
 
 PAGE_SIZE = 50  # the most pressing first; a clinic of 1,000 pages through the rest
 ADD_ROWS = 3  # blank rows for new exercises on each save
@@ -52,11 +53,10 @@ def _int(form: QueryDict, key: str, where: str, problems: list[str]) -> int | No
     raw = form.get(key, "").strip()
     if raw == "":
         return 0 if key.endswith("hold_s") else None
-    try:
-        return int(raw)
-    except ValueError:
+    number = whole_number(raw)
+    if number is None:
         problems.append(f"{where}: give a whole number (got {raw[:10]!r})")
-        return None
+    return number
 
 
 def _rows_from(form: QueryDict) -> tuple[list[dict[str, Any]], list[str]]:
@@ -162,10 +162,7 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         rows, problems = _rows_from(request.POST)
         note = request.POST.get("note", "")[:1000]
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
+        version = whole_number(request.POST.get("version", ""))
         if not problems:
             try:
                 made = prescribe.plan_prescribe(

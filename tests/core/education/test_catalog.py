@@ -31,7 +31,7 @@ def lesson_toml(
     checklist: str = '["Stand up once an hour"]',
     heading: str = "First part",
     text: str = "Some plain words about the hip.",
-    sources: str = '[[source]]\nref = "seed 003, section 1"\nurl = "https://example.org/a"\n',
+    sources: str = '[[source]]\ncite = "seed_hip_mechanics_overview"\ndetail = "section 1"\n',
 ) -> str:
     """A valid lesson file; each keyword replaces one part of it."""
     return (

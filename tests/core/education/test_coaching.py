@@ -337,12 +337,19 @@ def test_posterior_precautions_leave_out_leg_swings(library: Library) -> None:
     assert moves == ["hip_flexor_stretch", "pelvic_tilt_standing", "standing_hip_abduction"]
 
 
-def test_anterior_precautions_leave_out_hip_extension_moves(library: Library) -> None:
+def test_anterior_precautions_leave_out_hip_extension_and_external_rotation_moves(
+    library: Library,
+) -> None:
     intake = make_intake(
         lifestyle={"sitting_hours_per_day": 8}, hip_precautions="anterior_approach"
     )
     moves = items_by_id(intake, library)["movement_breaks"].moves
-    assert moves == ["leg_swings", "pelvic_tilt_standing", "standing_hip_abduction"]
+    # leg swings go back and turn out; the hip flexor stretch and standing extension go back
+    assert moves == [
+        "pelvic_tilt_standing",
+        "standing_hip_abduction",
+        "standing_isometric_abduction",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from hipalign.core.library import (
     validate_default_library,
 )
 from hipalign.core.library.catalog import POSITION_IMPLIES
+from hipalign.core.references import RULE, bibliography
 from hipalign.core.vocab import LOAD_NEEDS
 
 ENTRY = "side_hip_abduction"
@@ -69,14 +70,15 @@ def test_every_seed_and_addition_exercise_is_present(library: Library, exercise_
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
-def test_every_entry_explains_itself_and_cites_a_seed_or_a_url(
+def test_every_entry_explains_itself_and_cites_the_bibliography(
     library: Library, exercise_id: str
 ) -> None:
     ex = library[exercise_id]
     assert len(ex.steps) >= 3
     assert all(step.strip() for step in ex.steps)
     assert len(ex.mistakes) >= 1
-    assert any(s.ref.startswith("seed ") or s.url for s in ex.sources)
+    assert all(s.cite in bibliography() for s in ex.sources)
+    assert any(s.cite != RULE for s in ex.sources)
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
@@ -115,7 +117,11 @@ def test_every_substitute_and_next_exercise_exists(library: Library, exercise_id
 
 def test_position_tags_follow_the_pregnancy_rules(library: Library) -> None:
     # CLINICAL.md section 2: no prone work at any stage, no supine work from week 13
-    assert POSITION_IMPLIES == {"supine": ("pregnancy_after_week_13",), "prone": ("pregnancy",)}
+    assert POSITION_IMPLIES == {
+        "supine": ("pregnancy_after_week_13",),
+        "prone": ("pregnancy",),
+        "side_lying": ("side_lying",),
+    }
     checked = 0
     for ex in library.values():
         if ex.position == "prone":
@@ -172,8 +178,8 @@ def test_a_missing_required_field_is_reported_and_the_entry_left_out() -> None:
 
 def test_an_unknown_contraindication_tag_is_reported() -> None:
     files = edited(
-        'contraindications = ["lateral_hip_compression"]',
-        'contraindications = ["lateral_hip_compression", "full_moon"]',
+        'contraindications = ["side_lying", "lateral_hip_compression"]',
+        'contraindications = ["side_lying", "full_moon", "lateral_hip_compression"]',
     )
     problems = problems_of(files)
     hits = [p for p in problems if p.startswith(f"{ENTRY_FILE}: contraindications.1:")]
@@ -182,7 +188,10 @@ def test_an_unknown_contraindication_tag_is_reported() -> None:
 
 
 def test_a_dangling_substitute_is_reported() -> None:
-    files = edited('substitutes = ["clamshell",', 'substitutes = ["no_such_exercise", "clamshell",')
+    files = edited(
+        'substitutes = ["standing_isometric_abduction",',
+        'substitutes = ["no_such_exercise", "standing_isometric_abduction",',
+    )
     assert problems_of(files) == [f"{ENTRY_FILE}: refers to unknown exercise 'no_such_exercise'"]
 
 
@@ -254,12 +263,55 @@ def test_frequency_outside_the_guideline_is_reported() -> None:
     ]
 
 
-def test_an_entry_without_a_seed_or_url_source_is_reported() -> None:
+def test_an_entry_citing_only_our_own_rule_is_reported() -> None:
     text = SHIPPED[ENTRY_FILE]
     cut = text.index("[[sources]]")
-    only_book = text[:cut] + '[[sources]]\nref = "A textbook"\nsupports = "everything"\n'
-    problems = problems_of({**SHIPPED, ENTRY_FILE: only_book})
-    assert problems == [f"{ENTRY_FILE}: needs a source with a seed file name or a url"]
+    only_rule = text[:cut] + '[[sources]]\ncite = "hipalign_rule"\nsupports = "everything"\n'
+    problems = problems_of({**SHIPPED, ENTRY_FILE: only_rule})
+    assert problems == [f"{ENTRY_FILE}: needs a source besides hipalign's own rule"]
+
+
+def test_a_source_that_is_not_in_the_bibliography_is_reported() -> None:
+    text = SHIPPED[ENTRY_FILE]
+    cut = text.index("[[sources]]")
+    unknown = text[:cut] + '[[sources]]\ncite = "a_textbook"\nsupports = "everything"\n'
+    problems = problems_of({**SHIPPED, ENTRY_FILE: unknown})
+    assert problems == [f"{ENTRY_FILE}: sources: unknown bibliography id 'a_textbook'"]
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "tag"),
+    [
+        ("leg_swings", "hip_extension_external_rotation"),
+        ("hip_rotation_90", "hip_flexion_adduction_internal_rotation"),
+    ],
+)
+def test_a_combined_movement_tag_without_its_parts_is_reported(exercise_id: str, tag: str) -> None:
+    import re
+
+    text = SHIPPED[f"{exercise_id}.toml"]
+    m = re.search(r"^contraindications = \[(.*)\]$", text, re.M)
+    assert m is not None
+    part = {"hip_extension_external_rotation": "hip_external_rotation"}.get(
+        tag, "hip_internal_rotation"
+    )
+    cut = m.group(0).replace(f', "{part}"', "").replace(f'"{part}", ', "")
+    problems = problems_of({**SHIPPED, f"{exercise_id}.toml": text.replace(m.group(0), cut)})
+    assert f"{exercise_id}.toml: tag {tag!r} needs tag {part!r} too" in problems
+
+
+@pytest.mark.parametrize("exercise_id", ["side_hip_abduction", "clamshell", "side_plank"])
+def test_a_side_lying_entry_without_the_side_lying_tag_is_reported(exercise_id: str) -> None:
+    text = SHIPPED[f"{exercise_id}.toml"]
+    problems = problems_of(
+        {
+            **SHIPPED,
+            f"{exercise_id}.toml": text.replace(', "side_lying"', "").replace('"side_lying", ', ""),
+        }
+    )
+    assert problems == [
+        f"{exercise_id}.toml: position side_lying needs contraindication tag 'side_lying'"
+    ]
 
 
 def test_invalid_toml_is_reported_and_the_rest_still_parses() -> None:

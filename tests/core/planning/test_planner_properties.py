@@ -41,11 +41,26 @@ def _forbidden_tags(intake: Intake) -> set[str]:
     if intake.hip_precautions == "posterior_approach":
         tags |= {"hip_flexion_past_90", "hip_adduction_past_midline", "hip_internal_rotation"}
     if intake.hip_precautions == "anterior_approach":
-        tags |= {"hip_extension_past_neutral", "hip_external_rotation"}
+        tags |= {
+            "hip_extension_past_neutral",
+            "hip_external_rotation",
+            "hip_extension_external_rotation",
+        }
     if "wrist_or_shoulder_pain" in intake.limitations:
         tags.add("arm_support")
     if "lateral_hip_pain" in intake.symptoms:
-        tags.add("lateral_hip_compression")
+        # gluteal tendon pain: no side-lying work, nothing across the midline (issue 13 item 7)
+        tags |= {"lateral_hip_compression", "side_lying", "hip_adduction_past_midline"}
+    faber = intake.findings.faber
+    if faber is not None and "groin_pain" in (faber.left, faber.right):
+        tags |= {"end_range_hip_flexion", "hip_flexion_adduction_internal_rotation"}
+    if (
+        intake.age >= 65
+        or "fall_risk" in tags
+        or intake.hip_precautions in ("posterior_approach", "anterior_approach")
+        or intake.flagged("recent_hip_surgery")
+    ) and not intake.pregnant:
+        tags.add("floor_plank")  # planks are second line (issue 13 item 9)
     return tags
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hipalign.core.errors import describe
+from hipalign.core.references import bibliography, cite
 
 Topic = Literal[
     "anatomy",
@@ -35,8 +36,30 @@ class Section(_Strict):
 
 
 class LessonSource(_Strict):
-    ref: str = Field(min_length=3)
-    url: str | None = Field(default=None, pattern=r"^https?://")
+    """A bibliography entry (core.references) and where in it the lesson draws from."""
+
+    cite: str = Field(pattern=r"^[a-z][a-z0-9_]{2,60}$")
+    detail: str | None = None
+
+    @field_validator("cite")
+    @classmethod
+    def _in_the_bibliography(cls, value: str) -> str:
+        if value not in bibliography():
+            raise ValueError(f"unknown bibliography id {value!r}")
+        return value
+
+    @property
+    def ref(self) -> str:
+        """The reference as a person reads it, without its link (see `url`)."""
+        r = bibliography()[self.cite]
+        text = cite(self.cite)
+        if r.url:
+            text = text.removesuffix(r.url).rstrip()
+        return f"{text} ({self.detail})" if self.detail else text
+
+    @property
+    def url(self) -> str | None:
+        return bibliography()[self.cite].url
 
 
 class Lesson(_Strict):

@@ -11,6 +11,7 @@ from hipalign.core.education.models import ItemKind, LessonLink, LifestyleItem
 from hipalign.core.intake import Hours, Intake
 from hipalign.core.library import Exercise
 from hipalign.core.planning.constraints import constraints_for, exclusion_reason
+from hipalign.core.references import RULE, cite_all
 
 # [rule] Sitting this many hours a day or more gets scheduled movement breaks; from SITTING_LONG
 # hours they come more often. WHO 2020 asks to limit and break up sedentary time without a fixed
@@ -22,7 +23,8 @@ BREAK_EVERY_MIN = 60
 BREAK_EVERY_LONG_MIN = 45
 MAX_BREAKS_PER_DAY = 10
 DEFAULT_WORKING_HOURS = Hours(start="09:00", end="17:00")
-BREAK_SOURCE = "WHO 2020 guidelines on physical activity and sedentary behaviour; Dunstan 2012 (Diabetes Care 35:976); seed 003 'movement breaks'; interval [rule]"
+BREAK_REFS = ("who2020_activity", "dunstan2012", "seed_hip_mechanics_overview", RULE)
+BREAK_SOURCE = cite_all(BREAK_REFS)  # the interval is our rule
 # A routine of about 2-3 minutes (seed 003 'movement breaks'): standing moves that need at most
 # a desk or a wall, in this order of preference.
 BREAK_MOVES = (
@@ -31,6 +33,7 @@ BREAK_MOVES = (
     "pelvic_tilt_standing",
     "standing_hip_abduction",
     "standing_hip_extension",
+    "standing_isometric_abduction",
 )
 BREAK_MOVES_COUNT = 3
 AT_WORK = ("sturdy_support", "wall")  # a desk and a wall are at hand where people sit to work
@@ -171,7 +174,7 @@ def _checklist_item(
         checklist=list(lesson.checklist),
         per_week=per_week,
         lesson=lesson.id,
-        source="; ".join(s.ref for s in lesson.source),
+        source=cite_all(s.cite for s in lesson.source),
     )
 
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
 from hipalign.core.library.model import Exercise
+from hipalign.core.references import RULE, check_ids
 from hipalign.core.vocab import LOAD_NEEDS
 
 # The seed exercises of DESIGN.md section 3.3: public ids, never renamed.
@@ -52,6 +53,15 @@ ADDITION_IDS: tuple[str, ...] = (
 POSITION_IMPLIES: dict[str, tuple[str, ...]] = {
     "supine": ("pregnancy_after_week_13",),
     "prone": ("pregnancy",),
+    # gluteal tendon pain: no side-lying work early on, on either side (Grimaldi 2015)
+    "side_lying": ("side_lying",),
+}
+
+# Movement tags that imply others, so an entry cannot say half of a precaution: the combined
+# extension + external rotation is both extension past neutral and external rotation.
+TAG_IMPLIES: dict[str, tuple[str, ...]] = {
+    "hip_extension_external_rotation": ("hip_extension_past_neutral", "hip_external_rotation"),
+    "hip_flexion_adduction_internal_rotation": ("hip_internal_rotation",),
 }
 
 
@@ -125,6 +135,10 @@ def library_problems(library: Library) -> list[str]:
                 problems.append(
                     f"{where}: position {ex.position} needs contraindication tag {implied!r}"
                 )
+        for tag in ex.contraindications:
+            for implied in TAG_IMPLIES.get(tag, ()):
+                if implied not in ex.contraindications:
+                    problems.append(f"{where}: tag {tag!r} needs tag {implied!r} too")
         for i, step in enumerate(ex.ladder):
             problems.extend(
                 dose_problems(
@@ -146,8 +160,9 @@ def library_problems(library: Library) -> list[str]:
                 f"{where}: days_per_week {low}-{high} is outside the {ex.primary_intent} "
                 f"guideline {rng.days_per_week[0]}-{rng.days_per_week[1]}"
             )
-        if not any(s.ref.startswith("seed ") or s.url for s in ex.sources):
-            problems.append(f"{where}: needs a source with a seed file name or a url")
+        problems.extend(check_ids([s.cite for s in ex.sources], f"{where}: sources"))
+        if all(s.cite == RULE for s in ex.sources):
+            problems.append(f"{where}: needs a source besides hipalign's own rule")
     return problems
 
 

@@ -25,10 +25,10 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
-    """Where a fact comes from: a seed file and section, or a published reference."""
+    """Where a fact comes from: an entry of the bibliography, and where in it."""
 
-    ref: Text  # "seed 001_072b8bfe00a283ee.txt, section 3" or "Selkowitz 2013"
-    url: str | None = None
+    cite: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,60}$")]  # bibliography id
+    detail: str | None = None  # where in the source ("item 3, Side Hip Abductions"), readable
     supports: Text  # which fact of the entry this source backs (dose, muscles, precaution...)
 
 

@@ -28,7 +28,10 @@ class Why(_Doc):
     text: str
     pattern: str | None = None
     intent: Intent | None = None
-    source: str
+    source: str  # the references in words: authors (year). title. where. link
+    # Extension: the same references as bibliography ids (core.references), for pages that
+    # render each one with its link; empty in documents made before the bibliography.
+    refs: list[str] = []
 
 
 class Dose(_Doc):
@@ -70,6 +73,7 @@ class Review(_Doc):
     until_week: int | None = None
     what: str
     source: str
+    refs: list[str] = []  # extension, as Why.refs
 
 
 class LeftOut(_Doc):
@@ -97,5 +101,7 @@ class PlanDocument(_Doc):
     plan: PlanBody | None
     # Lessons that fit this person, each with the reason in their own numbers (issue 7).
     lessons: list[LessonLink] = []
+    # Extension (optional): the stored-document revision (core/stored.py); none = revision 1.
+    revision: int | None = Field(default=None, ge=1)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

@@ -20,7 +20,12 @@ from hipalign.core.planning.conditions import (
     high_pain_rung,
     pain_swap,
 )
-from hipalign.core.planning.constraints import Constraints, constraints_for, exclusion_reason
+from hipalign.core.planning.constraints import (
+    Constraints,
+    constraints_for,
+    exclusion,
+    exclusion_reason,
+)
 from hipalign.core.planning.document import (
     Day,
     Dose,
@@ -31,10 +36,13 @@ from hipalign.core.planning.document import (
     Review,
     Why,
 )
+from hipalign.core.references import RULE, cite_all
+from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import screen
 from hipalign.core.session_script import ScriptItem, SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP, SIDES, WEEKDAYS, Intent, Side, Weekday
 
+MAX_SETS = 3  # ACSM 2009: 1-3 sets; the weaker side's extra set never goes past it
 PLAN_WEEKS = 8  # strength programs need at least 6 weeks (ACSM); the last review is at 6-8
 DISCLAIMER = (
     "hipalign is decision support, not a diagnosis. It describes functional patterns with a "
@@ -58,15 +66,15 @@ PATTERN_EXERCISES: dict[str, tuple[tuple[str, Intent], ...]] = {
 
 # A balanced base program from the seeds: control, the main hip muscle groups, trunk, the
 # commonly tight muscles, and mobility. It is the whole plan when no pattern is found.
-GENERAL_PROGRAM: tuple[tuple[str, Intent, str], ...] = (
-    ("pelvic_tilt_standing", "control", "seed 000_0b59cfee132f3661.txt, #4"),
-    ("side_hip_abduction", "strengthen", "seed 001_072b8bfe00a283ee.txt, 3"),
-    ("glute_bridge", "strengthen", "Selkowitz 2013; seed 003 (gluteal strengthening)"),
-    ("hip_flexor_stretch", "stretch", "seed 003 (hip flexors tighten with sitting); Winters 2004"),
-    ("plank", "strengthen", "seed 001_072b8bfe00a283ee.txt, 7"),
-    ("leg_swings", "mobilize", "seed 000_0b59cfee132f3661.txt, #3"),
-    ("knee_to_chest", "stretch", "seed 001_072b8bfe00a283ee.txt, 6"),
-    ("piriformis_stretch", "stretch", "seed 003 (piriformis among tight muscles); McGovern"),
+GENERAL_PROGRAM: tuple[tuple[str, Intent, tuple[str, ...]], ...] = (
+    ("pelvic_tilt_standing", "control", ("seed_hip_exercises_four",)),
+    ("side_hip_abduction", "strengthen", ("seed_hip_exercises_eleven", "macaskill2014")),
+    ("glute_bridge", "strengthen", ("selkowitz2013", "seed_hip_mechanics_overview")),
+    ("hip_flexor_stretch", "stretch", ("winters2004", "seed_hip_mechanics_overview")),
+    ("plank", "strengthen", ("seed_hip_exercises_eleven", "ekstrom2007")),
+    ("leg_swings", "mobilize", ("seed_hip_exercises_four",)),
+    ("knee_to_chest", "stretch", ("seed_hip_exercises_eleven",)),
+    ("piriformis_stretch", "stretch", ("mcgovern2017", "seed_hip_mechanics_overview")),
 )
 
 # Order within a session: warm up with mobility, then control, strength, and stretch last.
@@ -88,20 +96,23 @@ REVIEWS: tuple[Review, ...] = (
         week=2,
         what="First review: answer the safety questions again and rate your pain and the "
         "activities you chose (NPRS, PSFS) against your start.",
-        source="CLINICAL.md 6 [rule]: PROMs every 2 weeks, red flags at each check-in",
+        source=cite_all((RULE,)),
+        refs=[RULE],
     ),
     Review(
         week=4,
         what="If pain and function have not moved toward a meaningful change, or are worse, "
         "answer the safety questions again and see a physical therapist.",
-        source="CLINICAL.md 6 [rule]; PMC6251828",
+        source=cite_all((RULE, "abbott2014")),
+        refs=[RULE, "abbott2014"],
     ),
     Review(
         week=6,
         until_week=8,
         what="Without a meaningful change by now (pain down 2 points and 30 %, or your "
         "activities up 2 points), see a physical therapist or doctor.",
-        source="CLINICAL.md 3 and 6; Ostelo 2008; Abbott 2014",
+        source=cite_all(("ostelo2008", "abbott2014", RULE)),
+        refs=["ostelo2008", "abbott2014", RULE],
     ),
 )
 
@@ -122,21 +133,26 @@ class _Placed:
     script: ScriptItem
 
 
-def _resolve(ex_id: str, library: Library, c: Constraints) -> tuple[Exercise | None, list[str]]:
+def _resolve(
+    ex_id: str, library: Library, c: Constraints
+) -> tuple[Exercise | None, list[str], tuple[str, ...]]:
     """The exercise itself, or its first allowed substitute (breadth-first), with the reasons
-    each skipped one was excluded ("<name> <reason>")."""
+    each skipped one was excluded ("<name> <reason>") and the first reason's references."""
     queue, seen, reasons = [ex_id], {ex_id}, list[str]()
+    first_refs: tuple[str, ...] = ()
     while queue:
         ex = library[queue.pop(0)]
-        reason = exclusion_reason(ex, c)
-        if reason is None:
-            return ex, reasons
+        found = exclusion(ex, c)
+        if found is None:
+            return ex, reasons, first_refs
+        reason, refs = found
+        first_refs = first_refs or refs
         reasons.append(f"{ex.name} {reason}")
         for sub in ex.substitutes:
             if sub not in seen:
                 seen.add(sub)
                 queue.append(sub)
-    return None, reasons
+    return None, reasons, first_refs
 
 
 def _needs(
@@ -153,6 +169,7 @@ def _needs(
                 pattern=p.id,
                 intent=intent,
                 source=p.source,
+                refs=list(p.refs),
             )
             needs.append((ex_id, intent, rank * 10 + pos, why, p))
     general_text = (
@@ -160,8 +177,14 @@ def _needs(
         if not patterns
         else "Part of the balanced base program that rounds out your plan."
     )
-    for pos, (ex_id, intent, source) in enumerate(GENERAL_PROGRAM):
-        why = Why(kind="general", text=f"{general_text} ({intent})", intent=intent, source=source)
+    for pos, (ex_id, intent, refs) in enumerate(GENERAL_PROGRAM):
+        why = Why(
+            kind="general",
+            text=f"{general_text} ({intent})",
+            intent=intent,
+            source=cite_all(refs),
+            refs=list(refs),
+        )
         needs.append((ex_id, intent, 1000 + pos, why, None))
     return needs
 
@@ -179,7 +202,7 @@ def _choose(
     chosen: dict[str, _Chosen] = {}
     left_out: dict[str, LeftOut] = {}
     for ex_id, intent, priority, why, pattern in _needs(intake, patterns):
-        ex, reasons = _resolve(ex_id, library, c)
+        ex, reasons, why_refs = _resolve(ex_id, library, c)
         swap_why = ""
         if ex is not None:  # high pain: strength work without movement under load (issue 13)
             ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
@@ -189,10 +212,13 @@ def _choose(
             if swap_why:
                 intent = ex.primary_intent
         if ex is None:
-            if ex_id not in left_out and pattern is not None:
+            # Dropped from the patterns' exercises or from the base program: either way the
+            # person sees what was left out and why (issue 13 item 15).
+            if ex_id not in left_out:
+                where = "" if pattern is not None else " (from the base program)"
                 left_out[ex_id] = LeftOut(
                     exercise=ex_id,
-                    reason="; ".join(reasons) + ". No safe substitute in the library.",
+                    reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
                 )
             continue
         if pattern is None and ex.id not in chosen and _same_family(ex, chosen.values()):
@@ -213,7 +239,8 @@ def _choose(
                 text=swap_why
                 or f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
                 intent=intent,
-                source=PAIN_SOURCE if swap_why else "CLINICAL.md 2 and 7",
+                source=PAIN_SOURCE if swap_why else cite_all(why_refs),
+                refs=list(LIMITS.pain.sources) if swap_why else list(why_refs),
             )
             if sub_why not in entry.whys:
                 entry.whys.append(sub_why)
@@ -253,6 +280,11 @@ def _notes(ex: Exercise, intake: Intake, c: Constraints) -> list[str]:
         notes.append("Stand on the floor, not on books or a step, while pregnant.")
     if ex.position == "side_lying" and intake.hip_precautions == "posterior_approach":
         notes.append("Keep a pillow between your knees so the top leg never crosses the midline.")
+    if ex.id == "glute_bridge" and intake.hip_precautions == "anterior_approach":
+        notes.append(
+            "Lift only until shoulders, hips and knees make a straight line, never higher: "
+            "the hip must not go past straight after an anterior approach."
+        )
     if ex.contraindications and intake.hip_precautions in (
         "posterior_approach",
         "anterior_approach",
@@ -310,12 +342,32 @@ def _build_item(
     step = ex.ladder[rung]
     sides, side_field, lead = _side_plan(ch, weaker)
     whys = list(ch.whys)
-    if lead and side_field == "both":
+    # "The weaker one" only when the side leads because it is weaker (issue 13 item 15); a side
+    # that leads because a one-sided pattern was found there says so instead.
+    for_weakness = lead is not None and lead == weaker
+    extra_set = (
+        for_weakness
+        and side_field == "both"
+        and ex.primary_intent == "strengthen"
+        and ex.sidedness == "per_side"
+        and step.sets < MAX_SETS
+    )
+    lead_refs = ("seed_hip_exercises_eleven", RULE)
+    if lead and side_field == "both" and for_weakness:
+        text = f"Start with your {lead} side, the weaker one."
+        if extra_set:
+            text += f" It gets one set more than the other side ({step.sets + 1} instead of {step.sets})."
+        whys.append(
+            Why(kind="lead_side", text=text, source=cite_all(lead_refs), refs=list(lead_refs))
+        )
+    elif lead and side_field == "both":
+        where = next((p.name.lower() for p in ch.patterns if p.side == lead), "the pattern")
         whys.append(
             Why(
                 kind="lead_side",
-                text=f"Start with your {lead} side, the weaker one.",
-                source="DESIGN.md principle 3",
+                text=f"Start with your {lead} side, where the {where} was found.",
+                source=cite_all((RULE,)),
+                refs=[RULE],
             )
         )
     elif lead:
@@ -323,29 +375,43 @@ def _build_item(
             Why(
                 kind="lead_side",
                 text=f"Only the {lead} side, where the pattern was found.",
-                source="CLINICAL.md 5",
+                source=cite_all((RULE,)),
+                refs=[RULE],
             )
         )
     if rung != ex.dose.start:
+        dose_refs = ("acsm2021_stretching",) if ex.primary_intent == "stretch" else ("acsm2009",)
         whys.append(
             Why(
                 kind="dose",
                 text="Dose adjusted for your age, equipment or pain: "
                 f"{step.sets} x {step.reps}" + (f", {step.hold_s} s" if step.hold_s else "") + ".",
-                source="ACSM (older adults: 30-60 s stretches, 10-15 repetitions)",
+                source=cite_all(dose_refs),
+                refs=list(dose_refs),
             )
         )
     dose = Dose(sets=step.sets, reps=step.reps, hold_s=step.hold_s, load=step.load, rung=rung)
     by_side = {s: dose for s in sides if s is not None} or None
+    if extra_set and by_side and lead:
+        by_side[lead] = dose.model_copy(update={"sets": step.sets + 1})
     script = script_item(
-        ex, [SideDose(side=s, sets=step.sets, reps=step.reps, hold_s=step.hold_s) for s in sides]
+        ex,
+        [
+            SideDose(
+                side=s,
+                sets=by_side[s].sets if by_side and s else step.sets,
+                reps=step.reps,
+                hold_s=step.hold_s,
+            )
+            for s in sides
+        ],
     )
     item = Item(
         exercise=ex.id,
         name=ex.name,
         side=side_field,
         lead_side=lead,
-        sets=step.sets,
+        sets=by_side[lead].sets if by_side and lead else step.sets,
         reps=step.reps,
         hold_s=step.hold_s,
         rest_s=ex.dose.rest_s,
@@ -511,6 +577,21 @@ def day_script_items(day: Day, library: Library | None = None) -> list[ScriptIte
     return items
 
 
+def _side_report(intake: Intake, patterns: list[Pattern]) -> str:
+    """Names a reported weaker side that the tests contradict; the measured finding wins."""
+    said = intake.findings.weaker_side
+    measured = next(
+        (p.side for p in patterns if p.id == "abductor_weakness" and p.side in SIDES), None
+    )
+    if said in SIDES and measured is not None and said != measured:
+        return (
+            f" You said your {said} side feels weaker, but the standing test found the "
+            f"{measured} hip muscles weaker; the plan follows the test and starts with the "
+            f"{measured} side."
+        )
+    return ""
+
+
 def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocument:
     lib = library or default_library()
     referral = screen(intake)
@@ -528,11 +609,18 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
     weaker = lead_side(intake, patterns)
     days, unfit = _schedule(chosen, intake, c, weaker)
     basis = "patterns" if patterns else "general"
+    # "Weaker side leading" only when a side does lead because it is weaker (issue 13 item 15).
+    weaker_leads = weaker is not None and any(
+        it.lead_side == weaker for d in days for it in d.items
+    )
     summary = (
-        f"{len(patterns)} functional pattern{'' if len(patterns) == 1 else 's'} found; the plan works on them first, weaker side leading."
+        f"{len(patterns)} functional pattern{'' if len(patterns) == 1 else 's'} found; the plan works on them first"
+        + (f", your weaker {weaker} side leading." if weaker_leads else ".")
         if patterns
         else "No functional pattern was found, so this is a general balanced program."
+        + (f" One-leg exercises start with your weaker {weaker} side." if weaker_leads else "")
     )
+    summary += _side_report(intake, patterns)
     summary += condition_summary(intake)
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."

@@ -218,8 +218,27 @@ def _item(
         rung = _nearest_rung(ex, rx.sets, rx.reps, rx.hold_s, intake.equipment)
         load = ex.ladder[rung].load
     dose = Dose(sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s, load=load, rung=rung)
+    # An unchanged dose keeps the plan's per-side doses (the weaker side's extra set).
+    kept = (
+        base.dose_by_side
+        if base is not None
+        and same_dose
+        and base.dose_by_side
+        and (base.side, base.lead_side) == (side, lead)
+        else {}
+    )
+    per_side = {s: kept.get(s, dose) for s in sides if s is not None}
     script = script_item(
-        ex, [SideDose(side=s, sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s) for s in sides]
+        ex,
+        [
+            SideDose(
+                side=s,
+                sets=per_side[s].sets if s is not None else rx.sets,
+                reps=rx.reps,
+                hold_s=rx.hold_s,
+            )
+            for s in sides
+        ],
     )
     whys: list[Why] = list(base.why) if base is not None else []
     if not same_dose:
@@ -257,7 +276,6 @@ def _item(
             f"Your clinician chose this although it {override.rule.removeprefix(ex.name).strip()}; "
             f"their reason: {override.reason}"
         )
-    per_side = {s: dose for s in sides if s is not None}
     return Item(
         exercise=ex.id,
         name=ex.name,

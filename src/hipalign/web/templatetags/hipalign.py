@@ -28,3 +28,20 @@ def get_item(mapping: object, key: object) -> object:
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def reference(ref_id: str) -> object:
+    """The bibliography entry for an id (authors, year, title, where, url), or None."""
+    from hipalign.core.references import bibliography
+
+    return bibliography().get(str(ref_id))
+
+
+@register.filter
+def references(ref_ids: object) -> list[object]:
+    """The bibliography entries for a list of ids, in order; unknown ids are left out."""
+    from hipalign.core.references import bibliography
+
+    known = bibliography()
+    return [known[r] for r in (ref_ids or []) if isinstance(r, str) and r in known]  # type: ignore[attr-defined]
