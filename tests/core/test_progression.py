@@ -271,15 +271,23 @@ def test_without_any_baseline_a_next_morning_above_5_regresses(
     assert decide(abduction, [log]).action == action
 
 
-def test_second_regression_in_a_row_suggests_a_review(abduction: Exercise) -> None:
+def test_second_step_back_in_a_row_stops_the_exercise_one_rung_lower(abduction: Exercise) -> None:
     logs = [
         make_log(abduction, "a", 4, pain_during=6),
         make_log(abduction, "b", 3, pain_during=7),
     ]
     first, second = decide_history(abduction, logs)
     assert (first.action, first.rung, first.review_suggested) == ("regress", 3, False)
-    assert (second.action, second.rung, second.review_suggested) == ("regress", 2, True)
-    assert any("second step back" in r for r in second.reasons)
+    assert (second.action, second.rung, second.review_suggested) == ("stop_and_review", 2, True)
+    assert any("second step back" in r and "stop this exercise" in r for r in second.reasons)
+
+
+def test_a_stop_keeps_the_exercise_off_until_a_new_plan() -> None:
+    from hipalign.core.progression import stopped_until_review
+
+    assert stopped_until_review("stop_and_review", decided_after_plan=True) is True
+    assert stopped_until_review("stop_and_review", decided_after_plan=False) is False
+    assert stopped_until_review("regress", decided_after_plan=True) is False
 
 
 def test_regressions_separated_by_a_hold_do_not_suggest_a_review(abduction: Exercise) -> None:

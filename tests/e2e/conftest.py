@@ -204,7 +204,12 @@ class Watch:
 
     def _console(self, page: Page, msg: ConsoleMessage) -> None:
         text = msg.text
-        if "Content Security Policy" in text or "Refused to" in text:
+        # A Permissions-Policy name the browser does not know protects nothing (issue 12.17).
+        if (
+            "Content Security Policy" in text
+            or "Refused to" in text
+            or "Permissions-Policy" in text
+        ):
             self.problems.append(f"{page.url}: {text}")
 
 

@@ -1,6 +1,7 @@
 """Logs survive a lost connection and are stored exactly once; the player opens offline."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
@@ -9,6 +10,7 @@ from tests.e2e.helpers import (
     Player,
     Site,
     api_post_json,
+    log_in,
     new_person_with_plan,
     player_data,
     shot,
@@ -16,14 +18,28 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.e2e
 
-OUTBOX = "hipalign.outbox.v1"
+OUTBOX_PREFIX = "hipalign.outbox.v2:"  # + the account's outbox name from the player data
 # An upper bound for a wait that normally ends in well under a second, so a busy CI machine
 # cannot miss it; the tests wait for the event or the outbox emptying, not for this long.
 SEND_BOUND_MS = 60_000
 
 
-def outbox(page: Page) -> list[dict[str, object]]:
-    return page.evaluate(f"JSON.parse(localStorage.getItem('{OUTBOX}') || '[]')")
+def outbox_key(page: Page) -> str:
+    return OUTBOX_PREFIX + str(player_data(page)["outbox"])
+
+
+def outbox(page: Page, key: str | None = None) -> list[dict[str, object]]:
+    return page.evaluate(
+        "(k) => JSON.parse(localStorage.getItem(k) || '[]')", key or outbox_key(page)
+    )
+
+
+def wait_outbox_empty(page: Page) -> None:
+    page.wait_for_function(
+        "(k) => JSON.parse(localStorage.getItem(k) || '[]').length === 0",
+        arg=outbox_key(page),
+        timeout=SEND_BOUND_MS,
+    )
 
 
 def expect_online_event(page: Page) -> None:
@@ -38,10 +54,7 @@ def back_online(page: Page) -> None:
     empty: the player sends on that event, whatever copy of the page is showing."""
     page.context.set_offline(False)
     page.evaluate("() => window.__backOnline.then(() => true)")
-    page.wait_for_function(
-        f"() => JSON.parse(localStorage.getItem('{OUTBOX}') || '[]').length === 0",
-        timeout=SEND_BOUND_MS,
-    )
+    wait_outbox_empty(page)
 
 
 def expected_rows(page: Page) -> list[tuple[str, str | None]]:
@@ -219,10 +232,7 @@ def test_a_send_that_fails_just_after_reconnecting_is_retried_at_once(
     assert stored_rows(site, username) == []
 
     page.clock.run_for(2_000)
-    page.wait_for_function(
-        f"() => JSON.parse(localStorage.getItem('{OUTBOX}') || '[]').length === 0",
-        timeout=SEND_BOUND_MS,
-    )
+    wait_outbox_empty(page)
     expect(player.sync).to_have_text("All logs sent.")
     assert stored_rows(site, username) == want
 
@@ -260,9 +270,70 @@ def test_kept_logs_go_with_the_first_answered_request_when_no_online_event_comes
     assert stored_rows(site, username) == []
     # Any request answered through the worker, here a style sheet it refreshes in the background.
     page.evaluate("() => fetch('/static/hipalign/css/app.css').then((r) => r.status)")
-    page.wait_for_function(
-        f"() => JSON.parse(localStorage.getItem('{OUTBOX}') || '[]').length === 0",
-        timeout=SEND_BOUND_MS,
-    )
+    wait_outbox_empty(page)
     expect(player.sync).to_have_text("All logs sent.")
     assert stored_rows(site, username) == want
+
+
+def test_kept_logs_stay_with_their_account_when_another_person_logs_in(
+    phone: Page, site: Site
+) -> None:
+    """A logs offline and logs out before the logs could go; B logs in on the same browser and
+    neither sees nor sends them; A logs in again and they are sent, as A's."""
+    name = "test_kept_logs_stay_with_their_account_when_another_person_logs_in"
+    page = phone
+    sent: list[str] = []
+    page.context.on(
+        "request",
+        lambda r: (
+            sent.append(r.post_data or "")
+            if r.method == "POST" and r.url.endswith("/api/logs")
+            else None
+        ),
+    )
+    first = new_person_with_plan(page, "first")
+    player = Player(page)
+    player.open()
+    want = expected_rows(page)
+    key = outbox_key(page)
+    player.begin_paused()
+    player.skip_to_log_form()
+    page.context.set_offline(True)
+    player.fill_log_and_save(pain=1)
+    expect(player.sync).to_contain_text("saved on this device")
+    kept = {str(e["body"]["client_id"]) for e in outbox(page)}  # type: ignore[index]
+    assert len(kept) == len(want)
+
+    # The server stays out of reach for logs while A logs out (a flaky connection).
+    page.route("**/api/logs", lambda route: route.abort("internetdisconnected"))
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.unroute("**/api/logs")
+    sent.clear()  # from here on, every log this browser sends is made while B is logged in
+    assert {str(e["body"]["client_id"]) for e in outbox(page, key)} == kept  # locked, not lost
+
+    second = new_person_with_plan(page, "second")
+    player.open()
+    assert outbox_key(page) != key
+    expect(player.sync).not_to_contain_text("saved on this device")
+    expect(player.sync).to_have_attribute("data-pending", "0")
+    # B logs an exercise: B's outbox is sent in full, and A's logs are not part of it.
+    player.begin_paused()
+    player.skip_to_log_form()
+    player.fill_log_and_save(pain=0)
+    expect(player.sync).to_have_text("All logs sent.")
+    shot(page, name, "second-person")
+    assert sent and not [b for b in sent if any(c in b for c in kept)]
+    assert stored_rows(site, first) == []
+    assert len(stored_rows(site, second)) == len(expected_rows(page))
+    assert {str(e["body"]["client_id"]) for e in outbox(page, key)} == kept
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    log_in(page, first)
+    player.open()
+    wait_outbox_empty(page)
+    expect(player.sync).to_have_text("All logs sent.")
+    assert stored_rows(site, first) == want
+    assert {c for _, _, c in site.logs_of(first)} == kept

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.services import program, tokens
+from hipalign.services import program
 from tests.services.factories import (
     LOG_TODAY,
     all_counts,
@@ -40,6 +40,7 @@ from tests.services.factories import (
     make_role,
     make_user,
     public_id,
+    staff_token,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ class World:
 
 
 def _token(user: AbstractBaseUser) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.api_token_create(user, 'fuzz').secret}"}
+    return {"Authorization": f"Bearer {staff_token(user, 'fuzz')}"}
 
 
 @pytest.fixture

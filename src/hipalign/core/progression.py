@@ -141,10 +141,14 @@ def decide(
             reasons.append("This is already the easiest dose: have a professional review it.")
             return out("stop_and_review", 0, reasons, [last], review=True)
         if second:
+            # Issue 13 item 5: two steps back in a row stop the exercise until a review (one
+            # rung lower, so it comes back at the easier dose).
             reasons.append(
-                "This is the second step back in a row: a review with a professional is suggested."
+                "This is the second step back in a row: stop this exercise until a "
+                "professional has reviewed it."
             )
-        return out("regress", rung - 1, reasons, [last], review=second)
+            return out("stop_and_review", rung - 1, reasons, [last], review=True)
+        return out("regress", rung - 1, reasons, [last])
 
     recent = [log for log in logs[-SESSIONS_TO_PROGRESS:] if log.rung == rung]
     ready = len(recent) == SESSIONS_TO_PROGRESS and all(
@@ -193,6 +197,19 @@ def decide(
     else:
         reason = f"One more comfortable session at this dose before stepping up (needs {SESSIONS_TO_PROGRESS})."
     return out("hold", rung, [reason], [last])
+
+
+def stopped_until_review(action: str, *, decided_after_plan: bool) -> bool:
+    """Whether an exercise is off the person's sessions: its newest decision stopped it (two
+    steps back in a row, sharp pain, new numbness, the easiest dose too much) and no plan was
+    made since. Only a new plan brings it back: a clinician's prescription or a new intake."""
+    return action == "stop_and_review" and decided_after_plan
+
+
+STOPPED_TEXT = (
+    "Stopped until a review: ask your physical therapist or doctor to look at it. It comes "
+    "back when your clinician changes your plan or you fill in the intake again."
+)
 
 
 def decide_history(

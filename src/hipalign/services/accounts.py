@@ -285,7 +285,7 @@ def account_export(user: User) -> dict[str, Any]:
         "profile": {"role": profile.role, "public_id": str(profile.public_id)},
         "api_tokens": _rows(
             ApiToken.objects.filter(user_id=uid).order_by("created_at", "id"),
-            ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"],
+            ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"],
         ),
         "totp": {
             "set_up": totp is not None and totp.confirmed_at is not None,
@@ -364,14 +364,19 @@ def _import_problems(doc: ExportDocument) -> list[str]:
     from hipalign.core.planning.document import PlanDocument
     from hipalign.core.posture.geometry import PostureResult
     from hipalign.core.screening.rules import Referral
+    from hipalign.core.stored import read_intake, read_plan
 
     problems: list[str] = []
 
     def check(model: Any, data: Any, where: str) -> None:
+        # Intakes and plans exported before a new question or field are read as stored data.
+        read = {Intake: read_intake, PlanDocument: read_plan}.get(model, model.model_validate)
         try:
-            model.model_validate(data)
+            read(data)
         except SchemaError as exc:
             problems.extend(f"{where}.{p}" for p in describe(exc)[:3])
+        except InputError as exc:
+            problems.extend(f"{where}.{p}" for p in exc.problems[:3])
 
     for name in SECTIONS:
         rows = getattr(doc, name)

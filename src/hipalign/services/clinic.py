@@ -80,6 +80,7 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             "sessions_per_week",
             "author_role",
             "intake_id",
+            "created_at",
         )
     )
     # The two newest check-ins per person within the window, picked while reading rows sorted
@@ -128,7 +129,7 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             regressions=Count(
                 "id", filter=Q(decision__action="regress", decision__review_suggested=True)
             ),
-            stopped=Count("id", filter=Q(decision__action="stop_and_review")),
+            last_stop=Max("decision__created_at", filter=Q(decision__action="stop_and_review")),
         )
     }
     out: list[PatientRow] = []
@@ -161,7 +162,11 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             baseline_nprs=own_nprs[0] if own_nprs else None,
             latest_nprs=latest,
             two_regressions=cur.get("regressions", 0) > 0,
-            stop_and_review=cur.get("stopped", 0) > 0,
+            # Stopped until a review: a stop after the current plan (a new plan, from a
+            # prescription or a new intake, is the review that brings the exercise back).
+            stop_and_review=bool(
+                cur.get("last_stop") and plan and cur["last_stop"] > plan["created_at"]
+            ),
         )
         out.append(
             PatientRow(

@@ -11,7 +11,7 @@ from hipalign.core.dates import shift
 from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.errors import InputError
-from hipalign.core.intake import Intake
+from hipalign.core.stored import read_intake
 from hipalign.services.access import owned
 from hipalign.services.outcome_records import outcomes_due
 from hipalign.services.program import checkin_due, plan_current, plan_document, weekday_of
@@ -91,7 +91,7 @@ def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | Non
     plan = plan_current(user)
     if plan is None or plan.withheld:
         return None
-    intake = Intake.model_validate(plan.intake.document)
+    intake = read_intake(plan.intake.document)
     if inside_hours(minute_of_day, intake.lifestyle.quiet_hours):
         return None
     due: list[tuple[str, str, str]] = []  # (kind, text, at)

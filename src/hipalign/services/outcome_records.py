@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from hipalign.adapters.db.models import OutcomeRecord, PlanRecord
 from hipalign.core.dates import shift
 from hipalign.core.errors import InputError
-from hipalign.core.intake import Intake
 from hipalign.core.outcomes.engine import (
     Change,
     Measure,
@@ -20,6 +19,7 @@ from hipalign.core.outcomes.engine import (
     score,
 )
 from hipalign.core.outcomes.review import OutcomeReview, outcome_review, structural_signs
+from hipalign.core.stored import read_intake
 from hipalign.services.audit import audit_record
 from hipalign.services.outcomes import measure_get, measure_list
 from hipalign.services.program import plan_current
@@ -104,7 +104,7 @@ def outcomes_summary(user: User, today: date) -> Outcomes:
         all_changes += changes
         views.append(OutcomeView(m, mine, baseline, latest, changes))
     due = _due(plan, week, [r.performed_on for r in records])
-    intake = Intake.model_validate(plan.intake.document)
+    intake = read_intake(plan.intake.document)
     review = outcome_review(week, all_changes, structural_signs(intake)) if all_changes else None
     psfs = next((list(r.answers) for r in records if r.measure == "psfs"), [])
     return Outcomes(plan, views, week, due, review, psfs)

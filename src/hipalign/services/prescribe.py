@@ -19,6 +19,7 @@ from hipalign.core.library import default_library
 from hipalign.core.planning.constraints import constraints_for, exclusion_reason
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import Prescription, prescribe, prescription_from
+from hipalign.core.stored import read_intake
 from hipalign.services.access import Actor, patient_for, require_role
 from hipalign.services.audit import audit_record
 from hipalign.services.program import plan_current, plan_document, plan_store
@@ -46,7 +47,7 @@ def _current(patient: User) -> tuple[PlanRecord, PlanDocument, Intake]:
     plan = plan_current(patient)
     if plan is None:
         raise InputError("plan", ["plan: this person has no plan yet; they start with onboarding"])
-    return plan, plan_document(plan), Intake.model_validate(plan.intake.document)
+    return plan, plan_document(plan), read_intake(plan.intake.document)
 
 
 def plan_editor(actor: Actor, public_id: str) -> Editor:

@@ -39,9 +39,12 @@ from hipalign.core.progression import (
     ReviewResult,
     decide,
     review_check,
+    stopped_until_review,
 )
+from hipalign.core.screening.catalog import QUESTIONS_BY_ID
 from hipalign.core.screening.rules import Referral, screen
 from hipalign.core.session_script import Script, SideDose, build_script
+from hipalign.core.stored import read_intake, read_plan, stamp_intake, stamp_plan
 from hipalign.core.vocab import WEEKDAYS, Side, Weekday
 from hipalign.services.access import NotFound, owned
 from hipalign.services.audit import audit_record
@@ -119,7 +122,7 @@ def plan_store(
                 starts_on=today,
                 referral_level=plan.referral.level,
                 withheld=plan.plan is None,
-                document=plan.model_dump(mode="json", by_alias=True),
+                document=stamp_plan(plan.model_dump(mode="json", by_alias=True)),
                 version=base + 1,
                 author=author or user,
                 author_role=author_role,
@@ -149,7 +152,8 @@ def intake_submit(
     plan = generate_plan(intake, default_library())
     with transaction.atomic():
         rec = IntakeRecord.objects.create(
-            user=user, document=intake.model_dump(mode="json", by_alias=True, exclude_none=True)
+            user=user,
+            document=stamp_intake(intake.model_dump(mode="json", by_alias=True, exclude_none=True)),
         )
         by_other = author is not None and author.pk != user.pk
         made = plan_store(
@@ -184,7 +188,7 @@ def intake_submit(
 
 def intake_current(user: User) -> Intake | None:
     rec = IntakeRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
-    return None if rec is None else Intake.model_validate(rec.document)
+    return None if rec is None else read_intake(rec.document)
 
 
 def plan_current(user: User) -> PlanRecord | None:
@@ -202,7 +206,7 @@ def plan_get(user: User, plan_id: str) -> PlanRecord:
 def plan_document(rec: PlanRecord) -> PlanDocument:
     doc = _PLAN_CACHE.get(rec.id)
     if doc is None:
-        doc = PlanDocument.model_validate(rec.document)
+        doc = read_plan(rec.document)
         _PLAN_CACHE[rec.id] = doc
         if len(_PLAN_CACHE) > PLAN_CACHE_SIZE:
             _PLAN_CACHE.popitem(last=False)
@@ -248,6 +252,12 @@ class Today:
     checkin_due: bool = False
     # The last check-in, when it found something that needs a doctor before exercising again.
     checkin_alert: CheckInRecord | None = None
+    # Exercises of today's session stopped until a review (issue 13 item 5): left out of the
+    # session, shown with the reasons.
+    stopped: list[ItemNow] = field(default_factory=list)
+    # Safety questions added after the intake was stored and not yet answered at a check-in:
+    # the check-in is due until they are (plain question texts).
+    unanswered: list[str] = field(default_factory=list)
 
 
 def weekday_of(d: date) -> Weekday:
@@ -372,6 +382,33 @@ def plan_items_now(user: User, doc: PlanDocument) -> dict[str, ItemNow]:
     return out
 
 
+def unanswered_questions(plan: PlanRecord, last_checkin: CheckInRecord | None) -> list[str]:
+    """Questions of the catalog the plan's stored intake has no answer for and no check-in since
+    has answered (a question added after the intake was stored), as plain question texts."""
+    missing = read_intake(plan.intake.document).unanswered
+    if last_checkin is not None and last_checkin.created_at >= plan.intake.created_at:
+        missing = [q for q in missing if q not in last_checkin.answers]
+    return [QUESTIONS_BY_ID[q].question for q in missing]
+
+
+def _split_stopped(
+    plan: PlanRecord, items: list[ItemNow], latest: dict[tuple[str, str | None], DecisionRecord]
+) -> tuple[list[ItemNow], list[ItemNow]]:
+    """(items to do, items stopped until a review): stopped when a side's newest decision
+    stopped it after this plan was made (a new plan is the review that brings it back)."""
+    go: list[ItemNow] = []
+    stopped: list[ItemNow] = []
+    for n in items:
+        decs = [latest.get((n.exercise.id, s.side)) for s in n.sides]
+        halt = any(
+            d is not None
+            and stopped_until_review(d.action, decided_after_plan=d.created_at > plan.created_at)
+            for d in decs
+        )
+        (stopped if halt else go).append(n)
+    return go, stopped
+
+
 def session_today(user: User, today: date, session: int = 1) -> Today | None:
     plan = plan_current(user)
     if plan is None:
@@ -380,7 +417,8 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
     weekday = weekday_of(today)
     week = (today - plan.starts_on).days // 7 + 1
     last_checkin = checkin_latest(user)
-    due = _checkin_due(plan, last_checkin, today)
+    unanswered = [] if plan.withheld else unanswered_questions(plan, last_checkin)
+    due = _checkin_due(plan, last_checkin, today) or bool(unanswered)
     alert = last_checkin if last_checkin and last_checkin.referral_level in ALERT_LEVELS else None
     pending = (
         SessionRecord.objects.filter(
@@ -424,18 +462,27 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             review,
             checkin_due=due,
             checkin_alert=alert,
+            unanswered=unanswered,
         )
     latest = _latest_decisions(user, [it.exercise for it in day.items])
     lib = default_library()
     items = [_item_now(it, lib[it.exercise], latest) for it in day.items if it.exercise in lib]
-    script = build_script(
-        [
-            script_item(
-                n.exercise,
-                [SideDose(side=s.side, sets=s.sets, reps=s.reps, hold_s=s.hold_s) for s in n.sides],
-            )
-            for n in items
-        ]
+    items, stopped = _split_stopped(plan, items, latest)
+    script = (
+        None
+        if not items
+        else build_script(
+            [
+                script_item(
+                    n.exercise,
+                    [
+                        SideDose(side=s.side, sets=s.sets, reps=s.reps, hold_s=s.hold_s)
+                        for s in n.sides
+                    ],
+                )
+                for n in items
+            ]
+        )
     )
     return Today(
         plan,
@@ -450,6 +497,8 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         review,
         checkin_due=due,
         checkin_alert=alert,
+        stopped=stopped,
+        unanswered=unanswered,
     )
 
 

@@ -81,6 +81,7 @@ urlpatterns = [
     path("clinic/patients", views_prescribe.patients, name="clinic_patients"),
     path("clinic/patients/<str:public_id>/plan", views_prescribe.plan_edit, name="clinic_plan"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("care", views_clinic.care_page, name="care"),
     path("timeline", views_clinic.my_timeline, name="timeline"),
     path("logs/<str:log_id>/delete", views_clinic.log_delete, name="log_delete"),

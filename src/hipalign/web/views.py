@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -22,6 +23,7 @@ from django.views.decorators.http import (
 
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.progression import STOPPED_TEXT
 from hipalign.core.screening.catalog import QUESTIONS
 from hipalign.services import (
     accounts,
@@ -270,6 +272,14 @@ def habit_check(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _outbox_key(user_pk: object) -> str:
+    """The name of this account's offline outbox in the browser (player.js keys its storage by
+    it): stable per account, so logs kept before a logout are sent after the same person logs in
+    again, and never by another account on that browser; an HMAC, so it tells nothing about the
+    account and cannot be guessed for another one."""
+    return salted_hmac("hipalign.player.outbox", str(user_pk)).hexdigest()[:32]
+
+
 @login_required
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
@@ -279,6 +289,7 @@ def today(request: HttpRequest) -> HttpResponse:
     player: dict[str, Any] | None = None
     if t.script is not None and t.day is not None:
         player = {
+            "outbox": _outbox_key(request.user.pk),
             "plan_id": str(t.plan.id),
             "day": t.day.day,
             "session": t.day.session,
@@ -317,6 +328,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
             "today_date": _today(),
+            "stopped_text": STOPPED_TEXT,
         },
     )
 
@@ -589,4 +601,37 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(js, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+# The web app manifest (W3C Web Application Manifest): name, icons, colours and start URL let a
+# browser install hipalign like an app. The icons ship with the install; the scope matches the
+# service worker's (/), so an installed app opens /today with its offline player.
+MANIFEST = {
+    "name": "hipalign",
+    "short_name": "hipalign",
+    "description": "Your hip exercise plan, sessions and progress.",
+    "start_url": "/today",
+    "scope": "/",
+    "display": "standalone",
+    "background_color": "#f7f8fa",
+    "theme_color": "#0b5fa5",
+    "icons": [
+        {"src": "/static/hipalign/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": "/static/hipalign/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {
+            "src": "/static/hipalign/icon-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": "/static/hipalign/icon.svg", "sizes": "any", "type": "image/svg+xml"},
+    ],
+}
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The same document for everyone: it names no person and no data."""
+    response = JsonResponse(MANIFEST, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
     return response

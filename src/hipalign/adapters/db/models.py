@@ -347,6 +347,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)  # shown in lists so a person can tell tokens apart
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Refused from this moment on (issue 12 item 6): a forgotten token stops working by itself.
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

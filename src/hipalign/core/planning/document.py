@@ -101,5 +101,7 @@ class PlanDocument(_Doc):
     plan: PlanBody | None
     # Lessons that fit this person, each with the reason in their own numbers (issue 7).
     lessons: list[LessonLink] = []
+    # Extension (optional): the stored-document revision (core/stored.py); none = revision 1.
+    revision: int | None = Field(default=None, ge=1)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

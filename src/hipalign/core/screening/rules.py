@@ -43,6 +43,9 @@ class Referral(BaseModel):
     plan_withheld: bool
     # Why the plan is withheld, in plain words; empty when a plan is given.
     withheld_because: str = ""
+    # Extension (issue 13): catalog questions a stored intake has no answer for (a question
+    # added after it was stored); they are asked at the next check-in or re-plan.
+    unanswered: list[str] = []
 
 
 def _rank(level: ReferralLevel) -> int:
@@ -325,5 +328,9 @@ def screen(intake: Intake) -> Referral:
     elif intake.flagged("recent_hip_surgery") and intake.hip_precautions is None:
         withheld = "After recent surgery a clinician must record your hip precautions before a plan is made."
     return Referral(
-        level=level, reasons=reasons, plan_withheld=bool(withheld), withheld_because=withheld
+        level=level,
+        reasons=reasons,
+        plan_withheld=bool(withheld),
+        withheld_because=withheld,
+        unanswered=intake.unanswered,
     )

@@ -15,8 +15,15 @@
   // ---------------------------------------------------------------------------------------------
   // Constants
 
-  const OUTBOX_KEY = 'hipalign.outbox.v1';
-  const REJECTED_KEY = 'hipalign.rejected.v1';
+  // The outbox and the rejected list belong to one account: their keys end with the account's
+  // outbox name that the page gives (player-data "outbox"). Another person logging in on this
+  // browser gets other keys, so never sees or sends these logs; the same person, logging in
+  // again, finds and sends them. Without a name (no player on the page) nothing is kept or sent.
+  const OUTBOX_PREFIX = 'hipalign.outbox.v2:';
+  const REJECTED_PREFIX = 'hipalign.rejected.v2:';
+  const LEGACY_OUTBOX_KEY = 'hipalign.outbox.v1'; // before outboxes had an owner
+  let OUTBOX_KEY = null;
+  let REJECTED_KEY = null;
   const SESSION_PREFIX = 'hipalign.session.v1:';
   const SOUND_KEY = 'hipalign.sound.v1';
   const LOGS_URL = '/api/logs';
@@ -259,6 +266,7 @@
   };
 
   function outboxRead() {
+    if (!OUTBOX_KEY) return [];
     const list = readJson(OUTBOX_KEY, []);
     return Array.isArray(list) ? list : [];
   }
@@ -275,6 +283,7 @@
   }
 
   function outboxAdd(entries) {
+    if (!OUTBOX_KEY) return;
     // Read-modify-write on fresh data: another tab may have changed the list.
     const list = outboxRead();
     const known = new Set(list.filter(isSendable).map((e) => e.body.client_id));
@@ -285,11 +294,13 @@
   }
 
   function outboxRemove(clientId) {
+    if (!OUTBOX_KEY) return;
     const list = outboxRead().filter((e) => !(isSendable(e) && e.body.client_id === clientId));
     writeJson(OUTBOX_KEY, list);
   }
 
   function rejectedAdd(entry, status, message) {
+    if (!REJECTED_KEY) return;
     const list = readJson(REJECTED_KEY, []);
     const kept = Array.isArray(list) ? list : [];
     kept.push({ url: entry.url, body: entry.body, status, error: message, at: new Date().toISOString() });
@@ -1262,7 +1273,7 @@
 
   function initSync() {
     renderSyncStatus();
-    const rejected = readJson(REJECTED_KEY, []);
+    const rejected = REJECTED_KEY ? readJson(REJECTED_KEY, []) : [];
     if (Array.isArray(rejected) && rejected.length && byId('player-rejected')) {
       const box = byId('player-rejected');
       box.appendChild(el('p', { text: `${plural(rejected.length, 'log')} could not be stored by the server and ${rejected.length === 1 ? 'is' : 'are'} kept on this device.` }));
@@ -1298,7 +1309,41 @@
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
   }
 
+  /**
+   * Binds the outbox to the account of this page. Logs kept by an older version under one shared
+   * key are taken over only when they are for this account's current plan (a plan id belongs to
+   * one account); the others stay where they are, unsent.
+   */
+  function bindAccount() {
+    const node = byId('player-data');
+    let data = null;
+    try {
+      data = node ? JSON.parse(node.textContent || 'null') : null;
+    } catch (e) {
+      data = null;
+    }
+    const name = data && typeof data.outbox === 'string' && /^[0-9a-f]{16,64}$/.test(data.outbox) ? data.outbox : '';
+    if (!name) return;
+    OUTBOX_KEY = `${OUTBOX_PREFIX}${name}`;
+    REJECTED_KEY = `${REJECTED_PREFIX}${name}`;
+    const legacy = readJson(LEGACY_OUTBOX_KEY, null);
+    if (!Array.isArray(legacy) || !legacy.length || typeof data.plan_id !== 'string') return;
+    const mine = legacy.filter((e) => isSendable(e) && e.body.plan_id === data.plan_id);
+    if (!mine.length) return;
+    outboxAdd(mine);
+    const rest = legacy.filter((e) => !mine.includes(e));
+    if (rest.length) writeJson(LEGACY_OUTBOX_KEY, rest);
+    else {
+      try {
+        window.localStorage.removeItem(LEGACY_OUTBOX_KEY);
+      } catch (e) {
+        /* storage blocked: the copy in memory is the one in use */
+      }
+    }
+  }
+
   function main() {
+    bindAccount();
     initPlayer();
     initSync();
     registerServiceWorker();
