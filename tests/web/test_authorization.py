@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpResponse
 from django.test import Client
 
-from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
+from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord, PlanRecord
 from hipalign.services import program
 from tests.services.factories import (
     LOG_TODAY,
@@ -152,6 +152,7 @@ def test_authorization_matrix(world: World, cell: Cell, identity: str) -> None:
     client = Client() if me is None else logged_in(me)
     owner_before = snapshot(world.owner.pk)
     counts_before = all_counts()
+    mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     response = _request(client, cell, world, me)
 
@@ -172,7 +173,17 @@ def test_authorization_matrix(world: World, cell: Cell, identity: str) -> None:
         assert leaked == []
         assert snapshot(world.owner.pk) == owner_before
         if cell.other_status == 404:
-            assert all_counts() == counts_before
+            # Nothing changes but one audit row saying who was refused what (issue 12, 14).
+            after = all_counts()
+            assert after.pop("AuditEvent") == counts_before.pop("AuditEvent") + 1
+            assert after == counts_before
+            req = response.wsgi_request
+            denial = AuditEvent.objects.filter(id__gt=mark).values_list(
+                "actor_id", "action", "target"
+            )
+            assert list(denial) == [
+                (me.pk, "denied.not_found", f"404 {req.method} {req.path}")  # type: ignore[union-attr]
+            ]
 
 
 def test_the_canaries_are_visible_to_their_owner(world: World) -> None:

@@ -37,7 +37,7 @@ from hipalign.core.planning.prescription import Prescription
 from hipalign.core.progression import Decision
 from hipalign.services import clinic, logs, prescribe, program, progress, tokens
 from hipalign.services.access import Forbidden, NotFound, patient_for, profile_of, role_of
-from hipalign.web import views
+from hipalign.web import denials, views
 from hipalign.web.middleware import MFA_SESSION_KEY
 
 PAGE_DEFAULT = 20
@@ -328,11 +328,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api_v1.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    denials.mark(request, exc)
     return _answer(request, 404, {"error": "not found"})
 
 
 @api_v1.exception_handler(Forbidden)
 def _forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    denials.mark(request, exc)
     return _answer(request, 403, {"error": str(exc)})
 
 
