@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
+    "hipalign.web.middleware.PersonTimeZoneMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
