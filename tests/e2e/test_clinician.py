@@ -193,7 +193,11 @@ def test_first_account_to_prescribed_plan_to_end_of_sharing(
 
     # The person ends sharing; the clinician's very next request for them answers 404.
     person.goto("/care")
-    person.get_by_role("button", name="End sharing").click()
+    # The first click only asks: the clinician still sees the person until they confirm.
+    person.locator("summary", has_text="End sharing").click()
+    expect(person.get_by_test_id("clinicians")).to_contain_text(clinician_name)
+    assert clinician.goto(f"/clinic/patients/{public_id}").status == 200  # type: ignore[union-attr]
+    person.get_by_role("button", name=re.compile("Yes, end sharing")).click()
     expect(person.get_by_role("status")).to_contain_text("Access stopped")
     expect(person.get_by_test_id("clinicians")).to_contain_text("No one.")
     snap(person, "care-ended")

@@ -46,6 +46,34 @@ def make_role(username: str, role: str, **extra: Any) -> AbstractBaseUser:
     return user
 
 
+def make_totp(user: AbstractBaseUser) -> Any:
+    """A confirmed second factor for a clinician or admin (their API tokens need one)."""
+    from datetime import UTC, datetime
+
+    import pyotp
+
+    from hipalign.adapters.db.models import TotpDevice
+
+    device, _ = TotpDevice.objects.get_or_create(
+        user_id=user.pk,
+        defaults={
+            "secret": pyotp.random_base32(),
+            "confirmed_at": datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+        },
+    )
+    return device
+
+
+def staff_token(user: AbstractBaseUser, name: str = "test") -> str:
+    """A token's secret; a clinician or admin gets the second factor their token needs."""
+    from hipalign.services import tokens
+    from hipalign.services.access import role_of
+
+    if role_of(user) in ("clinician", "admin"):
+        make_totp(user)
+    return tokens.api_token_create(user, name).secret
+
+
 def make_link(clinician: AbstractBaseUser, patient: AbstractBaseUser) -> Any:
     """An active care link between a clinician and a person."""
     from datetime import UTC, datetime, timedelta

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -104,6 +105,7 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
         name=f"{client_id} token",
         key_hash=hashlib.sha256(f"{client_id}-key".encode()).hexdigest(),
         prefix=client_id[:8],
+        expires_at=timezone.now() + timedelta(days=90),
     )
     TotpDevice.objects.create(
         user=user, secret=f"SECRET{name.upper()}", confirmed_at=timezone.now()

@@ -127,3 +127,50 @@ def test_at_most_ten_live_tokens(owner: AbstractBaseUser) -> None:
 def test_anonymous_cannot_make_a_token() -> None:
     with pytest.raises(NotFound):
         tokens.api_token_create(AnonymousUser(), "x")
+
+
+# --- expiry (issue 12 item 6) ---------------------------------------------------------------
+
+
+def test_a_token_expires_after_90_days_by_default(owner: AbstractBaseUser) -> None:
+    made = tokens.api_token_create(owner, "script", now=NOW)
+
+    assert made.token.expires_at == NOW + timedelta(days=90)
+    assert tokens.api_token_authenticate(made.secret, NOW + timedelta(days=90, seconds=-1))
+    assert tokens.api_token_authenticate(made.secret, NOW + timedelta(days=90)) is None
+
+
+@pytest.mark.parametrize("days", [1, "7", " 365 "])
+def test_the_lifetime_can_be_chosen_up_to_a_year(owner: AbstractBaseUser, days: object) -> None:
+    made = tokens.api_token_create(owner, "script", days=days, now=NOW)  # type: ignore[arg-type]
+    assert made.token.expires_at == NOW + timedelta(days=int(str(days)))
+
+
+@pytest.mark.parametrize("days", [0, 366, "-3", "1.5", "", "abc", "9" * 30])
+def test_a_lifetime_outside_1_to_365_days_is_refused_naming_the_field(
+    owner: AbstractBaseUser, days: object
+) -> None:
+    with pytest.raises(InputError) as err:
+        tokens.api_token_create(owner, "script", days=days, now=NOW)  # type: ignore[arg-type]
+    assert err.value.problems == [
+        "days: Expires after (days): give a whole number of days from 1 to 365"
+    ]
+    assert ApiToken.objects.count() == 0
+
+
+def test_revoke_all_ends_only_this_accounts_live_tokens_and_says_why(
+    owner: AbstractBaseUser, other: AbstractBaseUser
+) -> None:
+    mine = [tokens.api_token_create(owner, f"t{i}") for i in range(3)]
+    tokens.api_token_revoke(owner, str(mine[0].token.id), NOW)
+    theirs = tokens.api_token_create(other, "script")
+
+    later = NOW + timedelta(hours=1)
+    assert tokens.api_tokens_revoke_all(int(owner.pk), reason="password.change", now=later) == 2
+
+    assert ApiToken.objects.get(pk=mine[0].token.id).revoked_at == NOW  # first revocation kept
+    assert all(tokens.api_token_authenticate(m.secret, later) is None for m in mine)
+    assert tokens.api_token_authenticate(theirs.secret, later) == other
+    row = AuditEvent.objects.get(action="token.revoke_all")
+    assert (row.target, row.subject_id) == ("password.change", owner.pk)
+    assert tokens.api_tokens_revoke_all(int(owner.pk), reason="password.change", now=later) == 0

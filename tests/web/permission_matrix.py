@@ -59,6 +59,7 @@ EXEMPT: dict[str, str] = {
     "/login": "authentication form; the lockout tests cover it (test_accounts)",
     "/logout": "ends the caller's own session only",
     "/sw.js": "the service worker script, the same static text for everyone",
+    "/manifest.webmanifest": "the web app manifest, the same static document for everyone",
     "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
     "/admin/": "the Django admin site: library exercises only, no person model registered "
     "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
@@ -409,12 +410,14 @@ MATRIX: list[Entry] = [
     ),
     # The second factor of clinicians and admins (their own): absent for people.
     Entry("GET", "/account/security", staff_page(200)),
-    Entry("GET", "/account/security/setup", staff_page(200)),
+    # Staff in the matrix have set up their second factor (their API tokens need it, issue 12
+    # item 6), so setting up again sends them to the security page.
+    Entry("GET", "/account/security/setup", staff_page(To("/account/security"))),
     Entry(
         "POST",
         "/account/security/setup",
-        staff_page(400),
-        case="wrong code",
+        staff_page(To("/account/security")),
+        case="already set up",
         form=form(code="000000"),
     ),
     Entry("GET", "/account/security/verify", staff_page(To("/"))),
@@ -423,7 +426,7 @@ MATRIX: list[Entry] = [
         "POST",
         "/account/security/recovery-codes",
         staff_page(To("/account/security")),
-        case="no second factor yet",
+        case="wrong code",
         form=form(code="000000"),
     ),
     # The admin area: accounts and the audit log, no health data.
@@ -444,6 +447,7 @@ MATRIX: list[Entry] = [
     ),
     Entry("GET", "/admin-area/audit", admin_page(200), sees=_ADMIN_SEES),
     Entry("POST", "/admin-area/audit/verify", admin_page(To("/admin-area/audit"))),
+    Entry("GET", "/admin-area/audit/export.jsonl", admin_page(200), sees=_ADMIN_SEES),
     # The player's JSON endpoint (session only).
     Entry(
         "POST",

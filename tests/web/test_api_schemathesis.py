@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.services import program, tokens
+from hipalign.services import program
 from tests.services.factories import (
     LOG_TODAY,
     all_counts,
@@ -40,9 +40,21 @@ from tests.services.factories import (
     make_role,
     make_user,
     public_id,
+    staff_token,
 )
 
-pytestmark = pytest.mark.django_db
+# The fuzzer sends thousands of requests per token in one test: above the API rate limits, which
+# tests/web/test_throttle.py proves; here the limits are raised so every answer is the endpoint's.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("_no_api_limits"),
+]
+
+
+@pytest.fixture
+def _no_api_limits(settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": "", "api_ip": ""}
+
 
 SPEC = "/api/v1/openapi.json"
 CHECKS = [
@@ -76,7 +88,7 @@ class World:
 
 
 def _token(user: AbstractBaseUser) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.api_token_create(user, 'fuzz').secret}"}
+    return {"Authorization": f"Bearer {staff_token(user, 'fuzz')}"}
 
 
 @pytest.fixture

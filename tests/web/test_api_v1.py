@@ -3,6 +3,7 @@ ETag/If-Match on plans, idempotent logs, and denials that change nothing."""
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,13 @@ from hipalign.adapters.db.models import AuditEvent, CareLink, ExerciseLogRecord,
 from hipalign.core.planning.prescription import prescription_from
 from hipalign.services import program, tokens
 from tests.core.conftest import intake_doc
-from tests.services.factories import all_counts, log_payload, person_models, public_id
+from tests.services.factories import (
+    all_counts,
+    log_payload,
+    person_models,
+    public_id,
+    staff_token,
+)
 from tests.web.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +30,7 @@ V1 = "/api/v1"
 
 
 def bearer(user: AbstractBaseUser) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.api_token_create(user, 'test').secret}"}
+    return {"Authorization": f"Bearer {staff_token(user)}"}
 
 
 def get(path: str, headers: dict[str, str] | None = None, client: Client | None = None) -> Any:
@@ -557,6 +564,29 @@ def test_a_token_made_on_the_page_is_shown_once_and_works(owner_client: Client) 
     assert secret not in again and secret[:12] in again and "phone" in again
 
 
+def test_the_token_page_sets_and_shows_the_expiry(owner_client: Client) -> None:
+    form = owner_client.get("/account/tokens").content.decode()
+    assert 'name="days"' in form and 'value="90"' in form
+
+    made = owner_client.post("/account/tokens", {"name": "phone", "days": "30"})
+
+    token = tokens.api_tokens_list(made.wsgi_request.user)[0]
+    assert abs(token.expires_at - token.created_at - timedelta(days=30)) < timedelta(seconds=5)
+    assert f"{token.expires_at.day} {token.expires_at:%b %Y}" in made.content.decode()
+
+
+@pytest.mark.parametrize("days", ["0", "366", "x", ""])
+def test_a_token_lifetime_out_of_range_is_refused_on_the_page(
+    owner_client: Client, days: str
+) -> None:
+    response = owner_client.post("/account/tokens", {"name": "phone", "days": days})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Expires after (days): give a whole number of days from 1 to 365" in page
+    assert 'id="token-days-error"' in page
+    assert tokens.api_tokens_list(response.wsgi_request.user) == []
+
+
 def test_a_token_without_a_name_is_refused_on_the_page(owner_client: Client) -> None:
     response = owner_client.post("/account/tokens", {"name": " "})
     assert response.status_code == 422
@@ -588,3 +618,35 @@ def test_another_person_cannot_revoke_or_see_a_token(
 def test_the_token_pages_need_a_signed_in_user() -> None:
     assert Client().get("/account/tokens").status_code == 302
     assert Client().post("/account/tokens", {"name": "x"}).status_code == 302
+
+
+# --- the OpenAPI document as strict as the server (issue 12, item 17) ----------------------
+
+
+def _schemas() -> dict[str, Any]:
+    from django.test import Client as _Client
+
+    return _Client().get("/api/v1/openapi.json").json()["components"]["schemas"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_lists_the_exercise_ids_as_an_enum() -> None:
+    from hipalign.core.library import default_library
+
+    schemas = _schemas()
+
+    for name in ("LogBody", "PrescribedItem"):
+        assert schemas[name]["properties"]["exercise"]["enum"] == sorted(default_library())
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_asks_for_unique_days_and_every_screening_answer() -> None:
+    from hipalign.core.screening.catalog import QUESTION_IDS
+
+    schemas = _schemas()
+    screening = schemas["Intake"]["properties"]["screening"]
+
+    assert schemas["PrescribedItem"]["properties"]["days"]["uniqueItems"] is True
+    assert screening["required"] == list(QUESTION_IDS)
+    assert screening["additionalProperties"] is False
+    assert set(screening["properties"]) == set(QUESTION_IDS)

@@ -53,6 +53,7 @@ from tests.services.factories import (
     make_user,
     person_models,
     public_id,
+    staff_token,
 )
 from tests.web.conftest import SetToday, logged_in
 from tests.web.permission_matrix import (
@@ -211,7 +212,7 @@ def _build() -> Stage:
         a: logged_in(u).cookies[settings.SESSION_COOKIE_NAME].value for a, u in users.items()
     }
     secrets = {OWNER: token.secret} | {
-        a: tokens.api_token_create(u, "matrix").secret for a, u in users.items() if a != OWNER
+        a: staff_token(u, "matrix") for a, u in users.items() if a != OWNER
     }
     world = World(
         params={
@@ -654,8 +655,8 @@ def test_after_the_link_ends_the_patient_leaves_the_clinicians_list(
 
 
 def test_a_demoted_clinician_loses_access_at_once(stage: Stage) -> None:
-    """An admin makes the linked clinician a person: their token reads nothing of the patient,
-    their session is ended (RELIABILITY.md A5: unassign, then replay session and token)."""
+    """An admin makes the linked clinician a person: their token is revoked (issue 12 item 6)
+    and their session is ended (RELIABILITY.md A5: unassign, then replay session and token)."""
     w = stage.world
     pid = w.params["public_id"]
     session, token = stage.client(LINKED), stage.client(LINKED, "bearer")
@@ -664,8 +665,8 @@ def test_a_demoted_clinician_loses_access_at_once(stage: Stage) -> None:
     roles.role_change(stage.users[ADMIN], public_id(stage.users[LINKED]), "person")
 
     for tail in ("plan", "progress", "logs"):
-        assert token.get(f"/api/v1/patients/{pid}/{tail}").status_code == 404
-    assert token.get("/api/v1/patients").status_code == 403
+        assert token.get(f"/api/v1/patients/{pid}/{tail}").status_code == 401
+    assert token.get("/api/v1/patients").status_code == 401
     assert matches(session.get(f"/clinic/patients/{pid}"), LOGIN)
 
 

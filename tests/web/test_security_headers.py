@@ -157,3 +157,52 @@ def test_service_worker_is_served_from_the_root_and_revalidated(client: Client) 
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Cache-Control"] == "no-cache"
+
+
+POWERFUL = ("camera", "microphone", "geolocation", "payment", "usb", "display-capture")
+
+
+def _policy(response: HttpResponse) -> dict[str, str]:
+    out = {}
+    for part in response["Permissions-Policy"].split(","):
+        name, allow = part.strip().split("=", 1)
+        out[name] = allow
+    return out
+
+
+def test_every_page_denies_camera_microphone_and_location(pages: dict[str, HttpResponse]) -> None:
+    for name, response in pages.items():
+        policy = _policy(response)
+        for feature in POWERFUL:
+            assert policy[feature] == "()", (name, feature)
+        assert set(policy.values()) <= {"()", "(self)"}, name  # never another origin, never *
+
+
+def test_only_the_posture_page_may_use_the_camera_and_only_from_this_app(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    policy = _policy(owner_client.get("/posture"))
+    assert policy["camera"] == "(self)"
+    assert [f for f, allow in policy.items() if allow != "()"] == ["camera"]
+    assert policy["microphone"] == "()" and policy["geolocation"] == "()"
+
+
+def test_the_player_page_may_keep_the_screen_on_and_nothing_more(
+    pages: dict[str, HttpResponse],
+) -> None:
+    policy = _policy(pages["/today"])
+    assert {f for f, allow in policy.items() if allow != "()"} == {"screen-wake-lock", "autoplay"}
+    assert policy["camera"] == "()"
+
+
+def test_static_files_errors_and_the_health_check_carry_the_policy_too(
+    client: Client, owner_client: Client
+) -> None:
+    for response in (
+        client.get("/static/hipalign/css/app.css"),
+        client.get("/healthz"),
+        client.get("/no-such-page"),
+        owner_client.get("/posture/00000000-0000-0000-0000-000000000000/overlay.png"),
+        client.get("/api/v1/openapi.json"),
+    ):
+        assert _policy(response)["camera"] == "()", response.status_code

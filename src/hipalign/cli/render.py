@@ -17,7 +17,7 @@ LEVEL_WORDS = {
     "urgent": "URGENT: be seen today",
     "see_doctor": "See a doctor before starting",
     "see_physio": "A physical therapist can help",
-    "none": "No warning signs found",
+    "none": "None of the safety questions raised a warning sign",
 }
 
 

@@ -285,7 +285,7 @@ def account_export(user: User) -> dict[str, Any]:
         "profile": {"role": profile.role, "public_id": str(profile.public_id)},
         "api_tokens": _rows(
             ApiToken.objects.filter(user_id=uid).order_by("created_at", "id"),
-            ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"],
+            ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"],
         ),
         "totp": {
             "set_up": totp is not None and totp.confirmed_at is not None,

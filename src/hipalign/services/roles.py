@@ -1,8 +1,8 @@
 """The admin's account list: roles, and the reset of a lost second factor.
 
 A role is read on every request (access.role_of), so a change applies at the user's next
-request; their other sessions are ended at once as well (ASVS 7: sessions killed when
-permissions change). The last admin cannot be demoted, or no one could run the install.
+request; their other sessions are ended and their API tokens revoked at once as well (ASVS 7:
+sessions killed when permissions change; issue 12 item 6). The last admin cannot be demoted, or no one could run the install.
 """
 
 import uuid
@@ -15,11 +15,13 @@ from django.contrib.sessions.models import Session
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from hipalign.adapters.db.models import Profile, TotpDevice
 from hipalign.core.errors import InputError
 from hipalign.services.access import ROLES, NotFound, Role, require_role
 from hipalign.services.audit import audit_record
+from hipalign.services.tokens import api_tokens_revoke_all
 
 PAGE_SIZE = 50
 
@@ -137,13 +139,16 @@ def role_change(actor: Any, public_id: str, role: str, *, keep_session: str | No
             is_staff=new == "admin", is_superuser=new == "admin"
         )
         audit_record(int(admin.pk), "role.change", f"{old}->{new}", subject_id=profile.user_id)
+        # A token made under the old role must not carry into the new one (a person promoted
+        # to clinician would otherwise act as one without ever setting up two-step sign-in).
+        api_tokens_revoke_all(profile.user_id, reason="role.change", now=timezone.now())
     sessions_end(profile.user_id, keep=keep_session if profile.user_id == admin.pk else None)
     return True
 
 
 def mfa_reset(actor: Any, public_id: str) -> None:
     """Remove an account's second factor (a lost phone and lost recovery codes): the account
-    sets up a new one at its next sign-in, and its sessions end now."""
+    sets up a new one at its next sign-in, and its sessions end and API tokens are revoked now."""
     admin = require_role(actor, "admin")
     with transaction.atomic():
         profile = _target(public_id)
@@ -151,4 +156,5 @@ def mfa_reset(actor: Any, public_id: str) -> None:
         if not deleted:
             raise InputError("account", ["account: has no two-step sign-in to reset"])
         audit_record(int(admin.pk), "mfa.reset", subject_id=profile.user_id)
+        api_tokens_revoke_all(profile.user_id, reason="mfa.reset", now=timezone.now())
     sessions_end(profile.user_id)

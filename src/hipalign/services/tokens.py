@@ -4,6 +4,12 @@ A token is random, shown once at creation, and stored only as its sha256, so a c
 database does not give anyone a working token. A short prefix is kept for display so a person
 can tell their tokens apart. A revoked token is refused at once; the token acts for its owner with
 exactly the owner's rights (every endpoint still goes through services.access).
+
+Issue 12 item 6: a token follows the account's security events. Every live token of an account
+is revoked when its role changes, its second factor is reset, its password changes or it is
+disabled (api_tokens_revoke_all, called from services.roles and the User signals in web), each
+token expires (DEFAULT_DAYS unless chosen, at most MAX_DAYS), and a clinician's or admin's token
+works only while the account has a confirmed second factor: a token is never a way around it.
 """
 
 import hashlib
@@ -11,14 +17,17 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from hipalign.adapters.db.models import ApiToken
 from hipalign.core.errors import InputError
-from hipalign.services.access import Actor, NotFound
+from hipalign.services.access import Actor, NotFound, role_of
 from hipalign.services.audit import audit_record
+from hipalign.services.mfa import mfa_confirmed
 
 # "hpa_" marks the string as a hipalign token (secret scanners, logs); 32 random bytes after it.
 TOKEN_MARK = "hpa_"
@@ -29,6 +38,13 @@ NAME_MAX = 60
 MAX_ACTIVE = 10
 # last_used_at moves at most once a minute, so a busy client is not a write per request.
 TOUCH_EVERY = timedelta(minutes=1)
+# Lifetime in days: 90 by default (a quarter, one review of "which scripts still run"); a year at
+# most, so no token is forever. The account page shows each token's expiry.
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
+DAYS_LABEL = "Expires after (days)"
+# Why every live token of an account was revoked at once (the audit row's target).
+RevokeReason = Literal["role.change", "mfa.reset", "password.change", "account.disable"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +63,27 @@ def _signed_in(actor: Actor) -> User:
     return actor  # type: ignore[return-value]
 
 
-def api_token_create(actor: Actor, name: str) -> NewToken:
-    """A new token for the signed-in user, named so they recognise it later."""
+def _days(days: object) -> int:
+    """The lifetime as a whole number of days within 1..MAX_DAYS, or InputError naming it."""
+    text = str(days).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise InputError(
+            "token", [f"days: {DAYS_LABEL}: give a whole number of days from 1 to {MAX_DAYS}"]
+        )
+    return int(text)
+
+
+def api_token_create(
+    actor: Actor, name: str, *, days: int | str = DEFAULT_DAYS, now: datetime | None = None
+) -> NewToken:
+    """A new token for the signed-in user, named so they recognise it later, that expires
+    `days` days from now (a form's text is accepted too and checked here)."""
     user = _signed_in(actor)
     clean = " ".join(name.split())
     if not 1 <= len(clean) <= NAME_MAX:
         raise InputError("token", [f"name: give a name of 1-{NAME_MAX} characters"])
+    lifetime = timedelta(days=_days(days))
+    at = now if now is not None else timezone.now()
     secret = TOKEN_MARK + secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
         active = ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).count()
@@ -61,7 +92,11 @@ def api_token_create(actor: Actor, name: str) -> NewToken:
                 "token", [f"name: you have {MAX_ACTIVE} tokens; revoke one before making another"]
             )
         token = ApiToken.objects.create(
-            user=user, name=clean, key_hash=_hash(secret), prefix=secret[:PREFIX_LENGTH]
+            user=user,
+            name=clean,
+            key_hash=_hash(secret),
+            prefix=secret[:PREFIX_LENGTH],
+            expires_at=at + lifetime,
         )
         audit_record(int(user.pk), "token.create", str(token.id))
     return NewToken(token=token, secret=secret)
@@ -83,6 +118,20 @@ def api_token_revoke(actor: Actor, token_id: str, now: datetime) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(user_id: int, *, reason: RevokeReason, now: datetime) -> int:
+    """Revoke every live token of this account after a security event; how many were live.
+
+    Called by the code that made the change (no actor check here): the admin's role change and
+    second-factor reset, and the User save that changed the password or disabled the account."""
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if revoked:
+            audit_record(None, "token.revoke_all", reason, subject_id=user_id)
+    return revoked
+
+
 def api_tokens_list(actor: Actor) -> list[ApiToken]:
     """The caller's tokens, newest first, revoked ones included for the record."""
     user = _signed_in(actor)
@@ -90,15 +139,19 @@ def api_tokens_list(actor: Actor) -> list[ApiToken]:
 
 
 def api_token_authenticate(secret: str, now: datetime) -> User | None:
-    """The active owner of a live token, or None (unknown, revoked, or the account disabled)."""
+    """The active owner of a live token, or None: unknown, revoked, expired, the account
+    disabled, or a clinician's or admin's account without a confirmed second factor."""
     if not secret.startswith(TOKEN_MARK) or len(secret) > 200:
         return None
     token = (
-        ApiToken.objects.filter(key_hash=_hash(secret), revoked_at__isnull=True)
+        ApiToken.objects.filter(key_hash=_hash(secret), revoked_at__isnull=True, expires_at__gt=now)
         .select_related("user")
         .first()
     )
     if token is None or not token.user.is_active:
+        return None
+    if role_of(token.user) in ("clinician", "admin") and not mfa_confirmed(token.user.pk):
+        # A staff token stands in for a session that passed the TOTP step (RELIABILITY.md B4).
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         # A plain UPDATE: concurrent requests may both write, which only moves the time again.

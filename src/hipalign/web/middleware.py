@@ -68,7 +68,14 @@ MFA_SESSION_KEY = "hipalign_mfa"  # set by the TOTP step (views_security); tests
 # Pages a signed-in clinician or admin reaches before the TOTP step: the step itself, leaving,
 # and what every page loads (static files, the service worker) or a monitor polls.
 MFA_EXEMPT = frozenset(
-    {"/account/security/setup", "/account/security/verify", "/logout", "/healthz", "/sw.js"}
+    {
+        "/account/security/setup",
+        "/account/security/verify",
+        "/logout",
+        "/healthz",
+        "/sw.js",
+        "/manifest.webmanifest",
+    }
 )
 
 
@@ -142,6 +149,67 @@ class JsonLimitsMiddleware:
                 return None  # not JSON at all: the endpoint answers that in its own words
             return JsonResponse({"error": exc.message, "problems": exc.problems}, status=422)
         return None
+
+
+# Issue 12.17: every powerful browser feature is off on every response (`feature=()`); a page
+# gets one back, for this app's own origin only (`feature=(self)`), when it uses it. Names are
+# those Chromium 156 knows (checked in Debian's chromium: an unknown name is only a console
+# error, e.g. "bluetooth" and "web-share" there).
+PERMISSIONS_DENIED = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_BY_PAGE = {
+    # The posture page takes a photo: on a phone its file picker may open the camera.
+    "/posture": frozenset({"camera"}),
+    # The session player keeps the screen on during a countdown and beeps between steps.
+    "/today": frozenset({"screen-wake-lock", "autoplay"}),
+}
+
+
+def permissions_policy(path: str) -> str:
+    allowed = PERMISSIONS_BY_PAGE.get(path, frozenset())
+    return ", ".join(
+        f"{name}=(self)" if name in allowed else f"{name}=()" for name in PERMISSIONS_DENIED
+    )
+
+
+class PermissionsPolicyMiddleware:
+    """Sets Permissions-Policy on every response (static files and errors included)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Permissions-Policy"] = permissions_policy(request.path)
+        return response
 
 
 class PersonTimeZoneMiddleware:

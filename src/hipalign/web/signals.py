@@ -5,10 +5,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from hipalign.services.audit import audit_record
+from hipalign.services.tokens import api_tokens_revoke_all
 from hipalign.services.usernames import username_clash, username_mixes_lookalike_scripts
 from hipalign.web import middleware
 
@@ -31,6 +33,26 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
     # The attempted username is not stored: it may be a mistyped password.
     audit_record(None, "auth.login_failed")
+
+
+@receiver(post_save, sender=User)
+def _credentials_follow_the_account(
+    sender: Any, instance: User, created: bool, **kwargs: Any
+) -> None:
+    """A new password or a disabled account revokes every API token (issue 12 item 6).
+
+    Django keeps the new raw password in `_password` from set_password() until save() has
+    passed it to the password validators, and clears it when check_password() merely upgrades
+    the stored hash, so a login that rehashes does not count as a change. Sessions need nothing
+    here: Django ends them itself (the session's password hash no longer matches; an inactive
+    account is refused by the backend)."""
+    if created:
+        return
+    now = timezone.now()
+    if getattr(instance, "_password", None) is not None:
+        api_tokens_revoke_all(int(instance.pk), reason="password.change", now=now)
+    if not instance.is_active:
+        api_tokens_revoke_all(int(instance.pk), reason="account.disable", now=now)
 
 
 @receiver(pre_save, sender=User)

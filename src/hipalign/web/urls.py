@@ -74,6 +74,11 @@ urlpatterns = [
     ),
     path("admin-area/audit", views_security.admin_audit, name="admin_audit"),
     path("admin-area/audit/verify", views_security.admin_audit_verify, name="admin_audit_verify"),
+    path(
+        "admin-area/audit/export.jsonl",
+        views_security.admin_audit_export,
+        name="admin_audit_export",
+    ),
     path("account/tokens", views_tokens.tokens_page, name="api_tokens"),
     path(
         "account/tokens/<str:token_id>/revoke", views_tokens.token_revoke, name="api_token_revoke"
@@ -81,6 +86,7 @@ urlpatterns = [
     path("clinic/patients", views_prescribe.patients, name="clinic_patients"),
     path("clinic/patients/<str:public_id>/plan", views_prescribe.plan_edit, name="clinic_plan"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("care", views_clinic.care_page, name="care"),
     path("timeline", views_clinic.my_timeline, name="timeline"),
     path("logs/<str:log_id>/delete", views_clinic.log_delete, name="log_delete"),

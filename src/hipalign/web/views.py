@@ -627,8 +627,13 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def account_export(request: HttpRequest) -> HttpResponse:
-    doc = accounts.account_export(request.user)  # type: ignore[arg-type]
-    response = HttpResponse(json.dumps(doc, indent=2), content_type="application/json")
+    from hipalign.web.views_exports import export_lease_busy  # that module imports this one
+
+    with export_lease_busy(request.user) as busy:  # type: ignore[arg-type]
+        if busy is not None:
+            return busy
+        doc = accounts.account_export(request.user)  # type: ignore[arg-type]
+        response = HttpResponse(json.dumps(doc, indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="hipalign-export.json"'
     return response
 
@@ -642,4 +647,37 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(js, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+# The web app manifest (W3C Web Application Manifest): name, icons, colours and start URL let a
+# browser install hipalign like an app. The icons ship with the install; the scope matches the
+# service worker's (/), so an installed app opens /today with its offline player.
+MANIFEST = {
+    "name": "hipalign",
+    "short_name": "hipalign",
+    "description": "Your hip exercise plan, sessions and progress.",
+    "start_url": "/today",
+    "scope": "/",
+    "display": "standalone",
+    "background_color": "#f7f8fa",
+    "theme_color": "#0b5fa5",
+    "icons": [
+        {"src": "/static/hipalign/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": "/static/hipalign/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {
+            "src": "/static/hipalign/icon-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": "/static/hipalign/icon.svg", "sizes": "any", "type": "image/svg+xml"},
+    ],
+}
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The same document for everyone: it names no person and no data."""
+    response = JsonResponse(MANIFEST, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
     return response

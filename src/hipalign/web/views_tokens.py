@@ -18,16 +18,20 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     """The secret of a new token is shown in this one response and never again."""
     secret = ""
     error = ""
+    error_field = ""
     name = ""
+    days = str(tokens.DEFAULT_DAYS)
     if request.method == "POST":
         name = request.POST.get("name", "")
+        days = request.POST.get("days", str(tokens.DEFAULT_DAYS))[:20]
         try:
-            made = tokens.api_token_create(request.user, name)
+            made = tokens.api_token_create(request.user, name, days=days)
         except InputError as exc:
-            error = exc.problems[0].partition(": ")[2]
+            error_field, _, error = exc.problems[0].partition(": ")
         else:
             secret = made.secret
             name = ""
+            days = str(tokens.DEFAULT_DAYS)
     return render(
         request,
         "hipalign/tokens.html",
@@ -35,8 +39,12 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
             "tokens": tokens.api_tokens_list(request.user),
             "secret": secret,
             "error": error,
+            "error_field": error_field,
             "name": name,
             "name_max": tokens.NAME_MAX,
+            "days": days,
+            "max_days": tokens.MAX_DAYS,
+            "now": timezone.now(),
         },
         status=422 if error else 200,
     )
@@ -50,4 +58,5 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     except NotFound:
         raise Http404("no such token") from None
     messages.info(request, f"The token “{token.name}” was revoked; it no longer works.")
-    return redirect("api_tokens")
+    # The account page lists tokens too and sends people back there.
+    return redirect("account" if request.POST.get("back") == "account" else "api_tokens")

@@ -279,6 +279,9 @@ class AuditEvent(models.Model):
     # deleted row breaks the chain from there on (RELIABILITY.md 5, tamper evidence).
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How `hash` is made (services.audit): 1 plain SHA-256 (rows from before issue 12),
+    # 2 HMAC-SHA256 under a key kept out of the database.
+    scheme = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["id"]
@@ -350,6 +353,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)  # shown in lists so a person can tell tokens apart
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Refused from this moment on (issue 12 item 6): a forgotten token stops working by itself.
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from hipalign.core.assessment import Pattern, find_patterns, lead_side
-from hipalign.core.dosing import OLDER_ADULT_MIN_REPS, OLDER_ADULT_MIN_STRETCH_S
+from hipalign.core.dosing import OLDER_ADULT_AGE, OLDER_ADULT_MIN_REPS, OLDER_ADULT_MIN_STRETCH_S
 from hipalign.core.education.coaching import lessons_for, lifestyle_for
+from hipalign.core.education.models import LifestyleItem
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
 from hipalign.core.planning.conditions import (
@@ -22,6 +23,7 @@ from hipalign.core.planning.conditions import (
 )
 from hipalign.core.planning.constraints import (
     Constraints,
+    balance_is_poor,
     constraints_for,
     exclusion,
     exclusion_reason,
@@ -172,6 +174,21 @@ def _needs(
                 refs=list(p.refs),
             )
             needs.append((ex_id, intent, rank * 10 + pos, why, p))
+    if (intake.age >= OLDER_ADULT_AGE or balance_is_poor(intake)) and not any(
+        p.id == "balance_deficit" for p in patterns
+    ):
+        # Falls prevention: balance challenge for older adults and poor balance whatever the
+        # patterns (Sherrington 2017: programmes that challenge balance, about 3 h a week).
+        refs: tuple[str, ...] = ("sherrington2017", "sherrington2020")
+        why = Why(
+            kind="general",
+            text="Balance practice: at your age or with your balance, standing balance work "
+            "helps prevent falls. (control)",
+            intent="control",
+            source=cite_all(refs),
+            refs=list(refs),
+        )
+        needs.append(("single_leg_balance", "control", 500, why, None))
     general_text = (
         "Part of a general balanced program: no functional pattern was found from your answers."
         if not patterns
@@ -212,10 +229,13 @@ def _choose(
             if swap_why:
                 intent = ex.primary_intent
         if ex is None:
-            if ex_id not in left_out and pattern is not None:
+            # Dropped from the patterns' exercises or from the base program: either way the
+            # person sees what was left out and why (issue 13 item 15).
+            if ex_id not in left_out:
+                where = "" if pattern is not None else " (from the base program)"
                 left_out[ex_id] = LeftOut(
                     exercise=ex_id,
-                    reason="; ".join(reasons) + ". No safe substitute in the library.",
+                    reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
                 )
             continue
         if pattern is None and ex.id not in chosen and _same_family(ex, chosen.values()):
@@ -467,10 +487,62 @@ def _strength_days(
     return sorted(picked, key=WEEKDAYS.index)
 
 
+WARM_UP_ID = "marching_warm_up"  # issue 13 item 14: each session starts with 2-3 minutes
+
+# Within a session, exercises are grouped by position so nobody goes floor -> standing -> floor:
+# standing first (the warm-up among them), then the chair, then the floor positions, one after
+# another, ending lying down (issue 13 item 14). Older adults and people with poor balance
+# gain the most: one trip down to the floor and one back up.
+POSITION_ORDER: dict[str, int] = {
+    "standing": 0,
+    "seated_chair": 1,
+    "kneeling": 2,
+    "quadruped": 3,
+    "prone": 4,
+    "side_lying": 5,
+    "seated_floor": 6,
+    "supine": 7,
+}
+
+
+def _warm_up(
+    lib: Library, intake: Intake, c: Constraints, budget: int
+) -> tuple[_Placed | None, int]:
+    """The warm-up placed first in every session, and the seconds it takes (0 when none)."""
+    ex = lib.get(WARM_UP_ID)
+    if ex is None or exclusion_reason(ex, c) is not None:
+        return None, 0
+    refs = ("acsm2009", RULE)
+    ch = _Chosen(
+        exercise=ex,
+        intent="mobilize",
+        priority=-1,
+        whys=[
+            Why(
+                kind="general",
+                text="Warm-up: two to three minutes of easy marching before the exercises.",
+                intent="mobilize",
+                source=cite_all(refs),
+                refs=list(refs),
+            )
+        ],
+    )
+    item, script = _build_item(ch, intake, c, None, high_pain_rung(ex.dose.start, intake))
+    if item.seconds * 2 > budget:  # a session too short to spend half of it warming up
+        return None, 0
+    return _Placed(chosen=ch, item=item, script=script), item.seconds
+
+
 def _schedule(
-    chosen: list[_Chosen], intake: Intake, c: Constraints, weaker: Side | None
+    chosen: list[_Chosen],
+    intake: Intake,
+    c: Constraints,
+    weaker: Side | None,
+    lib: Library | None = None,
 ) -> tuple[list[Day], list[LeftOut]]:
     budget = intake.minutes_per_session * 60
+    warm, warm_s = _warm_up(lib or default_library(), intake, c, budget)
+    budget -= warm_s
     days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
     extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
     left_out: list[LeftOut] = []
@@ -533,8 +605,15 @@ def _schedule(
         if not placed_items:
             continue
         placed_items.sort(
-            key=lambda p: (SESSION_ORDER[p.chosen.intent], p.chosen.priority, p.item.exercise)
+            key=lambda p: (
+                POSITION_ORDER[p.item.position],
+                SESSION_ORDER[p.chosen.intent],
+                p.chosen.priority,
+                p.item.exercise,
+            )
         )
+        if warm is not None:
+            placed_items.insert(0, warm)
         day_script = build_script([p.script for p in placed_items])
         out.append(
             Day(
@@ -574,6 +653,80 @@ def day_script_items(day: Day, library: Library | None = None) -> list[ScriptIte
     return items
 
 
+# Stretches the seed gives daily (knees to chest, the seated straddle stretch), and their
+# variants: offered on the days without a session when they are in the plan (issue 13 item 13).
+DAILY_STRETCHES: tuple[str, ...] = (
+    "knee_to_chest",
+    "seated_knee_to_chest",
+    "seated_straddle_stretch",
+)
+BALANCE_HABIT_REFS = ("sherrington2017", "sherrington2020", RULE)
+
+
+def daily_habits(intake: Intake, days: list[Day], lib: Library) -> list[LifestyleItem]:
+    """A daily standing balance habit (older adults, poor balance) and the seed's daily stretches
+    on the days without a session, as checkable habits."""
+    items: list[LifestyleItem] = []
+    planned = {it.exercise for d in days for it in d.items}
+    session_days = {d.day for d in days}
+    free_days = 7 - len(session_days)
+    if (intake.age >= OLDER_ADULT_AGE or balance_is_poor(intake)) and (
+        "single_leg_balance" in planned
+    ):
+        items.append(
+            LifestyleItem(
+                id="daily_balance",
+                kind="drills",
+                title="Daily balance practice",
+                reason=(
+                    "Falls are best prevented by balance practice adding up to about 3 hours a "
+                    "week: every day, while the kettle boils or you brush your teeth, stand on "
+                    "one leg holding the counter, a few times each side."
+                ),
+                moves=["single_leg_balance"],
+                checklist=["Balance practice done today, holding something sturdy"],
+                per_week=7,
+                lesson="gait_and_walking",
+                source=cite_all(BALANCE_HABIT_REFS),
+            )
+        )
+    stretches = [e for e in DAILY_STRETCHES if e in planned]
+    if stretches and free_days > 0:
+        names = " and ".join(lib[e].name.lower() for e in stretches)
+        items.append(
+            LifestyleItem(
+                id="daily_stretches",
+                kind="drills",
+                title="Daily stretches",
+                reason=(
+                    f"The source gives {names} daily: on the days without a session, do them "
+                    "once, at the dose in your plan."
+                ),
+                moves=stretches,
+                checklist=["Daily stretches done"],
+                per_week=free_days,
+                lesson="common_causes",
+                source=cite_all(("seed_hip_exercises_eleven", "acsm2021_stretching")),
+            )
+        )
+    return items
+
+
+def _side_report(intake: Intake, patterns: list[Pattern]) -> str:
+    """Names a reported weaker side that the tests contradict; the measured finding wins."""
+    said = intake.findings.weaker_side
+    measured = next(
+        (p.side for p in patterns if p.id == "abductor_weakness" and p.side in SIDES), None
+    )
+    if said in SIDES and measured is not None and said != measured:
+        return (
+            f" You said your {said} side feels weaker, but the standing test found the "
+            f"{measured} hip muscles weaker; the plan follows the test and starts with the "
+            f"{measured} side."
+        )
+    return ""
+
+
 def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocument:
     lib = library or default_library()
     referral = screen(intake)
@@ -589,13 +742,20 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
     c = constraints_for(intake)
     chosen, left_out = _choose(intake, patterns, lib, c)
     weaker = lead_side(intake, patterns)
-    days, unfit = _schedule(chosen, intake, c, weaker)
+    days, unfit = _schedule(chosen, intake, c, weaker, lib)
     basis = "patterns" if patterns else "general"
+    # "Weaker side leading" only when a side does lead because it is weaker (issue 13 item 15).
+    weaker_leads = weaker is not None and any(
+        it.lead_side == weaker for d in days for it in d.items
+    )
     summary = (
-        f"{len(patterns)} functional pattern{'' if len(patterns) == 1 else 's'} found; the plan works on them first, weaker side leading."
+        f"{len(patterns)} functional pattern{'' if len(patterns) == 1 else 's'} found; the plan works on them first"
+        + (f", your weaker {weaker} side leading." if weaker_leads else ".")
         if patterns
         else "No functional pattern was found, so this is a general balanced program."
+        + (f" One-leg exercises start with your weaker {weaker} side." if weaker_leads else "")
     )
+    summary += _side_report(intake, patterns)
     summary += condition_summary(intake)
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."
@@ -610,7 +770,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
             days=days,
             reviews=list(REVIEWS),
             left_out=left_out + unfit,
-            lifestyle=lifestyle_for(intake, patterns, lib),
+            lifestyle=lifestyle_for(intake, patterns, lib) + daily_habits(intake, days, lib),
         ),
         lessons=lessons_for(intake, patterns),
     )
