@@ -36,6 +36,8 @@ def test_every_example_gives_a_plan_document_with_the_expected_referral() -> Non
         "weak_left_abductors_band.json": ("none", True),
         "red_flag_saddle_numbness.json": ("emergency", False),
         "older_poor_balance_no_floor.json": ("see_physio", True),
+        "postpartum_6_weeks_caesarean.json": ("see_physio", True),
+        "adolescent_knee_pain_14.json": ("see_doctor", False),
     }
     assert sorted(p.name for p in EXAMPLES.glob("*.json")) == sorted(expected)
     for name, (level, has_plan) in expected.items():
@@ -54,6 +56,27 @@ def test_plan_text_shows_the_week_steps_dose_per_side_and_why() -> None:
     assert "per side, left first" in out
     assert "Why: Signs of weaker hip abductors on the left" in out
     assert "1. " in out  # numbered steps
+
+
+def test_adolescent_example_asks_for_a_doctor_this_week_and_gives_no_plan() -> None:
+    code, out, _ = run("plan", "--intake", str(EXAMPLES / "adolescent_knee_pain_14.json"))
+    assert code == 0
+    flat = " ".join(out.replace("│", " ").split())
+    assert "See a doctor this week" in flat and "growth plate" in flat
+    assert "No plan" in out and "The week" not in out
+
+
+def test_postpartum_example_leaves_out_every_plank_and_says_why() -> None:
+    path = str(EXAMPLES / "postpartum_6_weeks_caesarean.json")
+    code, out, _ = run("plan", "--intake", path, "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    planned = {it["exercise"] for d in doc["plan"]["days"] for it in d["items"]}
+    assert not {"plank", "incline_plank", "side_plank", "side_plank_knees"} & planned
+    assert any("caesarean" in lo["reason"] for lo in doc["plan"]["left_out"])
+    code, text, _ = run("plan", "--intake", path)
+    flat = " ".join(text.replace("│", " ").split())
+    assert code == 0 and "pelvic floor" in flat and "The week" in text
 
 
 def test_red_flag_text_says_what_to_do_and_gives_no_plan() -> None:

@@ -289,3 +289,20 @@ def test_any_valid_assessment_gives_a_valid_intake_with_each_side_on_its_side(
         got_thomas = new.findings.thomas_test.get(side) if new.findings.thomas_test else None
         assert got_thomas == (thomas_result(ThomasSide(**thomas)) if thomas else None)
     assert new.screening == BASE.screening and new.age == BASE.age
+
+
+# --- issue 13: weeks since giving birth -----------------------------------------------------
+
+
+def test_an_assessment_writes_weeks_since_birth_and_caesarean_to_the_intake() -> None:
+    a = Assessment.model_validate(
+        {"performed_on": "2026-03-02", "postpartum_weeks": 7, "caesarean": True}
+    )
+    out = assessment_apply(make_intake(), a)
+    assert (out.postpartum_weeks, out.caesarean, out.pregnant) == (7, True, False)
+
+
+def test_an_assessment_with_weeks_since_birth_for_a_pregnant_person_is_refused() -> None:
+    a = Assessment.model_validate({"performed_on": "2026-03-02", "postpartum_weeks": 7})
+    with pytest.raises(ValueError, match="only when pregnant is false"):
+        assessment_apply(make_intake(pregnancy={"pregnant": True, "weeks": 20}), a)

@@ -86,9 +86,9 @@ def test_missing_or_malformed_keys_are_named(clinician: AbstractBaseUser, keys: 
 
 def test_the_migration_seals_seeds_stored_in_plain_text(clinician: AbstractBaseUser) -> None:
     secret = _set_up(clinician)
-    with connection.cursor() as cur:  # the state before 0010: the seed itself in the column
+    with connection.cursor() as cur:  # the state before 0011: the seed itself in the column
         cur.execute("UPDATE hipalign_totpdevice SET secret = %s", [secret])
-    migration = importlib.import_module("hipalign.adapters.db.migrations.0010_totp_sealed")
+    migration = importlib.import_module("hipalign.adapters.db.migrations.0011_totp_sealed")
 
     migration.seal_existing(None, SimpleNamespace(connection=connection))
 

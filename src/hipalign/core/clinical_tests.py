@@ -15,7 +15,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from hipalign.core.intake import FaberResult, Intake, TestResult, ThomasResult
+from hipalign.core.intake import (
+    POSTPARTUM_WEEKS_MAX,
+    FaberResult,
+    Intake,
+    TestResult,
+    ThomasResult,
+)
 from hipalign.core.vocab import SIDES, Side
 
 ASSESSMENT_SCHEMA: Literal["hipalign.assessment/1"] = "hipalign.assessment/1"
@@ -320,6 +326,10 @@ class Assessment(_Model):
     # The clinician's decisions, written to the intake; None leaves the intake's value as it is.
     cleared_by_clinician: bool | None = None
     hip_precautions: HipPrecautions | None = None
+    # Issue 13: weeks since giving birth and whether by caesarean, asked when the person is not
+    # pregnant; written to the intake's `pregnancy` (None leaves it as it is).
+    postpartum_weeks: int | None = Field(default=None, ge=0, le=POSTPARTUM_WEEKS_MAX)
+    caesarean: bool | None = None
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -534,6 +544,13 @@ def assessment_apply(intake: Intake, a: Assessment) -> Intake:
         doc["cleared_by_clinician"] = a.cleared_by_clinician
     if a.hip_precautions is not None:
         doc["hip_precautions"] = a.hip_precautions
+    if a.postpartum_weeks is not None:
+        # While pregnant the intake refuses these, naming the field (the pregnancy rules apply).
+        preg: dict[str, Any] = dict(doc.get("pregnancy") or {"pregnant": False})
+        preg["postpartum_weeks"] = a.postpartum_weeks
+        if a.caesarean is not None:
+            preg["caesarean"] = a.caesarean
+        doc["pregnancy"] = preg
     return Intake.model_validate(doc)
 
 

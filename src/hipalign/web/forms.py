@@ -37,7 +37,11 @@ SYMPTOMS = [
     ("uneven_gait", "Walking feels uneven"),
     ("one_leg_feels_longer", "One leg feels longer"),
     ("limp", "A limp"),
+    ("thigh_pain", "Thigh pain"),
+    ("pubic_pain", "Pain at the front of the pelvis (pubic bone)"),
+    ("buttock_pain", "Buttock pain"),
 ]
+CAESAREAN = [("", "Not applicable"), ("no", "No"), ("yes", "Yes")]
 EQUIPMENT = [
     ("mat", "Exercise mat"),
     ("wall", "A free wall"),
@@ -73,6 +77,16 @@ class OnboardingForm(forms.Form):
         label="Are you pregnant?", choices=YES_NO, widget=forms.RadioSelect, initial="no"
     )
     pregnancy_weeks = _int("If pregnant: weeks of pregnancy", 0, 42)
+    postpartum_weeks = _int(
+        "If you are not pregnant and gave birth in the last two years: weeks since the birth",
+        0,
+        104,
+    )
+    caesarean = forms.ChoiceField(
+        label="If you gave birth in the last two years: was it by caesarean section?",
+        choices=CAESAREAN,
+        required=False,
+    )
 
     symptoms = forms.MultipleChoiceField(
         label="What do you notice?",
@@ -141,7 +155,11 @@ class OnboardingForm(forms.Form):
         """(id, title, field names) of each wizard step."""
         return [
             ("safety", "Safety questions", [f"q_{q.id}" for q in QUESTIONS]),
-            ("about", "About you", ["age", "pregnant", "pregnancy_weeks"]),
+            (
+                "about",
+                "About you",
+                ["age", "pregnant", "pregnancy_weeks", "postpartum_weeks", "caesarean"],
+            ),
             (
                 "symptoms",
                 "Symptoms and pain",
@@ -198,6 +216,12 @@ class OnboardingForm(forms.Form):
         }
         if d["pregnant"] == "yes":
             doc["pregnancy"] = {"pregnant": True, "weeks": d["pregnancy_weeks"]}
+        elif d.get("postpartum_weeks") is not None:
+            # Asked only when not pregnant (the labels say so); while pregnant they are ignored.
+            after: dict[str, Any] = {"pregnant": False, "postpartum_weeks": d["postpartum_weeks"]}
+            if d.get("caesarean") in ("yes", "no"):
+                after["caesarean"] = d["caesarean"] == "yes"
+            doc["pregnancy"] = after
         life: dict[str, Any] = {}
         if d.get("sitting_hours_per_day") is not None:
             life["sitting_hours_per_day"] = d["sitting_hours_per_day"]
@@ -257,6 +281,9 @@ class OnboardingForm(forms.Form):
         preg = doc.get("pregnancy") or {}
         init["pregnant"] = "yes" if preg.get("pregnant") else "no"
         init["pregnancy_weeks"] = preg.get("weeks")
+        init["postpartum_weeks"] = preg.get("postpartum_weeks")
+        c = preg.get("caesarean")
+        init["caesarean"] = "" if c is None else ("yes" if c else "no")
         life = doc.get("lifestyle") or {}
         init["sitting_hours_per_day"] = life.get("sitting_hours_per_day")
         init["runs"] = "running" in life.get("activities", [])

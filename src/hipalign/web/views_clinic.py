@@ -169,6 +169,13 @@ def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
         doc["cleared_by_clinician"] = cleared == "yes"
     if post.get("hip_precautions"):
         doc["hip_precautions"] = post.get("hip_precautions")[:20]
+    weeks = post.get("postpartum_weeks", "").strip()[:40]
+    if weeks:
+        number = whole_number(weeks)
+        doc["postpartum_weeks"] = number if number is not None else weeks
+        caesarean = post.get("caesarean", "")
+        if caesarean in ("yes", "no"):
+            doc["caesarean"] = caesarean == "yes"
     return doc, errors
 
 
@@ -244,6 +251,8 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                 "cleared_by_clinician": "yes" if intake and intake.cleared_by_clinician else "no",
                 "hip_precautions": (intake.hip_precautions or "") if intake else "",
                 "method": "in_person",
+                "postpartum_weeks": intake.postpartum_weeks if intake else None,
+                "caesarean": ("yes" if intake.caesarean else "no") if intake else "",
             },
             "plan_version": request.POST.get("plan_version", form.plan_version)
             if post and status != 409

@@ -235,17 +235,17 @@ def test_a_side_change_is_a_side_change_and_only_that_side_is_dosed() -> None:
 def test_new_days_are_a_days_change_and_move_the_exercise() -> None:
     intake, doc = _plan()
     raw = _raw(doc)
-    _item(raw, "knee_to_chest")["days"] = ["tue", "sat", "mon"]
+    _item(raw, "hip_flexor_stretch")["days"] = ["tue", "sat", "mon"]
 
     done = prescribe(doc, intake, raw, LIB)
 
-    assert [(c.kind, c.exercise) for c in done.changes] == [("days", "knee_to_chest")]
-    assert done.changes[0].text == "Single knee to chest: days Mon Wed Fri -> Mon Tue Sat."
+    assert [(c.kind, c.exercise) for c in done.changes] == [("days", "hip_flexor_stretch")]
+    assert done.changes[0].text == "Standing hip-flexor stretch: days Mon Wed Fri -> Mon Tue Sat."
     assert done.document.plan is not None
     by_day = {d.day: [i.exercise for i in d.items] for d in done.document.plan.days}
-    assert by_day["tue"] == ["knee_to_chest"] and by_day["sat"] == ["knee_to_chest"]
-    assert "knee_to_chest" in by_day["mon"]
-    assert "knee_to_chest" not in by_day["wed"] and "knee_to_chest" not in by_day["fri"]
+    assert by_day["tue"] == ["hip_flexor_stretch"] and by_day["sat"] == ["hip_flexor_stretch"]
+    assert "hip_flexor_stretch" in by_day["mon"]
+    assert "hip_flexor_stretch" not in by_day["wed"] and "hip_flexor_stretch" not in by_day["fri"]
     assert [d.day for d in done.document.plan.days] == ["mon", "tue", "wed", "fri", "sat"]
 
 
@@ -413,12 +413,12 @@ def test_one_side_of_a_bilateral_exercise_is_refused() -> None:
 
 def test_a_per_side_exercise_without_a_side_is_refused() -> None:
     def change(raw: dict[str, Any]) -> None:
-        _item(raw, "knee_to_chest")["side"] = None
+        _item(raw, "hip_flexor_stretch")["side"] = None
 
     problems = _broken(change)
-    i = _index(_raw(_plan()[1]), "knee_to_chest")
+    i = _index(_raw(_plan()[1]), "hip_flexor_stretch")
     assert problems == [
-        f"items[{i}].side: Single knee to chest is done per side: give left, right or both"
+        f"items[{i}].side: Standing hip-flexor stretch is done per side: give left, right or both"
     ]
 
 

@@ -281,6 +281,9 @@ class AuditEvent(models.Model):
     # deleted row breaks the chain from there on (RELIABILITY.md 5, tamper evidence).
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How `hash` is made (services.audit): 1 plain SHA-256 (rows from before issue 12),
+    # 2 HMAC-SHA256 under a key kept out of the database.
+    scheme = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["id"]

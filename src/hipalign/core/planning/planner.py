@@ -470,10 +470,62 @@ def _strength_days(
     return sorted(picked, key=WEEKDAYS.index)
 
 
+WARM_UP_ID = "marching_warm_up"  # issue 13 item 14: each session starts with 2-3 minutes
+
+# Within a session, exercises are grouped by position so nobody goes floor -> standing -> floor:
+# standing first (the warm-up among them), then the chair, then the floor positions, one after
+# another, ending lying down (issue 13 item 14). Older adults and people with poor balance
+# gain the most: one trip down to the floor and one back up.
+POSITION_ORDER: dict[str, int] = {
+    "standing": 0,
+    "seated_chair": 1,
+    "kneeling": 2,
+    "quadruped": 3,
+    "prone": 4,
+    "side_lying": 5,
+    "seated_floor": 6,
+    "supine": 7,
+}
+
+
+def _warm_up(
+    lib: Library, intake: Intake, c: Constraints, budget: int
+) -> tuple[_Placed | None, int]:
+    """The warm-up placed first in every session, and the seconds it takes (0 when none)."""
+    ex = lib.get(WARM_UP_ID)
+    if ex is None or exclusion_reason(ex, c) is not None:
+        return None, 0
+    refs = ("acsm2009", RULE)
+    ch = _Chosen(
+        exercise=ex,
+        intent="mobilize",
+        priority=-1,
+        whys=[
+            Why(
+                kind="general",
+                text="Warm-up: two to three minutes of easy marching before the exercises.",
+                intent="mobilize",
+                source=cite_all(refs),
+                refs=list(refs),
+            )
+        ],
+    )
+    item, script = _build_item(ch, intake, c, None, high_pain_rung(ex.dose.start, intake))
+    if item.seconds * 2 > budget:  # a session too short to spend half of it warming up
+        return None, 0
+    return _Placed(chosen=ch, item=item, script=script), item.seconds
+
+
 def _schedule(
-    chosen: list[_Chosen], intake: Intake, c: Constraints, weaker: Side | None
+    chosen: list[_Chosen],
+    intake: Intake,
+    c: Constraints,
+    weaker: Side | None,
+    lib: Library | None = None,
 ) -> tuple[list[Day], list[LeftOut]]:
     budget = intake.minutes_per_session * 60
+    warm, warm_s = _warm_up(lib or default_library(), intake, c, budget)
+    budget -= warm_s
     days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
     extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
     left_out: list[LeftOut] = []
@@ -536,8 +588,15 @@ def _schedule(
         if not placed_items:
             continue
         placed_items.sort(
-            key=lambda p: (SESSION_ORDER[p.chosen.intent], p.chosen.priority, p.item.exercise)
+            key=lambda p: (
+                POSITION_ORDER[p.item.position],
+                SESSION_ORDER[p.chosen.intent],
+                p.chosen.priority,
+                p.item.exercise,
+            )
         )
+        if warm is not None:
+            placed_items.insert(0, warm)
         day_script = build_script([p.script for p in placed_items])
         out.append(
             Day(
@@ -607,7 +666,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
     c = constraints_for(intake)
     chosen, left_out = _choose(intake, patterns, lib, c)
     weaker = lead_side(intake, patterns)
-    days, unfit = _schedule(chosen, intake, c, weaker)
+    days, unfit = _schedule(chosen, intake, c, weaker, lib)
     basis = "patterns" if patterns else "general"
     # "Weaker side leading" only when a side does lead because it is weaker (issue 13 item 15).
     weaker_leads = weaker is not None and any(

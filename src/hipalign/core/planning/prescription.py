@@ -16,7 +16,14 @@ from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
 from hipalign.core.planning.constraints import constraints_for, exclusion_reason
 from hipalign.core.planning.document import Day, Dose, Item, PlanBody, PlanDocument, Why
-from hipalign.core.planning.planner import SESSION_ORDER, day_script_items, item_notes, script_item
+from hipalign.core.planning.planner import (
+    POSITION_ORDER,
+    SESSION_ORDER,
+    WARM_UP_ID,
+    day_script_items,
+    item_notes,
+    script_item,
+)
 from hipalign.core.session_script import SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
 
@@ -437,6 +444,8 @@ def prescribe(
                 continue
             todays.sort(
                 key=lambda it: (
+                    it.exercise != WARM_UP_ID,  # the warm-up first, then grouped by position
+                    POSITION_ORDER[it.position],
                     SESSION_ORDER[it.intent],
                     rank.get(it.exercise, len(rank)),
                     it.exercise,

@@ -29,7 +29,7 @@ def unseal_existing(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hipalign", "0009_token_expiry")]
+    dependencies = [("hipalign", "0010_audit_keyed_chain")]
 
     operations = [
         migrations.AlterField(
