@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0010_audit_keyed_chain"),
+        ("hipalign", "0011_totp_sealed"),
     ]
 
     operations = [
