@@ -95,12 +95,16 @@ def test_the_checker_finds_each_kind_of_internal_string() -> None:
     kinds = {p.split(":")[0] for p in problems_in(planted)}
 
     assert kinds == {kind for kind, _ in WORDS}
-    assert problems_in("Side plank: 3 × 12 on the left side, then rest.") == []
+    assert problems_in("Side plank: 3 \u00d7 12 on the left side, then rest.") == []
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("entry", "actor"), _pages())
-def test_no_page_shows_an_internal_string(stage: Stage, entry: Entry, actor: str) -> None:
+def test_no_page_shows_an_internal_string(
+    stage: Stage,  # noqa: F811
+    entry: Entry,
+    actor: str,
+) -> None:
     response = send(stage.client(actor), entry, stage.world, actor)
     assert response.status_code == 200, fill(entry, stage.world)
 
