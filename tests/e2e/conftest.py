@@ -96,6 +96,9 @@ def running_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "HIPALIGN_ENV": "local",
         "DJANGO_SETTINGS_MODULE": "hipalign.web.settings",
         "HIPALIGN_PLAYER_SPEEDUP": str(SPEEDUP),
+        # Every browser test signs up and logs in from 127.0.0.1; tests/web/test_throttle.py
+        # proves the limits themselves.
+        "HIPALIGN_RATE_LIMITS": "signup=1000/h,login_ip=1000/10m,care_code_ip=1000/h",
     }
     cmd = [sys.executable, "-m", "hipalign.cli.main", "serve"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--data", str(data)]

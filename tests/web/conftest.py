@@ -4,7 +4,7 @@ Views read the date through `hipalign.web.views._today`; it is pinned to MONDAY 
 for every web test, and `set_today` moves it."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,16 @@ def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
 
     pin(MONDAY)
     return pin
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Export leases (web/views_exports.py) live in the cache; a test that reads only a streamed
+    download's status never closes it, so no lease outlives its test."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 MFA_SESSION_KEY = "hipalign_mfa"  # set by the TOTP step; clinicians and admins need it

@@ -618,3 +618,35 @@ def test_another_person_cannot_revoke_or_see_a_token(
 def test_the_token_pages_need_a_signed_in_user() -> None:
     assert Client().get("/account/tokens").status_code == 302
     assert Client().post("/account/tokens", {"name": "x"}).status_code == 302
+
+
+# --- the OpenAPI document as strict as the server (issue 12, item 17) ----------------------
+
+
+def _schemas() -> dict[str, Any]:
+    from django.test import Client as _Client
+
+    return _Client().get("/api/v1/openapi.json").json()["components"]["schemas"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_lists_the_exercise_ids_as_an_enum() -> None:
+    from hipalign.core.library import default_library
+
+    schemas = _schemas()
+
+    for name in ("LogBody", "PrescribedItem"):
+        assert schemas[name]["properties"]["exercise"]["enum"] == sorted(default_library())
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_asks_for_unique_days_and_every_screening_answer() -> None:
+    from hipalign.core.screening.catalog import QUESTION_IDS
+
+    schemas = _schemas()
+    screening = schemas["Intake"]["properties"]["screening"]
+
+    assert schemas["PrescribedItem"]["properties"]["days"]["uniqueItems"] is True
+    assert screening["required"] == list(QUESTION_IDS)
+    assert screening["additionalProperties"] is False
+    assert set(screening["properties"]) == set(QUESTION_IDS)

@@ -234,3 +234,72 @@ def test_import_needs_a_post_with_the_csrf_token(owner: AbstractBaseUser) -> Non
 
     assert strict.get("/account/import").status_code == 405
     assert strict.post("/account/import", {"file": _export_file(owner)}).status_code == 403
+
+
+# --- heavy exports: streamed, one in flight per account (issue 12, item 5) -------------------
+
+
+def test_the_fhir_download_is_streamed_and_reads_back_as_a_bundle(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    response = owner_client.get("/account/fhir.json")
+
+    assert response.status_code == 200 and response.streaming
+    bundle = Bundle.model_validate_json(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert bundle.type == "collection" and len(bundle.entry or []) >= 2
+
+
+def test_a_second_export_while_one_is_in_flight_answers_429_with_retry_after(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    first = owner_client.get("/account/fhir.json")  # streaming, not yet read
+
+    again = owner_client.get("/account/fhir.json")
+    json_export = owner_client.get("/account/export.json")
+
+    assert first.status_code == 200
+    assert (again.status_code, json_export.status_code) == (429, 429)
+    assert again["Retry-After"].isdigit() and "Try again" in again.content.decode()
+
+
+def test_the_lease_is_given_back_when_the_download_ends_or_is_dropped(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    done = owner_client.get("/account/fhir.json")
+    b"".join(done.streaming_content)  # type: ignore[attr-defined]  # read to the end: closed
+    dropped = owner_client.get("/account/fhir.json")
+    dropped.close()  # the client went away before reading it
+
+    assert owner_client.get("/account/export.json").status_code == 200
+
+
+def test_one_accounts_export_does_not_hold_back_another_account(
+    owner_client: Client,
+    other_client: Client,
+    owner_plan: PlanRecord,
+    other_plan: PlanRecord,
+) -> None:
+    mine = owner_client.get("/account/fhir.json")
+
+    theirs = other_client.get("/account/fhir.json")
+
+    assert (mine.status_code, theirs.status_code) == (200, 200)
+
+
+def test_the_install_makes_at_most_two_heavy_exports_at_once(
+    owner_plan: PlanRecord, other_plan: PlanRecord
+) -> None:
+    from hipalign.web.views_exports import EXPORT_SLOTS
+
+    third = make_user("tess_third")
+    clients = [logged_in(owner_plan.user), logged_in(other_plan.user), logged_in(third)]
+
+    answers = [
+        c.get("/account/export.json" if i == 2 else "/account/fhir.json")
+        for i, c in enumerate(clients)
+    ]
+
+    assert EXPORT_SLOTS == 2
+    assert [a.status_code for a in answers] == [200, 200, 429]

@@ -5,6 +5,7 @@ from typing import Any
 from hipalign.core.errors import InputError, parse_json_document, validate_document
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library, validate_default_library
+from hipalign.core.planning.conditions import pain_swap_problems
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.planner import day_script_items, generate_plan
 from hipalign.core.progression import Decision, ExerciseLog, decide_history
@@ -35,7 +36,8 @@ def library_get(exercise_id: str) -> Exercise:
 
 
 def library_validate() -> list[str]:
-    return validate_default_library()
+    # The entries, then the issue-13 pain swaps that name library exercises.
+    return validate_default_library() + pain_swap_problems(default_library())
 
 
 def screening_list() -> list[Question]:

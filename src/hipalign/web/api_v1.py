@@ -70,7 +70,51 @@ class BrowserSession(APIKeyCookie):
         return user
 
 
-api_v1 = NinjaAPI(
+class _StrictSchemaAPI(NinjaAPI):
+    """The OpenAPI document as strict as the server (issue 12, item 17): what the services check
+    beyond the pydantic types is written into the schemas, so a client generated from it (or
+    schemathesis) sends only what is accepted. The checks themselves stay in the core models."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _strict(schema["components"]["schemas"])
+        return schema
+
+
+def _strict(schemas: dict[str, Any]) -> None:
+    from hipalign.core.library import default_library
+    from hipalign.core.screening.catalog import QUESTION_IDS
+
+    exercise_ids = sorted(default_library())  # the ids of the exercise library (DESIGN.md 3)
+    for name in ("LogBody", "PrescribedItem"):
+        if name in schemas:
+            schemas[name]["properties"]["exercise"] = {
+                "title": "Exercise",
+                "type": "string",
+                "enum": exercise_ids,
+                "description": "an exercise id of the library (`hipalign library list`)",
+            }
+    if "PrescribedItem" in schemas:
+        schemas["PrescribedItem"]["properties"]["days"]["uniqueItems"] = True
+    if "Prescription" in schemas:
+        schemas["Prescription"]["properties"]["items"]["description"] = "each exercise at most once"
+    if "Intake" in schemas:
+        intake = schemas["Intake"]["properties"]
+        intake["screening"] = {
+            "title": "Screening",
+            "type": "object",
+            "description": "every safety question answered true or false "
+            "(`hipalign screening list`)",
+            "properties": {q: {"type": "boolean"} for q in QUESTION_IDS},
+            "required": list(QUESTION_IDS),
+            "additionalProperties": False,
+        }
+        for key in ("symptoms", "equipment", "limitations"):
+            if key in intake and intake[key].get("type") == "array":
+                intake[key]["uniqueItems"] = True
+
+
+api_v1 = _StrictSchemaAPI(
     title="hipalign API",
     version="1",
     description=(

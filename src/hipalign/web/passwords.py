@@ -7,6 +7,7 @@ own scale). Repeats (`zzzzzzzzzzzz`, 256 x `x`), sequences, the app's name and t
 score 0-1 and are refused.
 """
 
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,10 @@ class StrengthValidator:
         username = getattr(user, "username", "") or ""
         if username:
             inputs.append(username)
-        result = zxcvbn(password[:SCORED_CHARS], user_inputs=inputs)
+        # zxcvbn's patterns do not match across line breaks ("\n" * 72 scored as random), so
+        # control characters count as the space they are no harder to guess than.
+        scored = "".join(" " if unicodedata.category(c) == "Cc" else c for c in password)
+        result = zxcvbn(scored[:SCORED_CHARS], user_inputs=inputs)
         if result["score"] >= self.min_score:
             return
         # zxcvbn's warning is a whole sentence in English ("Repeats like "aaa" are easy to guess.").

@@ -51,6 +51,7 @@ def prepare(data_dir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the rate-limit counters (web/ratecache.py)
     from hipalign.services.library_sync import library_seed
 
     library_seed()

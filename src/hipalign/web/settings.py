@@ -8,6 +8,7 @@ Two modes, chosen by HIPALIGN_ENV:
 """
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -48,6 +49,60 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The HMAC key of the audit chain (services.audit), never stored in the database: whoever
+    can write the database cannot then recompute the chain. HIPALIGN_AUDIT_KEY (at least 32
+    characters; every server of one install shares it), else a per-install file in the data
+    folder (mode 0600), made on first start."""
+    key = os.environ.get("HIPALIGN_AUDIT_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                "HIPALIGN_AUDIT_KEY: needs at least 32 random characters; make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return key.encode()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "audit_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start, or by a server starting beside this one
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()
+
+
+AUDIT_KEY = _audit_key()
+
+
+def _totp_keys() -> list[str]:
+    """Fernet keys for the TOTP seeds at rest (issue 12 item 7), newest first: the first
+    encrypts, every one decrypts. Kept apart from the database, so a copy of it holds no seed:
+    HIPALIGN_TOTP_KEYS (comma separated) or the data folder's `totp_keys` file (one a line,
+    made 0600 on first start). Rotate: put a new key first, run `hipalign totp-rekey`, then
+    drop the old one."""
+    env = os.environ.get("HIPALIGN_TOTP_KEYS", "")
+    if env:
+        return [k.strip() for k in env.split(",") if k.strip()]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "totp_keys"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start, or by a server starting beside this one
+    else:
+        import base64
+
+        with os.fdopen(fd, "w") as fh:  # a Fernet key: 32 random bytes, url-safe base64
+            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return [k.strip() for k in path.read_text().splitlines() if k.strip()]
+
+
+TOTP_KEYS = _totp_keys()
 DEBUG = False
 if PRODUCTION:
     ALLOWED_HOSTS = [h for h in os.environ.get("HIPALIGN_ALLOWED_HOSTS", "").split(",") if h]
@@ -80,6 +135,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hipalign.web.throttle.RateLimitMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",
@@ -219,6 +275,52 @@ AXES_VERBOSE = False
 # Proxies in front of the app that append to X-Forwarded-For (a TLS proxy: 1). 0 trusts none and
 # uses the connection's address, which behind a proxy is the proxy's for everyone.
 TRUSTED_PROXIES = int(os.environ.get("HIPALIGN_TRUSTED_PROXIES", "0"))
+
+# Rate limits (web/throttle.py): requests per window and key, django-ratelimit's "N/period"
+# ("10/h", "60/10m"). The counters live in the database (web/ratecache.py), so they hold across
+# threads and processes. HIPALIGN_RATE_LIMITS="signup=50/h,login_ip=300/10m" changes some (a
+# clinic where everyone shares one address); an empty rate ("export=") turns that limit off.
+RATE_LIMITS = {
+    "signup": "10/h",  # new accounts per client address
+    "login_ip": "60/10m",  # log-in attempts per client address (a clinic's shared address)
+    # Log-in attempts per account from anywhere. Above ACCOUNT_FAILURE_LIMIT in its cool-off on
+    # purpose: a lower one would let anyone keep the owner out with a few requests (issue 12 item
+    # 12); the lock stops guessing first, this caps what one account's name can draw.
+    "login_account": "100/30m",
+    "care_code": "10/15m",  # care codes entered per account
+    "care_code_ip": "30/h",  # care codes entered per client address
+    "import": "5/h",  # account imports per account
+    "export": "30/h",  # exports and downloads per account (PDF, calendar, FHIR, JSON)
+    "api": "300/m",  # API requests per token (or signed-in account, or address)
+    "api_ip": "600/m",  # API requests per client address, tokens or not
+}
+
+
+def _rate_limits(text: str) -> dict[str, str]:
+    limits = dict(RATE_LIMITS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, rate = part.partition("=")
+        if not sep or name not in RATE_LIMITS or not re.fullmatch(r"(\d+/\d*[smhd])?", rate):
+            raise ImproperlyConfigured(
+                f"HIPALIGN_RATE_LIMITS: {part!r} is not NAME=COUNT/PERIOD (PERIOD s, m, h or d, "
+                f"optionally after a number: 10m; empty turns it off); names: {', '.join(RATE_LIMITS)}"
+            )
+        limits[name] = rate
+    return limits
+
+
+RATE_LIMITS = _rate_limits(os.environ.get("HIPALIGN_RATE_LIMITS", ""))
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "hipalign.web.lockout.client_ip"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "hipalign.web.ratecache.AtomicDatabaseCache",
+        "LOCATION": "hipalign_ratelimit",
+        # Culling would drop live counters; expired ones go on their own (window + 5 s).
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -581,8 +581,13 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def account_export(request: HttpRequest) -> HttpResponse:
-    doc = accounts.account_export(request.user)  # type: ignore[arg-type]
-    response = HttpResponse(json.dumps(doc, indent=2), content_type="application/json")
+    from hipalign.web.views_exports import export_lease_busy  # that module imports this one
+
+    with export_lease_busy(request.user) as busy:  # type: ignore[arg-type]
+        if busy is not None:
+            return busy
+        doc = accounts.account_export(request.user)  # type: ignore[arg-type]
+        response = HttpResponse(json.dumps(doc, indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="hipalign-export.json"'
     return response
 

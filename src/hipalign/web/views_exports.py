@@ -2,12 +2,15 @@
 of a full JSON export. A person downloads their own; a clinician downloads a linked patient's
 under /clinic/patients/<public_id>/..., resolved by services.access (anyone else: 404)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +20,98 @@ from hipalign.services.exports import calendar, fhir, handout
 from hipalign.web import views
 
 Render = Callable[[User, User], bytes]
+
+# Heavy exports (issue 12, item 5): the FHIR bundle and the full JSON export of a long history
+# take seconds of CPU. One at a time per account, and EXPORT_SLOTS at once for the install, so
+# a few downloads cannot hold every server thread (waitress runs 8) while pages wait. The
+# leases live in Django's cache: `cache.add` is atomic, across threads with the default
+# local-memory cache and across processes with a shared one. A lease is returned when its
+# response is closed, and expires after EXPORT_LEASE_S should a process die mid-stream.
+EXPORT_SLOTS = 2
+EXPORT_LEASE_S = 300
+RETRY_AFTER_S = 30
+
+
+class _Lease:
+    """The keys one export holds in the cache; `close` gives them back (once)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+
+    def close(self) -> None:
+        cache.delete_many(self.keys)
+        self.keys = []
+
+
+def _export_lease(actor: User) -> _Lease | None:
+    mine = f"hipalign:export:account:{actor.pk}"
+    if not cache.add(mine, 1, EXPORT_LEASE_S):
+        return None
+    for slot in range(EXPORT_SLOTS):
+        key = f"hipalign:export:slot:{slot}"
+        if cache.add(key, 1, EXPORT_LEASE_S):
+            return _Lease([mine, key])
+    cache.delete(mine)
+    return None
+
+
+def _busy() -> HttpResponse:
+    response = HttpResponse(
+        "An export is already being made for this account (or the server is making others). "
+        f"Try again in {RETRY_AFTER_S} seconds.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+@contextmanager
+def export_lease_busy(actor: User) -> Iterator[HttpResponse | None]:
+    """For an export built whole: None while the lease is held (given back at the end of the
+    block), or the 429 answer when the account already has one in flight."""
+    lease = _export_lease(actor)
+    if lease is None:
+        yield _busy()
+        return
+    try:
+        yield None
+    finally:
+        lease.close()
+
+
+class _Leased:
+    """A download's chunks that return the lease when the response is closed (Django calls
+    `close` on a streamed iterator that has one, finished or not)."""
+
+    def __init__(self, chunks: Iterator[bytes], lease: _Lease) -> None:
+        self.chunks = chunks
+        self.lease = lease
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks
+
+    def close(self) -> None:
+        self.lease.close()
+
+
+def streamed_download(
+    actor: User, make: Callable[[], Iterator[bytes]], content_type: str, filename: str
+) -> HttpResponseBase:
+    """A heavy export streamed under the account's lease; 429 with Retry-After without one."""
+    lease = _export_lease(actor)
+    if lease is None:
+        return _busy()
+    try:
+        chunks = make()
+    except BaseException:
+        lease.close()
+        raise
+    response = StreamingHttpResponse(_Leased(chunks, lease), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # health data: no shared or browser cache keeps it
+    return response
+
 
 KINDS: dict[str, tuple[str, str, str]] = {
     # kind: (purpose for the audit log, content type, file name)
@@ -43,8 +138,12 @@ def _download(data: bytes, kind: str) -> HttpResponse:
     return response
 
 
-def _own(request: HttpRequest, kind: str) -> HttpResponse:
+def _own(request: HttpRequest, kind: str) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
+    if kind == "fhir":
+        return streamed_download(
+            user, lambda: fhir.fhir_stream(user, user), KINDS[kind][1], KINDS[kind][2]
+        )
     try:
         return _download(_render(kind, user, user), kind)
     except InputError as exc:
@@ -52,12 +151,16 @@ def _own(request: HttpRequest, kind: str) -> HttpResponse:
         return redirect("plan" if kind != "fhir" else "account")
 
 
-def _patients(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
+def _patients(request: HttpRequest, public_id: str, kind: str) -> HttpResponseBase:
     actor: User = request.user  # type: ignore[assignment]
     try:
         patient = access.patient_for(actor, public_id, purpose=KINDS[kind][0])
     except access.NotFound as exc:
         raise Http404 from exc
+    if kind == "fhir":
+        return streamed_download(
+            actor, lambda: fhir.fhir_stream(patient, actor), KINDS[kind][1], KINDS[kind][2]
+        )
     try:
         return _download(_render(kind, patient, actor), kind)
     except InputError as exc:
@@ -66,37 +169,37 @@ def _patients(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def own_handout(request: HttpRequest) -> HttpResponse:
+def own_handout(request: HttpRequest) -> HttpResponseBase:
     return _own(request, "handout")
 
 
 @login_required
 @require_GET
-def own_calendar(request: HttpRequest) -> HttpResponse:
+def own_calendar(request: HttpRequest) -> HttpResponseBase:
     return _own(request, "calendar")
 
 
 @login_required
 @require_GET
-def own_fhir(request: HttpRequest) -> HttpResponse:
+def own_fhir(request: HttpRequest) -> HttpResponseBase:
     return _own(request, "fhir")
 
 
 @login_required
 @require_GET
-def patient_handout(request: HttpRequest, public_id: str) -> HttpResponse:
+def patient_handout(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return _patients(request, public_id, "handout")
 
 
 @login_required
 @require_GET
-def patient_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
+def patient_calendar(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return _patients(request, public_id, "calendar")
 
 
 @login_required
 @require_GET
-def patient_fhir(request: HttpRequest, public_id: str) -> HttpResponse:
+def patient_fhir(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return _patients(request, public_id, "fhir")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from hipalign.core.library import Library
-from hipalign.core.planning.conditions import pain_swap
+from hipalign.core.planning.conditions import pain_swap, pain_swap_problems
 from hipalign.core.planning.constraints import constraints_for, exclusion_reason
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.planner import generate_plan
@@ -92,10 +92,19 @@ def test_a_swap_with_nothing_allowed_leaves_the_exercise_out_with_the_reason(
 def test_every_pain_swap_candidate_is_a_library_exercise_without_movement_under_load(
     library: Library,
 ) -> None:
-    for ids in LIMITS.pain_swap.values():
-        for i in ids:
-            ex = library[i]
-            assert ex.dose.kind == "hold" or ex.primary_intent != "strengthen", i
+    assert pain_swap_problems(library) == []
+
+
+def test_library_validation_names_a_pain_swap_that_moves_under_load(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hipalign.core.planning.conditions as conditions
+
+    bad = LIMITS.model_copy(update={"pain_swap": {"hip_extensors": ["glute_bridge", "nope"]}})
+    monkeypatch.setattr(conditions, "LIMITS", bad)
+    problems = pain_swap_problems(library)
+    assert any("'glute_bridge' is strength work with movement" in p for p in problems)
+    assert any("'nope' is not an exercise" in p for p in problems)
 
 
 # --- postpartum -----------------------------------------------------------------------------

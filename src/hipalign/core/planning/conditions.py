@@ -163,3 +163,20 @@ def condition_summary(intake: Intake) -> str:
             "stances or leg swings."
         )
     return "".join(" " + p for p in parts)
+
+
+def pain_swap_problems(library: Library) -> list[str]:
+    """Problems of limits.toml [pain_swap] against the library (for `hipalign library validate`):
+    every id must be an exercise, and none may be strength work with movement under load."""
+    problems: list[str] = []
+    for group, ids in LIMITS.pain_swap.items():
+        for ex_id in ids:
+            where = f"screening limits: pain_swap.{group}"
+            if ex_id not in library:
+                problems.append(f"{where}: {ex_id!r} is not an exercise of the library")
+            elif moves_under_load(library[ex_id]):
+                problems.append(
+                    f"{where}: {ex_id!r} is strength work with movement; a swap must be a hold "
+                    "or range-of-motion work"
+                )
+    return problems

@@ -1,0 +1,154 @@
+"""Rate limits (issue 12 item 11): django-ratelimit's counters over the shared database cache.
+
+One middleware, one table of rules, so every throttled route is listed in one place. Each rule
+counts requests in fixed windows per key (a client address, a login name, an account, an API
+token); the request past the limit is answered 429 with Retry-After (seconds to the end of the
+window) before any view runs, so it changes nothing. Rates are in settings.RATE_LIMITS and can
+be changed with HIPALIGN_RATE_LIMITS (settings.py).
+"""
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+from hipalign.services.usernames import username_key
+from hipalign.web.lockout import client_ip
+
+Key = Callable[[HttpRequest], str | None]
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return client_ip(request)
+
+
+def _login_name(request: HttpRequest) -> str | None:
+    name = request.POST.get("username", "")
+    return username_key(name[:150]) if name else None
+
+
+def _account(request: HttpRequest) -> str | None:
+    user = getattr(request, "user", None)
+    return f"user:{user.pk}" if user is not None and user.is_authenticated else None
+
+
+def _api_caller(request: HttpRequest) -> str | None:
+    """The bearer token (its sha256: the token itself is never a cache key), else the account,
+    else the address."""
+    auth = str(request.META.get("HTTP_AUTHORIZATION", ""))
+    if auth[:7].lower() == "bearer ":
+        return "token:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()
+    return _account(request) or f"ip:{client_ip(request)}"
+
+
+def _post(*paths: str) -> Callable[[HttpRequest], bool]:
+    return lambda r: r.method == "POST" and r.path in paths
+
+
+def _redeem(r: HttpRequest) -> bool:
+    return (
+        r.method == "POST"
+        and r.path in ("/care", "/clinic/links")
+        and r.POST.get("action") == "redeem"
+    )
+
+
+def _export(r: HttpRequest) -> bool:
+    return r.method == "GET" and (
+        r.path in ("/account/export.json", "/account/fhir.json")
+        or r.path in ("/plan/handout.pdf", "/plan/calendar.ics")
+        or (
+            r.path.startswith("/clinic/patients/")
+            and r.path.endswith(("/handout.pdf", "/calendar.ics", "/fhir.json"))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # the key of settings.RATE_LIMITS
+    what: str  # for the person refused: what was done too often
+    applies: Callable[[HttpRequest], bool]
+    key: Key
+
+
+RULES = [
+    Rule("signup", "new accounts from this address", _post("/signup", "/setup"), _ip),
+    Rule("login_ip", "log-in attempts from this address", _post("/login", "/admin/login/"), _ip),
+    Rule(
+        "login_account",
+        "log-in attempts for this account",
+        _post("/login", "/admin/login/"),
+        _login_name,
+    ),
+    Rule("care_code", "care codes entered", _redeem, _account),
+    Rule("care_code_ip", "care codes entered from this address", _redeem, _ip),
+    Rule("import", "imports", _post("/account/import"), _account),
+    Rule("export", "downloads of your data", _export, _account),
+    Rule("api", "API requests", lambda r: r.path.startswith("/api/"), _api_caller),
+    Rule("api_ip", "API requests from this address", lambda r: r.path.startswith("/api/"), _ip),
+]
+
+
+def _limited(request: HttpRequest) -> tuple[Rule, int] | None:
+    """The first rule this request exceeds and the seconds until its window ends."""
+    refused: tuple[Rule, int] | None = None
+    for rule in RULES:
+        if not rule.applies(request):
+            continue
+        value = rule.key(request)
+        rate = settings.RATE_LIMITS.get(rule.name)
+        if value is None or not rate:
+            continue
+        usage = get_usage(
+            request,
+            group=f"hipalign.{rule.name}",
+            key=lambda g, r, v=value: v,
+            rate=rate,
+            increment=True,
+        )
+        # Every matching rule counts this request, so a refused request spends its counters too.
+        if usage is not None and usage["should_limit"] and refused is None:
+            refused = (rule, max(1, int(usage["time_left"])))
+    return refused
+
+
+UNITS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
+
+
+def _period(text: str) -> str:
+    """django-ratelimit's period ("h", "10m") in words ("hour", "10 minutes")."""
+    count, unit = text[:-1], UNITS.get(text[-1:], text)
+    return f"{count} {unit}s" if count and count != "1" else unit
+
+
+def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:
+    minutes = math.ceil(retry_after / 60)
+    wait = f"{retry_after} seconds" if retry_after < 120 else f"{minutes} minutes"
+    limit, _, period = settings.RATE_LIMITS[rule.name].partition("/")
+    message = f"Too many {rule.what}: at most {limit} per {_period(period)}. Try again in {wait}."
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": message, "retry_after": retry_after}, status=429)
+    else:
+        response = render(request, "hipalign/too_many.html", {"message": message}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class RateLimitMiddleware:
+    """After authentication (the per-account keys need request.user), before any view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = _limited(request)
+        if refused is not None:
+            return too_many(request, *refused)
+        return self.get_response(request)
