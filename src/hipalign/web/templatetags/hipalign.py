@@ -80,7 +80,7 @@ def left_out_text(left: object, library: object) -> str:
     ex = library.get(ex_id) if isinstance(library, dict) else None
     if ex is None and hasattr(library, "__getitem__"):
         try:
-            ex = library[ex_id]  # type: ignore[index]
+            ex = library[ex_id]
         except (KeyError, TypeError):
             ex = None
     name = str(getattr(ex, "name", "")) or words(ex_id).capitalize()
