@@ -58,10 +58,56 @@ def test_only_admins_read_the_audit_log(
 def test_chain_check_reports_the_first_edited_row(admin: AbstractBaseUser) -> None:
     audit_record(1, "a")
     audit_record(1, "b")
-    assert audit_log.audit_chain_check(admin) is None
+    first = audit_log.audit_chain_check(admin)
+    assert first.holds and (first.state.length, first.state.broken_at) == (2, None)
     second = AuditEvent.objects.order_by("id")[1]
     AuditEvent.objects.filter(pk=second.pk).update(action="z")
-    assert audit_log.audit_chain_check(admin) == second.pk
+    broken = audit_log.audit_chain_check(admin)
+    assert not broken.holds and broken.state.broken_at == second.pk
     assert list(
         AuditEvent.objects.filter(action="audit.verify").values_list("target", flat=True)
-    ) == ["holds", f"breaks at {second.pk}"]
+    ) == [f"holds: 2 rows, head {second.pk}", f"the chain breaks at row {second.pk}"]
+
+
+def test_chain_check_against_an_export_reports_rows_removed_from_the_end(
+    admin: AbstractBaseUser,
+) -> None:
+    from datetime import UTC, datetime
+
+    for i in range(30):
+        audit_record(1, "test.event", str(i))
+    export = "".join(audit_log.audit_export(admin, now=datetime.now(UTC)))
+    assert audit_log.audit_chain_check(admin, anchor=export).holds
+    newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True)[:25]
+    AuditEvent.objects.filter(id__in=list(newest)).delete()
+
+    assert audit_log.audit_chain_check(admin).holds  # alone, the chain cannot tell
+    check = audit_log.audit_chain_check(admin, anchor=export)
+    assert check.state.holds and not check.holds
+    assert check.problem.startswith("truncated: the anchor had 31 rows")
+
+
+def test_chain_check_refuses_a_forged_anchor_and_checks_nothing(admin: AbstractBaseUser) -> None:
+    audit_record(1, "a")
+    forged = (
+        '{"schema": "hipalign.audit-anchor/1", "length": 0, "head_id": null, '
+        '"head_hash": "' + "0" * 64 + '", "made_at": "2026-01-01T00:00:00+00:00", '
+        '"signature": "' + "f" * 64 + '"}'
+    )
+    before = AuditEvent.objects.count()
+    with pytest.raises(InputError, match="anchor: the anchor's signature does not match"):
+        audit_log.audit_chain_check(admin, anchor=forged)
+    with pytest.raises(InputError, match="anchor: not an audit anchor"):
+        audit_log.audit_chain_check(admin, anchor="[[[[")
+    assert AuditEvent.objects.count() == before
+
+
+def test_only_admins_export_the_audit_log(
+    owner: AbstractBaseUser, clinician: AbstractBaseUser
+) -> None:
+    from datetime import UTC, datetime
+
+    for who in (owner, clinician):
+        with pytest.raises(Forbidden):
+            audit_log.audit_export(who, now=datetime.now(UTC))
+    assert not AuditEvent.objects.filter(action="audit.export").exists()

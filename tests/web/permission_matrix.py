@@ -447,6 +447,7 @@ MATRIX: list[Entry] = [
     ),
     Entry("GET", "/admin-area/audit", admin_page(200), sees=_ADMIN_SEES),
     Entry("POST", "/admin-area/audit/verify", admin_page(To("/admin-area/audit"))),
+    Entry("GET", "/admin-area/audit/export.jsonl", admin_page(200), sees=_ADMIN_SEES),
     # The player's JSON endpoint (session only).
     Entry(
         "POST",

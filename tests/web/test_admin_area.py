@@ -38,6 +38,7 @@ def test_the_area_does_not_exist_for_people_and_clinicians(
     assert c.post(f"/admin-area/people/{pid}/role", {"role": "admin"}).status_code == 404
     assert c.post(f"/admin-area/people/{pid}/mfa-reset").status_code == 404
     assert c.post("/admin-area/audit/verify").status_code == 404
+    assert c.get("/admin-area/audit/export.jsonl").status_code == 404
     assert _role(other) == "person"
     assert AuditEvent.objects.count() == before  # nothing read, changed or checked
 
@@ -149,16 +150,72 @@ def test_audit_log_pages_by_fifty_keeping_the_filter(
     assert second.content.decode().count("test.event") == 10
 
 
-def test_chain_check_is_on_demand_and_audited(admin_client: Client) -> None:
+def test_chain_check_is_on_demand_audited_and_names_length_and_head(
+    admin_client: Client,
+) -> None:
     audit_record(None, "test.event")
+    head = AuditEvent.objects.order_by("-id").first()
+    assert head is not None
+    count = AuditEvent.objects.count()
     response = admin_client.post("/admin-area/audit/verify", follow=True)
-    assert "The hash chain holds" in response.content.decode()
-    assert AuditEvent.objects.filter(action="audit.verify", target="holds").exists()
+    html = response.content.decode()
+    assert "The hash chain holds" in html
+    assert f"{count} rows, the newest is row {head.pk} (hash {head.hash[:16]}" in html
+    assert AuditEvent.objects.filter(action="audit.verify", target__startswith="holds: ").exists()
     first = AuditEvent.objects.order_by("id").first()
     assert first is not None
     AuditEvent.objects.filter(pk=first.pk).update(target="edited")
     broken = admin_client.post("/admin-area/audit/verify", follow=True)
     assert f"breaks at row {first.pk}" in broken.content.decode()
+
+
+def _export(c: Client) -> bytes:
+    response = c.get("/admin-area/audit/export.jsonl")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="hipalign-audit-')
+    return b"".join(response.streaming_content)
+
+
+def test_the_signed_export_shows_rows_later_removed_from_the_end(admin_client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for i in range(30):
+        audit_record(None, "test.event", str(i))
+    export = _export(admin_client)
+    lines = export.decode().splitlines()
+    assert '"action": "audit.export"' in lines[-2]  # the export is its own last row
+    assert lines[-1].startswith('{"anchor": {"schema": "hipalign.audit-anchor/1"')
+
+    same = admin_client.post(
+        "/admin-area/audit/verify",
+        {"anchor_file": SimpleUploadedFile("a.jsonl", export)},
+        follow=True,
+    )
+    assert "It still contains everything the earlier export held" in same.content.decode()
+    newest = list(AuditEvent.objects.order_by("-id").values_list("id", flat=True)[:25])
+    AuditEvent.objects.filter(id__in=newest).delete()
+
+    alone = admin_client.post("/admin-area/audit/verify", follow=True).content.decode()
+    against = admin_client.post(
+        "/admin-area/audit/verify",
+        {"anchor_file": SimpleUploadedFile("a.jsonl", export)},
+        follow=True,
+    ).content.decode()
+
+    assert "The hash chain holds" in alone
+    assert "Compared with the earlier export: truncated: the anchor had" in against
+
+
+def test_a_file_that_is_not_an_export_is_named_and_checks_nothing(admin_client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        "/admin-area/audit/verify",
+        {"anchor_file": SimpleUploadedFile("notes.txt", b"hello\n")},
+        follow=True,
+    )
+    assert "Earlier export to compare with: not an audit anchor" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="audit.verify").exists()
 
 
 def test_the_audit_log_has_no_edit_or_delete_anywhere(admin_client: Client) -> None:

@@ -155,6 +155,31 @@ def test_local_mode_uses_argon2_and_a_private_per_install_key(tmp_path: Path) ->
     assert (first["SESSION_COOKIE_SECURE"], first["SESSION_COOKIE_AGE"]) == (None, 1800)
 
 
+AUDIT_KEY_CODE = "import hipalign.web.settings as s; print(s.AUDIT_KEY.decode())"
+
+
+def test_the_audit_key_is_a_private_file_in_the_data_folder_or_the_environment(
+    tmp_path: Path,
+) -> None:
+    """Issue 12, item 13: the audit chain's key is kept out of the database."""
+    first = _run(tmp_path, AUDIT_KEY_CODE, HIPALIGN_ENV="local")
+    again = _run(tmp_path, AUDIT_KEY_CODE, HIPALIGN_ENV="local")
+    given = _run(tmp_path, AUDIT_KEY_CODE, HIPALIGN_ENV="local", HIPALIGN_AUDIT_KEY=GOOD_KEY)
+
+    key_file = tmp_path / "audit_key"
+    assert first.stdout.strip() == again.stdout.strip() == key_file.read_text().strip()
+    assert len(first.stdout.strip()) >= 32
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert given.stdout.strip() == GOOD_KEY
+
+
+def test_a_short_audit_key_refuses_to_start(tmp_path: Path) -> None:
+    got = _run(tmp_path, AUDIT_KEY_CODE, HIPALIGN_ENV="local", HIPALIGN_AUDIT_KEY="short")
+    assert got.returncode != 0
+    assert "HIPALIGN_AUDIT_KEY: needs at least 32 random characters" in got.stderr
+    assert "short" not in got.stderr.replace("HIPALIGN_AUDIT_KEY", "")
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [

@@ -52,6 +52,10 @@ movement_app = typer.Typer(
     help="Reps and holds in an exercise video (the vision extra).", no_args_is_help=True
 )
 app.add_typer(movement_app, name="movement")
+audit_app = typer.Typer(
+    help="The audit log's hash chain: check it, export it signed.", no_args_is_help=True
+)
+app.add_typer(audit_app, name="audit")
 
 MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
 
@@ -181,6 +185,22 @@ def unlock(
         typer.echo(f"hipalign: {username} unlocked ({cleared} address counter(s) cleared)")
     else:
         typer.echo(f"hipalign: {username} was not locked; nothing changed but the audit entry")
+
+
+@app.command("totp-rekey")
+def totp_rekey(
+    data: Annotated[
+        Path, typer.Option(help="The data folder `hipalign serve` uses.", file_okay=False)
+    ] = Path("data"),
+) -> None:
+    """Re-seal every stored TOTP secret under the newest key (the first of HIPALIGN_TOTP_KEYS or
+    of the data folder's totp_keys file); after it, older keys can be removed."""
+    from hipalign.web.server import prepare
+
+    prepare(data)
+    from hipalign.services.mfa import mfa_rekey
+
+    typer.echo(f"hipalign: {mfa_rekey()} two-step sign-in secret(s) sealed under the newest key")
 
 
 @app.command()
@@ -551,3 +571,115 @@ def movement_analyze(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+DataOpt = Annotated[
+    Path, typer.Option(help="The data folder `hipalign serve` uses.", file_okay=False)
+]
+
+
+@audit_app.command("verify")
+def audit_verify(
+    data: DataOpt = Path("data"),
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="An earlier export (or its last line, the anchor): says whether rows have gone.",
+        ),
+    ] = None,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Rehash the audit chain; print its length and head. Exit 1 when it does not hold."""
+    anchor = ""
+    if against is not None:
+        anchor = _last_line(against)
+    from hipalign.web.server import prepare
+
+    prepare(data)
+    from hipalign.services.audit_log import operator_chain_check
+
+    try:
+        check = operator_chain_check(anchor=anchor)
+    except InputError as exc:
+        _fail(f"--against {against}: {exc.problems[0].partition(': ')[2]}")
+    s = check.state
+    if format is Format.json:
+        _print_json(
+            {
+                "holds": check.holds,
+                "problem": check.problem,
+                "length": s.length,
+                "head_id": s.head_id,
+                "head_hash": s.head_hash,
+                "broken_at": s.broken_at,
+                "legacy_rows": s.legacy_rows,
+                "compared": check.compared,
+            }
+        )
+    elif check.holds:
+        typer.echo(f"audit chain holds: {s.length} rows, head row {s.head_id} hash {s.head_hash}")
+        if check.compared:
+            typer.echo("it still holds every row of the anchor")
+    else:
+        typer.echo(f"audit chain does NOT hold: {check.problem}")
+        typer.echo(f"(last good: {s.length} rows, head row {s.head_id} hash {s.head_hash})")
+    if not check.holds:
+        raise typer.Exit(1)
+
+
+def _last_line(path: Path) -> str:
+    """The last non-empty line of an export or anchor file, streamed (exports can be large)."""
+    last = ""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    last = line
+    except FileNotFoundError:
+        _fail(f"--against file {path} does not exist")
+    except IsADirectoryError:
+        _fail(f"--against path {path} is a folder, not a file")
+    except UnicodeDecodeError:
+        _fail(f"--against file {path} is not UTF-8 text")
+    except OSError as exc:
+        _fail(f"cannot read --against file {path}: {exc.strerror}")
+    if not last:
+        _fail(f"--against file {path} is empty")
+    return last
+
+
+@audit_app.command("export")
+def audit_export(
+    data: DataOpt = Path("data"),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """Write the whole audit log as JSON Lines whose last line is a signed anchor of its head;
+    keep it outside the server, and compare later with `hipalign audit verify --against`."""
+    from datetime import UTC, datetime
+
+    if out is not None and out.exists():
+        _fail(f"--out file {out} exists already; an export never overwrites one")
+    from hipalign.web.server import prepare
+
+    prepare(data)
+    from hipalign.services.audit_log import operator_export
+
+    lines = operator_export(now=datetime.now(UTC))
+    if out is None:
+        for line in lines:
+            sys.stdout.write(line)
+        return
+    try:
+        fh = out.open("x", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write --out file {out}: {exc.strerror}")
+    try:
+        with fh:
+            fh.writelines(lines)
+    except OSError as exc:
+        out.unlink(missing_ok=True)  # ours (made just above): no half export is left behind
+        _fail(f"cannot write --out file {out}: {exc.strerror}")
+    typer.echo(f"audit log written to {out}", err=True)

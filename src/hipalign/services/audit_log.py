@@ -2,10 +2,13 @@
 whose data it was. Reading it is itself audited. Nothing here edits or deletes a row: the log
 is append-only, and its hash chain (services.audit) shows if anyone did so behind our back.
 
-The chain is checked on request, not on every page view: it rehashes every row, 1.7 s for
-100,000 rows on the development machine (measured), and the page must stay fast.
+The chain is checked on request, not on every page view: it rehashes every row (bench/
+audit_speed.py prints the rate), and the page must stay fast. A check reports the chain's length
+and head, and can compare them with an earlier signed anchor (an export's last line), which is
+what shows rows removed from the end.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +19,15 @@ from django.core.paginator import Paginator
 from hipalign.adapters.db.models import AuditEvent
 from hipalign.core.errors import InputError
 from hipalign.services.access import require_role
-from hipalign.services.audit import audit_record, audit_verify
+from hipalign.services.audit import (
+    AnchorError,
+    ChainState,
+    anchor_parse,
+    audit_compare,
+    audit_record,
+    chain_state,
+    export_lines,
+)
 
 PAGE_SIZE = 50
 # Actions that carry a subject but touch no health data: an admin acting on an account.
@@ -86,11 +97,58 @@ def audit_page(actor: Any, *, by: str = "", subject: str = "", page: Any = 1) ->
     return AuditPage(rows, p.number, p.paginator.num_pages, p.paginator.count)
 
 
-def audit_chain_check(actor: Any) -> int | None:
-    """The id of the first row whose chain breaks, or None when it holds; audited either way."""
+@dataclass(frozen=True)
+class ChainCheck:
+    state: ChainState
+    problem: str  # empty when the chain holds (and, when compared, still reaches the anchor)
+    compared: bool  # whether an anchor was given
+
+    @property
+    def holds(self) -> bool:
+        return not self.problem
+
+
+def _check(actor_id: int | None, anchor: str) -> ChainCheck:
+    if anchor.strip():
+        try:
+            parsed = anchor_parse(anchor)
+        except AnchorError as exc:
+            raise InputError("anchor", [f"anchor: {exc}"]) from None
+        cmp = audit_compare(anchor=parsed)
+        check = ChainCheck(cmp.state, cmp.problem, True)
+    else:
+        state = chain_state()
+        problem = "" if state.holds else f"the chain breaks at row {state.broken_at}"
+        check = ChainCheck(state, problem, False)
+    s = check.state
+    said = f"holds: {s.length} rows, head {s.head_id}" if check.holds else check.problem
+    audit_record(actor_id, "audit.verify", f"{'vs anchor, ' if check.compared else ''}{said}")
+    return check
+
+
+def audit_chain_check(actor: Any, *, anchor: str = "") -> ChainCheck:
+    """Rehash the chain and, when `anchor` (an anchor's JSON or an export) is given, compare
+    with it. Audited either way; a bad anchor is an InputError and checks nothing."""
     admin = require_role(actor, "admin")
-    broken = audit_verify()
-    audit_record(
-        int(admin.pk), "audit.verify", "holds" if broken is None else f"breaks at {broken}"
-    )
-    return broken
+    return _check(int(admin.pk), anchor)
+
+
+def audit_export(actor: Any, *, now: datetime) -> Iterator[str]:
+    """The signed JSON Lines export for an outside archive; the export itself is audited first,
+    so it is the export's own last row."""
+    admin = require_role(actor, "admin")
+    audit_record(int(admin.pk), "audit.export")
+    return export_lines(now=now)
+
+
+# The operator's `hipalign audit` commands: whoever runs them on the server already holds the
+# database and the key, so there is no role to check; they are audited with no account.
+
+
+def operator_chain_check(*, anchor: str = "") -> ChainCheck:
+    return _check(None, anchor)
+
+
+def operator_export(*, now: datetime) -> Iterator[str]:
+    audit_record(None, "audit.export", "command line")
+    return export_lines(now=now)

@@ -49,6 +49,60 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The HMAC key of the audit chain (services.audit), never stored in the database: whoever
+    can write the database cannot then recompute the chain. HIPALIGN_AUDIT_KEY (at least 32
+    characters; every server of one install shares it), else a per-install file in the data
+    folder (mode 0600), made on first start."""
+    key = os.environ.get("HIPALIGN_AUDIT_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                "HIPALIGN_AUDIT_KEY: needs at least 32 random characters; make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return key.encode()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "audit_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start, or by a server starting beside this one
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()
+
+
+AUDIT_KEY = _audit_key()
+
+
+def _totp_keys() -> list[str]:
+    """Fernet keys for the TOTP seeds at rest (issue 12 item 7), newest first: the first
+    encrypts, every one decrypts. Kept apart from the database, so a copy of it holds no seed:
+    HIPALIGN_TOTP_KEYS (comma separated) or the data folder's `totp_keys` file (one a line,
+    made 0600 on first start). Rotate: put a new key first, run `hipalign totp-rekey`, then
+    drop the old one."""
+    env = os.environ.get("HIPALIGN_TOTP_KEYS", "")
+    if env:
+        return [k.strip() for k in env.split(",") if k.strip()]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "totp_keys"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start, or by a server starting beside this one
+    else:
+        import base64
+
+        with os.fdopen(fd, "w") as fh:  # a Fernet key: 32 random bytes, url-safe base64
+            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return [k.strip() for k in path.read_text().splitlines() if k.strip()]
+
+
+TOTP_KEYS = _totp_keys()
 DEBUG = False
 if PRODUCTION:
     ALLOWED_HOSTS = [h for h in os.environ.get("HIPALIGN_ALLOWED_HOSTS", "").split(",") if h]

@@ -74,6 +74,11 @@ urlpatterns = [
     ),
     path("admin-area/audit", views_security.admin_audit, name="admin_audit"),
     path("admin-area/audit/verify", views_security.admin_audit_verify, name="admin_audit_verify"),
+    path(
+        "admin-area/audit/export.jsonl",
+        views_security.admin_audit_export,
+        name="admin_audit_export",
+    ),
     path("account/tokens", views_tokens.tokens_page, name="api_tokens"),
     path(
         "account/tokens/<str:token_id>/revoke", views_tokens.token_revoke, name="api_token_revoke"

@@ -6,9 +6,10 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -203,19 +204,63 @@ def admin_audit(request: HttpRequest) -> HttpResponse:
     )
 
 
+MAX_ANCHOR_BYTES = 200_000_000  # an export of a few million rows; the anchor is its last line
+
+
+def _anchor_text(request: HttpRequest) -> str:
+    """The anchor to compare with: a pasted anchor, or the last line of an uploaded export."""
+    upload = request.FILES.get("anchor_file")
+    if upload is None:
+        return request.POST.get("anchor", "")[:10_000]
+    if upload.size is None or upload.size > MAX_ANCHOR_BYTES:
+        raise InputError("anchor", ["anchor: the file is larger than an export can be"])
+    last = b""
+    for line in upload:  # streamed: only the last non-empty line is kept
+        if line.strip():
+            last = line
+    return last[:10_000].decode("utf-8", "replace")
+
+
 @login_required
 @require_POST
 def admin_audit_verify(request: HttpRequest) -> HttpResponse:
     user = _staff(request, "admin")
-    broken = audit_log.audit_chain_check(user)
-    if broken is None:
+    try:
+        check = audit_log.audit_chain_check(user, anchor=_anchor_text(request))
+    except InputError as exc:
+        msg = exc.problems[0].partition(": ")[2]
+        messages.error(request, f"Earlier export to compare with: {msg}")
+        return redirect("admin_audit")
+    s = check.state
+    head = f"row {s.head_id} (hash {s.head_hash[:16]}…)" if s.head_id else "none (empty log)"
+    if check.holds:
         messages.info(
-            request, "The hash chain holds: no row of the audit log was edited or removed."
+            request,
+            f"The hash chain holds: {s.length} rows, the newest is {head}. "
+            + (
+                "It still contains everything the earlier export held."
+                if check.compared
+                else "Keep an export: comparing with it later shows rows removed from the end."
+            ),
         )
+    elif s.holds:
+        messages.error(request, f"Compared with the earlier export: {check.problem}.")
     else:
         messages.error(
             request,
-            f"The hash chain breaks at row {broken}: that row, or the one before it, was edited "
-            "or removed outside hipalign.",
+            f"The hash chain breaks at row {s.broken_at}: that row, or the one before it, was "
+            "edited or removed outside hipalign.",
         )
     return redirect("admin_audit")
+
+
+@login_required
+@require_GET
+def admin_audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The whole log as signed JSON Lines, streamed (its size grows with the log)."""
+    user = _staff(request, "admin")
+    lines = audit_log.audit_export(user, now=timezone.now())
+    response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="hipalign-audit-{stamp}.jsonl"'
+    return response

@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from hipalign.adapters.db.sealed import SealedTextField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -279,6 +281,9 @@ class AuditEvent(models.Model):
     # deleted row breaks the chain from there on (RELIABILITY.md 5, tamper evidence).
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How `hash` is made (services.audit): 1 plain SHA-256 (rows from before issue 12),
+    # 2 HMAC-SHA256 under a key kept out of the database.
+    scheme = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["id"]
@@ -361,7 +366,9 @@ class TotpDevice(models.Model):
     user = models.OneToOneField(
         USER, on_delete=models.CASCADE, primary_key=True, related_name="totp"
     )
-    secret = models.CharField(max_length=64)  # base32
+    # base32 in Python; in the column only its Fernet token, sealed with keys kept outside the
+    # database (adapters/db/sealed.py, issue 12 item 7).
+    secret = SealedTextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted time step: a code is accepted once only (replay guard, RELIABILITY.md B4).
     last_step = models.BigIntegerField(default=-1)
