@@ -72,6 +72,19 @@ def test_posture_analyze_of_a_non_image_exits_2_with_one_message(tmp_path: Path)
     ]
 
 
+def test_a_clip_wider_than_8192_px_is_refused_before_any_frame_is_read(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    path = tmp_path / "wide.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (8200, 16))
+    for _ in range(3):
+        writer.write(np.zeros((16, 8200, 3), np.uint8))
+    writer.release()
+    with pytest.raises(InputError, match="each side may be at most 8,192 pixels"):
+        movement_analyze(path, "squat")
+
+
 def test_posture_analyze_of_a_32767_px_wide_png_exits_2_instead_of_aborting(
     tmp_path: Path,
 ) -> None:

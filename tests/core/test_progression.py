@@ -414,3 +414,9 @@ def test_nprs_meaningfully_better_needs_both_2_points_and_30_percent(
     baseline: int, now: int, better: bool
 ) -> None:
     assert nprs_meaningfully_better(baseline, now) is better
+
+
+def test_a_log_while_stopped_keeps_the_stop_and_the_dose(abduction: Exercise) -> None:
+    log = make_log(abduction, "z", 3, pain_during=1, pain_next_morning=1)
+    d = decide(abduction, [log], stopped=True)
+    assert (d.action, d.rung, d.review_suggested) == ("stop_and_review", 3, True)

@@ -177,3 +177,40 @@ def test_renewing_recovery_codes_needs_a_fresh_code_and_voids_the_old_ones(
     with pytest.raises(InputError):
         mfa.mfa_verify(clinician, old[0], now=at)  # type: ignore[arg-type]
     assert mfa.mfa_verify(clinician, new[0], now=at) == "recovery"  # type: ignore[arg-type]
+
+
+# --- clock drift (issue 12 item 19): one 30 s step either side, replay still refused --------
+
+
+@pytest.mark.parametrize("phone_off_s", [-30, -15, 15, 30])
+def test_a_phone_up_to_30_s_off_the_server_clock_is_accepted(
+    clinician: AbstractBaseUser, phone_off_s: int
+) -> None:
+    _set_up(clinician)
+    server = T0 + timedelta(hours=1)  # on a step boundary: the worst case for a drifting phone
+    phone = server + timedelta(seconds=phone_off_s)
+    code = pyotp.TOTP(TotpDevice.objects.get(user_id=clinician.pk).secret).at(phone)
+    assert mfa.mfa_verify(clinician, code, now=server) == "totp"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("phone_off_s", [-61, -90, 61, 90, 600])
+def test_a_phone_more_than_a_minute_off_is_refused(
+    clinician: AbstractBaseUser, phone_off_s: int
+) -> None:
+    _set_up(clinician)
+    server = T0 + timedelta(hours=1)
+    phone = server + timedelta(seconds=phone_off_s)
+    code = pyotp.TOTP(TotpDevice.objects.get(user_id=clinician.pk).secret).at(phone)
+    with pytest.raises(InputError, match="does not match"):
+        mfa.mfa_verify(clinician, code, now=server)  # type: ignore[arg-type]
+
+
+def test_a_drifted_code_is_still_accepted_once_only(clinician: AbstractBaseUser) -> None:
+    _set_up(clinician)
+    server = T0 + timedelta(hours=1)
+    late = pyotp.TOTP(TotpDevice.objects.get(user_id=clinician.pk).secret).at(
+        server - timedelta(seconds=30)
+    )
+    assert mfa.mfa_verify(clinician, late, now=server) == "totp"  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="already used"):
+        mfa.mfa_verify(clinician, late, now=server + timedelta(seconds=20))  # type: ignore[arg-type]

@@ -117,3 +117,17 @@ def test_another_persons_stop_leaves_my_today_alone(
 ) -> None:
     program.log_record(other_plan.user, log_payload(other_plan, sharp_pain=True), today=LOG_TODAY)
     assert _today_ids(owner_plan.user, owner_plan)[1] == []
+
+
+def test_a_log_made_while_stopped_is_kept_but_does_not_bring_the_exercise_back(
+    owner_plan: PlanRecord,
+) -> None:
+    user = owner_plan.user
+    program.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
+
+    later = program.log_record(
+        user, log_payload(owner_plan, performed_on=WEDNESDAY), today=LOG_TODAY
+    )
+
+    assert later.decision is not None and later.decision.action == "stop_and_review"
+    assert _today_ids(user, owner_plan)[1] == [EXERCISE]

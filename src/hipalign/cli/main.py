@@ -187,6 +187,22 @@ def unlock(
         typer.echo(f"hipalign: {username} was not locked; nothing changed but the audit entry")
 
 
+@app.command("totp-rekey")
+def totp_rekey(
+    data: Annotated[
+        Path, typer.Option(help="The data folder `hipalign serve` uses.", file_okay=False)
+    ] = Path("data"),
+) -> None:
+    """Re-seal every stored TOTP secret under the newest key (the first of HIPALIGN_TOTP_KEYS or
+    of the data folder's totp_keys file); after it, older keys can be removed."""
+    from hipalign.web.server import prepare
+
+    prepare(data)
+    from hipalign.services.mfa import mfa_rekey
+
+    typer.echo(f"hipalign: {mfa_rekey()} two-step sign-in secret(s) sealed under the newest key")
+
+
 @app.command()
 def plan(intake: IntakeOpt, format: FormatOpt = Format.text) -> None:
     """Screen an intake and print the plan (or why no plan is given)."""

@@ -84,10 +84,13 @@ def decide(
     *,
     equipment: frozenset[str] = frozenset(),
     previous_actions: tuple[Action, ...] = (),
+    stopped: bool = False,
 ) -> Decision:
     """Decide the next dose from this exercise's logs for one side, oldest first.
 
     `previous_actions` are the earlier decisions for the same exercise and side, oldest first.
+    `stopped`: the exercise is stopped until a review (see stopped_until_review); a log made
+    meanwhile (another device, an offline outbox) is kept but changes nothing until the review.
     """
     if not logs:
         raise ValueError("decide needs at least one log")
@@ -112,6 +115,15 @@ def decide(
             reasons=reasons,
             triggered_by=[log.id for log in used],
             review_suggested=review,
+        )
+
+    if stopped:
+        return out(
+            "stop_and_review",
+            rung,
+            ["This exercise is stopped until a review; this log is kept, the dose stays."],
+            [last],
+            review=True,
         )
 
     if last.sharp_pain or last.new_numbness:

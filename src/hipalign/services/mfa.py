@@ -2,7 +2,12 @@
 
 A device is made unconfirmed, confirmed with a first code, and then asked for after every
 password login. A code is accepted once only: the accepted time step is stored and a code from
-the same or an earlier step is refused, so a code seen over a shoulder cannot be replayed. Ten
+the same or an earlier step is refused, so a code seen over a shoulder cannot be replayed.
+The secret is sealed at rest with keys kept outside the database (adapters/db/sealed.py).
+
+Clock drift: a code of the step before or after the server's is accepted (VALID_WINDOW, 30 s
+either side, RFC 6238 5.2), so a phone or server up to 30 s off still works; further off, codes
+are refused until the clock is set right (the README says how to keep it synced). Ten
 recovery codes are shown once at confirmation and stored as sha256 only; each works once.
 
 Wrong codes are counted per account from the audit log (`mfa.fail` rows since the last
@@ -223,3 +228,15 @@ def mfa_recovery_renew(user: User, code: str, *, now: datetime | None = None) ->
         raise InputError("code", ["code: does not match or was already used; give a new code"])
     audit_record(uid, "mfa.recovery_renew")
     return codes
+
+
+def mfa_rekey() -> int:
+    """Re-seal every stored secret under the newest key (the operator's key rotation, issue 12
+    item 7); how many. Reading opens a secret with any key, saving seals it with the first."""
+    count = 0
+    with transaction.atomic():
+        for device in TotpDevice.objects.select_for_update().iterator():
+            device.save(update_fields=["secret"])
+            count += 1
+        audit_record(None, "mfa.rekey", str(count))
+    return count

@@ -606,11 +606,28 @@ def _decide_for(user: User, log: ExerciseLogRecord) -> Decision:
     )[::-1]  # type: ignore[assignment]  # stored values come from the Action literal
     intake = intake_current(user)
     equipment = frozenset(intake.equipment) if intake else frozenset()
+    plan = plan_current(user)
+    cur = (
+        CurrentDose.objects.filter(
+            user_id=user.pk, exercise_id=log.exercise_id, side=log.side or ""
+        )
+        .select_related("decision")
+        .first()
+    )
+    # A stop lasts until a new plan (issue 13 item 5), whatever is logged meanwhile.
+    stopped = bool(
+        plan is not None
+        and cur is not None
+        and stopped_until_review(
+            cur.decision.action, decided_after_plan=cur.decision.created_at > plan.created_at
+        )
+    )
     decision = decide(
         ex,
         [_core_log(r, r.session.pain_next_morning) for r in recent],
         equipment=equipment,
         previous_actions=previous,
+        stopped=stopped,
     )
     stored = DecisionRecord.objects.create(
         user=user,

@@ -17,6 +17,7 @@ import re
 import uuid
 from datetime import date, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -35,7 +36,7 @@ from hipalign.core.intake import Intake
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import Prescription
 from hipalign.core.progression import Decision
-from hipalign.services import clinic, logs, prescribe, program, progress, tokens
+from hipalign.services import clinic, logs, prescribe, program, progress, time_zones, tokens
 from hipalign.services.access import Forbidden, NotFound, patient_for, profile_of, role_of
 from hipalign.web import denials, views
 from hipalign.web.middleware import MFA_SESSION_KEY
@@ -45,7 +46,11 @@ PAGE_DEFAULT = 20
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return tokens.api_token_authenticate(token, timezone.now())
+        user = tokens.api_token_authenticate(token, timezone.now())
+        if user is not None:
+            # The session middleware saw no one: a token's "today" is its person's too.
+            timezone.activate(ZoneInfo(time_zones.time_zone_of(user)))
+        return user
 
 
 class BrowserSession(APIKeyCookie):

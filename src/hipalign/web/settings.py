@@ -77,6 +77,32 @@ def _audit_key() -> bytes:
 
 
 AUDIT_KEY = _audit_key()
+
+
+def _totp_keys() -> list[str]:
+    """Fernet keys for the TOTP seeds at rest (issue 12 item 7), newest first: the first
+    encrypts, every one decrypts. Kept apart from the database, so a copy of it holds no seed:
+    HIPALIGN_TOTP_KEYS (comma separated) or the data folder's `totp_keys` file (one a line,
+    made 0600 on first start). Rotate: put a new key first, run `hipalign totp-rekey`, then
+    drop the old one."""
+    env = os.environ.get("HIPALIGN_TOTP_KEYS", "")
+    if env:
+        return [k.strip() for k in env.split(",") if k.strip()]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "totp_keys"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start, or by a server starting beside this one
+    else:
+        import base64
+
+        with os.fdopen(fd, "w") as fh:  # a Fernet key: 32 random bytes, url-safe base64
+            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return [k.strip() for k in path.read_text().splitlines() if k.strip()]
+
+
+TOTP_KEYS = _totp_keys()
 DEBUG = False
 if PRODUCTION:
     ALLOWED_HOSTS = [h for h in os.environ.get("HIPALIGN_ALLOWED_HOSTS", "").split(",") if h]
@@ -112,6 +138,7 @@ MIDDLEWARE = [
     "hipalign.web.denials.DeniedAccessAuditMiddleware",  # sees every 403/404 below it
     "hipalign.web.throttle.RateLimitMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
+    "hipalign.web.middleware.PersonTimeZoneMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

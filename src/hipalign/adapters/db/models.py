@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from hipalign.adapters.db.sealed import SealedTextField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -300,6 +302,9 @@ class Profile(models.Model):
     # The id that names this person in clinician pages and the API: not guessable, unlike the
     # user's integer key (RELIABILITY.md 1, API1).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # An IANA zone name (zoneinfo), in which the person's "today" and reminder times are
+    # counted; empty until chosen: the install's TIME_ZONE then (services/time_zones.py).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
 
 class CareLink(models.Model):
@@ -364,7 +369,9 @@ class TotpDevice(models.Model):
     user = models.OneToOneField(
         USER, on_delete=models.CASCADE, primary_key=True, related_name="totp"
     )
-    secret = models.CharField(max_length=64)  # base32
+    # base32 in Python; in the column only its Fernet token, sealed with keys kept outside the
+    # database (adapters/db/sealed.py, issue 12 item 7).
+    secret = SealedTextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted time step: a code is accepted once only (replay guard, RELIABILITY.md B4).
     last_step = models.BigIntegerField(default=-1)
