@@ -61,6 +61,8 @@ EXEMPT: dict[str, str] = {
     "/sw.js": "the service worker script, the same static text for everyone",
     "/manifest.webmanifest": "the web app manifest, the same static document for everyone",
     "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
+    "/reset/": "an admin's one-time password-reset link: the random secret in the path is the "
+    "credential (tests/web/test_passwords.py); a wrong one changes nothing and shows no account",
     "/admin/": "the Django admin site: library exercises only, no person model registered "
     "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
 }
@@ -327,6 +329,16 @@ MATRIX: list[Entry] = [
     Entry("GET", "/plan/calendar.ics", own_page(clinicians=To("/plan"))),
     Entry("GET", "/timeline", own_page()),
     Entry("GET", "/account/tokens", own_page()),
+    Entry("GET", "/account/password", own_page()),
+    Entry(
+        "POST",
+        "/account/password",
+        own_page(422, clinicians=422),
+        case="wrong current password",
+        form=form(
+            old_password="nope", new_password1="violet ferry copper lantern", new_password2="x"
+        ),
+    ),
     Entry("POST", "/account/tokens", own_page(), form=form(name="matrix token")),
     # The owner's records named in the path or the body: the owner only.
     Entry("GET", "/plans/{plan_id}", owners_object(200)),
@@ -444,6 +456,13 @@ MATRIX: list[Entry] = [
         "/admin-area/people/{public_id}/mfa-reset",
         admin_page(To("/admin-area/people")),
         allowed=frozenset({ADMIN}),
+    ),
+    Entry(
+        "POST",
+        "/admin-area/people/{public_id}/reset-link",
+        admin_page(200),
+        allowed=frozenset({ADMIN}),
+        sees=_ADMIN_SEES,
     ),
     Entry("GET", "/admin-area/audit", admin_page(200), sees=_ADMIN_SEES),
     Entry("POST", "/admin-area/audit/verify", admin_page(To("/admin-area/audit"))),

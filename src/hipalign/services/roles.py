@@ -101,6 +101,16 @@ def sessions_end(user_id: int, *, keep: str | None = None) -> int:
     return ended
 
 
+def username_of(public_id: str) -> str:
+    """The username of the account `public_id` ("" when there is none), for an admin's page."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return ""
+    name = User.objects.filter(profile__public_id=key).values_list("username", flat=True).first()
+    return name or ""
+
+
 def _target(public_id: str) -> Profile:
     try:
         key = uuid.UUID(str(public_id))

@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.models import User
 
 from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTIONS
@@ -351,3 +353,36 @@ class TimeZoneForm(forms.Form):
             attrs={"data-time-zone": "browser-default", "autocomplete": "off"},
         ),
     )
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form (the current password is checked, the settings' validators apply) with our
+    labels, and messages that name the field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Per instance (the stubs declare it so); the class's own dict is left as Django made it.
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": "Current password: this is not your current password. "
+            "Nothing was changed.",
+            "password_mismatch": MISMATCH,
+        }
+        self.fields["old_password"].label = "Current password"
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "New password again"
+        self.fields["new_password2"].help_text = ""
+
+
+class ResetPasswordForm(SetPasswordForm[User]):
+    """The new password set through an admin's reset link (validators apply)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages = {**self.error_messages, "password_mismatch": MISMATCH}
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "New password again"
+        self.fields["new_password2"].help_text = ""
+
+
+MISMATCH = "New password again: it does not match New password."

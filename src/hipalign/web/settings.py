@@ -291,6 +291,7 @@ RATE_LIMITS = {
     "login_account": "100/30m",
     "care_code": "10/15m",  # care codes entered per account
     "care_code_ip": "30/h",  # care codes entered per client address
+    "password_reset": "30/h",  # reset-link page views and uses per client address
     "import": "5/h",  # account imports per account
     "export": "30/h",  # exports and downloads per account (PDF, calendar, FHIR, JSON)
     "api": "300/m",  # API requests per token (or signed-in account, or address)

@@ -88,6 +88,12 @@ RULES = [
     ),
     Rule("care_code", "care codes entered", _redeem, _account),
     Rule("care_code_ip", "care codes entered from this address", _redeem, _ip),
+    Rule(
+        "password_reset",
+        "password-reset link attempts from this address",
+        lambda r: r.path.startswith("/reset/"),
+        _ip,
+    ),
     Rule("import", "imports", _post("/account/import"), _account),
     Rule("export", "downloads of your data", _export, _account),
     Rule("api", "API requests", lambda r: r.path.startswith("/api/"), _api_caller),

@@ -72,6 +72,13 @@ urlpatterns = [
         views_security.admin_mfa_reset,
         name="admin_mfa_reset",
     ),
+    path(
+        "admin-area/people/<str:public_id>/reset-link",
+        views_security.admin_reset_link,
+        name="admin_reset_link",
+    ),
+    path("account/password", views_security.password_change, name="password_change"),
+    path("reset/<str:secret>", views_security.password_reset, name="password_reset"),
     path("admin-area/audit", views_security.admin_audit, name="admin_audit"),
     path("admin-area/audit/verify", views_security.admin_audit_verify, name="admin_audit_verify"),
     path(

@@ -5,17 +5,20 @@ from typing import Any
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
-from hipalign.services import audit_log, mfa, roles
+from hipalign.services import audit_log, mfa, passwords, roles
 from hipalign.services.access import ROLES, Forbidden, NotFound, require_role, role_of
+from hipalign.web.forms import OwnPasswordChangeForm, ResetPasswordForm
 from hipalign.web.middleware import MFA_SESSION_KEY
 
 
@@ -182,6 +185,75 @@ def admin_mfa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         messages.info(request, "Two-step sign-in reset; it is set up again at the next sign-in.")
     return redirect("admin_people")
+
+
+@login_required
+@require_POST
+@never_cache
+def admin_reset_link(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A one-time reset link for an account, shown on this answer only (never stored whole)."""
+    user = _staff(request, "admin")
+    try:
+        secret = passwords.reset_link_issue(user, public_id)
+    except NotFound as exc:
+        raise Http404("not found") from exc
+    username = roles.username_of(public_id)
+    link = request.build_absolute_uri(reverse("password_reset", args=[secret]))
+    return render(
+        request,
+        "hipalign/admin_reset_link.html",
+        {
+            "link": link,
+            "username": username,
+            "hours": int(passwords.LINK_LIFETIME.total_seconds() // 3600),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's new password: the current one is required; other sessions end."""
+    form = OwnPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()  # the User save revokes the account's API tokens (web/signals.py)
+            update_session_auth_hash(request, user)  # this session stays, under a new key
+            passwords.password_changed(user, keep_session=request.session.session_key)
+            messages.info(
+                request,
+                "Password changed. Your other sessions were ended and your API tokens revoked.",
+            )
+            return redirect("account")
+        return render(request, "hipalign/password_change.html", {"form": form}, status=422)
+    return render(request, "hipalign/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def password_reset(request: HttpRequest, secret: str) -> HttpResponse:
+    """Public: whoever holds an admin's reset link sets the account's new password, once."""
+    now = timezone.now()
+    account = passwords.reset_link_account(secret, now=now)
+    if account is None:
+        return render(request, "hipalign/password_reset_invalid.html", status=404)
+    form = ResetPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            passwords.reset_link_use(secret, password=form.cleaned_data["new_password1"], now=now)
+        except NotFound:  # spent by a concurrent request between the two looks
+            return render(request, "hipalign/password_reset_invalid.html", status=404)
+        except InputError as exc:
+            form.add_error("new_password1", exc.problems[0].partition(": ")[2])
+        else:
+            messages.info(request, "Your new password is set. Log in with it.")
+            return redirect("login")
+    return render(
+        request,
+        "hipalign/password_reset.html",
+        {"form": form, "username": account.get_username()},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required

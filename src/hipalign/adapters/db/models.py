@@ -363,6 +363,21 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
 
 
+class PasswordResetLink(models.Model):
+    """A one-time link an admin issues so an account can set a new password without email
+    (issue 14 item 17). Only the sha256 of the link's secret is stored; used once, then done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reset_links")
+    issued_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)  # also set when a newer link replaces it
+
+
 class TotpDevice(models.Model):
     """The TOTP second factor of a clinician or admin (RELIABILITY.md 1, ASVS 6.3.3)."""
 
