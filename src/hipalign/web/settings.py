@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "hipalign.web.throttle.RateLimitMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
+    "hipalign.web.middleware.BrowserSessionMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
