@@ -163,3 +163,14 @@ def snapshot(user_id: Any) -> dict[str, list[dict[str, Any]]]:
         )
         for m in person_models()
     }
+
+
+def only_the_denial_added(before: dict[str, int], action: str) -> bool:
+    """Nothing stored but one audit row, the refusal itself with `action` (issue 12, item 14).
+    `before` is an all_counts() taken before the refused request."""
+    from hipalign.adapters.db.models import AuditEvent
+
+    after, before = dict(all_counts()), dict(before)
+    added = after.pop("AuditEvent") - before.pop("AuditEvent", 0)
+    last = AuditEvent.objects.order_by("-id").values_list("action", flat=True).first()
+    return after == before and (added, last) == (1, action)

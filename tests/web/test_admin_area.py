@@ -31,7 +31,8 @@ def test_the_area_does_not_exist_for_people_and_clinicians(
     who: str, request: pytest.FixtureRequest, other: AbstractBaseUser
 ) -> None:
     c: Client = request.getfixturevalue(who)
-    before = AuditEvent.objects.count()
+    actor = c.session["_auth_user_id"]
+    mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     for path in PAGES:
         assert c.get(path).status_code == 404, path
     pid = public_id(other)
@@ -40,7 +41,19 @@ def test_the_area_does_not_exist_for_people_and_clinicians(
     assert c.post("/admin-area/audit/verify").status_code == 404
     assert c.get("/admin-area/audit/export.jsonl").status_code == 404
     assert _role(other) == "person"
-    assert AuditEvent.objects.count() == before  # nothing read, changed or checked
+    # Nothing read, changed or checked: the only new rows say who was refused what.
+    new = AuditEvent.objects.filter(id__gt=mark).order_by("id")
+    assert [(str(e.actor_id), e.action, e.target) for e in new] == [
+        (actor, "denied.role", f"404 {m} {p}")
+        for m, p in [
+            ("GET", "/admin-area/people"),
+            ("GET", "/admin-area/audit"),
+            ("POST", f"/admin-area/people/{pid}/role"),
+            ("POST", f"/admin-area/people/{pid}/mfa-reset"),
+            ("POST", "/admin-area/audit/verify"),
+            ("GET", "/admin-area/audit/export.jsonl"),
+        ]
+    ]
 
 
 def test_an_admin_without_the_second_factor_is_sent_to_set_it_up(admin: AbstractBaseUser) -> None:

@@ -18,6 +18,7 @@ from tests.services.factories import (
     WEDNESDAY,
     all_counts,
     log_payload,
+    only_the_denial_added,
     snapshot,
 )
 from tests.web.conftest import SetToday, post_log
@@ -120,7 +121,7 @@ def test_log_for_an_unknown_plan_is_404_and_stores_nothing(
 
     assert response.status_code == 404
     assert response.json() == {"error": "not found"}
-    assert all_counts() == before
+    assert only_the_denial_added(before, "denied.not_found")
 
 
 def test_anonymous_log_is_refused_and_stores_nothing(

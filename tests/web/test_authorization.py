@@ -5,6 +5,7 @@ The owner's records carry canary strings (ids, the client id, the username). The
 has data of their own, so their pages are full pages, not empty states; none of the owner's
 canaries may appear in anything they get back, and nothing the owner has may change."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpResponse
 from django.test import Client
 
-from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
+from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord, PlanRecord
 from hipalign.services import program
 from tests.services.factories import (
     LOG_TODAY,
@@ -152,6 +153,7 @@ def test_authorization_matrix(world: World, cell: Cell, identity: str) -> None:
     client = Client() if me is None else logged_in(me)
     owner_before = snapshot(world.owner.pk)
     counts_before = all_counts()
+    mark = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     response = _request(client, cell, world, me)
 
@@ -172,7 +174,17 @@ def test_authorization_matrix(world: World, cell: Cell, identity: str) -> None:
         assert leaked == []
         assert snapshot(world.owner.pk) == owner_before
         if cell.other_status == 404:
-            assert all_counts() == counts_before
+            # Nothing changes but one audit row saying who was refused what (issue 12, 14).
+            after = all_counts()
+            assert after.pop("AuditEvent") == counts_before.pop("AuditEvent") + 1
+            assert after == counts_before
+            req = response.wsgi_request
+            denial = AuditEvent.objects.filter(id__gt=mark).values_list(
+                "actor_id", "action", "target"
+            )
+            assert list(denial) == [
+                (me.pk, "denied.not_found", f"404 {req.method} {req.path}")  # type: ignore[union-attr]
+            ]
 
 
 def test_the_canaries_are_visible_to_their_owner(world: World) -> None:
@@ -196,7 +208,20 @@ def test_other_persons_plan_answers_404_like_a_plan_that_does_not_exist(world: W
     garbage = client.get("/plans/not-a-uuid")
 
     assert theirs.status_code == missing.status_code == garbage.status_code == 404
-    assert theirs.content == missing.content
+    # Byte for byte, apart from the per-render CSRF token that every styled page carries.
+    assert _without_csrf(theirs.content) == _without_csrf(missing.content)
+    assert b"csrf-token" in theirs.content  # the masking below has something to mask
+
+
+def _without_csrf(page: bytes) -> bytes:
+    """The page with its per-response values blanked: the CSRF tokens (meta tag, htmx headers,
+    log-out form; Django masks the token anew at each use) and the CSP script nonce."""
+    return re.sub(
+        rb'(csrf-token" content="|"X-CSRFToken": "|name="csrfmiddlewaretoken" value="|nonce=")'
+        rb'[^"]+',
+        rb"\1",
+        page,
+    )
 
 
 def test_other_persons_next_morning_answers_404_and_stays_unchanged(world: World) -> None:

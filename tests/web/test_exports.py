@@ -109,7 +109,13 @@ def test_anyone_not_linked_gets_404_and_nothing_changes(
     after = all_counts()
     after.pop("AuditEvent"), before.pop("AuditEvent")
     assert after == before
-    assert AuditEvent.objects.count() == audit_before  # no export, no read recorded
+    # No export, no read recorded: only the refusal itself (issue 12, item 14).
+    assert AuditEvent.objects.count() == audit_before + 1
+    last = AuditEvent.objects.order_by("-id").first()
+    assert last is not None and (last.action, last.target) == (
+        "denied.not_found",
+        f"404 GET {url}",
+    )
 
 
 def test_a_clinician_whose_link_ended_gets_404(

@@ -13,7 +13,7 @@ from hipalign.adapters.db.models import HabitCheck, IntakeRecord, PlanRecord
 from hipalign.core.education.catalog import default_lessons
 from hipalign.services import program
 from hipalign.web import views
-from tests.services.factories import LOG_TODAY, MONDAY, all_counts, make_plan
+from tests.services.factories import LOG_TODAY, MONDAY, all_counts, make_plan, only_the_denial_added
 from tests.web.conftest import SetToday, logged_in, no_answers
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_another_persons_plan_is_not_found_and_stores_nothing(
     response = check(owner_client, theirs, "movement_breaks", "09:45")
 
     assert response.status_code == 404
-    assert all_counts() == before
+    assert only_the_denial_added(before, "denied.not_found")
     assert HabitCheck.objects.count() == 0
 
 

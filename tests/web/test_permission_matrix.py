@@ -3,7 +3,8 @@ route x method x actor (x Bearer token or session on /api/v1), RELIABILITY.md A1
 
 Every path names the owner's objects, seeded with canary strings. A cell checks the exact status;
 for anyone but the owner (and whoever the entry allows), that the owner's rows, care links and
-account are unchanged; for a refusal, that no row of any table changed (the audit log aside); and
+account are unchanged; for a refusal, that no row of any table changed and the audit log gained exactly one row
+naming the actor and the target (none for anonymous callers); and
 that no canary the actor may not see is in the answer. Routes missing from the matrix fail
 test_every_route_has_expected_statuses, so a new route cannot slip past."""
 
@@ -27,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from hipalign.adapters.db.models import (
     AssessmentRecord,
+    AuditEvent,
     CareLink,
     ExerciseLogRecord,
     PostureUpload,
@@ -310,9 +312,10 @@ def prescription_from_current(user: AbstractBaseUser) -> dict[str, Any]:
 def _tables() -> list[tuple[str, list[str]]]:
     """Every table a request could change, with the columns compared: the hipalign models
     (the exercise library aside: no matrix route edits it) and the accounts. Audit rows are left
-    out, since a refusal may itself be audited (RELIABILITY.md 1 V16 logs denials); so is a
-    token's last-used time, bookkeeping of whoever used it, and the list of signed-in browsers,
-    which every signed-in request keeps (its denials: tests/web/test_browser_sessions.py)."""
+    out: a refusal is itself audited (issue 12, item 14), and the cells check that it adds
+    exactly that row (denial_rows); so is a token's last-used time, bookkeeping of whoever
+    used it, and the list of signed-in browsers, which every signed-in request keeps (its
+    denials: tests/web/test_browser_sessions.py)."""
     models = [
         m
         for m in apps.get_app_config("hipalign").get_models()
@@ -356,6 +359,43 @@ def owners_part(state: dict[str, list[dict[str, Any]]], owner_id: Any) -> dict[s
         )
 
     return {t: [r for r in rows if t == "overlay" or theirs(r)] for t, rows in state.items()}
+
+
+def audit_mark() -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(id) FROM {AuditEvent._meta.db_table}")
+        return int(cur.fetchone()[0] or 0)
+
+
+def denials_since(mark: int) -> list[tuple[Any, str]]:
+    """The audit rows written since `mark` (plain SQL, as `guarded`): (actor, "action target")."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT actor_id, action, target FROM {AuditEvent._meta.db_table} "
+            "WHERE id > %s ORDER BY id",
+            [mark],
+        )
+        return [(a, f"{action} {target}") for a, action, target in cur.fetchall()]
+
+
+def denial_rows(stage: "Stage", actor: str, response: Response) -> list[tuple[Any, str]]:
+    """What a refusal must add to the audit log, and all it may add (issue 12, item 14): one
+    `denied.*` row naming the signed-in actor and the target for a 403 or 404 (the guard's
+    not_found, a refused role); nothing for anonymous callers (sent to log in, or 401) or a
+    405. Compared with the action's kind masked: which kind is the guard's to say."""
+    req = response.wsgi_request
+    # Identified: a session, or a token the API accepted (a bearer token sent to a route
+    # that reads none, like a missing page, identifies no one).
+    known = req.user.is_authenticated or getattr(req, "auth", None) is not None
+    if actor == ANON or not known or response.status_code not in (403, 404):
+        return []
+    target = f"{response.status_code} {req.method} {req.path}"[:80]
+    return [(stage.users[actor].pk, f"denied.* {target}")]
+
+
+def masked(rows: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    kinds = ("denied.role ", "denied.not_found ", "denied.forbidden ")
+    return [(a, "denied.* " + t.split(" ", 1)[1] if t.startswith(kinds) else t) for a, t in rows]
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -421,6 +461,7 @@ def test_matrix_cell(stage: Stage, entry: Entry, actor: str, mode: str) -> None:
     client = stage.client(actor, mode)
     watch = actor != OWNER
     before = guarded(stage) if watch else {}
+    mark = audit_mark()
 
     response = send(client, entry, w, actor)
 
@@ -434,7 +475,9 @@ def test_matrix_cell(stage: Stage, entry: Entry, actor: str, mode: str) -> None:
         return
     assert leaked(w, body, entry.sees.get(actor, frozenset())) == []
     if refused(response):
+        # Nothing changes, but the audit log gains exactly the row saying who was refused what.
         assert guarded(stage) == before
+        assert masked(denials_since(mark)) == denial_rows(stage, actor, response)
     elif actor not in entry.allowed:
         assert owners_part(guarded(stage), owner_id) == owners_part(before, owner_id)
 
@@ -554,10 +597,15 @@ def test_a_method_not_in_the_matrix_is_refused_and_changes_nothing(
     entry = Entry(method, path, {})
     before = guarded(stage)
 
-    got = {a: send(stage.client(a), entry, w, a) for a in ACTORS}
+    got, denials = {}, []
+    for a in ACTORS:
+        mark = audit_mark()
+        got[a] = send(stage.client(a), entry, w, a)
+        denials.append((masked(denials_since(mark)), denial_rows(stage, a, got[a])))
 
     assert {a: r.status_code for a, r in got.items() if not refused(r)} == {}
     assert guarded(stage) == before
+    assert [d for d, expected in denials if d != expected] == []
 
 
 # --- lists show each caller only theirs (A2) -----------------------------------------------------
@@ -655,12 +703,15 @@ def test_after_the_link_ends_the_clinician_gets_404(stage: Stage, entry: Entry, 
     assert not refused(send(client, entry, w, LINKED))
     care.link_end(stage.users[OWNER], w.link_id, datetime.now(UTC))
     before = guarded(stage)
+    mark = audit_mark()
 
     response = send(client, entry, w, LINKED)
 
     assert response.status_code == 404
     assert leaked(w, body_of(response), frozenset()) == []
     assert guarded(stage) == before
+    assert masked(denials_since(mark)) == denial_rows(stage, LINKED, response)
+    assert denials_since(mark)[0][1].startswith("denied.not_found ")
 
 
 @pytest.mark.parametrize(

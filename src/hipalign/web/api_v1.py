@@ -17,6 +17,7 @@ import re
 import uuid
 from datetime import date, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -35,9 +36,9 @@ from hipalign.core.intake import Intake
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import Prescription
 from hipalign.core.progression import Decision
-from hipalign.services import clinic, logs, prescribe, program, progress, tokens
+from hipalign.services import clinic, logs, prescribe, program, progress, time_zones, tokens
 from hipalign.services.access import Forbidden, NotFound, patient_for, profile_of, role_of
-from hipalign.web import views
+from hipalign.web import denials, views
 from hipalign.web.middleware import MFA_SESSION_KEY
 
 PAGE_DEFAULT = 20
@@ -45,7 +46,11 @@ PAGE_DEFAULT = 20
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return tokens.api_token_authenticate(token, timezone.now())
+        user = tokens.api_token_authenticate(token, timezone.now())
+        if user is not None:
+            # The session middleware saw no one: a token's "today" is its person's too.
+            timezone.activate(ZoneInfo(time_zones.time_zone_of(user)))
+        return user
 
 
 class BrowserSession(APIKeyCookie):
@@ -328,11 +333,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api_v1.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    denials.mark(request, exc)
     return _answer(request, 404, {"error": "not found"})
 
 
 @api_v1.exception_handler(Forbidden)
 def _forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    denials.mark(request, exc)
     return _answer(request, 403, {"error": str(exc)})
 
 

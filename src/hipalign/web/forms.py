@@ -10,6 +10,7 @@ from django import forms
 
 from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTIONS
+from hipalign.services import time_zones
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -335,4 +336,18 @@ class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label="Your password, to confirm",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TimeZoneForm(forms.Form):
+    """The person's time zone; the names are checked by services.time_zones (zoneinfo)."""
+
+    time_zone = forms.CharField(
+        label=time_zones.LABEL,
+        required=False,
+        help_text="Your days, reminders and logs follow this zone.",
+        widget=forms.Select(
+            choices=[(z, z.replace("_", " ")) for z in time_zones.time_zone_names()],
+            attrs={"data-time-zone": "browser-default", "autocomplete": "off"},
+        ),
     )

@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -9,11 +10,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.access import role_of
 from hipalign.services.mfa import mfa_confirmed
+from hipalign.services.time_zones import time_zone_of
 
 ABSOLUTE_KEY = "hipalign_login_at"
 TOUCH_KEY = "hipalign_touched_at"
@@ -209,6 +212,26 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class PersonTimeZoneMiddleware:
+    """Counts dates and times of the request in the signed-in person's own zone: Django's
+    timezone.localdate() and localtime(), which views._today and the reminder minute use, follow
+    the activated zone; without a person, the install's TIME_ZONE."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(ZoneInfo(time_zone_of(user)))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # a worker thread must not carry one person's zone to the next
+
+
 SEEN_KEY = "hipalign_seen"  # [session key, time] of the last session_seen for this session
 
 
@@ -240,8 +263,6 @@ class BrowserSessionMiddleware:
         t = now()
         if seen_key == key and t - float(seen_at) < TOUCH_EVERY_S:
             return
-        from django.utils import timezone
-
         from hipalign.services.sessions import session_seen
 
         session_seen(

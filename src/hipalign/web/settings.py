@@ -135,8 +135,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hipalign.web.denials.DeniedAccessAuditMiddleware",  # sees every 403/404 below it
     "hipalign.web.throttle.RateLimitMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
+    "hipalign.web.middleware.PersonTimeZoneMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
     "hipalign.web.middleware.BrowserSessionMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",

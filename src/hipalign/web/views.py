@@ -3,6 +3,7 @@
 import json
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,6 +34,7 @@ from hipalign.services import (
     posture_uploads,
     program,
     progress,
+    time_zones,
 )
 from hipalign.services.access import NotFound, role_of
 from hipalign.web import charts
@@ -41,6 +43,7 @@ from hipalign.web.forms import (
     DeleteAccountForm,
     OnboardingForm,
     SignupForm,
+    TimeZoneForm,
     whole_number,
 )
 
@@ -138,6 +141,18 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         else None
     )
     form = OnboardingForm(request.POST or None, initial=initial)
+    zone_form = TimeZoneForm(
+        request.POST if request.method == "POST" else None,
+        initial={"time_zone": time_zones.time_zone_of(request.user)},  # type: ignore[arg-type]
+    )
+    zone_form.chosen = _zone_chosen(request)  # type: ignore[attr-defined]
+    zone = ""
+    if request.method == "POST" and zone_form.is_valid():
+        zone = zone_form.cleaned_data["time_zone"].strip()
+        if zone and zone not in time_zones.time_zone_names():
+            problem = f"{time_zones.LABEL}: choose one from the list, such as Europe/Berlin"
+            zone_form.add_error("time_zone", problem)
+            form.add_error(None, problem)  # refused before anything is stored
     doc = form.to_intake() if request.method == "POST" and form.is_valid() else None
     # The plan version this form was opened on: a clinician's edit made meanwhile is not
     # silently replaced (optimistic locking, issue 5); the answers stay in the form.
@@ -146,6 +161,10 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     if version is None:
         version = program.plan_version_now(request.user)  # type: ignore[arg-type]
     if doc is not None and not form.errors:
+        if zone:
+            # Before the plan, so its first day is counted in the person's own zone.
+            time_zones.time_zone_set(request.user, zone=zone)  # type: ignore[arg-type]
+            timezone.activate(ZoneInfo(zone))
         try:
             program.intake_submit(request.user, doc, _today(), expected_version=version)  # type: ignore[arg-type]
         except InputError as exc:
@@ -170,8 +189,14 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             "changing": current is not None,
             "plan_version": version,
             "prescribed": plan is not None and plan.author_role == "clinician",
+            "zone_form": zone_form,
         },
     )
+
+
+def _zone_chosen(request: HttpRequest) -> bool:
+    """Whether the person chose a zone already; if not, the page proposes the browser's."""
+    return time_zones.time_zone_chosen(request.user)  # type: ignore[arg-type]
 
 
 def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
@@ -277,7 +302,7 @@ def _outbox_key(user_pk: object) -> str:
     it): stable per account, so logs kept before a logout are sent after the same person logs in
     again, and never by another account on that browser; an HMAC, so it tells nothing about the
     account and cannot be guessed for another one."""
-    return salted_hmac("hipalign.player.outbox", str(user_pk)).hexdigest()[:32]
+    return salted_hmac("hipalign.player.outbox", str(user_pk), algorithm="sha256").hexdigest()[:32]
 
 
 @login_required
@@ -565,6 +590,27 @@ def progress_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
+    zone_form = TimeZoneForm(
+        initial={"time_zone": time_zones.time_zone_of(request.user)}  # type: ignore[arg-type]
+    )
+    zone_form.chosen = _zone_chosen(request)  # type: ignore[attr-defined]
+    if request.method == "POST" and request.POST.get("form") == "time_zone":
+        zone_form = TimeZoneForm(request.POST)
+        zone_form.chosen = True  # type: ignore[attr-defined]
+        if zone_form.is_valid():
+            try:
+                time_zones.time_zone_set(request.user, zone=zone_form.cleaned_data["time_zone"])  # type: ignore[arg-type]
+            except InputError as exc:
+                zone_form.add_error("time_zone", exc.problems[0])
+            else:
+                messages.info(request, "Time zone saved.")
+                return redirect("account")
+        return render(
+            request,
+            "hipalign/account.html",
+            {"form": DeleteAccountForm(), "zone_form": zone_form},
+            status=422,
+        )
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -582,6 +628,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "hipalign/account.html",
         {
             "form": form,
+            "zone_form": zone_form,
             "sessions": sessions.sessions_list(
                 request.user, current_key=request.session.session_key, now=timezone.now()
             ),

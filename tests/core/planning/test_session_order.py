@@ -1,5 +1,4 @@
-"""Issue 13 item 14: every session starts with a 2-3 minute warm-up, and exercises are grouped
-by position so nobody goes floor -> standing -> floor."""
+"""Issue 13 item 14: exercises are grouped by position so nobody goes floor -> standing -> floor."""
 
 from typing import Any
 
@@ -7,7 +6,7 @@ import pytest
 
 from hipalign.core.intake import Intake
 from hipalign.core.library import default_library
-from hipalign.core.planning.planner import WARM_UP_ID, generate_plan
+from hipalign.core.planning.planner import generate_plan
 from hipalign.core.screening.catalog import QUESTION_IDS
 from hipalign.core.vocab import FLOOR_POSITIONS
 
@@ -43,17 +42,6 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_every_session_starts_with_a_two_to_three_minute_warm_up(case: str) -> None:
-    doc = generate_plan(intake(**CASES[case]), LIB)
-    assert doc.plan is not None and doc.plan.days
-    for day in doc.plan.days:
-        first = day.items[0]
-        assert first.exercise == WARM_UP_ID, (day.day, first.exercise)
-        assert 120 <= first.seconds <= 180
-        assert WARM_UP_ID not in [it.exercise for it in day.items[1:]]
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
 def test_a_session_goes_down_to_the_floor_once_and_stays_there(case: str) -> None:
     doc = generate_plan(intake(**CASES[case]), LIB)
     assert doc.plan is not None
@@ -66,17 +54,3 @@ def test_a_session_goes_down_to_the_floor_once_and_stays_there(case: str) -> Non
         # each position is one block: the person changes position at most once per position
         blocks = [p for i, p in enumerate(positions) if i == 0 or positions[i - 1] != p]
         assert len(blocks) == len(set(blocks)), (day.day, positions)
-
-
-def test_the_warm_up_time_counts_in_the_session_budget() -> None:
-    doc = generate_plan(intake(minutes_per_session=15), LIB)
-    assert doc.plan is not None
-    for day in doc.plan.days:
-        assert day.duration_s <= 15 * 60
-
-
-def test_a_very_short_session_skips_the_warm_up_rather_than_spend_half_of_it() -> None:
-    doc = generate_plan(intake(minutes_per_session=5), LIB)
-    assert doc.plan is not None
-    for day in doc.plan.days:
-        assert all(it.exercise != WARM_UP_ID for it in day.items)

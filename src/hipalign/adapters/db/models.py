@@ -302,6 +302,9 @@ class Profile(models.Model):
     # The id that names this person in clinician pages and the API: not guessable, unlike the
     # user's integer key (RELIABILITY.md 1, API1).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # An IANA zone name (zoneinfo), in which the person's "today" and reminder times are
+    # counted; empty until chosen: the install's TIME_ZONE then (services/time_zones.py).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
 
 class CareLink(models.Model):

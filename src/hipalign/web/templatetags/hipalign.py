@@ -1,6 +1,30 @@
+import re
+
 from django import template
 
 register = template.Library()
+
+
+# Internal pointers some catalog sources still carry beside the real reference: a section of
+# the team's design notes ("CLINICAL.md 4", "DESIGN.md principle 3"), a seed file, a caveat
+# index, the "[rule]" marker. A reader needs none of them (issue 14.6).
+_INTERNAL_SOURCE = re.compile(
+    r"(?:\b(?:CLINICAL|DESIGN|VISION|RELIABILITY)\.md(?:\s+(?:principle\s+)?[\d.]+)?"
+    r"(?:\s+and\s+[\d.]+)?|\b\d{3}_[0-9a-f]{16}\.txt|\(caveats in \d+\)|\[rule\]"
+    r"|\(sec\.\))"
+)
+OWN_RULE = "hipalign's rule, to be confirmed by your clinician"
+
+
+@register.filter
+def public_source(value: object) -> str:
+    """A source line as a reader may see it: internal pointers dropped; a line that held only
+    those is one of hipalign's own rules and says so."""
+    text = _INTERNAL_SOURCE.sub("", str(value))
+    text = re.sub(r"\(\s*\)", "", text)
+    parts = [p.strip(" ;,()") for p in text.split(";")]
+    kept = [p for p in parts if p]
+    return "; ".join(kept) if kept else OWN_RULE
 
 
 @register.filter
@@ -45,3 +69,32 @@ def references(ref_ids: object) -> list[object]:
 
     known = bibliography()
     return [known[r] for r in (ref_ids or []) if isinstance(r, str) and r in known]  # type: ignore[attr-defined]
+
+
+@register.filter
+def left_out_text(left: object, library: object) -> str:
+    """ "Name: reason" for an exercise the plan left out, by its name, never its id; a reason
+    that already starts with the name is shown as it is."""
+    ex_id = str(getattr(left, "exercise", ""))
+    reason = str(getattr(left, "reason", ""))
+    ex = library.get(ex_id) if isinstance(library, dict) else None
+    if ex is None and hasattr(library, "__getitem__"):
+        try:
+            ex = library[ex_id]
+        except (KeyError, TypeError):
+            ex = None
+    name = str(getattr(ex, "name", "")) or words(ex_id).capitalize()
+    return reason if reason.startswith(name) else f"{name}: {reason}"
+
+
+# The pose models a posture result names (adapters/vision), as a reader knows them.
+MODEL_LABELS = {
+    "pose_landmarker_full": "MediaPipe Pose Landmarker (full)",
+    "pose_landmarker_lite": "MediaPipe Pose Landmarker (lite)",
+    "pose_landmarker_heavy": "MediaPipe Pose Landmarker (heavy)",
+}
+
+
+@register.filter
+def model_label(key: object) -> str:
+    return MODEL_LABELS.get(str(key), words(key))

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0011_totp_sealed"),
+        ("hipalign", "0012_profile_time_zone"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
