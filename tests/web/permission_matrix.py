@@ -346,6 +346,11 @@ MATRIX: list[Entry] = [
     Entry("GET", "/logs/{log_id}/delete", owners_object(200)),
     Entry("POST", "/logs/{log_id}/delete", owners_object(To("/timeline"))),
     Entry("POST", "/account/tokens/{token_id}/revoke", owners_object(To("/account/tokens"))),
+    # Signed-in browsers (issue 12 item 8): the owner's other browser, by its row's public id.
+    Entry("POST", "/account/sessions/{browser_session_id}/end", owners_object(To("/account"))),
+    Entry(
+        "POST", "/account/sessions/end-others", own_page(To("/account"), clinicians=To("/account"))
+    ),
     # Care links: the person's page and the clinician's, ending the owner's link by its id.
     Entry("GET", "/care", own_page(clinicians=To("/clinic/links"), admin=404)),
     Entry(

@@ -75,8 +75,8 @@ def _int(label: str, lo: int, hi: int, required: bool = False, **kw: Any) -> for
 class OnboardingForm(forms.Form):
     age = _int("Age (years)", 10, 110, required=True)
     pregnant = forms.TypedChoiceField(
-        label="Are you pregnant?", choices=YES_NO, widget=forms.RadioSelect, initial="no"
-    )
+        label="Are you pregnant?", choices=YES_NO, widget=forms.RadioSelect
+    )  # no default: a preset "no" would let a pregnancy rule be skipped by not reading
     pregnancy_weeks = _int("If pregnant: weeks of pregnancy", 0, 42)
     postpartum_weeks = _int(
         "If you are not pregnant and gave birth in the last two years: weeks since the birth",
@@ -271,8 +271,9 @@ class OnboardingForm(forms.Form):
             "minutes_per_session": doc.get("minutes_per_session"),
             "sessions_per_week": doc.get("sessions_per_week"),
         }
-        for qid, ans in doc.get("screening", {}).items():
-            init[f"q_{qid}"] = "yes" if ans else "no"
+        # The safety questions and "Are you pregnant?" are asked afresh every time: a warning
+        # sign that is new since the last answers must not hide behind a pre-filled "no"
+        # (issue 14.13). Everything else starts from the last answers.
         pain = doc.get("pain", {})
         init |= {
             "pain_now": pain.get("now"),
@@ -280,7 +281,6 @@ class OnboardingForm(forms.Form):
             "pain_side": pain.get("side"),
         }
         preg = doc.get("pregnancy") or {}
-        init["pregnant"] = "yes" if preg.get("pregnant") else "no"
         init["pregnancy_weeks"] = preg.get("weeks")
         init["postpartum_weeks"] = preg.get("postpartum_weeks")
         c = preg.get("caesarean")
