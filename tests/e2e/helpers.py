@@ -265,7 +265,9 @@ def onboard(
     leave("safety")
 
     page.get_by_label("Age (years)").fill(str(age))
-    expect(page.locator('input[name="pregnant"][value="no"]')).to_be_checked()
+    pregnant_no = page.locator('input[name="pregnant"][value="no"]')
+    expect(pregnant_no).not_to_be_checked()  # no preset answer (issue 14.12)
+    pregnant_no.check()
     leave("about")
 
     leave("symptoms")  # no symptoms, pain 0 (the defaults)

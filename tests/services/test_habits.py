@@ -16,6 +16,7 @@ from hipalign.services.habits import (
     habits_today,
     reminder_next,
 )
+from hipalign.services.program import plan_document, weekday_of
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,
@@ -188,7 +189,10 @@ def test_a_full_week_asks_for_each_break_on_working_days_and_the_rest_per_week(
     owner: AbstractBaseUser,
 ) -> None:
     plan = sitter_plan(owner)
-    assert habits_planned_in_week(plan, MONDAY) == len(BREAKS) * 5 + 1
+    items = {it.id: it for it in plan_document(plan).plan.lifestyle}  # type: ignore[union-attr]
+    # The daily stretches count on the days without a session (the planner's per_week).
+    stretches = items["daily_stretches"].per_week if "daily_stretches" in items else 0
+    assert habits_planned_in_week(plan, MONDAY) == len(BREAKS) * 5 + 1 + stretches
     assert habits_planned_in_week(plan, MONDAY - timedelta(days=7)) == 0
     assert habits_planned_in_week(None, MONDAY) == 0
 
@@ -317,3 +321,22 @@ def test_no_reminder_for_a_withheld_plan(owner: AbstractBaseUser) -> None:
     assert plan.withheld
     assert reminder_next(owner, NEXT_TUESDAY, at("10:00")) is None
     assert habits_today(owner, MONDAY) == []
+
+
+def test_the_daily_stretches_are_offered_only_on_days_without_a_session(
+    owner: AbstractBaseUser,
+) -> None:
+    plan = sitter_plan(owner)
+    body = plan_document(plan).plan
+    assert body is not None
+    assert any(it.id == "daily_stretches" for it in body.lifestyle)
+    session_days = {d.day for d in body.days}
+    week = [MONDAY + timedelta(days=i) for i in range(7)]
+    on = next(d for d in week if weekday_of(d) in session_days)
+    off = next(d for d in week if weekday_of(d) not in session_days)
+
+    def ids(day: date) -> set[str]:
+        return {h.item.id for h in habits_today(owner, day)}
+
+    assert "daily_stretches" not in ids(on)
+    assert "daily_stretches" in ids(off)

@@ -62,7 +62,7 @@ EXEMPT: dict[str, str] = {
     "/manifest.webmanifest": "the web app manifest, the same static document for everyone",
     "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
     "/reset/": "an admin's one-time password-reset link: the random secret in the path is the "
-    "credential (tests/web/test_passwords.py); a wrong one changes nothing and shows no account",
+    "credential (tests/web/test_password_reset.py); a wrong one changes nothing and shows no account",
     "/admin/": "the Django admin site: library exercises only, no person model registered "
     "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
 }
@@ -358,6 +358,11 @@ MATRIX: list[Entry] = [
     Entry("GET", "/logs/{log_id}/delete", owners_object(200)),
     Entry("POST", "/logs/{log_id}/delete", owners_object(To("/timeline"))),
     Entry("POST", "/account/tokens/{token_id}/revoke", owners_object(To("/account/tokens"))),
+    # Signed-in browsers (issue 12 item 8): the owner's other browser, by its row's public id.
+    Entry("POST", "/account/sessions/{browser_session_id}/end", owners_object(To("/account"))),
+    Entry(
+        "POST", "/account/sessions/end-others", own_page(To("/account"), clinicians=To("/account"))
+    ),
     # Care links: the person's page and the clinician's, ending the owner's link by its id.
     Entry("GET", "/care", own_page(clinicians=To("/clinic/links"), admin=404)),
     Entry(

@@ -1,5 +1,6 @@
 """Onboarding: every safety question asked explicitly, a plan or a referral, history kept."""
 
+import re
 from typing import Any
 
 import pytest
@@ -194,3 +195,29 @@ def test_home_sends_a_person_without_a_plan_to_onboarding_and_with_one_to_today(
 def test_plan_pages_without_a_plan_send_to_onboarding(owner_client: Client) -> None:
     assert owner_client.get("/plan")["Location"] == "/onboarding"
     assert owner_client.get("/today")["Location"] == "/onboarding"
+
+
+def test_changing_answers_asks_every_safety_question_and_pregnancy_afresh(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    owner_client.post("/onboarding", onboarding_form())
+
+    changed = owner_client.get("/onboarding")
+
+    html = changed.content.decode()
+    assert changed.context["changing"] is True
+    initial = changed.context["form"].initial
+    assert initial["age"] == 40  # the rest starts from the last answers
+    assert not any(key.startswith("q_") for key in initial)
+    assert "pregnant" not in initial
+    safety = html.split('id="step-about"')[0]
+    assert "checked" not in safety  # no safety answer is preset
+    about = html.split('id="step-about"')[1].split("</fieldset>")[0]
+    assert not re.search(r'name="pregnant"[^>]*checked', about)
+
+
+def test_a_new_form_has_no_preset_pregnancy_answer(owner_client: Client) -> None:
+    html = owner_client.get("/onboarding").content.decode()
+
+    assert 'name="pregnant"' in html
+    assert not re.search(r'name="pregnant"[^>]*checked', html)

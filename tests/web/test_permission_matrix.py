@@ -151,6 +151,27 @@ class Stage:
         return c
 
 
+def _other_browser(user: AbstractBaseUser) -> Any:
+    """Another signed-in browser of `user`, as the Account page lists it."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from hipalign.services.sessions import session_seen
+
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store.create()
+    session_seen(
+        user_id=int(user.pk),
+        session_key=str(store.session_key),
+        user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        now=timezone.now(),
+    )
+    from hipalign.adapters.db.models import BrowserSession
+
+    return BrowserSession.objects.get(session_key=store.session_key)
+
+
 def _build() -> Stage:
     """The owner: three plan versions (the last prescribed by the linked clinician, with a
     note), a logged session, a check-in, PSFS scores, an assessment, a measured photo with its
@@ -196,6 +217,7 @@ def _build() -> Stage:
     upload.overlay_name = f"{upload.id.hex}-overlay.png"
     upload.save()
     token = tokens.api_token_create(owner, TOKEN_CANARY)
+    browser = _other_browser(owner)
     link = CareLink.objects.get(clinician=clinician, patient=owner, status="active")
 
     other_plan = make_plan(other)
@@ -224,6 +246,7 @@ def _build() -> Stage:
             "log_id": logged.log_id,
             "upload_id": str(upload.id),
             "token_id": str(token.token.id),
+            "browser_session_id": str(browser.id),
             "public_id": pid,
             "exercise_id": "glute_bridge",
             "lesson_id": education.lesson_list()[0].id,
@@ -291,11 +314,12 @@ def _tables() -> list[tuple[str, list[str]]]:
     (the exercise library aside: no matrix route edits it) and the accounts. Audit rows are left
     out: a refusal is itself audited (issue 12, item 14), and the cells check that it adds
     exactly that row (denial_rows); so is a token's last-used time, bookkeeping of whoever
-    used it."""
+    used it, and the list of signed-in browsers, which every signed-in request keeps (its
+    denials: tests/web/test_browser_sessions.py)."""
     models = [
         m
         for m in apps.get_app_config("hipalign").get_models()
-        if m.__name__ not in ("AuditEvent", "LibraryExercise")
+        if m.__name__ not in ("AuditEvent", "LibraryExercise", "BrowserSession")
     ] + [get_user_model()]
     return [
         (

@@ -45,11 +45,21 @@ def _slots(item: LifestyleItem) -> list[str]:
     return list(item.times) if item.kind == "breaks" else [""]
 
 
+# Habits that stand in for session work on the days without one (the planner's daily
+# stretches: the seed gives them daily, and a session day already holds them).
+OFF_SESSION_DAYS_ONLY = frozenset({"daily_stretches"})
+
+
 def habits_today(user: User, today: date) -> list[HabitNow]:
     plan = plan_current(user)
     items = _items(plan)
     if not items:
         return []
+    body = plan_document(plan).plan if plan is not None else None
+    if body is not None and any(d.day == weekday_of(today) for d in body.days):
+        items = [it for it in items if it.id not in OFF_SESSION_DAYS_ONLY]
+        if not items:
+            return []
     done = set(
         HabitCheck.objects.filter(user_id=user.pk, performed_on=today).values_list(
             "item_id", "slot"

@@ -11,7 +11,7 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import User
 
 from hipalign.core.intake import INTAKE_SCHEMA
-from hipalign.core.screening.catalog import QUESTIONS
+from hipalign.core.screening.catalog import QUESTIONS, Question, changed_question
 from hipalign.services import time_zones
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -77,8 +77,8 @@ def _int(label: str, lo: int, hi: int, required: bool = False, **kw: Any) -> for
 class OnboardingForm(forms.Form):
     age = _int("Age (years)", 10, 110, required=True)
     pregnant = forms.TypedChoiceField(
-        label="Are you pregnant?", choices=YES_NO, widget=forms.RadioSelect, initial="no"
-    )
+        label="Are you pregnant?", choices=YES_NO, widget=forms.RadioSelect
+    )  # no default: a preset "no" would let a pregnancy rule be skipped by not reading
     pregnancy_weeks = _int("If pregnant: weeks of pregnancy", 0, 42)
     postpartum_weeks = _int(
         "If you are not pregnant and gave birth in the last two years: weeks since the birth",
@@ -273,8 +273,9 @@ class OnboardingForm(forms.Form):
             "minutes_per_session": doc.get("minutes_per_session"),
             "sessions_per_week": doc.get("sessions_per_week"),
         }
-        for qid, ans in doc.get("screening", {}).items():
-            init[f"q_{qid}"] = "yes" if ans else "no"
+        # The safety questions and "Are you pregnant?" are asked afresh every time: a warning
+        # sign that is new since the last answers must not hide behind a pre-filled "no"
+        # (issue 14.13). Everything else starts from the last answers.
         pain = doc.get("pain", {})
         init |= {
             "pain_now": pain.get("now"),
@@ -282,7 +283,6 @@ class OnboardingForm(forms.Form):
             "pain_side": pain.get("side"),
         }
         preg = doc.get("pregnancy") or {}
-        init["pregnant"] = "yes" if preg.get("pregnant") else "no"
         init["pregnancy_weeks"] = preg.get("weeks")
         init["postpartum_weeks"] = preg.get("postpartum_weeks")
         c = preg.get("caesarean")
@@ -307,18 +307,62 @@ class OnboardingForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    """The safety questions again. Questions asked once that were answered no (`carried`) are
+    replaced by one "anything changed" question; on a yes they must be answered again, on a no
+    their no carries over, so answers() is always the full catalog."""
+
     pain_now = _int("Pain right now (0-10)", 0, 10, required=True)
     pain_worst_week = _int("Worst pain this past week (0-10)", 0, 10, required=True)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, carried: tuple[Question, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.carried = carried
+        carried_ids = {q.id for q in carried}
         for q in QUESTIONS:
-            self.fields[f"q_{q.id}"] = forms.ChoiceField(
-                label=q.question, choices=YES_NO, widget=forms.RadioSelect, required=True
-            )
+            if q.id not in carried_ids:
+                self.fields[f"q_{q.id}"] = _yes_no(q.question, required=True)
+        if carried:
+            self.fields["changed"] = _yes_no(changed_question(carried), required=True)
+            for q in carried:
+                # Required only after a yes to "changed" (clean), so a no needs no answer here.
+                self.fields[f"q_{q.id}"] = _yes_no(q.question, required=False)
+
+    @property
+    def carried_names(self) -> list[str]:
+        return [f"q_{q.id}" for q in self.carried]
+
+    def always_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.carried_names]
+
+    def carried_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.carried_names]
+
+    def show_carried(self) -> bool:
+        """The carried questions are shown once the person said something changed."""
+        return self.is_bound and self.data.get("changed") == "yes"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("changed") == "yes":
+            for name in self.carried_names:
+                if not cleaned.get(name):
+                    self.add_error(name, "You said something changed: please answer this.")
+        return cleaned
 
     def answers(self) -> dict[str, bool]:
-        return {q.id: self.cleaned_data[f"q_{q.id}"] == "yes" for q in QUESTIONS}
+        d = self.cleaned_data
+        unchanged = d.get("changed") == "no"
+        carried_ids = {q.id for q in self.carried}
+        return {
+            q.id: False if unchanged and q.id in carried_ids else d[f"q_{q.id}"] == "yes"
+            for q in QUESTIONS
+        }
+
+
+def _yes_no(label: str, *, required: bool) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, required=required
+    )
 
 
 class SignupForm(forms.Form):

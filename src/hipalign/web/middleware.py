@@ -230,3 +230,46 @@ class PersonTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()  # a worker thread must not carry one person's zone to the next
+
+
+SEEN_KEY = "hipalign_seen"  # [session key, time] of the last session_seen for this session
+
+
+class BrowserSessionMiddleware:
+    """Keeps the Account page's list of signed-in browsers current (services.sessions): after a
+    signed-in request, at most once a minute per session, or at once when the key changed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Before the view too, so a key cycled since the last request is followed before the
+        # Account page reads the list; after it, for a key the view itself cycled (TOTP step).
+        self._note(request)
+        response = self.get_response(request)
+        self._note(request)
+        return response
+
+    @staticmethod
+    def _note(request: HttpRequest) -> None:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is None or session is None or not user.is_authenticated:
+            return
+        key = session.session_key
+        if not key:
+            return
+        seen_key, seen_at = (session.get(SEEN_KEY) or [None, 0.0])[:2]
+        t = now()
+        if seen_key == key and t - float(seen_at) < TOUCH_EVERY_S:
+            return
+        from hipalign.services.sessions import session_seen
+
+        session_seen(
+            user_id=int(user.pk),
+            session_key=key,
+            user_agent=request.headers.get("User-Agent", ""),
+            now=timezone.now(),
+            old_key=seen_key,
+        )
+        session[SEEN_KEY] = [key, t]  # saved by SessionMiddleware, which runs after this

@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
     "hipalign.web.middleware.PersonTimeZoneMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
+    "hipalign.web.middleware.BrowserSessionMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

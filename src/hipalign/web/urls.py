@@ -90,6 +90,12 @@ urlpatterns = [
     path(
         "account/tokens/<str:token_id>/revoke", views_tokens.token_revoke, name="api_token_revoke"
     ),
+    path("account/sessions/end-others", views_tokens.sessions_end_others, name="sessions_end"),
+    path(
+        "account/sessions/<str:browser_session_id>/end",
+        views_tokens.session_end,
+        name="session_end",
+    ),
     path("clinic/patients", views_prescribe.patients, name="clinic_patients"),
     path("clinic/patients/<str:public_id>/plan", views_prescribe.plan_edit, name="clinic_plan"),
     path("sw.js", views.service_worker, name="service_worker"),

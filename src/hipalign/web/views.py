@@ -386,7 +386,8 @@ def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
-    form = CheckInForm(request.POST or None)
+    carried = program.checkin_carried_over(request.user)  # type: ignore[arg-type]
+    form = CheckInForm(request.POST or None, carried=carried)
     referral = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -621,7 +622,21 @@ def account(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.info(request, "Your account and all its data were deleted.")
             return redirect("login")
-    return render(request, "hipalign/account.html", {"form": form, "zone_form": zone_form})
+    from hipalign.services import sessions, tokens
+
+    return render(
+        request,
+        "hipalign/account.html",
+        {
+            "form": form,
+            "zone_form": zone_form,
+            "sessions": sessions.sessions_list(
+                request.user, current_key=request.session.session_key, now=timezone.now()
+            ),
+            "tokens": [t for t in tokens.api_tokens_list(request.user) if t.revoked_at is None],
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""API tokens on the account page: make one (shown once), see them, revoke one."""
+"""API tokens on the account page: make one (shown once), see them, revoke one; and the
+account's signed-in browsers: end one, or all but this one (issue 12 item 8)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
-from hipalign.services import tokens
+from hipalign.services import sessions, tokens
 from hipalign.services.access import NotFound
 
 
@@ -60,3 +61,26 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     messages.info(request, f"The token “{token.name}” was revoked; it no longer works.")
     # The account page lists tokens too and sends people back there.
     return redirect("account" if request.POST.get("back") == "account" else "api_tokens")
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest, browser_session_id: str) -> HttpResponse:
+    try:
+        sessions.session_end(
+            request.user, browser_session_id, current_key=request.session.session_key
+        )
+    except NotFound:
+        raise Http404("no such session") from None
+    messages.info(request, "That browser was signed out.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    ended = sessions.sessions_end_others(request.user, current_key=request.session.session_key)
+    messages.info(
+        request, f"Signed out everywhere else ({ended} other session{'s' * (ended != 1)} ended)."
+    )
+    return redirect("account")

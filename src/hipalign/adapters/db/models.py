@@ -378,6 +378,21 @@ class PasswordResetLink(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)  # also set when a newer link replaces it
 
 
+class BrowserSession(models.Model):
+    """Which account a browser session belongs to, for the Account page's list (issue 12 item 8).
+
+    Django's sessions are keyed by an opaque id with the account inside the encoded data; this
+    row maps the key to its account, with a short device summary and times. The public `id` is
+    what a page shows and posts: the session key itself never leaves the server."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    agent = models.CharField(max_length=120, blank=True)  # "Firefox on Linux", never the raw UA
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField()
+
+
 class TotpDevice(models.Model):
     """The TOTP second factor of a clinician or admin (RELIABILITY.md 1, ASVS 6.3.3)."""
 
