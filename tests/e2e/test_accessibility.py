@@ -16,6 +16,8 @@ pytestmark = pytest.mark.e2e
 
 BLOCKING = {"serious", "critical"}
 
+LIFETIME_ID = next(q.id for q in QUESTIONS if q.lifetime)
+
 
 def _summary(violation: dict[str, object]) -> str:
     nodes = violation["nodes"]
@@ -70,7 +72,15 @@ def test_pages_have_no_serious_accessibility_violations(
     page.goto("/checkin")
     check("checkin")
     for q in QUESTIONS:
-        page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+        if not q.lifetime:  # the intake said no to those: one "anything changed" question
+            page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    lifetime = page.locator(f'input[name="q_{LIFETIME_ID}"][value="yes"]')
+    expect(lifetime).to_be_hidden()
+    page.locator('input[name="changed"][value="yes"]').check()  # checkin.js shows them at once
+    expect(lifetime).to_be_visible()
+    check("checkin-changed")
+    page.locator('input[name="changed"][value="no"]').check()
+    expect(lifetime).to_be_hidden()
     page.get_by_label("Pain right now (0-10)").fill("1")
     page.get_by_label("Worst pain this past week (0-10)").fill("2")
     page.get_by_role("button", name="Save check-in").click()

@@ -43,7 +43,9 @@ def test_no_request_leaves_the_machine(
     page.goto("/progress")
     page.goto("/checkin")
     for q in QUESTIONS:
-        page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+        if not q.lifetime:  # the intake said no to those: one "anything changed" question
+            page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    page.locator('input[name="changed"][value="no"]').check()
     page.get_by_label("Pain right now (0-10)").fill("0")
     page.get_by_label("Worst pain this past week (0-10)").fill("1")
     page.get_by_role("button", name="Save check-in").click()

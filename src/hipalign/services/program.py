@@ -41,7 +41,7 @@ from hipalign.core.progression import (
     review_check,
     stopped_until_review,
 )
-from hipalign.core.screening.catalog import QUESTIONS_BY_ID
+from hipalign.core.screening.catalog import QUESTIONS_BY_ID, Question, carried_over
 from hipalign.core.screening.rules import Referral, screen
 from hipalign.core.session_script import Script, SideDose, build_script
 from hipalign.core.stored import read_intake, read_plan, stamp_intake, stamp_plan
@@ -801,6 +801,18 @@ def checkin_record(
         )
         audit_record(_uid(user), "checkin.create", str(rec.id))
     return rec, referral
+
+
+def checkin_carried_over(user: User) -> tuple[Question, ...]:
+    """The questions asked once that the intake answered no and no later check-in answered yes:
+    the check-in asks only whether anything changed about them, and carries the no over."""
+    intake = intake_current(user)
+    if intake is None:
+        return ()
+    last = checkin_latest(user)
+    # A yes at a check-in (after "something changed") outweighs the intake's no: asked in full.
+    said_yes = {qid for qid, answer in (last.answers if last else {}).items() if answer is True}
+    return tuple(q for q in carried_over(intake.screening) if q.id not in said_yes)
 
 
 def checkin_latest(user: User) -> CheckInRecord | None:

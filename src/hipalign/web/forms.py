@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from hipalign.core.intake import INTAKE_SCHEMA
-from hipalign.core.screening.catalog import QUESTIONS
+from hipalign.core.screening.catalog import QUESTIONS, Question, changed_question
 from hipalign.services import time_zones
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -305,18 +305,62 @@ class OnboardingForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    """The safety questions again. Questions asked once that were answered no (`carried`) are
+    replaced by one "anything changed" question; on a yes they must be answered again, on a no
+    their no carries over, so answers() is always the full catalog."""
+
     pain_now = _int("Pain right now (0-10)", 0, 10, required=True)
     pain_worst_week = _int("Worst pain this past week (0-10)", 0, 10, required=True)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, carried: tuple[Question, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.carried = carried
+        carried_ids = {q.id for q in carried}
         for q in QUESTIONS:
-            self.fields[f"q_{q.id}"] = forms.ChoiceField(
-                label=q.question, choices=YES_NO, widget=forms.RadioSelect, required=True
-            )
+            if q.id not in carried_ids:
+                self.fields[f"q_{q.id}"] = _yes_no(q.question, required=True)
+        if carried:
+            self.fields["changed"] = _yes_no(changed_question(carried), required=True)
+            for q in carried:
+                # Required only after a yes to "changed" (clean), so a no needs no answer here.
+                self.fields[f"q_{q.id}"] = _yes_no(q.question, required=False)
+
+    @property
+    def carried_names(self) -> list[str]:
+        return [f"q_{q.id}" for q in self.carried]
+
+    def always_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.carried_names]
+
+    def carried_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.carried_names]
+
+    def show_carried(self) -> bool:
+        """The carried questions are shown once the person said something changed."""
+        return self.is_bound and self.data.get("changed") == "yes"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("changed") == "yes":
+            for name in self.carried_names:
+                if not cleaned.get(name):
+                    self.add_error(name, "You said something changed: please answer this.")
+        return cleaned
 
     def answers(self) -> dict[str, bool]:
-        return {q.id: self.cleaned_data[f"q_{q.id}"] == "yes" for q in QUESTIONS}
+        d = self.cleaned_data
+        unchanged = d.get("changed") == "no"
+        carried_ids = {q.id for q in self.carried}
+        return {
+            q.id: False if unchanged and q.id in carried_ids else d[f"q_{q.id}"] == "yes"
+            for q in QUESTIONS
+        }
+
+
+def _yes_no(label: str, *, required: bool) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, required=required
+    )
 
 
 class SignupForm(forms.Form):

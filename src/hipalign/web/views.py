@@ -386,7 +386,8 @@ def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
-    form = CheckInForm(request.POST or None)
+    carried = program.checkin_carried_over(request.user)  # type: ignore[arg-type]
+    form = CheckInForm(request.POST or None, carried=carried)
     referral = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,9 +1,11 @@
 """The screening question catalog, loaded from questions.toml (shipped package data)."""
 
 import tomllib
+from collections.abc import Mapping, Sequence
 from importlib import resources
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hipalign.core.vocab import ReferralLevel
 
@@ -16,6 +18,21 @@ class Question(BaseModel):
     question: str = Field(min_length=10)
     action: str = Field(min_length=10)  # what to do now, and how urgently, in plain words
     sources: list[str] = Field(min_length=1)
+    # "every_week": the state now, asked at each weekly check-in. "once": history that only news
+    # can change (questions.toml says why per question); a check-in replaces a stored "no" by one
+    # "has anything changed" question naming the topic (plain words, no id).
+    asked: Literal["every_week", "once"]
+    topic: str | None = Field(default=None, min_length=5)
+
+    @model_validator(mode="after")
+    def _topic_for_once(self) -> Self:
+        if self.asked == "once" and self.topic is None:
+            raise ValueError(f"{self.id}: a question asked once needs a topic")
+        return self
+
+    @property
+    def lifetime(self) -> bool:
+        return self.asked == "once"
 
 
 def _load() -> tuple[Question, ...]:
@@ -30,3 +47,18 @@ def _load() -> tuple[Question, ...]:
 QUESTIONS: tuple[Question, ...] = _load()
 QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
 QUESTIONS_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+
+def carried_over(previous: Mapping[str, bool]) -> tuple[Question, ...]:
+    """Questions asked once whose stored answer is no, in catalog order: a check-in asks only
+    whether anything changed about them. Never answered (a new question) or yes: asked in full."""
+    return tuple(q for q in QUESTIONS if q.lifetime and previous.get(q.id) is False)
+
+
+def changed_question(carried: Sequence[Question]) -> str:
+    """The one question standing for the carried-over ones, in plain words."""
+    return (
+        "Has anything changed since you last told us about: "
+        + "; ".join(q.topic or q.question for q in carried)
+        + "?"
+    )
