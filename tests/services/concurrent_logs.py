@@ -16,8 +16,6 @@ from typing import Any
 
 import django
 
-from tests.services.factories import LOG_TODAY
-
 THREADS = 8
 LOGS_PER_THREAD = 5
 
@@ -30,6 +28,7 @@ def race(user: Any, plan_id: str) -> dict[str, Any]:
 
     from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
     from hipalign.services import program
+    from tests.services.factories import LOG_TODAY  # Django models: only after django.setup()
 
     def payload(client_id: str, session_id: str) -> dict[str, Any]:
         return {
