@@ -98,3 +98,19 @@ def no_answers() -> dict[str, str]:
     from hipalign.core.screening.catalog import QUESTION_IDS
 
     return {f"q_{qid}": "no" for qid in QUESTION_IDS}
+
+
+@pytest.fixture(autouse=True)
+def _closing_a_download_keeps_the_test_connection() -> Iterator[None]:
+    """Closing a streamed response (reading it to the end, or `close()`) sends Django's
+    request_finished, whose close_old_connections would close the test's database connection
+    mid-transaction (on PostgreSQL: "the connection is closed"). The test client detaches it
+    only while a request runs; a browser's download ends after that, so tests detach it too."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_finished.connect(close_old_connections)
