@@ -100,17 +100,16 @@ def no_answers() -> dict[str, str]:
     return {f"q_{qid}": "no" for qid in QUESTION_IDS}
 
 
-@pytest.fixture(autouse=True)
-def _closing_a_download_keeps_the_test_connection() -> Iterator[None]:
-    """Closing a streamed response (reading it to the end, or `close()`) sends Django's
-    request_finished, whose close_old_connections would close the test's database connection
-    mid-transaction (on PostgreSQL: "the connection is closed"). The test client detaches it
-    only while a request runs; a browser's download ends after that, so tests detach it too."""
+def close_download(response: Any) -> None:
+    """Close a response as a browser ends a download. Closing sends Django's request_finished,
+    whose close_old_connections would close the test's database connection mid-transaction
+    (on PostgreSQL: "the connection is closed"); the test client detaches it only around its
+    own requests and reads, so this does the same around the close."""
     from django.core.signals import request_finished
     from django.db import close_old_connections
 
     request_finished.disconnect(close_old_connections)
     try:
-        yield
+        response.close()
     finally:
         request_finished.connect(close_old_connections)

@@ -13,7 +13,7 @@ from hipalign.adapters.db.models import AuditEvent, PlanRecord
 from hipalign.services import accounts
 from tests.services.factories import all_counts, make_plan, make_user, owned_counts, public_id
 from tests.services.pdf_text import read_pdf
-from tests.web.conftest import SetToday, logged_in
+from tests.web.conftest import SetToday, close_download, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -276,7 +276,7 @@ def test_the_lease_is_given_back_when_the_download_ends_or_is_dropped(
     done = owner_client.get("/account/fhir.json")
     b"".join(done.streaming_content)  # type: ignore[attr-defined]  # read to the end: closed
     dropped = owner_client.get("/account/fhir.json")
-    dropped.close()  # the client went away before reading it
+    close_download(dropped)  # the client went away before reading it
 
     assert owner_client.get("/account/export.json").status_code == 200
 

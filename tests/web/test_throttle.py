@@ -17,7 +17,7 @@ from hipalign.adapters.db.models import CareLink, ExerciseLogRecord, PlanRecord
 from hipalign.services import care, tokens
 from hipalign.web.ratecache import AtomicDatabaseCache
 from tests.services.factories import PASSWORD, all_counts, log_payload, make_role
-from tests.web.conftest import logged_in
+from tests.web.conftest import close_download, logged_in
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -127,8 +127,10 @@ def test_exports_past_the_limit_are_refused(
         assert response.status_code == 200
         # A browser reads a download to its end; closing releases the one-export-at-a-time
         # slot of a streamed FHIR bundle, so only the rate limit is tested here.
-        b"".join(response.streaming_content) if response.streaming else response.content
-        response.close()
+        if response.streaming:
+            b"".join(response.streaming_content)  # read to the end: the client closes it
+        else:
+            close_download(response)
 
     refused = client.get("/account/export.json")
 
