@@ -247,3 +247,13 @@ def test_installed_console_script_runs_and_exits_2_on_bad_input(tmp_path: Path) 
         check=False,
     )
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("error:") == 1
+
+
+def test_the_plans_lessons_are_listed_by_title_with_the_command_that_opens_them() -> None:
+    result = runner.invoke(app, ["plan", "--intake", "examples/weak_left_abductors_band.json"])
+
+    assert result.exit_code == 0
+    worth = " ".join(result.output.split("Worth reading", 1)[1].split())  # undo rich's wrapping
+    assert "- How your hip works." in worth
+    assert "(to read: hipalign learn show how_the_hip_works)" in worth
+    assert "- how_the_hip_works:" not in worth

@@ -126,9 +126,11 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
 
 def _render_lessons(doc: PlanDocument, console: Console) -> None:
     if doc.lessons:
-        console.print(Text("Worth reading (`hipalign learn show ID`)", style="bold"))
+        console.print(Text("Worth reading", style="bold"))
         for link in doc.lessons:
-            console.print(f"- {link.id}: {link.title}. {link.reason}")
+            # The lesson by its title first; its id only as the argument of the command that
+            # opens it (issue 14.6: no bare ids in text a person reads).
+            console.print(f"- {link.title}. {link.reason} (to read: hipalign learn show {link.id})")
 
 
 def render_lesson(lesson: Lesson, console: Console) -> None:
