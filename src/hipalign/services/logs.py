@@ -12,6 +12,7 @@ from django.db import transaction
 from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.words import done_words
 from hipalign.services.access import owned
 from hipalign.services.audit import audit_record
 from hipalign.services.program import current_dose_rebuild
@@ -56,13 +57,18 @@ def log_get(user: User, *, log_id: str) -> LogShown:
     """One of the person's own logs; anyone else's (or none) is NotFound."""
     rec = owned(ExerciseLogRecord, user, log_id)
     ex = default_library().get(rec.exercise_id)
-    hold = f", {rec.hold_s_done} s hold" if rec.hold_s_done else ""
     return LogShown(
         id=str(rec.id),
         performed_on=rec.performed_on,
         exercise=ex.name if ex else rec.exercise_id,
         side=rec.side,
-        detail=f"{rec.sets_done} x {rec.reps_done}{hold}; pain during {rec.pain_during}/10",
+        detail=done_words(
+            kind=ex.dose.kind if ex else "reps",
+            sets=rec.sets_done,
+            reps=rec.reps_done,
+            hold_s=rec.hold_s_done,
+            pain_during=rec.pain_during,
+        ),
     )
 
 

@@ -32,6 +32,7 @@ from hipalign.core.clinical_tests import Assessment, assessment_derive
 from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.words import done_words
 from hipalign.services.access import Actor, patient_for
 from hipalign.services.program import plan_current
 from hipalign.services.progress import progress_summary
@@ -152,13 +153,18 @@ def _logs(u: User, day: date | None, limit: int) -> list[Entry]:
         flags = [
             w for w, on in (("sharp pain", r.sharp_pain), ("new numbness", r.new_numbness)) if on
         ]
-        hold = f", {r.hold_s_done} s hold" if r.hold_s_done else ""
         out.append(
             Entry(
                 r.performed_on,
                 "log",
                 ex.name if ex else r.exercise_id,
-                f"{r.sets_done} x {r.reps_done}{hold}; pain during {r.pain_during}/10"
+                done_words(
+                    kind=ex.dose.kind if ex else "reps",
+                    sets=r.sets_done,
+                    reps=r.reps_done,
+                    hold_s=r.hold_s_done,
+                    pain_during=r.pain_during,
+                )
                 + (f"; {', '.join(flags)}" if flags else ""),
                 r.side,
                 float(r.pain_during),
