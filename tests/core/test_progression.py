@@ -191,7 +191,9 @@ def test_progress_into_an_ankle_weight_rung_with_ankle_weights_goes_ahead(
     assert d.dose.load == "ankle_weight"
 
 
-def test_at_the_top_rung_the_dose_holds_and_names_the_next_exercises(plank: Exercise) -> None:
+def test_at_the_top_rung_the_dose_holds_and_names_the_next_exercises_by_title(
+    plank: Exercise, library: Library
+) -> None:
     top = len(plank.ladder) - 1
     assert plank.next_exercises  # the test needs an entry that has next exercises
     d = decide(plank, [make_log(plank, "a", top), make_log(plank, "b", top)])
@@ -199,7 +201,9 @@ def test_at_the_top_rung_the_dose_holds_and_names_the_next_exercises(plank: Exer
     assert d.rung == top
     assert "top" in d.reasons[0]
     for nxt in plank.next_exercises:
-        assert nxt in d.reasons[0]
+        assert nxt not in d.reasons[0]  # a person never reads an id ("side_plank")
+        assert library[nxt].name.lower() in d.reasons[0].lower()
+    assert d.reasons[0].endswith("Next, side plank or single-leg plank can take over.")
 
 
 def test_at_the_top_rung_without_next_exercises_only_the_top_is_mentioned(library: Library) -> None:

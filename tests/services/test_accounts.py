@@ -18,7 +18,9 @@ from hipalign.adapters.db.models import (
     ApiToken,
     AssessmentRecord,
     AuditEvent,
+    CareEpisode,
     ExerciseLogRecord,
+    OutcomeRecord,
     PostureUpload,
     TotpDevice,
 )
@@ -26,6 +28,7 @@ from hipalign.core.errors import InputError
 from hipalign.services import accounts, habits, program
 from tests.services.factories import (
     LOG_TODAY,
+    MONDAY,
     PASSWORD,
     THURSDAY,
     log_payload,
@@ -206,6 +209,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "checkins": "CheckInRecord",
         "current_doses": "CurrentDose",
         "habit_checks": "HabitCheck",
+        "episodes": "CareEpisode",
         "outcomes": "OutcomeRecord",
         "posture_uploads": "PostureUpload",
         "assessments": "AssessmentRecord",
@@ -596,3 +600,60 @@ def test_import_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
 
     event = AuditEvent.objects.get(action="account.import")
     assert (event.actor_id, event.target) == (newcomer.pk, "")
+
+
+def _scored_export(owner: AbstractBaseUser) -> dict[str, Any]:
+    from hipalign.services.outcome_records import outcome_record
+
+    make_plan(owner, pain={"now": 6, "worst_week": 7})
+    outcome_record(owner, "psfs", {"stairs": 3, "walking": 4, "car": 5}, MONDAY)  # type: ignore[arg-type]
+    return _as_file(accounts.account_export(owner))  # type: ignore[no-any-return]
+
+
+def test_scores_come_back_in_their_episode_of_care(owner: AbstractBaseUser) -> None:
+    from hipalign.services.outcome_records import outcomes_summary
+
+    exported = _scored_export(owner)
+    assert {o["episode_id"] for o in exported["outcomes"]} == {exported["episodes"][0]["id"]}
+    newcomer = make_user("nina_new")
+
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
+
+    s = outcomes_summary(newcomer, MONDAY)  # type: ignore[arg-type]
+    assert s.episode is not None and str(s.episode.id) != exported["episodes"][0]["id"]  # taken
+    assert {v.measure.id: len(v.records) for v in s.views if v.records} == {"nprs": 1, "psfs": 1}
+
+
+def test_a_file_from_before_episodes_joins_its_scores_to_one_episode(
+    owner: AbstractBaseUser,
+) -> None:
+    from hipalign.services.outcome_records import outcomes_summary
+
+    exported = _scored_export(owner)
+    exported.pop("episodes")
+    for o in exported["outcomes"]:
+        o.pop("episode_id")
+    accounts.account_delete(owner, PASSWORD)
+    newcomer = make_user("nina_new")
+
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
+
+    (episode,) = CareEpisode.objects.filter(user=newcomer)
+    assert episode.started_on == MONDAY
+    assert set(OutcomeRecord.objects.filter(user=newcomer).values_list("episode", flat=True)) == {
+        episode.id
+    }
+    assert outcomes_summary(newcomer, MONDAY).psfs_activities  # type: ignore[arg-type]
+
+
+def test_a_score_naming_an_episode_not_in_the_file_is_refused(owner: AbstractBaseUser) -> None:
+    exported = _scored_export(owner)
+    exported["episodes"] = []
+    newcomer = make_user("nina_new")
+    before = owned_counts(newcomer.pk)
+
+    with pytest.raises(InputError) as exc:
+        accounts.account_import(newcomer, exported, today=LOG_TODAY)
+
+    assert "outcomes[0].episode_id: names no row of this file" in exc.value.problems
+    assert owned_counts(newcomer.pk) == before

@@ -67,12 +67,14 @@ def test_bundle_validates_as_fhir_and_counts_each_kind(
     assert bundle.type == "collection"
     kinds = Counter(e.resource.get_resource_type() for e in bundle.entry)  # type: ignore[union-attr]
     # pain: check-in now + worst week, one log, one next morning; posture: the measured photo
-    # only; one assessment; outcomes: the NPRS baseline and the PSFS; the log as a Procedure.
+    # only; one assessment; outcomes: the NPRS baseline and the PSFS, in one episode of care;
+    # the log as a Procedure.
     assert kinds == {
         "Patient": 1,
         "CarePlan": 1,
         "Procedure": 1,
         "Observation": 4 + 1 + 1,
+        "EpisodeOfCare": 1,
         "QuestionnaireResponse": 2,
     }
 
@@ -175,6 +177,25 @@ def test_outcomes_become_questionnaire_responses_with_answers_and_score(
     assert answers == {"canary-owner stairs": 4.0, "walking": 6.0, "sitting": 7.0, "total": 5.7}
 
 
+def test_each_questionnaire_response_names_its_episode_of_care(
+    owner: AbstractBaseUser,
+) -> None:
+    _fill(owner, "canary-owner")
+
+    entries = [e["resource"] for e in _bundle(owner)["entry"]]
+
+    (episode,) = [r for r in entries if r["resourceType"] == "EpisodeOfCare"]
+    assert episode["status"] == "active" and episode["period"]["start"] == "2026-03-02"
+    refs = {
+        x["valueReference"]["reference"]
+        for r in entries
+        if r["resourceType"] == "QuestionnaireResponse"
+        for x in r["extension"]
+        if x["url"] == fhir.EPISODE_OF_CARE
+    }
+    assert refs == {f"urn:uuid:{episode['id']}"}
+
+
 def test_fhir_export_by_the_person_is_audited(owner: AbstractBaseUser) -> None:
     make_plan(owner)
 
@@ -236,7 +257,13 @@ def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
 
     plan = make_plan(owner)
     OutcomeRecord.objects.create(
-        user=owner, plan=plan, measure="psfs", performed_on=MONDAY, answers={"": 3}, scales={}
+        user=owner,
+        plan=plan,
+        episode=owner.episodes.get(),  # type: ignore[attr-defined]
+        measure="psfs",
+        performed_on=MONDAY,
+        answers={"": 3},
+        scales={},
     )
 
     assert _blank_strings(_bundle(owner)) == []

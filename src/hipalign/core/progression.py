@@ -7,10 +7,12 @@ morning has settled; regress one rung (about 20-30 % less) when pain goes above 
 morning is worse; stop and review after 2 regressions in a row, sharp pain or new numbness.
 """
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from hipalign.core.library.catalog import default_library
 from hipalign.core.library.model import Exercise, LadderStep
 from hipalign.core.vocab import LOAD_NEEDS, Side
 
@@ -103,6 +105,20 @@ def _usable_rung(ex: Exercise, rung: int, equipment: frozenset[str]) -> bool:
     return need is None or need in equipment
 
 
+def in_sentence(name: str) -> str:
+    """An exercise title inside a sentence: "Side plank" -> "side plank" (an acronym stays)."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def next_exercise_names(ex: Exercise, library: Mapping[str, Exercise] | None = None) -> str:
+    """The exercises that can take over at the top of the ladder, by title ("" when none).
+
+    A person never reads an id (issue 13): the titles come from the library."""
+    lib = default_library() if library is None else library
+    names = [in_sentence(lib[n].name) for n in ex.next_exercises if n in lib]
+    return " or ".join(names)
+
+
 def decide(
     ex: Exercise,
     logs: list[ExerciseLog],
@@ -110,6 +126,7 @@ def decide(
     equipment: frozenset[str] = frozenset(),
     previous_actions: tuple[Action, ...] = (),
     stopped: bool = False,
+    library: Mapping[str, Exercise] | None = None,
 ) -> Decision:
     """Decide the next dose from this exercise's logs for one side, oldest first.
 
@@ -216,9 +233,8 @@ def decide(
                 recent,
             )
         if nxt >= len(ex.ladder):
-            more = (
-                f" Next, {', '.join(ex.next_exercises)} can take over." if ex.next_exercises else ""
-            )
+            names = next_exercise_names(ex, library)
+            more = f" Next, {names} can take over." if names else ""
             return out(
                 "hold", rung, ["You are at the top of this exercise's ladder." + more], recent
             )
@@ -257,7 +273,11 @@ STOPPED_TEXT = (
 
 
 def decide_history(
-    ex: Exercise, logs: list[ExerciseLog], *, equipment: frozenset[str] = frozenset()
+    ex: Exercise,
+    logs: list[ExerciseLog],
+    *,
+    equipment: frozenset[str] = frozenset(),
+    library: Mapping[str, Exercise] | None = None,
 ) -> list[Decision]:
     """Replay the logs of one side, oldest first: the decision after each one.
 
@@ -273,6 +293,7 @@ def decide_history(
                 logs[:k],
                 equipment=equipment,
                 previous_actions=tuple(d.action for d in decisions),
+                library=library,
             )
         )
     return decisions

@@ -30,6 +30,7 @@ from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library
+from hipalign.core.outcomes.episode import onboarding_pain_is_baseline
 from hipalign.core.planning.document import Day, Item, PlanDocument, Review
 from hipalign.core.planning.planner import generate_plan, script_item
 from hipalign.core.progression import (
@@ -49,6 +50,7 @@ from hipalign.core.stored import read_intake, read_plan, stamp_intake, stamp_pla
 from hipalign.core.vocab import WEEKDAYS, Side, Weekday
 from hipalign.services.access import NotFound, owned
 from hipalign.services.audit import audit_record
+from hipalign.services.episodes import episode_for_scores
 
 # A check-in at these levels means: see a doctor before exercising again.
 ALERT_LEVELS = frozenset({"emergency", "urgent", "see_doctor"})
@@ -168,16 +170,23 @@ def intake_submit(
             changes=[{"what": "intake", "text": "New plan generated from an updated intake."}],
         )
         if plan.plan is not None:
-            # The NPRS baseline of this plan is the pain given at onboarding (issue 6).
-            OutcomeRecord.objects.create(
-                user=user,
-                plan=made,
-                measure="nprs",
-                performed_on=today,
-                answers={"pain": float(intake.pain.now)},
-                total=float(intake.pain.now),
-                scales={},
+            # The pain given at onboarding is the NPRS baseline of the episode of care (issue 6),
+            # once: a later intake of the same episode keeps its baseline (issue 14, item 1).
+            episode = episode_for_scores(user, today=today)
+            recorded = OutcomeRecord.objects.filter(episode_id=episode.pk).values_list(
+                "measure", flat=True
             )
+            if onboarding_pain_is_baseline(recorded):
+                OutcomeRecord.objects.create(
+                    user=user,
+                    plan=made,
+                    episode=episode,
+                    measure="nprs",
+                    performed_on=today,
+                    answers={"pain": float(intake.pain.now)},
+                    total=float(intake.pain.now),
+                    scales={},
+                )
         audit_record(
             int(author.pk) if author is not None else _uid(user),
             "plan.create",

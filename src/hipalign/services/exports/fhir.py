@@ -17,7 +17,10 @@ What goes in, and what does not:
   with its 95 % precision band as an extension (not accuracy; core/posture/geometry.py). Refused
   measurements are left out: nothing was measured.
 - Observation (clinician's tests): one per assessment, one component per test value.
-- QuestionnaireResponse: each outcome measure filled in, its answers and its score.
+- EpisodeOfCare: each episode of care, its period (an earlier one ends the day the next starts).
+- QuestionnaireResponse: each outcome measure filled in, its answers and its score, and the
+  episode of care it belongs to (the core `workflow-episodeOfCare` extension: R4B's
+  QuestionnaireResponse has no element for it).
 Ids are the stored record ids (or derived from them with uuid5), so the same data gives the same
 bundle apart from its timestamp.
 """
@@ -31,6 +34,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.episodeofcare import EpisodeOfCare
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
@@ -39,6 +43,7 @@ from fhir.resources.R4B.resource import Resource
 
 from hipalign.adapters.db.models import (
     AssessmentRecord,
+    CareEpisode,
     CheckInRecord,
     ExerciseLogRecord,
     OutcomeRecord,
@@ -59,6 +64,7 @@ OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 # hipalign's own code systems and extension: URNs, so nothing suggests a resolvable address.
 SYSTEM = "urn:hipalign"
 PRECISION_BAND = f"{SYSTEM}:fhir:precision-band-95"
+EPISODE_OF_CARE = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
 IDS = uuid.UUID("6f1c2a52-5a44-4d1b-9a0e-2f7d8a0b3c11")  # uuid5 namespace of derived ids
 
 PAIN_CODE = {
@@ -282,6 +288,24 @@ def _assessment_observations(user: User, subject: str) -> list[Resource]:
     return out
 
 
+def _episodes(user: User, subject: str) -> list[Resource]:
+    episodes = list(CareEpisode.objects.filter(user_id=user.pk).order_by("created_at", "id"))
+    out: list[Resource] = []
+    for e, following in zip(episodes, [*episodes[1:], None], strict=True):
+        period = {"start": e.started_on.isoformat()}
+        if following is not None:
+            period["end"] = max(e.started_on, following.started_on).isoformat()
+        out.append(
+            EpisodeOfCare(
+                id=str(e.id),
+                status="active" if following is None else "finished",
+                patient={"reference": subject},
+                period=period,
+            )
+        )
+    return out
+
+
 def _questionnaire_responses(user: User, subject: str) -> list[Resource]:
     out: list[Resource] = []
     for o in OutcomeRecord.objects.filter(user_id=user.pk).order_by("performed_on", "created_at"):
@@ -306,6 +330,12 @@ def _questionnaire_responses(user: User, subject: str) -> list[Resource]:
                 subject={"reference": subject},
                 authored=o.performed_on.isoformat(),
                 item=items,
+                extension=[
+                    {
+                        "url": EPISODE_OF_CARE,
+                        "valueReference": {"reference": f"urn:uuid:{o.episode_id}"},
+                    }
+                ],
             )
         )
     return out
@@ -387,6 +417,7 @@ def _resources(user: User) -> Iterator[Resource]:
     yield from _exercise_logs(user, subject)
     yield from _posture_observations(user, subject)
     yield from _assessment_observations(user, subject)
+    yield from _episodes(user, subject)
     yield from _questionnaire_responses(user, subject)
 
 

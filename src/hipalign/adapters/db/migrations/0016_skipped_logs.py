@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0014_password_reset_link"),
+        ("hipalign", "0015_care_episode"),
     ]
 
     operations = [
