@@ -14,7 +14,6 @@ from hipalign.core.words import (
     change_words,
     day_words,
     decision_words,
-    done_words,
     dose_words,
     moment_words,
 )
@@ -68,9 +67,7 @@ def test_a_change_reads_from_before_to_after_without_an_arrow() -> None:
 
 
 @given(action=actions, sets=counts, reps=counts)
-def test_the_keep_decision_never_reads_like_a_hold_time(
-    action: str, sets: int, reps: int
-) -> None:
+def test_the_keep_decision_never_reads_like_a_hold_time(action: str, sets: int, reps: int) -> None:
     dose = dose_words(kind="reps", sets=sets, reps=reps)
     line = decision_words(action, dose)
 
@@ -82,13 +79,6 @@ def test_the_keep_decision_never_reads_like_a_hold_time(
 def test_each_decision_has_its_own_tag() -> None:
     assert action_tag("hold") == "same dose"
     assert len(set(ACTION_TAGS.values())) == len(ACTION_TAGS)
-
-
-def test_a_log_reads_with_the_same_dose_words() -> None:
-    assert (
-        done_words(kind="hold", sets=2, reps=1, hold_s=30, pain_during=3)
-        == "2 × 30 s hold; pain during 3/10"
-    )
 
 
 def test_a_day_and_a_moment_read_in_one_format() -> None:

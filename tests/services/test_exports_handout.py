@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord
 from hipalign.core.errors import InputError
-from hipalign.services import program
 from hipalign.core.words import TIMES
+from hipalign.services import program
 from hipalign.services.exports import dose_text, handout, plan_view
 from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan
 from tests.services.pdf_text import flat, read_pdf

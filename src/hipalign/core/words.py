@@ -58,12 +58,6 @@ def dose_words(
     return f"{text}, {extra}" if extra else text
 
 
-def done_words(*, kind: str, sets: int, reps: int, hold_s: int, pain_during: int) -> str:
-    """What a log says was done: "3 × 12; pain during 2/10" (the same dose words)."""
-    done = dose_words(kind=kind, sets=sets, reps=reps, hold_s=hold_s)
-    return f"{done}; pain during {pain_during}/10"
-
-
 def change_words(before: str, after: str) -> str:
     """A change from one phrase to another: "from 3 × 8 to 3 × 12"."""
     return f"from {before} to {after}"

@@ -32,8 +32,8 @@ from hipalign.core.clinical_tests import Assessment, assessment_derive
 from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
-from hipalign.core.words import done_words
 from hipalign.services.access import Actor, patient_for
+from hipalign.services.logs import log_detail
 from hipalign.services.program import plan_current
 from hipalign.services.progress import progress_summary
 
@@ -158,16 +158,9 @@ def _logs(u: User, day: date | None, limit: int) -> list[Entry]:
                 r.performed_on,
                 "log",
                 ex.name if ex else r.exercise_id,
-                done_words(
-                    kind=ex.dose.kind if ex else "reps",
-                    sets=r.sets_done,
-                    reps=r.reps_done,
-                    hold_s=r.hold_s_done,
-                    pain_during=r.pain_during,
-                )
-                + (f"; {', '.join(flags)}" if flags else ""),
+                log_detail(r) + (f"; {', '.join(flags)}" if flags else ""),
                 r.side,
-                float(r.pain_during),
+                None if r.pain_during is None else float(r.pain_during),
                 _at(r.created_at),
                 str(r.id),
             )

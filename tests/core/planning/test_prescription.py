@@ -161,7 +161,10 @@ def test_a_new_dose_is_one_dose_change_with_both_doses_in_words() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("dose", "glute_bridge")]
-    assert done.changes[0].text == "Glute bridge: dose from 1 × 8, 2 s pause each to 2 × 12, 2 s pause each."
+    assert (
+        done.changes[0].text
+        == "Glute bridge: dose from 1 × 8, 2 s pause each to 2 × 12, 2 s pause each."
+    )
     bridge = _items(done)["glute_bridge"]
     assert (bridge.sets, bridge.reps, bridge.hold_s) == (2, 12, 2)
     assert bridge.why[-1].kind == "clinician"
@@ -240,7 +243,10 @@ def test_new_days_are_a_days_change_and_move_the_exercise() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("days", "hip_flexor_stretch")]
-    assert done.changes[0].text == "Standing hip-flexor stretch: days from Mon, Wed, Fri to Mon, Tue, Sat."
+    assert (
+        done.changes[0].text
+        == "Standing hip-flexor stretch: days from Mon, Wed, Fri to Mon, Tue, Sat."
+    )
     assert done.document.plan is not None
     by_day = {d.day: [i.exercise for i in d.items] for d in done.document.plan.days}
     assert by_day["tue"] == ["hip_flexor_stretch"] and by_day["sat"] == ["hip_flexor_stretch"]
