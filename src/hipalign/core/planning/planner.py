@@ -38,6 +38,7 @@ from hipalign.core.planning.document import (
     Review,
     Why,
 )
+from hipalign.core.planning.sides import only_weaker_side
 from hipalign.core.references import RULE, cite_all
 from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import screen
@@ -316,9 +317,12 @@ def item_notes(ex: Exercise, intake: Intake) -> list[str]:
 
 
 def _side_plan(
-    ch: _Chosen, weaker: Side | None
+    ch: _Chosen, weaker: Side | None, only_weaker: bool = False
 ) -> tuple[list[Side | None], str | None, Side | None]:
-    """The sides to train in order, the prescribed `side` field, and the lead side."""
+    """The sides to train in order, the prescribed `side` field, and the lead side.
+
+    `only_weaker`: the other side is symptom-free, so one-leg strength work led by the weaker
+    side trains that side only (seed 001, issue 13 item 12)."""
     ex = ch.exercise
     if ex.sidedness == "bilateral":
         return [None], None, None
@@ -335,6 +339,8 @@ def _side_plan(
         return [None], "both", lead
     if lead is None:
         return ["left", "right"], "both", None
+    if only_weaker and lead == weaker and ex.primary_intent == "strengthen":
+        return [lead], lead, lead
     return [lead, "right" if lead == "left" else "left"], "both", lead
 
 
@@ -357,7 +363,7 @@ def _build_item(
 ) -> tuple[Item, ScriptItem]:
     ex = ch.exercise
     step = ex.ladder[rung]
-    sides, side_field, lead = _side_plan(ch, weaker)
+    sides, side_field, lead = _side_plan(ch, weaker, only_weaker_side(intake, weaker))
     whys = list(ch.whys)
     # "The weaker one" only when the side leads because it is weaker (issue 13 item 15); a side
     # that leads because a one-sided pattern was found there says so instead.
@@ -385,6 +391,17 @@ def _build_item(
                 text=f"Start with your {lead} side, where the {where} was found.",
                 source=cite_all((RULE,)),
                 refs=[RULE],
+            )
+        )
+    elif lead and for_weakness:
+        other = "right" if lead == "left" else "left"
+        whys.append(
+            Why(
+                kind="lead_side",
+                text=f"Only your {lead} side, the weaker one: your {other} side has no pain "
+                "and no positive test, so it does not need this work.",
+                source=cite_all(lead_refs),
+                refs=list(lead_refs),
             )
         )
     elif lead:
@@ -727,6 +744,14 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
         + (f" One-leg exercises start with your weaker {weaker} side." if weaker_leads else "")
     )
     summary += _side_report(intake, patterns)
+    if weaker is not None and any(
+        it.side == weaker and it.intent == "strengthen" for d in days for it in d.items
+    ):
+        other = "right" if weaker == "left" else "left"
+        summary += (
+            f" One-leg strength work trains only your weaker {weaker} side: your {other} side "
+            "has no pain and no positive test."
+        )
     summary += condition_summary(intake)
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."
