@@ -38,7 +38,9 @@ from hipalign.core.planning.document import (
     Review,
     Why,
 )
+from hipalign.core.planning.selection import rule_needs
 from hipalign.core.planning.sides import only_weaker_side
+from hipalign.core.progression import in_sentence
 from hipalign.core.references import RULE, cite_all
 from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import screen
@@ -175,6 +177,18 @@ def _needs(
                 refs=list(p.refs),
             )
             needs.append((ex_id, intent, rank * 10 + pos, why, p))
+    # Exercises the answers point to beyond the patterns' lists (planning/selection.toml).
+    ranks: dict[str, int] = {p.id: rank for rank, (_, p) in enumerate(ranked)}
+    for rn in rule_needs(intake, patterns, ranks, lead_side(intake, patterns)):
+        why = Why(
+            kind="pattern" if rn.pattern is not None else "answer",
+            text=rn.text,
+            pattern=rn.pattern.id if rn.pattern is not None else None,
+            intent=rn.intent,
+            source=rn.source,
+            refs=list(rn.refs),
+        )
+        needs.append((rn.exercise, rn.intent, rn.priority, why, rn.pattern))
     if (intake.age >= OLDER_ADULT_AGE or balance_is_poor(intake)) and not any(
         p.id == "balance_deficit" for p in patterns
     ):
@@ -207,6 +221,37 @@ def _needs(
     return needs
 
 
+BAND_REFS = ("seed_hip_exercises_eleven", RULE)
+
+
+def _band_swap(
+    ex: Exercise, library: Library, c: Constraints, intent: Intent
+) -> tuple[Exercise, Why | None]:
+    """The banded version of the same aim when the person lists a resistance band, lacks a load
+    the exercise's ladder needs, and the variant is allowed (issue 14 item 15: equipment the
+    person has is used where it serves the same intent and ladder); else the exercise itself.
+
+    With the load at hand (ankle weights) the exercise stays: the band adds nothing there."""
+    variant = library.get(ex.band_variant) if ex.band_variant else None
+    missing = sorted(
+        {need for step in ex.ladder if (need := LOAD_NEEDS.get(step.load))} - c.equipment
+    )
+    if variant is None or not missing or "resistance_band" not in c.equipment:
+        return ex, None
+    if exclusion(variant, c):
+        return ex, None
+    lacking = " and ".join(m.replace("_", " ") for m in missing)
+    return variant, Why(
+        kind="substitute",
+        text=f"Uses your resistance band: {variant.name} works the same muscles as the "
+        f"{in_sentence(ex.name)}, and a stronger band adds load later where the "
+        f"{in_sentence(ex.name)} would need {lacking}, which you did not list.",
+        intent=intent,
+        source=cite_all(BAND_REFS),
+        refs=list(BAND_REFS),
+    )
+
+
 def _same_family(ex: Exercise, chosen: Iterable[_Chosen]) -> bool:
     """Variants of one exercise name each other as substitutes (e.g. the pelvic tilts)."""
     return any(
@@ -222,6 +267,9 @@ def _choose(
     for ex_id, intent, priority, why, pattern in _needs(intake, patterns):
         ex, reasons, why_refs = _resolve(ex_id, library, c)
         swap_why = ""
+        band: Why | None = None
+        if ex is not None:  # with a band, the banded version of the same move (issue 14.15)
+            ex, band = _band_swap(ex, library, c, intent)
         if ex is not None:  # high pain: strength work without movement under load (issue 13)
             ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
             if ex is None:
@@ -229,11 +277,12 @@ def _choose(
                 continue
             if swap_why:
                 intent = ex.primary_intent
+                band = None  # the swap's reason says what stands in now
         if ex is None:
             # Dropped from the patterns' exercises or from the base program: either way the
             # person sees what was left out and why (issue 13 item 15).
             if ex_id not in left_out:
-                where = "" if pattern is not None else " (from the base program)"
+                where = " (from the base program)" if why.kind == "general" else ""
                 left_out[ex_id] = LeftOut(
                     exercise=ex_id,
                     reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
@@ -251,7 +300,9 @@ def _choose(
             entry.whys.append(why)
         if pattern is not None and pattern not in entry.patterns:
             entry.patterns.append(pattern)
-        if ex.id != ex_id:
+        if band is not None and band not in entry.whys:
+            entry.whys.append(band)
+        if ex.id != ex_id and (swap_why or reasons):
             sub_why = Why(
                 kind="substitute",
                 text=swap_why
