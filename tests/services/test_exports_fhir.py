@@ -264,3 +264,9 @@ def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
     )
 
     assert _blank_strings(_bundle(owner)) == []
+
+
+def test_a_person_without_an_episode_of_care_exports_none(other: AbstractBaseUser) -> None:
+    """No plan yet, so no episode: the bundle holds the Patient only (it raised before)."""
+    kinds = [e["resource"]["resourceType"] for e in _bundle(other)["entry"]]
+    assert kinds == ["Patient"]
