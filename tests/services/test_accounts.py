@@ -429,6 +429,36 @@ def test_an_imported_log_resent_stores_nothing_twice(owner: AbstractBaseUser) ->
         program.log_record(newcomer, {**resend, "pain_during": 4}, today=LOG_TODAY)  # type: ignore[arg-type]
 
 
+def test_a_skip_goes_through_export_and_import_and_an_older_file_without_skipped_imports(
+    owner: AbstractBaseUser,
+) -> None:
+    plan = make_plan(owner)
+    skip = {**log_payload(plan, sets_done=0, reps_done=0, skipped=True)}
+    del skip["pain_during"]
+    program.log_record(owner, skip, today=LOG_TODAY)  # type: ignore[arg-type]
+    program.log_record(owner, log_payload(plan), today=LOG_TODAY)  # type: ignore[arg-type]
+    exported = _as_file(accounts.account_export(owner))
+    older = json.loads(json.dumps(exported))
+    older["exercise_logs"] = [r for r in older["exercise_logs"] if not r["skipped"]]
+    for row in older["exercise_logs"]:
+        del row["skipped"]  # as written before issue 14 item 2
+    accounts.account_delete(owner, PASSWORD)
+
+    accounts.account_import(make_user("nina_new"), exported, today=LOG_TODAY)
+    accounts.account_import(make_user("olga_old"), older, today=LOG_TODAY)
+
+    rows = ExerciseLogRecord.objects.filter(user__username="nina_new")
+    assert sorted((r.skipped, r.pain_during) for r in rows) == [(False, 1), (True, None)]
+    assert list(
+        ExerciseLogRecord.objects.filter(user__username="olga_old").values_list(
+            "skipped", flat=True
+        )
+    ) == [False]
+    # The first import kept the ids, and the skip its hash: resending it stores nothing.
+    resend = program.log_record(User.objects.get(username="nina_new"), skip, today=LOG_TODAY)
+    assert resend.created is False
+
+
 def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None:
     _fill(owner, "canary-owner-log")
     plan_before = program.plan_current(owner)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 nothing of another person is in it."""
 
 import json
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -66,10 +67,12 @@ def test_bundle_validates_as_fhir_and_counts_each_kind(
     assert bundle.type == "collection"
     kinds = Counter(e.resource.get_resource_type() for e in bundle.entry)  # type: ignore[union-attr]
     # pain: check-in now + worst week, one log, one next morning; posture: the measured photo
-    # only; one assessment; outcomes: the NPRS baseline and the PSFS, in one episode of care.
+    # only; one assessment; outcomes: the NPRS baseline and the PSFS, in one episode of care;
+    # the log as a Procedure.
     assert kinds == {
         "Patient": 1,
         "CarePlan": 1,
+        "Procedure": 1,
         "Observation": 4 + 1 + 1,
         "EpisodeOfCare": 1,
         "QuestionnaireResponse": 2,
@@ -264,6 +267,56 @@ def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
     )
 
     assert _blank_strings(_bundle(owner)) == []
+
+
+def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
+    owner: AbstractBaseUser,
+) -> None:
+    plan = make_plan(owner)
+    session = str(uuid.uuid4())
+    for body in (
+        log_payload(plan, session_id=session),
+        log_payload(
+            plan,
+            session_id=session,
+            exercise="clamshell",
+            skipped=True,
+            sets_done=0,
+            reps_done=0,
+            pain_during=None,
+            side="left",
+            rung=0,
+        ),
+        log_payload(
+            plan,
+            session_id=session,
+            exercise="clamshell",
+            skipped=True,
+            sets_done=1,
+            reps_done=4,
+            pain_during=None,
+            side="right",
+            rung=0,
+        ),
+    ):
+        program.log_record(owner, body, today=LOG_TODAY)  # type: ignore[arg-type]
+
+    resources = [e["resource"] for e in _bundle(owner)["entry"]]
+
+    procedures = {p["code"]["text"]: p for p in resources if p["resourceType"] == "Procedure"}
+    assert {k: p["status"] for k, p in procedures.items()} == {
+        "Glute bridge": "completed",
+        "Clamshell, left side": "not-done",
+        "Clamshell, right side": "stopped",
+    }
+    assert procedures["Clamshell, left side"]["statusReason"]["text"] == "Skipped by the person"
+    assert "statusReason" not in procedures["Glute bridge"]
+    pain_texts = [
+        r["code"]["text"]
+        for r in resources
+        if r["resourceType"] == "Observation" and r["code"]["text"].startswith("Pain during")
+    ]
+    assert pain_texts == ["Pain during Glute bridge"]
 
 
 def test_a_person_without_an_episode_of_care_exports_none(other: AbstractBaseUser) -> None:

@@ -176,6 +176,7 @@ SECTIONS: dict[str, tuple[Any, tuple[str, ...], list[str]]] = {
             "effort",
             "sharp_pain",
             "new_numbness",
+            "skipped",
             "performed_on",
             "created_at",
         ],
@@ -647,6 +648,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
                 effort=r.effort,
                 sharp_pain=r.sharp_pain,
                 new_numbness=r.new_numbness,
+                skipped=r.skipped,
                 performed_on=r.performed_on,
             )
             for r in doc.exercise_logs
@@ -820,6 +822,7 @@ def _log_hash(
             "effort": r.effort,
             "sharp_pain": r.sharp_pain,
             "new_numbness": r.new_numbness,
+            "skipped": r.skipped,
         }
     )
     return _payload_hash(payload)

@@ -117,10 +117,12 @@ class ExerciseLogRecord(models.Model):
     sets_done = models.PositiveSmallIntegerField()
     reps_done = models.PositiveSmallIntegerField()
     hold_s_done = models.PositiveSmallIntegerField(default=0)
-    pain_during = models.PositiveSmallIntegerField()
+    pain_during = models.PositiveSmallIntegerField(null=True, blank=True)  # None: a skip, untold
     effort = models.PositiveSmallIntegerField(null=True, blank=True)
     sharp_pain = models.BooleanField(default=False)
     new_numbness = models.BooleanField(default=False)
+    # The exercise was skipped (issue 14 item 2): the numbers are what was done; never progresses.
+    skipped = models.BooleanField(default=False)
     performed_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -63,10 +63,11 @@ class LogRow(_Row):
     sets_done: int = Field(ge=0, le=10)
     reps_done: int = Field(ge=0, le=100)
     hold_s_done: int = Field(ge=0, le=600)
-    pain_during: Nprs = Field(ge=0, le=10)
+    pain_during: Nprs | None = Field(ge=0, le=10)  # None only on a skip
     effort: int | None = Field(ge=0, le=10)
     sharp_pain: bool
     new_numbness: bool
+    skipped: bool = False  # absent in files from before issue 14 item 2
     performed_on: date
     created_at: AwareDatetime
 
