@@ -81,6 +81,17 @@ class LeftOut(_Doc):
     reason: str
 
 
+class BalanceDose(_Doc):
+    """Extension (issue 13 item 10): the balance practice the week's sessions give, for older
+    adults and poor balance, against the falls-prevention target, in plain words."""
+
+    minutes_per_week: float  # minutes of balance exercise in the week's session scripts
+    target_minutes_per_week: int  # about 3 hours of balance challenge overall (Sherrington 2017)
+    text: str
+    source: str
+    refs: list[str] = []
+
+
 class PlanBody(_Doc):
     weeks: int
     basis: Literal["patterns", "general"]
@@ -91,6 +102,7 @@ class PlanBody(_Doc):
     # Daily habits (movement breaks, workstation, footwear, running load, gait drills), checkable
     # and counted in adherence like exercises (issue 7).
     lifestyle: list[LifestyleItem] = []
+    balance: BalanceDose | None = None  # extension; None when no balance dose applies
 
 
 class PlanDocument(_Doc):

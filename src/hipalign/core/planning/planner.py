@@ -14,6 +14,7 @@ from hipalign.core.education.coaching import lessons_for, lifestyle_for
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.planning.balance import balance_dose, more_balance
 from hipalign.core.planning.conditions import (
     PAIN_SOURCE,
     condition_notes,
@@ -508,6 +509,25 @@ POSITION_ORDER: dict[str, int] = {
 }
 
 
+def _more_balance(
+    sessions: dict[tuple[Weekday, int], list[_Placed]],
+    used: dict[tuple[Weekday, int], int],
+    budget: int,
+) -> None:
+    """Falls prevention (issue 13 item 10): the balance exercise gets the time the sessions have
+    left, the same dose in each of its sessions (so progression has one dose to work from)."""
+    placed_once = {id(p): p for ps in sessions.values() for p in ps}
+    for placed in placed_once.values():
+        slots = [slot for slot, ps in sessions.items() if any(p is placed for p in ps)]
+        room = min(budget - used[slot] for slot in slots)
+        item, script = more_balance(placed.item, placed.script, room)
+        if item is placed.item:
+            continue
+        for slot in slots:
+            used[slot] += item.seconds - placed.item.seconds
+        placed.item, placed.script = item, script
+
+
 def _schedule(
     chosen: list[_Chosen],
     intake: Intake,
@@ -570,6 +590,9 @@ def _schedule(
                     reason=f"{ex.name} did not fit in the time you have; add minutes to include it.",
                 )
             )
+
+    if c.older_adult or balance_is_poor(intake):
+        _more_balance(sessions, used, budget)
 
     out: list[Day] = []
     for (day, session), placed_items in sorted(
@@ -742,6 +765,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
             reviews=list(REVIEWS),
             left_out=left_out + unfit,
             lifestyle=lifestyle_for(intake, patterns, lib) + daily_habits(intake, days, lib),
+            balance=balance_dose(days) if c.older_adult or balance_is_poor(intake) else None,
         ),
         lessons=lessons_for(intake, patterns),
     )
