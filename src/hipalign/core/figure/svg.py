@@ -11,7 +11,6 @@ and the working side is written in words. Every figure carries a text alternativ
 
 import math
 from collections.abc import Mapping, Sequence
-from xml.sax.saxutils import escape
 
 from hipalign.core.figure.body import (
     HEAD_RADIUS,
@@ -48,6 +47,11 @@ INK = {
 HALO = 1.4  # white edge round each limb, drawing units
 
 Sample = tuple[float, dict[str, Vec]]  # (fraction of the cycle, world landmarks)
+
+
+def escape(text: str) -> str:
+    """Text for SVG markup (the core keeps to its small set of standard modules)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _ease(f: float) -> float:
