@@ -99,6 +99,9 @@ def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) ->
     expect(lines).to_have_count(len(first["sides"]))
     for side in first["sides"]:
         expect(player.decision).to_contain_text(f"{side['side'].capitalize()} side:")
+    # The server words the decision and its dose (core/words.py): "... next time 1 × 8".
+    expect(lines.first).to_contain_text("next time")
+    expect(lines.first).to_contain_text("\u00d7")
     expect(player.sync).to_have_text("All logs sent.")
     expect(player.log_form).to_be_hidden()
     shot(page, name, "decision")
