@@ -12,6 +12,7 @@ from django.db import transaction
 from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.words import dose_words
 from hipalign.services.access import owned
 from hipalign.services.audit import audit_record
 from hipalign.services.program import current_dose_rebuild
@@ -56,14 +57,27 @@ def log_get(user: User, *, log_id: str) -> LogShown:
     """One of the person's own logs; anyone else's (or none) is NotFound."""
     rec = owned(ExerciseLogRecord, user, log_id)
     ex = default_library().get(rec.exercise_id)
-    hold = f", {rec.hold_s_done} s hold" if rec.hold_s_done else ""
     return LogShown(
         id=str(rec.id),
         performed_on=rec.performed_on,
         exercise=ex.name if ex else rec.exercise_id,
         side=rec.side,
-        detail=f"{rec.sets_done} x {rec.reps_done}{hold}; pain during {rec.pain_during}/10",
+        detail=log_detail(rec),
     )
+
+
+def log_detail(rec: ExerciseLogRecord) -> str:
+    """'3 × 10, 5 s pause each; pain during 2/10', or for a skip 'Skipped (0 × 0 done)': the
+    dose words of every page (core/words.py)."""
+    ex = default_library().get(rec.exercise_id)
+    work = dose_words(
+        kind=ex.dose.kind if ex else "reps",
+        sets=rec.sets_done,
+        reps=rec.reps_done,
+        hold_s=rec.hold_s_done,
+    )
+    pain = "" if rec.pain_during is None else f"; pain during {rec.pain_during}/10"
+    return f"Skipped ({work} done){pain}" if rec.skipped else f"{work}{pain}"
 
 
 def log_delete(user: User, *, log_id: str) -> None:

@@ -161,12 +161,15 @@ def test_a_new_dose_is_one_dose_change_with_both_doses_in_words() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("dose", "glute_bridge")]
-    assert done.changes[0].text == "Glute bridge: dose 1 x 8, 2 s hold -> 2 x 12, 2 s hold."
+    assert (
+        done.changes[0].text
+        == "Glute bridge: dose from 1 × 8, 2 s pause each to 2 × 12, 2 s pause each."
+    )
     bridge = _items(done)["glute_bridge"]
     assert (bridge.sets, bridge.reps, bridge.hold_s) == (2, 12, 2)
     assert bridge.why[-1].kind == "clinician"
     assert bridge.why[-1].source == CLINICIAN_SOURCE
-    assert bridge.why[-1].text == "Dose set by your clinician: 2 x 12, 2 s hold."
+    assert bridge.why[-1].text == "Dose set by your clinician: 2 × 12, 2 s pause each."
     # Every day with the bridge carries the new dose, and only the bridge changed.
     assert done.document.plan is not None and doc.plan is not None
     for new_day, old_day in zip(done.document.plan.days, doc.plan.days, strict=True):
@@ -200,7 +203,7 @@ def test_removed_and_added_exercises_are_named() -> None:
     ]
     texts = {c.kind: c.text for c in done.changes}
     assert texts["removed"] == "Removed Forearm plank."
-    assert texts["added"] == "Added Clamshell: 2 x 10, left, on Tue Thu."
+    assert texts["added"] == "Added Clamshell: 2 × 10, left, on Tue, Thu."
     items = _items(done)
     assert "plank" not in items
     clam = items["clamshell"]
@@ -215,7 +218,8 @@ def test_removed_and_added_exercises_are_named() -> None:
 
 
 def test_a_side_change_is_a_side_change_and_only_that_side_is_dosed() -> None:
-    intake, doc = _plan(findings={"weaker_side": "right"})
+    # pain on both sides: the left is not symptom-free, so both sides train (issue 13.12)
+    intake, doc = _plan(findings={"weaker_side": "right"}, pain={"now": 2, "side": "both"})
     raw = _raw(doc)
     assert _item(raw, "side_hip_abduction")["side"] == "both"
     _item(raw, "side_hip_abduction")["side"] = "left"
@@ -223,7 +227,7 @@ def test_a_side_change_is_a_side_change_and_only_that_side_is_dosed() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("side", "side_hip_abduction")]
-    assert done.changes[0].text == "Side-lying leg lift: side both -> left."
+    assert done.changes[0].text == "Side-lying leg lift: side from each side to the left side only."
     item = _items(done)["side_hip_abduction"]
     assert item.side == "left" and item.lead_side == "left"
     assert item.dose_by_side is not None and list(item.dose_by_side) == ["left"]
@@ -240,7 +244,10 @@ def test_new_days_are_a_days_change_and_move_the_exercise() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("days", "hip_flexor_stretch")]
-    assert done.changes[0].text == "Standing hip-flexor stretch: days Mon Wed Fri -> Mon Tue Sat."
+    assert (
+        done.changes[0].text
+        == "Standing hip-flexor stretch: days from Mon, Wed, Fri to Mon, Tue, Sat."
+    )
     assert done.document.plan is not None
     by_day = {d.day: [i.exercise for i in d.items] for d in done.document.plan.days}
     assert by_day["tue"] == ["hip_flexor_stretch"] and by_day["sat"] == ["hip_flexor_stretch"]

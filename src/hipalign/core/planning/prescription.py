@@ -26,6 +26,7 @@ from hipalign.core.planning.planner import (
 )
 from hipalign.core.session_script import SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
+from hipalign.core.words import change_words, dose_words
 
 CLINICIAN_SOURCE = "your clinician's prescription"
 MAX_ITEMS = 30
@@ -164,13 +165,22 @@ def _sides(ex: Exercise, rx: PrescribedItem, lead: Side | None) -> list[Side | N
     return [first, "right" if first == "left" else "left"]
 
 
-def _dose_text(it: Item | PrescribedItem) -> str:
-    hold = f", {it.hold_s} s hold" if it.hold_s else ""
-    return f"{it.sets} x {it.reps}{hold}"
+def _dose_text(it: Item | PrescribedItem, kind: str) -> str:
+    return dose_words(kind=kind, sets=it.sets, reps=it.reps, hold_s=it.hold_s)
+
+
+def _same_dose(a: Item | PrescribedItem, b: Item | PrescribedItem) -> bool:
+    return (a.sets, a.reps, a.hold_s) == (b.sets, b.reps, b.hold_s)
 
 
 def _fmt_days(days: Iterable[Weekday]) -> str:
-    return " ".join(d.capitalize() for d in sorted(days, key=WEEKDAYS.index))
+    return ", ".join(d.capitalize() for d in sorted(days, key=WEEKDAYS.index))
+
+
+def _side_text(side: str | None) -> str:
+    if side in SIDES:
+        return f"the {side} side only"
+    return "each side" if side == "both" else "both together"
 
 
 def _check(rx: Prescription, intake: Intake, lib: Library) -> tuple[list[str], list[Override]]:
@@ -211,7 +221,7 @@ def _item(
     side = _side_field(ex, rx)
     lead = _lead(ex, rx, base.lead_side if base is not None else None)
     sides = _sides(ex, rx, lead)
-    same_dose = base is not None and _dose_text(base) == _dose_text(rx)
+    same_dose = base is not None and _same_dose(base, rx)
     if base is not None and same_dose:
         # An unchanged dose keeps the plan's load and rung (the planner may have adapted the
         # ladder dose, and two rungs can share numbers with different loads).
@@ -254,7 +264,7 @@ def _item(
         whys.append(
             Why(
                 kind="clinician",
-                text=f"Dose set by your clinician: {_dose_text(rx)}.",
+                text=f"Dose set by your clinician: {_dose_text(rx, ex.dose.kind)}.",
                 source=CLINICIAN_SOURCE,
             )
         )
@@ -313,6 +323,7 @@ def _changes(
     out: list[Change] = []
     for new in rx.items:
         name = lib[new.exercise].name
+        kind = lib[new.exercise].dose.kind
         old = before.get(new.exercise)
         if old is None:
             one_side = f", {new.side}" if new.side in SIDES else ""
@@ -320,17 +331,17 @@ def _changes(
                 Change(
                     kind="added",
                     exercise=new.exercise,
-                    text=f"Added {name}: {_dose_text(new)}{one_side}, on {_fmt_days(new.days)}.",
+                    text=f"Added {name}: {_dose_text(new, kind)}{one_side}, on {_fmt_days(new.days)}.",
                 )
             )
             continue
         item, days = old
-        if _dose_text(item) != _dose_text(new):
+        if not _same_dose(item, new):
             out.append(
                 Change(
                     kind="dose",
                     exercise=new.exercise,
-                    text=f"{name}: dose {_dose_text(item)} -> {_dose_text(new)}.",
+                    text=f"{name}: dose {change_words(_dose_text(item, kind), _dose_text(new, kind))}.",
                 )
             )
         side = items[new.exercise].side  # as stored: "both" for alternating, None for bilateral
@@ -339,7 +350,7 @@ def _changes(
                 Change(
                     kind="side",
                     exercise=new.exercise,
-                    text=f"{name}: side {item.side or 'both together'} -> {side or 'both together'}.",
+                    text=f"{name}: side {change_words(_side_text(item.side), _side_text(side))}.",
                 )
             )
         if days != set(new.days):
@@ -347,7 +358,7 @@ def _changes(
                 Change(
                     kind="days",
                     exercise=new.exercise,
-                    text=f"{name}: days {_fmt_days(days)} -> {_fmt_days(new.days)}.",
+                    text=f"{name}: days {change_words(_fmt_days(days), _fmt_days(new.days))}.",
                 )
             )
     kept = {it.exercise for it in rx.items}
