@@ -79,7 +79,9 @@ def progression_decide(
     if problems:
         raise InputError("logs", problems)
     sides = list(dict.fromkeys(log.side for log in parsed))
-    return [
-        decide_history(ex, [log for log in parsed if log.side == side], equipment=equipment)[-1]
+    # A side with only skips (issue 14 item 2) has no decision: a skip never moves the dose.
+    histories = [
+        decide_history(ex, [log for log in parsed if log.side == side], equipment=equipment)
         for side in sides
     ]
+    return [h[-1] for h in histories if h]
