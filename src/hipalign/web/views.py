@@ -53,7 +53,6 @@ from hipalign.web.forms import (
     whole_number,
 )
 
-
 # The form fields whose yes stops the onboarding or check-in at once (read by stop.js).
 STOP_NAMES = " ".join(f"q_{q}" for q in sorted(STOP_QUESTION_IDS))
 
