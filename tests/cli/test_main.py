@@ -223,6 +223,38 @@ def test_progress_steps_up_after_two_comfortable_sessions(tmp_path: Path) -> Non
     assert decisions[0]["triggered_by"] == ["log-1", "log-2"]
 
 
+def test_progress_ignores_skipped_logs_and_a_side_with_only_skips_has_no_decision(
+    tmp_path: Path,
+) -> None:
+    full = {"rung": 1, "sets_done": 1, "reps_done": 8, "pain_during": 2, "pain_next_morning": 1}
+    logs = [
+        {"id": "done-1", "side": "left", **full},
+        {"id": "skip-1", "side": "left", **full, "skipped": True},
+        {
+            "id": "skip-2",
+            "side": "right",
+            "rung": 1,
+            "sets_done": 0,
+            "reps_done": 0,
+            "skipped": True,
+        },
+    ]
+    code, out, _ = run(
+        "progress",
+        "--exercise",
+        "side_hip_abduction",
+        "--logs",
+        write(tmp_path, logs, "logs.json"),
+        "--format",
+        "json",
+    )
+    decisions = json.loads(out)
+    assert code == 0
+    assert [(d["side"], d["action"], d["triggered_by"]) for d in decisions] == [
+        ("left", "hold", ["done-1"])
+    ]
+
+
 def test_progress_rejects_a_bad_log_naming_the_item(tmp_path: Path) -> None:
     logs = [{"id": "a", "rung": 1, "sets_done": 1, "reps_done": 8, "pain_during": 14}]
     code, _, err = run(

@@ -20,6 +20,7 @@ from hipalign.core.clinical_tests import (
 )
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
+from hipalign.core.planning.constraints import groin_pain_rules_out_end_range
 from tests.core.conftest import make_intake
 
 DAY = "2026-03-02"
@@ -152,6 +153,26 @@ def test_a_flexion_gap_is_shown_but_restricts_no_rotation() -> None:
 
     assert [(d.side, d.finding) for d in assessment_derive(a)] == [("left", "rom_side_gap")]
     assert assessment_apply(make_intake(), a).findings.hip_rotation_restricted is None
+
+
+def test_a_flexion_gap_over_10_degrees_marks_the_smaller_hip_as_flexion_limited() -> None:
+    gap = assess(hip_rom={"left": {"flexion": 90}, "right": {"flexion": 120}})
+    even = assess(hip_rom={"left": {"flexion": 115}, "right": {"flexion": 120}})
+    one_side = assess(hip_rom={"left": {"flexion": 90}})
+
+    got = assessment_apply(make_intake(), gap).findings.hip_flexion_limited
+    assert got is not None and (got.left, got.right) == (True, False)
+    flat = assessment_apply(make_intake(), even).findings.hip_flexion_limited
+    assert flat is not None and (flat.left, flat.right) == (False, False)
+    assert assessment_apply(make_intake(), one_side).findings.hip_flexion_limited is None
+
+
+def test_a_measured_flexion_limit_with_groin_pain_rules_out_end_range_flexion() -> None:
+    a = assess(hip_rom={"left": {"flexion": 95}, "right": {"flexion": 125}})
+    intake = make_intake(symptoms=["groin_pain"])
+
+    assert not groin_pain_rules_out_end_range(intake)
+    assert groin_pain_rules_out_end_range(assessment_apply(intake, a))
 
 
 def test_the_assessment_lands_on_the_findings_with_a_clinician_source() -> None:

@@ -3,8 +3,11 @@
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from hipalign.core.library import Exercise, Library
+from hipalign.core.library import Exercise, Library, default_library
 from hipalign.core.progression import (
     ExerciseLog,
     decide,
@@ -188,7 +191,9 @@ def test_progress_into_an_ankle_weight_rung_with_ankle_weights_goes_ahead(
     assert d.dose.load == "ankle_weight"
 
 
-def test_at_the_top_rung_the_dose_holds_and_names_the_next_exercises(plank: Exercise) -> None:
+def test_at_the_top_rung_the_dose_holds_and_names_the_next_exercises_by_title(
+    plank: Exercise, library: Library
+) -> None:
     top = len(plank.ladder) - 1
     assert plank.next_exercises  # the test needs an entry that has next exercises
     d = decide(plank, [make_log(plank, "a", top), make_log(plank, "b", top)])
@@ -196,7 +201,9 @@ def test_at_the_top_rung_the_dose_holds_and_names_the_next_exercises(plank: Exer
     assert d.rung == top
     assert "top" in d.reasons[0]
     for nxt in plank.next_exercises:
-        assert nxt in d.reasons[0]
+        assert nxt not in d.reasons[0]  # a person never reads an id ("side_plank")
+        assert library[nxt].name.lower() in d.reasons[0].lower()
+    assert d.reasons[0].endswith("Next, side plank or single-leg plank can take over.")
 
 
 def test_at_the_top_rung_without_next_exercises_only_the_top_is_mentioned(library: Library) -> None:
@@ -420,3 +427,82 @@ def test_a_log_while_stopped_keeps_the_stop_and_the_dose(abduction: Exercise) ->
     log = make_log(abduction, "z", 3, pain_during=1, pain_next_morning=1)
     d = decide(abduction, [log], stopped=True)
     assert (d.action, d.rung, d.review_suggested) == ("stop_and_review", 3, True)
+
+
+# --- skipped logs never drive progression (issue 14 item 2) ------------------------------------
+
+_abduction = default_library()["side_hip_abduction"]
+
+
+@st.composite
+def _history(draw: st.DrawFn) -> tuple[list[ExerciseLog], list[ExerciseLog]]:
+    """(logs with skips mixed in, the same logs without them); the skips carry no safety flag."""
+    ex = _abduction
+    n = draw(st.integers(min_value=1, max_value=5))
+    mixed: list[ExerciseLog] = []
+    plain: list[ExerciseLog] = []
+    for i in range(n):
+        for j in range(draw(st.integers(min_value=0, max_value=2))):
+            mixed.append(
+                make_log(
+                    ex,
+                    f"skip{i}-{j}",
+                    draw(st.integers(min_value=0, max_value=len(ex.ladder) - 1)),
+                    skipped=True,
+                    sets_done=draw(st.integers(min_value=0, max_value=10)),
+                    reps_done=draw(st.integers(min_value=0, max_value=100)),
+                    pain_during=draw(st.none() | st.integers(min_value=0, max_value=10)),
+                    pain_next_morning=draw(st.none() | st.integers(min_value=0, max_value=10)),
+                )
+            )
+        log = make_log(
+            ex,
+            f"log{i}",
+            draw(st.integers(min_value=0, max_value=len(ex.ladder) - 1)),
+            pain_during=draw(st.integers(min_value=0, max_value=10)),
+            pain_next_morning=draw(st.none() | st.integers(min_value=0, max_value=10)),
+            effort=draw(st.none() | st.integers(min_value=0, max_value=10)),
+        )
+        mixed.append(log)
+        plain.append(log)
+    if draw(st.booleans()):
+        mixed.append(make_log(ex, "skip-last", plain[-1].rung, skipped=True, sets_done=0))
+    return mixed, plain
+
+
+@settings(max_examples=150, deadline=None)
+@given(_history())
+def test_skipped_logs_change_no_decision(
+    history: tuple[list[ExerciseLog], list[ExerciseLog]],
+) -> None:
+    mixed, plain = history
+    assert decide(_abduction, mixed) == decide(_abduction, plain)
+    assert decide_history(_abduction, mixed) == decide_history(_abduction, plain)
+
+
+def test_two_skips_at_the_full_dose_do_not_progress(abduction: Exercise) -> None:
+    rung = abduction.dose.start
+    calm = make_log(abduction, "a", rung)
+    skips = [make_log(abduction, f"s{i}", rung, skipped=True) for i in range(2)]
+    assert decide(abduction, [calm, *skips]).action == "hold"
+    assert decide(abduction, [calm, *skips]).triggered_by == ["a"]
+
+
+def test_only_skips_make_no_decision(abduction: Exercise) -> None:
+    skip = make_log(abduction, "s", abduction.dose.start, skipped=True, sets_done=0, reps_done=0)
+    with pytest.raises(ValueError, match="not skipped"):
+        decide(abduction, [skip])
+    assert decide_history(abduction, [skip]) == []
+
+
+def test_a_skip_reporting_sharp_pain_still_stops_the_exercise(abduction: Exercise) -> None:
+    rung = abduction.dose.start
+    skip = make_log(abduction, "s", rung, skipped=True, sets_done=0, sharp_pain=True)
+    d = decide(abduction, [make_log(abduction, "a", rung), skip])
+    assert (d.action, d.triggered_by, d.review_suggested) == ("stop_and_review", ["s"], True)
+
+
+def test_pain_during_is_needed_unless_the_exercise_was_skipped(abduction: Exercise) -> None:
+    with pytest.raises(ValidationError, match="pain_during"):
+        make_log(abduction, "a", 0, pain_during=None)
+    assert make_log(abduction, "s", 0, pain_during=None, skipped=True).pain_during is None

@@ -6,7 +6,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hipalign.core.screening.catalog import QUESTIONS
-from tests.e2e.helpers import Player, Site, onboard, player_data, shot, sign_up, text_of
+from tests.e2e.helpers import (
+    Player,
+    Site,
+    new_person_with_plan,
+    onboard,
+    player_data,
+    shot,
+    sign_up,
+    text_of,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +49,12 @@ def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) ->
     for i in range(exercises.count()):
         why = exercises.nth(i).locator("details", has_text="Why it is in your plan")
         expect(why.locator("ul.why > li").first).to_be_visible()
-    # The side plank test (left 15 s, right 40 s) gives the weaker left side its own dose.
+    # The side plank test (left 15 s, right 40 s) marks the left weaker; nothing is wrong on the
+    # right, so one-leg strength work trains the left only and the plan says so (issue 13.12).
     side_plank = exercises.filter(has=page.get_by_role("heading", name="Side plank", exact=True))
-    expect(side_plank.locator("ul.doses > li")).to_have_count(2)
+    expect(side_plank.locator("ul.doses > li")).to_have_count(1)
     expect(side_plank.locator("ul.doses")).to_contain_text("Left:")
+    expect(side_plank).to_contain_text("Only your left side, the weaker one")
     shot(page, name, "plan")
 
     # Today: the player. The page clock runs in real time, and lets the test jump ahead.
@@ -120,6 +131,61 @@ def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) ->
         chart = side_charts.filter(has_text=f"{first['name']}, {side['side']} side")
         expect(chart.locator("svg.chart")).to_be_visible()
     shot(page, name, "progress-chart")
+
+
+def test_an_exercise_skipped_before_any_rep_is_logged_and_shown_as_skipped(
+    phone: Page, site: Site
+) -> None:
+    """Issue 14 item 2: "Skip exercise" before a single rep opens a skip log at 0, not the full
+    dose; the end screen lists what was done and what was skipped, not "Session complete"."""
+    page = phone
+    username = new_person_with_plan(page, "skips")
+    player = Player(page)
+    player.open()
+    exercises = player_data(page)["exercises"]
+    assert len(exercises) >= 2
+    player.begin_paused()
+
+    player.skip_exercise.click()  # still on "get ready": not one rep done
+    expect(player.log_form).to_contain_text(f"Skipped: {exercises[0]['name']}")
+    for field in player.log_form.locator(
+        "input[type=number][id^='log-sets-'], input[id^='log-reps-']"
+    ).all():
+        expect(field).to_have_value("0")
+    expect(player.log_skip).to_have_count(0)  # a skip is always logged
+    player.log_save.click()  # pain is optional on a skip
+    expect(player.log_form).to_be_hidden()
+    expect(player.decision).to_contain_text("skipped — your dose stays as it was")
+
+    # The second exercise is done (its log form, full dose); the rest are skipped.
+    player.skip_to_log_form()
+    expect(player.log_form).to_contain_text(f"Log: {exercises[1]['name']}")
+    player.fill_log_and_save(pain=1)
+    for _ in exercises[2:]:
+        player.skip_exercise.click()
+        expect(player.log_form).to_have_attribute("data-skipped", "true")
+        player.log_save.click()
+        expect(player.log_form).to_be_hidden()
+
+    title = page.get_by_test_id("player-done-title")
+    expect(title).to_be_focused()
+    expect(title).to_have_text("Session ended")
+    summary = page.get_by_test_id("player-done-summary")
+    expect(summary.locator("[data-outcome=done]")).to_have_text(f"Done: {exercises[1]['name']}")
+    skipped = ", ".join(e["name"] for e in [exercises[0], *exercises[2:]])
+    expect(summary.locator("[data-outcome=skipped]")).to_have_text(f"Skipped: {skipped}")
+    expect(player.cue).to_have_text("Session ended.")
+    expect(player.sync).to_have_text("All logs sent.")
+
+    stored = site.query(
+        "SELECT l.exercise_id, l.skipped, l.sets_done, l.reps_done, l.pain_during "
+        "FROM hipalign_exerciselogrecord l JOIN auth_user u ON u.id = l.user_id "
+        "WHERE u.username = ?",
+        username,
+    )
+    first = {(s, d, r, p) for e, s, d, r, p in stored if e == exercises[0]["id"]}
+    assert first == {(1, 0, 0, None)}  # skipped, nothing done, no pain made up
+    assert {s for e, s, *_ in stored if e == exercises[1]["id"]} == {0}
 
 
 def test_red_flag_answer_shows_what_to_do_and_no_plan(phone: Page, site: Site) -> None:

@@ -18,7 +18,9 @@ from hipalign.adapters.db.models import (
     ApiToken,
     AssessmentRecord,
     AuditEvent,
+    CareEpisode,
     ExerciseLogRecord,
+    OutcomeRecord,
     PostureUpload,
     TotpDevice,
 )
@@ -26,6 +28,7 @@ from hipalign.core.errors import InputError
 from hipalign.services import accounts, habits, program, safety
 from tests.services.factories import (
     LOG_TODAY,
+    MONDAY,
     PASSWORD,
     THURSDAY,
     log_payload,
@@ -208,6 +211,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "safety_stops": "SafetyStop",
         "current_doses": "CurrentDose",
         "habit_checks": "HabitCheck",
+        "episodes": "CareEpisode",
         "outcomes": "OutcomeRecord",
         "posture_uploads": "PostureUpload",
         "assessments": "AssessmentRecord",
@@ -432,6 +436,36 @@ def test_an_imported_log_resent_stores_nothing_twice(owner: AbstractBaseUser) ->
         program.log_record(newcomer, {**resend, "pain_during": 4}, today=LOG_TODAY)  # type: ignore[arg-type]
 
 
+def test_a_skip_goes_through_export_and_import_and_an_older_file_without_skipped_imports(
+    owner: AbstractBaseUser,
+) -> None:
+    plan = make_plan(owner)
+    skip = {**log_payload(plan, sets_done=0, reps_done=0, skipped=True)}
+    del skip["pain_during"]
+    program.log_record(owner, skip, today=LOG_TODAY)  # type: ignore[arg-type]
+    program.log_record(owner, log_payload(plan), today=LOG_TODAY)  # type: ignore[arg-type]
+    exported = _as_file(accounts.account_export(owner))
+    older = json.loads(json.dumps(exported))
+    older["exercise_logs"] = [r for r in older["exercise_logs"] if not r["skipped"]]
+    for row in older["exercise_logs"]:
+        del row["skipped"]  # as written before issue 14 item 2
+    accounts.account_delete(owner, PASSWORD)
+
+    accounts.account_import(make_user("nina_new"), exported, today=LOG_TODAY)
+    accounts.account_import(make_user("olga_old"), older, today=LOG_TODAY)
+
+    rows = ExerciseLogRecord.objects.filter(user__username="nina_new")
+    assert sorted((r.skipped, r.pain_during) for r in rows) == [(False, 1), (True, None)]
+    assert list(
+        ExerciseLogRecord.objects.filter(user__username="olga_old").values_list(
+            "skipped", flat=True
+        )
+    ) == [False]
+    # The first import kept the ids, and the skip its hash: resending it stores nothing.
+    resend = program.log_record(User.objects.get(username="nina_new"), skip, today=LOG_TODAY)
+    assert resend.created is False
+
+
 def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None:
     _fill(owner, "canary-owner-log")
     plan_before = program.plan_current(owner)  # type: ignore[arg-type]
@@ -573,3 +607,60 @@ def test_import_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
 
     event = AuditEvent.objects.get(action="account.import")
     assert (event.actor_id, event.target) == (newcomer.pk, "")
+
+
+def _scored_export(owner: AbstractBaseUser) -> dict[str, Any]:
+    from hipalign.services.outcome_records import outcome_record
+
+    make_plan(owner, pain={"now": 6, "worst_week": 7})
+    outcome_record(owner, "psfs", {"stairs": 3, "walking": 4, "car": 5}, MONDAY)  # type: ignore[arg-type]
+    return _as_file(accounts.account_export(owner))  # type: ignore[no-any-return]
+
+
+def test_scores_come_back_in_their_episode_of_care(owner: AbstractBaseUser) -> None:
+    from hipalign.services.outcome_records import outcomes_summary
+
+    exported = _scored_export(owner)
+    assert {o["episode_id"] for o in exported["outcomes"]} == {exported["episodes"][0]["id"]}
+    newcomer = make_user("nina_new")
+
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
+
+    s = outcomes_summary(newcomer, MONDAY)  # type: ignore[arg-type]
+    assert s.episode is not None and str(s.episode.id) != exported["episodes"][0]["id"]  # taken
+    assert {v.measure.id: len(v.records) for v in s.views if v.records} == {"nprs": 1, "psfs": 1}
+
+
+def test_a_file_from_before_episodes_joins_its_scores_to_one_episode(
+    owner: AbstractBaseUser,
+) -> None:
+    from hipalign.services.outcome_records import outcomes_summary
+
+    exported = _scored_export(owner)
+    exported.pop("episodes")
+    for o in exported["outcomes"]:
+        o.pop("episode_id")
+    accounts.account_delete(owner, PASSWORD)
+    newcomer = make_user("nina_new")
+
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
+
+    (episode,) = CareEpisode.objects.filter(user=newcomer)
+    assert episode.started_on == MONDAY
+    assert set(OutcomeRecord.objects.filter(user=newcomer).values_list("episode", flat=True)) == {
+        episode.id
+    }
+    assert outcomes_summary(newcomer, MONDAY).psfs_activities  # type: ignore[arg-type]
+
+
+def test_a_score_naming_an_episode_not_in_the_file_is_refused(owner: AbstractBaseUser) -> None:
+    exported = _scored_export(owner)
+    exported["episodes"] = []
+    newcomer = make_user("nina_new")
+    before = owned_counts(newcomer.pk)
+
+    with pytest.raises(InputError) as exc:
+        accounts.account_import(newcomer, exported, today=LOG_TODAY)
+
+    assert "outcomes[0].episode_id: names no row of this file" in exc.value.problems
+    assert owned_counts(newcomer.pk) == before

@@ -2,6 +2,7 @@
 nothing of another person is in it."""
 
 import json
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -66,11 +67,14 @@ def test_bundle_validates_as_fhir_and_counts_each_kind(
     assert bundle.type == "collection"
     kinds = Counter(e.resource.get_resource_type() for e in bundle.entry)  # type: ignore[union-attr]
     # pain: check-in now + worst week, one log, one next morning; posture: the measured photo
-    # only; one assessment; outcomes: the NPRS baseline and the PSFS.
+    # only; one assessment; outcomes: the NPRS baseline and the PSFS, in one episode of care;
+    # the log as a Procedure.
     assert kinds == {
         "Patient": 1,
         "CarePlan": 1,
+        "Procedure": 1,
         "Observation": 4 + 1 + 1,
+        "EpisodeOfCare": 1,
         "QuestionnaireResponse": 2,
     }
 
@@ -173,6 +177,25 @@ def test_outcomes_become_questionnaire_responses_with_answers_and_score(
     assert answers == {"canary-owner stairs": 4.0, "walking": 6.0, "sitting": 7.0, "total": 5.7}
 
 
+def test_each_questionnaire_response_names_its_episode_of_care(
+    owner: AbstractBaseUser,
+) -> None:
+    _fill(owner, "canary-owner")
+
+    entries = [e["resource"] for e in _bundle(owner)["entry"]]
+
+    (episode,) = [r for r in entries if r["resourceType"] == "EpisodeOfCare"]
+    assert episode["status"] == "active" and episode["period"]["start"] == "2026-03-02"
+    refs = {
+        x["valueReference"]["reference"]
+        for r in entries
+        if r["resourceType"] == "QuestionnaireResponse"
+        for x in r["extension"]
+        if x["url"] == fhir.EPISODE_OF_CARE
+    }
+    assert refs == {f"urn:uuid:{episode['id']}"}
+
+
 def test_fhir_export_by_the_person_is_audited(owner: AbstractBaseUser) -> None:
     make_plan(owner)
 
@@ -234,7 +257,63 @@ def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
 
     plan = make_plan(owner)
     OutcomeRecord.objects.create(
-        user=owner, plan=plan, measure="psfs", performed_on=MONDAY, answers={"": 3}, scales={}
+        user=owner,
+        plan=plan,
+        episode=owner.episodes.get(),  # type: ignore[attr-defined]
+        measure="psfs",
+        performed_on=MONDAY,
+        answers={"": 3},
+        scales={},
     )
 
     assert _blank_strings(_bundle(owner)) == []
+
+
+def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
+    owner: AbstractBaseUser,
+) -> None:
+    plan = make_plan(owner)
+    session = str(uuid.uuid4())
+    for body in (
+        log_payload(plan, session_id=session),
+        log_payload(
+            plan,
+            session_id=session,
+            exercise="clamshell",
+            skipped=True,
+            sets_done=0,
+            reps_done=0,
+            pain_during=None,
+            side="left",
+            rung=0,
+        ),
+        log_payload(
+            plan,
+            session_id=session,
+            exercise="clamshell",
+            skipped=True,
+            sets_done=1,
+            reps_done=4,
+            pain_during=None,
+            side="right",
+            rung=0,
+        ),
+    ):
+        program.log_record(owner, body, today=LOG_TODAY)  # type: ignore[arg-type]
+
+    resources = [e["resource"] for e in _bundle(owner)["entry"]]
+
+    procedures = {p["code"]["text"]: p for p in resources if p["resourceType"] == "Procedure"}
+    assert {k: p["status"] for k, p in procedures.items()} == {
+        "Glute bridge": "completed",
+        "Clamshell, left side": "not-done",
+        "Clamshell, right side": "stopped",
+    }
+    assert procedures["Clamshell, left side"]["statusReason"]["text"] == "Skipped by the person"
+    assert "statusReason" not in procedures["Glute bridge"]
+    pain_texts = [
+        r["code"]["text"]
+        for r in resources
+        if r["resourceType"] == "Observation" and r["code"]["text"].startswith("Pain during")
+    ]
+    assert pain_texts == ["Pain during Glute bridge"]

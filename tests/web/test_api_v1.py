@@ -367,6 +367,38 @@ def test_own_logs_and_progress(owner: AbstractBaseUser, owner_plan: PlanRecord) 
     assert progress["weeks"][-1]["done"] == 1
 
 
+def test_a_skip_is_stored_and_listed_as_skipped_and_documented(
+    owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    h = bearer(owner)
+    body = {**log_payload(owner_plan, sets_done=0, reps_done=0, skipped=True)}
+    del body["pain_during"]
+
+    created = send("post", "/logs", body, h)
+    item = get("/logs", h).json()["items"][0]
+
+    assert (created.status_code, created.json()["decision"]) == (201, None)
+    assert (item["skipped"], item["pain_during"], item["sets_done"]) == (True, None, 0)
+    schemas = _schemas()
+    assert "skipped" in schemas["LogBody"]["properties"]
+    assert "pain_during" not in schemas["LogBody"]["required"]
+    assert "skipped" in schemas["LogOut"]["properties"]
+
+
+def test_a_log_without_pain_that_is_not_a_skip_is_422_and_stores_nothing(
+    owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    h, body = bearer(owner), log_payload(owner_plan)
+    del body["pain_during"]
+    before = all_counts()
+
+    response = send("post", "/logs", body, h)
+
+    assert response.status_code == 422
+    assert "pain_during" in json.dumps(response.json())
+    assert all_counts() == before
+
+
 # --- a clinician's patients ----------------------------------------------------------------
 
 

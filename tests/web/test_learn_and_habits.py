@@ -293,6 +293,57 @@ def test_the_plan_page_shows_the_daily_habits_and_the_lessons(
     assert listed.count("<li>") == len(doc.lessons)
 
 
+def test_today_offers_the_daily_stretches_on_a_day_without_a_session_and_not_on_a_session_day(
+    owner: AbstractBaseUser, owner_client: Client, set_today: SetToday, minute_now: Any
+) -> None:
+    # Issue 13 item 13: knees to chest and the straddle stretch are daily in the seed; Today
+    # offers them as a habit outside the session days only.
+    plan = sitter_plan(owner)
+    body = program.plan_document(plan).plan
+    assert body is not None
+    assert {"knee_to_chest", "seated_straddle_stretch"} & {
+        it.exercise for d in body.days for it in d.items
+    }
+    session_days = {d.day for d in body.days}
+    week = [MONDAY + timedelta(days=i) for i in range(7)]
+    on = next(d for d in week if program.weekday_of(d) in session_days)
+    off = next(d for d in week if program.weekday_of(d) not in session_days)
+
+    set_today(on)
+    on_page = owner_client.get("/today").content.decode()
+    set_today(off)
+    off_page = owner_client.get("/today").content.decode()
+
+    assert 'id="player"' in on_page and 'id="player"' not in off_page
+    assert "Daily stretches" not in on_page
+    assert 'value="daily_stretches"' not in on_page
+    habits = off_page.split('data-testid="habits"', 1)[1]
+    assert "Daily stretches" in habits
+    assert 'name="item_id" value="daily_stretches"' in habits
+
+
+def test_the_plan_page_says_the_balance_minutes_a_week_against_the_target(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    plan = make_plan(owner, age=72, equipment=["mat", "sturdy_support"])
+    dose = program.plan_document(plan).plan.balance  # type: ignore[union-attr]
+    assert dose is not None
+
+    html = owner_client.get("/plan").content.decode()
+
+    section = html.split('data-testid="balance-dose"', 1)[1].split("</section>", 1)[0]
+    assert escape(dose.text) in section
+    assert "3 hours a week" in section and "Sherrington" in section
+    assert "sherrington2017" not in section  # the person sees the reference, never its id
+
+
+def test_the_plan_page_has_no_balance_section_for_a_younger_person_with_steady_balance(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    make_plan(owner)
+    assert 'data-testid="balance-dose"' not in owner_client.get("/plan").content.decode()
+
+
 # --- onboarding -------------------------------------------------------------------------------
 
 

@@ -370,6 +370,17 @@ def rotation_restricted(rom: Sides[RomSide]) -> dict[Side, bool] | None:
     return out if measured else None
 
 
+def flexion_limited(rom: Sides[RomSide]) -> dict[Side, bool] | None:
+    """Per hip, whether it bends more than 10 degrees less than the other hip (the same side-gap
+    rule as rotation, CLINICAL.md 4); None unless flexion was measured on both sides. With groin
+    pain this rules out end-range flexion work (issue 13 item 8, `findings.hip_flexion_limited`)."""
+    lv = rom.left.flexion if rom.left is not None else None
+    rv = rom.right.flexion if rom.right is not None else None
+    if lv is None or rv is None:
+        return None
+    return {"left": rv - lv > ROM_SIDE_GAP_DEG, "right": lv - rv > ROM_SIDE_GAP_DEG}
+
+
 THOMAS_WORDS: dict[str, str] = {
     "normal": "no sign of tightness",
     "hip_flexor_tight": "signs of tight hip flexors",
@@ -540,6 +551,8 @@ def assessment_apply(intake: Intake, a: Assessment) -> Intake:
         f["plank_hold_s"] = t.plank.seconds
     if t.hip_rom is not None and (restricted := rotation_restricted(t.hip_rom)) is not None:
         f["hip_rotation_restricted"] = dict(restricted)
+    if t.hip_rom is not None and (limited := flexion_limited(t.hip_rom)) is not None:
+        f["hip_flexion_limited"] = dict(limited)
     if a.cleared_by_clinician is not None:
         doc["cleared_by_clinician"] = a.cleared_by_clinician
     if a.hip_precautions is not None:

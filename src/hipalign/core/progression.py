@@ -7,10 +7,12 @@ morning has settled; regress one rung (about 20-30 % less) when pain goes above 
 morning is worse; stop and review after 2 regressions in a row, sharp pain or new numbness.
 """
 
+from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from hipalign.core.library.catalog import default_library
 from hipalign.core.library.model import Exercise, LadderStep
 from hipalign.core.vocab import LOAD_NEEDS, Side
 
@@ -23,8 +25,20 @@ Action = Literal["progress", "hold", "regress", "stop_and_review"]
 Pain = int
 
 
+def pain_needed_unless_skipped(value: int | None, info: ValidationInfo) -> int | None:
+    """Pain during may be left out of a skipped exercise's log only."""
+    if value is None and not info.data.get("skipped", False):
+        raise ValueError("needed, a whole number 0-10 (only a skipped exercise may leave it out)")
+    return value
+
+
 class ExerciseLog(BaseModel):
-    """One logged set of work on one exercise and side."""
+    """One logged set of work on one exercise and side.
+
+    `skipped` (issue 14 item 2): the person skipped the exercise; the numbers are what was
+    actually done (often 0) and pain during may be left out. A skip never moves the dose: decide
+    leaves skipped logs out, except that sharp pain or new numbness reported with one still stops
+    the exercise for a review (a safety signal, not progression)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
@@ -35,11 +49,24 @@ class ExerciseLog(BaseModel):
     reps_done: int = Field(ge=0, le=100)  # per set, per side
     hold_s_done: int = Field(default=0, ge=0, le=600)
     pain_before: Pain | None = Field(default=None, ge=0, le=10)
-    pain_during: Pain = Field(ge=0, le=10)
+    skipped: bool = False  # declared before pain_during, whose check reads it
+    pain_during: Pain | None = Field(default=None, ge=0, le=10, validate_default=True)
     pain_next_morning: Pain | None = Field(default=None, ge=0, le=10)
     effort: int | None = Field(default=None, ge=0, le=10)
     sharp_pain: bool = False
     new_numbness: bool = False
+
+    _pain_unless_skipped = field_validator("pain_during")(pain_needed_unless_skipped)
+
+
+def counted(logs: list[ExerciseLog]) -> list[ExerciseLog]:
+    """The logs that count for progression: every one but the skipped (issue 14 item 2)."""
+    return [log for log in logs if not log.skipped]
+
+
+def _pain(log: ExerciseLog) -> Pain:
+    # Counted logs always carry pain during (ExerciseLog's validator); 0 is never used here.
+    return log.pain_during if log.pain_during is not None else 0
 
 
 class Decision(BaseModel):
@@ -78,6 +105,20 @@ def _usable_rung(ex: Exercise, rung: int, equipment: frozenset[str]) -> bool:
     return need is None or need in equipment
 
 
+def in_sentence(name: str) -> str:
+    """An exercise title inside a sentence: "Side plank" -> "side plank" (an acronym stays)."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def next_exercise_names(ex: Exercise, library: Mapping[str, Exercise] | None = None) -> str:
+    """The exercises that can take over at the top of the ladder, by title ("" when none).
+
+    A person never reads an id (issue 13): the titles come from the library."""
+    lib = default_library() if library is None else library
+    names = [in_sentence(lib[n].name) for n in ex.next_exercises if n in lib]
+    return " or ".join(names)
+
+
 def decide(
     ex: Exercise,
     logs: list[ExerciseLog],
@@ -85,15 +126,23 @@ def decide(
     equipment: frozenset[str] = frozenset(),
     previous_actions: tuple[Action, ...] = (),
     stopped: bool = False,
+    library: Mapping[str, Exercise] | None = None,
 ) -> Decision:
     """Decide the next dose from this exercise's logs for one side, oldest first.
 
     `previous_actions` are the earlier decisions for the same exercise and side, oldest first.
     `stopped`: the exercise is stopped until a review (see stopped_until_review); a log made
     meanwhile (another device, an offline outbox) is kept but changes nothing until the review.
+    Skipped logs are left out (see ExerciseLog); when the newest log is a skip with sharp pain
+    or new numbness, that stops the exercise for a review all the same.
     """
+    newest = logs[-1] if logs else None
+    if newest is not None and newest.skipped and (newest.sharp_pain or newest.new_numbness):
+        logs = [*counted(logs[:-1]), newest]
+    else:
+        logs = counted(logs)
     if not logs:
-        raise ValueError("decide needs at least one log")
+        raise ValueError("decide needs at least one log that was not skipped")
     last = logs[-1]
     prev = logs[-2] if len(logs) > 1 else None
     rung = min(last.rung, len(ex.ladder) - 1)
@@ -136,13 +185,13 @@ def decide(
             review=True,
         )
 
-    too_much = last.pain_during > ACCEPTABLE_MAX
+    too_much = _pain(last) > ACCEPTABLE_MAX
     worse = _worse_next_morning(last, prev)
     if too_much or worse:
         reasons = []
         if too_much:
             reasons.append(
-                f"Pain reached {last.pain_during}/10 during the exercise; above 5 is too much."
+                f"Pain reached {_pain(last)}/10 during the exercise; above 5 is too much."
             )
         if worse:
             reasons.append(
@@ -165,7 +214,7 @@ def decide(
     recent = [log for log in logs[-SESSIONS_TO_PROGRESS:] if log.rung == rung]
     ready = len(recent) == SESSIONS_TO_PROGRESS and all(
         _completed(log, step)
-        and log.pain_during <= SAFE_MAX
+        and _pain(log) <= SAFE_MAX
         and log.pain_next_morning is not None
         and log.pain_next_morning <= SAFE_MAX
         and (log.effort is None or log.effort < EFFORT_AT_LIMIT)
@@ -184,9 +233,8 @@ def decide(
                 recent,
             )
         if nxt >= len(ex.ladder):
-            more = (
-                f" Next, {', '.join(ex.next_exercises)} can take over." if ex.next_exercises else ""
-            )
+            names = next_exercise_names(ex, library)
+            more = f" Next, {names} can take over." if names else ""
             return out(
                 "hold", rung, ["You are at the top of this exercise's ladder." + more], recent
             )
@@ -198,8 +246,8 @@ def decide(
             recent,
         )
 
-    if last.pain_during > SAFE_MAX:
-        reason = f"Pain of {last.pain_during}/10 is acceptable but not yet low: keep this dose."
+    if _pain(last) > SAFE_MAX:
+        reason = f"Pain of {_pain(last)}/10 is acceptable but not yet low: keep this dose."
     elif last.pain_next_morning is None:
         reason = "Waiting for how it feels the next morning before changing the dose."
     elif not _completed(last, step):
@@ -225,12 +273,18 @@ STOPPED_TEXT = (
 
 
 def decide_history(
-    ex: Exercise, logs: list[ExerciseLog], *, equipment: frozenset[str] = frozenset()
+    ex: Exercise,
+    logs: list[ExerciseLog],
+    *,
+    equipment: frozenset[str] = frozenset(),
+    library: Mapping[str, Exercise] | None = None,
 ) -> list[Decision]:
     """Replay the logs of one side, oldest first: the decision after each one.
 
-    Replaying lets "two regressions in a row" follow from the logs alone.
+    Replaying lets "two regressions in a row" follow from the logs alone. A skip makes no
+    decision of its own, unless it reported sharp pain or new numbness (then it stops).
     """
+    logs = [log for log in logs if not log.skipped or log.sharp_pain or log.new_numbness]
     decisions: list[Decision] = []
     for k in range(1, len(logs) + 1):
         decisions.append(
@@ -239,6 +293,7 @@ def decide_history(
                 logs[:k],
                 equipment=equipment,
                 previous_actions=tuple(d.action for d in decisions),
+                library=library,
             )
         )
     return decisions

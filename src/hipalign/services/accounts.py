@@ -17,6 +17,7 @@ from pydantic import ValidationError as SchemaError
 from hipalign.adapters.db.models import (
     ApiToken,
     AssessmentRecord,
+    CareEpisode,
     CareLink,
     CheckInRecord,
     CurrentDose,
@@ -34,6 +35,7 @@ from hipalign.adapters.db.models import (
 )
 from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, describe, validate_document
+from hipalign.core.outcomes.episode import first_episode_start
 from hipalign.services.access import profile_of
 from hipalign.services.audit import audit_record
 from hipalign.services.exports.account_document import ExportDocument, LogRow
@@ -175,6 +177,7 @@ SECTIONS: dict[str, tuple[Any, tuple[str, ...], list[str]]] = {
             "effort",
             "sharp_pain",
             "new_numbness",
+            "skipped",
             "performed_on",
             "created_at",
         ],
@@ -204,10 +207,25 @@ SECTIONS: dict[str, tuple[Any, tuple[str, ...], list[str]]] = {
         ("performed_on", "created_at", "id"),
         ["id", "plan_id", "item_id", "slot", "performed_on", "created_at"],
     ),
+    "episodes": (
+        CareEpisode,
+        ("created_at", "id"),
+        ["id", "started_on", "started_by_role", "created_at"],
+    ),
     "outcomes": (
         OutcomeRecord,
         ("performed_on", "created_at", "id"),
-        ["id", "plan_id", "measure", "performed_on", "answers", "total", "scales", "created_at"],
+        [
+            "id",
+            "plan_id",
+            "episode_id",
+            "measure",
+            "performed_on",
+            "answers",
+            "total",
+            "scales",
+            "created_at",
+        ],
     ),
     "posture_uploads": (
         PostureUpload,
@@ -313,6 +331,7 @@ IMPORTED_MODELS = (
     DecisionRecord,
     CurrentDose,
     HabitCheck,
+    CareEpisode,
     OutcomeRecord,
     PostureUpload,
     CheckInRecord,
@@ -447,8 +466,10 @@ def _import_problems(doc: ExportDocument) -> list[str]:
         problems.append("habit_checks: the same item, slot and day appear twice")
     for i, h in enumerate(doc.habit_checks):
         refers("habit_checks", i, "plan_id", h.plan_id, plans)
+    episodes = {r.id for r in doc.episodes}
     for i, o in enumerate(doc.outcomes):
         refers("outcomes", i, "plan_id", o.plan_id, plans)
+        refers("outcomes", i, "episode_id", o.episode_id, episodes)
         if o.measure not in measures:
             problems.append(
                 f"outcomes[{i}].measure: {o.measure!r} is not a measure of this install"
@@ -524,6 +545,26 @@ def account_import(user: User, document: Any, *, today: date) -> ImportResult:
     return result
 
 
+def _episode_for_unattached(
+    user: User, doc: ExportDocument, episode_ids: dict[uuid.UUID, uuid.UUID]
+) -> uuid.UUID:
+    """Where scores without an episode go (a file from before episodes of care): the file's
+    first episode, or one made for them, starting at the earliest plan or score, as the
+    migration that brought episodes in did with stored scores."""
+    if doc.episodes:
+        first = min(doc.episodes, key=lambda e: (e.created_at, str(e.id)))
+        return episode_ids[first.id]
+    start = first_episode_start(
+        [p.starts_on for p in doc.plans if p.document.get("plan") is not None],
+        [o.performed_on for o in doc.outcomes],
+    )
+    assert start is not None  # there is at least one score here
+    made = CareEpisode.objects.create(
+        user=user, started_on=start, started_by=user, started_by_role="person"
+    )
+    return made.id
+
+
 def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
     intake_ids = _id_map(IntakeRecord, [r.id for r in doc.intakes])
     plan_ids = _id_map(PlanRecord, [r.id for r in doc.plans])
@@ -531,6 +572,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
     log_ids = _id_map(ExerciseLogRecord, [r.id for r in doc.exercise_logs])
     decision_ids = _id_map(DecisionRecord, [r.id for r in doc.decisions])
     habit_ids = _id_map(HabitCheck, [r.id for r in doc.habit_checks])
+    episode_ids = _id_map(CareEpisode, [r.id for r in doc.episodes])
     outcome_ids = _id_map(OutcomeRecord, [r.id for r in doc.outcomes])
     upload_ids = _id_map(PostureUpload, [r.id for r in doc.posture_uploads])
     checkin_ids = _id_map(CheckInRecord, [r.id for r in doc.checkins])
@@ -544,6 +586,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         log_ids,
         decision_ids,
         habit_ids,
+        episode_ids,
         outcome_ids,
         upload_ids,
         checkin_ids,
@@ -616,6 +659,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
                 effort=r.effort,
                 sharp_pain=r.sharp_pain,
                 new_numbness=r.new_numbness,
+                skipped=r.skipped,
                 performed_on=r.performed_on,
             )
             for r in doc.exercise_logs
@@ -667,12 +711,32 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         [r.created_at for r in doc.habit_checks],
     )
     _insert(
+        CareEpisode,
+        [
+            CareEpisode(
+                id=episode_ids[r.id],
+                user=user,
+                started_on=r.started_on,
+                # The person's own starts stay theirs; a clinician of the other install is not here.
+                started_by=user if r.started_by_role == "person" else None,
+                started_by_role=r.started_by_role,
+            )
+            for r in doc.episodes
+        ],
+        [r.created_at for r in doc.episodes],
+    )
+    episode_of = {r.id: episode_ids[r.episode_id] for r in doc.outcomes if r.episode_id}
+    if len(episode_of) < len(doc.outcomes):
+        unattached = _episode_for_unattached(user, doc, episode_ids)
+        episode_of |= {r.id: unattached for r in doc.outcomes if not r.episode_id}
+    _insert(
         OutcomeRecord,
         [
             OutcomeRecord(
                 id=outcome_ids[r.id],
                 user=user,
                 plan_id=plan_ids[r.plan_id],
+                episode_id=episode_of[r.id],
                 measure=r.measure,
                 performed_on=r.performed_on,
                 answers=r.answers,
@@ -784,6 +848,7 @@ def _log_hash(
             "effort": r.effort,
             "sharp_pain": r.sharp_pain,
             "new_numbness": r.new_numbness,
+            "skipped": r.skipped,
         }
     )
     return _payload_hash(payload)

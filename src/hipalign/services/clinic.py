@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Max, Q
 
 from hipalign.adapters.db.models import (
+    CareEpisode,
     CareLink,
     CheckInRecord,
     CurrentDose,
@@ -79,7 +80,6 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             "withheld",
             "sessions_per_week",
             "author_role",
-            "intake_id",
             "created_at",
         )
     )
@@ -119,7 +119,14 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
     nprs = _by_user(
         OutcomeRecord.objects.filter(user_id__in=ids, measure="nprs")
         .order_by("user_id", "performed_on", "created_at")
-        .values("user_id", "plan__intake_id", "total")
+        .values("user_id", "episode_id", "total")
+    )
+    # Each person's current episode of care (the newest): its scores are compared, whatever
+    # plan version they were given under (issue 14, item 1).
+    episodes = dict(
+        CareEpisode.objects.filter(user_id__in=ids)
+        .order_by("user_id", "created_at")
+        .values_list("user_id", "id")
     )
     doses = {
         r["user_id"]: r
@@ -141,9 +148,7 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
         prev_ck = cks[1] if len(cks) > 1 else None
         sess: dict[str, Any] = dict(recent.get(uid, {}))
         own_nprs = [
-            r["total"]
-            for r in nprs.get(uid, [])
-            if plan and r["plan__intake_id"] == plan["intake_id"]
+            r["total"] for r in nprs.get(uid, []) if plan and r["episode_id"] == episodes.get(uid)
         ]
         cur: dict[str, Any] = dict(doses.get(uid, {}))
         # The weekly check-in asks NPRS now; it is the regular reading when there is one.

@@ -56,14 +56,21 @@ def log_get(user: User, *, log_id: str) -> LogShown:
     """One of the person's own logs; anyone else's (or none) is NotFound."""
     rec = owned(ExerciseLogRecord, user, log_id)
     ex = default_library().get(rec.exercise_id)
-    hold = f", {rec.hold_s_done} s hold" if rec.hold_s_done else ""
     return LogShown(
         id=str(rec.id),
         performed_on=rec.performed_on,
         exercise=ex.name if ex else rec.exercise_id,
         side=rec.side,
-        detail=f"{rec.sets_done} x {rec.reps_done}{hold}; pain during {rec.pain_during}/10",
+        detail=log_detail(rec),
     )
+
+
+def log_detail(rec: ExerciseLogRecord) -> str:
+    """'3 x 10, 5 s hold; pain during 2/10', or for a skip 'Skipped (0 x 0 done)'."""
+    hold = f", {rec.hold_s_done} s hold" if rec.hold_s_done else ""
+    work = f"{rec.sets_done} x {rec.reps_done}{hold}"
+    pain = "" if rec.pain_during is None else f"; pain during {rec.pain_during}/10"
+    return f"Skipped ({work} done){pain}" if rec.skipped else f"{work}{pain}"
 
 
 def log_delete(user: User, *, log_id: str) -> None:

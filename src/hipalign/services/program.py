@@ -11,9 +11,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from hipalign.adapters.db.models import (
     CheckInRecord,
@@ -30,6 +31,7 @@ from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library
+from hipalign.core.outcomes.episode import onboarding_pain_is_baseline
 from hipalign.core.planning.document import Day, Item, PlanDocument, Review
 from hipalign.core.planning.planner import generate_plan, script_item
 from hipalign.core.progression import (
@@ -49,6 +51,7 @@ from hipalign.core.stored import read_intake, read_plan, stamp_intake, stamp_pla
 from hipalign.core.vocab import WEEKDAYS, Side, Weekday
 from hipalign.services.access import NotFound, owned
 from hipalign.services.audit import audit_record
+from hipalign.services.episodes import episode_for_scores
 
 # A check-in at these levels means: see a doctor before exercising again.
 ALERT_LEVELS = frozenset({"emergency", "urgent", "see_doctor"})
@@ -168,16 +171,23 @@ def intake_submit(
             changes=[{"what": "intake", "text": "New plan generated from an updated intake."}],
         )
         if plan.plan is not None:
-            # The NPRS baseline of this plan is the pain given at onboarding (issue 6).
-            OutcomeRecord.objects.create(
-                user=user,
-                plan=made,
-                measure="nprs",
-                performed_on=today,
-                answers={"pain": float(intake.pain.now)},
-                total=float(intake.pain.now),
-                scales={},
+            # The pain given at onboarding is the NPRS baseline of the episode of care (issue 6),
+            # once: a later intake of the same episode keeps its baseline (issue 14, item 1).
+            episode = episode_for_scores(user, today=today)
+            recorded = OutcomeRecord.objects.filter(episode_id=episode.pk).values_list(
+                "measure", flat=True
             )
+            if onboarding_pain_is_baseline(recorded):
+                OutcomeRecord.objects.create(
+                    user=user,
+                    plan=made,
+                    episode=episode,
+                    measure="nprs",
+                    performed_on=today,
+                    answers={"pain": float(intake.pain.now)},
+                    total=float(intake.pain.now),
+                    scales={},
+                )
         audit_record(
             int(author.pk) if author is not None else _uid(user),
             "plan.create",
@@ -533,10 +543,27 @@ class LogIn(BaseModel):
     sets_done: int = Field(ge=0, le=10)
     reps_done: int = Field(ge=0, le=100)
     hold_s_done: int = Field(default=0, ge=0, le=600)
-    pain_during: int = Field(ge=0, le=10)
+    # Issue 14 item 2: the exercise was skipped; the numbers are what was done (often 0). Stored,
+    # counted as skipped, never moves the dose. Absent (old clients) means done. Declared before
+    # pain_during, whose check reads it.
+    skipped: bool = Field(
+        default=False,
+        description="the exercise was skipped: the numbers are what was done (0 for nothing), "
+        "pain_during may be left out, and the log never changes the dose",
+    )
+    # Needed unless skipped; a client from before `skipped` always sends it.
+    pain_during: int | None = Field(default=None, ge=0, le=10, validate_default=True)
     effort: int | None = Field(default=None, ge=0, le=10)
     sharp_pain: bool = False
     new_numbness: bool = False
+
+    @field_validator("pain_during")
+    @classmethod
+    def _pain_unless_skipped(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # `missing`, as before skips existed: old and new clients get the same message.
+        if value is None and not info.data.get("skipped", False):
+            raise PydanticCustomError("missing", "Field required")
+        return value
 
 
 # The payload fields stored as they are on ExerciseLogRecord.
@@ -551,6 +578,7 @@ LOG_FIELDS = frozenset(
         "effort",
         "sharp_pain",
         "new_numbness",
+        "skipped",
         "performed_on",
     }
 )
@@ -569,7 +597,12 @@ class LogResult:
 
 
 def _payload_hash(payload: LogIn) -> str:
-    raw = json.dumps(payload.model_dump(mode="json"), sort_keys=True).encode()
+    body = payload.model_dump(mode="json")
+    # A log that was not skipped hashes as it did before `skipped` existed, so a resend from an
+    # outbox filled by an older player still matches its stored log (200, not 422).
+    if not body["skipped"]:
+        del body["skipped"]
+    raw = json.dumps(body, sort_keys=True).encode()
     return hashlib.sha256(raw).hexdigest()
 
 
@@ -586,16 +619,26 @@ def _core_log(rec: ExerciseLogRecord, next_morning: int | None) -> ExerciseLog:
         effort=rec.effort,
         sharp_pain=rec.sharp_pain,
         new_numbness=rec.new_numbness,
+        skipped=rec.skipped,
     )
 
 
+def _decides(log: ExerciseLogRecord) -> bool:
+    """Whether a log makes a decision: a skip does not, unless it reports a warning sign."""
+    return not log.skipped or log.sharp_pain or log.new_numbness
+
+
 def _decide_for(user: User, log: ExerciseLogRecord) -> Decision:
-    """Run the core on the latest logs of this exercise and side; store the decision."""
+    """Run the core on the latest logs of this exercise and side; store the decision.
+
+    Skipped logs are not read as history (the core would leave them out anyway, and they must
+    not fill the window); only `log` itself may be a skip (with a warning sign, see _decides)."""
     ex = default_library()[log.exercise_id]
     recent = list(
         ExerciseLogRecord.objects.filter(
             user_id=user.pk, exercise_id=log.exercise_id, side=log.side
         )
+        .filter(Q(skipped=False) | Q(pk=log.pk))
         .select_related("session")
         .order_by("-performed_on", "-created_at")[:DECIDE_WINDOW]
     )[::-1]
@@ -646,7 +689,7 @@ def _decide_for(user: User, log: ExerciseLogRecord) -> Decision:
 
 def _stop_advice(payload: LogIn, decision: Decision | None) -> list[str]:
     advice = []
-    if payload.pain_during > ACCEPTABLE_MAX:
+    if payload.pain_during is not None and payload.pain_during > ACCEPTABLE_MAX:
         advice.append(
             f"Pain of {payload.pain_during}/10 is above 5: stop this exercise for today and "
             "consider a review with a professional."
@@ -726,7 +769,7 @@ def log_record(user: User, raw: dict[str, Any], *, today: date) -> LogResult:
             # A concurrent request with the same client id committed first.
             existing = ExerciseLogRecord.objects.get(user_id=user.pk, client_id=payload.client_id)
             return _replayed(existing, digest)
-        decision = _decide_for(user, log)
+        decision = _decide_for(user, log) if _decides(log) else None
     return LogResult(True, str(log.id), decision, _stop_advice(payload, decision))
 
 
@@ -766,7 +809,7 @@ def next_morning_record(user: User, session_id: str, pain: int) -> list[Decision
         session.pain_next_morning = pain
         session.save(update_fields=["pain_next_morning"])
         last_per_side: dict[tuple[str, str | None], ExerciseLogRecord] = {}
-        for log in session.logs.order_by("created_at"):
+        for log in session.logs.filter(skipped=False).order_by("created_at"):
             last_per_side[(log.exercise_id, log.side)] = log
         return [_decide_for(user, log) for log in last_per_side.values()]
 

@@ -33,6 +33,7 @@ from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.services.access import Actor, patient_for
+from hipalign.services.logs import log_detail
 from hipalign.services.program import plan_current
 from hipalign.services.progress import progress_summary
 
@@ -152,16 +153,14 @@ def _logs(u: User, day: date | None, limit: int) -> list[Entry]:
         flags = [
             w for w, on in (("sharp pain", r.sharp_pain), ("new numbness", r.new_numbness)) if on
         ]
-        hold = f", {r.hold_s_done} s hold" if r.hold_s_done else ""
         out.append(
             Entry(
                 r.performed_on,
                 "log",
                 ex.name if ex else r.exercise_id,
-                f"{r.sets_done} x {r.reps_done}{hold}; pain during {r.pain_during}/10"
-                + (f"; {', '.join(flags)}" if flags else ""),
+                log_detail(r) + (f"; {', '.join(flags)}" if flags else ""),
                 r.side,
-                float(r.pain_during),
+                None if r.pain_during is None else float(r.pain_during),
                 _at(r.created_at),
                 str(r.id),
             )

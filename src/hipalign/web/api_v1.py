@@ -198,11 +198,12 @@ class LogOut(BaseModel):
     sets_done: int
     reps_done: int
     hold_s_done: int
-    pain_during: int
+    pain_during: int | None = Field(description="absent only on a skipped exercise")
     pain_next_morning: int | None
     effort: int | None
     sharp_pain: bool
     new_numbness: bool
+    skipped: bool = Field(description="the exercise was skipped: the numbers are what was done")
 
 
 class LogPage(Page):
@@ -438,6 +439,7 @@ def _log_out(rec: ExerciseLogRecord) -> LogOut:
         effort=rec.effort,
         sharp_pain=rec.sharp_pain,
         new_numbness=rec.new_numbness,
+        skipped=rec.skipped,
     )
 
 

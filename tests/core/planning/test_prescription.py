@@ -215,7 +215,8 @@ def test_removed_and_added_exercises_are_named() -> None:
 
 
 def test_a_side_change_is_a_side_change_and_only_that_side_is_dosed() -> None:
-    intake, doc = _plan(findings={"weaker_side": "right"})
+    # pain on both sides: the left is not symptom-free, so both sides train (issue 13.12)
+    intake, doc = _plan(findings={"weaker_side": "right"}, pain={"now": 2, "side": "both"})
     raw = _raw(doc)
     assert _item(raw, "side_hip_abduction")["side"] == "both"
     _item(raw, "side_hip_abduction")["side"] = "left"

@@ -117,10 +117,12 @@ class ExerciseLogRecord(models.Model):
     sets_done = models.PositiveSmallIntegerField()
     reps_done = models.PositiveSmallIntegerField()
     hold_s_done = models.PositiveSmallIntegerField(default=0)
-    pain_during = models.PositiveSmallIntegerField()
+    pain_during = models.PositiveSmallIntegerField(null=True, blank=True)  # None: a skip, untold
     effort = models.PositiveSmallIntegerField(null=True, blank=True)
     sharp_pain = models.BooleanField(default=False)
     new_numbness = models.BooleanField(default=False)
+    # The exercise was skipped (issue 14 item 2): the numbers are what was done; never progresses.
+    skipped = models.BooleanField(default=False)
     performed_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -194,13 +196,35 @@ class HabitCheck(models.Model):
         indexes = [models.Index(fields=["user", "performed_on"])]
 
 
+class CareEpisode(models.Model):
+    """A person's episode of care: the span their outcome scores are compared in. Plan versions
+    come and go inside it; the newest episode is the current one, and a new one starts only when
+    the person or their clinician starts it (core/outcomes/episode.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="episodes")
+    started_on = models.DateField()
+    started_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_by_role = models.CharField(max_length=10, default="person")  # person | clinician
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+
 class OutcomeRecord(models.Model):
     """One filled outcome questionnaire (NPRS, PSFS, ...) with its score; the first of each
-    measure after a plan starts is that plan's baseline."""
+    measure in an episode of care is that episode's baseline."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="outcomes")
+    # The plan version current when the score was given (kept for the record); the episode is
+    # what scores are compared in.
     plan = models.ForeignKey(PlanRecord, on_delete=models.CASCADE, related_name="outcomes")
+    episode = models.ForeignKey(CareEpisode, on_delete=models.CASCADE, related_name="outcomes")
     measure = models.CharField(max_length=16)
     performed_on = models.DateField()
     answers = models.JSONField()

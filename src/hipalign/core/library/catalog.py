@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
 from hipalign.core.library.model import Exercise
 from hipalign.core.references import RULE, check_ids
-from hipalign.core.vocab import LOAD_NEEDS
+from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP
 
 # The seed exercises of DESIGN.md section 3.3: public ids, never renamed.
 SEED_IDS: tuple[str, ...] = (
@@ -130,6 +130,7 @@ def library_problems(library: Library) -> list[str]:
         for ref in (*ex.substitutes, *ex.next_exercises):
             if ref not in library:
                 problems.append(f"{where}: refers to unknown exercise {ref!r}")
+        problems.extend(_band_variant_problems(ex, library))
         for implied in POSITION_IMPLIES.get(ex.position, ()):
             if implied not in ex.contraindications:
                 problems.append(
@@ -163,6 +164,28 @@ def library_problems(library: Library) -> list[str]:
         problems.extend(check_ids([s.cite for s in ex.sources], f"{where}: sources"))
         if all(s.cite == RULE for s in ex.sources):
             problems.append(f"{where}: needs a source besides hipalign's own rule")
+    return problems
+
+
+def _band_variant_problems(ex: Exercise, library: Library) -> list[str]:
+    """A band variant is the same move against a band: it needs the band, and it keeps the
+    primary intent, the main muscle group and the kind of dose, so its ladder serves the same
+    aim (issue 14 item 15)."""
+    if ex.band_variant is None:
+        return []
+    where = f"{ex.id}.toml: band_variant {ex.band_variant!r}"
+    band = library.get(ex.band_variant)
+    if band is None:
+        return [f"{where} is not an exercise of the library"]
+    problems = []
+    if "resistance_band" not in band.equipment:
+        problems.append(f"{where} does not need a resistance band")
+    if band.primary_intent != ex.primary_intent:
+        problems.append(f"{where} has intent {band.primary_intent}, not {ex.primary_intent}")
+    if MUSCLE_GROUP[band.targets[0]] != MUSCLE_GROUP[ex.targets[0]]:
+        problems.append(f"{where} works another main muscle group")
+    if band.dose.kind != ex.dose.kind or band.sidedness != ex.sidedness:
+        problems.append(f"{where} has another kind of dose or sidedness")
     return problems
 
 

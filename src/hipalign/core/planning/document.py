@@ -24,7 +24,9 @@ class Why(_Doc):
     """One reason an item is in the plan: finding/pattern -> intent -> exercise, with a source."""
 
     # "clinician": added or dosed by the person's clinician (issue 5), a compatible extension.
-    kind: Literal["pattern", "general", "substitute", "lead_side", "dose", "clinician"]
+    # "answer": one answer points to it (a symptom, equipment, the weaker side), by a selection
+    # rule of planning/selection.toml (issue 13 item 11), a compatible extension.
+    kind: Literal["pattern", "general", "substitute", "lead_side", "dose", "clinician", "answer"]
     text: str
     pattern: str | None = None
     intent: Intent | None = None
@@ -81,6 +83,17 @@ class LeftOut(_Doc):
     reason: str
 
 
+class BalanceDose(_Doc):
+    """Extension (issue 13 item 10): the balance practice the week's sessions give, for older
+    adults and poor balance, against the falls-prevention target, in plain words."""
+
+    minutes_per_week: float  # minutes of balance exercise in the week's session scripts
+    target_minutes_per_week: int  # about 3 hours of balance challenge overall (Sherrington 2017)
+    text: str
+    source: str
+    refs: list[str] = []
+
+
 class PlanBody(_Doc):
     weeks: int
     basis: Literal["patterns", "general"]
@@ -91,6 +104,7 @@ class PlanBody(_Doc):
     # Daily habits (movement breaks, workstation, footwear, running load, gait drills), checkable
     # and counted in adherence like exercises (issue 7).
     lifestyle: list[LifestyleItem] = []
+    balance: BalanceDose | None = None  # extension; None when no balance dose applies
 
 
 class PlanDocument(_Doc):

@@ -14,6 +14,7 @@ from hipalign.core.education.coaching import lessons_for, lifestyle_for
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.planning.balance import balance_dose, more_balance
 from hipalign.core.planning.conditions import (
     PAIN_SOURCE,
     condition_notes,
@@ -38,6 +39,9 @@ from hipalign.core.planning.document import (
     Review,
     Why,
 )
+from hipalign.core.planning.selection import rule_needs
+from hipalign.core.planning.sides import only_weaker_side
+from hipalign.core.progression import in_sentence
 from hipalign.core.references import RULE, cite_all
 from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import screen
@@ -174,6 +178,18 @@ def _needs(
                 refs=list(p.refs),
             )
             needs.append((ex_id, intent, rank * 10 + pos, why, p))
+    # Exercises the answers point to beyond the patterns' lists (planning/selection.toml).
+    ranks: dict[str, int] = {p.id: rank for rank, (_, p) in enumerate(ranked)}
+    for rn in rule_needs(intake, patterns, ranks, lead_side(intake, patterns)):
+        why = Why(
+            kind="pattern" if rn.pattern is not None else "answer",
+            text=rn.text,
+            pattern=rn.pattern.id if rn.pattern is not None else None,
+            intent=rn.intent,
+            source=rn.source,
+            refs=list(rn.refs),
+        )
+        needs.append((rn.exercise, rn.intent, rn.priority, why, rn.pattern))
     if (intake.age >= OLDER_ADULT_AGE or balance_is_poor(intake)) and not any(
         p.id == "balance_deficit" for p in patterns
     ):
@@ -206,6 +222,37 @@ def _needs(
     return needs
 
 
+BAND_REFS = ("seed_hip_exercises_eleven", RULE)
+
+
+def _band_swap(
+    ex: Exercise, library: Library, c: Constraints, intent: Intent
+) -> tuple[Exercise, Why | None]:
+    """The banded version of the same aim when the person lists a resistance band, lacks a load
+    the exercise's ladder needs, and the variant is allowed (issue 14 item 15: equipment the
+    person has is used where it serves the same intent and ladder); else the exercise itself.
+
+    With the load at hand (ankle weights) the exercise stays: the band adds nothing there."""
+    variant = library.get(ex.band_variant) if ex.band_variant else None
+    missing = sorted(
+        {need for step in ex.ladder if (need := LOAD_NEEDS.get(step.load))} - c.equipment
+    )
+    if variant is None or not missing or "resistance_band" not in c.equipment:
+        return ex, None
+    if exclusion(variant, c):
+        return ex, None
+    lacking = " and ".join(m.replace("_", " ") for m in missing)
+    return variant, Why(
+        kind="substitute",
+        text=f"Uses your resistance band: {variant.name} works the same muscles as the "
+        f"{in_sentence(ex.name)}, and a stronger band adds load later where the "
+        f"{in_sentence(ex.name)} would need {lacking}, which you did not list.",
+        intent=intent,
+        source=cite_all(BAND_REFS),
+        refs=list(BAND_REFS),
+    )
+
+
 def _same_family(ex: Exercise, chosen: Iterable[_Chosen]) -> bool:
     """Variants of one exercise name each other as substitutes (e.g. the pelvic tilts)."""
     return any(
@@ -221,6 +268,9 @@ def _choose(
     for ex_id, intent, priority, why, pattern in _needs(intake, patterns):
         ex, reasons, why_refs = _resolve(ex_id, library, c)
         swap_why = ""
+        band: Why | None = None
+        if ex is not None:  # with a band, the banded version of the same move (issue 14.15)
+            ex, band = _band_swap(ex, library, c, intent)
         if ex is not None:  # high pain: strength work without movement under load (issue 13)
             ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
             if ex is None:
@@ -228,11 +278,12 @@ def _choose(
                 continue
             if swap_why:
                 intent = ex.primary_intent
+                band = None  # the swap's reason says what stands in now
         if ex is None:
             # Dropped from the patterns' exercises or from the base program: either way the
             # person sees what was left out and why (issue 13 item 15).
             if ex_id not in left_out:
-                where = "" if pattern is not None else " (from the base program)"
+                where = " (from the base program)" if why.kind == "general" else ""
                 left_out[ex_id] = LeftOut(
                     exercise=ex_id,
                     reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
@@ -250,7 +301,9 @@ def _choose(
             entry.whys.append(why)
         if pattern is not None and pattern not in entry.patterns:
             entry.patterns.append(pattern)
-        if ex.id != ex_id:
+        if band is not None and band not in entry.whys:
+            entry.whys.append(band)
+        if ex.id != ex_id and (swap_why or reasons):
             sub_why = Why(
                 kind="substitute",
                 text=swap_why
@@ -316,9 +369,12 @@ def item_notes(ex: Exercise, intake: Intake) -> list[str]:
 
 
 def _side_plan(
-    ch: _Chosen, weaker: Side | None
+    ch: _Chosen, weaker: Side | None, only_weaker: bool = False
 ) -> tuple[list[Side | None], str | None, Side | None]:
-    """The sides to train in order, the prescribed `side` field, and the lead side."""
+    """The sides to train in order, the prescribed `side` field, and the lead side.
+
+    `only_weaker`: the other side is symptom-free, so one-leg strength work led by the weaker
+    side trains that side only (seed 001, issue 13 item 12)."""
     ex = ch.exercise
     if ex.sidedness == "bilateral":
         return [None], None, None
@@ -335,6 +391,8 @@ def _side_plan(
         return [None], "both", lead
     if lead is None:
         return ["left", "right"], "both", None
+    if only_weaker and lead == weaker and ex.primary_intent == "strengthen":
+        return [lead], lead, lead
     return [lead, "right" if lead == "left" else "left"], "both", lead
 
 
@@ -357,7 +415,7 @@ def _build_item(
 ) -> tuple[Item, ScriptItem]:
     ex = ch.exercise
     step = ex.ladder[rung]
-    sides, side_field, lead = _side_plan(ch, weaker)
+    sides, side_field, lead = _side_plan(ch, weaker, only_weaker_side(intake, weaker))
     whys = list(ch.whys)
     # "The weaker one" only when the side leads because it is weaker (issue 13 item 15); a side
     # that leads because a one-sided pattern was found there says so instead.
@@ -385,6 +443,17 @@ def _build_item(
                 text=f"Start with your {lead} side, where the {where} was found.",
                 source=cite_all((RULE,)),
                 refs=[RULE],
+            )
+        )
+    elif lead and for_weakness:
+        other = "right" if lead == "left" else "left"
+        whys.append(
+            Why(
+                kind="lead_side",
+                text=f"Only your {lead} side, the weaker one: your {other} side has no pain "
+                "and no positive test, so it does not need this work.",
+                source=cite_all(lead_refs),
+                refs=list(lead_refs),
             )
         )
     elif lead:
@@ -508,6 +577,25 @@ POSITION_ORDER: dict[str, int] = {
 }
 
 
+def _more_balance(
+    sessions: dict[tuple[Weekday, int], list[_Placed]],
+    used: dict[tuple[Weekday, int], int],
+    budget: int,
+) -> None:
+    """Falls prevention (issue 13 item 10): the balance exercise gets the time the sessions have
+    left, the same dose in each of its sessions (so progression has one dose to work from)."""
+    placed_once = {id(p): p for ps in sessions.values() for p in ps}
+    for placed in placed_once.values():
+        slots = [slot for slot, ps in sessions.items() if any(p is placed for p in ps)]
+        room = min(budget - used[slot] for slot in slots)
+        item, script = more_balance(placed.item, placed.script, room)
+        if item is placed.item:
+            continue
+        for slot in slots:
+            used[slot] += item.seconds - placed.item.seconds
+        placed.item, placed.script = item, script
+
+
 def _schedule(
     chosen: list[_Chosen],
     intake: Intake,
@@ -570,6 +658,9 @@ def _schedule(
                     reason=f"{ex.name} did not fit in the time you have; add minutes to include it.",
                 )
             )
+
+    if c.older_adult or balance_is_poor(intake):
+        _more_balance(sessions, used, budget)
 
     out: list[Day] = []
     for (day, session), placed_items in sorted(
@@ -727,6 +818,14 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
         + (f" One-leg exercises start with your weaker {weaker} side." if weaker_leads else "")
     )
     summary += _side_report(intake, patterns)
+    if weaker is not None and any(
+        it.side == weaker and it.intent == "strengthen" for d in days for it in d.items
+    ):
+        other = "right" if weaker == "left" else "left"
+        summary += (
+            f" One-leg strength work trains only your weaker {weaker} side: your {other} side "
+            "has no pain and no positive test."
+        )
     summary += condition_summary(intake)
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."
@@ -742,6 +841,7 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
             reviews=list(REVIEWS),
             left_out=left_out + unfit,
             lifestyle=lifestyle_for(intake, patterns, lib) + daily_habits(intake, days, lib),
+            balance=balance_dose(days) if c.older_adult or balance_is_poor(intake) else None,
         ),
         lessons=lessons_for(intake, patterns),
     )

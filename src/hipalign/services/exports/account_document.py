@@ -63,10 +63,11 @@ class LogRow(_Row):
     sets_done: int = Field(ge=0, le=10)
     reps_done: int = Field(ge=0, le=100)
     hold_s_done: int = Field(ge=0, le=600)
-    pain_during: Nprs = Field(ge=0, le=10)
+    pain_during: Nprs | None = Field(ge=0, le=10)  # None only on a skip
     effort: int | None = Field(ge=0, le=10)
     sharp_pain: bool
     new_numbness: bool
+    skipped: bool = False  # absent in files from before issue 14 item 2
     performed_on: date
     created_at: AwareDatetime
 
@@ -99,9 +100,18 @@ class HabitRow(_Row):
     created_at: AwareDatetime
 
 
+class EpisodeRow(_Row):
+    id: uuid.UUID
+    started_on: date
+    started_by_role: Literal["person", "clinician"] = "person"
+    created_at: AwareDatetime
+
+
 class OutcomeRow(_Row):
     id: uuid.UUID
     plan_id: uuid.UUID
+    # Absent in files from before episodes of care: those scores join one episode on import.
+    episode_id: uuid.UUID | None = None
     measure: str = Field(max_length=16)
     performed_on: date
     answers: dict[str, Any]
@@ -172,6 +182,7 @@ class ExportDocument(BaseModel):
     decisions: list[DecisionRow]
     current_doses: list[CurrentDoseRow]
     habit_checks: list[HabitRow]
+    episodes: list[EpisodeRow] = []  # absent in files from before episodes of care
     outcomes: list[OutcomeRow]
     posture_uploads: list[PostureRow]
     checkins: list[CheckInRow]

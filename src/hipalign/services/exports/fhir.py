@@ -2,20 +2,25 @@
 
 The models come from `fhir.resources.R4B`: FHIR R4B (4.3.0) is the technical correction of R4
 (4.0.1), with the same resources and elements for everything used here (Patient, CarePlan,
-Observation, QuestionnaireResponse, Bundle). Every resource is constructed through its model
+Procedure, Observation, QuestionnaireResponse, Bundle). Every resource is constructed through its model
 class, and the whole bundle is read back with `Bundle.model_validate_json` before it leaves.
 
 What goes in, and what does not:
 - Patient: the username as the only identifier. No birth date: the intake stores an age in years,
   not a birth date or year, and a date made up from it would be wrong.
 - CarePlan: the current plan; one activity per exercise, its days, and today's dose per side.
+- Procedure: each exercise logged, per side: `completed`, or for a skipped exercise (issue 14
+  item 2) `not-done` (nothing done) or `stopped` (part of the dose done), with what was done.
 - Observation (pain, LOINC 72514-3): pain now and worst pain of the week at each check-in, pain
   during each logged exercise and side, and next-morning pain after each session.
 - Observation (posture): each photo or clip measured, its lines in degrees or % (UCUM units), each
   with its 95 % precision band as an extension (not accuracy; core/posture/geometry.py). Refused
   measurements are left out: nothing was measured.
 - Observation (clinician's tests): one per assessment, one component per test value.
-- QuestionnaireResponse: each outcome measure filled in, its answers and its score.
+- EpisodeOfCare: each episode of care, its period (an earlier one ends the day the next starts).
+- QuestionnaireResponse: each outcome measure filled in, its answers and its score, and the
+  episode of care it belongs to (the core `workflow-episodeOfCare` extension: R4B's
+  QuestionnaireResponse has no element for it).
 Ids are the stored record ids (or derived from them with uuid5), so the same data gives the same
 bundle apart from its timestamp.
 """
@@ -29,13 +34,16 @@ from typing import Any
 from django.contrib.auth.models import User
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.episodeofcare import EpisodeOfCare
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.resource import Resource
 
 from hipalign.adapters.db.models import (
     AssessmentRecord,
+    CareEpisode,
     CheckInRecord,
     ExerciseLogRecord,
     OutcomeRecord,
@@ -48,6 +56,7 @@ from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.services import program
 from hipalign.services.access import profile_of
 from hipalign.services.exports import dose_text, export_audit
+from hipalign.services.logs import log_detail
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -55,6 +64,7 @@ OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 # hipalign's own code systems and extension: URNs, so nothing suggests a resolvable address.
 SYSTEM = "urn:hipalign"
 PRECISION_BAND = f"{SYSTEM}:fhir:precision-band-95"
+EPISODE_OF_CARE = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
 IDS = uuid.UUID("6f1c2a52-5a44-4d1b-9a0e-2f7d8a0b3c11")  # uuid5 namespace of derived ids
 
 PAIN_CODE = {
@@ -102,8 +112,41 @@ def _pain(
 CHUNK = 2000
 
 
-def _pain_observations(user: User, subject: str) -> Iterator[Resource]:
+def _exercise_logs(user: User, subject: str) -> Iterator[Resource]:
+    """Per log: a Procedure (done, or skipped: issue 14 item 2) and the pain during it."""
     lib = default_library()
+    logs = ExerciseLogRecord.objects.filter(user_id=user.pk).order_by("performed_on", "created_at")
+    for log in logs.iterator(chunk_size=CHUNK):
+        ex = lib.get(log.exercise_id)
+        name = ex.name if ex else log.exercise_id
+        side = f", {log.side} side" if log.side else ""
+        did_some = bool(log.sets_done and (log.reps_done or log.hold_s_done))
+        # FHIR's event status: a skip with nothing done is `not-done`, one with part of the
+        # dose done is `stopped` (started, not finished), a log of the exercise `completed`.
+        status = "completed" if not log.skipped else "stopped" if did_some else "not-done"
+        yield Procedure(
+            id=_id("log", log.id),
+            status=status,
+            statusReason={"text": "Skipped by the person"} if log.skipped else None,
+            code={
+                "coding": [{"system": f"{SYSTEM}:exercise", "code": log.exercise_id}],
+                "text": f"{name}{side}",
+            },
+            subject={"reference": subject},
+            performedDateTime=log.performed_on.isoformat(),
+            note=[{"text": f"{name}{side}: {log_detail(log)}"}],
+        )
+        if log.pain_during is not None:
+            yield _pain(
+                _id("log-pain", log.id),
+                subject,
+                f"Pain during {name}{side}",
+                log.pain_during,
+                log.performed_on,
+            )
+
+
+def _pain_observations(user: User, subject: str) -> Iterator[Resource]:
     checkins = CheckInRecord.objects.filter(user_id=user.pk).order_by("performed_on", "created_at")
     for c in checkins.iterator(chunk_size=CHUNK):
         yield (
@@ -123,20 +166,6 @@ def _pain_observations(user: User, subject: str) -> Iterator[Resource]:
                 c.pain_worst_week,
                 shift(c.performed_on, -6),
                 until=c.performed_on,
-            )
-        )
-    logs = ExerciseLogRecord.objects.filter(user_id=user.pk).order_by("performed_on", "created_at")
-    for log in logs.iterator(chunk_size=CHUNK):
-        ex = lib.get(log.exercise_id)
-        name = ex.name if ex else log.exercise_id
-        side = f", {log.side} side" if log.side else ""
-        yield (
-            _pain(
-                _id("log-pain", log.id),
-                subject,
-                f"Pain during {name}{side}",
-                log.pain_during,
-                log.performed_on,
             )
         )
     sessions = SessionRecord.objects.filter(
@@ -259,6 +288,24 @@ def _assessment_observations(user: User, subject: str) -> list[Resource]:
     return out
 
 
+def _episodes(user: User, subject: str) -> list[Resource]:
+    episodes = list(CareEpisode.objects.filter(user_id=user.pk).order_by("created_at", "id"))
+    out: list[Resource] = []
+    for e, following in zip(episodes, [*episodes[1:], None], strict=True):
+        period = {"start": e.started_on.isoformat()}
+        if following is not None:
+            period["end"] = max(e.started_on, following.started_on).isoformat()
+        out.append(
+            EpisodeOfCare(
+                id=str(e.id),
+                status="active" if following is None else "finished",
+                patient={"reference": subject},
+                period=period,
+            )
+        )
+    return out
+
+
 def _questionnaire_responses(user: User, subject: str) -> list[Resource]:
     out: list[Resource] = []
     for o in OutcomeRecord.objects.filter(user_id=user.pk).order_by("performed_on", "created_at"):
@@ -283,6 +330,12 @@ def _questionnaire_responses(user: User, subject: str) -> list[Resource]:
                 subject={"reference": subject},
                 authored=o.performed_on.isoformat(),
                 item=items,
+                extension=[
+                    {
+                        "url": EPISODE_OF_CARE,
+                        "valueReference": {"reference": f"urn:uuid:{o.episode_id}"},
+                    }
+                ],
             )
         )
     return out
@@ -361,8 +414,10 @@ def _resources(user: User) -> Iterator[Resource]:
     )
     yield from _care_plan(user, subject)
     yield from _pain_observations(user, subject)
+    yield from _exercise_logs(user, subject)
     yield from _posture_observations(user, subject)
     yield from _assessment_observations(user, subject)
+    yield from _episodes(user, subject)
     yield from _questionnaire_responses(user, subject)
 
 

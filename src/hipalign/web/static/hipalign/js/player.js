@@ -508,6 +508,7 @@
 
   function decisionText(body, d) {
     const prefix = body.side ? `${capitalize(body.side)} side: ` : '';
+    if (!d && body.skipped) return `${prefix}${prefix ? 's' : 'S'}kipped — your dose stays as it was.`;
     if (!d) return prefix ? `${prefix}saved.` : 'Saved.';
     const dose = doseText(body.exercise, d.dose);
     const words = {
@@ -540,7 +541,7 @@
     if (!byId('player-decisions')) return;
     const block = resultBlock(body);
     const d = data.decision || null;
-    const side = el('div', { class: `player-result-side player-action-${d ? d.action : 'saved'}` }, [
+    const side = el('div', { class: `player-result-side player-action-${d ? d.action : body.skipped ? 'skipped' : 'saved'}` }, [
       el('p', { class: 'player-result-line', text: decisionText(body, d) }),
     ]);
     if (d && d.dose && d.dose.note) side.appendChild(el('p', { class: 'player-result-note', text: d.dose.note }));
@@ -590,6 +591,7 @@
     finished: false,
     logging: null, // {segment, target, resume, skipped, ids}
     handled: new Set(), // segments logged or with logging skipped: never asked twice
+    outcomes: {}, // segment -> 'done' | 'skipped' | 'unlogged', for the end screen
     timer: null,
     sessionKey: '',
     sessionId: '',
@@ -637,6 +639,11 @@
     P.sessionId = typeof s.session_id === 'string' && s.session_id ? s.session_id : newUuid();
     if (Number.isInteger(s.index) && s.index >= 0 && s.index < P.steps.length) P.index = s.index;
     if (Array.isArray(s.handled)) s.handled.filter(Number.isInteger).forEach((i) => P.handled.add(i));
+    if (s.outcomes && typeof s.outcomes === 'object') {
+      for (const [seg, outcome] of Object.entries(s.outcomes)) {
+        if (['done', 'skipped', 'unlogged'].includes(outcome)) P.outcomes[seg] = outcome;
+      }
+    }
     P.finished = s.finished === true || P.steps[P.index].kind === 'done';
     const pending = s.pending;
     if (pending && Number.isInteger(pending.segment) && exerciseOfSegment(pending.segment) && !P.finished) {
@@ -658,6 +665,7 @@
       session_id: P.sessionId,
       index: P.index,
       handled: Array.from(P.handled),
+      outcomes: P.outcomes,
       finished: P.finished,
       pending: l ? { segment: l.segment, target: l.target, skipped: l.skipped, ids: l.ids } : null,
     });
@@ -717,7 +725,7 @@
     setText(ui.exercise, exerciseLine(step));
     setText(ui.kindLabel, kindLine(step));
     setText(ui.kind, step.kind);
-    setText(ui.cue, step.cue || '');
+    setText(ui.cue, cueOf(step));
     const left = seconds(P.remainingMs);
     setText(ui.countdown, String(left));
     if (ui.countdownUnit) setText(ui.countdownUnit, left === 1 ? 'second left' : 'seconds left');
@@ -779,7 +787,13 @@
     if (step.kind === 'switch_side') beep.side();
     else if (step.kind === 'done') beep.done();
     else beep.step();
-    speak(step.cue);
+    speak(cueOf(step));
+  }
+
+  /** The script's cue; at the end "Session complete" only when nothing was skipped. */
+  function cueOf(step) {
+    if (step.kind === 'done' && !outcomeGroups().complete) return 'Session ended.';
+    return step.cue || '';
   }
 
   /** Enter step i from its start. `quiet` skips the sound (used while catching up). */
@@ -804,7 +818,41 @@
     saveSession();
     render();
     renderControls();
+    renderDone();
     ui.doneTitle.focus();
+  }
+
+  /**
+   * The end screen says what was done and what was skipped (issue 14 item 2): "Session
+   * complete" only when every exercise was logged as done. A segment handled by an older
+   * version of this page (no outcome kept) counts as done, as it did then.
+   */
+  function outcomeGroups() {
+    const groups = { done: [], skipped: [], unlogged: [] };
+    P.segments.forEach((seg, i) => {
+      const ex = exerciseOfSegment(i);
+      if (!ex) return;
+      const outcome = P.outcomes[i] || (P.handled.has(i) ? 'done' : 'unlogged');
+      groups[outcome].push(ex.name);
+    });
+    groups.complete = groups.skipped.length === 0 && groups.unlogged.length === 0;
+    return groups;
+  }
+
+  function renderDone() {
+    if (!ui.doneSummary) return;
+    const groups = outcomeGroups();
+    const complete = groups.complete;
+    setText(ui.doneTitle, complete ? 'Session complete' : 'Session ended');
+    setText(ui.doneText, complete ? 'Well done.' : 'Here is what you did today.');
+    const lines = [
+      ['done', 'Done'],
+      ['skipped', 'Skipped'],
+      ['unlogged', 'Not logged'],
+    ]
+      .filter(([key]) => groups[key].length)
+      .map(([key, label]) => el('li', { 'data-outcome': key, text: `${label}: ${groups[key].join(', ')}` }));
+    ui.doneSummary.replaceChildren(...lines);
   }
 
   function startTimer() {
@@ -986,12 +1034,18 @@
     ]);
   }
 
+  /**
+   * The log form. After "Skip exercise" (`skipped`) it logs a skip (issue 14 item 2): the numbers
+   * start at 0 (what was done, not the plan's dose), pain is optional, and the log is sent with
+   * `skipped: true`, so it never moves the dose and the end screen lists it as skipped.
+   */
   function buildLogForm(ex, skipped) {
-    const form = el('form', { class: 'log-form', 'data-testid': 'log-form', novalidate: true, 'aria-labelledby': 'log-title' });
-    form.appendChild(el('h3', { id: 'log-title', class: 'log-title', tabindex: '-1', text: `Log: ${ex.name}` }));
-    form.appendChild(el('p', { class: 'log-intro', text: 'What you did is filled in from the plan: change anything that differs. Pain during is needed so the plan can adapt safely.' }));
+    const form = el('form', { class: 'log-form', 'data-testid': 'log-form', 'data-skipped': skipped ? 'true' : null, novalidate: true, 'aria-labelledby': 'log-title' });
+    form.appendChild(el('h3', { id: 'log-title', class: 'log-title', tabindex: '-1', text: skipped ? `Skipped: ${ex.name}` : `Log: ${ex.name}` }));
     if (skipped) {
-      form.appendChild(el('p', { class: 'log-note', text: 'You skipped part of this exercise: set the numbers to what you actually did, or choose Skip logging.' }));
+      form.appendChild(el('p', { class: 'log-intro', text: 'This exercise is logged as skipped, and a skip does not change your dose. If you did part of it, enter what you did.' }));
+    } else {
+      form.appendChild(el('p', { class: 'log-intro', text: 'What you did is filled in from the plan: change anything that differs. Pain during is needed so the plan can adapt safely.' }));
     }
     ex.sides.forEach((s) => {
       const k = sideKey(s.side);
@@ -1000,29 +1054,32 @@
       const isHold = ex.kind === 'hold';
       const fields = [
         el('legend', { text: title }),
-        numberField({ id: `log-sets-${k}`, testid: `log-sets-${k}`, label: 'Sets done', value: s.sets, min: 0, max: 10, errorName: `Sets done${where}` }),
-        numberField({ id: `log-reps-${k}`, testid: `log-reps-${k}`, label: isHold ? 'Holds per set' : 'Reps per set', value: s.reps, min: 0, max: 100, errorName: `${isHold ? 'Holds' : 'Reps'} per set${where}` }),
+        numberField({ id: `log-sets-${k}`, testid: `log-sets-${k}`, label: 'Sets done', value: skipped ? 0 : s.sets, min: 0, max: 10, errorName: `Sets done${where}` }),
+        numberField({ id: `log-reps-${k}`, testid: `log-reps-${k}`, label: isHold ? 'Holds per set' : 'Reps per set', value: skipped ? 0 : s.reps, min: 0, max: 100, errorName: `${isHold ? 'Holds' : 'Reps'} per set${where}` }),
       ];
       if (s.hold_s > 0) {
         const label = isHold ? 'Seconds held each time' : 'Pause in each rep (seconds)';
-        fields.push(numberField({ id: `log-hold-${k}`, testid: `log-hold-${k}`, label, value: s.hold_s, min: 0, max: 600, errorName: `${label}${where}` }));
+        fields.push(numberField({ id: `log-hold-${k}`, testid: `log-hold-${k}`, label, value: skipped ? 0 : s.hold_s, min: 0, max: 600, errorName: `${label}${where}` }));
       }
       form.appendChild(el('fieldset', { class: 'log-side' }, fields));
     });
     form.appendChild(
       el('fieldset', { class: 'log-how' }, [
         el('legend', { text: 'How it felt' }),
-        numberField({ id: 'log-pain', testid: 'log-pain', label: 'Pain during (0 = none, 10 = worst)', min: 0, max: 10, required: true, errorName: 'Pain' }),
+        skipped
+          ? numberField({ id: 'log-pain', testid: 'log-pain', label: 'Pain during, if you did some (0 = none, 10 = worst), optional', min: 0, max: 10, optional: true, errorName: 'Pain' })
+          : numberField({ id: 'log-pain', testid: 'log-pain', label: 'Pain during (0 = none, 10 = worst)', min: 0, max: 10, required: true, errorName: 'Pain' }),
         numberField({ id: 'log-effort', testid: 'log-effort', label: 'Effort (0 = very easy, 10 = hardest), optional', min: 0, max: 10, optional: true, errorName: 'Effort' }),
         checkField('log-sharp', 'Sharp pain', 'log-sharp'),
         checkField('log-numbness', 'New numbness or tingling', 'log-numbness'),
       ])
     );
     form.appendChild(el('p', { class: 'log-summary', id: 'log-summary', role: 'alert', hidden: true }));
+    // A skip is always logged (as skipped): its form has no "Skip logging".
     form.appendChild(
       el('div', { class: 'log-actions' }, [
-        el('button', { type: 'submit', class: 'player-btn player-btn-primary', 'data-testid': 'log-save', text: 'Save and continue' }),
-        el('button', { type: 'button', class: 'player-btn', 'data-testid': 'log-skip', text: 'Skip logging' }),
+        el('button', { type: 'submit', class: 'player-btn player-btn-primary', 'data-testid': 'log-save', text: skipped ? 'Save as skipped' : 'Save and continue' }),
+        skipped ? null : el('button', { type: 'button', class: 'player-btn', 'data-testid': 'log-skip', text: 'Skip logging' }),
       ])
     );
     return form;
@@ -1036,7 +1093,8 @@
     }
     const form = buildLogForm(ex, P.logging.skipped);
     form.addEventListener('submit', onLogSubmit);
-    form.querySelector('[data-testid="log-skip"]').addEventListener('click', onLogSkip);
+    const skipLogging = form.querySelector('[data-testid="log-skip"]');
+    if (skipLogging) skipLogging.addEventListener('click', onLogSkip);
     ui.log.replaceChildren(form);
     ui.log.hidden = false;
     render();
@@ -1108,9 +1166,10 @@
       sharp_pain: form.querySelector('#log-sharp').checked,
       new_numbness: form.querySelector('#log-numbness').checked,
     };
+    const skipped = P.logging.skipped === true;
     return ex.sides.map((s, i) => {
       const k = sideKey(s.side);
-      return {
+      const body = {
         client_id: P.logging.ids[i],
         session_id: P.sessionId,
         plan_id: d.plan_id,
@@ -1128,6 +1187,10 @@
         sharp_pain: how.sharp_pain,
         new_numbness: how.new_numbness,
       };
+      // Only a skip carries the flag: a log that was done is the body it always was (a server
+      // from before skips accepts it, and a resend hashes the same).
+      if (skipped) body.skipped = true;
+      return body;
     });
   }
 
@@ -1146,19 +1209,20 @@
     // Outbox first (survives a crash or reload), then the network.
     outboxAdd(bodies.map((body) => ({ url: LOGS_URL, body })));
     renderSyncStatus();
-    closeLog();
+    closeLog(P.logging.skipped ? 'skipped' : 'done');
     flush();
   }
 
   function onLogSkip() {
     if (!P.logging) return;
-    closeLog();
+    closeLog('unlogged');
   }
 
-  /** Mark the exercise handled and go on where the player was heading. */
-  function closeLog() {
+  /** Mark the exercise handled (with how it ended) and go on where the player was heading. */
+  function closeLog(outcome) {
     const { segment, target, resume } = P.logging;
     P.handled.add(segment);
+    P.outcomes[segment] = outcome;
     P.logging = null;
     ui.log.hidden = true;
     ui.log.replaceChildren();
@@ -1247,6 +1311,7 @@
       controls: 'player-controls', start: 'player-start', pause: 'player-pause', back: 'player-back',
       skip: 'player-skip', skipExercise: 'player-skip-exercise', sound: 'player-sound', keys: 'player-keys',
       log: 'player-log', done: 'player-done', doneTitle: 'player-done-title',
+      doneText: 'player-done-text', doneSummary: 'player-done-summary',
     };
     for (const [k, id] of Object.entries(ids)) ui[k] = byId(id);
 
@@ -1264,6 +1329,7 @@
     bindControls();
     render();
     renderControls();
+    if (P.finished) renderDone();
     if (P.logging) {
       // Reloaded while the log form was open: show it again with the same ids.
       P.started = true;

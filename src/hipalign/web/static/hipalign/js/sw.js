@@ -9,7 +9,7 @@
 'use strict';
 
 // Bump on every change of this file or of the list below; activate deletes the older caches.
-const VERSION = 'v2';
+const VERSION = 'v3';
 const CACHE_PREFIX = 'hipalign-';
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
 const PAGE = '/today';
