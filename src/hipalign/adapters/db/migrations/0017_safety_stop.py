@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0014_password_reset_link"),
+        ("hipalign", "0016_skipped_logs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
