@@ -108,7 +108,9 @@ def test_scores_survive_an_assessment_and_a_prescription_on_every_page(
 
     assert 'value="climbing stairs"' in scores  # the baseline's activities, rated again
     assert 'data-testid="psfs-activity"' not in scores  # not asked anew
-    assert "So far: 0 on 2 Mar; 2 on 10 Mar." in scores  # onboarding pain, then the later score
+    assert (
+        "So far: 0 on Mon 2 Mar 2026; 2 on Tue 10 Mar 2026." in scores
+    )  # onboarding pain, then the later score
     assert 'data-testid="baseline-missing"' not in today
     for page in (progress, report):
         assert 'data-testid="outcome-change-psfs"' in page

@@ -24,6 +24,7 @@ from hipalign.core.planning.document import PlanDocument
 from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
+from hipalign.core.words import decision_words, dose_words
 from hipalign.services import education, outcomes, planning
 
 app = typer.Typer(
@@ -262,12 +263,19 @@ def progress(
         _print_json([d.model_dump(mode="json") for d in decisions])
         return
     console = _out()
+    library = {e.id: e for e in planning.library_list()}
     for d in decisions:
-        side = f" ({d.side})" if d.side else ""
-        dose = f"{d.dose.sets} x {d.dose.reps}" + (f" x {d.dose.hold_s} s" if d.dose.hold_s else "")
-        console.print(
-            f"[bold]{d.exercise}{side}: {d.action.replace('_', ' ')}[/bold] -> next dose {dose}"
+        side = f", {d.side} side" if d.side else ""
+        ex = library.get(d.exercise)
+        dose = dose_words(
+            kind=ex.dose.kind if ex else "reps",
+            sets=d.dose.sets,
+            reps=d.dose.reps,
+            hold_s=d.dose.hold_s,
+            load=d.dose.load,
         )
+        name = ex.name if ex else d.exercise
+        console.print(f"[bold]{name}{side}:[/bold] {decision_words(d.action, dose)}")
         for r in d.reasons:
             console.print(f"  {r}")
         if d.review_suggested:

@@ -13,6 +13,7 @@ from importlib import resources
 from pydantic import ValidationError
 
 from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
+from hipalign.core.figure.demo import Demonstration, parse_demos
 from hipalign.core.library.model import Exercise
 from hipalign.core.references import RULE, check_ids
 from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP
@@ -189,8 +190,8 @@ def _band_variant_problems(ex: Exercise, library: Library) -> list[str]:
     return problems
 
 
-def _package_files() -> dict[str, str]:
-    folder = resources.files("hipalign.core.library") / "exercises"
+def _package_files(folder_name: str = "exercises") -> dict[str, str]:
+    folder = resources.files("hipalign.core.library") / folder_name
     return {
         entry.name: entry.read_text(encoding="utf-8")
         for entry in folder.iterdir()
@@ -208,5 +209,15 @@ def default_library() -> Library:
 
 
 def validate_default_library() -> list[str]:
-    """Every problem of the shipped catalog (empty when valid)."""
-    return parse_library(_package_files())[1]
+    """Every problem of the shipped catalog and its demonstrations (empty when valid)."""
+    library, problems = parse_library(_package_files())
+    return problems + parse_demos(_package_files("demos"), library)[1]
+
+
+@cache
+def default_demos() -> dict[str, Demonstration]:
+    """The shipped demonstrations by exercise id; raises LibraryError when any is not valid."""
+    demos, problems = parse_demos(_package_files("demos"), default_library())
+    if problems:
+        raise LibraryError(problems)
+    return demos

@@ -47,6 +47,7 @@ from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import screen
 from hipalign.core.session_script import ScriptItem, SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP, SIDES, WEEKDAYS, Intent, Side, Weekday
+from hipalign.core.words import dose_words
 
 MAX_SETS = 3  # ACSM 2009: 1-3 sets; the weaker side's extra set never goes past it
 PLAN_WEEKS = 8  # strength programs need at least 6 weeks (ACSM); the last review is at 6-8
@@ -161,6 +162,15 @@ def _resolve(
     return None, reasons, first_refs
 
 
+# Why an exercise answers a pattern, by its intent, in words (the intent ids stay internal).
+INTENT_PURPOSE: dict[str, str] = {
+    "stretch": "to stretch",
+    "strengthen": "to strengthen",
+    "mobilize": "to move more freely",
+    "control": "to train control",
+}
+
+
 def _needs(
     intake: Intake, patterns: list[Pattern]
 ) -> list[tuple[str, Intent, int, Why, Pattern | None]]:
@@ -171,7 +181,7 @@ def _needs(
         for pos, (ex_id, intent) in enumerate(PATTERN_EXERCISES[p.id]):
             why = Why(
                 kind="pattern",
-                text=f"{p.text.split('.')[0]} -> {intent}.",
+                text=f"{p.text.split('.')[0]}: this exercise is here {INTENT_PURPOSE[intent]}.",
                 pattern=p.id,
                 intent=intent,
                 source=p.source,
@@ -471,7 +481,8 @@ def _build_item(
             Why(
                 kind="dose",
                 text="Dose adjusted for your age, equipment or pain: "
-                f"{step.sets} x {step.reps}" + (f", {step.hold_s} s" if step.hold_s else "") + ".",
+                + dose_words(kind=ex.dose.kind, sets=step.sets, reps=step.reps, hold_s=step.hold_s)
+                + ".",
                 source=cite_all(dose_refs),
                 refs=list(dose_refs),
             )
