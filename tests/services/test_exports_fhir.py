@@ -318,3 +318,9 @@ def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
         if r["resourceType"] == "Observation" and r["code"]["text"].startswith("Pain during")
     ]
     assert pain_texts == ["Pain during Glute bridge"]
+
+
+def test_a_person_without_an_episode_of_care_exports_none(other: AbstractBaseUser) -> None:
+    """No plan yet, so no episode: the bundle holds the Patient only (it raised before)."""
+    kinds = [e["resource"]["resourceType"] for e in _bundle(other)["entry"]]
+    assert kinds == ["Patient"]
