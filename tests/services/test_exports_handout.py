@@ -1,8 +1,6 @@
 """The PDF handout: a real PDF with the shipped font embedded, each exercise with its steps,
 today's dose per side and why, and the disclaimer; built from this person's plan only."""
 
-import time
-
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
@@ -96,15 +94,3 @@ def test_handout_is_audited_with_the_plan_id(owner: AbstractBaseUser) -> None:
 
     event = AuditEvent.objects.get(action="export.handout")
     assert (event.actor_id, event.target, event.subject_id) == (owner.pk, str(plan.id), None)
-
-
-def test_handout_takes_well_under_a_second(owner: AbstractBaseUser) -> None:
-    make_plan(owner)
-    view = plan_view(owner)  # type: ignore[arg-type]
-    runs = []
-    for _ in range(3):
-        start = time.perf_counter()
-        handout.handout_build(view, "ann", MONDAY)
-        runs.append(time.perf_counter() - start)
-
-    assert sorted(runs)[1] < 2.0  # generous for a shared machine; typical is about 0.25 s

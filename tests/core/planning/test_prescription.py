@@ -620,3 +620,71 @@ def test_an_excluded_exercise_never_gets_in_without_a_recorded_override(
             assert it.exercise == ex.id
             assert any("seen in clinic" in n for n in it.notes)
     _assert_days_match_scripts(done.document)
+
+
+LATERAL_PAIN = {"findings": {"lateral_pain_in_stance": {"left": True, "right": False}}}
+
+
+def _good_to_know(doc: PlanDocument, reason_id: str) -> str:
+    return next(r.action for r in doc.referral.reasons if r.id == reason_id)
+
+
+def test_good_to_know_names_the_exercise_a_clinician_chose_over_its_rule() -> None:
+    """Issue 14.9: after a rule is set aside, the plan's note no longer says the plan avoids
+    what it now holds; dropping the exercise again restores the screen's own words."""
+    intake, doc = _plan(**LATERAL_PAIN)
+    before = _good_to_know(doc, "lateral_hip_pain_single_leg")
+    assert "the plan avoids lying on" in before
+    raw = _raw(doc)
+    assert "clamshell" not in {it["exercise"] for it in raw["items"]}
+    raw["items"].append(
+        {
+            "exercise": "clamshell",
+            "side": "left",
+            "sets": 2,
+            "reps": 10,
+            "hold_s": 0,
+            "days": ["tue"],
+            "override_reason": "Tolerated side-lying in clinic with a pillow between the knees",
+        }
+    )
+
+    done = prescribe(doc, intake, raw, LIB)
+    after = _good_to_know(done.document, "lateral_hip_pain_single_leg")
+
+    assert [o.exercise for o in done.overrides] == ["clamshell"]
+    assert "the plan avoids" not in after
+    assert "the plan otherwise avoids lying on" in after
+    assert (
+        "Your clinician chose Clamshell for you all the same; their reason: Tolerated side-lying "
+        "in clinic with a pillow between the knees." in after
+    )
+    # Another reason, untouched by the override, reads as before.
+    others = [r for r in done.document.referral.reasons if r.id != "lateral_hip_pain_single_leg"]
+    assert others == [r for r in doc.referral.reasons if r.id != "lateral_hip_pain_single_leg"]
+
+    again = _raw(done.document)
+    again["items"] = [it for it in again["items"] if it["exercise"] != "clamshell"]
+    undone = prescribe(done.document, intake, again, LIB)
+    assert _good_to_know(undone.document, "lateral_hip_pain_single_leg") == before
+
+
+def test_an_override_of_an_unrelated_rule_leaves_good_to_know_as_the_screen_wrote_it() -> None:
+    intake, doc = _plan(**PREGNANT_20)
+    raw = _raw(doc)
+    raw["items"].append(
+        {
+            "exercise": "glute_bridge",
+            "side": None,
+            "sets": 1,
+            "reps": 8,
+            "hold_s": 2,
+            "days": ["tue"],
+            "override_reason": "Short sets, checked in clinic",
+        }
+    )
+
+    done = prescribe(doc, intake, raw, LIB)
+
+    assert done.overrides
+    assert done.document.referral == doc.referral

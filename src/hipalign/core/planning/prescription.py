@@ -24,6 +24,7 @@ from hipalign.core.planning.planner import (
     item_notes,
     script_item,
 )
+from hipalign.core.screening.rules import Reason, Referral, screen
 from hipalign.core.session_script import SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
 from hipalign.core.words import change_words, dose_words
@@ -409,6 +410,66 @@ def _sessions_of(base: PlanBody) -> dict[tuple[Weekday, str], tuple[int, ...]]:
     return out
 
 
+# The contraindication tags each "good to know" reason stands for: the reason's action says the
+# plan leaves these out, so an exercise a clinician prescribes over one of them must be named
+# there (issue 14.9), or the note would say the plan leaves out what it now holds.
+REASON_TAGS: dict[str, frozenset[str]] = {
+    "groin_pain_on_test": frozenset(
+        {
+            "end_range_hip_stretch",
+            "end_range_hip_flexion",
+            "hip_flexion_adduction_internal_rotation",
+        }
+    ),
+    "lateral_hip_pain_single_leg": frozenset(
+        {"lateral_hip_compression", "side_lying", "hip_adduction_past_midline"}
+    ),
+    "postpartum_early": frozenset({"high_load_trunk", "any_plank", "loaded_trunk_flexion"}),
+    "pelvic_girdle_pain_pregnancy": frozenset(
+        {"asymmetric_single_leg_load", "wide_stance", "leg_swing"}
+    ),
+}
+# How each reason's action words what the plan leaves out, and the same with "otherwise".
+_LEAVES_OUT = (
+    ("the plan leaves out", "the plan otherwise leaves out"),
+    ("the plan also leaves out", "the plan otherwise also leaves out"),
+    ("the plan avoids", "the plan otherwise avoids"),
+    ("The plan keeps", "Otherwise the plan keeps"),
+)
+
+
+def referral_after(
+    referral: Referral, intake: Intake, overrides: list[Override], lib: Library
+) -> Referral:
+    """The plan's "good to know" reasons after a clinician set rules aside: each reason whose
+    rule an override set aside says "otherwise" and names the exercise and the clinician's
+    reason. Derived from the intake's own wording each time, so a later prescription without
+    the override reads as the screen wrote it again."""
+    fresh = {r.id: r for r in screen(intake).reasons}
+    active = constraints_for(intake).tags
+    out: list[Reason] = []
+    for r in referral.reasons:
+        reason = fresh.get(r.id, r)
+        tags = REASON_TAGS.get(reason.id, frozenset())
+        chosen = [
+            o
+            for o in overrides
+            if o.exercise in lib and tags & active & set(lib[o.exercise].contraindications)
+        ]
+        if chosen:
+            action = reason.action
+            for plain, otherwise in _LEAVES_OUT:
+                action = action.replace(plain, otherwise)
+            for o in chosen:
+                action += (
+                    f" Your clinician chose {lib[o.exercise].name} for you all the same; "
+                    f"their reason: {o.reason.rstrip('.')}."
+                )
+            reason = reason.model_copy(update={"action": action})
+        out.append(reason)
+    return referral.model_copy(update={"reasons": out})
+
+
 def prescribe(
     base: PlanDocument, intake: Intake, raw: object, library: Library | None = None
 ) -> Prescribed:
@@ -475,6 +536,9 @@ def prescribe(
         summary += " Adjusted by your clinician."
     kept = [lo for lo in base.plan.left_out if lo.exercise not in items]
     body = base.plan.model_copy(update={"days": days, "summary": summary, "left_out": kept})
+    referral = referral_after(base.referral, intake, overrides, lib)
     return Prescribed(
-        document=base.model_copy(update={"plan": body}), changes=changes, overrides=overrides
+        document=base.model_copy(update={"plan": body, "referral": referral}),
+        changes=changes,
+        overrides=overrides,
     )
