@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 SPEEDUP = 25  # HIPALIGN_PLAYER_SPEEDUP: a 30 s hold lasts 1.2 s
 PASSWORD = "quiet river lamp 1987"
-STEP_KINDS = {"get_ready", "reps", "hold", "rest", "switch_side", "done"}
+STEP_KINDS = {"warm_up", "get_ready", "reps", "hold", "rest", "switch_side", "done"}
 
 
 TOTP_STEP_S = 30  # pyotp's default period, as the server uses it (services/mfa.py)
@@ -321,6 +321,7 @@ class Player:
         self.pause = t("player-pause")
         self.skip = t("player-skip")
         self.skip_exercise = t("player-skip-exercise")
+        self.skip_warm_up = t("player-skip-warm-up")
         self.back = t("player-back")
         self.countdown = t("player-countdown")
         self.cue = t("player-cue")
@@ -333,10 +334,18 @@ class Player:
         self.sync = t("sync-status")
         self.progress_text = page.locator("#player-progress-text")
 
-    def open(self) -> None:
+    def open(self, warm_up: bool = False) -> None:
+        """Open Today's player. Unless `warm_up`, a session still at its warm-up is moved on to
+        its first exercise first ("Skip warm-up" before Start), so tests of the exercises start
+        where they always did; the warm-up has its own test (test_journey.py)."""
         self.page.goto("/today")
         expect(self.root).to_be_visible()
         expect(self.start).to_be_enabled()
+        expect(self.kind).not_to_have_text("")  # the script has rendered the first step
+        if not warm_up and self.kind.text_content() == "warm_up":
+            self.skip_warm_up.click()
+            expect(self.kind).to_have_text("get_ready")
+            expect(self.skip_warm_up).to_be_hidden()
 
     def begin_paused(self) -> None:
         """Start, then pause at once: from here on nothing moves unless the test moves it."""
