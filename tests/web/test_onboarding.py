@@ -107,6 +107,34 @@ def test_missing_safety_answer_rerenders_naming_the_question_and_stores_nothing(
     assert all_counts() == before
 
 
+def _fields_with_errors(html: str) -> list[str]:
+    """The HTML of each question (its .field block) that the server marked as having an error."""
+    blocks = html.split('<div class="field')[1:]
+    return [b.split('<div class="field', 1)[0] for b in blocks if b.startswith(' has-error"')]
+
+
+def test_without_script_each_message_sits_in_its_own_question_and_its_inputs_point_to_it(
+    owner_client: Client,
+) -> None:
+    """Issue 14, item 12: the server's message is under the question it is about (not only in
+    the summary at the top), the question's inputs are aria-invalid and described by it."""
+    question = QUESTIONS[3]
+    form = onboarding_form(pain_now="12")
+    del form[f"q_{question.id}"]
+
+    html = owner_client.post("/onboarding", form).content.decode()
+
+    blocks = _fields_with_errors(html)
+    assert len(blocks) == 2, blocks
+    safety, pain = blocks
+    qid = f"id_q_{question.id}"
+    assert f'<fieldset id="{qid}" tabindex="-1" aria-describedby="{qid}_error">' in safety
+    assert f'<p class="error" id="{qid}_error">This field is required.</p>' in safety
+    assert safety.count('aria-invalid="true"') == 2  # yes and no
+    assert 'aria-describedby="id_pain_now_error"' in pain and 'aria-invalid="true"' in pain
+    assert pain.count('id="id_pain_now_error"') == 1 and "less than or equal to 10" in pain
+
+
 def test_invalid_number_rerenders_naming_the_field_and_stores_nothing(
     owner_client: Client,
 ) -> None:
@@ -129,35 +157,26 @@ def test_pregnant_without_weeks_is_refused_with_the_core_message(owner_client: C
     assert all_counts() == before
 
 
-def test_red_flag_answer_stores_a_withheld_plan_and_the_plan_page_shows_the_action(
+def test_red_flag_answer_stores_no_plan_and_shows_the_action_with_no_player(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
+    # The whole form sent with an emergency yes (no script): it stops just the same (issue
+    # 14.4); tests/web/test_safety_stop.py covers the stop itself.
     response = owner_client.post("/onboarding", onboarding_form(**{f"q_{EMERGENCY.id}": "yes"}))
 
-    assert response.status_code == 302
-    plan = PlanRecord.objects.get(user=owner)
-    assert (plan.withheld, plan.referral_level) == (True, "emergency")
+    assert (response.status_code, response["Location"]) == (302, "/onboarding/stop")
+    assert PlanRecord.objects.filter(user=owner).count() == 0
     page = owner_client.get("/plan")
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-testid="referral"' in html
     assert "Get emergency care now" in html
-    assert QUESTIONS_BY_ID[EMERGENCY.id].action.split("\n")[0][:40] in html
+    assert QUESTIONS_BY_ID[EMERGENCY.id].action in html
     assert "Your exercises" not in html
     assert "Glute bridge" not in html
-    assert page.context["items_now"] == {}
-
-
-def test_red_flag_plan_shows_the_referral_on_today_and_no_player(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
-    owner_client.post("/onboarding", onboarding_form(**{f"q_{EMERGENCY.id}": "yes"}))
-
-    response = owner_client.get("/today")
-
-    assert response.status_code == 200
-    assert response.context["player"] is None
-    assert 'data-testid="referral"' in response.content.decode()
+    today = owner_client.get("/today")
+    assert today.status_code == 200
+    assert 'data-testid="safety-card"' in today.content.decode()
+    assert 'id="player"' not in today.content.decode()
 
 
 def test_replan_keeps_history_and_plans_lists_both(
