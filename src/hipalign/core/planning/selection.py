@@ -18,6 +18,7 @@ from hipalign.core.intake import Intake
 from hipalign.core.library import Library
 from hipalign.core.references import check_ids, cite_all
 from hipalign.core.vocab import EQUIPMENT, Intent, Side, Symptom
+from hipalign.core.words import purpose_words
 
 # Priorities of the needs: a pattern's own exercises are rank * 10 + position (up to 9), the
 # balance habit 500 and the base program 1000 and up. A pattern rule comes right after its
@@ -122,7 +123,7 @@ def rule_needs(
                         exercise=r.exercise,
                         intent=r.intent,
                         priority=ranks[p.id] * 10 + PATTERN_RULE_OFFSET,
-                        text=f"{p.text.split('.')[0]} -> {r.intent}. {text}",
+                        text=f"{purpose_words(p.text.split('.')[0], r.intent)} {text}",
                         refs=(*p.refs, *r.sources),
                         pattern=p,
                     )
