@@ -2,7 +2,7 @@
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -28,6 +29,7 @@ from hipalign.core.progression import STOPPED_TEXT
 from hipalign.core.screening.catalog import QUESTIONS
 from hipalign.services import (
     accounts,
+    demos,
     education,
     habits,
     outcome_records,
@@ -200,6 +202,27 @@ def _zone_chosen(request: HttpRequest) -> bool:
     return time_zones.time_zone_chosen(request.user)  # type: ignore[arg-type]
 
 
+def _side_of(sides: Any) -> str:
+    """The side a figure shows: the first side worked (the weaker one leads), else right."""
+    return next((s.side for s in sides if getattr(s, "side", None)), "right")
+
+
+def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
+    """Each plan card's figure: the end position, and the moving figure played on a tap.
+    The markup is drawn by our own code from data (text escaped), so it is marked safe."""
+    out = {}
+    for n, (ex_id, item) in enumerate(items_now.items()):
+        side = _side_of(item.sides)
+        out[ex_id] = {
+            "side": side,
+            "still": mark_safe(demos.demo_markup(exercise_id=ex_id, side=side, uid=f"c{n}")),
+            "moving": mark_safe(
+                demos.demo_markup(exercise_id=ex_id, side=side, animate=True, uid=f"m{n}")
+            ),
+        }
+    return out
+
+
 def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
     doc = program.plan_document(rec)
     lib = default_library()
@@ -208,6 +231,7 @@ def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
         "rec": rec,
         "doc": doc,
         "items_now": items_now,
+        "figures": _card_figures(items_now),
         "library": lib,
         "is_current": rec == program.plan_current(request.user),  # type: ignore[arg-type]
     }
@@ -245,7 +269,12 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
     ex = default_library().get(exercise_id)
     if ex is None:
         raise Http404
-    return render(request, "hipalign/exercise.html", {"ex": ex})
+    side: Literal["left", "right"] = "left" if request.GET.get("side") == "left" else "right"
+    fig = demos.demo_page(exercise_id=ex.id, side=side)
+    # The figure is drawn by our own code from data, its text escaped: safe to place as markup.
+    fig["moving"] = mark_safe(fig["moving"])
+    fig["stills"] = [dict(k, svg=mark_safe(k["svg"])) for k in fig["stills"]]
+    return render(request, "hipalign/exercise.html", {"ex": ex, "fig": fig})
 
 
 def _minute_now() -> int:
@@ -341,12 +370,21 @@ def today(request: HttpRequest) -> HttpResponse:
                 for n in t.items
             ],
         }
+    figures = []
+    if player is not None:
+        doses = [(n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides]
+        figures = [
+            dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
+            for f in demos.demo_player_figures(doses=doses)  # drawn by our code, text escaped
+        ]
     return render(
         request,
         "hipalign/today.html",
         {
             "t": t,
             "player": player,
+            "player_figures": figures,
+            "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
             "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),  # type: ignore[arg-type]
             "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]

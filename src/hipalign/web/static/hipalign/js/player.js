@@ -710,6 +710,11 @@
     setText(ui.reps, repLine(step));
     setText(ui.next, P.finished ? '' : nextLine(P.index));
     renderProgress(step);
+    // The drawn figure (demo.js) follows the countdown: seconds of the step done so far.
+    if (window.hipalignDemo) {
+      const ms = stepMs(step);
+      window.hipalignDemo.update(step, ms > 0 ? step.duration_s * (1 - P.remainingMs / ms) : 0, playerState());
+    }
   }
 
   function playerState() {
