@@ -85,18 +85,23 @@ def key_samples(demo: Demonstration, side: Side) -> list[dict[str, Vec]]:
     return out
 
 
-def animation_samples(demo: Demonstration, side: Side, spans: Sequence[Span]) -> list[Sample]:
+def animation_samples(
+    demo: Demonstration,
+    side: Side,
+    spans: Sequence[Span],
+    keys: Sequence[Mapping[str, Vec]] | None = None,
+) -> list[Sample]:
     """The figure at the key times of one cycle: frames, and eased steps between them."""
     poses = frame_poses(demo)
-    keys = key_samples(demo, side)
+    keys = keys or key_samples(demo, side)
     total = math.fsum(s.duration_s for s in spans) or 1.0
-    samples: list[Sample] = [(0.0, keys[-1])]
+    samples: list[Sample] = [(0.0, dict(keys[-1]))]
     for span in spans:
         i = span.frame
         phase = demo.frames[i].phase
         end = (span.start_s + span.duration_s) / total
         if span.duration_s == 0:
-            samples.append((span.start_s / total, keys[i]))
+            samples.append((span.start_s / total, dict(keys[i])))
             continue
         if phase in ("move", "return"):
             prev = (i - 1) % len(poses)
@@ -105,7 +110,7 @@ def animation_samples(demo: Demonstration, side: Side, spans: Sequence[Span]) ->
                 pose = _blend(poses[prev], poses[i], _ease(f))
                 t = (span.start_s + f * span.duration_s) / total
                 samples.append((t, _place_between(demo, prev, i, pose, side, keys[0])))
-        samples.append((end, keys[i]))
+        samples.append((end, dict(keys[i])))
     samples[-1] = (1.0, samples[-1][1])
     return samples
 
@@ -211,7 +216,7 @@ def render(
     """
     keys = key_samples(demo, side)
     if spans is not None:
-        samples = animation_samples(demo, side, spans)
+        samples = animation_samples(demo, side, spans, keys)
         dur = math.fsum(s.duration_s for s in spans) or 1.0
         shown = None
     else:
@@ -229,7 +234,7 @@ def render(
     x0, x1 = min(xs) - pad, max(xs) + pad
     y0, y1 = min(ys) - pad - 6, max(max(ys), 0.0) + 6
     work = side
-    parts: list[tuple[float, str]] = []
+    parts: list[tuple[float, str, str]] = []
     ex, ey = canvas.screen_axes()
 
     # The body, segment by segment.
@@ -253,6 +258,7 @@ def render(
             parts.append(
                 (
                     depth,
+                    "trunk",
                     f'<line {static} {w_static} stroke="{INK["body"]}" stroke-linecap="round">'
                     f"{anim}{w_anim}</line>",
                 )
@@ -263,6 +269,7 @@ def render(
                 parts.append(
                     (
                         depth + 1e-6,
+                        "trunk_band",
                         f'<line {bs} stroke="#e8ecf1" stroke-width="3" stroke-linecap="round">'
                         f"{ba}</line>",
                     )
@@ -278,6 +285,7 @@ def render(
         parts.append(
             (
                 depth,
+                seg.replace(work, "work", 1),  # mirrored twins draw in the same order
                 f'<defs><line id="{ident}" {static}>{anim}</line></defs>'
                 f'<use href="#{ident}" stroke="#fff" stroke-width="{_fmt(width + HALO)}"/>'
                 f'<use href="#{ident}" stroke="{colour}" stroke-width="{_fmt(width)}"/>',
@@ -290,12 +298,13 @@ def render(
     parts.append(
         (
             peak["head"][2],
+            "head",
             f'<circle {hs} r="{_fmt(HEAD_RADIUS * SCALE)}" fill="{INK["body"]}" stroke="#fff" '
             f'stroke-width="{_fmt(HALO / 2)}">{ha}</circle>'
             f'<circle {fs} r="2.2" fill="#fff">{fa}</circle>',
         )
     )
-    parts.sort(key=lambda p: p[0])
+    parts.sort(key=lambda p: (round(p[0], 6), p[1]))
 
     props = _props(demo, canvas, keys, proj, times, dur, (x0, x1))
     arrow_svg, marker = "", ""
@@ -311,7 +320,7 @@ def render(
         f'<title id="{uid}-t">{escape(alt)}</title>'
         f"{marker}"
         f"{props}"
-        + "".join(p for _, p in parts)
+        + "".join(p for _, _, p in parts)
         + arrow_svg
         + f'<text x="{_fmt(x0 + 3)}" y="{_fmt(y0 + 8)}" font-size="7" '
         f'font-family="sans-serif" fill="#1f2937">{label}</text>'
