@@ -2,6 +2,8 @@ import re
 
 from django import template
 
+from hipalign.core.adherence import sessions_text
+
 register = template.Library()
 
 
@@ -98,3 +100,9 @@ MODEL_LABELS = {
 @register.filter
 def model_label(key: object) -> str:
     return MODEL_LABELS.get(str(key), words(key))
+
+
+@register.filter
+def sessions(value: float) -> str:
+    """A count of planned sessions done, as fractions: '3', '1.5' (core.adherence)."""
+    return sessions_text(float(value))
