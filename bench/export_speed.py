@@ -9,6 +9,8 @@ pain observations). Then, --runs times each:
   validated, then written out (what the download did before issue 12, item 5);
 - after: `fhir_stream`, the bundle written one resource at a time, consumed chunk by chunk as
   the server sends it (nothing kept).
+- handout: the PDF handout of the same plan (`handout_build`), which a test once timed (timed
+  assertions belong here, not in tests);
 Printed: median seconds of the runs, peak traced Python memory of one more run (tracemalloc,
 MB; traced separately, as tracing slows a run several times over), and the document's size. Figures only; no target is asserted. The data folder is removed at the end.
 """
@@ -113,7 +115,7 @@ def main() -> None:
     try:
         _setup(data)
         user = _seed(args.logs)
-        from hipalign.services.exports import fhir
+        from hipalign.services.exports import fhir, handout, plan_view
 
         def before() -> int:
             return len(fhir.fhir_build(user).model_dump_json(indent=1))  # type: ignore[arg-type]
@@ -121,8 +123,17 @@ def main() -> None:
         def after() -> int:
             return sum(len(c) for c in fhir.fhir_stream(user, user))  # type: ignore[arg-type]
 
+        def pdf() -> int:
+            view = plan_view(user)  # type: ignore[arg-type]
+            return len(handout.handout_build(view, "bench", date.today()))
+
         print(f"FHIR export of {args.logs} logs, {args.runs} runs each (median s, peak MB):")
-        for name, run in (("before (whole bundle)", before), ("after (streamed)", after)):
+        runs = (
+            ("before (whole bundle)", before),
+            ("after (streamed)", after),
+            ("PDF handout", pdf),
+        )
+        for name, run in runs:
             median, peak, size = _measure(run, args.runs)
             print(f"  {name:22s} {median:6.2f} s   peak {peak:7.1f} MB   {size / 2**20:.1f} MB")
     finally:

@@ -200,3 +200,73 @@ def test_clinician_admin_and_care_pages_have_no_accessibility_violations(
         if violations
     }
     assert not problems, json.dumps(problems, indent=2)
+
+
+ERROR_STATE = """(name) => {
+    const radios = Array.from(document.querySelectorAll(`input[name="${name}"]`));
+    const field = radios[0].closest('.field');
+    const group = field.querySelector('fieldset');
+    const errors = Array.from(document.querySelectorAll('#onboarding .error'))
+        .filter((p) => !p.closest('[hidden]'));
+    const msg = errors[0];
+    return {
+        errors: errors.length,
+        inField: msg ? field.contains(msg) : false,
+        describedBy: group.getAttribute('aria-describedby'),
+        msgId: msg ? msg.id : null,
+        invalid: radios.map((r) => r.getAttribute('aria-invalid')),
+        focused: radios.includes(document.activeElement),
+        gap: msg ? msg.getBoundingClientRect().top - group.getBoundingClientRect().bottom : null,
+    };
+}"""
+
+
+def test_a_wizard_error_sits_at_the_first_open_question_and_clears_once_answered(
+    phone: Page, site: Site
+) -> None:
+    """Issue 14, item 12: Next with questions left open puts one message right under the first
+    of them (its inputs aria-invalid and described by it, the focus on it); answering that
+    question removes the message at once, without another Next."""
+    page = phone
+    sign_up(page, "wizard-errors")
+    third = QUESTIONS[2].id
+    for q in QUESTIONS:
+        if q.id != third:
+            page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    page.get_by_test_id("wizard-next").click()
+
+    state = page.evaluate(ERROR_STATE, f"q_{third}")
+    assert state["errors"] == 1 and state["inField"], state
+    assert state["describedBy"] == state["msgId"] == f"id_q_{third}_error", state
+    assert state["invalid"] == ["true", "true"] and state["focused"], state
+    assert 0 <= state["gap"] < 40, state  # right under the question, not at the step's end
+    expect(page.locator(f"#id_q_{third}_error")).to_have_text("Please answer this question.")
+    violations = Axe().run(page).response["violations"]
+    assert not [_summary(v) for v in violations if v["impact"] in BLOCKING], violations
+    shot_mid_flow(page, "test_wizard_errors", "safety-open")
+
+    page.locator(f'input[name="q_{third}"][value="no"]').check()
+    state = page.evaluate(ERROR_STATE, f"q_{third}")
+    assert state["errors"] == 0 and state["describedBy"] is None, state
+    assert state["invalid"] == [None, None], state
+    expect(page.locator("#step-safety")).to_be_visible()  # answering does not move on by itself
+
+    # The next step: age (a box) and pregnancy (a choice) open; the message goes to the first.
+    page.get_by_test_id("wizard-next").click()
+    expect(page.locator("#step-about")).to_be_visible()
+    page.get_by_test_id("wizard-next").click()
+    age = page.get_by_label("Age (years)")
+    expect(age).to_be_focused()
+    expect(age).to_have_attribute("aria-invalid", "true")
+    expect(age).to_have_attribute("aria-describedby", "id_age_error")
+    expect(page.locator("#id_age_error")).to_contain_text("2 questions on this step")
+    age.fill("40")  # the message goes as the box is filled in
+    expect(page.locator("#id_age_error")).to_have_count(0)
+    expect(age).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("wizard-next").click()
+    state = page.evaluate(ERROR_STATE, "pregnant")
+    assert state["errors"] == 1 and state["inField"] and state["focused"], state
+    page.locator('input[name="pregnant"][value="no"]').check()
+    expect(page.locator("#id_pregnant_error")).to_have_count(0)
+    page.get_by_test_id("wizard-next").click()
+    expect(page.locator("#step-symptoms")).to_be_visible()

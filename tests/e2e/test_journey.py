@@ -50,10 +50,12 @@ def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) ->
     for i in range(exercises.count()):
         why = exercises.nth(i).locator("details", has_text="Why it is in your plan")
         expect(why.locator("ul.why > li").first).to_be_visible()
-    # The side plank test (left 15 s, right 40 s) gives the weaker left side its own dose.
+    # The side plank test (left 15 s, right 40 s) marks the left weaker; nothing is wrong on the
+    # right, so one-leg strength work trains the left only and the plan says so (issue 13.12).
     side_plank = exercises.filter(has=page.get_by_role("heading", name="Side plank", exact=True))
-    expect(side_plank.locator("ul.doses > li")).to_have_count(2)
+    expect(side_plank.locator("ul.doses > li")).to_have_count(1)
     expect(side_plank.locator("ul.doses")).to_contain_text("Left:")
+    expect(side_plank).to_contain_text("Only your left side, the weaker one")
     shot(page, name, "plan")
 
     # Today: the player. The page clock runs in real time, and lets the test jump ahead.
@@ -98,6 +100,9 @@ def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) ->
     expect(lines).to_have_count(len(first["sides"]))
     for side in first["sides"]:
         expect(player.decision).to_contain_text(f"{side['side'].capitalize()} side:")
+    # The server words the decision and its dose (core/words.py): "... next time 1 × 8".
+    expect(lines.first).to_contain_text("next time")
+    expect(lines.first).to_contain_text("\u00d7")
     expect(player.sync).to_have_text("All logs sent.")
     expect(player.log_form).to_be_hidden()
     shot(page, name, "decision")
@@ -221,14 +226,14 @@ def test_wizard_next_needs_every_safety_answer(laptop: Page, site: Site) -> None
     safety = page.locator("#step-safety")
     page.get_by_test_id("wizard-next").click()
     expect(safety.get_by_role("alert")).to_have_text(
-        f"Please answer every question on this step ({len(QUESTIONS)} left open)."
+        f"Please answer this question ({len(QUESTIONS)} questions on this step are still open)."
     )
     expect(safety).to_be_visible()
     expect(page.locator("#step-about")).to_be_hidden()
     for q in QUESTIONS[:-1]:
         page.locator(f'input[name="q_{q.id}"][value="no"]').check()
     page.get_by_test_id("wizard-next").click()
-    expect(safety.get_by_role("alert")).to_contain_text("(1 left open)")
+    expect(safety.get_by_role("alert")).to_have_text("Please answer this question.")
     expect(page.locator(f'input[name="q_{QUESTIONS[-1].id}"]').first).to_be_focused()
 
 

@@ -16,8 +16,9 @@ from hipalign.adapters.db.models import (
     ExerciseLogRecord,
     PostureUpload,
 )
+from hipalign.core.words import TIMES
 from hipalign.services import outcome_records, program
-from hipalign.services.exports import TIMES, fhir
+from hipalign.services.exports import fhir
 from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan, public_id
 from tests.services.test_accounts import POSTURE_OK
 
@@ -162,7 +163,7 @@ def test_care_plan_activities_carry_todays_dose_and_days(owner: AbstractBaseUser
     )
     assert [a["detail"]["code"]["coding"][0]["code"] for a in care["activity"]] == list(items)
     bridge = next(a for a in care["activity"] if a["detail"]["code"]["text"] == "Glute bridge")
-    assert bridge["detail"]["description"] == f"1 {TIMES} 8 reps, 2 s pause"
+    assert bridge["detail"]["description"] == f"1 {TIMES} 8, 2 s pause each"
     assert bridge["detail"]["scheduledTiming"]["repeat"]["dayOfWeek"] == ["mon", "wed", "fri"]
 
 
@@ -321,3 +322,9 @@ def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
         if r["resourceType"] == "Observation" and r["code"]["text"].startswith("Pain during")
     ]
     assert pain_texts == ["Pain during Glute bridge"]
+
+
+def test_a_person_without_an_episode_of_care_exports_none(other: AbstractBaseUser) -> None:
+    """No plan yet, so no episode: the bundle holds the Patient only (it raised before)."""
+    kinds = [e["resource"]["resourceType"] for e in _bundle(other)["entry"]]
+    assert kinds == ["Patient"]

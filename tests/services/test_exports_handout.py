@@ -1,15 +1,14 @@
 """The PDF handout: a real PDF with the shipped font embedded, each exercise with its steps,
 today's dose per side and why, and the disclaimer; built from this person's plan only."""
 
-import time
-
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord
 from hipalign.core.errors import InputError
+from hipalign.core.words import TIMES
 from hipalign.services import program
-from hipalign.services.exports import TIMES, dose_text, handout, plan_view
+from hipalign.services.exports import dose_text, handout, plan_view
 from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan
 from tests.services.pdf_text import flat, read_pdf
 
@@ -51,7 +50,7 @@ def test_handout_lists_every_exercise_with_steps_dose_per_side_and_why(
     assert any(s.side for n in view.items.values() for s in n.sides)  # per-side doses shown
     assert flat(program.plan_document(plan).disclaimer) in text
     assert "not a diagnosis" in text
-    assert f"For: {owner.get_username()} · Date: {MONDAY.isoformat()}" in text
+    assert f"For: {owner.get_username()} · Date: Mon 2 Mar 2026" in text
     assert "Review points" in text and "Week 2" in text
 
 
@@ -66,7 +65,7 @@ def test_handout_shows_todays_dose_after_a_progression(owner: AbstractBaseUser) 
 
     text = flat(read_pdf(handout.handout_render(owner, owner, THURSDAY)).text)  # type: ignore[arg-type]
 
-    assert f"1 {TIMES} 10 reps, 2 s pause" in text
+    assert f"1 {TIMES} 10, 2 s pause each" in text
 
 
 def test_handout_holds_nothing_of_another_person(
@@ -95,15 +94,3 @@ def test_handout_is_audited_with_the_plan_id(owner: AbstractBaseUser) -> None:
 
     event = AuditEvent.objects.get(action="export.handout")
     assert (event.actor_id, event.target, event.subject_id) == (owner.pk, str(plan.id), None)
-
-
-def test_handout_takes_well_under_a_second(owner: AbstractBaseUser) -> None:
-    make_plan(owner)
-    view = plan_view(owner)  # type: ignore[arg-type]
-    runs = []
-    for _ in range(3):
-        start = time.perf_counter()
-        handout.handout_build(view, "ann", MONDAY)
-        runs.append(time.perf_counter() - start)
-
-    assert sorted(runs)[1] < 2.0  # generous for a shared machine; typical is about 0.25 s

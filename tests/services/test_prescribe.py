@@ -96,7 +96,10 @@ def test_a_linked_clinician_stores_the_next_version_with_its_changes(
     assert made.note == "More bridges: the hip abductors are coming along."
     assert [c["kind"] for c in made.changes] == ["dose"]
     assert made.changes[0]["exercise"] == "glute_bridge"
-    assert made.changes[0]["text"] == "Glute bridge: dose 1 x 8, 2 s hold -> 2 x 12, 2 s hold."
+    assert (
+        made.changes[0]["text"]
+        == "Glute bridge: dose from 1 × 8, 2 s pause each to 2 × 12, 2 s pause each."
+    )
     assert made.overrides == []
     doc = PlanDocument.model_validate(made.document)
     assert doc.plan is not None

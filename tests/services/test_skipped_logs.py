@@ -43,7 +43,7 @@ def test_a_skip_is_stored_as_skipped_without_pain_and_makes_no_decision(
     assert (rec.skipped, rec.sets_done, rec.reps_done, rec.pain_during) == (True, 0, 0, None)
     assert result.decision is None and result.stop_advice == []
     assert not DecisionRecord.objects.filter(user_id=user.pk).exists()
-    assert logs.log_get(user, log_id=result.log_id).detail == "Skipped (0 x 0 done)"
+    assert logs.log_get(user, log_id=result.log_id).detail == "Skipped (0 \u00d7 0 done)"
 
 
 def test_a_resent_skip_stores_nothing_new(owner_plan: PlanRecord) -> None:

@@ -311,6 +311,16 @@ MATRIX: list[Entry] = [
     Entry("POST", "/outcomes", own_page(422, clinicians=422), case="no answers", form=form()),
     Entry("POST", "/outcomes/{measure}", own_page(To("/outcomes"), clinicians=422), form=psfs),
     Entry("GET", "/report", own_page(clinicians=To("/onboarding"))),
+    # A new episode of care: each person their own; staff have no plan, so no episode (422).
+    Entry("GET", "/episode/new", own_page()),
+    Entry(
+        "POST",
+        "/episode/new",
+        own_page(To("/outcomes"), clinicians=422),
+        case="confirmed",
+        form=form(confirm="yes"),
+    ),
+    Entry("POST", "/episode/new", own_page(422, clinicians=422), case="not confirmed", form=form()),
     Entry("GET", "/posture", own_page()),
     Entry("POST", "/posture", own_page(422, clinicians=422), case="no file", form=form()),
     Entry("GET", "/account", own_page()),
@@ -405,6 +415,16 @@ MATRIX: list[Entry] = [
         sees=_PATIENT_SEES,
     ),
     Entry("GET", "/clinic/patients/{public_id}/timeline", patient_page(200), sees=_PATIENT_SEES),
+    Entry("GET", "/clinic/patients/{public_id}/episode", patient_page(200), sees=_PATIENT_SEES),
+    Entry(
+        "POST",
+        "/clinic/patients/{public_id}/episode",
+        patient_page(422),
+        case="not confirmed",
+        form=form(),
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
     # Downloads under /clinic/patients/ go through services.access.patient_for, which also lets
     # the person themself through: their own data, so 200 for the owner too.
     Entry(

@@ -178,7 +178,10 @@ def test_two_calm_full_dose_sessions_progress_and_today_shows_the_new_dose(
     assert first.status_code == second.status_code == 201
     assert second.json()["decision"]["action"] == "hold"
     assert done.status_code == 200
-    assert f"{EXERCISE}: progress" in done.content.decode()
+    glute = default_library()[EXERCISE].name
+    assert f"{glute}</strong> — Step up: next time {ladder[2].sets} \u00d7 {ladder[2].reps}" in (
+        done.content.decode()
+    )
     assert DecisionRecord.objects.filter(action="progress").count() == 1
     assert dose["sides"][0] == {
         "side": None,
@@ -188,7 +191,7 @@ def test_two_calm_full_dose_sessions_progress_and_today_shows_the_new_dose(
         "hold_s": ladder[2].hold_s,
     }
     assert ladder[2].reps != ladder[1].reps
-    assert f"{ladder[2].reps} reps" in owner_client.get("/plan").content.decode()
+    assert f"{ladder[2].sets} \u00d7 {ladder[2].reps}" in owner_client.get("/plan").content.decode()
 
 
 def test_pain_seven_regresses_and_the_advice_suggests_a_review(
@@ -249,3 +252,24 @@ def test_today_asks_about_yesterdays_session_once(
 
     assert f"/sessions/{session_id}/next-morning" in before
     assert f"/sessions/{session_id}/next-morning" not in after
+
+
+def test_a_log_answers_the_decision_in_the_words_of_every_page(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    from hipalign.core.words import decision_words, dose_words
+
+    body = post_log(owner_client, log_payload(owner_plan)).json()
+    d = body["decision"]
+    ex = default_library()[d["exercise"]]
+    dose = dose_words(
+        kind=ex.dose.kind,
+        sets=d["dose"]["sets"],
+        reps=d["dose"]["reps"],
+        hold_s=d["dose"]["hold_s"],
+        load=d["dose"]["load"],
+    )
+
+    # The player shows this text as it is (player.js builds no dose wording of its own).
+    assert body["decision_text"] == decision_words(d["action"], dose)
+    assert "\u00d7" in body["decision_text"] and " x " not in body["decision_text"]

@@ -107,6 +107,34 @@ def test_missing_safety_answer_rerenders_naming_the_question_and_stores_nothing(
     assert all_counts() == before
 
 
+def _fields_with_errors(html: str) -> list[str]:
+    """The HTML of each question (its .field block) that the server marked as having an error."""
+    blocks = html.split('<div class="field')[1:]
+    return [b.split('<div class="field', 1)[0] for b in blocks if b.startswith(' has-error"')]
+
+
+def test_without_script_each_message_sits_in_its_own_question_and_its_inputs_point_to_it(
+    owner_client: Client,
+) -> None:
+    """Issue 14, item 12: the server's message is under the question it is about (not only in
+    the summary at the top), the question's inputs are aria-invalid and described by it."""
+    question = QUESTIONS[3]
+    form = onboarding_form(pain_now="12")
+    del form[f"q_{question.id}"]
+
+    html = owner_client.post("/onboarding", form).content.decode()
+
+    blocks = _fields_with_errors(html)
+    assert len(blocks) == 2, blocks
+    safety, pain = blocks
+    qid = f"id_q_{question.id}"
+    assert f'<fieldset id="{qid}" tabindex="-1" aria-describedby="{qid}_error">' in safety
+    assert f'<p class="error" id="{qid}_error">This field is required.</p>' in safety
+    assert safety.count('aria-invalid="true"') == 2  # yes and no
+    assert 'aria-describedby="id_pain_now_error"' in pain and 'aria-invalid="true"' in pain
+    assert pain.count('id="id_pain_now_error"') == 1 and "less than or equal to 10" in pain
+
+
 def test_invalid_number_rerenders_naming_the_field_and_stores_nothing(
     owner_client: Client,
 ) -> None:

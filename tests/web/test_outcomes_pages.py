@@ -108,9 +108,50 @@ def test_scores_survive_an_assessment_and_a_prescription_on_every_page(
 
     assert 'value="climbing stairs"' in scores  # the baseline's activities, rated again
     assert 'data-testid="psfs-activity"' not in scores  # not asked anew
-    assert "So far: 0 on 2 Mar; 2 on 10 Mar." in scores  # onboarding pain, then the later score
+    assert (
+        "So far: 0 on Mon 2 Mar 2026; 2 on Tue 10 Mar 2026." in scores
+    )  # onboarding pain, then the later score
     assert 'data-testid="baseline-missing"' not in today
     for page in (progress, report):
         assert 'data-testid="outcome-change-psfs"' in page
         assert "score for climbing stairs improved by 3 points" in page
         assert 'data-testid="outcome-change-nprs"' in page
+
+
+def _cards(html: str) -> list[str]:
+    """The headings of the scores page's cards, in order."""
+    import re
+
+    return re.findall(r'<section class="card[^"]*"[^>]*><h2[^>]*>([^<]+)</h2>', html)
+
+
+def test_a_person_sees_only_installed_questionnaires_and_first(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    """Issue 14, item 11: the questionnaires whose wording is not installed are not cards for a
+    person, nor what they meet first; one short line says they are not available."""
+    html = owner_client.get("/outcomes").content.decode()
+
+    assert _cards(html) == ["Pain rating (NPRS)", "Activities that matter to you (PSFS)"]
+    assert "HOOS-12" in html  # named once, in the short note after the cards
+    assert html.index("HOOS-12") > html.index('data-testid="psfs-save"')
+    assert "licence" not in html and "--texts" not in html
+    assert 'data-testid="outcomes-operator"' not in html
+
+
+def test_the_operator_sees_which_questionnaires_are_not_installed_and_how(
+    admin_client: Client,
+) -> None:
+    html = admin_client.get("/outcomes").content.decode()
+
+    assert 'data-testid="outcomes-operator"' in html
+    for name in ("HOOS-12", "International Hip Outcome Tool (iHOT-12)", "(LEFS)"):
+        assert name in html, name
+    assert "hipalign outcomes list --texts FILE" in html
+    assert "licence is unconfirmed" in html
+    assert "Pain rating (NPRS)" not in _cards(html)  # the admin has no plan to score against
+
+
+def test_a_clinician_is_not_shown_the_operators_note(clinician_client: Client) -> None:
+    html = clinician_client.get("/outcomes").content.decode()
+    assert 'data-testid="outcomes-operator"' not in html

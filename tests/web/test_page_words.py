@@ -63,6 +63,11 @@ def _internal_words() -> list[tuple[str, re.Pattern[str]]]:
         ("python repr", re.compile(r"\b\w+=(?:None|'[^']*'|True|False)")),
         ("empty count", re.compile(r"\bin 0\b")),
         ("doubled tag", re.compile(r"\((\w+)\) \1\b")),
+        # Issue 14.7: doses read "3 × 12" and changes "from a to b" (core/words.py), dates
+        # "Wed 2 Dec 2026"; the progression decision is never the bare word "hold".
+        ("x dose", re.compile(r"\b\d+ ?x ?\d+\b")),
+        ("arrow", re.compile(r"->")),
+        ("iso date", re.compile(r"\b\d{4}-\d{2}-\d{2}\b")),
     ]
 
 
@@ -90,12 +95,13 @@ def test_the_checker_finds_each_kind_of_internal_string() -> None:
     planted = (
         "Try side_plank today. Fix tests.single_leg_stance.right.seconds and "
         "items[8].override_reason. See CLINICAL.md. interval [rule]. ref='x' url=None. "
-        "caveats in 0. (mobilize) mobilize"
+        "caveats in 0. (mobilize) mobilize. Dose 1 x 8 -> 2x12 since 2026-03-02."
     )
     kinds = {p.split(":")[0] for p in problems_in(planted)}
 
     assert kinds == {kind for kind, _ in WORDS}
     assert problems_in("Side plank: 3 \u00d7 12 on the left side, then rest.") == []
+    assert problems_in("Dose from 3 \u00d7 8 to 3 \u00d7 12 on Mon 2 Mar 2026.") == []
 
 
 @pytest.mark.django_db

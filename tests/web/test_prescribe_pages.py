@@ -77,7 +77,8 @@ def test_clinician_changes_a_dose_and_the_person_sees_it(
     plan_page = owner_client.get("/plan").content.decode()
     assert "Changed by your clinician" in plan_page
     assert "One more set while it feels easy." in plan_page
-    assert "-&gt;" in plan_page  # the dose change "a -> b"
+    assert ": dose from " in plan_page  # the dose change in words, "from 1 × 8 to 2 × 8"
+    assert "-&gt;" not in plan_page
 
 
 def test_a_ruled_out_exercise_needs_a_reason_and_nothing_is_stored_without_it(

@@ -2,6 +2,7 @@
 and a readable page or JSON, and changes nothing; counters live in the shared database."""
 
 import json
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -138,8 +139,11 @@ def test_exports_past_the_limit_are_refused(
 
 
 def test_api_calls_past_the_limit_per_token_get_json_429_and_store_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: AbstractBaseUser, owner_plan: PlanRecord, settings: Any
 ) -> None:
+    # The shipped 300 a minute is a fixed window: on a busy machine 300 calls can outlast it and
+    # the counter starts again, so the test uses the same rule with an hour's window.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": "20/h"}
     secret = tokens.api_token_create(owner, "script").secret
     spare = tokens.api_token_create(owner, "spare").secret
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -154,7 +158,7 @@ def test_api_calls_past_the_limit_per_token_get_json_429_and_store_nothing(
     assert refused.status_code == 429
     assert refused["Content-Type"] == "application/json"
     body = refused.json()
-    assert body["error"].startswith("Too many API requests: at most 300 per minute.")
+    assert body["error"].startswith("Too many API requests: at most 20 per hour.")
     assert body["retry_after"] == int(refused["Retry-After"])
     assert not ExerciseLogRecord.objects.exists()
     assert other_token.status_code == 200

@@ -24,7 +24,8 @@ from hipalign.core.planning.document import PlanDocument
 from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
-from hipalign.services import education, outcomes, planning
+from hipalign.core.words import decision_words, dose_words
+from hipalign.services import demos, education, outcomes, planning
 
 app = typer.Typer(
     help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
@@ -262,12 +263,19 @@ def progress(
         _print_json([d.model_dump(mode="json") for d in decisions])
         return
     console = _out()
+    library = {e.id: e for e in planning.library_list()}
     for d in decisions:
-        side = f" ({d.side})" if d.side else ""
-        dose = f"{d.dose.sets} x {d.dose.reps}" + (f" x {d.dose.hold_s} s" if d.dose.hold_s else "")
-        console.print(
-            f"[bold]{d.exercise}{side}: {d.action.replace('_', ' ')}[/bold] -> next dose {dose}"
+        side = f", {d.side} side" if d.side else ""
+        ex = library.get(d.exercise)
+        dose = dose_words(
+            kind=ex.dose.kind if ex else "reps",
+            sets=d.dose.sets,
+            reps=d.dose.reps,
+            hold_s=d.dose.hold_s,
+            load=d.dose.load,
         )
+        name = ex.name if ex else d.exercise
+        console.print(f"[bold]{name}{side}:[/bold] {decision_words(d.action, dose)}")
         for r in d.reasons:
             console.print(f"  {r}")
         if d.review_suggested:
@@ -339,6 +347,66 @@ def library_validate() -> None:
     """Check every entry: fields, tags, references, doses within guideline ranges."""
     _validated("the library has", planning.library_validate())
     typer.echo(f"library ok: {len(planning.library_list())} exercises")
+
+
+class SideName(StrEnum):
+    left = "left"
+    right = "right"
+
+
+class ImageKind(StrEnum):
+    svg = "svg"
+    png = "png"
+
+
+@library_app.command("demo")
+def library_demo(
+    exercise_id: Annotated[str, typer.Argument(metavar="ID")],
+    side: Annotated[SideName, typer.Option("--side", help="The side that works.")] = SideName.right,
+    frame: Annotated[
+        int | None, typer.Option("--frame", help="Key frame N (from 1) as a still.")
+    ] = None,
+    all_frames: Annotated[
+        bool, typer.Option("--all-frames", help="Every key frame, one file each in --out.")
+    ] = False,
+    image: Annotated[ImageKind, typer.Option("--format", help="svg or png.")] = ImageKind.svg,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="File to write (a folder with --all-frames; default: stdout)."),
+    ] = None,
+) -> None:
+    """Draw the exercise's demonstration: the animation (SVG), the end position (PNG), or key
+    frames."""
+    if frame is not None and all_frames:
+        _fail("--frame and --all-frames cannot be used together; choose one")
+    try:
+        if all_frames:
+            if out is None:
+                _fail("--all-frames needs --out FOLDER to write the frames into")
+            files = demos.demo_all_frames(
+                exercise_id=exercise_id, side=side.value, image_format=image.value
+            )
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+                for name, data in files:
+                    (out / name).write_bytes(data)
+            except OSError as exc:
+                _fail(f"cannot write into --out folder {out}: {exc.strerror}")
+            typer.echo(f"wrote {len(files)} key frames to {out}")
+            return
+        data = demos.demo_image(
+            exercise_id=exercise_id, side=side.value, frame=frame, image_format=image.value
+        )
+    except InputError as exc:
+        _fail(exc.message)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        _fail(f"cannot write --out file {out}: {exc.strerror}")
 
 
 def _validated(whose: str, problems: list[str]) -> None:

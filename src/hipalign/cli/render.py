@@ -6,11 +6,12 @@ from rich.table import Table
 from rich.text import Text
 
 from hipalign.core.education.catalog import Lesson
-from hipalign.core.library import Exercise
+from hipalign.core.library import Exercise, LadderStep
 from hipalign.core.planning.document import Item, PlanDocument
 from hipalign.core.references import cite
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import WEEKDAYS
+from hipalign.core.words import dose_words
 
 LEVEL_WORDS = {
     "emergency": "EMERGENCY: get help now",
@@ -21,12 +22,9 @@ LEVEL_WORDS = {
 }
 
 
-def dose_text(item: Item) -> str:
-    what = f"{item.sets} x {item.reps}"
-    if item.hold_s:
-        what += f" x {item.hold_s} s hold" if item.reps > 1 else f" x {item.hold_s} s"
-    if item.load != "bodyweight":
-        what += f" ({item.load.replace('_', ' ')})"
+def dose_text(item: Item, kind: str) -> str:
+    """The plan item's dose in core.words' wording ("3 × 12"), then which side."""
+    what = dose_words(kind=kind, sets=item.sets, reps=item.reps, hold_s=item.hold_s, load=item.load)
     if item.side in ("left", "right"):
         return f"{what}, {item.side} side only"
     if item.side == "both":
@@ -87,7 +85,10 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
             seen.add(it.exercise)
             ex = library[it.exercise]
             body: list[Text] = [
-                Text(f"Dose: {dose_text(it)}; rest {it.rest_s} s between sets", style="bold"),
+                Text(
+                    f"Dose: {dose_text(it, ex.dose.kind)}; rest {it.rest_s} s between sets",
+                    style="bold",
+                ),
                 Text(
                     f"Position: {ex.position.replace('_', ' ')}"
                     + (
@@ -148,6 +149,12 @@ def render_lesson(lesson: Lesson, console: Console) -> None:
     console.print(Panel(Group(*lines), title=lesson.title))
 
 
+def _step_words(ex: Exercise, step: LadderStep) -> str:
+    return dose_words(
+        kind=ex.dose.kind, sets=step.sets, reps=step.reps, hold_s=step.hold_s, load=step.load
+    )
+
+
 def render_exercise(ex: Exercise, console: Console) -> None:
     start = ex.start_step
     lines = [
@@ -158,8 +165,7 @@ def render_exercise(ex: Exercise, console: Console) -> None:
             f"Needs: {', '.join(ex.equipment) or 'nothing'}   Helpful: {', '.join(ex.optional_equipment) or '-'}"
         ),
         Text(
-            f"Starting dose: {start.sets} x {start.reps}"
-            + (f" x {start.hold_s} s" if start.hold_s else "")
+            f"Starting dose: {_step_words(ex, start)}"
             + f" ({ex.sidedness.replace('_', ' ')}), {ex.dose.days_per_week[0]}-{ex.dose.days_per_week[1]} days a week"
         ),
         Text(f"From the source: {ex.dose.seed}"),
@@ -169,11 +175,7 @@ def render_exercise(ex: Exercise, console: Console) -> None:
         *(Text(f"- {m}") for m in ex.mistakes),
         Text("Ladder (easiest first, * = start):", style="bold"),
         *(
-            Text(
-                f"{'*' if i == ex.dose.start else ' '} {s.sets} x {s.reps}"
-                + (f" x {s.hold_s} s" if s.hold_s else "")
-                + (f" + {s.load.replace('_', ' ')}" if s.load != "bodyweight" else "")
-            )
+            Text(f"{'*' if i == ex.dose.start else ' '} {_step_words(ex, s)}")
             for i, s in enumerate(ex.ladder)
         ),
     ]

@@ -16,6 +16,7 @@ from hipalign.core.progression import (
     NPRS_MCID_POINTS,
     nprs_meaningfully_better,
 )
+from hipalign.core.words import change_words
 
 FlagKind = Literal[
     "red_flag",
@@ -168,7 +169,8 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
         flags.append(
             _flag(
                 "no_change",
-                f"No meaningful change in pain after {week} weeks ({s.baseline_nprs:g} -> {s.latest_nprs:g}).",
+                f"No meaningful change in pain after {week} weeks "
+                f"({change_words(f'{s.baseline_nprs:g}', f'{s.latest_nprs:g}')} of 10).",
                 "CLINICAL.md 3 and 6",
             )
         )

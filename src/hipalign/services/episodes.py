@@ -39,10 +39,34 @@ def episode_for_scores(user: User, *, today: date) -> CareEpisode:
     )
 
 
+# The confirm step's checkbox, as the pages label it; its refusal names it.
+CONFIRM_LABEL = "Yes, start a new episode of care today"
+
+
 @dataclass(frozen=True)
 class EpisodeStarted:
     episode: CareEpisode
     patient: User
+
+
+@dataclass(frozen=True)
+class EpisodeNow:
+    """What the confirm step shows: whose episode, since when, how many scores it holds."""
+
+    patient: User
+    episode: CareEpisode | None
+    scores: int
+    has_plan: bool
+
+
+def episode_now(actor: Actor, *, public_id: str) -> EpisodeNow:
+    """The current episode of the person named by `public_id` (themself, or a linked
+    clinician's patient; anyone else: NotFound)."""
+    patient = patient_for(actor, public_id, purpose="episode")
+    episode = episode_current(patient)
+    scores = 0 if episode is None else OutcomeRecord.objects.filter(episode_id=episode.pk).count()
+    has_plan = PlanRecord.objects.filter(user_id=patient.pk, withheld=False).exists()
+    return EpisodeNow(patient, episode, scores, has_plan)
 
 
 def episode_start(actor: Actor, *, public_id: str, today: date, confirmed: bool) -> EpisodeStarted:
@@ -56,7 +80,7 @@ def episode_start(actor: Actor, *, public_id: str, today: date, confirmed: bool)
     if not confirmed:
         raise InputError(
             "episode",
-            ["confirm: tick the box to confirm that a new episode of care starts today"],
+            [f"confirm: tick '{CONFIRM_LABEL}' to start one; nothing was changed"],
         )
     if not PlanRecord.objects.filter(user_id=patient.pk, withheld=False).exists():
         raise InputError("episode", ["(plan): an episode of care starts once there is a plan"])

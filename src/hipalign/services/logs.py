@@ -12,6 +12,7 @@ from django.db import transaction
 from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.words import dose_words
 from hipalign.services.access import owned
 from hipalign.services.audit import audit_record
 from hipalign.services.program import current_dose_rebuild
@@ -66,9 +67,15 @@ def log_get(user: User, *, log_id: str) -> LogShown:
 
 
 def log_detail(rec: ExerciseLogRecord) -> str:
-    """'3 x 10, 5 s hold; pain during 2/10', or for a skip 'Skipped (0 x 0 done)'."""
-    hold = f", {rec.hold_s_done} s hold" if rec.hold_s_done else ""
-    work = f"{rec.sets_done} x {rec.reps_done}{hold}"
+    """'3 × 10, 5 s pause each; pain during 2/10', or for a skip 'Skipped (0 × 0 done)': the
+    dose words of every page (core/words.py)."""
+    ex = default_library().get(rec.exercise_id)
+    work = dose_words(
+        kind=ex.dose.kind if ex else "reps",
+        sets=rec.sets_done,
+        reps=rec.reps_done,
+        hold_s=rec.hold_s_done,
+    )
     pain = "" if rec.pain_during is None else f"; pain during {rec.pain_during}/10"
     return f"Skipped ({work} done){pain}" if rec.skipped else f"{work}{pain}"
 

@@ -4,11 +4,17 @@ import json
 from typing import Any
 
 from hipalign.core.errors import InputError
-from hipalign.core.outcomes.engine import Measure, Score, default_measures, score
+from hipalign.core.outcomes.engine import Measure, Score, default_measures, installed, score
 
 
 def measure_list() -> list[Measure]:
     return list(default_measures().values())
+
+
+def measures_not_installed() -> list[Measure]:
+    """The measures no one can fill in on this install: their wording is not shipped (licence
+    unconfirmed, CLINICAL.md 3) and the web app loads no wording of its own."""
+    return [m for m in measure_list() if not installed(m)]
 
 
 def measure_get(measure_id: str) -> Measure:

@@ -8,6 +8,7 @@ from hipalign.core.library import Exercise, default_library, validate_default_li
 from hipalign.core.planning.conditions import pain_swap_problems
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.planner import day_script_items, generate_plan
+from hipalign.core.planning.selection import selection_problems
 from hipalign.core.progression import Decision, ExerciseLog, decide_history
 from hipalign.core.screening.catalog import QUESTIONS, Question
 from hipalign.core.session_script import Script, build_script
@@ -36,8 +37,9 @@ def library_get(exercise_id: str) -> Exercise:
 
 
 def library_validate() -> list[str]:
-    # The entries, then the issue-13 pain swaps that name library exercises.
-    return validate_default_library() + pain_swap_problems(default_library())
+    # The entries, then the issue-13 pain swaps and selection rules that name library exercises.
+    lib = default_library()
+    return validate_default_library() + pain_swap_problems(lib) + selection_problems(lib)
 
 
 def screening_list() -> list[Question]:

@@ -48,6 +48,7 @@ from hipalign.core.screening.rules import Referral, screen
 from hipalign.core.session_script import Script, SideDose, build_script
 from hipalign.core.stored import read_intake, read_plan, stamp_intake, stamp_plan
 from hipalign.core.vocab import WEEKDAYS, Side, Weekday
+from hipalign.core.words import decision_words, dose_words
 from hipalign.services.access import NotFound, owned
 from hipalign.services.audit import audit_record
 from hipalign.services.episodes import episode_for_scores
@@ -221,6 +222,20 @@ def plan_document(rec: PlanRecord) -> PlanDocument:
         if len(_PLAN_CACHE) > PLAN_CACHE_SIZE:
             _PLAN_CACHE.popitem(last=False)
     return doc
+
+
+def decision_text(d: Decision) -> str:
+    """A progression decision and its next dose in the product's words ("Step up: next time
+    3 × 12"), for the player and the API (issue 14.7: no client rebuilds dose wording)."""
+    ex = default_library().get(d.exercise)
+    dose = dose_words(
+        kind=ex.dose.kind if ex else "reps",
+        sets=d.dose.sets,
+        reps=d.dose.reps,
+        hold_s=d.dose.hold_s,
+        load=d.dose.load,
+    )
+    return decision_words(d.action, dose)
 
 
 # --- today's session ---------------------------------------------------------------------

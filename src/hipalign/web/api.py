@@ -60,6 +60,8 @@ def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
         "log_id": result.log_id,
         "created": result.created,
         "decision": None if d is None else d.model_dump(mode="json"),
+        # The decision in the words of every page (core/words.py): the player shows it as it is.
+        "decision_text": None if d is None else program.decision_text(d),
         "advice": result.stop_advice,
     }
     return Status(201 if result.created else 200, body)

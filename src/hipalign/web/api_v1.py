@@ -184,6 +184,11 @@ class LogCreated(BaseModel):
     log_id: uuid.UUID
     created: bool = Field(description="false when this client_id was stored before (a resend)")
     decision: Decision | None = Field(description="progress, hold or step back, and why")
+    # Extension (issue 14.7): the decision in the product's words, as every page says it, so a
+    # client shows it without rebuilding dose text ("Step up: next time 3 × 12").
+    decision_text: str | None = Field(
+        default=None, description="the decision and next dose in words, for people"
+    )
     advice: list[str]
 
 
@@ -552,6 +557,7 @@ def logs_create(request: HttpRequest, log: LogBody) -> Status[LogCreated]:
         log_id=uuid.UUID(result.log_id),
         created=result.created,
         decision=d,
+        decision_text=None if d is None else program.decision_text(d),
         advice=result.stop_advice,
     )
     return Status(201 if result.created else 200, body)

@@ -4,6 +4,7 @@ from django.urls import path
 from hipalign.web import (
     views,
     views_clinic,
+    views_episodes,
     views_exports,
     views_prescribe,
     views_security,
@@ -33,6 +34,7 @@ urlpatterns = [
     path("progress", views.progress_page, name="progress"),
     path("outcomes", views.outcomes_page, name="outcomes"),
     path("outcomes/<slug:measure>", views.outcomes_page, name="outcome_record"),
+    path("episode/new", views_episodes.episode_new, name="episode_new"),
     path("report", views.report, name="report"),
     path("posture", views.posture_page, name="posture"),
     path("posture/<str:upload_id>/overlay.png", views.posture_overlay, name="posture_overlay"),
@@ -109,6 +111,11 @@ urlpatterns = [
         "clinic/patients/<str:public_id>/assessment",
         views_clinic.assessment,
         name="clinic_assessment",
+    ),
+    path(
+        "clinic/patients/<str:public_id>/episode",
+        views_episodes.patient_episode,
+        name="clinic_episode",
     ),
     path(
         "clinic/patients/<str:public_id>/timeline",

@@ -31,6 +31,7 @@ from hipalign.services import (
     education,
     habits,
     outcome_records,
+    outcomes,
     posture_uploads,
     program,
     progress,
@@ -443,10 +444,21 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
             messages.info(request, "Saved.")
             return redirect("outcomes")
     summary = outcome_records.outcomes_summary(request.user, _today())  # type: ignore[arg-type]
+    # Questionnaires without wording are no cards for a person (issue 14.11): a short note
+    # names them, and the admin, who runs the install, is told what is missing and why.
+    missing = outcomes.measures_not_installed()
+    shown = [v for v in summary.views if v.measure.id not in {m.id for m in missing}]
     return render(
         request,
         "hipalign/outcomes.html",
-        {"o": summary, "error": error, "failed": measure, "rows": range(PSFS_ROWS)},
+        {
+            "o": summary,
+            "shown": shown,
+            "missing": missing,
+            "error": error,
+            "failed": measure,
+            "rows": range(PSFS_ROWS),
+        },
         status=status,
     )
 

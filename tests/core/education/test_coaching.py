@@ -14,10 +14,12 @@ from hipalign.core.education.coaching import (
     AT_WORK,
     BREAK_MOVES,
     MAX_BREAKS_PER_DAY,
+    SITTING_BREAKS_FROM_H,
     break_schedule,
     lessons_for,
     lifestyle_for,
 )
+from hipalign.core.education.habits import habit_triggers
 from hipalign.core.intake import Hours, Intake
 from hipalign.core.library import Library, default_library
 from hipalign.core.planning.constraints import constraints_for, exclusion_reason
@@ -358,14 +360,63 @@ def test_anterior_precautions_leave_out_hip_extension_and_external_rotation_move
         {"symptoms": ["knee_pain"]},
         {"symptoms": ["ankle_foot_pain"]},
         {"symptoms": ["uneven_gait"]},
-        {"findings": {"trendelenburg": {"right": "positive"}}},
+        {"symptoms": ["limp"]},
     ],
-    ids=["knee", "ankle_foot", "uneven_gait", "trendelenburg"],
+    ids=["knee", "ankle_foot", "uneven_gait", "limp"],
 )
 def test_knee_or_foot_pain_or_gait_signs_get_the_footwear_check(
     overrides: dict[str, Any], library: Library
 ) -> None:
-    assert "footwear_check" in items_by_id(make_intake(**overrides), library)
+    item = items_by_id(make_intake(**overrides), library)["footwear_check"]
+    # the reason names the answer that points to it, and the trigger's source is cited
+    words = {"knee_pain": "knee pain", "ankle_foot_pain": "ankle or foot pain"}
+    said = overrides["symptoms"][0]
+    assert item.reason.startswith(f"You noted {words.get(said, said.replace('_', ' '))}")
+    assert "Web article on hip mechanics" in item.source
+
+
+@pytest.mark.parametrize(
+    "findings",
+    [
+        {},
+        {"weaker_side": "right", "lateral_pain_in_stance": {"right": True}},
+        {"trendelenburg": {"right": "positive"}},
+    ],
+    ids=["pain only", "with its stance finding", "with a positive standing test"],
+)
+def test_outer_hip_pain_alone_gets_no_footwear_habit(
+    findings: dict[str, Any], library: Library
+) -> None:
+    # outer-hip pain on the right with its own findings: nothing points to shoes (issue 14.15)
+    intake = make_intake(
+        symptoms=["lateral_hip_pain"], pain={"now": 3, "side": "right"}, findings=findings
+    )
+    assert "footwear_check" not in items_by_id(intake, library)
+
+
+def test_a_dropping_pelvis_gets_walking_drills_not_a_shoe_check(library: Library) -> None:
+    items = items_by_id(make_intake(findings={"trendelenburg": {"right": "positive"}}), library)
+    assert set(items) == {"gait_drills"}
+    assert "the pelvis dropped in the standing test" in items["gait_drills"].reason
+
+
+def test_every_plan_habit_has_a_trigger_with_a_source_in_the_data(library: Library) -> None:
+    busy = make_intake(
+        symptoms=["knee_pain", "limp"],
+        lifestyle={"sitting_hours_per_day": 9, "activities": ["running"]},
+    )
+    ids = set(items_by_id(busy, library))
+    assert ids == {
+        "movement_breaks",
+        "workstation_check",
+        "footwear_check",
+        "running_load",
+        "gait_drills",
+    }
+    triggers = habit_triggers()
+    assert ids <= set(triggers) and all(triggers[i].sources for i in ids)
+    # the sitting threshold of the breaks is the one in the data
+    assert triggers["movement_breaks"].sitting_hours_from == SITTING_BREAKS_FROM_H
 
 
 def test_no_footwear_check_without_those_signs(library: Library) -> None:

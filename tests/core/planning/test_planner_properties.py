@@ -181,7 +181,7 @@ def test_every_item_has_a_why_with_a_source(doc: dict[str, Any]) -> None:
         for item in day.items:
             assert item.why
             assert all(w.text and w.source for w in item.why)
-            assert any(w.kind in ("pattern", "general") for w in item.why)
+            assert any(w.kind in ("pattern", "general", "answer") for w in item.why)
 
 
 @SETTINGS

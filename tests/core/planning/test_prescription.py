@@ -161,12 +161,15 @@ def test_a_new_dose_is_one_dose_change_with_both_doses_in_words() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("dose", "glute_bridge")]
-    assert done.changes[0].text == "Glute bridge: dose 1 x 8, 2 s hold -> 2 x 12, 2 s hold."
+    assert (
+        done.changes[0].text
+        == "Glute bridge: dose from 1 × 8, 2 s pause each to 2 × 12, 2 s pause each."
+    )
     bridge = _items(done)["glute_bridge"]
     assert (bridge.sets, bridge.reps, bridge.hold_s) == (2, 12, 2)
     assert bridge.why[-1].kind == "clinician"
     assert bridge.why[-1].source == CLINICIAN_SOURCE
-    assert bridge.why[-1].text == "Dose set by your clinician: 2 x 12, 2 s hold."
+    assert bridge.why[-1].text == "Dose set by your clinician: 2 × 12, 2 s pause each."
     # Every day with the bridge carries the new dose, and only the bridge changed.
     assert done.document.plan is not None and doc.plan is not None
     for new_day, old_day in zip(done.document.plan.days, doc.plan.days, strict=True):
@@ -200,7 +203,7 @@ def test_removed_and_added_exercises_are_named() -> None:
     ]
     texts = {c.kind: c.text for c in done.changes}
     assert texts["removed"] == "Removed Forearm plank."
-    assert texts["added"] == "Added Clamshell: 2 x 10, left, on Tue Thu."
+    assert texts["added"] == "Added Clamshell: 2 × 10, left, on Tue, Thu."
     items = _items(done)
     assert "plank" not in items
     clam = items["clamshell"]
@@ -215,7 +218,8 @@ def test_removed_and_added_exercises_are_named() -> None:
 
 
 def test_a_side_change_is_a_side_change_and_only_that_side_is_dosed() -> None:
-    intake, doc = _plan(findings={"weaker_side": "right"})
+    # pain on both sides: the left is not symptom-free, so both sides train (issue 13.12)
+    intake, doc = _plan(findings={"weaker_side": "right"}, pain={"now": 2, "side": "both"})
     raw = _raw(doc)
     assert _item(raw, "side_hip_abduction")["side"] == "both"
     _item(raw, "side_hip_abduction")["side"] = "left"
@@ -223,7 +227,7 @@ def test_a_side_change_is_a_side_change_and_only_that_side_is_dosed() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("side", "side_hip_abduction")]
-    assert done.changes[0].text == "Side-lying leg lift: side both -> left."
+    assert done.changes[0].text == "Side-lying leg lift: side from each side to the left side only."
     item = _items(done)["side_hip_abduction"]
     assert item.side == "left" and item.lead_side == "left"
     assert item.dose_by_side is not None and list(item.dose_by_side) == ["left"]
@@ -240,7 +244,10 @@ def test_new_days_are_a_days_change_and_move_the_exercise() -> None:
     done = prescribe(doc, intake, raw, LIB)
 
     assert [(c.kind, c.exercise) for c in done.changes] == [("days", "hip_flexor_stretch")]
-    assert done.changes[0].text == "Standing hip-flexor stretch: days Mon Wed Fri -> Mon Tue Sat."
+    assert (
+        done.changes[0].text
+        == "Standing hip-flexor stretch: days from Mon, Wed, Fri to Mon, Tue, Sat."
+    )
     assert done.document.plan is not None
     by_day = {d.day: [i.exercise for i in d.items] for d in done.document.plan.days}
     assert by_day["tue"] == ["hip_flexor_stretch"] and by_day["sat"] == ["hip_flexor_stretch"]
@@ -613,3 +620,71 @@ def test_an_excluded_exercise_never_gets_in_without_a_recorded_override(
             assert it.exercise == ex.id
             assert any("seen in clinic" in n for n in it.notes)
     _assert_days_match_scripts(done.document)
+
+
+LATERAL_PAIN = {"findings": {"lateral_pain_in_stance": {"left": True, "right": False}}}
+
+
+def _good_to_know(doc: PlanDocument, reason_id: str) -> str:
+    return next(r.action for r in doc.referral.reasons if r.id == reason_id)
+
+
+def test_good_to_know_names_the_exercise_a_clinician_chose_over_its_rule() -> None:
+    """Issue 14.9: after a rule is set aside, the plan's note no longer says the plan avoids
+    what it now holds; dropping the exercise again restores the screen's own words."""
+    intake, doc = _plan(**LATERAL_PAIN)
+    before = _good_to_know(doc, "lateral_hip_pain_single_leg")
+    assert "the plan avoids lying on" in before
+    raw = _raw(doc)
+    assert "clamshell" not in {it["exercise"] for it in raw["items"]}
+    raw["items"].append(
+        {
+            "exercise": "clamshell",
+            "side": "left",
+            "sets": 2,
+            "reps": 10,
+            "hold_s": 0,
+            "days": ["tue"],
+            "override_reason": "Tolerated side-lying in clinic with a pillow between the knees",
+        }
+    )
+
+    done = prescribe(doc, intake, raw, LIB)
+    after = _good_to_know(done.document, "lateral_hip_pain_single_leg")
+
+    assert [o.exercise for o in done.overrides] == ["clamshell"]
+    assert "the plan avoids" not in after
+    assert "the plan otherwise avoids lying on" in after
+    assert (
+        "Your clinician chose Clamshell for you all the same; their reason: Tolerated side-lying "
+        "in clinic with a pillow between the knees." in after
+    )
+    # Another reason, untouched by the override, reads as before.
+    others = [r for r in done.document.referral.reasons if r.id != "lateral_hip_pain_single_leg"]
+    assert others == [r for r in doc.referral.reasons if r.id != "lateral_hip_pain_single_leg"]
+
+    again = _raw(done.document)
+    again["items"] = [it for it in again["items"] if it["exercise"] != "clamshell"]
+    undone = prescribe(done.document, intake, again, LIB)
+    assert _good_to_know(undone.document, "lateral_hip_pain_single_leg") == before
+
+
+def test_an_override_of_an_unrelated_rule_leaves_good_to_know_as_the_screen_wrote_it() -> None:
+    intake, doc = _plan(**PREGNANT_20)
+    raw = _raw(doc)
+    raw["items"].append(
+        {
+            "exercise": "glute_bridge",
+            "side": None,
+            "sets": 1,
+            "reps": 8,
+            "hold_s": 2,
+            "days": ["tue"],
+            "override_reason": "Short sets, checked in clinic",
+        }
+    )
+
+    done = prescribe(doc, intake, raw, LIB)
+
+    assert done.overrides
+    assert done.document.referral == doc.referral

@@ -2,10 +2,13 @@
 
 from typing import Any
 
+import pytest
+
 from hipalign.core.intake import Intake
 from hipalign.core.library import default_library
 from hipalign.core.planning.document import Item, PlanDocument
 from hipalign.core.planning.planner import generate_plan
+from hipalign.core.planning.sides import side_findings, symptom_free
 from hipalign.core.screening.catalog import QUESTION_IDS
 
 LIB = default_library()
@@ -36,11 +39,71 @@ RIGHT_WEAK = {
 
 
 def test_the_weaker_side_gets_one_more_set_of_one_leg_strength_work_and_the_plan_says_so() -> None:
-    doc = generate_plan(intake(findings=RIGHT_WEAK), LIB)
+    # pain on the left too: the left is not symptom-free, so both sides train
+    doc = generate_plan(intake(findings=RIGHT_WEAK, pain={"now": 2, "side": "both"}), LIB)
     item = planned(doc)["side_hip_abduction"]
     assert item.lead_side == "right" and item.dose_by_side is not None
     assert item.dose_by_side["right"].sets == item.dose_by_side["left"].sets + 1
     assert any("one set more" in w.text for w in item.why if w.kind == "lead_side")
+
+
+def test_only_the_weaker_side_trains_when_the_other_side_is_symptom_free() -> None:
+    # right: positive standing test and a short stance; left: negative test, normal stance,
+    # no pain anywhere -> the left is symptom-free (seed 001 trains the weaker side)
+    doc = generate_plan(intake(findings=RIGHT_WEAK), LIB)
+    assert doc.plan is not None
+    item = planned(doc)["side_hip_abduction"]
+    assert item.side == "right" and item.lead_side == "right"
+    assert item.dose_by_side is not None and list(item.dose_by_side) == ["right"]
+    lead = [w.text for w in item.why if w.kind == "lead_side"]
+    assert lead == [
+        "Only your right side, the weaker one: your left side has no pain and no positive "
+        "test, so it does not need this work."
+    ]
+    assert (
+        "One-leg strength work trains only your weaker right side: your left side has no pain "
+        "and no positive test." in doc.plan.summary
+    )
+
+
+def test_only_the_weaker_side_applies_to_strength_work_not_to_stretches() -> None:
+    doc = generate_plan(intake(findings=RIGHT_WEAK), LIB)
+    stretch = planned(doc)["hip_flexor_stretch"]
+    assert stretch.dose_by_side is not None and set(stretch.dose_by_side) == {"left", "right"}
+
+
+@pytest.mark.parametrize(
+    "left_has",
+    [
+        {"pain": {"now": 3, "side": "left"}},
+        {"pain": {"now": 3, "side": "both"}},
+        {"symptoms": ["hip_pain"]},  # pain without a side: neither side counts as free
+        {"findings": {**RIGHT_WEAK, "faber": {"left": "other_pain"}}},
+        {"findings": {**RIGHT_WEAK, "lateral_pain_in_stance": {"left": True}}},
+        {"findings": {**RIGHT_WEAK, "thomas_test": {"left": "hip_flexor_tight"}}},
+        {"findings": {**RIGHT_WEAK, "hip_rotation_restricted": {"left": True}}},
+        {"findings": {**RIGHT_WEAK, "trendelenburg": {"left": "positive", "right": "positive"}}},
+        {"findings": {**RIGHT_WEAK, "single_leg_stance_s": {"left": 20, "right": 12}}},
+    ],
+)
+def test_a_side_with_pain_or_a_positive_test_keeps_training_and_the_weaker_gets_more(
+    left_has: dict[str, Any],
+) -> None:
+    doc = generate_plan(intake(**{"findings": RIGHT_WEAK, **left_has}), LIB)
+    assert doc.plan is not None
+    for it in planned(doc).values():
+        if it.intent == "strengthen" and it.dose_by_side:
+            assert set(it.dose_by_side) == {"left", "right"}, (it.exercise, left_has)
+    assert "trains only" not in doc.plan.summary
+
+
+def test_symptom_free_reads_the_intake_per_side() -> None:
+    person = intake(findings=RIGHT_WEAK)
+    assert symptom_free(person, "left") and not symptom_free(person, "right")
+    assert side_findings(person, "right") == [
+        "a positive standing test on the right",
+        "a short stance on the right leg",
+    ]
 
 
 def test_stretches_keep_the_same_dose_on_both_sides() -> None:

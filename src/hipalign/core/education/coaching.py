@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from hipalign.core.assessment import Pattern
 from hipalign.core.education.catalog import Lesson, default_lessons
+from hipalign.core.education.habits import habit_reasons, habit_triggers
 from hipalign.core.education.models import ItemKind, LessonLink, LifestyleItem
 from hipalign.core.intake import Hours, Intake
 from hipalign.core.library import Exercise
@@ -94,10 +95,6 @@ def break_moves(intake: Intake, library: Mapping[str, Exercise]) -> list[str]:
     return chosen[:BREAK_MOVES_COUNT]
 
 
-def _has(patterns: list[Pattern], *ids: str) -> bool:
-    return any(p.id in ids for p in patterns)
-
-
 def _gait_signs(intake: Intake) -> list[str]:
     signs = [s.replace("_", " ") for s in intake.symptoms if s in ("uneven_gait", "limp")]
     t = intake.findings.trendelenburg
@@ -166,6 +163,8 @@ def lessons_for(intake: Intake, patterns: list[Pattern]) -> list[LessonLink]:
 def _checklist_item(
     lesson: Lesson, item_id: str, kind: ItemKind, title: str, reason: str, per_week: int
 ) -> LifestyleItem:
+    # the lesson's sources, then those of the trigger that brought the habit in (habits.toml)
+    refs = [*(s.cite for s in lesson.source), *habit_triggers()[item_id].sources]
     return LifestyleItem(
         id=item_id,
         kind=kind,
@@ -174,19 +173,25 @@ def _checklist_item(
         checklist=list(lesson.checklist),
         per_week=per_week,
         lesson=lesson.id,
-        source=cite_all(s.cite for s in lesson.source),
+        source=cite_all(refs),
     )
 
 
 def lifestyle_for(
     intake: Intake, patterns: list[Pattern], library: Mapping[str, Exercise]
 ) -> list[LifestyleItem]:
-    """Habit items for the plan: movement breaks, workstation, footwear, running load, gait."""
+    """Habit items for the plan: movement breaks, workstation, footwear, running load, gait.
+
+    Each appears only when an answer points to it (education/habits.toml, issue 14 item 15)."""
     lessons = default_lessons()
     items: list[LifestyleItem] = []
     life = intake.lifestyle
     times = break_schedule(life.sitting_hours_per_day, life.working_hours, life.quiet_hours)
-    if times and "sitting_and_movement_breaks" in lessons:
+    if (
+        times
+        and habit_reasons("movement_breaks", intake)
+        and "sitting_and_movement_breaks" in lessons
+    ):
         moves = break_moves(intake, library)
         items.append(
             LifestyleItem(
@@ -204,7 +209,7 @@ def lifestyle_for(
                 source=BREAK_SOURCE,
             )
         )
-    if life.sitting_hours_per_day >= SITTING_BREAKS_FROM_H and "workstation_setup" in lessons:
+    if habit_reasons("workstation_check", intake) and "workstation_setup" in lessons:
         items.append(
             _checklist_item(
                 lessons["workstation_setup"],
@@ -215,22 +220,19 @@ def lifestyle_for(
                 1,
             )
         )
-    if "footwear" in lessons and (
-        _gait_signs(intake)
-        or _has(patterns, "abductor_weakness")
-        or any(s in intake.symptoms for s in ("knee_pain", "ankle_foot_pain"))
-    ):
+    shoes = habit_reasons("footwear_check", intake)
+    if shoes and "footwear" in lessons:
         items.append(
             _checklist_item(
                 lessons["footwear"],
                 "footwear_check",
                 "guidance",
                 "Look at your shoes",
-                "Your answers touch the knee, foot or walking: shoes are one thing worth checking.",
+                f"You noted {', '.join(shoes)}: shoes are one thing worth checking.",
                 1,
             )
         )
-    if "running" in life.activities and "running_load" in lessons:
+    if habit_reasons("running_load", intake) and "running_load" in lessons:
         items.append(
             _checklist_item(
                 lessons["running_load"],
@@ -241,7 +243,7 @@ def lifestyle_for(
                 1,
             )
         )
-    gait = _gait_signs(intake)
+    gait = habit_reasons("gait_drills", intake)
     if gait and "gait_and_walking" in lessons:
         items.append(
             _checklist_item(

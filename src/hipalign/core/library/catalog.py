@@ -13,9 +13,10 @@ from importlib import resources
 from pydantic import ValidationError
 
 from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
+from hipalign.core.figure.demo import Demonstration, parse_demos
 from hipalign.core.library.model import Exercise
 from hipalign.core.references import RULE, check_ids
-from hipalign.core.vocab import LOAD_NEEDS
+from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP
 
 # The seed exercises of DESIGN.md section 3.3: public ids, never renamed.
 SEED_IDS: tuple[str, ...] = (
@@ -130,6 +131,7 @@ def library_problems(library: Library) -> list[str]:
         for ref in (*ex.substitutes, *ex.next_exercises):
             if ref not in library:
                 problems.append(f"{where}: refers to unknown exercise {ref!r}")
+        problems.extend(_band_variant_problems(ex, library))
         for implied in POSITION_IMPLIES.get(ex.position, ()):
             if implied not in ex.contraindications:
                 problems.append(
@@ -166,8 +168,30 @@ def library_problems(library: Library) -> list[str]:
     return problems
 
 
-def _package_files() -> dict[str, str]:
-    folder = resources.files("hipalign.core.library") / "exercises"
+def _band_variant_problems(ex: Exercise, library: Library) -> list[str]:
+    """A band variant is the same move against a band: it needs the band, and it keeps the
+    primary intent, the main muscle group and the kind of dose, so its ladder serves the same
+    aim (issue 14 item 15)."""
+    if ex.band_variant is None:
+        return []
+    where = f"{ex.id}.toml: band_variant {ex.band_variant!r}"
+    band = library.get(ex.band_variant)
+    if band is None:
+        return [f"{where} is not an exercise of the library"]
+    problems = []
+    if "resistance_band" not in band.equipment:
+        problems.append(f"{where} does not need a resistance band")
+    if band.primary_intent != ex.primary_intent:
+        problems.append(f"{where} has intent {band.primary_intent}, not {ex.primary_intent}")
+    if MUSCLE_GROUP[band.targets[0]] != MUSCLE_GROUP[ex.targets[0]]:
+        problems.append(f"{where} works another main muscle group")
+    if band.dose.kind != ex.dose.kind or band.sidedness != ex.sidedness:
+        problems.append(f"{where} has another kind of dose or sidedness")
+    return problems
+
+
+def _package_files(folder_name: str = "exercises") -> dict[str, str]:
+    folder = resources.files("hipalign.core.library") / folder_name
     return {
         entry.name: entry.read_text(encoding="utf-8")
         for entry in folder.iterdir()
@@ -185,5 +209,15 @@ def default_library() -> Library:
 
 
 def validate_default_library() -> list[str]:
-    """Every problem of the shipped catalog (empty when valid)."""
-    return parse_library(_package_files())[1]
+    """Every problem of the shipped catalog and its demonstrations (empty when valid)."""
+    library, problems = parse_library(_package_files())
+    return problems + parse_demos(_package_files("demos"), library)[1]
+
+
+@cache
+def default_demos() -> dict[str, Demonstration]:
+    """The shipped demonstrations by exercise id; raises LibraryError when any is not valid."""
+    demos, problems = parse_demos(_package_files("demos"), default_library())
+    if problems:
+        raise LibraryError(problems)
+    return demos

@@ -69,6 +69,10 @@ class Exercise(_Strict):
     contraindications: list[ContraindicationTag] = []
     cautions: list[CautionTag] = []
     substitutes: list[ExerciseId] = []  # in order of preference, used when this one is excluded
+    # The same aim against a resistance band (issue 14 item 15): chosen instead when the person
+    # lists a band, lacks a load this ladder needs (ankle weights) and the variant is allowed, so
+    # the band carries the ladder on; same primary intent, muscle group and dose kind (validated).
+    band_variant: ExerciseId | None = None
     steps: list[Text] = Field(min_length=3)
     mistakes: list[Text] = Field(min_length=1)
     correction: str | None = None  # where a seed is factually wrong: what we changed and why
@@ -90,7 +94,11 @@ class Exercise(_Strict):
         overlap = set(self.equipment) & set(self.optional_equipment)
         if overlap:
             raise ValueError(f"equipment listed as both needed and optional: {sorted(overlap)}")
-        if self.id in self.substitutes or self.id in self.next_exercises:
+        if (
+            self.id in self.substitutes
+            or self.id in self.next_exercises
+            or self.id == self.band_variant
+        ):
             raise ValueError("an exercise cannot be its own substitute or next exercise")
         return self
 

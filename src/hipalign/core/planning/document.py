@@ -24,7 +24,9 @@ class Why(_Doc):
     """One reason an item is in the plan: finding/pattern -> intent -> exercise, with a source."""
 
     # "clinician": added or dosed by the person's clinician (issue 5), a compatible extension.
-    kind: Literal["pattern", "general", "substitute", "lead_side", "dose", "clinician"]
+    # "answer": one answer points to it (a symptom, equipment, the weaker side), by a selection
+    # rule of planning/selection.toml (issue 13 item 11), a compatible extension.
+    kind: Literal["pattern", "general", "substitute", "lead_side", "dose", "clinician", "answer"]
     text: str
     pattern: str | None = None
     intent: Intent | None = None

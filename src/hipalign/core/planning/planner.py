@@ -39,11 +39,15 @@ from hipalign.core.planning.document import (
     Review,
     Why,
 )
+from hipalign.core.planning.selection import rule_needs
+from hipalign.core.planning.sides import only_weaker_side
+from hipalign.core.progression import in_sentence
 from hipalign.core.references import RULE, cite_all
 from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import screen
 from hipalign.core.session_script import ScriptItem, SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP, SIDES, WEEKDAYS, Intent, Side, Weekday
+from hipalign.core.words import dose_words
 
 MAX_SETS = 3  # ACSM 2009: 1-3 sets; the weaker side's extra set never goes past it
 PLAN_WEEKS = 8  # strength programs need at least 6 weeks (ACSM); the last review is at 6-8
@@ -158,6 +162,15 @@ def _resolve(
     return None, reasons, first_refs
 
 
+# Why an exercise answers a pattern, by its intent, in words (the intent ids stay internal).
+INTENT_PURPOSE: dict[str, str] = {
+    "stretch": "to stretch",
+    "strengthen": "to strengthen",
+    "mobilize": "to move more freely",
+    "control": "to train control",
+}
+
+
 def _needs(
     intake: Intake, patterns: list[Pattern]
 ) -> list[tuple[str, Intent, int, Why, Pattern | None]]:
@@ -168,13 +181,25 @@ def _needs(
         for pos, (ex_id, intent) in enumerate(PATTERN_EXERCISES[p.id]):
             why = Why(
                 kind="pattern",
-                text=f"{p.text.split('.')[0]} -> {intent}.",
+                text=f"{p.text.split('.')[0]}: this exercise is here {INTENT_PURPOSE[intent]}.",
                 pattern=p.id,
                 intent=intent,
                 source=p.source,
                 refs=list(p.refs),
             )
             needs.append((ex_id, intent, rank * 10 + pos, why, p))
+    # Exercises the answers point to beyond the patterns' lists (planning/selection.toml).
+    ranks: dict[str, int] = {p.id: rank for rank, (_, p) in enumerate(ranked)}
+    for rn in rule_needs(intake, patterns, ranks, lead_side(intake, patterns)):
+        why = Why(
+            kind="pattern" if rn.pattern is not None else "answer",
+            text=rn.text,
+            pattern=rn.pattern.id if rn.pattern is not None else None,
+            intent=rn.intent,
+            source=rn.source,
+            refs=list(rn.refs),
+        )
+        needs.append((rn.exercise, rn.intent, rn.priority, why, rn.pattern))
     if (intake.age >= OLDER_ADULT_AGE or balance_is_poor(intake)) and not any(
         p.id == "balance_deficit" for p in patterns
     ):
@@ -207,6 +232,37 @@ def _needs(
     return needs
 
 
+BAND_REFS = ("seed_hip_exercises_eleven", RULE)
+
+
+def _band_swap(
+    ex: Exercise, library: Library, c: Constraints, intent: Intent
+) -> tuple[Exercise, Why | None]:
+    """The banded version of the same aim when the person lists a resistance band, lacks a load
+    the exercise's ladder needs, and the variant is allowed (issue 14 item 15: equipment the
+    person has is used where it serves the same intent and ladder); else the exercise itself.
+
+    With the load at hand (ankle weights) the exercise stays: the band adds nothing there."""
+    variant = library.get(ex.band_variant) if ex.band_variant else None
+    missing = sorted(
+        {need for step in ex.ladder if (need := LOAD_NEEDS.get(step.load))} - c.equipment
+    )
+    if variant is None or not missing or "resistance_band" not in c.equipment:
+        return ex, None
+    if exclusion(variant, c):
+        return ex, None
+    lacking = " and ".join(m.replace("_", " ") for m in missing)
+    return variant, Why(
+        kind="substitute",
+        text=f"Uses your resistance band: {variant.name} works the same muscles as the "
+        f"{in_sentence(ex.name)}, and a stronger band adds load later where the "
+        f"{in_sentence(ex.name)} would need {lacking}, which you did not list.",
+        intent=intent,
+        source=cite_all(BAND_REFS),
+        refs=list(BAND_REFS),
+    )
+
+
 def _same_family(ex: Exercise, chosen: Iterable[_Chosen]) -> bool:
     """Variants of one exercise name each other as substitutes (e.g. the pelvic tilts)."""
     return any(
@@ -222,6 +278,9 @@ def _choose(
     for ex_id, intent, priority, why, pattern in _needs(intake, patterns):
         ex, reasons, why_refs = _resolve(ex_id, library, c)
         swap_why = ""
+        band: Why | None = None
+        if ex is not None:  # with a band, the banded version of the same move (issue 14.15)
+            ex, band = _band_swap(ex, library, c, intent)
         if ex is not None:  # high pain: strength work without movement under load (issue 13)
             ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
             if ex is None:
@@ -229,11 +288,12 @@ def _choose(
                 continue
             if swap_why:
                 intent = ex.primary_intent
+                band = None  # the swap's reason says what stands in now
         if ex is None:
             # Dropped from the patterns' exercises or from the base program: either way the
             # person sees what was left out and why (issue 13 item 15).
             if ex_id not in left_out:
-                where = "" if pattern is not None else " (from the base program)"
+                where = " (from the base program)" if why.kind == "general" else ""
                 left_out[ex_id] = LeftOut(
                     exercise=ex_id,
                     reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
@@ -251,7 +311,9 @@ def _choose(
             entry.whys.append(why)
         if pattern is not None and pattern not in entry.patterns:
             entry.patterns.append(pattern)
-        if ex.id != ex_id:
+        if band is not None and band not in entry.whys:
+            entry.whys.append(band)
+        if ex.id != ex_id and (swap_why or reasons):
             sub_why = Why(
                 kind="substitute",
                 text=swap_why
@@ -317,9 +379,12 @@ def item_notes(ex: Exercise, intake: Intake) -> list[str]:
 
 
 def _side_plan(
-    ch: _Chosen, weaker: Side | None
+    ch: _Chosen, weaker: Side | None, only_weaker: bool = False
 ) -> tuple[list[Side | None], str | None, Side | None]:
-    """The sides to train in order, the prescribed `side` field, and the lead side."""
+    """The sides to train in order, the prescribed `side` field, and the lead side.
+
+    `only_weaker`: the other side is symptom-free, so one-leg strength work led by the weaker
+    side trains that side only (seed 001, issue 13 item 12)."""
     ex = ch.exercise
     if ex.sidedness == "bilateral":
         return [None], None, None
@@ -336,6 +401,8 @@ def _side_plan(
         return [None], "both", lead
     if lead is None:
         return ["left", "right"], "both", None
+    if only_weaker and lead == weaker and ex.primary_intent == "strengthen":
+        return [lead], lead, lead
     return [lead, "right" if lead == "left" else "left"], "both", lead
 
 
@@ -358,7 +425,7 @@ def _build_item(
 ) -> tuple[Item, ScriptItem]:
     ex = ch.exercise
     step = ex.ladder[rung]
-    sides, side_field, lead = _side_plan(ch, weaker)
+    sides, side_field, lead = _side_plan(ch, weaker, only_weaker_side(intake, weaker))
     whys = list(ch.whys)
     # "The weaker one" only when the side leads because it is weaker (issue 13 item 15); a side
     # that leads because a one-sided pattern was found there says so instead.
@@ -388,6 +455,17 @@ def _build_item(
                 refs=[RULE],
             )
         )
+    elif lead and for_weakness:
+        other = "right" if lead == "left" else "left"
+        whys.append(
+            Why(
+                kind="lead_side",
+                text=f"Only your {lead} side, the weaker one: your {other} side has no pain "
+                "and no positive test, so it does not need this work.",
+                source=cite_all(lead_refs),
+                refs=list(lead_refs),
+            )
+        )
     elif lead:
         whys.append(
             Why(
@@ -403,7 +481,8 @@ def _build_item(
             Why(
                 kind="dose",
                 text="Dose adjusted for your age, equipment or pain: "
-                f"{step.sets} x {step.reps}" + (f", {step.hold_s} s" if step.hold_s else "") + ".",
+                + dose_words(kind=ex.dose.kind, sets=step.sets, reps=step.reps, hold_s=step.hold_s)
+                + ".",
                 source=cite_all(dose_refs),
                 refs=list(dose_refs),
             )
@@ -750,6 +829,14 @@ def generate_plan(intake: Intake, library: Library | None = None) -> PlanDocumen
         + (f" One-leg exercises start with your weaker {weaker} side." if weaker_leads else "")
     )
     summary += _side_report(intake, patterns)
+    if weaker is not None and any(
+        it.side == weaker and it.intent == "strengthen" for d in days for it in d.items
+    ):
+        other = "right" if weaker == "left" else "left"
+        summary += (
+            f" One-leg strength work trains only your weaker {weaker} side: your {other} side "
+            "has no pain and no positive test."
+        )
     summary += condition_summary(intake)
     if intake.sessions_per_week < 2:
         summary += " With one session a week strength gains are slow; 2-3 sessions are advised."

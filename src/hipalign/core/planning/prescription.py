@@ -24,8 +24,10 @@ from hipalign.core.planning.planner import (
     item_notes,
     script_item,
 )
+from hipalign.core.screening.rules import Reason, Referral, screen
 from hipalign.core.session_script import SideDose, build_script, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
+from hipalign.core.words import change_words, dose_words
 
 CLINICIAN_SOURCE = "your clinician's prescription"
 MAX_ITEMS = 30
@@ -164,13 +166,22 @@ def _sides(ex: Exercise, rx: PrescribedItem, lead: Side | None) -> list[Side | N
     return [first, "right" if first == "left" else "left"]
 
 
-def _dose_text(it: Item | PrescribedItem) -> str:
-    hold = f", {it.hold_s} s hold" if it.hold_s else ""
-    return f"{it.sets} x {it.reps}{hold}"
+def _dose_text(it: Item | PrescribedItem, kind: str) -> str:
+    return dose_words(kind=kind, sets=it.sets, reps=it.reps, hold_s=it.hold_s)
+
+
+def _same_dose(a: Item | PrescribedItem, b: Item | PrescribedItem) -> bool:
+    return (a.sets, a.reps, a.hold_s) == (b.sets, b.reps, b.hold_s)
 
 
 def _fmt_days(days: Iterable[Weekday]) -> str:
-    return " ".join(d.capitalize() for d in sorted(days, key=WEEKDAYS.index))
+    return ", ".join(d.capitalize() for d in sorted(days, key=WEEKDAYS.index))
+
+
+def _side_text(side: str | None) -> str:
+    if side in SIDES:
+        return f"the {side} side only"
+    return "each side" if side == "both" else "both together"
 
 
 def _check(rx: Prescription, intake: Intake, lib: Library) -> tuple[list[str], list[Override]]:
@@ -211,7 +222,7 @@ def _item(
     side = _side_field(ex, rx)
     lead = _lead(ex, rx, base.lead_side if base is not None else None)
     sides = _sides(ex, rx, lead)
-    same_dose = base is not None and _dose_text(base) == _dose_text(rx)
+    same_dose = base is not None and _same_dose(base, rx)
     if base is not None and same_dose:
         # An unchanged dose keeps the plan's load and rung (the planner may have adapted the
         # ladder dose, and two rungs can share numbers with different loads).
@@ -254,7 +265,7 @@ def _item(
         whys.append(
             Why(
                 kind="clinician",
-                text=f"Dose set by your clinician: {_dose_text(rx)}.",
+                text=f"Dose set by your clinician: {_dose_text(rx, ex.dose.kind)}.",
                 source=CLINICIAN_SOURCE,
             )
         )
@@ -313,6 +324,7 @@ def _changes(
     out: list[Change] = []
     for new in rx.items:
         name = lib[new.exercise].name
+        kind = lib[new.exercise].dose.kind
         old = before.get(new.exercise)
         if old is None:
             one_side = f", {new.side}" if new.side in SIDES else ""
@@ -320,17 +332,17 @@ def _changes(
                 Change(
                     kind="added",
                     exercise=new.exercise,
-                    text=f"Added {name}: {_dose_text(new)}{one_side}, on {_fmt_days(new.days)}.",
+                    text=f"Added {name}: {_dose_text(new, kind)}{one_side}, on {_fmt_days(new.days)}.",
                 )
             )
             continue
         item, days = old
-        if _dose_text(item) != _dose_text(new):
+        if not _same_dose(item, new):
             out.append(
                 Change(
                     kind="dose",
                     exercise=new.exercise,
-                    text=f"{name}: dose {_dose_text(item)} -> {_dose_text(new)}.",
+                    text=f"{name}: dose {change_words(_dose_text(item, kind), _dose_text(new, kind))}.",
                 )
             )
         side = items[new.exercise].side  # as stored: "both" for alternating, None for bilateral
@@ -339,7 +351,7 @@ def _changes(
                 Change(
                     kind="side",
                     exercise=new.exercise,
-                    text=f"{name}: side {item.side or 'both together'} -> {side or 'both together'}.",
+                    text=f"{name}: side {change_words(_side_text(item.side), _side_text(side))}.",
                 )
             )
         if days != set(new.days):
@@ -347,7 +359,7 @@ def _changes(
                 Change(
                     kind="days",
                     exercise=new.exercise,
-                    text=f"{name}: days {_fmt_days(days)} -> {_fmt_days(new.days)}.",
+                    text=f"{name}: days {change_words(_fmt_days(days), _fmt_days(new.days))}.",
                 )
             )
     kept = {it.exercise for it in rx.items}
@@ -396,6 +408,66 @@ def _sessions_of(base: PlanBody) -> dict[tuple[Weekday, str], tuple[int, ...]]:
         for it in day.items:
             out[(day.day, it.exercise)] = (*out.get((day.day, it.exercise), ()), day.session)
     return out
+
+
+# The contraindication tags each "good to know" reason stands for: the reason's action says the
+# plan leaves these out, so an exercise a clinician prescribes over one of them must be named
+# there (issue 14.9), or the note would say the plan leaves out what it now holds.
+REASON_TAGS: dict[str, frozenset[str]] = {
+    "groin_pain_on_test": frozenset(
+        {
+            "end_range_hip_stretch",
+            "end_range_hip_flexion",
+            "hip_flexion_adduction_internal_rotation",
+        }
+    ),
+    "lateral_hip_pain_single_leg": frozenset(
+        {"lateral_hip_compression", "side_lying", "hip_adduction_past_midline"}
+    ),
+    "postpartum_early": frozenset({"high_load_trunk", "any_plank", "loaded_trunk_flexion"}),
+    "pelvic_girdle_pain_pregnancy": frozenset(
+        {"asymmetric_single_leg_load", "wide_stance", "leg_swing"}
+    ),
+}
+# How each reason's action words what the plan leaves out, and the same with "otherwise".
+_LEAVES_OUT = (
+    ("the plan leaves out", "the plan otherwise leaves out"),
+    ("the plan also leaves out", "the plan otherwise also leaves out"),
+    ("the plan avoids", "the plan otherwise avoids"),
+    ("The plan keeps", "Otherwise the plan keeps"),
+)
+
+
+def referral_after(
+    referral: Referral, intake: Intake, overrides: list[Override], lib: Library
+) -> Referral:
+    """The plan's "good to know" reasons after a clinician set rules aside: each reason whose
+    rule an override set aside says "otherwise" and names the exercise and the clinician's
+    reason. Derived from the intake's own wording each time, so a later prescription without
+    the override reads as the screen wrote it again."""
+    fresh = {r.id: r for r in screen(intake).reasons}
+    active = constraints_for(intake).tags
+    out: list[Reason] = []
+    for r in referral.reasons:
+        reason = fresh.get(r.id, r)
+        tags = REASON_TAGS.get(reason.id, frozenset())
+        chosen = [
+            o
+            for o in overrides
+            if o.exercise in lib and tags & active & set(lib[o.exercise].contraindications)
+        ]
+        if chosen:
+            action = reason.action
+            for plain, otherwise in _LEAVES_OUT:
+                action = action.replace(plain, otherwise)
+            for o in chosen:
+                action += (
+                    f" Your clinician chose {lib[o.exercise].name} for you all the same; "
+                    f"their reason: {o.reason.rstrip('.')}."
+                )
+            reason = reason.model_copy(update={"action": action})
+        out.append(reason)
+    return referral.model_copy(update={"reasons": out})
 
 
 def prescribe(
@@ -464,6 +536,9 @@ def prescribe(
         summary += " Adjusted by your clinician."
     kept = [lo for lo in base.plan.left_out if lo.exercise not in items]
     body = base.plan.model_copy(update={"days": days, "summary": summary, "left_out": kept})
+    referral = referral_after(base.referral, intake, overrides, lib)
     return Prescribed(
-        document=base.model_copy(update={"plan": body}), changes=changes, overrides=overrides
+        document=base.model_copy(update={"plan": body, "referral": referral}),
+        changes=changes,
+        overrides=overrides,
     )

@@ -15,10 +15,10 @@ from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.errors import InputError
 from hipalign.core.library import Exercise
 from hipalign.core.planning.document import PlanDocument
+from hipalign.core.words import dose_words, side_words
 from hipalign.services import program
 from hipalign.services.audit import audit_record
 
-TIMES = "\u00d7"  # the multiplication sign the plan page uses between sets and reps
 WEEKDAY_NAMES = {
     "mon": "Monday",
     "tue": "Tuesday",
@@ -50,19 +50,10 @@ def plan_view(patient: User) -> PlanView:
 
 
 def dose_text(ex: Exercise, s: program.SideNow) -> str:
-    """One side's dose in the words of the plan page ("Left: 2 x 30 s hold, 3 times",
-    written with the multiplication sign as on the page)."""
-    if ex.dose.kind == "hold":
-        text = f"{s.sets} {TIMES} {s.hold_s} s hold"
-        if s.reps > 1:
-            text += f", {s.reps} times"
-    else:
-        text = f"{s.sets} {TIMES} {s.reps} reps"
-        if s.hold_s:
-            text += f", {s.hold_s} s pause"
-    if s.load != "bodyweight":
-        text += f", {s.load.replace('_', ' ')}"
-    return f"{s.side.title()}: {text}" if s.side else text
+    """One side's dose in the words of the plan page ("Left: 2 × 30 s hold"), from
+    core.words like every other place that shows a dose."""
+    words = dose_words(kind=ex.dose.kind, sets=s.sets, reps=s.reps, hold_s=s.hold_s, load=s.load)
+    return side_words(s.side) + words
 
 
 def export_audit(actor: User, patient: User, action: str, target: str) -> None:

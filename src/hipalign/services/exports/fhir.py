@@ -329,7 +329,8 @@ def _assessment_observations(user: User, subject: str) -> list[Resource]:
 def _episodes(user: User, subject: str) -> list[Resource]:
     episodes = list(CareEpisode.objects.filter(user_id=user.pk).order_by("created_at", "id"))
     out: list[Resource] = []
-    for e, following in zip(episodes, [*episodes[1:], None], strict=True):
+    for n, e in enumerate(episodes):
+        following = episodes[n + 1] if n + 1 < len(episodes) else None
         period = {"start": e.started_on.isoformat()}
         if following is not None:
             period["end"] = max(e.started_on, following.started_on).isoformat()

@@ -15,6 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from hipalign.core.progression import ACCEPTABLE_MAX, SAFE_MAX
+from hipalign.core.words import day_words
 from hipalign.services.exports import WEEKDAY_NAMES, PlanView, dose_text, export_audit, plan_view
 
 FONT = "DejaVu"
@@ -154,7 +155,7 @@ def _referral(pdf: _Handout, view: PlanView) -> None:
 
 def handout_build(view: PlanView, name: str, today: date) -> bytes:
     """The handout's bytes; pure over its inputs, so the same plan and day give the same text."""
-    pdf = _Handout(f"hipalign plan handout for {name}, {today.isoformat()}")
+    pdf = _Handout(f"hipalign plan handout for {name}, {day_words(today)}")
     pdf.set_title("Exercise plan handout")
     pdf.set_author("hipalign")
     pdf.set_creator("hipalign")
@@ -164,9 +165,9 @@ def handout_build(view: PlanView, name: str, today: date) -> bytes:
     pdf.para("Your hip exercise plan", size=18, bold=True)
     rec = view.rec
     pdf.para(
-        f"For: {name} · Date: {today.isoformat()} · Plan version {rec.version}, "
-        f"made on {rec.created_at:%Y-%m-%d} by {'your clinician' if rec.author_role == 'clinician' else 'you'}"
-        f", starting {rec.starts_on.isoformat()}",
+        f"For: {name} · Date: {day_words(today)} · Plan version {rec.version}, "
+        f"made on {day_words(rec.created_at)} by {'your clinician' if rec.author_role == 'clinician' else 'you'}"
+        f", starting {day_words(rec.starts_on)}",
         muted=True,
     )
     pdf.ln(2)

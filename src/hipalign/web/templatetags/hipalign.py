@@ -1,7 +1,10 @@
 import re
+from collections.abc import Mapping
+from datetime import date, datetime
 
 from django import template
 
+from hipalign.core import words as product_words
 from hipalign.core.adherence import sessions_text
 
 register = template.Library()
@@ -106,3 +109,68 @@ def model_label(key: object) -> str:
 def sessions(value: float) -> str:
     """A count of planned sessions done, as fractions: '3', '1.5' (core.adherence)."""
     return sessions_text(float(value))
+
+
+# --- the product's words (issue 14.7): one function each, from core.words -------------------
+
+
+@register.simple_tag
+def dose_of(exercise: object, side: object) -> str:
+    """Today's dose of one side of an exercise, as every page words it ("3 × 12")."""
+    return product_words.dose_words(
+        kind=str(getattr(getattr(exercise, "dose", None), "kind", "reps")),
+        sets=int(getattr(side, "sets", 0)),
+        reps=int(getattr(side, "reps", 0)),
+        hold_s=int(getattr(side, "hold_s", 0)),
+        load=str(getattr(side, "load", "bodyweight")),
+    )
+
+
+@register.filter
+def action_tag(action: object) -> str:
+    """The last progression decision as a tag ("same dose", never "hold")."""
+    return product_words.action_tag(str(action))
+
+
+@register.filter
+def day(value: object) -> str:
+    """A date (or the day of a datetime, in UTC) in the one format of every page."""
+    if isinstance(value, date):
+        return product_words.day_words(value)
+    return "" if value is None else str(value)
+
+
+@register.filter
+def moment(value: object) -> str:
+    """A datetime in the one format of every page: "Wed 2 Dec 2026, 14:05 UTC"."""
+    if isinstance(value, datetime):
+        return product_words.moment_words(value)
+    if isinstance(value, date):
+        return product_words.day_words(value)
+    return "" if value is None else str(value)
+
+
+@register.simple_tag
+def decision_of(decision: object, library: object) -> str:
+    """A progression decision as the player says it: "Step up: next time 3 × 12"."""
+    ex = (
+        library.get(str(getattr(decision, "exercise", "")))
+        if isinstance(library, Mapping)
+        else None
+    )
+    step = getattr(decision, "dose", None)
+    dose = product_words.dose_words(
+        kind=str(getattr(getattr(ex, "dose", None), "kind", "reps")),
+        sets=int(getattr(step, "sets", 0)),
+        reps=int(getattr(step, "reps", 0)),
+        hold_s=int(getattr(step, "hold_s", 0)),
+        load=str(getattr(step, "load", "bodyweight")),
+    )
+    return product_words.decision_words(str(getattr(decision, "action", "")), dose)
+
+
+@register.filter
+def exercise_name(ex_id: object, library: object) -> str:
+    """An exercise's name from the library, never its id."""
+    ex = library.get(str(ex_id)) if isinstance(library, Mapping) else None
+    return str(getattr(ex, "name", "")) or words(ex_id).capitalize()

@@ -43,11 +43,6 @@
     switch_side: 'Switch side',
     done: 'Done',
   };
-  const LOAD_WORDS = {
-    ankle_weight: 'with an ankle weight',
-    heavier_band: 'with a heavier band',
-    more_effort: 'with more effort',
-  };
 
   // ---------------------------------------------------------------------------------------------
   // Small helpers
@@ -495,30 +490,13 @@
     return ex ? ex.name : id;
   }
 
-  function doseText(exerciseId, dose) {
-    if (!dose) return '';
-    const ex = exerciseById.get(exerciseId);
-    const isHold = ex ? ex.kind === 'hold' : false;
-    let text = `${dose.sets} × ${dose.reps}`;
-    if (isHold && dose.hold_s) text += ` holds of ${dose.hold_s} s`;
-    else if (dose.hold_s) text += ` with a ${dose.hold_s} s pause`;
-    if (dose.load && LOAD_WORDS[dose.load]) text += `, ${LOAD_WORDS[dose.load]}`;
-    return text;
-  }
-
-  function decisionText(body, d) {
+  /** The decision line: the server words the decision and the next dose (core/words.py, the
+   * same words as the plan page and the handout); the player only names the side. */
+  function decisionText(body, d, text) {
     const prefix = body.side ? `${capitalize(body.side)} side: ` : '';
     if (!d && body.skipped) return `${prefix}${prefix ? 's' : 'S'}kipped — your dose stays as it was.`;
-    if (!d) return prefix ? `${prefix}saved.` : 'Saved.';
-    const dose = doseText(body.exercise, d.dose);
-    const words = {
-      progress: `step up — next time ${dose}`,
-      hold: `hold — keep ${dose}`,
-      regress: `step back — next time ${dose}`,
-      stop_and_review: 'stop and review — pause this exercise until a professional has looked at it',
-    };
-    const text = words[d.action] || `${d.action} — ${dose}`;
-    return prefix ? prefix + text : capitalize(text);
+    if (!d || !text) return prefix ? `${prefix}saved.` : 'Saved.';
+    return prefix ? prefix + text.charAt(0).toLowerCase() + text.slice(1) : text;
   }
 
   /** One block per exercise of this session, so both sides sit together. */
@@ -542,7 +520,7 @@
     const block = resultBlock(body);
     const d = data.decision || null;
     const side = el('div', { class: `player-result-side player-action-${d ? d.action : body.skipped ? 'skipped' : 'saved'}` }, [
-      el('p', { class: 'player-result-line', text: decisionText(body, d) }),
+      el('p', { class: 'player-result-line', text: decisionText(body, d, data.decision_text || '') }),
     ]);
     if (d && d.dose && d.dose.note) side.appendChild(el('p', { class: 'player-result-note', text: d.dose.note }));
     if (d && Array.isArray(d.reasons) && d.reasons.length) {

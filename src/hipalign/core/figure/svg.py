@@ -1,0 +1,524 @@
+"""Drawing a demonstration as SVG: vector only, nothing from another host, no script.
+
+The figure is a mannequin of rounded limbs (each limb a round-capped stroke over a white
+halo, so crossing limbs stay apart). Limbs on the far side are lighter than the near ones;
+the working limb is drawn in the accent colour. A still shows one key frame (by default the
+end position) with an arrow along the moving part's path; an animation interpolates the key
+frames in time with the dose (SMIL `animate`, so a page can pause it or set its time without
+running any script of ours inside the picture). The left picture is the right one mirrored,
+and the working side is written in words. Every figure carries a text alternative.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+
+from hipalign.core.figure.body import (
+    HEAD_RADIUS,
+    RADIUS,
+    SEGMENTS,
+    TRUNK_HALF_WIDTH,
+    Side,
+    Vec,
+    landmark_radius,
+    project,
+)
+from hipalign.core.figure.demo import (
+    SEAT_HEIGHT,
+    Demonstration,
+    Span,
+    _landmark,
+    contacts_of,
+    frame_poses,
+    place,
+)
+
+SCALE = 100.0  # drawing units per body height
+STEPS_PER_MOVE = 4  # samples between two key frames of an animation (the rest is linear)
+INK = {
+    "near": "#3d4b5c",
+    "far": "#9aa6b4",
+    "work_near": "#b93d0c",  # 5.3:1 on white: the working limb stands out for everyone
+    "work_far": "#e69a6f",
+    "body": "#566579",
+    "prop": "#8c7b66",
+    "floor": "#6b7280",
+    "arrow": "#b93d0c",
+}
+HALO = 1.4  # white edge round each limb, drawing units
+
+Sample = tuple[float, dict[str, Vec]]  # (fraction of the cycle, world landmarks)
+
+
+def escape(text: str) -> str:
+    """Text for SVG markup (the core keeps to its small set of standard modules)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _ease(f: float) -> float:
+    return f * f * (3 - 2 * f)  # smoothstep: limbs start and stop gently
+
+
+def _blend(a: Mapping[str, float], b: Mapping[str, float], f: float) -> dict[str, float]:
+    return {k: a.get(k, 0.0) + (b.get(k, 0.0) - a.get(k, 0.0)) * f for k in set(a) | set(b)}
+
+
+def _place_between(
+    demo: Demonstration,
+    i_from: int,
+    i_to: int,
+    pose: Mapping[str, float],
+    side: Side,
+    first: Mapping[str, Vec],
+) -> dict[str, Vec]:
+    # Between two frames the figure rests on the contacts they share (or the target's).
+    a, b = demo.frames[i_from], demo.frames[i_to]
+    shared = [c for c in contacts_of(demo, b) if c in contacts_of(demo, a)]
+    frame = b.model_copy(update={"contacts": shared or list(contacts_of(demo, b))})
+    return place(demo, frame, pose, side, first)
+
+
+def key_samples(demo: Demonstration, side: Side) -> list[dict[str, Vec]]:
+    poses = frame_poses(demo)
+    out: list[dict[str, Vec]] = []
+    for f, p in zip(demo.frames, poses, strict=True):
+        out.append(place(demo, f, p, side, out[0] if out else None))
+    return out
+
+
+def animation_samples(
+    demo: Demonstration,
+    side: Side,
+    spans: Sequence[Span],
+    keys: Sequence[Mapping[str, Vec]] | None = None,
+) -> list[Sample]:
+    """The figure at the key times of one cycle: frames, and eased steps between them."""
+    poses = frame_poses(demo)
+    keys = keys or key_samples(demo, side)
+    total = math.fsum(s.duration_s for s in spans) or 1.0
+    samples: list[Sample] = [(0.0, dict(keys[-1]))]
+    for span in spans:
+        i = span.frame
+        phase = demo.frames[i].phase
+        end = (span.start_s + span.duration_s) / total
+        if span.duration_s == 0:
+            samples.append((span.start_s / total, dict(keys[i])))
+            continue
+        if phase in ("move", "return"):
+            prev = (i - 1) % len(poses)
+            for k in range(1, STEPS_PER_MOVE):
+                f = k / STEPS_PER_MOVE
+                pose = _blend(poses[prev], poses[i], _ease(f))
+                t = (span.start_s + f * span.duration_s) / total
+                samples.append((t, _place_between(demo, prev, i, pose, side, keys[0])))
+        samples.append((end, dict(keys[i])))
+    samples[-1] = (1.0, samples[-1][1])
+    return samples
+
+
+class _Canvas:
+    """Projected primitives; an attribute that changes across samples is animated."""
+
+    def __init__(self, demo: Demonstration, side: Side, samples: Sequence[Sample]) -> None:
+        self.demo, self.side, self.samples = demo, side, samples
+        self.view = demo.view
+        self.parts: list[tuple[float, str]] = []  # (depth, svg) drawn far to near
+
+    def pt(self, p: Vec) -> tuple[float, float, float]:
+        x, y, d = project(p, self.view, self.side)
+        return (x * SCALE, y * SCALE, d)
+
+    def screen_axes(self) -> tuple[Vec, Vec]:
+        """World directions of screen right and screen down."""
+        o = project((0.0, 0.0, 0.0), self.view, self.side)
+        ex = ey = (0.0, 0.0, 0.0)
+        basis = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+        cx, cy = [], []
+        for b in basis:
+            q = project(b, self.view, self.side)
+            cx.append(q[0] - o[0])
+            cy.append(q[1] - o[1])
+        ex, ey = (cx[0], cx[1], cx[2]), (cy[0], cy[1], cy[2])
+        return ex, ey
+
+
+def _fmt(v: float) -> str:
+    s = f"{v:.1f}"
+    return "0" if s in ("-0.0", "0.0") else s.removesuffix(".0")
+
+
+def _attrs(values: dict[str, list[float]], times: str, dur: float) -> tuple[str, str]:
+    """Static attributes, and the `animate` children for those that change."""
+    static, anim = [], []
+    for name, vals in values.items():
+        texts = [_fmt(v) for v in vals]
+        if len(set(texts)) == 1:
+            static.append(f'{name}="{texts[0]}"')
+        else:
+            anim.append(
+                f'<animate attributeName="{name}" dur="{dur:g}s" repeatCount="indefinite" '
+                f'keyTimes="{times}" values="{";".join(texts)}"/>'
+            )
+    return " ".join(static), "".join(anim)
+
+
+def _line_values(
+    proj: Sequence[Mapping[str, tuple[float, float, float]]], a: str, b: str
+) -> dict[str, list[float]]:
+    """A line from landmark `a` to `b` in every sample."""
+    return {
+        "x1": [p[a][0] for p in proj],
+        "y1": [p[a][1] for p in proj],
+        "x2": [p[b][0] for p in proj],
+        "y2": [p[b][1] for p in proj],
+    }
+
+
+def side_words(side: Side, sidedness: str) -> str:
+    if sidedness == "bilateral":
+        return "both sides"
+    return f"{side} side"
+
+
+def text_alternative(
+    demo: Demonstration, name: str, side: Side, sidedness: str, frame: int | None = None
+) -> str:
+    """What the figure shows, in words: one frame for a still, every key frame in order."""
+    who = side_words(side, sidedness)
+    if frame is not None:
+        return f"Drawing of {name}, {who}: {demo.frames[frame].label}."
+    steps = "; ".join(f.label for f in demo.frames if f.phase != "rest" or f is demo.frames[0])
+    return f"Moving drawing of {name}, {who}: {steps}."
+
+
+def _limb_colour(seg: str, work: str, near: bool, sidedness: str) -> str:
+    if seg in ("trunk", "head"):
+        return INK["body"]
+    working = seg.startswith(work) or (sidedness == "bilateral" and "thigh" in seg)
+    if working and seg.split("_", 1)[1] in ("thigh", "shank", "foot"):
+        return INK["work_near"] if near else INK["work_far"]
+    return INK["near"] if near else INK["far"]
+
+
+def render(
+    demo: Demonstration,
+    *,
+    name: str,
+    side: Side,
+    sidedness: str,
+    spans: Sequence[Span] | None = None,
+    frame: int | None = None,
+    uid: str = "f",
+    arrow: bool = True,
+) -> str:
+    """The figure as an SVG document: an animation over `spans`, or the still of `frame`.
+
+    `uid` prefixes every id inside, so that several figures can share one page.
+    """
+    keys = key_samples(demo, side)
+    if spans is not None:
+        samples = animation_samples(demo, side, spans, keys)
+        dur = math.fsum(s.duration_s for s in spans) or 1.0
+        shown = None
+    else:
+        shown = demo.peak_index if frame is None else frame
+        samples = [(0.0, keys[shown])]
+        dur = 1.0
+    times = ";".join(f"{t:.4f}".rstrip("0").rstrip(".") or "0" for t, _ in samples)
+    canvas = _Canvas(demo, side, samples)
+    proj = [{k: canvas.pt(v) for k, v in s.items()} for _, s in samples]
+    key_proj = [{k: canvas.pt(v) for k, v in s.items()} for s in keys]
+    # One viewBox for every frame of the demonstration, so stills and animation line up.
+    xs = [p[0] for fr in key_proj + proj for p in fr.values()]
+    ys = [p[1] for fr in key_proj + proj for p in fr.values()]
+    pad = 14.0
+    x0, x1 = min(xs) - pad, max(xs) + pad
+    y0, y1 = min(ys) - pad - 6, max(max(ys), 0.0) + 6
+    work = side
+    parts: list[tuple[float, str, str]] = []
+    ex, ey = canvas.screen_axes()
+
+    # The body, segment by segment.
+    peak = (
+        proj[0]
+        if shown is not None
+        else {k: canvas.pt(v) for k, v in keys[demo.peak_index].items()}
+    )
+    mid_depth = peak["pelvis"][2]
+    for seg, a, b, rkey in SEGMENTS:
+        if seg == "head":
+            continue
+        depth = (peak[a][2] + peak[b][2]) / 2
+        if seg == "trunk":
+            widths = []
+            for _, s in samples:
+                widths.append(_trunk_width(s, ex, ey, canvas))
+            values = _line_values(proj, a, b)
+            static, anim = _attrs(values, times, dur)
+            w_static, w_anim = _attrs({"stroke-width": widths}, times, dur)
+            parts.append(
+                (
+                    depth,
+                    "trunk",
+                    f'<line {static} {w_static} stroke="{INK["body"]}" stroke-linecap="round">'
+                    f"{anim}{w_anim}</line>",
+                )
+            )
+            band = _line_values(proj, "pelvis_back", "pelvis_front")
+            if math.dist(peak["pelvis_back"][:2], peak["pelvis_front"][:2]) > 6:
+                bs, ba = _attrs(band, times, dur)
+                parts.append(
+                    (
+                        depth + 1e-6,
+                        "trunk_band",
+                        f'<line {bs} stroke="#e8ecf1" stroke-width="3" stroke-linecap="round">'
+                        f"{ba}</line>",
+                    )
+                )
+            continue
+        near = depth >= mid_depth - 1e-9
+        colour = _limb_colour(seg, work, near, sidedness)
+        width = 2 * RADIUS[rkey] * SCALE
+        values = _line_values(proj, a, b)
+        static, anim = _attrs(values, times, dur)
+        ident = f"{uid}-{seg}"
+        # The limb once in defs, used twice: a white halo under the coloured stroke.
+        parts.append(
+            (
+                depth,
+                seg.replace(work, "work", 1),  # mirrored twins draw in the same order
+                f'<defs><line id="{ident}" {static}>{anim}</line></defs>'
+                f'<use href="#{ident}" stroke="#fff" stroke-width="{_fmt(width + HALO)}"/>'
+                f'<use href="#{ident}" stroke="{colour}" stroke-width="{_fmt(width)}"/>',
+            )
+        )
+    head = {"cx": [p["head"][0] for p in proj], "cy": [p["head"][1] for p in proj]}
+    face = {"cx": [p["face"][0] for p in proj], "cy": [p["face"][1] for p in proj]}
+    hs, ha = _attrs(head, times, dur)
+    fs, fa = _attrs(face, times, dur)
+    parts.append(
+        (
+            peak["head"][2],
+            "head",
+            f'<circle {hs} r="{_fmt(HEAD_RADIUS * SCALE)}" fill="{INK["body"]}" stroke="#fff" '
+            f'stroke-width="{_fmt(HALO / 2)}">{ha}</circle>'
+            f'<circle {fs} r="2.2" fill="#fff">{fa}</circle>',
+        )
+    )
+    parts.sort(key=lambda p: (round(p[0], 6), p[1]))
+
+    props = _props(demo, canvas, keys, proj, times, dur, (x0, x1))
+    arrow_svg, marker = "", ""
+    if shown is not None and arrow:
+        arrow_svg, marker = _arrow(demo, canvas, keys, shown, uid)
+    label = "Both sides" if sidedness == "bilateral" else f"{side.capitalize()} side"
+    alt = text_alternative(demo, name, side, sidedness, None if spans is not None else shown)
+    w, h = x1 - x0, y1 - y0
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_fmt(x0)} {_fmt(y0)} {_fmt(w)} '
+        f'{_fmt(h)}" role="img" aria-labelledby="{uid}-t" class="demo-figure" '
+        f'data-side="{side}" stroke-linecap="round">'
+        f'<title id="{uid}-t">{escape(alt)}</title>'
+        f"{marker}"
+        f"{props}"
+        + "".join(p for _, _, p in parts)
+        + arrow_svg
+        + f'<text x="{_fmt(x0 + 3)}" y="{_fmt(y0 + 8)}" font-size="7" '
+        f'font-family="sans-serif" fill="#1f2937">{label}</text>'
+        "</svg>"
+    )
+
+
+def _trunk_width(points: Mapping[str, Vec], ex: Vec, ey: Vec, canvas: _Canvas) -> float:
+    """Apparent trunk thickness: its width and depth seen across the projected trunk line."""
+    p, n = points["pelvis"], points["neck"]
+    axis = (n[0] - p[0], n[1] - p[1], n[2] - p[2])
+    sx = sum(a * b for a, b in zip(axis, ex, strict=True))
+    sy = sum(a * b for a, b in zip(axis, ey, strict=True))
+    norm = math.hypot(sx, sy) or 1.0
+    # The screen direction across the trunk, back in world coordinates.
+    px, py = -sy / norm, sx / norm
+    across = tuple(px * a + py * b for a, b in zip(ex, ey, strict=True))
+    r, l_ = points["right_hip"], points["left_hip"]
+    right = tuple(x - y for x, y in zip(r, l_, strict=True))
+    rn = math.sqrt(sum(c * c for c in right)) or 1.0
+    right = tuple(c / rn for c in right)
+    front = (points["pelvis_front"][0] - points["pelvis_back"][0],)  # unused beyond sign
+    del front
+    side_part = abs(sum(a * b for a, b in zip(across, right, strict=True)))
+    depth_part = math.sqrt(max(0.0, 1 - side_part * side_part))
+    half = math.hypot(TRUNK_HALF_WIDTH * side_part, RADIUS["trunk"] * 1.1 * depth_part)
+    del canvas
+    return 2 * half * SCALE
+
+
+def _props(
+    demo: Demonstration,
+    canvas: _Canvas,
+    keys: Sequence[Mapping[str, Vec]],
+    proj: Sequence[Mapping[str, tuple[float, float, float]]],
+    times: str,
+    dur: float,
+    span_x: tuple[float, float],
+) -> str:
+    """The floor and the props, drawn behind the figure."""
+    out: list[str] = []
+    side = canvas.side
+    start = keys[0]
+    if demo.view != "top":
+        out.append(
+            f'<line x1="{_fmt(span_x[0])}" y1="0" x2="{_fmt(span_x[1])}" y2="0" '
+            f'stroke="{INK["floor"]}" stroke-width="1.2"/>'
+        )
+    body_x = [canvas.pt(p)[0] for p in start.values()]
+    for prop in demo.props:
+        kind = prop.kind
+        if kind == "mat":
+            lo, hi = min(body_x) - 4, max(body_x) + 4
+            out.append(
+                f'<rect x="{_fmt(lo)}" y="-1.6" width="{_fmt(hi - lo)}" height="1.6" rx="0.8" '
+                'fill="#7fb3a6"/>'
+            )
+        elif kind == "wall":
+            out.append(_wall(prop.at or "back", canvas, start))
+        elif kind == "chair":
+            out.append(_chair(canvas, start))
+        elif kind in ("counter", "bench"):
+            lm = _landmark(prop.at or "other_hand", side)
+            peak = keys[demo.peak_index]
+            x, y, _ = canvas.pt(peak[lm])
+            top = y + landmark_radius(lm) * SCALE
+            out.append(
+                f'<rect x="{_fmt(x - 7)}" y="{_fmt(top)}" width="14" height="{_fmt(-top)}" '
+                f'rx="1" fill="#d8cfc4" stroke="{INK["prop"]}" stroke-width="0.8"/>'
+            )
+        elif kind == "band":
+            out.append(_band(prop.at or "front", canvas, start, proj, times, dur))
+        elif kind == "pillow":
+            values: dict[str, list[float]] = {"cx": [], "cy": []}
+            for p in proj:
+                x, y = _pillow_at(prop.at or "knees", p, side)
+                values["cx"].append(x)
+                values["cy"].append(y)
+            st, an = _attrs(values, times, dur)
+            out.append(f'<ellipse {st} rx="6" ry="3.2" fill="#cbd5e1">{an}</ellipse>')
+        elif kind == "books":
+            lm = _landmark(prop.at or "other_heel", side)
+            x, _, _ = canvas.pt(start[lm])
+            out.append(f'<rect x="{_fmt(x - 6)}" y="-3" width="16" height="3" fill="#9a6b4f"/>')
+        elif kind == "ankle_weight":
+            values = {"cx": [p[f"{side}_ankle"][0] for p in proj]}
+            values["cy"] = [p[f"{side}_ankle"][1] for p in proj]
+            st, an = _attrs(values, times, dur)
+            out.append(f'<circle {st} r="3.4" fill="#374151">{an}</circle>')
+    return "".join(out)
+
+
+def _pillow_at(
+    at: str, p: Mapping[str, tuple[float, float, float]], side: Side
+) -> tuple[float, float]:
+    if at == "knees":
+        a, b = p["left_knee"], p["right_knee"]
+        return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+    if at == "pelvis":
+        x, y, _ = p["pelvis"]
+        return (x, y + RADIUS["trunk"] * SCALE)
+    lm = _landmark(at, side)
+    x, y, _ = p[lm]
+    return (x, y + landmark_radius(lm) * SCALE * 0.3)
+
+
+def _wall(at: str, canvas: _Canvas, start: Mapping[str, Vec]) -> str:
+    side = canvas.side
+    pts = [canvas.pt(p) for p in start.values()]
+    if at in ("work_side", "other_side"):
+        hip = canvas.pt(start[_landmark(at.replace("_side", "_hip"), side)])
+        pel = canvas.pt(start["pelvis"])
+        right = hip[0] >= pel[0]
+    else:
+        face = canvas.pt(start["face"])
+        head = canvas.pt(start["head"])
+        right = (face[0] >= head[0]) == (at == "front")
+    x = (max(p[0] for p in pts) + 6) if right else (min(p[0] for p in pts) - 6)
+    top = min(p[1] for p in pts) - 6
+    w = 5.0
+    rx = x if right else x - w
+    return (
+        f'<rect x="{_fmt(rx)}" y="{_fmt(top)}" width="{_fmt(w)}" height="{_fmt(-top)}" '
+        f'fill="#e5e1da" stroke="{INK["prop"]}" stroke-width="0.8"/>'
+    )
+
+
+def _chair(canvas: _Canvas, start: Mapping[str, Vec]) -> str:
+    px, _, _ = canvas.pt(start["pelvis"])
+    seat = -SEAT_HEIGHT * SCALE
+    if canvas.view == "side":
+        facing = 1.0 if canvas.pt(start["face"])[0] >= canvas.pt(start["head"])[0] else -1.0
+        front, back = px + facing * 14, px - facing * 9
+        d = (
+            f"M{_fmt(back)} {_fmt(seat - 30)}L{_fmt(back)} 0M{_fmt(back)} {_fmt(seat)}"
+            f"L{_fmt(front)} {_fmt(seat)}L{_fmt(front)} 0"
+        )
+    else:
+        d = (
+            f"M{_fmt(px - 15)} 0L{_fmt(px - 15)} {_fmt(seat)}L{_fmt(px + 15)} {_fmt(seat)}"
+            f"L{_fmt(px + 15)} 0"
+        )
+    return f'<path d="{d}" fill="none" stroke="{INK["prop"]}" stroke-width="2.2"/>'
+
+
+def _band(
+    at: str,
+    canvas: _Canvas,
+    start: Mapping[str, Vec],
+    proj: Sequence[Mapping[str, tuple[float, float, float]]],
+    times: str,
+    dur: float,
+) -> str:
+    side = canvas.side
+    ankle = f"{side}_ankle"
+    ax, _, _ = canvas.pt(start[ankle])
+    if at in ("other_side", "work_side"):
+        hip = canvas.pt(start[_landmark(at.replace("_side", "_hip"), side)])
+        pel = canvas.pt(start["pelvis"])
+        sign = 1.0 if hip[0] >= pel[0] else -1.0
+    else:
+        face, head = canvas.pt(start["face"]), canvas.pt(start["head"])
+        sign = 1.0 if (face[0] >= head[0]) == (at == "front") else -1.0
+    post = ax + sign * 32
+    values = {"x2": [p[ankle][0] for p in proj], "y2": [p[ankle][1] for p in proj]}
+    st, an = _attrs(values, times, dur)
+    return (
+        f'<rect x="{_fmt(post - 2)}" y="-30" width="4" height="30" fill="{INK["prop"]}"/>'
+        f'<line x1="{_fmt(post)}" y1="-5" {st} stroke="#16a34a" stroke-width="1.6">{an}</line>'
+    )
+
+
+def _arrow(
+    demo: Demonstration, canvas: _Canvas, keys: Sequence[Mapping[str, Vec]], shown: int, uid: str
+) -> tuple[str, str]:
+    lm = _landmark(demo.moving, canvas.side)
+    a = canvas.pt(keys[0][lm])
+    b = canvas.pt(keys[shown][lm])
+    dist = math.dist(a[:2], b[:2])
+    if dist < 4:
+        return "", ""
+    # A gentle curve beside the path, bowed away from the body's centre.
+    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    cx, cy = canvas.pt(keys[shown]["pelvis"])[:2]
+    nx, ny = -(b[1] - a[1]) / dist, (b[0] - a[0]) / dist
+    if (mx - cx) * nx + (my - cy) * ny < 0:
+        nx, ny = -nx, -ny
+    off = 8 + 0.15 * dist
+    sx, sy = a[0] + nx * off, a[1] + ny * off
+    ex_, ey_ = b[0] + nx * off, b[1] + ny * off
+    qx, qy = mx + nx * (off + 0.25 * dist), my + ny * (off + 0.25 * dist)
+    marker = (
+        f'<defs><marker id="{uid}-ah" viewBox="0 0 10 10" refX="6" refY="5" markerWidth="4" '
+        f'markerHeight="4" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
+        f'fill="{INK["arrow"]}"/></marker></defs>'
+    )
+    path = (
+        f'<path d="M{_fmt(sx)} {_fmt(sy)}Q{_fmt(qx)} {_fmt(qy)} {_fmt(ex_)} {_fmt(ey_)}" '
+        f'fill="none" stroke="{INK["arrow"]}" stroke-width="1.6" marker-end="url(#{uid}-ah)"/>'
+    )
+    return path, marker

@@ -1,0 +1,104 @@
+"""The product's words for doses, dose changes, progression decisions and dates (issue 14.7).
+
+One function per kind of phrase, used by every edge that shows one (plan page, player, handout,
+CLI, clinician changes, timeline, logs), so they cannot drift apart again:
+
+- a dose reads "3 × 12" (sets × repetitions), with the multiplication sign, never "3 x 12";
+  a hold dose reads "3 × 30 s hold" or "2 × 3 holds of 30 s";
+- a change reads "from 3 × 8 to 3 × 12", never with an arrow;
+- the progression decision "hold" (keep the dose) reads "same dose", so it never looks like a
+  hold time next to "30 s hold";
+- a day reads "Wed 2 Dec 2026" and a moment "Wed 2 Dec 2026, 14:05 UTC" on every page.
+
+Pure: no clock (the caller passes the date), no locale (the names are fixed English words).
+"""
+
+from datetime import UTC, date, datetime
+
+TIMES = "\u00d7"  # the multiplication sign between sets and repetitions
+
+LOAD_WORDS: dict[str, str] = {
+    "bodyweight": "",
+    "ankle_weight": "with an ankle weight",
+    "heavier_band": "with a heavier band",
+    "more_effort": "with more effort",
+}
+
+# The last progression decision, as a short tag beside today's dose.
+ACTION_TAGS: dict[str, str] = {
+    "progress": "stepped up",
+    "hold": "same dose",
+    "regress": "stepped back",
+    "stop_and_review": "paused for a review",
+}
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def dose_words(
+    *, kind: str, sets: int, reps: int, hold_s: int = 0, load: str = "bodyweight"
+) -> str:
+    """One dose in words: "3 × 12", "3 × 12, 2 s pause each", "3 × 30 s hold",
+    "2 × 3 holds of 30 s", with ", with an ankle weight" when the load is not body weight.
+
+    `kind` is the exercise's dose kind: "hold" doses count holds, anything else repetitions
+    (where `hold_s` is a pause within each repetition)."""
+    if kind == "hold" and hold_s:
+        text = (
+            f"{sets} {TIMES} {hold_s} s hold"
+            if reps <= 1
+            else f"{sets} {TIMES} {reps} holds of {hold_s} s"
+        )
+    else:
+        text = f"{sets} {TIMES} {reps}"
+        if hold_s:
+            text += f", {hold_s} s pause each"
+    extra = LOAD_WORDS.get(load, load.replace("_", " "))
+    return f"{text}, {extra}" if extra else text
+
+
+def change_words(before: str, after: str) -> str:
+    """A change from one phrase to another: "from 3 × 8 to 3 × 12"."""
+    return f"from {before} to {after}"
+
+
+def action_tag(action: str) -> str:
+    """The last progression decision as a tag: "same dose" for "hold", never "hold"."""
+    return ACTION_TAGS.get(action, action.replace("_", " "))
+
+
+def decision_words(action: str, next_dose: str) -> str:
+    """A progression decision and the dose it leads to, as one sentence start:
+    "Step up: next time 3 × 12"; a stop names no dose."""
+    if action == "progress":
+        return f"Step up: next time {next_dose}"
+    if action == "regress":
+        return f"Step back: next time {next_dose}"
+    if action == "stop_and_review":
+        return "Stop and review: pause this exercise until a professional has looked at it"
+    return f"Same dose: next time {next_dose}"
+
+
+def side_words(side: str | None) -> str:
+    """A side as the start of a dose line: "Left: " (empty for both sides together)."""
+    return f"{side.capitalize()}: " if side else ""
+
+
+def day_words(day: date) -> str:
+    """A calendar day: "Wed 2 Dec 2026" (the one date format of every page, PDF and CLI). A
+    datetime gives its day in UTC."""
+    if isinstance(day, datetime):
+        day = _utc(day).date()
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def moment_words(at: datetime) -> str:
+    """A moment in UTC: "Wed 2 Dec 2026, 14:05 UTC". A naive datetime is taken as UTC (Django
+    stores UTC)."""
+    utc = _utc(at)
+    return f"{day_words(utc.date())}, {utc:%H:%M} UTC"
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

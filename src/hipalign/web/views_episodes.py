@@ -1,0 +1,71 @@
+"""Starting a new episode of care (issue 14, item 1): the person on /episode/new, a linked
+clinician on /clinic/patients/<public_id>/episode. Both are a confirm step: the page says what
+changes, and only a ticked confirmation starts one. Anyone else gets 404 and nothing changes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from hipalign.core.errors import InputError
+from hipalign.services import access, episodes
+from hipalign.web import views
+
+
+def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse:
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            episodes.episode_start(
+                request.user,
+                public_id=public_id,
+                today=views._today(),
+                confirmed=request.POST.get("confirm") == "yes",
+            )
+        except access.NotFound as exc:
+            raise Http404 from exc
+        except InputError as exc:
+            error, status = "; ".join(p.partition(": ")[2] for p in exc.problems), 422
+        else:
+            messages.info(
+                request, "A new episode of care has started: the next scores are its baseline."
+            )
+            if clinic:
+                return redirect("clinic_patient", public_id=public_id)
+            return redirect("outcomes")
+    try:
+        now = episodes.episode_now(request.user, public_id=public_id)
+    except access.NotFound as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "hipalign/episode_new.html",
+        {
+            "now": now,
+            "clinic": clinic,
+            "pid": public_id,
+            "error": error,
+            "confirm_label": episodes.CONFIRM_LABEL,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_new(request: HttpRequest) -> HttpResponse:
+    """The person's own: their public id names them (the service lets the person through)."""
+    own = str(access.profile_of(request.user).public_id)  # type: ignore[arg-type]
+    return _page(request, own, clinic=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_episode(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        access.require_role(request.user, "clinician")
+    except access.Forbidden as exc:
+        raise Http404 from exc
+    return _page(request, public_id, clinic=True)
