@@ -25,7 +25,7 @@ from hipalign.adapters.db.models import (
     TotpDevice,
 )
 from hipalign.core.errors import InputError
-from hipalign.services import accounts, habits, program
+from hipalign.services import accounts, habits, program, safety
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,
@@ -91,7 +91,8 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
     program.next_morning_record(user, session_id, 1)
     screening = dict.fromkeys(plan.intake.document["screening"], False)
-    program.checkin_record(user, screening, 1, 2, THURSDAY)
+    safety.safety_stop_record(user, {"fall_cannot_bear_weight": True}, THURSDAY)  # type: ignore[arg-type]
+    program.checkin_record(user, screening, 1, 2, THURSDAY)  # after the stop: it clears it
     AssessmentRecord.objects.create(
         user=user,
         clinician=clinician,
@@ -207,6 +208,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         "exercise_logs": "ExerciseLogRecord",
         "decisions": "DecisionRecord",
         "checkins": "CheckInRecord",
+        "safety_stops": "SafetyStop",
         "current_doses": "CurrentDose",
         "habit_checks": "HabitCheck",
         "episodes": "CareEpisode",
@@ -309,7 +311,12 @@ def test_audit_events_name_records_but_hold_no_health_data(owner: AbstractBaseUs
 
     rows: list[dict[str, Any]] = list(AuditEvent.objects.values("action", "target"))
 
-    assert {r["action"] for r in rows} == {"plan.create", "checkin.create", "account.export"}
+    assert {r["action"] for r in rows} == {
+        "plan.create",
+        "safety_stop.create",
+        "checkin.create",
+        "account.export",
+    }
     assert ids["plan"] in {r["target"] for r in rows if r["action"] == "plan.create"}
     assert all("canary" not in r["target"] for r in rows)
 

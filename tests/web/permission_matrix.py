@@ -297,6 +297,8 @@ MATRIX: list[Entry] = [
     # The caller's own pages: every actor gets their own; the owner's never shows up.
     Entry("GET", "/onboarding", own_page()),
     Entry("POST", "/onboarding", own_page(), case="empty form", form=form()),
+    # The card of a stopped onboarding; no one in this world stopped, so all go home.
+    Entry("GET", "/onboarding/stop", own_page(To("/"), clinicians=To("/"))),
     Entry("GET", "/plan", own_page(clinicians=To("/onboarding"))),
     Entry("GET", "/plans", own_page()),
     Entry("GET", "/exercises/{exercise_id}", own_page()),

@@ -47,7 +47,7 @@ def test_checkin_with_a_red_flag_shows_the_referral_and_stores_it(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="referral"' in html
+    assert 'data-testid="safety-card"' in html  # the card of issue 14.4, as on Today
     assert "See a doctor urgently" in html
     assert URGENT.action.split(".")[0] in html
     rec = CheckInRecord.objects.get(user=owner)

@@ -157,35 +157,26 @@ def test_pregnant_without_weeks_is_refused_with_the_core_message(owner_client: C
     assert all_counts() == before
 
 
-def test_red_flag_answer_stores_a_withheld_plan_and_the_plan_page_shows_the_action(
+def test_red_flag_answer_stores_no_plan_and_shows_the_action_with_no_player(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
+    # The whole form sent with an emergency yes (no script): it stops just the same (issue
+    # 14.4); tests/web/test_safety_stop.py covers the stop itself.
     response = owner_client.post("/onboarding", onboarding_form(**{f"q_{EMERGENCY.id}": "yes"}))
 
-    assert response.status_code == 302
-    plan = PlanRecord.objects.get(user=owner)
-    assert (plan.withheld, plan.referral_level) == (True, "emergency")
+    assert (response.status_code, response["Location"]) == (302, "/onboarding/stop")
+    assert PlanRecord.objects.filter(user=owner).count() == 0
     page = owner_client.get("/plan")
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-testid="referral"' in html
     assert "Get emergency care now" in html
-    assert QUESTIONS_BY_ID[EMERGENCY.id].action.split("\n")[0][:40] in html
+    assert QUESTIONS_BY_ID[EMERGENCY.id].action in html
     assert "Your exercises" not in html
     assert "Glute bridge" not in html
-    assert page.context["items_now"] == {}
-
-
-def test_red_flag_plan_shows_the_referral_on_today_and_no_player(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
-    owner_client.post("/onboarding", onboarding_form(**{f"q_{EMERGENCY.id}": "yes"}))
-
-    response = owner_client.get("/today")
-
-    assert response.status_code == 200
-    assert response.context["player"] is None
-    assert 'data-testid="referral"' in response.content.decode()
+    today = owner_client.get("/today")
+    assert today.status_code == 200
+    assert 'data-testid="safety-card"' in today.content.decode()
+    assert 'id="player"' not in today.content.decode()
 
 
 def test_replan_keeps_history_and_plans_lists_both(

@@ -301,3 +301,26 @@ def test_system_check_flags_a_missing_csp() -> None:
 @override_settings(SESSION_COOKIE_AGE=14 * 24 * 3600)
 def test_system_check_flags_long_sessions() -> None:
     assert _check_ids() == ["hipalign.E004"]
+
+
+EMERGENCY_CODE = "import hipalign.web.settings as s; print(s.EMERGENCY_NUMBER)"
+
+
+def test_the_emergency_number_is_112_unless_the_operator_sets_another(tmp_path: Path) -> None:
+    default = _run(tmp_path, EMERGENCY_CODE, HIPALIGN_ENV="local")
+    local = _run(tmp_path, EMERGENCY_CODE, HIPALIGN_ENV="local", HIPALIGN_EMERGENCY_NUMBER="+1 911")
+
+    assert default.stdout.strip() == "112", default.stderr
+    assert local.stdout.strip() == "+1 911", local.stderr
+
+
+@pytest.mark.parametrize(
+    "bad", ["911; DROP", "tel:112", "1-1-2", "+", "\uff11\uff11\uff12", "1" * 25]
+)
+def test_a_bad_emergency_number_refuses_to_start_saying_what_is_allowed(
+    tmp_path: Path, bad: str
+) -> None:
+    proc = _run(tmp_path, EMERGENCY_CODE, HIPALIGN_ENV="local", HIPALIGN_EMERGENCY_NUMBER=bad)
+
+    assert proc.returncode != 0
+    assert "HIPALIGN_EMERGENCY_NUMBER: use digits, an optional leading + and spaces" in proc.stderr

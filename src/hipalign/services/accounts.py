@@ -29,6 +29,7 @@ from hipalign.adapters.db.models import (
     PlanRecord,
     PostureUpload,
     Profile,
+    SafetyStop,
     SessionRecord,
     TotpDevice,
 )
@@ -245,6 +246,11 @@ SECTIONS: dict[str, tuple[Any, tuple[str, ...], list[str]]] = {
             "created_at",
         ],
     ),
+    "safety_stops": (
+        SafetyStop,
+        ("created_at", "id"),
+        ["id", "performed_on", "answers", "referral_level", "referral", "created_at"],
+    ),
     "assessments": (
         AssessmentRecord,
         ("performed_on", "created_at", "id"),
@@ -329,6 +335,7 @@ IMPORTED_MODELS = (
     OutcomeRecord,
     PostureUpload,
     CheckInRecord,
+    SafetyStop,
     AssessmentRecord,
 )
 # 8 weeks of three full sessions a week (264 logs) export to 0.3 MB, so a year is about 2 MB.
@@ -473,6 +480,8 @@ def _import_problems(doc: ExportDocument) -> list[str]:
     for i, ck in enumerate(doc.checkins):
         if ck.referral is not None:
             check(Referral, ck.referral, f"checkins[{i}].referral")
+    for i, st in enumerate(doc.safety_stops):
+        check(Referral, st.referral, f"safety_stops[{i}].referral")
     for i, a in enumerate(doc.assessments):
         refers("assessments", i, "intake_id", a.intake_id, intakes)
         check(Assessment, a.document, f"assessments[{i}].document")
@@ -568,7 +577,9 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
     upload_ids = _id_map(PostureUpload, [r.id for r in doc.posture_uploads])
     checkin_ids = _id_map(CheckInRecord, [r.id for r in doc.checkins])
     assessment_ids = _id_map(AssessmentRecord, [r.id for r in doc.assessments])
+    stop_ids = _id_map(SafetyStop, [r.id for r in doc.safety_stops])
     maps = [
+        stop_ids,
         intake_ids,
         plan_ids,
         session_ids,
@@ -773,6 +784,21 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
             for r in doc.checkins
         ],
         [r.created_at for r in doc.checkins],
+    )
+    _insert(
+        SafetyStop,
+        [
+            SafetyStop(
+                id=stop_ids[r.id],
+                user=user,
+                performed_on=r.performed_on,
+                answers=r.answers,
+                referral_level=r.referral_level,
+                referral=r.referral,
+            )
+            for r in doc.safety_stops
+        ],
+        [r.created_at for r in doc.safety_stops],
     )
     _insert(
         AssessmentRecord,

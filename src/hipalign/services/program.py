@@ -24,6 +24,7 @@ from hipalign.adapters.db.models import (
     IntakeRecord,
     OutcomeRecord,
     PlanRecord,
+    SafetyStop,
     SessionRecord,
 )
 from hipalign.core.dates import ENTERED
@@ -44,7 +45,7 @@ from hipalign.core.progression import (
     stopped_until_review,
 )
 from hipalign.core.screening.catalog import QUESTIONS_BY_ID, Question, carried_over
-from hipalign.core.screening.rules import Referral, screen
+from hipalign.core.screening.rules import Referral, screen, screen_answers
 from hipalign.core.session_script import Script, SideDose, build_script
 from hipalign.core.stored import read_intake, read_plan, stamp_intake, stamp_plan
 from hipalign.core.vocab import WEEKDAYS, Side, Weekday
@@ -506,7 +507,8 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
                     ],
                 )
                 for n in items
-            ]
+            ],
+            day.warm_up.moves if day.warm_up else None,  # the warm-up phase opens the session
         )
     )
     return Today(
@@ -838,15 +840,22 @@ def checkin_record(
     pain_worst_week: int,
     today: date,
 ) -> tuple[CheckInRecord, Referral]:
-    """The red-flag questions again, and pain, screened against the current intake."""
+    """The red-flag questions again, and pain, screened against the current intake.
+
+    Before any intake, only after an onboarding that stopped at a warning sign: then the
+    answers alone are screened (there is no age or pain history to apply the other rules to),
+    and a check-in without one clears the stop (services.safety)."""
     intake = intake_current(user)
     if intake is None:
-        raise InputError("check-in", ["fill in the intake first"])
-    doc = intake.model_dump(mode="json", by_alias=True, exclude_none=True)
-    doc["screening"] = answers
-    doc["pain"] = {**doc.get("pain", {}), "now": pain_now, "worst_week": pain_worst_week}
-    checked = validate_document(Intake, doc, "check-in")
-    referral = screen(checked)
+        if not SafetyStop.objects.filter(user_id=user.pk).exists():
+            raise InputError("check-in", ["fill in the intake first"])
+        referral = screen_answers(_full_answers(answers, pain_now, pain_worst_week))
+    else:
+        doc = intake.model_dump(mode="json", by_alias=True, exclude_none=True)
+        doc["screening"] = answers
+        doc["pain"] = {**doc.get("pain", {}), "now": pain_now, "worst_week": pain_worst_week}
+        checked = validate_document(Intake, doc, "check-in")
+        referral = screen(checked)
     with transaction.atomic():
         rec = CheckInRecord.objects.create(
             user=user,
@@ -859,6 +868,29 @@ def checkin_record(
         )
         audit_record(_uid(user), "checkin.create", str(rec.id))
     return rec, referral
+
+
+def _full_answers(answers: dict[str, bool], pain_now: int, pain_worst_week: int) -> dict[str, bool]:
+    """A check-in's answers when no intake is there to check them against: every question of
+    the catalog answered yes or no, and pain on the 0-10 scale."""
+    problems = [
+        f"screening.{q}: not a question of the screening"
+        for q in answers
+        if q not in QUESTIONS_BY_ID
+    ]
+    problems += [
+        f"screening.{q}: answer yes or no"
+        for q in QUESTIONS_BY_ID
+        if not isinstance(answers.get(q), bool)
+    ]
+    problems += [
+        f"pain.{name}: a whole number from 0 to 10"
+        for name, v in (("now", pain_now), ("worst_week", pain_worst_week))
+        if not 0 <= v <= 10
+    ]
+    if problems:
+        raise InputError("check-in", problems)
+    return answers
 
 
 def checkin_carried_over(user: User) -> tuple[Question, ...]:

@@ -385,6 +385,22 @@ STATIC_ROOT = None  # nothing is collected; WhiteNoise reads the package (below)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
+
+def _emergency_number(raw: str) -> str:
+    """The number the emergency card calls (a tel: link), as the person reads it. 112 reaches
+    emergency services across the EU and from most mobile phones elsewhere; an operator sets
+    the local one (911, 999, 000, ...). Digits, "+" and spaces only, so the link always dials."""
+    number = raw.strip() or "112"
+    if not re.fullmatch(r"\+?[0-9][0-9 ]{1,19}", number):
+        raise ImproperlyConfigured(
+            "HIPALIGN_EMERGENCY_NUMBER: use digits, an optional leading + and spaces "
+            f"(2 to 20 characters), such as 112 or 911 (got {raw!r})"
+        )
+    return number
+
+
+EMERGENCY_NUMBER = _emergency_number(os.environ.get("HIPALIGN_EMERGENCY_NUMBER", ""))
+
 # Seconds of each timed step in the player are divided by this; only tests set it above 1.
 PLAYER_SPEEDUP = float(os.environ.get("HIPALIGN_PLAYER_SPEEDUP", "1"))
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("login", views.login_view, name="login"),
     path("logout", views.logout_view, name="logout"),
     path("onboarding", views.onboarding, name="onboarding"),
+    path("onboarding/stop", views.onboarding_stop, name="onboarding_stop"),
     path("plan", views.plan, name="plan"),
     path("plans", views.plan_history, name="plan_history"),
     path("plans/<str:plan_id>", views.plan_detail, name="plan_detail"),

@@ -25,7 +25,12 @@ from django.views.decorators.http import (
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.core.progression import STOPPED_TEXT
-from hipalign.core.screening.catalog import QUESTIONS
+from hipalign.core.screening.catalog import (
+    QUESTIONS,
+    STOP_LEVELS,
+    STOP_QUESTION_IDS,
+    stops_at_once,
+)
 from hipalign.services import (
     accounts,
     education,
@@ -35,6 +40,7 @@ from hipalign.services import (
     posture_uploads,
     program,
     progress,
+    safety,
     time_zones,
 )
 from hipalign.services.access import NotFound, role_of
@@ -47,6 +53,9 @@ from hipalign.web.forms import (
     TimeZoneForm,
     whole_number,
 )
+
+# The form fields whose yes stops the onboarding or check-in at once (read by stop.js).
+STOP_NAMES = " ".join(f"q_{q}" for q in sorted(STOP_QUESTION_IDS))
 
 
 def _today() -> date:
@@ -141,12 +150,24 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         if current
         else None
     )
+    if request.method == "POST":
+        answers = _safety_answers(request.POST)
+        if stops_at_once(answers):
+            # At once: the rest of the form is neither checked nor needed (issue 14 item 4).
+            safety.safety_stop_record(request.user, answers, _today())  # type: ignore[arg-type]
+            return redirect("onboarding_stop")
+        if request.POST.get("stop") == "safety":
+            # The no-script "stop here" button, pressed with no answer that needs care now:
+            # the person goes on with the form, their answers kept and nothing refused yet.
+            form = OnboardingForm(initial={**(initial or {}), **_safety_initial(request.POST)})
+            messages.info(
+                request,
+                "None of your answers so far needs care straight away. "
+                "Please answer every safety question and go on with the next steps.",
+            )
+            return _onboarding_page(request, form, current, _zone_form(request, bound=False))
     form = OnboardingForm(request.POST or None, initial=initial)
-    zone_form = TimeZoneForm(
-        request.POST if request.method == "POST" else None,
-        initial={"time_zone": time_zones.time_zone_of(request.user)},  # type: ignore[arg-type]
-    )
-    zone_form.chosen = _zone_chosen(request)  # type: ignore[attr-defined]
+    zone_form = _zone_form(request, bound=request.method == "POST")
     zone = ""
     if request.method == "POST" and zone_form.is_valid():
         zone = zone_form.cleaned_data["time_zone"].strip()
@@ -179,6 +200,27 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             version = program.plan_version_now(request.user)  # type: ignore[arg-type]
         else:
             return redirect("plan")
+    return _onboarding_page(request, form, current, zone_form, version)
+
+
+def _zone_form(request: HttpRequest, *, bound: bool) -> TimeZoneForm:
+    zone_form = TimeZoneForm(
+        request.POST if bound else None,
+        initial={"time_zone": time_zones.time_zone_of(request.user)},  # type: ignore[arg-type]
+    )
+    zone_form.chosen = _zone_chosen(request)  # type: ignore[attr-defined]
+    return zone_form
+
+
+def _onboarding_page(
+    request: HttpRequest,
+    form: OnboardingForm,
+    current: object,
+    zone_form: TimeZoneForm,
+    version: int | None = None,
+) -> HttpResponse:
+    if version is None:
+        version = program.plan_version_now(request.user)  # type: ignore[arg-type]
     steps = [(sid, title, [form[f] for f in fields]) for sid, title, fields in form.steps()]
     plan = program.plan_current(request.user)  # type: ignore[arg-type]
     return render(
@@ -191,8 +233,39 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             "plan_version": version,
             "prescribed": plan is not None and plan.author_role == "clinician",
             "zone_form": zone_form,
+            # The names of the questions whose yes stops the form (wizard.js, checkin.js).
+            "stop_names": STOP_NAMES,
         },
     )
+
+
+def _safety_answers(post: Any) -> dict[str, bool]:
+    """The safety questions answered in a posted form: question id -> yes. A question without
+    an answer (not reached yet) or with anything but yes or no is left out."""
+    out: dict[str, bool] = {}
+    for q in QUESTIONS:
+        value = post.get(f"q_{q.id}", "")
+        if value in ("yes", "no"):
+            out[q.id] = value == "yes"
+    return out
+
+
+def _safety_initial(post: Any) -> dict[str, str]:
+    return {f"q_{q}": "yes" if yes else "no" for q, yes in _safety_answers(post).items()}
+
+
+def _stop_page(request: HttpRequest, card: safety.SafetyCard) -> HttpResponse:
+    return render(request, "hipalign/stop.html", {"card": card})
+
+
+@login_required
+@require_GET
+def onboarding_stop(request: HttpRequest) -> HttpResponse:
+    """Where a stopped onboarding lands: the card alone, titled for what it is."""
+    card = safety.safety_card(request.user)  # type: ignore[arg-type]
+    if card is None:
+        return redirect("home")
+    return _stop_page(request, card)
 
 
 def _zone_chosen(request: HttpRequest) -> bool:
@@ -218,7 +291,12 @@ def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
 def plan(request: HttpRequest) -> HttpResponse:
     rec = program.plan_current(request.user)  # type: ignore[arg-type]
     if rec is None:
-        return redirect("onboarding")
+        card = safety.safety_card(request.user)  # type: ignore[arg-type]
+        return _stop_page(request, card) if card else redirect("onboarding")
+    doc = program.plan_document(rec)
+    if doc.plan is None and doc.referral.level in STOP_LEVELS:
+        # A plan withheld for a warning sign that needs care now is no plan: the card alone.
+        return _stop_page(request, safety.SafetyCard(doc.referral, "plan", rec.starts_on))
     return render(request, "hipalign/plan.html", _plan_context(request, rec))
 
 
@@ -245,7 +323,20 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
     ex = default_library().get(exercise_id)
     if ex is None:
         raise Http404
-    return render(request, "hipalign/exercise.html", {"ex": ex})
+    # Issue 14.8: a person with a plan sees their own dose of this exercise (today's, per side)
+    # and a way back; anyone else, or an exercise not in the plan, the library's starting dose.
+    rec = program.plan_current(request.user)  # type: ignore[arg-type]
+    doc = program.plan_document(rec) if rec is not None else None
+    mine = (
+        program.plan_items_now(request.user, doc).get(ex.id)  # type: ignore[arg-type]
+        if doc is not None and doc.plan is not None
+        else None
+    )
+    return render(
+        request,
+        "hipalign/exercise.html",
+        {"ex": ex, "mine": mine, "has_plan": doc is not None and doc.plan is not None},
+    )
 
 
 def _minute_now() -> int:
@@ -310,6 +401,13 @@ def _outbox_key(user_pk: object) -> str:
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
     t = program.session_today(request.user, _today())  # type: ignore[arg-type]
+    card = safety.safety_card(request.user)  # type: ignore[arg-type]
+    if card is not None:
+        # Until a check-in (or new answers) clears it, Today is the card and nothing else: no
+        # session, habits or reminders while care is needed first.
+        return render(
+            request, "hipalign/today.html", {"card": card, "t": t, "today_date": _today()}
+        )
     if t is None:
         return redirect("onboarding")
     player: dict[str, Any] | None = None
@@ -390,6 +488,13 @@ def checkin(request: HttpRequest) -> HttpResponse:
     carried = program.checkin_carried_over(request.user)  # type: ignore[arg-type]
     form = CheckInForm(request.POST or None, carried=carried)
     referral = None
+    if request.method == "POST" and not form.is_valid():
+        answers = _safety_answers(request.POST)
+        if stops_at_once(answers):
+            # A yes that needs care now ends the check-in at once, like the onboarding: the
+            # answers so far are kept as a stop, and nothing else is asked (issue 14 item 4).
+            stopped = safety.safety_stop_record(request.user, answers, _today())  # type: ignore[arg-type]
+            return _stop_page(request, safety.SafetyCard(stopped, "checkin", _today()))
     if request.method == "POST" and form.is_valid():
         try:
             _, referral = program.checkin_record(
@@ -401,10 +506,17 @@ def checkin(request: HttpRequest) -> HttpResponse:
             )
         except InputError as exc:
             form.add_error(None, exc.message)
+    if referral is not None and referral.level in STOP_LEVELS:
+        return _stop_page(request, safety.SafetyCard(referral, "checkin", _today()))
     return render(
         request,
         "hipalign/checkin.html",
-        {"form": form, "referral": referral, "questions": QUESTIONS},
+        {
+            "form": form,
+            "referral": referral,
+            "questions": QUESTIONS,
+            "stop_names": STOP_NAMES,
+        },
     )
 
 

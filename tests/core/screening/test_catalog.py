@@ -45,3 +45,21 @@ def test_a_question_asked_once_needs_a_topic() -> None:
 
     with pytest.raises(ValidationError, match="needs a topic"):
         Question.model_validate(data)
+
+
+def test_every_question_cites_bibliography_entries() -> None:
+    from hipalign.core.references import check_ids
+
+    for q in QUESTIONS:
+        assert q.refs, q.id
+        assert check_ids(q.refs, q.id) == []
+
+
+def test_only_emergency_and_urgent_questions_stop_at_once() -> None:
+    from hipalign.core.screening.catalog import STOP_QUESTION_IDS, stops_at_once
+
+    for q in QUESTIONS:
+        assert (q.id in STOP_QUESTION_IDS) == (q.level in ("emergency", "urgent"))
+        assert stops_at_once({q.id: True}) == (q.id in STOP_QUESTION_IDS)
+        assert not stops_at_once({q.id: False})
+    assert not stops_at_once({})

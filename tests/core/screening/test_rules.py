@@ -345,3 +345,27 @@ def test_symptoms_without_red_flags_give_level_none() -> None:
     )
     assert referral.level == "none"
     assert referral.plan_withheld is False
+
+
+def test_screen_answers_reads_a_partial_set_of_answers_up_to_the_stop() -> None:
+    from hipalign.core.screening.rules import screen_answers
+
+    first = QUESTIONS[0]
+    got = screen_answers({first.id: True})
+
+    assert got.level == first.level and got.plan_withheld
+    assert [r.id for r in got.reasons] == [first.id]
+    assert screen_answers({first.id: False}).level == "none"
+
+
+def test_screen_answers_applies_the_same_combination_rules_as_screen() -> None:
+    from hipalign.core.screening.rules import screen_answers
+
+    answers = {"hot_swollen_joint_fever": True, "immunosuppressed_steroids_iv_drugs": True}
+
+    got = screen_answers(answers)
+
+    assert {r.id: r.level for r in got.reasons} == {
+        "hot_swollen_joint_fever": "emergency",
+        "immunosuppressed_steroids_iv_drugs": "emergency",
+    }

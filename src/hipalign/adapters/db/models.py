@@ -290,6 +290,24 @@ class CheckInRecord(models.Model):
         indexes = [models.Index(fields=["user", "-performed_on"])]
 
 
+class SafetyStop(models.Model):
+    """The onboarding stopped at a yes that needs care now (issue 14 item 4): the safety answers
+    given up to then (a question not reached has no answer) and the referral made from them.
+    The newest one shows on Today until a check-in or a new intake answers every question again."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="safety_stops")
+    performed_on = models.DateField()
+    answers = models.JSONField()
+    referral_level = models.CharField(max_length=16)
+    referral = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+
 class AuditEvent(models.Model):
     """Who did what to which record, when (UTC); never the health data itself (RELIABILITY.md 1 V16)."""
 

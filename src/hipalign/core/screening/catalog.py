@@ -7,6 +7,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hipalign.core.references import check_ids
 from hipalign.core.vocab import ReferralLevel
 
 
@@ -18,6 +19,8 @@ class Question(BaseModel):
     question: str = Field(min_length=10)
     action: str = Field(min_length=10)  # what to do now, and how urgently, in plain words
     sources: list[str] = Field(min_length=1)
+    # The sources as bibliography ids (core.references): what a person reads is cite(id).
+    refs: list[str] = Field(min_length=1)
     # "every_week": the state now, asked at each weekly check-in. "once": history that only news
     # can change (questions.toml says why per question); a check-in replaces a stored "no" by one
     # "has anything changed" question naming the topic (plain words, no id).
@@ -41,6 +44,9 @@ def _load() -> tuple[Question, ...]:
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate screening question id")
+    problems = [p for q in questions for p in check_ids(q.refs, f"screening question {q.id}")]
+    if problems:
+        raise ValueError("\n".join(problems))
     return questions
 
 
@@ -62,3 +68,14 @@ def changed_question(carried: Sequence[Question]) -> str:
         + "; ".join(q.topic or q.question for q in carried)
         + "?"
     )
+
+
+# A yes to a question at these levels ends the onboarding at once: nothing else is asked, and
+# the person is told where to get care (issue 14 item 4). Lower levels wait for the whole intake.
+STOP_LEVELS: frozenset[ReferralLevel] = frozenset({"emergency", "urgent"})
+STOP_QUESTION_IDS: frozenset[str] = frozenset(q.id for q in QUESTIONS if q.level in STOP_LEVELS)
+
+
+def stops_at_once(answers: Mapping[str, bool]) -> bool:
+    """Whether any of these answers is a yes to a question that stops the onboarding."""
+    return any(answers.get(qid) is True for qid in STOP_QUESTION_IDS)

@@ -5,6 +5,8 @@ see_doctor withholds it until a clinician clears the person; recent hip surgery 
 a clinician records the hip precautions.
 """
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.intake import Intake
@@ -52,17 +54,20 @@ def _rank(level: ReferralLevel) -> int:
     return REFERRAL_ORDER.index(level)
 
 
-def _question_reasons(intake: Intake) -> list[Reason]:
+def _question_reasons(answers: Mapping[str, bool]) -> list[Reason]:
+    """A reason per yes; a question left unanswered (the onboarding stopped before it) is not."""
+
+    def flagged(qid: str) -> bool:
+        return answers.get(qid) is True
+
     reasons = []
     for q in QUESTIONS:
-        if not intake.flagged(q.id):
+        if not flagged(q.id):
             continue
         level, action = q.level, q.action
-        if q.id == "cancer_history_or_weight_loss" and intake.flagged("constant_night_pain"):
+        if q.id == "cancer_history_or_weight_loss" and flagged("constant_night_pain"):
             action = "See your doctor within the next few days: a history of cancer or weight loss together with night pain should not wait."
-        if q.id == "immunosuppressed_steroids_iv_drugs" and intake.flagged(
-            "hot_swollen_joint_fever"
-        ):
+        if q.id == "immunosuppressed_steroids_iv_drugs" and flagged("hot_swollen_joint_fever"):
             level = "emergency"
             action = "Go to an emergency department now: weakened immunity with a hot joint or fever can mean a joint infection."
         reasons.append(
@@ -316,13 +321,18 @@ def _issue13_reasons(intake: Intake) -> list[Reason]:
     return reasons
 
 
+STOPPED_BECAUSE = "A warning sign needs medical attention first, so no exercise plan is given."
+
+
 def screen(intake: Intake) -> Referral:
-    reasons = _question_reasons(intake) + _derived_reasons(intake) + _issue13_reasons(intake)
+    reasons = (
+        _question_reasons(intake.screening) + _derived_reasons(intake) + _issue13_reasons(intake)
+    )
     reasons.sort(key=lambda r: -_rank(r.level))
     level: ReferralLevel = reasons[0].level if reasons else "none"
     withheld = ""
     if level in ("emergency", "urgent"):
-        withheld = "A warning sign needs medical attention first, so no exercise plan is given."
+        withheld = STOPPED_BECAUSE
     elif level == "see_doctor" and not intake.cleared_by_clinician:
         withheld = "A doctor should see you first. Once a clinician clears you, the plan appears."
     elif intake.flagged("recent_hip_surgery") and intake.hip_precautions is None:
@@ -333,4 +343,19 @@ def screen(intake: Intake) -> Referral:
         plan_withheld=bool(withheld),
         withheld_because=withheld,
         unanswered=intake.unanswered,
+    )
+
+
+def screen_answers(answers: Mapping[str, bool]) -> Referral:
+    """The referral from the safety answers alone, some perhaps not given yet: the onboarding
+    stops at the first yes that needs care now (catalog.STOP_LEVELS), before age, pain or the
+    rest are asked, so only the question rules apply. The same rules as screen() for those."""
+    reasons = sorted(_question_reasons(answers), key=lambda r: -_rank(r.level))
+    level: ReferralLevel = reasons[0].level if reasons else "none"
+    stopped = level in ("emergency", "urgent")
+    return Referral(
+        level=level,
+        reasons=reasons,
+        plan_withheld=stopped,
+        withheld_because=STOPPED_BECAUSE if stopped else "",
     )

@@ -142,6 +142,18 @@ class CheckInRow(_Row):
     created_at: AwareDatetime
 
 
+class SafetyStopRow(_Row):
+    """An onboarding or check-in stopped at a warning sign (issue 14 item 4): only the
+    questions answered up to then."""
+
+    id: uuid.UUID
+    performed_on: date
+    answers: dict[str, bool]
+    referral_level: str = Field(max_length=16)
+    referral: dict[str, Any]
+    created_at: AwareDatetime
+
+
 class AssessmentRow(_Row):
     id: uuid.UUID
     clinician: str | None = None  # who recorded it, on the exporting install (not imported)
@@ -175,3 +187,4 @@ class ExportDocument(BaseModel):
     posture_uploads: list[PostureRow]
     checkins: list[CheckInRow]
     assessments: list[AssessmentRow] = []
+    safety_stops: list[SafetyStopRow] = []  # absent in files made before issue 14.4

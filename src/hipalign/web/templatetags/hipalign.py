@@ -111,6 +111,67 @@ def sessions(value: float) -> str:
     return sessions_text(float(value))
 
 
+@register.simple_tag
+def emergency_number() -> dict[str, str]:
+    """The operator's emergency number (settings.EMERGENCY_NUMBER, default 112): as shown, and
+    as a tel: link dials it (no spaces)."""
+    from django.conf import settings
+
+    number = str(settings.EMERGENCY_NUMBER)
+    return {"shown": number, "tel": number.replace(" ", "")}
+
+
+@register.filter
+def reason_refs(reason: object) -> list[object]:
+    """The bibliography entries behind a referral reason, so a card reads references, not raw
+    links: a question's own refs (questions.toml); for a rule's reason, the entries whose link
+    its source line names (core.references.cite_all writes the link last)."""
+    from hipalign.core.references import bibliography
+    from hipalign.core.screening.catalog import QUESTIONS_BY_ID
+
+    rid = reason.get("id") if isinstance(reason, dict) else getattr(reason, "id", None)
+    known = bibliography()
+    question = QUESTIONS_BY_ID.get(str(rid))
+    if question is not None:
+        return [known[r] for r in question.refs if r in known]
+    source = str(
+        reason.get("source", "") if isinstance(reason, dict) else getattr(reason, "source", "")
+    )
+    return [ref for ref in known.values() if ref.url and ref.url in source]
+
+
+_URL = re.compile(r"\s*\bhttps?://\S+")
+
+
+@register.filter
+def without_links(value: object) -> str:
+    """A source line with its raw links taken out (the words around them stay)."""
+    return _URL.sub("", str(value)).strip(" :;,")
+
+
+@register.filter
+def level_title(level: object) -> str:
+    """What a referral level asks of the person, as a title."""
+    return {
+        "emergency": "Get emergency care now",
+        "urgent": "See a doctor urgently",
+        "see_doctor": "See a doctor before starting",
+    }.get(str(level), "Worth a professional's look")
+
+
+def _level(reason: object) -> str:
+    return str(reason.get("level") if isinstance(reason, dict) else getattr(reason, "level", ""))
+
+
+@register.filter
+def needs_care_now(reasons: object, now: bool = True) -> list[object]:
+    """The reasons at a level that stops everything (emergency, urgent), or with now=False the
+    others, in their order."""
+    from hipalign.core.screening.catalog import STOP_LEVELS
+
+    return [r for r in (reasons or []) if (_level(r) in STOP_LEVELS) == bool(now)]  # type: ignore[attr-defined]
+
+
 # --- the product's words (issue 14.7): one function each, from core.words -------------------
 
 

@@ -85,9 +85,11 @@
     current = i;
     steps.forEach((s, k) => { s.hidden = k !== i; });
     marks.forEach((m, k) => { m.classList.toggle('current', k === i); if (k === i) m.setAttribute('aria-current', 'step'); else m.removeAttribute('aria-current'); });
+    // Stopped (stop.js: a yes that needs care now): no way on to a further step.
+    const stopped = form.classList.contains('stopped');
     back.hidden = i === 0;
-    next.hidden = i === steps.length - 1;
-    submit.hidden = i !== steps.length - 1;
+    next.hidden = stopped || i === steps.length - 1;
+    submit.hidden = stopped || i !== steps.length - 1;
     if (focus) { const h = steps[i].querySelector('legend h2'); h.tabIndex = -1; h.focus(); }
   }
 
@@ -103,5 +105,6 @@
     show(current + 1, true);
   });
   back.addEventListener('click', () => show(current - 1, true));
+  form.addEventListener('stopchange', () => show(current, false));
   show(current, false);
 })();
