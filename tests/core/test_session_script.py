@@ -11,6 +11,7 @@ from hipalign.core.session_script import (
     Script,
     ScriptItem,
     SideDose,
+    WarmUpMove,
     back,
     build_script,
     item_seconds,
@@ -18,6 +19,7 @@ from hipalign.core.session_script import (
     resume,
     skip,
     skip_exercise,
+    skip_warm_up,
     start,
     tick,
 )
@@ -338,3 +340,51 @@ def test_zero_elapsed_time_changes_nothing(script: Script) -> None:
 def test_side_dose_rejects_zero_sets() -> None:
     with pytest.raises(ValueError, match="sets"):
         SideDose(side=None, sets=0, reps=1, hold_s=0)
+
+
+# --- the warm-up phase (issue 13 item 14) -----------------------------------------------------
+
+
+def warm_moves() -> list[WarmUpMove]:
+    return [
+        WarmUpMove(id="march", name="March", seconds=60, how="March gently."),
+        WarmUpMove(id="steps", name="Side steps", seconds=40, how="Step side to side."),
+    ]
+
+
+def test_the_warm_up_moves_come_first_as_steps_of_no_exercise() -> None:
+    script = build_script([make_item("bridge")], warm_moves())
+    warm = [s for s in script.steps if s.kind == "warm_up"]
+    assert [s.index for s in warm] == [0, 1]
+    assert [(s.move, s.duration_s, s.start_s) for s in warm] == [
+        ("March", 60, 0),
+        ("Side steps", 40, 60),
+    ]
+    assert all(s.exercise is None for s in warm)
+    assert warm[0].cue == "Warm-up, 1 of 2: March. March gently."
+    assert script.steps[2].kind == "get_ready" and script.steps[2].start_s == 100
+    assert script.total_s == 100 + item_seconds(make_item("bridge"))
+
+
+def test_the_warm_up_runs_into_the_first_exercise_on_its_own() -> None:
+    script = build_script([make_item("bridge")], warm_moves())
+    state = tick(script, start(script), 100.5)
+    assert script.steps[state.index].kind == "get_ready"
+    assert script.steps[state.index].exercise == "bridge"
+
+
+def test_skip_warm_up_goes_to_the_first_exercise_and_nowhere_else() -> None:
+    script = build_script([make_item("bridge")], warm_moves())
+    state = pause(tick(script, start(script), 30))
+    skipped = skip_warm_up(script, state)
+    assert script.steps[skipped.index].kind == "get_ready"
+    assert skipped.paused and skipped.remaining_s == GET_READY_S
+    assert skip_warm_up(script, skipped) == skipped  # past the warm-up: nothing to skip
+    # Skip exercise from the warm-up lands on the same step (the player's Shift+Right).
+    assert skip_exercise(script, state).index == skipped.index
+
+
+def test_a_script_without_a_warm_up_has_no_warm_up_steps() -> None:
+    script = build_script([make_item("bridge")])
+    assert script.steps[0].kind == "get_ready"
+    assert all(s.kind != "warm_up" and s.move is None for s in script.steps)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 SPEEDUP = 25  # HIPALIGN_PLAYER_SPEEDUP: a 30 s hold lasts 1.2 s
 PASSWORD = "quiet river lamp 1987"
-STEP_KINDS = {"get_ready", "reps", "hold", "rest", "switch_side", "done"}
+STEP_KINDS = {"warm_up", "get_ready", "reps", "hold", "rest", "switch_side", "done"}
 
 
 TOTP_STEP_S = 30  # pyotp's default period, as the server uses it (services/mfa.py)
@@ -293,6 +293,20 @@ def new_person_with_plan(page: Page, prefix: str = "user") -> str:
     return username
 
 
+def checkin_nothing_changed(page: Page, *, pain_now: int, pain_worst_week: int) -> None:
+    """On /checkin after an intake that said no to everything: no to each question, nothing
+    changed, the two pain numbers; saved."""
+    page.goto("/checkin")
+    for q in QUESTIONS:
+        if not q.lifetime:  # the intake said no to those: one "anything changed" question
+            page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    page.locator('input[name="changed"][value="no"]').check()
+    page.get_by_label("Pain right now (0-10)").fill(str(pain_now))
+    page.get_by_label("Worst pain this past week (0-10)").fill(str(pain_worst_week))
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_test_id("checkin-ok")).to_be_visible()
+
+
 # --- the session player ------------------------------------------------------------------------
 
 
@@ -307,6 +321,7 @@ class Player:
         self.pause = t("player-pause")
         self.skip = t("player-skip")
         self.skip_exercise = t("player-skip-exercise")
+        self.skip_warm_up = t("player-skip-warm-up")
         self.back = t("player-back")
         self.countdown = t("player-countdown")
         self.cue = t("player-cue")
@@ -319,10 +334,18 @@ class Player:
         self.sync = t("sync-status")
         self.progress_text = page.locator("#player-progress-text")
 
-    def open(self) -> None:
+    def open(self, warm_up: bool = False) -> None:
+        """Open Today's player. Unless `warm_up`, a session still at its warm-up is moved on to
+        its first exercise first ("Skip warm-up" before Start), so tests of the exercises start
+        where they always did; the warm-up has its own test (test_journey.py)."""
         self.page.goto("/today")
         expect(self.root).to_be_visible()
         expect(self.start).to_be_enabled()
+        expect(self.kind).not_to_have_text("")  # the script has rendered the first step
+        if not warm_up and self.kind.text_content() == "warm_up":
+            self.skip_warm_up.click()
+            expect(self.kind).to_have_text("get_ready")
+            expect(self.skip_warm_up).to_be_hidden()
 
     def begin_paused(self) -> None:
         """Start, then pause at once: from here on nothing moves unless the test moves it."""

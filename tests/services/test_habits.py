@@ -326,7 +326,8 @@ def test_no_reminder_for_a_withheld_plan(owner: AbstractBaseUser) -> None:
 def test_the_daily_stretches_are_offered_only_on_days_without_a_session(
     owner: AbstractBaseUser,
 ) -> None:
-    plan = sitter_plan(owner)
+    # 30 minutes: room for knees to chest after the warm-up (a 20-minute session fills first).
+    plan = make_plan(owner, minutes_per_session=30, lifestyle={"sitting_hours_per_day": 9})
     body = plan_document(plan).plan
     assert body is not None
     assert any(it.id == "daily_stretches" for it in body.lifestyle)

@@ -297,8 +297,9 @@ def test_today_offers_the_daily_stretches_on_a_day_without_a_session_and_not_on_
     owner: AbstractBaseUser, owner_client: Client, set_today: SetToday, minute_now: Any
 ) -> None:
     # Issue 13 item 13: knees to chest and the straddle stretch are daily in the seed; Today
-    # offers them as a habit outside the session days only.
-    plan = sitter_plan(owner)
+    # offers them as a habit outside the session days only. 30 minutes: room for knees to
+    # chest after the warm-up (a 20-minute session fills first).
+    plan = make_plan(owner, minutes_per_session=30, lifestyle={"sitting_hours_per_day": 9})
     body = program.plan_document(plan).plan
     assert body is not None
     assert {"knee_to_chest", "seated_straddle_stretch"} & {
@@ -342,6 +343,43 @@ def test_the_plan_page_has_no_balance_section_for_a_younger_person_with_steady_b
 ) -> None:
     make_plan(owner)
     assert 'data-testid="balance-dose"' not in owner_client.get("/plan").content.decode()
+
+
+def test_the_plan_page_shows_the_warm_up_before_every_session_with_its_moves(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    plan = make_plan(owner)
+    body = program.plan_document(plan).plan
+    assert body is not None
+    warm = body.days[0].warm_up
+    assert warm is not None
+
+    html = owner_client.get("/plan").content.decode()
+
+    week = html.split('data-testid="week"', 1)[1].split("</ul>\n</section>", 1)[0]
+    assert week.count('href="#warm-up">Warm-up</a>') == len(body.days)
+    section = html.split('data-testid="warm-up"', 1)[1].split("</section>", 1)[0]
+    for move in warm.moves:
+        assert escape(move.name) in section and escape(move.how) in section
+        assert f"{move.seconds} s" in section
+    assert escape(warm.why) in section and "Fradkin" in section
+    assert "fradkin2010" not in section and "march_on_the_spot" not in section
+
+
+def test_todays_player_gets_the_warm_up_first_and_no_exercise_for_it(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    make_plan(owner)
+    t = program.session_today(owner, MONDAY)  # type: ignore[arg-type]
+    assert t is not None and t.script is not None and t.day is not None
+    assert t.day.warm_up is not None
+    moves = len(t.day.warm_up.moves)
+    kinds = [s.kind for s in t.script.steps]
+    assert kinds[:moves] == ["warm_up"] * moves and kinds[moves] == "get_ready"
+    assert all(n.exercise.id in {it.exercise for it in t.day.items} for n in t.items)
+
+    html = owner_client.get("/today").content.decode()
+    assert 'data-testid="player-skip-warm-up"' in html
 
 
 # --- onboarding -------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from hipalign.core.vocab import Side, Sidedness
 GET_READY_S = 10
 SWITCH_SIDE_S = 5
 
-StepKind = Literal["get_ready", "reps", "hold", "rest", "switch_side", "done"]
+# "warm_up": one move of the session's warm-up, before the first exercise (issue 13 item 14);
+# a warm-up step belongs to no exercise, so players ask for no log and nothing counts it.
+StepKind = Literal["warm_up", "get_ready", "reps", "hold", "rest", "switch_side", "done"]
 
 
 class SideDose(BaseModel):
@@ -26,6 +28,17 @@ class SideDose(BaseModel):
     sets: int = Field(ge=1)
     reps: int = Field(ge=1)
     hold_s: int = Field(ge=0)
+
+
+class WarmUpMove(BaseModel):
+    """One gentle move of the warm-up, timed (core/planning/warm_up.toml)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    seconds: int = Field(ge=1)
+    how: str  # what to do, in our words: the step's cue
 
 
 class ScriptItem(BaseModel):
@@ -56,6 +69,7 @@ class Step(BaseModel):
     start_s: int  # seconds from the start of the session
     count: int | None  # reps to count during a "reps" step
     cue: str  # what the player says and shows when the step begins
+    move: str | None = None  # a "warm_up" step's move, by name (extension of the script)
 
 
 class Script(BaseModel):
@@ -155,9 +169,28 @@ def item_seconds(item: ScriptItem) -> int:
     return sum(step[4] for step in _item_steps(item))
 
 
-def build_script(items: list[ScriptItem]) -> Script:
+def build_script(items: list[ScriptItem], warm_up: list[WarmUpMove] | None = None) -> Script:
+    """The steps of a session: the warm-up's moves (if any), then each item's steps, then done."""
     steps: list[Step] = []
     t = 0
+    moves = warm_up or []
+    for n, move in enumerate(moves, start=1):
+        steps.append(
+            Step(
+                index=len(steps),
+                kind="warm_up",
+                exercise=None,
+                side=None,
+                set=None,
+                rep=None,
+                duration_s=move.seconds,
+                start_s=t,
+                count=None,
+                cue=f"Warm-up, {n} of {len(moves)}: {move.name}. {move.how}",
+                move=move.name,
+            )
+        )
+        t += move.seconds
     for item in items:
         for kind, side, set_, rep, duration, count, cue in _item_steps(item):
             steps.append(
@@ -254,6 +287,16 @@ def skip_exercise(script: Script, state: PlayerState) -> PlayerState:
     while i < len(script.steps) - 1 and (
         script.steps[i].exercise == current or script.steps[i].kind != "get_ready"
     ):
+        i += 1
+    return _enter(script, i).model_copy(update={"paused": state.paused})
+
+
+def skip_warm_up(script: Script, state: PlayerState) -> PlayerState:
+    """From a warm-up step, jump to the first exercise's get-ready step; elsewhere no change."""
+    if script.steps[state.index].kind != "warm_up":
+        return state
+    i = state.index
+    while script.steps[i].kind == "warm_up":
         i += 1
     return _enter(script, i).model_copy(update={"paused": state.paused})
 

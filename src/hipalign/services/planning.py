@@ -7,11 +7,11 @@ from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library, validate_default_library
 from hipalign.core.planning.conditions import pain_swap_problems
 from hipalign.core.planning.document import PlanDocument
-from hipalign.core.planning.planner import day_script_items, generate_plan
+from hipalign.core.planning.planner import day_script, generate_plan
 from hipalign.core.planning.selection import selection_problems
 from hipalign.core.progression import Decision, ExerciseLog, decide_history
 from hipalign.core.screening.catalog import QUESTIONS, Question
-from hipalign.core.session_script import Script, build_script
+from hipalign.core.session_script import Script
 from hipalign.core.vocab import Weekday
 
 
@@ -52,7 +52,7 @@ def session_script_build(intake: Intake, day: Weekday, session: int = 1) -> Scri
         raise InputError("day", [f"no plan is given: {doc.referral.withheld_because}"])
     for d in doc.plan.days:
         if d.day == day and d.session == session:
-            return build_script(day_script_items(d, default_library()))
+            return day_script(d, default_library())
     planned = ", ".join(
         f"{d.day}" + ("" if d.session == 1 else f" (session {d.session})") for d in doc.plan.days
     )

@@ -507,7 +507,8 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
                     ],
                 )
                 for n in items
-            ]
+            ],
+            day.warm_up.moves if day.warm_up else None,  # the warm-up phase opens the session
         )
     )
     return Today(

@@ -126,10 +126,17 @@ def test_minutes_are_the_real_length_of_the_session_script(doc: dict[str, Any]) 
     if plan_doc.plan is None:
         return
     for day in plan_doc.plan.days:
-        script = build_script(day_script_items(day, LIB))
+        script = build_script(
+            day_script_items(day, LIB), day.warm_up.moves if day.warm_up else None
+        )
         assert script.total_s == day.duration_s
         assert day.minutes == round(script.total_s / 60, 1)
         assert sum(step.duration_s for step in script.steps) == script.total_s
+        # Every session opens with its 2-3 minute warm-up phase (issue 13 item 14).
+        assert day.warm_up is not None
+        warm = [s for s in script.steps if s.kind == "warm_up"]
+        assert 120 <= sum(s.duration_s for s in warm) == day.warm_up.seconds <= 180
+        assert [s.index for s in warm] == list(range(len(warm)))
 
 
 @SETTINGS

@@ -63,7 +63,9 @@ def _items(done: Prescribed) -> dict[str, Any]:
 def _assert_days_match_scripts(doc: PlanDocument) -> None:
     assert doc.plan is not None
     for day in doc.plan.days:
-        script = build_script(day_script_items(day, LIB))
+        script = build_script(
+            day_script_items(day, LIB), day.warm_up.moves if day.warm_up else None
+        )
         assert day.duration_s == script.total_s, day.day
         assert day.minutes == round(script.total_s / 60, 1), day.day
         for it, built in zip(day.items, day_script_items(day, LIB), strict=True):
@@ -313,6 +315,23 @@ def test_session_lengths_are_the_real_script_lengths_after_an_edit() -> None:
     _assert_days_match_scripts(done.document)
     assert done.document.plan is not None and doc.plan is not None
     assert done.document.plan.days[0].duration_s != doc.plan.days[0].duration_s
+
+
+def test_prescribed_sessions_open_with_the_plans_warm_up_too() -> None:
+    intake, doc = _plan()
+    raw = _raw(doc)
+    _item(raw, "leg_swings")["days"] = ["sun"]  # a day the base plan had no session on
+
+    done = prescribe(doc, intake, raw, LIB)
+
+    assert doc.plan is not None and done.document.plan is not None
+    base_warm = doc.plan.days[0].warm_up
+    assert base_warm is not None
+    assert [d.warm_up for d in done.document.plan.days] == [base_warm] * len(
+        done.document.plan.days
+    )
+    assert "sun" in {d.day for d in done.document.plan.days}
+    _assert_days_match_scripts(done.document)
 
 
 # --- safety rules and overrides -----------------------------------------------------------

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hipalign.core.assessment import Pattern
 from hipalign.core.education.models import LessonLink, LifestyleItem
 from hipalign.core.screening.rules import Referral
+from hipalign.core.session_script import WarmUpMove
 from hipalign.core.vocab import Intent, Load, Position, Side, Weekday
 
 PLAN_SCHEMA = "hipalign.plan/1"
@@ -62,12 +63,25 @@ class Item(_Doc):
     notes: list[str]  # how to do it safely given the intake (support, pregnancy, precautions)
 
 
+class WarmUp(_Doc):
+    """Extension (issue 13 item 14): the 2-3 minute warm-up that opens the session, timed moves
+    the player runs before the first exercise. No log is kept of it and it does not count for
+    adherence or progression; its seconds are part of the day's `minutes`."""
+
+    seconds: int = Field(ge=120, le=180)
+    moves: list[WarmUpMove] = Field(min_length=2, max_length=4)
+    why: str
+    source: str
+    refs: list[str] = []
+
+
 class Day(_Doc):
     day: Weekday
     session: int = 1  # 2 for a second session on the same day (more than 7 a week)
     minutes: float  # the session script's real length, minutes to one decimal
     duration_s: int  # the same, exact, in seconds
     items: list[Item]
+    warm_up: WarmUp | None = None  # extension; None in documents made before the warm-up
 
 
 class Review(_Doc):

@@ -41,11 +41,18 @@ from hipalign.core.planning.document import (
 )
 from hipalign.core.planning.selection import rule_needs
 from hipalign.core.planning.sides import only_weaker_side
+from hipalign.core.planning.warm_up import warm_up
 from hipalign.core.progression import in_sentence
 from hipalign.core.references import RULE, cite_all
 from hipalign.core.screening.limits import LIMITS
 from hipalign.core.screening.rules import screen
-from hipalign.core.session_script import ScriptItem, SideDose, build_script, item_seconds
+from hipalign.core.session_script import (
+    Script,
+    ScriptItem,
+    SideDose,
+    build_script,
+    item_seconds,
+)
 from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP, SIDES, WEEKDAYS, Intent, Side, Weekday
 from hipalign.core.words import dose_words
 
@@ -193,7 +200,10 @@ def _needs(
     for rn in rule_needs(intake, patterns, ranks, lead_side(intake, patterns)):
         why = Why(
             kind="pattern" if rn.pattern is not None else "answer",
-            text=rn.text,
+            text=rn.text
+            if rn.pattern is None
+            else f"{rn.pattern.text.split('.')[0]}: this exercise is here "
+            f"{INTENT_PURPOSE[rn.intent]}. {rn.text}",
             pattern=rn.pattern.id if rn.pattern is not None else None,
             intent=rn.intent,
             source=rn.source,
@@ -455,7 +465,7 @@ def _build_item(
                 refs=[RULE],
             )
         )
-    elif lead and for_weakness:
+    elif lead and for_weakness and ex.primary_intent == "strengthen":
         other = "right" if lead == "left" else "left"
         whys.append(
             Why(
@@ -567,13 +577,8 @@ def _strength_days(
     return sorted(picked, key=WEEKDAYS.index)
 
 
-# The warm-up entry (issue 13 item 14) is not placed yet: one 150 s step at the start of the
-# player broke the player's browser journey; kept out until the player shows it as its own
-# phase.
-WARM_UP_ID = "marching_warm_up"
-
 # Within a session, exercises are grouped by position so nobody goes floor -> standing -> floor:
-# standing first (the warm-up among them), then the chair, then the floor positions, one after
+# standing first (after the warm-up phase), then the chair, then the floor positions, one after
 # another, ending lying down (issue 13 item 14). Older adults and people with poor balance
 # gain the most: one trip down to the floor and one back up.
 POSITION_ORDER: dict[str, int] = {
@@ -614,7 +619,10 @@ def _schedule(
     weaker: Side | None,
     lib: Library | None = None,
 ) -> tuple[list[Day], list[LeftOut]]:
-    budget = intake.minutes_per_session * 60
+    # Every session opens with the warm-up (issue 13 item 14); its time is part of the session,
+    # so the exercises get what is left (the shortest session, 5 minutes, keeps half of it).
+    warm = warm_up()
+    budget = intake.minutes_per_session * 60 - warm.seconds
     days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
     extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
     left_out: list[LeftOut] = []
@@ -687,7 +695,7 @@ def _schedule(
                 p.item.exercise,
             )
         )
-        day_script = build_script([p.script for p in placed_items])
+        day_script = build_script([p.script for p in placed_items], warm.moves)
         out.append(
             Day(
                 day=day,
@@ -695,6 +703,7 @@ def _schedule(
                 minutes=round(day_script.total_s / 60, 1),
                 duration_s=day_script.total_s,
                 items=[p.item for p in placed_items],
+                warm_up=warm,
             )
         )
     out.sort(key=lambda d: (WEEKDAYS.index(d.day), d.session))
@@ -724,6 +733,11 @@ def day_script_items(day: Day, library: Library | None = None) -> list[ScriptIte
             doses = [SideDose(side=None, sets=it.sets, reps=it.reps, hold_s=it.hold_s)]
         items.append(script_item(ex, doses))
     return items
+
+
+def day_script(day: Day, library: Library | None = None) -> Script:
+    """The session script of a plan day: its warm-up (when the plan has one), then its items."""
+    return build_script(day_script_items(day, library), day.warm_up.moves if day.warm_up else None)
 
 
 # Stretches the seed gives daily (knees to chest, the seated straddle stretch), and their

@@ -19,13 +19,12 @@ from hipalign.core.planning.document import Day, Dose, Item, PlanBody, PlanDocum
 from hipalign.core.planning.planner import (
     POSITION_ORDER,
     SESSION_ORDER,
-    WARM_UP_ID,
-    day_script_items,
+    day_script,
     item_notes,
     script_item,
 )
 from hipalign.core.screening.rules import Reason, Referral, screen
-from hipalign.core.session_script import SideDose, build_script, item_seconds
+from hipalign.core.session_script import SideDose, item_seconds
 from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
 from hipalign.core.words import change_words, dose_words
 
@@ -504,6 +503,8 @@ def prescribe(
     }
     rank = _base_rank(base.plan)
     sessions = _sessions_of(base.plan)
+    # The base plan's warm-up opens every prescribed session too (none in older documents).
+    warm = next((d.warm_up for d in base.plan.days if d.warm_up), None)
     days: list[Day] = []
     for wd in WEEKDAYS:
         for session in (1, 2):
@@ -516,15 +517,16 @@ def prescribe(
                 continue
             todays.sort(
                 key=lambda it: (
-                    it.exercise != WARM_UP_ID,  # the warm-up first, then grouped by position
                     POSITION_ORDER[it.position],
                     SESSION_ORDER[it.intent],
                     rank.get(it.exercise, len(rank)),
                     it.exercise,
                 )
             )
-            draft = Day(day=wd, session=session, minutes=0, duration_s=0, items=todays)
-            script = build_script(day_script_items(draft, lib))
+            draft = Day(
+                day=wd, session=session, minutes=0, duration_s=0, items=todays, warm_up=warm
+            )
+            script = day_script(draft, lib)
             days.append(
                 draft.model_copy(
                     update={"minutes": round(script.total_s / 60, 1), "duration_s": script.total_s}

@@ -36,6 +36,7 @@
   const SESSION_KEEP_DAYS = 14; // old session ids are useless after that; do not hoard them
 
   const KIND_LABELS = {
+    warm_up: 'Warm-up',
     get_ready: 'Get ready',
     reps: 'Repetitions',
     hold: 'Hold',
@@ -669,12 +670,14 @@
   // --- describing steps --------------------------------------------------------------------
 
   function exerciseLine(step) {
+    if (step && step.kind === 'warm_up') return `Warm-up: ${step.move || ''}`;
     if (!step || !step.exercise) return '';
     const name = exerciseName(step.exercise);
     return step.side ? `${name} — ${step.side} side` : name;
   }
 
   function kindLine(step) {
+    if (step.kind === 'warm_up') return `Warm-up · move ${P.index + 1} of ${firstExercise()}`;
     let text = KIND_LABELS[step.kind] || step.kind;
     if (step.set) text += ` · set ${step.set}`;
     if (step.kind === 'hold' && step.rep) text += `, hold ${step.rep}`;
@@ -689,7 +692,7 @@
     const next = P.steps[index + 1];
     if (!next) return '';
     if (next.kind === 'done') return 'Next up: end of the session.';
-    const what = next.kind === 'get_ready' ? exerciseLine(next) : KIND_LABELS[next.kind] || next.kind;
+    const what = next.kind === 'get_ready' || next.kind === 'warm_up' ? exerciseLine(next) : KIND_LABELS[next.kind] || next.kind;
     const side = next.kind === 'switch_side' && next.side ? ` to the ${next.side} side` : '';
     return `Next up: ${what}${side} (${seconds(stepMs(next))} s).`;
   }
@@ -710,6 +713,45 @@
     setText(ui.reps, repLine(step));
     setText(ui.next, P.finished ? '' : nextLine(P.index));
     renderProgress(step);
+    // "Skip warm-up" exists while a warm-up step is showing, before Start too; the warm-up
+    // running out on its own hides it here, on the tick that moves on.
+    if (ui.skipWarmUp) ui.skipWarmUp.hidden = !(step.kind === 'warm_up' && !P.finished && !P.logging);
+  }
+
+  // --- the warm-up phase (issue 13 item 14) ----------------------------------------------------
+  // The script's first steps may be the warm-up's moves (kind "warm_up"). They belong to no
+  // exercise segment, so they never open a log form and nothing of them is sent or counted.
+
+  /** Index of the first step after the warm-up (0 when the session has none). */
+  function firstExercise() {
+    let i = 0;
+    while (i < P.steps.length - 1 && P.steps[i].kind === 'warm_up') i++;
+    return i;
+  }
+
+  function startLabel() {
+    if (P.steps[P.index].kind === 'warm_up') return P.index === 0 ? 'Start warm-up' : 'Continue warm-up';
+    return P.index > firstExercise() ? 'Continue session' : 'Start';
+  }
+
+  /** Leave the warm-up for the first exercise: running on if it ran, else waiting for Start. */
+  function skipWarmUp() {
+    if (P.finished || P.logging || P.steps[P.index].kind !== 'warm_up') return;
+    ensureAudio();
+    const target = firstExercise();
+    if (P.started) {
+      enterStep(target, false);
+      renderControls();
+      ui.pause.focus();
+      return;
+    }
+    P.index = target;
+    P.remainingMs = stepMs(P.steps[target]);
+    saveSession();
+    setText(ui.start, startLabel());
+    render();
+    renderControls();
+    ui.start.focus();
   }
 
   function playerState() {
@@ -1246,6 +1288,7 @@
     ui.pause.addEventListener('click', togglePause);
     ui.skip.addEventListener('click', skipStep);
     ui.skipExercise.addEventListener('click', skipExercise);
+    if (ui.skipWarmUp) ui.skipWarmUp.addEventListener('click', skipWarmUp);
     ui.back.addEventListener('click', back);
     ui.sound.addEventListener('click', () => {
       ensureAudio();
@@ -1287,7 +1330,7 @@
       countdown: 'player-countdown', countdownUnit: 'player-countdown-unit', reps: 'player-reps', cue: 'player-cue', progress: 'player-progress',
       progressFill: 'player-progress-fill', progressText: 'player-progress-text', next: 'player-next',
       controls: 'player-controls', start: 'player-start', pause: 'player-pause', back: 'player-back',
-      skip: 'player-skip', skipExercise: 'player-skip-exercise', sound: 'player-sound', keys: 'player-keys',
+      skip: 'player-skip', skipExercise: 'player-skip-exercise', skipWarmUp: 'player-skip-warm-up', sound: 'player-sound', keys: 'player-keys',
       log: 'player-log', done: 'player-done', doneTitle: 'player-done-title',
       doneText: 'player-done-text', doneSummary: 'player-done-summary',
     };
@@ -1301,7 +1344,7 @@
     buildSegments(P.steps);
     loadSession();
     P.remainingMs = stepMs(P.steps[P.index]);
-    if (P.index > 0 && !P.finished) setText(ui.start, 'Continue session');
+    if (!P.finished) setText(ui.start, startLabel());
 
     initVoices();
     bindControls();
