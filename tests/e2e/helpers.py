@@ -293,6 +293,20 @@ def new_person_with_plan(page: Page, prefix: str = "user") -> str:
     return username
 
 
+def checkin_nothing_changed(page: Page, *, pain_now: int, pain_worst_week: int) -> None:
+    """On /checkin after an intake that said no to everything: no to each question, nothing
+    changed, the two pain numbers; saved."""
+    page.goto("/checkin")
+    for q in QUESTIONS:
+        if not q.lifetime:  # the intake said no to those: one "anything changed" question
+            page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    page.locator('input[name="changed"][value="no"]').check()
+    page.get_by_label("Pain right now (0-10)").fill(str(pain_now))
+    page.get_by_label("Worst pain this past week (0-10)").fill(str(pain_worst_week))
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_test_id("checkin-ok")).to_be_visible()
+
+
 # --- the session player ------------------------------------------------------------------------
 
 

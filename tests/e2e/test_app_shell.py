@@ -8,12 +8,12 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from hipalign.core.screening.catalog import QUESTIONS
 from tests.adapters.media import media_dir
 from tests.e2e.helpers import (
     Clinic,
     Player,
     Site,
+    checkin_nothing_changed,
     invite_code_make,
     invite_code_redeem,
     new_person_with_plan,
@@ -169,15 +169,7 @@ def _seed_a_person_with_real_data(person: Page, clinician: Page) -> dict[str, st
     player.fill_log_and_save(pain=2)
     expect(player.sync).to_have_text("All logs sent.")
 
-    person.goto("/checkin")
-    for q in QUESTIONS:
-        if not q.lifetime:
-            person.locator(f'input[name="q_{q.id}"][value="no"]').check()
-    person.locator('input[name="changed"][value="no"]').check()
-    person.get_by_label("Pain right now (0-10)").fill("1")
-    person.get_by_label("Worst pain this past week (0-10)").fill("2")
-    person.get_by_role("button", name="Save check-in").click()
-    expect(person.get_by_test_id("checkin-ok")).to_be_visible()
+    checkin_nothing_changed(person, pain_now=1, pain_worst_week=2)
 
     person.goto("/outcomes")
     activities = ["getting in and out of the car after work", "climbing stairs", "walking 30 min"]

@@ -8,8 +8,14 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from hipalign.core.education.catalog import default_lessons
-from hipalign.core.screening.catalog import QUESTIONS
-from tests.e2e.helpers import Clinic, Player, Site, log_in, new_person_with_plan
+from tests.e2e.helpers import (
+    Clinic,
+    Player,
+    Site,
+    checkin_nothing_changed,
+    log_in,
+    new_person_with_plan,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -41,15 +47,7 @@ def test_no_request_leaves_the_machine(
     page.reload()  # through the service worker
     expect(player.root).to_be_visible()
     page.goto("/progress")
-    page.goto("/checkin")
-    for q in QUESTIONS:
-        if not q.lifetime:  # the intake said no to those: one "anything changed" question
-            page.locator(f'input[name="q_{q.id}"][value="no"]').check()
-    page.locator('input[name="changed"][value="no"]').check()
-    page.get_by_label("Pain right now (0-10)").fill("0")
-    page.get_by_label("Worst pain this past week (0-10)").fill("1")
-    page.get_by_role("button", name="Save check-in").click()
-    expect(page.get_by_test_id("checkin-ok")).to_be_visible()
+    checkin_nothing_changed(page, pain_now=0, pain_worst_week=1)
     page.goto("/plans")
     page.goto("/learn")
     for lesson_id in default_lessons():  # every lesson page, and their sources shown as text

@@ -65,7 +65,7 @@ def _internal_words() -> list[tuple[str, re.Pattern[str]]]:
         ("doubled tag", re.compile(r"\((\w+)\) \1\b")),
         # Issue 14.7: doses read "3 × 12" and changes "from a to b" (core/words.py), dates
         # "Wed 2 Dec 2026"; the progression decision is never the bare word "hold".
-        ("x dose", re.compile(r"\b\d+ ?x ?\d+\b")),
+        ("x dose", re.compile(r"\b\d+ x \d+\b")),  # spaced: a random token prefix may hold "3x9"
         ("arrow", re.compile(r"->")),
         ("iso date", re.compile(r"\b\d{4}-\d{2}-\d{2}\b")),
     ]
@@ -95,7 +95,7 @@ def test_the_checker_finds_each_kind_of_internal_string() -> None:
     planted = (
         "Try side_plank today. Fix tests.single_leg_stance.right.seconds and "
         "items[8].override_reason. See CLINICAL.md. interval [rule]. ref='x' url=None. "
-        "caveats in 0. (mobilize) mobilize. Dose 1 x 8 -> 2x12 since 2026-03-02."
+        "caveats in 0. (mobilize) mobilize. Dose 1 x 8 -> 2 x 12 since 2026-03-02."
     )
     kinds = {p.split(":")[0] for p in problems_in(planted)}
 

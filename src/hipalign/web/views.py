@@ -323,7 +323,20 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
     ex = default_library().get(exercise_id)
     if ex is None:
         raise Http404
-    return render(request, "hipalign/exercise.html", {"ex": ex})
+    # Issue 14.8: a person with a plan sees their own dose of this exercise (today's, per side)
+    # and a way back; anyone else, or an exercise not in the plan, the library's starting dose.
+    rec = program.plan_current(request.user)  # type: ignore[arg-type]
+    doc = program.plan_document(rec) if rec is not None else None
+    mine = (
+        program.plan_items_now(request.user, doc).get(ex.id)  # type: ignore[arg-type]
+        if doc is not None and doc.plan is not None
+        else None
+    )
+    return render(
+        request,
+        "hipalign/exercise.html",
+        {"ex": ex, "mine": mine, "has_plan": doc is not None and doc.plan is not None},
+    )
 
 
 def _minute_now() -> int:

@@ -93,7 +93,7 @@ class RuleNeed(_Strict):
     exercise: str
     intent: Intent
     priority: int
-    text: str
+    text: str  # the rule's reason; the planner puts the pattern's words before it
     refs: tuple[str, ...]
     pattern: Pattern | None = None
 
@@ -122,7 +122,7 @@ def rule_needs(
                         exercise=r.exercise,
                         intent=r.intent,
                         priority=ranks[p.id] * 10 + PATTERN_RULE_OFFSET,
-                        text=f"{p.text.split('.')[0]} -> {r.intent}. {text}",
+                        text=text,
                         refs=(*p.refs, *r.sources),
                         pattern=p,
                     )
@@ -133,7 +133,7 @@ def rule_needs(
                     exercise=r.exercise,
                     intent=r.intent,
                     priority=ANSWER_RULE_PRIORITY + i,
-                    text=f"{text} ({r.intent})",
+                    text=text,
                     refs=tuple(r.sources),
                 )
             )
