@@ -58,6 +58,18 @@ def test_plan_text_shows_the_week_steps_dose_per_side_and_why() -> None:
     assert "1. " in out  # numbered steps
 
 
+def test_plan_text_names_the_warm_up_and_an_older_adults_balance_minutes() -> None:
+    code, out, _ = run("plan", "--intake", str(EXAMPLES / "older_poor_balance_no_floor.json"))
+    flat = " ".join(out.replace("│", " ").split())
+    assert code == 0
+    assert "Warm-up before every session: March on the spot (60 s);" in flat
+    assert "Balance practice: Your sessions give about" in flat
+    assert "3 hours a week of balance challenge" in flat
+    code, out, _ = run("plan", "--intake", str(EXAMPLES / "weak_left_abductors_band.json"))
+    assert code == 0 and "Warm-up before every session" in out
+    assert "Balance practice:" not in out  # younger, steady balance: no balance dose
+
+
 def test_adolescent_example_asks_for_a_doctor_this_week_and_gives_no_plan() -> None:
     code, out, _ = run("plan", "--intake", str(EXAMPLES / "adolescent_knee_pain_14.json"))
     assert code == 0

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from hipalign.core.adherence import sessions_text
 from hipalign.core.screening.catalog import QUESTIONS
 from tests.e2e.helpers import (
     Player,
@@ -144,16 +145,20 @@ def test_signup_onboarding_plan_session_log_progress(phone: Page, site: Site) ->
     player.root.evaluate("(el) => el.scrollIntoView()")
     shot(page, name, "player-mid-hold", full_page=False)
 
-    # Progress: one session this week, and a chart per exercise side.
+    # Progress: one exercise of today's session logged is that share of one session (issue 14
+    # item 3), and a chart per exercise side.
+    share = sessions_text(round(1 / len(player_data(page)["exercises"]), 2))
     page.goto("/progress")
-    expect(page.get_by_text("1 session logged in the last 8 weeks.")).to_be_visible()
     adherence = page.locator("section", has=page.locator("#ad-h"))
-    expect(adherence.locator("svg.chart desc")).to_contain_text("This week: 1 of ")
+    expect(adherence).to_contain_text(
+        re.compile(rf"{re.escape(share)} of \d+ planned sessions? done in the last 8 weeks\.")
+    )
+    expect(adherence.locator("svg.chart desc")).to_contain_text(f"This week: {share} of ")
     numbers = adherence.locator("details.chart-data")
     numbers.locator("summary").click()
     expect(numbers.locator("thead th")).to_have_text(["Week of", "Done", "Planned"])
     weeks = numbers.locator("tbody tr")
-    expect(weeks.last.locator("td").nth(1)).to_have_text("1")  # this week: one session done
+    expect(weeks.last.locator("td").nth(1)).to_have_text(share)  # this week: part of one
     for i in range(weeks.count() - 1):
         expect(weeks.nth(i).locator("td").nth(1)).to_have_text("0")
     side_charts = page.get_by_test_id("side-chart")
@@ -224,27 +229,73 @@ def test_an_exercise_skipped_before_any_rep_is_logged_and_shown_as_skipped(
 
 
 def test_red_flag_answer_shows_what_to_do_and_no_plan(phone: Page, site: Site) -> None:
+    """The emergency path (issue 14.4): a yes to an emergency question stops the wizard at once,
+    on a page titled for it with a call link; Today keeps the card until a check-in clears it."""
     name = "test_red_flag_answer_shows_what_to_do_and_no_plan"
     page = phone
-    question = next(q for q in QUESTIONS if q.level == "emergency")
+    emergencies = [q for q in QUESTIONS if q.level == "emergency"]
+    question = emergencies[2]
     sign_up(page, "redflag")
-    onboard(page, yes=[question.id])
+    stop_now = page.get_by_test_id("stop-now")
+    nxt = page.get_by_test_id("wizard-next")
+    expect(stop_now).to_be_hidden()  # nothing needs care yet
+    for q in QUESTIONS[: QUESTIONS.index(question)]:
+        page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    yes = page.locator(f'input[name="q_{question.id}"][value="yes"]')
+    yes.check()
 
-    referral = page.get_by_test_id("referral")
-    expect(referral).to_be_visible()
-    expect(referral).to_have_class(re.compile(r"\blevel-emergency\b"))
-    expect(referral.get_by_role("heading")).to_have_text("Get emergency care now")
-    expect(referral).to_contain_text(question.action)
+    # At once: the way on is gone, the stop is offered; the later questions need no answer.
+    expect(stop_now).to_be_visible()
+    expect(page.locator("#step-safety").get_by_role("alert")).to_contain_text("needs care now")
+    # Right under the answer, not after the questions still to come.
+    answered = page.locator(f"#id_q_{question.id}").locator("xpath=ancestor::div[1]")
+    expect(answered.locator("xpath=following-sibling::*[1]")).to_have_attribute(
+        "data-stop-panel", ""
+    )
+    expect(nxt).to_be_hidden()
+    expect(page.locator("#step-about")).to_be_hidden()
+    # A slip of the finger is undone by answering no: the wizard goes on again.
+    page.locator(f'input[name="q_{question.id}"][value="no"]').check()
+    expect(stop_now).to_be_hidden()
+    expect(nxt).to_be_visible()
+    yes.check()
+    shot(page, name, "stop-offered-phone")
+    stop_now.click()
+
+    expect(page).to_have_url(re.compile(r"/onboarding/stop$"))
+    expect(page).to_have_title(re.compile(r"^Get emergency care now"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get emergency care now")
+    card = page.get_by_test_id("safety-card")
+    expect(card).to_have_class(re.compile(r"\blevel-emergency\b"))
+    expect(card).to_contain_text(question.action)
+    call = card.get_by_test_id("call-emergency")
+    expect(call).to_have_attribute("href", "tel:112")
+    expect(call).to_have_text("Call 112")
+    expect(card.locator("cite").first).to_be_visible()
+    expect(page.get_by_text("Print this plan")).to_have_count(0)
+    expect(page.locator("#step-about")).to_have_count(0)
     expect(page.locator("article.exercise")).to_have_count(0)
-    expect(page.get_by_test_id("week")).to_have_count(0)
-    expect(page.get_by_text("Why it is in your plan")).to_have_count(0)
-    shot(page, name, "result")
+    expect(page.locator('a[href^="/learn/"]')).to_have_count(0)
+    shot(page, name, "result-phone")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    shot(page, name, "result-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
 
     page.goto("/today")
-    expect(page.get_by_test_id("referral")).to_contain_text(question.action)
+    expect(page.get_by_test_id("safety-card")).to_contain_text(question.action)
     expect(page.locator("#player")).to_have_count(0)
-    expect(page.get_by_test_id("player-start")).to_have_count(0)
     shot(page, name, "today")
+
+    # A check-in without the sign clears the card; with no plan yet, Today goes to the wizard.
+    page.goto("/checkin")
+    for q in QUESTIONS:
+        page.locator(f'input[name="q_{q.id}"][value="no"]').check()
+    page.get_by_label("Pain right now (0-10)").fill("1")
+    page.get_by_label("Worst pain this past week (0-10)").fill("2")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_test_id("checkin-ok")).to_be_visible()
+    page.goto("/today")
+    expect(page).to_have_url(re.compile(r"/onboarding$"))
 
 
 def test_wizard_next_needs_every_safety_answer(laptop: Page, site: Site) -> None:

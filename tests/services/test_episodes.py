@@ -130,3 +130,29 @@ def test_an_intake_after_a_new_episode_gives_it_the_onboarding_pain_as_baseline(
 
     nprs = next(v for v in outcomes_summary(owner, LATER).views if v.measure.id == "nprs")  # type: ignore[arg-type]
     assert [r.total for r in nprs.records] == [3.0]
+
+
+def test_the_clinicians_list_compares_pain_within_the_current_episode(
+    owner: AbstractBaseUser, clinician: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hipalign.core.attention import Signals
+    from hipalign.services import clinic
+
+    seen: list[Signals] = []
+    real = clinic.attention_flags
+
+    def spy(signals: Signals, *args: object, **kwargs: object) -> object:
+        seen.append(signals)
+        return real(signals, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clinic, "attention_flags", spy)
+    _scored(owner)  # onboarding pain 6 is the first episode's baseline
+    outcome_record(owner, "nprs", {"pain": 4}, MONDAY + timedelta(days=9))  # type: ignore[arg-type]
+    clinic.patients_attention(clinician, LATER)
+    assert (seen[-1].baseline_nprs, seen[-1].latest_nprs) == (6.0, 4.0)
+
+    episodes.episode_start(clinician, public_id=public_id(owner), today=LATER, confirmed=True)
+    outcome_record(owner, "nprs", {"pain": 2}, LATER)  # type: ignore[arg-type]
+    clinic.patients_attention(clinician, LATER)
+
+    assert (seen[-1].baseline_nprs, seen[-1].latest_nprs) == (2.0, 2.0)

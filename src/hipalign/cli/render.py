@@ -76,6 +76,12 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
         )
     week.add_row(Text("Minutes", style="bold"), *(f"{d.minutes:g}" for d in days))
     console.print(week)
+    warm = next((d.warm_up for d in days if d.warm_up), None)
+    if warm is not None:  # issue 13 item 14: the warm-up opens every session
+        moves = "; ".join(f"{m.name} ({m.seconds} s)" for m in warm.moves)
+        console.print(Text("Warm-up before every session: ", style="bold") + Text(moves))
+    if plan.balance is not None:  # issue 13 item 10
+        console.print(Text("Balance practice: ", style="bold") + Text(plan.balance.text))
 
     seen: set[str] = set()
     for d in sorted(days, key=lambda d: (WEEKDAYS.index(d.day), d.session)):

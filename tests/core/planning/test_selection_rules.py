@@ -216,6 +216,23 @@ def test_with_ankle_weights_too_the_side_lying_lift_stays() -> None:
     assert "side_hip_abduction" in items and "band_hip_abduction" not in items
 
 
+def test_the_rule_reasons_read_as_plain_words_without_ids_or_arrows() -> None:
+    for name, over in CASES.items():
+        for it in planned(generate_plan(intake(**over), LIB)).values():
+            for w in it.why:
+                assert "->" not in w.text and "{" not in w.text, (name, it.exercise, w.text)
+                ids = [ex_id for ex_id in LIB if "_" in ex_id]  # "plank" is a word too
+                assert not any(ex_id in w.text for ex_id in ids), (name, it.exercise, w.text)
+
+
+def test_a_one_sided_stretch_says_where_the_pattern_was_found_not_weaker() -> None:
+    item = planned(generate_plan(intake(findings=RIGHT_WEAK), LIB))["seated_straddle_stretch"]
+    assert item.side == "right"
+    assert [w.text for w in item.why if w.kind == "lead_side"] == [
+        "Only the right side, where the pattern was found."
+    ]
+
+
 def test_the_shipped_selection_rules_are_valid() -> None:
     assert selection_problems(LIB) == []
 

@@ -191,7 +191,9 @@ def _needs(
     for rn in rule_needs(intake, patterns, ranks, lead_side(intake, patterns)):
         why = Why(
             kind="pattern" if rn.pattern is not None else "answer",
-            text=rn.text,
+            text=rn.text
+            if rn.pattern is None
+            else f"{purpose_words(rn.pattern.text.split('.')[0], rn.intent)} {rn.text}",
             pattern=rn.pattern.id if rn.pattern is not None else None,
             intent=rn.intent,
             source=rn.source,
@@ -453,7 +455,7 @@ def _build_item(
                 refs=[RULE],
             )
         )
-    elif lead and for_weakness:
+    elif lead and for_weakness and ex.primary_intent == "strengthen":
         other = "right" if lead == "left" else "left"
         whys.append(
             Why(

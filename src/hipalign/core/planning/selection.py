@@ -18,7 +18,6 @@ from hipalign.core.intake import Intake
 from hipalign.core.library import Library
 from hipalign.core.references import check_ids, cite_all
 from hipalign.core.vocab import EQUIPMENT, Intent, Side, Symptom
-from hipalign.core.words import purpose_words
 
 # Priorities of the needs: a pattern's own exercises are rank * 10 + position (up to 9), the
 # balance habit 500 and the base program 1000 and up. A pattern rule comes right after its
@@ -94,7 +93,7 @@ class RuleNeed(_Strict):
     exercise: str
     intent: Intent
     priority: int
-    text: str
+    text: str  # the rule's reason; the planner puts the pattern's words before it
     refs: tuple[str, ...]
     pattern: Pattern | None = None
 
@@ -123,7 +122,7 @@ def rule_needs(
                         exercise=r.exercise,
                         intent=r.intent,
                         priority=ranks[p.id] * 10 + PATTERN_RULE_OFFSET,
-                        text=f"{purpose_words(p.text.split('.')[0], r.intent)} {text}",
+                        text=text,
                         refs=(*p.refs, *r.sources),
                         pattern=p,
                     )
@@ -134,7 +133,7 @@ def rule_needs(
                     exercise=r.exercise,
                     intent=r.intent,
                     priority=ANSWER_RULE_PRIORITY + i,
-                    text=f"{text} ({r.intent})",
+                    text=text,
                     refs=tuple(r.sources),
                 )
             )

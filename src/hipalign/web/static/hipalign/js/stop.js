@@ -11,7 +11,11 @@
     const before = panel.querySelector('[data-stop-nojs]');
     const now = panel.querySelector('[data-stop-now]');
     const update = () => {
-      const stopped = names.some((n) => form.querySelector(`input[name="${n}"][value="yes"]:checked`));
+      // In page order: the first question answered yes among those that stop.
+      const yes = Array.from(form.querySelectorAll('input[value="yes"]:checked')).find((i) => names.includes(i.name));
+      const stopped = Boolean(yes);
+      // Right under the first such yes, so the way out is where the person is reading.
+      if (yes) yes.closest('.field').after(panel);
       form.classList.toggle('stopped', stopped);
       panel.hidden = !stopped;
       if (before) before.hidden = true;
