@@ -174,3 +174,47 @@ def only_the_denial_added(before: dict[str, int], action: str) -> bool:
     added = after.pop("AuditEvent") - before.pop("AuditEvent", 0)
     last = AuditEvent.objects.order_by("-id").values_list("action", flat=True).first()
     return after == before and (added, last) == (1, action)
+
+
+def session_exercises(plan: PlanRecord, on: date) -> list[str]:
+    """The exercises of the plan's first session on the weekday of `on` ([] on a rest day)."""
+    from hipalign.services.program import plan_document
+
+    body = plan_document(plan).plan
+    day = (
+        next((d for d in body.days if d.day == WEEKDAYS[on.weekday()] and d.session == 1), None)
+        if body
+        else None
+    )
+    return [it.exercise for it in day.items] if day else []
+
+
+def log_exercises(
+    plan: PlanRecord,
+    on: date,
+    exercises: list[str],
+    *,
+    today: date,
+    runs: int = 1,
+    skipped: bool = False,
+) -> None:
+    """Log each exercise (every side, at rung 0) on `on`, spread over `runs` player runs (each
+    its own session id, as a fresh page or device makes)."""
+    from hipalign.core.library import default_library
+    from hipalign.services import program
+
+    lib = default_library()
+    sessions = [uuid.uuid4() for _ in range(runs)]
+    for i, ex_id in enumerate(exercises):
+        sides = ["left", "right"] if lib[ex_id].sidedness == "per_side" else [None]
+        for side in sides:
+            body = log_payload(
+                plan,
+                session_id=sessions[i % runs],
+                performed_on=on,
+                exercise=ex_id,
+                side=side,
+                rung=0,
+                skipped=skipped,
+            )
+            program.log_record(plan.user, body, today=today)

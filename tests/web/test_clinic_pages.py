@@ -429,3 +429,31 @@ def test_a_clinician_timeline_offers_no_delete(
     _a_log(owner_plan)
 
     assert "/delete" not in body(clinician_client.get(patient_url(owner, "/timeline")))
+
+
+@pytest.mark.django_db
+def test_the_patient_list_shows_sessions_done_last_7_days_as_progress_counts(
+    owner: AbstractBaseUser, clinician_client: Client
+) -> None:
+    from datetime import timedelta
+
+    from hipalign.core.adherence import sessions_text
+    from hipalign.services.adherence import weeks_of
+    from hipalign.web import views
+    from tests.services.factories import log_exercises, session_exercises
+
+    today = views._today()  # pinned for web tests
+    plan = make_plan(owner, today=today - timedelta(days=14))
+    day = next(
+        d for d in (today - timedelta(days=n) for n in range(1, 8)) if session_exercises(plan, d)
+    )
+    # Two runs of the same day, one exercise each: one session, part done.
+    log_exercises(plan, day, session_exercises(plan, day)[:2], today=today, runs=2)
+    (week,) = weeks_of(owner, [today - timedelta(days=7)])  # type: ignore[arg-type]
+
+    page = body(clinician_client.get("/clinic/patients"))
+
+    assert "Sessions done, last 7 days" in page
+    cell = re.search(r'data-testid="patient-sessions">([^<]*)<', page)
+    assert cell and cell.group(1) == f"{sessions_text(week.done)} of {week.planned}"
+    assert 0 < week.done < 1

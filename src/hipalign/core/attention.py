@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from hipalign.core.adherence import sessions_text
 from hipalign.core.progression import (
     ACCEPTABLE_MAX,
     NPRS_MCID_POINTS,
@@ -53,9 +54,12 @@ class Signals(BaseModel):
 
     plan_starts_on: date | None = None
     plan_withheld: bool = False
-    sessions_planned_per_week: int = 0
-    sessions_last_week: int = 0  # the 7 days before today
-    sessions_week_before: int = 0  # the 7 days before those
+    # Planned sessions and those done (fractions, core.adherence) in the 7 days before today and
+    # the 7 days before those.
+    sessions_planned_last_week: int = 0
+    sessions_planned_week_before: int = 0
+    sessions_last_week: float = 0
+    sessions_week_before: float = 0
     checkin_on: date | None = None
     checkin_level: str | None = None  # referral level of the latest check-in
     checkin_pain: int | None = None  # NPRS now, latest check-in
@@ -134,17 +138,21 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
     if s.plan_starts_on is None or s.plan_withheld:
         return sorted(flags, key=lambda f: -f.severity)
     week = plan_week(s.plan_starts_on, today)
-    planned = s.sessions_planned_per_week
-    if (today - s.plan_starts_on).days >= 14 and planned > 0:
-        done = (s.sessions_last_week, s.sessions_week_before)
-        if all(d < LOW_ADHERENCE * planned for d in done):
-            flags.append(
-                _flag(
-                    "low_adherence",
-                    f"Under half the planned sessions two weeks running ({done[1]} and {done[0]} of {planned}).",
-                    "issue 5",
-                )
+    weeks = (
+        (s.sessions_week_before, s.sessions_planned_week_before),
+        (s.sessions_last_week, s.sessions_planned_last_week),
+    )
+    if (today - s.plan_starts_on).days >= 14 and all(
+        planned > 0 and done < LOW_ADHERENCE * planned for done, planned in weeks
+    ):
+        said = " and ".join(f"{sessions_text(d)} of {p}" for d, p in weeks)
+        flags.append(
+            _flag(
+                "low_adherence",
+                f"Under half the planned sessions two weeks running ({said}).",
+                "issue 5",
             )
+        )
     if week in REVIEW_WEEKS:
         week_start = s.plan_starts_on.toordinal() + (week - 1) * 7
         if s.checkin_on is None or s.checkin_on.toordinal() < week_start:

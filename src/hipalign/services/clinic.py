@@ -1,12 +1,12 @@
 """The clinician's patient list, ordered by what needs attention (issue 5).
 
-Seven queries for the whole list, each over the linked patients at once and limited to their
+Ten queries for the whole list, each over the linked patients at once and limited to their
 newest rows or the last weeks, so the cost grows with the number of patients, not with the
 length of their histories (bench/clinic_speed.py). The rules themselves live in core.attention.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from hipalign.adapters.db.models import (
 )
 from hipalign.core.attention import Flag, Signals, attention_flags, attention_key
 from hipalign.services.access import Actor, profile_of, require_role
+from hipalign.services.adherence import WeekAdherence, weeks_of_many
 from hipalign.services.audit import audit_record
 
 
@@ -37,6 +38,8 @@ class PatientRow:
     plan_author_role: str | None
     last_session_on: date | None
     flags: list[Flag]
+    # Sessions planned and done in the 7 days before today and the 7 before those, older first.
+    recent_weeks: list[WeekAdherence] = field(default_factory=list)
 
 
 RECENT_DAYS = 60  # "last session" looks this far back; older shows as "not recently"
@@ -78,7 +81,6 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             "version",
             "starts_on",
             "withheld",
-            "sessions_per_week",
             "author_role",
             "created_at",
         )
@@ -110,12 +112,11 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             user_id__in=ids, performed_on__gte=today - timedelta(days=RECENT_DAYS)
         )
         .values("user_id")
-        .annotate(
-            last=Max("performed_on"),
-            w1=Count("id", filter=Q(performed_on__gte=week_ago, performed_on__lt=today)),
-            w2=Count("id", filter=Q(performed_on__gte=fortnight_ago, performed_on__lt=week_ago)),
-        )
+        .annotate(last=Max("performed_on"))
     }
+    # Planned sessions done in the two weeks before today, as Progress counts them (issue 14
+    # item 3): three more queries for the whole list (services.adherence).
+    fortnight = weeks_of_many(ids, [fortnight_ago, week_ago])
     nprs = _by_user(
         OutcomeRecord.objects.filter(user_id__in=ids, measure="nprs")
         .order_by("user_id", "performed_on", "created_at")
@@ -153,12 +154,16 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
         cur: dict[str, Any] = dict(doses.get(uid, {}))
         # The weekly check-in asks NPRS now; it is the regular reading when there is one.
         latest = float(last_ck["pain_now"]) if last_ck else (own_nprs[-1] if own_nprs else None)
+        before, last_week = fortnight.get(
+            uid, [WeekAdherence(fortnight_ago, 0, 0.0), WeekAdherence(week_ago, 0, 0.0)]
+        )
         signals = Signals(
             plan_starts_on=plan["starts_on"] if plan else None,
             plan_withheld=bool(plan and plan["withheld"]),
-            sessions_planned_per_week=plan["sessions_per_week"] if plan else 0,
-            sessions_last_week=sess.get("w1", 0),
-            sessions_week_before=sess.get("w2", 0),
+            sessions_planned_last_week=last_week.planned,
+            sessions_planned_week_before=before.planned,
+            sessions_last_week=last_week.done,
+            sessions_week_before=before.done,
             checkin_on=last_ck["performed_on"] if last_ck else None,
             checkin_level=last_ck["referral_level"] if last_ck else None,
             checkin_pain=last_ck["pain_now"] if last_ck else None,
@@ -182,6 +187,7 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
                 plan_author_role=plan["author_role"] if plan else None,
                 last_session_on=sess.get("last"),
                 flags=attention_flags(signals, today),
+                recent_weeks=[before, last_week],
             )
         )
     out.sort(key=lambda r: attention_key(r.flags, r.username))

@@ -13,21 +13,15 @@ from hipalign.adapters.db.models import (
     HabitCheck,
     SessionRecord,
 )
+from hipalign.core.adherence import DIGITS
 from hipalign.core.dates import shift
 from hipalign.core.library import default_library
-from hipalign.core.vocab import WEEKDAYS
+from hipalign.services.adherence import WeekAdherence, weeks_of
 from hipalign.services.habits import habits_planned_in_week
-from hipalign.services.program import plan_current, plan_document
+from hipalign.services.program import plan_current
 
 WEEKS_SHOWN = 8
 POINTS_PER_SIDE = 20
-
-
-@dataclass(frozen=True)
-class WeekAdherence:
-    starts_on: date
-    planned: int
-    done: int
 
 
 @dataclass(frozen=True)
@@ -59,42 +53,30 @@ class Progress:
     weeks: list[WeekAdherence]
     pain: list[PainPoint]
     sides: list[SideSeries]
-    sessions_done: int
+    sessions_done: float  # planned sessions done in the weeks shown, as fractions
     # Lifestyle items ticked off against what a week asks for (issue 7: counted like exercises).
     habit_weeks: list[WeekAdherence]
+    sessions_planned: int = 0  # in the weeks shown
 
 
 def progress_summary(user: User, today: date) -> Progress:
     plan = plan_current(user)
-    day_indexes: list[int] = []  # weekday index (Monday 0) of each planned session
-    if plan is not None and not plan.withheld:
-        body = plan_document(plan).plan
-        day_indexes = [WEEKDAYS.index(d.day) for d in body.days] if body else []
-
-    def planned(week_start: date) -> int:
-        # Nothing was planned before the plan existed; its first week counts from its start day.
-        if plan is None or shift(week_start, 6) < plan.starts_on:
-            return 0
-        first_day = (plan.starts_on - week_start).days if week_start <= plan.starts_on else 0
-        return sum(1 for i in day_indexes if i >= first_day)
-
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=WEEKS_SHOWN - 1)
-    done_by_week: dict[date, int] = defaultdict(int)
+    # Planned sessions done as fractions, same-day runs merged (issue 14 item 3).
+    weeks = weeks_of(user, [first + timedelta(weeks=i) for i in range(WEEKS_SHOWN)])
     sessions = (
-        SessionRecord.objects.filter(user_id=user.pk, performed_on__gte=first)
+        SessionRecord.objects.filter(
+            user_id=user.pk, performed_on__gte=first, pain_next_morning__isnull=False
+        )
         .annotate(n=Count("logs"))
         .filter(n__gt=0)
         .values_list("performed_on", "pain_next_morning")
     )
-    pain: list[PainPoint] = []
-    for on, next_morning in sessions:
-        done_by_week[shift(on, -on.weekday())] += 1
-        if next_morning is not None:
-            pain.append(PainPoint(shift(on, 1), float(next_morning), "next_morning"))
-    weeks = [
-        WeekAdherence(w, planned(w), done_by_week.get(w, 0))
-        for w in (first + timedelta(weeks=i) for i in range(WEEKS_SHOWN))
+    pain: list[PainPoint] = [
+        PainPoint(shift(on, 1), float(next_morning), "next_morning")
+        for on, next_morning in sessions
+        if next_morning is not None
     ]
     during = (
         ExerciseLogRecord.objects.filter(user_id=user.pk, performed_on__gte=first)
@@ -110,7 +92,7 @@ def progress_summary(user: User, today: date) -> Progress:
         ).values_list("performed_on", "pain_now")
     ]
     pain.sort(key=lambda p: (p.on, p.kind))
-    habit_done: dict[date, int] = defaultdict(int)
+    habit_done: dict[date, int] = defaultdict(int)  # check-offs, counted as before
     for on in HabitCheck.objects.filter(user_id=user.pk, performed_on__gte=first).values_list(
         "performed_on", flat=True
     ):
@@ -121,14 +103,16 @@ def progress_summary(user: User, today: date) -> Progress:
         )
         for w in weeks
     ]
-    return Progress(weeks, pain, _side_series(user), sum(done_by_week.values()), habit_weeks)
+    total = round(sum(w.done for w in weeks), DIGITS)
+    planned = sum(w.planned for w in weeks)
+    return Progress(weeks, pain, _side_series(user), total, habit_weeks, planned)
 
 
 def _side_series(user: User) -> list[SideSeries]:
     lib = default_library()
     # Best of each day per exercise and side, the last POINTS_PER_SIDE days that have logs.
     rows = (
-        ExerciseLogRecord.objects.filter(user_id=user.pk)
+        ExerciseLogRecord.objects.filter(user_id=user.pk, skipped=False)  # a skip is no point
         .values("exercise_id", "side", "performed_on")
         .annotate(reps=Max("reps_done"), hold=Max("hold_s_done"), rung=Max("rung"))
         .order_by("exercise_id", "side", "-performed_on")

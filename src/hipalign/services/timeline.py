@@ -28,6 +28,7 @@ from hipalign.adapters.db.models import (
     PostureUpload,
     SessionRecord,
 )
+from hipalign.core.adherence import sessions_text
 from hipalign.core.clinical_tests import Assessment, assessment_derive
 from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
@@ -328,7 +329,7 @@ def _adherence(u: User, day: date | None, limit: int, today: date) -> list[Entry
             Entry(
                 on,
                 "adherence",
-                f"Week of {w.starts_on:%d %b}: {w.done} of {w.planned} sessions",
+                f"Week of {w.starts_on:%d %b}: {sessions_text(w.done)} of {w.planned} sessions",
                 "sessions done against the plan"
                 + (
                     " (week in progress)"

@@ -218,7 +218,10 @@ class LogPage(Page):
 class WeekOut(BaseModel):
     starts_on: date
     planned: int
-    done: int
+    done: float = Field(
+        description="planned sessions done, each counted as the share of its exercises "
+        "logged that day (skips count nothing); runs on the same day merge into one session"
+    )
 
 
 class PainOut(BaseModel):
@@ -246,8 +249,9 @@ class ProgressOut(BaseModel):
     weeks: list[WeekOut] = Field(description="sessions done against planned, last 8 weeks")
     pain: list[PainOut]
     sides: list[SideSeriesOut]
-    sessions_done: int
+    sessions_done: float
     habit_weeks: list[WeekOut]
+    sessions_planned: int
 
 
 class PatientOut(BaseModel):
@@ -258,6 +262,10 @@ class PatientOut(BaseModel):
     plan_author_role: str | None
     last_session_on: date | None
     flags: list[Flag] = Field(description="what needs attention, most pressing first")
+    recent_weeks: list[WeekOut] = Field(
+        description="sessions planned and done in the 7 days before today and in the 7 before "
+        "those (older first), counted as on Progress"
+    )
 
 
 class PatientPage(Page):

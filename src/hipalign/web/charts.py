@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from hipalign.services.progress import PainPoint, SideSeries, WeekAdherence
+from hipalign.core.adherence import sessions_text
+from hipalign.services.adherence import WeekAdherence
+from hipalign.services.progress import PainPoint, SideSeries
 
 # Drawn at phone width: the SVG scales, so labels are sized for a ~360 px wide screen.
 W, H = 480, 240
@@ -74,18 +76,18 @@ def adherence(
                 if (len(weeks) - 1 - i) % 2 == 0
                 else ""
             )
-            + f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="16" fill="{INK}">{w.done}</text>'
+            + f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="16" fill="{INK}">{sessions_text(w.done)}</text>'
         )
     this = weeks[-1] if weeks else None
     desc = (
         f"Bars show {what} done each week; the dashed outline is the {this.planned} planned. "
-        f"This week: {this.done} of {this.planned}."
+        f"This week: {sessions_text(this.done)} of {this.planned}."
         if this
         else "No weeks yet."
     )
     table = _table(
         ["Week of", "Done", "Planned"],
-        [(f"{w.starts_on:%d %b %Y}", w.done, w.planned) for w in weeks],
+        [(f"{w.starts_on:%d %b %Y}", sessions_text(w.done), w.planned) for w in weeks],
     )
     return _frame(title, desc, body, table)
 

@@ -9,6 +9,8 @@ What goes in, and what does not:
 - Patient: the username as the only identifier. No birth date: the intake stores an age in years,
   not a birth date or year, and a date made up from it would be wrong.
 - CarePlan: the current plan; one activity per exercise, its days, and today's dose per side.
+- Observation (adherence): per week since the first plan, the planned sessions done against
+  those planned, as a ratio (issue 14 item 3; the count Progress and the clinician's list show).
 - Procedure: each exercise logged, per side: `completed`, or for a skipped exercise (issue 14
   item 2) `not-done` (nothing done) or `stopped` (part of the dose done), with what was done.
 - Observation (pain, LOINC 72514-3): pain now and worst pain of the week at each check-in, pain
@@ -32,6 +34,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils.timezone import localdate
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
@@ -47,6 +50,7 @@ from hipalign.adapters.db.models import (
     CheckInRecord,
     ExerciseLogRecord,
     OutcomeRecord,
+    PlanRecord,
     PostureUpload,
     SessionRecord,
 )
@@ -55,6 +59,7 @@ from hipalign.core.library import default_library
 from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.services import program
 from hipalign.services.access import profile_of
+from hipalign.services.adherence import weeks_of
 from hipalign.services.exports import dose_text, export_audit
 from hipalign.services.logs import log_detail
 
@@ -144,6 +149,39 @@ def _exercise_logs(user: User, subject: str) -> Iterator[Resource]:
                 log.pain_during,
                 log.performed_on,
             )
+
+
+ADHERENCE_CODE = {
+    "coding": [{"system": f"{SYSTEM}:measure", "code": "planned-sessions-done"}],
+    "text": "Planned exercise sessions done in the week (each as the share of its exercises "
+    "logged; runs on one day merge; skipped exercises count nothing)",
+}
+
+
+def _adherence_observations(user: User, subject: str, today: date) -> list[Resource]:
+    """One Observation per week since the first plan started, up to this week: sessions done
+    against planned as a ratio, counted as Progress counts them (services.adherence)."""
+    first = PlanRecord.objects.filter(user_id=user.pk).order_by("starts_on").first()
+    if first is None:
+        return []
+    monday = shift(first.starts_on, -first.starts_on.weekday())
+    starts = [shift(monday, 7 * i) for i in range((today - monday).days // 7 + 1)]
+    return [
+        Observation(
+            id=_id("adherence", f"{user.pk}:{w.starts_on.isoformat()}"),
+            status="final",
+            category=_category("activity", "Activity"),
+            code=ADHERENCE_CODE,
+            subject={"reference": subject},
+            effectivePeriod={
+                "start": w.starts_on.isoformat(),
+                "end": shift(w.starts_on, 6).isoformat(),
+            },
+            valueRatio={"numerator": {"value": w.done}, "denominator": {"value": w.planned}},
+        )
+        for w in weeks_of(user, starts)
+        if w.planned
+    ]
 
 
 def _pain_observations(user: User, subject: str) -> Iterator[Resource]:
@@ -416,6 +454,7 @@ def _resources(user: User) -> Iterator[Resource]:
     yield from _care_plan(user, subject)
     yield from _pain_observations(user, subject)
     yield from _exercise_logs(user, subject)
+    yield from _adherence_observations(user, subject, localdate())
     yield from _posture_observations(user, subject)
     yield from _assessment_observations(user, subject)
     yield from _episodes(user, subject)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django import template
 
 from hipalign.core import words as product_words
+from hipalign.core.adherence import sessions_text
 
 register = template.Library()
 
@@ -102,6 +103,12 @@ MODEL_LABELS = {
 @register.filter
 def model_label(key: object) -> str:
     return MODEL_LABELS.get(str(key), words(key))
+
+
+@register.filter
+def sessions(value: float) -> str:
+    """A count of planned sessions done, as fractions: '3', '1.5' (core.adherence)."""
+    return sessions_text(float(value))
 
 
 @register.simple_tag

@@ -1,0 +1,152 @@
+"""Adherence: planned sessions against the sessions done, as fractions (issue 14 item 3).
+
+The rule, in one place for Progress, the report, the clinician's list and FHIR:
+- A planned session is a (date, session number) the plan in effect that day has, with its
+  exercises. The plan in effect is the newest one that had started by then.
+- It is done by the share of its exercises logged that day (done, not skipped: issue 14
+  item 2), whatever number of runs of the player it took: every run of that day with that
+  session number merges into it. A day with one planned session takes every run of the day.
+- An exercise logged twice counts once; work on an exercise the session does not have, or on a
+  day with no session planned, adds nothing (the logs keep it; adherence is against the plan).
+- A window (a week) has the planned sessions falling in it and the sum of their fractions.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from hipalign.core.vocab import WEEKDAYS, Weekday
+
+# Fractions are summed and shown to one decimal; two keep the sum exact enough to compare.
+DIGITS = 2
+
+
+class PlannedSession(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    day: Weekday
+    session: int = 1
+    exercises: frozenset[str]
+
+
+class PlanPeriod(BaseModel):
+    """One plan from the day it starts: its sessions of the week (none when withheld)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    starts_on: date
+    sessions: tuple[PlannedSession, ...] = ()
+
+
+class Work(BaseModel):
+    """One logged exercise (any side) on a day, in the session it was logged in."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    on: date
+    session: int = 1
+    exercise: str
+    skipped: bool = False
+
+
+class SessionDone(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    on: date
+    session: int
+    planned_exercises: int
+    done_exercises: int
+
+    @property
+    def fraction(self) -> float:
+        return self.done_exercises / self.planned_exercises
+
+
+class WindowAdherence(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    starts_on: date
+    days: int
+    planned: int  # sessions planned in the window
+    done: float  # the sum of their fractions, 0..planned
+
+
+def plan_in_effect(periods: Sequence[PlanPeriod], on: date) -> PlanPeriod | None:
+    """The newest period started by `on`; of periods starting the same day, the later given."""
+    best: PlanPeriod | None = None
+    for p in periods:
+        if p.starts_on <= on and (best is None or p.starts_on >= best.starts_on):
+            best = p
+    return best
+
+
+def sessions_done(
+    periods: Sequence[PlanPeriod], work: Iterable[Work], first: date, last: date
+) -> list[SessionDone]:
+    """Every planned session from `first` to `last` (both included), oldest first."""
+    by_day: dict[date, list[Work]] = defaultdict(list)
+    for w in work:
+        if first <= w.on <= last and not w.skipped:
+            by_day[w.on].append(w)
+    out: list[SessionDone] = []
+    on = first
+    while on <= last:
+        period = plan_in_effect(periods, on)
+        today = (
+            sorted(
+                (s for s in period.sessions if s.day == WEEKDAYS[on.weekday()] and s.exercises),
+                key=lambda s: s.session,
+            )
+            if period
+            else []
+        )
+        numbers = {s.session for s in today}
+        logged: dict[int, set[str]] = defaultdict(set)
+        for w in by_day.get(on, []):
+            # A run whose session number the day does not have merges into its first session.
+            logged[w.session if w.session in numbers else today[0].session if today else 0].add(
+                w.exercise
+            )
+        out += [
+            SessionDone(
+                on=on,
+                session=s.session,
+                planned_exercises=len(s.exercises),
+                done_exercises=len(s.exercises & logged[s.session]),
+            )
+            for s in today
+        ]
+        on += timedelta(days=1)
+    return out
+
+
+def adherence(
+    periods: Sequence[PlanPeriod], work: Iterable[Work], starts: Sequence[date], days: int = 7
+) -> list[WindowAdherence]:
+    """Per window of `days` days from each start: sessions planned and done (fractions)."""
+    if not starts:
+        return []
+    work = list(work)
+    first = min(starts)
+    last = max(starts) + timedelta(days=days - 1)
+    done = sessions_done(periods, work, first, last)
+    out = []
+    for start in starts:
+        end = start + timedelta(days=days - 1)
+        inside = [s for s in done if start <= s.on <= end]
+        out.append(
+            WindowAdherence(
+                starts_on=start,
+                days=days,
+                planned=len(inside),
+                done=round(sum(s.fraction for s in inside), DIGITS),
+            )
+        )
+    return out
+
+
+def sessions_text(value: float) -> str:
+    """A count of sessions as shown: '3', '1.5', '0.3' (one decimal, no trailing zero)."""
+    return f"{value:.1f}".removesuffix(".0")

@@ -1,0 +1,97 @@
+"""Sessions planned and done, from the stored plans and logs (issue 14 item 3).
+
+The rule is core.adherence's; this module only reads what it needs: the plans in effect in the
+windows asked for and the exercises logged in them, for one person or for many at once (the
+clinician's list: three queries for the whole list). Progress, the report, the clinician's list
+and the FHIR bundle all count through `weeks_of` / `weeks_of_many`, so they agree."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
+from hipalign.core.adherence import PlannedSession, PlanPeriod, Work, adherence
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    starts_on: date
+    planned: int
+    done: float  # planned sessions done, each as the fraction of its exercises logged
+
+
+def period_of(starts_on: date, withheld: bool, document: dict[str, Any]) -> PlanPeriod:
+    """A stored plan's sessions of the week. Stored documents are validated when stored
+    (core.stored), so the raw JSON is read here without parsing the whole plan again."""
+    body = None if withheld else document.get("plan")
+    sessions = tuple(
+        PlannedSession(
+            day=d["day"],
+            session=d.get("session", 1),
+            exercises=frozenset(it["exercise"] for it in d.get("items", [])),
+        )
+        for d in (body or {}).get("days", [])
+    )
+    return PlanPeriod(starts_on=starts_on, sessions=sessions)
+
+
+def _needed(plans: list[dict[str, Any]], first: date) -> list[dict[str, Any]]:
+    """Of one person's plans (oldest version first, none starting after the last day), those
+    that can be in effect from `first` on: the one in effect on `first` and any started later."""
+    before = [p for p in plans if p["starts_on"] <= first]
+    newest = max(before, key=lambda p: (p["starts_on"], p["version"])) if before else None
+    return [p for p in plans if p is newest or p["starts_on"] > first]
+
+
+def weeks_of_many(
+    user_ids: Iterable[int] | QuerySet[Any], starts: Sequence[date], days: int = 7
+) -> dict[int, list[WeekAdherence]]:
+    """Per person: per window of `days` days from each start, sessions planned and done."""
+    if not starts:
+        return {}
+    first, last = min(starts), max(starts) + timedelta(days=days - 1)
+    ids = user_ids if isinstance(user_ids, QuerySet) else list(user_ids)
+    by_user: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in (
+        PlanRecord.objects.filter(user_id__in=ids, starts_on__lte=last)
+        .order_by("user_id", "version")
+        .values("id", "user_id", "version", "starts_on", "withheld")
+    ):
+        by_user[row["user_id"]].append(dict(row))
+    needed = {uid: _needed(rows, first) for uid, rows in by_user.items()}
+    documents = dict(
+        PlanRecord.objects.filter(
+            pk__in=[p["id"] for rows in needed.values() for p in rows]
+        ).values_list("id", "document")
+    )
+    work: dict[int, list[Work]] = defaultdict(list)
+    for uid, on, session, exercise, skipped in (
+        ExerciseLogRecord.objects.filter(
+            user_id__in=ids, performed_on__gte=first, performed_on__lte=last
+        )
+        .values_list("user_id", "performed_on", "session__session", "exercise_id", "skipped")
+        .distinct()
+    ):
+        work[uid].append(Work(on=on, session=session, exercise=exercise, skipped=skipped))
+    out: dict[int, list[WeekAdherence]] = {}
+    for uid in set(by_user) | set(work):
+        periods = [
+            period_of(p["starts_on"], p["withheld"], documents[p["id"]])
+            for p in needed.get(uid, [])
+        ]
+        out[uid] = [
+            WeekAdherence(w.starts_on, w.planned, w.done)
+            for w in adherence(periods, work.get(uid, []), starts, days)
+        ]
+    return out
+
+
+def weeks_of(user: User, starts: Sequence[date], days: int = 7) -> list[WeekAdherence]:
+    """One person's windows (nothing planned and nothing done where they have no data)."""
+    got = weeks_of_many([int(user.pk)], starts, days).get(int(user.pk))
+    return got if got is not None else [WeekAdherence(s, 0, 0.0) for s in starts]

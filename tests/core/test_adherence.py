@@ -1,0 +1,130 @@
+"""Adherence counts planned sessions done, as fractions, however many runs they took (issue 14
+item 3)."""
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hipalign.core.adherence import (
+    PlannedSession,
+    PlanPeriod,
+    Work,
+    adherence,
+    plan_in_effect,
+    sessions_done,
+    sessions_text,
+)
+
+MONDAY = date(2026, 3, 2)
+EXERCISES = frozenset({"a", "b", "c", "d"})
+# Mon, Wed, Fri: four exercises each.
+PLAN = PlanPeriod(
+    starts_on=MONDAY,
+    sessions=tuple(PlannedSession(day=d, exercises=EXERCISES) for d in ("mon", "wed", "fri")),
+)
+
+
+def _week(work: list[Work], periods: tuple[PlanPeriod, ...] = (PLAN,)) -> tuple[int, float]:
+    w = adherence(periods, work, [MONDAY])[0]
+    return w.planned, w.done
+
+
+def test_three_short_runs_on_one_day_are_one_session_not_three() -> None:
+    runs = [Work(on=MONDAY, exercise=e) for e in ("a", "b", "c")]  # each its own run
+
+    assert _week(runs) == (3, 0.75)
+
+
+def test_a_session_done_over_runs_counts_as_one_whole_session() -> None:
+    work = [Work(on=MONDAY, exercise=e) for e in EXERCISES] + [Work(on=MONDAY, exercise="a")]
+
+    assert _week(work) == (3, 1.0)
+
+
+def test_a_partial_session_counts_as_its_fraction_and_skips_count_nothing() -> None:
+    work = [
+        Work(on=MONDAY + timedelta(days=2), exercise="a"),
+        Work(on=MONDAY + timedelta(days=2), exercise="b", skipped=True),
+        Work(on=MONDAY + timedelta(days=2), exercise="c", skipped=True),
+    ]
+
+    assert _week(work) == (3, 0.25)
+
+
+def test_work_on_a_rest_day_or_on_an_exercise_not_planned_adds_nothing() -> None:
+    work = [Work(on=MONDAY + timedelta(days=1), exercise="a"), Work(on=MONDAY, exercise="zzz")]
+
+    assert _week(work) == (3, 0.0)
+
+
+def test_two_sessions_a_day_keep_apart_and_an_unknown_number_joins_the_first() -> None:
+    two = PlanPeriod(
+        starts_on=MONDAY,
+        sessions=(
+            PlannedSession(day="mon", session=1, exercises=frozenset({"a", "b"})),
+            PlannedSession(day="mon", session=2, exercises=frozenset({"c", "d"})),
+        ),
+    )
+    work = [Work(on=MONDAY, session=2, exercise="c"), Work(on=MONDAY, session=3, exercise="a")]
+
+    done = sessions_done([two], work, MONDAY, MONDAY)
+
+    assert [(s.session, s.fraction) for s in done] == [(1, 0.5), (2, 0.5)]
+
+
+def test_the_plan_in_effect_each_day_decides_what_was_planned() -> None:
+    newer = PlanPeriod(
+        starts_on=MONDAY + timedelta(days=3),
+        sessions=(PlannedSession(day="sat", exercises=frozenset({"a"})),),
+    )
+    # Mon and Wed from the first plan, Sat from the second (its Friday is gone).
+    assert _week([Work(on=MONDAY + timedelta(days=5), exercise="a")], (PLAN, newer)) == (3, 1.0)
+    assert plan_in_effect([PLAN, newer], MONDAY - timedelta(days=1)) is None
+    assert _week([], ()) == (0, 0.0)
+
+
+def test_rolling_windows_count_what_falls_inside_them() -> None:
+    work = [Work(on=MONDAY, exercise=e) for e in EXERCISES]
+
+    wins = adherence([PLAN], work, [MONDAY - timedelta(days=4), MONDAY + timedelta(days=3)])
+
+    # Thu-Wed: the plan starts on Monday, so Mon and Wed; then Fri, Mon, Wed.
+    assert [(w.planned, w.done) for w in wins] == [(2, 1.0), (3, 0.0)]
+
+
+def test_counts_show_with_one_decimal_at_most() -> None:
+    assert [sessions_text(v) for v in (3.0, 1.5, 0.25, 1 / 3, 0.0)] == [
+        "3",
+        "1.5",
+        "0.2",
+        "0.3",
+        "0",
+    ]
+
+
+_work = st.builds(
+    Work,
+    on=st.integers(min_value=0, max_value=13).map(lambda n: MONDAY + timedelta(days=n)),
+    session=st.integers(min_value=1, max_value=2),
+    exercise=st.sampled_from(sorted(EXERCISES | {"x"})),
+    skipped=st.booleans(),
+)
+
+
+@given(st.lists(_work, max_size=30), st.randoms())
+def test_done_stays_within_planned_whatever_the_runs_and_their_order(
+    work: list[Work], rnd: object
+) -> None:
+    starts = [MONDAY, MONDAY + timedelta(days=7)]
+    first = adherence([PLAN], work, starts)
+    shuffled = list(work)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    # The same work again, in other runs (other session numbers) and order: nothing changes.
+    again = adherence(
+        [PLAN], shuffled + [w.model_copy(update={"session": 1}) for w in work], starts
+    )
+
+    assert first == again
+    for w in first:
+        assert w.planned == 3 and 0 <= w.done <= w.planned
