@@ -3,11 +3,15 @@
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from hipalign.core.intake import Intake
+from hipalign.core.references import cite_all
 from hipalign.core.screening.catalog import QUESTIONS, QUESTIONS_BY_ID, Question
 from hipalign.core.screening.rules import Referral, screen
 from hipalign.core.vocab import REFERRAL_ORDER
 from tests.core.conftest import flags, make_intake
+from tests.core.planning.strategies import intakes
 
 EMERGENCY_OR_URGENT = [q for q in QUESTIONS if q.level in ("emergency", "urgent")]
 SEE_DOCTOR = [q for q in QUESTIONS if q.level == "see_doctor"]
@@ -64,7 +68,7 @@ def test_answering_yes_raises_at_least_the_question_level_with_a_reason_naming_i
     assert reason.level == question.level
     assert reason.action == question.action
     assert question.question in reason.text
-    assert reason.source == "; ".join(question.sources)
+    assert reason.source == cite_all(question.refs)
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
@@ -369,3 +373,19 @@ def test_screen_answers_applies_the_same_combination_rules_as_screen() -> None:
         "hot_swollen_joint_fever": "emergency",
         "immunosuppressed_steroids_iv_drugs": "emergency",
     }
+
+
+@given(doc=intakes())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_reason_cites_its_sources_from_the_bibliography(doc: dict[str, Any]) -> None:
+    """Issue 14.6: a reason's source reads as references (authors, year, title, link) made
+    by cite(), never a raw string with an internal pointer."""
+    from hipalign.core.references import bibliography, cite
+
+    cited = sorted((cite(r) for r in bibliography()), key=len, reverse=True)
+    reasons = screen(Intake.model_validate(doc)).reasons
+    for reason in reasons:
+        rest = reason.source
+        for text in cited:
+            rest = rest.replace(text, "")
+        assert rest.replace(";", "").strip() == "", (reason.id, reason.source)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.intake import Intake
-from hipalign.core.references import cite_all
+from hipalign.core.references import RULE, cite_all
 from hipalign.core.screening.catalog import QUESTIONS
 from hipalign.core.screening.limits import LIMITS
 from hipalign.core.vocab import REFERRAL_ORDER, ReferralLevel
@@ -76,7 +76,7 @@ def _question_reasons(answers: Mapping[str, bool]) -> list[Reason]:
                 level=level,
                 text=f"You answered yes to: {q.question}",
                 action=action,
-                source="; ".join(q.sources),
+                source=cite_all(q.refs),
             )
         )
     return reasons
@@ -95,7 +95,7 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 level="see_doctor",
                 text=f"A limp at age {intake.age} needs a medical check; it is outside what hipalign covers.",
                 action=f"Arrange an appointment with {where} before any exercise program.",
-                source="GH: https://g-care.glos.nhs.uk/pathway/52/resource/3; NE Devon hip pain in adults",
+                source=cite_all(("glos_hip_pathway", "ne_devon_hip_pain")),
             )
         )
     if "low_back_pain" in intake.symptoms and (
@@ -107,7 +107,7 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 level="see_doctor",
                 text=f"Back pain at age {intake.age}: when it is new, people under 20 or over 55 should see a doctor first.",
                 action="See your doctor before starting, unless a clinician has already checked this back pain.",
-                source="GS: https://g-care.glos.nhs.uk/pathway/71/resource/3",
+                source=cite_all(("glos_spine_pathway",)),
             )
         )
     if (
@@ -120,7 +120,7 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 level="see_physio",
                 text=f"A leg length difference of {f.leg_length_difference_mm:g} mm is more than exercise alone addresses.",
                 action="Ask a physical therapist to measure it with blocks; exercises can start meanwhile.",
-                source="CLINICAL.md section 4 [rule]; J Rheumatol 2014: https://pubmed.ncbi.nlm.nih.gov/25028369/",
+                source=cite_all((RULE, "badii2014")),
             )
         )
     if f.faber is not None and "groin_pain" in (f.faber.left, f.faber.right):
@@ -130,7 +130,7 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 level="see_physio",
                 text="The FABER test brought on groin pain.",
                 action="Have a physical therapist look at the hip joint; the plan leaves out end-range hip stretches until then.",
-                source="Physiohub FABER: https://www.physiohub.io/assessment/si/pain-provocation/patrick-faber",
+                source=cite_all(("physiohub_faber",)),
             )
         )
     if f.lateral_pain_in_stance is not None and True in (
@@ -143,7 +143,7 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 level="see_physio",
                 text="Standing on one leg brought on pain on the outside of the hip, which often comes from the gluteal tendons.",
                 action="See a physical therapist for a tendon-friendly loading plan; the plan avoids lying on or stretching across the outer hip.",
-                source="Grimaldi 2017 (secondary, CLINICAL.md section 4)",
+                source=cite_all(("grimaldi2017",)),
             )
         )
     stance = f.single_leg_stance_s
@@ -156,7 +156,7 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 level="see_physio",
                 text="Standing on one leg for less than 5 seconds points to a higher risk of falling.",
                 action="Do balance work next to a sturdy support; a physical therapist can tailor a falls-prevention program.",
-                source="Bohannon 2006; Sherrington 2020: https://pmc.ncbi.nlm.nih.gov/articles/PMC7689963",
+                source=cite_all(("bohannon2006", "sherrington2020")),
             )
         )
     if intake.pregnant:
@@ -166,7 +166,7 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 level="see_physio",
                 text="Exercise is safe in an uncomplicated pregnancy, and the plan is adjusted to your stage.",
                 action="Check with your midwife or obstetrician that exercise suits your pregnancy; with any complication they decide.",
-                source="ACOG Committee Opinion 804 (2020)",
+                source=cite_all(("acog2020",)),
             )
         )
     return reasons
