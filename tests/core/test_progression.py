@@ -8,10 +8,12 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.library.model import LadderStep
 from hipalign.core.progression import (
     ExerciseLog,
     decide,
     decide_history,
+    dose_at_rung,
     nprs_meaningfully_better,
     review_check,
 )
@@ -506,3 +508,49 @@ def test_pain_during_is_needed_unless_the_exercise_was_skipped(abduction: Exerci
     with pytest.raises(ValidationError, match="pain_during"):
         make_log(abduction, "a", 0, pain_during=None)
     assert make_log(abduction, "s", 0, pain_during=None, skipped=True).pain_during is None
+
+
+# --- the planner's additions carry across a decision --------------------------------------------
+
+_step = st.builds(
+    LadderStep,
+    sets=st.integers(1, 5),
+    reps=st.integers(1, 20),
+    hold_s=st.integers(0, 60),
+)
+
+
+def test_a_weaker_sides_extra_set_carries_to_the_next_rung() -> None:
+    planned_step = LadderStep(sets=2, reps=10)
+    step = LadderStep(sets=3, reps=12)
+
+    got = dose_at_rung(planned=(3, 10, 0), planned_step=planned_step, step=step)
+
+    assert got == (4, 12, 0)
+
+
+def test_an_older_adults_longer_holds_carry_to_the_next_rung() -> None:
+    got = dose_at_rung(
+        planned=(1, 5, 40),
+        planned_step=LadderStep(sets=1, reps=5, hold_s=30),
+        step=LadderStep(sets=2, reps=5, hold_s=30),
+    )
+
+    assert got == (2, 5, 40)
+
+
+@settings(max_examples=200)
+@given(planned_step=_step, step=_step, planned=st.tuples(*(st.integers(0, 60),) * 3))
+def test_the_dose_after_a_decision_is_never_below_its_rung_and_keeps_every_addition(
+    planned_step: LadderStep, step: LadderStep, planned: tuple[int, int, int]
+) -> None:
+    got = dose_at_rung(planned=planned, planned_step=planned_step, step=step)
+    base = (planned_step.sets, planned_step.reps, planned_step.hold_s)
+    new = (step.sets, step.reps, step.hold_s)
+
+    assert all(g >= n for g, n in zip(got, new, strict=True))
+    assert [g - n for g, n in zip(got, new, strict=True)] == [
+        max(0, p - b) for p, b in zip(planned, base, strict=True)
+    ]
+    if planned == base:
+        assert got == new

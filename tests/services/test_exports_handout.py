@@ -11,6 +11,7 @@ from hipalign.services import program
 from hipalign.services.exports import dose_text, handout, plan_view
 from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan
 from tests.services.pdf_text import flat, read_pdf
+from tests.web.test_page_words import problems_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,30 @@ def test_handout_is_audited_with_the_plan_id(owner: AbstractBaseUser) -> None:
 
     event = AuditEvent.objects.get(action="export.handout")
     assert (event.actor_id, event.target, event.subject_id) == (owner.pk, str(plan.id), None)
+
+
+# Issue 14.6: the handout passes the same check as every page.
+HANDOUT_CASES = {
+    "general": {},
+    "findings": {
+        "findings": {
+            "thomas_test": {"left": "hip_flexor_tight", "right": "normal"},
+            "lateral_pain_in_stance": {"left": True, "right": False},
+        },
+        "lifestyle": {"sitting_hours_per_day": 9},
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(HANDOUT_CASES))
+def test_the_handout_shows_no_internal_string(owner: AbstractBaseUser, case: str) -> None:
+    from hipalign.services.exports import handout
+    from tests.services.factories import MONDAY, make_plan
+    from tests.services.pdf_text import flat, read_pdf
+
+    make_plan(owner, **HANDOUT_CASES[case])
+    text = flat(read_pdf(handout.handout_render(owner, owner, MONDAY)).text)  # type: ignore[arg-type]
+    text = text.replace(owner.get_username(), "NAME")
+
+    assert "\u00d7" in text  # the doses are there, in the product's words
+    assert problems_in(text) == []

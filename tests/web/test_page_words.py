@@ -120,3 +120,39 @@ def test_no_page_shows_an_internal_string(
     found = problems_in(text)
 
     assert found == [], (fill(entry, stage.world), found)
+
+
+# --- the same check on the CLI's text (issue 14.6, rest; the handout's: test_exports_handout) --
+
+
+def _cli_outputs() -> list[Any]:
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    cells = [
+        pytest.param(("plan", "--intake", str(p)), id=f"plan-{p.stem}")
+        for p in sorted(examples.glob("*.json"))
+    ]
+    cells += [
+        pytest.param(("library", "show", ex), id=f"library-show-{ex}")
+        for ex in ("glute_bridge", "side_plank", "clamshell")
+    ]
+    return cells
+
+
+@pytest.mark.parametrize("args", _cli_outputs())
+def test_the_cli_text_shows_no_internal_string(args: tuple[str, ...]) -> None:
+    from typer.testing import CliRunner
+
+    from hipalign.cli.main import app
+
+    result = CliRunner().invoke(app, [*args], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stdout
+    # Rich draws boxes and tables: keep the words, drop the box-drawing characters.
+    text = " ".join(re.sub(r"[\u2500-\u257f]", " ", result.stdout).split())
+    if args[0] == "library":
+        text = text.replace(f"({args[2]})", "")  # the id in the title: what `library show` takes
+    # A lesson's id only as the argument of the command that opens it (issue 14.6).
+    text = re.sub(r"hipalign learn show [a-z_]+", "hipalign learn show ID", text)
+
+    assert problems_in(text) == []

@@ -161,6 +161,13 @@ def _step_words(ex: Exercise, step: LadderStep) -> str:
     )
 
 
+def _names(ids: list[str]) -> list[str]:
+    from hipalign.core.library import default_library
+
+    lib = default_library()
+    return [lib[i].name if i in lib else i.replace("_", " ") for i in ids]
+
+
 def render_exercise(ex: Exercise, console: Console) -> None:
     start = ex.start_step
     lines = [
@@ -168,7 +175,8 @@ def render_exercise(ex: Exercise, console: Console) -> None:
         Text(f"Position: {ex.position.replace('_', ' ')}   Intent: {', '.join(ex.intent)}"),
         Text(f"Targets: {', '.join(t.replace('_', ' ') for t in ex.targets)}"),
         Text(
-            f"Needs: {', '.join(ex.equipment) or 'nothing'}   Helpful: {', '.join(ex.optional_equipment) or '-'}"
+            f"Needs: {', '.join(e.replace('_', ' ') for e in ex.equipment) or 'nothing'}   "
+            f"Helpful: {', '.join(e.replace('_', ' ') for e in ex.optional_equipment) or '-'}"
         ),
         Text(
             f"Starting dose: {_step_words(ex, start)}"
@@ -186,9 +194,11 @@ def render_exercise(ex: Exercise, console: Console) -> None:
         ),
     ]
     if ex.contraindications:
-        lines.append(Text(f"Left out for: {', '.join(ex.contraindications)}", style="yellow"))
+        # The tags as words (issue 14.6: no codes in text a person reads).
+        left_out = ", ".join(t.replace("_", " ") for t in ex.contraindications)
+        lines.append(Text(f"Left out for: {left_out}", style="yellow"))
     if ex.substitutes:
-        lines.append(Text(f"Substitutes: {', '.join(ex.substitutes)}"))
+        lines.append(Text(f"Substitutes: {', '.join(_names(ex.substitutes))}"))
     if ex.correction:
         lines.append(Text(f"Correction of the source: {ex.correction}", style="magenta"))
     lines.append(Text("Sources:", style="bold"))

@@ -105,6 +105,22 @@ def _usable_rung(ex: Exercise, rung: int, equipment: frozenset[str]) -> bool:
     return need is None or need in equipment
 
 
+def dose_at_rung(
+    *, planned: tuple[int, int, int], planned_step: LadderStep, step: LadderStep
+) -> tuple[int, int, int]:
+    """(sets, reps, hold_s) at the rung a decision moved a side to.
+
+    The planner adapts its rung's dose (one more set for the weaker side, seed 001; longer holds
+    and more reps for older adults; extra balance sets toward the weekly balance minutes,
+    Sherrington 2017): what it added over the rung it planned from carries to the new rung, so
+    the first decision does not drop it. A planned dose below its rung (a high-pain start) does
+    not pull the new rung down: that start is what the ladder moves away from."""
+    base = (planned_step.sets, planned_step.reps, planned_step.hold_s)
+    new = (step.sets, step.reps, step.hold_s)
+    sets, reps, hold_s = (n + max(0, p - b) for n, p, b in zip(new, planned, base, strict=True))
+    return sets, reps, hold_s
+
+
 def in_sentence(name: str) -> str:
     """An exercise title inside a sentence: "Side plank" -> "side plank" (an acronym stays)."""
     return name if name[:2].isupper() else name[:1].lower() + name[1:]

@@ -32,6 +32,21 @@ ACTION_TAGS: dict[str, str] = {
     "stop_and_review": "paused for a review",
 }
 
+# Why an exercise answers a pattern, by its intent, in words (the intent ids stay internal):
+# "<pattern>: this exercise is here to stretch." (never "<pattern> -> stretch").
+INTENT_PURPOSE: dict[str, str] = {
+    "stretch": "to stretch",
+    "strengthen": "to strengthen",
+    "mobilize": "to move more freely",
+    "control": "to train control",
+}
+
+
+def purpose_words(finding: str, intent: str) -> str:
+    """ "Tight hip flexors: this exercise is here to stretch." """
+    return f"{finding}: this exercise is here {INTENT_PURPOSE.get(intent, 'to ' + intent)}."
+
+
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -1,12 +1,13 @@
 """Exercise demonstrations: the drawn figure of a library entry, for a side and a dose."""
 
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from hipalign.adapters.raster import svg_to_png
 from hipalign.core.errors import InputError
 from hipalign.core.figure import Side, dose_spans, figure_svg
 from hipalign.core.figure.demo import Demonstration
-from hipalign.core.library import Exercise, default_library
+from hipalign.core.library import Exercise, LadderStep, default_library
 from hipalign.core.library.catalog import default_demos
 
 ImageFormat = Literal["svg", "png"]
@@ -79,3 +80,76 @@ def demo_timing(*, exercise_id: str) -> dict[str, object]:
         ],
         "steps": [demo.index_of(name) for name in demo.steps],
     }
+
+
+@lru_cache(maxsize=512)
+def demo_markup(
+    *,
+    exercise_id: str,
+    side: Side = "right",
+    frame: int | None = None,
+    animate: bool = False,
+    uid: str = "f",
+    hold_s: int | None = None,
+) -> str:
+    """The figure as SVG markup for a page (cached: a figure never changes while the program
+    runs). `frame` counts from 0 here; `hold_s` times the animation to a prescribed hold or
+    pause instead of the start rung's."""
+    exercise, demo = _entry(exercise_id)
+    rung = None
+    if hold_s is not None:
+        rung = LadderStep(sets=1, reps=1, hold_s=hold_s)
+    return figure_svg(demo, exercise, side=side, frame=frame, animate=animate, uid=uid, rung=rung)
+
+
+def demo_page(*, exercise_id: str, side: Side = "right", uid: str = "ex") -> dict[str, Any]:
+    """What an exercise page shows: the moving figure, each key frame as a still (shown side by
+    side when a person asks for reduced motion), and the timing that ties steps to frames."""
+    _, demo = _entry(exercise_id)
+    return {
+        "moving": demo_markup(exercise_id=exercise_id, side=side, animate=True, uid=uid),
+        "stills": [
+            {
+                "svg": demo_markup(exercise_id=exercise_id, side=side, frame=i, uid=f"{uid}k{i}"),
+                "label": f.label,
+            }
+            for i, f in enumerate(demo.frames)
+        ],
+        "timing": demo_timing(exercise_id=exercise_id),
+        "side": side,
+    }
+
+
+def demo_player_figures(*, doses: list[tuple[str, Side, int]]) -> list[dict[str, Any]]:
+    """The session player's figures: one moving figure per (exercise, side, hold or pause),
+    timed to that dose, with the timing the player follows."""
+    out: list[dict[str, Any]] = []
+    for n, (exercise_id, side, hold_s) in enumerate(dict.fromkeys(doses)):
+        exercise, demo = _entry(exercise_id)
+        rung = LadderStep(sets=1, reps=1, hold_s=hold_s)
+        spans = dose_spans(demo, exercise, rung)
+        out.append(
+            {
+                "key": f"{exercise_id}:{side}",
+                "svg": demo_markup(
+                    exercise_id=exercise_id, side=side, animate=True, uid=f"pl{n}", hold_s=hold_s
+                ),
+                "still": demo_markup(
+                    exercise_id=exercise_id, side=side, frame=demo.peak_index, uid=f"pls{n}"
+                ),
+                "timing": {
+                    "cycle_s": sum(s.duration_s for s in spans),
+                    "reps_per_cycle": demo.reps_per_cycle,
+                    "kind": exercise.dose.kind,
+                    "frames": [
+                        {
+                            "phase": demo.frames[s.frame].phase,
+                            "start_s": s.start_s,
+                            "duration_s": s.duration_s,
+                        }
+                        for s in spans
+                    ],
+                },
+            }
+        )
+    return out

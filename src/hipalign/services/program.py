@@ -41,6 +41,7 @@ from hipalign.core.progression import (
     ExerciseLog,
     ReviewResult,
     decide,
+    dose_at_rung,
     review_check,
     stopped_until_review,
 )
@@ -361,9 +362,13 @@ def _item_now(
     for side, rung, sets, reps, hold_s, load in planned:
         dec = latest.get((ex.id, side))
         if dec is not None:
+            planned_step = ex.ladder[min(rung, len(ex.ladder) - 1)]
             rung = min(dec.rung, len(ex.ladder) - 1)
             step = ex.ladder[rung]
-            sets, reps, hold_s, load = step.sets, step.reps, step.hold_s, step.load
+            sets, reps, hold_s = dose_at_rung(
+                planned=(sets, reps, hold_s), planned_step=planned_step, step=step
+            )
+            load = step.load
         sides.append(
             SideNow(
                 side=side,

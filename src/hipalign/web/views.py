@@ -2,7 +2,7 @@
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -33,6 +34,7 @@ from hipalign.core.screening.catalog import (
 )
 from hipalign.services import (
     accounts,
+    demos,
     education,
     habits,
     outcome_records,
@@ -273,6 +275,27 @@ def _zone_chosen(request: HttpRequest) -> bool:
     return time_zones.time_zone_chosen(request.user)  # type: ignore[arg-type]
 
 
+def _side_of(sides: Any) -> str:
+    """The side a figure shows: the first side worked (the weaker one leads), else right."""
+    return next((s.side for s in sides if getattr(s, "side", None)), "right")
+
+
+def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
+    """Each plan card's figure: the end position, and the moving figure played on a tap.
+    The markup is drawn by our own code from data (text escaped), so it is marked safe."""
+    out = {}
+    for n, (ex_id, item) in enumerate(items_now.items()):
+        side = _side_of(item.sides)
+        out[ex_id] = {
+            "side": side,
+            "still": mark_safe(demos.demo_markup(exercise_id=ex_id, side=side, uid=f"c{n}")),
+            "moving": mark_safe(
+                demos.demo_markup(exercise_id=ex_id, side=side, animate=True, uid=f"m{n}")
+            ),
+        }
+    return out
+
+
 def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
     doc = program.plan_document(rec)
     lib = default_library()
@@ -281,6 +304,7 @@ def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
         "rec": rec,
         "doc": doc,
         "items_now": items_now,
+        "figures": _card_figures(items_now),
         "library": lib,
         "is_current": rec == program.plan_current(request.user),  # type: ignore[arg-type]
     }
@@ -332,10 +356,19 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
         if doc is not None and doc.plan is not None
         else None
     )
+    # The figure shows the side asked for, else the person's leading side, else the right.
+    asked = request.GET.get("side")
+    side: Literal["left", "right"] = (
+        asked if asked in ("left", "right") else (_side_of(mine.sides) if mine else "right")  # type: ignore[assignment]
+    )
+    fig = demos.demo_page(exercise_id=ex.id, side=side)
+    # The figure is drawn by our own code from data, its text escaped: safe to place as markup.
+    fig["moving"] = mark_safe(fig["moving"])
+    fig["stills"] = [dict(k, svg=mark_safe(k["svg"])) for k in fig["stills"]]
     return render(
         request,
         "hipalign/exercise.html",
-        {"ex": ex, "mine": mine, "has_plan": doc is not None and doc.plan is not None},
+        {"ex": ex, "mine": mine, "has_plan": doc is not None and doc.plan is not None, "fig": fig},
     )
 
 
@@ -439,12 +472,21 @@ def today(request: HttpRequest) -> HttpResponse:
                 for n in t.items
             ],
         }
+    figures = []
+    if player is not None:
+        doses = [(n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides]
+        figures = [
+            dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
+            for f in demos.demo_player_figures(doses=doses)  # drawn by our code, text escaped
+        ]
     return render(
         request,
         "hipalign/today.html",
         {
             "t": t,
             "player": player,
+            "player_figures": figures,
+            "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
             "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),  # type: ignore[arg-type]
             "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]

@@ -54,7 +54,7 @@ from hipalign.core.session_script import (
     item_seconds,
 )
 from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP, SIDES, WEEKDAYS, Intent, Side, Weekday
-from hipalign.core.words import dose_words
+from hipalign.core.words import dose_words, purpose_words
 
 MAX_SETS = 3  # ACSM 2009: 1-3 sets; the weaker side's extra set never goes past it
 PLAN_WEEKS = 8  # strength programs need at least 6 weeks (ACSM); the last review is at 6-8
@@ -169,15 +169,6 @@ def _resolve(
     return None, reasons, first_refs
 
 
-# Why an exercise answers a pattern, by its intent, in words (the intent ids stay internal).
-INTENT_PURPOSE: dict[str, str] = {
-    "stretch": "to stretch",
-    "strengthen": "to strengthen",
-    "mobilize": "to move more freely",
-    "control": "to train control",
-}
-
-
 def _needs(
     intake: Intake, patterns: list[Pattern]
 ) -> list[tuple[str, Intent, int, Why, Pattern | None]]:
@@ -188,7 +179,7 @@ def _needs(
         for pos, (ex_id, intent) in enumerate(PATTERN_EXERCISES[p.id]):
             why = Why(
                 kind="pattern",
-                text=f"{p.text.split('.')[0]}: this exercise is here {INTENT_PURPOSE[intent]}.",
+                text=purpose_words(p.text.split(".")[0], intent),
                 pattern=p.id,
                 intent=intent,
                 source=p.source,
@@ -202,8 +193,7 @@ def _needs(
             kind="pattern" if rn.pattern is not None else "answer",
             text=rn.text
             if rn.pattern is None
-            else f"{rn.pattern.text.split('.')[0]}: this exercise is here "
-            f"{INTENT_PURPOSE[rn.intent]}. {rn.text}",
+            else f"{purpose_words(rn.pattern.text.split('.')[0], rn.intent)} {rn.text}",
             pattern=rn.pattern.id if rn.pattern is not None else None,
             intent=rn.intent,
             source=rn.source,

@@ -713,6 +713,11 @@
     setText(ui.reps, repLine(step));
     setText(ui.next, P.finished ? '' : nextLine(P.index));
     renderProgress(step);
+    // The drawn figure (demo.js) follows the countdown: seconds of the step done so far.
+    if (window.hipalignDemo) {
+      const ms = stepMs(step);
+      window.hipalignDemo.update(step, ms > 0 ? step.duration_s * (1 - P.remainingMs / ms) : 0, playerState());
+    }
     // "Skip warm-up" exists while a warm-up step is showing, before Start too; the warm-up
     // running out on its own hides it here, on the tick that moves on.
     if (ui.skipWarmUp) ui.skipWarmUp.hidden = !(step.kind === 'warm_up' && !P.finished && !P.logging);
