@@ -1,6 +1,7 @@
 """Adherence counts planned sessions done, as fractions, however many runs they took (issue 14
 item 3)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -121,9 +122,7 @@ def test_done_stays_within_planned_whatever_the_runs_and_their_order(
     shuffled = list(work)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     # The same work again, in other runs (other session numbers) and order: nothing changes.
-    again = adherence(
-        [PLAN], shuffled + [w.model_copy(update={"session": 1}) for w in work], starts
-    )
+    again = adherence([PLAN], shuffled + [replace(w, session=1) for w in work], starts)
 
     assert first == again
     for w in first:

@@ -13,47 +13,45 @@ The rule, in one place for Progress, the report, the clinician's list and FHIR:
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-
-from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.vocab import WEEKDAYS, Weekday
 
 # Fractions are summed and shown to one decimal; two keep the sum exact enough to compare.
 DIGITS = 2
 
+# Plain frozen dataclasses, not pydantic models: the clinician's list builds tens of thousands
+# of these per request (bench/clinic_speed.py), and their values come from stored rows.
 
-class PlannedSession(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
+@dataclass(frozen=True, slots=True)
+class PlannedSession:
     day: Weekday
-    session: int = 1
     exercises: frozenset[str]
+    session: int = 1
 
 
-class PlanPeriod(BaseModel):
+@dataclass(frozen=True, slots=True)
+class PlanPeriod:
     """One plan from the day it starts: its sessions of the week (none when withheld)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     starts_on: date
     sessions: tuple[PlannedSession, ...] = ()
 
 
-class Work(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Work:
     """One logged exercise (any side) on a day, in the session it was logged in."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     on: date
-    session: int = 1
     exercise: str
+    session: int = 1
     skipped: bool = False
 
 
-class SessionDone(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+@dataclass(frozen=True, slots=True)
+class SessionDone:
     on: date
     session: int
     planned_exercises: int
@@ -64,9 +62,8 @@ class SessionDone(BaseModel):
         return self.done_exercises / self.planned_exercises
 
 
-class WindowAdherence(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+@dataclass(frozen=True, slots=True)
+class WindowAdherence:
     starts_on: date
     days: int
     planned: int  # sessions planned in the window

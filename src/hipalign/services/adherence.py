@@ -5,7 +5,7 @@ windows asked for and the exercises logged in them, for one person or for many a
 clinician's list: three queries for the whole list). Progress, the report, the clinician's list
 and the FHIR bundle all count through `weeks_of` / `weeks_of_many`, so they agree."""
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,19 +25,30 @@ class WeekAdherence:
     done: float  # planned sessions done, each as the fraction of its exercises logged
 
 
-def period_of(starts_on: date, withheld: bool, document: dict[str, Any]) -> PlanPeriod:
+def _sessions_of(document: dict[str, Any]) -> tuple[PlannedSession, ...]:
     """A stored plan's sessions of the week. Stored documents are validated when stored
     (core.stored), so the raw JSON is read here without parsing the whole plan again."""
-    body = None if withheld else document.get("plan")
-    sessions = tuple(
+    body = document.get("plan") or {}
+    return tuple(
         PlannedSession(
             day=d["day"],
             session=d.get("session", 1),
             exercises=frozenset(it["exercise"] for it in d.get("items", [])),
         )
-        for d in (body or {}).get("days", [])
+        for d in body.get("days", [])
     )
-    return PlanPeriod(starts_on=starts_on, sessions=sessions)
+
+
+# Plans are never edited once stored (a change makes a new version), so their sessions can be
+# kept by id: the clinician's list then reads no plan document twice. Bounded, oldest out.
+_SESSIONS: OrderedDict[Any, tuple[PlannedSession, ...]] = OrderedDict()
+SESSIONS_CACHE_SIZE = 4096
+
+
+def _remember(plan_id: Any, sessions: tuple[PlannedSession, ...]) -> None:
+    _SESSIONS[plan_id] = sessions
+    while len(_SESSIONS) > SESSIONS_CACHE_SIZE:
+        _SESSIONS.popitem(last=False)
 
 
 def _needed(plans: list[dict[str, Any]], first: date) -> list[dict[str, Any]]:
@@ -64,11 +75,15 @@ def weeks_of_many(
     ):
         by_user[row["user_id"]].append(dict(row))
     needed = {uid: _needed(rows, first) for uid, rows in by_user.items()}
-    documents = dict(
-        PlanRecord.objects.filter(
-            pk__in=[p["id"] for rows in needed.values() for p in rows]
-        ).values_list("id", "document")
-    )
+    wanted = [p["id"] for rows in needed.values() for p in rows]
+    known = {i: _SESSIONS[i] for i in wanted if i in _SESSIONS}
+    missing = [i for i in wanted if i not in known]
+    if missing:
+        for pid, document in PlanRecord.objects.filter(pk__in=missing).values_list(
+            "id", "document"
+        ):
+            known[pid] = _sessions_of(document)
+            _remember(pid, known[pid])
     work: dict[int, list[Work]] = defaultdict(list)
     for uid, on, session, exercise, skipped in (
         ExerciseLogRecord.objects.filter(
@@ -81,7 +96,7 @@ def weeks_of_many(
     out: dict[int, list[WeekAdherence]] = {}
     for uid in set(by_user) | set(work):
         periods = [
-            period_of(p["starts_on"], p["withheld"], documents[p["id"]])
+            PlanPeriod(starts_on=p["starts_on"], sessions=() if p["withheld"] else known[p["id"]])
             for p in needed.get(uid, [])
         ]
         out[uid] = [
