@@ -186,7 +186,7 @@ def test_first_account_to_prescribed_plan_to_end_of_sharing(
     expect(changes.get_by_role("heading", name="Changed by your clinician")).to_be_visible()
     expect(changes).to_contain_text(clinician_name)
     expect(changes).to_contain_text(f"Added {ex_name}")
-    expect(changes.locator("ul.changes")).to_contain_text(re.compile(r"dose .* -> "))
+    expect(changes.locator("ul.changes")).to_contain_text(re.compile(r"dose from .* to "))
     expect(changes).to_contain_text(f"Their reason: {reason}")
     expect(changes).to_contain_text("More sets for the weaker side.")
     snap(person, "person-plan-changed")
