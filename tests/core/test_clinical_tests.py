@@ -21,6 +21,7 @@ from hipalign.core.clinical_tests import (
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
 from hipalign.core.planning.constraints import groin_pain_rules_out_end_range
+from hipalign.core.references import bibliography
 from tests.core.conftest import make_intake
 
 DAY = "2026-03-02"
@@ -327,3 +328,11 @@ def test_an_assessment_with_weeks_since_birth_for_a_pregnant_person_is_refused()
     a = Assessment.model_validate({"performed_on": "2026-03-02", "postpartum_weeks": 7})
     with pytest.raises(ValueError, match="only when pregnant is false"):
         assessment_apply(make_intake(pregnancy={"pregnant": True, "weeks": 20}), a)
+
+
+def test_every_clinical_test_cites_known_bibliography_entries() -> None:
+    known = bibliography()
+
+    for test in CATALOG:
+        assert test.refs, test.id
+        assert all(r in known for r in test.refs), test.id

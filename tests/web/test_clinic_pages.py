@@ -457,3 +457,40 @@ def test_the_patient_list_shows_sessions_done_last_7_days_as_progress_counts(
     cell = re.search(r'data-testid="patient-sessions">([^<]*)<', page)
     assert cell and cell.group(1) == f"{sessions_text(week.done)} of {week.planned}"
     assert 0 < week.done < 1
+
+
+def test_the_assessment_form_names_each_tests_source_as_a_reference(
+    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    from django.utils.html import escape
+
+    from hipalign.core.references import reference
+
+    html = body(clinician_client.get(patient_url(owner, "/assessment")))
+
+    assert escape(reference("physiohub_faber").title) in html
+    assert escape(reference("bohannon2006").title) in html
+    assert "CLINICAL.md" not in html
+
+
+def test_a_patients_flags_name_their_sources_as_references(
+    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician_client: Client
+) -> None:
+    from django.utils.html import escape
+
+    from hipalign.core.references import reference
+    from hipalign.services import program
+    from hipalign.web import views
+    from tests.services.factories import log_payload
+
+    program.log_record(
+        owner,
+        log_payload(owner_plan, pain_during=8),
+        today=views._today(),  # type: ignore[arg-type]
+    )
+
+    page = body(clinician_client.get("/clinic/patients"))
+
+    assert "Pain up to 8/10" in page
+    assert escape(reference("silbernagel2007").title) in page
+    assert "CLINICAL.md" not in page

@@ -16,7 +16,8 @@ from hipalign.core.progression import (
     NPRS_MCID_POINTS,
     nprs_meaningfully_better,
 )
-from hipalign.core.words import change_words
+from hipalign.core.references import cite_all
+from hipalign.core.words import change_words, day_words
 
 FlagKind = Literal[
     "red_flag",
@@ -77,11 +78,29 @@ class Flag(BaseModel):
     kind: FlagKind
     severity: int
     text: str
-    source: str
+    source: str  # the references below as one line of text (API, exports)
+    refs: tuple[str, ...] = ()  # bibliography ids (core/references/bibliography.toml)
 
 
-def _flag(kind: FlagKind, text: str, source: str) -> Flag:
-    return Flag(kind=kind, severity=SEVERITY[kind], text=text, source=source)
+# The sources of each flag's rule, as bibliography ids (issue 14 items 5-6: a clinician reads
+# references, never an internal file name). Red flags follow the referral pathways; pain above
+# 5, stops and steps back follow the pain-monitoring model; rising pain and "no change" use the
+# NPRS's 2-point meaningful change; how often to look again is hipalign's own rule.
+FLAG_REFS: dict[str, tuple[str, ...]] = {
+    "red_flag": ("glos_hip_pathway", "exeter_hip_unit"),
+    "stop_and_review": ("silbernagel2007",),
+    "pain_high": ("silbernagel2007",),
+    "pain_rising": ("ostelo2008",),
+    "regressions": ("silbernagel2007", "hipalign_rule"),
+    "low_adherence": ("hipalign_rule",),
+    "review_due": ("hipalign_rule",),
+    "no_change": ("ostelo2008", "hipalign_rule"),
+}
+
+
+def _flag(kind: FlagKind, text: str) -> Flag:
+    refs = FLAG_REFS[kind]
+    return Flag(kind=kind, severity=SEVERITY[kind], text=text, source=cite_all(refs), refs=refs)
 
 
 def plan_week(starts_on: date, today: date) -> int:
@@ -93,11 +112,11 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
     """Every reason to look at this patient now, most pressing first."""
     flags: list[Flag] = []
     if s.checkin_level in RED_FLAG_LEVELS:
+        when = day_words(s.checkin_on) if s.checkin_on else "a recent day"
         flags.append(
             _flag(
                 "red_flag",
-                f"A warning sign at the check-in of {s.checkin_on}: {s.checkin_level.replace('_', ' ')}.",
-                "CLINICAL.md 1",
+                f"A warning sign at the check-in of {when}: {s.checkin_level.replace('_', ' ')}.",
             )
         )
     if s.stop_and_review:
@@ -105,7 +124,6 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "stop_and_review",
                 "An exercise was stopped for review (sharp pain, new numbness or the easiest dose too much).",
-                "CLINICAL.md 6",
             )
         )
     high = [
@@ -116,7 +134,6 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "pain_high",
                 f"Pain up to {max(high)}/10 recently (above {ACCEPTABLE_MAX}).",
-                "CLINICAL.md 6",
             )
         )
     rising_from = [p for p in (s.previous_checkin_pain, s.baseline_nprs) if p is not None]
@@ -128,13 +145,10 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "pain_rising",
                 f"Pain is rising: {s.checkin_pain}/10 at the last check-in, from {low:g}.",
-                "CLINICAL.md 3 (NPRS MCID 2 points)",
             )
         )
     if s.two_regressions:
-        flags.append(
-            _flag("regressions", "Two steps back in a row on an exercise.", "CLINICAL.md 6")
-        )
+        flags.append(_flag("regressions", "Two steps back in a row on an exercise."))
     if s.plan_starts_on is None or s.plan_withheld:
         return sorted(flags, key=lambda f: -f.severity)
     week = plan_week(s.plan_starts_on, today)
@@ -150,15 +164,12 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "low_adherence",
                 f"Under half the planned sessions two weeks running ({said}).",
-                "issue 5",
             )
         )
     if week in REVIEW_WEEKS:
         week_start = s.plan_starts_on.toordinal() + (week - 1) * 7
         if s.checkin_on is None or s.checkin_on.toordinal() < week_start:
-            flags.append(
-                _flag("review_due", f"Review point due (week {week}).", "CLINICAL.md 6 [rule]")
-            )
+            flags.append(_flag("review_due", f"Review point due (week {week})."))
     if (
         week >= NO_CHANGE_FROM_WEEK
         and s.baseline_nprs is not None
@@ -171,7 +182,6 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
                 "no_change",
                 f"No meaningful change in pain after {week} weeks "
                 f"({change_words(f'{s.baseline_nprs:g}', f'{s.latest_nprs:g}')} of 10).",
-                "CLINICAL.md 3 and 6",
             )
         )
     return sorted(flags, key=lambda f: -f.severity)

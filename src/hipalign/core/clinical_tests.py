@@ -73,8 +73,11 @@ class ClinicalTest:
     name: str
     per_side: bool
     measures: tuple[Measure, ...]
-    source: str
+    source: str  # where the rule was taken from, for maintainers (CLINICAL.md section)
     how: str  # one line in our own words: what is done and what is recorded
+    # What a clinician reads as the source: bibliography ids (core/references/bibliography.toml,
+    # issue 14 items 5-6), never the internal pointer above.
+    refs: tuple[str, ...] = ()
 
 
 def _seconds(key: str = "seconds", name: str = "Time held") -> Measure:
@@ -102,6 +105,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         "CLINICAL.md 4; Physiohub Trendelenburg; Grimaldi 2017 (sec.)",
         "Positive when the pelvis drops more than about 2 cm on the lifted side, or the stance "
         "cannot be held; the side is the standing leg.",
+        refs=("physiohub_trendelenburg", "grimaldi2017"),
     ),
     ClinicalTest(
         "single_leg_stance",
@@ -110,6 +114,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         (_seconds(),),
         "CLINICAL.md 4; Bohannon 2006",
         "Seconds standing on this leg with eyes open, up to the first touch-down.",
+        refs=("bohannon2006",),
     ),
     ClinicalTest(
         "thomas",
@@ -124,6 +129,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         "CLINICAL.md 4 (caveats in 0); BMC Sports Sci Med Rehabil 2021; Vigotsky 2016",
         "Both angles of the hanging leg; a thigh above horizontal reads as tight hip flexors, a "
         f"knee angle under {THOMAS_KNEE_TIGHT_DEG:g} degrees as a tight rectus femoris.",
+        refs=("vigotsky2016",),
     ),
     ClinicalTest(
         "faber",
@@ -132,6 +138,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         (Measure("result", "Result", "choice", choices=("negative", "groin_pain", "other_pain")),),
         "CLINICAL.md 4; Physiohub FABER",
         "Groin pain in this position points to a review and rules out end-range stretches.",
+        refs=("physiohub_faber",),
     ),
     ClinicalTest(
         "leg_length",
@@ -144,6 +151,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         "CLINICAL.md 4; J Rheumatol 2014",
         "Standing blocks are more reliable than a tape; under 10 mm is usual, over 20 mm needs "
         "a clinician's look.",
+        refs=("badii2014",),
     ),
     ClinicalTest(
         "pelvic_crest",
@@ -156,6 +164,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         "CLINICAL.md 4 (caveats in 0); Preece 2008",
         f"Gap between the crests; stored as degrees assuming {PELVIC_WIDTH_MM:g} mm between "
         "the crest points (10 mm is about 2 degrees, which is within bone-shape noise).",
+        refs=("preece2008",),
     ),
     ClinicalTest(
         "plank",
@@ -164,6 +173,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         (_seconds(),),
         "CLINICAL.md 4; Strand 2014",
         "Seconds held to form failure.",
+        refs=("strand2014",),
     ),
     ClinicalTest(
         "side_plank",
@@ -172,6 +182,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         (_seconds(),),
         "CLINICAL.md 4 and 5",
         "Seconds held to form failure, lying on this side.",
+        refs=("strand2014", "hipalign_rule"),
     ),
     ClinicalTest(
         "hip_rom",
@@ -181,6 +192,7 @@ CATALOG: tuple[ClinicalTest, ...] = (
         "CLINICAL.md 4; fpnotebook hip range of motion",
         f"Degrees per movement; a side gap over {ROM_SIDE_GAP_DEG:g} degrees is notable, and in "
         "rotation it marks the smaller side as restricted.",
+        refs=("norkin_white2016",),
     ),
 )
 
