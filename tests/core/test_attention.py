@@ -80,3 +80,18 @@ def test_a_red_flag_names_the_check_in_day_in_words() -> None:
     red = next(f for f in flags if f.kind == "red_flag")
     assert day_words(CHECKIN_ON) in red.text
     assert CHECKIN_ON.isoformat() not in red.text
+
+
+def test_review_points_count_weeks_from_the_episode_not_the_newest_plan_version() -> None:
+    # A plan version started yesterday (an assessment) inside an episode in its week 2.
+    s = Signals(
+        plan_starts_on=TODAY - timedelta(days=1),
+        episode_starts_on=TODAY - timedelta(days=8),
+        checkin_on=TODAY - timedelta(days=20),
+    )
+    fresh = Signals(plan_starts_on=TODAY - timedelta(days=1), checkin_on=TODAY - timedelta(days=20))
+
+    assert [f.text for f in attention_flags(s, TODAY) if f.kind == "review_due"] == [
+        "Review point due (week 2)."
+    ]
+    assert not [f for f in attention_flags(fresh, TODAY) if f.kind == "review_due"]

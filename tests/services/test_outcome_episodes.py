@@ -109,3 +109,17 @@ def test_the_weeks_and_due_scores_count_from_the_episode_not_the_plan_version(
     s = outcomes_summary(owner, week2)  # type: ignore[arg-type]
 
     assert (s.week, s.due) == (2, True)
+
+
+def test_todays_program_week_and_review_points_count_from_the_episode_after_an_assessment(
+    owner: AbstractBaseUser, clinician: AbstractBaseUser
+) -> None:
+    plan = _baseline(owner)
+    _assess(clinician, owner, plan)  # a new plan version, starting on Tuesday
+    week2 = MONDAY + timedelta(weeks=1)
+
+    today = program.session_today(owner, week2)  # type: ignore[arg-type]
+
+    # Monday is week 1 of the episode: a week later is week 2 (the plan version would say 1).
+    assert today is not None and today.week == 2
+    assert [r.week for r in today.reviews_due] == [2]

@@ -68,6 +68,9 @@ class Signals(BaseModel):
     max_pain_during_7d: int | None = None  # highest pain during an exercise, last 7 days
     baseline_nprs: float | None = None  # NPRS at the start of the program
     latest_nprs: float | None = None  # latest NPRS of the program (check-in or outcome)
+    # When the current episode of care started (issue 14 item 1): review points count weeks of
+    # the program from it, so a new plan version (an assessment) does not restart them.
+    episode_starts_on: date | None = None
     two_regressions: bool = False  # a current dose came from a second step back in a row
     stop_and_review: bool = False  # sharp pain, new numbness or the easiest dose too much
 
@@ -151,7 +154,7 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
         flags.append(_flag("regressions", "Two steps back in a row on an exercise."))
     if s.plan_starts_on is None or s.plan_withheld:
         return sorted(flags, key=lambda f: -f.severity)
-    week = plan_week(s.plan_starts_on, today)
+    week = plan_week(s.episode_starts_on or s.plan_starts_on, today)
     weeks = (
         (s.sessions_week_before, s.sessions_planned_week_before),
         (s.sessions_last_week, s.sessions_planned_last_week),

@@ -124,11 +124,14 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
     )
     # Each person's current episode of care (the newest): its scores are compared, whatever
     # plan version they were given under (issue 14, item 1).
-    episodes = dict(
+    episodes: dict[int, Any] = {}
+    episode_starts: dict[int, date] = {}
+    for uid, episode_id, started_on in (
         CareEpisode.objects.filter(user_id__in=ids)
         .order_by("user_id", "created_at")
-        .values_list("user_id", "id")
-    )
+        .values_list("user_id", "id", "started_on")
+    ):
+        episodes[uid], episode_starts[uid] = episode_id, started_on
     doses = {
         r["user_id"]: r
         for r in CurrentDose.objects.filter(user_id__in=ids)
@@ -159,6 +162,7 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
         )
         signals = Signals(
             plan_starts_on=plan["starts_on"] if plan else None,
+            episode_starts_on=episode_starts.get(uid),
             plan_withheld=bool(plan and plan["withheld"]),
             sessions_planned_last_week=last_week.planned,
             sessions_planned_week_before=before.planned,

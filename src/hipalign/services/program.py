@@ -53,7 +53,7 @@ from hipalign.core.vocab import WEEKDAYS, Side, Weekday
 from hipalign.core.words import decision_words, dose_words
 from hipalign.services.access import NotFound, owned
 from hipalign.services.audit import audit_record
-from hipalign.services.episodes import episode_for_scores
+from hipalign.services.episodes import episode_current, episode_for_scores
 
 # A check-in at these levels means: see a doctor before exercising again.
 ALERT_LEVELS = frozenset({"emergency", "urgent", "see_doctor"})
@@ -446,7 +446,7 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         return None
     doc = plan_document(plan)
     weekday = weekday_of(today)
-    week = (today - plan.starts_on).days // 7 + 1
+    week = (today - program_start(user, plan)).days // 7 + 1
     last_checkin = checkin_latest(user)
     unanswered = [] if plan.withheld else unanswered_questions(plan, last_checkin)
     due = _checkin_due(plan, last_checkin, today) or bool(unanswered)
@@ -477,7 +477,7 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             checkin_alert=alert,
         )
     reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
-    review = _review(plan, last_checkin) if reviews else None
+    review = _review(user, plan, last_checkin) if reviews else None
     day = next((d for d in doc.plan.days if d.day == weekday and d.session == session), None)
     if day is None:
         return Today(
@@ -534,10 +534,19 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
     )
 
 
-def _review(plan: PlanRecord, last: CheckInRecord | None) -> ReviewResult | None:
-    if last is None or last.performed_on < plan.starts_on:
+def program_start(user: User, plan: PlanRecord) -> date:
+    """The day the program's weeks count from: the current episode of care's start (a new plan
+    version, such as an assessment's, does not restart the review points, issue 14 item 1), or
+    the plan's start before any episode exists."""
+    episode = episode_current(user)
+    return episode.started_on if episode is not None else plan.starts_on
+
+
+def _review(user: User, plan: PlanRecord, last: CheckInRecord | None) -> ReviewResult | None:
+    start = program_start(user, plan)
+    if last is None or last.performed_on < start:
         return None
-    week = (last.performed_on - plan.starts_on).days // 7 + 1
+    week = (last.performed_on - start).days // 7 + 1
     baseline = int(plan.intake.document.get("pain", {}).get("now", 0))
     return review_check(week, baseline, last.pain_now)
 
