@@ -524,3 +524,38 @@ def test_no_checkin_is_due_for_a_withheld_plan(owner: AbstractBaseUser) -> None:
     make_plan(owner, screening=flags("fall_cannot_bear_weight"))
 
     assert program.checkin_due(owner, MONDAY + timedelta(days=30)) is False
+
+
+def test_the_decisions_next_dose_is_the_dose_today_will_show(owner: AbstractBaseUser) -> None:
+    # An older adult's plan gives single-leg balance an extra set (balance minutes, Sherrington):
+    # the player's "next time" line must say the dose Today shows after the decision.
+    plan = make_plan(owner, age=72)
+    user = plan.user
+    ex = "single_leg_balance"
+    item = program.plan_items_now(user, program.plan_document(plan))[ex].sides
+    left = next(s for s in item if s.side == "left")
+    done = {"sets_done": left.sets, "reps_done": left.reps, "hold_s_done": left.hold_s}
+    sent = {"exercise": ex, "side": "left", "rung": left.rung, **done}
+    first = program.log_record(
+        user, log_payload(plan, performed_on=MONDAY, **sent), today=LOG_TODAY
+    )
+    program.next_morning_record(user, _session_of(first.log_id), 1)
+    second = program.log_record(
+        user, log_payload(plan, performed_on=WEDNESDAY, **sent), today=LOG_TODAY
+    )
+
+    (decision,) = program.next_morning_record(user, _session_of(second.log_id), 1)
+
+    now = next(
+        s
+        for s in program.plan_items_now(user, program.plan_document(plan))[ex].sides
+        if s.side == "left"
+    )
+    ladder = default_library()[ex].ladder[decision.rung]
+    assert now.sets > ladder.sets  # the extra set survived the decision
+    assert (decision.dose.sets, decision.dose.reps, decision.dose.hold_s) == (
+        now.sets,
+        now.reps,
+        now.hold_s,
+    )
+    assert f"{now.sets} \u00d7" in program.decision_text(decision)

@@ -31,6 +31,7 @@ from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library
+from hipalign.core.library.model import LadderStep
 from hipalign.core.outcomes.episode import onboarding_pain_is_baseline
 from hipalign.core.planning.document import Day, Item, PlanDocument, Review
 from hipalign.core.planning.planner import generate_plan, script_item
@@ -340,35 +341,47 @@ _PLAN_CACHE: OrderedDict[uuid.UUID, PlanDocument] = OrderedDict()
 PLAN_CACHE_SIZE = 512
 
 
+Planned = tuple[Side | None, int, int, int, int, str]
+
+
+def _planned_doses(item: Item, ex: Exercise) -> list[Planned]:
+    """(side, rung, sets, reps, hold_s, load) as planned, the lead side first; the planner may
+    have adapted the ladder dose (older adults: longer holds, more reps; the weaker side: one
+    more set; balance: more sets), which dose_at_rung carries across decisions."""
+    if not item.dose_by_side:
+        return [(None, _planned_rung(item, ex), item.sets, item.reps, item.hold_s, item.load)]
+    order = [item.lead_side] if item.lead_side else []
+    order += [s for s in item.dose_by_side if s not in order]
+    return [
+        (s, d.rung, d.sets, d.reps, d.hold_s, d.load)
+        for s in order
+        if s is not None
+        for d in [item.dose_by_side[s]]
+    ]
+
+
+def _dose_after(planned: Planned, ex: Exercise, decided_rung: int) -> tuple[int, int, int, int, str]:
+    """(rung, sets, reps, hold_s, load) once a decision moved this side to `decided_rung`."""
+    _, rung, sets, reps, hold_s, _load = planned
+    planned_step = ex.ladder[min(rung, len(ex.ladder) - 1)]
+    rung = min(decided_rung, len(ex.ladder) - 1)
+    step = ex.ladder[rung]
+    sets, reps, hold_s = dose_at_rung(
+        planned=(sets, reps, hold_s), planned_step=planned_step, step=step
+    )
+    return rung, sets, reps, hold_s, step.load
+
+
 def _item_now(
     item: Item, ex: Exercise, latest: dict[tuple[str, str | None], DecisionRecord]
 ) -> ItemNow:
     sides: list[SideNow] = []
-    # (side, rung, sets, reps, hold_s, load) as planned; the planner may have adapted the
-    # ladder dose (older adults: longer holds, more reps), so the plan's numbers are used until
-    # a progression decision moves the side to a ladder rung.
-    planned: list[tuple[Side | None, int, int, int, int, str]]
-    if item.dose_by_side:
-        order = [item.lead_side] if item.lead_side else []
-        order += [s for s in item.dose_by_side if s not in order]
-        planned = [
-            (s, d.rung, d.sets, d.reps, d.hold_s, d.load)
-            for s in order
-            if s is not None
-            for d in [item.dose_by_side[s]]
-        ]
-    else:
-        planned = [(None, _planned_rung(item, ex), item.sets, item.reps, item.hold_s, item.load)]
-    for side, rung, sets, reps, hold_s, load in planned:
+    # The plan's numbers are used until a progression decision moves the side to a ladder rung.
+    for planned in _planned_doses(item, ex):
+        side, rung, sets, reps, hold_s, load = planned
         dec = latest.get((ex.id, side))
         if dec is not None:
-            planned_step = ex.ladder[min(rung, len(ex.ladder) - 1)]
-            rung = min(dec.rung, len(ex.ladder) - 1)
-            step = ex.ladder[rung]
-            sets, reps, hold_s = dose_at_rung(
-                planned=(sets, reps, hold_s), planned_step=planned_step, step=step
-            )
-            load = step.load
+            rung, sets, reps, hold_s, load = _dose_after(planned, ex, dec.rung)
         sides.append(
             SideNow(
                 side=side,
@@ -383,6 +396,30 @@ def _item_now(
             )
         )
     return ItemNow(item=item, exercise=ex, sides=sides)
+
+
+def _persons_dose(plan: PlanRecord | None, decision: Decision) -> Decision:
+    """The decision with the person's own next dose (the plan's additions carried to the new
+    rung), so the player's "next time" line says what Today will show; the ladder's dose when
+    the exercise is not in the current plan."""
+    if plan is None:
+        return decision
+    doc = plan_document(plan)
+    ex = default_library().get(decision.exercise)
+    items = [
+        it
+        for d in (doc.plan.days if doc.plan else [])
+        for it in d.items
+        if it.exercise == decision.exercise
+    ]
+    if ex is None or not items:
+        return decision
+    planned = next((p for p in _planned_doses(items[0], ex) if p[0] == decision.side), None)
+    if planned is None:
+        return decision
+    _, sets, reps, hold_s, load = _dose_after(planned, ex, decision.rung)
+    dose = LadderStep(sets=sets, reps=reps, hold_s=hold_s, load=load)  # type: ignore[arg-type]
+    return decision.model_copy(update={"dose": dose})
 
 
 def _planned_rung(item: Item, ex: Exercise) -> int:
@@ -714,7 +751,7 @@ def _decide_for(user: User, log: ExerciseLogRecord) -> Decision:
         review_suggested=decision.review_suggested,
     )
     current_dose_set(user, stored)
-    return decision
+    return _persons_dose(plan, decision)
 
 
 def _stop_advice(payload: LogIn, decision: Decision | None) -> list[str]:
