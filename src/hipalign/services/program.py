@@ -360,7 +360,9 @@ def _planned_doses(item: Item, ex: Exercise) -> list[Planned]:
     ]
 
 
-def _dose_after(planned: Planned, ex: Exercise, decided_rung: int) -> tuple[int, int, int, int, str]:
+def _dose_after(
+    planned: Planned, ex: Exercise, decided_rung: int
+) -> tuple[int, int, int, int, str]:
     """(rung, sets, reps, hold_s, load) once a decision moved this side to `decided_rung`."""
     _, rung, sets, reps, hold_s, _load = planned
     planned_step = ex.ladder[min(rung, len(ex.ladder) - 1)]
