@@ -186,3 +186,16 @@ def _onboarding_answers() -> dict[str, Any]:
     from tests.web.test_onboarding import onboarding_form
 
     return onboarding_form()
+
+
+def test_the_editor_shows_each_exercises_figure_beside_it(
+    owner: Any, clinician_client: Client
+) -> None:
+    plan = make_plan(owner)
+    exercises = {it.exercise for d in program.plan_document(plan).plan.days for it in d.items}  # type: ignore[union-attr]
+
+    page = clinician_client.get(f"/clinic/patients/{public_id(owner)}/plan").content.decode()
+
+    figures = page.count('data-testid="rx-figure"')
+    assert figures == len(exercises) > 0
+    assert page.count("<svg") >= figures

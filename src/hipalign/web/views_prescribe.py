@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hipalign.core.errors import InputError
 from hipalign.core.vocab import WEEKDAYS
-from hipalign.services import clinic, prescribe
+from hipalign.services import clinic, demos, prescribe
 from hipalign.services.access import Forbidden, NotFound
 from hipalign.services.program import StalePlan
 from hipalign.web import views
@@ -145,6 +146,22 @@ def _blank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _row_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Beside each exercise of the editor, its drawn end position for the row's side (issue 16:
+    the prescription editor shows the movement). Drawn by our code from data, so marked safe."""
+    out: dict[str, Any] = {}
+    for n, r in enumerate(rows):
+        ex_id = r.get("exercise") or ""
+        if not ex_id or ex_id in out:
+            continue
+        side = "left" if r.get("side") == "left" else "right"
+        try:
+            out[ex_id] = mark_safe(demos.demo_markup(exercise_id=ex_id, side=side, uid=f"rx{n}"))
+        except InputError:  # a typed id that is not in the library: the form names it
+            continue
+    return out
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -192,6 +209,7 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             "editor": editor,
             "public_id": public_id,
             "rows": _blank(rows),
+            "figures": _row_figures(rows),
             "weekdays": WEEKDAYS,
             "problems": problems,
             "stale": stale,
