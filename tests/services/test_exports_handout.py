@@ -122,3 +122,22 @@ def test_the_handout_shows_no_internal_string(owner: AbstractBaseUser, case: str
 
     assert "\u00d7" in text  # the doses are there, in the product's words
     assert problems_in(text) == []
+
+
+def test_each_exercise_has_two_or_three_key_frames_drawn_as_vectors(
+    owner: AbstractBaseUser,
+) -> None:
+    from hipalign.services import demos
+
+    make_plan(owner)
+    view = plan_view(owner)  # type: ignore[arg-type]
+
+    data = handout.handout_render(owner, owner, MONDAY)  # type: ignore[arg-type]
+    squashed = "".join(read_pdf(data).text.split())
+
+    assert b"/Subtype /Image" not in data  # drawn, not pasted in as pictures
+    for ex_id in view.items:
+        frames = demos.demo_handout_frames(exercise_id=ex_id)
+        assert 2 <= len(frames) <= 3
+        for label, _ in frames:  # each drawing carries its caption
+            assert "".join(label.split()) in squashed, (ex_id, label)

@@ -1,5 +1,6 @@
 """Exercise demonstrations: the drawn figure of a library entry, for a side and a dose."""
 
+import re
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -153,3 +154,25 @@ def demo_player_figures(*, doses: list[tuple[str, Side, int]]) -> list[dict[str,
             }
         )
     return out
+
+
+_SVG_TEXT = re.compile(r"<text\b[^>]*>.*?</text>", re.S)
+
+
+def demo_handout_frames(*, exercise_id: str, side: Side = "right") -> list[tuple[str, str]]:
+    """Two or three key frames for the printed handout, as (label, SVG still): the start, the
+    peak and, when there is one between them, the frame before the peak. Stills, not
+    animation: paper cannot move (issue 16). The drawn side label is left out: the PDF names
+    the side once in its own embedded font (an SVG <text> would fall back to a core font)."""
+    _, demo = _entry(exercise_id)
+    peak = demo.peak_index
+    picks = sorted({0, max(0, peak - 1), peak})
+    return [
+        (
+            demo.frames[i].label,
+            _SVG_TEXT.sub(
+                "", demo_markup(exercise_id=exercise_id, side=side, frame=i, uid=f"h{i}")
+            ),
+        )
+        for i in picks[:3]
+    ]

@@ -6,6 +6,9 @@ The fonts are DejaVu Sans, shipped in `fonts/` and embedded (subset) in every fi
 looks the same everywhere and nothing is fetched (README: no request leaves the machine).
 """
 
+import io
+import logging
+import re
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -15,7 +18,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from hipalign.core.progression import ACCEPTABLE_MAX, SAFE_MAX
+from hipalign.core.vocab import Side
 from hipalign.core.words import day_words
+from hipalign.services import demos
 from hipalign.services.exports import WEEKDAY_NAMES, PlanView, dose_text, export_audit, plan_view
 
 FONT = "DejaVu"
@@ -24,6 +29,10 @@ INK = (33, 37, 41)
 MUTED = (90, 98, 106)
 ACCENT = (20, 90, 120)
 LINE_H = 5.0  # mm, for 10 pt text
+FIGURE_MAX_H = 48.0  # mm: a standing figure stays about a fifth of the page tall
+# fpdf2 logs each SVG tag it does not draw (the figure's <title> and arrow <marker>); the
+# handout leaves them out on purpose, so those notes are not news in the server's log.
+logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
 
 
 class _Handout(FPDF):
@@ -67,6 +76,33 @@ class _Handout(FPDF):
         self.cell(width, LINE_H, mark)
         self.multi_cell(0, LINE_H, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    def figures(self, frames: list[tuple[str, str]]) -> None:
+        """Key frames side by side, as vector drawings (fpdf2 draws the SVG's paths; it leaves
+        out the text alternative and arrow heads, which paper does not need), each captioned."""
+        if not frames:
+            return
+        gap = 4.0
+        width = (self.w - self.l_margin - self.r_margin - gap * 2) / 3
+        sizes = []  # (w, h) in mm: each fits a box `width` wide and FIGURE_MAX_H tall
+        for _, svg in frames:
+            box = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"', svg)
+            aspect = float(box.group(4)) / float(box.group(3)) if box else 1.0
+            w = min(width, FIGURE_MAX_H / aspect)
+            sizes.append((w, w * aspect))
+        tallest = max(h for _, h in sizes)
+        if self.will_page_break(tallest + 10):
+            self.add_page()
+        top = self.get_y() + 1
+        for n, ((label, svg), (w, _h)) in enumerate(zip(frames, sizes, strict=True)):
+            x = self.l_margin + n * (width + gap)
+            self.image(io.BytesIO(svg.encode("utf-8")), x=x + (width - w) / 2, y=top, w=w)
+            self.set_xy(x, top + tallest + 1)
+            self.set_font(FONT, "", 8)
+            self.set_text_color(*MUTED)
+            self.multi_cell(width, 3.6, label, align="C")
+        self.set_xy(self.l_margin, top + tallest + 9)
+        self.set_text_color(*INK)
+
     def rule(self) -> None:
         self.set_draw_color(200, 205, 210)
         y = self.get_y() + 1.5
@@ -104,6 +140,12 @@ def _exercises(pdf: _Handout, view: PlanView) -> None:
         pdf.para("Dose per side", bold=True)
         for s in now.sides:
             pdf.bullet(dose_text(ex, s))
+        lead = next((s.side for s in now.sides if s.side), None)
+        side: Side = "left" if lead == "left" else "right"
+        pdf.para(
+            f"Drawn for the {lead} side" if lead else "Drawn for both sides", muted=True, size=8
+        )
+        pdf.figures(demos.demo_handout_frames(exercise_id=ex.id, side=side))
         pdf.para("How to do it", bold=True)
         for i, step in enumerate(ex.steps, start=1):
             pdf.bullet(step, mark=f"{i}.")
