@@ -14,9 +14,10 @@ from hipalign.web import pose_assets
 
 # The player's policy: the site's, plus 'wasm-unsafe-eval' in script-src, which the browser
 # needs to compile the model's WebAssembly. Nothing else is loosened and no other page gets it.
+_SITE_CSP: dict[str, list[str]] = settings.SECURE_CSP
 POSE_CSP: dict[str, list[str]] = {
-    **settings.SECURE_CSP,
-    "script-src": [*settings.SECURE_CSP["script-src"], CSP.WASM_UNSAFE_EVAL],
+    **_SITE_CSP,
+    "script-src": [*_SITE_CSP["script-src"], CSP.WASM_UNSAFE_EVAL],
 }
 
 
