@@ -5,7 +5,7 @@ files (web/pose_assets.py) and gives the page the data it evaluates. Nothing the
 ever sent: the person saves the counts like any log.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils.csp import CSP
@@ -14,7 +14,7 @@ from hipalign.web import pose_assets
 
 # The player's policy: the site's, plus 'wasm-unsafe-eval' in script-src, which the browser
 # needs to compile the model's WebAssembly. Nothing else is loosened and no other page gets it.
-_SITE_CSP: dict[str, list[str]] = settings.SECURE_CSP
+_SITE_CSP = cast(dict[str, list[str]], settings.SECURE_CSP)
 POSE_CSP: dict[str, list[str]] = {
     **_SITE_CSP,
     "script-src": [*_SITE_CSP["script-src"], CSP.WASM_UNSAFE_EVAL],
