@@ -72,6 +72,11 @@ def _manifest(path: Path) -> dict[str, Any]:
         return dict(json.loads(fh.read()))
 
 
+def _names(path: Path) -> list[str]:
+    with tarfile.open(path) as tar:
+        return tar.getnames()
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -220,7 +225,7 @@ def test_a_backup_holds_no_secret_key_and_keys_only_when_asked(
     data, backup = installed
     secret = (data / "secret_key").read_text().strip()
     audit_key = (data / "audit_key").read_text().strip()
-    names = tarfile.open(backup).getnames()
+    names = _names(backup)
     assert not any(n.startswith("keys/") or "secret" in n for n in names)
     raw = backup.read_bytes()
     assert secret.encode() not in raw and audit_key.encode() not in raw
@@ -238,7 +243,7 @@ def test_a_backup_holds_no_secret_key_and_keys_only_when_asked(
     with_keys = tmp_path / "k.tar"
     made = _run("backup", "--data", str(data), "--out", str(with_keys), "--with-keys")
     assert made.returncode == 0, made.stderr
-    names = tarfile.open(with_keys).getnames()
+    names = _names(with_keys)
     assert {"keys/audit_key", "keys/totp_keys"} <= set(names)
     assert secret.encode() not in with_keys.read_bytes()
     done = _run("restore", "--data", str(tmp_path / "r2"), str(with_keys))
