@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -39,7 +40,7 @@ from hipalign.services.library import demos, education
 from hipalign.services.posture import uploads as posture_uploads
 from hipalign.services.program import safety
 from hipalign.services.program import today as program
-from hipalign.web import charts, clock
+from hipalign.web import charts, clock, coach
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -421,6 +422,7 @@ def _outbox_key(user_pk: object) -> str:
 
 @login_required
 @require_GET
+@csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: HttpRequest) -> HttpResponse:
     t = program.session_today(request.user, clock.today())  # type: ignore[arg-type]
     card = safety.safety_card(request.user)  # type: ignore[arg-type]
@@ -441,6 +443,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "session": t.day.session,
             "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
+            "coach": coach.player_coach(),
             "script": t.script.model_dump(mode="json", by_alias=True),
             "exercises": [
                 {
