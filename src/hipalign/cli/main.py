@@ -148,18 +148,27 @@ def worker(
     ] = Path("data"),
     once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker)."""
+    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker) and send
+    the reminders that are due to people who turned push or email on."""
     import time as clock
 
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.posture_uploads import upload_run_pending
+    from django.utils import timezone
 
+    from hipalign.services.posture_uploads import upload_run_pending
+    from hipalign.services.reach.delivery import deliver_due_reminders
+
+    reminders_at = 0.0
     while True:
         done = upload_run_pending()
+        # Reminders are due by the minute: a look every 30 s is on time and costs little.
+        if once or clock.monotonic() - reminders_at >= 30:
+            reminders_at = clock.monotonic()
+            sent = deliver_due_reminders(now=timezone.now())
         if once:
-            typer.echo(f"hipalign worker: {done} job(s) run")
+            typer.echo(f"hipalign worker: {done} job(s) run, {sent.sent} reminder(s) sent")
             return
         if not done:
             clock.sleep(2)
