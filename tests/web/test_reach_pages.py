@@ -147,7 +147,9 @@ def test_the_default_single_user_setup_reaches_no_one(
     from tests.services.factories import make_plan
 
     assert settings.EMAIL_ENABLED is False
-    assert settings.MAILERS == {}
+    assert settings.MAILERS == {
+        "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    }
     make_plan(owner)
     logged_in(owner).get("/today")
     logged_in(owner).get("/account/reminders")

@@ -139,7 +139,7 @@ VAPID_SUBJECT = os.environ.get("HIPALIGN_VAPID_SUBJECT", "mailto:operator@localh
 PUBLIC_URL = os.environ.get("HIPALIGN_PUBLIC_URL", "").strip().rstrip("/")
 
 # Email (issue 18): off unless HIPALIGN_SMTP_HOST is set; then Django's SMTP backend as the
-# default mailer (Django 6.1 MAILERS). Off, no mailer exists and the app sends no email at all.
+# default mailer (Django 6.1 MAILERS). Off, the app sends no email at all.
 _SMTP_HOST = os.environ.get("HIPALIGN_SMTP_HOST", "").strip()
 _SMTP_TLS = os.environ.get("HIPALIGN_SMTP_TLS", "starttls").strip().lower()
 if _SMTP_TLS not in {"starttls", "ssl", "none"}:
@@ -161,7 +161,9 @@ MAILERS: dict[str, dict[str, object]] = (
         }
     }
     if EMAIL_ENABLED
-    else {}
+    # Off: the dummy backend drops anything handed to it; the app hands it nothing (EMAIL_ENABLED
+    # gates every send), and Django's check wants a default mailer to exist.
+    else {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HIPALIGN_EMAIL_FROM", "hipalign <hipalign@localhost>")
 DEBUG = False

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("hipalign", "0017_safety_stop"),
+        ("hipalign", "0018_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
