@@ -334,3 +334,25 @@ def test_an_anonymous_caller_cannot_subscribe() -> None:
         push.push_subscribe(
             AnonymousUser(), subscription=Device().subscription("https://p.example/x")
         )
+
+
+def test_an_unread_message_from_the_clinician_joins_the_bundle(
+    owner: AbstractBaseUser, clinician: AbstractBaseUser, service: PushService
+) -> None:
+    from hipalign.adapters.db.models import CareLink
+    from hipalign.services.messages.conversations import message_send
+
+    daily_plan(owner)
+    device = opted_in(owner, service)
+    link = CareLink.objects.get(patient=owner, clinician=clinician, status="active")
+    message_send(
+        actor=clinician,
+        link_id=str(link.id),
+        client_id="message-0001",
+        body="How did it go?",
+        now=utc(2026, 3, 24, 7, 0),
+    )
+    deliver_due_reminders(now=utc(2026, 3, 24, 8, 0))
+    body = decrypt(device, service.received[-1])["body"]
+    assert body.startswith("Today's session is waiting for you.")
+    assert body.endswith("You have 1 unread message.")

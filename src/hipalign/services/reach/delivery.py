@@ -14,7 +14,6 @@ them) can run them as often as it likes:
   09:00 reminder is 09:00 on both sides of a daylight-saving change.
 """
 
-import importlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +28,7 @@ from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.reach import Bundle, backoff_minutes, bundle, day_slots
 from hipalign.core.stored import read_intake
 from hipalign.services.habits import WORKING_DAYS, habits_today, reminder_next
+from hipalign.services.messages.conversations import unread_count
 from hipalign.services.program import plan_current
 from hipalign.services.time_zones import time_zone_of
 
@@ -45,19 +45,13 @@ PATHS = {
     "break": "/today",
     "checkin": "/checkin",
     "scores": "/outcomes",
-    "message": "/messages",
+    "message": "/messages",  # the conversations page (web/urls.py, issue 18 Messages)
 }
 
 
 def unread_messages(user: User) -> int:
-    """The person's unread messages, from services/messages once it exists (issue 18's Messages
-    part is built beside this one); 0 until then."""
-    try:
-        messages = importlib.import_module("hipalign.services.messages")
-    except ImportError:
-        return 0
-    count = getattr(messages, "unread_count", None)
-    return int(count(user)) if callable(count) else 0
+    """The person's unread messages from their clinicians (services/messages)."""
+    return unread_count(person=user)
 
 
 @dataclass(frozen=True)
