@@ -605,8 +605,10 @@ def posture_analyze(
     }
     for key, (label, unit) in names.items():
         v = result.metrics[key]
-        typer.echo(f"{label}: {v.value:+.1f}{unit} ± {v.uncertainty:.1f}")
-    typer.echo(f"Higher hip: {result.high_side}")
+        shown = f"{v.value:+.1f}{unit} ± {v.uncertainty:.1f}"
+        # Issue 17: the picture and its mirror image disagree by more than the size itself.
+        typer.echo(f"{label}: {shown}" if v.reliable else f"{label}: could not measure reliably")
+    typer.echo(f"Higher hip: {result.high_side or 'could not measure reliably'}")
     typer.echo(result.wording)
     for r in result.reasons:
         typer.echo(f"Note: {r}")
