@@ -468,3 +468,41 @@ class AssessmentRecord(models.Model):
     class Meta:
         ordering = ["-performed_on", "-created_at"]
         indexes = [models.Index(fields=["user", "-performed_on"])]
+
+
+class Message(models.Model):
+    """One message in the conversation of a care link (issue 18): the person and the clinician
+    of that link write to each other. Plain text; the link names both sides, so a message keeps
+    only which side wrote it. It goes with the link (and so with either account).
+
+    `client_id` is made by the sender's client: (link, from_person, client_id) is unique, so a
+    double submit or a resend stores one message (RELIABILITY.md 6); `body_hash` tells a resend
+    from another message under a reused id."""
+
+    ABOUT_KINDS = [("exercise", "exercise"), ("log", "log"), ("outcome", "outcome")]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    link = models.ForeignKey(CareLink, on_delete=models.CASCADE, related_name="messages")
+    from_person = models.BooleanField()  # True: the link's patient wrote it; False: the clinician
+    client_id = models.CharField(max_length=64)
+    body_hash = models.CharField(max_length=64)
+    body = models.TextField()
+    # What the message is about (optional): an exercise id, or the id of the person's log or score.
+    about_kind = models.CharField(max_length=8, choices=ABOUT_KINDS, blank=True, default="")
+    about_ref = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)  # by the other side
+    # Set by the clinician: this message of the person's waits for an answer.
+    needs_reply = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "from_person", "client_id"], name="message_client_id_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["link", "created_at"]),
+            models.Index(fields=["link", "from_person", "read_at"]),
+        ]
