@@ -39,6 +39,7 @@ from hipalign.core.outcomes.episode import first_episode_start
 from hipalign.services.access import profile_of
 from hipalign.services.audit import audit_record
 from hipalign.services.exports.account_document import ExportDocument, LogRow
+from hipalign.services.messages.conversations import messages_export
 from hipalign.services.usernames import (
     username_clash,
     username_key,
@@ -316,6 +317,9 @@ def account_export(user: User) -> dict[str, Any]:
             "confirmed_at": _plain(totp.confirmed_at) if totp else None,
         },
         "care_links": _care_links(user),
+        # Extension of /1 (issue 18): the person's conversations with their clinicians. Read
+        # for its shape on import, not imported: a message belongs to a care link here.
+        "messages": messages_export(person=user),
         **{name: _section(user, name) for name in SECTIONS},
     }
     audit_record(int(uid), "account.export")

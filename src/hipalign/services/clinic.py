@@ -1,6 +1,6 @@
 """The clinician's patient list, ordered by what needs attention (issue 5).
 
-Ten queries for the whole list, each over the linked patients at once and limited to their
+Eleven queries for the whole list, each over the linked patients at once and limited to their
 newest rows or the last weeks, so the cost grows with the number of patients, not with the
 length of their histories (bench/clinic_speed.py). The rules themselves live in core.attention.
 """
@@ -27,6 +27,7 @@ from hipalign.core.attention import Flag, Signals, attention_flags, attention_ke
 from hipalign.services.access import Actor, profile_of, require_role
 from hipalign.services.adherence import WeekAdherence, weeks_of_many
 from hipalign.services.audit import audit_record
+from hipalign.services.messages.conversations import message_signals
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             last_stop=Max("decision__created_at", filter=Q(decision__action="stop_and_review")),
         )
     }
+    # Unread messages and those marked as needing a reply (issue 18): one more query.
+    talk = message_signals(clinician=clinician, patient_ids=ids)
     out: list[PatientRow] = []
     for link in links:
         uid = int(link["patient_id"])
@@ -176,6 +179,8 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
             baseline_nprs=own_nprs[0] if own_nprs else None,
             latest_nprs=latest,
             two_regressions=cur.get("regressions", 0) > 0,
+            unread_messages=talk.get(uid, (0, 0))[0],
+            messages_needing_reply=talk.get(uid, (0, 0))[1],
             # Stopped until a review: a stop after the current plan (a new plan, from a
             # prescription or a new intake, is the review that brings the exercise back).
             stop_and_review=bool(

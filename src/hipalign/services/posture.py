@@ -7,6 +7,7 @@ import contextlib
 import importlib.util
 import json
 import logging
+import math
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,10 +21,10 @@ from hipalign.core.posture.geometry import (
     FrameMetrics,
     PostureResult,
     Refusal,
-    aggregate,
     measure_frame,
 )
 from hipalign.core.posture.reps import REP_RULES, RepCount, hold_time
+from hipalign.core.posture.views import MIRRORED, PHOTO, combine_views, mirrored_back
 from hipalign.core.vocab import Side
 
 log = logging.getLogger("hipalign.posture")
@@ -33,6 +34,10 @@ log = logging.getLogger("hipalign.posture")
 PHOTO_TIMEOUT_S = 120.0  # a photo takes 1-3 s here, model start included
 CLIP_TIMEOUT_S = 480.0  # a minute-long clip (the frame cap) takes about 1.5 min
 NOT_MEASURED = "could not be measured"
+# Issue 17: each photo is measured again as its mirror image (one more inference, about 30 ms
+# warm against the child's 3-4 s start); a clip's mirror images are taken from at most this
+# many evenly spaced frames, so a minute-long clip costs a few seconds more, not double.
+MAX_MIRRORED_FRAMES = 60
 CHILD_COMMAND = [sys.executable, "-m", "hipalign.services.posture_child"]  # + the request
 
 
@@ -51,25 +56,38 @@ def posture_analyze(
     *,
     model: Any = None,
     people_check: bool = True,
+    mirror: bool = True,
 ) -> PostureResult:
     """A photo (one frame) or a 2-3 s still clip (median over frames, VISION.md 6.3).
 
     `model` reuses a loaded PoseModel (a worker or a benchmark); `people_check` looks for a second
-    person on photos, at the cost of one more inference."""
+    person on photos, at the cost of one more inference; `mirror=False` measures the picture
+    alone, without its mirror image (for bench/posture_mirror.py's before-and-after only)."""
     _vision()
     from hipalign.adapters.vision.media import is_video, load_image, video_frames
     from hipalign.adapters.vision.overlay import draw_overlay
     from hipalign.adapters.vision.pose import MODEL_ID, PoseModel
 
     frames: list[FrameMetrics | Refusal] = []
+    mirrored: list[FrameMetrics | Refusal] = []
     shown = None
+
+    def mirror_view(rgb: Any) -> FrameMetrics | Refusal:
+        """The mirror image, measured back in the picture's frame (core.posture.views)."""
+        lms = model.landmarks(rgb[:, ::-1].copy())
+        h, w = rgb.shape[:2]
+        return measure_frame(None if lms is None else mirrored_back(lms), w, h)
+
     with contextlib.nullcontext(model) if model is not None else PoseModel() as model:
         if is_video(path):
             _, count, rgb_frames = video_frames(path)
+            every = max(1, math.ceil(count / MAX_MIRRORED_FRAMES))
             for i, rgb in enumerate(rgb_frames):
                 lms = model.landmarks(rgb)
                 h, w = rgb.shape[:2]
                 frames.append(measure_frame(lms, w, h))
+                if mirror and i % every == 0:
+                    mirrored.append(mirror_view(rgb))
                 if shown is None or i == count // 2:
                     shown = (rgb, lms)
                 if progress:
@@ -80,10 +98,13 @@ def posture_analyze(
             h, w = rgb.shape[:2]
             people = model.people(rgb, lms) if lms and people_check else 1
             frames.append(measure_frame(lms, w, h, people=people))
+            if mirror and isinstance(frames[0], FrameMetrics):  # a refusal needs no check
+                mirrored.append(mirror_view(rgb))
             shown = (rgb, lms)
     if not frames:
         raise InputError("video", [f"{path}: no frames could be read"])
-    result = aggregate(frames, model=MODEL_ID)
+    views = {PHOTO: frames, MIRRORED: mirrored} if mirrored else {PHOTO: frames}
+    result = combine_views(views, model=MODEL_ID)
     if overlay is not None and shown is not None:
         draw_overlay(shown[0], shown[1], result, overlay)
     return result

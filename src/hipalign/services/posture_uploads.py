@@ -198,7 +198,9 @@ def upload_list(user: User) -> list[PostureView]:
     for u in uploads:
         result = PostureResult.model_validate(u.result) if u.result else None
         change, text = None, ""
-        if result and result.status == "ok":
+        # Issue 17: a hip line the mirror check could not confirm is neither a baseline nor a
+        # change against one.
+        if result and result.status == "ok" and result.metrics["hip_tilt_deg"].reliable:
             if baseline is None or baseline.model != result.model:
                 baseline = result  # never compare across models (VISION.md 6.2)
                 text = "This is your baseline: later pictures are compared with it."
@@ -232,6 +234,10 @@ def upload_to_intake(user: User, upload_id: str, today: date) -> None:
     result = PostureResult.model_validate(rec.result) if rec.result else None
     if result is None or result.status != "ok":
         raise InputError("posture", ["(upload): only a measured picture can be used"])
+    if not result.metrics["hip_tilt_deg"].reliable:
+        raise InputError(
+            "posture", ["(upload): the hip line could not be measured reliably in this picture"]
+        )
     current = intake_current(user)
     if current is None:
         raise InputError("posture", ["(intake): fill in your answers first"])

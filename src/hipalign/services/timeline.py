@@ -251,7 +251,9 @@ def _postures(u: User, day: date | None, limit: int) -> list[Entry]:
         res: dict[str, Any] = r.result or {}
         hip = (res.get("metrics") or {}).get("hip_tilt_deg") or {}
         value = hip.get("value")
-        measured = res.get("status") == "ok" and value is not None
+        # Issue 17: a result stored before the mirror check has no "reliable" (it was one view).
+        measured = res.get("status") == "ok" and value is not None and hip.get("reliable", True)
+        unsure = res.get("status") == "ok" and not measured
         out.append(
             Entry(
                 localdate(r.created_at),
@@ -260,6 +262,8 @@ def _postures(u: User, day: date | None, limit: int) -> list[Entry]:
                 (
                     f"hip line {value:+.1f}°, high side {res.get('high_side') or 'none'}"
                     if measured
+                    else "hip line: could not measure reliably"
+                    if unsure
                     else "could not measure: " + "; ".join(res.get("reasons") or [])
                 ),
                 res.get("high_side") if measured else None,

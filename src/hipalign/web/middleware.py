@@ -188,8 +188,9 @@ PERMISSIONS_DENIED = (
 PERMISSIONS_BY_PAGE = {
     # The posture page takes a photo: on a phone its file picker may open the camera.
     "/posture": frozenset({"camera"}),
-    # The session player keeps the screen on during a countdown and beeps between steps.
-    "/today": frozenset({"screen-wake-lock", "autoplay"}),
+    # The session player keeps the screen on during a countdown and beeps between steps; its
+    # camera coach (issue 17) watches on the device when the person turns it on.
+    "/today": frozenset({"screen-wake-lock", "autoplay", "camera"}),
 }
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -46,7 +47,7 @@ from hipalign.services import (
     time_zones,
 )
 from hipalign.services.access import NotFound, role_of
-from hipalign.web import charts
+from hipalign.web import charts, coach
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -432,6 +433,7 @@ def _outbox_key(user_pk: object) -> str:
 
 @login_required
 @require_GET
+@csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: HttpRequest) -> HttpResponse:
     t = program.session_today(request.user, _today())  # type: ignore[arg-type]
     card = safety.safety_card(request.user)  # type: ignore[arg-type]
@@ -452,6 +454,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "session": t.day.session,
             "performed_on": _today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
+            "coach": coach.player_coach(),
             "script": t.script.model_dump(mode="json", by_alias=True),
             "exercises": [
                 {

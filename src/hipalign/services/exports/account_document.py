@@ -175,6 +175,7 @@ class ExportDocument(BaseModel):
     api_tokens: list[dict[str, Any]] = []
     totp: dict[str, Any] | None = None
     care_links: list[dict[str, Any]] = []
+    messages: list[dict[str, Any]] = []  # issue 18; absent in earlier files; not imported
     intakes: list[IntakeRow]
     plans: list[PlanRow]
     sessions: list[SessionRow]

@@ -83,6 +83,16 @@ POSTURE_METRICS = {
     "trunk_lean_deg": ("Trunk lean from vertical", "deg"),
     "lateral_shift_pct": ("Sideways shift of the shoulders over the hips", "%"),
 }
+# A line the picture and its mirror image disagree on (core.posture.views) has no value.
+UNRELIABLE = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "unknown",
+        }
+    ],
+    "text": "could not be measured reliably",
+}
 UNIT_WORDS = {"deg": "degrees", "%": "% of trunk length"}
 
 
@@ -231,6 +241,10 @@ def _posture_observations(user: User, subject: str) -> list[Resource]:
         for key, (label, unit) in POSTURE_METRICS.items():
             metric = result.get("metrics", {}).get(key)
             if metric is None:
+                continue
+            code = {"coding": [{"system": f"{SYSTEM}:posture", "code": key}], "text": label}
+            if not metric.get("reliable", True):  # issue 17: the mirror check failed
+                components.append({"code": code, "dataAbsentReason": UNRELIABLE})
                 continue
             band = {"value": metric["uncertainty"], "unit": unit, "system": UCUM, "code": unit}
             components.append(
