@@ -147,7 +147,11 @@ def test_the_default_single_user_setup_reaches_no_one(
     from tests.services.factories import make_plan
 
     assert settings.EMAIL_ENABLED is False
-    assert settings.MAILERS == {
+    from django.core import mail as outbox
+
+    from hipalign.web import test_settings as configured  # before pytest-django's locmem swap
+
+    assert configured.MAILERS == {
         "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     }
     make_plan(owner)
@@ -159,3 +163,4 @@ def test_the_default_single_user_setup_reaches_no_one(
     assert people_reached() == []
     assert not Delivery.objects.exists()
     assert not PushSubscription.objects.exists()
+    assert outbox.outbox == []  # nothing was even handed to a mailer
