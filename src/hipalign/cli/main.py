@@ -25,7 +25,9 @@ from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
 from hipalign.core.words import decision_words, dose_words
-from hipalign.services import demos, education, outcomes, planning
+from hipalign.services.followup import outcomes
+from hipalign.services.library import demos, education
+from hipalign.services.program import planning
 
 app = typer.Typer(
     help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
@@ -148,18 +150,27 @@ def worker(
     ] = Path("data"),
     once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker)."""
+    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker) and send
+    the reminders that are due to people who turned push or email on."""
     import time as clock
 
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.posture_uploads import upload_run_pending
+    from django.utils import timezone
 
+    from hipalign.services.posture.uploads import upload_run_pending
+    from hipalign.services.reach.delivery import deliver_due_reminders
+
+    reminders_at = 0.0
     while True:
         done = upload_run_pending()
+        # Reminders are due by the minute: a look every 30 s is on time and costs little.
+        if once or clock.monotonic() - reminders_at >= 30:
+            reminders_at = clock.monotonic()
+            sent = deliver_due_reminders(now=timezone.now())
         if once:
-            typer.echo(f"hipalign worker: {done} job(s) run")
+            typer.echo(f"hipalign worker: {done} job(s) run, {sent.sent} reminder(s) sent")
             return
         if not done:
             clock.sleep(2)
@@ -176,7 +187,7 @@ def unlock(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.accounts import account_unlock
+    from hipalign.services.identity.accounts import account_unlock
 
     try:
         cleared = account_unlock(username=username)
@@ -199,7 +210,7 @@ def totp_rekey(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.mfa import mfa_rekey
+    from hipalign.services.identity.mfa import mfa_rekey
 
     typer.echo(f"hipalign: {mfa_rekey()} two-step sign-in secret(s) sealed under the newest key")
 
@@ -586,7 +597,7 @@ def posture_analyze(
     trunk's angle from vertical, positive counter-clockwise in the picture; lateral_shift_pct is
     mid-shoulder minus mid-hip, sideways, in % of trunk length, positive towards the picture's right.
     """
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.posture_analyze(file, overlay, tick))
     if format is Format.json:
@@ -605,8 +616,10 @@ def posture_analyze(
     }
     for key, (label, unit) in names.items():
         v = result.metrics[key]
-        typer.echo(f"{label}: {v.value:+.1f}{unit} ± {v.uncertainty:.1f}")
-    typer.echo(f"Higher hip: {result.high_side}")
+        shown = f"{v.value:+.1f}{unit} ± {v.uncertainty:.1f}"
+        # Issue 17: the picture and its mirror image disagree by more than the size itself.
+        typer.echo(f"{label}: {shown}" if v.reliable else f"{label}: could not measure reliably")
+    typer.echo(f"Higher hip: {result.high_side or 'could not measure reliably'}")
     typer.echo(result.wording)
     for r in result.reasons:
         typer.echo(f"Note: {r}")
@@ -619,7 +632,7 @@ def movement_analyze(
     format: FormatOpt = Format.text,
 ) -> None:
     """Count reps per side, or time the longest hold; says what could not be counted."""
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.movement_analyze(video, exercise, tick))
     if format is Format.json:
@@ -665,7 +678,7 @@ def audit_verify(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_chain_check
+    from hipalign.services.kernel.audit_log import operator_chain_check
 
     try:
         check = operator_chain_check(anchor=anchor)
@@ -733,7 +746,7 @@ def audit_export(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_export
+    from hipalign.services.kernel.audit_log import operator_export
 
     lines = operator_export(now=datetime.now(UTC))
     if out is None:
