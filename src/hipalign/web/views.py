@@ -47,6 +47,7 @@ from hipalign.services import (
     time_zones,
 )
 from hipalign.services.access import NotFound, role_of
+from hipalign.services.library import anatomy
 from hipalign.web import charts, coach
 from hipalign.web.forms import (
     CheckInForm,
@@ -395,7 +396,11 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
         found = education.lesson_get(lesson_id)
     except InputError as exc:
         raise Http404 from exc
-    return render(request, "hipalign/lesson.html", {"lesson": found})
+    diagram = None
+    if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
+        svg, mine = anatomy.hip_diagram(user=request.user)  # type: ignore[arg-type]
+        diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
+    return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
 
 
 @login_required

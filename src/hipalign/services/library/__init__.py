@@ -1,0 +1,1 @@
+"""The exercise library's services: demonstrations, the anatomy diagram, a clinic's own media."""
