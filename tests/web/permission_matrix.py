@@ -18,7 +18,7 @@ from typing import Any
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.planning.prescription import prescription_from
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.core.conftest import intake_doc
 from tests.services.factories import log_payload
 

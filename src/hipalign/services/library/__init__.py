@@ -1,1 +1,1 @@
-"""The exercise library's services: demonstrations, the anatomy diagram, a clinic's own media."""
+"""The exercise library as installed: demonstrations, education lessons and the library sync."""

@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 
 from hipalign.core.figure.hip_diagram import hip_diagram_svg, targeted_words
 from hipalign.core.library import default_library
-from hipalign.services import program
+from hipalign.services.program import today as program
 
 
 def plan_muscles(user: User) -> frozenset[str]:
