@@ -481,7 +481,7 @@ def test_the_hip_lesson_shows_the_diagram_with_the_muscles_of_the_persons_plan(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
     from hipalign.core.library import default_library
-    from hipalign.services.library.anatomy import plan_muscles
+    from hipalign.services.program.targets import plan_muscles
 
     plain = owner_client.get("/learn/how_the_hip_works").content.decode()
     assert 'data-testid="hip-diagram"' in plain

@@ -38,7 +38,7 @@ from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
 from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
-from hipalign.services.program import safety
+from hipalign.services.program import safety, targets
 from hipalign.services.program import today as program
 from hipalign.web import charts, clock, coach
 from hipalign.web.forms import (
@@ -386,7 +386,8 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
         raise Http404 from exc
     diagram = None
     if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
-        svg, mine = anatomy.hip_diagram(user=request.user)  # type: ignore[arg-type]
+        muscles = targets.plan_muscles(request.user)  # type: ignore[arg-type]
+        svg, mine = anatomy.hip_diagram(muscles=muscles)
         diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
     return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
 
