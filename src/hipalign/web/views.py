@@ -37,9 +37,9 @@ from hipalign.services.followup import habits, outcome_records, outcomes, progre
 from hipalign.services.identity import accounts
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
-from hipalign.services.library import demos, education
+from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
-from hipalign.services.program import safety
+from hipalign.services.program import safety, targets
 from hipalign.services.program import today as program
 from hipalign.web import charts, clock, coach
 from hipalign.web.forms import (
@@ -401,7 +401,12 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
         found = education.lesson_get(lesson_id)
     except InputError as exc:
         raise Http404 from exc
-    return render(request, "hipalign/lesson.html", {"lesson": found})
+    diagram = None
+    if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
+        muscles = targets.plan_muscles(request.user)  # type: ignore[arg-type]
+        svg, mine = anatomy.hip_diagram(muscles=muscles)
+        diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
+    return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
 
 
 @login_required
