@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hipalign.core.clinical_tests import CATALOG, field_path
 from hipalign.core.errors import InputError
 from hipalign.services import access, assessments, care, logs, timeline
+from hipalign.services.messages import conversations
 from hipalign.services.program import StalePlan
 from hipalign.web import views
 from hipalign.web.forms import whole_number
@@ -117,7 +118,10 @@ def links(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient(request: HttpRequest, public_id: str) -> HttpResponse:
     ov = timeline.overview_for(request.user, public_id)
-    return render(request, "hipalign/clinic_patient.html", {"ov": ov, "pid": public_id})
+    talk_id = conversations.conversation_with(clinician=request.user, patient_public_id=public_id)
+    return render(
+        request, "hipalign/clinic_patient.html", {"ov": ov, "pid": public_id, "talk_id": talk_id}
+    )
 
 
 def _number(raw: str) -> float | None:
