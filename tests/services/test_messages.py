@@ -9,8 +9,10 @@ import pytest
 from hipalign.adapters.db.models import AuditEvent, CareLink, Message
 from hipalign.core.errors import InputError
 from hipalign.core.words import day_words
-from hipalign.services import accounts, care, clinic
-from hipalign.services.access import Forbidden, NotFound
+from hipalign.services.care import clinic
+from hipalign.services.care import links as care
+from hipalign.services.identity import accounts
+from hipalign.services.kernel.access import Forbidden, NotFound
 from hipalign.services.messages import conversations as talk
 from tests.services.factories import MONDAY, PASSWORD, log_payload, make_link, make_role, make_user
 
@@ -153,7 +155,7 @@ def test_4000_characters_are_kept_whole(owner: Any, clinician: Any) -> None:
 def test_a_message_about_the_persons_log_shows_for_both_sides_and_a_foreign_one_is_refused(
     owner: Any, other: Any, clinician: Any, owner_plan: Any, other_plan: Any
 ) -> None:
-    from hipalign.services import program
+    from hipalign.services.program import today as program
 
     link = _link(clinician, owner)
     own = program.log_record(
@@ -271,7 +273,7 @@ def test_messages_are_in_the_persons_export_and_erased_with_the_account(
     ]
     assert accounts.account_export(clinician)["messages"] == []
     # The export still reads as an export document (the section is read for its shape).
-    from hipalign.services.exports.account_document import ExportDocument
+    from hipalign.services.portability.account_document import ExportDocument
 
     ExportDocument.model_validate(doc)
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import override_settings
 
 from hipalign.adapters.db.models import AuditEvent, CareLink, Message
-from hipalign.services import care
-from hipalign.services.access import profile_of
+from hipalign.services.care import links as care
+from hipalign.services.kernel.access import profile_of
 from tests.services.factories import make_link, make_role, make_user, staff_token
 from tests.web.conftest import logged_in
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from hipalign.services.access import role_of
+from hipalign.services.kernel.access import role_of
 from hipalign.services.messages.conversations import unread_for
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hipalign.core.errors import InputError
 from hipalign.core.messages import MAX_CHARS, segments
-from hipalign.services import access
+from hipalign.services.kernel import access
 from hipalign.services.messages import conversations as talk
 from hipalign.web import throttle
 

@@ -22,8 +22,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from hipalign.adapters.db.models import CareLink, Message
 from hipalign.core.errors import InputError
 from hipalign.core.messages import client_id_check, message_body
-from hipalign.services.access import Actor, NotFound, profile_of, require_role, role_of
-from hipalign.services.audit import audit_record
+from hipalign.services.kernel.access import Actor, NotFound, profile_of, require_role, role_of
+from hipalign.services.kernel.audit import audit_record
 from hipalign.services.messages.about import About, about_options, about_parse, about_view
 
 Side = Literal["person", "clinician"]

@@ -1,0 +1,1 @@
+"""Operations: backup and restore of a whole install, readiness (issue 19)."""
