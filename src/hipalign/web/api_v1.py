@@ -796,7 +796,7 @@ def conversation_get(request: HttpRequest, link_id: uuid.UUID) -> ConversationDe
 
 @api_v1.post(
     "/conversations/{link_id}/messages",
-    response={200: MessageSent, 201: MessageSent, **_errors(401, 404, 422, 429)},
+    response={200: MessageSent, 201: MessageSent, **_errors(400, 401, 403, 404, 422, 429)},
     tags=["messages"],
 )
 def message_create(
