@@ -57,6 +57,8 @@ Status = int | To
 # Routes that are about no one's data, with the reason. Everything else needs entries.
 EXEMPT: dict[str, str] = {
     "/healthz": "database liveness for monitors; answers the same to everyone, no data",
+    "/readyz": "readiness for load balancers (a rolled-back write, free space); the same to "
+    "everyone, no data",
     "/setup": "first-run account creation; redirects away once any account exists",
     "/signup": "creates a new, empty account; reads no one's data",
     "/login": "authentication form; the lockout tests cover it (test_accounts)",

@@ -18,6 +18,7 @@ from hipalign.web.api_v1 import api_v1
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("setup", views.setup, name="setup"),
     path("signup", views.signup, name="signup"),
     path("login", views.login_view, name="login"),
