@@ -229,6 +229,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "hipalign.web.context.role",
+                "hipalign.web.context.unread",
             ],
         },
     },
@@ -382,6 +383,9 @@ RATE_LIMITS = {
     "export": "30/h",  # exports and downloads per account (PDF, calendar, FHIR, JSON)
     "api": "300/m",  # API requests per token (or signed-in account, or address)
     "api_ip": "600/m",  # API requests per client address, tokens or not
+    # Messages sent per sender, pages and API together (issue 18): a busy exchange is a few a
+    # minute; a script flooding a clinician is not.
+    "message": "30/10m",
 }
 
 
