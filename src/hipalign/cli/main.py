@@ -148,21 +148,24 @@ def worker(
     ] = Path("data"),
     once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker)."""
-    import time as clock
+    """Run the background jobs (posture analysis, ...) queued with HIPALIGN_JOBS=worker.
+
+    This is django-tasks-db's worker with the app's settings; run as many as you like, on any
+    machine that reaches the database. SIGTERM lets the current job finish first."""
+    import os
 
     from hipalign.web.server import prepare
 
+    # The worker reads the database queue whatever the servers' HIPALIGN_JOBS says (a shared
+    # environment file may say inline): with inline servers it simply finds nothing to do.
+    os.environ["HIPALIGN_JOBS"] = "worker"
     prepare(data)
-    from hipalign.services.posture_uploads import upload_run_pending
+    from hipalign.services.ops.worker import worker_run
 
-    while True:
-        done = upload_run_pending()
-        if once:
-            typer.echo(f"hipalign worker: {done} job(s) run")
-            return
-        if not done:
-            clock.sleep(2)
+    try:
+        worker_run(once=once)
+    except InputError as exc:
+        _fail(exc.problems[0])
 
 
 @app.command()

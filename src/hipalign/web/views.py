@@ -46,6 +46,7 @@ from hipalign.services import (
     time_zones,
 )
 from hipalign.services.access import NotFound, role_of
+from hipalign.services.ops.jobs import jobs_inline
 from hipalign.web import charts
 from hipalign.web.forms import (
     CheckInForm,
@@ -655,7 +656,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             error, status = "file: choose a photo or a short clip", 422
         else:
             try:
-                rec = posture_uploads.upload_store(
+                posture_uploads.upload_store(
                     request.user,  # type: ignore[arg-type]
                     f.name or "",
                     f.size or 0,
@@ -665,8 +666,6 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             except InputError as exc:
                 error, status = exc.message, 422
             else:
-                if settings.POSTURE_JOBS == "inline":
-                    posture_uploads.upload_analyze(rec.id)
                 return redirect("posture")
     return render(
         request,
@@ -675,7 +674,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             "views": posture_uploads.upload_list(request.user),  # type: ignore[arg-type]
             "available": posture_uploads.vision_available(),
             "error": error,
-            "inline": settings.POSTURE_JOBS == "inline",
+            "inline": jobs_inline(),
         },
         status=status,
     )

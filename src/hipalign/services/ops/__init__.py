@@ -1,0 +1,1 @@
+"""Operations: background work, backup, health (issue 19)."""
