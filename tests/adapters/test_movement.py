@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hipalign.core.errors import InputError
-from hipalign.services.posture import movement_analyze
+from hipalign.services.posture.analysis import movement_analyze
 from tests.adapters.media import long_side_png, media_dir
 
 MEDIA = media_dir()
@@ -57,7 +57,9 @@ def test_posture_analyze_json_and_overlay(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     doc = json.loads(run.stdout)
     assert doc["status"] == "ok" and doc["high_side"] == "right"
-    assert doc["metrics"]["hip_tilt_deg"]["value"] == pytest.approx(-5.933, abs=0.05)
+    hip = doc["metrics"]["hip_tilt_deg"]
+    assert hip["views"]["photo"] == pytest.approx(-5.933, abs=0.05)  # SOURCES.md reference
+    assert hip["value"] == pytest.approx(-4.66, abs=0.05)  # with its mirror image (issue 17)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

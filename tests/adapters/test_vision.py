@@ -11,7 +11,7 @@ from hipalign.adapters.vision.media import load_image
 from hipalign.adapters.vision.pose import PoseModel, verify_model
 from hipalign.core.errors import InputError
 from hipalign.core.posture.geometry import PostureResult
-from hipalign.services.posture import posture_analyze
+from hipalign.services.posture.analysis import posture_analyze
 from tests.adapters.media import long_side_png, media_dir
 
 MEDIA = media_dir()
@@ -46,6 +46,14 @@ def _lines(result: PostureResult) -> tuple[float, float, float]:
     return m["hip_tilt_deg"].value, m["shoulder_tilt_deg"].value, m["trunk_lean_deg"].value
 
 
+def _photo_view(result: PostureResult) -> tuple[float, float, float]:
+    """The lines of the picture as it is (the reference outputs were measured that way)."""
+    m = result.metrics
+    return tuple(
+        m[k].views["photo"] for k in ("hip_tilt_deg", "shoulder_tilt_deg", "trunk_lean_deg")
+    )  # type: ignore[return-value]
+
+
 def test_the_installed_model_is_the_pinned_one() -> None:
     verify_model()  # raises ModelMismatch otherwise
 
@@ -63,7 +71,7 @@ def test_expected_landmarks_on_the_reference_photo_within_15_px(model: PoseModel
 def test_posture_lines_match_the_reference_outputs(name: str) -> None:
     result = posture_analyze(MEDIA / name)
     assert result.status == "ok"
-    for got, want in zip(_lines(result), REFERENCE[name], strict=True):
+    for got, want in zip(_photo_view(result), REFERENCE[name], strict=True):
         assert got == pytest.approx(want, abs=0.05)
     assert "mediapipe 0.10.21" in result.model
 
@@ -98,6 +106,41 @@ def test_a_mirrored_photo_flips_the_signs_and_the_high_side(tmp_path: Path) -> N
     for b, m in zip(_lines(base), _lines(mirrored), strict=True):
         assert abs(b + m) < 5  # VISION.md 3.5: residual sums under 5 degrees
     assert {base.high_side, mirrored.high_side} == {"left", "right"}
+
+
+# Issue 17: the figures the issue quotes, before (the picture alone) and after (with its mirror).
+@pytest.mark.parametrize(
+    ("name", "key", "alone", "mirrored"),
+    [
+        ("image2.jpeg", "hip_tilt_deg", 5.03, 0.65),  # +5.0 +/- 2.4 alone; the flip gave -0.7
+        ("image1.png", "shoulder_tilt_deg", -1.26, -5.00),  # -1.3 +/- 2.7; the flip gave +5.0
+    ],
+)
+def test_a_line_its_mirror_image_contradicts_could_not_be_measured_reliably(
+    tmp_path: Path, name: str, key: str, alone: float, mirrored: float
+) -> None:
+    result = posture_analyze(MEDIA / name)
+    line = result.metrics[key]
+    assert line.views["photo"] == pytest.approx(alone, abs=0.05)
+    assert line.views["mirrored"] == pytest.approx(mirrored, abs=0.05)
+    assert not line.reliable
+    assert all(abs(v - line.value) <= line.uncertainty for v in line.views.values())
+    # The flipped photo now gives exactly the opposite, and the same verdict.
+    flip = tmp_path / "flip.png"
+    Image.open(MEDIA / name).convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(flip)
+    flipped = posture_analyze(flip).metrics[key]
+    assert flipped.value == pytest.approx(-line.value, abs=1e-6)
+    assert flipped.uncertainty == pytest.approx(line.uncertainty, abs=1e-6)
+    assert not flipped.reliable
+
+
+def test_lines_the_mirror_image_confirms_stay_measured() -> None:
+    result = posture_analyze(MEDIA / "image2.jpeg")
+    shoulder = result.metrics["shoulder_tilt_deg"]  # +10.1 alone, +11.5 mirrored
+    assert shoulder.reliable and shoulder.value == pytest.approx(10.8, abs=0.1)
+    assert result.high_side is None  # its hip line is the unreliable one
+    image1 = posture_analyze(MEDIA / "image1.png")
+    assert image1.metrics["hip_tilt_deg"].reliable and image1.high_side == "level"
 
 
 def test_a_blank_image_cannot_be_measured(tmp_path: Path) -> None:
@@ -194,5 +237,9 @@ def test_the_json_contract_of_posture_analyze(tmp_path: Path) -> None:
         "trunk_lean_deg",
         "lateral_shift_pct",
     }
-    assert all(set(v) == {"value", "uncertainty"} for v in doc["metrics"].values())
+    # value and uncertainty as before; issue 17 adds reliable and each view's value.
+    assert all(
+        set(v) == {"value", "uncertainty", "reliable", "views"} for v in doc["metrics"].values()
+    )
+    assert all(set(v["views"]) == {"photo", "mirrored"} for v in doc["metrics"].values())
     assert doc["high_side"] in {"left", "right", "level"}

@@ -67,15 +67,17 @@ def _states() -> dict[str, Any]:
 
     from hipalign.adapters.db.models import JobRecord
 
+    jobs = JobRecord.objects.exclude(key__startswith="every:")  # not the workers' periodic ones
+    results = DBTaskResult.objects.exclude(args_kwargs__kwargs__key__startswith="every:")
     return {
-        "jobs": dict(JobRecord.objects.values_list("state").annotate(n=Count("key"))),
-        "tries": sorted(JobRecord.objects.values_list("tries", flat=True).distinct()),
-        "results": dict(DBTaskResult.objects.values_list("status").annotate(n=Count("id"))),
+        "jobs": dict(jobs.values_list("state").annotate(n=Count("key"))),
+        "tries": sorted(jobs.values_list("tries", flat=True).distinct()),
+        "results": dict(results.values_list("status").annotate(n=Count("id"))),
     }
 
 
 def many(data: Path, n: int, workers: int) -> dict[str, Any]:
-    from hipalign.services.ops.jobs import job_enqueue
+    from hipalign.services.kernel.jobs import job_enqueue
 
     out = data / "runs.txt"
     for i in range(n):
@@ -97,7 +99,7 @@ def many(data: Path, n: int, workers: int) -> dict[str, Any]:
 
 
 def kill(data: Path) -> dict[str, Any]:
-    from hipalign.services.ops.jobs import job_enqueue
+    from hipalign.services.kernel.jobs import job_enqueue
 
     out = data / "slow.txt"
     job_enqueue(key="slow", body="tests.services.jobs_race.slow", path=str(out))

@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from hipalign.adapters.db.models import JobRecord, WorkerBeat
 from hipalign.core.errors import InputError
-from hipalign.services.ops.jobs import job_enqueue
+from hipalign.services.kernel.jobs import job_enqueue
 from hipalign.services.ops.worker import jobs_reap, jobs_run_pending, worker_run
 from tests.services.jobs_mode import jobs_mode
 
@@ -163,3 +163,19 @@ def test_a_job_of_a_worker_killed_mid_job_is_run_again_by_the_other(tmp_path: Pa
     assert out["dones"] == [out["second"]]
     assert out["jobs"] == {"done": 1} and out["tries"] == [2]
     assert out["results"] == {"FAILED": 1, "SUCCESSFUL": 1}  # the killed try, then the good one
+
+
+@pytest.mark.django_db
+def test_a_periodic_slot_is_queued_once_however_many_workers_ask_and_runs() -> None:
+    from hipalign.services.ops.periodic import periodic_enqueue
+
+    t0 = timezone.now().replace(second=1, microsecond=0)
+    with jobs_mode("worker"):
+        assert periodic_enqueue(now=t0) == 1
+        assert periodic_enqueue(now=t0 + timedelta(seconds=30)) == 0  # same minute, another worker
+        assert jobs_run_pending() == 1  # the reminders of that minute (nobody opted in here)
+        assert periodic_enqueue(now=t0 + timedelta(minutes=1)) == 1
+        assert JobRecord.objects.filter(key__startswith="every:reminders:").count() == 2
+        assert periodic_enqueue(now=t0 + timedelta(days=2)) == 1
+    # the finished slot of two days before is dropped; the queued one and the new one stay
+    assert JobRecord.objects.filter(key__startswith="every:reminders:").count() == 2

@@ -18,7 +18,7 @@ from typing import Any
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.planning.prescription import prescription_from
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.core.conftest import intake_doc
 from tests.services.factories import log_payload
 
@@ -63,6 +63,8 @@ EXEMPT: dict[str, str] = {
     "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
     "/reset/": "an admin's one-time password-reset link: the random secret in the path is the "
     "credential (tests/web/test_password_reset.py); a wrong one changes nothing and shows no account",
+    "/unsubscribe/": "an email's one-click unsubscribe link: the signed token in the path is the "
+    "credential and can only turn one email list off (tests/web/test_reach_pages.py)",
     "/admin/": "the Django admin site: library exercises only, no person model registered "
     "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
 }
@@ -352,6 +354,28 @@ MATRIX: list[Entry] = [
         ),
     ),
     Entry("POST", "/account/tokens", own_page(), form=form(name="matrix token")),
+    # Reminders (issue 18): each actor's own settings and devices.
+    Entry("GET", "/account/reminders", own_page()),
+    Entry(
+        "POST",
+        "/account/reminders",
+        own_page(422, clinicians=422),
+        case="a time that is not one",
+        form=form(reminder_time="25:00"),
+    ),
+    Entry(
+        "POST",
+        "/account/reminders/push",
+        own_page(422, clinicians=422),
+        case="no keys",
+        json=lambda w, actor: {"endpoint": "https://push.example/device"},
+    ),
+    Entry(
+        "POST",
+        "/account/reminders/push/remove",
+        own_page(),
+        json=lambda w, actor: {"endpoint": "https://push.example/device"},
+    ),
     # The owner's records named in the path or the body: the owner only.
     Entry("GET", "/plans/{plan_id}", owners_object(200)),
     Entry(

@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from hipalign.adapters.db.models import HabitCheck, IntakeRecord, PlanRecord
 from hipalign.core.education.catalog import default_lessons
-from hipalign.services import program
+from hipalign.services.program import today as program
 from hipalign.web import views
 from tests.services.factories import LOG_TODAY, MONDAY, all_counts, make_plan, only_the_denial_added
 from tests.web.conftest import SetToday, logged_in, no_answers

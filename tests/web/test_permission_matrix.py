@@ -33,16 +33,13 @@ from hipalign.adapters.db.models import (
     ExerciseLogRecord,
     PostureUpload,
 )
-from hipalign.services import (
-    care,
-    education,
-    outcome_records,
-    prescribe,
-    program,
-    roles,
-    tokens,
-)
-from hipalign.services.posture_uploads import upload_dir
+from hipalign.services.care import links as care
+from hipalign.services.care import prescribe
+from hipalign.services.followup import outcome_records
+from hipalign.services.identity import roles, tokens
+from hipalign.services.library import education
+from hipalign.services.posture.uploads import upload_dir
+from hipalign.services.program import today as program
 from hipalign.web.api_v1 import api_v1
 from tests.services.factories import (
     LOG_TODAY,
@@ -156,7 +153,7 @@ def _other_browser(user: AbstractBaseUser) -> Any:
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
-    from hipalign.services.sessions import session_seen
+    from hipalign.services.identity.sessions import session_seen
 
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)

@@ -18,9 +18,10 @@ from hipalign.adapters.db.models import (
     PostureUpload,
     WorkerBeat,
 )
-from hipalign.services import accounts, posture
+from hipalign.services.identity import accounts
 from hipalign.services.ops.worker import jobs_run_pending
-from hipalign.services.posture_uploads import upload_dir
+from hipalign.services.posture import analysis as posture
+from hipalign.services.posture.uploads import upload_dir
 from tests.adapters.media import long_side_png, media_dir
 from tests.services.factories import PASSWORD
 from tests.services.jobs_mode import jobs_mode
@@ -54,7 +55,8 @@ def test_a_photo_is_measured_and_its_original_deleted(
     assert overlay.status_code == 200 and overlay["Content-Type"] == "image/png"
     assert "sandbox" in overlay["Content-Security-Policy"]
     report = owner_client.get("/report").content.decode()
-    assert "-5.9 ± 2.4" in report and "None recorded yet" not in report
+    # pose.jpg: -5.9 as it is, -3.4 from its mirror image; their middle (issue 17).
+    assert "-4.7 ± 2.4" in report and "None recorded yet" not in report
     progress = owner_client.get("/progress").content.decode()
     assert (
         'data-testid="progress-posture"' in progress
@@ -130,7 +132,7 @@ UNCAPPED_CHILD = [
     sys.executable,
     "-c",
     "import hipalign.adapters.vision.media as m; m.MAX_SIDE = 10**6; "
-    "from hipalign.services.posture_child import main; main()",
+    "from hipalign.services.posture.child import main; main()",
 ]
 
 
@@ -261,8 +263,25 @@ def test_the_hip_line_goes_into_the_answers_as_a_photo_finding(
     assert newest is not None
     ob = newest.document["findings"]["pelvic_obliquity"]
     assert ob["source"] == "photo" and ob["high_side"] == "right"
-    assert ob["degrees"] == pytest.approx(5.9, abs=0.1)
+    assert ob["degrees"] == pytest.approx(4.7, abs=0.1)  # -5.9 alone, -3.4 mirrored
     assert PlanRecord.objects.filter(user=owner_plan.user).count() == 2  # re-planned, history kept
+
+
+def test_a_hip_line_its_mirror_image_contradicts_is_shown_so_and_never_used(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    # image2.jpeg: hip line +5.0 as it is, +0.7 from its mirror image (issue 17).
+    owner_client.post("/posture", {"file": _photo("image2.jpeg")})
+    rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.result["metrics"]["hip_tilt_deg"]["reliable"] is False
+    page = owner_client.get("/posture").content.decode()
+    assert "could not measure reliably" in page and f"/posture/{rec.id}/use" not in page
+    assert "This is your baseline" not in page
+    intakes = IntakeRecord.objects.filter(user=owner_plan.user).count()
+    response = owner_client.post(f"/posture/{rec.id}/use", follow=True)
+    assert "could not be measured reliably" in response.content.decode()
+    assert IntakeRecord.objects.filter(user=owner_plan.user).count() == intakes
+    assert PlanRecord.objects.filter(user=owner_plan.user).count() == 1
 
 
 def test_in_worker_mode_the_upload_waits_for_the_worker(

@@ -25,7 +25,9 @@ from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
 from hipalign.core.words import decision_words, dose_words
-from hipalign.services import demos, education, outcomes, planning
+from hipalign.services.followup import outcomes
+from hipalign.services.library import demos, education
+from hipalign.services.program import planning
 
 app = typer.Typer(
     help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
@@ -148,7 +150,8 @@ def worker(
     ] = Path("data"),
     once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run the background jobs (posture analysis, ...) queued with HIPALIGN_JOBS=worker.
+    """Run the background jobs: posture analyses queued with HIPALIGN_JOBS=worker, and the
+    reminders due to people who turned push or email on (queued here every minute).
 
     This is django-tasks-db's worker with the app's settings; run as many as you like, on any
     machine that reaches the database. SIGTERM lets the current job finish first."""
@@ -179,7 +182,7 @@ def unlock(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.accounts import account_unlock
+    from hipalign.services.identity.accounts import account_unlock
 
     try:
         cleared = account_unlock(username=username)
@@ -202,7 +205,7 @@ def totp_rekey(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.mfa import mfa_rekey
+    from hipalign.services.identity.mfa import mfa_rekey
 
     typer.echo(f"hipalign: {mfa_rekey()} two-step sign-in secret(s) sealed under the newest key")
 
@@ -589,7 +592,7 @@ def posture_analyze(
     trunk's angle from vertical, positive counter-clockwise in the picture; lateral_shift_pct is
     mid-shoulder minus mid-hip, sideways, in % of trunk length, positive towards the picture's right.
     """
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.posture_analyze(file, overlay, tick))
     if format is Format.json:
@@ -608,8 +611,10 @@ def posture_analyze(
     }
     for key, (label, unit) in names.items():
         v = result.metrics[key]
-        typer.echo(f"{label}: {v.value:+.1f}{unit} ± {v.uncertainty:.1f}")
-    typer.echo(f"Higher hip: {result.high_side}")
+        shown = f"{v.value:+.1f}{unit} ± {v.uncertainty:.1f}"
+        # Issue 17: the picture and its mirror image disagree by more than the size itself.
+        typer.echo(f"{label}: {shown}" if v.reliable else f"{label}: could not measure reliably")
+    typer.echo(f"Higher hip: {result.high_side or 'could not measure reliably'}")
     typer.echo(result.wording)
     for r in result.reasons:
         typer.echo(f"Note: {r}")
@@ -622,7 +627,7 @@ def movement_analyze(
     format: FormatOpt = Format.text,
 ) -> None:
     """Count reps per side, or time the longest hold; says what could not be counted."""
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.movement_analyze(video, exercise, tick))
     if format is Format.json:
@@ -668,7 +673,7 @@ def audit_verify(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_chain_check
+    from hipalign.services.kernel.audit_log import operator_chain_check
 
     try:
         check = operator_chain_check(anchor=anchor)
@@ -736,7 +741,7 @@ def audit_export(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_export
+    from hipalign.services.kernel.audit_log import operator_export
 
     lines = operator_export(now=datetime.now(UTC))
     if out is None:
@@ -754,3 +759,149 @@ def audit_export(
         out.unlink(missing_ok=True)  # ours (made just above): no half export is left behind
         _fail(f"cannot write --out file {out}: {exc.strerror}")
     typer.echo(f"audit log written to {out}", err=True)
+
+
+def _database(data: Path) -> Any:
+    import os
+
+    from hipalign.services.ops.backup import BackupError, database_for
+
+    try:
+        return database_for(data_dir=data, url=os.environ.get("HIPALIGN_DATABASE_URL", ""))
+    except BackupError as exc:
+        _fail(exc.message)
+
+
+@app.command()
+def backup(
+    data: DataOpt = Path("data"),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The backup file to write (a tar file).")
+    ] = None,
+    verify: Annotated[
+        Path | None,
+        typer.Option("--verify", help="Check this backup file without restoring it."),
+    ] = None,
+    with_keys: Annotated[
+        bool,
+        typer.Option(
+            "--with-keys",
+            help="Also include the data folder's audit_key and totp_keys files (never the "
+            "secret key): a self-contained backup that must then be kept as safe as the keys.",
+        ),
+    ] = False,
+) -> None:
+    """Back up the whole install while it runs: the database (SQLite's online backup, or
+    pg_dump when HIPALIGN_DATABASE_URL is set), the data folder's uploads and media, and a
+    manifest (version, migrations, row counts per table, sha256 of every file)."""
+    from datetime import UTC, datetime
+
+    from hipalign.services.ops.backup import BackupError, backup_create, backup_verify
+
+    if (out is None) == (verify is None):
+        _fail("give either --out FILE (make a backup) or --verify FILE (check one)")
+    try:
+        if verify is not None:
+            manifest = backup_verify(path=verify)
+            d = manifest.data
+            typer.echo(
+                f"backup {verify} is whole: {d['database']['engine']} database, "
+                f"{len(d['files'])} entries, {sum(manifest.row_counts.values())} rows, "
+                f"made {d['created_at']} by hipalign {d['app_version']}"
+            )
+            return
+        assert out is not None
+        summary = backup_create(
+            data_dir=data, db=_database(data), out=out, now=datetime.now(UTC), with_keys=with_keys
+        )
+    except BackupError as exc:
+        if verify is not None:
+            typer.echo(f"error: backup {verify} is damaged: {exc.message}", err=True)
+            raise typer.Exit(1) from None
+        _fail(exc.message)
+    typer.echo(
+        f"backup written to {summary.path}: {summary.engine} database, {summary.rows} rows, "
+        f"{summary.files} other file(s), {summary.bytes} bytes"
+        + ("" if summary.keys_included else "; keys not included (see `--with-keys`)")
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="The backup file (from `hipalign backup`).")],
+    data: DataOpt = Path("data"),
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Put the backup in place of a folder (and database) that is not empty; the "
+            "old folder is kept beside it.",
+        ),
+    ] = False,
+) -> None:
+    """Restore a backup into an empty data folder (and, with HIPALIGN_DATABASE_URL, an empty
+    PostgreSQL database); checks it before and after, and migrates it forward to this code."""
+    import os
+
+    from hipalign.services.ops import backup as ops
+
+    db = _database(data)
+    try:
+        staged = ops.restore_stage(path=file, data_dir=data, db=db, replace=replace)
+    except ops.BackupError as exc:
+        _fail(exc.message)
+    try:
+        os.environ["HIPALIGN_DATA"] = str(staged.folder)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipalign.web.settings")
+        import django
+
+        django.setup()
+        from django.db.migrations.loader import MigrationLoader
+
+        known: dict[str, set[str]] = {}
+        for app_label, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations:
+            known.setdefault(app_label, set()).add(name)
+        newer = ops.unknown_migrations(manifest=staged.manifest, known=known)
+        if newer:
+            _fail(
+                f"the backup is from a newer hipalign (it has migration {newer[0]}, which this "
+                "code lacks): upgrade hipalign first; nothing was restored"
+            )
+        ops.restore_database(staged=staged, path=file, db=db)
+        from hipalign.web.server import prepare
+
+        prepare(staged.folder)  # migrations forward, library seed
+        from django.db import connections
+
+        after = ops.pg_facts(db=db)[1] if db.engine == "postgresql" else None
+        connections.close_all()
+        if after is None:
+            after = ops.sqlite_facts(path=staged.folder / ops.SQLITE_NAME)[1]
+        old = ops.restore_finish(staged=staged)
+    except ops.BackupError as exc:
+        ops.restore_abandon(staged=staged)
+        _fail(exc.message)
+    except BaseException:
+        ops.restore_abandon(staged=staged)
+        raise
+    before = staged.manifest.migrations
+    forward = sum(len(v) for v in after.values()) - sum(len(v) for v in before.values())
+    typer.echo(
+        f"restored {file} into {data.resolve()}: {sum(staged.manifest.row_counts.values())} "
+        f"rows and {len(staged.manifest.entries) - 1} other file(s) checked"
+        + (f"; {forward} migration(s) applied forward" if forward else "")
+    )
+    if old is not None:
+        typer.echo(f"the replaced folder is kept at {old}; delete it once the install works")
+    for key in staged.missing_keys:
+        typer.echo(
+            f"warning: the backup's data was made under a {key} this install does not have: "
+            f"put the original {key} file in {data.resolve()} (or set "
+            f"{ops.KEY_ENV[key]}) before starting, or "
+            + (
+                "the audit chain check fails"
+                if key == "audit_key"
+                else "two-step sign-in codes are refused"
+            ),
+            err=True,
+        )

@@ -28,6 +28,7 @@ FlagKind = Literal[
     "low_adherence",
     "review_due",
     "no_change",
+    "messages",
 ]
 
 # Higher first. Safety (CLINICAL.md 1) before pain (the pain-monitoring model, CLINICAL.md 6)
@@ -38,6 +39,9 @@ SEVERITY: dict[FlagKind, int] = {
     "pain_high": 60,
     "pain_rising": 55,
     "regressions": 50,
+    # A person's unanswered words wait on the clinician (issue 18): after pain and safety, which
+    # the person's data already shows, before adherence and scheduled reviews.
+    "messages": 40,
     "low_adherence": 30,
     "no_change": 25,
     "review_due": 20,
@@ -73,6 +77,10 @@ class Signals(BaseModel):
     episode_starts_on: date | None = None
     two_regressions: bool = False  # a current dose came from a second step back in a row
     stop_and_review: bool = False  # sharp pain, new numbness or the easiest dose too much
+    # Messages from the person the clinician has not read, and those they marked as needing a
+    # reply (issue 18); counted over the active care link's conversation.
+    unread_messages: int = 0
+    messages_needing_reply: int = 0
 
 
 class Flag(BaseModel):
@@ -98,6 +106,7 @@ FLAG_REFS: dict[str, tuple[str, ...]] = {
     "low_adherence": ("hipalign_rule",),
     "review_due": ("hipalign_rule",),
     "no_change": ("ostelo2008", "hipalign_rule"),
+    "messages": ("hipalign_rule",),
 }
 
 
@@ -152,6 +161,8 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
         )
     if s.two_regressions:
         flags.append(_flag("regressions", "Two steps back in a row on an exercise."))
+    if s.unread_messages or s.messages_needing_reply:
+        flags.append(_flag("messages", _messages_text(s)))
     if s.plan_starts_on is None or s.plan_withheld:
         return sorted(flags, key=lambda f: -f.severity)
     week = plan_week(s.episode_starts_on or s.plan_starts_on, today)
@@ -188,6 +199,17 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             )
         )
     return sorted(flags, key=lambda f: -f.severity)
+
+
+def _messages_text(s: Signals) -> str:
+    parts = []
+    if s.unread_messages:
+        n = s.unread_messages
+        parts.append(f"{n} unread message{'s' if n != 1 else ''}")
+    if s.messages_needing_reply:
+        n = s.messages_needing_reply
+        parts.append(f"{n} marked as needing a reply")
+    return "Messages: " + ", ".join(parts) + "."
 
 
 def attention_key(flags: list[Flag], name: str) -> tuple[int, int, str]:

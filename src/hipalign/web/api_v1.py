@@ -36,9 +36,14 @@ from hipalign.core.intake import Intake
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import Prescription
 from hipalign.core.progression import Decision
-from hipalign.services import clinic, logs, prescribe, program, progress, time_zones, tokens
-from hipalign.services.access import Forbidden, NotFound, patient_for, profile_of, role_of
-from hipalign.web import denials, views
+from hipalign.services.care import clinic, prescribe
+from hipalign.services.followup import progress
+from hipalign.services.identity import tokens
+from hipalign.services.kernel import time_zones
+from hipalign.services.kernel.access import Forbidden, NotFound, patient_for, profile_of, role_of
+from hipalign.services.program import logs
+from hipalign.services.program import today as program
+from hipalign.web import clock, denials
 from hipalign.web.middleware import MFA_SESSION_KEY
 
 PAGE_DEFAULT = 20
@@ -465,7 +470,7 @@ def _logs(user: User, limit: int, offset: int) -> LogPage:
 
 def _progress(user: User) -> ProgressOut:
     return ProgressOut.model_validate(
-        dataclasses.asdict(progress.progress_summary(user, views._today()))
+        dataclasses.asdict(progress.progress_summary(user, clock.today()))
     )
 
 
@@ -509,7 +514,7 @@ def intake_create(
         rec = program.intake_submit(
             _caller(request),
             intake.model_dump(mode="json", by_alias=True, exclude_none=True),
-            views._today(),
+            clock.today(),
             expected_version=0 if expected is None else expected,
         )
     except program.StalePlan as exc:
@@ -551,7 +556,7 @@ def plans_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET)
 def logs_create(request: HttpRequest, log: LogBody) -> Status[LogCreated]:
     """Store one exercise log for one side. 201 when stored; resending the same `client_id`
     with the same body answers 200 with the stored result; with another body, 422."""
-    result = program.log_record(_caller(request), log.model_dump(mode="json"), today=views._today())
+    result = program.log_record(_caller(request), log.model_dump(mode="json"), today=clock.today())
     d = result.decision
     body = LogCreated(
         log_id=uuid.UUID(result.log_id),
@@ -581,7 +586,7 @@ def progress_get(request: HttpRequest) -> ProgressOut:
 @api_v1.get("/patients", response={200: PatientPage, **_errors(401, 403, 422)}, tags=["clinic"])
 def patients_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET) -> PatientPage:
     """The clinician's linked patients, what needs attention first (403 for anyone else)."""
-    rows = clinic.patients_attention(_caller(request), views._today())
+    rows = clinic.patients_attention(_caller(request), clock.today())
     return PatientPage(
         total=len(rows),
         limit=limit,

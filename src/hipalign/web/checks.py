@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -18,3 +18,17 @@ def hipalign_security(app_configs: Any, **kwargs: Any) -> list[Error]:
     if settings.SESSION_COOKIE_AGE > 30 * 60:
         errors.append(Error("sessions must expire after 30 idle minutes", id="hipalign.E004"))
     return errors
+
+
+@register()
+def hipalign_pose_assets(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The camera coach's model files (issue 17): a missing install is a warning (the player
+    works without the coach), a file that does not match its pinned sha256 an error."""
+    from hipalign.web import pose_assets
+
+    state = pose_assets.verify()
+    if state.mismatched:
+        return [Error(state.message(), id="hipalign.E101")]
+    if state.missing:
+        return [Warning(state.message(), id="hipalign.W101")]
+    return []

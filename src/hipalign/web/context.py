@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from hipalign.services.access import role_of
+from hipalign.services.kernel.access import role_of
 
 
 def role(request: HttpRequest) -> dict[str, str | None]:

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from hipalign.core.errors import InputError, json_is_malformed, json_load
-from hipalign.services.access import role_of
-from hipalign.services.mfa import mfa_confirmed
-from hipalign.services.time_zones import time_zone_of
+from hipalign.services.identity.mfa import mfa_confirmed
+from hipalign.services.kernel.access import role_of
+from hipalign.services.kernel.time_zones import time_zone_of
 
 ABSOLUTE_KEY = "hipalign_login_at"
 TOUCH_KEY = "hipalign_touched_at"
@@ -188,8 +188,9 @@ PERMISSIONS_DENIED = (
 PERMISSIONS_BY_PAGE = {
     # The posture page takes a photo: on a phone its file picker may open the camera.
     "/posture": frozenset({"camera"}),
-    # The session player keeps the screen on during a countdown and beeps between steps.
-    "/today": frozenset({"screen-wake-lock", "autoplay"}),
+    # The session player keeps the screen on during a countdown and beeps between steps; its
+    # camera coach (issue 17) watches on the device when the person turns it on.
+    "/today": frozenset({"screen-wake-lock", "autoplay", "camera"}),
 }
 
 
@@ -214,7 +215,7 @@ class PermissionsPolicyMiddleware:
 
 class PersonTimeZoneMiddleware:
     """Counts dates and times of the request in the signed-in person's own zone: Django's
-    timezone.localdate() and localtime(), which views._today and the reminder minute use, follow
+    timezone.localdate() and localtime(), which clock.today and the reminder minute use, follow
     the activated zone; without a person, the install's TIME_ZONE."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -263,7 +264,7 @@ class BrowserSessionMiddleware:
         t = now()
         if seen_key == key and t - float(seen_at) < TOUCH_EVERY_S:
             return
-        from hipalign.services.sessions import session_seen
+        from hipalign.services.identity.sessions import session_seen
 
         session_seen(
             user_id=int(user.pk),

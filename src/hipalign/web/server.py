@@ -52,7 +52,7 @@ def prepare(data_dir: Path) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)  # the rate-limit counters (web/ratecache.py)
-    from hipalign.services.library_sync import library_seed
+    from hipalign.services.library.sync import library_seed
 
     library_seed()
     make_private(data_dir)  # the database, WAL and shared-memory files exist now
@@ -71,6 +71,10 @@ def database_label() -> str:
 def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
     prepare(data_dir)
     print(f"hipalign: database {database_label()}", flush=True)
+    from hipalign.web import pose_assets
+
+    # Hashes the pose model files once, at start: the player offers the camera only if they match.
+    print(f"hipalign: {pose_assets.verify().message()}", flush=True)
     from waitress import serve as waitress_serve
 
     from hipalign.web.wsgi import application

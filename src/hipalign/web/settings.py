@@ -103,6 +103,69 @@ def _totp_keys() -> list[str]:
 
 
 TOTP_KEYS = _totp_keys()
+
+
+def _vapid_key() -> str:
+    """The Web Push (VAPID, RFC 8292) signing key, a P-256 private key as base64url of its 32
+    raw bytes (issue 18): HIPALIGN_VAPID_PRIVATE_KEY, or the data folder's `vapid_key` file,
+    made 0600 on first start. Browsers tie each push subscription to its public half, so a new
+    key means every device turns push on again: back it up with the data folder."""
+    env = os.environ.get("HIPALIGN_VAPID_PRIVATE_KEY", "").strip()
+    if env:
+        return env
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "vapid_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start, or by a server starting beside this one
+    else:
+        import base64
+
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+        raw = number.to_bytes(32, "big")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.urlsafe_b64encode(raw).decode().rstrip("=") + "\n")
+    return path.read_text().strip()
+
+
+VAPID_PRIVATE_KEY = _vapid_key()
+# The contact the push services see in each signed request (a mailto: or https: URL).
+VAPID_SUBJECT = os.environ.get("HIPALIGN_VAPID_SUBJECT", "mailto:operator@localhost")
+# The address people reach the app at, for links in emails sent by the worker (no request there
+# to take a host from), e.g. https://hip.example.org; without it email reminders carry no links.
+PUBLIC_URL = os.environ.get("HIPALIGN_PUBLIC_URL", "").strip().rstrip("/")
+
+# Email (issue 18): off unless HIPALIGN_SMTP_HOST is set; then Django's SMTP backend as the
+# default mailer (Django 6.1 MAILERS). Off, the app sends no email at all.
+_SMTP_HOST = os.environ.get("HIPALIGN_SMTP_HOST", "").strip()
+_SMTP_TLS = os.environ.get("HIPALIGN_SMTP_TLS", "starttls").strip().lower()
+if _SMTP_TLS not in {"starttls", "ssl", "none"}:
+    raise ImproperlyConfigured(f"HIPALIGN_SMTP_TLS: use starttls, ssl or none (got {_SMTP_TLS!r})")
+EMAIL_ENABLED = bool(_SMTP_HOST)
+MAILERS: dict[str, dict[str, object]] = (
+    {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _SMTP_HOST,
+                "port": int(os.environ.get("HIPALIGN_SMTP_PORT", "587")),
+                "username": os.environ.get("HIPALIGN_SMTP_USER", ""),
+                "password": os.environ.get("HIPALIGN_SMTP_PASSWORD", ""),
+                "use_tls": _SMTP_TLS == "starttls",
+                "use_ssl": _SMTP_TLS == "ssl",
+                "timeout": 20,
+            },
+        }
+    }
+    if EMAIL_ENABLED
+    # Off: the dummy backend drops anything handed to it; the app hands it nothing (EMAIL_ENABLED
+    # gates every send), and Django's check wants a default mailer to exist.
+    else {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+)
+DEFAULT_FROM_EMAIL = os.environ.get("HIPALIGN_EMAIL_FROM", "hipalign <hipalign@localhost>")
 DEBUG = False
 if PRODUCTION:
     ALLOWED_HOSTS = [h for h in os.environ.get("HIPALIGN_ALLOWED_HOSTS", "").split(",") if h]
@@ -372,7 +435,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # form and JSON bodies; files stream to
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 # "inline": a posture upload is analysed within its request (one person on a laptop);
 # "worker": it waits for `hipalign worker` (a clinic).
-# Background work (issue 19) goes through Django's Tasks framework (services/ops/jobs.py).
+# Background work (issue 19) goes through Django's Tasks framework (services/kernel/jobs.py).
 # HIPALIGN_JOBS=inline (the default: one process) runs a job in the request that made it;
 # HIPALIGN_JOBS=worker queues it in the database for `hipalign worker` (django-tasks-db).
 # HIPALIGN_POSTURE_JOBS is its older name. HIPALIGN_TASKS_BACKEND names another backend

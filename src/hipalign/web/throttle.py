@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-from hipalign.services.usernames import username_key
+from hipalign.services.identity.usernames import username_key
 from hipalign.web.lockout import client_ip
 
 Key = Callable[[HttpRequest], str | None]

@@ -7,6 +7,7 @@ from hipalign.web import (
     views_episodes,
     views_exports,
     views_prescribe,
+    views_reach,
     views_security,
     views_tokens,
 )
@@ -80,6 +81,10 @@ urlpatterns = [
         views_security.admin_reset_link,
         name="admin_reset_link",
     ),
+    path("account/reminders", views_reach.reminders, name="reminders"),
+    path("account/reminders/push", views_reach.push_on, name="push_on"),
+    path("account/reminders/push/remove", views_reach.push_off, name="push_off"),
+    path("unsubscribe/<str:token>", views_reach.unsubscribe, name="unsubscribe"),
     path("account/password", views_security.password_change, name="password_change"),
     path("reset/<str:secret>", views_security.password_reset, name="password_reset"),
     path("admin-area/audit", views_security.admin_audit, name="admin_audit"),

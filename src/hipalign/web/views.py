@@ -1,7 +1,6 @@
 """Pages. Each view parses the request, calls one service and renders (DESIGN.md 4)."""
 
 import json
-from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -32,22 +32,16 @@ from hipalign.core.screening.catalog import (
     STOP_QUESTION_IDS,
     stops_at_once,
 )
-from hipalign.services import (
-    accounts,
-    demos,
-    education,
-    habits,
-    outcome_records,
-    outcomes,
-    posture_uploads,
-    program,
-    progress,
-    safety,
-    time_zones,
-)
-from hipalign.services.access import NotFound, role_of
-from hipalign.services.ops.jobs import jobs_inline
-from hipalign.web import charts
+from hipalign.services.followup import habits, outcome_records, outcomes, progress
+from hipalign.services.identity import accounts
+from hipalign.services.kernel import time_zones
+from hipalign.services.kernel.access import NotFound, role_of
+from hipalign.services.kernel.jobs import jobs_inline
+from hipalign.services.library import demos, education
+from hipalign.services.posture import uploads as posture_uploads
+from hipalign.services.program import safety
+from hipalign.services.program import today as program
+from hipalign.web import charts, clock, coach
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -59,10 +53,6 @@ from hipalign.web.forms import (
 
 # The form fields whose yes stops the onboarding or check-in at once (read by stop.js).
 STOP_NAMES = " ".join(f"q_{q}" for q in sorted(STOP_QUESTION_IDS))
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 @require_GET
@@ -157,7 +147,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         answers = _safety_answers(request.POST)
         if stops_at_once(answers):
             # At once: the rest of the form is neither checked nor needed (issue 14 item 4).
-            safety.safety_stop_record(request.user, answers, _today())  # type: ignore[arg-type]
+            safety.safety_stop_record(request.user, answers, clock.today())  # type: ignore[arg-type]
             return redirect("onboarding_stop")
         if request.POST.get("stop") == "safety":
             # The no-script "stop here" button, pressed with no answer that needs care now:
@@ -191,7 +181,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             time_zones.time_zone_set(request.user, zone=zone)  # type: ignore[arg-type]
             timezone.activate(ZoneInfo(zone))
         try:
-            program.intake_submit(request.user, doc, _today(), expected_version=version)  # type: ignore[arg-type]
+            program.intake_submit(request.user, doc, clock.today(), expected_version=version)  # type: ignore[arg-type]
         except InputError as exc:
             for p in exc.problems:
                 form.add_error(None, p)
@@ -407,7 +397,7 @@ def habit_check(request: HttpRequest) -> HttpResponse:
             request.POST.get("plan_id", ""),
             request.POST.get("item_id", "")[:40],
             request.POST.get("slot", "")[:5],
-            _today(),
+            clock.today(),
         )
     except NotFound as exc:
         raise Http404 from exc
@@ -417,7 +407,7 @@ def habit_check(request: HttpRequest) -> HttpResponse:
         request,
         "hipalign/_habits.html",
         {
-            "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]
+            "habits": habits.habits_today(request.user, clock.today()),  # type: ignore[arg-type]
             "plan_id": request.POST.get("plan_id"),
         },
     )
@@ -433,14 +423,15 @@ def _outbox_key(user_pk: object) -> str:
 
 @login_required
 @require_GET
+@csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: HttpRequest) -> HttpResponse:
-    t = program.session_today(request.user, _today())  # type: ignore[arg-type]
+    t = program.session_today(request.user, clock.today())  # type: ignore[arg-type]
     card = safety.safety_card(request.user)  # type: ignore[arg-type]
     if card is not None:
         # Until a check-in (or new answers) clears it, Today is the card and nothing else: no
         # session, habits or reminders while care is needed first.
         return render(
-            request, "hipalign/today.html", {"card": card, "t": t, "today_date": _today()}
+            request, "hipalign/today.html", {"card": card, "t": t, "today_date": clock.today()}
         )
     if t is None:
         return redirect("onboarding")
@@ -451,8 +442,9 @@ def today(request: HttpRequest) -> HttpResponse:
             "plan_id": str(t.plan.id),
             "day": t.day.day,
             "session": t.day.session,
-            "performed_on": _today().isoformat(),
+            "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
+            "coach": coach.player_coach(),
             "script": t.script.model_dump(mode="json", by_alias=True),
             "exercises": [
                 {
@@ -490,11 +482,11 @@ def today(request: HttpRequest) -> HttpResponse:
             "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
             "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),  # type: ignore[arg-type]
-            "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]
-            "reminder": habits.reminder_next(request.user, _today(), _minute_now()),  # type: ignore[arg-type]
+            "habits": habits.habits_today(request.user, clock.today()),  # type: ignore[arg-type]
+            "reminder": habits.reminder_next(request.user, clock.today(), _minute_now()),  # type: ignore[arg-type]
             "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
-            "today_date": _today(),
+            "today_date": clock.today(),
             "stopped_text": STOPPED_TEXT,
         },
     )
@@ -536,8 +528,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
         if stops_at_once(answers):
             # A yes that needs care now ends the check-in at once, like the onboarding: the
             # answers so far are kept as a stop, and nothing else is asked (issue 14 item 4).
-            stopped = safety.safety_stop_record(request.user, answers, _today())  # type: ignore[arg-type]
-            return _stop_page(request, safety.SafetyCard(stopped, "checkin", _today()))
+            stopped = safety.safety_stop_record(request.user, answers, clock.today())  # type: ignore[arg-type]
+            return _stop_page(request, safety.SafetyCard(stopped, "checkin", clock.today()))
     if request.method == "POST" and form.is_valid():
         try:
             _, referral = program.checkin_record(
@@ -545,12 +537,12 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 form.answers(),
                 form.cleaned_data["pain_now"],
                 form.cleaned_data["pain_worst_week"],
-                _today(),
+                clock.today(),
             )
         except InputError as exc:
             form.add_error(None, exc.message)
     if referral is not None and referral.level in STOP_LEVELS:
-        return _stop_page(request, safety.SafetyCard(referral, "checkin", _today()))
+        return _stop_page(request, safety.SafetyCard(referral, "checkin", clock.today()))
     return render(
         request,
         "hipalign/checkin.html",
@@ -592,13 +584,13 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
             number = whole_number(raw)
             answers = {"pain": number if number is not None else raw or None}
         try:
-            outcome_records.outcome_record(request.user, measure, answers, _today())  # type: ignore[arg-type]
+            outcome_records.outcome_record(request.user, measure, answers, clock.today())  # type: ignore[arg-type]
         except InputError as exc:
             error, status = exc.message, 422
         else:
             messages.info(request, "Saved.")
             return redirect("outcomes")
-    summary = outcome_records.outcomes_summary(request.user, _today())  # type: ignore[arg-type]
+    summary = outcome_records.outcomes_summary(request.user, clock.today())  # type: ignore[arg-type]
     # Questionnaires without wording are no cards for a person (issue 14.11): a short note
     # names them, and the admin, who runs the install, is told what is missing and why.
     missing = outcomes.measures_not_installed()
@@ -625,7 +617,7 @@ def report(request: HttpRequest) -> HttpResponse:
     rec = program.plan_current(request.user)  # type: ignore[arg-type]
     if rec is None:
         return redirect("onboarding")
-    p = progress.progress_summary(request.user, _today())  # type: ignore[arg-type]
+    p = progress.progress_summary(request.user, clock.today())  # type: ignore[arg-type]
     return render(
         request,
         "hipalign/report.html",
@@ -633,8 +625,8 @@ def report(request: HttpRequest) -> HttpResponse:
             "rec": rec,
             "doc": program.plan_document(rec),
             "p": p,
-            "o": outcome_records.outcomes_summary(request.user, _today()),  # type: ignore[arg-type]
-            "today_date": _today(),
+            "o": outcome_records.outcomes_summary(request.user, clock.today()),  # type: ignore[arg-type]
+            "today_date": clock.today(),
             "adherence_svg": charts.adherence(p.weeks),
             "pain_svg": charts.pain_trend(p.pain) if p.pain else None,
             "postures": [
@@ -701,7 +693,7 @@ def posture_overlay(request: HttpRequest, upload_id: str) -> HttpResponseBase:
 @require_POST
 def posture_use(request: HttpRequest, upload_id: str) -> HttpResponse:
     try:
-        posture_uploads.upload_to_intake(request.user, upload_id, _today())  # type: ignore[arg-type]
+        posture_uploads.upload_to_intake(request.user, upload_id, clock.today())  # type: ignore[arg-type]
     except NotFound as exc:
         raise Http404 from exc
     except InputError as exc:
@@ -726,7 +718,7 @@ def posture_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def progress_page(request: HttpRequest) -> HttpResponse:
-    p = progress.progress_summary(request.user, _today())  # type: ignore[arg-type]
+    p = progress.progress_summary(request.user, clock.today())  # type: ignore[arg-type]
     return render(
         request,
         "hipalign/progress.html",
@@ -740,7 +732,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             else None,
             "pain_svg": charts.pain_trend(p.pain),
             "side_charts": [(s, charts.side_series(s)) for s in p.sides],
-            "o": outcome_records.outcomes_summary(request.user, _today()),  # type: ignore[arg-type]
+            "o": outcome_records.outcomes_summary(request.user, clock.today()),  # type: ignore[arg-type]
             "posture": next(
                 (
                     v
@@ -787,7 +779,7 @@ def account(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.info(request, "Your account and all its data were deleted.")
             return redirect("login")
-    from hipalign.services import sessions, tokens
+    from hipalign.services.identity import sessions, tokens
 
     return render(
         request,

@@ -18,9 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hipalign.core.clinical_tests import CATALOG, field_path
 from hipalign.core.errors import InputError
-from hipalign.services import access, assessments, care, logs, timeline
-from hipalign.services.program import StalePlan
-from hipalign.web import views
+from hipalign.services.care import links as care
+from hipalign.services.followup import assessments, timeline
+from hipalign.services.kernel import access
+from hipalign.services.program import logs
+from hipalign.services.program.today import StalePlan
+from hipalign.web import clock
 from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
@@ -219,7 +222,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                     request.user,
                     public_id,
                     doc,
-                    views._today(),
+                    clock.today(),
                     expected_version=whole_number(raw_version),
                 )
             except InputError as exc:
@@ -247,7 +250,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
             "errors": errors,
             "values": post
             or {
-                "performed_on": views._today().isoformat(),
+                "performed_on": clock.today().isoformat(),
                 "cleared_by_clinician": "yes" if intake and intake.cleared_by_clinician else "no",
                 "hip_precautions": (intake.hip_precautions or "") if intake else "",
                 "method": "in_person",
@@ -271,7 +274,7 @@ def _timeline_page(request: HttpRequest, public_id: str, base: str) -> HttpRespo
         t = timeline.timeline_for(
             request.user,
             public_id,
-            views._today(),
+            clock.today(),
             kinds=kinds,
             limit=timeline.DEFAULT_LIMIT,
             cursor=request.GET.get("cursor", "")[: timeline.CURSOR_MAX + 1] or None,

@@ -80,7 +80,9 @@ def draw_overlay(
         }
         for key, label in labels.items():
             v = result.metrics.get(key)
-            if v is not None:
+            if v is not None and not v.reliable:
+                lines.append(f"{label}: could not measure reliably")
+            elif v is not None:
                 unit = "%" if key.endswith("pct") else "°"
                 lines.append(f"{label}: {v.value:+.1f}{unit} ± {v.uncertainty:.1f}")
         if result.high_side:

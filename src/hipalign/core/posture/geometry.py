@@ -235,6 +235,11 @@ class Value(BaseModel):
 
     value: float = Field(allow_inf_nan=False)
     uncertainty: float = Field(ge=0.0, allow_inf_nan=False)
+    # Issue 17 (compatible additions; results stored before them read as reliable, one view):
+    # False when the picture and its mirror image disagree by more than the effect reported
+    # ("could not measure reliably", core.posture.views), and the value each view gave.
+    reliable: bool = True
+    views: dict[str, float] = Field(default_factory=dict)
 
 
 class FrameMetrics(BaseModel):
@@ -489,7 +494,10 @@ def clip_uncertainty(key: MetricKey, values: list[float]) -> float:
     return max(CLIP_FLOOR[key], Z95 * robust_sd(values) / root_n, FRAME_UNCERTAINTY[key] / root_n)
 
 
-def _high_side(hip: Value) -> Literal["left", "right", "level"]:
+def high_side_of(hip: Value) -> Literal["left", "right", "level"] | None:
+    """The higher hip, "level" within the band, None when the hip line is not reliable."""
+    if not hip.reliable:
+        return None
     if abs(hip.value) < hip.uncertainty:
         return "level"
     return "left" if hip.value > 0 else "right"
@@ -577,7 +585,7 @@ def aggregate(
         status="ok",
         reasons=reasons,
         metrics=metrics,
-        high_side=_high_side(metrics["hip_tilt_deg"]),
+        high_side=high_side_of(metrics["hip_tilt_deg"]),
         frames=total,
         frames_used=len(measured),
         spread=spread,

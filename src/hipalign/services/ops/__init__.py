@@ -1,1 +1,1 @@
-"""Operations: background work, backup, health (issue 19)."""
+"""Operations: background work, backup and restore of a whole install, readiness (issue 19)."""

@@ -6,7 +6,7 @@ row goes to one worker; others skip it without waiting) and in an EXCLUSIVE tran
 SQLite (one claim at a time), then marks it RUNNING. It never looks at a RUNNING row again, so
 a worker killed mid-job would leave it running for ever: here every worker writes a heartbeat
 (`WorkerBeat`) from a side thread and, each beat, fails the tries of workers whose heartbeat
-stopped, which services/ops/jobs.py retries or gives up like any failed try."""
+stopped, which services/kernel/jobs.py retries or gives up like any failed try."""
 
 import logging
 import os
@@ -24,7 +24,8 @@ from django_tasks_db.models import DBTaskResult
 
 from hipalign.adapters.db.models import WorkerBeat
 from hipalign.core.errors import InputError
-from hipalign.services.ops.jobs import backend_kind, job_failed, run_job
+from hipalign.services.kernel.jobs import backend_kind, job_failed, run_job
+from hipalign.services.ops.periodic import periodic_enqueue
 
 log = logging.getLogger("hipalign.jobs")
 
@@ -85,6 +86,7 @@ def _beating(worker_id: str, stop: threading.Event) -> None:
                 close_old_connections()
                 beat(worker_id)
                 jobs_reap()
+                periodic_enqueue(now=timezone.now())
             except Exception:  # a lost connection: try again next beat, never stop beating
                 log.exception("worker %s: heartbeat failed", worker_id)
     finally:
@@ -108,6 +110,7 @@ def worker_run(
     worker_id = worker_id or f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"
     beat(worker_id)
     jobs_reap()
+    periodic_enqueue(now=timezone.now())
     stop = threading.Event()
     side = threading.Thread(target=_beating, args=(worker_id, stop), daemon=True)
     side.start()
@@ -150,9 +153,7 @@ def jobs_run_pending() -> int:
     ran = 0
     while True:
         with exclusive_transaction(DBTaskResult.objects.db):
-            row = (
-                DBTaskResult.objects.ready().filter(backend_name=run_job.backend).get_locked()
-            )
+            row = DBTaskResult.objects.ready().filter(backend_name=run_job.backend).get_locked()
             if row is not None:
                 row.claim(worker_id)
         if row is None:

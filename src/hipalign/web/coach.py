@@ -1,0 +1,27 @@
+"""The camera coach on the session player (issue 17): what the page needs beyond the player.
+
+The pose model runs in the browser (static/hipalign/js/pose.js); the server only serves its
+files (web/pose_assets.py) and gives the page the data it evaluates. Nothing the camera sees is
+ever sent: the person saves the counts like any log.
+"""
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.utils.csp import CSP
+
+from hipalign.web import pose_assets
+
+# The player's policy: the site's, plus 'wasm-unsafe-eval' in script-src, which the browser
+# needs to compile the model's WebAssembly. Nothing else is loosened and no other page gets it.
+_SITE_CSP = cast(dict[str, list[str]], settings.SECURE_CSP)
+POSE_CSP: dict[str, list[str]] = {
+    **_SITE_CSP,
+    "script-src": [*_SITE_CSP["script-src"], CSP.WASM_UNSAFE_EVAL],
+}
+
+
+def player_coach() -> dict[str, Any]:
+    """The coach part of the player's data: whether the model files are installed and intact."""
+    state = pose_assets.verify()
+    return {"available": state.ok, "base": pose_assets.URL_PREFIX}

@@ -1,0 +1,164 @@
+"""The camera coach in the session player, in headless Chromium with a fake camera (issue 17).
+
+One Chromium of its own for this module: the fake camera is a launch flag. It plays the shared
+squat clip, converted by ffmpeg into a temporary .y4m (never into the repository), with two
+seconds of black frames appended so that the test can turn the camera off at the clip's end
+before the fake device loops back to frame 0 (which would "complete" the third squat).
+WebGL comes from SwiftShader (the package uploads frames as GPU textures even on the CPU path).
+"""
+
+import json
+import math
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
+
+from hipalign.web import pose_assets
+from tests.adapters.media import media_dir
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, Watch
+from tests.e2e.helpers import Site, new_person_with_plan
+
+pytestmark = pytest.mark.skipif(
+    not pose_assets.check().ok or shutil.which("ffmpeg") is None,
+    reason="needs the pose model files (bash scripts/assets) and ffmpeg",
+)
+
+RECORDED = json.loads(
+    (Path(__file__).parents[1] / "web" / "coach_data" / "squat_landmarks.json").read_text()
+)
+SAMPLED = (0, 10, 22, 34, 46, 60)  # standing, down, up, down, up, down
+LOWER_BODY = range(23, 29)  # hips, knees, ankles
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The squat clip as y4m at half size (360 x 640, 5 fps) plus 2 s of black."""
+    out = tmp_path_factory.mktemp("coach-camera") / "squats.y4m"
+    src = media_dir() / "pose_squats.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(src), "-f", "lavfi", "-i",
+         "color=c=black:s=360x640:r=5:d=2", "-filter_complex",
+         "[0:v]scale=360:640,fps=5,format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]concat=n=2:v=1[v]",
+         "-map", "[v]", "-pix_fmt", "yuv420p", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def coach_browser(clip: Path, browser: Browser) -> Iterator[Browser]:
+    """A second Chromium from the session's Playwright (two sync_playwright() cannot nest)."""
+    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + [
+        "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader",
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={clip}",
+    ]
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def coach_context(coach_browser: Browser, site: Site) -> Iterator[tuple[BrowserContext, Watch]]:
+    ctx = coach_browser.new_context(base_url=site.base_url, **LAPTOP)
+    ctx.set_default_timeout(20_000)
+    watch = Watch()
+    ctx.on("page", watch.page)
+    try:
+        yield ctx, watch
+    finally:
+        ctx.close()
+    assert not watch.problems, watch.problems
+
+
+def _requests(page: Page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    return seen
+
+
+def _person_on_today(ctx: BrowserContext) -> tuple[Page, list[str]]:
+    page = ctx.new_page()
+    seen = _requests(page)
+    new_person_with_plan(page, "coach")
+    page.goto("/today")
+    page.wait_for_selector("#player")
+    return page, seen
+
+
+def test_with_the_camera_off_no_model_file_is_fetched(
+    coach_context: tuple[BrowserContext, Watch], site: Site
+) -> None:
+    ctx, _ = coach_context
+    page, seen = _person_on_today(ctx)
+    page.get_by_test_id("player-start").click()
+    page.wait_for_timeout(500)  # let anything lazy start; nothing may fetch the model
+
+    assert page.evaluate("typeof window.HipalignPose.load") == "function"
+    fetched = [u for u in seen if "/vendor/mediapipe-pose/" in u]
+    assert fetched == []
+    assert all(u.startswith(site.base_url) for u in seen), seen
+
+
+def test_the_page_model_agrees_with_the_python_model_and_asks_only_this_app(
+    coach_context: tuple[BrowserContext, Watch], site: Site, tmp_path: Path
+) -> None:
+    ctx, _ = coach_context
+    page, seen = _person_on_today(ctx)
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(media_dir() / "pose_squats.mp4"),
+         str(frames / "f%03d.png")],
+        check=True,
+    )  # fmt: skip
+
+    def serve_frame(route: Route, request: Request) -> None:
+        n = int(request.url.rsplit("/", 1)[1].removesuffix(".png"))
+        route.fulfill(path=frames / f"f{n + 1:03d}.png", content_type="image/png")
+
+    page.route("**/__coach_test__/*.png", serve_frame)  # this app's own host
+    got: list[Any] = page.evaluate(
+        """async (sampled) => {
+          const model = await window.HipalignPose.load({model: 'full', inference: 'cpu'});
+          const out = [];
+          for (const n of sampled) {
+            const img = new Image();
+            img.src = '/__coach_test__/' + n + '.png';
+            await img.decode();
+            model.reset();  // sampled frames are not consecutive: detect afresh, as static mode
+            out.push(await model.estimate(img));
+          }
+          model.close();
+          return {inference: model.inference, frames: out};
+        }""",
+        list(SAMPLED),
+    )
+
+    w, h = RECORDED["width"], RECORDED["height"]
+    worst = 0.0
+    for n, frame in zip(SAMPLED, got["frames"], strict=True):
+        assert frame["width"] == w and frame["height"] == h
+        assert frame["landmarks"] is not None, n
+        for i in LOWER_BODY:
+            py = RECORDED["frames"][n][i]
+            js = frame["landmarks"][i]
+            err = math.hypot((js["x"] - py[0]) * w, (js["y"] - py[1]) * h)
+            worst = max(worst, err)
+            assert err <= 15.0, (n, i, err)
+    print(f"worst lower-body landmark difference: {worst:.1f} px")
+    model_files = {u.rsplit("/", 1)[1] for u in seen if "/vendor/mediapipe-pose/" in u}
+    assert "pose_landmark_full.tflite" in model_files
+    assert "pose_landmark_lite.tflite" not in model_files  # only the model asked for
+    assert all(u.startswith(site.base_url) for u in seen), [
+        u for u in seen if not u.startswith(site.base_url)
+    ]

@@ -1,0 +1,121 @@
+"""Run by test_backup.py in a subprocess: a live install (the app's file database, WAL) with 10
+threads logging sessions while `hipalign backup` runs as its own process.
+
+Prints one JSON object: the client ids acknowledged before the backup started and all those
+acknowledged by the end (writers go on after the backup finished)."""
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import threading
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+WRITERS = 10
+BEFORE = 60  # acknowledged logs before the backup starts
+AFTER = 40  # more acknowledged logs after it ends
+UPLOADS = 5
+
+
+def main() -> None:
+    data = Path(os.environ["HIPALIGN_DATA"])
+    out = Path(sys.argv[1])
+    from hipalign.web.server import prepare
+
+    prepare(data)
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from hipalign.core.intake import INTAKE_SCHEMA
+    from hipalign.core.screening.catalog import QUESTION_IDS
+    from hipalign.services.program import today as program
+    from tests.services.factories import LOG_TODAY  # Django models: only after django.setup()
+
+    user = get_user_model()._default_manager.create_user(username="writer", password=None)
+    intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}
+    plan = program.intake_submit(user, intake, date(2026, 3, 2))
+    uploads = data / "uploads"
+    uploads.mkdir(mode=0o700, exist_ok=True)
+    for i in range(UPLOADS):  # stand-ins for kept photos and overlays: any bytes
+        (uploads / f"{uuid.uuid4().hex}-{i}.jpg").write_bytes(secrets.token_bytes(50_000 + i))
+
+    acked: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def write(i: int) -> None:
+        session_id = str(uuid.uuid4())
+        k = 0
+        try:
+            while not stop.is_set():
+                client_id = f"w{i}-{k:05d}"
+                payload: dict[str, Any] = {
+                    "client_id": client_id,
+                    "session_id": session_id,
+                    "plan_id": str(plan.id),
+                    "day": "mon",
+                    "performed_on": "2026-03-02",
+                    "exercise": "glute_bridge",
+                    "rung": 1,
+                    "sets_done": 1,
+                    "reps_done": 8,
+                    "hold_s_done": 2,
+                    "pain_during": 1,
+                }
+                program.log_record(user, payload, today=LOG_TODAY)
+                with lock:  # acknowledged: log_record returned after its commit
+                    acked.append(client_id)
+                k += 1
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    def count() -> int:
+        with lock:
+            return len(acked)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
+    for t in threads:
+        t.start()
+    while count() < BEFORE and not errors:
+        stop.wait(0.01)
+    with lock:
+        before = list(acked)
+    cli = shutil.which("hipalign", path=str(Path(sys.executable).parent))
+    proc = subprocess.run(
+        [str(cli), "backup", "--data", str(data), "--out", str(out), "--with-keys"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    with lock:
+        during = len(acked) - len(before)
+    target = count() + AFTER
+    while count() < target and not errors:
+        stop.wait(0.01)
+    stop.set()
+    for t in threads:
+        t.join()
+    print(
+        json.dumps(
+            {
+                "backup_rc": proc.returncode,
+                "backup_err": proc.stderr,
+                "errors": errors,
+                "before": before,
+                "during": during,
+                "all": acked,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
