@@ -1,6 +1,7 @@
 """Pages. Each view parses the request, calls one service and renders (DESIGN.md 4)."""
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -37,9 +38,9 @@ from hipalign.services.identity import accounts
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
 from hipalign.services.kernel.jobs import jobs_inline
-from hipalign.services.library import demos, education
+from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
-from hipalign.services.program import safety
+from hipalign.services.program import safety, targets
 from hipalign.services.program import today as program
 from hipalign.web import charts, clock, coach
 from hipalign.web.forms import (
@@ -63,6 +64,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # the reason goes to the log, not to an unauthenticated caller
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: the database takes a write (rolled back) and the data folder has
+    room. 503 with a short reason code (low_disk_space, database_not_writable, ...)."""
+    from hipalign.services.ops.health import readiness_check
+
+    check = readiness_check(
+        data_dir=Path(settings.DATA_DIR),
+        min_free_bytes=settings.READY_MIN_FREE_BYTES,
+        now=timezone.now(),
+    )
+    if not check.ready:
+        return JsonResponse({"status": "unavailable", "reason": check.reason}, status=503)
+    return JsonResponse({"status": "ready"})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -385,7 +402,12 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
         found = education.lesson_get(lesson_id)
     except InputError as exc:
         raise Http404 from exc
-    return render(request, "hipalign/lesson.html", {"lesson": found})
+    diagram = None
+    if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
+        muscles = targets.plan_muscles(request.user)  # type: ignore[arg-type]
+        svg, mine = anatomy.hip_diagram(muscles=muscles)
+        diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
+    return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
 
 
 @login_required
