@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0019_reach"),
+        ("hipalign", "0020_log_counted_by"),
     ]
 
     operations = [
