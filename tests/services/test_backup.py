@@ -40,7 +40,7 @@ def _install(folder: Path, *, migrate_to: str = "") -> None:
     code = (
         "import sys; from pathlib import Path; from hipalign.web.server import prepare\n"
         "prepare(Path(sys.argv[1]))\n"
-        "from hipalign.services.audit import audit_record\n"
+        "from hipalign.services.kernel.audit import audit_record\n"
         "for i in range(3): audit_record(None, 'backup.test', f'row {i}')\n"
     )
     if migrate_to:

@@ -11,10 +11,10 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import Delivery, PushSubscription, ReachPreference
 from hipalign.core.errors import InputError
-from hipalign.services.access import NotFound
+from hipalign.services.kernel.access import NotFound
+from hipalign.services.kernel.time_zones import time_zone_set
 from hipalign.services.reach import push
 from hipalign.services.reach.delivery import deliver_due_reminders, people_reached
-from hipalign.services.time_zones import time_zone_set
 from tests.services.factories import make_plan
 from tests.services.push_endpoint import Device, PushService, decrypt, running, vapid_check
 

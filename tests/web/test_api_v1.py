@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from hipalign.adapters.db.models import AuditEvent, CareLink, ExerciseLogRecord, PlanRecord
 from hipalign.core.planning.prescription import prescription_from
-from hipalign.services import program, tokens
+from hipalign.services.identity import tokens
+from hipalign.services.program import today as program
 from tests.core.conftest import intake_doc
 from tests.services.factories import (
     all_counts,

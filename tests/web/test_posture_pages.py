@@ -12,8 +12,9 @@ from django.test import Client, override_settings
 from PIL import Image
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord, PostureUpload
-from hipalign.services import accounts, posture
-from hipalign.services.posture_uploads import upload_dir, upload_run_pending
+from hipalign.services.identity import accounts
+from hipalign.services.posture import analysis as posture
+from hipalign.services.posture.uploads import upload_dir, upload_run_pending
 from tests.adapters.media import long_side_png, media_dir
 from tests.services.factories import PASSWORD
 
@@ -121,7 +122,7 @@ UNCAPPED_CHILD = [
     sys.executable,
     "-c",
     "import hipalign.adapters.vision.media as m; m.MAX_SIDE = 10**6; "
-    "from hipalign.services.posture_child import main; main()",
+    "from hipalign.services.posture.child import main; main()",
 ]
 
 

@@ -25,7 +25,9 @@ from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
 from hipalign.core.words import decision_words, dose_words
-from hipalign.services import demos, education, outcomes, planning
+from hipalign.services.followup import outcomes
+from hipalign.services.library import demos, education
+from hipalign.services.program import planning
 
 app = typer.Typer(
     help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
@@ -157,7 +159,7 @@ def worker(
     prepare(data)
     from django.utils import timezone
 
-    from hipalign.services.posture_uploads import upload_run_pending
+    from hipalign.services.posture.uploads import upload_run_pending
     from hipalign.services.reach.delivery import deliver_due_reminders
 
     reminders_at = 0.0
@@ -185,7 +187,7 @@ def unlock(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.accounts import account_unlock
+    from hipalign.services.identity.accounts import account_unlock
 
     try:
         cleared = account_unlock(username=username)
@@ -208,7 +210,7 @@ def totp_rekey(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.mfa import mfa_rekey
+    from hipalign.services.identity.mfa import mfa_rekey
 
     typer.echo(f"hipalign: {mfa_rekey()} two-step sign-in secret(s) sealed under the newest key")
 
@@ -595,7 +597,7 @@ def posture_analyze(
     trunk's angle from vertical, positive counter-clockwise in the picture; lateral_shift_pct is
     mid-shoulder minus mid-hip, sideways, in % of trunk length, positive towards the picture's right.
     """
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.posture_analyze(file, overlay, tick))
     if format is Format.json:
@@ -630,7 +632,7 @@ def movement_analyze(
     format: FormatOpt = Format.text,
 ) -> None:
     """Count reps per side, or time the longest hold; says what could not be counted."""
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.movement_analyze(video, exercise, tick))
     if format is Format.json:
@@ -676,7 +678,7 @@ def audit_verify(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_chain_check
+    from hipalign.services.kernel.audit_log import operator_chain_check
 
     try:
         check = operator_chain_check(anchor=anchor)
@@ -744,7 +746,7 @@ def audit_export(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_export
+    from hipalign.services.kernel.audit_log import operator_export
 
     lines = operator_export(now=datetime.now(UTC))
     if out is None:

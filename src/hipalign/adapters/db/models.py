@@ -345,7 +345,7 @@ class Profile(models.Model):
     # user's integer key (RELIABILITY.md 1, API1).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # An IANA zone name (zoneinfo), in which the person's "today" and reminder times are
-    # counted; empty until chosen: the install's TIME_ZONE then (services/time_zones.py).
+    # counted; empty until chosen: the install's TIME_ZONE then (services/kernel/time_zones.py).
     time_zone = models.CharField(max_length=64, blank=True, default="")
 
 

@@ -10,7 +10,7 @@ them) can run them as often as it likes:
   while the slot is still fresh and the person's local time is not in quiet hours.
 - A row left "sending" by a worker that died mid-send is dropped, not resent: whether the push
   service got it is unknown, and one missed reminder is kinder than two.
-- Slots are counted in the person's own time zone (services/time_zones.py) with zoneinfo, so a
+- Slots are counted in the person's own time zone (services/kernel/time_zones.py) with zoneinfo, so a
   09:00 reminder is 09:00 on both sides of a daylight-saving change.
 """
 
@@ -27,10 +27,10 @@ from hipalign.adapters.db.models import Delivery, PushSubscription, ReachPrefere
 from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.reach import Bundle, backoff_minutes, bundle, day_slots
 from hipalign.core.stored import read_intake
-from hipalign.services.habits import WORKING_DAYS, habits_today, reminder_next
+from hipalign.services.followup.habits import WORKING_DAYS, habits_today, reminder_next
+from hipalign.services.kernel.time_zones import time_zone_of
 from hipalign.services.messages.conversations import unread_count
-from hipalign.services.program import plan_current
-from hipalign.services.time_zones import time_zone_of
+from hipalign.services.program.today import plan_current
 
 # A slot is worth sending for this long after it is due (a worker that was down all morning
 # sends the latest slot, not each one it missed).

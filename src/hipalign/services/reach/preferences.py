@@ -9,7 +9,7 @@ from django.db import transaction
 
 from hipalign.adapters.db.models import PushSubscription, ReachPreference
 from hipalign.core.errors import InputError
-from hipalign.services.access import Actor, NotFound
+from hipalign.services.kernel.access import Actor, NotFound
 
 TIME_LABEL = "Daily reminder at"
 ALARM_LABEL = "Calendar alarm"

@@ -22,7 +22,7 @@ from pywebpush import WebPushException, webpush
 
 from hipalign.adapters.db.models import PushSubscription
 from hipalign.core.errors import InputError
-from hipalign.services.access import Actor, NotFound
+from hipalign.services.kernel.access import Actor, NotFound
 
 TTL_S = 4 * 3600  # a reminder older than a few hours is no longer worth showing
 TIMEOUT_S = 15
