@@ -13,10 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from hipalign.adapters.db.models import AuditEvent, Delivery, PasswordResetLink, ReachPreference
-from hipalign.services import passwords
+from hipalign.services.identity import passwords
+from hipalign.services.kernel.time_zones import time_zone_set
 from hipalign.services.reach import accounts_email
 from hipalign.services.reach.delivery import deliver_due_reminders
-from hipalign.services.time_zones import time_zone_set
 from hipalign.web.views_reach import FORGOT_ANSWER
 from tests.services.factories import PASSWORD, make_plan
 from tests.services.smtp_server import Inbox, running

@@ -25,8 +25,8 @@ from django.db import close_old_connections, transaction
 
 from hipalign.adapters.db.models import PasswordResetLink, ReachPreference
 from hipalign.core.errors import InputError
-from hipalign.services.access import Actor, NotFound
-from hipalign.services.audit import audit_record
+from hipalign.services.kernel.access import Actor, NotFound
+from hipalign.services.kernel.audit import audit_record
 from hipalign.services.reach import mail
 
 log = logging.getLogger("hipalign.reach")
