@@ -465,7 +465,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "session": t.day.session,
             "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
-            "coach": coach.player_coach(),
+            "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
             "script": t.script.model_dump(mode="json", by_alias=True),
             "exercises": [
                 {
