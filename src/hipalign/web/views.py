@@ -1,6 +1,7 @@
 """Pages. Each view parses the request, calls one service and renders (DESIGN.md 4)."""
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -63,6 +64,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # the reason goes to the log, not to an unauthenticated caller
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: the database takes a write (rolled back) and the data folder has
+    room. 503 with a short reason code (low_disk_space, database_not_writable, ...)."""
+    from hipalign.services.ops.health import readiness_check
+
+    check = readiness_check(
+        data_dir=Path(settings.DATA_DIR),
+        min_free_bytes=settings.READY_MIN_FREE_BYTES,
+        now=timezone.now(),
+    )
+    if not check.ready:
+        return JsonResponse({"status": "unavailable", "reason": check.reason}, status=503)
+    return JsonResponse({"status": "ready"})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -463,7 +480,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "session": t.day.session,
             "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
-            "coach": coach.player_coach(),
+            "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
             "script": t.script.model_dump(mode="json", by_alias=True),
             "exercises": [
                 {
