@@ -161,9 +161,9 @@ MAILERS: dict[str, dict[str, object]] = (
         }
     }
     if EMAIL_ENABLED
-    # Off: the dummy backend drops anything handed to it; the app hands it nothing (EMAIL_ENABLED
-    # gates every send), and Django's check wants a default mailer to exist.
-    else {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    # Off: a mailer that refuses every message (web/mail_off.py); the app hands it nothing, since
+    # EMAIL_ENABLED gates every send, and Django's checks want a default mailer to exist.
+    else {"default": {"BACKEND": "hipalign.web.mail_off.EmailBackend"}}
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HIPALIGN_EMAIL_FROM", "hipalign <hipalign@localhost>")
 DEBUG = False
@@ -380,6 +380,10 @@ RATE_LIMITS = {
     "care_code": "10/15m",  # care codes entered per account
     "care_code_ip": "30/h",  # care codes entered per client address
     "password_reset": "30/h",  # reset-link page views and uses per client address
+    "forgot_ip": "10/h",  # "Forgot password" requests per client address (issue 18)
+    "forgot_email": "3/h",  # ... per email address asked for, whoever asks
+    "email_add": "5/h",  # verification emails asked per account
+    "email_verify": "30/h",  # verification-link views and uses per client address
     "import": "5/h",  # account imports per account
     "export": "30/h",  # exports and downloads per account (PDF, calendar, FHIR, JSON)
     "api": "300/m",  # API requests per token (or signed-in account, or address)
