@@ -187,30 +187,25 @@ def worker(
     ] = Path("data"),
     once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker) and send
-    the reminders that are due to people who turned push or email on."""
-    import time as clock
+    """Run the background jobs: posture analyses queued with HIPALIGN_JOBS=worker, and the
+    reminders due to people who turned push or email on (queued here every minute).
+
+    This is django-tasks-db's worker with the app's settings; run as many as you like, on any
+    machine that reaches the database. SIGTERM lets the current job finish first."""
+    import os
 
     from hipalign.web.server import prepare
 
+    # The worker reads the database queue whatever the servers' HIPALIGN_JOBS says (a shared
+    # environment file may say inline): with inline servers it simply finds nothing to do.
+    os.environ["HIPALIGN_JOBS"] = "worker"
     prepare(data)
-    from django.utils import timezone
+    from hipalign.services.ops.worker import worker_run
 
-    from hipalign.services.posture.uploads import upload_run_pending
-    from hipalign.services.reach.delivery import deliver_due_reminders
-
-    reminders_at = 0.0
-    while True:
-        done = upload_run_pending()
-        # Reminders are due by the minute: a look every 30 s is on time and costs little.
-        if once or clock.monotonic() - reminders_at >= 30:
-            reminders_at = clock.monotonic()
-            sent = deliver_due_reminders(now=timezone.now())
-        if once:
-            typer.echo(f"hipalign worker: {done} job(s) run, {sent.sent} reminder(s) sent")
-            return
-        if not done:
-            clock.sleep(2)
+    try:
+        worker_run(once=once)
+    except InputError as exc:
+        _fail(exc.problems[0])
 
 
 @app.command()
