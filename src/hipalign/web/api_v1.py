@@ -216,6 +216,9 @@ class LogOut(BaseModel):
     sharp_pain: bool
     new_numbness: bool
     skipped: bool = Field(description="the exercise was skipped: the numbers are what was done")
+    counted_by: str = Field(
+        default="person", description="'camera' when the camera coach counted the reps or hold"
+    )
 
 
 class LogPage(Page):
@@ -460,6 +463,7 @@ def _log_out(rec: ExerciseLogRecord) -> LogOut:
         sharp_pain=rec.sharp_pain,
         new_numbness=rec.new_numbness,
         skipped=rec.skipped,
+        counted_by=rec.counted_by,
     )
 
 
