@@ -38,6 +38,7 @@ from hipalign.services.followup import habits, outcome_records, outcomes, progre
 from hipalign.services.identity import accounts
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
+from hipalign.services.kernel.jobs import jobs_inline
 from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
 from hipalign.services.program import safety, targets
@@ -684,7 +685,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             error, status = "file: choose a photo or a short clip", 422
         else:
             try:
-                rec = posture_uploads.upload_store(
+                posture_uploads.upload_store(
                     request.user,  # type: ignore[arg-type]
                     f.name or "",
                     f.size or 0,
@@ -694,8 +695,6 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             except InputError as exc:
                 error, status = exc.message, 422
             else:
-                if settings.POSTURE_JOBS == "inline":
-                    posture_uploads.upload_analyze(rec.id)
                 return redirect("posture")
     return render(
         request,
@@ -704,7 +703,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             "views": posture_uploads.upload_list(request.user),  # type: ignore[arg-type]
             "available": posture_uploads.vision_available(),
             "error": error,
-            "inline": settings.POSTURE_JOBS == "inline",
+            "inline": jobs_inline(),
         },
         status=status,
     )
