@@ -186,6 +186,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks_db",
     "hipalign.adapters.db",
     "hipalign.web",
 ]
@@ -466,7 +467,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # form and JSON bodies; files stream to
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 # "inline": a posture upload is analysed within its request (one person on a laptop);
 # "worker": it waits for `hipalign worker` (a clinic).
-POSTURE_JOBS = os.environ.get("HIPALIGN_POSTURE_JOBS", "inline")
+# Background work (issue 19) goes through Django's Tasks framework (services/kernel/jobs.py).
+# HIPALIGN_JOBS=inline (the default: one process) runs a job in the request that made it;
+# HIPALIGN_JOBS=worker queues it in the database for `hipalign worker` (django-tasks-db).
+# HIPALIGN_POSTURE_JOBS is its older name. HIPALIGN_TASKS_BACKEND names another backend
+# (a broker-based one, README "Background work"); its own worker then runs the jobs.
+JOBS = os.environ.get("HIPALIGN_JOBS") or os.environ.get("HIPALIGN_POSTURE_JOBS") or "inline"
+TASK_BACKENDS = {
+    "inline": "django.tasks.backends.immediate.ImmediateBackend",
+    "worker": "django_tasks_db.DatabaseBackend",
+}
+if JOBS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"HIPALIGN_JOBS: {JOBS!r} is not one of inline, worker")
+TASKS = {"default": {"BACKEND": os.environ.get("HIPALIGN_TASKS_BACKEND") or TASK_BACKENDS[JOBS]}}
+
+
+def _seconds(name: str, default: str) -> list[float]:
+    text = os.environ.get(name, default)
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: {text!r} is not seconds (comma-separated)") from None
+    if not values or any(v < 0 for v in values):
+        raise ImproperlyConfigured(f"{name}: {text!r}: seconds of zero or more are needed")
+    return values
+
+
+# A job is started at most this often in all (an exception or a crashed worker each count);
+# the waits before the 2nd, 3rd, ... try; a worker writes its heartbeat this often, and one
+# silent for WORKER_DEAD_S is taken for dead (its running job is tried again).
+JOB_MAX_TRIES = int(os.environ.get("HIPALIGN_JOB_MAX_TRIES", "3"))
+JOB_BACKOFF_S = _seconds("HIPALIGN_JOB_BACKOFF_S", "30,120,600")
+WORKER_BEAT_S = _seconds("HIPALIGN_WORKER_BEAT_S", "10")[0]
+WORKER_DEAD_S = _seconds("HIPALIGN_WORKER_DEAD_S", "60")[0]
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 LANGUAGE_CODE = "en"

@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
@@ -37,11 +38,12 @@ from hipalign.services.followup import habits, outcome_records, outcomes, progre
 from hipalign.services.identity import accounts
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
+from hipalign.services.kernel.jobs import jobs_inline
 from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
 from hipalign.services.program import safety, targets
 from hipalign.services.program import today as program
-from hipalign.web import charts, clock, coach
+from hipalign.web import charts, clock, coach, plan_cache
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -303,17 +305,31 @@ def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
+def _plan_context(request: HttpRequest, rec: Any, *, current: bool | None = None) -> dict[str, Any]:
     doc = program.plan_document(rec)
     lib = default_library()
     items_now = program.plan_items_now(request.user, doc)  # type: ignore[arg-type]
+    is_current = (
+        rec == program.plan_current(request.user)  # type: ignore[arg-type]
+        if current is None
+        else current
+    )
+
+    def body() -> str:
+        context = {
+            "rec": rec,
+            "doc": doc,
+            "items_now": items_now,
+            "figures": _card_figures(items_now),
+            "library": lib,
+            "is_current": is_current,
+        }
+        return render_to_string("hipalign/_plan_body.html", context)
+
     return {
         "rec": rec,
-        "doc": doc,
-        "items_now": items_now,
-        "figures": _card_figures(items_now),
-        "library": lib,
-        "is_current": rec == program.plan_current(request.user),  # type: ignore[arg-type]
+        "is_current": is_current,
+        "body": plan_cache.plan_body(rec, is_current, items_now, body),
     }
 
 
@@ -328,7 +344,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     if doc.plan is None and doc.referral.level in STOP_LEVELS:
         # A plan withheld for a warning sign that needs care now is no plan: the card alone.
         return _stop_page(request, safety.SafetyCard(doc.referral, "plan", rec.starts_on))
-    return render(request, "hipalign/plan.html", _plan_context(request, rec))
+    return render(request, "hipalign/plan.html", _plan_context(request, rec, current=True))
 
 
 @login_required
@@ -669,7 +685,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             error, status = "file: choose a photo or a short clip", 422
         else:
             try:
-                rec = posture_uploads.upload_store(
+                posture_uploads.upload_store(
                     request.user,  # type: ignore[arg-type]
                     f.name or "",
                     f.size or 0,
@@ -679,8 +695,6 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             except InputError as exc:
                 error, status = exc.message, 422
             else:
-                if settings.POSTURE_JOBS == "inline":
-                    posture_uploads.upload_analyze(rec.id)
                 return redirect("posture")
     return render(
         request,
@@ -689,7 +703,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             "views": posture_uploads.upload_list(request.user),  # type: ignore[arg-type]
             "available": posture_uploads.vision_available(),
             "error": error,
-            "inline": settings.POSTURE_JOBS == "inline",
+            "inline": jobs_inline(),
         },
         status=status,
     )
