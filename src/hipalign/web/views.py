@@ -26,6 +26,7 @@ from django.views.decorators.http import (
 
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.posture.views import rules_document as posture_rules_document
 from hipalign.core.progression import STOPPED_TEXT
 from hipalign.core.screening.catalog import (
     QUESTIONS,
@@ -650,6 +651,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@csp_override(coach.POSE_CSP)  # measuring on the device runs the model's wasm (issue 17)
 def posture_page(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
@@ -679,6 +681,9 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             "available": posture_uploads.vision_available(),
             "error": error,
             "inline": settings.POSTURE_JOBS == "inline",
+            # Issue 17: the pose model in the page, with the core's rules as data.
+            "device": coach.player_coach()["available"],
+            "posture_rules": posture_rules_document(),
         },
         status=status,
     )
