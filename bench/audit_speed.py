@@ -40,7 +40,7 @@ def seed(n: int) -> None:
     from django.conf import settings
 
     from hipalign.adapters.db.models import AuditEvent
-    from hipalign.services import audit
+    from hipalign.services.kernel import audit
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     # The rows carry their own times (a log written over months), not the seeding's clock.
@@ -88,7 +88,7 @@ def main() -> None:
     setup(args.database_url)
     from django.db import connection
 
-    from hipalign.services import audit
+    from hipalign.services.kernel import audit
 
     t0 = time.perf_counter()
     seed(args.rows)

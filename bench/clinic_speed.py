@@ -58,7 +58,7 @@ def seed_people(n: int, start: date) -> tuple[Any, list[Any], Any]:
     from tests.core.conftest import intake_doc
 
     from hipalign.adapters.db.models import CareLink, IntakeRecord, PlanRecord, Profile
-    from hipalign.services import program
+    from hipalign.services.program import today as program
 
     clinician = User.objects.create_user("bench_clinician", password="x" * 12)
     Profile.objects.create(user=clinician, role="clinician")
@@ -188,9 +188,9 @@ def seed_weeks(users: list[Any], plan0: Any, start: date, weeks: range) -> None:
 def measure(clinician: Any, today: date, runs: int) -> tuple[list[float], int]:
     from django.test import Client
 
-    from hipalign.web import views
+    from hipalign.web import clock
 
-    views._today = lambda: today  # type: ignore[assignment]  # the list is judged "as of" today
+    clock.today = lambda: today  # type: ignore[assignment]  # the list is judged "as of" today
     c = Client()
     c.force_login(clinician)
     s = c.session
@@ -216,7 +216,7 @@ def explain(clinician: Any, today: date) -> None:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from hipalign.services import clinic
+    from hipalign.services.care import clinic
 
     with CaptureQueriesContext(connection) as q:
         prof = cProfile.Profile()
@@ -231,7 +231,7 @@ def explain(clinician: Any, today: date) -> None:
 
 def service_times(clinician: Any, today: date, runs: int) -> list[float]:
     """The list service alone (queries and attention rules), without the page around it."""
-    from hipalign.services import clinic
+    from hipalign.services.care import clinic
 
     out = []
     for _ in range(runs):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 from hipalign.core.figure import figure_svg  # noqa: E402
 from hipalign.core.library import default_library  # noqa: E402
 from hipalign.core.library.catalog import default_demos  # noqa: E402
-from hipalign.services import planning  # noqa: E402
+from hipalign.services.program import planning  # noqa: E402
 
 
 def plan_items(example: str) -> list[tuple[str, str]]:

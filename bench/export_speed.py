@@ -50,7 +50,7 @@ def _seed(n_logs: int) -> object:
 
     from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
     from hipalign.core.vocab import WEEKDAYS
-    from hipalign.services import program
+    from hipalign.services.program import today as program
 
     today = date.today()
     user = User.objects.create_user("bench_export", password="x" * 20)
@@ -115,7 +115,8 @@ def main() -> None:
     try:
         _setup(data)
         user = _seed(args.logs)
-        from hipalign.services.exports import fhir, handout, plan_view
+        from hipalign.services.portability import fhir, handout
+        from hipalign.services.portability.exports import plan_view
 
         def before() -> int:
             return len(fhir.fhir_build(user).model_dump_json(indent=1))  # type: ignore[arg-type]

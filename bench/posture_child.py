@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.adapters.media import media_dir  # noqa: E402
 
-from hipalign.services.posture import (  # noqa: E402
+from hipalign.services.posture.analysis import (  # noqa: E402
     PHOTO_TIMEOUT_S,
     posture_analyze,
     posture_analyze_isolated,

@@ -28,7 +28,7 @@ from PIL import Image  # noqa: E402
 from tests.adapters.media import media_dir  # noqa: E402
 
 from hipalign.adapters.vision.pose import PoseModel  # noqa: E402
-from hipalign.services.posture import (  # noqa: E402
+from hipalign.services.posture.analysis import (  # noqa: E402
     PHOTO_TIMEOUT_S,
     posture_analyze,
     posture_analyze_isolated,

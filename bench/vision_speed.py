@@ -22,7 +22,7 @@ from tests.adapters.media import media_dir  # noqa: E402
 
 from hipalign.adapters.vision.media import load_image, video_frames  # noqa: E402
 from hipalign.adapters.vision.pose import PoseModel  # noqa: E402
-from hipalign.services.posture import posture_analyze  # noqa: E402
+from hipalign.services.posture.analysis import posture_analyze  # noqa: E402
 
 
 def _median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]

@@ -104,7 +104,7 @@ def seed(data_dir: Path) -> dict[str, Any]:
     from hipalign.adapters.db.models import DecisionRecord, ExerciseLogRecord, SessionRecord
     from hipalign.core.library import default_library
     from hipalign.core.progression import Action, ExerciseLog, decide
-    from hipalign.services import program
+    from hipalign.services.program import today as program
 
     started = time.perf_counter()
     rng = random.Random(20260101)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from hipalign.adapters.db.models import LibraryExercise
 from hipalign.core.library import default_library
-from hipalign.services.library_sync import SeedResult, library_seed
+from hipalign.services.library.sync import SeedResult, library_seed
 from tests.services.factories import make_user
 
 pytestmark = pytest.mark.django_db

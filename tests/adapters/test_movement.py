@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hipalign.core.errors import InputError
-from hipalign.services.posture import movement_analyze
+from hipalign.services.posture.analysis import movement_analyze
 from tests.adapters.media import long_side_png, media_dir
 
 MEDIA = media_dir()

@@ -11,7 +11,7 @@ from hipalign.adapters.vision.media import load_image
 from hipalign.adapters.vision.pose import PoseModel, verify_model
 from hipalign.core.errors import InputError
 from hipalign.core.posture.geometry import PostureResult
-from hipalign.services.posture import posture_analyze
+from hipalign.services.posture.analysis import posture_analyze
 from tests.adapters.media import long_side_png, media_dir
 
 MEDIA = media_dir()

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from hipalign.adapters.db.models import AuditEvent
 from hipalign.cli.main import app
-from hipalign.services.audit import audit_record
+from hipalign.services.kernel.audit import audit_record
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()

@@ -94,7 +94,7 @@ def test_learn_validate_passes_on_the_shipped_lessons() -> None:
 
 
 def test_learn_validate_reports_each_problem_and_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hipalign.services import education
+    from hipalign.services.library import education
 
     monkeypatch.setattr(
         education, "lesson_problems", lambda: ["a.toml: source: Field required", "b.toml: x"]

@@ -32,8 +32,8 @@ def shipped_texts() -> dict[str, str]:
     ):
         for f in sorted((SRC / folder).glob(pattern)):
             texts[str(f.relative_to(SRC))] = f.read_text("utf-8")
-    handout = SRC / "services/exports/handout.py"
-    texts["services/exports/handout.py"] = handout.read_text("utf-8")
+    handout = SRC / "services/portability/handout.py"
+    texts["services/portability/handout.py"] = handout.read_text("utf-8")
     return texts
 
 

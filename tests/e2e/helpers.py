@@ -23,7 +23,7 @@ PASSWORD = "quiet river lamp 1987"
 STEP_KINDS = {"warm_up", "get_ready", "reps", "hold", "rest", "switch_side", "done"}
 
 
-TOTP_STEP_S = 30  # pyotp's default period, as the server uses it (services/mfa.py)
+TOTP_STEP_S = 30  # pyotp's default period, as the server uses it (services/identity/mfa.py)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
-from hipalign.services.posture import posture_analyze
+from hipalign.services.posture.analysis import posture_analyze
 from hipalign.web import pose_assets
 from tests.adapters.media import media_dir
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, Watch

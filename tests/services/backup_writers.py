@@ -33,7 +33,7 @@ def main() -> None:
 
     from hipalign.core.intake import INTAKE_SCHEMA
     from hipalign.core.screening.catalog import QUESTION_IDS
-    from hipalign.services import program
+    from hipalign.services.program import today as program
     from tests.services.factories import LOG_TODAY  # Django models: only after django.setup()
 
     user = get_user_model()._default_manager.create_user(username="writer", password=None)

@@ -27,7 +27,7 @@ def race(user: Any, plan_id: str) -> dict[str, Any]:
     from django.db import connection
 
     from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
-    from hipalign.services import program
+    from hipalign.services.program import today as program
     from tests.services.factories import LOG_TODAY  # Django models: only after django.setup()
 
     def payload(client_id: str, session_id: str) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def main() -> None:
 
     from hipalign.core.intake import INTAKE_SCHEMA
     from hipalign.core.screening.catalog import QUESTION_IDS
-    from hipalign.services import program
+    from hipalign.services.program import today as program
 
     user = get_user_model()._default_manager.create_user(username="racer", password=None)
     intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}

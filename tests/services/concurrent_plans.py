@@ -25,8 +25,8 @@ def race(owner: Any, clinician: Any, second_clinician: Any, rounds: int = ROUNDS
     from django.db import connections
 
     from hipalign.core.planning.prescription import prescription_from
-    from hipalign.services import program
-    from hipalign.services.prescribe import plan_prescribe
+    from hipalign.services.care.prescribe import plan_prescribe
+    from hipalign.services.program import today as program
     from tests.core.conftest import intake_doc
     from tests.services.factories import public_id
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.vocab import WEEKDAYS
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.core.conftest import intake_doc
 
 MONDAY = date(2026, 3, 2)
@@ -66,8 +66,8 @@ def make_totp(user: AbstractBaseUser) -> Any:
 
 def staff_token(user: AbstractBaseUser, name: str = "test") -> str:
     """A token's secret; a clinician or admin gets the second factor their token needs."""
-    from hipalign.services import tokens
-    from hipalign.services.access import role_of
+    from hipalign.services.identity import tokens
+    from hipalign.services.kernel.access import role_of
 
     if role_of(user) in ("clinician", "admin"):
         make_totp(user)
@@ -79,7 +79,7 @@ def make_link(clinician: AbstractBaseUser, patient: AbstractBaseUser) -> Any:
     from datetime import UTC, datetime, timedelta
 
     from hipalign.adapters.db.models import CareLink
-    from hipalign.services.access import profile_of
+    from hipalign.services.kernel.access import profile_of
 
     profile_of(patient)  # type: ignore[arg-type]
     now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -95,7 +95,7 @@ def make_link(clinician: AbstractBaseUser, patient: AbstractBaseUser) -> Any:
 
 def public_id(user: AbstractBaseUser) -> str:
     """The id that names a person in clinician pages and the API."""
-    from hipalign.services.access import profile_of
+    from hipalign.services.kernel.access import profile_of
 
     return str(profile_of(user).public_id)  # type: ignore[arg-type]
 
@@ -178,7 +178,7 @@ def only_the_denial_added(before: dict[str, int], action: str) -> bool:
 
 def session_exercises(plan: PlanRecord, on: date) -> list[str]:
     """The exercises of the plan's first session on the weekday of `on` ([] on a rest day)."""
-    from hipalign.services.program import plan_document
+    from hipalign.services.program.today import plan_document
 
     body = plan_document(plan).plan
     day = (
@@ -201,7 +201,7 @@ def log_exercises(
     """Log each exercise (every side, at rung 0) on `on`, spread over `runs` player runs (each
     its own session id, as a fresh page or device makes)."""
     from hipalign.core.library import default_library
-    from hipalign.services import program
+    from hipalign.services.program import today as program
 
     lib = default_library()
     sessions = [uuid.uuid4() for _ in range(runs)]

@@ -1,6 +1,6 @@
 """Web fixtures: the two people of tests/services, logged-in clients, and a pinned clock.
 
-Views read the date through `hipalign.web.views._today`; it is pinned to MONDAY (a planned day)
+Views read the date through `hipalign.web.clock.today`; it is pinned to MONDAY (a planned day)
 for every web test, and `set_today` moves it."""
 
 import json
@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpResponse
 from django.test import Client
 
-from hipalign.web import views
+from hipalign.web import clock
 from tests.services.conftest import (  # noqa: F401
     admin,
     clinician,
@@ -31,7 +31,7 @@ SetToday = Callable[[date], None]
 @pytest.fixture(autouse=True)
 def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
     def pin(d: date) -> None:
-        monkeypatch.setattr(views, "_today", lambda: d)
+        monkeypatch.setattr(clock, "today", lambda: d)
 
     pin(MONDAY)
     return pin

@@ -19,7 +19,7 @@ from typing import Any
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.planning.prescription import prescription_from
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.core.conftest import intake_doc
 from tests.services.factories import log_payload
 
@@ -44,9 +44,12 @@ class To:
     """A redirect (302) whose Location starts with `prefix`."""
 
     prefix: str
+    # Any Location starting with `prefix` (a path that ends in an id the matrix cannot spell,
+    # such as the conversation a sent message returns to).
+    starts: bool = False
 
     def __str__(self) -> str:
-        return f"302->{self.prefix}"
+        return f"302->{self.prefix}{'*' if self.starts else ''}"
 
 
 LOGIN = To("/login?next=/")
@@ -55,6 +58,8 @@ Status = int | To
 # Routes that are about no one's data, with the reason. Everything else needs entries.
 EXEMPT: dict[str, str] = {
     "/healthz": "database liveness for monitors; answers the same to everyone, no data",
+    "/readyz": "readiness for load balancers (a rolled-back write, free space); the same to "
+    "everyone, no data",
     "/setup": "first-run account creation; redirects away once any account exists",
     "/signup": "creates a new, empty account; reads no one's data",
     "/login": "authentication form; the lockout tests cover it (test_accounts)",
@@ -64,6 +69,12 @@ EXEMPT: dict[str, str] = {
     "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
     "/reset/": "an admin's one-time password-reset link: the random secret in the path is the "
     "credential (tests/web/test_password_reset.py); a wrong one changes nothing and shows no account",
+    "/forgot-password": "public: asks for a reset email and answers the same whether or not an "
+    "account has the address (tests/web/test_reach_email.py)",
+    "/email/verify/": "the link of an address-verification email: the random secret in the path "
+    "is the credential, used once (tests/web/test_reach_email.py)",
+    "/unsubscribe/": "an email's one-click unsubscribe link: the signed token in the path is the "
+    "credential and can only turn one email list off (tests/web/test_reach_pages.py)",
     "/admin/": "the Django admin site: library exercises only, no person model registered "
     "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
 }
@@ -285,6 +296,18 @@ def assessment_without_a_date(w: World, actor: str) -> dict[str, Any]:
     return {"performed_on": "", "plan_version": str(w.version), "notes": "matrix"}
 
 
+def message_form(w: World, actor: str) -> dict[str, Any]:
+    return {"body": "matrix message", "client_id": "matrix-msg-01"}
+
+
+def message_json(w: World, actor: str) -> dict[str, Any]:
+    return {"client_id": "matrix-msg-02", "body": "matrix message"}
+
+
+def reply_needed_on_owners_message(w: World, actor: str) -> dict[str, Any]:
+    return {"message_id": w.params["message_id"], "needed": "yes"}
+
+
 def form(**values: str) -> Body:
     return lambda w, actor: dict(values)
 
@@ -367,6 +390,40 @@ MATRIX: list[Entry] = [
         ),
     ),
     Entry("POST", "/account/tokens", own_page(), form=form(name="matrix token")),
+    # Reminders (issue 18): each actor's own settings and devices.
+    Entry("GET", "/account/reminders", own_page()),
+    Entry(
+        "POST",
+        "/account/reminders",
+        own_page(422, clinicians=422),
+        case="a time that is not one",
+        form=form(reminder_time="25:00"),
+    ),
+    Entry(
+        "POST",
+        "/account/reminders/push",
+        own_page(422, clinicians=422),
+        case="no keys",
+        json=lambda w, actor: {"endpoint": "https://push.example/device"},
+    ),
+    Entry(
+        "POST",
+        "/account/email",
+        own_page(422, clinicians=422),
+        case="not an address",
+        form=form(email="not an address"),
+    ),
+    Entry(
+        "POST",
+        "/account/email/remove",
+        own_page(To("/account/reminders"), clinicians=To("/account/reminders")),
+    ),
+    Entry(
+        "POST",
+        "/account/reminders/push/remove",
+        own_page(),
+        json=lambda w, actor: {"endpoint": "https://push.example/device"},
+    ),
     # The owner's records named in the path or the body: the owner only.
     Entry("GET", "/plans/{plan_id}", owners_object(200)),
     Entry(
@@ -460,6 +517,42 @@ MATRIX: list[Entry] = [
         "GET",
         "/clinic/patients/{public_id}/fhir.json",
         patient_page(200, owner=200),
+        sees=_PATIENT_SEES,
+    ),
+    # Messages (issue 18): one conversation per care link, by the link's id. The person reads
+    # theirs (also after the link ends); the linked clinician while it is active; anyone else
+    # 404. Each actor's list shows their own conversations.
+    Entry("GET", "/messages", own_page(), sees={LINKED: frozenset({ACCOUNT, LINK})}),
+    Entry(
+        "GET",
+        "/messages/{link_id}",
+        _expect(LOGIN, 200, 404, 200, 404, 404),
+        allowed=frozenset({LINKED}),  # opening marks the owner's message read
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "POST",
+        "/messages/{link_id}",
+        _expect(
+            LOGIN,
+            To("/messages/", starts=True),
+            404,
+            To("/messages/", starts=True),
+            404,
+            404,
+        ),
+        case="a message",
+        form=message_form,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "POST",
+        "/messages/{link_id}/reply-needed",
+        _expect(LOGIN, 404, 404, To("/messages/", starts=True), 404, 404),
+        case="on the owner's message",
+        form=reply_needed_on_owners_message,
+        allowed=frozenset({LINKED}),
         sees=_PATIENT_SEES,
     ),
     # The second factor of clinicians and admins (their own): absent for people.
@@ -563,6 +656,23 @@ MATRIX: list[Entry] = [
         json=log_to_owners_session,
     ),
     Entry("GET", "/api/v1/progress", api(200)),
+    Entry("GET", "/api/v1/conversations", api(200), sees={LINKED: frozenset({ACCOUNT, LINK})}),
+    Entry(
+        "GET",
+        "/api/v1/conversations/{link_id}/messages",
+        api(200, other=404, linked=200, unlinked=404, admin=404),
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "POST",
+        "/api/v1/conversations/{link_id}/messages",
+        api(201, other=404, linked=201, unlinked=404, admin=404),
+        case="a message",
+        json=message_json,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
     Entry("GET", "/api/v1/patients", api(403, linked=200, unlinked=200), sees=_PATIENT_SEES),
     Entry(
         "GET",

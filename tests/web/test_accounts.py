@@ -14,7 +14,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import (
     LOG_TODAY,
     PASSWORD,

@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, User
 from django.test import Client
 
 from hipalign.adapters.db.models import AuditEvent, Profile
-from hipalign.services.access import role_of
-from hipalign.services.audit import audit_record, audit_verify
+from hipalign.services.kernel.access import role_of
+from hipalign.services.kernel.audit import audit_record, audit_verify
 from tests.services.factories import public_id
 from tests.web.conftest import logged_in
 

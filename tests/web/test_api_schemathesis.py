@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import (
     LOG_TODAY,
     all_counts,

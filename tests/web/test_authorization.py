@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord, PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,

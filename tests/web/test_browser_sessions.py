@@ -8,8 +8,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from hipalign.adapters.db.models import BrowserSession
-from hipalign.services import tokens
-from hipalign.services.sessions import agent_summary
+from hipalign.services.identity import tokens
+from hipalign.services.identity.sessions import agent_summary
 from tests.web.conftest import logged_in
 
 pytestmark = pytest.mark.django_db

@@ -340,7 +340,7 @@ def test_the_timeline_links_to_older_entries(
     owner_plan: PlanRecord,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hipalign.services import timeline
+    from hipalign.services.followup import timeline
 
     monkeypatch.setattr(timeline, "DEFAULT_LIMIT", 1)
 
@@ -376,7 +376,7 @@ def test_a_persons_timeline_never_shows_someone_elses_data(
 
 
 def _a_log(plan: PlanRecord) -> str:
-    from hipalign.services import program
+    from hipalign.services.program import today as program
     from tests.services.factories import LOG_TODAY, log_payload
 
     return program.log_record(plan.user, log_payload(plan), today=LOG_TODAY).log_id
@@ -438,11 +438,11 @@ def test_the_patient_list_shows_sessions_done_last_7_days_as_progress_counts(
     from datetime import timedelta
 
     from hipalign.core.adherence import sessions_text
-    from hipalign.services.adherence import weeks_of
-    from hipalign.web import views
+    from hipalign.services.followup.adherence import weeks_of
+    from hipalign.web import clock
     from tests.services.factories import log_exercises, session_exercises
 
-    today = views._today()  # pinned for web tests
+    today = clock.today()  # pinned for web tests
     plan = make_plan(owner, today=today - timedelta(days=14))
     day = next(
         d for d in (today - timedelta(days=n) for n in range(1, 8)) if session_exercises(plan, d)
@@ -479,14 +479,14 @@ def test_a_patients_flags_name_their_sources_as_references(
     from django.utils.html import escape
 
     from hipalign.core.references import reference
-    from hipalign.services import program
-    from hipalign.web import views
+    from hipalign.services.program import today as program
+    from hipalign.web import clock
     from tests.services.factories import log_payload
 
     program.log_record(
         owner,
         log_payload(owner_plan, pain_during=8),
-        today=views._today(),  # type: ignore[arg-type]
+        today=clock.today(),  # type: ignore[arg-type]
     )
 
     page = body(clinician_client.get("/clinic/patients"))

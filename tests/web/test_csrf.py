@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import (
     LOG_TODAY,
     PASSWORD,

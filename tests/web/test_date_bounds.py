@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord, SessionRecord
-from hipalign.services import accounts, program
+from hipalign.services.identity import accounts
+from hipalign.services.program import today as program
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,

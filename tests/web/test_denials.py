@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client, override_settings
 
 from hipalign.adapters.db.models import AuditEvent, PlanRecord
-from hipalign.services import tokens
+from hipalign.services.identity import tokens
 from tests.services.factories import PASSWORD, log_payload, public_id
 from tests.web.conftest import logged_in
 from tests.web.test_mfa import _device, _password_login

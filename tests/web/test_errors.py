@@ -11,7 +11,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import log_payload
 from tests.web.conftest import logged_in, post_log
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from hipalign.core.library import default_library
 from hipalign.core.words import dose_words
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import make_plan
 from tests.web.test_page_words import visible_text
 

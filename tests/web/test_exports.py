@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from hipalign.adapters.db.models import AuditEvent, PlanRecord
-from hipalign.services import accounts
+from hipalign.services.identity import accounts
 from tests.services.factories import all_counts, make_plan, make_user, owned_counts, public_id
 from tests.services.pdf_text import read_pdf
 from tests.web.conftest import SetToday, close_download, logged_in

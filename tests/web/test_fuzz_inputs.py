@@ -200,7 +200,7 @@ def test_every_import_problem_is_a_message_and_stores_nothing(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from hipalign.services import accounts
+    from hipalign.services.identity import accounts
     from tests.services.factories import make_user, owned_counts
     from tests.web.conftest import logged_in
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from hipalign.adapters.db.models import AuditEvent
 from hipalign.cli.main import app
 from hipalign.core.errors import InputError
-from hipalign.services import accounts
+from hipalign.services.identity import accounts
 from hipalign.web import server
 from tests.services.factories import PASSWORD
 

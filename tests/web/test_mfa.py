@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from hipalign.adapters.db.models import AuditEvent, PlanRecord, TotpDevice
-from hipalign.services import mfa
+from hipalign.services.identity import mfa
 from tests.services.factories import PASSWORD, make_plan, public_id
 from tests.web.conftest import MFA_SESSION_KEY, logged_in
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord
 from hipalign.core.screening.catalog import QUESTIONS, QUESTIONS_BY_ID
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import MONDAY, all_counts
 from tests.web.conftest import no_answers
 

@@ -11,7 +11,7 @@ from django.test import Client
 from PIL import Image
 
 from hipalign.adapters.db.models import CareLink, PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.web.conftest import logged_in
 
 

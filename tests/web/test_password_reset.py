@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from hipalign.adapters.db.models import ApiToken, AuditEvent, PasswordResetLink
-from hipalign.services import passwords, tokens
+from hipalign.services.identity import passwords, tokens
 from tests.services.factories import PASSWORD, public_id
 from tests.web.conftest import logged_in
 

@@ -33,16 +33,14 @@ from hipalign.adapters.db.models import (
     ExerciseLogRecord,
     PostureUpload,
 )
-from hipalign.services import (
-    care,
-    education,
-    outcome_records,
-    prescribe,
-    program,
-    roles,
-    tokens,
-)
-from hipalign.services.posture_uploads import upload_dir
+from hipalign.services.care import links as care
+from hipalign.services.care import prescribe
+from hipalign.services.followup import outcome_records
+from hipalign.services.identity import roles, tokens
+from hipalign.services.library import education
+from hipalign.services.messages import conversations
+from hipalign.services.posture.uploads import upload_dir
+from hipalign.services.program import today as program
 from hipalign.web.api_v1 import api_v1
 from tests.services.factories import (
     LOG_TODAY,
@@ -87,6 +85,7 @@ PSFS_CANARY = "CANARY psfs climbing the attic ladder"
 NOTE_CANARY = "CANARY-plan-note-from-cleo"
 ASSESSMENT_CANARY = "CANARY-assessment-note-91c2"
 TOKEN_CANARY = "CANARY-token-name-55e0"
+MESSAGE_CANARY = "CANARY-message-to-cleo-3b7d"
 OTHER_LOG = "other-persons-own-log-0001"  # the other person's own data: their pages are full
 
 POSTURE_OK = {
@@ -156,7 +155,7 @@ def _other_browser(user: AbstractBaseUser) -> Any:
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
-    from hipalign.services.sessions import session_seen
+    from hipalign.services.identity.sessions import session_seen
 
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
@@ -219,6 +218,14 @@ def _build() -> Stage:
     token = tokens.api_token_create(owner, TOKEN_CANARY)
     browser = _other_browser(owner)
     link = CareLink.objects.get(clinician=clinician, patient=owner, status="active")
+    sent = conversations.message_send(
+        actor=owner,
+        link_id=str(link.id),
+        client_id="owner-msg-0001",
+        body=MESSAGE_CANARY,
+        about=f"log:{logged.log_id}",
+        now=datetime(2026, 1, 6, 8, 0, tzinfo=UTC),
+    )
 
     other_plan = make_plan(other)
     program.log_record(other, log_payload(other_plan, client_id=OTHER_LOG), today=LOG_TODAY)
@@ -251,13 +258,22 @@ def _build() -> Stage:
             "exercise_id": "glute_bridge",
             "lesson_id": education.lesson_list()[0].id,
             "measure": "psfs",
+            "link_id": str(link.id),
+            "message_id": str(sent.message.id),
         },
         plan=current,
         plans={OWNER: current, OTHER: other_plan},
         session_id=session_id,
         link_id=str(link.id),
         canaries={
-            TEXT: [LOG_CANARY, PSFS_CANARY, NOTE_CANARY, ASSESSMENT_CANARY, TOKEN_CANARY],
+            TEXT: [
+                LOG_CANARY,
+                PSFS_CANARY,
+                NOTE_CANARY,
+                ASSESSMENT_CANARY,
+                TOKEN_CANARY,
+                MESSAGE_CANARY,
+            ],
             IDS: [
                 str(current.id),
                 str(old.id),
@@ -269,6 +285,7 @@ def _build() -> Stage:
                 str(assessment.id),
                 str(upload.id),
                 str(token.token.id),
+                str(sent.message.id),
             ],
             ACCOUNT: [owner.get_username(), pid],
             LINK: [str(link.id)],
@@ -431,7 +448,9 @@ def matches(response: Response, expected: Status) -> bool:
     if isinstance(expected, To):
         where = response.get("Location", "")
         exact = where == expected.prefix or where.startswith(expected.prefix + "?")
-        prefix = expected.prefix.endswith(("=", "=/")) and where.startswith(expected.prefix)
+        prefix = (expected.starts or expected.prefix.endswith(("=", "=/"))) and where.startswith(
+            expected.prefix
+        )
         return bool(response.status_code == 302 and (exact or prefix))
     return bool(response.status_code == expected)
 

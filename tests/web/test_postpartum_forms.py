@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from hipalign.adapters.db.models import AssessmentRecord, IntakeRecord, PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import all_counts, make_plan
 from tests.web.test_clinic_pages import _form, body, patient_url
 from tests.web.test_onboarding import onboarding_form

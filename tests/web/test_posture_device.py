@@ -13,7 +13,7 @@ from PIL import Image
 from hipalign.adapters.db.models import PostureUpload
 from hipalign.core.posture.geometry import FrameMetrics
 from hipalign.core.posture.views import MIRRORED, PHOTO, combine_views
-from hipalign.services.posture_device import DEVICE_MODEL
+from hipalign.services.posture.device import DEVICE_MODEL
 
 pytestmark = pytest.mark.django_db
 

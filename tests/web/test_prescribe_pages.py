@@ -5,7 +5,7 @@ from typing import Any
 from django.test import Client
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import make_plan, public_id
 from tests.web.conftest import logged_in
 
@@ -164,7 +164,7 @@ def test_ended_link_closes_the_editor_at_once(owner: Any, clinician_client: Clie
 def test_persons_own_replan_after_a_clinician_edit_is_refused_and_keeps_answers(
     owner: Any, owner_client: Client, clinician: Any
 ) -> None:
-    from hipalign.services import prescribe
+    from hipalign.services.care import prescribe
 
     make_plan(owner)
     page = owner_client.get("/onboarding")

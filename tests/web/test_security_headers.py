@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import LOG_TODAY, TUESDAY, log_payload
 from tests.web.conftest import SetToday, post_log
 

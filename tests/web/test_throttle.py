@@ -15,7 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from hipalign.adapters.db.models import CareLink, ExerciseLogRecord, PlanRecord
-from hipalign.services import care, tokens
+from hipalign.services.care import links as care
+from hipalign.services.identity import tokens
 from hipalign.web.ratecache import AtomicDatabaseCache
 from tests.services.factories import PASSWORD, all_counts, log_payload, make_role
 from tests.web.conftest import close_download, logged_in

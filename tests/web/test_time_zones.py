@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord, Profile
-from hipalign.services.time_zones import time_zone_set
-from hipalign.web import views
-from hipalign.web.views import _today as real_today
+from hipalign.services.kernel.time_zones import time_zone_set
+from hipalign.web import clock
+from hipalign.web.clock import today as real_today
 from tests.web.test_onboarding import onboarding_form
 
 # 12:00 UTC on Monday 2 March 2026: already 01:00 on Tuesday in Auckland (NZDT, UTC+13), still
@@ -21,8 +21,8 @@ INSTANT = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def clock_at_instant(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real views._today (the web fixtures pin it) and Django's clock at INSTANT."""
-    monkeypatch.setattr(views, "_today", real_today)
+    """The real clock.today (the web fixtures pin it) and Django's clock at INSTANT."""
+    monkeypatch.setattr(clock, "today", real_today)
     monkeypatch.setattr(timezone, "now", lambda: INSTANT)
 
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord
 from hipalign.core.screening.catalog import QUESTIONS_BY_ID
-from hipalign.services import program
+from hipalign.services.program import today as program
 from tests.services.factories import EXERCISE, LOG_TODAY, log_payload
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from hipalign.adapters.db.models import ApiToken, AuditEvent
-from hipalign.services import program, roles, tokens
+from hipalign.services.identity import roles, tokens
+from hipalign.services.program import today as program
 from tests.services.factories import (
     MONDAY,
     PASSWORD,

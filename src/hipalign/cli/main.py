@@ -25,7 +25,9 @@ from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
 from hipalign.core.words import decision_words, dose_words
-from hipalign.services import demos, education, outcomes, planning
+from hipalign.services.followup import outcomes
+from hipalign.services.library import demos, education
+from hipalign.services.program import planning
 
 app = typer.Typer(
     help="hipalign: decision support for hip-balance exercise programs (not a diagnosis).",
@@ -148,21 +150,25 @@ def worker(
     ] = Path("data"),
     once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker)."""
-    import time as clock
+    """Run the background jobs: posture analyses queued with HIPALIGN_JOBS=worker, and the
+    reminders due to people who turned push or email on (queued here every minute).
+
+    This is django-tasks-db's worker with the app's settings; run as many as you like, on any
+    machine that reaches the database. SIGTERM lets the current job finish first."""
+    import os
 
     from hipalign.web.server import prepare
 
+    # The worker reads the database queue whatever the servers' HIPALIGN_JOBS says (a shared
+    # environment file may say inline): with inline servers it simply finds nothing to do.
+    os.environ["HIPALIGN_JOBS"] = "worker"
     prepare(data)
-    from hipalign.services.posture_uploads import upload_run_pending
+    from hipalign.services.ops.worker import worker_run
 
-    while True:
-        done = upload_run_pending()
-        if once:
-            typer.echo(f"hipalign worker: {done} job(s) run")
-            return
-        if not done:
-            clock.sleep(2)
+    try:
+        worker_run(once=once)
+    except InputError as exc:
+        _fail(exc.problems[0])
 
 
 @app.command()
@@ -176,7 +182,7 @@ def unlock(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.accounts import account_unlock
+    from hipalign.services.identity.accounts import account_unlock
 
     try:
         cleared = account_unlock(username=username)
@@ -199,7 +205,7 @@ def totp_rekey(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.mfa import mfa_rekey
+    from hipalign.services.identity.mfa import mfa_rekey
 
     typer.echo(f"hipalign: {mfa_rekey()} two-step sign-in secret(s) sealed under the newest key")
 
@@ -586,7 +592,7 @@ def posture_analyze(
     trunk's angle from vertical, positive counter-clockwise in the picture; lateral_shift_pct is
     mid-shoulder minus mid-hip, sideways, in % of trunk length, positive towards the picture's right.
     """
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.posture_analyze(file, overlay, tick))
     if format is Format.json:
@@ -621,7 +627,7 @@ def movement_analyze(
     format: FormatOpt = Format.text,
 ) -> None:
     """Count reps per side, or time the longest hold; says what could not be counted."""
-    from hipalign.services import posture
+    from hipalign.services.posture import analysis as posture
 
     result = _with_progress(format, lambda tick: posture.movement_analyze(video, exercise, tick))
     if format is Format.json:
@@ -667,7 +673,7 @@ def audit_verify(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_chain_check
+    from hipalign.services.kernel.audit_log import operator_chain_check
 
     try:
         check = operator_chain_check(anchor=anchor)
@@ -735,7 +741,7 @@ def audit_export(
     from hipalign.web.server import prepare
 
     prepare(data)
-    from hipalign.services.audit_log import operator_export
+    from hipalign.services.kernel.audit_log import operator_export
 
     lines = operator_export(now=datetime.now(UTC))
     if out is None:
@@ -764,6 +770,16 @@ def _database(data: Path) -> Any:
         return database_for(data_dir=data, url=os.environ.get("HIPALIGN_DATABASE_URL", ""))
     except BackupError as exc:
         _fail(exc.message)
+
+
+@app.command()
+def migrate(data: DataOpt = Path("data")) -> None:
+    """Apply the database migrations and seed the library, then stop (what `hipalign serve`
+    does at start): run it once during an upgrade, before starting several processes."""
+    from hipalign.web.server import database_label, prepare
+
+    prepare(data)
+    typer.echo(f"hipalign: database {database_label()} is migrated")
 
 
 @app.command()

@@ -8,9 +8,9 @@ from ninja.security import SessionAuth
 from pydantic import RootModel
 
 from hipalign.core.errors import InputError, parse_json_document
-from hipalign.services import program
-from hipalign.services.access import NotFound
-from hipalign.web import views
+from hipalign.services.kernel.access import NotFound
+from hipalign.services.program import today as program
+from hipalign.web import clock
 
 api = NinjaAPI(
     title="hipalign",
@@ -54,7 +54,7 @@ def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
     The body is parsed here rather than by ninja so every error names the field the same way
     as the rest of hipalign (core.errors)."""
     payload = parse_json_document(_Raw, request.body.decode("utf-8", "replace"), "log").root
-    result = program.log_record(request.user, payload, today=views._today())  # type: ignore[arg-type]
+    result = program.log_record(request.user, payload, today=clock.today())  # type: ignore[arg-type]
     d = result.decision
     body = {
         "log_id": result.log_id,
@@ -70,8 +70,8 @@ def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
 @api.post("/posture", response={200: dict[str, Any], 201: dict[str, Any]})
 def posture_create(request: HttpRequest) -> Status[dict[str, Any]]:
     """Store a posture measurement made on the device (issue 17): the numbers only; resending
-    the same client_id stores nothing new (services/posture_device.py)."""
-    from hipalign.services.posture_device import device_measurement_record
+    the same client_id stores nothing new (services/posture/device.py)."""
+    from hipalign.services.posture.device import device_measurement_record
 
     payload = parse_json_document(_Raw, request.body.decode("utf-8", "replace"), "posture").root
     rec, created = device_measurement_record(user=request.user, payload=payload)  # type: ignore[arg-type]

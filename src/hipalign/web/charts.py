@@ -9,8 +9,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hipalign.core.adherence import sessions_text
-from hipalign.services.adherence import WeekAdherence
-from hipalign.services.progress import PainPoint, SideSeries
+from hipalign.services.followup.adherence import WeekAdherence
+from hipalign.services.followup.progress import PainPoint, SideSeries
 
 # Drawn at phone width: the SVG scales, so labels are sized for a ~360 px wide screen.
 W, H = 480, 240

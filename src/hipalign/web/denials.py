@@ -16,8 +16,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 
-from hipalign.services.access import Forbidden, NotFound
-from hipalign.services.audit import audit_record
+from hipalign.services.kernel.access import Forbidden, NotFound
+from hipalign.services.kernel.audit import audit_record
 
 KIND_ATTR = "_hipalign_denied"  # set by whoever turned a guard's exception into a response
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTIONS, Question, changed_question
-from hipalign.services import time_zones
+from hipalign.services.kernel import time_zones
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -24,7 +24,7 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hipalign.services.usernames import username_key
+from hipalign.services.identity.usernames import username_key
 
 
 def client_ip(request: HttpRequest) -> str:

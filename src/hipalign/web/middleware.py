@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from hipalign.core.errors import InputError, json_is_malformed, json_load
-from hipalign.services.access import role_of
-from hipalign.services.mfa import mfa_confirmed
-from hipalign.services.time_zones import time_zone_of
+from hipalign.services.identity.mfa import mfa_confirmed
+from hipalign.services.kernel.access import role_of
+from hipalign.services.kernel.time_zones import time_zone_of
 
 ABSOLUTE_KEY = "hipalign_login_at"
 TOUCH_KEY = "hipalign_touched_at"
@@ -73,6 +73,7 @@ MFA_EXEMPT = frozenset(
         "/account/security/verify",
         "/logout",
         "/healthz",
+        "/readyz",
         "/sw.js",
         "/manifest.webmanifest",
     }
@@ -215,7 +216,7 @@ class PermissionsPolicyMiddleware:
 
 class PersonTimeZoneMiddleware:
     """Counts dates and times of the request in the signed-in person's own zone: Django's
-    timezone.localdate() and localtime(), which views._today and the reminder minute use, follow
+    timezone.localdate() and localtime(), which clock.today and the reminder minute use, follow
     the activated zone; without a person, the install's TIME_ZONE."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -264,7 +265,7 @@ class BrowserSessionMiddleware:
         t = now()
         if seen_key == key and t - float(seen_at) < TOUCH_EVERY_S:
             return
-        from hipalign.services.sessions import session_seen
+        from hipalign.services.identity.sessions import session_seen
 
         session_seen(
             user_id=int(user.pk),

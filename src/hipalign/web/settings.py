@@ -103,6 +103,69 @@ def _totp_keys() -> list[str]:
 
 
 TOTP_KEYS = _totp_keys()
+
+
+def _vapid_key() -> str:
+    """The Web Push (VAPID, RFC 8292) signing key, a P-256 private key as base64url of its 32
+    raw bytes (issue 18): HIPALIGN_VAPID_PRIVATE_KEY, or the data folder's `vapid_key` file,
+    made 0600 on first start. Browsers tie each push subscription to its public half, so a new
+    key means every device turns push on again: back it up with the data folder."""
+    env = os.environ.get("HIPALIGN_VAPID_PRIVATE_KEY", "").strip()
+    if env:
+        return env
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "vapid_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start, or by a server starting beside this one
+    else:
+        import base64
+
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+        raw = number.to_bytes(32, "big")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.urlsafe_b64encode(raw).decode().rstrip("=") + "\n")
+    return path.read_text().strip()
+
+
+VAPID_PRIVATE_KEY = _vapid_key()
+# The contact the push services see in each signed request (a mailto: or https: URL).
+VAPID_SUBJECT = os.environ.get("HIPALIGN_VAPID_SUBJECT", "mailto:operator@localhost")
+# The address people reach the app at, for links in emails sent by the worker (no request there
+# to take a host from), e.g. https://hip.example.org; without it email reminders carry no links.
+PUBLIC_URL = os.environ.get("HIPALIGN_PUBLIC_URL", "").strip().rstrip("/")
+
+# Email (issue 18): off unless HIPALIGN_SMTP_HOST is set; then Django's SMTP backend as the
+# default mailer (Django 6.1 MAILERS). Off, the app sends no email at all.
+_SMTP_HOST = os.environ.get("HIPALIGN_SMTP_HOST", "").strip()
+_SMTP_TLS = os.environ.get("HIPALIGN_SMTP_TLS", "starttls").strip().lower()
+if _SMTP_TLS not in {"starttls", "ssl", "none"}:
+    raise ImproperlyConfigured(f"HIPALIGN_SMTP_TLS: use starttls, ssl or none (got {_SMTP_TLS!r})")
+EMAIL_ENABLED = bool(_SMTP_HOST)
+MAILERS: dict[str, dict[str, object]] = (
+    {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _SMTP_HOST,
+                "port": int(os.environ.get("HIPALIGN_SMTP_PORT", "587")),
+                "username": os.environ.get("HIPALIGN_SMTP_USER", ""),
+                "password": os.environ.get("HIPALIGN_SMTP_PASSWORD", ""),
+                "use_tls": _SMTP_TLS == "starttls",
+                "use_ssl": _SMTP_TLS == "ssl",
+                "timeout": 20,
+            },
+        }
+    }
+    if EMAIL_ENABLED
+    # Off: a mailer that refuses every message (web/mail_off.py); the app hands it nothing, since
+    # EMAIL_ENABLED gates every send, and Django's checks want a default mailer to exist.
+    else {"default": {"BACKEND": "hipalign.web.mail_off.EmailBackend"}}
+)
+DEFAULT_FROM_EMAIL = os.environ.get("HIPALIGN_EMAIL_FROM", "hipalign <hipalign@localhost>")
 DEBUG = False
 if PRODUCTION:
     ALLOWED_HOSTS = [h for h in os.environ.get("HIPALIGN_ALLOWED_HOSTS", "").split(",") if h]
@@ -123,11 +186,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks_db",
     "hipalign.adapters.db",
     "hipalign.web",
 ]
 
 MIDDLEWARE = [
+    "hipalign.web.request_log.RequestLogMiddleware",  # first: times and sees every answer
     "django.middleware.security.SecurityMiddleware",
     "hipalign.web.middleware.PermissionsPolicyMiddleware",  # above WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -165,6 +230,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "hipalign.web.context.role",
+                "hipalign.web.context.unread",
             ],
         },
     },
@@ -279,6 +345,27 @@ AXES_VERBOSE = False
 # uses the connection's address, which behind a proxy is the proxy's for everyone.
 TRUSTED_PROXIES = int(os.environ.get("HIPALIGN_TRUSTED_PROXIES", "0"))
 
+
+def _trusted_proxy(raw: str) -> str:
+    """The address of the TLS proxy in front of `hipalign serve` (issue 19). waitress drops
+    X-Forwarded-* from any other peer (clear_untrusted_proxy_headers), so without it Django
+    never learns a request came over HTTPS: the HTTPS redirect loops and HSTS never appears."""
+    import ipaddress
+
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"HIPALIGN_TRUSTED_PROXY: {raw!r} is not an IP address; give the address the "
+            "proxy connects from (127.0.0.1 when it runs on this machine)"
+        ) from None
+
+
+TRUSTED_PROXY = _trusted_proxy(os.environ.get("HIPALIGN_TRUSTED_PROXY", ""))
+
 # Rate limits (web/throttle.py): requests per window and key, django-ratelimit's "N/period"
 # ("10/h", "60/10m"). The counters live in the database (web/ratecache.py), so they hold across
 # threads and processes. HIPALIGN_RATE_LIMITS="signup=50/h,login_ip=300/10m" changes some (a
@@ -293,10 +380,17 @@ RATE_LIMITS = {
     "care_code": "10/15m",  # care codes entered per account
     "care_code_ip": "30/h",  # care codes entered per client address
     "password_reset": "30/h",  # reset-link page views and uses per client address
+    "forgot_ip": "10/h",  # "Forgot password" requests per client address (issue 18)
+    "forgot_email": "3/h",  # ... per email address asked for, whoever asks
+    "email_add": "5/h",  # verification emails asked per account
+    "email_verify": "30/h",  # verification-link views and uses per client address
     "import": "5/h",  # account imports per account
     "export": "30/h",  # exports and downloads per account (PDF, calendar, FHIR, JSON)
     "api": "300/m",  # API requests per token (or signed-in account, or address)
     "api_ip": "600/m",  # API requests per client address, tokens or not
+    # Messages sent per sender, pages and API together (issue 18): a busy exchange is a few a
+    # minute; a script flooding a clinician is not.
+    "message": "30/10m",
 }
 
 
@@ -349,6 +443,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = os.environ.get("HIPALIGN_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Monitors on the machine itself probe over plain HTTP; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 
 # Everything is served by the app itself: no other host is ever allowed (issue 3, principle 6).
@@ -371,7 +467,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # form and JSON bodies; files stream to
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 # "inline": a posture upload is analysed within its request (one person on a laptop);
 # "worker": it waits for `hipalign worker` (a clinic).
-POSTURE_JOBS = os.environ.get("HIPALIGN_POSTURE_JOBS", "inline")
+# Background work (issue 19) goes through Django's Tasks framework (services/kernel/jobs.py).
+# HIPALIGN_JOBS=inline (the default: one process) runs a job in the request that made it;
+# HIPALIGN_JOBS=worker queues it in the database for `hipalign worker` (django-tasks-db).
+# HIPALIGN_POSTURE_JOBS is its older name. HIPALIGN_TASKS_BACKEND names another backend
+# (a broker-based one, README "Background work"); its own worker then runs the jobs.
+JOBS = os.environ.get("HIPALIGN_JOBS") or os.environ.get("HIPALIGN_POSTURE_JOBS") or "inline"
+TASK_BACKENDS = {
+    "inline": "django.tasks.backends.immediate.ImmediateBackend",
+    "worker": "django_tasks_db.DatabaseBackend",
+}
+if JOBS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"HIPALIGN_JOBS: {JOBS!r} is not one of inline, worker")
+TASKS = {"default": {"BACKEND": os.environ.get("HIPALIGN_TASKS_BACKEND") or TASK_BACKENDS[JOBS]}}
+
+
+def _seconds(name: str, default: str) -> list[float]:
+    text = os.environ.get(name, default)
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: {text!r} is not seconds (comma-separated)") from None
+    if not values or any(v < 0 for v in values):
+        raise ImproperlyConfigured(f"{name}: {text!r}: seconds of zero or more are needed")
+    return values
+
+
+# A job is started at most this often in all (an exception or a crashed worker each count);
+# the waits before the 2nd, 3rd, ... try; a worker writes its heartbeat this often, and one
+# silent for WORKER_DEAD_S is taken for dead (its running job is tried again).
+JOB_MAX_TRIES = int(os.environ.get("HIPALIGN_JOB_MAX_TRIES", "3"))
+JOB_BACKOFF_S = _seconds("HIPALIGN_JOB_BACKOFF_S", "30,120,600")
+WORKER_BEAT_S = _seconds("HIPALIGN_WORKER_BEAT_S", "10")[0]
+WORKER_DEAD_S = _seconds("HIPALIGN_WORKER_DEAD_S", "60")[0]
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 LANGUAGE_CODE = "en"
@@ -404,13 +532,26 @@ EMERGENCY_NUMBER = _emergency_number(os.environ.get("HIPALIGN_EMERGENCY_NUMBER",
 # Seconds of each timed step in the player are divided by this; only tests set it above 1.
 PLAYER_SPEEDUP = float(os.environ.get("HIPALIGN_PLAYER_SPEEDUP", "1"))
 
+# /readyz answers 503 below this much free space in the data folder (uploads, SQLite's WAL).
+READY_MIN_FREE_BYTES = int(os.environ.get("HIPALIGN_READY_MIN_FREE_MB", "200")) * 1024 * 1024
+
+# One JSON object a line on stdout (issue 19), for journald or a log collector; what goes in
+# is chosen in web/request_log.py: never a body, a query string or health data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "hipalign.web.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING"},
         "hipalign": {"handlers": ["console"], "level": "INFO"},
+        "waitress": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -9,9 +9,9 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from hipalign.services.audit import audit_record
-from hipalign.services.tokens import api_tokens_revoke_all
-from hipalign.services.usernames import username_clash, username_mixes_lookalike_scripts
+from hipalign.services.identity.tokens import api_tokens_revoke_all
+from hipalign.services.identity.usernames import username_clash, username_mixes_lookalike_scripts
+from hipalign.services.kernel.audit import audit_record
 from hipalign.web import lockout, middleware
 
 
@@ -64,7 +64,7 @@ def _no_lookalike_usernames(
     sender: Any, instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any
 ) -> None:
     """Every way an account gets or changes a name (the sign-up service, `createsuperuser`, a
-    shell) meets the same rule: no two accounts look the same (services/usernames.py)."""
+    shell) meets the same rule: no two accounts look the same (services/identity/usernames.py)."""
     if raw or (update_fields is not None and "username" not in update_fields):
         return
     if username_mixes_lookalike_scripts(instance.username):

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-from hipalign.services.usernames import username_key
+from hipalign.services.identity.usernames import username_key
 from hipalign.web.lockout import client_ip
 
 Key = Callable[[HttpRequest], str | None]
@@ -30,6 +30,11 @@ def _ip(request: HttpRequest) -> str | None:
 def _login_name(request: HttpRequest) -> str | None:
     name = request.POST.get("username", "")
     return username_key(name[:150]) if name else None
+
+
+def _email(request: HttpRequest) -> str | None:
+    address = request.POST.get("email", "").strip().lower()[:254]
+    return f"email:{address}" if address else None
 
 
 def _account(request: HttpRequest) -> str | None:
@@ -94,6 +99,22 @@ RULES = [
         lambda r: r.path.startswith("/reset/"),
         _ip,
     ),
+    Rule(
+        "forgot_ip", "password-reset emails asked from this address", _post("/forgot-password"), _ip
+    ),
+    Rule(
+        "forgot_email",
+        "password-reset emails asked for this address",
+        _post("/forgot-password"),
+        _email,
+    ),
+    Rule("email_add", "verification emails", _post("/account/email"), _account),
+    Rule(
+        "email_verify",
+        "email verification link attempts from this address",
+        lambda r: r.path.startswith("/email/verify/"),
+        _ip,
+    ),
     Rule("import", "imports", _post("/account/import"), _account),
     Rule("export", "downloads of your data", _export, _account),
     Rule("api", "API requests", lambda r: r.path.startswith("/api/"), _api_caller),
@@ -133,11 +154,41 @@ def _period(text: str) -> str:
     return f"{count} {unit}s" if count and count != "1" else unit
 
 
-def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:
+def _refusal_text(name: str, what: str, retry_after: int) -> str:
     minutes = math.ceil(retry_after / 60)
     wait = f"{retry_after} seconds" if retry_after < 120 else f"{minutes} minutes"
-    limit, _, period = settings.RATE_LIMITS[rule.name].partition("/")
-    message = f"Too many {rule.what}: at most {limit} per {_period(period)}. Try again in {wait}."
+    limit, _, period = settings.RATE_LIMITS[name].partition("/")
+    return f"Too many {what}: at most {limit} per {_period(period)}. Try again in {wait}."
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str  # what was done too often, the limit, and how long to wait
+    retry_after: int  # seconds
+
+
+def messages_refused(request: HttpRequest, *, sender_id: int) -> Refusal | None:
+    """Messages per sender (issue 18), counted here rather than in the middleware because an
+    API caller is known only once its token is read (inside the view), and a sender with two
+    tokens or a browser and a token is still one sender. Counts this attempt."""
+    rate = settings.RATE_LIMITS.get("message")
+    if not rate:
+        return None
+    usage = get_usage(
+        request,
+        group="hipalign.message",
+        key=lambda g, r: f"user:{sender_id}",
+        rate=rate,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    seconds = max(1, int(usage["time_left"]))
+    return Refusal(_refusal_text("message", "messages sent", seconds), seconds)
+
+
+def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:
+    message = _refusal_text(rule.name, rule.what, retry_after)
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"error": message, "retry_after": retry_after}, status=429)

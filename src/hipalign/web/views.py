@@ -1,7 +1,7 @@
 """Pages. Each view parses the request, calls one service and renders (DESIGN.md 4)."""
 
 import json
-from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
@@ -34,21 +35,16 @@ from hipalign.core.screening.catalog import (
     STOP_QUESTION_IDS,
     stops_at_once,
 )
-from hipalign.services import (
-    accounts,
-    demos,
-    education,
-    habits,
-    outcome_records,
-    outcomes,
-    posture_uploads,
-    program,
-    progress,
-    safety,
-    time_zones,
-)
-from hipalign.services.access import NotFound, role_of
-from hipalign.web import charts, coach
+from hipalign.services.followup import habits, outcome_records, outcomes, progress
+from hipalign.services.identity import accounts
+from hipalign.services.kernel import time_zones
+from hipalign.services.kernel.access import NotFound, role_of
+from hipalign.services.kernel.jobs import jobs_inline
+from hipalign.services.library import anatomy, demos, education
+from hipalign.services.posture import uploads as posture_uploads
+from hipalign.services.program import safety, targets
+from hipalign.services.program import today as program
+from hipalign.web import charts, clock, coach, plan_cache, pose_assets
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -62,10 +58,6 @@ from hipalign.web.forms import (
 STOP_NAMES = " ".join(f"q_{q}" for q in sorted(STOP_QUESTION_IDS))
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
@@ -74,6 +66,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # the reason goes to the log, not to an unauthenticated caller
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: the database takes a write (rolled back) and the data folder has
+    room. 503 with a short reason code (low_disk_space, database_not_writable, ...)."""
+    from hipalign.services.ops.health import readiness_check
+
+    check = readiness_check(
+        data_dir=Path(settings.DATA_DIR),
+        min_free_bytes=settings.READY_MIN_FREE_BYTES,
+        now=timezone.now(),
+    )
+    if not check.ready:
+        return JsonResponse({"status": "unavailable", "reason": check.reason}, status=503)
+    return JsonResponse({"status": "ready"})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -158,7 +166,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         answers = _safety_answers(request.POST)
         if stops_at_once(answers):
             # At once: the rest of the form is neither checked nor needed (issue 14 item 4).
-            safety.safety_stop_record(request.user, answers, _today())  # type: ignore[arg-type]
+            safety.safety_stop_record(request.user, answers, clock.today())  # type: ignore[arg-type]
             return redirect("onboarding_stop")
         if request.POST.get("stop") == "safety":
             # The no-script "stop here" button, pressed with no answer that needs care now:
@@ -192,7 +200,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             time_zones.time_zone_set(request.user, zone=zone)  # type: ignore[arg-type]
             timezone.activate(ZoneInfo(zone))
         try:
-            program.intake_submit(request.user, doc, _today(), expected_version=version)  # type: ignore[arg-type]
+            program.intake_submit(request.user, doc, clock.today(), expected_version=version)  # type: ignore[arg-type]
         except InputError as exc:
             for p in exc.problems:
                 form.add_error(None, p)
@@ -298,17 +306,31 @@ def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _plan_context(request: HttpRequest, rec: Any) -> dict[str, Any]:
+def _plan_context(request: HttpRequest, rec: Any, *, current: bool | None = None) -> dict[str, Any]:
     doc = program.plan_document(rec)
     lib = default_library()
     items_now = program.plan_items_now(request.user, doc)  # type: ignore[arg-type]
+    is_current = (
+        rec == program.plan_current(request.user)  # type: ignore[arg-type]
+        if current is None
+        else current
+    )
+
+    def body() -> str:
+        context = {
+            "rec": rec,
+            "doc": doc,
+            "items_now": items_now,
+            "figures": _card_figures(items_now),
+            "library": lib,
+            "is_current": is_current,
+        }
+        return render_to_string("hipalign/_plan_body.html", context)
+
     return {
         "rec": rec,
-        "doc": doc,
-        "items_now": items_now,
-        "figures": _card_figures(items_now),
-        "library": lib,
-        "is_current": rec == program.plan_current(request.user),  # type: ignore[arg-type]
+        "is_current": is_current,
+        "body": plan_cache.plan_body(rec, is_current, items_now, body),
     }
 
 
@@ -323,7 +345,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     if doc.plan is None and doc.referral.level in STOP_LEVELS:
         # A plan withheld for a warning sign that needs care now is no plan: the card alone.
         return _stop_page(request, safety.SafetyCard(doc.referral, "plan", rec.starts_on))
-    return render(request, "hipalign/plan.html", _plan_context(request, rec))
+    return render(request, "hipalign/plan.html", _plan_context(request, rec, current=True))
 
 
 @login_required
@@ -396,7 +418,12 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
         found = education.lesson_get(lesson_id)
     except InputError as exc:
         raise Http404 from exc
-    return render(request, "hipalign/lesson.html", {"lesson": found})
+    diagram = None
+    if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
+        muscles = targets.plan_muscles(request.user)  # type: ignore[arg-type]
+        svg, mine = anatomy.hip_diagram(muscles=muscles)
+        diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
+    return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
 
 
 @login_required
@@ -408,7 +435,7 @@ def habit_check(request: HttpRequest) -> HttpResponse:
             request.POST.get("plan_id", ""),
             request.POST.get("item_id", "")[:40],
             request.POST.get("slot", "")[:5],
-            _today(),
+            clock.today(),
         )
     except NotFound as exc:
         raise Http404 from exc
@@ -418,7 +445,7 @@ def habit_check(request: HttpRequest) -> HttpResponse:
         request,
         "hipalign/_habits.html",
         {
-            "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]
+            "habits": habits.habits_today(request.user, clock.today()),  # type: ignore[arg-type]
             "plan_id": request.POST.get("plan_id"),
         },
     )
@@ -436,13 +463,13 @@ def _outbox_key(user_pk: object) -> str:
 @require_GET
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: HttpRequest) -> HttpResponse:
-    t = program.session_today(request.user, _today())  # type: ignore[arg-type]
+    t = program.session_today(request.user, clock.today())  # type: ignore[arg-type]
     card = safety.safety_card(request.user)  # type: ignore[arg-type]
     if card is not None:
         # Until a check-in (or new answers) clears it, Today is the card and nothing else: no
         # session, habits or reminders while care is needed first.
         return render(
-            request, "hipalign/today.html", {"card": card, "t": t, "today_date": _today()}
+            request, "hipalign/today.html", {"card": card, "t": t, "today_date": clock.today()}
         )
     if t is None:
         return redirect("onboarding")
@@ -453,9 +480,9 @@ def today(request: HttpRequest) -> HttpResponse:
             "plan_id": str(t.plan.id),
             "day": t.day.day,
             "session": t.day.session,
-            "performed_on": _today().isoformat(),
+            "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
-            "coach": coach.player_coach(),
+            "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
             "script": t.script.model_dump(mode="json", by_alias=True),
             "exercises": [
                 {
@@ -493,11 +520,11 @@ def today(request: HttpRequest) -> HttpResponse:
             "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
             "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),  # type: ignore[arg-type]
-            "habits": habits.habits_today(request.user, _today()),  # type: ignore[arg-type]
-            "reminder": habits.reminder_next(request.user, _today(), _minute_now()),  # type: ignore[arg-type]
+            "habits": habits.habits_today(request.user, clock.today()),  # type: ignore[arg-type]
+            "reminder": habits.reminder_next(request.user, clock.today(), _minute_now()),  # type: ignore[arg-type]
             "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
-            "today_date": _today(),
+            "today_date": clock.today(),
             "stopped_text": STOPPED_TEXT,
         },
     )
@@ -539,8 +566,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
         if stops_at_once(answers):
             # A yes that needs care now ends the check-in at once, like the onboarding: the
             # answers so far are kept as a stop, and nothing else is asked (issue 14 item 4).
-            stopped = safety.safety_stop_record(request.user, answers, _today())  # type: ignore[arg-type]
-            return _stop_page(request, safety.SafetyCard(stopped, "checkin", _today()))
+            stopped = safety.safety_stop_record(request.user, answers, clock.today())  # type: ignore[arg-type]
+            return _stop_page(request, safety.SafetyCard(stopped, "checkin", clock.today()))
     if request.method == "POST" and form.is_valid():
         try:
             _, referral = program.checkin_record(
@@ -548,12 +575,12 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 form.answers(),
                 form.cleaned_data["pain_now"],
                 form.cleaned_data["pain_worst_week"],
-                _today(),
+                clock.today(),
             )
         except InputError as exc:
             form.add_error(None, exc.message)
     if referral is not None and referral.level in STOP_LEVELS:
-        return _stop_page(request, safety.SafetyCard(referral, "checkin", _today()))
+        return _stop_page(request, safety.SafetyCard(referral, "checkin", clock.today()))
     return render(
         request,
         "hipalign/checkin.html",
@@ -595,13 +622,13 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
             number = whole_number(raw)
             answers = {"pain": number if number is not None else raw or None}
         try:
-            outcome_records.outcome_record(request.user, measure, answers, _today())  # type: ignore[arg-type]
+            outcome_records.outcome_record(request.user, measure, answers, clock.today())  # type: ignore[arg-type]
         except InputError as exc:
             error, status = exc.message, 422
         else:
             messages.info(request, "Saved.")
             return redirect("outcomes")
-    summary = outcome_records.outcomes_summary(request.user, _today())  # type: ignore[arg-type]
+    summary = outcome_records.outcomes_summary(request.user, clock.today())  # type: ignore[arg-type]
     # Questionnaires without wording are no cards for a person (issue 14.11): a short note
     # names them, and the admin, who runs the install, is told what is missing and why.
     missing = outcomes.measures_not_installed()
@@ -628,7 +655,7 @@ def report(request: HttpRequest) -> HttpResponse:
     rec = program.plan_current(request.user)  # type: ignore[arg-type]
     if rec is None:
         return redirect("onboarding")
-    p = progress.progress_summary(request.user, _today())  # type: ignore[arg-type]
+    p = progress.progress_summary(request.user, clock.today())  # type: ignore[arg-type]
     return render(
         request,
         "hipalign/report.html",
@@ -636,8 +663,8 @@ def report(request: HttpRequest) -> HttpResponse:
             "rec": rec,
             "doc": program.plan_document(rec),
             "p": p,
-            "o": outcome_records.outcomes_summary(request.user, _today()),  # type: ignore[arg-type]
-            "today_date": _today(),
+            "o": outcome_records.outcomes_summary(request.user, clock.today()),  # type: ignore[arg-type]
+            "today_date": clock.today(),
             "adherence_svg": charts.adherence(p.weeks),
             "pain_svg": charts.pain_trend(p.pain) if p.pain else None,
             "postures": [
@@ -660,7 +687,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             error, status = "file: choose a photo or a short clip", 422
         else:
             try:
-                rec = posture_uploads.upload_store(
+                posture_uploads.upload_store(
                     request.user,  # type: ignore[arg-type]
                     f.name or "",
                     f.size or 0,
@@ -670,8 +697,6 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             except InputError as exc:
                 error, status = exc.message, 422
             else:
-                if settings.POSTURE_JOBS == "inline":
-                    posture_uploads.upload_analyze(rec.id)
                 return redirect("posture")
     return render(
         request,
@@ -680,9 +705,9 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             "views": posture_uploads.upload_list(request.user),  # type: ignore[arg-type]
             "available": posture_uploads.vision_available(),
             "error": error,
-            "inline": settings.POSTURE_JOBS == "inline",
+            "inline": jobs_inline(),
             # Issue 17: the pose model in the page, with the core's rules as data.
-            "device": coach.player_coach()["available"],
+            "device": pose_assets.verify().ok,
             "posture_rules": posture_rules_document(),
         },
         status=status,
@@ -710,7 +735,7 @@ def posture_overlay(request: HttpRequest, upload_id: str) -> HttpResponseBase:
 @require_POST
 def posture_use(request: HttpRequest, upload_id: str) -> HttpResponse:
     try:
-        posture_uploads.upload_to_intake(request.user, upload_id, _today())  # type: ignore[arg-type]
+        posture_uploads.upload_to_intake(request.user, upload_id, clock.today())  # type: ignore[arg-type]
     except NotFound as exc:
         raise Http404 from exc
     except InputError as exc:
@@ -735,7 +760,7 @@ def posture_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def progress_page(request: HttpRequest) -> HttpResponse:
-    p = progress.progress_summary(request.user, _today())  # type: ignore[arg-type]
+    p = progress.progress_summary(request.user, clock.today())  # type: ignore[arg-type]
     return render(
         request,
         "hipalign/progress.html",
@@ -749,7 +774,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             else None,
             "pain_svg": charts.pain_trend(p.pain),
             "side_charts": [(s, charts.side_series(s)) for s in p.sides],
-            "o": outcome_records.outcomes_summary(request.user, _today()),  # type: ignore[arg-type]
+            "o": outcome_records.outcomes_summary(request.user, clock.today()),  # type: ignore[arg-type]
             "posture": next(
                 (
                     v
@@ -796,7 +821,7 @@ def account(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.info(request, "Your account and all its data were deleted.")
             return redirect("login")
-    from hipalign.services import sessions, tokens
+    from hipalign.services.identity import sessions, tokens
 
     return render(
         request,

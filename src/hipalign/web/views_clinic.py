@@ -18,9 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hipalign.core.clinical_tests import CATALOG, field_path
 from hipalign.core.errors import InputError
-from hipalign.services import access, assessments, care, logs, timeline
-from hipalign.services.program import StalePlan
-from hipalign.web import views
+from hipalign.services.care import links as care
+from hipalign.services.followup import assessments, timeline
+from hipalign.services.kernel import access
+from hipalign.services.messages import conversations
+from hipalign.services.program import logs
+from hipalign.services.program.today import StalePlan
+from hipalign.web import clock
 from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
@@ -117,7 +121,10 @@ def links(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient(request: HttpRequest, public_id: str) -> HttpResponse:
     ov = timeline.overview_for(request.user, public_id)
-    return render(request, "hipalign/clinic_patient.html", {"ov": ov, "pid": public_id})
+    talk_id = conversations.conversation_with(clinician=request.user, patient_public_id=public_id)
+    return render(
+        request, "hipalign/clinic_patient.html", {"ov": ov, "pid": public_id, "talk_id": talk_id}
+    )
 
 
 def _number(raw: str) -> float | None:
@@ -219,7 +226,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                     request.user,
                     public_id,
                     doc,
-                    views._today(),
+                    clock.today(),
                     expected_version=whole_number(raw_version),
                 )
             except InputError as exc:
@@ -247,7 +254,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
             "errors": errors,
             "values": post
             or {
-                "performed_on": views._today().isoformat(),
+                "performed_on": clock.today().isoformat(),
                 "cleared_by_clinician": "yes" if intake and intake.cleared_by_clinician else "no",
                 "hip_precautions": (intake.hip_precautions or "") if intake else "",
                 "method": "in_person",
@@ -271,7 +278,7 @@ def _timeline_page(request: HttpRequest, public_id: str, base: str) -> HttpRespo
         t = timeline.timeline_for(
             request.user,
             public_id,
-            views._today(),
+            clock.today(),
             kinds=kinds,
             limit=timeline.DEFAULT_LIMIT,
             cursor=request.GET.get("cursor", "")[: timeline.CURSOR_MAX + 1] or None,

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from hipalign.core.errors import InputError
-from hipalign.services import access, episodes
-from hipalign.web import views
+from hipalign.services.kernel import access
+from hipalign.services.program import episodes
+from hipalign.web import clock
 
 
 def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse:
@@ -21,7 +22,7 @@ def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse
             episodes.episode_start(
                 request.user,
                 public_id=public_id,
-                today=views._today(),
+                today=clock.today(),
                 confirmed=request.POST.get("confirm") == "yes",
             )
         except access.NotFound as exc:

@@ -15,9 +15,10 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from hipalign.core.errors import InputError, json_is_malformed, json_load
-from hipalign.services import access, accounts
-from hipalign.services.exports import calendar, fhir, handout
-from hipalign.web import views
+from hipalign.services.identity import accounts
+from hipalign.services.kernel import access
+from hipalign.services.portability import calendar, fhir, handout
+from hipalign.web import clock
 
 Render = Callable[[User, User], bytes]
 
@@ -123,7 +124,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
 
 def _render(kind: str, patient: User, actor: User) -> bytes:
     if kind == "handout":
-        return handout.handout_render(patient, actor, views._today())
+        return handout.handout_render(patient, actor, clock.today())
     if kind == "calendar":
         return calendar.calendar_render(patient, actor)
     return fhir.fhir_render(patient, actor)
@@ -224,7 +225,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
             if json_is_malformed(text):
                 raise InputError("import", [f"file: not a JSON file ({said[0]})"]) from None
             raise InputError("import", [f"file: {p}" for p in said]) from None
-        result = accounts.account_import(request.user, document, today=views._today())  # type: ignore[arg-type]
+        result = accounts.account_import(request.user, document, today=clock.today())  # type: ignore[arg-type]
     except InputError as exc:
         shown = exc.problems[:5] + (["..."] if len(exc.problems) > 5 else [])
         messages.error(request, "Nothing was imported. " + "; ".join(shown))

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hipalign.core.errors import InputError
 from hipalign.core.vocab import WEEKDAYS
-from hipalign.services import clinic, demos, prescribe
-from hipalign.services.access import Forbidden, NotFound
-from hipalign.services.program import StalePlan
-from hipalign.web import views
+from hipalign.services.care import clinic, prescribe
+from hipalign.services.kernel.access import Forbidden, NotFound
+from hipalign.services.library import demos
+from hipalign.services.program.today import StalePlan
+from hipalign.web import clock
 from hipalign.web.forms import whole_number
 
 PAGE_SIZE = 50  # the most pressing first; a clinic of 1,000 pages through the rest
@@ -30,7 +31,7 @@ MAX_ROWS = 40  # a form with more rows than this is refused before parsing
 @require_GET
 def patients(request: HttpRequest) -> HttpResponse:
     try:
-        rows = clinic.patients_attention(request.user, views._today())
+        rows = clinic.patients_attention(request.user, clock.today())
     except Forbidden as exc:
         raise Http404 from exc
     query = request.GET.get("q", "")[:60]

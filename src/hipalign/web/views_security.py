@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
-from hipalign.services import audit_log, mfa, passwords, roles
-from hipalign.services.access import ROLES, Forbidden, NotFound, require_role, role_of
+from hipalign.services.identity import mfa, passwords, roles
+from hipalign.services.kernel import audit_log
+from hipalign.services.kernel.access import ROLES, Forbidden, NotFound, require_role, role_of
 from hipalign.web.forms import OwnPasswordChangeForm, ResetPasswordForm
 from hipalign.web.middleware import MFA_SESSION_KEY
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
-from hipalign.services import sessions, tokens
-from hipalign.services.access import NotFound
+from hipalign.services.identity import sessions, tokens
+from hipalign.services.kernel.access import NotFound
 
 
 @login_required

@@ -55,8 +55,9 @@ def test_left_and_right_pictures_are_true_mirrors() -> None:
 def test_the_working_leg_is_highlighted_and_far_limbs_are_lighter() -> None:
     text = svg("leg_swings", side="right")
     assert 'href="#f-right_thigh" stroke="#b93d0c"' in text  # working, near the viewer
-    assert 'href="#f-left_upper_arm" stroke="#9aa6b4"' in text  # far side, lighter
-    assert 'href="#f-right_upper_arm" stroke="#3d4b5c"' in text  # near side, darker
+    assert 'href="#f-left_upper_arm" stroke="#8db6cb"' in text  # far sleeve, lighter
+    assert 'href="#f-right_upper_arm" stroke="#2c6e8f"' in text  # near sleeve, darker
+    assert 'href="#f-left_shank" stroke="#97a3b2"' in text  # the other leg, far: lighter
     left = svg("leg_swings", side="left")
     assert 'href="#f-left_thigh" stroke="#b93d0c"' in left
 

@@ -123,6 +123,9 @@ class ExerciseLogRecord(models.Model):
     new_numbness = models.BooleanField(default=False)
     # The exercise was skipped (issue 14 item 2): the numbers are what was done; never progresses.
     skipped = models.BooleanField(default=False)
+    # Who counted the reps and holds (issue 17): "camera" when the camera coach counted them in
+    # the browser and the person saved its numbers unchanged; "person" otherwise (and before).
+    counted_by = models.CharField(max_length=6, default="person")
     performed_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -353,7 +356,7 @@ class Profile(models.Model):
     # user's integer key (RELIABILITY.md 1, API1).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # An IANA zone name (zoneinfo), in which the person's "today" and reminder times are
-    # counted; empty until chosen: the install's TIME_ZONE then (services/time_zones.py).
+    # counted; empty until chosen: the install's TIME_ZONE then (services/kernel/time_zones.py).
     time_zone = models.CharField(max_length=64, blank=True, default="")
 
 
@@ -478,6 +481,79 @@ class AssessmentRecord(models.Model):
         indexes = [models.Index(fields=["user", "-performed_on"])]
 
 
+class ReachPreference(models.Model):
+    """How a person wants to be reached outside the open tab (issue 18). No row, or a row with
+    everything off, means nothing is ever sent: every channel is the person's own opt-in."""
+
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, primary_key=True, related_name="reach"
+    )
+    # Local "HH:MM" (the person's time zone) of the day's bundled reminder; movement breaks add
+    # their own slots on push.
+    reminder_time = models.CharField(max_length=5, default="09:00")
+    email_reminders = models.BooleanField(default=False)
+    weekly_summary = models.BooleanField(default=False)
+    # Minutes before each session in the calendar file (.ics) at which it rings; None: no alarm.
+    alarm_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The address waiting for its verification link; only a verified one becomes User.email.
+    email_pending = models.EmailField(blank=True, default="")
+    email_token_hash = models.CharField(max_length=64, blank=True, default="")
+    email_token_expires = models.DateTimeField(null=True, blank=True)
+    email_verified = models.BooleanField(default=False)
+
+
+class PushSubscription(models.Model):
+    """One device's Web Push subscription (the browser's PushSubscription JSON). Removed when the
+    person turns push off there, or when the push service answers that it is gone (404/410)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="push_subscriptions")
+    # The push service's URL for this device: a capability, unique across accounts.
+    endpoint = models.CharField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=200)  # the device's ECDH public key (base64url)
+    auth = models.CharField(max_length=100)  # the device's auth secret (base64url)
+    label = models.CharField(max_length=80, blank=True, default="")  # e.g. "Chrome on Linux"
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_ok_at = models.DateTimeField(null=True, blank=True)
+
+
+class Delivery(models.Model):
+    """One reminder or summary to one person on one channel for one due slot, recorded before it
+    is sent: the unique key makes a second worker, or a worker restarted after a crash, find the
+    row instead of sending again (issue 18)."""
+
+    STATUSES = [
+        ("sending", "sending"),
+        ("retry", "waiting to retry"),
+        ("sent", "sent"),
+        ("failed", "failed"),
+        ("dropped", "dropped"),
+    ]
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=8)  # push | email
+    kind = models.CharField(max_length=16)  # reminder | summary
+    slot = models.CharField(max_length=16)  # the person's local "YYYY-MM-DD HH:MM" it is due
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=STATUSES, default="sending")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(blank=True, default="")  # what was (or will be) sent
+    path = models.CharField(max_length=40, blank=True, default="")  # the page it opens
+    error = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel", "kind", "slot"], name="delivery_once_per_slot"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_try_at"])]
+
+
 class Message(models.Model):
     """One message in the conversation of a care link (issue 18): the person and the clinician
     of that link write to each other. Plain text; the link names both sides, so a message keeps
@@ -514,3 +590,37 @@ class Message(models.Model):
             models.Index(fields=["link", "created_at"]),
             models.Index(fields=["link", "from_person", "read_at"]),
         ]
+
+
+class JobRecord(models.Model):
+    """One background job by its idempotency key (services/kernel/jobs.py, issue 19). The tasks
+    backend carries each try; this row says what the job is, how often it was started and how it
+    ended, so a second enqueue of the same key, a retry and a crashed worker all meet one record."""
+
+    STATES = [
+        ("queued", "queued"),
+        ("running", "running"),
+        ("done", "done"),
+        ("failed", "failed"),
+    ]
+
+    key = models.CharField(max_length=200, primary_key=True)
+    body = models.CharField(max_length=200)  # dotted path of the function that does the work
+    give_up = models.CharField(max_length=200, blank=True)  # called once when it fails for good
+    kwargs = models.JSONField(default=dict)
+    state = models.CharField(max_length=8, choices=STATES, default="queued")
+    tries = models.PositiveSmallIntegerField(default=0)  # starts, crashed ones included
+    result_id = models.CharField(max_length=64, blank=True)  # the backend's id of the last try
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class WorkerBeat(models.Model):
+    """A live `hipalign worker`: it writes `beat_at` every few seconds, so a job left running by
+    a worker that stopped beating (SIGKILL, a native crash, a lost machine) is tried again."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+    pid = models.IntegerField()
+    host = models.CharField(max_length=100, blank=True)

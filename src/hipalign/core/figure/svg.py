@@ -16,7 +16,6 @@ from hipalign.core.figure.body import (
     HEAD_RADIUS,
     RADIUS,
     SEGMENTS,
-    TRUNK_HALF_WIDTH,
     Side,
     Vec,
     landmark_radius,
@@ -34,12 +33,23 @@ from hipalign.core.figure.demo import (
 
 SCALE = 100.0  # drawing units per body height
 STEPS_PER_MOVE = 4  # samples between two key frames of an animation (the rest is linear)
+# A person in a shirt and trousers, skin at the head and hands: a real pose model has to
+# find a person in the drawing (the pose-agreement check, bench/demo_pose.py), and clothes and
+# skin in contrast are what it was trained on. Far limbs are lighter tints of the near ones.
 INK = {
-    "near": "#3d4b5c",
-    "far": "#9aa6b4",
+    "near": "#34404f",  # trousers
+    "far": "#97a3b2",
     "work_near": "#b93d0c",  # 5.3:1 on white: the working limb stands out for everyone
     "work_far": "#e69a6f",
-    "body": "#566579",
+    "shirt": "#2c6e8f",
+    "shirt_far": "#8db6cb",
+    "skin": "#c98b62",
+    "skin_far": "#e2bc9f",
+    "hair": "#3a2a20",
+    "shoe": "#262a30",
+    "shoe_far": "#8b9099",
+    "feature": "#3a2a20",
+    "body": "#2c6e8f",
     "prop": "#8c7b66",
     "floor": "#6b7280",
     "arrow": "#b93d0c",
@@ -193,9 +203,16 @@ def text_alternative(
 def _limb_colour(seg: str, work: str, near: bool, sidedness: str) -> str:
     if seg in ("trunk", "head"):
         return INK["body"]
+    part = seg.split("_", 1)[1]
     working = seg.startswith(work) or (sidedness == "bilateral" and "thigh" in seg)
-    if working and seg.split("_", 1)[1] in ("thigh", "shank", "foot"):
+    if part == "foot":  # shoes: dark, like a person's, whichever leg works
+        return INK["shoe"] if near else INK["shoe_far"]
+    if working and part in ("thigh", "shank"):
         return INK["work_near"] if near else INK["work_far"]
+    if part == "upper_arm":
+        return INK["shirt"] if near else INK["shirt_far"]
+    if part in ("forearm", "hand"):
+        return INK["skin"] if near else INK["skin_far"]
     return INK["near"] if near else INK["far"]
 
 
@@ -249,20 +266,17 @@ def render(
             continue
         depth = (peak[a][2] + peak[b][2]) / 2
         if seg == "trunk":
-            widths = []
-            for _, s in samples:
-                widths.append(_trunk_width(s, ex, ey, canvas))
-            values = _line_values(proj, a, b)
-            static, anim = _attrs(values, times, dur)
-            w_static, w_anim = _attrs({"stroke-width": widths}, times, dur)
-            parts.append(
-                (
-                    depth,
-                    "trunk",
-                    f'<line {static} {w_static} stroke="{INK["body"]}" stroke-linecap="round">'
-                    f"{anim}{w_anim}</line>",
+            shapes = [_torso(smp, pr, ex, ey) for (_, smp), pr in zip(samples, proj, strict=True)]
+            for k, (_part, colour) in enumerate((("shirt", INK["shirt"]), ("hips", INK["near"]))):
+                static, anim = _path_attrs([sh[k] for sh in shapes], times, dur)
+                parts.append(
+                    (
+                        depth,
+                        f"trunk_{k}",
+                        f'<path {static} fill="{colour}" stroke="{colour}" stroke-width="2.4" '
+                        f'stroke-linejoin="round">{anim}</path>',
+                    )
                 )
-            )
             band = _line_values(proj, "pelvis_back", "pelvis_front")
             if math.dist(peak["pelvis_back"][:2], peak["pelvis_front"][:2]) > 6:
                 bs, ba = _attrs(band, times, dur)
@@ -270,7 +284,7 @@ def render(
                     (
                         depth + 1e-6,
                         "trunk_band",
-                        f'<line {bs} stroke="#e8ecf1" stroke-width="3" stroke-linecap="round">'
+                        f'<line {bs} stroke="#e8ecf1" stroke-width="2" stroke-linecap="round">'
                         f"{ba}</line>",
                     )
                 )
@@ -291,19 +305,7 @@ def render(
                 f'<use href="#{ident}" stroke="{colour}" stroke-width="{_fmt(width)}"/>',
             )
         )
-    head = {"cx": [p["head"][0] for p in proj], "cy": [p["head"][1] for p in proj]}
-    face = {"cx": [p["face"][0] for p in proj], "cy": [p["face"][1] for p in proj]}
-    hs, ha = _attrs(head, times, dur)
-    fs, fa = _attrs(face, times, dur)
-    parts.append(
-        (
-            peak["head"][2],
-            "head",
-            f'<circle {hs} r="{_fmt(HEAD_RADIUS * SCALE)}" fill="{INK["body"]}" stroke="#fff" '
-            f'stroke-width="{_fmt(HALO / 2)}">{ha}</circle>'
-            f'<circle {fs} r="2.2" fill="#fff">{fa}</circle>',
-        )
-    )
+    parts.append((peak["head"][2], "head", _head(canvas, samples, proj, shown, keys, times, dur)))
     parts.sort(key=lambda p: (round(p[0], 6), p[1]))
 
     props = _props(demo, canvas, keys, proj, times, dur, (x0, x1))
@@ -328,27 +330,136 @@ def render(
     )
 
 
-def _trunk_width(points: Mapping[str, Vec], ex: Vec, ey: Vec, canvas: _Canvas) -> float:
-    """Apparent trunk thickness: its width and depth seen across the projected trunk line."""
+def _path_attrs(values: list[str], times: str, dur: float) -> tuple[str, str]:
+    """A path's `d`, animated when it changes across samples."""
+    if len(set(values)) == 1:
+        return f'd="{values[0]}"', ""
+    return "", (
+        f'<animate attributeName="d" dur="{dur:g}s" repeatCount="indefinite" '
+        f'keyTimes="{times}" values="{";".join(values)}"/>'
+    )
+
+
+def _unit(v: Vec) -> Vec:
+    n = math.sqrt(sum(c * c for c in v)) or 1.0
+    return (v[0] / n, v[1] / n, v[2] / n)
+
+
+def _sub(a: Vec, b: Vec) -> Vec:
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+
+def _cross(a: Vec, b: Vec) -> Vec:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+# The torso's half widths and half depths (fractions of height) at the shoulders, the waist
+# and the hips: drawing choices near the shoulder and hip widths of Winter's table.
+TORSO = {"shoulder": (0.105, 0.06), "waist": (0.08, 0.05), "hip": (0.095, 0.06)}
+
+
+def _torso(
+    points: Mapping[str, Vec],
+    proj: Mapping[str, tuple[float, float, float]],
+    ex: Vec,
+    ey: Vec,
+) -> tuple[str, str]:
+    """The torso outline as two paths: the shirt (shoulders to belt) and the hips below.
+
+    Seen from the front the torso shows its width, from the side its depth; in between a blend
+    of both, as the trunk turns or the figure lies on its side."""
     p, n = points["pelvis"], points["neck"]
-    axis = (n[0] - p[0], n[1] - p[1], n[2] - p[2])
+    axis = _sub(n, p)
     sx = sum(a * b for a, b in zip(axis, ex, strict=True))
     sy = sum(a * b for a, b in zip(axis, ey, strict=True))
     norm = math.hypot(sx, sy) or 1.0
-    # The screen direction across the trunk, back in world coordinates.
-    px, py = -sy / norm, sx / norm
-    across = tuple(px * a + py * b for a, b in zip(ex, ey, strict=True))
-    r, l_ = points["right_hip"], points["left_hip"]
-    right = tuple(x - y for x, y in zip(r, l_, strict=True))
-    rn = math.sqrt(sum(c * c for c in right)) or 1.0
-    right = tuple(c / rn for c in right)
-    front = (points["pelvis_front"][0] - points["pelvis_back"][0],)  # unused beyond sign
-    del front
-    side_part = abs(sum(a * b for a, b in zip(across, right, strict=True)))
+    ux, uy = sx / norm, sy / norm  # screen direction from the pelvis to the neck
+    nx, ny = -uy, ux
+    across = tuple(nx * a + ny * b for a, b in zip(ex, ey, strict=True))
+    right = _unit(_sub(points["right_hip"], points["left_hip"]))
+    side_part = min(1.0, abs(sum(a * b for a, b in zip(across, right, strict=True))))
     depth_part = math.sqrt(max(0.0, 1 - side_part * side_part))
-    half = math.hypot(TRUNK_HALF_WIDTH * side_part, RADIUS["trunk"] * 1.1 * depth_part)
-    del canvas
-    return 2 * half * SCALE
+
+    def half(level: str) -> float:
+        w, d = TORSO[level]
+        return math.hypot(w * side_part, d * depth_part) * SCALE
+
+    pel, nck = proj["pelvis"][:2], proj["neck"][:2]
+    length = math.dist(pel, nck)
+
+    def at(along: float, off: float) -> str:
+        # `along` in drawing units from the pelvis towards the neck, `off` across.
+        return f"{_fmt(pel[0] + ux * along + nx * off)} {_fmt(pel[1] + uy * along + ny * off)}"
+
+    sh, wa, hp = half("shoulder"), half("waist"), half("hip")
+    top, belt, bottom = length + 1.2, 0.2 * length, -0.06 * SCALE
+    shirt = (
+        f"M{at(top, 0.7 * sh)}L{at(length - 1.5, sh)}L{at(0.5 * length, wa)}"
+        f"L{at(belt, 0.97 * hp)}L{at(belt, -0.97 * hp)}L{at(0.5 * length, -wa)}"
+        f"L{at(length - 1.5, -sh)}L{at(top, -0.7 * sh)}Z"
+    )
+    hips = (
+        f"M{at(belt + 0.6, 0.97 * hp)}L{at(0, hp)}L{at(bottom, 0.75 * hp)}"
+        f"L{at(bottom, -0.75 * hp)}L{at(0, -hp)}L{at(belt + 0.6, -0.97 * hp)}Z"
+    )
+    return shirt, hips
+
+
+# Face features as (forward, up, across) offsets in head radii, their radius, their ink, and
+# how far in front of the head's centre they must be to show (in head radii).
+FEATURES = (
+    ("ear", (0.0, 0.0, 0.95), 0.17, "#b27650", 0.6),
+    ("eye", (0.78, 0.18, 0.36), 0.1, INK["feature"], 0.05),
+    ("nose", (1.0, -0.12, 0.0), 0.15, "#b27650", -0.3),
+    ("mouth", (0.86, -0.48, 0.0), 0.08, "#8a4b3a", 0.05),
+)
+
+
+def _head(
+    canvas: _Canvas,
+    samples: Sequence[Sample],
+    proj: Sequence[Mapping[str, tuple[float, float, float]]],
+    shown: int | None,
+    keys: Sequence[Mapping[str, Vec]],
+    times: str,
+    dur: float,
+) -> str:
+    """Neck, hair, face and its features, placed in 3D round the head and projected, so the
+    face turns with the head in every view and pose."""
+    r = HEAD_RADIUS
+
+    def frame_of(points: Mapping[str, Vec]) -> tuple[Vec, Vec, Vec, Vec]:
+        h = points["head"]
+        up = _unit(_sub(h, points["neck"]))
+        fwd = _unit(_sub(points["face"], h))
+        return h, fwd, up, _cross(fwd, up)
+
+    def spot(points: Mapping[str, Vec], off: tuple[float, float, float], sign: float) -> Vec:
+        h, fwd, up, side = frame_of(points)
+        a, b, c = off
+        return tuple(h[i] + r * (a * fwd[i] + b * up[i] + sign * c * side[i]) for i in range(3))  # type: ignore[return-value]
+
+    def circles(offset: tuple[float, float, float], sign: float = 1.0) -> dict[str, list[float]]:
+        pts = [canvas.pt(spot(smp, offset, sign)) for _, smp in samples]
+        return {"cx": [q[0] for q in pts], "cy": [q[1] for q in pts]}
+
+    ref = keys[shown] if shown is not None else keys[0]
+    ref_depth = canvas.pt(ref["head"])[2]
+    out: list[str] = []
+    neck = _line_values(proj, "neck", "head")
+    ns, na = _attrs(neck, times, dur)
+    out.append(f'<line {ns} stroke="{INK["skin"]}" stroke-width="5.5">{na}</line>')
+    hs, ha = _attrs(circles((-0.1, 0.12, 0.0)), times, dur)
+    out.append(f'<circle {hs} r="{_fmt(r * SCALE)}" fill="{INK["hair"]}">{ha}</circle>')
+    fs, fa = _attrs(circles((0.08, -0.06, 0.0)), times, dur)
+    out.append(f'<circle {fs} r="{_fmt(0.92 * r * SCALE)}" fill="{INK["skin"]}">{fa}</circle>')
+    for _, off, radius, ink, ahead in FEATURES:
+        for sign in (1.0, -1.0) if off[2] else (1.0,):
+            if canvas.pt(spot(ref, off, sign))[2] - ref_depth < ahead * r:
+                continue
+            st, an = _attrs(circles(off, sign), times, dur)
+            out.append(f'<circle {st} r="{_fmt(radius * r * SCALE)}" fill="{ink}">{an}</circle>')
+    return "".join(out)
 
 
 def _props(

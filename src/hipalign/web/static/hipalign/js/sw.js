@@ -9,7 +9,7 @@
 'use strict';
 
 // Bump on every change of this file or of the list below; activate deletes the older caches.
-const VERSION = 'v3';
+const VERSION = 'v4';
 const CACHE_PREFIX = 'hipalign-';
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
 const PAGE = '/today';
@@ -131,4 +131,46 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(cacheFirstStatic(event));
   }
   // Anything else (/api/, other pages, /sw.js): no respondWith, so the browser fetches it.
+});
+
+/**
+ * A reminder pushed by the worker (issue 18): {title, body, url, tag}. One tag for all, so a new
+ * reminder replaces the one still shown: at most one at a time.
+ */
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (err) {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  const url = typeof data.url === 'string' && data.url.startsWith('/') ? data.url : '/today';
+  event.waitUntil(
+    self.registration.showNotification(data.title || 'hipalign', {
+      body: data.body || 'A reminder from hipalign.',
+      tag: data.tag || 'hipalign-reminder',
+      renotify: true,
+      data: { url },
+    })
+  );
+});
+
+/** Opening a reminder focuses an open hipalign tab on its page, or opens one. */
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = (event.notification.data && event.notification.data.url) || '/today';
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const list = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      for (const client of list) {
+        if (new URL(client.url).origin === self.location.origin && 'focus' in client) {
+          await client.focus();
+          if ('navigate' in client) return client.navigate(target);
+          return undefined;
+        }
+      }
+      return self.clients.openWindow(target);
+    })()
+  );
 });

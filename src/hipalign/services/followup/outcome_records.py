@@ -1,0 +1,137 @@
+"""A person's outcome scores in the database: record, baseline, summary with review advice."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from hipalign.adapters.db.models import CareEpisode, OutcomeRecord, PlanRecord
+from hipalign.core.errors import InputError
+from hipalign.core.outcomes.engine import (
+    Change,
+    Measure,
+    Score,
+    change,
+    installed,
+    not_installed_reason,
+    score,
+)
+from hipalign.core.outcomes.episode import episode_week, history, scores_due
+from hipalign.core.outcomes.review import OutcomeReview, outcome_review, structural_signs
+from hipalign.core.stored import read_intake
+from hipalign.services.followup.outcomes import measure_get, measure_list
+from hipalign.services.kernel.audit import audit_record
+from hipalign.services.program.episodes import episode_current, episode_for_scores
+from hipalign.services.program.today import plan_current
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    measure: Measure
+    # Oldest first, in the current episode of care: plan versions (a clinician's assessment or
+    # prescription) keep the episode, so they keep the baseline (issue 14, item 1).
+    records: list[OutcomeRecord]
+    baseline: OutcomeRecord | None
+    latest: OutcomeRecord | None
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    plan: PlanRecord | None
+    views: list[OutcomeView]
+    week: int  # of the episode of care
+    due: bool  # a review point has come and no score was recorded in its week
+    review: OutcomeReview | None
+    psfs_activities: list[str]  # the baseline's activities, rated again each time
+    episode: CareEpisode | None = None
+
+
+def _as_score(rec: OutcomeRecord) -> Score:
+    return Score(
+        measure=rec.measure,
+        total=rec.total,
+        scales=dict(rec.scales),
+        items={k: float(v) for k, v in rec.answers.items() if v is not None},
+        answered=sum(1 for v in rec.answers.values() if v is not None),
+    )
+
+
+def outcome_record(
+    user: User, measure_id: str, answers: dict[str, Any], today: date
+) -> OutcomeRecord:
+    """Score and store one questionnaire in the current episode; bad answers store nothing."""
+    plan = plan_current(user)
+    if plan is None or plan.withheld:
+        raise InputError("outcome", ["(plan): outcome scores start once you have a plan"])
+    measure = measure_get(measure_id)
+    if not installed(measure):
+        raise InputError("outcome", [not_installed_reason(measure)])
+    result = score(measure, answers)
+    rec = OutcomeRecord.objects.create(
+        user=user,
+        plan=plan,
+        episode=episode_for_scores(user, today=today),
+        measure=measure.id,
+        performed_on=today,
+        answers=result.items,
+        total=result.total,
+        scales=result.scales,
+    )
+    audit_record(int(user.pk), "outcome.create", str(rec.id))
+    return rec
+
+
+def _episode_records(episode: CareEpisode | None) -> list[OutcomeRecord]:
+    if episode is None:
+        return []
+    return list(OutcomeRecord.objects.filter(episode_id=episode.pk))
+
+
+def outcomes_summary(user: User, today: date) -> Outcomes:
+    plan = plan_current(user)
+    if plan is None or plan.withheld:
+        return Outcomes(plan, [], 0, False, None, [])
+    episode = episode_current(user)
+    records = _episode_records(episode)
+    started = episode.started_on if episode is not None else plan.starts_on
+    week = episode_week(started, today)
+    views = []
+    all_changes: list[Change] = []
+    for m in measure_list():
+        mine, baseline, latest = history(records, m.id)
+        changes = change(m, _as_score(baseline), _as_score(latest)) if baseline and latest else []
+        all_changes += changes
+        views.append(OutcomeView(m, mine, baseline, latest, changes))
+    due = scores_due(started, today, [r.performed_on for r in records])
+    intake = read_intake(plan.intake.document)
+    review = outcome_review(week, all_changes, structural_signs(intake)) if all_changes else None
+    _, psfs_baseline, _ = history(records, "psfs")
+    psfs = list(psfs_baseline.answers) if psfs_baseline is not None else []
+    return Outcomes(plan, views, week, due, review, psfs, episode)
+
+
+def outcomes_due(user: User, plan: PlanRecord, today: date) -> bool:
+    """Scores are due at a review point of the current episode (the plan only says whether
+    there is one to score: a withheld plan takes none)."""
+    if plan.withheld:
+        return False
+    episode = episode_current(user)
+    if episode is None:
+        return scores_due(plan.starts_on, today, [])
+    recorded = OutcomeRecord.objects.filter(episode_id=episode.pk).values_list(
+        "performed_on", flat=True
+    )
+    return scores_due(episode.started_on, today, list(recorded))
+
+
+def outcomes_baseline_missing(user: User, plan: PlanRecord) -> bool:
+    """No PSFS yet in the current episode: the person has not named the activities to follow."""
+    if plan.withheld:
+        return False
+    episode = episode_current(user)
+    return (
+        episode is None
+        or not OutcomeRecord.objects.filter(episode_id=episode.pk, measure="psfs").exists()
+    )

@@ -1,0 +1,1 @@
+"""The exercise library as installed: demonstrations, education lessons and the library sync."""

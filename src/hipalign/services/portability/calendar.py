@@ -1,0 +1,82 @@
+"""The planned sessions as an iCalendar file (RFC 5545), for any calendar app.
+
+One all-day event per planned session of the week, repeating weekly (RRULE FREQ=WEEKLY;BYDAY=..)
+from the plan's start for the plan's weeks. All-day, because a plan names days, not hours. Each
+event's UID is made from the plan id, day and session, so importing the file again updates the
+events instead of adding copies; a new plan has new UIDs (its events are new ones).
+"""
+
+from datetime import UTC, date
+
+from django.contrib.auth.models import User
+from icalendar import Calendar, Event, vRecur
+
+from hipalign.core.dates import shift
+from hipalign.core.errors import InputError
+from hipalign.core.progression import ACCEPTABLE_MAX
+from hipalign.core.vocab import WEEKDAYS
+from hipalign.services.portability.exports import (
+    WEEKDAY_NAMES,
+    PlanView,
+    dose_text,
+    export_audit,
+    plan_view,
+)
+
+PRODID = "-//hipalign//planned sessions//EN"
+ICAL_DAYS = {d: d[:2].upper() for d in WEEKDAYS}  # "mon" -> "MO"
+
+
+def _first_on_or_after(start: date, weekday: str) -> date:
+    return shift(start, (WEEKDAYS.index(weekday) - start.weekday()) % 7)
+
+
+def calendar_build(view: PlanView) -> bytes:
+    """The calendar's bytes; the same plan gives the same file (DTSTAMP is the plan's creation)."""
+    body = view.doc.plan
+    if body is None:
+        raise InputError(
+            "plan",
+            ["plan: no exercise plan is given yet, so there are no sessions to put in a calendar"],
+        )
+    rec = view.rec
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "hipalign sessions")
+    stamp = rec.created_at.astimezone(UTC)
+    for d in body.days:
+        first = _first_on_or_after(rec.starts_on, d.day)
+        lines = []
+        for it in d.items:
+            now = view.items.get(it.exercise)
+            doses = "; ".join(dose_text(now.exercise, s) for s in now.sides) if now else it.name
+            lines.append(f"- {now.exercise.name if now else it.name}: {doses}")
+        ev = Event()
+        ev.add("uid", f"{rec.id}-{d.day}-{d.session}@hipalign")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", first)
+        ev.add("dtend", shift(first, 1))
+        # Every weekday of the plan falls once in each of its weeks, starting in week 1.
+        ev.add("rrule", vRecur({"FREQ": "WEEKLY", "BYDAY": ICAL_DAYS[d.day], "COUNT": body.weeks}))
+        second = " (2nd session)" if d.session > 1 else ""
+        ev.add("summary", f"Hip exercises{second}, {d.minutes:.0f} min")
+        ev.add(
+            "description",
+            f"{WEEKDAY_NAMES[d.day]}{second}: about {d.minutes:.0f} minutes.\n"
+            + "\n".join(lines)
+            + "\nDoses as of the day this file was made; they change as you progress, and the app shows today's."
+            f"\nStop an exercise if pain goes above {ACCEPTABLE_MAX} out of 10.",
+        )
+        ev.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
+        cal.add_component(ev)
+    return bytes(cal.to_ical())
+
+
+def calendar_render(patient: User, actor: User) -> bytes:
+    """The current plan's sessions as .ics bytes; audited as `export.calendar`."""
+    view = plan_view(patient)
+    data = calendar_build(view)
+    export_audit(actor, patient, "export.calendar", str(view.rec.id))
+    return data

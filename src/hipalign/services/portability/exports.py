@@ -1,0 +1,63 @@
+"""Exports of a person's data in formats other programs read: a PDF handout of the plan, an
+iCalendar file of planned sessions, and a FHIR R4 bundle (the full JSON export and its import
+are in services.accounts).
+
+Every function here takes the person whose data it exports (`patient`) and the one asking
+(`actor`): the caller has already resolved `patient` through services.access (the person themself,
+or a clinician with an active care link), and each export is written to the audit log.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from hipalign.adapters.db.models import PlanRecord
+from hipalign.core.errors import InputError
+from hipalign.core.library import Exercise
+from hipalign.core.planning.document import PlanDocument
+from hipalign.core.words import dose_words, side_words
+from hipalign.services.kernel.audit import audit_record
+from hipalign.services.program import today as program
+
+WEEKDAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The current plan as the plan page shows it: the stored record, its document, and each
+    exercise at today's dose (after progression decisions)."""
+
+    rec: PlanRecord
+    doc: PlanDocument
+    items: dict[str, program.ItemNow]
+
+
+def plan_view(patient: User) -> PlanView:
+    """The person's current plan; InputError naming `plan` when there is none yet."""
+    rec = program.plan_current(patient)
+    if rec is None:
+        raise InputError("plan", ["plan: there is no plan yet; fill in the intake first"])
+    doc = program.plan_document(rec)
+    return PlanView(rec, doc, program.plan_items_now(patient, doc))
+
+
+def dose_text(ex: Exercise, s: program.SideNow) -> str:
+    """One side's dose in the words of the plan page ("Left: 2 × 30 s hold"), from
+    core.words like every other place that shows a dose."""
+    words = dose_words(kind=ex.dose.kind, sets=s.sets, reps=s.reps, hold_s=s.hold_s, load=s.load)
+    return side_words(s.side) + words
+
+
+def export_audit(actor: User, patient: User, action: str, target: str) -> None:
+    """One audit row per export; names the record, never its content. `subject_id` is set when
+    someone other than the person exported their data (ASVS 16.3.2)."""
+    other = actor.pk != patient.pk
+    audit_record(int(actor.pk), action, target, subject_id=int(patient.pk) if other else None)

@@ -1,0 +1,1 @@
+"""Posture: photo analysis (in a child process) and stored posture uploads."""

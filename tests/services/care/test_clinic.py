@@ -1,0 +1,66 @@
+"""The clinician's patient list: only linked patients, ordered by what needs attention."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from hipalign.adapters.db.models import CheckInRecord
+from hipalign.services.care import clinic
+from hipalign.services.kernel.access import Forbidden
+from hipalign.services.program import today as program
+from tests.services.factories import LOG_TODAY, MONDAY, log_payload, make_link, make_plan, make_user
+
+
+def _checkin(user: Any, level: str, pain: int, on: Any) -> None:
+    CheckInRecord.objects.create(
+        user=user,
+        performed_on=on,
+        answers={},
+        pain_now=pain,
+        pain_worst_week=pain,
+        referral_level=level,
+        referral={"level": level, "reasons": []},
+    )
+
+
+def test_list_holds_only_linked_patients_with_red_flag_first(
+    owner: Any, other: Any, clinician: Any
+) -> None:
+    make_plan(owner)
+    calm = make_user("calm_person")
+    make_plan(calm)
+    make_link(clinician, calm)
+    flagged = make_user("zed_flagged")
+    make_plan(flagged)
+    make_link(clinician, flagged)
+    _checkin(flagged, "urgent", 3, MONDAY)
+
+    rows = clinic.patients_attention(clinician, MONDAY + timedelta(days=1))
+
+    names = [r.username for r in rows]
+    assert names[0] == "zed_flagged"
+    assert set(names) == {"zed_flagged", "calm_person", owner.get_username()}
+    assert other.get_username() not in names
+    assert rows[0].flags[0].kind == "red_flag"
+
+
+def test_pain_above_five_in_a_log_raises_a_flag(owner: Any, clinician: Any) -> None:
+    plan = make_plan(owner)
+    program.log_record(owner, log_payload(plan, pain_during=7), today=LOG_TODAY)
+    rows = clinic.patients_attention(clinician, MONDAY + timedelta(days=1))
+    assert [f.kind for f in rows[0].flags] == ["pain_high"]
+
+
+def test_a_person_cannot_list_patients(owner: Any) -> None:
+    with pytest.raises(Forbidden):
+        clinic.patients_attention(owner, MONDAY)
+
+
+def test_an_ended_link_drops_the_patient_at_once(owner: Any, clinician: Any) -> None:
+    from hipalign.adapters.db.models import CareLink
+
+    make_plan(owner)
+    assert len(clinic.patients_attention(clinician, MONDAY)) == 1
+    CareLink.objects.filter(patient=owner).update(status="ended")
+    assert clinic.patients_attention(clinician, MONDAY) == []

@@ -1,0 +1,106 @@
+"""Adherence counts planned sessions, not page runs (issue 14 item 3), and Progress, the
+progress report, the clinician's list and the FHIR bundle show the same numbers for the same
+data (they all count through services.adherence)."""
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+from django.utils.timezone import localdate
+
+from hipalign.core.adherence import sessions_text
+from hipalign.services.care import clinic
+from hipalign.services.followup import progress
+from hipalign.services.followup.adherence import weeks_of
+from hipalign.services.portability import fhir
+from tests.services.factories import log_exercises, make_plan, session_exercises
+
+pytestmark = pytest.mark.django_db
+
+
+def _planned_days(plan: object, start: date, days: int) -> list[date]:
+    return [
+        start + timedelta(d) for d in range(days) if session_exercises(plan, start + timedelta(d))
+    ]  # type: ignore[arg-type]
+
+
+def test_three_short_runs_on_one_day_count_as_one_session_done_in_parts(
+    owner: AbstractBaseUser,
+) -> None:
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=14))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    exercises = session_exercises(plan, day)
+    assert len(exercises) >= 3
+
+    # Three runs, one exercise each: one session a third or so done, not three sessions.
+    log_exercises(plan, day, exercises[:3], today=today, runs=3)
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    assert week.done == round(3 / len(exercises), 2)
+
+    # The rest of it in a fourth run: the session is done, once.
+    log_exercises(plan, day, exercises[3:], today=today)
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    assert week.done == 1.0
+
+
+def test_skipped_exercises_count_nothing(owner: AbstractBaseUser) -> None:
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=14))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+
+    log_exercises(plan, day, session_exercises(plan, day), today=today, skipped=True)
+
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    assert (week.planned > 0, week.done) == (True, 0.0)
+
+
+def _report_done_column(client: Client) -> list[str]:
+    html = client.get("/report").content.decode()
+    table = html[html.index("<h2>Adherence</h2>") :]
+    table = table[table.index("<tbody>") : table.index("</tbody>")]
+    return [row[1] for row in re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", table)]
+
+
+def test_progress_report_clinician_list_and_fhir_agree(
+    owner: AbstractBaseUser, clinician: AbstractBaseUser
+) -> None:
+    today = localdate()  # the report and the FHIR bundle read the clock
+    plan = make_plan(owner, today=today - timedelta(days=21))
+    full_day, part_day = _planned_days(plan, today - timedelta(days=14), 7)[:2]
+    log_exercises(plan, full_day, session_exercises(plan, full_day), today=today, runs=3)
+    part = session_exercises(plan, part_day)
+    log_exercises(plan, part_day, part[:1], today=today)
+    log_exercises(plan, part_day, part[1:2], today=today, skipped=True)
+    expected = round(1 + 1 / len(part), 2)
+
+    weeks = progress.progress_summary(owner, today).weeks  # type: ignore[arg-type]
+    (row,) = clinic.patients_attention(clinician, today)
+    client = Client()
+    client.force_login(owner)
+    report = _report_done_column(client)
+    bundle = json.loads(fhir.fhir_render(owner, owner))  # type: ignore[arg-type]
+    ratios = {
+        r["effectivePeriod"]["start"]: (
+            r["valueRatio"]["numerator"]["value"],
+            r["valueRatio"]["denominator"]["value"],
+        )
+        for r in (e["resource"] for e in bundle["entry"])
+        if r["resourceType"] == "Observation" and "valueRatio" in r
+    }
+
+    # Progress: the two days in the weeks they fall in, 1 + 1/n in all.
+    assert round(sum(w.done for w in weeks), 2) == expected
+    # The report prints Progress's weeks.
+    assert report == [sessions_text(w.done) for w in weeks]
+    # FHIR: the same ratio for every week Progress shows with something planned.
+    assert {w.starts_on.isoformat(): (w.done, w.planned) for w in weeks if w.planned} == {
+        k: v for k, v in ratios.items() if k >= weeks[0].starts_on.isoformat()
+    }
+    # The clinician's list: the 7 days before the last 7 held both days, counted the same way.
+    before, last = row.recent_weeks
+    assert before.done == expected and last.done == 0.0
+    assert before.planned == len(_planned_days(plan, today - timedelta(days=14), 7))
