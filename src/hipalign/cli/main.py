@@ -4,6 +4,7 @@ Bad input exits with status 2 and one message on stderr, and writes nothing.
 """
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -18,6 +19,14 @@ from rich.table import Table
 
 from hipalign.cli.render import render_exercise, render_lesson, render_plan, render_script
 from hipalign.core.errors import InputError
+from hipalign.core.i18n import (
+    IN_PROGRESS,
+    LANGUAGE_NAMES,
+    OFFERED,
+    SOURCE_LANGUAGE,
+    from_environment,
+)
+from hipalign.core.i18n import catalog as i18n_catalog
 from hipalign.core.intake import Intake
 from hipalign.core.outcomes.engine import installed, not_installed_reason
 from hipalign.core.planning.document import PlanDocument
@@ -59,6 +68,34 @@ audit_app = typer.Typer(
     help="The audit log's hash chain: check it, export it signed.", no_args_is_help=True
 )
 app.add_typer(audit_app, name="audit")
+
+i18n_app = typer.Typer(help="Languages: translation coverage and checks.", no_args_is_help=True)
+app.add_typer(i18n_app, name="i18n")
+
+# The language of the content the CLI prints (issue 20): --lang, else LANGUAGE/LC_ALL/LANG.
+_chosen_language: dict[str, str] = {}
+
+
+@app.callback()
+def _main(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of exercise and screening texts: "
+            + ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
+            + "; default from LANGUAGE/LANG.",
+        ),
+    ] = None,
+) -> None:
+    if lang is not None and lang not in LANGUAGE_NAMES:
+        _fail(f"--lang must be one of {', '.join(LANGUAGE_NAMES)} (got {lang!r})")
+    _chosen_language["value"] = lang or from_environment(os.environ)
+
+
+def _language() -> str:
+    return _chosen_language.get("value", SOURCE_LANGUAGE)
+
 
 MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
 
@@ -321,7 +358,7 @@ def _library_row(ex: Any) -> dict[str, Any]:
 @library_app.command("list")
 def library_list(format: FormatOpt = Format.text) -> None:
     """List every exercise."""
-    exercises = planning.library_list()
+    exercises = planning.library_list(language=_language())
     if format is Format.json:
         _print_json([_library_row(e) for e in exercises])
         return
@@ -339,7 +376,7 @@ def library_show(
 ) -> None:
     """Show one exercise: steps, dose, ladder, contraindications, sources."""
     try:
-        ex = planning.library_get(exercise_id)
+        ex = planning.library_get(exercise_id, language=_language())
     except InputError as exc:
         _fail(exc.message)
     if format is Format.json:
@@ -427,7 +464,7 @@ def _validated(whose: str, problems: list[str]) -> None:
 @screening_app.command("list")
 def screening_list(format: FormatOpt = Format.text) -> None:
     """List the screening questions with their referral level."""
-    questions = planning.screening_list()
+    questions = planning.screening_list(language=_language())
     if format is Format.json:
         _print_json([{"id": q.id, "question": q.question, "level": q.level} for q in questions])
         return
@@ -437,6 +474,21 @@ def screening_list(format: FormatOpt = Format.text) -> None:
     for q in questions:
         table.add_row(q.id, q.level, q.question)
     _out().print(table)
+
+
+@i18n_app.command("check")
+def i18n_check() -> None:
+    """Coverage of every language, and every problem of its files (exit 1 on any problem, or on
+    any untranslated text of a language offered to people)."""
+    for code in (*OFFERED, *IN_PROGRESS):
+        if code == SOURCE_LANGUAGE:
+            continue
+        report = i18n_catalog.coverage(code)
+        state = "offered" if code in OFFERED else "in progress"
+        parts = ", ".join(f"{kind} {done}/{total}" for kind, (done, total) in report.counts.items())
+        typer.echo(f"{code} ({LANGUAGE_NAMES[code]}, {state}): {report.share:.0%} ({parts})")
+    _validated("the translations have", i18n_catalog.check_all())
+    typer.echo("translations ok")
 
 
 @learn_app.command("list")
