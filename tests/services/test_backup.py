@@ -13,6 +13,7 @@ import sys
 import tarfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -34,7 +35,7 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _install(folder: Path, *, migrate_to: str = "") -> None:
+def _install(folder: Path, *, migrate_to: str = "", url: str = "") -> None:
     """A fresh install in `folder` (as `hipalign serve` makes it), optionally migrated only up
     to `migrate_to` of the app's migrations (an older version)."""
     code = (
@@ -53,7 +54,11 @@ def _install(folder: Path, *, migrate_to: str = "") -> None:
     proc = subprocess.run(
         [sys.executable, "-c", code, str(folder)],
         cwd=ROOT,
-        env=_env(HIPALIGN_DATA=str(folder), DJANGO_SETTINGS_MODULE="hipalign.web.settings"),
+        env=_env(
+            HIPALIGN_DATA=str(folder),
+            DJANGO_SETTINGS_MODULE="hipalign.web.settings",
+            **({"HIPALIGN_DATABASE_URL": url} if url else {}),
+        ),
         capture_output=True,
         text=True,
         check=False,
@@ -304,3 +309,88 @@ def test_backup_and_restore_say_what_is_wrong_with_their_arguments(tmp_path: Pat
     (tmp_path / "x.tar").write_text("not a tar file at all")
     junk = _run("restore", "--data", str(tmp_path / "t"), str(tmp_path / "x.tar"))
     assert junk.returncode == 2 and "not a readable hipalign backup" in junk.stderr
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRESQL,
+    reason="needs a PostgreSQL server (pg_dump, pg_restore); runs in the PostgreSQL pass",
+)
+@pytest.mark.django_db(transaction=True)  # CREATE DATABASE cannot run in a transaction
+def test_on_postgresql_a_backup_restores_into_an_empty_database_with_equal_counts(
+    tmp_path: Path,
+) -> None:
+    import psycopg
+
+    db = connection.settings_dict
+    auth = f"{quote(db['USER'])}:{quote(str(db['PASSWORD']))}@{db['HOST']}:{db['PORT']}"
+    names = [f"{db['NAME']}_bsrc", f"{db['NAME']}_bdst"]
+    src, dst = (f"postgresql://{auth}/{n}" for n in names)
+    with connection.cursor() as cur:
+        for n in names:
+            cur.execute(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{n}"')
+    try:
+        _install(tmp_path / "data", url=src)
+        made = _run(
+            "backup",
+            "--data",
+            str(tmp_path / "data"),
+            "--out",
+            str(tmp_path / "b.tar"),
+            HIPALIGN_DATABASE_URL=src,
+        )
+        assert made.returncode == 0, made.stderr
+        manifest = _manifest(tmp_path / "b.tar")
+        assert manifest["database"]["engine"] == "postgresql"
+        assert manifest["row_counts"]["hipalign_auditevent"] == 3
+        assert _run("backup", "--verify", str(tmp_path / "b.tar")).returncode == 0
+
+        done = _run(
+            "restore",
+            "--data",
+            str(tmp_path / "r"),
+            str(tmp_path / "b.tar"),
+            HIPALIGN_DATABASE_URL=dst,
+        )
+        assert done.returncode == 0, done.stderr
+        with psycopg.connect(dst) as conn:
+            for table, n in manifest["row_counts"].items():
+                got = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+                assert got is not None and got[0] == n, table
+        _files_match(manifest, tmp_path / "r")
+
+        again = _run(
+            "restore",
+            "--data",
+            str(tmp_path / "r2"),
+            str(tmp_path / "b.tar"),
+            HIPALIGN_DATABASE_URL=dst,
+        )
+        assert again.returncode == 2 and "is not empty" in again.stderr
+        assert not (tmp_path / "r2").exists()
+    finally:
+        with connection.cursor() as cur:
+            for n in names:
+                cur.execute(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)')
+
+
+def test_a_sqlite_backup_into_postgresql_is_refused_naming_the_way_to_move(
+    tmp_path: Path,
+) -> None:
+    if ON_POSTGRESQL:
+        pytest.skip("uses the SQLite install's backup")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    sqlite3.connect(folder / "hipalign.sqlite3").close()  # an empty database is a database
+    made = _run("backup", "--data", str(folder), "--out", str(tmp_path / "b.tar"))
+    assert made.returncode == 0, made.stderr
+    refused = _run(
+        "restore",
+        "--data",
+        str(tmp_path / "r"),
+        str(tmp_path / "b.tar"),
+        HIPALIGN_DATABASE_URL="postgresql://u:p@127.0.0.1:1/none",
+    )
+    assert refused.returncode == 2
+    assert "per-account export" in refused.stderr and "README" in refused.stderr
+    assert not (tmp_path / "r").exists()

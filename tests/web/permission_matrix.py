@@ -43,9 +43,12 @@ class To:
     """A redirect (302) whose Location starts with `prefix`."""
 
     prefix: str
+    # Any Location starting with `prefix` (a path that ends in an id the matrix cannot spell,
+    # such as the conversation a sent message returns to).
+    starts: bool = False
 
     def __str__(self) -> str:
-        return f"302->{self.prefix}"
+        return f"302->{self.prefix}{'*' if self.starts else ''}"
 
 
 LOGIN = To("/login?next=/")
@@ -54,6 +57,8 @@ Status = int | To
 # Routes that are about no one's data, with the reason. Everything else needs entries.
 EXEMPT: dict[str, str] = {
     "/healthz": "database liveness for monitors; answers the same to everyone, no data",
+    "/readyz": "readiness for load balancers (a rolled-back write, free space); the same to "
+    "everyone, no data",
     "/setup": "first-run account creation; redirects away once any account exists",
     "/signup": "creates a new, empty account; reads no one's data",
     "/login": "authentication form; the lockout tests cover it (test_accounts)",
@@ -272,6 +277,18 @@ def assessment_without_a_date(w: World, actor: str) -> dict[str, Any]:
     return {"performed_on": "", "plan_version": str(w.version), "notes": "matrix"}
 
 
+def message_form(w: World, actor: str) -> dict[str, Any]:
+    return {"body": "matrix message", "client_id": "matrix-msg-01"}
+
+
+def message_json(w: World, actor: str) -> dict[str, Any]:
+    return {"client_id": "matrix-msg-02", "body": "matrix message"}
+
+
+def reply_needed_on_owners_message(w: World, actor: str) -> dict[str, Any]:
+    return {"message_id": w.params["message_id"], "needed": "yes"}
+
+
 def form(**values: str) -> Body:
     return lambda w, actor: dict(values)
 
@@ -471,6 +488,42 @@ MATRIX: list[Entry] = [
         patient_page(200, owner=200),
         sees=_PATIENT_SEES,
     ),
+    # Messages (issue 18): one conversation per care link, by the link's id. The person reads
+    # theirs (also after the link ends); the linked clinician while it is active; anyone else
+    # 404. Each actor's list shows their own conversations.
+    Entry("GET", "/messages", own_page(), sees={LINKED: frozenset({ACCOUNT, LINK})}),
+    Entry(
+        "GET",
+        "/messages/{link_id}",
+        _expect(LOGIN, 200, 404, 200, 404, 404),
+        allowed=frozenset({LINKED}),  # opening marks the owner's message read
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "POST",
+        "/messages/{link_id}",
+        _expect(
+            LOGIN,
+            To("/messages/", starts=True),
+            404,
+            To("/messages/", starts=True),
+            404,
+            404,
+        ),
+        case="a message",
+        form=message_form,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "POST",
+        "/messages/{link_id}/reply-needed",
+        _expect(LOGIN, 404, 404, To("/messages/", starts=True), 404, 404),
+        case="on the owner's message",
+        form=reply_needed_on_owners_message,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
     # The second factor of clinicians and admins (their own): absent for people.
     Entry("GET", "/account/security", staff_page(200)),
     # Staff in the matrix have set up their second factor (their API tokens need it, issue 12
@@ -563,6 +616,23 @@ MATRIX: list[Entry] = [
         json=log_to_owners_session,
     ),
     Entry("GET", "/api/v1/progress", api(200)),
+    Entry("GET", "/api/v1/conversations", api(200), sees={LINKED: frozenset({ACCOUNT, LINK})}),
+    Entry(
+        "GET",
+        "/api/v1/conversations/{link_id}/messages",
+        api(200, other=404, linked=200, unlinked=404, admin=404),
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
+    Entry(
+        "POST",
+        "/api/v1/conversations/{link_id}/messages",
+        api(201, other=404, linked=201, unlinked=404, admin=404),
+        case="a message",
+        json=message_json,
+        allowed=frozenset({LINKED}),
+        sees=_PATIENT_SEES,
+    ),
     Entry("GET", "/api/v1/patients", api(403, linked=200, unlinked=200), sees=_PATIENT_SEES),
     Entry(
         "GET",

@@ -387,6 +387,40 @@ def test_a_skip_is_stored_and_listed_as_skipped_and_documented(
     assert "skipped" in schemas["LogOut"]["properties"]
 
 
+def test_a_log_counted_by_the_camera_is_stored_marked_and_a_resend_is_recognised(
+    owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    # Issue 17: the camera coach's counts are marked; a body without the field is a person's.
+    h = bearer(owner)
+    camera = log_payload(owner_plan, counted_by="camera")
+    plain = log_payload(owner_plan)
+
+    first = send("post", "/logs", camera, h)
+    again = send("post", "/logs", camera, h)
+    send("post", "/logs", plain, h)
+    items = {i["client_id"]: i for i in get("/logs", h).json()["items"]}
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert items[camera["client_id"]]["counted_by"] == "camera"
+    assert items[plain["client_id"]]["counted_by"] == "person"
+    assert "counted_by" in _schemas()["LogBody"]["properties"]
+    changed = send("post", "/logs", {**camera, "counted_by": "person"}, h)
+    assert changed.status_code == 422  # the same id with another body
+
+
+def test_a_log_counted_by_anything_else_is_422_and_stores_nothing(
+    owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    h = bearer(owner)
+    before = all_counts()
+
+    response = send("post", "/logs", log_payload(owner_plan, counted_by="robot"), h)
+
+    assert response.status_code == 422
+    assert "counted_by" in json.dumps(response.json())
+    assert all_counts() == before
+
+
 def test_a_log_without_pain_that_is_not_a_skip_is_422_and_stores_nothing(
     owner: AbstractBaseUser, owner_plan: PlanRecord
 ) -> None:

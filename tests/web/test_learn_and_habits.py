@@ -473,3 +473,40 @@ def test_changing_answers_starts_from_the_stored_hours(
     form = owner_client.get("/onboarding").context["form"]
     assert (form.initial["work_start"], form.initial["work_end"]) == ("08:00", "16:30")
     assert form.initial["quiet_start"] is None
+
+
+# --- the hip diagram (issue 16) ---------------------------------------------------------------
+
+
+def test_the_hip_lesson_shows_the_diagram_with_the_muscles_of_the_persons_plan(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    from hipalign.core.library import default_library
+    from hipalign.services.program.targets import plan_muscles
+
+    plain = owner_client.get("/learn/how_the_hip_works").content.decode()
+    assert 'data-testid="hip-diagram"' in plain
+    assert "your plan works" not in plain  # no plan yet: nothing highlighted
+    plan = sitter_plan(owner)
+    doc = plans.plan_document(plan)
+    assert doc.plan is not None
+    first = doc.plan.days[0].items[0].exercise
+    muscles = plan_muscles(owner)  # type: ignore[arg-type]
+    assert set(default_library()[first].targets) <= muscles
+
+    html = owner_client.get("/learn/how_the_hip_works").content.decode()
+
+    figure = html.split('data-testid="hip-diagram"', 1)[1].split("</figure>", 1)[0]
+    assert "<title" in figure and "Highlighted, the muscles your plan works:" in figure
+    assert 'fill="#b93d0c"' in figure
+    other = owner_client.get("/learn/footwear").content.decode()
+    assert 'data-testid="hip-diagram"' not in other
+
+
+def test_the_diagram_shows_only_the_readers_own_plan(
+    owner: AbstractBaseUser, other_client: Client
+) -> None:
+    sitter_plan(owner)
+    html = other_client.get("/learn/how_the_hip_works").content.decode()
+    assert 'data-testid="hip-diagram"' in html
+    assert "your plan works" not in html and 'fill="#b93d0c"' not in html

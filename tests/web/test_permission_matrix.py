@@ -38,6 +38,7 @@ from hipalign.services.care import prescribe
 from hipalign.services.followup import outcome_records
 from hipalign.services.identity import roles, tokens
 from hipalign.services.library import education
+from hipalign.services.messages import conversations
 from hipalign.services.posture.uploads import upload_dir
 from hipalign.services.program import checkins, recording
 from hipalign.services.program import plans as plan_versions
@@ -85,6 +86,7 @@ PSFS_CANARY = "CANARY psfs climbing the attic ladder"
 NOTE_CANARY = "CANARY-plan-note-from-cleo"
 ASSESSMENT_CANARY = "CANARY-assessment-note-91c2"
 TOKEN_CANARY = "CANARY-token-name-55e0"
+MESSAGE_CANARY = "CANARY-message-to-cleo-3b7d"
 OTHER_LOG = "other-persons-own-log-0001"  # the other person's own data: their pages are full
 
 POSTURE_OK = {
@@ -219,6 +221,14 @@ def _build() -> Stage:
     token = tokens.api_token_create(owner, TOKEN_CANARY)
     browser = _other_browser(owner)
     link = CareLink.objects.get(clinician=clinician, patient=owner, status="active")
+    sent = conversations.message_send(
+        actor=owner,
+        link_id=str(link.id),
+        client_id="owner-msg-0001",
+        body=MESSAGE_CANARY,
+        about=f"log:{logged.log_id}",
+        now=datetime(2026, 1, 6, 8, 0, tzinfo=UTC),
+    )
 
     other_plan = make_plan(other)
     recording.log_record(other, log_payload(other_plan, client_id=OTHER_LOG), today=LOG_TODAY)
@@ -251,13 +261,22 @@ def _build() -> Stage:
             "exercise_id": "glute_bridge",
             "lesson_id": education.lesson_list()[0].id,
             "measure": "psfs",
+            "link_id": str(link.id),
+            "message_id": str(sent.message.id),
         },
         plan=current,
         plans={OWNER: current, OTHER: other_plan},
         session_id=session_id,
         link_id=str(link.id),
         canaries={
-            TEXT: [LOG_CANARY, PSFS_CANARY, NOTE_CANARY, ASSESSMENT_CANARY, TOKEN_CANARY],
+            TEXT: [
+                LOG_CANARY,
+                PSFS_CANARY,
+                NOTE_CANARY,
+                ASSESSMENT_CANARY,
+                TOKEN_CANARY,
+                MESSAGE_CANARY,
+            ],
             IDS: [
                 str(current.id),
                 str(old.id),
@@ -269,6 +288,7 @@ def _build() -> Stage:
                 str(assessment.id),
                 str(upload.id),
                 str(token.token.id),
+                str(sent.message.id),
             ],
             ACCOUNT: [owner.get_username(), pid],
             LINK: [str(link.id)],
@@ -431,7 +451,9 @@ def matches(response: Response, expected: Status) -> bool:
     if isinstance(expected, To):
         where = response.get("Location", "")
         exact = where == expected.prefix or where.startswith(expected.prefix + "?")
-        prefix = expected.prefix.endswith(("=", "=/")) and where.startswith(expected.prefix)
+        prefix = (expected.starts or expected.prefix.endswith(("=", "=/"))) and where.startswith(
+            expected.prefix
+        )
         return bool(response.status_code == 302 and (exact or prefix))
     return bool(response.status_code == expected)
 

@@ -778,6 +778,16 @@ def _database(data: Path) -> Any:
 
 
 @app.command()
+def migrate(data: DataOpt = Path("data")) -> None:
+    """Apply the database migrations and seed the library, then stop (what `hipalign serve`
+    does at start): run it once during an upgrade, before starting several processes."""
+    from hipalign.web.server import database_label, prepare
+
+    prepare(data)
+    typer.echo(f"hipalign: database {database_label()} is migrated")
+
+
+@app.command()
 def backup(
     data: DataOpt = Path("data"),
     out: Annotated[

@@ -33,6 +33,7 @@ from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
 from hipalign.core.attention import Flag
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
+from hipalign.core.messages import MAX_CHARS as MESSAGE_MAX
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import Prescription
 from hipalign.core.progression import Decision
@@ -41,10 +42,11 @@ from hipalign.services.followup import progress
 from hipalign.services.identity import tokens
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import Forbidden, NotFound, patient_for, profile_of, role_of
+from hipalign.services.messages import conversations as talk
 from hipalign.services.program import doses, logs, plans, recording
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
-from hipalign.web import clock, denials
+from hipalign.web import clock, denials, throttle
 from hipalign.web.middleware import MFA_SESSION_KEY
 
 PAGE_DEFAULT = 20
@@ -215,6 +217,9 @@ class LogOut(BaseModel):
     sharp_pain: bool
     new_numbness: bool
     skipped: bool = Field(description="the exercise was skipped: the numbers are what was done")
+    counted_by: str = Field(
+        default="person", description="'camera' when the camera coach counted the reps or hold"
+    )
 
 
 class LogPage(Page):
@@ -461,6 +466,7 @@ def _log_out(rec: ExerciseLogRecord) -> LogOut:
         sharp_pain=rec.sharp_pain,
         new_numbness=rec.new_numbness,
         skipped=rec.skipped,
+        counted_by=rec.counted_by,
     )
 
 
@@ -673,3 +679,160 @@ def patient_logs_list(
 ) -> LogPage:
     """A linked patient's exercise logs, newest first."""
     return _logs(patient_for(_caller(request), public_id, purpose="api.logs"), limit, offset)
+
+
+# --- messages (issue 18) -----------------------------------------------------------------
+
+
+class AboutIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["exercise", "log", "outcome"]
+    ref: str = Field(
+        min_length=1,
+        max_length=64,
+        description="an exercise id, or the id of one of the person's logs or scores",
+    )
+
+
+class MessageBody(BaseModel):
+    """One message. `client_id` is made by the client: resending it stores nothing new."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str = Field(
+        min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="made per message"
+    )
+    body: str = Field(
+        min_length=1, max_length=MESSAGE_MAX, description="plain text; links are not rendered"
+    )
+    about: AboutIn | None = Field(default=None, description="what the message is about")
+
+
+class AboutOut(BaseModel):
+    kind: Literal["exercise", "log", "outcome"]
+    ref: str
+    label: str = Field(description='in words: "Clamshell, Thu 3 Dec 2026"')
+    href: str | None = Field(description="the page about it for the caller; null once deleted")
+
+
+class MessageOut(BaseModel):
+    id: uuid.UUID
+    client_id: str
+    from_me: bool
+    author: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None = Field(description="when the other side read it")
+    needs_reply: bool = Field(description="the clinician marked it as waiting for an answer")
+    about: AboutOut | None
+
+
+class MessageSent(BaseModel):
+    created: bool = Field(description="false when this client_id was stored before (a resend)")
+    message: MessageOut
+
+
+class ConversationOut(BaseModel):
+    link_id: uuid.UUID = Field(description="the care link the conversation belongs to")
+    with_name: str
+    open: bool = Field(description="false once the care link ended: readable, closed to new")
+    unread: int
+    messages: int
+    last_at: datetime | None
+
+
+class ConversationDetail(BaseModel):
+    link_id: uuid.UUID
+    with_name: str
+    open: bool
+    messages: list[MessageOut]
+
+
+def _message_out(m: Any) -> MessageOut:
+    return MessageOut.model_validate(dataclasses.asdict(m))
+
+
+@api_v1.exception_handler(talk.MessageConflict)
+def _message_conflict(request: HttpRequest, exc: talk.MessageConflict) -> HttpResponse:
+    return _answer(
+        request,
+        422,
+        {
+            "error": "client_id: already used for a different message; make a new id for a "
+            "new message"
+        },
+    )
+
+
+class _TooManyMessages(Exception):
+    def __init__(self, refusal: throttle.Refusal) -> None:
+        self.refusal = refusal
+
+
+@api_v1.exception_handler(_TooManyMessages)
+def _too_many_messages(request: HttpRequest, exc: _TooManyMessages) -> HttpResponse:
+    r = exc.refusal
+    response = _answer(request, 429, {"error": r.message, "retry_after": r.retry_after})
+    response["Retry-After"] = str(r.retry_after)
+    return response
+
+
+@api_v1.get(
+    "/conversations", response={200: list[ConversationOut], **_errors(401)}, tags=["messages"]
+)
+def conversations_list(request: HttpRequest) -> list[ConversationOut]:
+    """Your conversations: a person's with each clinician (ended links stay readable), a
+    clinician's with each linked person."""
+    return [
+        ConversationOut.model_validate(dataclasses.asdict(c))
+        for c in talk.conversations_list(actor=_caller(request))
+    ]
+
+
+@api_v1.get(
+    "/conversations/{link_id}/messages",
+    response={200: ConversationDetail, **_errors(401, 404, 422)},
+    tags=["messages"],
+)
+def conversation_get(request: HttpRequest, link_id: uuid.UUID) -> ConversationDetail:
+    """One conversation, oldest first; what the other side wrote is marked read. 404 unless it
+    is yours (a clinician's only while the care link is active)."""
+    conv = talk.conversation_read(actor=_caller(request), link_id=str(link_id), now=timezone.now())
+    return ConversationDetail(
+        link_id=uuid.UUID(conv.link_id),
+        with_name=conv.with_name,
+        open=conv.open,
+        messages=[_message_out(m) for m in conv.messages],
+    )
+
+
+@api_v1.post(
+    "/conversations/{link_id}/messages",
+    response={200: MessageSent, 201: MessageSent, **_errors(400, 401, 403, 404, 422, 429)},
+    tags=["messages"],
+)
+def message_create(
+    request: HttpRequest, link_id: uuid.UUID, message: MessageBody
+) -> Status[MessageSent]:
+    """Send a message. 201 when stored; resending the same `client_id` with the same text
+    answers 200 with the stored message; with other text, 422. 429 past the per-sender limit
+    (pages and API together), with Retry-After."""
+    user = _caller(request)
+    talk.conversation_check(actor=user, link_id=str(link_id))
+    refused = throttle.messages_refused(request, sender_id=int(user.pk))
+    if refused is not None:
+        raise _TooManyMessages(refused)
+    about = f"{message.about.kind}:{message.about.ref}" if message.about else ""
+    sent = talk.message_send(
+        actor=user,
+        link_id=str(link_id),
+        client_id=message.client_id,
+        body=message.body,
+        about=about,
+        now=timezone.now(),
+    )
+    return Status(
+        201 if sent.created else 200,
+        MessageSent(created=sent.created, message=_message_out(sent.view)),
+    )

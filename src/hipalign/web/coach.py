@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.utils.csp import CSP
 
+from hipalign.core.posture.coach import rules_document
 from hipalign.web import pose_assets
 
 # The player's policy: the site's, plus 'wasm-unsafe-eval' in script-src, which the browser
@@ -21,7 +22,13 @@ POSE_CSP: dict[str, list[str]] = {
 }
 
 
-def player_coach() -> dict[str, Any]:
-    """The coach part of the player's data: whether the model files are installed and intact."""
+def player_coach(rep_s: dict[str, int]) -> dict[str, Any]:
+    """The coach part of the player's data: whether the model files are installed and intact,
+    the core's rules for the session's exercises (`rep_s`: exercise id -> seconds one
+    repetition is given, for the tempo cue), and the privacy words shown before the camera."""
     state = pose_assets.verify()
-    return {"available": state.ok, "base": pose_assets.URL_PREFIX}
+    return {
+        "available": state.ok,
+        "rules": rules_document(list(rep_s)),
+        "rep_s": rep_s,
+    }

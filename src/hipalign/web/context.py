@@ -1,8 +1,12 @@
 """Template variables every page may use."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
 
 from hipalign.services.kernel.access import role_of
+from hipalign.services.messages.conversations import unread_for
 
 
 def role(request: HttpRequest) -> dict[str, str | None]:
@@ -14,3 +18,12 @@ def role(request: HttpRequest) -> dict[str, str | None]:
         return {"hipalign_role": known}
     user = getattr(request, "user", None)
     return {"hipalign_role": role_of(user) if user is not None else None}
+
+
+def unread(request: HttpRequest) -> dict[str, Callable[[], int]]:
+    """`hipalign_unread`: the caller's unread messages for the menu (issue 18). A callable, so
+    the count is read only by pages that show the menu, once per page."""
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"hipalign_unread": lambda: 0}
+    return {"hipalign_unread": lambda: unread_for(user=user)}

@@ -27,7 +27,10 @@ def _database_unreachable(exc: BaseException | None) -> bool:
 def server_error(request: HttpRequest) -> HttpResponse:
     if not _database_unreachable(sys.exc_info()[1]):
         return django_server_error(request)
-    if request.path == "/healthz":  # a session cookie can make middleware fail before the view
+    if request.path in (
+        "/healthz",
+        "/readyz",
+    ):  # a session cookie can make middleware fail before the view
         response: HttpResponse = JsonResponse({"status": "unavailable"}, status=503)
     elif request.path.startswith("/api/"):
         response = JsonResponse({"error": UNAVAILABLE}, status=503)

@@ -73,6 +73,7 @@ MFA_EXEMPT = frozenset(
         "/account/security/verify",
         "/logout",
         "/healthz",
+        "/readyz",
         "/sw.js",
         "/manifest.webmanifest",
     }

@@ -68,6 +68,25 @@ def database_label() -> str:
     return f"SQLite {db['NAME']}"
 
 
+def proxy_options() -> dict[str, object]:
+    """waitress's trusted-proxy options for HIPALIGN_TRUSTED_PROXY (settings.TRUSTED_PROXY).
+
+    From that address only, X-Forwarded-Proto sets the scheme (so Django sees HTTPS, stops
+    redirecting and sends HSTS and secure cookies) and X-Forwarded-For the client address
+    (HIPALIGN_TRUSTED_PROXIES hops, default 1); from any other peer waitress drops them
+    (clear_untrusted_proxy_headers, waitress 3's default, set here so it stays so)."""
+    from django.conf import settings
+
+    if not settings.TRUSTED_PROXY:
+        return {"clear_untrusted_proxy_headers": True}
+    return {
+        "trusted_proxy": settings.TRUSTED_PROXY,
+        "trusted_proxy_count": max(1, int(settings.TRUSTED_PROXIES)),
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
 def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
     prepare(data_dir)
     print(f"hipalign: database {database_label()}", flush=True)
@@ -75,8 +94,19 @@ def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
 
     # Hashes the pose model files once, at start: the player offers the camera only if they match.
     print(f"hipalign: {pose_assets.verify().message()}", flush=True)
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from hipalign.web.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="hipalign")
+    if getattr(settings, "SECURE_SSL_REDIRECT", False) and not settings.TRUSTED_PROXY:
+        print(
+            "hipalign: warning: HTTPS redirect is on but HIPALIGN_TRUSTED_PROXY is not set: "
+            "behind a TLS proxy every request is redirected again (set it to the proxy's "
+            "address, e.g. 127.0.0.1)",
+            file=sys.stderr,
+            flush=True,
+        )
+    waitress_serve(
+        application, host=host, port=port, threads=threads, ident="hipalign", **proxy_options()
+    )

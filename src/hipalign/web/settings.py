@@ -191,6 +191,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hipalign.web.request_log.RequestLogMiddleware",  # first: times and sees every answer
     "django.middleware.security.SecurityMiddleware",
     "hipalign.web.middleware.PermissionsPolicyMiddleware",  # above WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -228,6 +229,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "hipalign.web.context.role",
+                "hipalign.web.context.unread",
             ],
         },
     },
@@ -342,6 +344,27 @@ AXES_VERBOSE = False
 # uses the connection's address, which behind a proxy is the proxy's for everyone.
 TRUSTED_PROXIES = int(os.environ.get("HIPALIGN_TRUSTED_PROXIES", "0"))
 
+
+def _trusted_proxy(raw: str) -> str:
+    """The address of the TLS proxy in front of `hipalign serve` (issue 19). waitress drops
+    X-Forwarded-* from any other peer (clear_untrusted_proxy_headers), so without it Django
+    never learns a request came over HTTPS: the HTTPS redirect loops and HSTS never appears."""
+    import ipaddress
+
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"HIPALIGN_TRUSTED_PROXY: {raw!r} is not an IP address; give the address the "
+            "proxy connects from (127.0.0.1 when it runs on this machine)"
+        ) from None
+
+
+TRUSTED_PROXY = _trusted_proxy(os.environ.get("HIPALIGN_TRUSTED_PROXY", ""))
+
 # Rate limits (web/throttle.py): requests per window and key, django-ratelimit's "N/period"
 # ("10/h", "60/10m"). The counters live in the database (web/ratecache.py), so they hold across
 # threads and processes. HIPALIGN_RATE_LIMITS="signup=50/h,login_ip=300/10m" changes some (a
@@ -360,6 +383,9 @@ RATE_LIMITS = {
     "export": "30/h",  # exports and downloads per account (PDF, calendar, FHIR, JSON)
     "api": "300/m",  # API requests per token (or signed-in account, or address)
     "api_ip": "600/m",  # API requests per client address, tokens or not
+    # Messages sent per sender, pages and API together (issue 18): a busy exchange is a few a
+    # minute; a script flooding a clinician is not.
+    "message": "30/10m",
 }
 
 
@@ -412,6 +438,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = os.environ.get("HIPALIGN_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Monitors on the machine itself probe over plain HTTP; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 
 # Everything is served by the app itself: no other host is ever allowed (issue 3, principle 6).
@@ -467,13 +495,26 @@ EMERGENCY_NUMBER = _emergency_number(os.environ.get("HIPALIGN_EMERGENCY_NUMBER",
 # Seconds of each timed step in the player are divided by this; only tests set it above 1.
 PLAYER_SPEEDUP = float(os.environ.get("HIPALIGN_PLAYER_SPEEDUP", "1"))
 
+# /readyz answers 503 below this much free space in the data folder (uploads, SQLite's WAL).
+READY_MIN_FREE_BYTES = int(os.environ.get("HIPALIGN_READY_MIN_FREE_MB", "200")) * 1024 * 1024
+
+# One JSON object a line on stdout (issue 19), for journald or a log collector; what goes in
+# is chosen in web/request_log.py: never a body, a query string or health data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "hipalign.web.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING"},
         "hipalign": {"handlers": ["console"], "level": "INFO"},
+        "waitress": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

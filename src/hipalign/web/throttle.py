@@ -133,11 +133,41 @@ def _period(text: str) -> str:
     return f"{count} {unit}s" if count and count != "1" else unit
 
 
-def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:
+def _refusal_text(name: str, what: str, retry_after: int) -> str:
     minutes = math.ceil(retry_after / 60)
     wait = f"{retry_after} seconds" if retry_after < 120 else f"{minutes} minutes"
-    limit, _, period = settings.RATE_LIMITS[rule.name].partition("/")
-    message = f"Too many {rule.what}: at most {limit} per {_period(period)}. Try again in {wait}."
+    limit, _, period = settings.RATE_LIMITS[name].partition("/")
+    return f"Too many {what}: at most {limit} per {_period(period)}. Try again in {wait}."
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str  # what was done too often, the limit, and how long to wait
+    retry_after: int  # seconds
+
+
+def messages_refused(request: HttpRequest, *, sender_id: int) -> Refusal | None:
+    """Messages per sender (issue 18), counted here rather than in the middleware because an
+    API caller is known only once its token is read (inside the view), and a sender with two
+    tokens or a browser and a token is still one sender. Counts this attempt."""
+    rate = settings.RATE_LIMITS.get("message")
+    if not rate:
+        return None
+    usage = get_usage(
+        request,
+        group="hipalign.message",
+        key=lambda g, r: f"user:{sender_id}",
+        rate=rate,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    seconds = max(1, int(usage["time_left"]))
+    return Refusal(_refusal_text("message", "messages sent", seconds), seconds)
+
+
+def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:
+    message = _refusal_text(rule.name, rule.what, retry_after)
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"error": message, "retry_after": retry_after}, status=429)

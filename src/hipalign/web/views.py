@@ -1,6 +1,7 @@
 """Pages. Each view parses the request, calls one service and renders (DESIGN.md 4)."""
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -36,9 +37,9 @@ from hipalign.services.followup import habits, outcome_records, outcomes, progre
 from hipalign.services.identity import accounts
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
-from hipalign.services.library import demos, education
+from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
-from hipalign.services.program import checkins, doses, plans, recording, safety
+from hipalign.services.program import checkins, doses, plans, recording, safety, targets
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
@@ -64,6 +65,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # the reason goes to the log, not to an unauthenticated caller
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: the database takes a write (rolled back) and the data folder has
+    room. 503 with a short reason code (low_disk_space, database_not_writable, ...)."""
+    from hipalign.services.ops.health import readiness_check
+
+    check = readiness_check(
+        data_dir=Path(settings.DATA_DIR),
+        min_free_bytes=settings.READY_MIN_FREE_BYTES,
+        now=timezone.now(),
+    )
+    if not check.ready:
+        return JsonResponse({"status": "unavailable", "reason": check.reason}, status=503)
+    return JsonResponse({"status": "ready"})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -386,7 +403,12 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
         found = education.lesson_get(lesson_id)
     except InputError as exc:
         raise Http404 from exc
-    return render(request, "hipalign/lesson.html", {"lesson": found})
+    diagram = None
+    if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
+        muscles = targets.plan_muscles(request.user)  # type: ignore[arg-type]
+        svg, mine = anatomy.hip_diagram(muscles=muscles)
+        diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
+    return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
 
 
 @login_required
@@ -445,7 +467,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "session": t.day.session,
             "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
-            "coach": coach.player_coach(),
+            "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
             "script": t.script.model_dump(mode="json", by_alias=True),
             "exercises": [
                 {

@@ -21,6 +21,7 @@ from hipalign.core.errors import InputError
 from hipalign.services.care import links as care
 from hipalign.services.followup import assessments, timeline
 from hipalign.services.kernel import access
+from hipalign.services.messages import conversations
 from hipalign.services.program import logs
 from hipalign.services.program.plans import StalePlan
 from hipalign.web import clock
@@ -120,7 +121,10 @@ def links(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient(request: HttpRequest, public_id: str) -> HttpResponse:
     ov = timeline.overview_for(request.user, public_id)
-    return render(request, "hipalign/clinic_patient.html", {"ov": ov, "pid": public_id})
+    talk_id = conversations.conversation_with(clinician=request.user, patient_public_id=public_id)
+    return render(
+        request, "hipalign/clinic_patient.html", {"ov": ov, "pid": public_id, "talk_id": talk_id}
+    )
 
 
 def _number(raw: str) -> float | None:

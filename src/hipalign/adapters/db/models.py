@@ -123,6 +123,9 @@ class ExerciseLogRecord(models.Model):
     new_numbness = models.BooleanField(default=False)
     # The exercise was skipped (issue 14 item 2): the numbers are what was done; never progresses.
     skipped = models.BooleanField(default=False)
+    # Who counted the reps and holds (issue 17): "camera" when the camera coach counted them in
+    # the browser and the person saved its numbers unchanged; "person" otherwise (and before).
+    counted_by = models.CharField(max_length=6, default="person")
     performed_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -179,6 +179,7 @@ SECTIONS: dict[str, tuple[Any, tuple[str, ...], list[str]]] = {
             "sharp_pain",
             "new_numbness",
             "skipped",
+            "counted_by",
             "performed_on",
             "created_at",
         ],
@@ -664,6 +665,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
                 sharp_pain=r.sharp_pain,
                 new_numbness=r.new_numbness,
                 skipped=r.skipped,
+                counted_by=r.counted_by,
                 performed_on=r.performed_on,
             )
             for r in doc.exercise_logs
@@ -853,6 +855,7 @@ def _log_hash(
             "sharp_pain": r.sharp_pain,
             "new_numbness": r.new_numbness,
             "skipped": r.skipped,
+            "counted_by": r.counted_by,
         }
     )
     return _payload_hash(payload)

@@ -72,6 +72,7 @@ class ConversationSummary:
 class Sent:
     message: Message
     created: bool  # False: this client id was stored before (a resend)
+    view: MessageView  # as the sender sees it
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,38 @@ def conversation_read(*, actor: Actor, link_id: str, now: datetime) -> Conversat
     )
 
 
+def conversation_check(*, actor: Actor, link_id: str) -> None:
+    """NotFound unless the caller may read this conversation; reads nothing of it (so it is not
+    audited as a read). Lets a caller refuse a stranger before spending a rate-limit count."""
+    if not actor.is_authenticated:
+        raise NotFound("conversation")
+    key = _link_key(link_id)
+    person = Q(patient_id=actor.pk, status__in=["active", "ended"])
+    clinician = Q(clinician_id=actor.pk, status="active")
+    found = CareLink.objects.filter(person | clinician, pk=key).first()
+    if found is None or (found.patient_id != actor.pk and role_of(actor) != "clinician"):
+        raise NotFound("conversation")
+
+
+def conversation_with(*, clinician: Actor, patient_public_id: str) -> str | None:
+    """The id of the clinician's open conversation with this person (their active link), for a
+    link from the patient's pages; None when there is none. Reads no message."""
+    if not clinician.is_authenticated or role_of(clinician) != "clinician":
+        return None
+    try:
+        key = uuid.UUID(str(patient_public_id))
+    except ValueError:
+        return None
+    found = (
+        CareLink.objects.filter(
+            clinician_id=clinician.pk, status="active", patient__profile__public_id=key
+        )
+        .values_list("id", flat=True)
+        .first()
+    )
+    return str(found) if found else None
+
+
 def about_choices(*, actor: Actor, link_id: str) -> list[tuple[str, str]]:
     """What a new message in this conversation may point at (the form's choices)."""
     access = _conversation_for(actor, link_id, purpose="messages.about", write=False)
@@ -294,7 +327,7 @@ def message_send(
     if existing is not None:
         if existing.body_hash != digest:
             raise MessageConflict(cid)
-        return Sent(existing, False)
+        return _sent(existing, False, access)
     try:
         with transaction.atomic():
             msg = Message.objects.create(
@@ -316,18 +349,22 @@ def message_send(
         won = Message.objects.get(link=access.link, from_person=from_person, client_id=cid)
         if won.body_hash != digest:
             raise MessageConflict(cid) from None
-        return Sent(won, False)
-    return Sent(msg, True)
+        return _sent(won, False, access)
+    return _sent(msg, True, access)
 
 
-def message_reply_needed(*, actor: Actor, message_id: str, needed: bool) -> Message:
+def _sent(msg: Message, created: bool, access: _Access) -> Sent:
+    return Sent(msg, created, _view(msg, access, str(profile_of(access.patient).public_id)))
+
+
+def message_reply_needed(*, actor: Actor, link_id: str, message_id: str, needed: bool) -> Message:
     """The clinician marks (or unmarks) a message from the person as needing a reply."""
     user = require_role(actor, "clinician")
     try:
         key = uuid.UUID(str(message_id))
     except ValueError:
         raise NotFound("message") from None
-    msg = Message.objects.filter(pk=key, from_person=True).select_related("link").first()
+    msg = Message.objects.filter(pk=key, link_id=_link_key(link_id), from_person=True).first()
     if msg is None:
         raise NotFound("message")
     _conversation_for(user, msg.link_id, purpose="messages.reply", write=True)

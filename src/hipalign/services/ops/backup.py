@@ -223,15 +223,18 @@ def sqlite_facts(*, path: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
 def _pg_connect(db: Database) -> Any:
     import psycopg
 
-    return psycopg.connect(
-        host=db.host or None,
-        port=db.port or None,
-        user=db.user or None,
-        password=db.password or None,
-        dbname=db.name,
-        connect_timeout=10,
-        application_name="hipalign-backup",
-    )
+    try:
+        return psycopg.connect(
+            host=db.host or None,
+            port=db.port or None,
+            user=db.user or None,
+            password=db.password or None,
+            dbname=db.name,
+            connect_timeout=10,
+            application_name="hipalign-backup",
+        )
+    except psycopg.OperationalError as exc:  # names host, port and user, never the password
+        raise BackupError(f"cannot use the database {db.label()}: {exc}".strip()) from None
 
 
 def _pg_env(db: Database) -> dict[str, str]:
@@ -615,17 +618,6 @@ def restore_stage(*, path: Path, data_dir: Path, db: Database, replace: bool) ->
     each again as written. PostgreSQL is not touched yet (restore_database)."""
     data_dir = data_dir.resolve()
     manifest = _walk(path, None)  # before: nothing is written for a damaged backup
-    if not replace:
-        if not _is_empty(data_dir):
-            raise BackupError(
-                f"--data folder {data_dir} is not empty; restore into an empty folder, or add "
-                "--replace to put the backup in its place"
-            )
-        if db.engine == "postgresql" and not _pg_is_empty(db):
-            raise BackupError(
-                f"database {db.label()} is not empty; restore into an empty database, or add "
-                "--replace to put the backup in its place"
-            )
     if manifest.engine == "sqlite" and db.engine == "postgresql":
         raise BackupError(
             "this is a SQLite backup and HIPALIGN_DATABASE_URL names PostgreSQL: restore it "
@@ -637,6 +629,17 @@ def restore_stage(*, path: Path, data_dir: Path, db: Database, replace: bool) ->
             "this is a PostgreSQL backup: set HIPALIGN_DATABASE_URL to the (empty) PostgreSQL "
             "database to restore it into"
         )
+    if not replace:
+        if not _is_empty(data_dir):
+            raise BackupError(
+                f"--data folder {data_dir} is not empty; restore into an empty folder, or add "
+                "--replace to put the backup in its place"
+            )
+        if db.engine == "postgresql" and not _pg_is_empty(db):
+            raise BackupError(
+                f"database {db.label()} is not empty; restore into an empty database, or add "
+                "--replace to put the backup in its place"
+            )
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restoring-", dir=data_dir.parent))
     try:

@@ -68,6 +68,7 @@ class LogRow(_Row):
     sharp_pain: bool
     new_numbness: bool
     skipped: bool = False  # absent in files from before issue 14 item 2
+    counted_by: Literal["person", "camera"] = "person"  # absent in files from before issue 17
     performed_on: date
     created_at: AwareDatetime
 

@@ -77,6 +77,8 @@ def log_detail(rec: ExerciseLogRecord) -> str:
         hold_s=rec.hold_s_done,
     )
     pain = "" if rec.pain_during is None else f"; pain during {rec.pain_during}/10"
+    if rec.counted_by == "camera":  # issue 17: the camera coach counted, the person kept it
+        work += " (counted by the camera)"
     return f"Skipped ({work} done){pain}" if rec.skipped else f"{work}{pain}"
 
 

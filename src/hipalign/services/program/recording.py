@@ -6,7 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -67,6 +67,13 @@ class LogIn(BaseModel):
         description="the exercise was skipped: the numbers are what was done (0 for nothing), "
         "pain_during may be left out, and the log never changes the dose",
     )
+    # Issue 17: "camera" when the camera coach counted the reps or hold and the person saved its
+    # numbers unchanged. Absent (every client before it) means the person counted.
+    counted_by: Literal["person", "camera"] = Field(
+        default="person",
+        description="who counted the reps and holds: 'camera' when the player's camera coach "
+        "counted them on the device and the person kept its numbers",
+    )
     # Needed unless skipped; a client from before `skipped` always sends it.
     pain_during: int | None = Field(default=None, ge=0, le=10, validate_default=True)
     effort: int | None = Field(default=None, ge=0, le=10)
@@ -95,6 +102,7 @@ LOG_FIELDS = frozenset(
         "sharp_pain",
         "new_numbness",
         "skipped",
+        "counted_by",
         "performed_on",
     }
 )
@@ -118,6 +126,8 @@ def _payload_hash(payload: LogIn) -> str:
     # outbox filled by an older player still matches its stored log (200, not 422).
     if not body["skipped"]:
         del body["skipped"]
+    if body["counted_by"] == "person":  # likewise for logs from before issue 17
+        del body["counted_by"]
     raw = json.dumps(body, sort_keys=True).encode()
     return hashlib.sha256(raw).hexdigest()
 

@@ -226,7 +226,9 @@ def test_unread_and_reply_needed_are_a_reason_in_the_attention_order(
     assert flags["zed_quiet"] == []
 
     talk.conversation_read(actor=clinician, link_id=link, now=NOW)
-    talk.message_reply_needed(actor=clinician, message_id=str(sent.message.id), needed=True)
+    talk.message_reply_needed(
+        actor=clinician, link_id=link, message_id=str(sent.message.id), needed=True
+    )
     rows = clinic.patients_attention(clinician, NOW.date())
     assert [f.text for f in rows[0].flags if f.kind == "messages"] == [
         "Messages: 1 marked as needing a reply."
@@ -241,12 +243,17 @@ def test_unread_and_reply_needed_are_a_reason_in_the_attention_order(
 def test_only_the_linked_clinician_marks_a_message_as_needing_a_reply(
     owner: Any, clinician: Any
 ) -> None:
-    sent = _send(owner, _link(clinician, owner))
+    link = _link(clinician, owner)
+    sent = _send(owner, link)
     stranger = make_role("carl_unlinked", "clinician")
     with pytest.raises(Forbidden):
-        talk.message_reply_needed(actor=owner, message_id=str(sent.message.id), needed=True)
+        talk.message_reply_needed(
+            actor=owner, link_id=link, message_id=str(sent.message.id), needed=True
+        )
     with pytest.raises(NotFound):
-        talk.message_reply_needed(actor=stranger, message_id=str(sent.message.id), needed=True)
+        talk.message_reply_needed(
+            actor=stranger, link_id=link, message_id=str(sent.message.id), needed=True
+        )
     sent.message.refresh_from_db()
     assert sent.message.needs_reply is False
 
@@ -286,3 +293,20 @@ def test_a_new_link_for_the_same_pair_is_a_new_conversation(owner: Any, clinicia
         talk.conversation_read(actor=clinician, link_id=new, now=NOW + timedelta(days=1)).messages
         == []
     )
+
+
+@pytest.mark.django_db
+def test_an_export_with_messages_imports_into_a_new_account_without_them(
+    owner: Any, clinician: Any, owner_plan: Any
+) -> None:
+    link = _link(clinician, owner)
+    _send(owner, link)
+    doc = accounts.account_export(owner)
+    assert len(doc["messages"]) == 1
+    fresh: Any = make_user("new_install_me")
+
+    result = accounts.account_import(fresh, doc, today=datetime.now(UTC).date())
+
+    assert result.counts["plans"] == 1
+    assert "messages" not in result.counts
+    assert Message.objects.count() == 1  # only the original, on its care link
