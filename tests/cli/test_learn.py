@@ -103,3 +103,22 @@ def test_learn_validate_reports_each_problem_and_exits_1(monkeypatch: pytest.Mon
     assert code == 1 and out == ""
     assert "error: the lessons have 2 problem(s):" in err
     assert "  - a.toml: source: Field required" in err and "  - b.toml: x" in err
+
+
+def test_screening_list_speaks_spanish_with_lang_es() -> None:
+    code, out, err = run("--lang", "es", "screening", "list", "--format", "json")
+    assert code == 0 and err == ""
+    first = json.loads(out)[0]
+    assert first["id"] == "fall_cannot_bear_weight" and first["level"] == "emergency"
+    assert first["question"].startswith("Después de una caída")
+
+
+def test_an_unknown_lang_is_refused_with_the_choices() -> None:
+    code, _, err = run("--lang", "fr", "screening", "list")
+    assert code == 2 and "--lang must be one of en, es" in err
+
+
+def test_i18n_check_prints_the_coverage_of_spanish() -> None:
+    code, out, err = run("i18n", "check")
+    assert code == 0 and err == ""
+    assert "es (Español, in progress)" in out and "screening question 33/33" in out

@@ -68,6 +68,10 @@ EXEMPT: dict[str, str] = {
     "/api/v1/openapi.json": "the public API description (issue 5: published at a stable URL)",
     "/reset/": "an admin's one-time password-reset link: the random secret in the path is the "
     "credential (tests/web/test_password_reset.py); a wrong one changes nothing and shows no account",
+    "/forgot-password": "public: asks for a reset email and answers the same whether or not an "
+    "account has the address (tests/web/test_reach_email.py)",
+    "/email/verify/": "the link of an address-verification email: the random secret in the path "
+    "is the credential, used once (tests/web/test_reach_email.py)",
     "/unsubscribe/": "an email's one-click unsubscribe link: the signed token in the path is the "
     "credential and can only turn one email list off (tests/web/test_reach_pages.py)",
     "/admin/": "the Django admin site: library exercises only, no person model registered "
@@ -386,6 +390,18 @@ MATRIX: list[Entry] = [
         own_page(422, clinicians=422),
         case="no keys",
         json=lambda w, actor: {"endpoint": "https://push.example/device"},
+    ),
+    Entry(
+        "POST",
+        "/account/email",
+        own_page(422, clinicians=422),
+        case="not an address",
+        form=form(email="not an address"),
+    ),
+    Entry(
+        "POST",
+        "/account/email/remove",
+        own_page(To("/account/reminders"), clinicians=To("/account/reminders")),
     ),
     Entry(
         "POST",

@@ -8,15 +8,23 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client
 from PIL import Image
 
-from hipalign.adapters.db.models import IntakeRecord, PlanRecord, PostureUpload
+from hipalign.adapters.db.models import (
+    IntakeRecord,
+    JobRecord,
+    PlanRecord,
+    PostureUpload,
+    WorkerBeat,
+)
 from hipalign.services.identity import accounts
+from hipalign.services.ops.worker import jobs_run_pending
 from hipalign.services.posture import analysis as posture
-from hipalign.services.posture.uploads import upload_dir, upload_run_pending
+from hipalign.services.posture.uploads import upload_dir
 from tests.adapters.media import long_side_png, media_dir
 from tests.services.factories import PASSWORD
+from tests.services.jobs_mode import jobs_mode
 
 pytestmark = pytest.mark.django_db
 MEDIA = media_dir()
@@ -106,15 +114,17 @@ def test_a_tiny_png_with_a_32767_px_side_is_refused_and_the_server_lives(
     _no_server_path_in(page)
 
 
-@override_settings(POSTURE_JOBS="worker")
 def test_the_worker_fails_a_32767_px_png_once_and_never_runs_it_again(
     owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    owner_client.post("/posture", {"file": SimpleUploadedFile("x.png", long_side_png(32767, 1))})
-    assert upload_run_pending() == 1
-    rec = PostureUpload.objects.get(user=owner_plan.user)
-    assert rec.status == "failed" and "8,192 pixels" in rec.error
-    assert upload_run_pending() == 0
+    with jobs_mode("worker"):
+        owner_client.post(
+            "/posture", {"file": SimpleUploadedFile("x.png", long_side_png(32767, 1))}
+        )
+        assert jobs_run_pending() == 1
+        rec = PostureUpload.objects.get(user=owner_plan.user)
+        assert rec.status == "failed" and "8,192 pixels" in rec.error
+        assert jobs_run_pending() == 0
 
 
 # The real attack with the side cap lifted inside the child: OpenCV's remap aborts it (SIGABRT).
@@ -136,13 +146,14 @@ def test_a_model_crash_in_the_child_is_could_not_be_measured_and_never_retried(
 ) -> None:
     monkeypatch.setattr(posture, "CHILD_COMMAND", UNCAPPED_CHILD)
     before = _files()
-    with override_settings(POSTURE_JOBS=mode):
+    with jobs_mode(mode):
         owner_client.post(
             "/posture",
             {"file": SimpleUploadedFile("x.png", long_side_png(32767, 1)), "keep": "on"},
         )
         if mode == "worker":
-            assert upload_run_pending() == 1
+            assert jobs_run_pending() == 1
+            assert jobs_run_pending() == 0  # failed for good: no retry loop
     rec = PostureUpload.objects.get(user=owner_plan.user)
     assert any("with status -6" in r.getMessage() for r in caplog.records)  # SIGABRT, for real
     assert rec.status == "failed"
@@ -151,7 +162,6 @@ def test_a_model_crash_in_the_child_is_could_not_be_measured_and_never_retried(
         "(it may be damaged)"
     )
     assert rec.stored_name == "" and _files() == before  # kept neither original nor copy
-    assert upload_run_pending() == 0  # failed for good: no retry loop
     page = _served_text(owner_client)
     assert "could not be measured" in page
     _no_server_path_in(page)
@@ -274,19 +284,20 @@ def test_a_hip_line_its_mirror_image_contradicts_is_shown_so_and_never_used(
     assert PlanRecord.objects.filter(user=owner_plan.user).count() == 1
 
 
-@override_settings(POSTURE_JOBS="worker")
 def test_in_worker_mode_the_upload_waits_for_the_worker(
     owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    owner_client.post("/posture", {"file": _photo()})
-    rec = PostureUpload.objects.get(user=owner_plan.user)
-    assert rec.status == "queued"
-    assert (upload_dir() / rec.stored_name).stat().st_mode & 0o777 == 0o600  # waiting, private
-    assert upload_dir().stat().st_mode & 0o777 == 0o700
-    assert upload_run_pending() == 1
-    rec.refresh_from_db()
-    assert rec.status == "done"
-    assert upload_run_pending() == 0  # idempotent: nothing left
+    with jobs_mode("worker"):
+        owner_client.post("/posture", {"file": _photo()})
+        rec = PostureUpload.objects.get(user=owner_plan.user)
+        assert rec.status == "queued"
+        assert (upload_dir() / rec.stored_name).stat().st_mode & 0o777 == 0o600  # private
+        assert upload_dir().stat().st_mode & 0o777 == 0o700
+        assert "runs in the background" in owner_client.get("/posture").content.decode()
+        assert jobs_run_pending() == 1
+        rec.refresh_from_db()
+        assert rec.status == "done"
+        assert jobs_run_pending() == 0  # idempotent: nothing left
 
 
 def test_deleting_the_account_deletes_the_files(
@@ -308,37 +319,63 @@ def test_anonymous_cannot_upload(tmp_path: Path) -> None:
 
 
 def _died_while_running(client: Client, attempts: int) -> PostureUpload:
-    """The state a worker killed mid-job leaves: running, started long ago."""
+    """The state a worker killed mid-job leaves: its try running, its heartbeat long stopped."""
     from datetime import timedelta
 
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
-    with override_settings(POSTURE_JOBS="worker"):
-        client.post("/posture", {"file": _photo(), "keep": "on"})
+    client.post("/posture", {"file": _photo(), "keep": "on"})
     rec = PostureUpload.objects.get()
+    hour_ago = timezone.now() - timedelta(hours=1)
     PostureUpload.objects.filter(pk=rec.pk).update(
-        status="running", attempts=attempts, started_at=timezone.now() - timedelta(hours=1)
+        status="running", attempts=attempts, started_at=hour_ago
     )
+    JobRecord.objects.filter(key=f"posture:{rec.id}").update(state="running", tries=attempts)
+    DBTaskResult.objects.update(status="RUNNING", started_at=hour_ago, worker_ids=["w-gone-7f3"])
+    WorkerBeat.objects.create(worker_id="w-gone-7f3", beat_at=hour_ago, pid=1)
     return rec
 
 
 def test_a_job_whose_worker_died_once_runs_again(
     owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    rec = _died_while_running(owner_client, attempts=1)
-    assert upload_run_pending() == 1
+    with jobs_mode("worker", JOB_BACKOFF_S=[0.0]):
+        rec = _died_while_running(owner_client, attempts=1)
+        assert jobs_run_pending() == 1
     rec.refresh_from_db()
     assert rec.status == "done" and rec.attempts == 2
+    job = JobRecord.objects.get(key=f"posture:{rec.id}")
+    assert job.state == "done" and job.tries == 2 and "stopped while running" in job.error
 
 
 def test_a_job_whose_worker_died_at_every_attempt_fails_for_good_and_keeps_nothing(
     owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    rec = _died_while_running(owner_client, attempts=2)
-    original = upload_dir() / rec.stored_name
-    assert original.is_file()
-    assert upload_run_pending() == 1
+    with jobs_mode("worker", JOB_BACKOFF_S=[0.0]):
+        rec = _died_while_running(owner_client, attempts=2)
+        original = upload_dir() / rec.stored_name
+        assert original.is_file()
+        assert jobs_run_pending() == 1
+        rec.refresh_from_db()
+        assert rec.status == "failed" and "could not be measured" in rec.error
+        assert rec.attempts == 2 and rec.stored_name == "" and not original.exists()
+        assert jobs_run_pending() == 0
+
+
+def test_a_job_that_stopped_its_worker_n_times_is_failed_by_the_next_worker(
+    owner_client: Client, owner_plan: PlanRecord
+) -> None:
+    with jobs_mode("worker", JOB_BACKOFF_S=[0.0], JOB_MAX_TRIES=2):
+        rec = _died_while_running(owner_client, attempts=2)
+        assert jobs_run_pending() == 0  # given up: no try runs
     rec.refresh_from_db()
-    assert rec.status == "failed" and "could not be measured" in rec.error
-    assert rec.attempts == 2 and rec.stored_name == "" and not original.exists()
-    assert upload_run_pending() == 0
+    assert rec.status == "failed"
+    assert (
+        rec.error == "file is not valid: could not be measured: the analysis stopped on this file"
+    )
+    job = JobRecord.objects.get(key=f"posture:{rec.id}")
+    assert job.state == "failed" and job.tries == 2
+    assert "stopped while running" in job.error
+    page = _served_text(owner_client)
+    assert "could not be measured" in page and "w-gone-7f3" not in page

@@ -151,9 +151,7 @@ def test_the_default_single_user_setup_reaches_no_one(
 
     from hipalign.web import test_settings as configured  # before pytest-django's locmem swap
 
-    assert configured.MAILERS == {
-        "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
-    }
+    assert configured.MAILERS == {"default": {"BACKEND": "hipalign.web.mail_off.EmailBackend"}}
     make_plan(owner)
     logged_in(owner).get("/today")
     logged_in(owner).get("/account/reminders")

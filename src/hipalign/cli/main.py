@@ -4,6 +4,7 @@ Bad input exits with status 2 and one message on stderr, and writes nothing.
 """
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -18,6 +19,14 @@ from rich.table import Table
 
 from hipalign.cli.render import render_exercise, render_lesson, render_plan, render_script
 from hipalign.core.errors import InputError
+from hipalign.core.i18n import (
+    IN_PROGRESS,
+    LANGUAGE_NAMES,
+    OFFERED,
+    SOURCE_LANGUAGE,
+    from_environment,
+)
+from hipalign.core.i18n import catalog as i18n_catalog
 from hipalign.core.intake import Intake
 from hipalign.core.outcomes.engine import installed, not_installed_reason
 from hipalign.core.planning.document import PlanDocument
@@ -59,6 +68,34 @@ audit_app = typer.Typer(
     help="The audit log's hash chain: check it, export it signed.", no_args_is_help=True
 )
 app.add_typer(audit_app, name="audit")
+
+i18n_app = typer.Typer(help="Languages: translation coverage and checks.", no_args_is_help=True)
+app.add_typer(i18n_app, name="i18n")
+
+# The language of the content the CLI prints (issue 20): --lang, else LANGUAGE/LC_ALL/LANG.
+_chosen_language: dict[str, str] = {}
+
+
+@app.callback()
+def _main(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of exercise and screening texts: "
+            + ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
+            + "; default from LANGUAGE/LANG.",
+        ),
+    ] = None,
+) -> None:
+    if lang is not None and lang not in LANGUAGE_NAMES:
+        _fail(f"--lang must be one of {', '.join(LANGUAGE_NAMES)} (got {lang!r})")
+    _chosen_language["value"] = lang or from_environment(os.environ)
+
+
+def _language() -> str:
+    return _chosen_language.get("value", SOURCE_LANGUAGE)
+
 
 MAX_INPUT_BYTES = 1_000_000  # an intake or log file is a few kB; refuse anything absurd
 
@@ -150,30 +187,25 @@ def worker(
     ] = Path("data"),
     once: Annotated[bool, typer.Option(help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run queued posture analyses (when the server has HIPALIGN_POSTURE_JOBS=worker) and send
-    the reminders that are due to people who turned push or email on."""
-    import time as clock
+    """Run the background jobs: posture analyses queued with HIPALIGN_JOBS=worker, and the
+    reminders due to people who turned push or email on (queued here every minute).
+
+    This is django-tasks-db's worker with the app's settings; run as many as you like, on any
+    machine that reaches the database. SIGTERM lets the current job finish first."""
+    import os
 
     from hipalign.web.server import prepare
 
+    # The worker reads the database queue whatever the servers' HIPALIGN_JOBS says (a shared
+    # environment file may say inline): with inline servers it simply finds nothing to do.
+    os.environ["HIPALIGN_JOBS"] = "worker"
     prepare(data)
-    from django.utils import timezone
+    from hipalign.services.ops.worker import worker_run
 
-    from hipalign.services.posture.uploads import upload_run_pending
-    from hipalign.services.reach.delivery import deliver_due_reminders
-
-    reminders_at = 0.0
-    while True:
-        done = upload_run_pending()
-        # Reminders are due by the minute: a look every 30 s is on time and costs little.
-        if once or clock.monotonic() - reminders_at >= 30:
-            reminders_at = clock.monotonic()
-            sent = deliver_due_reminders(now=timezone.now())
-        if once:
-            typer.echo(f"hipalign worker: {done} job(s) run, {sent.sent} reminder(s) sent")
-            return
-        if not done:
-            clock.sleep(2)
+    try:
+        worker_run(once=once)
+    except InputError as exc:
+        _fail(exc.problems[0])
 
 
 @app.command()
@@ -326,7 +358,7 @@ def _library_row(ex: Any) -> dict[str, Any]:
 @library_app.command("list")
 def library_list(format: FormatOpt = Format.text) -> None:
     """List every exercise."""
-    exercises = planning.library_list()
+    exercises = planning.library_list(language=_language())
     if format is Format.json:
         _print_json([_library_row(e) for e in exercises])
         return
@@ -344,7 +376,7 @@ def library_show(
 ) -> None:
     """Show one exercise: steps, dose, ladder, contraindications, sources."""
     try:
-        ex = planning.library_get(exercise_id)
+        ex = planning.library_get(exercise_id, language=_language())
     except InputError as exc:
         _fail(exc.message)
     if format is Format.json:
@@ -432,7 +464,7 @@ def _validated(whose: str, problems: list[str]) -> None:
 @screening_app.command("list")
 def screening_list(format: FormatOpt = Format.text) -> None:
     """List the screening questions with their referral level."""
-    questions = planning.screening_list()
+    questions = planning.screening_list(language=_language())
     if format is Format.json:
         _print_json([{"id": q.id, "question": q.question, "level": q.level} for q in questions])
         return
@@ -442,6 +474,21 @@ def screening_list(format: FormatOpt = Format.text) -> None:
     for q in questions:
         table.add_row(q.id, q.level, q.question)
     _out().print(table)
+
+
+@i18n_app.command("check")
+def i18n_check() -> None:
+    """Coverage of every language, and every problem of its files (exit 1 on any problem, or on
+    any untranslated text of a language offered to people)."""
+    for code in (*OFFERED, *IN_PROGRESS):
+        if code == SOURCE_LANGUAGE:
+            continue
+        report = i18n_catalog.coverage(code)
+        state = "offered" if code in OFFERED else "in progress"
+        parts = ", ".join(f"{kind} {done}/{total}" for kind, (done, total) in report.counts.items())
+        typer.echo(f"{code} ({LANGUAGE_NAMES[code]}, {state}): {report.share:.0%} ({parts})")
+    _validated("the translations have", i18n_catalog.check_all())
+    typer.echo("translations ok")
 
 
 @learn_app.command("list")

@@ -161,9 +161,9 @@ MAILERS: dict[str, dict[str, object]] = (
         }
     }
     if EMAIL_ENABLED
-    # Off: the dummy backend drops anything handed to it; the app hands it nothing (EMAIL_ENABLED
-    # gates every send), and Django's check wants a default mailer to exist.
-    else {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    # Off: a mailer that refuses every message (web/mail_off.py); the app hands it nothing, since
+    # EMAIL_ENABLED gates every send, and Django's checks want a default mailer to exist.
+    else {"default": {"BACKEND": "hipalign.web.mail_off.EmailBackend"}}
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HIPALIGN_EMAIL_FROM", "hipalign <hipalign@localhost>")
 DEBUG = False
@@ -186,6 +186,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks_db",
     "hipalign.adapters.db",
     "hipalign.web",
 ]
@@ -379,6 +380,10 @@ RATE_LIMITS = {
     "care_code": "10/15m",  # care codes entered per account
     "care_code_ip": "30/h",  # care codes entered per client address
     "password_reset": "30/h",  # reset-link page views and uses per client address
+    "forgot_ip": "10/h",  # "Forgot password" requests per client address (issue 18)
+    "forgot_email": "3/h",  # ... per email address asked for, whoever asks
+    "email_add": "5/h",  # verification emails asked per account
+    "email_verify": "30/h",  # verification-link views and uses per client address
     "import": "5/h",  # account imports per account
     "export": "30/h",  # exports and downloads per account (PDF, calendar, FHIR, JSON)
     "api": "300/m",  # API requests per token (or signed-in account, or address)
@@ -462,7 +467,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # form and JSON bodies; files stream to
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 # "inline": a posture upload is analysed within its request (one person on a laptop);
 # "worker": it waits for `hipalign worker` (a clinic).
-POSTURE_JOBS = os.environ.get("HIPALIGN_POSTURE_JOBS", "inline")
+# Background work (issue 19) goes through Django's Tasks framework (services/kernel/jobs.py).
+# HIPALIGN_JOBS=inline (the default: one process) runs a job in the request that made it;
+# HIPALIGN_JOBS=worker queues it in the database for `hipalign worker` (django-tasks-db).
+# HIPALIGN_POSTURE_JOBS is its older name. HIPALIGN_TASKS_BACKEND names another backend
+# (a broker-based one, README "Background work"); its own worker then runs the jobs.
+JOBS = os.environ.get("HIPALIGN_JOBS") or os.environ.get("HIPALIGN_POSTURE_JOBS") or "inline"
+TASK_BACKENDS = {
+    "inline": "django.tasks.backends.immediate.ImmediateBackend",
+    "worker": "django_tasks_db.DatabaseBackend",
+}
+if JOBS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"HIPALIGN_JOBS: {JOBS!r} is not one of inline, worker")
+TASKS = {"default": {"BACKEND": os.environ.get("HIPALIGN_TASKS_BACKEND") or TASK_BACKENDS[JOBS]}}
+
+
+def _seconds(name: str, default: str) -> list[float]:
+    text = os.environ.get(name, default)
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: {text!r} is not seconds (comma-separated)") from None
+    if not values or any(v < 0 for v in values):
+        raise ImproperlyConfigured(f"{name}: {text!r}: seconds of zero or more are needed")
+    return values
+
+
+# A job is started at most this often in all (an exception or a crashed worker each count);
+# the waits before the 2nd, 3rd, ... try; a worker writes its heartbeat this often, and one
+# silent for WORKER_DEAD_S is taken for dead (its running job is tried again).
+JOB_MAX_TRIES = int(os.environ.get("HIPALIGN_JOB_MAX_TRIES", "3"))
+JOB_BACKOFF_S = _seconds("HIPALIGN_JOB_BACKOFF_S", "30,120,600")
+WORKER_BEAT_S = _seconds("HIPALIGN_WORKER_BEAT_S", "10")[0]
+WORKER_DEAD_S = _seconds("HIPALIGN_WORKER_DEAD_S", "60")[0]
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 LANGUAGE_CODE = "en"

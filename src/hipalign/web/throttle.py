@@ -32,6 +32,11 @@ def _login_name(request: HttpRequest) -> str | None:
     return username_key(name[:150]) if name else None
 
 
+def _email(request: HttpRequest) -> str | None:
+    address = request.POST.get("email", "").strip().lower()[:254]
+    return f"email:{address}" if address else None
+
+
 def _account(request: HttpRequest) -> str | None:
     user = getattr(request, "user", None)
     return f"user:{user.pk}" if user is not None and user.is_authenticated else None
@@ -92,6 +97,22 @@ RULES = [
         "password_reset",
         "password-reset link attempts from this address",
         lambda r: r.path.startswith("/reset/"),
+        _ip,
+    ),
+    Rule(
+        "forgot_ip", "password-reset emails asked from this address", _post("/forgot-password"), _ip
+    ),
+    Rule(
+        "forgot_email",
+        "password-reset emails asked for this address",
+        _post("/forgot-password"),
+        _email,
+    ),
+    Rule("email_add", "verification emails", _post("/account/email"), _account),
+    Rule(
+        "email_verify",
+        "email verification link attempts from this address",
+        lambda r: r.path.startswith("/email/verify/"),
         _ip,
     ),
     Rule("import", "imports", _post("/account/import"), _account),

@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
@@ -37,13 +38,14 @@ from hipalign.services.followup import habits, outcome_records, outcomes, progre
 from hipalign.services.identity import accounts
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
+from hipalign.services.kernel.jobs import jobs_inline
 from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
 from hipalign.services.program import checkins, doses, plans, recording, safety, targets
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
-from hipalign.web import charts, clock, coach
+from hipalign.web import charts, clock, coach, plan_cache
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -306,13 +308,21 @@ def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
 
 
 def _plan_context(view: PlanView) -> dict[str, Any]:
+    def body() -> str:
+        context = {
+            "rec": view.rec,
+            "doc": view.doc,
+            "items_now": view.items,
+            "figures": _card_figures(view.items),
+            "library": default_library(),
+            "is_current": view.is_current,
+        }
+        return render_to_string("hipalign/_plan_body.html", context)
+
     return {
         "rec": view.rec,
-        "doc": view.doc,
-        "items_now": view.items,
-        "figures": _card_figures(view.items),
-        "library": default_library(),
         "is_current": view.is_current,
+        "body": plan_cache.plan_body(view.rec, view.is_current, view.items, body),
     }
 
 
@@ -674,7 +684,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             error, status = "file: choose a photo or a short clip", 422
         else:
             try:
-                rec = posture_uploads.upload_store(
+                posture_uploads.upload_store(
                     request.user,  # type: ignore[arg-type]
                     f.name or "",
                     f.size or 0,
@@ -684,8 +694,6 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             except InputError as exc:
                 error, status = exc.message, 422
             else:
-                if settings.POSTURE_JOBS == "inline":
-                    posture_uploads.upload_analyze(rec.id)
                 return redirect("posture")
     return render(
         request,
@@ -694,7 +702,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             "views": posture_uploads.upload_list(request.user),  # type: ignore[arg-type]
             "available": posture_uploads.vision_available(),
             "error": error,
-            "inline": settings.POSTURE_JOBS == "inline",
+            "inline": jobs_inline(),
         },
         status=status,
     )

@@ -2,16 +2,20 @@
 the public unsubscribe link of an email."""
 
 import json
+import smtplib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
-from hipalign.services.reach import mail, preferences, push
+from hipalign.services.reach import accounts_email, mail, preferences, push
 
 BODY_MAX = 8_000  # a PushSubscription's JSON is a few hundred bytes
 
@@ -108,3 +112,82 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         mail.unsubscribe_apply(token)
         return render(request, "hipalign/unsubscribe.html", {"done": True, "what": what})
     return render(request, "hipalign/unsubscribe.html", {"what": what, "token": token})
+
+
+# --- email for accounts ------------------------------------------------------------------------
+
+
+def _verify_link(request: HttpRequest) -> accounts_email.LinkFor:
+    return lambda secret: request.build_absolute_uri(reverse("email_verify", args=[secret]))
+
+
+@login_required
+@require_POST
+def email_add(request: HttpRequest) -> HttpResponse:
+    """Mail a verification link to the address given; it becomes the account's once opened."""
+    try:
+        address = accounts_email.email_address_request(
+            request.user,
+            address=request.POST.get("email", "")[:300],
+            now=timezone.now(),
+            link_for=_verify_link(request),
+        )
+    except InputError as exc:
+        field, _, msg = exc.problems[0].partition(": ")
+        return _page(request, errors={field: msg}, status=422)
+    except (smtplib.SMTPException, OSError):
+        return _page(
+            request,
+            errors={
+                "email": "Email address: the mail server could not be reached; try again later"
+            },
+            status=503,
+        )
+    messages.success(
+        request, f"A link to confirm it is on its way to {address}; it works for 24 hours."
+    )
+    return redirect("reminders")
+
+
+@login_required
+@require_POST
+def email_remove(request: HttpRequest) -> HttpResponse:
+    accounts_email.email_address_remove(request.user)
+    messages.success(request, "Your email address is removed; no email will be sent to it.")
+    return redirect("reminders")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def email_verify(request: HttpRequest, secret: str) -> HttpResponse:
+    """Public: the link in the verification email. GET asks (mail scanners open links), POST
+    confirms; the secret is the credential and works once."""
+    if request.method == "POST":
+        user = accounts_email.email_address_verify(secret, now=timezone.now())
+        if user is None:
+            return render(request, "hipalign/email_verify.html", {"bad": True}, status=404)
+        return render(request, "hipalign/email_verify.html", {"done": True, "email": user.email})
+    return render(request, "hipalign/email_verify.html", {"secret": secret})
+
+
+# The same words whether or not an account has the address (no way to find out who has one).
+FORGOT_ANSWER = (
+    "If an account has this address, and it was confirmed, an email with a link to set a new "
+    "password is on its way. The link works once, for one hour."
+)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def forgot_password(request: HttpRequest) -> HttpResponse:
+    """Public: ask for a reset link by email (only when the install sends email)."""
+    if not mail.email_enabled():
+        return render(request, "hipalign/forgot_password.html", {"off": True})
+    if request.method == "POST":
+        accounts_email.password_reset_request(
+            address=request.POST.get("email", "")[:300],
+            now=timezone.now(),
+            link_for=lambda s: request.build_absolute_uri(reverse("password_reset", args=[s])),
+        )
+        return render(request, "hipalign/forgot_password.html", {"answer": FORGOT_ANSWER})
+    return render(request, "hipalign/forgot_password.html", {})

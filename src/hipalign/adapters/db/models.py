@@ -582,3 +582,37 @@ class Message(models.Model):
             models.Index(fields=["link", "created_at"]),
             models.Index(fields=["link", "from_person", "read_at"]),
         ]
+
+
+class JobRecord(models.Model):
+    """One background job by its idempotency key (services/kernel/jobs.py, issue 19). The tasks
+    backend carries each try; this row says what the job is, how often it was started and how it
+    ended, so a second enqueue of the same key, a retry and a crashed worker all meet one record."""
+
+    STATES = [
+        ("queued", "queued"),
+        ("running", "running"),
+        ("done", "done"),
+        ("failed", "failed"),
+    ]
+
+    key = models.CharField(max_length=200, primary_key=True)
+    body = models.CharField(max_length=200)  # dotted path of the function that does the work
+    give_up = models.CharField(max_length=200, blank=True)  # called once when it fails for good
+    kwargs = models.JSONField(default=dict)
+    state = models.CharField(max_length=8, choices=STATES, default="queued")
+    tries = models.PositiveSmallIntegerField(default=0)  # starts, crashed ones included
+    result_id = models.CharField(max_length=64, blank=True)  # the backend's id of the last try
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class WorkerBeat(models.Model):
+    """A live `hipalign worker`: it writes `beat_at` every few seconds, so a job left running by
+    a worker that stopped beating (SIGKILL, a native crash, a lost machine) is tried again."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+    pid = models.IntegerField()
+    host = models.CharField(max_length=100, blank=True)

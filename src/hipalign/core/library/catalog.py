@@ -14,6 +14,8 @@ from pydantic import ValidationError
 
 from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
 from hipalign.core.figure.demo import Demonstration, parse_demos
+from hipalign.core.i18n.catalog import EXERCISES, localized
+from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 from hipalign.core.library.model import Exercise
 from hipalign.core.references import RULE, check_ids
 from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP
@@ -90,16 +92,21 @@ class Library(Mapping[str, Exercise]):
         return len(self._by_id)
 
 
-def parse_library(files: Mapping[str, str]) -> tuple[Library, list[str]]:
+def parse_library(
+    files: Mapping[str, str], *, language: str = SOURCE_LANGUAGE
+) -> tuple[Library, list[str]]:
     """Parse `{file name: TOML text}` into a library, with every problem found.
 
-    Entries that fail to parse are left out of the library and reported.
+    Entries that fail to parse are left out of the library and reported. With a language other
+    than English, each entry's words come from its translation where one exists (issue 20).
     """
     problems: list[str] = []
     exercises: dict[str, Exercise] = {}
     for name, text in sorted(files.items()):
         try:
             raw = tomllib.loads(text)
+            if language != SOURCE_LANGUAGE:
+                raw = localized(EXERCISES, name, raw, language)
         except tomllib.TOMLDecodeError as exc:
             problems.append(f"{name}: not valid TOML: {exc}")
             continue
@@ -200,9 +207,10 @@ def _package_files(folder_name: str = "exercises") -> dict[str, str]:
 
 
 @cache
-def default_library() -> Library:
-    """The shipped catalog; raises LibraryError when it is not valid."""
-    library, problems = parse_library(_package_files())
+def default_library(language: str = SOURCE_LANGUAGE) -> Library:
+    """The shipped catalog, in the language's words where translated; raises LibraryError when
+    it is not valid."""
+    library, problems = parse_library(_package_files(), language=language)
     if problems:
         raise LibraryError(problems)
     return library

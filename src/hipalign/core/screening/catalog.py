@@ -2,11 +2,14 @@
 
 import tomllib
 from collections.abc import Mapping, Sequence
+from functools import cache
 from importlib import resources
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hipalign.core.i18n.catalog import SCREENING, localized
+from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 from hipalign.core.references import check_ids
 from hipalign.core.vocab import ReferralLevel
 
@@ -38,9 +41,10 @@ class Question(BaseModel):
         return self.asked == "once"
 
 
-def _load() -> tuple[Question, ...]:
+def _load(language: str = SOURCE_LANGUAGE) -> tuple[Question, ...]:
     text = (resources.files("hipalign.core.screening") / "questions.toml").read_text("utf-8")
-    questions = tuple(Question.model_validate(q) for q in tomllib.loads(text)["question"])
+    raw = localized(SCREENING, "questions.toml", tomllib.loads(text), language)
+    questions = tuple(Question.model_validate(q) for q in raw["question"])
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate screening question id")
@@ -51,6 +55,15 @@ def _load() -> tuple[Question, ...]:
 
 
 QUESTIONS: tuple[Question, ...] = _load()
+
+
+@cache
+def questions_in(language: str) -> tuple[Question, ...]:
+    """The same questions, ids and levels, worded in the language where translated (issue 20):
+    a safety question is never dropped for want of a translation; it stays in English."""
+    return QUESTIONS if language == SOURCE_LANGUAGE else _load(language)
+
+
 QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
 QUESTIONS_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
 

@@ -1,1 +1,1 @@
-"""Operations: backup and restore of a whole install, readiness (issue 19)."""
+"""Operations: background work, backup and restore of a whole install, readiness (issue 19)."""

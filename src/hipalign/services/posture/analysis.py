@@ -29,8 +29,9 @@ from hipalign.core.vocab import Side
 
 log = logging.getLogger("hipalign.posture")
 
-# Issue 12.1: the model runs in a child process, given this long before it is killed. Both stay
-# under posture_uploads.STALE_RUNNING (10 min), so a live job is never taken for a dead one.
+# Issue 12.1: the model runs in a child process, given this long before it is killed. A live
+# job is never taken for a dead one however long it runs: its worker's heartbeat says it is
+# alive (services/ops/worker.py).
 PHOTO_TIMEOUT_S = 120.0  # a photo takes 1-3 s here, model start included
 CLIP_TIMEOUT_S = 480.0  # a minute-long clip (the frame cap) takes about 1.5 min
 NOT_MEASURED = "could not be measured"

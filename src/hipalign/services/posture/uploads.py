@@ -21,6 +21,7 @@ from hipalign.core.errors import InputError
 from hipalign.core.posture.geometry import PostureResult
 from hipalign.services.kernel.access import owned
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.jobs import job_enqueue
 from hipalign.services.program.plans import intake_current, intake_submit
 
 log = logging.getLogger("hipalign.posture")
@@ -34,8 +35,9 @@ CLIP_SUFFIXES = {".mp4", ".mov", ".webm", ".m4v"}
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # RELIABILITY.md 4
 MAX_CLIP_BYTES = 100 * 1024 * 1024
 MAX_UPLOADS_PER_DAY = 20  # per-person quota (ASVS 5.2.4) [P]
-STALE_RUNNING = timedelta(minutes=10)  # a job "running" this long was killed: run it again
-MAX_ATTEMPTS = 2  # ... but only this often in all: then it fails for good
+# Starts of one analysis; a file whose analysis stopped its worker this often fails for good
+# (issue 12.1). Below JOB_MAX_TRIES, so the job itself ends it with the person's reason.
+MAX_ATTEMPTS = 2
 # VISION.md 6.5: hip-line changes under ~2 degrees are treated as no change (a judgement default).
 NO_CHANGE_DEG = 2.0
 
@@ -94,11 +96,19 @@ def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> P
         path.unlink(missing_ok=True)
         raise
     audit_record(int(user.pk), "posture.upload", str(rec.id))
+    # Inline (the default) this measures now; with a worker it waits in the queue (issue 19).
+    job_enqueue(
+        key=f"posture:{rec.id}",
+        body="hipalign.services.posture.uploads.upload_analyze",
+        give_up="hipalign.services.posture.uploads.upload_gave_up",
+        upload_id=str(rec.id),
+    )
+    rec.refresh_from_db()
     return rec
 
 
-def upload_analyze(upload_id: uuid.UUID) -> None:
-    """Run one queued (or stale) job; idempotent: a finished upload is left as it is.
+def upload_analyze(upload_id: uuid.UUID | str) -> None:
+    """Run one try of the job (services/kernel/jobs.py); idempotent: a finished upload is left as it is.
 
     The model runs in a child process (services/posture/child.py), so a file that crashes it
     fails its own job only. The original is always deleted: a photo the person keeps is the
@@ -165,22 +175,16 @@ def _give_up(rec: PostureUpload) -> None:
     rec.save()
 
 
-def upload_run_pending(limit: int = 10) -> int:
-    """The worker's step: queued jobs, and running ones whose worker died, oldest first."""
-    stale = timezone.now() - STALE_RUNNING
-    ids = list(
-        PostureUpload.objects.filter(status="queued")
-        .order_by("created_at")
-        .values_list("id", flat=True)[:limit]
-    ) + list(
-        PostureUpload.objects.filter(status="running", started_at__lt=stale).values_list(
-            "id", flat=True
-        )[:limit]
-    )
-    for upload_id in ids:
-        PostureUpload.objects.filter(pk=upload_id, status="running").update(status="queued")
-        upload_analyze(upload_id)
-    return len(ids)
+def upload_gave_up(upload_id: str, reason: str) -> None:
+    """The job failed for good (services/kernel/jobs.py): the person sees "could not be measured"
+    with a reason in their words (never a worker's name or a traceback)."""
+    rec = PostureUpload.objects.filter(pk=upload_id).first()
+    if rec is None or rec.status in ("done", "failed"):
+        return
+    _give_up(rec)
+    if not reason.startswith("the worker"):  # an error on our side, not this file's doing
+        rec.error = f"file: {NOT_MEASURED}: the analysis failed on the server; please try again"
+        rec.save(update_fields=["error"])
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from hipalign.core.errors import InputError, parse_json_document, validate_document
+from hipalign.core.i18n import SOURCE_LANGUAGE
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, default_library, validate_default_library
 from hipalign.core.planning.conditions import pain_swap_problems
@@ -10,7 +11,7 @@ from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.planner import day_script, generate_plan
 from hipalign.core.planning.selection import selection_problems
 from hipalign.core.progression import Decision, ExerciseLog, decide_history
-from hipalign.core.screening.catalog import QUESTIONS, Question
+from hipalign.core.screening.catalog import Question, questions_in
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import Weekday
 
@@ -23,12 +24,12 @@ def plan_generate(intake: Intake) -> PlanDocument:
     return generate_plan(intake, default_library())
 
 
-def library_list() -> list[Exercise]:
-    return list(default_library().values())
+def library_list(*, language: str = SOURCE_LANGUAGE) -> list[Exercise]:
+    return list(default_library(language).values())
 
 
-def library_get(exercise_id: str) -> Exercise:
-    lib = default_library()
+def library_get(exercise_id: str, *, language: str = SOURCE_LANGUAGE) -> Exercise:
+    lib = default_library(language)
     if exercise_id not in lib:
         raise InputError(
             "exercise id", [f"{exercise_id!r} is not in the library; see `hipalign library list`"]
@@ -42,8 +43,8 @@ def library_validate() -> list[str]:
     return validate_default_library() + pain_swap_problems(lib) + selection_problems(lib)
 
 
-def screening_list() -> list[Question]:
-    return list(QUESTIONS)
+def screening_list(*, language: str = SOURCE_LANGUAGE) -> list[Question]:
+    return list(questions_in(language))
 
 
 def session_script_build(intake: Intake, day: Weekday, session: int = 1) -> Script:

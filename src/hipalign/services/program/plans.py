@@ -168,7 +168,9 @@ def intake_current(user: User) -> Intake | None:
 
 
 def plan_current(user: User) -> PlanRecord | None:
-    return PlanRecord.objects.filter(user_id=user.pk).order_by("-version").first()
+    # The stored document (tens of kB of JSON) is read only when plan_document has not parsed
+    # this version yet: decoding it on every page cost more than the rest of /plan.
+    return PlanRecord.objects.filter(user_id=user.pk).defer("document").order_by("-version").first()
 
 
 def plan_history(user: User) -> list[PlanRecord]:

@@ -1,0 +1,163 @@
+"""Where the shipped content lives, which of its words are translatable, and the translation
+report that `hipalign i18n check` prints and CI enforces.
+
+Reading these package files is the same fixed, install-time input the other catalogs read."""
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from hipalign.core.i18n.content import (
+    ContentKind,
+    apply_translation,
+    translatable_texts,
+    translation_problems,
+)
+from hipalign.core.i18n.languages import IN_PROGRESS, OFFERED, SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True)
+class ContentSet:
+    """A folder of English content files of one kind; translations sit in `<folder>/<lang>/`."""
+
+    kind: ContentKind
+    package: str
+    folder: str  # "" for the package folder itself
+    files: tuple[str, ...] = ()  # only these file names; empty for every .toml of the folder
+
+    def base(self) -> Traversable:
+        root = resources.files(self.package)
+        return root / self.folder if self.folder else root
+
+    def names(self) -> tuple[str, ...]:
+        if self.files:
+            return self.files
+        return tuple(sorted(f.name for f in self.base().iterdir() if f.name.endswith(".toml")))
+
+
+EXERCISES = ContentSet(
+    ContentKind(
+        "exercise",
+        (
+            "name",
+            "summary",
+            "steps.*",
+            "mistakes.*",
+            "correction",
+            "dose.seed",
+            "ladder.*.note",
+        ),
+    ),
+    "hipalign.core.library",
+    "exercises",
+)
+SCREENING = ContentSet(
+    ContentKind(
+        "screening question", ("question.*.question", "question.*.action", "question.*.topic")
+    ),
+    "hipalign.core.screening",
+    "",
+    ("questions.toml",),
+)
+LESSONS = ContentSet(
+    ContentKind(
+        "lesson",
+        ("title", "summary", "checklist.*", "section.*.heading", "section.*.text.*"),
+    ),
+    "hipalign.core.education",
+    "lessons",
+)
+
+CONTENT: tuple[ContentSet, ...] = (EXERCISES, SCREENING, LESSONS)
+
+
+def _read(node: Traversable) -> dict[str, Any] | None:
+    return tomllib.loads(node.read_text("utf-8")) if node.is_file() else None
+
+
+def translation_of(content: ContentSet, name: str, language: str) -> dict[str, Any] | None:
+    """The parsed translation of one file, or None when the language has none yet."""
+    if language == SOURCE_LANGUAGE:
+        return None
+    return _read(content.base() / language / name)
+
+
+def localized(
+    content: ContentSet, name: str, raw: Mapping[str, Any], language: str
+) -> dict[str, Any]:
+    """One parsed English file with the language's words in (English where untranslated)."""
+    translation = translation_of(content, name, language)
+    if translation is None:
+        return dict(raw)
+    return apply_translation(raw, translation, content.kind)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    language: str
+    problems: tuple[str, ...]
+    # per content kind: (translated keys, all keys)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    untranslated: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.untranslated
+
+    @property
+    def share(self) -> float:
+        done = sum(d for d, _ in self.counts.values())
+        total = sum(t for _, t in self.counts.values())
+        return done / total if total else 1.0
+
+
+@cache
+def coverage(language: str) -> Coverage:
+    """Every problem and untranslated key of one language over all shipped content."""
+    problems: list[str] = []
+    missing: list[str] = []
+    counts: dict[str, tuple[int, int]] = {}
+    for content in CONTENT:
+        done = total = 0
+        folder = content.base() / language
+        if folder.is_dir():
+            known = set(content.names())
+            for extra in sorted(f.name for f in folder.iterdir() if f.name.endswith(".toml")):
+                if extra not in known:
+                    problems.append(f"{content.kind.name} {language}/{extra}: no English file")
+        for name in content.names():
+            raw = _read(content.base() / name) or {}
+            where = f"{content.kind.name} {language}/{name}"
+            try:
+                translation = translation_of(content, name, language) or {}
+            except tomllib.TOMLDecodeError as exc:
+                problems.append(f"{where}: not valid TOML: {exc}")
+                translation = {}
+            found, untranslated = translation_problems(
+                raw, translation, content.kind, language=language, where=where
+            )
+            problems.extend(found)
+            keys = len(translatable_texts(raw, content.kind))
+            total += keys
+            done += keys - len(untranslated)
+            missing.extend(f"{where}: {key}" for key in untranslated)
+        counts[content.kind.name] = (done, total)
+    return Coverage(language, tuple(problems), counts, tuple(missing))
+
+
+def check_all() -> list[str]:
+    """What CI fails on: any problem in any language's files, and any untranslated key of an
+    offered language. Languages in progress may be incomplete."""
+    failures: list[str] = []
+    for language in (*OFFERED, *IN_PROGRESS):
+        if language == SOURCE_LANGUAGE:
+            continue
+        report = coverage(language)
+        failures.extend(report.problems)
+        if language in OFFERED:
+            failures.extend(f"untranslated: {key}" for key in report.untranslated)
+    return failures
