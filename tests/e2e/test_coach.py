@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
 
 from hipalign.web import pose_assets
 from tests.adapters.media import media_dir
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, Watch
-from tests.e2e.helpers import Site, new_person_with_plan
+from tests.e2e.helpers import Player, Site, new_person_with_plan
 
 pytestmark = pytest.mark.skipif(
     not pose_assets.check().ok or shutil.which("ffmpeg") is None,
@@ -100,6 +100,11 @@ def test_with_the_camera_off_no_model_file_is_fetched(
 ) -> None:
     ctx, _ = coach_context
     page, seen = _person_on_today(ctx)
+    coach = page.get_by_test_id("coach")
+    expect(coach).to_be_visible()
+    # The privacy words are there before the camera is ever turned on.
+    expect(page.get_by_test_id("coach-privacy")).to_contain_text("never leave it")
+    expect(coach).to_have_attribute("data-state", "off")
     page.get_by_test_id("player-start").click()
     page.wait_for_timeout(500)  # let anything lazy start; nothing may fetch the model
 
@@ -162,3 +167,70 @@ def test_the_page_model_agrees_with_the_python_model_and_asks_only_this_app(
     assert all(u.startswith(site.base_url) for u in seen), [
         u for u in seen if not u.startswith(site.base_url)
     ]
+
+
+def test_the_player_counts_the_clips_two_squats_and_fills_the_log_marked_as_the_cameras(
+    coach_context: tuple[BrowserContext, Watch], site: Site
+) -> None:
+    ctx, _ = coach_context
+    page, seen = _person_on_today(ctx)
+    player = Player(page)
+    player.open()
+    player.begin_paused()
+    player.skip_until_kind("reps")
+    exercise = page.evaluate("JSON.parse(document.getElementById('player-data').textContent)")
+    # The library has no squat-like exercise: count this reps step with the reference squat rule.
+    page.evaluate("window.HipalignCoachPlayer.useRule('squat')")
+    coach = page.get_by_test_id("coach")
+
+    page.get_by_test_id("coach-toggle").click()
+    expect(coach).to_have_attribute("data-state", "on", timeout=60_000)
+    assert coach.get_attribute("data-inference") == "cpu"  # SwiftShader: software WebGL
+    # The clip's end: the black frames after it (before the fake camera loops to frame 0).
+    expect(coach).to_have_attribute("data-person", "no", timeout=60_000)
+    page.get_by_test_id("coach-toggle").click()
+    expect(coach).to_have_attribute("data-state", "off")
+
+    assert coach.get_attribute("data-count") == "2"  # 2 completed, the third in progress
+    assert page.evaluate("document.getElementById('coach-video').srcObject") is None
+    player.skip_to_log_form()
+    side = page.locator("input[data-camera]").first
+    assert side.get_attribute("data-camera") == "2" and side.input_value() == "2"
+    expect(page.locator("[data-testid^='log-camera-']").first).to_contain_text(
+        "Counted by the camera"
+    )
+    player.fill_log_and_save(pain=1)
+    expect(player.decision).not_to_have_text("", timeout=10_000)  # the server answered
+
+    rows = site.query("SELECT reps_done, counted_by FROM hipalign_exerciselogrecord "
+                      "WHERE counted_by = 'camera'")  # fmt: skip
+    assert (2, "camera") in rows, rows
+    assert exercise is not None
+    assert all(u.startswith(site.base_url) for u in seen), [
+        u for u in seen if not u.startswith(site.base_url)
+    ]
+
+
+def test_a_refused_camera_says_so_and_the_player_goes_on(
+    coach_context: tuple[BrowserContext, Watch], site: Site
+) -> None:
+    ctx, _ = coach_context
+    page, seen = _person_on_today(ctx)
+    player = Player(page)
+    player.open()
+    # The fake camera grants every request; refuse it as a person (or browser policy) would.
+    page.evaluate(
+        """() => { navigator.mediaDevices.getUserMedia = () =>
+             Promise.reject(new DOMException('refused', 'NotAllowedError')); }"""
+    )
+    player.start.click()
+
+    page.get_by_test_id("coach-toggle").click()
+
+    coach = page.get_by_test_id("coach")
+    expect(coach).to_have_attribute("data-state", "denied", timeout=60_000)
+    expect(page.get_by_test_id("coach-status")).to_contain_text("camera was not allowed")
+    expect(page.get_by_test_id("coach-status")).to_contain_text("session goes on")
+    expect(player.pause).to_have_text("Pause")  # still running
+    expect(player.countdown).not_to_have_text(player.countdown.text_content() or "")  # it runs
+    assert all(u.startswith(site.base_url) for u in seen)

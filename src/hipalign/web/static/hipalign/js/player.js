@@ -835,6 +835,8 @@
     }
     saveSession();
     render();
+    // The camera coach (coach_player.js) follows the steps: it counts during reps and holds.
+    document.dispatchEvent(new CustomEvent('hipalign:step', { detail: { step } }));
   }
 
   function finish() {
@@ -1121,6 +1123,8 @@
     const skipLogging = form.querySelector('[data-testid="log-skip"]');
     if (skipLogging) skipLogging.addEventListener('click', onLogSkip);
     ui.log.replaceChildren(form);
+    // The camera coach fills in what it counted (marking those fields); the person can edit.
+    document.dispatchEvent(new CustomEvent('hipalign:logform', { detail: { form, exercise: ex } }));
     ui.log.hidden = false;
     render();
     renderControls();
@@ -1215,6 +1219,12 @@
       // Only a skip carries the flag: a log that was done is the body it always was (a server
       // from before skips accepts it, and a resend hashes the same).
       if (skipped) body.skipped = true;
+      // Counted by the camera only when every number it filled in for this side was kept; a
+      // log without the field is a person's count, as before (issue 17).
+      const filled = form.querySelectorAll(`input[data-camera][id$="-${k}"]`);
+      if (filled.length && Array.from(filled).every((i) => String(values[i.id]) === i.getAttribute('data-camera'))) {
+        body.counted_by = 'camera';
+      }
       return body;
     });
   }
