@@ -11,7 +11,8 @@ What it does:
    for every planned session day, a session, one log per exercise and side of that day's plan
    (about 9 a session), one decision per log, and a weekly check-in with pain. Rows are made with
    bulk_create in the shapes the services make them; a few patients get red flags, high pain or
-   low adherence so the list has something to order.
+   low adherence so the list has something to order; each link's conversation has 20 messages,
+   one unread for every third patient (issue 18).
 3. The history grows in steps (--weeks 4,13,52): after each step the list is requested --runs
    times through Django's test client as the signed-in clinician (URL resolution, middleware,
    session, the query, the attention rules and the template: the whole server side, no network)
@@ -102,7 +103,31 @@ def seed_people(n: int, start: date) -> tuple[Any, list[Any], Any]:
             for u in users
         ]
     )
+    seed_messages(clinician)
     return clinician, users, plan0
+
+
+def seed_messages(clinician: Any) -> None:
+    """Issue 18: each conversation holds 20 messages, the person's last one unread by the
+    clinician for every third patient, so the list's message query reads real rows."""
+    from hipalign.adapters.db.models import CareLink, Message
+
+    at = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+    rows = []
+    for n, link in enumerate(CareLink.objects.filter(clinician=clinician, status="active")):
+        for k in range(20):
+            rows.append(
+                Message(
+                    link=link,
+                    from_person=k % 2 == 0,
+                    client_id=f"bench-{k:04d}",
+                    body_hash="0" * 64,
+                    body="How many on the left side today?",
+                    created_at=at + timedelta(minutes=k),
+                    read_at=None if (k == 18 and n % 3 == 0) else at,
+                )
+            )
+    Message.objects.bulk_create(rows, batch_size=2000)
 
 
 def seed_weeks(users: list[Any], plan0: Any, start: date, weeks: range) -> None:

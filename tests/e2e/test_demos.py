@@ -65,3 +65,27 @@ def test_reduced_motion_shows_the_key_frames_side_by_side(
     shot(page, "test_demos", "exercise-reduced-motion")
     page.goto("/plan")
     expect(page.get_by_role("button", name="Play the movement")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_the_hip_lesson_diagram_is_labelled_and_readable(
+    new_context: Callable[..., BrowserContext], size: str
+) -> None:
+    page = new_context(size).new_page()
+    new_person_with_plan(page, "hipdia")
+    page.goto("/learn/how_the_hip_works")
+    figure = page.get_by_test_id("hip-diagram")
+    expect(figure.locator("svg")).to_be_visible()
+    expect(figure).to_contain_text("your plan works")
+    # Labels stay readable on a phone: every label at least 11 CSS pixels high as drawn.
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('.hip-diagram text')]"
+        ".map(t => t.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 11, heights
+    box = figure.locator("svg").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= page.viewport_size["width"]  # type: ignore[index]
+    violations = Axe().run(page).response["violations"]
+    serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+    shot(page, "test_demos", f"hip-diagram-{size}")

@@ -70,8 +70,11 @@ def test_the_unread_count_shows_in_the_menu_until_the_conversation_is_read(pair:
     doctor = logged_in(clinician)
     _post(logged_in(person), link, "Hello")
     assert 'data-testid="unread-count">1<' in doctor.get("/clinic/patients").content.decode()
+    me = logged_in(person)
+    assert "· not read yet" in me.get(f"/messages/{link}").content.decode()
     doctor.get(f"/messages/{link}")
     assert 'data-testid="unread-count"' not in doctor.get("/clinic/patients").content.decode()
+    assert "· read<" in me.get(f"/messages/{link}").content.decode()
 
 
 @override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "message": "2/d"})

@@ -221,3 +221,21 @@ def test_a_mail_server_that_is_down_is_retried_with_backoff(
     assert deliver_due_reminders(now=t0 + timedelta(minutes=1)).sent == 1
     assert inbox.wait(2)[1].subject == "hipalign: a reminder for today"
     assert Delivery.objects.get(user=owner).attempts == 2
+
+
+def test_the_weekly_summary_comes_on_monday_at_the_reminder_time_once(
+    owner: AbstractBaseUser, inbox: Inbox
+) -> None:
+    make_plan(owner, date(2026, 3, 16), sessions_per_week=3)
+    verified(owner, inbox)
+    ReachPreference.objects.filter(user=owner).update(weekly_summary=True, reminder_time="08:00")
+    sunday = datetime(2026, 3, 22, 8, 0, tzinfo=UTC)
+    assert deliver_due_reminders(now=sunday).sent == 0  # not a Monday
+    monday = datetime(2026, 3, 23, 8, 0, tzinfo=UTC)
+    assert deliver_due_reminders(now=monday).sent == 1
+    assert deliver_due_reminders(now=monday + timedelta(minutes=5)).sent == 0
+    got = inbox.wait(2)[1]
+    assert got.subject == "hipalign: your week"
+    assert got.text.startswith("Last week (16 March to 22 March) you did 0 of your 3 planned")
+    assert "/unsubscribe/" in got.text
+    assert list(Delivery.objects.values_list("kind", "slot")) == [("summary", "2026-03-23 08:00")]

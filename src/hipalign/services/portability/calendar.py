@@ -6,12 +6,14 @@ event's UID is made from the plan id, day and session, so importing the file aga
 events instead of adding copies; a new plan has new UIDs (its events are new ones).
 """
 
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
 from django.contrib.auth.models import User
-from icalendar import Calendar, Event, vRecur
+from icalendar import Alarm, Calendar, Event, vRecur
 
+from hipalign.adapters.db.models import ReachPreference
 from hipalign.core.dates import shift
+from hipalign.core.education.coaching import to_minutes
 from hipalign.core.errors import InputError
 from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.core.vocab import WEEKDAYS
@@ -31,8 +33,9 @@ def _first_on_or_after(start: date, weekday: str) -> date:
     return shift(start, (WEEKDAYS.index(weekday) - start.weekday()) % 7)
 
 
-def calendar_build(view: PlanView) -> bytes:
-    """The calendar's bytes; the same plan gives the same file (DTSTAMP is the plan's creation)."""
+def calendar_build(view: PlanView, *, alarm_after_midnight: int | None = None) -> bytes:
+    """The calendar's bytes; the same plan gives the same file (DTSTAMP is the plan's creation).
+    With `alarm_after_midnight` (minutes, may be negative), each session rings then (VALARM)."""
     body = view.doc.plan
     if body is None:
         raise InputError(
@@ -70,13 +73,35 @@ def calendar_build(view: PlanView) -> bytes:
             f"\nStop an exercise if pain goes above {ACCEPTABLE_MAX} out of 10.",
         )
         ev.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
+        if alarm_after_midnight is not None:
+            # An all-day event starts at the day's local midnight (RFC 5545 3.6.6: a TRIGGER is
+            # relative to DTSTART), so the person's time less the lead time is an offset from it.
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Hip exercises{second} today")
+            alarm.add("trigger", timedelta(minutes=alarm_after_midnight))
+            ev.add_component(alarm)
         cal.add_component(ev)
     return bytes(cal.to_ical())
+
+
+def _alarm_of(patient: User) -> int | None:
+    """The person's alarm (issue 18, Account > Reminders): their lead time before their daily
+    reminder time, as minutes after midnight; None when they chose no alarm."""
+    row = (
+        ReachPreference.objects.filter(user_id=patient.pk)
+        .values_list("alarm_minutes", "reminder_time")
+        .first()
+    )
+    if row is None:
+        return None
+    lead, hhmm = row
+    return None if lead is None else to_minutes(hhmm) - lead
 
 
 def calendar_render(patient: User, actor: User) -> bytes:
     """The current plan's sessions as .ics bytes; audited as `export.calendar`."""
     view = plan_view(patient)
-    data = calendar_build(view)
+    data = calendar_build(view, alarm_after_midnight=_alarm_of(patient))
     export_audit(actor, patient, "export.calendar", str(view.rec.id))
     return data

@@ -15,7 +15,7 @@ them) can run them as often as it likes:
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,10 +23,11 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from hipalign.adapters.db.models import Delivery, PushSubscription, ReachPreference
+from hipalign.adapters.db.models import CheckInRecord, Delivery, PushSubscription, ReachPreference
 from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.reach import Bundle, backoff_minutes, bundle, day_slots
 from hipalign.core.stored import read_intake
+from hipalign.services.followup.adherence import weeks_of
 from hipalign.services.followup.habits import WORKING_DAYS, habits_today, reminder_next
 from hipalign.services.kernel.time_zones import time_zone_of
 from hipalign.services.messages.conversations import unread_count
@@ -198,6 +199,7 @@ def people_reached() -> list[User]:
     q = Q(push_subscriptions__isnull=False)
     if settings.EMAIL_ENABLED:
         q |= Q(reach__email_reminders=True, reach__email_verified=True)
+        q |= Q(reach__weekly_summary=True, reach__email_verified=True)
     return list(User.objects.filter(q, is_active=True).distinct().order_by("pk"))
 
 
@@ -230,14 +232,71 @@ def _retry_due(now: datetime) -> DeliveryReport:
     return DeliveryReport(sent=sent, retried=retried, failed=failed, dropped=dropped)
 
 
+def summary_text(user: User, *, week_start: date) -> str:
+    """The weekly summary: the week's planned sessions done (counted as Progress counts them)
+    and the latest check-in's pain."""
+    [week] = weeks_of(user, [week_start])
+    end = week_start + timedelta(days=6)
+    span = f"{week_start.day} {week_start:%B} to {end.day} {end:%B}"
+    if week.planned:
+        done = f"{week.done:.1f}".rstrip("0").rstrip(".")
+        lines = [f"Last week ({span}) you did {done} of your {week.planned} planned sessions."]
+    else:
+        lines = [f"Last week ({span}) had no planned sessions."]
+    last = CheckInRecord.objects.filter(user_id=user.pk).order_by("-performed_on").first()
+    if last is not None:
+        lines.append(
+            f"Your pain at your last check-in ({last.performed_on.day} "
+            f"{last.performed_on:%B}): {last.pain_now} out of 10."
+        )
+    lines.append("Progress in the app shows the whole picture.")
+    return "\n".join(lines)
+
+
+def _deliver_summaries(now: datetime) -> DeliveryReport:
+    """On each person's Monday, at their reminder time (out of quiet hours), last week's
+    summary by email, once."""
+    if not settings.EMAIL_ENABLED:
+        return DeliveryReport()
+    sent = retried = failed = dropped = 0
+    people = User.objects.filter(
+        is_active=True, reach__weekly_summary=True, reach__email_verified=True
+    ).exclude(email="")
+    for user in people.order_by("pk"):
+        local = _local(now, time_zone_of(user))
+        if local.weekday() != 0:
+            continue
+        due = [s for s in slots_for(user, now=now, channel="email") if s.due_at <= now]
+        if not due or now - due[-1].due_at > FRESH:
+            continue
+        row = _claim(user, "email", "summary", due[-1], now)
+        if row is None:
+            continue
+        row.text = summary_text(user, week_start=local.date() - timedelta(days=7))
+        row.path = "/progress"
+        row.save(update_fields=["text", "path"])
+        status = _finish(row, *_send(user, "email", "summary", row.text, row.path), now)
+        sent += status == "sent"
+        retried += status == "retry"
+        failed += status == "failed"
+        dropped += status == "dropped"
+    return DeliveryReport(sent=sent, retried=retried, failed=failed, dropped=dropped)
+
+
 def deliver_due_reminders(*, now: datetime) -> DeliveryReport:
     """Send each opted-in person's reminder for their latest slot that is due and still fresh,
     once per channel; then the retries that are due. Safe to run any number of times, from any
     number of workers at once."""
     report = _retry_due(now)
-    sent, retried, failed, dropped = report.sent, report.retried, report.failed, report.dropped
+    weekly = _deliver_summaries(now)
+    sent, retried, failed, dropped = (
+        report.sent + weekly.sent,
+        report.retried + weekly.retried,
+        report.failed + weekly.failed,
+        report.dropped + weekly.dropped,
+    )
     for user in people_reached():
-        for channel in _channels(user):
+        for channel in _channels(user):  # email here only for reminders; summaries above
             due = [s for s in slots_for(user, now=now, channel=channel) if s.due_at <= now]
             if not due or now - due[-1].due_at > FRESH:
                 continue
