@@ -12,6 +12,7 @@ A wrong owner gets 404, exactly like a missing record (RELIABILITY.md 5); 403 on
 caller's role may not use an API endpoint at all; anonymous gets the log-in page (pages) or 401
 (API)."""
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -216,6 +217,20 @@ def _mine_or_owners(w: World, actor: str) -> PlanRecord:
 
 def log_to_owners_plan(w: World, actor: str) -> dict[str, Any]:
     return log_payload(w.plan)
+
+
+def posture_numbers(w: World, actor: str) -> dict[str, Any]:
+    one = {
+        "hip_tilt_deg": 1.0,
+        "shoulder_tilt_deg": 2.0,
+        "trunk_lean_deg": 0.5,
+        "lateral_shift_pct": -0.9,
+        "ankle_tilt_deg": 0.0,
+        "trunk_length_px": 200.0,
+        "hip_width_px": 80.0,
+        "shoulder_width_px": 150.0,
+    }
+    return {"client_id": str(uuid.uuid4()), "photo": one, "mirrored": one}
 
 
 def log_to_owners_session(w: World, actor: str) -> dict[str, Any]:
@@ -601,6 +616,15 @@ MATRIX: list[Entry] = [
         _expect(401, 201, 404, 404, 404, 404),
         case="to the owner's session",
         json=log_to_owners_session,
+    ),
+    # Posture measured on the device (issue 17): each actor stores a record of their own; the
+    # record's own routes (/posture/{upload_id}/...) answer 404 to everyone else.
+    Entry(
+        "POST",
+        "/api/posture",
+        _expect(401, 201, 201, 201, 201, 201),
+        case="numbers of one picture",
+        json=posture_numbers,
     ),
     Entry("GET", "/api/", _expect(404, 404, 404, 404, 404, 404), case="no docs page"),
     # /api/v1, with a Bearer token and with the session.

@@ -48,6 +48,7 @@ def test_readyz_answers_503_when_the_data_folder_is_nearly_full(
     assert client.get("/healthz").status_code == 200  # still alive: only not ready
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL: a read-only default needs a new transaction
 def test_readyz_answers_503_when_the_database_is_read_only(client: Client) -> None:
     client.get("/readyz")  # the connection is open before it turns read-only
     with connection.cursor() as cur:

@@ -65,3 +65,14 @@ def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
         "advice": result.stop_advice,
     }
     return Status(201 if result.created else 200, body)
+
+
+@api.post("/posture", response={200: dict[str, Any], 201: dict[str, Any]})
+def posture_create(request: HttpRequest) -> Status[dict[str, Any]]:
+    """Store a posture measurement made on the device (issue 17): the numbers only; resending
+    the same client_id stores nothing new (services/posture/device.py)."""
+    from hipalign.services.posture.device import device_measurement_record
+
+    payload = parse_json_document(_Raw, request.body.decode("utf-8", "replace"), "posture").root
+    rec, created = device_measurement_record(user=request.user, payload=payload)  # type: ignore[arg-type]
+    return Status(201 if created else 200, {"id": str(rec.id), "result": rec.result})

@@ -27,6 +27,7 @@ from django.views.decorators.http import (
 
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.posture.views import rules_document as posture_rules_document
 from hipalign.core.progression import STOPPED_TEXT
 from hipalign.core.screening.catalog import (
     QUESTIONS,
@@ -43,7 +44,7 @@ from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
 from hipalign.services.program import safety, targets
 from hipalign.services.program import today as program
-from hipalign.web import charts, clock, coach, plan_cache
+from hipalign.web import charts, clock, coach, plan_cache, pose_assets
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -677,6 +678,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@csp_override(coach.POSE_CSP)  # measuring on the device runs the model's wasm (issue 17)
 def posture_page(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
@@ -704,6 +706,9 @@ def posture_page(request: HttpRequest) -> HttpResponse:
             "available": posture_uploads.vision_available(),
             "error": error,
             "inline": jobs_inline(),
+            # Issue 17: the pose model in the page, with the core's rules as data.
+            "device": pose_assets.verify().ok,
+            "posture_rules": posture_rules_document(),
         },
         status=status,
     )

@@ -266,12 +266,20 @@ class PostureUpload(models.Model):
     result = models.JSONField(null=True, blank=True)  # core PostureResult
     overlay_name = models.CharField(max_length=80, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Issue 17: measured in the person's browser (only the numbers were sent), made idempotent by
+    # the id the page made; null for pictures uploaded to the server.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["user", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_id"], name="posture_client_id_once_per_user"
+            )
         ]
 
 

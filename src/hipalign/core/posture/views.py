@@ -172,3 +172,44 @@ def combine_views(
             "reasons": [*notes, MIRROR_NOTE, *base.reasons],
         }
     )
+
+
+def rules_document() -> dict[str, object]:
+    """Everything the page's port (static/hipalign/js/posture_measure.js) needs, from here: the
+    thresholds, bands and words of `geometry` and this module, so none is written twice."""
+    return {
+        "num_landmarks": g.NUM_LANDMARKS,
+        "key_landmarks": {str(i): name for i, name in g.KEY_LANDMARKS.items()},
+        "landmarks": {
+            "left_shoulder": g.LEFT_SHOULDER,
+            "right_shoulder": g.RIGHT_SHOULDER,
+            "left_hip": g.LEFT_HIP,
+            "right_hip": g.RIGHT_HIP,
+            "left_ankle": g.LEFT_ANKLE,
+            "right_ankle": g.RIGHT_ANKLE,
+        },
+        "mirror_pairs": [list(p) for p in MIRROR_PAIRS],
+        "min_visibility": g.MIN_VISIBILITY,
+        "min_image_side_px": g.MIN_IMAGE_SIDE_PX,
+        "min_trunk_fraction_of_height": g.MIN_TRUNK_FRACTION_OF_HEIGHT,
+        "min_trunk_px": g.MIN_TRUNK_PX,
+        "min_shoulder_width_of_trunk": g.MIN_SHOULDER_WIDTH_OF_TRUNK,
+        "min_hip_width_of_trunk": g.MIN_HIP_WIDTH_OF_TRUNK,
+        "camera_tilt_line_deg": g.CAMERA_TILT_LINE_DEG,
+        "camera_tilt_trunk_deg": g.CAMERA_TILT_TRUNK_DEG,
+        "metric_keys": list(g.METRIC_KEYS),
+        "frame_uncertainty": dict(g.FRAME_UNCERTAINTY),
+        "labels": {k: list(v) for k, v in LABELS.items()},
+        "refusal_reasons": dict(g.REFUSAL_REASONS),
+        "view_gives": VIEW_GIVES,
+        "view_words": VIEW_WORDS,
+        "words": {
+            "unreliable": UNRELIABLE_TEXT,
+            "mirror_note": MIRROR_NOTE,
+            "camera_tilt": g.CAMERA_TILT_REASON,
+            "accuracy": g.ACCURACY_CAVEAT,
+            "level_camera": g.LEVEL_CAMERA_CAVEAT,
+            "ok": g.WORDING_OK,
+            "not_measured": g.WORDING_NOT_MEASURED,
+        },
+    }
