@@ -43,11 +43,14 @@ def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Export leases (web/views_exports.py) live in the cache; a test that reads only a streamed
-    download's status never closes it, so no lease outlives its test."""
+    download's status never closes it, so no lease outlives its test. The cache is a database
+    table (settings.py): its rows go with the test's transaction; any other cache is cleared."""
     yield
     from django.core.cache import cache
+    from django.core.cache.backends.db import DatabaseCache
 
-    cache.clear()
+    if not isinstance(cache._connections[cache._alias], DatabaseCache):  # type: ignore[attr-defined]
+        cache.clear()
 
 
 MFA_SESSION_KEY = "hipalign_mfa"  # set by the TOTP step; clinicians and admins need it

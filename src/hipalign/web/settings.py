@@ -411,7 +411,12 @@ RATE_LIMITS = _rate_limits(os.environ.get("HIPALIGN_RATE_LIMITS", ""))
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_IP_META_KEY = "hipalign.web.lockout.client_ip"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # In the database every process shares (issue 19: many `hipalign serve` processes and
+    # workers): the export leases (web/views_exports.py) hold across processes too.
+    "default": {
+        "BACKEND": "hipalign.web.ratecache.AtomicDatabaseCache",
+        "LOCATION": "hipalign_cache",
+    },
     "ratelimit": {
         "BACKEND": "hipalign.web.ratecache.AtomicDatabaseCache",
         "LOCATION": "hipalign_ratelimit",

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hipalign.core.errors import describe
+from hipalign.core.i18n.catalog import LESSONS, localized
+from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 from hipalign.core.references import bibliography, cite
 
 Topic = Literal[
@@ -91,13 +93,19 @@ def _check_words(text: str) -> None:
         raise ValueError(f"uses words hipalign never uses about a person: {bad}")
 
 
-def parse_lessons(files: dict[str, str]) -> tuple[dict[str, Lesson], list[str]]:
-    """Lessons by id from {file name: TOML text}, and one problem line per broken file."""
+def parse_lessons(
+    files: dict[str, str], *, language: str = SOURCE_LANGUAGE
+) -> tuple[dict[str, Lesson], list[str]]:
+    """Lessons by id from {file name: TOML text}, and one problem line per broken file; with a
+    language other than English, in its words where translated (issue 20)."""
     lessons: dict[str, Lesson] = {}
     problems: list[str] = []
     for name, text in sorted(files.items()):
         try:
-            lesson = Lesson.model_validate(tomllib.loads(text))
+            raw = tomllib.loads(text)
+            if language != SOURCE_LANGUAGE:
+                raw = localized(LESSONS, name, raw, language)
+            lesson = Lesson.model_validate(raw)
             _check_words(lesson.all_text())
         except tomllib.TOMLDecodeError as exc:
             problems.append(f"{name}: not valid TOML: {exc}")
@@ -120,13 +128,13 @@ def _files() -> dict[str, str]:
 
 
 @cache
-def _loaded() -> tuple[dict[str, Lesson], tuple[str, ...]]:
-    lessons, problems = parse_lessons(_files())
+def _loaded(language: str = SOURCE_LANGUAGE) -> tuple[dict[str, Lesson], tuple[str, ...]]:
+    lessons, problems = parse_lessons(_files(), language=language)
     return lessons, tuple(problems)
 
 
-def default_lessons() -> dict[str, Lesson]:
-    lessons, problems = _loaded()
+def default_lessons(language: str = SOURCE_LANGUAGE) -> dict[str, Lesson]:
+    lessons, problems = _loaded(language)
     if problems:
         raise ValueError("the lessons are not valid:\n" + "\n".join(problems))
     return lessons

@@ -137,8 +137,12 @@ def coverage(language: str) -> Coverage:
             except tomllib.TOMLDecodeError as exc:
                 problems.append(f"{where}: not valid TOML: {exc}")
                 translation = {}
-            found, untranslated = translation_problems(
-                raw, translation, content.kind, language=language, where=where
+            found, untranslated = (
+                ([], [])  # the source language is its own translation
+                if language == SOURCE_LANGUAGE
+                else translation_problems(
+                    raw, translation, content.kind, language=language, where=where
+                )
             )
             problems.extend(found)
             keys = len(translatable_texts(raw, content.kind))
