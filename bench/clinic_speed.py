@@ -59,12 +59,12 @@ def seed_people(n: int, start: date) -> tuple[Any, list[Any], Any]:
     from tests.core.conftest import intake_doc
 
     from hipalign.adapters.db.models import CareLink, IntakeRecord, PlanRecord, Profile
-    from hipalign.services.program import today as program
+    from hipalign.services.program import plans
 
     clinician = User.objects.create_user("bench_clinician", password="x" * 12)
     Profile.objects.create(user=clinician, role="clinician")
     first = User.objects.create_user("bench_p0000", password="x" * 12)
-    plan0 = program.intake_submit(
+    plan0 = plans.intake_submit(
         first, intake_doc(pain={"now": 4, "worst_week": 6, "side": "left"}), start
     )
     User.objects.bulk_create([User(username=f"bench_p{i:04d}", password="!") for i in range(1, n)])

@@ -50,11 +50,11 @@ def _seed(n_logs: int) -> object:
 
     from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
     from hipalign.core.vocab import WEEKDAYS
-    from hipalign.services.program import today as program
+    from hipalign.services.program import plans
 
     today = date.today()
     user = User.objects.create_user("bench_export", password="x" * 20)
-    plan = program.intake_submit(user, intake_doc(), today - timedelta(days=3000))
+    plan = plans.intake_submit(user, intake_doc(), today - timedelta(days=3000))
     sessions, logs = [], []
     per_session = 5
     for i in range(n_logs // per_session):

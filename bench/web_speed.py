@@ -104,7 +104,7 @@ def seed(data_dir: Path) -> dict[str, Any]:
     from hipalign.adapters.db.models import DecisionRecord, ExerciseLogRecord, SessionRecord
     from hipalign.core.library import default_library
     from hipalign.core.progression import Action, ExerciseLog, decide
-    from hipalign.services.program import today as program
+    from hipalign.services.program import doses, plans, recording
 
     started = time.perf_counter()
     rng = random.Random(20260101)
@@ -114,15 +114,15 @@ def seed(data_dir: Path) -> dict[str, Any]:
     user = get_user_model()(username=USERNAME)
     user.set_password(password)
     user.save()
-    plan = program.intake_submit(user, json.loads(EXAMPLE.read_text()), first)
-    doc = program.plan_document(plan)
+    plan = plans.intake_submit(user, json.loads(EXAMPLE.read_text()), first)
+    doc = plans.plan_document(plan)
     assert doc.plan is not None, "the example intake must get a plan"
     lib = default_library()
-    intake = program.intake_current(user)
+    intake = plans.intake_current(user)
     equipment = frozenset(intake.equipment) if intake else frozenset()
     rungs: dict[tuple[str, str | None], int] = {
         (ex_id, s.side): s.rung
-        for ex_id, now in program.plan_items_now(user, doc).items()
+        for ex_id, now in doses.plan_items_now(user, doc).items()
         for s in now.sides
     }
     history: dict[tuple[str, str | None], list[ExerciseLog]] = defaultdict(list)
@@ -132,7 +132,7 @@ def seed(data_dir: Path) -> dict[str, Any]:
     decisions: list[Any] = []
     for offset in range(SEED_DAYS, 0, -1):
         day_date = today - timedelta(days=offset)
-        weekday = program.weekday_of(day_date)
+        weekday = plans.weekday_of(day_date)
         # Pain eases over the year (3 -> 1 on average), with the odd bad day.
         base = 3 - 2 * (SEED_DAYS - offset) / SEED_DAYS
         flare = rng.random() < 0.04
@@ -179,11 +179,11 @@ def seed(data_dir: Path) -> dict[str, Any]:
                         "sharp_pain": flare and rng.random() < 0.05,
                         "new_numbness": False,
                     }
-                    payload = program.LogIn(**fields)
+                    payload = recording.LogIn(**fields)
                     log = ExerciseLogRecord(
                         id=uuid.uuid4(),
                         user=user,
-                        payload_hash=program._payload_hash(payload),
+                        payload_hash=recording._payload_hash(payload),
                         session=session,
                         exercise_id=ex.id,
                         created_at=at + timedelta(minutes=2 * k),
@@ -210,7 +210,7 @@ def seed(data_dir: Path) -> dict[str, Any]:
                     )
                     decision = decide(
                         ex,
-                        history[key][-program.DECIDE_WINDOW :],
+                        history[key][-recording.DECIDE_WINDOW :],
                         equipment=equipment,
                         previous_actions=tuple(actions[key][-2:]),
                     )
@@ -240,12 +240,12 @@ def seed(data_dir: Path) -> dict[str, Any]:
         ExerciseLogRecord.objects.bulk_create(logs, batch_size=500)
         DecisionRecord.objects.bulk_create(decisions, batch_size=500)
     # bulk_create skips the service that keeps CurrentDose; rebuild it as an import would.
-    program.current_dose_rebuild(user)
+    doses.current_dose_rebuild(user)
 
     # What the writers send: today's plan items (or the first planned day's) at today's rungs.
-    today_day = next((d for d in doc.plan.days if d.day == program.weekday_of(today)), None)
+    today_day = next((d for d in doc.plan.days if d.day == plans.weekday_of(today)), None)
     items = (today_day or doc.plan.days[0]).items
-    now = program.plan_items_now(user, doc)
+    now = doses.plan_items_now(user, doc)
     templates = []
     for item in items:
         for s in now[item.exercise].sides:
@@ -253,7 +253,7 @@ def seed(data_dir: Path) -> dict[str, Any]:
             templates.append(
                 {
                     "plan_id": str(plan.id),
-                    "day": program.weekday_of(today),
+                    "day": plans.weekday_of(today),
                     "session": 1,
                     "performed_on": today.isoformat(),
                     "exercise": item.exercise,
@@ -270,7 +270,7 @@ def seed(data_dir: Path) -> dict[str, Any]:
         "password": password,
         "plan_id": str(plan.id),
         "today": today.isoformat(),
-        "weekday": program.weekday_of(today),
+        "weekday": plans.weekday_of(today),
         "today_items": len(today_day.items) if today_day else 0,
         "first_day": first.isoformat(),
         "sessions": len(sessions),

@@ -32,12 +32,12 @@ def main() -> None:
     from hipalign.core.intake import INTAKE_SCHEMA
     from hipalign.core.screening.catalog import QUESTION_IDS
     from hipalign.services.ops.backup import backup_create, database_for
-    from hipalign.services.program import today as program
+    from hipalign.services.program import plans, recording
     from tests.services.factories import LOG_TODAY  # Django models: only after django.setup()
 
     user = get_user_model()._default_manager.create_user(username="writer", password=None)
     intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}
-    plan = program.intake_submit(user, intake, date(2026, 3, 2))
+    plan = plans.intake_submit(user, intake, date(2026, 3, 2))
     uploads = data / "uploads"
     uploads.mkdir(mode=0o700, exist_ok=True)
     for i in range(UPLOADS):  # stand-ins for kept photos and overlays: any bytes
@@ -67,7 +67,7 @@ def main() -> None:
                     "hold_s_done": 2,
                     "pain_during": 1,
                 }
-                program.log_record(user, payload, today=LOG_TODAY)
+                recording.log_record(user, payload, today=LOG_TODAY)
                 with lock:  # acknowledged: log_record returned after its commit
                     acked.append(client_id)
                 k += 1

@@ -27,7 +27,7 @@ def race(user: Any, plan_id: str) -> dict[str, Any]:
     from django.db import connection
 
     from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
-    from hipalign.services.program import today as program
+    from hipalign.services.program import recording
     from tests.services.factories import LOG_TODAY  # Django models: only after django.setup()
 
     def payload(client_id: str, session_id: str) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def race(user: Any, plan_id: str) -> dict[str, Any]:
     same = payload("same-key-001", str(uuid.uuid4()))
 
     def resend(i: int) -> list[Any]:
-        r = program.log_record(user, dict(same), today=LOG_TODAY)
+        r = recording.log_record(user, dict(same), today=LOG_TODAY)
         return [r.created, r.log_id]
 
     same_results = run(resend)
@@ -79,7 +79,7 @@ def race(user: Any, plan_id: str) -> dict[str, Any]:
     def distinct(i: int) -> int:
         session_id = str(uuid.uuid4())
         for k in range(LOGS_PER_THREAD):
-            program.log_record(user, payload(f"t{i}-log-{k:03d}", session_id), today=LOG_TODAY)
+            recording.log_record(user, payload(f"t{i}-log-{k:03d}", session_id), today=LOG_TODAY)
         return LOGS_PER_THREAD
 
     distinct_results = run(distinct)
@@ -102,11 +102,11 @@ def main() -> None:
 
     from hipalign.core.intake import INTAKE_SCHEMA
     from hipalign.core.screening.catalog import QUESTION_IDS
-    from hipalign.services.program import today as program
+    from hipalign.services.program import plans
 
     user = get_user_model()._default_manager.create_user(username="racer", password=None)
     intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}
-    plan = program.intake_submit(user, intake, date(2026, 3, 2))
+    plan = plans.intake_submit(user, intake, date(2026, 3, 2))
     print(json.dumps(race(user, str(plan.id))))
 
 

@@ -26,16 +26,16 @@ def race(owner: Any, clinician: Any, second_clinician: Any, rounds: int = ROUNDS
 
     from hipalign.core.planning.prescription import prescription_from
     from hipalign.services.care.prescribe import plan_prescribe
-    from hipalign.services.program import today as program
+    from hipalign.services.program import plans
     from tests.core.conftest import intake_doc
     from tests.services.factories import public_id
 
     pid = public_id(owner)
 
     def prescription(reps: int) -> dict[str, Any]:
-        current = program.plan_current(owner)
+        current = plans.plan_current(owner)
         assert current is not None
-        rx = prescription_from(program.plan_document(current))
+        rx = prescription_from(plans.plan_document(current))
         assert rx is not None
         raw = rx.model_dump(mode="json")
         for it in raw["items"]:
@@ -47,7 +47,7 @@ def race(owner: Any, clinician: Any, second_clinician: Any, rounds: int = ROUNDS
         def run() -> list[Any]:
             try:
                 made = work()
-            except program.StalePlan as exc:
+            except plans.StalePlan as exc:
                 return ["stale", str(exc)]
             return ["won", made.version, made.author_role]
 
@@ -76,14 +76,14 @@ def race(owner: Any, clinician: Any, second_clinician: Any, rounds: int = ROUNDS
     results: list[dict[str, Any]] = []
     for kind in ("clinician_vs_person", "clinician_vs_clinician"):
         for n in range(rounds):
-            base = program.plan_version_now(owner)
+            base = plans.plan_version_now(owner)
             # Both edits are prepared from the same plan before the threads start.
             raw_a = prescription(10 + n % 5)
             a = attempt(lambda raw=raw_a, v=base: plan_prescribe(clinician, pid, raw, v))
             if kind == "clinician_vs_person":
                 doc = intake_doc(minutes_per_session=20 + n % 10)
                 b = attempt(
-                    lambda d=doc, v=base: program.intake_submit(owner, d, TODAY, expected_version=v)
+                    lambda d=doc, v=base: plans.intake_submit(owner, d, TODAY, expected_version=v)
                 )
             else:
                 raw_b = prescription(15 + n % 5)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.vocab import WEEKDAYS
-from hipalign.services.program import today as program
+from hipalign.services.program import plans, recording
 from tests.core.conftest import intake_doc
 
 MONDAY = date(2026, 3, 2)
@@ -102,7 +102,7 @@ def public_id(user: AbstractBaseUser) -> str:
 
 def make_plan(user: AbstractBaseUser, today: date = MONDAY, **overrides: Any) -> PlanRecord:
     """A plan from the minimal intake (every safety answer no), deep-merged with `overrides`."""
-    return program.intake_submit(user, intake_doc(**overrides), today)
+    return plans.intake_submit(user, intake_doc(**overrides), today)
 
 
 def log_payload(
@@ -178,7 +178,7 @@ def only_the_denial_added(before: dict[str, int], action: str) -> bool:
 
 def session_exercises(plan: PlanRecord, on: date) -> list[str]:
     """The exercises of the plan's first session on the weekday of `on` ([] on a rest day)."""
-    from hipalign.services.program.today import plan_document
+    from hipalign.services.program.plans import plan_document
 
     body = plan_document(plan).plan
     day = (
@@ -201,7 +201,6 @@ def log_exercises(
     """Log each exercise (every side, at rung 0) on `on`, spread over `runs` player runs (each
     its own session id, as a fresh page or device makes)."""
     from hipalign.core.library import default_library
-    from hipalign.services.program import today as program
 
     lib = default_library()
     sessions = [uuid.uuid4() for _ in range(runs)]
@@ -217,4 +216,4 @@ def log_exercises(
                 rung=0,
                 skipped=skipped,
             )
-            program.log_record(plan.user, body, today=today)
+            recording.log_record(plan.user, body, today=today)

@@ -13,6 +13,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpResponse
 from django.test import Client
 
+# Every page and route module is imported here, before any test patches a service function: a
+# module first imported inside a patched test would keep the patched function for the session.
+import hipalign.web.urls  # noqa: F401
 from hipalign.web import clock
 from tests.services.conftest import (  # noqa: F401
     admin,

@@ -19,7 +19,7 @@ from typing import Any
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.planning.prescription import prescription_from
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.core.conftest import intake_doc
 from tests.services.factories import log_payload
 
@@ -239,7 +239,7 @@ def log_to_owners_session(w: World, actor: str) -> dict[str, Any]:
 
 
 def prescription(w: World, actor: str) -> dict[str, Any]:
-    rx = prescription_from(program.plan_document(w.plan))
+    rx = prescription_from(plans.plan_document(w.plan))
     assert rx is not None
     body = rx.model_dump(mode="json")
     body["items"][0]["sets"] = 3

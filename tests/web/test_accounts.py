@@ -14,7 +14,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import recording
 from tests.services.factories import (
     LOG_TODAY,
     PASSWORD,
@@ -265,8 +265,8 @@ def test_an_older_hash_is_upgraded_to_argon2id_at_login(client: Client) -> None:
 
 def _some_data(user: AbstractBaseUser) -> PlanRecord:
     plan = make_plan(user)
-    result = program.log_record(user, log_payload(plan), today=LOG_TODAY)
-    program.next_morning_record(
+    result = recording.log_record(user, log_payload(plan), today=LOG_TODAY)
+    recording.next_morning_record(
         user, str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id), 1
     )
     return plan

@@ -30,7 +30,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import plans as plan_versions
+from hipalign.services.program import recording
 from tests.services.factories import (
     LOG_TODAY,
     all_counts,
@@ -103,7 +104,9 @@ def world(db: None) -> World:
     for name, user in (("ann", ann), ("bea", bea)):
         plan = make_plan(user)
         PlanRecord.objects.filter(pk=plan.pk).update(note=f"canary-{name}-note")
-        program.log_record(user, log_payload(plan, client_id=f"canary-{name}-log"), today=LOG_TODAY)
+        recording.log_record(
+            user, log_payload(plan, client_id=f"canary-{name}-log"), today=LOG_TODAY
+        )
         plans[name] = plan
     users = {"ann": ann, "bea": bea, "cleo": cleo, "carl": carl, "ada": ada}
     ids = {
@@ -275,7 +278,7 @@ def _json(body: Any) -> str:
 def _rx(plan: PlanRecord) -> str:
     from hipalign.core.planning.prescription import prescription_from
 
-    rx = prescription_from(program.plan_document(plan))
+    rx = prescription_from(plan_versions.plan_document(plan))
     assert rx is not None
     body = rx.model_dump(mode="json")
     body["items"][0]["sets"] = 3

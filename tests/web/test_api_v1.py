@@ -14,7 +14,7 @@ from django.utils import timezone
 from hipalign.adapters.db.models import AuditEvent, CareLink, ExerciseLogRecord, PlanRecord
 from hipalign.core.planning.prescription import prescription_from
 from hipalign.services.identity import tokens
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.core.conftest import intake_doc
 from tests.services.factories import (
     all_counts,
@@ -66,7 +66,7 @@ def snapshot(user_id: Any) -> dict[str, list[dict[str, Any]]]:
 
 def rx_body(plan: PlanRecord, sets: int = 3) -> dict[str, Any]:
     """The plan as a prescription, with the first exercise's sets changed."""
-    rx = prescription_from(program.plan_document(plan))
+    rx = prescription_from(plans.plan_document(plan))
     assert rx is not None
     body = rx.model_dump(mode="json")
     body["items"][0]["sets"] = sets

@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord, PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, plans, recording
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,
@@ -47,15 +47,15 @@ class World:
 def world(owner: AbstractBaseUser, other: AbstractBaseUser, set_today: SetToday) -> World:
     plan = make_plan(owner)
     make_plan(owner, age=41)  # an older version too, so plan history has two of the owner's
-    plan = program.plan_current(owner)  # type: ignore[assignment]
+    plan = plans.plan_current(owner)  # type: ignore[assignment]
     first = PlanRecord.objects.filter(user=owner).exclude(pk=plan.pk).get()
-    logged = program.log_record(
+    logged = recording.log_record(
         owner, log_payload(plan, client_id=OWNER_CLIENT_ID), today=LOG_TODAY
     )
     session_id = str(ExerciseLogRecord.objects.get(pk=logged.log_id).session_id)
-    checkin, _ = program.checkin_record(owner, {k[2:]: False for k in no_answers()}, 4, 6, MONDAY)
+    checkin, _ = checkins.checkin_record(owner, {k[2:]: False for k in no_answers()}, 4, 6, MONDAY)
     other_plan = make_plan(other)
-    program.log_record(
+    recording.log_record(
         other, log_payload(other_plan), today=LOG_TODAY
     )  # the other person's own session
     set_today(TUESDAY)  # the morning after: the owner's /today asks about the owner's session
@@ -77,7 +77,7 @@ def _log_to_owners_plan(w: World, me: AbstractBaseUser) -> dict[str, Any]:
 
 
 def _log_to_owners_session(w: World, me: AbstractBaseUser) -> dict[str, Any]:
-    mine = program.plan_current(me)
+    mine = plans.plan_current(me)
     assert mine is not None
     return log_payload(mine, session_id=w.session_id)
 

@@ -376,10 +376,10 @@ def test_a_persons_timeline_never_shows_someone_elses_data(
 
 
 def _a_log(plan: PlanRecord) -> str:
-    from hipalign.services.program import today as program
+    from hipalign.services.program import recording
     from tests.services.factories import LOG_TODAY, log_payload
 
-    return program.log_record(plan.user, log_payload(plan), today=LOG_TODAY).log_id
+    return recording.log_record(plan.user, log_payload(plan), today=LOG_TODAY).log_id
 
 
 def test_the_timeline_offers_to_delete_a_log_and_asks_first(
@@ -479,11 +479,11 @@ def test_a_patients_flags_name_their_sources_as_references(
     from django.utils.html import escape
 
     from hipalign.core.references import reference
-    from hipalign.services.program import today as program
+    from hipalign.services.program import recording
     from hipalign.web import clock
     from tests.services.factories import log_payload
 
-    program.log_record(
+    recording.log_record(
         owner,
         log_payload(owner_plan, pain_during=8),
         today=clock.today(),  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import recording
 from tests.services.factories import (
     LOG_TODAY,
     PASSWORD,
@@ -63,7 +63,7 @@ def test_api_log_with_the_csrf_token_is_accepted(
 
 @pytest.fixture
 def logged_session(owner_plan: PlanRecord) -> str:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
+    result = recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     return str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
 
 

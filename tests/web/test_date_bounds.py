@@ -12,7 +12,7 @@ from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord, SessionRecord
 from hipalign.services.identity import accounts
-from hipalign.services.program import today as program
+from hipalign.services.program import plans, recording
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,
@@ -31,9 +31,9 @@ END = date(9999, 12, 31)
 def _stored_at_the_end(plan: PlanRecord) -> None:
     """A log dated 9999-12-31 with next-morning pain, as an older install let it in."""
     user = plan.user
-    result = program.log_record(user, log_payload(plan, performed_on=END), today=END)
+    result = recording.log_record(user, log_payload(plan, performed_on=END), today=END)
     session = ExerciseLogRecord.objects.get(pk=result.log_id).session_id
-    program.next_morning_record(user, str(session), 3)
+    recording.next_morning_record(user, str(session), 3)
 
 
 PERSON_PAGES = ["/progress", "/report", "/timeline", "/account/fhir.json", "/api/v1/progress"]
@@ -67,7 +67,7 @@ def test_the_timeline_pages_past_an_entry_at_the_end_of_the_calendar(
 ) -> None:
     _stored_at_the_end(owner_plan)
     for _ in range(60):  # more than one page (50 entries)
-        program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
+        recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     first = owner_client.get("/timeline").content.decode()
     cursor = first.split("?cursor=")[1].split('"')[0]
 
@@ -130,7 +130,7 @@ def test_an_import_with_a_day_at_the_end_of_the_calendar_is_a_message_and_stores
     owner: AbstractBaseUser, set_today: SetToday
 ) -> None:
     make_plan(owner)
-    program.log_record(owner, log_payload(program.plan_current(owner)), today=LOG_TODAY)  # type: ignore[arg-type]
+    recording.log_record(owner, log_payload(plans.plan_current(owner)), today=LOG_TODAY)  # type: ignore[arg-type]
     doc = accounts.account_export(owner)  # type: ignore[arg-type]
     doc["exercise_logs"][0]["performed_on"] = "9999-12-31"
     doc["sessions"][0]["performed_on"] = "9999-12-31"

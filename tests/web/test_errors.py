@@ -11,7 +11,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import plans, recording
 from tests.services.factories import log_payload
 from tests.web.conftest import logged_in, post_log
 
@@ -37,7 +37,7 @@ def _refuse(*args: object, **kwargs: object) -> None:
 def test_a_page_answers_503_without_a_traceback_when_the_database_fails(
     owner_plan: PlanRecord, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(program, "plan_current", _refuse)
+    monkeypatch.setattr(plans, "plan_current", _refuse)
 
     r = _client(owner).get("/plan")
 
@@ -50,7 +50,7 @@ def test_a_page_answers_503_without_a_traceback_when_the_database_fails(
 def test_an_api_call_answers_503_json_and_stores_nothing_when_the_database_fails(
     owner_plan: PlanRecord, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(program, "log_record", _refuse)
+    monkeypatch.setattr(recording, "log_record", _refuse)
 
     r = post_log(_client(owner), log_payload(owner_plan))
 
@@ -66,7 +66,7 @@ def test_other_server_errors_stay_500_without_a_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug, not an outage")
 
-    monkeypatch.setattr(program, "plan_current", broken)
+    monkeypatch.setattr(plans, "plan_current", broken)
 
     r = _client(owner).get("/plan")
 

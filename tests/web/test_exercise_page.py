@@ -6,7 +6,7 @@ from django.test import Client
 
 from hipalign.core.library import default_library
 from hipalign.core.words import dose_words
-from hipalign.services.program import today as program
+from hipalign.services.program import doses, plans
 from tests.services.factories import make_plan
 from tests.web.test_page_words import visible_text
 
@@ -19,7 +19,7 @@ def test_a_person_sees_their_own_dose_per_side_and_a_link_back_to_the_plan(
     owner: User, owner_client: Client
 ) -> None:
     rec = make_plan(owner)
-    items = program.plan_items_now(owner, program.plan_document(rec))
+    items = doses.plan_items_now(owner, plans.plan_document(rec))
     ex_id, now = next((e, n) for e, n in items.items() if any(s.side for s in n.sides))
     ex = LIB[ex_id]
 
@@ -40,7 +40,7 @@ def test_an_exercise_not_in_the_plan_shows_the_library_dose_labelled_as_such(
     owner: User, owner_client: Client
 ) -> None:
     rec = make_plan(owner)
-    in_plan = set(program.plan_items_now(owner, program.plan_document(rec)))
+    in_plan = set(doses.plan_items_now(owner, plans.plan_document(rec)))
     ex = next(e for e in LIB.values() if e.id not in in_plan)
     start = ex.start_step
 

@@ -11,7 +11,8 @@ from django.utils.html import escape
 
 from hipalign.adapters.db.models import HabitCheck, IntakeRecord, PlanRecord
 from hipalign.core.education.catalog import default_lessons
-from hipalign.services.program import today as program
+from hipalign.services.program import plans, recording
+from hipalign.services.program.today import session_today
 from hipalign.web import views
 from tests.services.factories import LOG_TODAY, MONDAY, all_counts, make_plan, only_the_denial_added
 from tests.web.conftest import SetToday, logged_in, no_answers
@@ -62,7 +63,7 @@ def test_learn_shows_the_lessons_picked_for_a_person_with_a_plan(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
     plan = sitter_plan(owner)
-    mine = program.plan_document(plan).lessons
+    mine = plans.plan_document(plan).lessons
 
     html = owner_client.get("/learn").content.decode()
 
@@ -256,7 +257,7 @@ def test_today_reminds_of_the_next_break_after_the_session(
     from tests.services.factories import log_payload
 
     plan = sitter_plan(owner)
-    program.log_record(owner, log_payload(plan, performed_on=MONDAY), today=LOG_TODAY)
+    recording.log_record(owner, log_payload(plan, performed_on=MONDAY), today=LOG_TODAY)
     minute_now("10:00")
 
     html = owner_client.get("/today").content.decode()
@@ -283,7 +284,7 @@ def test_the_plan_page_shows_the_daily_habits_and_the_lessons(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
     plan = sitter_plan(owner)
-    doc = program.plan_document(plan)
+    doc = plans.plan_document(plan)
 
     html = owner_client.get("/plan").content.decode()
 
@@ -300,15 +301,15 @@ def test_today_offers_the_daily_stretches_on_a_day_without_a_session_and_not_on_
     # offers them as a habit outside the session days only. 30 minutes: room for knees to
     # chest after the warm-up (a 20-minute session fills first).
     plan = make_plan(owner, minutes_per_session=30, lifestyle={"sitting_hours_per_day": 9})
-    body = program.plan_document(plan).plan
+    body = plans.plan_document(plan).plan
     assert body is not None
     assert {"knee_to_chest", "seated_straddle_stretch"} & {
         it.exercise for d in body.days for it in d.items
     }
     session_days = {d.day for d in body.days}
     week = [MONDAY + timedelta(days=i) for i in range(7)]
-    on = next(d for d in week if program.weekday_of(d) in session_days)
-    off = next(d for d in week if program.weekday_of(d) not in session_days)
+    on = next(d for d in week if plans.weekday_of(d) in session_days)
+    off = next(d for d in week if plans.weekday_of(d) not in session_days)
 
     set_today(on)
     on_page = owner_client.get("/today").content.decode()
@@ -327,7 +328,7 @@ def test_the_plan_page_says_the_balance_minutes_a_week_against_the_target(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
     plan = make_plan(owner, age=72, equipment=["mat", "sturdy_support"])
-    dose = program.plan_document(plan).plan.balance  # type: ignore[union-attr]
+    dose = plans.plan_document(plan).plan.balance  # type: ignore[union-attr]
     assert dose is not None
 
     html = owner_client.get("/plan").content.decode()
@@ -349,7 +350,7 @@ def test_the_plan_page_shows_the_warm_up_before_every_session_with_its_moves(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
     plan = make_plan(owner)
-    body = program.plan_document(plan).plan
+    body = plans.plan_document(plan).plan
     assert body is not None
     warm = body.days[0].warm_up
     assert warm is not None
@@ -370,7 +371,7 @@ def test_todays_player_gets_the_warm_up_first_and_no_exercise_for_it(
     owner: AbstractBaseUser, owner_client: Client
 ) -> None:
     make_plan(owner)
-    t = program.session_today(owner, MONDAY)  # type: ignore[arg-type]
+    t = session_today(owner, MONDAY)  # type: ignore[arg-type]
     assert t is not None and t.script is not None and t.day is not None
     assert t.day.warm_up is not None
     moves = len(t.day.warm_up.moves)
@@ -455,7 +456,7 @@ def test_working_and_quiet_hours_and_running_reach_the_stored_intake_and_the_pla
         "working_hours": {"start": "08:00", "end": "16:30"},
         "quiet_hours": {"start": "22:00", "end": "07:00"},
     }
-    doc = program.plan_document(PlanRecord.objects.get(user=owner))
+    doc = plans.plan_document(PlanRecord.objects.get(user=owner))
     assert doc.plan is not None
     breaks = next(it for it in doc.plan.lifestyle if it.id == "movement_breaks")
     assert breaks.times[0] == "08:45" and breaks.times[-1] == "15:30"
@@ -487,7 +488,7 @@ def test_the_hip_lesson_shows_the_diagram_with_the_muscles_of_the_persons_plan(
     assert 'data-testid="hip-diagram"' in plain
     assert "your plan works" not in plain  # no plan yet: nothing highlighted
     plan = sitter_plan(owner)
-    doc = program.plan_document(plan)
+    doc = plans.plan_document(plan)
     assert doc.plan is not None
     first = doc.plan.days[0].items[0].exercise
     muscles = plan_muscles(owner)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from django.test import Client
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord
 from hipalign.core.screening.catalog import QUESTIONS, QUESTIONS_BY_ID
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.services.factories import MONDAY, all_counts
 from tests.web.conftest import no_answers
 
@@ -193,7 +193,7 @@ def test_replan_keeps_history_and_plans_lists_both(
     assert response.status_code == 302
     assert PlanRecord.objects.filter(user=owner).count() == 2
     assert IntakeRecord.objects.filter(user=owner).count() == 2
-    second = program.plan_current(owner)
+    second = plans.plan_current(owner)
     assert second is not None and second.pk != first.pk
     assert IntakeRecord.objects.get(pk=first.intake_id).document["age"] == 40
     history = owner_client.get("/plans").content.decode()

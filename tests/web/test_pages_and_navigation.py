@@ -11,7 +11,7 @@ from django.test import Client
 from PIL import Image
 
 from hipalign.adapters.db.models import CareLink, PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.web.conftest import logged_in
 
 
@@ -60,7 +60,7 @@ def test_a_server_error_answers_a_styled_500_with_a_way_on_and_no_details(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a secret detail of the bug")
 
-    monkeypatch.setattr(program, "plan_current", broken)
+    monkeypatch.setattr(plans, "plan_current", broken)
 
     r = logged_in(owner, raise_request_exception=False).get("/plan")
 

@@ -40,7 +40,8 @@ from hipalign.services.identity import roles, tokens
 from hipalign.services.library import education
 from hipalign.services.messages import conversations
 from hipalign.services.posture.uploads import upload_dir
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, recording
+from hipalign.services.program import plans as plan_versions
 from hipalign.web.api_v1 import api_v1
 from tests.services.factories import (
     LOG_TODAY,
@@ -188,11 +189,13 @@ def _build() -> Stage:
     make_plan(owner)
     rx = prescription_from_current(owner)
     rx["note"] = NOTE_CANARY
-    current = prescribe.plan_prescribe(clinician, pid, rx, program.plan_version_now(owner))
-    logged = program.log_record(owner, log_payload(current, client_id=LOG_CANARY), today=LOG_TODAY)
+    current = prescribe.plan_prescribe(clinician, pid, rx, plan_versions.plan_version_now(owner))
+    logged = recording.log_record(
+        owner, log_payload(current, client_id=LOG_CANARY), today=LOG_TODAY
+    )
     session_id = str(ExerciseLogRecord.objects.get(pk=logged.log_id).session_id)
     screening = dict.fromkeys(current.intake.document["screening"], False)
-    checkin, _ = program.checkin_record(owner, screening, 4, 6, MONDAY)
+    checkin, _ = checkins.checkin_record(owner, screening, 4, 6, MONDAY)
     outcome = outcome_records.outcome_record(
         owner,
         "psfs",
@@ -228,7 +231,7 @@ def _build() -> Stage:
     )
 
     other_plan = make_plan(other)
-    program.log_record(other, log_payload(other_plan, client_id=OTHER_LOG), today=LOG_TODAY)
+    recording.log_record(other, log_payload(other_plan, client_id=OTHER_LOG), today=LOG_TODAY)
     make_link(other_clinician, other)
 
     users = {
@@ -316,9 +319,9 @@ def stage(built: Stage, set_today: SetToday) -> Stage:
 def prescription_from_current(user: AbstractBaseUser) -> dict[str, Any]:
     from hipalign.core.planning.prescription import prescription_from
 
-    rec = program.plan_current(user)  # type: ignore[arg-type]
+    rec = plan_versions.plan_current(user)  # type: ignore[arg-type]
     assert rec is not None
-    rx = prescription_from(program.plan_document(rec))
+    rx = prescription_from(plan_versions.plan_document(rec))
     assert rx is not None
     return rx.model_dump(mode="json")
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from hipalign.adapters.db.models import AssessmentRecord, IntakeRecord, PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.services.factories import all_counts, make_plan
 from tests.web.test_clinic_pages import _form, body, patient_url
 from tests.web.test_onboarding import onboarding_form
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _plan_items(plan: PlanRecord) -> set[str]:
-    doc = program.plan_document(plan)
+    doc = plans.plan_document(plan)
     assert doc.plan is not None
     return {it.exercise for d in doc.plan.days for it in d.items}
 
@@ -77,7 +77,7 @@ def test_the_assessment_records_weeks_since_birth_on_the_intake(
     )
 
     assert saved.status_code == 302
-    intake = program.intake_current(owner)
+    intake = plans.intake_current(owner)
     assert intake is not None and (intake.postpartum_weeks, intake.caesarean) == (7, True)
 
 

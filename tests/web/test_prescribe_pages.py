@@ -5,7 +5,7 @@ from typing import Any
 from django.test import Client
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.services.factories import make_plan, public_id
 from tests.web.conftest import logged_in
 
@@ -117,9 +117,7 @@ def test_a_stale_edit_is_refused_and_keeps_the_entries(
     make_plan(owner)
     pid = public_id(owner)
     data = _form(clinician_client, pid)
-    program.intake_submit(
-        owner, _intake(), program.plan_current(owner).starts_on, expected_version=1
-    )
+    plans.intake_submit(owner, _intake(), plans.plan_current(owner).starts_on, expected_version=1)
     data["item-0-sets"] = 9
 
     refused = clinician_client.post(f"/clinic/patients/{pid}/plan", data)
@@ -192,7 +190,7 @@ def test_the_editor_shows_each_exercises_figure_beside_it(
     owner: Any, clinician_client: Client
 ) -> None:
     plan = make_plan(owner)
-    exercises = {it.exercise for d in program.plan_document(plan).plan.days for it in d.items}  # type: ignore[union-attr]
+    exercises = {it.exercise for d in plans.plan_document(plan).plan.days for it in d.items}  # type: ignore[union-attr]
 
     page = clinician_client.get(f"/clinic/patients/{public_id(owner)}/plan").content.decode()
 

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import recording
 from tests.services.factories import LOG_TODAY, TUESDAY, log_payload
 from tests.web.conftest import SetToday, post_log
 
@@ -42,7 +42,7 @@ def _csp(response: HttpResponse) -> dict[str, list[str]]:
 def pages(
     owner_client: Client, owner_plan: PlanRecord, set_today: SetToday
 ) -> dict[str, HttpResponse]:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
+    result = recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = ExerciseLogRecord.objects.get(pk=result.log_id).session_id
     set_today(TUESDAY)  # the next-morning form shows too
     out = {path: owner_client.get(path) for path in PERSON_PAGES}

@@ -6,7 +6,7 @@ from django.test import Client
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord
 from hipalign.core.screening.catalog import QUESTIONS_BY_ID
-from hipalign.services.program import today as program
+from hipalign.services.program import recording
 from tests.services.factories import EXERCISE, LOG_TODAY, log_payload
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_a_stopped_exercise_leaves_the_player_and_today_says_why(
     before = owner_client.get("/today").content.decode()
     assert f'"id": "{EXERCISE}"' in before and 'data-testid="stopped"' not in before
 
-    program.log_record(owner_plan.user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
+    recording.log_record(owner_plan.user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
 
     r = owner_client.get("/today")
     html = r.content.decode()

@@ -9,7 +9,7 @@ from django.test import Client
 
 from hipalign.adapters.db.models import ApiToken, AuditEvent
 from hipalign.services.identity import roles, tokens
-from hipalign.services.program import today as program
+from hipalign.services.program import recording
 from tests.services.factories import (
     MONDAY,
     PASSWORD,
@@ -39,7 +39,7 @@ def test_a_clinicians_token_stops_reading_the_patient_after_their_mfa_reset(
     clinician: AbstractBaseUser,
     admin: AbstractBaseUser,
 ) -> None:
-    program.log_record(owner, log_payload(owner_plan), today=MONDAY)  # type: ignore[arg-type]
+    recording.log_record(owner, log_payload(owner_plan), today=MONDAY)  # type: ignore[arg-type]
     secret = staff_token(clinician)
     logs = f"/patients/{public_id(owner)}/logs"
     assert get(logs, _auth(secret)).status_code == 200

@@ -9,8 +9,8 @@ from pydantic import RootModel
 
 from hipalign.core.errors import InputError, parse_json_document
 from hipalign.services.kernel.access import NotFound
-from hipalign.services.program import today as program
-from hipalign.web import clock
+from hipalign.services.program import recording
+from hipalign.web import api_v1
 
 api = NinjaAPI(
     title="hipalign",
@@ -38,8 +38,8 @@ def _not_found(request: HttpRequest, exc: NotFound) -> Any:
     return api.create_response(request, {"error": "not found"}, status=404)
 
 
-@api.exception_handler(program.LogConflict)
-def _conflict(request: HttpRequest, exc: program.LogConflict) -> Any:
+@api.exception_handler(recording.LogConflict)
+def _conflict(request: HttpRequest, exc: recording.LogConflict) -> Any:
     return api.create_response(
         request,
         {"error": "client_id: already used for a different log; make a new id for a new log"},
@@ -54,17 +54,10 @@ def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
     The body is parsed here rather than by ninja so every error names the field the same way
     as the rest of hipalign (core.errors)."""
     payload = parse_json_document(_Raw, request.body.decode("utf-8", "replace"), "log").root
-    result = program.log_record(request.user, payload, today=clock.today())  # type: ignore[arg-type]
-    d = result.decision
-    body = {
-        "log_id": result.log_id,
-        "created": result.created,
-        "decision": None if d is None else d.model_dump(mode="json"),
-        # The decision in the words of every page (core/words.py): the player shows it as it is.
-        "decision_text": None if d is None else program.decision_text(d),
-        "advice": result.stop_advice,
-    }
-    return Status(201 if result.created else 200, body)
+    # A thin alias of POST /api/v1/logs (issue 15): the same write and the same answer; only the
+    # parsing differs, so the player's errors keep naming the field as every form does.
+    written = api_v1.log_write(request.user, payload)  # type: ignore[arg-type]
+    return Status(written.status_code, written.value.model_dump(mode="json"))
 
 
 @api.post("/posture", response={200: dict[str, Any], 201: dict[str, Any]})

@@ -43,8 +43,9 @@ from hipalign.services.identity import tokens
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import Forbidden, NotFound, patient_for, profile_of, role_of
 from hipalign.services.messages import conversations as talk
-from hipalign.services.program import logs
-from hipalign.services.program import today as program
+from hipalign.services.program import doses, logs, plans, recording
+from hipalign.services.program import plan_view as plan_views
+from hipalign.services.program.plan_view import PlanView
 from hipalign.web import clock, denials, throttle
 from hipalign.web.middleware import MFA_SESSION_KEY
 
@@ -282,7 +283,7 @@ class PatientPage(Page):
     items: list[PatientOut]
 
 
-class LogBody(program.LogIn):
+class LogBody(recording.LogIn):
     """One exercise log for one side. `client_id` is made by the client: resending it stores
     nothing new. The owner is the caller; owner fields in the body are refused."""
 
@@ -367,8 +368,8 @@ def _forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
     return _answer(request, 403, {"error": str(exc)})
 
 
-@api_v1.exception_handler(program.LogConflict)
-def _conflict(request: HttpRequest, exc: program.LogConflict) -> HttpResponse:
+@api_v1.exception_handler(recording.LogConflict)
+def _conflict(request: HttpRequest, exc: recording.LogConflict) -> HttpResponse:
     return _answer(
         request,
         422,
@@ -393,8 +394,8 @@ def _precondition_required(request: HttpRequest, exc: _PreconditionRequired) -> 
     )
 
 
-@api_v1.exception_handler(program.StalePlan)
-def _stale(request: HttpRequest, exc: program.StalePlan) -> HttpResponse:
+@api_v1.exception_handler(plans.StalePlan)
+def _stale(request: HttpRequest, exc: plans.StalePlan) -> HttpResponse:
     now = 0 if exc.current is None else exc.current.version
     response = _answer(request, 412, {"error": str(exc), "current_version": now})
     response["ETag"] = f'"{now}"'
@@ -415,12 +416,14 @@ def _expected_version(if_match: str | None) -> int | None:
     return int(m.group(1)) if m else -1
 
 
-def _plan_out(rec: PlanRecord, response: HttpResponse) -> PlanOut:
-    response["ETag"] = f'"{rec.version}"'
-    return PlanOut(
-        **_summary(rec).model_dump(),
-        document=program.plan_document(rec),
-    )
+def _plan_out(view: PlanView, response: HttpResponse) -> PlanOut:
+    response["ETag"] = f'"{view.rec.version}"'
+    return PlanOut(**_summary(view.rec).model_dump(), document=view.doc)
+
+
+def _stored_plan_out(owner: User, rec: PlanRecord, response: HttpResponse) -> PlanOut:
+    """A plan version just stored, which is the owner's current plan."""
+    return _plan_out(plan_views.plan_view_of(owner, rec, current=rec), response)
 
 
 def _summary(rec: PlanRecord) -> PlanSummary:
@@ -439,10 +442,10 @@ def _summary(rec: PlanRecord) -> PlanSummary:
 
 
 def _current_plan(user: User, response: HttpResponse) -> PlanOut:
-    rec = program.plan_current(user)
-    if rec is None:
+    view = plan_views.plan_view(user)
+    if view is None:
         raise NotFound("plan")
-    return _plan_out(rec, response)
+    return _plan_out(view, response)
 
 
 def _log_out(rec: ExerciseLogRecord) -> LogOut:
@@ -517,17 +520,17 @@ def intake_create(
     say) answers 412 and stores nothing; no If-Match answers 428."""
     expected = _expected_version(if_match)
     try:
-        rec = program.intake_submit(
+        rec = plans.intake_submit(
             _caller(request),
             intake.model_dump(mode="json", by_alias=True, exclude_none=True),
             clock.today(),
             expected_version=0 if expected is None else expected,
         )
-    except program.StalePlan as exc:
+    except plans.StalePlan as exc:
         if expected is None:
             raise _PreconditionRequired(0 if exc.current is None else exc.current.version) from None
         raise
-    return Status(201, _plan_out(rec, response))
+    return Status(201, _stored_plan_out(_caller(request), rec, response))
 
 
 @api_v1.get(
@@ -545,7 +548,7 @@ def plan_get(request: HttpRequest, response: HttpResponse) -> PlanOut:
 @api_v1.get("/plans", response={200: PlanPage, **_errors(401, 422)}, tags=["plan"])
 def plans_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET) -> PlanPage:
     """Your plans, newest first (without their documents)."""
-    history = program.plan_history(_caller(request))
+    history = plans.plan_history(_caller(request))
     return PlanPage(
         total=len(history),
         limit=limit,
@@ -562,13 +565,19 @@ def plans_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFSET)
 def logs_create(request: HttpRequest, log: LogBody) -> Status[LogCreated]:
     """Store one exercise log for one side. 201 when stored; resending the same `client_id`
     with the same body answers 200 with the stored result; with another body, 422."""
-    result = program.log_record(_caller(request), log.model_dump(mode="json"), today=clock.today())
+    return log_write(_caller(request), log.model_dump(mode="json"))
+
+
+def log_write(user: User, payload: dict[str, Any]) -> Status[LogCreated]:
+    """The one log write behind POST /api/v1/logs and its alias POST /api/logs (web/api.py, the
+    player's session-auth route): 201 when stored, 200 for a resend of the same client_id."""
+    result = recording.log_record(user, payload, today=clock.today())
     d = result.decision
     body = LogCreated(
         log_id=uuid.UUID(result.log_id),
         created=result.created,
         decision=d,
-        decision_text=None if d is None else program.decision_text(d),
+        decision_text=None if d is None else doses.decision_text(d),
         advice=result.stop_advice,
     )
     return Status(201 if result.created else 200, body)
@@ -643,11 +652,11 @@ def patient_plan_put(
             prescription.model_dump(mode="json"),
             -1 if expected is None else expected,
         )
-    except program.StalePlan as exc:
+    except plans.StalePlan as exc:
         if expected is None:
             raise _PreconditionRequired(0 if exc.current is None else exc.current.version) from None
         raise
-    return _plan_out(rec, response)
+    return _stored_plan_out(rec.user, rec, response)
 
 
 @api_v1.get(

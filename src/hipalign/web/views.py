@@ -42,8 +42,10 @@ from hipalign.services.kernel.access import NotFound, role_of
 from hipalign.services.kernel.jobs import jobs_inline
 from hipalign.services.library import anatomy, demos, education
 from hipalign.services.posture import uploads as posture_uploads
-from hipalign.services.program import safety, targets
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, doses, plans, recording, safety, targets
+from hipalign.services.program import plan_view as plan_views
+from hipalign.services.program.plan_view import PlanView
+from hipalign.services.program.today import session_today
 from hipalign.web import charts, clock, coach, plan_cache, pose_assets
 from hipalign.web.forms import (
     CheckInForm,
@@ -91,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if role_of(request.user) == "clinician":
         return redirect("clinic_patients")
-    if program.plan_current(request.user) is None:
+    if plans.plan_current(request.user) is None:
         return redirect("onboarding")
     return redirect("today")
 
@@ -156,7 +158,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest) -> HttpResponse:
-    current = program.intake_current(request.user)  # type: ignore[arg-type]
+    current = plans.intake_current(request.user)  # type: ignore[arg-type]
     initial = (
         OnboardingForm.initial_from(current.model_dump(mode="json", by_alias=True))
         if current
@@ -193,23 +195,23 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     seen = request.POST.get("plan_version", "") if request.method == "POST" else ""
     version = whole_number(seen)
     if version is None:
-        version = program.plan_version_now(request.user)  # type: ignore[arg-type]
+        version = plans.plan_version_now(request.user)  # type: ignore[arg-type]
     if doc is not None and not form.errors:
         if zone:
             # Before the plan, so its first day is counted in the person's own zone.
             time_zones.time_zone_set(request.user, zone=zone)  # type: ignore[arg-type]
             timezone.activate(ZoneInfo(zone))
         try:
-            program.intake_submit(request.user, doc, clock.today(), expected_version=version)  # type: ignore[arg-type]
+            plans.intake_submit(request.user, doc, clock.today(), expected_version=version)  # type: ignore[arg-type]
         except InputError as exc:
             for p in exc.problems:
                 form.add_error(None, p)
-        except program.StalePlan as exc:
+        except plans.StalePlan as exc:
             form.add_error(
                 None,
                 f"{exc} Your answers are kept below: check the new plan, then send them again.",
             )
-            version = program.plan_version_now(request.user)  # type: ignore[arg-type]
+            version = plans.plan_version_now(request.user)  # type: ignore[arg-type]
         else:
             return redirect("plan")
     return _onboarding_page(request, form, current, zone_form, version)
@@ -232,9 +234,9 @@ def _onboarding_page(
     version: int | None = None,
 ) -> HttpResponse:
     if version is None:
-        version = program.plan_version_now(request.user)  # type: ignore[arg-type]
+        version = plans.plan_version_now(request.user)  # type: ignore[arg-type]
     steps = [(sid, title, [form[f] for f in fields]) for sid, title, fields in form.steps()]
-    plan = program.plan_current(request.user)  # type: ignore[arg-type]
+    plan = plans.plan_current(request.user)  # type: ignore[arg-type]
     return render(
         request,
         "hipalign/onboarding.html",
@@ -306,63 +308,57 @@ def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _plan_context(request: HttpRequest, rec: Any, *, current: bool | None = None) -> dict[str, Any]:
-    doc = program.plan_document(rec)
-    lib = default_library()
-    items_now = program.plan_items_now(request.user, doc)  # type: ignore[arg-type]
-    is_current = (
-        rec == program.plan_current(request.user)  # type: ignore[arg-type]
-        if current is None
-        else current
-    )
-
+def _plan_context(view: PlanView) -> dict[str, Any]:
     def body() -> str:
         context = {
-            "rec": rec,
-            "doc": doc,
-            "items_now": items_now,
-            "figures": _card_figures(items_now),
-            "library": lib,
-            "is_current": is_current,
+            "rec": view.rec,
+            "doc": view.doc,
+            "items_now": view.items,
+            "figures": _card_figures(view.items),
+            "library": default_library(),
+            "is_current": view.is_current,
         }
         return render_to_string("hipalign/_plan_body.html", context)
 
     return {
-        "rec": rec,
-        "is_current": is_current,
-        "body": plan_cache.plan_body(rec, is_current, items_now, body),
+        "rec": view.rec,
+        "is_current": view.is_current,
+        "body": plan_cache.plan_body(view.rec, view.is_current, view.items, body),
     }
 
 
 @login_required
 @require_GET
 def plan(request: HttpRequest) -> HttpResponse:
-    rec = program.plan_current(request.user)  # type: ignore[arg-type]
+    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
     if rec is None:
         card = safety.safety_card(request.user)  # type: ignore[arg-type]
         return _stop_page(request, card) if card else redirect("onboarding")
-    doc = program.plan_document(rec)
+    doc = plans.plan_document(rec)
     if doc.plan is None and doc.referral.level in STOP_LEVELS:
         # A plan withheld for a warning sign that needs care now is no plan: the card alone.
         return _stop_page(request, safety.SafetyCard(doc.referral, "plan", rec.starts_on))
-    return render(request, "hipalign/plan.html", _plan_context(request, rec, current=True))
+    view = plan_views.plan_view_of(request.user, rec, current=rec)  # type: ignore[arg-type]
+    return render(request, "hipalign/plan.html", _plan_context(view))
 
 
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
     try:
-        rec = program.plan_get(request.user, plan_id)  # type: ignore[arg-type]
+        rec = plans.plan_get(request.user, plan_id)  # type: ignore[arg-type]
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "hipalign/plan.html", _plan_context(request, rec))
+    current = plans.plan_current(request.user)  # type: ignore[arg-type]
+    view = plan_views.plan_view_of(request.user, rec, current=current)  # type: ignore[arg-type]
+    return render(request, "hipalign/plan.html", _plan_context(view))
 
 
 @login_required
 @require_GET
 def plan_history(request: HttpRequest) -> HttpResponse:
-    plans = program.plan_history(request.user)  # type: ignore[arg-type]
-    return render(request, "hipalign/plan_history.html", {"plans": plans})
+    versions = plans.plan_history(request.user)  # type: ignore[arg-type]
+    return render(request, "hipalign/plan_history.html", {"plans": versions})
 
 
 @login_required
@@ -373,10 +369,10 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
         raise Http404
     # Issue 14.8: a person with a plan sees their own dose of this exercise (today's, per side)
     # and a way back; anyone else, or an exercise not in the plan, the library's starting dose.
-    rec = program.plan_current(request.user)  # type: ignore[arg-type]
-    doc = program.plan_document(rec) if rec is not None else None
+    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
+    doc = plans.plan_document(rec) if rec is not None else None
     mine = (
-        program.plan_items_now(request.user, doc).get(ex.id)  # type: ignore[arg-type]
+        doses.plan_items_now(request.user, doc).get(ex.id)  # type: ignore[arg-type]
         if doc is not None and doc.plan is not None
         else None
     )
@@ -404,8 +400,8 @@ def _minute_now() -> int:
 @login_required
 @require_GET
 def learn(request: HttpRequest) -> HttpResponse:
-    rec = program.plan_current(request.user)  # type: ignore[arg-type]
-    mine = program.plan_document(rec).lessons if rec else []
+    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
+    mine = plans.plan_document(rec).lessons if rec else []
     return render(
         request, "hipalign/learn.html", {"lessons": education.lesson_list(), "mine": mine}
     )
@@ -463,7 +459,7 @@ def _outbox_key(user_pk: object) -> str:
 @require_GET
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: HttpRequest) -> HttpResponse:
-    t = program.session_today(request.user, clock.today())  # type: ignore[arg-type]
+    t = session_today(request.user, clock.today())  # type: ignore[arg-type]
     card = safety.safety_card(request.user)  # type: ignore[arg-type]
     if card is not None:
         # Until a check-in (or new answers) clears it, Today is the card and nothing else: no
@@ -505,10 +501,12 @@ def today(request: HttpRequest) -> HttpResponse:
         }
     figures = []
     if player is not None:
-        doses = [(n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides]
+        side_doses = [
+            (n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides
+        ]
         figures = [
             dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
-            for f in demos.demo_player_figures(doses=doses)  # drawn by our code, text escaped
+            for f in demos.demo_player_figures(doses=side_doses)  # drawn by our code, text escaped
         ]
     return render(
         request,
@@ -520,8 +518,9 @@ def today(request: HttpRequest) -> HttpResponse:
             "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
             "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),  # type: ignore[arg-type]
-            "habits": habits.habits_today(request.user, clock.today()),  # type: ignore[arg-type]
-            "reminder": habits.reminder_next(request.user, clock.today(), _minute_now()),  # type: ignore[arg-type]
+            # The plan Today was built from, read once for the whole page (issue 15).
+            "habits": habits.habits_of_plan(request.user, t.plan, clock.today()),  # type: ignore[arg-type]
+            "reminder": habits.reminder_of_plan(request.user, t.plan, clock.today(), _minute_now()),  # type: ignore[arg-type]
             "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
             "today_date": clock.today(),
@@ -538,7 +537,7 @@ def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
     except ValueError:
         pain = -1
     try:
-        decisions = program.next_morning_record(request.user, session_id, pain)  # type: ignore[arg-type]
+        decisions = recording.next_morning_record(request.user, session_id, pain)  # type: ignore[arg-type]
     except NotFound as exc:
         raise Http404 from exc
     except InputError as exc:
@@ -558,7 +557,7 @@ def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
-    carried = program.checkin_carried_over(request.user)  # type: ignore[arg-type]
+    carried = checkins.checkin_carried_over(request.user)  # type: ignore[arg-type]
     form = CheckInForm(request.POST or None, carried=carried)
     referral = None
     if request.method == "POST" and not form.is_valid():
@@ -570,7 +569,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
             return _stop_page(request, safety.SafetyCard(stopped, "checkin", clock.today()))
     if request.method == "POST" and form.is_valid():
         try:
-            _, referral = program.checkin_record(
+            _, referral = checkins.checkin_record(
                 request.user,  # type: ignore[arg-type]
                 form.answers(),
                 form.cleaned_data["pain_now"],
@@ -652,7 +651,7 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
     """A progress report to print or save as PDF and bring to a professional."""
-    rec = program.plan_current(request.user)  # type: ignore[arg-type]
+    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
     if rec is None:
         return redirect("onboarding")
     p = progress.progress_summary(request.user, clock.today())  # type: ignore[arg-type]
@@ -661,7 +660,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "hipalign/report.html",
         {
             "rec": rec,
-            "doc": program.plan_document(rec),
+            "doc": plans.plan_document(rec),
             "p": p,
             "o": outcome_records.outcomes_summary(request.user, clock.today()),  # type: ignore[arg-type]
             "today_date": clock.today(),

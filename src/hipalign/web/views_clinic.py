@@ -23,7 +23,7 @@ from hipalign.services.followup import assessments, timeline
 from hipalign.services.kernel import access
 from hipalign.services.messages import conversations
 from hipalign.services.program import logs
-from hipalign.services.program.today import StalePlan
+from hipalign.services.program.plans import StalePlan
 from hipalign.web import clock
 from hipalign.web.forms import whole_number
 

@@ -18,7 +18,7 @@ from hipalign.core.vocab import WEEKDAYS
 from hipalign.services.care import clinic, prescribe
 from hipalign.services.kernel.access import Forbidden, NotFound
 from hipalign.services.library import demos
-from hipalign.services.program.today import StalePlan
+from hipalign.services.program.plans import StalePlan
 from hipalign.web import clock
 from hipalign.web.forms import whole_number
 

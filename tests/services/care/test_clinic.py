@@ -8,7 +8,7 @@ import pytest
 from hipalign.adapters.db.models import CheckInRecord
 from hipalign.services.care import clinic
 from hipalign.services.kernel.access import Forbidden
-from hipalign.services.program import today as program
+from hipalign.services.program import recording
 from tests.services.factories import LOG_TODAY, MONDAY, log_payload, make_link, make_plan, make_user
 
 
@@ -47,7 +47,7 @@ def test_list_holds_only_linked_patients_with_red_flag_first(
 
 def test_pain_above_five_in_a_log_raises_a_flag(owner: Any, clinician: Any) -> None:
     plan = make_plan(owner)
-    program.log_record(owner, log_payload(plan, pain_during=7), today=LOG_TODAY)
+    recording.log_record(owner, log_payload(plan, pain_during=7), today=LOG_TODAY)
     rows = clinic.patients_attention(clinician, MONDAY + timedelta(days=1))
     assert [f.kind for f in rows[0].flags] == ["pain_high"]
 

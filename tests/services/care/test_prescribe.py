@@ -13,7 +13,7 @@ from hipalign.core.planning.prescription import prescription_from
 from hipalign.services.care import links as care
 from hipalign.services.care.prescribe import plan_editor, plan_prescribe
 from hipalign.services.kernel.access import Forbidden, NotFound
-from hipalign.services.program import today as program
+from hipalign.services.program import plans, recording
 from tests.services.factories import (
     LOG_TODAY,
     log_payload,
@@ -69,7 +69,7 @@ def _redosed(plan: PlanRecord) -> dict[str, Any]:
 
 
 def _log(plan: PlanRecord, user: AbstractBaseUser, exercise: str, side: str | None) -> None:
-    program.log_record(
+    recording.log_record(
         user, log_payload(plan, exercise=exercise, side=side, rung=1), today=LOG_TODAY
     )  # type: ignore[arg-type]
 
@@ -89,7 +89,7 @@ def test_a_linked_clinician_stores_the_next_version_with_its_changes(
     made = plan_prescribe(clinician, public_id(owner), _redosed(base), base.version)
 
     assert made.version == base.version + 1
-    assert program.plan_current(owner) == made  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == made  # type: ignore[arg-type]
     assert made.author_id == clinician.pk
     assert made.author_role == "clinician"
     assert made.starts_on == base.starts_on  # a revision keeps the program's weeks
@@ -131,7 +131,7 @@ def test_the_old_version_stays_in_the_history(
     document = base.document
     made = plan_prescribe(clinician, public_id(owner), _redosed(base), base.version)
 
-    assert program.plan_history(owner) == [made, base]  # type: ignore[arg-type]
+    assert plans.plan_history(owner) == [made, base]  # type: ignore[arg-type]
     base.refresh_from_db()
     assert base.document == document
     assert base.author_role == "person" and base.changes[0]["what"] == "intake"
@@ -213,7 +213,7 @@ def test_the_editor_refuses_a_withheld_plan(
     with pytest.raises(InputError) as exc:
         plan_prescribe(clinician, public_id(owner), BRIDGE_ONLY, withheld.version)
     assert exc.value.problems[0].startswith("plan: ")
-    assert program.plan_version_now(owner) == 1  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == 1  # type: ignore[arg-type]
 
 
 def test_a_person_without_a_plan_cannot_be_prescribed_for(
@@ -261,7 +261,7 @@ def test_bad_input_names_the_field_and_stores_nothing(
 
 
 def _denied(actor: AbstractBaseUser, owner: AbstractBaseUser, error: type[Exception]) -> None:
-    base = program.plan_current(owner) or make_plan(owner)  # type: ignore[arg-type]
+    base = plans.plan_current(owner) or make_plan(owner)  # type: ignore[arg-type]
     pid = public_id(owner)
     before = snapshot(owner.pk)
     audits = AuditEvent.objects.filter(subject_id=owner.pk).count()
@@ -273,7 +273,7 @@ def _denied(actor: AbstractBaseUser, owner: AbstractBaseUser, error: type[Except
 
     assert snapshot(owner.pk) == before
     assert PlanRecord.objects.filter(user_id=owner.pk).count() == 1
-    assert program.plan_version_now(owner) == base.version  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == base.version  # type: ignore[arg-type]
     assert AuditEvent.objects.filter(subject_id=owner.pk).count() == audits
 
 
@@ -302,7 +302,7 @@ def test_an_unknown_or_malformed_person_id_is_not_found(
     for pid in ("not-a-uuid", "00000000-0000-4000-8000-000000000000"):
         with pytest.raises(NotFound):
             plan_prescribe(clinician, pid, _redosed(base), base.version)
-    assert program.plan_version_now(owner) == 1  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == 1  # type: ignore[arg-type]
 
 
 def test_access_ends_with_the_link(owner: AbstractBaseUser, clinician: AbstractBaseUser) -> None:
@@ -316,4 +316,4 @@ def test_access_ends_with_the_link(owner: AbstractBaseUser, clinician: AbstractB
         plan_editor(clinician, public_id(owner))
     with pytest.raises(NotFound):
         plan_prescribe(clinician, public_id(owner), _redosed(base), base.version)
-    assert program.plan_version_now(owner) == 1  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == 1  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from hipalign.adapters.db.models import AssessmentRecord, AuditEvent, CareLink, 
 from hipalign.core.errors import InputError
 from hipalign.services.followup import assessments
 from hipalign.services.kernel.access import Forbidden, NotFound
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.services.factories import MONDAY, TUESDAY, all_counts, make_plan, public_id
 
 DOC: dict[str, Any] = {
@@ -45,10 +45,10 @@ def test_an_assessment_makes_a_new_intake_and_plan_by_the_clinician(
         "2026-03-03",
     )
     assert rec.intake_id == saved.plan.intake_id
-    new = program.plan_current(owner)  # type: ignore[arg-type]
+    new = plans.plan_current(owner)  # type: ignore[arg-type]
     assert new is not None and new.pk == saved.plan.pk
     assert (new.version, new.author_id, new.author_role) == (2, clinician.pk, "clinician")
-    intake = program.intake_current(owner)  # type: ignore[arg-type]
+    intake = plans.intake_current(owner)  # type: ignore[arg-type]
     assert intake is not None
     f = intake.findings
     assert f.trendelenburg is not None and f.trendelenburg.left == "positive"
@@ -114,7 +114,7 @@ def test_a_stale_plan_version_is_refused_and_nothing_is_stored(
     make_plan(owner, TUESDAY, age=41)  # the person changed their answers meanwhile
     counts = all_counts()
 
-    with pytest.raises(program.StalePlan, match="you edited version 1, but the plan is now"):
+    with pytest.raises(plans.StalePlan, match="you edited version 1, but the plan is now"):
         assessments.assessment_record(
             clinician, public_id(owner), DOC, TUESDAY, expected_version=seen
         )
@@ -151,13 +151,13 @@ def test_only_a_linked_clinician_may_record_an_assessment(
     plan: PlanRecord,
 ) -> None:
     actor = request.getfixturevalue(who)
-    before = program.plan_version_now(owner)  # type: ignore[arg-type]
+    before = plans.plan_version_now(owner)  # type: ignore[arg-type]
 
     with pytest.raises(error):
         assessments.assessment_record(actor, public_id(owner), DOC, TUESDAY)
 
     assert AssessmentRecord.objects.count() == 0
-    assert program.plan_version_now(owner) == before  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == before  # type: ignore[arg-type]
 
 
 def test_an_ended_link_ends_assessment_access(

@@ -15,8 +15,8 @@ from hipalign.services.followup.habits import (
     reminder_next,
 )
 from hipalign.services.kernel.access import NotFound
-from hipalign.services.program import today as program
-from hipalign.services.program.today import plan_document, weekday_of
+from hipalign.services.program import recording
+from hipalign.services.program.plans import plan_document, weekday_of
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,
@@ -46,7 +46,7 @@ def sitter_plan(user: AbstractBaseUser, **lifestyle: Any) -> PlanRecord:
 
 
 def log_session(plan: PlanRecord, day: date) -> None:
-    program.log_record(plan.user, log_payload(plan, performed_on=day), today=LOG_TODAY)
+    recording.log_record(plan.user, log_payload(plan, performed_on=day), today=LOG_TODAY)
 
 
 def rows(user: AbstractBaseUser) -> list[tuple[str, str, date]]:

@@ -17,7 +17,8 @@ from hipalign.services.followup.outcome_records import (
     outcomes_baseline_missing,
     outcomes_summary,
 )
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
+from hipalign.services.program.today import session_today
 from tests.services.factories import MONDAY, TUESDAY, make_plan, public_id
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_a_prescription_after_an_assessment_keeps_every_score(
 
     s = outcomes_summary(owner, later)  # type: ignore[arg-type]
 
-    assert program.plan_current(owner) == rx  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == rx  # type: ignore[arg-type]
     assert _measures(owner, later) == {"nprs": [6.0, 4.0], "psfs": [4.0, 5.0]}
     by = {v.measure.id: v for v in s.views}
     assert by["psfs"].baseline is not None and by["psfs"].baseline.performed_on == MONDAY
@@ -120,7 +121,7 @@ def test_todays_program_week_and_review_points_count_from_the_episode_after_an_a
     _assess(clinician, owner, plan)  # a new plan version, starting on Tuesday
     week2 = MONDAY + timedelta(weeks=1)
 
-    today = program.session_today(owner, week2)  # type: ignore[arg-type]
+    today = session_today(owner, week2)  # type: ignore[arg-type]
 
     # Monday is week 1 of the episode: a week later is week 2 (the plan version would say 1).
     assert today is not None and today.week == 2

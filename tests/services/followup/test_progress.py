@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
 from hipalign.services.followup.progress import WEEKS_SHOWN, PainPoint, progress_summary
-from hipalign.services.program import today as program
+from hipalign.services.program import recording
 from tests.services.factories import (
     EXERCISE,
     FRIDAY,
@@ -23,12 +23,12 @@ pytestmark = pytest.mark.django_db
 
 def _two_sessions(plan: PlanRecord) -> None:
     user = plan.user
-    first = program.log_record(
+    first = recording.log_record(
         user, log_payload(plan, performed_on=MONDAY, pain_during=2), today=LOG_TODAY
     )
     session = ExerciseLogRecord.objects.get(pk=first.log_id).session_id
-    program.next_morning_record(user, str(session), 1)
-    program.log_record(
+    recording.next_morning_record(user, str(session), 1)
+    recording.log_record(
         user, log_payload(plan, performed_on=WEDNESDAY, pain_during=3, reps_done=9), today=LOG_TODAY
     )
 

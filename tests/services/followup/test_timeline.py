@@ -13,7 +13,7 @@ from hipalign.core.errors import InputError
 from hipalign.core.screening.catalog import QUESTION_IDS
 from hipalign.services.followup import assessments, outcome_records, progress, timeline
 from hipalign.services.kernel.access import NotFound
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, recording
 from tests.services.factories import (
     FRIDAY,
     LOG_TODAY,
@@ -36,15 +36,15 @@ def history(owner: AbstractBaseUser, clinician: AbstractBaseUser) -> dict[str, A
     plan = make_plan(owner)
     session = uuid.uuid4()
     for side, pain in (("left", 2), ("right", 4)):
-        program.log_record(
+        recording.log_record(
             owner,  # type: ignore[arg-type]
             log_payload(
                 plan, session_id=session, exercise="clamshell", rung=0, side=side, pain_during=pain
             ),
             today=LOG_TODAY,
         )
-    program.next_morning_record(owner, str(session), 3)  # type: ignore[arg-type]
-    program.checkin_record(
+    recording.next_morning_record(owner, str(session), 3)  # type: ignore[arg-type]
+    checkins.checkin_record(
         owner,  # type: ignore[arg-type]
         dict.fromkeys(QUESTION_IDS, False),
         2,

@@ -27,8 +27,7 @@ from hipalign.adapters.db.models import (
 from hipalign.core.errors import InputError
 from hipalign.services.followup import habits
 from hipalign.services.identity import accounts
-from hipalign.services.program import safety
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, doses, plans, recording, safety
 from tests.services.factories import (
     LOG_TODAY,
     MONDAY,
@@ -74,10 +73,10 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     make_plan(user)
     plan = make_plan(user, age=55, lifestyle={"sitting_hours_per_day": 9})
     with transaction.atomic():
-        prescribed = program.plan_store(
+        prescribed = plans.plan_store(
             user,  # type: ignore[arg-type]
             plan.intake,
-            program.plan_document(plan),
+            plans.plan_document(plan),
             THURSDAY,
             expected_version=plan.version,
             author=clinician,  # type: ignore[arg-type]
@@ -90,12 +89,14 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     PostureUpload.objects.create(user=user, kind="photo")  # still waiting for analysis
     PostureUpload.objects.create(user=user, kind="photo", status="done", result=POSTURE_OK)
     PostureUpload.objects.create(user=user, kind="clip", status="failed", error="too dark")
-    result = program.log_record(user, log_payload(prescribed, client_id=client_id), today=LOG_TODAY)
+    result = recording.log_record(
+        user, log_payload(prescribed, client_id=client_id), today=LOG_TODAY
+    )
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
-    program.next_morning_record(user, session_id, 1)
+    recording.next_morning_record(user, session_id, 1)
     screening = dict.fromkeys(plan.intake.document["screening"], False)
     safety.safety_stop_record(user, {"fall_cannot_bear_weight": True}, THURSDAY)  # type: ignore[arg-type]
-    program.checkin_record(user, screening, 1, 2, THURSDAY)  # after the stop: it clears it
+    checkins.checkin_record(user, screening, 1, 2, THURSDAY)  # after the stop: it clears it
     AssessmentRecord.objects.create(
         user=user,
         clinician=clinician,
@@ -434,12 +435,12 @@ def test_an_imported_log_resent_stores_nothing_twice(owner: AbstractBaseUser) ->
     newcomer = make_user("nina_new")
     accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
-    replay = program.log_record(newcomer, resend, today=LOG_TODAY)  # type: ignore[arg-type]
+    replay = recording.log_record(newcomer, resend, today=LOG_TODAY)  # type: ignore[arg-type]
 
     assert replay.created is False
     assert ExerciseLogRecord.objects.filter(user=newcomer).count() == 1
-    with pytest.raises(program.LogConflict):
-        program.log_record(newcomer, {**resend, "pain_during": 4}, today=LOG_TODAY)  # type: ignore[arg-type]
+    with pytest.raises(recording.LogConflict):
+        recording.log_record(newcomer, {**resend, "pain_during": 4}, today=LOG_TODAY)  # type: ignore[arg-type]
 
 
 def test_a_skip_goes_through_export_and_import_and_an_older_file_without_skipped_imports(
@@ -448,8 +449,8 @@ def test_a_skip_goes_through_export_and_import_and_an_older_file_without_skipped
     plan = make_plan(owner)
     skip = {**log_payload(plan, sets_done=0, reps_done=0, skipped=True)}
     del skip["pain_during"]
-    program.log_record(owner, skip, today=LOG_TODAY)  # type: ignore[arg-type]
-    program.log_record(owner, log_payload(plan), today=LOG_TODAY)  # type: ignore[arg-type]
+    recording.log_record(owner, skip, today=LOG_TODAY)  # type: ignore[arg-type]
+    recording.log_record(owner, log_payload(plan), today=LOG_TODAY)  # type: ignore[arg-type]
     exported = _as_file(accounts.account_export(owner))
     older = json.loads(json.dumps(exported))
     older["exercise_logs"] = [r for r in older["exercise_logs"] if not r["skipped"]]
@@ -468,22 +469,22 @@ def test_a_skip_goes_through_export_and_import_and_an_older_file_without_skipped
         )
     ) == [False]
     # The first import kept the ids, and the skip its hash: resending it stores nothing.
-    resend = program.log_record(User.objects.get(username="nina_new"), skip, today=LOG_TODAY)
+    resend = recording.log_record(User.objects.get(username="nina_new"), skip, today=LOG_TODAY)
     assert resend.created is False
 
 
 def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None:
     _fill(owner, "canary-owner-log")
-    plan_before = program.plan_current(owner)  # type: ignore[arg-type]
+    plan_before = plans.plan_current(owner)  # type: ignore[arg-type]
     assert plan_before is not None
-    doses_before = program.plan_items_now(owner, program.plan_document(plan_before))  # type: ignore[arg-type]
+    doses_before = doses.plan_items_now(owner, plans.plan_document(plan_before))  # type: ignore[arg-type]
     exported = _as_file(accounts.account_export(owner))
     accounts.account_delete(owner, PASSWORD)
     newcomer = make_user("nina_new")
 
     accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
-    plan_after = program.plan_current(newcomer)  # type: ignore[arg-type]
+    plan_after = plans.plan_current(newcomer)  # type: ignore[arg-type]
     assert plan_after is not None
     assert (plan_after.id, plan_after.version, plan_after.author_role) == (
         plan_before.id,
@@ -491,7 +492,7 @@ def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None
         "clinician",
     )
     assert plan_after.author_id is None
-    doses_after = program.plan_items_now(newcomer, program.plan_document(plan_after))  # type: ignore[arg-type]
+    doses_after = doses.plan_items_now(newcomer, plans.plan_document(plan_after))  # type: ignore[arg-type]
     assert [n.sides for n in doses_after.values()] == [n.sides for n in doses_before.values()]
     upload = PostureUpload.objects.get(user=newcomer, status="done")
     assert (upload.stored_name, upload.overlay_name) == ("", "")

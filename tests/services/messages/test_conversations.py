@@ -155,13 +155,13 @@ def test_4000_characters_are_kept_whole(owner: Any, clinician: Any) -> None:
 def test_a_message_about_the_persons_log_shows_for_both_sides_and_a_foreign_one_is_refused(
     owner: Any, other: Any, clinician: Any, owner_plan: Any, other_plan: Any
 ) -> None:
-    from hipalign.services.program import today as program
+    from hipalign.services.program import recording
 
     link = _link(clinician, owner)
-    own = program.log_record(
+    own = recording.log_record(
         owner, log_payload(owner_plan, client_id="own-log-0001"), today=owner_plan.starts_on
     )
-    theirs = program.log_record(
+    theirs = recording.log_record(
         other, log_payload(other_plan, client_id="other-log-01"), today=other_plan.starts_on
     )
 

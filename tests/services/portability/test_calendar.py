@@ -10,7 +10,7 @@ from icalendar import Calendar
 from hipalign.adapters.db.models import AuditEvent
 from hipalign.core.errors import InputError
 from hipalign.services.portability import calendar
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.services.factories import MONDAY, WEDNESDAY, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def _events(data: bytes) -> list[object]:
 
 def test_one_weekly_event_per_planned_day_for_the_plans_weeks(owner: AbstractBaseUser) -> None:
     plan = make_plan(owner, today=WEDNESDAY)  # starts mid-week
-    body = program.plan_document(plan).plan
+    body = plans.plan_document(plan).plan
     assert body is not None
 
     events = _events(calendar.calendar_render(owner, owner))  # type: ignore[arg-type]

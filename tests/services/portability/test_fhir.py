@@ -19,7 +19,7 @@ from hipalign.adapters.db.models import (
 from hipalign.core.words import TIMES
 from hipalign.services.followup import outcome_records
 from hipalign.services.portability import fhir
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, doses, plans, recording
 from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan, public_id
 from tests.services.identity.test_accounts import POSTURE_OK
 
@@ -28,11 +28,11 @@ pytestmark = pytest.mark.django_db
 
 def _fill(user: AbstractBaseUser, canary: str) -> None:
     plan = make_plan(user)  # with its NPRS baseline (an outcome record)
-    done = program.log_record(user, log_payload(plan, client_id=f"{canary}-log"), today=LOG_TODAY)  # type: ignore[arg-type]
+    done = recording.log_record(user, log_payload(plan, client_id=f"{canary}-log"), today=LOG_TODAY)  # type: ignore[arg-type]
     session = ExerciseLogRecord.objects.get(pk=done.log_id).session_id
-    program.next_morning_record(user, str(session), 2)  # type: ignore[arg-type]
+    recording.next_morning_record(user, str(session), 2)  # type: ignore[arg-type]
     screening = dict.fromkeys(plan.intake.document["screening"], False)
-    program.checkin_record(user, screening, 3, 4, THURSDAY)  # type: ignore[arg-type]
+    checkins.checkin_record(user, screening, 3, 4, THURSDAY)  # type: ignore[arg-type]
     outcome_records.outcome_record(
         user,  # type: ignore[arg-type]
         "psfs",
@@ -149,7 +149,7 @@ def test_posture_values_carry_ucum_units_and_their_band(owner: AbstractBaseUser)
 
 def test_care_plan_activities_carry_todays_dose_and_days(owner: AbstractBaseUser) -> None:
     plan = make_plan(owner)
-    items = program.plan_items_now(owner, program.plan_document(plan))  # type: ignore[arg-type]
+    items = doses.plan_items_now(owner, plans.plan_document(plan))  # type: ignore[arg-type]
 
     care = next(
         e["resource"]
@@ -305,7 +305,7 @@ def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
             rung=0,
         ),
     ):
-        program.log_record(owner, body, today=LOG_TODAY)  # type: ignore[arg-type]
+        recording.log_record(owner, body, today=LOG_TODAY)  # type: ignore[arg-type]
 
     resources = [e["resource"] for e in _bundle(owner)["entry"]]
 

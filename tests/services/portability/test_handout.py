@@ -9,7 +9,7 @@ from hipalign.core.errors import InputError
 from hipalign.core.words import TIMES
 from hipalign.services.portability import handout
 from hipalign.services.portability.exports import dose_text, plan_view
-from hipalign.services.program import today as program
+from hipalign.services.program import plans, recording
 from tests.services.factories import LOG_TODAY, MONDAY, THURSDAY, log_payload, make_plan
 from tests.services.pdf_text import flat, read_pdf
 from tests.web.test_page_words import problems_in
@@ -50,7 +50,7 @@ def test_handout_lists_every_exercise_with_steps_dose_per_side_and_why(
         for why in now.item.why:
             assert "".join(f"{why.text} (Source: {why.source})".split()) in squashed
     assert any(s.side for n in view.items.values() for s in n.sides)  # per-side doses shown
-    assert flat(program.plan_document(plan).disclaimer) in text
+    assert flat(plans.plan_document(plan).disclaimer) in text
     assert "not a diagnosis" in text
     assert f"For: {owner.get_username()} · Date: Mon 2 Mar 2026" in text
     assert "Review points" in text and "Week 2" in text
@@ -59,9 +59,9 @@ def test_handout_lists_every_exercise_with_steps_dose_per_side_and_why(
 def test_handout_shows_todays_dose_after_a_progression(owner: AbstractBaseUser) -> None:
     plan = make_plan(owner)
     for day in (MONDAY, THURSDAY):  # two full sessions, low pain, calm mornings: one rung up
-        done = program.log_record(owner, log_payload(plan, performed_on=day), today=LOG_TODAY)  # type: ignore[arg-type]
+        done = recording.log_record(owner, log_payload(plan, performed_on=day), today=LOG_TODAY)  # type: ignore[arg-type]
         session = ExerciseLogRecord.objects.get(pk=done.log_id).session_id
-        program.next_morning_record(owner, str(session), 1)  # type: ignore[arg-type]
+        recording.next_morning_record(owner, str(session), 1)  # type: ignore[arg-type]
     bridge = plan_view(owner).items["glute_bridge"]  # type: ignore[arg-type]
     assert bridge.sides[0].reps == 10  # the ladder's next rung, not the planned 8
 

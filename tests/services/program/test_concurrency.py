@@ -19,7 +19,7 @@ from hipalign.adapters.db.models import AuditEvent
 from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTION_IDS
 from hipalign.services.kernel.audit import audit_record, audit_verify
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 from tests.services.concurrent_logs import LOGS_PER_THREAD, THREADS, race
 from tests.services.factories import make_user
 
@@ -77,7 +77,7 @@ def test_on_postgresql_concurrent_resends_store_one_log_and_concurrent_logs_are_
 ):
     user = make_user("racer")
     intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}
-    plan = program.intake_submit(user, intake, date(2026, 3, 2))
+    plan = plans.intake_submit(user, intake, date(2026, 3, 2))
 
     out = race(user, str(plan.id))
 

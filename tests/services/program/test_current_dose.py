@@ -3,7 +3,7 @@
 import pytest
 
 from hipalign.adapters.db.models import CurrentDose, DecisionRecord
-from hipalign.services.program import today as program
+from hipalign.services.program import doses, plans, recording
 from tests.services.factories import EXERCISE, LOG_TODAY, TUESDAY, log_payload, make_plan, make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def _current(user_id: int) -> dict[tuple[str, str], str]:
 def test_each_log_moves_the_current_dose_to_its_decision() -> None:
     user = make_user("ann")
     plan = make_plan(user)
-    program.log_record(user, log_payload(plan), today=LOG_TODAY)
-    program.log_record(
+    recording.log_record(user, log_payload(plan), today=LOG_TODAY)
+    recording.log_record(
         user, log_payload(plan, performed_on=TUESDAY, pain_during=7), today=LOG_TODAY
     )
 
@@ -38,11 +38,11 @@ def test_each_log_moves_the_current_dose_to_its_decision() -> None:
 def test_a_regression_shows_on_today_through_the_current_dose() -> None:
     user = make_user("ann")
     plan = make_plan(user)
-    program.log_record(
+    recording.log_record(
         user, log_payload(plan, pain_during=7), today=LOG_TODAY
     )  # above 5: one rung down
 
-    items = program.plan_items_now(user, program.plan_document(plan))
+    items = doses.plan_items_now(user, plans.plan_document(plan))
 
     side = items[EXERCISE].sides[0]
     assert side.action == "regress"
@@ -53,9 +53,9 @@ def test_rebuild_gives_the_same_pointers_as_logging_did() -> None:
     user = make_user("ann")
     plan = make_plan(user)
     for pain in (1, 2, 7):
-        program.log_record(user, log_payload(plan, pain_during=pain), today=LOG_TODAY)
+        recording.log_record(user, log_payload(plan, pain_during=pain), today=LOG_TODAY)
     before = _current(user.pk)
     CurrentDose.objects.filter(user_id=user.pk).delete()
 
-    assert program.current_dose_rebuild(user) == len(before)
+    assert doses.current_dose_rebuild(user) == len(before)
     assert _current(user.pk) == before

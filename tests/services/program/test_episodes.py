@@ -14,8 +14,7 @@ from hipalign.services.followup.outcome_records import (
     outcomes_summary,
 )
 from hipalign.services.kernel.access import NotFound
-from hipalign.services.program import episodes
-from hipalign.services.program import today as program
+from hipalign.services.program import episodes, plans
 from tests.core.conftest import intake_doc
 from tests.services.factories import MONDAY, all_counts, make_plan, public_id, snapshot
 
@@ -39,7 +38,7 @@ def test_the_person_starts_a_new_episode_and_its_next_scores_are_the_baseline(
     assert (started.episode.started_on, started.episode.started_by_role) == (LATER, "person")
     s = outcomes_summary(owner, LATER)  # type: ignore[arg-type]
     assert (s.week, s.psfs_activities, [v.records for v in s.views if v.records]) == (1, [], [])
-    assert outcomes_baseline_missing(owner, program.plan_current(owner))  # type: ignore[arg-type]
+    assert outcomes_baseline_missing(owner, plans.plan_current(owner))  # type: ignore[arg-type]
     assert OutcomeRecord.objects.filter(user=owner).count() == 2  # the earlier ones stay
     outcome_record(owner, "psfs", {"sitting": 2, "running": 1, "lifting": 3}, LATER)  # type: ignore[arg-type]
     assert sorted(outcomes_summary(owner, LATER).psfs_activities) == [
@@ -127,7 +126,7 @@ def test_an_intake_after_a_new_episode_gives_it_the_onboarding_pain_as_baseline(
     _scored(owner)
     episodes.episode_start(owner, public_id=public_id(owner), today=LATER, confirmed=True)
 
-    program.intake_submit(owner, intake_doc(pain={"now": 3, "worst_week": 4}), LATER)  # type: ignore[arg-type]
+    plans.intake_submit(owner, intake_doc(pain={"now": 3, "worst_week": 4}), LATER)  # type: ignore[arg-type]
 
     nprs = next(v for v in outcomes_summary(owner, LATER).views if v.measure.id == "nprs")  # type: ignore[arg-type]
     assert [r.total for r in nprs.records] == [3.0]

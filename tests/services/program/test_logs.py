@@ -13,8 +13,7 @@ from hipalign.adapters.db.models import (
     SessionRecord,
 )
 from hipalign.services.kernel.access import NotFound
-from hipalign.services.program import logs
-from hipalign.services.program import today as program
+from hipalign.services.program import logs, recording
 from tests.services.factories import LOG_TODAY, TUESDAY, log_payload, snapshot
 
 
@@ -22,7 +21,7 @@ def test_deleting_a_log_removes_it_its_decision_and_its_empty_session(
     owner_plan: PlanRecord,
 ) -> None:
     user = owner_plan.user
-    made = program.log_record(user, log_payload(owner_plan), today=LOG_TODAY)
+    made = recording.log_record(user, log_payload(owner_plan), today=LOG_TODAY)
 
     logs.log_delete(user, log_id=made.log_id)
 
@@ -35,8 +34,8 @@ def test_deleting_a_log_removes_it_its_decision_and_its_empty_session(
 
 def test_after_a_delete_the_dose_follows_the_newest_log_left(owner_plan: PlanRecord) -> None:
     user = owner_plan.user
-    kept = program.log_record(user, log_payload(owner_plan), today=LOG_TODAY)
-    wrong = program.log_record(
+    kept = recording.log_record(user, log_payload(owner_plan), today=LOG_TODAY)
+    wrong = recording.log_record(
         user, log_payload(owner_plan, performed_on=TUESDAY, pain_during=8), today=LOG_TODAY
     )
     assert wrong.decision is not None and wrong.decision.action != kept.decision.action  # type: ignore[union-attr]
@@ -50,7 +49,7 @@ def test_after_a_delete_the_dose_follows_the_newest_log_left(owner_plan: PlanRec
 def test_deleting_another_persons_log_is_not_found_and_changes_nothing(
     owner: AbstractBaseUser, other_plan: PlanRecord
 ) -> None:
-    theirs = program.log_record(other_plan.user, log_payload(other_plan), today=LOG_TODAY)
+    theirs = recording.log_record(other_plan.user, log_payload(other_plan), today=LOG_TODAY)
     before = snapshot(other_plan.user.pk)
 
     with pytest.raises(NotFound):

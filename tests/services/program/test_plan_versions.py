@@ -17,8 +17,8 @@ from hipalign.adapters.db.models import IntakeRecord, OutcomeRecord, PlanRecord
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import prescription_from
 from hipalign.services.care.prescribe import plan_prescribe
-from hipalign.services.program import today as program
-from hipalign.services.program.today import StalePlan, plan_version_now
+from hipalign.services.program import plans
+from hipalign.services.program.plans import StalePlan, plan_version_now
 from tests.core.conftest import intake_doc
 from tests.services.concurrent_plans import ROUNDS, race
 from tests.services.factories import MONDAY, TUESDAY, make_link, make_plan, make_role, public_id
@@ -47,7 +47,7 @@ def _rows(user: AbstractBaseUser) -> tuple[int, int, int, int]:
 def test_versions_count_from_one_and_each_re_plan_adds_one(owner: AbstractBaseUser) -> None:
     assert plan_version_now(owner) == 0  # type: ignore[arg-type]
     first = make_plan(owner)
-    second = program.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)  # type: ignore[arg-type]
+    second = plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)  # type: ignore[arg-type]
 
     assert (first.version, second.version) == (1, 2)
     assert plan_version_now(owner) == 2  # type: ignore[arg-type]
@@ -61,7 +61,7 @@ def test_a_stale_prescription_is_refused_naming_both_versions_and_who_changed_it
     base = make_plan(owner)
     pid = public_id(owner)
     plan_prescribe(clinician, pid, _raw(base, 12), base.version)
-    current = program.plan_current(owner)  # type: ignore[arg-type]
+    current = plans.plan_current(owner)  # type: ignore[arg-type]
     before = _rows(owner)
 
     with pytest.raises(StalePlan) as exc:
@@ -74,7 +74,7 @@ def test_a_stale_prescription_is_refused_naming_both_versions_and_who_changed_it
     assert exc.value.expected == 1
     assert exc.value.current == current
     assert _rows(owner) == before
-    assert program.plan_current(owner) == current  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == current  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db
@@ -98,16 +98,16 @@ def test_the_persons_re_plan_from_before_a_clinicians_edit_is_refused(
     before = _rows(owner)
 
     with pytest.raises(StalePlan) as exc:
-        program.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=base.version)  # type: ignore[arg-type]
+        plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=base.version)  # type: ignore[arg-type]
 
     assert "you edited version 1, but the plan is now version 2 (changed by clinician" in str(
         exc.value
     )
     # Nothing of the re-plan is kept: no intake version, plan or baseline score.
     assert _rows(owner) == before
-    assert program.plan_current(owner) == edited  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == edited  # type: ignore[arg-type]
 
-    again = program.intake_submit(
+    again = plans.intake_submit(
         owner,  # type: ignore[arg-type]
         intake_doc(age=41),
         TUESDAY,
@@ -123,7 +123,7 @@ def test_a_clinicians_edit_from_before_the_persons_re_plan_is_refused(
     owner: AbstractBaseUser, clinician: AbstractBaseUser
 ) -> None:
     base = make_plan(owner)
-    replanned = program.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)  # type: ignore[arg-type]
+    replanned = plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)  # type: ignore[arg-type]
     before = _rows(owner)
 
     with pytest.raises(StalePlan) as exc:
@@ -133,7 +133,7 @@ def test_a_clinicians_edit_from_before_the_persons_re_plan_is_refused(
         exc.value
     )
     assert _rows(owner) == before
-    assert program.plan_current(owner) == replanned  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == replanned  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_without_a_base_version_the_person_re_plans_on_top_of_the_current_plan(
 ) -> None:
     base = make_plan(owner, today=MONDAY)
     plan_prescribe(clinician, public_id(owner), _raw(base), base.version)
-    made = program.intake_submit(owner, intake_doc(age=41), TUESDAY)  # type: ignore[arg-type]
+    made = plans.intake_submit(owner, intake_doc(age=41), TUESDAY)  # type: ignore[arg-type]
     assert made.version == 3
 
 

@@ -6,8 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from hipalign.adapters.db.models import AuditEvent, SafetyStop
 from hipalign.core.errors import InputError
 from hipalign.core.screening.catalog import QUESTIONS
-from hipalign.services.program import safety
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, safety
 from tests.services.factories import MONDAY, all_counts, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,7 @@ def test_the_card_stands_from_the_stop_until_a_check_in_without_a_sign(
     safety.safety_stop_record(owner, {EMERGENCY.id: True}, MONDAY)  # type: ignore[arg-type]
     card = safety.safety_card(owner)  # type: ignore[arg-type]
 
-    program.checkin_record(owner, ALL_NO, 1, 1, MONDAY)  # type: ignore[arg-type]
+    checkins.checkin_record(owner, ALL_NO, 1, 1, MONDAY)  # type: ignore[arg-type]
 
     assert card is not None and card.origin == "onboarding"
     assert card.referral.reasons[0].id == EMERGENCY.id
@@ -67,9 +66,9 @@ def test_a_check_in_before_any_intake_needs_every_answer_and_pain_in_range(
     before = all_counts()
 
     with pytest.raises(InputError) as missing:
-        program.checkin_record(owner, {EMERGENCY.id: False}, 1, 1, MONDAY)  # type: ignore[arg-type]
+        checkins.checkin_record(owner, {EMERGENCY.id: False}, 1, 1, MONDAY)  # type: ignore[arg-type]
     with pytest.raises(InputError) as pain:
-        program.checkin_record(owner, ALL_NO, 11, 1, MONDAY)  # type: ignore[arg-type]
+        checkins.checkin_record(owner, ALL_NO, 11, 1, MONDAY)  # type: ignore[arg-type]
 
     assert any(SEE_DOCTOR.id in p for p in missing.value.problems)
     assert pain.value.problems == ["pain.now: a whole number from 0 to 10"]
@@ -82,7 +81,7 @@ def test_a_plan_withheld_for_an_emergency_shows_the_card_until_a_check_in_clears
     make_plan(owner, screening={EMERGENCY.id: True})
     card = safety.safety_card(owner)  # type: ignore[arg-type]
 
-    program.checkin_record(owner, ALL_NO, 1, 1, MONDAY)  # type: ignore[arg-type]
+    checkins.checkin_record(owner, ALL_NO, 1, 1, MONDAY)  # type: ignore[arg-type]
 
     assert card is not None and card.origin == "plan"
     assert safety.safety_card(owner) is None  # type: ignore[arg-type]

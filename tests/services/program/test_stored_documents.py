@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord
 from hipalign.core.screening.catalog import QUESTIONS_BY_ID
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, plans
+from hipalign.services.program.today import session_today
 from tests.core.conftest import intake_doc
 from tests.services.factories import MONDAY, THURSDAY, make_plan
 
@@ -34,16 +35,16 @@ def test_a_stored_intake_without_a_new_question_still_reads_and_asks_it_at_check
     plan = make_plan(owner, MONDAY)
     _stored_before_the_question(plan)
 
-    intake = program.intake_current(owner)
-    t = program.session_today(owner, THURSDAY)  # type: ignore[arg-type]
+    intake = plans.intake_current(owner)
+    t = session_today(owner, THURSDAY)  # type: ignore[arg-type]
 
     assert intake is not None and intake.unanswered == [DROPPED]
     assert t is not None and t.checkin_due is True
     assert t.unanswered == [QUESTIONS_BY_ID[DROPPED].question]
 
-    program.checkin_record(owner, dict(intake_doc()["screening"]), 1, 2, THURSDAY)
+    checkins.checkin_record(owner, dict(intake_doc()["screening"]), 1, 2, THURSDAY)
 
-    after = program.session_today(owner, THURSDAY)  # type: ignore[arg-type]
+    after = session_today(owner, THURSDAY)  # type: ignore[arg-type]
     assert after is not None and after.unanswered == [] and after.checkin_due is False
 
 
@@ -57,7 +58,7 @@ def test_an_intake_and_plan_in_the_format_stored_before_issue_13_read_back(
     PlanRecord.objects.filter(pk=plan.pk).update(document=old_plan)
     plan.refresh_from_db()
 
-    assert program.intake_current(owner) is not None
-    doc = program.plan_document(plan)
+    assert plans.intake_current(owner) is not None
+    doc = plans.plan_document(plan)
     assert doc.plan is not None
-    assert program.session_today(owner, MONDAY) is not None  # type: ignore[arg-type]
+    assert session_today(owner, MONDAY) is not None  # type: ignore[arg-type]

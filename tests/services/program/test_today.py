@@ -18,7 +18,8 @@ from hipalign.adapters.db.models import (
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.services.kernel.access import NotFound, owned
-from hipalign.services.program import today as program
+from hipalign.services.program import checkins, doses, plans, recording
+from hipalign.services.program.today import session_today
 from tests.core.conftest import flags, intake_doc
 from tests.services.factories import (
     EXERCISE,
@@ -42,14 +43,14 @@ pytestmark = pytest.mark.django_db
 def test_intake_submit_stores_one_intake_and_one_plan_starting_today(
     owner: AbstractBaseUser,
 ) -> None:
-    plan = program.intake_submit(owner, intake_doc(), TUESDAY)
+    plan = plans.intake_submit(owner, intake_doc(), TUESDAY)
 
     assert IntakeRecord.objects.filter(user=owner).count() == 1
     assert PlanRecord.objects.filter(user=owner).count() == 1
     assert plan.starts_on == TUESDAY
     assert plan.withheld is False
     assert plan.referral_level == "none"
-    assert program.plan_document(plan).plan is not None
+    assert plans.plan_document(plan).plan is not None
 
 
 def test_stored_intake_reads_back_equal_to_what_was_submitted(owner: AbstractBaseUser) -> None:
@@ -57,9 +58,9 @@ def test_stored_intake_reads_back_equal_to_what_was_submitted(owner: AbstractBas
         equipment=["mat", "resistance_band"],
         findings={"single_leg_stance_s": {"left": 12, "right": 30}},
     )
-    program.intake_submit(owner, doc, MONDAY)
+    plans.intake_submit(owner, doc, MONDAY)
 
-    current = program.intake_current(owner)
+    current = plans.intake_current(owner)
 
     assert current is not None
     assert current.model_dump(mode="json", by_alias=True, exclude_none=True) == (
@@ -72,10 +73,10 @@ def test_replan_keeps_every_earlier_intake_and_plan(owner: AbstractBaseUser) -> 
     first = make_plan(owner, MONDAY)
     second = make_plan(owner, WEDNESDAY, age=70)
 
-    assert program.plan_current(owner) == second
-    assert program.plan_history(owner) == [second, first]
+    assert plans.plan_current(owner) == second
+    assert plans.plan_history(owner) == [second, first]
     assert IntakeRecord.objects.filter(user=owner).count() == 2
-    assert program.intake_current(owner).age == 70  # type: ignore[union-attr]
+    assert plans.intake_current(owner).age == 70  # type: ignore[union-attr]
 
 
 def test_red_flag_intake_stores_a_withheld_plan_with_the_referral(owner: AbstractBaseUser) -> None:
@@ -83,7 +84,7 @@ def test_red_flag_intake_stores_a_withheld_plan_with_the_referral(owner: Abstrac
 
     assert plan.withheld is True
     assert plan.referral_level == "emergency"
-    doc = program.plan_document(plan)
+    doc = plans.plan_document(plan)
     assert doc.plan is None
     assert [r.id for r in doc.referral.reasons] == ["saddle_numbness_bladder_bowel"]
 
@@ -92,7 +93,7 @@ def test_invalid_intake_raises_naming_the_field_and_stores_nothing(owner: Abstra
     before = all_counts()
 
     with pytest.raises(InputError) as exc:
-        program.intake_submit(owner, intake_doc(age="forty"), MONDAY)
+        plans.intake_submit(owner, intake_doc(age="forty"), MONDAY)
 
     assert any(p.startswith("age:") for p in exc.value.problems)
     assert all_counts() == before
@@ -102,13 +103,13 @@ def test_plan_of_another_person_is_not_found(
     owner: AbstractBaseUser, other_plan: PlanRecord
 ) -> None:
     with pytest.raises(NotFound):
-        program.plan_get(owner, str(other_plan.id))
+        plans.plan_get(owner, str(other_plan.id))
 
 
 @pytest.mark.parametrize("pk", ["not-a-uuid", "", str(uuid.uuid4()), "1"])
 def test_plan_id_that_is_no_uuid_or_unknown_is_not_found(owner_plan: PlanRecord, pk: str) -> None:
     with pytest.raises(NotFound):
-        program.plan_get(owner_plan.user, pk)
+        plans.plan_get(owner_plan.user, pk)
 
 
 def test_anonymous_user_owns_nothing(owner_plan: PlanRecord) -> None:
@@ -117,7 +118,7 @@ def test_anonymous_user_owns_nothing(owner_plan: PlanRecord) -> None:
 
 
 def test_owner_gets_their_own_plan(owner_plan: PlanRecord) -> None:
-    assert program.plan_get(owner_plan.user, str(owner_plan.id)) == owner_plan
+    assert plans.plan_get(owner_plan.user, str(owner_plan.id)) == owner_plan
 
 
 # --- logs ----------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def test_owner_gets_their_own_plan(owner_plan: PlanRecord) -> None:
 def test_first_log_creates_the_session_the_log_and_one_decision(owner_plan: PlanRecord) -> None:
     body = log_payload(owner_plan)
 
-    result = program.log_record(owner_plan.user, body, today=LOG_TODAY)
+    result = recording.log_record(owner_plan.user, body, today=LOG_TODAY)
 
     assert result.created is True
     log = ExerciseLogRecord.objects.get(pk=result.log_id)
@@ -147,7 +148,7 @@ def test_resending_a_log_five_times_stores_one_row_and_returns_the_same_id(
 ) -> None:
     body = log_payload(owner_plan)
 
-    results = [program.log_record(owner_plan.user, dict(body), today=LOG_TODAY) for _ in range(5)]
+    results = [recording.log_record(owner_plan.user, dict(body), today=LOG_TODAY) for _ in range(5)]
 
     assert [r.created for r in results] == [True, False, False, False, False]
     assert {r.log_id for r in results} == {results[0].log_id}
@@ -163,20 +164,20 @@ def test_same_client_id_with_another_payload_conflicts_and_changes_nothing(
     owner_plan: PlanRecord,
 ) -> None:
     body = log_payload(owner_plan)
-    program.log_record(owner_plan.user, body, today=LOG_TODAY)
+    recording.log_record(owner_plan.user, body, today=LOG_TODAY)
     before = snapshot(owner_plan.user.pk)
 
-    with pytest.raises(program.LogConflict):
-        program.log_record(owner_plan.user, {**body, "pain_during": 4}, today=LOG_TODAY)
+    with pytest.raises(recording.LogConflict):
+        recording.log_record(owner_plan.user, {**body, "pain_during": 4}, today=LOG_TODAY)
 
     assert snapshot(owner_plan.user.pk) == before
 
 
 def test_client_ids_are_scoped_per_person(owner_plan: PlanRecord, other_plan: PlanRecord) -> None:
-    mine = program.log_record(
+    mine = recording.log_record(
         owner_plan.user, log_payload(owner_plan, client_id="shared-id-1"), today=LOG_TODAY
     )
-    theirs = program.log_record(
+    theirs = recording.log_record(
         other_plan.user, log_payload(other_plan, client_id="shared-id-1"), today=LOG_TODAY
     )
 
@@ -209,7 +210,9 @@ def test_bad_log_is_refused_naming_the_field_and_stores_nothing(
     before = all_counts()
 
     with pytest.raises(InputError) as exc:
-        program.log_record(owner_plan.user, {**log_payload(owner_plan), **change}, today=LOG_TODAY)
+        recording.log_record(
+            owner_plan.user, {**log_payload(owner_plan), **change}, today=LOG_TODAY
+        )
 
     assert any(p.startswith(f"{field}:") for p in exc.value.problems), exc.value.problems
     assert all_counts() == before
@@ -222,7 +225,7 @@ def test_owner_fields_in_the_payload_are_refused(
     before = all_counts()
 
     with pytest.raises(InputError) as exc:
-        program.log_record(
+        recording.log_record(
             owner_plan.user, log_payload(owner_plan, **{key: other.pk}), today=LOG_TODAY
         )
 
@@ -237,7 +240,7 @@ def test_log_against_another_persons_plan_is_not_found_and_stores_nothing(
     before = all_counts()
 
     with pytest.raises(NotFound):
-        program.log_record(owner, log_payload(other_plan), today=LOG_TODAY)
+        recording.log_record(owner, log_payload(other_plan), today=LOG_TODAY)
 
     assert all_counts() == before
 
@@ -245,13 +248,13 @@ def test_log_against_another_persons_plan_is_not_found_and_stores_nothing(
 def test_log_into_another_persons_session_is_not_found_and_leaves_it_unchanged(
     owner_plan: PlanRecord, other_plan: PlanRecord
 ) -> None:
-    theirs = program.log_record(other_plan.user, log_payload(other_plan), today=LOG_TODAY)
+    theirs = recording.log_record(other_plan.user, log_payload(other_plan), today=LOG_TODAY)
     their_session = ExerciseLogRecord.objects.get(pk=theirs.log_id).session_id
     before_counts = all_counts()
     before = snapshot(other_plan.user.pk)
 
     with pytest.raises(NotFound):
-        program.log_record(
+        recording.log_record(
             owner_plan.user, log_payload(owner_plan, session_id=their_session), today=LOG_TODAY
         )
 
@@ -262,7 +265,7 @@ def test_log_into_another_persons_session_is_not_found_and_leaves_it_unchanged(
 def test_log_of_an_exercise_with_sides_keeps_its_side(owner_plan: PlanRecord) -> None:
     ex = default_library()["side_hip_abduction"]
     step = ex.ladder[1]
-    result = program.log_record(
+    result = recording.log_record(
         owner_plan.user,
         log_payload(
             owner_plan,
@@ -291,37 +294,41 @@ def test_two_full_dose_sessions_with_calm_mornings_progress_one_rung(
     owner_plan: PlanRecord,
 ) -> None:
     user = owner_plan.user
-    first = program.log_record(user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY)
-    assert program.next_morning_record(user, _session_of(first.log_id), 1)[0].action == "hold"
-    second = program.log_record(
+    first = recording.log_record(
+        user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
+    )
+    assert recording.next_morning_record(user, _session_of(first.log_id), 1)[0].action == "hold"
+    second = recording.log_record(
         user, log_payload(owner_plan, performed_on=WEDNESDAY), today=LOG_TODAY
     )
     assert second.decision is not None and second.decision.action == "hold"
 
-    decisions = program.next_morning_record(user, _session_of(second.log_id), 1)
+    decisions = recording.next_morning_record(user, _session_of(second.log_id), 1)
 
     assert [(d.exercise, d.action, d.rung) for d in decisions] == [(EXERCISE, "progress", 2)]
     assert SessionRecord.objects.get(pk=_session_of(second.log_id)).pain_next_morning == 1
-    now = program.plan_items_now(user, program.plan_document(owner_plan))[EXERCISE]
+    now = doses.plan_items_now(user, plans.plan_document(owner_plan))[EXERCISE]
     step = default_library()[EXERCISE].ladder[2]
     assert (now.sides[0].rung, now.sides[0].reps, now.sides[0].action) == (2, step.reps, "progress")
 
 
 def test_a_worse_next_morning_regresses_instead_of_progressing(owner_plan: PlanRecord) -> None:
     user = owner_plan.user
-    first = program.log_record(user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY)
-    program.next_morning_record(user, _session_of(first.log_id), 1)
-    second = program.log_record(
+    first = recording.log_record(
+        user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
+    )
+    recording.next_morning_record(user, _session_of(first.log_id), 1)
+    second = recording.log_record(
         user, log_payload(owner_plan, performed_on=WEDNESDAY), today=LOG_TODAY
     )
 
-    decisions = program.next_morning_record(user, _session_of(second.log_id), 4)
+    decisions = recording.next_morning_record(user, _session_of(second.log_id), 4)
 
     assert [(d.action, d.rung) for d in decisions] == [("regress", 0)]
 
 
 def test_pain_above_five_regresses_one_rung_with_review_advice(owner_plan: PlanRecord) -> None:
-    result = program.log_record(
+    result = recording.log_record(
         owner_plan.user, log_payload(owner_plan, pain_during=7), today=LOG_TODAY
     )
 
@@ -334,7 +341,7 @@ def test_pain_above_five_on_the_easiest_rung_stops_and_suggests_review(
     owner_plan: PlanRecord,
 ) -> None:
     step = default_library()[EXERCISE].ladder[0]
-    result = program.log_record(
+    result = recording.log_record(
         owner_plan.user,
         log_payload(
             owner_plan,
@@ -354,7 +361,7 @@ def test_pain_above_five_on_the_easiest_rung_stops_and_suggests_review(
 
 
 def test_sharp_pain_stops_and_suggests_review_at_any_pain(owner_plan: PlanRecord) -> None:
-    result = program.log_record(
+    result = recording.log_record(
         owner_plan.user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY
     )
 
@@ -364,7 +371,7 @@ def test_sharp_pain_stops_and_suggests_review_at_any_pain(owner_plan: PlanRecord
 
 def test_low_pain_log_gives_no_stop_advice(owner_plan: PlanRecord) -> None:
     assert (
-        program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY).stop_advice
+        recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY).stop_advice
         == []
     )
 
@@ -376,11 +383,11 @@ def test_low_pain_log_gives_no_stop_advice(owner_plan: PlanRecord) -> None:
 def test_next_morning_pain_out_of_range_is_refused_and_not_stored(
     owner_plan: PlanRecord, pain: int
 ) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
+    result = recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = _session_of(result.log_id)
 
     with pytest.raises(InputError):
-        program.next_morning_record(owner_plan.user, session_id, pain)
+        recording.next_morning_record(owner_plan.user, session_id, pain)
 
     assert SessionRecord.objects.get(pk=session_id).pain_next_morning is None
 
@@ -388,12 +395,12 @@ def test_next_morning_pain_out_of_range_is_refused_and_not_stored(
 def test_next_morning_for_another_persons_session_is_not_found_and_unchanged(
     owner_plan: PlanRecord, other: AbstractBaseUser
 ) -> None:
-    result = program.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
+    result = recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = _session_of(result.log_id)
     before = snapshot(owner_plan.user.pk)
 
     with pytest.raises(NotFound):
-        program.next_morning_record(other, session_id, 9)
+        recording.next_morning_record(other, session_id, 9)
 
     assert snapshot(owner_plan.user.pk) == before
 
@@ -402,7 +409,7 @@ def test_next_morning_for_another_persons_session_is_not_found_and_unchanged(
 
 
 def test_session_today_on_a_planned_day_has_items_and_a_script(owner_plan: PlanRecord) -> None:
-    t = program.session_today(owner_plan.user, MONDAY)
+    t = session_today(owner_plan.user, MONDAY)
 
     assert t is not None and t.day is not None and t.script is not None
     assert EXERCISE in [n.exercise.id for n in t.items]
@@ -410,7 +417,7 @@ def test_session_today_on_a_planned_day_has_items_and_a_script(owner_plan: PlanR
 
 
 def test_session_today_on_a_rest_day_has_no_session(owner_plan: PlanRecord) -> None:
-    t = program.session_today(owner_plan.user, TUESDAY)
+    t = session_today(owner_plan.user, TUESDAY)
 
     assert t is not None and t.day is None and t.items == []
 
@@ -418,12 +425,12 @@ def test_session_today_on_a_rest_day_has_no_session(owner_plan: PlanRecord) -> N
 def test_session_today_asks_next_morning_pain_for_yesterdays_session(
     owner_plan: PlanRecord,
 ) -> None:
-    result = program.log_record(
+    result = recording.log_record(
         owner_plan.user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
     )
 
-    t = program.session_today(owner_plan.user, TUESDAY)
-    done = program.session_today(owner_plan.user, MONDAY)
+    t = session_today(owner_plan.user, TUESDAY)
+    done = session_today(owner_plan.user, MONDAY)
 
     assert t is not None and t.next_morning_for is not None
     assert str(t.next_morning_for.id) == _session_of(result.log_id)
@@ -431,12 +438,12 @@ def test_session_today_asks_next_morning_pain_for_yesterdays_session(
 
 
 def test_session_today_stops_asking_once_next_morning_is_given(owner_plan: PlanRecord) -> None:
-    result = program.log_record(
+    result = recording.log_record(
         owner_plan.user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
     )
-    program.next_morning_record(owner_plan.user, _session_of(result.log_id), 0)
+    recording.next_morning_record(owner_plan.user, _session_of(result.log_id), 0)
 
-    t = program.session_today(owner_plan.user, TUESDAY)
+    t = session_today(owner_plan.user, TUESDAY)
 
     assert t is not None and t.next_morning_for is None
 
@@ -444,22 +451,22 @@ def test_session_today_stops_asking_once_next_morning_is_given(owner_plan: PlanR
 def test_session_today_never_shows_another_persons_pending_session(
     owner_plan: PlanRecord, other_plan: PlanRecord
 ) -> None:
-    program.log_record(
+    recording.log_record(
         owner_plan.user, log_payload(owner_plan, performed_on=MONDAY), today=LOG_TODAY
     )
 
-    t = program.session_today(other_plan.user, TUESDAY)
+    t = session_today(other_plan.user, TUESDAY)
 
     assert t is not None and t.next_morning_for is None
 
 
 def test_session_today_without_a_plan_is_none(owner: AbstractBaseUser) -> None:
-    assert program.session_today(owner, MONDAY) is None
+    assert session_today(owner, MONDAY) is None
 
 
 def test_review_point_is_due_in_week_two(owner_plan: PlanRecord) -> None:
-    week1 = program.session_today(owner_plan.user, MONDAY)
-    week2 = program.session_today(owner_plan.user, MONDAY + timedelta(days=8))
+    week1 = session_today(owner_plan.user, MONDAY)
+    week2 = session_today(owner_plan.user, MONDAY + timedelta(days=8))
 
     assert week1 is not None and week1.reviews_due == []
     assert week2 is not None and [r.week for r in week2.reviews_due] == [2]
@@ -475,7 +482,7 @@ def _no_answers() -> dict[str, bool]:
 def test_checkin_with_a_red_flag_refers(owner_plan: PlanRecord) -> None:
     answers = {**_no_answers(), "calf_swollen_warm_red": True}
 
-    rec, referral = program.checkin_record(owner_plan.user, answers, 2, 3, THURSDAY)
+    rec, referral = checkins.checkin_record(owner_plan.user, answers, 2, 3, THURSDAY)
 
     assert referral.level == "urgent"
     assert rec.referral_level == "urgent"
@@ -483,7 +490,7 @@ def test_checkin_with_a_red_flag_refers(owner_plan: PlanRecord) -> None:
 
 
 def test_checkin_with_no_flags_refers_nobody(owner_plan: PlanRecord) -> None:
-    rec, referral = program.checkin_record(owner_plan.user, _no_answers(), 1, 2, THURSDAY)
+    rec, referral = checkins.checkin_record(owner_plan.user, _no_answers(), 1, 2, THURSDAY)
 
     assert referral.level == "none"
     assert (rec.pain_now, rec.pain_worst_week, rec.performed_on) == (1, 2, THURSDAY)
@@ -495,35 +502,35 @@ def test_checkin_with_a_missing_answer_is_refused_and_not_stored(owner_plan: Pla
     before = all_counts()
 
     with pytest.raises(InputError):
-        program.checkin_record(owner_plan.user, answers, 1, 2, THURSDAY)
+        checkins.checkin_record(owner_plan.user, answers, 1, 2, THURSDAY)
 
     assert all_counts() == before
 
 
 def test_checkin_before_any_intake_is_refused(owner: AbstractBaseUser) -> None:
     with pytest.raises(InputError):
-        program.checkin_record(owner, _no_answers(), 1, 1, MONDAY)
+        checkins.checkin_record(owner, _no_answers(), 1, 1, MONDAY)
 
 
 def test_checkin_is_due_seven_days_after_the_plan_starts(owner_plan: PlanRecord) -> None:
     user = owner_plan.user
-    assert program.checkin_due(user, MONDAY + timedelta(days=6)) is False
-    assert program.checkin_due(user, MONDAY + timedelta(days=7)) is True
+    assert checkins.checkin_due(user, MONDAY + timedelta(days=6)) is False
+    assert checkins.checkin_due(user, MONDAY + timedelta(days=7)) is True
 
 
 def test_checkin_is_due_again_seven_days_after_the_last_one(owner_plan: PlanRecord) -> None:
     user = owner_plan.user
     done_on = MONDAY + timedelta(days=8)
-    program.checkin_record(user, _no_answers(), 1, 1, done_on)
+    checkins.checkin_record(user, _no_answers(), 1, 1, done_on)
 
-    assert program.checkin_due(user, done_on + timedelta(days=6)) is False
-    assert program.checkin_due(user, done_on + timedelta(days=7)) is True
+    assert checkins.checkin_due(user, done_on + timedelta(days=6)) is False
+    assert checkins.checkin_due(user, done_on + timedelta(days=7)) is True
 
 
 def test_no_checkin_is_due_for_a_withheld_plan(owner: AbstractBaseUser) -> None:
     make_plan(owner, screening=flags("fall_cannot_bear_weight"))
 
-    assert program.checkin_due(owner, MONDAY + timedelta(days=30)) is False
+    assert checkins.checkin_due(owner, MONDAY + timedelta(days=30)) is False
 
 
 def test_the_decisions_next_dose_is_the_dose_today_will_show(owner: AbstractBaseUser) -> None:
@@ -532,23 +539,23 @@ def test_the_decisions_next_dose_is_the_dose_today_will_show(owner: AbstractBase
     plan = make_plan(owner, age=72)
     user = plan.user
     ex = "single_leg_balance"
-    item = program.plan_items_now(user, program.plan_document(plan))[ex].sides
+    item = doses.plan_items_now(user, plans.plan_document(plan))[ex].sides
     left = next(s for s in item if s.side == "left")
     done = {"sets_done": left.sets, "reps_done": left.reps, "hold_s_done": left.hold_s}
     sent = {"exercise": ex, "side": "left", "rung": left.rung, **done}
-    first = program.log_record(
+    first = recording.log_record(
         user, log_payload(plan, performed_on=MONDAY, **sent), today=LOG_TODAY
     )
-    program.next_morning_record(user, _session_of(first.log_id), 1)
-    second = program.log_record(
+    recording.next_morning_record(user, _session_of(first.log_id), 1)
+    second = recording.log_record(
         user, log_payload(plan, performed_on=WEDNESDAY, **sent), today=LOG_TODAY
     )
 
-    (decision,) = program.next_morning_record(user, _session_of(second.log_id), 1)
+    (decision,) = recording.next_morning_record(user, _session_of(second.log_id), 1)
 
     now = next(
         s
-        for s in program.plan_items_now(user, program.plan_document(plan))[ex].sides
+        for s in doses.plan_items_now(user, plans.plan_document(plan))[ex].sides
         if s.side == "left"
     )
     ladder = default_library()[ex].ladder[decision.rung]
@@ -558,4 +565,4 @@ def test_the_decisions_next_dose_is_the_dose_today_will_show(owner: AbstractBase
         now.reps,
         now.hold_s,
     )
-    assert f"{now.sets} \u00d7" in program.decision_text(decision)
+    assert f"{now.sets} \u00d7" in doses.decision_text(decision)

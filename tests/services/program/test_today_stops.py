@@ -12,7 +12,8 @@ from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import prescription_from
 from hipalign.services.care import clinic
 from hipalign.services.care.prescribe import plan_prescribe
-from hipalign.services.program import today as program
+from hipalign.services.program import plans, recording
+from hipalign.services.program.today import session_today
 from tests.services.factories import (
     EXERCISE,
     LOG_TODAY,
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def _day_with_exercise(plan: PlanRecord) -> int:
     """Days after MONDAY of the first planned day with the exercise under test."""
-    doc = program.plan_document(plan)
+    doc = plans.plan_document(plan)
     assert doc.plan is not None
     names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     day = next(d.day for d in doc.plan.days if any(it.exercise == EXERCISE for it in d.items))
@@ -37,7 +38,7 @@ def _day_with_exercise(plan: PlanRecord) -> int:
 
 def _today_ids(user: AbstractBaseUser, plan: PlanRecord) -> tuple[list[str], list[str]]:
     on = MONDAY + timedelta(days=7 + _day_with_exercise(plan))
-    t = program.session_today(user, on)  # type: ignore[arg-type]
+    t = session_today(user, on)  # type: ignore[arg-type]
     assert t is not None
     return [n.exercise.id for n in t.items], [n.exercise.id for n in t.stopped]
 
@@ -53,12 +54,12 @@ def test_sharp_pain_or_new_numbness_takes_the_exercise_off_today_with_the_reason
 ) -> None:
     user = owner_plan.user
     assert EXERCISE in _today_ids(user, owner_plan)[0]
-    program.log_record(user, log_payload(owner_plan, **{what: True}), today=LOG_TODAY)
+    recording.log_record(user, log_payload(owner_plan, **{what: True}), today=LOG_TODAY)
 
     items, stopped = _today_ids(user, owner_plan)
 
     assert EXERCISE not in items and stopped == [EXERCISE]
-    t = program.session_today(user, MONDAY + timedelta(days=7 + _day_with_exercise(owner_plan)))
+    t = session_today(user, MONDAY + timedelta(days=7 + _day_with_exercise(owner_plan)))
     assert t is not None
     reasons = [r for s in t.stopped[0].sides for r in s.reasons]
     assert any("stop this exercise" in r for r in reasons)
@@ -67,12 +68,12 @@ def test_sharp_pain_or_new_numbness_takes_the_exercise_off_today_with_the_reason
 
 def test_two_steps_back_in_a_row_take_the_exercise_off_today(owner_plan: PlanRecord) -> None:
     user = owner_plan.user
-    first = program.log_record(
+    first = recording.log_record(
         user, log_payload(owner_plan, rung=2, pain_during=6, performed_on=MONDAY), today=LOG_TODAY
     )
     assert first.decision is not None and first.decision.action == "regress"
     assert EXERCISE in _today_ids(user, owner_plan)[0]  # one step back does not stop it
-    second = program.log_record(
+    second = recording.log_record(
         user,
         log_payload(owner_plan, rung=1, pain_during=6, performed_on=WEDNESDAY),
         today=LOG_TODAY,
@@ -86,7 +87,7 @@ def test_the_clinicians_list_flags_a_stopped_exercise_until_a_prescription(
     owner_plan: PlanRecord, clinician: AbstractBaseUser
 ) -> None:
     user = owner_plan.user
-    program.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
+    recording.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
     assert "stop_and_review" in _flags(clinician)
 
     rx = prescription_from(PlanDocument.model_validate(owner_plan.document))
@@ -104,7 +105,7 @@ def test_the_clinicians_list_flags_a_stopped_exercise_until_a_prescription(
 
 def test_a_new_intake_brings_a_stopped_exercise_back(owner_plan: PlanRecord) -> None:
     user = owner_plan.user
-    program.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
+    recording.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
     assert _today_ids(user, owner_plan)[1] == [EXERCISE]
 
     again = make_plan(user, MONDAY)
@@ -116,7 +117,7 @@ def test_a_new_intake_brings_a_stopped_exercise_back(owner_plan: PlanRecord) -> 
 def test_another_persons_stop_leaves_my_today_alone(
     owner_plan: PlanRecord, other_plan: PlanRecord
 ) -> None:
-    program.log_record(other_plan.user, log_payload(other_plan, sharp_pain=True), today=LOG_TODAY)
+    recording.log_record(other_plan.user, log_payload(other_plan, sharp_pain=True), today=LOG_TODAY)
     assert _today_ids(owner_plan.user, owner_plan)[1] == []
 
 
@@ -124,9 +125,9 @@ def test_a_log_made_while_stopped_is_kept_but_does_not_bring_the_exercise_back(
     owner_plan: PlanRecord,
 ) -> None:
     user = owner_plan.user
-    program.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
+    recording.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
 
-    later = program.log_record(
+    later = recording.log_record(
         user, log_payload(owner_plan, performed_on=WEDNESDAY), today=LOG_TODAY
     )
 

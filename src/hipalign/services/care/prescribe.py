@@ -22,7 +22,7 @@ from hipalign.core.planning.prescription import Prescription, prescribe, prescri
 from hipalign.core.stored import read_intake
 from hipalign.services.kernel.access import Actor, patient_for, require_role
 from hipalign.services.kernel.audit import audit_record
-from hipalign.services.program.today import plan_current, plan_document, plan_store
+from hipalign.services.program.plans import plan_current, plan_document, plan_store
 
 
 @dataclass(frozen=True)

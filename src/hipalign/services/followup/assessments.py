@@ -15,7 +15,7 @@ from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
 from hipalign.services.kernel.access import Actor, patient_for, require_role
 from hipalign.services.kernel.audit import audit_record
-from hipalign.services.program.today import intake_current, intake_submit, plan_current
+from hipalign.services.program.plans import intake_current, intake_submit, plan_current
 
 
 @dataclass(frozen=True)

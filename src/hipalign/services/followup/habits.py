@@ -14,7 +14,8 @@ from hipalign.core.errors import InputError
 from hipalign.core.stored import read_intake
 from hipalign.services.followup.outcome_records import outcomes_due
 from hipalign.services.kernel.access import owned
-from hipalign.services.program.today import checkin_due, plan_current, plan_document, weekday_of
+from hipalign.services.program import checkins, plans
+from hipalign.services.program.plans import plan_document, weekday_of
 
 # Breaks count on working days only [rule]: Monday-Friday.
 WORKING_DAYS = 5
@@ -51,7 +52,11 @@ OFF_SESSION_DAYS_ONLY = frozenset({"daily_stretches"})
 
 
 def habits_today(user: User, today: date) -> list[HabitNow]:
-    plan = plan_current(user)
+    return habits_of_plan(user, plans.plan_current(user), today)
+
+
+def habits_of_plan(user: User, plan: PlanRecord | None, today: date) -> list[HabitNow]:
+    """Today's lifestyle items of `plan` (the person's current plan, read once by the caller)."""
     items = _items(plan)
     if not items:
         return []
@@ -98,7 +103,13 @@ def habits_planned_in_week(plan: PlanRecord | None, week_start: date) -> int:
 def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | None:
     """One reminder bundling what is due (session, next break, check-in), most pressing first;
     nothing in the quiet hours (issue 7: at most one bundled reminder at a time)."""
-    plan = plan_current(user)
+    return reminder_of_plan(user, plans.plan_current(user), today, minute_of_day)
+
+
+def reminder_of_plan(
+    user: User, plan: PlanRecord | None, today: date, minute_of_day: int
+) -> Reminder | None:
+    """reminder_next for `plan`, the person's current plan read once by the caller (Today)."""
     if plan is None or plan.withheld:
         return None
     intake = read_intake(plan.intake.document)
@@ -117,14 +128,14 @@ def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | Non
     if today.weekday() < WORKING_DAYS:
         upcoming = [
             slot
-            for h in habits_today(user, today)
+            for h in habits_of_plan(user, plan, today)
             if h.item.kind == "breaks"
             for slot, done in h.slots
             if not done and to_minutes(slot) >= minute_of_day
         ]
         if upcoming:
             due.append(("break", f"Next movement break at {upcoming[0]}.", upcoming[0]))
-    if checkin_due(user, today):
+    if checkins.checkin_due_for(plan, checkins.checkin_latest(user), today):
         due.append(("checkin", "Your weekly check-in is due.", ""))
     if outcomes_due(user, plan, today):
         due.append(("scores", "Your scores for this review point are due.", ""))

@@ -23,7 +23,7 @@ from hipalign.core.stored import read_intake
 from hipalign.services.followup.outcomes import measure_get, measure_list
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.program.episodes import episode_current, episode_for_scores
-from hipalign.services.program.today import plan_current
+from hipalign.services.program.plans import plan_current
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from hipalign.core.dates import shift
 from hipalign.core.library import default_library
 from hipalign.services.followup.adherence import WeekAdherence, weeks_of
 from hipalign.services.followup.habits import habits_planned_in_week
-from hipalign.services.program.today import plan_current
+from hipalign.services.program.plans import plan_current
 
 WEEKS_SHOWN = 8
 POINTS_PER_SIDE = 20

@@ -36,7 +36,7 @@ from hipalign.core.library import default_library
 from hipalign.services.followup.progress import progress_summary
 from hipalign.services.kernel.access import Actor, patient_for
 from hipalign.services.program.logs import log_detail
-from hipalign.services.program.today import plan_current
+from hipalign.services.program.plans import plan_current
 
 Kind = Literal[
     "log",

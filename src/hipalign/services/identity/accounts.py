@@ -834,7 +834,7 @@ def _log_hash(
     """The hash the player's payload for this log has on this install (with its ids here), so a
     resend of the same log is recognised and a changed one is refused, as before the move."""
     # The same hash the log service stores (program._payload_hash), over the same payload model.
-    from hipalign.services.program.today import LogIn, _payload_hash
+    from hipalign.services.program.recording import LogIn, _payload_hash
 
     payload = LogIn.model_validate(
         {

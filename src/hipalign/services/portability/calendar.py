@@ -19,11 +19,11 @@ from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.core.vocab import WEEKDAYS
 from hipalign.services.portability.exports import (
     WEEKDAY_NAMES,
-    PlanView,
     dose_text,
     export_audit,
     plan_view,
 )
+from hipalign.services.program.plan_view import PlanView
 
 PRODID = "-//hipalign//planned sessions//EN"
 ICAL_DAYS = {d: d[:2].upper() for d in WEEKDAYS}  # "mon" -> "MO"

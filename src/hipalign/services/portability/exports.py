@@ -7,17 +7,15 @@ Every function here takes the person whose data it exports (`patient`) and the o
 or a clinician with an active care link), and each export is written to the audit log.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import User
 
-from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.errors import InputError
 from hipalign.core.library import Exercise
-from hipalign.core.planning.document import PlanDocument
 from hipalign.core.words import dose_words, side_words
 from hipalign.services.kernel.audit import audit_record
-from hipalign.services.program import today as program
+from hipalign.services.program import doses
+from hipalign.services.program import plan_view as plan_views
+from hipalign.services.program.plan_view import PlanView
 
 WEEKDAY_NAMES = {
     "mon": "Monday",
@@ -30,26 +28,16 @@ WEEKDAY_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class PlanView:
-    """The current plan as the plan page shows it: the stored record, its document, and each
-    exercise at today's dose (after progression decisions)."""
-
-    rec: PlanRecord
-    doc: PlanDocument
-    items: dict[str, program.ItemNow]
-
-
 def plan_view(patient: User) -> PlanView:
-    """The person's current plan; InputError naming `plan` when there is none yet."""
-    rec = program.plan_current(patient)
-    if rec is None:
+    """The person's current plan as the plan page shows it (services/program/plan_view.py);
+    InputError naming `plan` when there is none yet."""
+    view = plan_views.plan_view(patient)
+    if view is None:
         raise InputError("plan", ["plan: there is no plan yet; fill in the intake first"])
-    doc = program.plan_document(rec)
-    return PlanView(rec, doc, program.plan_items_now(patient, doc))
+    return view
 
 
-def dose_text(ex: Exercise, s: program.SideNow) -> str:
+def dose_text(ex: Exercise, s: doses.SideNow) -> str:
     """One side's dose in the words of the plan page ("Left: 2 × 30 s hold"), from
     core.words like every other place that shows a dose."""
     words = dose_words(kind=ex.dose.kind, sets=s.sets, reps=s.reps, hold_s=s.hold_s, load=s.load)

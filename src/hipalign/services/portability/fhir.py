@@ -60,7 +60,7 @@ from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.services.followup.adherence import weeks_of
 from hipalign.services.kernel.access import profile_of
 from hipalign.services.portability.exports import dose_text, export_audit
-from hipalign.services.program import today as program
+from hipalign.services.program import doses, plans
 from hipalign.services.program.logs import log_detail
 
 LOINC = "http://loinc.org"
@@ -395,12 +395,12 @@ def _questionnaire_responses(user: User, subject: str) -> list[Resource]:
 
 
 def _care_plan(user: User, subject: str) -> list[Resource]:
-    rec = program.plan_current(user)
+    rec = plans.plan_current(user)
     if rec is None:
         return []
-    doc = program.plan_document(rec)
+    doc = plans.plan_document(rec)
     body = doc.plan
-    items = program.plan_items_now(user, doc)
+    items = doses.plan_items_now(user, doc)
     activities = []
     if body is not None:
         for ex_id, now in items.items():

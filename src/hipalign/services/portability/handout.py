@@ -23,11 +23,11 @@ from hipalign.core.words import day_words
 from hipalign.services.library import demos
 from hipalign.services.portability.exports import (
     WEEKDAY_NAMES,
-    PlanView,
     dose_text,
     export_audit,
     plan_view,
 )
+from hipalign.services.program.plan_view import PlanView
 
 FONT = "DejaVu"
 FONT_DIR = Path(str(resources.files("hipalign.services.portability") / "fonts"))

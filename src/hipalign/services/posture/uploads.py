@@ -22,7 +22,7 @@ from hipalign.core.posture.geometry import PostureResult
 from hipalign.services.kernel.access import owned
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.kernel.jobs import job_enqueue
-from hipalign.services.program.today import intake_current, intake_submit
+from hipalign.services.program.plans import intake_current, intake_submit
 
 log = logging.getLogger("hipalign.posture")
 NOT_MEASURED = "could not be measured"

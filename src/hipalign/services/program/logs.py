@@ -15,7 +15,7 @@ from hipalign.core.library import default_library
 from hipalign.core.words import dose_words
 from hipalign.services.kernel.access import owned
 from hipalign.services.kernel.audit import audit_record
-from hipalign.services.program.today import current_dose_rebuild
+from hipalign.services.program.doses import current_dose_rebuild
 
 # A page is bounded so one request cannot pull a whole year of logs (OWASP API4).
 PAGE_MAX = 100

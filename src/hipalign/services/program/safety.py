@@ -15,7 +15,7 @@ from hipalign.core.errors import InputError
 from hipalign.core.screening.catalog import QUESTIONS_BY_ID, STOP_LEVELS, stops_at_once
 from hipalign.core.screening.rules import Referral, screen_answers
 from hipalign.services.kernel.audit import audit_record
-from hipalign.services.program import today as program
+from hipalign.services.program import plans
 
 Origin = Literal["onboarding", "checkin", "plan"]
 
@@ -87,5 +87,5 @@ def safety_card(user: User) -> SafetyCard | None:
         return None
     if isinstance(rec, PlanRecord):
         # Through the plan reader: a plan stored by an earlier version is brought up to date.
-        return SafetyCard(program.plan_document(rec).referral, origin, rec.starts_on)
+        return SafetyCard(plans.plan_document(rec).referral, origin, rec.starts_on)
     return SafetyCard(Referral.model_validate(rec.referral), origin, rec.performed_on)

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 
 from hipalign.core.library import default_library
-from hipalign.services.program.today import plan_current, plan_document
+from hipalign.services.program.plans import plan_current, plan_document
 
 
 def plan_muscles(user: User) -> frozenset[str]:

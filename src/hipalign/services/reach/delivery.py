@@ -31,7 +31,7 @@ from hipalign.services.followup.adherence import weeks_of
 from hipalign.services.followup.habits import WORKING_DAYS, habits_today, reminder_next
 from hipalign.services.kernel.time_zones import time_zone_of
 from hipalign.services.messages.conversations import unread_count
-from hipalign.services.program.today import plan_current
+from hipalign.services.program.plans import plan_current
 
 # A slot is worth sending for this long after it is due (a worker that was down all morning
 # sends the latest slot, not each one it missed).
