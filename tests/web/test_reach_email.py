@@ -12,7 +12,13 @@ from django.contrib.auth.models import AbstractBaseUser, User
 from django.test import Client
 from django.utils import timezone
 
-from hipalign.adapters.db.models import AuditEvent, Delivery, PasswordResetLink, ReachPreference
+from hipalign.adapters.db.models import (
+    AuditEvent,
+    CareLink,
+    Delivery,
+    PasswordResetLink,
+    ReachPreference,
+)
 from hipalign.services.identity import passwords
 from hipalign.services.kernel.time_zones import time_zone_set
 from hipalign.services.reach import accounts_email
@@ -239,3 +245,69 @@ def test_the_weekly_summary_comes_on_monday_at_the_reminder_time_once(
     assert got.text.startswith("Last week (16 March to 22 March) you did 0 of your 3 planned")
     assert "/unsubscribe/" in got.text
     assert list(Delivery.objects.values_list("kind", "slot")) == [("summary", "2026-03-23 08:00")]
+
+
+def _new_invite(client: Client) -> str:
+    page = client.post("/clinic/links", {"action": "create"}).content.decode()
+    found = re.search(r'class="link-code">([A-Z0-9-]+)<', page)
+    assert found, page
+    return found[1]
+
+
+def test_a_clinician_mails_an_invite_code_that_links_the_person_once(
+    clinician: AbstractBaseUser, other: AbstractBaseUser, inbox: Inbox
+) -> None:
+    client = logged_in(clinician)
+    code = _new_invite(client)
+    answer = client.post(
+        "/clinic/links", {"action": "email", "code": code, "email": "bo@example.org"}
+    )
+    assert answer.status_code == 302
+    [got] = inbox.wait(1)
+    assert got.rcpt_tos == ["bo@example.org"]
+    assert got.subject == "hipalign: an invitation from your clinician"
+    assert code in got.text and f"http://testserver/care?code={code}" in got.text
+    assert "bo@example.org" not in str(list(AuditEvent.objects.values()))
+    assert AuditEvent.objects.filter(action="link.code.invite_email").count() == 1
+    # The code in the mail links the person who opens it, once.
+    person = logged_in(other)
+    assert person.post("/care", {"action": "redeem", "code": code}).status_code == 302
+    assert person.post("/care", {"action": "redeem", "code": code}).status_code == 422
+    assert CareLink.objects.filter(clinician=clinician, patient=other, status="active").count() == 1
+
+
+def test_another_clinicians_code_is_not_mailed(
+    clinician: AbstractBaseUser, other_clinician: AbstractBaseUser, inbox: Inbox
+) -> None:
+    code = _new_invite(logged_in(clinician))
+    answer = logged_in(other_clinician).post(
+        "/clinic/links", {"action": "email", "code": code, "email": "bo@example.org"}
+    )
+    assert answer.status_code == 404
+    assert not AuditEvent.objects.filter(action="link.code.invite_email").exists()
+    assert inbox.received == []
+
+
+def test_a_bad_address_keeps_the_code_on_the_page_and_sends_nothing(
+    clinician: AbstractBaseUser, inbox: Inbox
+) -> None:
+    client = logged_in(clinician)
+    code = _new_invite(client)
+    answer = client.post("/clinic/links", {"action": "email", "code": code, "email": "bo at home"})
+    page = answer.content.decode()
+    assert answer.status_code == 422
+    assert "Email address: give an address such as name@example.org" in page
+    assert f'value="{code}"' in page  # shown again so the address can be corrected
+    assert inbox.received == []
+
+
+def test_without_email_configured_no_invite_form_is_shown(clinician: AbstractBaseUser) -> None:
+    client = logged_in(clinician)
+    page = client.post("/clinic/links", {"action": "create"}).content.decode()
+    assert 'data-testid="new-code"' in page and 'data-testid="invite-email"' not in page
+    code = re.search(r'class="link-code">([A-Z0-9-]+)<', page)
+    assert code
+    answer = client.post("/clinic/links", {"action": "email", "code": code[1], "email": "a@b.org"})
+    assert (
+        answer.status_code == 422 and "this install does not send email" in answer.content.decode()
+    )

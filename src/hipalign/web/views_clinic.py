@@ -24,6 +24,7 @@ from hipalign.services.kernel import access
 from hipalign.services.messages import conversations
 from hipalign.services.program import logs
 from hipalign.services.program.plans import StalePlan
+from hipalign.services.reach import invitations, mail
 from hipalign.web import clock
 from hipalign.web.forms import whole_number
 
@@ -52,7 +53,16 @@ def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, st
     try:
         if action == "create":
             return care.link_code_create(request.user, now), {}
-        if action == "redeem":
+        if action == "email":
+            sent_to = invitations.invitation_send(
+                request.user,
+                code=request.POST.get("code", "")[:40],
+                address=request.POST.get("email", "")[:300],
+                invite_url=request.build_absolute_uri("/care"),
+                now=now,
+            )
+            messages.info(request, f"Invitation sent to {sent_to}.")
+        elif action == "redeem":
             link = care.link_code_redeem(request.user, request.POST.get("code", "")[:40], now)
             other = link.clinician if request.user.pk == link.patient_id else link.patient
             messages.info(request, f"Linked with {other.username if other else 'them'}.")
@@ -60,7 +70,7 @@ def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, st
             care.link_end(request.user, request.POST.get("link_id", "")[:40], now)
             messages.info(request, "Ended. Access stopped at once.")
         else:
-            return None, {"action": "action: give create, redeem or end"}
+            return None, {"action": "action: give create, email, redeem or end"}
     except access.NotFound as exc:  # another person's link, or no such link: as if none
         raise Http404 from exc
     except InputError as exc:
@@ -91,6 +101,14 @@ def _links_page(request: HttpRequest, template: str) -> HttpResponse:
                 if lk.status == "pending" and lk.expires_at > timezone.now() and lk.code_hash
             ],
             "invite_url": request.build_absolute_uri("/care") if new_code else "",
+            # A refused email keeps the code on the page (it is shown once), so the clinician
+            # can correct the address and send again.
+            "email_code": (
+                request.POST.get("code", "")[:20]
+                if errors and request.POST.get("action") == "email"
+                else ""
+            ),
+            "email_enabled": mail.email_enabled(),
         },
         status=422 if errors else 200,
     )
