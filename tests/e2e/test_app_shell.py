@@ -204,13 +204,17 @@ def _seed_a_person_with_real_data(person: Page, clinician: Page) -> dict[str, st
     exercises = _hrefs(person, r"#ex-\w+")  # the week's links to the plan's exercises
     person.goto("/learn")
     lessons = _hrefs(person, r"/learn/[^/]+")
+    person.goto("/messages")
+    conversations = _hrefs(person, r"/messages/[^/]+")  # one per care link (issue 18)
     assert len(plans) >= 2 and logs and exercises and lessons, (plans, logs, exercises, lessons)
+    assert conversations, "the care link has no conversation on /messages"
     return {
         "plan_id": plans[0].rsplit("/", 1)[1],
         "old_plan_id": plans[-1].rsplit("/", 1)[1],
         "log_id": logs[0].split("/")[2],
         "exercise_id": exercises[0].removeprefix("#ex-"),
         "lesson_id": lessons[0].rsplit("/", 1)[1],
+        "link_id": conversations[0].rsplit("/", 1)[1],
         "measure": "psfs",
         "public_id": pid,
     }
