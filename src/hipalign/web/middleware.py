@@ -275,3 +275,21 @@ class BrowserSessionMiddleware:
             old_key=seen_key,
         )
         session[SEEN_KEY] = [key, t]  # saved by SessionMiddleware, which runs after this
+
+
+class ProbeMiddleware:
+    """`/healthz` and `/readyz` answer whatever Host header they come with. In production
+    ALLOWED_HOSTS names only the public host, but a probe (systemd, a container's HEALTHCHECK,
+    a load balancer) calls the process by its address, and Django refuses such a Host with a 400
+    before any view runs. The probes say only "ok"/"ready" or a reason code, never data, so
+    answering them by address gives nothing away; every other path still meets host validation."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in ("/healthz", "/readyz"):
+            from hipalign.web import views
+
+            return views.healthz(request) if request.path == "/healthz" else views.readyz(request)
+        return self.get_response(request)
