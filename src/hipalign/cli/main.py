@@ -697,10 +697,6 @@ def movement_analyze(
         typer.echo(f"Note: {n}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
-
 DataOpt = Annotated[
     Path, typer.Option(help="The data folder `hipalign serve` uses.", file_okay=False)
 ]
@@ -979,3 +975,8 @@ def restore(
             ),
             err=True,
         )
+
+
+# Last, so `python -m hipalign.cli.main` sees every command registered above.
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -193,6 +193,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hipalign.web.request_log.RequestLogMiddleware",  # first: times and sees every answer
+    "hipalign.web.middleware.ProbeMiddleware",  # probes answer by address (no Host check)
     "django.middleware.security.SecurityMiddleware",
     "hipalign.web.middleware.PermissionsPolicyMiddleware",  # above WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
