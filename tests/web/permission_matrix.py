@@ -341,6 +341,26 @@ MATRIX: list[Entry] = [
     Entry("GET", "/plan", own_page(clinicians=To("/onboarding"))),
     Entry("GET", "/plans", own_page()),
     Entry("GET", "/exercises/{exercise_id}", own_page()),
+    # Issue 16: a clinic's own media, owned by the linked clinician (World.params media_id).
+    # Any clinician may add to their own clinic's library (an empty form: 422, nothing stored);
+    # the file is seen by its clinic and the patients linked to it; only its clinic removes it.
+    Entry(
+        "POST",
+        "/exercises/{exercise_id}/media",
+        _expect(LOGIN, 404, 404, 422, 422, 404),
+        case="no file",
+        form=form(),
+    ),
+    Entry(
+        "GET",
+        "/exercises/{exercise_id}/media/{media_id}",
+        _expect(LOGIN, 200, 404, 200, 404, 404),
+    ),
+    Entry(
+        "POST",
+        "/exercises/{exercise_id}/media/{media_id}/remove",
+        _expect(LOGIN, 404, 404, To("/exercises/glute_bridge"), 404, 404),
+    ),
     Entry("GET", "/today", own_page(clinicians=To("/onboarding"))),
     Entry("GET", "/learn", own_page()),
     Entry("GET", "/learn/{lesson_id}", own_page()),

@@ -11,6 +11,7 @@ test_every_route_has_expected_statuses, so a new route cannot slip past."""
 import json
 import re
 import types
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from hipalign.adapters.db.models import (
     AssessmentRecord,
     AuditEvent,
     CareLink,
+    ClinicMedia,
     ExerciseLogRecord,
     PostureUpload,
 )
@@ -38,6 +40,7 @@ from hipalign.services.care import links as care
 from hipalign.services.care import prescribe
 from hipalign.services.followup import outcome_records
 from hipalign.services.identity import roles, tokens
+from hipalign.services.kernel.files import CLINIC_MEDIA, store
 from hipalign.services.library import education
 from hipalign.services.messages import conversations
 from hipalign.services.posture.uploads import upload_dir
@@ -128,12 +131,14 @@ class Stage:
         sessions: dict[str, str],
         secrets: dict[str, str],
         overlay: Path,
+        media: Path,
     ):
         self.world = world
         self.users = users
         self.sessions = sessions
         self.secrets = secrets
         self.overlay = overlay
+        self.media = media  # the linked clinician's clinic photo of the exercise
         self._clients: dict[tuple[str, str], Client] = {}
 
     def client(self, actor: str, mode: str = "session") -> Client:
@@ -224,6 +229,14 @@ def _build() -> Stage:
     upload.save()
     token = tokens.api_token_create(owner, TOKEN_CANARY)
     browser = _other_browser(owner)
+    media = ClinicMedia.objects.create(
+        clinician=clinician,
+        exercise_id="glute_bridge",
+        kind="photo",
+        content_type="image/png",
+        stored_name=f"{uuid.uuid4().hex}.png",
+        size=len(PNG),
+    )
     link = CareLink.objects.get(clinician=clinician, patient=owner, status="active")
     sent = conversations.message_send(
         actor=owner,
@@ -267,6 +280,7 @@ def _build() -> Stage:
             "measure": "psfs",
             "link_id": str(link.id),
             "message_id": str(sent.message.id),
+            "media_id": str(media.id),
         },
         plan=current,
         plans={OWNER: current, OTHER: other_plan},
@@ -298,7 +312,8 @@ def _build() -> Stage:
             LINK: [str(link.id)],
         },
     )
-    return Stage(world, users, sessions, secrets, upload_dir() / upload.overlay_name)
+    media_path = Path(store(CLINIC_MEDIA).path(media.stored_name))
+    return Stage(world, users, sessions, secrets, upload_dir() / upload.overlay_name, media_path)
 
 
 @pytest.fixture(scope="module")
@@ -310,6 +325,7 @@ def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[Stage]:
         yield stage
         transaction.set_rollback(True)
     stage.overlay.unlink(missing_ok=True)
+    stage.media.unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -317,6 +333,9 @@ def stage(built: Stage, set_today: SetToday) -> Stage:
     set_today(TUESDAY)  # the morning after: the owner's /today asks about the owner's session
     if not built.overlay.exists():  # files are not rolled back with the rows
         built.overlay.write_bytes(PNG)
+    if not built.media.exists():
+        built.media.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        built.media.write_bytes(PNG)
     return built
 
 
