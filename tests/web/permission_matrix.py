@@ -825,6 +825,12 @@ ROUTE_ACTIONS: dict[tuple[str, str], RouteActions] = {
     ("GET", "/care"): _a((Action.CARE_CODES, CALLER)),
     ("POST", "/care"): _a((Action.CARE_CODES, CALLER)),
     ("GET", "/clinic/links"): _a((Action.CLINIC_OPEN, CALLER)),
+    # Clinic media (issue 16): the clinician's own; seen by both sides of their care links.
+    ("POST", "/exercises/{exercise_id}/media"): _a((Action.CLINIC_OPEN, CALLER)),
+    ("GET", "/exercises/{exercise_id}/media/{media_id}"): _a((Action.OWN_READ, LINKS)),
+    ("POST", "/exercises/{exercise_id}/media/{media_id}/remove"): _a(
+        (Action.CLINIC_OPEN, CALLER), (Action.OWN_WRITE, LINKS)
+    ),
     ("POST", "/clinic/links"): _a((Action.CLINIC_OPEN, CALLER), (Action.OWN_WRITE, LINKS)),
     ("GET", "/clinic/patients"): _a((Action.CLINIC_OPEN, CALLER)),
     ("GET", "/api/v1/patients"): _a((Action.CLINIC_OPEN, CALLER)),
