@@ -213,10 +213,15 @@ class _Ticks:
 
 
 @pytest.mark.django_db
-def test_with_jobs_inline_the_serve_clock_runs_each_minutes_reminders_once() -> None:
+def test_with_jobs_inline_the_serve_clock_runs_each_minutes_reminders_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The laptop install has no worker: without this clock no reminder ever went out.
     from hipalign.services.ops.periodic import inline_clock
 
+    # The clock's close_old_connections() is for its own thread; here it would close the test's
+    # connection mid-transaction, so it is stood down.
+    monkeypatch.setattr("hipalign.services.ops.periodic.close_old_connections", lambda: None)
     with jobs_mode("inline"):
         inline_clock(stop=_Ticks(3), every_s=0)  # type: ignore[arg-type]
     reminders = JobRecord.objects.filter(key__startswith="every:reminders:")
