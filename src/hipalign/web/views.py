@@ -749,12 +749,10 @@ def posture_overlay(request: HttpRequest, upload_id: str) -> HttpResponseBase:
     from django.http import FileResponse
 
     try:
-        path = posture_uploads.overlay_path(request.user, upload_id)  # type: ignore[arg-type]
-    except (NotFound, InputError) as exc:
+        picture = posture_uploads.overlay_open(request.user, upload_id)  # type: ignore[arg-type]
+    except (NotFound, FileNotFoundError) as exc:
         raise Http404 from exc
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/png")
+    response = FileResponse(picture, content_type="image/png")
     response["Content-Disposition"] = 'inline; filename="posture.png"'
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
