@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0022_posture_client_id"),
+        ("hipalign", "0023_clinic_media"),
     ]
 
     operations = [
