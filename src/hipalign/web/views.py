@@ -146,7 +146,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             nxt = request.POST.get("next", "")
             return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "home")
         # One message for unknown user and wrong password: no account enumeration (ASVS 6.3.8).
-        error = "That username and password do not match an account."
+        error = _("That username and password do not match an account.")
     return render(
         request, "hipalign/login.html", {"error": error, "next": request.GET.get("next", "")}
     )
