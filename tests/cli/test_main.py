@@ -1,6 +1,7 @@
 """The command line as a person or program uses it: outputs, exit codes, messages."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -301,3 +302,17 @@ def test_the_plans_lessons_are_listed_by_title_with_the_command_that_opens_them(
     assert "- How your hip works." in worth
     assert "(to read: hipalign learn show how_the_hip_works)" in worth
     assert "- how_the_hip_works:" not in worth
+
+
+def test_running_the_module_offers_every_command_of_the_console_script() -> None:
+    # The `if __name__` guard once sat mid-file, so `python -m` lost the later commands.
+    by_module = subprocess.run(
+        [sys.executable, "-m", "hipalign.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert by_module.returncode == 0
+    for command in ("backup", "restore", "migrate", "serve", "worker", "audit", "i18n"):
+        assert f" {command} " in by_module.stdout, command

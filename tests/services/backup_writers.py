@@ -38,10 +38,13 @@ def main() -> None:
     user = get_user_model()._default_manager.create_user(username="writer", password=None)
     intake = {"schema": INTAKE_SCHEMA, "age": 40, "screening": dict.fromkeys(QUESTION_IDS, False)}
     plan = plans.intake_submit(user, intake, date(2026, 3, 2))
-    uploads = data / "uploads"
-    uploads.mkdir(mode=0o700, exist_ok=True)
-    for i in range(UPLOADS):  # stand-ins for kept photos and overlays: any bytes
-        (uploads / f"{uuid.uuid4().hex}-{i}.jpg").write_bytes(secrets.token_bytes(50_000 + i))
+    from hipalign.services.kernel.files import CLINIC_MEDIA, POSTURE, save_bytes, store
+
+    # Stand-ins for kept photos, overlays and a clinic's media (any bytes), stored the way the
+    # app stores them: through Django's storage API, on the data folder by default.
+    for i in range(UPLOADS):
+        save_bytes(store(POSTURE), f"{uuid.uuid4().hex}-{i}.jpg", secrets.token_bytes(50_000 + i))
+    save_bytes(store(CLINIC_MEDIA), f"{uuid.uuid4().hex}.jpg", secrets.token_bytes(20_000))
 
     acked: list[str] = []
     lock = threading.Lock()

@@ -43,6 +43,9 @@ def _install(folder: Path, *, migrate_to: str = "", url: str = "") -> None:
         "prepare(Path(sys.argv[1]))\n"
         "from hipalign.services.kernel.audit import audit_record\n"
         "for i in range(3): audit_record(None, 'backup.test', f'row {i}')\n"
+        # Through the app's storage API (STORAGES), as uploads are stored.
+        "from hipalign.services.kernel.files import save_bytes, store\n"
+        "for i in range(3): save_bytes(store(), f'photo-{i}.jpg', bytes([i]) * (1000 + i))\n"
     )
     if migrate_to:
         code = (
@@ -64,10 +67,14 @@ def _install(folder: Path, *, migrate_to: str = "", url: str = "") -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    uploads = folder / "uploads"
-    uploads.mkdir(mode=0o700, exist_ok=True)
-    for i in range(3):
-        (uploads / f"photo-{i}.jpg").write_bytes(bytes([i]) * (1000 + i))
+    if migrate_to:  # an older install: its files are put where that version kept them
+        uploads = folder / "uploads"
+        uploads.mkdir(mode=0o700, exist_ok=True)
+        for i in range(3):
+            (uploads / f"photo-{i}.jpg").write_bytes(bytes([i]) * (1000 + i))
+    assert sorted(p.name for p in (folder / "uploads").iterdir()) == [
+        f"photo-{i}.jpg" for i in range(3)
+    ]
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -136,6 +143,9 @@ def test_a_backup_taken_while_10_writers_log_restores_every_acknowledged_row_and
     assert len(ids) == manifest["row_counts"][LOGS]
     uploads = [e for e in manifest["files"] if e["name"].startswith("data/uploads/")]
     assert len(uploads) == 5
+    media = [e for e in manifest["files"] if e["name"].startswith("data/clinic-media/")]
+    assert len(media) == 1  # a clinic's exercise media, from the second named store
+    assert manifest["storage"] == "data folder"
     _files_match(manifest, restored)
     chain = _run("audit", "verify", "--data", str(restored))
     assert chain.returncode == 0, chain.stdout + chain.stderr

@@ -11,6 +11,7 @@ test_every_route_has_expected_statuses, so a new route cannot slip past."""
 import json
 import re
 import types
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,13 +31,16 @@ from hipalign.adapters.db.models import (
     AssessmentRecord,
     AuditEvent,
     CareLink,
+    ClinicMedia,
     ExerciseLogRecord,
     PostureUpload,
 )
+from hipalign.core.access import Decision
 from hipalign.services.care import links as care
 from hipalign.services.care import prescribe
 from hipalign.services.followup import outcome_records
 from hipalign.services.identity import roles, tokens
+from hipalign.services.kernel.files import CLINIC_MEDIA, store
 from hipalign.services.library import education
 from hipalign.services.messages import conversations
 from hipalign.services.posture.uploads import upload_dir
@@ -70,13 +74,16 @@ from tests.web.permission_matrix import (
     MATRIX,
     OTHER,
     OWNER,
+    ROUTE_ACTIONS,
     TEXT,
     UNLINKED,
+    UNSERVED,
     Entry,
     Status,
     To,
     World,
     prescription,
+    table_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,12 +131,14 @@ class Stage:
         sessions: dict[str, str],
         secrets: dict[str, str],
         overlay: Path,
+        media: Path,
     ):
         self.world = world
         self.users = users
         self.sessions = sessions
         self.secrets = secrets
         self.overlay = overlay
+        self.media = media  # the linked clinician's clinic photo of the exercise
         self._clients: dict[tuple[str, str], Client] = {}
 
     def client(self, actor: str, mode: str = "session") -> Client:
@@ -220,6 +229,14 @@ def _build() -> Stage:
     upload.save()
     token = tokens.api_token_create(owner, TOKEN_CANARY)
     browser = _other_browser(owner)
+    media = ClinicMedia.objects.create(
+        clinician=clinician,
+        exercise_id="glute_bridge",
+        kind="photo",
+        content_type="image/png",
+        stored_name=f"{uuid.uuid4().hex}.png",
+        size=len(PNG),
+    )
     link = CareLink.objects.get(clinician=clinician, patient=owner, status="active")
     sent = conversations.message_send(
         actor=owner,
@@ -263,6 +280,7 @@ def _build() -> Stage:
             "measure": "psfs",
             "link_id": str(link.id),
             "message_id": str(sent.message.id),
+            "media_id": str(media.id),
         },
         plan=current,
         plans={OWNER: current, OTHER: other_plan},
@@ -294,7 +312,8 @@ def _build() -> Stage:
             LINK: [str(link.id)],
         },
     )
-    return Stage(world, users, sessions, secrets, upload_dir() / upload.overlay_name)
+    media_path = Path(store(CLINIC_MEDIA).path(media.stored_name))
+    return Stage(world, users, sessions, secrets, upload_dir() / upload.overlay_name, media_path)
 
 
 @pytest.fixture(scope="module")
@@ -306,6 +325,7 @@ def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[Stage]:
         yield stage
         transaction.set_rollback(True)
     stage.overlay.unlink(missing_ok=True)
+    stage.media.unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -313,6 +333,9 @@ def stage(built: Stage, set_today: SetToday) -> Stage:
     set_today(TUESDAY)  # the morning after: the owner's /today asks about the owner's session
     if not built.overlay.exists():  # files are not rolled back with the rows
         built.overlay.write_bytes(PNG)
+    if not built.media.exists():
+        built.media.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        built.media.write_bytes(PNG)
     return built
 
 
@@ -589,6 +612,58 @@ def test_a_route_added_without_an_entry_is_reported() -> None:
         "route /clinic/patients/{public_id}/notes has no expected statuses"
     ]
     assert exempt("/admin/hipalign/libraryexercise/")
+
+
+# --- the matrix against the core permission table (core/access.py) ---------------------------
+
+
+def entries_without_actions(matrix: list[Entry]) -> list[str]:
+    return [
+        f"{e.method} {e.path} has no action in the permission table"
+        for e in matrix
+        if (e.method, e.path) not in ROUTE_ACTIONS and (e.method, e.path) not in UNSERVED
+    ]
+
+
+def test_every_route_maps_to_actions_of_the_permission_table() -> None:
+    assert entries_without_actions(MATRIX) == []
+    named = {(e.method, e.path) for e in MATRIX}
+    assert sorted(set(ROUTE_ACTIONS) - named) == []
+
+
+def test_a_route_without_an_action_is_reported() -> None:
+    new = Entry("GET", "/clinic/patients/{public_id}/notes", MATRIX[0].expect)
+    assert entries_without_actions([*MATRIX, new]) == [
+        "GET /clinic/patients/{public_id}/notes has no action in the permission table"
+    ]
+
+
+def _table_cells() -> Iterator[Any]:
+    for entry in MATRIX:
+        if (entry.method, entry.path) in UNSERVED:
+            continue
+        for actor in ACTORS:
+            if actor != ANON:
+                yield pytest.param(entry, actor, id=f"{entry.id}-{actor}")
+
+
+@pytest.mark.parametrize(("entry", "actor"), list(_table_cells()))
+def test_each_expected_answer_is_the_permission_tables(entry: Entry, actor: str) -> None:
+    """The statuses test_matrix_cell observes are the table's: a refusal where the table refuses
+    (403 for a forbidden role in /api/v1, 404 otherwise), and no refusal where it allows. A 404
+    is allowed then only when every action is about the caller's own records (the id in the path
+    is not one of theirs)."""
+    actions = ROUTE_ACTIONS[(entry.method, entry.path)]
+    answer = table_answer(actions, actor)
+    expected = entry.expect[actor]
+    if answer is Decision.FORBIDDEN:
+        assert expected == (403 if entry.v1 else 404)
+    elif answer is Decision.NOT_FOUND:
+        assert expected == 404
+    else:
+        assert expected not in (401, 403)
+        if any(scope != "caller" for _, scope in actions):
+            assert expected != 404
 
 
 def test_the_django_admin_site_exposes_no_person_data() -> None:

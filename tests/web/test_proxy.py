@@ -5,6 +5,7 @@ that is not the proxy the same header is ignored (and the redirect is what an op
 the setting saw on every request: the loop of issue 19)."""
 
 import http.client
+import json
 import os
 import secrets
 import socket
@@ -137,3 +138,29 @@ def test_a_trusted_proxy_that_is_not_an_address_refuses_to_start(tmp_path: Path)
     )
     assert proc.returncode != 0
     assert "HIPALIGN_TRUSTED_PROXY: 'proxy.lan' is not an IP address" in proc.stderr
+
+
+def test_probes_answer_by_address_while_pages_still_need_the_public_host(
+    behind_proxy: int,
+) -> None:
+    # A probe on the machine calls the process by address, not by the public host name.
+    for path, ok in (("/healthz", b'"ok"'), ("/readyz", b'"ready"')):
+        conn = http.client.HTTPConnection("127.0.0.1", behind_proxy, timeout=30)
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{behind_proxy}"})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        assert response.status == 200 and ok in body, (path, response.status, body)
+    page = _get(behind_proxy, "/login", Host=f"127.0.0.1:{behind_proxy}")
+    assert page.status == 400  # host validation still guards every page
+
+
+def test_each_request_is_logged_once_as_json(data: Path, behind_proxy: int) -> None:
+    for _ in range(3):
+        _get(behind_proxy, "/login", **{"X-Forwarded-Proto": "https"})
+    printed = (data.parent / f"server-{behind_proxy}.log").read_text(errors="replace")
+    lines = [json.loads(line) for line in printed.splitlines() if line.startswith("{")]
+    logins = [r for r in lines if r.get("logger") == "hipalign.request" and r["route"] == "/login"]
+    assert len(logins) >= 3
+    # waitress's basicConfig once added a plain root handler: every request printed twice.
+    assert "INFO:hipalign" not in printed and "WARNING:hipalign" not in printed

@@ -324,3 +324,29 @@ def test_a_bad_emergency_number_refuses_to_start_saying_what_is_allowed(
 
     assert proc.returncode != 0
     assert "HIPALIGN_EMERGENCY_NUMBER: use digits, an optional leading + and spaces" in proc.stderr
+
+
+STORES = (
+    "import json, hipalign.web.settings as s; "
+    "print(json.dumps({k: [v['BACKEND'], str(v.get('OPTIONS', {}).get('location'))] "
+    "for k, v in s.STORAGES.items()}))"
+)
+
+
+def test_files_are_stored_in_the_data_folder_unless_a_bucket_is_named(tmp_path: Path) -> None:
+    proc = _run(tmp_path, STORES, HIPALIGN_ENV="local")
+    assert proc.returncode == 0, proc.stderr
+    stores = json.loads(proc.stdout)
+    on_disk = "django.core.files.storage.FileSystemStorage"
+    assert stores["default"] == [on_disk, str(tmp_path.resolve() / "uploads")]
+    assert stores["clinic_media"] == [on_disk, str(tmp_path.resolve() / "clinic-media")]
+    assert "staticfiles" in stores  # a STORAGES without it would break the static files
+
+
+def test_a_named_bucket_moves_both_stores_to_s3_under_their_own_prefixes(tmp_path: Path) -> None:
+    proc = _run(tmp_path, STORES, HIPALIGN_ENV="local", HIPALIGN_S3_BUCKET="clinic-files")
+    assert proc.returncode == 0, proc.stderr
+    stores = json.loads(proc.stdout)
+    s3 = "storages.backends.s3.S3Storage"
+    assert stores["default"] == [s3, "uploads"]
+    assert stores["clinic_media"] == [s3, "clinic-media"]

@@ -697,10 +697,6 @@ def movement_analyze(
         typer.echo(f"Note: {n}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
-
 DataOpt = Annotated[
     Path, typer.Option(help="The data folder `hipalign serve` uses.", file_okay=False)
 ]
@@ -873,8 +869,14 @@ def backup(
             )
             return
         assert out is not None
+        bucket = os.environ.get("HIPALIGN_S3_BUCKET", "").strip()
         summary = backup_create(
-            data_dir=data, db=_database(data), out=out, now=datetime.now(UTC), with_keys=with_keys
+            data_dir=data,
+            db=_database(data),
+            out=out,
+            now=datetime.now(UTC),
+            with_keys=with_keys,
+            bucket=bucket,
         )
     except BackupError as exc:
         if verify is not None:
@@ -885,6 +887,12 @@ def backup(
         f"backup written to {summary.path}: {summary.engine} database, {summary.rows} rows, "
         f"{summary.files} other file(s), {summary.bytes} bytes"
         + ("" if summary.keys_included else "; keys not included (see `--with-keys`)")
+        + (
+            f"; uploads and clinic media are in the S3 bucket {bucket}, not in this file: "
+            "back the bucket up with its own versioning"
+            if bucket
+            else ""
+        )
     )
 
 
@@ -967,3 +975,8 @@ def restore(
             ),
             err=True,
         )
+
+
+# Last, so `python -m hipalign.cli.main` sees every command registered above.
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import split_domain_port, validate_host
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from hipalign.core.access import SECOND_FACTOR_ROLES
 from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.identity.mfa import mfa_confirmed
 from hipalign.services.kernel.access import role_of
@@ -93,7 +95,7 @@ class MfaRequiredMiddleware:
         user = request.user
         role = role_of(user)
         request.hipalign_role = role  # type: ignore[attr-defined]
-        if role not in ("clinician", "admin") or request.session.get(MFA_SESSION_KEY):
+        if role not in SECOND_FACTOR_ROLES or request.session.get(MFA_SESSION_KEY):
             return self.get_response(request)
         path = request.path
         if path in MFA_EXEMPT or path.startswith(settings.STATIC_URL):
@@ -275,3 +277,22 @@ class BrowserSessionMiddleware:
             old_key=seen_key,
         )
         session[SEEN_KEY] = [key, t]  # saved by SessionMiddleware, which runs after this
+
+
+class ProbeMiddleware:
+    """`/healthz` and `/readyz` answer whatever Host header they come with. In production
+    ALLOWED_HOSTS names only the public host, but a probe (systemd, a container's HEALTHCHECK,
+    a load balancer) calls the process by its address, and Django refuses such a Host with a 400
+    before any view runs. The probes say only "ok"/"ready" or a reason code, never data, so a
+    probe's Host is replaced by the first allowed host and the request then takes the usual path
+    (security headers and all); every other path still meets host validation."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in ("/healthz", "/readyz") and settings.ALLOWED_HOSTS:
+            host = request.META.get("HTTP_HOST", "")
+            if not validate_host(split_domain_port(host)[0], settings.ALLOWED_HOSTS):
+                request.META["HTTP_HOST"] = settings.ALLOWED_HOSTS[0].lstrip(".")
+        return self.get_response(request)

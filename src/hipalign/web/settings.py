@@ -193,6 +193,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hipalign.web.request_log.RequestLogMiddleware",  # first: times and sees every answer
+    "hipalign.web.middleware.ProbeMiddleware",  # probes answer by address (no Host check)
     "django.middleware.security.SecurityMiddleware",
     "hipalign.web.middleware.PermissionsPolicyMiddleware",  # above WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -536,6 +537,51 @@ EMERGENCY_NUMBER = _emergency_number(os.environ.get("HIPALIGN_EMERGENCY_NUMBER",
 
 # Seconds of each timed step in the player are divided by this; only tests set it above 1.
 PLAYER_SPEEDUP = float(os.environ.get("HIPALIGN_PLAYER_SPEEDUP", "1"))
+
+# Issue 19: every file the app keeps goes through Django's storage API, so a clinic running
+# several machines points it at storage they all reach. "default" holds posture uploads and
+# overlays, "clinic_media" a clinic's own exercise photos and videos. By default both are
+# folders of the data folder (no extra service; `hipalign backup` copies them with the rest);
+# HIPALIGN_S3_BUCKET switches both to an S3-compatible bucket through django-storages (the
+# optional `s3` extra), README "Files on shared storage". Neither has a public URL: every file
+# is served by a view that checks who asks (RELIABILITY.md 4).
+FILE_STORES = {"default": "uploads", "clinic_media": "clinic-media"}  # folder or key prefix
+
+
+def _storages() -> dict[str, dict[str, Any]]:
+    stores: dict[str, dict[str, Any]] = {}
+    bucket = os.environ.get("HIPALIGN_S3_BUCKET", "").strip()
+    for alias, folder in FILE_STORES.items():
+        if bucket:
+            stores[alias] = {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": bucket,
+                    "location": folder,
+                    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3
+                    # reads them itself), never from a settings file.
+                    "endpoint_url": os.environ.get("HIPALIGN_S3_ENDPOINT_URL", "").strip() or None,
+                    "region_name": os.environ.get("HIPALIGN_S3_REGION", "").strip() or None,
+                    "default_acl": "private",
+                    "file_overwrite": False,
+                    "querystring_auth": True,
+                },
+            }
+        else:
+            stores[alias] = {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {
+                    "location": DATA_DIR / folder,
+                    "base_url": None,
+                    "file_permissions_mode": 0o600,  # issue 12.16, whatever the umask
+                    "directory_permissions_mode": 0o700,
+                },
+            }
+    stores["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    return stores
+
+
+STORAGES = _storages()
 
 # /readyz answers 503 below this much free space in the data folder (uploads, SQLite's WAL).
 READY_MIN_FREE_BYTES = int(os.environ.get("HIPALIGN_READY_MIN_FREE_MB", "200")) * 1024 * 1024

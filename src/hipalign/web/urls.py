@@ -29,6 +29,17 @@ urlpatterns = [
     path("plans", views.plan_history, name="plan_history"),
     path("plans/<str:plan_id>", views.plan_detail, name="plan_detail"),
     path("exercises/<slug:exercise_id>", views.exercise, name="exercise"),
+    path("exercises/<slug:exercise_id>/media", views.exercise_media_add, name="exercise_media_add"),
+    path(
+        "exercises/<slug:exercise_id>/media/<str:media_id>",
+        views.exercise_media_file,
+        name="exercise_media_file",
+    ),
+    path(
+        "exercises/<slug:exercise_id>/media/<str:media_id>/remove",
+        views.exercise_media_remove,
+        name="exercise_media_remove",
+    ),
     path("today", views.today, name="today"),
     path("habits/check", views.habit_check, name="habit_check"),
     path("learn", views.learn, name="learn"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from hipalign.core.access import Role
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.core.posture.views import rules_document as posture_rules_document
@@ -40,7 +41,7 @@ from hipalign.services.identity import accounts
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import NotFound, role_of
 from hipalign.services.kernel.jobs import jobs_inline
-from hipalign.services.library import anatomy, demos, education
+from hipalign.services.library import anatomy, clinic_media, demos, education
 from hipalign.services.posture import uploads as posture_uploads
 from hipalign.services.program import checkins, doses, plans, recording, safety, targets
 from hipalign.services.program import plan_view as plan_views
@@ -91,7 +92,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("setup")
     if not request.user.is_authenticated:
         return redirect("login")
-    if role_of(request.user) == "clinician":
+    if role_of(request.user) is Role.CLINICIAN:
         return redirect("clinic_patients")
     if plans.plan_current(request.user) is None:
         return redirect("onboarding")
@@ -364,6 +365,12 @@ def plan_history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    return _exercise_page(request, exercise_id)
+
+
+def _exercise_page(
+    request: HttpRequest, exercise_id: str, *, media_error: str = "", status: int = 200
+) -> HttpResponse:
     ex = default_library().get(exercise_id)
     if ex is None:
         raise Http404
@@ -388,8 +395,67 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
     return render(
         request,
         "hipalign/exercise.html",
-        {"ex": ex, "mine": mine, "has_plan": doc is not None and doc.plan is not None, "fig": fig},
+        {
+            "ex": ex,
+            "mine": mine,
+            "has_plan": doc is not None and doc.plan is not None,
+            "fig": fig,
+            # Issue 16: the clinic's own photos and videos beside the drawing.
+            "media": clinic_media.media_for_exercise(actor=request.user, exercise_id=ex.id),
+            "media_error": media_error,
+            "may_add_media": role_of(request.user) == "clinician",
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def exercise_media_add(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    """A clinician adds their clinic's photo or video; anyone else gets 404."""
+    f = request.FILES.get("media")
+    try:
+        clinic_media.media_add(
+            actor=request.user,
+            exercise_id=exercise_id,
+            size=(f.size or 0) if f is not None else 0,
+            chunks=f.chunks() if f is not None else [],
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except InputError as exc:
+        return _exercise_page(request, exercise_id, media_error=exc.problems[0], status=422)
+    messages.success(request, "Added: your patients now see it beside the drawing.")
+    return redirect("exercise", exercise_id=exercise_id)
+
+
+@login_required
+@require_GET
+def exercise_media_file(request: HttpRequest, exercise_id: str, media_id: str) -> HttpResponseBase:
+    """The file, to its clinic and the people linked to it only (404 to anyone else)."""
+    from django.http import FileResponse
+
+    try:
+        fh, content_type = clinic_media.media_open(
+            actor=request.user, exercise_id=exercise_id, media_id=media_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(fh, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@login_required
+@require_POST
+def exercise_media_remove(request: HttpRequest, exercise_id: str, media_id: str) -> HttpResponse:
+    try:
+        clinic_media.media_remove(actor=request.user, exercise_id=exercise_id, media_id=media_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, "Removed: your patients no longer see it.")
+    return redirect("exercise", exercise_id=exercise_id)
 
 
 def _minute_now() -> int:
@@ -732,12 +798,10 @@ def posture_overlay(request: HttpRequest, upload_id: str) -> HttpResponseBase:
     from django.http import FileResponse
 
     try:
-        path = posture_uploads.overlay_path(request.user, upload_id)  # type: ignore[arg-type]
-    except (NotFound, InputError) as exc:
+        picture = posture_uploads.overlay_open(request.user, upload_id)  # type: ignore[arg-type]
+    except (NotFound, FileNotFoundError) as exc:
         raise Http404 from exc
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/png")
+    response = FileResponse(picture, content_type="image/png")
     response["Content-Disposition"] = 'inline; filename="posture.png"'
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

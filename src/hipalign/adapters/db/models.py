@@ -624,3 +624,28 @@ class WorkerBeat(models.Model):
     beat_at = models.DateTimeField()
     pid = models.IntegerField()
     host = models.CharField(max_length=100, blank=True)
+
+
+class ClinicMedia(models.Model):
+    """A clinic's own photo or short video of one library exercise (issue 16), uploaded by a
+    clinician and shown, beside the drawn demonstration, to that clinician and the people with
+    an active care link to them. The file is in the `clinic_media` store under a server-made
+    name (services/kernel/files.py), checked and stripped of metadata before it was stored
+    (services/library/clinic_media.py). It is the clinic's, not a patient's: no person's export
+    or erasure touches it."""
+
+    KINDS = [("photo", "photo"), ("video", "video")]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinician = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="clinic_media")
+    exercise_id = models.CharField(max_length=60)
+    kind = models.CharField(max_length=5, choices=KINDS)
+    content_type = models.CharField(max_length=20)  # image/jpeg ... video/webm, as stored
+    stored_name = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+    duration_s = models.FloatField(null=True, blank=True)  # videos
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["exercise_id", "clinician"])]

@@ -12,13 +12,14 @@ from importlib import resources
 
 from pydantic import ValidationError
 
+from hipalign.core.assessment import PATTERN_INFO
 from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
 from hipalign.core.figure.demo import Demonstration, parse_demos
 from hipalign.core.i18n.catalog import EXERCISES, localized
 from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 from hipalign.core.library.model import Exercise
 from hipalign.core.references import RULE, check_ids
-from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP
+from hipalign.core.vocab import LOAD_NEEDS, MUSCLE_GROUP, Intent
 
 # The seed exercises of DESIGN.md section 3.3: public ids, never renamed.
 SEED_IDS: tuple[str, ...] = (
@@ -172,7 +173,62 @@ def library_problems(library: Library) -> list[str]:
         problems.extend(check_ids([s.cite for s in ex.sources], f"{where}: sources"))
         if all(s.cite == RULE for s in ex.sources):
             problems.append(f"{where}: needs a source besides hipalign's own rule")
+    return problems + _planner_list_problems(library)
+
+
+def _planner_list_problems(library: Library) -> list[str]:
+    """The planner's lists live in the entries (`[[patterns]]`, `[base_program]`): every known
+    pattern needs an exercise, ranks are an order (no ties), and each choice names its source."""
+    problems: list[str] = []
+    ranks: dict[str, dict[int, str]] = {p: {} for p in PATTERN_INFO}
+    base: dict[int, str] = {}
+    for ex in library.values():
+        where = f"{ex.id}.toml"
+        for use in ex.patterns:
+            if use.pattern not in PATTERN_INFO:
+                problems.append(
+                    f"{where}: patterns: unknown pattern {use.pattern!r}; "
+                    f"known: {', '.join(PATTERN_INFO)}"
+                )
+                continue
+            other = ranks[use.pattern].setdefault(use.rank, ex.id)
+            if other != ex.id:
+                problems.append(
+                    f"{where}: patterns: {use.pattern} rank {use.rank} is {other}'s too"
+                )
+            problems.extend(check_ids(use.refs, f"{where}: patterns: {use.pattern}: refs"))
+        if ex.base_program is not None:
+            other = base.setdefault(ex.base_program.rank, ex.id)
+            if other != ex.id:
+                problems.append(
+                    f"{where}: base_program rank {ex.base_program.rank} is {other}'s too"
+                )
+            problems.extend(check_ids(ex.base_program.refs, f"{where}: base_program: refs"))
+    problems += [
+        f"pattern {p} has no exercise (add [[patterns]] to one)" for p, r in ranks.items() if not r
+    ]
+    if not base:
+        problems.append("no exercise is in the base program (add [base_program] to some)")
     return problems
+
+
+def pattern_exercises(library: Mapping[str, Exercise]) -> dict[str, list[tuple[str, Intent]]]:
+    """Pattern -> (exercise, intent) in order of preference, read from the entries."""
+    found: dict[str, list[tuple[int, str, Intent]]] = {}
+    for ex in library.values():
+        for use in ex.patterns:
+            found.setdefault(use.pattern, []).append((use.rank, ex.id, use.intent))
+    return {p: [(ex_id, intent) for _, ex_id, intent in sorted(v)] for p, v in found.items()}
+
+
+def base_program(library: Mapping[str, Exercise]) -> list[tuple[str, Intent, tuple[str, ...]]]:
+    """The balanced base program in order: (exercise, intent, bibliography ids)."""
+    rows = [
+        (ex.base_program.rank, ex.id, ex.base_program.intent, tuple(ex.base_program.refs))
+        for ex in library.values()
+        if ex.base_program is not None
+    ]
+    return [(ex_id, intent, refs) for _, ex_id, intent, refs in sorted(rows)]
 
 
 def _band_variant_problems(ex: Exercise, library: Library) -> list[str]:

@@ -53,6 +53,28 @@ class Dose(_Strict):
     seed: Text  # the dose as the seed or source gives it, in our words
 
 
+BibliographyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,60}$")]
+
+
+class PatternUse(_Strict):
+    """The planner's choice of this exercise for a functional pattern (CLINICAL.md 5), kept with
+    the exercise so adding one is a change to its file only (issue 15)."""
+
+    pattern: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,40}$")]
+    intent: Intent  # what it does for this pattern; one of the exercise's intents
+    rank: int = Field(ge=1)  # order of preference in the pattern's list, 1 first
+    refs: list[BibliographyId] = Field(min_length=1)  # why it answers this pattern
+
+
+class BaseUse(_Strict):
+    """The exercise's place in the balanced base program (the whole plan when no pattern is
+    found): control, the main hip muscle groups, trunk, tight muscles, mobility."""
+
+    intent: Intent
+    rank: int = Field(ge=1)  # order in the base program, 1 first
+    refs: list[BibliographyId] = Field(min_length=1)  # shown to the person as the why's source
+
+
 class Exercise(_Strict):
     id: ExerciseId
     name: Text
@@ -77,6 +99,8 @@ class Exercise(_Strict):
     mistakes: list[Text] = Field(min_length=1)
     correction: str | None = None  # where a seed is factually wrong: what we changed and why
     sources: list[Source] = Field(min_length=1)
+    patterns: list[PatternUse] = []  # the functional patterns the planner picks it for
+    base_program: BaseUse | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Exercise":
@@ -100,6 +124,13 @@ class Exercise(_Strict):
             or self.id == self.band_variant
         ):
             raise ValueError("an exercise cannot be its own substitute or next exercise")
+        uses = [u.intent for u in self.patterns] + (
+            [self.base_program.intent] if self.base_program else []
+        )
+        if any(i not in self.intent for i in uses):
+            raise ValueError(f"a pattern or base-program intent must be one of {self.intent}")
+        if len({u.pattern for u in self.patterns}) != len(self.patterns):
+            raise ValueError("each pattern may be listed once")
         return self
 
     @property

@@ -14,6 +14,7 @@ from hipalign.core.education.coaching import lessons_for, lifestyle_for
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.intake import Intake
 from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.library.catalog import base_program, pattern_exercises
 from hipalign.core.planning.balance import balance_dose, more_balance
 from hipalign.core.planning.conditions import (
     PAIN_SOURCE,
@@ -63,33 +64,8 @@ DISCLAIMER = (
     "confidence level and suggests exercises; a physical therapist or doctor can assess you."
 )
 
-# CLINICAL.md section 5: pattern -> (exercise, intent) in order of preference.
-PATTERN_EXERCISES: dict[str, tuple[tuple[str, Intent], ...]] = {
-    "hip_flexor_tightness": (("hip_flexor_stretch", "stretch"), ("glute_bridge", "strengthen")),
-    "anterior_tilt_tendency": (("pelvic_tilt_supine", "control"), ("plank", "strengthen")),
-    "abductor_weakness": (
-        ("side_hip_abduction", "strengthen"),
-        ("clamshell", "strengthen"),
-        ("side_plank", "strengthen"),
-    ),
-    "frontal_asymmetry": (("side_hip_abduction", "strengthen"), ("clamshell", "strengthen")),
-    "mobility_restriction": (("leg_swings", "mobilize"), ("hip_rotation_90", "mobilize")),
-    "trunk_endurance": (("plank", "strengthen"), ("side_plank", "strengthen")),
-    "balance_deficit": (("single_leg_balance", "control"),),
-}
-
-# A balanced base program from the seeds: control, the main hip muscle groups, trunk, the
-# commonly tight muscles, and mobility. It is the whole plan when no pattern is found.
-GENERAL_PROGRAM: tuple[tuple[str, Intent, tuple[str, ...]], ...] = (
-    ("pelvic_tilt_standing", "control", ("seed_hip_exercises_four",)),
-    ("side_hip_abduction", "strengthen", ("seed_hip_exercises_eleven", "macaskill2014")),
-    ("glute_bridge", "strengthen", ("selkowitz2013", "seed_hip_mechanics_overview")),
-    ("hip_flexor_stretch", "stretch", ("winters2004", "seed_hip_mechanics_overview")),
-    ("plank", "strengthen", ("seed_hip_exercises_eleven", "ekstrom2007")),
-    ("leg_swings", "mobilize", ("seed_hip_exercises_four",)),
-    ("knee_to_chest", "stretch", ("seed_hip_exercises_eleven",)),
-    ("piriformis_stretch", "stretch", ("mcgovern2017", "seed_hip_mechanics_overview")),
-)
+# The pattern -> exercise lists (CLINICAL.md section 5) and the balanced base program live in
+# the exercise entries (`[[patterns]]`, `[base_program]`), checked by `hipalign library validate`.
 
 # Order within a session: warm up with mobility, then control, strength, and stretch last.
 SESSION_ORDER: dict[str, int] = {"mobilize": 0, "control": 1, "strengthen": 2, "stretch": 3}
@@ -170,13 +146,14 @@ def _resolve(
 
 
 def _needs(
-    intake: Intake, patterns: list[Pattern]
+    intake: Intake, patterns: list[Pattern], lib: Library
 ) -> list[tuple[str, Intent, int, Why, Pattern | None]]:
     needs: list[tuple[str, Intent, int, Why, Pattern | None]] = []
+    lists = pattern_exercises(lib)
     # Moderate-confidence patterns come first; the order of find_patterns breaks ties.
     ranked = sorted(enumerate(patterns), key=lambda ip: (ip[1].confidence != "moderate", ip[0]))
     for rank, (_, p) in enumerate(ranked):
-        for pos, (ex_id, intent) in enumerate(PATTERN_EXERCISES[p.id]):
+        for pos, (ex_id, intent) in enumerate(lists.get(p.id, [])):
             why = Why(
                 kind="pattern",
                 text=purpose_words(p.text.split(".")[0], intent),
@@ -220,7 +197,7 @@ def _needs(
         if not patterns
         else "Part of the balanced base program that rounds out your plan."
     )
-    for pos, (ex_id, intent, refs) in enumerate(GENERAL_PROGRAM):
+    for pos, (ex_id, intent, refs) in enumerate(base_program(lib)):
         why = Why(
             kind="general",
             text=f"{general_text} ({intent})",
@@ -275,7 +252,7 @@ def _choose(
 ) -> tuple[list[_Chosen], list[LeftOut]]:
     chosen: dict[str, _Chosen] = {}
     left_out: dict[str, LeftOut] = {}
-    for ex_id, intent, priority, why, pattern in _needs(intake, patterns):
+    for ex_id, intent, priority, why, pattern in _needs(intake, patterns, library):
         ex, reasons, why_refs = _resolve(ex_id, library, c)
         swap_why = ""
         band: Why | None = None

@@ -871,6 +871,11 @@ def account_delete(user: User, password: str) -> None:
 
     for upload_id in PostureUpload.objects.filter(user_id=uid).values_list("id", flat=True):
         upload_delete(user, str(upload_id))
+    # A clinician's own clinic media goes with their account (its rows cascade). A person's
+    # erasure never touches clinic media: it is their clinic's, not theirs (issue 16).
+    from hipalign.services.library.clinic_media import media_erase_of
+
+    media_erase_of(clinician_id=uid)
     with transaction.atomic():
         # Sessions are keyed by an opaque id, so find this person's by decoding them.
         for s in Session.objects.all().iterator():

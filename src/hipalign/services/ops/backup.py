@@ -371,10 +371,21 @@ def _version() -> str:
 
 
 def backup_create(
-    *, data_dir: Path, db: Database, out: Path, now: datetime, with_keys: bool = False
+    *,
+    data_dir: Path,
+    db: Database,
+    out: Path,
+    now: datetime,
+    with_keys: bool = False,
+    bucket: str = "",
 ) -> BackupSummary:
     """Write the backup to `out` (refusing an existing file); nothing is left behind on
-    failure."""
+    failure.
+
+    The stored files (web/settings.py `STORAGES`) are folders of the data folder by default and
+    go into the backup with it. With `bucket` (HIPALIGN_S3_BUCKET) they live in that bucket
+    instead; the manifest says so, and the bucket is backed up by its own means (versioning or
+    replication), since copying a bucket is no job for a file on one machine."""
     data_dir = data_dir.resolve()
     out = out.resolve()
     if out.exists():
@@ -430,7 +441,7 @@ def backup_create(
                 "row_counts": counts,
                 "files": files,
                 "keys": keys,
-                "storage": "data folder",
+                "storage": f"S3 bucket {bucket} (not in this backup)" if bucket else "data folder",
             }
             body = json.dumps(manifest, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)

@@ -11,7 +11,6 @@ reading of the numbers, and a resend with the same client id stores nothing twic
 import base64
 import binascii
 import io
-import os
 import uuid
 from typing import Any, Literal
 
@@ -24,7 +23,7 @@ from hipalign.core.errors import InputError, describe
 from hipalign.core.posture.geometry import FrameMetrics
 from hipalign.core.posture.views import MIRRORED, PHOTO, combine_views
 from hipalign.services.kernel.audit import audit_record
-from hipalign.services.posture.uploads import PRIVATE_FILE, upload_dir
+from hipalign.services.kernel.files import POSTURE, delete_quietly, save_bytes, store
 
 # The model the page runs: the npm build of the same BlazePose full landmark model (the model
 # file is byte-identical to the wheel's, web/pose_assets.py), a different runtime. A result names
@@ -136,12 +135,7 @@ def device_measurement_record(*, user: User, payload: dict[str, Any]) -> tuple[P
     png = _overlay_png(doc.overlay_png) if doc.overlay_png else None
     overlay_name = ""
     if png is not None:
-        overlay_name = f"{uuid.uuid4().hex}-overlay.png"
-        fd = os.open(
-            upload_dir() / overlay_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE
-        )
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(png)
+        overlay_name = save_bytes(store(POSTURE), f"{uuid.uuid4().hex}-overlay.png", png)
     try:
         with transaction.atomic():
             rec = PostureUpload.objects.create(
@@ -153,8 +147,7 @@ def device_measurement_record(*, user: User, payload: dict[str, Any]) -> tuple[P
                 overlay_name=overlay_name,
             )
     except IntegrityError:  # the same id raced in from a second tab
-        if overlay_name:
-            (upload_dir() / overlay_name).unlink(missing_ok=True)
+        delete_quietly(store(POSTURE), overlay_name)
         existing = PostureUpload.objects.get(user_id=user.pk, client_id=doc.client_id)
         return _same_or_refuse(existing, body), False
     audit_record(int(user.pk), "posture.device", str(rec.id))

@@ -1,6 +1,9 @@
 """Posture uploads in the web app: store safely, analyse (inline or by `hipalign worker`), show,
 feed the intake, delete. RELIABILITY.md 4: size caps, type by content, re-encode, server-made
-names, no public URL; the original is deleted after analysis unless the person keeps it."""
+names, no public URL; the original is deleted after analysis unless the person keeps it.
+
+Files go through the posture store (services/kernel/files.py, Django's `STORAGES["default"]`):
+the data folder's `uploads` by default, shared storage for a clinic with several machines."""
 
 import importlib.util
 import logging
@@ -9,9 +12,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +23,16 @@ from hipalign.core.errors import InputError
 from hipalign.core.posture.geometry import PostureResult
 from hipalign.services.kernel.access import owned
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.files import (
+    POSTURE,
+    delete_quietly,
+    local_copy,
+    on_disk,
+    open_read,
+    save_path,
+    scratch,
+    store,
+)
 from hipalign.services.kernel.jobs import job_enqueue
 from hipalign.services.program.plans import intake_current, intake_submit
 
@@ -43,7 +55,10 @@ NO_CHANGE_DEG = 2.0
 
 
 def upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "uploads"
+    """The posture store's folder when it is on disk (the default; tests look into it)."""
+    path = on_disk(store(POSTURE), "")
+    if path is None:
+        raise RuntimeError("the posture store is not a local folder")
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.chmod(0o700)  # issue 12.16, whatever the umask
     return path
@@ -78,23 +93,28 @@ def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> P
     ):
         raise InputError("file", [f"file: at most {MAX_UPLOADS_PER_DAY} uploads a day"])
     stored = f"{uuid.uuid4().hex}{suffix}"
-    path = upload_dir() / stored
-    written = 0
-    try:
+    files = store(POSTURE)
+    # Counted into a private scratch file first: the declared size can lie, and a store (a
+    # bucket) is only given a file that is already known to be within the cap.
+    with scratch() as work:
+        path = work / stored
+        written = 0
         with os.fdopen(
             os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb"
         ) as fh:
             for chunk in chunks:
                 written += len(chunk)
-                if written > cap:  # the declared size can lie
+                if written > cap:
                     raise InputError("file", [f"file: more than {cap:,} bytes"])
                 fh.write(chunk)
-        rec = PostureUpload.objects.create(
-            user=user, kind=kind, stored_name=stored, keep_original=keep
-        )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        try:
+            save_path(files, stored, path)
+            rec = PostureUpload.objects.create(
+                user=user, kind=kind, stored_name=stored, keep_original=keep
+            )
+        except BaseException:
+            delete_quietly(files, stored)
+            raise
     audit_record(int(user.pk), "posture.upload", str(rec.id))
     # Inline (the default) this measures now; with a worker it waits in the queue (issue 19).
     job_enqueue(
@@ -128,48 +148,49 @@ def upload_analyze(upload_id: uuid.UUID | str) -> None:
             return
         rec.status, rec.started_at, rec.attempts = "running", timezone.now(), rec.attempts + 1
         rec.save(update_fields=["status", "started_at", "attempts"])
-    folder = upload_dir()
-    original = folder / (rec.stored_name or f"{rec.id.hex}-missing")
-    overlay = folder / f"{rec.id.hex}-overlay.png"
-    clean = folder / f"{rec.id.hex}-clean.png" if rec.kind == "photo" else None
-    for leftover in (overlay, clean):  # from an attempt whose worker died part-way
-        if leftover is not None:
-            leftover.unlink(missing_ok=True)
+    files = store(POSTURE)
+    original_name = rec.stored_name or f"{rec.id.hex}-missing"
+    overlay_name = f"{rec.id.hex}-overlay.png"
+    clean_name = f"{rec.id.hex}-clean.png" if rec.kind == "photo" else ""
+    # From an attempt whose worker died part-way.
+    delete_quietly(files, overlay_name, clean_name)
     measured: PostureResult | None = None
-    try:
-        measured = posture_analyze_isolated(
-            source=original,
-            overlay=overlay,
-            clean=clean,
-            timeout_s=PHOTO_TIMEOUT_S if rec.kind == "photo" else CLIP_TIMEOUT_S,
-        )
-    except InputError as exc:
-        rec.status, rec.error = "failed", exc.message[:300]
-        overlay.unlink(missing_ok=True)
-    except Exception:  # a hostile file fails its job, never the worker
-        log.exception("posture job %s failed", rec.id)
-        rec.status, rec.error = "failed", f"file is not valid: {NOT_MEASURED}"
-        overlay.unlink(missing_ok=True)
-    else:
-        rec.status, rec.result = "done", measured.model_dump(mode="json")
-        rec.overlay_name = overlay.name if overlay.is_file() else ""
-    original.unlink(missing_ok=True)
-    rec.stored_name = ""
-    if clean is not None:
-        if measured is not None and rec.keep_original and clean.is_file():
-            rec.stored_name = clean.name
+    # The child writes the overlay and the clean copy into a private scratch folder; only
+    # what is kept is then put into the store.
+    with scratch() as work:
+        overlay = work / overlay_name
+        clean = work / clean_name if clean_name else None
+        try:
+            with local_copy(files, original_name) as original:
+                measured = posture_analyze_isolated(
+                    source=original,
+                    overlay=overlay,
+                    clean=clean,
+                    timeout_s=PHOTO_TIMEOUT_S if rec.kind == "photo" else CLIP_TIMEOUT_S,
+                )
+        except InputError as exc:
+            rec.status, rec.error = "failed", exc.message[:300]
+        except Exception:  # a hostile file fails its job, never the worker
+            log.exception("posture job %s failed", rec.id)
+            rec.status, rec.error = "failed", f"file is not valid: {NOT_MEASURED}"
         else:
-            clean.unlink(missing_ok=True)
+            rec.status, rec.result = "done", measured.model_dump(mode="json")
+            rec.overlay_name = ""
+            if overlay.is_file():
+                rec.overlay_name = save_path(files, overlay_name, overlay)
+        delete_quietly(files, rec.stored_name)
+        rec.stored_name = ""
+        if clean is not None and measured is not None and rec.keep_original and clean.is_file():
+            rec.stored_name = save_path(files, clean_name, clean)
     rec.save()
 
 
 def _give_up(rec: PostureUpload) -> None:
     """Its worker died during every attempt: the job fails, and nothing of the file is kept."""
     log.warning("posture job %s given up after %s attempts", rec.id, rec.attempts)
-    folder = upload_dir()
-    for name in (rec.stored_name, f"{rec.id.hex}-clean.png", f"{rec.id.hex}-overlay.png"):
-        if name:
-            (folder / name).unlink(missing_ok=True)
+    delete_quietly(
+        store(POSTURE), rec.stored_name, f"{rec.id.hex}-clean.png", f"{rec.id.hex}-overlay.png"
+    )
     rec.status, rec.stored_name, rec.overlay_name = "failed", "", ""
     rec.error = f"file is not valid: {NOT_MEASURED}: the analysis stopped on this file"
     rec.save()
@@ -225,11 +246,14 @@ def upload_get(user: User, upload_id: str) -> PostureUpload:
     return owned(PostureUpload, user, upload_id)
 
 
-def overlay_path(user: User, upload_id: str) -> Path:
+def overlay_open(user: User, upload_id: str) -> IO[bytes]:
+    """The drawn picture of the person's own upload, open for reading; FileNotFoundError when
+    it has none (or its file is gone)."""
     rec = owned(PostureUpload, user, upload_id)
-    if not rec.overlay_name:
-        raise InputError("overlay", ["(none): this upload has no picture yet"])
-    return upload_dir() / rec.overlay_name
+    files = store(POSTURE)
+    if not rec.overlay_name or not files.exists(rec.overlay_name):
+        raise FileNotFoundError("overlay")
+    return open_read(files, rec.overlay_name)
 
 
 def upload_to_intake(user: User, upload_id: str, today: date) -> None:
@@ -258,9 +282,6 @@ def upload_to_intake(user: User, upload_id: str, today: date) -> None:
 
 def upload_delete(user: User, upload_id: str) -> None:
     rec = owned(PostureUpload, user, upload_id)
-    folder = upload_dir()
-    for name in (rec.stored_name, rec.overlay_name):
-        if name:
-            (folder / name).unlink(missing_ok=True)
+    delete_quietly(store(POSTURE), rec.stored_name, rec.overlay_name)
     rec.delete()
     audit_record(int(user.pk), "posture.delete", upload_id)
