@@ -108,7 +108,6 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         .distinct()
     )
     done_today = session in logged
-    reads = {"last_checkin": last_checkin, "episode": episode, "logged_sessions": logged}
     if doc.plan is None:
         return Today(
             plan,
@@ -122,7 +121,9 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             done_today,
             checkin_due=due,
             checkin_alert=alert,
-            **reads,
+            last_checkin=last_checkin,
+            episode=episode,
+            logged_sessions=logged,
         )
     reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
     review = _review(plan, start, last_checkin) if reviews else None
@@ -142,7 +143,9 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             checkin_due=due,
             checkin_alert=alert,
             unanswered=unanswered,
-            **reads,
+            last_checkin=last_checkin,
+            episode=episode,
+            logged_sessions=logged,
         )
     latest = doses._latest_decisions(user, [it.exercise for it in day.items])
     lib = default_library()
@@ -182,7 +185,9 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         checkin_alert=alert,
         stopped=stopped,
         unanswered=unanswered,
-        **reads,
+        last_checkin=last_checkin,
+        episode=episode,
+        logged_sessions=logged,
     )
 
 
