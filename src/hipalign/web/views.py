@@ -556,7 +556,12 @@ def _outbox_key(user_pk: object) -> str:
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: HttpRequest) -> HttpResponse:
     t = session_today(request.user, clock.today())  # type: ignore[arg-type]
-    card = safety.safety_card(request.user)  # type: ignore[arg-type]
+    # From the check-in and plan Today has read (tests/web/test_today_queries.py).
+    card = (
+        safety.safety_card(request.user)  # type: ignore[arg-type]
+        if t is None
+        else safety.safety_card_of(request.user, last_checkin=t.last_checkin, plan=t.plan)  # type: ignore[arg-type]
+    )
     if card is not None:
         # Until a check-in (or new answers) clears it, Today is the card and nothing else: no
         # session, habits or reminders while care is needed first.
@@ -595,6 +600,8 @@ def today(request: HttpRequest) -> HttpResponse:
                 for n in t.items
             ],
         }
+    habits_now = habits.habits_of_plan(request.user, t.plan, clock.today())  # type: ignore[arg-type]
+    outcomes = outcome_records.outcomes_state(t.plan, t.episode, clock.today())
     figures = []
     if player is not None:
         side_doses = [
@@ -613,10 +620,16 @@ def today(request: HttpRequest) -> HttpResponse:
             "player_figures": figures,
             "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
-            "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),  # type: ignore[arg-type]
+            "baseline_missing": outcomes.baseline_missing,
             # The plan Today was built from, read once for the whole page (issue 15).
-            "habits": habits.habits_of_plan(request.user, t.plan, clock.today()),  # type: ignore[arg-type]
-            "reminder": habits.reminder_of_plan(request.user, t.plan, clock.today(), _minute_now()),  # type: ignore[arg-type]
+            "habits": habits_now,
+            "reminder": habits.reminder_of_today(
+                t=t,
+                habits=habits_now,
+                scores_due=outcomes.due,
+                today=clock.today(),
+                minute_of_day=_minute_now(),
+            ),
             "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
             "today_date": clock.today(),
