@@ -95,3 +95,13 @@ def test_a_moment_is_its_utc_day_and_time_whatever_its_zone(at: datetime) -> Non
     assert moment_words(utc).startswith(day_words(utc.date()) + ", ")
     assert day_words(in_auckland) == day_words(utc.date())
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}", day_words(utc.date()))
+
+
+def test_a_moment_told_in_its_own_zone_names_that_zone_and_naive_stays_utc() -> None:
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 12, 2, 14, 5, tzinfo=UTC)
+    auckland = at.astimezone(ZoneInfo("Pacific/Auckland"))
+    assert moment_words(auckland, in_its_zone=True) == "Thu 3 Dec 2026, 03:05 NZDT"
+    assert moment_words(auckland) == "Wed 2 Dec 2026, 14:05 UTC"  # the default stays UTC
+    assert moment_words(at.replace(tzinfo=None), in_its_zone=True) == "Wed 2 Dec 2026, 14:05 UTC"

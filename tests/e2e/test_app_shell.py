@@ -140,7 +140,8 @@ def _matrix_pages(actor: str, params: dict[str, str]) -> list[str]:
     parameters filled with the seeded person's objects."""
     paths: list[str] = []
     for e in MATRIX:
-        download = re.search(r"\.[a-z]+$", e.path) is not None  # .pdf, .json, .png, .ics
+        # .pdf, .json, .png, .ics, and a clinic's photo or video (a file served under its id)
+        download = re.search(r"\.[a-z]+$|/media/\{media_id\}$", e.path) is not None
         if e.method != "GET" or e.api or download or e.expect[actor] != 200:
             continue
         path = _filled(e, params)

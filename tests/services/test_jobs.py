@@ -171,11 +171,59 @@ def test_a_periodic_slot_is_queued_once_however_many_workers_ask_and_runs() -> N
 
     t0 = timezone.now().replace(second=1, microsecond=0)
     with jobs_mode("worker"):
-        assert periodic_enqueue(now=t0) == 1
+        assert periodic_enqueue(now=t0) == 2  # the minute's reminders and the day's pruning
         assert periodic_enqueue(now=t0 + timedelta(seconds=30)) == 0  # same minute, another worker
-        assert jobs_run_pending() == 1  # the reminders of that minute (nobody opted in here)
+        assert jobs_run_pending() == 2  # the reminders of that minute (nobody opted in here)
         assert periodic_enqueue(now=t0 + timedelta(minutes=1)) == 1
         assert JobRecord.objects.filter(key__startswith="every:reminders:").count() == 2
-        assert periodic_enqueue(now=t0 + timedelta(days=2)) == 1
+        assert periodic_enqueue(now=t0 + timedelta(days=2)) == 2
     # the finished slot of two days before is dropped; the queued one and the new one stay
     assert JobRecord.objects.filter(key__startswith="every:reminders:").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_daily_prune_drops_old_finished_tries_and_keeps_recent_ones_and_the_job_record() -> (
+    None
+):
+    from hipalign.services.ops.periodic import TASK_RESULTS_KEEP_DAYS, task_results_prune
+
+    with jobs_mode("worker"):
+        job_enqueue(key="old", body=f"{__name__}.works", n=1)
+        job_enqueue(key="new", body=f"{__name__}.works", n=2)
+        assert jobs_run_pending() == 2
+        old = JobRecord.objects.get(key="old").result_id
+        DBTaskResult.objects.filter(id=old).update(
+            finished_at=timezone.now() - timedelta(days=TASK_RESULTS_KEEP_DAYS + 1)
+        )
+        task_results_prune()
+    assert not DBTaskResult.objects.filter(id=old).exists()
+    assert DBTaskResult.objects.filter(id=JobRecord.objects.get(key="new").result_id).exists()
+    assert set(JobRecord.objects.values_list("key", "state")) >= {("old", "done"), ("new", "done")}
+
+
+class _Ticks:
+    """A stop event whose wait() lets `ticks` ticks through, then says stop."""
+
+    def __init__(self, ticks: int) -> None:
+        self.left = ticks
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+
+@pytest.mark.django_db
+def test_with_jobs_inline_the_serve_clock_runs_each_minutes_reminders_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The laptop install has no worker: without this clock no reminder ever went out.
+    from hipalign.services.ops.periodic import inline_clock
+
+    # The clock's close_old_connections() is for its own thread; here it would close the test's
+    # connection mid-transaction, so it is stood down.
+    monkeypatch.setattr("hipalign.services.ops.periodic.close_old_connections", lambda: None)
+    with jobs_mode("inline"):
+        inline_clock(stop=_Ticks(3), every_s=0)  # type: ignore[arg-type]
+    reminders = JobRecord.objects.filter(key__startswith="every:reminders:")
+    assert 1 <= reminders.count() <= 2  # three ticks inside one minute, or across its end
+    assert set(reminders.values_list("state", flat=True)) == {"done"}

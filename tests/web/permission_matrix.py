@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipalign.adapters.db.models import PlanRecord
+from hipalign.core.access import Action, Decision, Relation, Role, decide
 from hipalign.core.planning.prescription import prescription_from
 from hipalign.services.program import plans
 from tests.core.conftest import intake_doc
@@ -523,7 +524,7 @@ MATRIX: list[Entry] = [
         allowed=frozenset({LINKED}),
         sees=_PATIENT_SEES,
     ),
-    # Downloads under /clinic/patients/ go through services.access.patient_for, which also lets
+    # Downloads under /clinic/patients/ go through services.kernel.access.authorize, which lets
     # the person themself through: their own data, so 200 for the owner too.
     Entry(
         "GET",
@@ -736,3 +737,185 @@ MATRIX: list[Entry] = [
         sees=_PATIENT_SEES,
     ),
 ]
+
+
+# --- each route's actions in the core permission table (core/access.py) ----------------------
+# A route's answer is the first refusal of its actions, in order. Scope says whom the action is
+# about: "caller" (the caller's own account; every actor is `self`), "owner" (the owner named in
+# the path or body: the owner is `self`, the linked clinician `linked`, everyone else `none`),
+# "link" (the owner's care link: both of its sides are `self`).
+
+Scope = str
+CALLER, OWNERS, LINKS = "caller", "owner", "link"
+RouteActions = tuple[tuple[Action, Scope], ...]
+
+
+def _a(*pairs: tuple[Action, Scope]) -> RouteActions:
+    return pairs
+
+
+_OR = ((Action.OWN_READ, CALLER),)
+_OW = ((Action.OWN_WRITE, CALLER),)
+_RECORD_R = ((Action.OWN_READ, OWNERS),)
+_RECORD_W = ((Action.OWN_WRITE, OWNERS),)
+
+
+def _clinic(action: Action) -> RouteActions:
+    return ((Action.CLINIC_OPEN, CALLER), (action, OWNERS))
+
+
+_OWN_READS = [
+    "/onboarding",
+    "/onboarding/stop",
+    "/plan",
+    "/plans",
+    "/exercises/{exercise_id}",
+    "/today",
+    "/learn",
+    "/learn/{lesson_id}",
+    "/checkin",
+    "/progress",
+    "/outcomes",
+    "/outcomes/{measure}",
+    "/report",
+    "/posture",
+    "/account",
+    "/account/export.json",
+    "/account/fhir.json",
+    "/plan/handout.pdf",
+    "/plan/calendar.ics",
+    "/account/tokens",
+    "/account/password",
+    "/account/reminders",
+    "/messages",
+    "/api/v1/me",
+    "/api/v1/plan",
+    "/api/v1/plans",
+    "/api/v1/logs",
+    "/api/v1/progress",
+    "/api/v1/conversations",
+]
+_OWN_WRITES = [
+    "/onboarding",
+    "/checkin",
+    "/outcomes",
+    "/outcomes/{measure}",
+    "/posture",
+    "/account",
+    "/account/import",
+    "/account/password",
+    "/account/tokens",
+    "/account/reminders",
+    "/account/reminders/push",
+    "/account/email",
+    "/account/email/remove",
+    "/account/reminders/push/remove",
+    "/account/sessions/end-others",
+    "/api/posture",
+    "/api/v1/intake",
+]
+
+ROUTE_ACTIONS: dict[tuple[str, str], RouteActions] = {
+    **{(m, "/"): _OR for m in ("GET", "POST", "PUT", "PATCH", "DELETE")},
+    **{("GET", p): _OR for p in _OWN_READS},
+    **{("POST", p): _OW for p in _OWN_WRITES},
+    ("GET", "/timeline"): _a((Action.PATIENT_TIMELINE, CALLER)),
+    ("GET", "/episode/new"): _a((Action.PATIENT_EPISODE_READ, CALLER)),
+    ("POST", "/episode/new"): _a((Action.PATIENT_EPISODE_START, CALLER)),
+    ("GET", "/plans/{plan_id}"): _RECORD_R,
+    ("POST", "/habits/check"): _RECORD_W,
+    ("POST", "/sessions/{session_id}/next-morning"): _RECORD_W,
+    ("GET", "/posture/{upload_id}/overlay.png"): _RECORD_R,
+    ("POST", "/posture/{upload_id}/use"): _RECORD_W,
+    ("POST", "/posture/{upload_id}/delete"): _RECORD_W,
+    ("GET", "/logs/{log_id}/delete"): _RECORD_R,
+    ("POST", "/logs/{log_id}/delete"): _RECORD_W,
+    ("POST", "/account/tokens/{token_id}/revoke"): _RECORD_W,
+    ("POST", "/account/sessions/{browser_session_id}/end"): _RECORD_W,
+    ("POST", "/api/logs"): _RECORD_W,
+    ("POST", "/api/v1/logs"): _RECORD_W,
+    # A clinician is sent to their own links page before the link is looked at.
+    ("GET", "/care"): _a((Action.CARE_CODES, CALLER)),
+    ("POST", "/care"): _a((Action.CARE_CODES, CALLER)),
+    ("GET", "/clinic/links"): _a((Action.CLINIC_OPEN, CALLER)),
+    # Clinic media (issue 16): the clinician's own; seen by both sides of their care links.
+    ("POST", "/exercises/{exercise_id}/media"): _a((Action.CLINIC_OPEN, CALLER)),
+    ("GET", "/exercises/{exercise_id}/media/{media_id}"): _a((Action.OWN_READ, LINKS)),
+    ("POST", "/exercises/{exercise_id}/media/{media_id}/remove"): _a(
+        (Action.CLINIC_OPEN, CALLER), (Action.OWN_WRITE, LINKS)
+    ),
+    ("POST", "/clinic/links"): _a((Action.CLINIC_OPEN, CALLER), (Action.OWN_WRITE, LINKS)),
+    ("GET", "/clinic/patients"): _a((Action.CLINIC_OPEN, CALLER)),
+    ("GET", "/api/v1/patients"): _a((Action.CLINIC_OPEN, CALLER)),
+    ("GET", "/clinic/patients/{public_id}"): _clinic(Action.PATIENT_OVERVIEW),
+    ("GET", "/clinic/patients/{public_id}/plan"): _clinic(Action.PATIENT_PLAN_EDITOR),
+    ("POST", "/clinic/patients/{public_id}/plan"): _clinic(Action.PATIENT_PLAN_PRESCRIBE),
+    ("GET", "/clinic/patients/{public_id}/assessment"): _clinic(Action.PATIENT_ASSESSMENT_READ),
+    ("POST", "/clinic/patients/{public_id}/assessment"): _clinic(Action.PATIENT_ASSESSMENT_WRITE),
+    ("GET", "/clinic/patients/{public_id}/timeline"): _clinic(Action.PATIENT_TIMELINE),
+    ("GET", "/clinic/patients/{public_id}/episode"): _clinic(Action.PATIENT_EPISODE_READ),
+    ("POST", "/clinic/patients/{public_id}/episode"): _clinic(Action.PATIENT_EPISODE_START),
+    ("GET", "/clinic/patients/{public_id}/handout.pdf"): _a((Action.PATIENT_HANDOUT, OWNERS)),
+    ("GET", "/clinic/patients/{public_id}/calendar.ics"): _a((Action.PATIENT_CALENDAR, OWNERS)),
+    ("GET", "/clinic/patients/{public_id}/fhir.json"): _a((Action.PATIENT_FHIR, OWNERS)),
+    ("GET", "/messages/{link_id}"): _a((Action.MESSAGES_READ, OWNERS)),
+    ("POST", "/messages/{link_id}"): _a((Action.MESSAGES_WRITE, OWNERS)),
+    ("POST", "/messages/{link_id}/reply-needed"): _a(
+        (Action.CLINIC_OPEN, CALLER), (Action.MESSAGES_FLAG, OWNERS)
+    ),
+    ("GET", "/api/v1/conversations/{link_id}/messages"): _a((Action.MESSAGES_READ, OWNERS)),
+    ("POST", "/api/v1/conversations/{link_id}/messages"): _a((Action.MESSAGES_WRITE, OWNERS)),
+    **{
+        (m, p): _a((Action.MFA_MANAGE, CALLER))
+        for m, p in [
+            ("GET", "/account/security"),
+            ("GET", "/account/security/setup"),
+            ("POST", "/account/security/setup"),
+            ("GET", "/account/security/verify"),
+            ("POST", "/account/security/verify"),
+            ("POST", "/account/security/recovery-codes"),
+        ]
+    },
+    ("GET", "/admin-area/people"): _a((Action.ACCOUNTS_READ, CALLER)),
+    ("POST", "/admin-area/people/{public_id}/role"): _a((Action.ACCOUNTS_WRITE, CALLER)),
+    ("POST", "/admin-area/people/{public_id}/mfa-reset"): _a((Action.ACCOUNTS_WRITE, CALLER)),
+    ("POST", "/admin-area/people/{public_id}/reset-link"): _a((Action.ACCOUNTS_WRITE, CALLER)),
+    ("GET", "/admin-area/audit"): _a((Action.AUDIT_READ, CALLER)),
+    ("POST", "/admin-area/audit/verify"): _a((Action.AUDIT_VERIFY, CALLER)),
+    ("GET", "/admin-area/audit/export.jsonl"): _a((Action.AUDIT_READ, CALLER)),
+    ("GET", "/api/v1/patients/{public_id}/plan"): _a((Action.PATIENT_PLAN_API, OWNERS)),
+    ("PUT", "/api/v1/patients/{public_id}/plan"): _a((Action.PATIENT_PLAN_PRESCRIBE, OWNERS)),
+    ("GET", "/api/v1/patients/{public_id}/progress"): _a((Action.PATIENT_PROGRESS_API, OWNERS)),
+    ("GET", "/api/v1/patients/{public_id}/logs"): _a((Action.PATIENT_LOGS_API, OWNERS)),
+}
+
+# Matrix entries that serve nothing, so no action applies, with the reason.
+UNSERVED: dict[tuple[str, str], str] = {
+    ("GET", "/api/"): "django-ninja's docs page is switched off: 404 for everyone",
+    ("GET", "/api/v1/"): "django-ninja's docs page is switched off: 404 for everyone",
+}
+
+ROLE_OF: dict[str, Role] = {
+    OWNER: Role.PERSON,
+    OTHER: Role.PERSON,
+    LINKED: Role.CLINICIAN,
+    UNLINKED: Role.CLINICIAN,
+    ADMIN: Role.ADMIN,
+}
+
+
+def relation_of(actor: str, scope: Scope) -> Relation:
+    if scope == CALLER or actor == OWNER:
+        return Relation.SELF
+    if actor == LINKED:
+        return Relation.SELF if scope == LINKS else Relation.LINKED
+    return Relation.NONE
+
+
+def table_answer(actions: RouteActions, actor: str) -> Decision:
+    """The permission table's answer for one actor: the first refusal of the route's actions."""
+    for action, scope in actions:
+        decision = decide(action, ROLE_OF[actor], relation_of(actor, scope))
+        if decision is not Decision.ALLOW:
+            return decision
+    return Decision.ALLOW

@@ -35,6 +35,7 @@ from hipalign.adapters.db.models import (
     ExerciseLogRecord,
     PostureUpload,
 )
+from hipalign.core.access import Decision
 from hipalign.services.care import links as care
 from hipalign.services.care import prescribe
 from hipalign.services.followup import outcome_records
@@ -73,13 +74,16 @@ from tests.web.permission_matrix import (
     MATRIX,
     OTHER,
     OWNER,
+    ROUTE_ACTIONS,
     TEXT,
     UNLINKED,
+    UNSERVED,
     Entry,
     Status,
     To,
     World,
     prescription,
+    table_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -608,6 +612,58 @@ def test_a_route_added_without_an_entry_is_reported() -> None:
         "route /clinic/patients/{public_id}/notes has no expected statuses"
     ]
     assert exempt("/admin/hipalign/libraryexercise/")
+
+
+# --- the matrix against the core permission table (core/access.py) ---------------------------
+
+
+def entries_without_actions(matrix: list[Entry]) -> list[str]:
+    return [
+        f"{e.method} {e.path} has no action in the permission table"
+        for e in matrix
+        if (e.method, e.path) not in ROUTE_ACTIONS and (e.method, e.path) not in UNSERVED
+    ]
+
+
+def test_every_route_maps_to_actions_of_the_permission_table() -> None:
+    assert entries_without_actions(MATRIX) == []
+    named = {(e.method, e.path) for e in MATRIX}
+    assert sorted(set(ROUTE_ACTIONS) - named) == []
+
+
+def test_a_route_without_an_action_is_reported() -> None:
+    new = Entry("GET", "/clinic/patients/{public_id}/notes", MATRIX[0].expect)
+    assert entries_without_actions([*MATRIX, new]) == [
+        "GET /clinic/patients/{public_id}/notes has no action in the permission table"
+    ]
+
+
+def _table_cells() -> Iterator[Any]:
+    for entry in MATRIX:
+        if (entry.method, entry.path) in UNSERVED:
+            continue
+        for actor in ACTORS:
+            if actor != ANON:
+                yield pytest.param(entry, actor, id=f"{entry.id}-{actor}")
+
+
+@pytest.mark.parametrize(("entry", "actor"), list(_table_cells()))
+def test_each_expected_answer_is_the_permission_tables(entry: Entry, actor: str) -> None:
+    """The statuses test_matrix_cell observes are the table's: a refusal where the table refuses
+    (403 for a forbidden role in /api/v1, 404 otherwise), and no refusal where it allows. A 404
+    is allowed then only when every action is about the caller's own records (the id in the path
+    is not one of theirs)."""
+    actions = ROUTE_ACTIONS[(entry.method, entry.path)]
+    answer = table_answer(actions, actor)
+    expected = entry.expect[actor]
+    if answer is Decision.FORBIDDEN:
+        assert expected == (403 if entry.v1 else 404)
+    elif answer is Decision.NOT_FOUND:
+        assert expected == 404
+    else:
+        assert expected not in (401, 403)
+        if any(scope != "caller" for _, scope in actions):
+            assert expected != 404
 
 
 def test_the_django_admin_site_exposes_no_person_data() -> None:

@@ -92,3 +92,21 @@ def test_an_unknown_time_zone_in_onboarding_is_refused_and_stores_nothing(
     assert "Time zone: choose one from the list" in response.content.decode()
     assert zone_of(owner) == ""
     assert not IntakeRecord.objects.filter(user_id=owner.pk).exists()
+
+
+@pytest.mark.usefixtures("clock_at_instant")
+def test_times_on_pages_are_shown_on_the_readers_own_clock_with_its_zone(
+    owner: AbstractBaseUser,
+) -> None:
+    from django.template import Context, Template
+
+    template = Template("{% load hipalign %}{{ at|moment }}")
+    timezone.activate("Pacific/Auckland")  # what PersonTimeZoneMiddleware does for a request
+    try:
+        shown = template.render(Context({"at": INSTANT}))
+    finally:
+        timezone.deactivate()
+    assert shown == "Tue 3 Mar 2026, 01:00 NZDT"
+    assert Template("{% load hipalign %}{{ at|moment }}").render(Context({"at": INSTANT})) == (
+        "Mon 2 Mar 2026, 12:00 UTC"
+    )

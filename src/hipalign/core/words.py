@@ -108,9 +108,14 @@ def day_words(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def moment_words(at: datetime) -> str:
+def moment_words(at: datetime, *, in_its_zone: bool = False) -> str:
     """A moment in UTC: "Wed 2 Dec 2026, 14:05 UTC". A naive datetime is taken as UTC (Django
-    stores UTC)."""
+    stores UTC). With `in_its_zone`, an aware datetime is told in its own zone, named by its
+    abbreviation ("Thu 3 Dec 2026, 03:05 NZDT"), so a page shows a person their own clock
+    and still says which clock it is."""
+    if in_its_zone and at.tzinfo is not None:
+        name = at.tzname() or "UTC"
+        return f"{day_words(at.date())}, {at:%H:%M} {name}"
     utc = _utc(at)
     return f"{day_words(utc.date())}, {utc:%H:%M} UTC"
 

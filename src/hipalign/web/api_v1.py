@@ -30,6 +30,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
+from hipalign.core.access import Action
 from hipalign.core.attention import Flag
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
@@ -42,7 +43,14 @@ from hipalign.services.followup import outcome_records, progress
 from hipalign.services.followup import outcomes as outcome_measures
 from hipalign.services.identity import tokens
 from hipalign.services.kernel import time_zones
-from hipalign.services.kernel.access import Forbidden, NotFound, patient_for, profile_of, role_of
+from hipalign.services.kernel.access import (
+    Forbidden,
+    NotFound,
+    authorize,
+    needs_second_factor,
+    profile_of,
+    role_of,
+)
 from hipalign.services.messages import conversations as talk
 from hipalign.services.program import doses, logs, plans, recording
 from hipalign.services.program import plan_view as plan_views
@@ -79,7 +87,7 @@ class BrowserSession(APIKeyCookie):
         user = request.user
         # MfaRequiredMiddleware already stops such a session; checked again so this API never
         # depends on the middleware order.
-        if role_of(user) in ("clinician", "admin") and not request.session.get(MFA_SESSION_KEY):
+        if needs_second_factor(user) and not request.session.get(MFA_SESSION_KEY):
             return None
         return user
 
@@ -622,7 +630,9 @@ def patients_list(request: HttpRequest, limit: int = _LIMIT, offset: int = _OFFS
 )
 def patient_plan_get(request: HttpRequest, response: HttpResponse, public_id: uuid.UUID) -> PlanOut:
     """A linked patient's current plan (404 unless an active link joins you)."""
-    patient = patient_for(_caller(request), public_id, purpose="api.plan")
+    patient = authorize(
+        actor=_caller(request), action=Action.PATIENT_PLAN_API, subject=public_id
+    ).subject
     return _current_plan(patient, response)
 
 
@@ -667,7 +677,8 @@ def patient_plan_put(
 )
 def patient_progress_get(request: HttpRequest, public_id: uuid.UUID) -> ProgressOut:
     """A linked patient's adherence, pain and per-side progress."""
-    return _progress(patient_for(_caller(request), public_id, purpose="api.progress"))
+    grant = authorize(actor=_caller(request), action=Action.PATIENT_PROGRESS_API, subject=public_id)
+    return _progress(grant.subject)
 
 
 @api_v1.get(
@@ -679,7 +690,8 @@ def patient_logs_list(
     request: HttpRequest, public_id: uuid.UUID, limit: int = _LIMIT, offset: int = _OFFSET
 ) -> LogPage:
     """A linked patient's exercise logs, newest first."""
-    return _logs(patient_for(_caller(request), public_id, purpose="api.logs"), limit, offset)
+    grant = authorize(actor=_caller(request), action=Action.PATIENT_LOGS_API, subject=public_id)
+    return _logs(grant.subject, limit, offset)
 
 
 # --- messages (issue 18) -----------------------------------------------------------------

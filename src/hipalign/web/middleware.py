@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from hipalign.core.access import SECOND_FACTOR_ROLES
 from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.identity.mfa import mfa_confirmed
 from hipalign.services.kernel.access import role_of
@@ -94,7 +95,7 @@ class MfaRequiredMiddleware:
         user = request.user
         role = role_of(user)
         request.hipalign_role = role  # type: ignore[attr-defined]
-        if role not in ("clinician", "admin") or request.session.get(MFA_SESSION_KEY):
+        if role not in SECOND_FACTOR_ROLES or request.session.get(MFA_SESSION_KEY):
             return self.get_response(request)
         path = request.path
         if path in MFA_EXEMPT or path.startswith(settings.STATIC_URL):

@@ -108,6 +108,17 @@ def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
             file=sys.stderr,
             flush=True,
         )
+    from hipalign.services.kernel.jobs import backend_kind
+
+    if backend_kind() == "inline":
+        # No worker in a one-process install: reminders would never go out without this clock.
+        import threading
+
+        from hipalign.services.ops.periodic import inline_clock
+
+        threading.Thread(
+            target=inline_clock, kwargs={"stop": threading.Event()}, daemon=True, name="clock"
+        ).start()
     # waitress.serve() calls logging.basicConfig(), which would add a plain root handler and
     # print every request twice (our JSON line, then "INFO:hipalign.request:request"). A root
     # handler that drops records makes basicConfig a no-op; our loggers keep their JSON handler.

@@ -25,6 +25,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from hipalign.core.access import Role
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.core.posture.views import rules_document as posture_rules_document
@@ -91,7 +92,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("setup")
     if not request.user.is_authenticated:
         return redirect("login")
-    if role_of(request.user) == "clinician":
+    if role_of(request.user) is Role.CLINICIAN:
         return redirect("clinic_patients")
     if plans.plan_current(request.user) is None:
         return redirect("onboarding")

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hipalign.core.access import Action, Role
 from hipalign.core.clinical_tests import CATALOG, field_path
 from hipalign.core.errors import InputError
 from hipalign.services.care import links as care
@@ -35,7 +36,7 @@ def _clinician_only(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            access.require_role(request.user, "clinician")
+            access.authorize(actor=request.user, action=Action.CLINIC_OPEN)
             return view(request, *args, **kwargs)
         except (access.Forbidden, access.NotFound) as exc:
             raise Http404 from exc
@@ -118,11 +119,12 @@ def _links_page(request: HttpRequest, template: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def care_page(request: HttpRequest) -> HttpResponse:
     """The person's care team: share with a clinician, redeem an invite, end sharing."""
-    role = access.role_of(request.user)
-    if role == "clinician":
+    if access.role_of(request.user) is Role.CLINICIAN:
         return redirect("clinic_links")
-    if role != "person":
-        raise Http404
+    try:  # a person's page; admins have no care links (404)
+        access.authorize(actor=request.user, action=Action.CARE_CODES)
+    except access.Forbidden as exc:
+        raise Http404 from exc
     return _links_page(request, "hipalign/care.html")
 
 

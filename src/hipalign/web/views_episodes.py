@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
 from hipalign.services.kernel import access
 from hipalign.services.program import episodes
@@ -66,7 +67,7 @@ def episode_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_episode(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
-        access.require_role(request.user, "clinician")
+        access.authorize(actor=request.user, action=Action.CLINIC_OPEN)
     except access.Forbidden as exc:
         raise Http404 from exc
     return _page(request, public_id, clinic=True)

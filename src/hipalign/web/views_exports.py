@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.identity import accounts
 from hipalign.services.kernel import access
@@ -114,11 +115,11 @@ def streamed_download(
     return response
 
 
-KINDS: dict[str, tuple[str, str, str]] = {
-    # kind: (purpose for the audit log, content type, file name)
-    "handout": ("export.handout", "application/pdf", "hipalign-plan.pdf"),
-    "calendar": ("export.calendar", "text/calendar; charset=utf-8", "hipalign-sessions.ics"),
-    "fhir": ("export.fhir", "application/fhir+json", "hipalign-fhir.json"),
+KINDS: dict[str, tuple[Action, str, str]] = {
+    # kind: (the action, whose row names the audit purpose; content type, file name)
+    "handout": (Action.PATIENT_HANDOUT, "application/pdf", "hipalign-plan.pdf"),
+    "calendar": (Action.PATIENT_CALENDAR, "text/calendar; charset=utf-8", "hipalign-sessions.ics"),
+    "fhir": (Action.PATIENT_FHIR, "application/fhir+json", "hipalign-fhir.json"),
 }
 
 
@@ -155,7 +156,7 @@ def _own(request: HttpRequest, kind: str) -> HttpResponseBase:
 def _patients(request: HttpRequest, public_id: str, kind: str) -> HttpResponseBase:
     actor: User = request.user  # type: ignore[assignment]
     try:
-        patient = access.patient_for(actor, public_id, purpose=KINDS[kind][0])
+        patient = access.authorize(actor=actor, action=KINDS[kind][0], subject=public_id).subject
     except access.NotFound as exc:
         raise Http404 from exc
     if kind == "fhir":

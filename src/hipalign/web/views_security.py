@@ -15,18 +15,20 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hipalign.core.access import Action, Role
 from hipalign.core.errors import InputError
 from hipalign.services.identity import mfa, passwords, roles
 from hipalign.services.kernel import audit_log
-from hipalign.services.kernel.access import ROLES, Forbidden, NotFound, require_role, role_of
+from hipalign.services.kernel.access import ROLES, Forbidden, NotFound, authorize, role_of
 from hipalign.web.forms import OwnPasswordChangeForm, ResetPasswordForm
 from hipalign.web.middleware import MFA_SESSION_KEY
 
 
-def _staff(request: HttpRequest, *roles_: Any) -> Any:
-    """The signed-in user when their role fits; 404 otherwise (the area does not exist for them)."""
+def _staff(request: HttpRequest, action: Action) -> Any:
+    """The signed-in user when the table lets their role use `action`; 404 otherwise (the area
+    does not exist for them)."""
     try:
-        return require_role(request.user, *roles_)
+        return authorize(actor=request.user, action=action).user
     except Forbidden as exc:
         raise Http404("not found") from exc
 
@@ -60,14 +62,14 @@ def _qr_data_uri(uri: str) -> str:
 @login_required
 @require_GET
 def security(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, "clinician", "admin")
+    user = _staff(request, Action.MFA_MANAGE)
     return render(request, "hipalign/security.html", {"status": mfa.mfa_status(user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, "clinician", "admin")
+    user = _staff(request, Action.MFA_MANAGE)
     error = ""
     if request.method == "POST":
         try:
@@ -97,7 +99,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, "clinician", "admin")
+    user = _staff(request, Action.MFA_MANAGE)
     if request.session.get(MFA_SESSION_KEY):
         return redirect(_next(request))
     if not mfa.mfa_confirmed(int(user.pk)):
@@ -130,7 +132,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mfa_recovery_renew(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, "clinician", "admin")
+    user = _staff(request, Action.MFA_MANAGE)
     try:
         codes = mfa.mfa_recovery_renew(user, request.POST.get("code", "")[:64])
     except InputError as exc:
@@ -145,7 +147,7 @@ def mfa_recovery_renew(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def admin_people(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, "admin")
+    user = _staff(request, Action.ACCOUNTS_READ)
     page = roles.people_page(user, request.GET.get("page", 1))
     return render(request, "hipalign/admin_people.html", {"page": page, "roles": ROLES})
 
@@ -153,7 +155,7 @@ def admin_people(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def admin_role(request: HttpRequest, public_id: str) -> HttpResponse:
-    user = _staff(request, "admin")
+    user = _staff(request, Action.ACCOUNTS_WRITE)
     try:
         changed = roles.role_change(
             user,
@@ -168,7 +170,7 @@ def admin_role(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         if changed:
             messages.info(request, "Role changed; that account's other sessions were ended.")
-        if changed and role_of(user) != "admin":  # an admin who stepped down leaves the area
+        if changed and role_of(user) is not Role.ADMIN:  # an admin who stepped down leaves the area
             return redirect("home")
     return redirect("admin_people")
 
@@ -176,7 +178,7 @@ def admin_role(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def admin_mfa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
-    user = _staff(request, "admin")
+    user = _staff(request, Action.ACCOUNTS_WRITE)
     try:
         roles.mfa_reset(user, public_id)
     except NotFound as exc:
@@ -193,7 +195,7 @@ def admin_mfa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
 @never_cache
 def admin_reset_link(request: HttpRequest, public_id: str) -> HttpResponse:
     """A one-time reset link for an account, shown on this answer only (never stored whole)."""
-    user = _staff(request, "admin")
+    user = _staff(request, Action.ACCOUNTS_WRITE)
     try:
         secret = passwords.reset_link_issue(user, public_id)
     except NotFound as exc:
@@ -260,7 +262,7 @@ def password_reset(request: HttpRequest, secret: str) -> HttpResponse:
 @login_required
 @require_GET
 def admin_audit(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, "admin")
+    user = _staff(request, Action.AUDIT_READ)
     by = request.GET.get("by", "")[:150]
     subject = request.GET.get("subject", "")[:150]
     error = ""
@@ -297,7 +299,7 @@ def _anchor_text(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def admin_audit_verify(request: HttpRequest) -> HttpResponse:
-    user = _staff(request, "admin")
+    user = _staff(request, Action.AUDIT_VERIFY)
     try:
         check = audit_log.audit_chain_check(user, anchor=_anchor_text(request))
     except InputError as exc:
@@ -331,7 +333,7 @@ def admin_audit_verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def admin_audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The whole log as signed JSON Lines, streamed (its size grows with the log)."""
-    user = _staff(request, "admin")
+    user = _staff(request, Action.AUDIT_READ)
     lines = audit_log.audit_export(user, now=timezone.now())
     response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")

@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
 from hipalign.adapters.db.models import AuditEvent, CareLink
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
 from hipalign.services.care import links as care
-from hipalign.services.kernel.access import Forbidden, NotFound, patient_for
+from hipalign.services.kernel.access import Forbidden, NotFound, authorize
 from tests.services.factories import public_id
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -38,7 +39,12 @@ def test_a_clinicians_invite_redeemed_by_a_person_links_them(
         other_clinician.pk,
         owner.pk,
     )
-    assert patient_for(other_clinician, public_id(owner), purpose="test") == owner
+    assert (
+        authorize(
+            actor=other_clinician, action=Action.PATIENT_TIMELINE, subject=public_id(owner)
+        ).subject
+        == owner
+    )
 
 
 def test_a_persons_share_code_redeemed_by_a_clinician_links_them(
@@ -68,7 +74,7 @@ def test_an_expired_code_is_refused_and_the_link_stays_pending(
     made.link.refresh_from_db()
     assert made.link.status == "pending" and made.link.patient_id is None
     with pytest.raises(NotFound):
-        patient_for(other_clinician, public_id(owner), purpose="test")
+        authorize(actor=other_clinician, action=Action.PATIENT_TIMELINE, subject=public_id(owner))
 
 
 def test_a_code_works_once(
@@ -81,7 +87,7 @@ def test_a_code_works_once(
         care.link_code_redeem(other, made.code, NOW)
 
     with pytest.raises(NotFound):
-        patient_for(other_clinician, public_id(other), purpose="test")
+        authorize(actor=other_clinician, action=Action.PATIENT_TIMELINE, subject=public_id(other))
 
 
 def test_a_person_cannot_redeem_their_own_share_code(owner: AbstractBaseUser) -> None:
@@ -120,7 +126,10 @@ def test_an_admin_can_make_no_code(admin: AbstractBaseUser) -> None:
 def test_either_side_ends_a_link_and_access_stops_at_once(
     side: str, owner: AbstractBaseUser, clinician: AbstractBaseUser
 ) -> None:
-    assert patient_for(clinician, public_id(owner), purpose="test") == owner
+    assert (
+        authorize(actor=clinician, action=Action.PATIENT_TIMELINE, subject=public_id(owner)).subject
+        == owner
+    )
     link = CareLink.objects.get(clinician=clinician, patient=owner)
 
     care.link_end(owner if side == "patient" else clinician, str(link.id), NOW)
@@ -128,7 +137,7 @@ def test_either_side_ends_a_link_and_access_stops_at_once(
     link.refresh_from_db()
     assert link.status == "ended" and link.ended_at == NOW
     with pytest.raises(NotFound):
-        patient_for(clinician, public_id(owner), purpose="test")
+        authorize(actor=clinician, action=Action.PATIENT_TIMELINE, subject=public_id(owner))
     assert AuditEvent.objects.filter(action="link.end", target=str(link.id)).count() == 1
 
 
@@ -144,7 +153,10 @@ def test_an_unrelated_user_cannot_end_a_link(
         care.link_end(intruder, str(link.id), NOW)
 
     assert _fields(link) == before
-    assert patient_for(clinician, public_id(owner), purpose="test") == owner
+    assert (
+        authorize(actor=clinician, action=Action.PATIENT_TIMELINE, subject=public_id(owner)).subject
+        == owner
+    )
 
 
 def test_the_maker_withdraws_an_unused_code(

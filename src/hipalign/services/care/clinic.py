@@ -23,9 +23,10 @@ from hipalign.adapters.db.models import (
     PlanRecord,
     SessionRecord,
 )
+from hipalign.core.access import Action
 from hipalign.core.attention import Flag, Signals, attention_flags, attention_key
 from hipalign.services.followup.adherence import WeekAdherence, weeks_of_many
-from hipalign.services.kernel.access import Actor, profile_of, require_role
+from hipalign.services.kernel.access import Actor, authorize, profile_of
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.messages.conversations import message_signals
 
@@ -63,7 +64,7 @@ def _public_id_for(uid: int) -> str:
 
 def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
     """The clinician's active patients, most pressing first."""
-    clinician = require_role(actor, "clinician")
+    clinician = authorize(actor=actor, action=Action.CLINIC_OPEN).user
     active = CareLink.objects.filter(clinician_id=clinician.pk, status="active")
     links = list(
         active.values(

@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from hipalign.adapters.db.models import CareLink
+from hipalign.core.access import Action, Role
 from hipalign.core.errors import InputError
-from hipalign.services.kernel.access import Actor, NotFound, Role, profile_of, require_role, role_of
+from hipalign.services.kernel.access import Actor, NotFound, authorize, profile_of
 from hipalign.services.kernel.audit import audit_record
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud over the phone
@@ -39,34 +40,34 @@ def _hash(code: str) -> str:
 
 def link_code_create(actor: Actor, now: datetime) -> NewCode:
     """A clinician's invite for a person, or a person's share code for a clinician."""
-    user = require_role(actor, "person", "clinician")
-    role = role_of(user)
+    grant = authorize(actor=actor, action=Action.CARE_CODES)
+    user, role = grant.user, grant.role
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     code = f"{raw[:5]}-{raw[5:]}"
     link = CareLink.objects.create(
-        clinician=user if role == "clinician" else None,
-        patient=user if role == "person" else None,
+        clinician=user if role is Role.CLINICIAN else None,
+        patient=user if role is Role.PERSON else None,
         created_by=str(role),
         code_hash=_hash(code),
         expires_at=now + timedelta(days=CODE_DAYS),
     )
     profile_of(user)
     audit_record(
-        int(user.pk), f"link.code.{'invite' if role == 'clinician' else 'share'}", str(link.id)
+        int(user.pk), f"link.code.{'invite' if role is Role.CLINICIAN else 'share'}", str(link.id)
     )
     return NewCode(link=link, code=code)
 
 
 def link_code_redeem(actor: Actor, code: str, now: datetime) -> CareLink:
     """Redeem the other side's code: the link becomes active at once."""
-    user = require_role(actor, "person", "clinician")
-    role: Role | None = role_of(user)
+    grant = authorize(actor=actor, action=Action.CARE_CODES)
+    user, role = grant.user, grant.role
     clean = "".join(c for c in code.upper() if c.isalnum())
     if len(clean) != CODE_LENGTH:
         raise InputError(
             "code", [f"code: give the {CODE_LENGTH} letters and digits you were given"]
         )
-    wanted = "clinician" if role == "person" else "person"
+    wanted = Role.CLINICIAN if role is Role.PERSON else Role.PERSON
     with transaction.atomic():
         link = (
             CareLink.objects.select_for_update()
@@ -75,7 +76,7 @@ def link_code_redeem(actor: Actor, code: str, now: datetime) -> CareLink:
         )
         if link is None or link.expires_at <= now:
             raise InputError("code", ["code: not valid or expired; ask for a new one"])
-        if role == "person":
+        if role is Role.PERSON:
             link.patient = user
         else:
             link.clinician = user
@@ -139,7 +140,7 @@ def links_list(actor: Actor) -> list[CareLink]:
 
 def patients_linked(actor: Actor) -> list[User]:
     """The clinician's patients with an active link."""
-    user = require_role(actor, "clinician")
+    user = authorize(actor=actor, action=Action.CLINIC_OPEN).user
     return list(
         User.objects.filter(
             clinician_links__clinician_id=user.pk, clinician_links__status="active"

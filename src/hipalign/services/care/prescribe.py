@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from hipalign.adapters.db.models import CurrentDose, PlanRecord
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
 from hipalign.core.intake import Intake
 from hipalign.core.library import default_library
@@ -20,7 +21,7 @@ from hipalign.core.planning.constraints import constraints_for, exclusion_reason
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import Prescription, prescribe, prescription_from
 from hipalign.core.stored import read_intake
-from hipalign.services.kernel.access import Actor, patient_for, require_role
+from hipalign.services.kernel.access import Actor, authorize
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.program.plans import plan_current, plan_document, plan_store
 
@@ -53,8 +54,7 @@ def _current(patient: User) -> tuple[PlanRecord, PlanDocument, Intake]:
 def plan_editor(actor: Actor, public_id: str) -> Editor:
     """What the prescription editor shows: the current plan as a prescription, and the library
     with, for each exercise, the safety rule this person's intake applies to it."""
-    require_role(actor, "clinician")
-    patient = patient_for(actor, public_id, purpose="plan.editor")
+    patient = authorize(actor=actor, action=Action.PATIENT_PLAN_EDITOR, subject=public_id).subject
     plan, doc, intake = _current(patient)
     rx = prescription_from(doc)
     if rx is None:
@@ -87,8 +87,8 @@ def plan_prescribe(
     `expected_version` is the version the clinician edited; None is refused (the API answers 428),
     because an edit without a base could silently undo someone else's change.
     """
-    clinician = require_role(actor, "clinician")
-    patient = patient_for(actor, public_id, purpose="plan.prescribe", write=True)
+    grant = authorize(actor=actor, action=Action.PATIENT_PLAN_PRESCRIBE, subject=public_id)
+    clinician, patient = grant.user, grant.subject
     if expected_version is None:
         raise InputError("version", ["version: say which plan version you edited"])
     plan, doc, intake = _current(patient)

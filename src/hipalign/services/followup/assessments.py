@@ -9,11 +9,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from hipalign.adapters.db.models import AssessmentRecord, PlanRecord
+from hipalign.core.access import Action
 from hipalign.core.clinical_tests import Assessment, Derived, assessment_apply, assessment_derive
 from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, validate_document
 from hipalign.core.intake import Intake
-from hipalign.services.kernel.access import Actor, patient_for, require_role
+from hipalign.services.kernel.access import Actor, authorize
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.program.plans import intake_current, intake_submit, plan_current
 
@@ -45,8 +46,9 @@ def _document(rec: AssessmentRecord) -> Assessment:
 
 def assessment_form(actor: Actor, public_id: str) -> AssessmentForm:
     """The person's current intake and plan version and their last assessment (clinicians only)."""
-    require_role(actor, "clinician")
-    patient = patient_for(actor, public_id, purpose="assessment")
+    patient = authorize(
+        actor=actor, action=Action.PATIENT_ASSESSMENT_READ, subject=public_id
+    ).subject
     plan = plan_current(patient)
     last = AssessmentRecord.objects.filter(user_id=patient.pk).order_by("-created_at").first()
     return AssessmentForm(
@@ -72,8 +74,8 @@ def assessment_record(
     `expected_version` is the plan version the clinician saw; when the plan changed since, this
     raises program.StalePlan and stores nothing (one transaction). The day of the assessment
     must fall in core.dates.ENTERED around `today`."""
-    clinician = require_role(actor, "clinician")
-    patient = patient_for(actor, public_id, purpose="assessment", write=True)
+    grant = authorize(actor=actor, action=Action.PATIENT_ASSESSMENT_WRITE, subject=public_id)
+    clinician, patient = grant.user, grant.subject
     assessment = validate_document(Assessment, document, "assessment")
     late = ENTERED.problem("performed_on", date.fromisoformat(assessment.performed_on), today)
     if late:

@@ -1,6 +1,6 @@
 """A person's timeline: everything that happened in their program, newest first, one typed entry
 per event. The same service serves the person (their own /timeline) and a linked clinician, whose
-every read is audited by services.access.patient_for.
+every read by someone else is audited by services.kernel.access.authorize.
 
 Paging is by cursor: the sort key of the last entry shown. Each source is read in two small
 queries (the cursor's own day in full, then at most `limit + 1` older rows), so a page costs the
@@ -28,13 +28,14 @@ from hipalign.adapters.db.models import (
     PostureUpload,
     SessionRecord,
 )
+from hipalign.core.access import Action
 from hipalign.core.adherence import sessions_text
 from hipalign.core.clinical_tests import Assessment, assessment_derive
 from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
 from hipalign.services.followup.progress import progress_summary
-from hipalign.services.kernel.access import Actor, patient_for
+from hipalign.services.kernel.access import Actor, authorize
 from hipalign.services.program.logs import log_detail
 from hipalign.services.program.plans import plan_current
 
@@ -383,7 +384,7 @@ def timeline_for(
     cursor: str | None = None,
 ) -> Timeline:
     """One page of the person's timeline, newest first, and the cursor of the next page."""
-    patient = patient_for(actor, public_id, purpose="timeline")
+    patient = authorize(actor=actor, action=Action.PATIENT_TIMELINE, subject=public_id).subject
     chosen = _kinds(kinds)
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError("limit", [f"limit: give 1-{MAX_LIMIT}"])
@@ -417,7 +418,7 @@ class Overview:
 def overview_for(actor: Actor, public_id: str) -> Overview:
     """Who the person is to the clinician: since when linked, the current plan and who made it,
     the last check-in and assessment."""
-    patient = patient_for(actor, public_id, purpose="overview")
+    patient = authorize(actor=actor, action=Action.PATIENT_OVERVIEW, subject=public_id).subject
     link = (
         CareLink.objects.filter(clinician_id=actor.pk, patient_id=patient.pk, status="active")
         .order_by("-accepted_at")

@@ -29,8 +29,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hipalign.adapters.db.models import AuditEvent, TotpDevice
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
-from hipalign.services.kernel.access import require_role
+from hipalign.services.kernel.access import authorize
 from hipalign.services.kernel.audit import audit_record
 
 ISSUER = "hipalign"
@@ -87,7 +88,7 @@ def mfa_setup_begin(user: User) -> str:
 
     The same secret comes back until it is confirmed, so reloading the page does not
     invalidate what the phone already scanned. Refused once a device is confirmed."""
-    require_role(user, "clinician", "admin")
+    authorize(actor=user, action=Action.MFA_MANAGE)
     with transaction.atomic():
         device = TotpDevice.objects.filter(user_id=user.pk).first()
         if device is not None and device.confirmed_at is not None:
@@ -127,7 +128,7 @@ def _new_recovery_codes() -> tuple[list[str], list[str]]:
 
 def mfa_setup_confirm(user: User, code: str, *, now: datetime | None = None) -> list[str]:
     """Confirm the device with its first code; the ten recovery codes, to show once."""
-    require_role(user, "clinician", "admin")
+    authorize(actor=user, action=Action.MFA_MANAGE)
     at = _now(now)
     _refuse_when_locked(user, at)
     with transaction.atomic():
@@ -175,7 +176,7 @@ def _refuse_when_locked(user: User, at: datetime) -> None:
 def mfa_verify(user: User, code: str, *, now: datetime | None = None) -> Method:
     """Check a code after the password: a current TOTP code not used before, or an unused
     recovery code (which is then spent). InputError when wrong, MfaLocked when locked."""
-    require_role(user, "clinician", "admin")
+    authorize(actor=user, action=Action.MFA_MANAGE)
     at = _now(now)
     uid = int(user.pk)
     _refuse_when_locked(user, at)
@@ -212,7 +213,7 @@ def _recovery_spend(user_id: int, code: str) -> bool:
 
 def mfa_recovery_renew(user: User, code: str, *, now: datetime | None = None) -> list[str]:
     """Ten new recovery codes (the old ones stop working), against a current TOTP code."""
-    require_role(user, "clinician", "admin")
+    authorize(actor=user, action=Action.MFA_MANAGE)
     at = _now(now)
     uid = int(user.pk)
     _refuse_when_locked(user, at)

@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from hipalign.adapters.db.models import PasswordResetLink, Profile
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
 from hipalign.services.identity.roles import sessions_end
-from hipalign.services.kernel.access import Actor, NotFound, require_role
+from hipalign.services.kernel.access import Actor, NotFound, authorize
 from hipalign.services.kernel.audit import audit_record
 
 LINK_LIFETIME = timedelta(hours=24)  # a working day for the admin to pass it on, and no longer
@@ -50,7 +51,7 @@ def password_changed(actor: Actor, *, keep_session: str | None) -> int:
 def reset_link_issue(actor: Actor, public_id: str, *, now: datetime | None = None) -> str:
     """A new one-time reset link secret for the account `public_id` (admins only; anyone else,
     or an unknown account, is NotFound). The caller shows it once; only its hash is kept."""
-    admin = require_role(actor, "admin")
+    admin = authorize(actor=actor, action=Action.ACCOUNTS_WRITE).user
     try:
         key = uuid.UUID(str(public_id))
     except ValueError as exc:

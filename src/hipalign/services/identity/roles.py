@@ -18,9 +18,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from hipalign.adapters.db.models import Profile, TotpDevice
+from hipalign.core.access import Action, Role
 from hipalign.core.errors import InputError
 from hipalign.services.identity.tokens import api_tokens_revoke_all
-from hipalign.services.kernel.access import ROLES, NotFound, Role, require_role
+from hipalign.services.kernel.access import ROLES, NotFound, authorize
 from hipalign.services.kernel.audit import audit_record
 
 PAGE_SIZE = 50
@@ -48,14 +49,14 @@ def _ensure_profiles() -> None:
     # Accounts made before roles existed have no profile row; give them the role role_of reports.
     missing = User.objects.filter(profile__isnull=True).values_list("pk", "is_superuser")
     Profile.objects.bulk_create(
-        [Profile(user_id=pk, role="admin" if su else "person") for pk, su in missing],
+        [Profile(user_id=pk, role=Role.ADMIN if su else Role.PERSON) for pk, su in missing],
         ignore_conflicts=True,
     )
 
 
 def people_page(actor: Any, page: Any = 1) -> PeoplePage:
     """One page of accounts by username, with role, MFA state and linked patients."""
-    require_role(actor, "admin")
+    authorize(actor=actor, action=Action.ACCOUNTS_READ)
     _ensure_profiles()
     qs = (
         User.objects.order_by("username")
@@ -126,18 +127,18 @@ def role_change(actor: Any, public_id: str, role: str, *, keep_session: str | No
     """Give the account `public_id` the role `role`; False when it already had it.
 
     `keep_session` is the caller's own session key, kept when admins change their own role."""
-    admin = require_role(actor, "admin")
+    admin = authorize(actor=actor, action=Action.ACCOUNTS_WRITE).user
     if role not in ROLES:
         raise InputError("role", [f"role: choose one of {', '.join(ROLES)} (got {role[:20]!r})"])
-    new: Role = role
+    new = Role(role)
     with transaction.atomic():
         # Locking every admin row serialises two admins demoting each other at the same time.
-        admins = list(Profile.objects.select_for_update().filter(role="admin"))
+        admins = list(Profile.objects.select_for_update().filter(role=Role.ADMIN))
         profile = _target(public_id)
         old = profile.role
         if old == new:
             return False
-        if old == "admin" and len(admins) <= 1:
+        if old == Role.ADMIN and len(admins) <= 1:
             raise InputError(
                 "role",
                 ["role: this is the last admin; make another account admin first"],
@@ -146,7 +147,7 @@ def role_change(actor: Any, public_id: str, role: str, *, keep_session: str | No
         profile.save(update_fields=["role"])
         # The Django admin (/admin/) follows the role: a former admin keeps no way in there.
         User.objects.filter(pk=profile.user_id).update(
-            is_staff=new == "admin", is_superuser=new == "admin"
+            is_staff=new is Role.ADMIN, is_superuser=new is Role.ADMIN
         )
         audit_record(int(admin.pk), "role.change", f"{old}->{new}", subject_id=profile.user_id)
         # A token made under the old role must not carry into the new one (a person promoted
@@ -159,7 +160,7 @@ def role_change(actor: Any, public_id: str, role: str, *, keep_session: str | No
 def mfa_reset(actor: Any, public_id: str) -> None:
     """Remove an account's second factor (a lost phone and lost recovery codes): the account
     sets up a new one at its next sign-in, and its sessions end and API tokens are revoked now."""
-    admin = require_role(actor, "admin")
+    admin = authorize(actor=actor, action=Action.ACCOUNTS_WRITE).user
     with transaction.atomic():
         profile = _target(public_id)
         deleted, _ = TotpDevice.objects.filter(user_id=profile.user_id).delete()

@@ -26,7 +26,7 @@ from django.utils import timezone
 from hipalign.adapters.db.models import ApiToken
 from hipalign.core.errors import InputError
 from hipalign.services.identity.mfa import mfa_confirmed
-from hipalign.services.kernel.access import Actor, NotFound, role_of
+from hipalign.services.kernel.access import Actor, NotFound, needs_second_factor
 from hipalign.services.kernel.audit import audit_record
 
 # "hpa_" marks the string as a hipalign token (secret scanners, logs); 32 random bytes after it.
@@ -152,7 +152,7 @@ def api_token_authenticate(secret: str, now: datetime) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    if role_of(token.user) in ("clinician", "admin") and not mfa_confirmed(token.user.pk):
+    if needs_second_factor(token.user) and not mfa_confirmed(token.user.pk):
         # A staff token stands in for a session that passed the TOTP step (RELIABILITY.md B4).
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:

@@ -1,4 +1,5 @@
-"""The one place that decides who may touch which record.
+"""The one place that decides who may touch which record: `authorize`, the only reader of the
+permission table in `core/access.py`.
 
 A record that exists but belongs to someone else answers exactly like a record that does not
 exist (404), so ids leak nothing (RELIABILITY.md 5: wrong owner -> 404, not 403).
@@ -10,16 +11,26 @@ Every read or write of a person's health data by someone else is audited (ASVS 1
 """
 
 import uuid
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Model
 
 from hipalign.adapters.db.models import CareLink, Profile
+from hipalign.core.access import (
+    SECOND_FACTOR_ROLES,
+    Action,
+    Decision,
+    Relation,
+    Role,
+    audit_purpose,
+    decide,
+    role_refused,
+)
 from hipalign.services.kernel.audit import audit_record
 
-Role = Literal["person", "clinician", "admin"]
-ROLES: tuple[Role, ...] = ("person", "clinician", "admin")
+ROLES: tuple[Role, ...] = tuple(Role)
 
 Actor = AbstractBaseUser | AnonymousUser
 
@@ -51,23 +62,21 @@ def role_of(user: Actor) -> Role | None:
         return None
     role = Profile.objects.filter(user_id=user.pk).values_list("role", flat=True).first()
     if role is None:
-        return "admin" if getattr(user, "is_superuser", False) else "person"
-    return role  # type: ignore[return-value]
+        return Role.ADMIN if getattr(user, "is_superuser", False) else Role.PERSON
+    return Role(role)
+
+
+def needs_second_factor(user: Actor) -> bool:
+    """Whether this caller's role signs in with a second factor (core.access)."""
+    return role_of(user) in SECOND_FACTOR_ROLES
 
 
 def profile_of(user: User) -> Profile:
     """The person's profile, made on first use (accounts made before roles existed have none)."""
     profile, _ = Profile.objects.get_or_create(
-        user_id=user.pk, defaults={"role": "admin" if user.is_superuser else "person"}
+        user_id=user.pk, defaults={"role": Role.ADMIN if user.is_superuser else Role.PERSON}
     )
     return profile
-
-
-def require_role(user: Actor, *roles: Role) -> User:
-    """The signed-in user when their role is one of `roles`; Forbidden otherwise."""
-    if role_of(user) not in roles:
-        raise Forbidden(f"this needs the role {' or '.join(roles)}")
-    return user  # type: ignore[return-value]
 
 
 def link_active(clinician_id: Any, patient_id: Any) -> bool:
@@ -76,15 +85,24 @@ def link_active(clinician_id: Any, patient_id: Any) -> bool:
     ).exists()
 
 
-def patient_for(actor: Actor, public_id: Any, *, purpose: str, write: bool = False) -> User:
-    """The person named by `public_id` when the actor may act on their health data.
+@dataclass(frozen=True)
+class Grant:
+    """An allowed call: who asked, as what, and whose data it is about."""
 
-    The person themself always may; a clinician only through an active care link. Anyone else,
-    admins included, gets NotFound. A clinician's access is written to the audit log, with the
-    purpose ("timeline", "plan.prescribe"...) and no health data.
-    """
-    if not actor.is_authenticated:
+    user: User  # the caller
+    role: Role
+    relation: Relation
+    subject: User  # the person whose data it is (the caller for actions without a subject)
+
+
+def _refuse(decision: Decision, action: Action) -> None:
+    if decision is Decision.FORBIDDEN:
+        raise Forbidden(f"the action {action.value} is not open to this role")
+    if decision is Decision.NOT_FOUND:
         raise NotFound("patient")
+
+
+def _person(public_id: Any) -> User:
     try:
         key = uuid.UUID(str(public_id))
     except ValueError as exc:
@@ -92,15 +110,50 @@ def patient_for(actor: Actor, public_id: Any, *, purpose: str, write: bool = Fal
     profile = Profile.objects.filter(public_id=key).select_related("user").first()
     if profile is None:
         raise NotFound("patient")
-    patient = profile.user
-    if patient.pk == actor.pk:
-        return patient
-    if role_of(actor) != "clinician" or not link_active(actor.pk, patient.pk):
-        raise NotFound("patient")
-    audit_record(
-        int(actor.pk),
-        f"{'write' if write else 'read'}:{purpose}"[:40],
-        str(key),
-        subject_id=int(patient.pk),
-    )
-    return patient
+    return profile.user
+
+
+def _relation(actor: User, role: Role, person: User) -> Relation:
+    if person.pk == actor.pk:
+        return Relation.SELF
+    if role is Role.CLINICIAN and link_active(actor.pk, person.pk):
+        return Relation.LINKED
+    return Relation.NONE
+
+
+def authorize(
+    *, actor: Actor, action: Action, subject: Any = None, target: str | None = None
+) -> Grant:
+    """The caller's grant for `action` on `subject`, or NotFound / Forbidden as the table says.
+
+    `subject` is None (the caller's own account or role tools), a person's public id, or a
+    person already found (a User). The role is read on every call so a change applies at once,
+    and a care link counts only while it is active (ASVS 8.3.2). An allowed call on someone
+    else's data is audited with the table's purpose and `target` (default: the person's public
+    id), never health data (ASVS 16.3.2).
+    """
+    role = role_of(actor)
+    refused = role_refused(action, role)
+    if refused is not None:
+        _refuse(refused, action)
+    assert role is not None  # anonymous callers have no grant (role_refused)
+    user: User = actor  # type: ignore[assignment]  # authenticated: role_of said so
+    if subject is None:
+        person = user
+    elif isinstance(subject, User):
+        person = subject
+    else:
+        person = _person(subject)
+    relation = _relation(user, role, person)
+    _refuse(decide(action, role, relation), action)
+    purpose = audit_purpose(action, relation)
+    if purpose is not None:
+        public = target if target is not None else str(_public_id(person, subject))
+        audit_record(int(user.pk), purpose, public, subject_id=int(person.pk))
+    return Grant(user=user, role=role, relation=relation, subject=person)
+
+
+def _public_id(person: User, subject: Any) -> uuid.UUID:
+    if not isinstance(subject, User) and subject is not None:
+        return uuid.UUID(str(subject))
+    return profile_of(person).public_id

@@ -17,8 +17,9 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 
 from hipalign.adapters.db.models import AuditEvent
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
-from hipalign.services.kernel.access import require_role
+from hipalign.services.kernel.access import authorize
 from hipalign.services.kernel.audit import (
     AnchorError,
     ChainState,
@@ -68,7 +69,7 @@ def _name(names: dict[int, str], pk: int | None) -> str:
 
 def audit_page(actor: Any, *, by: str = "", subject: str = "", page: Any = 1) -> AuditPage:
     """One page of the log, newest first; `by` and `subject` are usernames (exact, any case)."""
-    admin = require_role(actor, "admin")
+    admin = authorize(actor=actor, action=Action.AUDIT_READ).user
     by, subject = by.strip(), subject.strip()
     qs = AuditEvent.objects.order_by("-id")
     if by:
@@ -129,14 +130,14 @@ def _check(actor_id: int | None, anchor: str) -> ChainCheck:
 def audit_chain_check(actor: Any, *, anchor: str = "") -> ChainCheck:
     """Rehash the chain and, when `anchor` (an anchor's JSON or an export) is given, compare
     with it. Audited either way; a bad anchor is an InputError and checks nothing."""
-    admin = require_role(actor, "admin")
+    admin = authorize(actor=actor, action=Action.AUDIT_VERIFY).user
     return _check(int(admin.pk), anchor)
 
 
 def audit_export(actor: Any, *, now: datetime) -> Iterator[str]:
     """The signed JSON Lines export for an outside archive; the export itself is audited first,
     so it is the export's own last row."""
-    admin = require_role(actor, "admin")
+    admin = authorize(actor=actor, action=Action.AUDIT_READ).user
     audit_record(int(admin.pk), "audit.export")
     return export_lines(now=now)
 

@@ -20,9 +20,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 
 from hipalign.adapters.db.models import CareLink, Message
+from hipalign.core.access import Action, Role
 from hipalign.core.errors import InputError
 from hipalign.core.messages import client_id_check, message_body
-from hipalign.services.kernel.access import Actor, NotFound, profile_of, require_role, role_of
+from hipalign.services.kernel.access import (
+    Actor,
+    Forbidden,
+    NotFound,
+    authorize,
+    profile_of,
+    role_of,
+)
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.messages.about import About, about_options, about_parse, about_view
 
@@ -89,8 +97,9 @@ def _link_key(link_id: Any) -> uuid.UUID:
         raise NotFound("conversation") from None
 
 
-def _conversation_for(actor: Actor, link_id: Any, *, purpose: str, write: bool) -> _Access:
-    """The one permission check of messages (module docstring)."""
+def _conversation_for(actor: Actor, link_id: Any, *, action: Action, write: bool) -> _Access:
+    """The one permission check of messages (module docstring): the link's person (also after
+    it ended), or its clinician while it is active; authorize audits the clinician's access."""
     if not actor.is_authenticated:
         raise NotFound("conversation")
     link = (
@@ -101,6 +110,7 @@ def _conversation_for(actor: Actor, link_id: Any, *, purpose: str, write: bool) 
     if link is None or link.patient is None or link.clinician is None:
         raise NotFound("conversation")
     if link.patient_id == actor.pk:
+        authorize(actor=actor, action=action, subject=link.patient)
         if write and link.status != "active":
             raise InputError(
                 "message",
@@ -109,20 +119,18 @@ def _conversation_for(actor: Actor, link_id: Any, *, purpose: str, write: bool) 
                 ],
             )
         return _Access(link, "person", link.patient)
-    if link.clinician_id == actor.pk and link.status == "active" and role_of(actor) == "clinician":
-        audit_record(
-            int(actor.pk),
-            f"{'write' if write else 'read'}:{purpose}"[:40],
-            str(link.id),
-            subject_id=int(link.patient.pk),
-        )
-        return _Access(link, "clinician", link.patient)
-    raise NotFound("conversation")
+    if link.clinician_id != actor.pk or link.status != "active":
+        raise NotFound("conversation")
+    try:
+        authorize(actor=actor, action=action, subject=link.patient, target=str(link.id))
+    except Forbidden as exc:  # a former clinician of this link: as if there were no link
+        raise NotFound("conversation") from exc
+    return _Access(link, "clinician", link.patient)
 
 
 def _mine(link_qs: QuerySet[CareLink], actor: User) -> QuerySet[CareLink]:
     """The caller's conversations: a person's links (active or ended), a clinician's active."""
-    if role_of(actor) == "clinician":
+    if role_of(actor) is Role.CLINICIAN:
         return link_qs.filter(clinician_id=actor.pk, status="active")
     return link_qs.filter(patient_id=actor.pk, status__in=["active", "ended"])
 
@@ -158,7 +166,7 @@ def conversations_list(*, actor: Actor) -> list[ConversationSummary]:
     if not actor.is_authenticated:
         raise NotFound("conversation")
     user: User = actor  # type: ignore[assignment]
-    clinician = role_of(user) == "clinician"
+    clinician = role_of(user) is Role.CLINICIAN
     from_other = Q(messages__from_person=clinician)
     links = (
         _mine(CareLink.objects.all(), user)
@@ -192,7 +200,7 @@ def conversations_list(*, actor: Actor) -> list[ConversationSummary]:
 
 def conversation_read(*, actor: Actor, link_id: str, now: datetime) -> Conversation:
     """One conversation, oldest first; what the other side wrote is marked read by this reader."""
-    access = _conversation_for(actor, link_id, purpose="messages", write=False)
+    access = _conversation_for(actor, link_id, action=Action.MESSAGES_READ, write=False)
     link = access.link
     from_other = access.me_as == "clinician"  # the clinician reads what the person wrote
     with transaction.atomic():
@@ -221,14 +229,14 @@ def conversation_check(*, actor: Actor, link_id: str) -> None:
     person = Q(patient_id=actor.pk, status__in=["active", "ended"])
     clinician = Q(clinician_id=actor.pk, status="active")
     found = CareLink.objects.filter(person | clinician, pk=key).first()
-    if found is None or (found.patient_id != actor.pk and role_of(actor) != "clinician"):
+    if found is None or (found.patient_id != actor.pk and role_of(actor) is not Role.CLINICIAN):
         raise NotFound("conversation")
 
 
 def conversation_with(*, clinician: Actor, patient_public_id: str) -> str | None:
     """The id of the clinician's open conversation with this person (their active link), for a
     link from the patient's pages; None when there is none. Reads no message."""
-    if not clinician.is_authenticated or role_of(clinician) != "clinician":
+    if not clinician.is_authenticated or role_of(clinician) is not Role.CLINICIAN:
         return None
     try:
         key = uuid.UUID(str(patient_public_id))
@@ -246,7 +254,7 @@ def conversation_with(*, clinician: Actor, patient_public_id: str) -> str | None
 
 def about_choices(*, actor: Actor, link_id: str) -> list[tuple[str, str]]:
     """What a new message in this conversation may point at (the form's choices)."""
-    access = _conversation_for(actor, link_id, purpose="messages.about", write=False)
+    access = _conversation_for(actor, link_id, action=Action.MESSAGES_ABOUT, write=False)
     return about_options(access.patient)
 
 
@@ -276,9 +284,9 @@ def unread_for(*, user: Actor) -> int:
     if not user.is_authenticated:
         return 0
     role = role_of(user)
-    if role == "clinician":
+    if role is Role.CLINICIAN:
         return unread_count_for_clinician(clinician=user)  # type: ignore[arg-type]
-    if role == "person":
+    if role is Role.PERSON:
         return unread_count(person=user)  # type: ignore[arg-type]
     return 0
 
@@ -315,7 +323,7 @@ def message_send(
     """Store one message from the caller's side. Idempotent by `client_id`: the same id with
     the same text answers the stored message (created False); with other text, MessageConflict.
     Bad input (empty, too long, a foreign `about`) raises InputError and stores nothing."""
-    access = _conversation_for(actor, link_id, purpose="messages", write=True)
+    access = _conversation_for(actor, link_id, action=Action.MESSAGES_WRITE, write=True)
     text = message_body(body)
     cid = client_id_check(client_id)
     kind, ref = about_parse(access.patient, about)
@@ -359,7 +367,7 @@ def _sent(msg: Message, created: bool, access: _Access) -> Sent:
 
 def message_reply_needed(*, actor: Actor, link_id: str, message_id: str, needed: bool) -> Message:
     """The clinician marks (or unmarks) a message from the person as needing a reply."""
-    user = require_role(actor, "clinician")
+    user = authorize(actor=actor, action=Action.CLINIC_OPEN).user
     try:
         key = uuid.UUID(str(message_id))
     except ValueError:
@@ -367,7 +375,7 @@ def message_reply_needed(*, actor: Actor, link_id: str, message_id: str, needed:
     msg = Message.objects.filter(pk=key, link_id=_link_key(link_id), from_person=True).first()
     if msg is None:
         raise NotFound("message")
-    _conversation_for(user, msg.link_id, purpose="messages.reply", write=True)
+    _conversation_for(user, msg.link_id, action=Action.MESSAGES_FLAG, write=True)
     msg.needs_reply = needed
     msg.save(update_fields=["needs_reply"])
     return msg

@@ -10,9 +10,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from hipalign.adapters.db.models import CareEpisode, OutcomeRecord, PlanRecord
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
 from hipalign.core.outcomes.episode import first_episode_start
-from hipalign.services.kernel.access import Actor, patient_for
+from hipalign.services.kernel.access import Actor, authorize
 from hipalign.services.kernel.audit import audit_record
 
 
@@ -62,7 +63,7 @@ class EpisodeNow:
 def episode_now(actor: Actor, *, public_id: str) -> EpisodeNow:
     """The current episode of the person named by `public_id` (themself, or a linked
     clinician's patient; anyone else: NotFound)."""
-    patient = patient_for(actor, public_id, purpose="episode")
+    patient = authorize(actor=actor, action=Action.PATIENT_EPISODE_READ, subject=public_id).subject
     episode = episode_current(patient)
     scores = 0 if episode is None else OutcomeRecord.objects.filter(episode_id=episode.pk).count()
     has_plan = PlanRecord.objects.filter(user_id=patient.pk, withheld=False).exists()
@@ -76,7 +77,7 @@ def episode_start(actor: Actor, *, public_id: str, today: date, confirmed: bool)
     The person themself or a clinician with an active care link may (anyone else: NotFound,
     nothing changes). `confirmed` is the explicit yes of the confirm step: without it nothing
     is stored. A clinician's start is audited with the person as its subject."""
-    patient = patient_for(actor, public_id, purpose="episode.start", write=True)
+    patient = authorize(actor=actor, action=Action.PATIENT_EPISODE_START, subject=public_id).subject
     if not confirmed:
         raise InputError(
             "episode",

@@ -10,8 +10,9 @@ import hashlib
 from datetime import datetime
 
 from hipalign.adapters.db.models import CareLink
+from hipalign.core.access import Action
 from hipalign.core.errors import InputError
-from hipalign.services.kernel.access import Actor, NotFound, require_role
+from hipalign.services.kernel.access import Actor, NotFound, authorize
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.reach import mail
 from hipalign.services.reach.accounts_email import ADDRESS_LABEL, _address
@@ -34,7 +35,7 @@ def invitation_send(
     Someone else's code, a used, withdrawn or expired one answers NotFound (the page's 404); a
     bad address or an install without email is an InputError naming the field, and nothing is
     sent or changed."""
-    clinician = require_role(actor, "clinician")
+    clinician = authorize(actor=actor, action=Action.CARE_INVITE).user
     if not mail.email_enabled():
         raise InputError("email", [f"email: {ADDRESS_LABEL}: this install does not send email"])
     clean = _address(address)

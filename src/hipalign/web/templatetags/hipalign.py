@@ -1,8 +1,9 @@
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django import template
+from django.utils import timezone
 
 from hipalign.core import words as product_words
 from hipalign.core.adherence import sessions_text
@@ -203,9 +204,11 @@ def day(value: object) -> str:
 
 @register.filter
 def moment(value: object) -> str:
-    """A datetime in the one format of every page: "Wed 2 Dec 2026, 14:05 UTC"."""
+    """A datetime in the one format of every page, on the reader's clock (the zone the
+    request activated from their profile): "Wed 2 Dec 2026, 15:05 CET"."""
     if isinstance(value, datetime):
-        return product_words.moment_words(value)
+        aware = value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+        return product_words.moment_words(timezone.localtime(aware), in_its_zone=True)
     if isinstance(value, date):
         return product_words.day_words(value)
     return "" if value is None else str(value)
