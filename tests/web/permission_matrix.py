@@ -793,6 +793,7 @@ _OWN_READS = [
     "/api/v1/plans",
     "/api/v1/logs",
     "/api/v1/progress",
+    "/api/v1/measures",
     "/api/v1/conversations",
 ]
 _OWN_WRITES = [
@@ -813,6 +814,7 @@ _OWN_WRITES = [
     "/account/sessions/end-others",
     "/api/posture",
     "/api/v1/intake",
+    "/api/v1/outcomes",
 ]
 
 ROUTE_ACTIONS: dict[tuple[str, str], RouteActions] = {
