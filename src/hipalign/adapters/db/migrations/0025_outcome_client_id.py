@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0023_clinic_media"),
+        ("hipalign", "0024_profile_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
