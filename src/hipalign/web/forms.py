@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy
 
 from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTIONS, Question, changed_question
-from hipalign.services.kernel import time_zones
+from hipalign.services.kernel import languages, time_zones
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -395,6 +396,20 @@ class TimeZoneForm(forms.Form):
         widget=forms.Select(
             choices=[(z, z.replace("_", " ")) for z in time_zones.time_zone_names()],
             attrs={"data-time-zone": "browser-default", "autocomplete": "off"},
+        ),
+    )
+
+
+class LanguageForm(forms.Form):
+    """The person's language for the pages; the codes are checked by services.languages."""
+
+    language = forms.CharField(
+        label=gettext_lazy("Language"),
+        required=False,
+        help_text=gettext_lazy("The pages, messages and emails are shown in this language."),
+        widget=forms.Select(
+            choices=languages.language_names(),
+            attrs={"autocomplete": "off", "data-testid": "language"},
         ),
     )
 
