@@ -284,3 +284,16 @@ def test_erasing_the_clinicians_account_removes_its_files(
     accounts.account_delete(clinician, PASSWORD)  # type: ignore[arg-type]
 
     assert name not in _stored_files() and ClinicMedia.objects.count() == 0
+
+
+def test_the_player_gets_each_exercises_first_item_for_its_linked_patient_only(
+    clinician: AbstractBaseUser, owner: AbstractBaseUser, other: AbstractBaseUser
+) -> None:
+    first = _add(clinician, _jpeg_with_gps())
+    _add(clinician, _jpeg_with_gps())  # a second of the same exercise: not the player's
+    ids = [EXERCISE, "clamshell"]
+
+    got = clinic_media.media_first_of_exercises(actor=owner, exercise_ids=ids)
+
+    assert list(got) == [EXERCISE] and got[EXERCISE].id == first.id  # clamshell has none
+    assert clinic_media.media_first_of_exercises(actor=other, exercise_ids=ids) == {}
