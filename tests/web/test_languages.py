@@ -127,3 +127,54 @@ def test_the_shipped_catalogs_translate_every_marked_string() -> None:
     for language, (problems, done, total) in report.items():
         assert problems == [], language
         assert done == total > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "spanish", "english"),
+    [
+        ("/login", "Iniciar sesión", "Log in"),
+        ("/signup", "Cree su cuenta", "Create your account"),
+    ],
+)
+def test_the_sign_in_pages_are_in_spanish_for_a_spanish_browser(
+    owner: AbstractBaseUser, path: str, spanish: str, english: str
+) -> None:
+    # owner: an install past its first run, so /signup shows the form rather than /setup.
+    es = Client().get(path, HTTP_ACCEPT_LANGUAGE="es-ES").content.decode()
+    en = Client().get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert spanish in es and f"<h1>{english}</h1>" not in es
+    assert "no un diagnóstico" in es  # the footer
+    assert f"<h1>{english}</h1>" in en and spanish not in en
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_is_refused_in_the_persons_language() -> None:
+    response = Client().post(
+        "/login", {"username": "nobody", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert "no corresponden a ninguna cuenta" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_person_who_chose_spanish_reads_today_plan_and_account_in_spanish(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    from tests.web.test_onboarding import onboarding_form
+
+    assert owner_client.post("/onboarding", onboarding_form()).status_code == 302
+    english_plan = owner_client.get("/plan").content.decode()  # fills the plan cache in English
+    assert "Your exercises" in english_plan
+    language_set(owner, language="es")  # type: ignore[arg-type]
+    pages = {p: owner_client.get(p).content.decode() for p in ("/today", "/plan", "/account")}
+    assert "Hoy, " in pages["/today"]
+    # The day and month names follow the page's language too ("Hoy, mié 2 dic 2026").
+    heading = pages["/today"].split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading.split(" ")[1] in ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"), heading
+    # The plan's cached body is per language: not the English one rendered above.
+    assert "Sus ejercicios" in pages["/plan"] and "Your exercises" not in pages["/plan"]
+    assert "Su semana" in pages["/plan"]
+    assert "Su cuenta" in pages["/account"] and "Delete my account" not in pages["/account"]
+    for body in pages.values():
+        assert html_lang(body.encode()) == "es"
+        assert ">Cerrar sesión</button>" in body  # the top bar

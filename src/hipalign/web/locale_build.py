@@ -26,10 +26,10 @@ from hipalign.core.i18n.messages import Message, message_problems
 
 WEB = Path(__file__).resolve().parent
 LOCALE = WEB / "locale"
-# Where marked strings live: the pages, their Python (forms, views, emails) and the services'
-# messages a page shows (a refused value's text).
+# Where marked strings live: the pages, their Python (forms, views, emails), the services'
+# messages a page shows (a refused value's text) and the command line's labels (cli/words.py).
 TEMPLATES = WEB / "templates"
-PYTHON = (WEB, WEB.parent / "services")
+PYTHON = (WEB, WEB.parent / "services", WEB.parent / "cli")
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -99,7 +99,7 @@ def extracted() -> Catalog:
     for folder in PYTHON:
         for py in sorted(folder.rglob("*.py")):
             text = py.read_text("utf-8")
-            if "gettext" not in text:
+            if "gettext" not in text and "import _\n" not in text:  # cli.words._
                 continue
             _from_python(text, str(py.relative_to(root)), catalog)
     return catalog

@@ -146,7 +146,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             nxt = request.POST.get("next", "")
             return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "home")
         # One message for unknown user and wrong password: no account enumeration (ASVS 6.3.8).
-        error = "That username and password do not match an account."
+        error = _("That username and password do not match an account.")
     return render(
         request, "hipalign/login.html", {"error": error, "next": request.GET.get("next", "")}
     )
@@ -603,6 +603,7 @@ def today(request: HttpRequest) -> HttpResponse:
     habits_now = habits.habits_of_plan(request.user, t.plan, clock.today())  # type: ignore[arg-type]
     outcomes = outcome_records.outcomes_state(t.plan, t.episode, clock.today())
     figures = []
+    player_media: list[dict[str, str]] = []
     if player is not None:
         side_doses = [
             (n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides
@@ -611,6 +612,15 @@ def today(request: HttpRequest) -> HttpResponse:
             dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
             for f in demos.demo_player_figures(doses=side_doses)  # drawn by our code, text escaped
         ]
+        # Issue 16: where the person's clinic has its own photo or video of an exercise, the
+        # player shows it in place of the drawing (with a button back to the drawing).
+        names = {n.exercise.id: n.exercise.name for n in t.items}
+        player_media = [
+            {"exercise_id": ex_id, "name": names[ex_id], "kind": m.kind, "url": m.url}
+            for ex_id, m in clinic_media.media_first_of_exercises(
+                actor=request.user, exercise_ids=list(names)
+            ).items()
+        ]
     return render(
         request,
         "hipalign/today.html",
@@ -618,6 +628,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "t": t,
             "player": player,
             "player_figures": figures,
+            "player_media": player_media,
             "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
             "baseline_missing": outcomes.baseline_missing,
