@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0024_profile_language"),
+        ("hipalign", "0025_log_on_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
