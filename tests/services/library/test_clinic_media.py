@@ -19,10 +19,12 @@ from hipalign.services.identity import accounts
 from hipalign.services.kernel.access import NotFound
 from hipalign.services.kernel.files import CLINIC_MEDIA, store
 from hipalign.services.library import clinic_media
+from tests.conftest import need
 from tests.services.factories import PASSWORD
 
 EXERCISE = "glute_bridge"
 HAS_FFMPEG = shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None
+needs_ffmpeg = need(HAS_FFMPEG, "ffmpeg/ffprobe not installed: videos are refused")
 
 
 def _jpeg_with_gps() -> bytes:
@@ -140,7 +142,7 @@ def test_a_photo_of_too_many_pixels_is_refused(clinician: AbstractBaseUser) -> N
     assert ClinicMedia.objects.count() == 0
 
 
-@pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg/ffprobe not installed: videos are refused")
+@needs_ffmpeg
 def test_a_short_video_is_kept_without_its_metadata(
     clinician: AbstractBaseUser, owner: AbstractBaseUser, tmp_path: Path
 ) -> None:
@@ -164,7 +166,7 @@ def test_a_short_video_is_kept_without_its_metadata(
     assert 1.5 < float(probed["format"]["duration"]) < 2.5
 
 
-@pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg/ffprobe not installed: videos are refused")
+@needs_ffmpeg
 def test_a_video_over_a_minute_is_refused_naming_the_limit(
     clinician: AbstractBaseUser, tmp_path: Path
 ) -> None:
@@ -178,7 +180,7 @@ def test_a_video_over_a_minute_is_refused_naming_the_limit(
     assert _stored_files() == files and ClinicMedia.objects.count() == 0
 
 
-@pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg/ffprobe not installed: videos are refused")
+@needs_ffmpeg
 def test_a_video_in_a_codec_browsers_do_not_play_is_refused(
     clinician: AbstractBaseUser, tmp_path: Path
 ) -> None:
