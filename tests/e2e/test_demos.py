@@ -2,13 +2,22 @@
 player, at phone and laptop width; the player's figure holds with a hold and stops when paused;
 reduced motion shows the key frames; axe finds nothing serious on the exercise page."""
 
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, expect
 
-from tests.e2e.helpers import Player, new_person_with_plan, shot, shot_mid_flow
+from tests.e2e.helpers import (
+    Clinic,
+    Player,
+    new_person_with_plan,
+    player_data,
+    shot,
+    shot_mid_flow,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -89,3 +98,89 @@ def test_the_hip_lesson_diagram_is_labelled_and_readable(
     serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
     assert not serious, serious
     shot(page, "test_demos", f"hip-diagram-{size}")
+
+
+def _webm(path: Path) -> Path:
+    cmd = [
+        "ffmpeg", "-v", "error", "-y", "-f", "lavfi",
+        "-i", "testsrc=size=160x120:rate=10:duration=2", "-c:v", "libvpx", "-f", "webm", str(path),
+    ]  # fmt: skip
+    subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+    return path
+
+
+def test_the_player_shows_the_clinics_own_video_in_place_of_the_drawing_and_only_to_its_patient(
+    new_context: Callable[..., BrowserContext], clinic: Clinic, tmp_path: Path
+) -> None:
+    person = new_context("phone", storage_state=clinic.person_state).new_page()
+    player = Player(person)
+    player.open()
+    first = player_data(person)["exercises"][0]["id"]
+    # Before the clinic adds anything: the drawing, no clinic media, no switch.
+    expect(person.get_by_test_id("player-figure").locator("svg")).to_be_visible()
+    expect(person.get_by_test_id("player-media-toggle")).to_be_hidden()
+
+    clinician = new_context("laptop", storage_state=clinic.clinician_state).new_page()
+    clinician.goto(f"/exercises/{first}")
+    clinician.get_by_label("Photo or video").set_input_files(_webm(tmp_path / "demo.webm"))
+    clinician.get_by_role("button", name="Add", exact=True).click()
+    expect(clinician.get_by_test_id("clinic-media-item")).to_have_count(1)
+    media_url = clinician.get_by_test_id("clinic-media-item").locator("video").get_attribute("src")
+    assert media_url and media_url.startswith(f"/exercises/{first}/media/")
+    try:
+        player.open()
+        video = person.get_by_test_id("player-clinic-media").locator("video")
+        figure = person.get_by_test_id("player-figure")
+        toggle = person.get_by_test_id("player-media-toggle")
+        expect(video).to_be_visible()
+        expect(figure).to_be_hidden()
+        expect(toggle).to_have_text("Show the drawing")
+        state = video.evaluate(
+            "v => ({muted: v.muted, controls: v.controls, autoplay: v.autoplay, paused: v.paused,"
+            " src: v.getAttribute('src')})"
+        )
+        assert state == {
+            "muted": True,
+            "controls": True,
+            "autoplay": False,
+            "paused": True,
+            "src": media_url,
+        }, state
+        # The browser fetched and read the file from our own server (its length is known).
+        person.wait_for_function(
+            "() => document.querySelector('[data-testid=player-clinic-media] video')"
+            ".readyState >= 1",
+            timeout=10_000,
+        )
+        assert video.evaluate("v => v.duration") == pytest.approx(2, abs=0.3)
+        shot(person, "test_demos", "player-clinic-video-phone", full_page=False)
+
+        # Back to the drawing (moving with the countdown as before), and to the video again.
+        toggle.click()
+        expect(figure.locator("svg")).to_be_visible()
+        expect(video).to_be_hidden()
+        expect(toggle).to_have_text("Show your clinic's video")
+        expect(toggle).to_have_attribute("aria-pressed", "false")
+        player.begin_paused()
+        expect(figure).to_have_attribute("data-state", "paused")
+        toggle.click()
+        expect(video).to_be_visible()
+        expect(figure).to_be_hidden()
+
+        # Someone with no linked clinic, same exercise today: only the drawing; the file is 404.
+        stranger = new_context("phone").new_page()
+        new_person_with_plan(stranger, "nolink")
+        Player(stranger).open()
+        assert first in [e["id"] for e in player_data(stranger)["exercises"]]
+        expect(stranger.get_by_test_id("player-figure").locator("svg")).to_be_visible()
+        box = stranger.get_by_test_id("player-clinic-media")
+        expect(box).to_be_hidden()
+        expect(box.locator("video, img")).to_have_count(0)
+        expect(stranger.get_by_test_id("player-media-toggle")).to_be_hidden()
+        expect(stranger.locator("template[data-media-exercise]")).to_have_count(0)
+        assert stranger.request.get(media_url).status == 404
+    finally:
+        # The clinic fixture is shared by the whole session: leave its library as it was.
+        clinician.goto(f"/exercises/{first}")
+        clinician.get_by_test_id("clinic-media-remove").click()
+        expect(clinician.get_by_test_id("clinic-media-item")).to_have_count(0)

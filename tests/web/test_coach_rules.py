@@ -21,12 +21,15 @@ from hipalign.core.posture import coach
 from hipalign.core.posture.geometry import Landmark
 from hipalign.core.posture.reps import REP_RULES, hold_time
 from hipalign.core.vocab import Side
+from tests.conftest import need
 
 HERE = Path(__file__).parent / "coach_data"
 RECORDED = json.loads((HERE / "squat_landmarks.json").read_text())
 Frame = list[list[float]] | None
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+pytestmark = need(
+    shutil.which("node") is not None, "needs node (the page's rule port runs under it)"
+)
 
 
 def _seq(name: str, frames: list[Frame], fps: float, w: int = 720, h: int = 1280) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from django.core.checks import Error, Warning
 from django.test import Client
 
 from hipalign.web import checks, pose_assets
+from tests.conftest import need
 
-needs_assets = pytest.mark.skipif(
-    not pose_assets.check().ok, reason="pose model files not installed: run bash scripts/assets"
+needs_assets = need(
+    pose_assets.check().ok, "pose model files not installed: run bash scripts/assets"
 )
 
 

@@ -5,6 +5,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hipalign.cli.words import _
 from hipalign.core.education.catalog import Lesson
 from hipalign.core.library import Exercise, LadderStep
 from hipalign.core.planning.document import Item, PlanDocument
@@ -13,13 +14,16 @@ from hipalign.core.session_script import Script
 from hipalign.core.vocab import WEEKDAYS
 from hipalign.core.words import dose_words
 
-LEVEL_WORDS = {
-    "emergency": "EMERGENCY: get help now",
-    "urgent": "URGENT: be seen today",
-    "see_doctor": "See a doctor before starting",
-    "see_physio": "A physical therapist can help",
-    "none": "None of the safety questions raised a warning sign",
-}
+
+def level_words(level: str) -> str:
+    """The referral level as the safety panel's headline, in the run's language."""
+    return {
+        "emergency": _("EMERGENCY: get help now"),
+        "urgent": _("URGENT: be seen today"),
+        "see_doctor": _("See a doctor before starting"),
+        "see_physio": _("A physical therapist can help"),
+        "none": _("None of the safety questions raised a warning sign"),
+    }[level]
 
 
 def dose_text(item: Item, kind: str) -> str:
@@ -38,32 +42,35 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
     style = {"emergency": "bold red", "urgent": "bold red", "see_doctor": "bold yellow"}.get(
         ref.level, "bold"
     )
-    lines: list[Text] = [Text(LEVEL_WORDS[ref.level], style=style)]
+    lines: list[Text] = [Text(level_words(ref.level), style=style)]
     for r in ref.reasons:
-        lines.append(Text(f"- {r.text}\n  What to do: {r.action}"))
+        lines.append(Text(f"- {r.text}\n  " + _("What to do:") + f" {r.action}"))
     if ref.plan_withheld:
-        lines.append(Text(f"\nNo plan: {ref.withheld_because}", style="bold"))
-    console.print(Panel(Group(*lines), title="Safety check", expand=False))
+        lines.append(Text("\n" + _("No plan:") + f" {ref.withheld_because}", style="bold"))
+    console.print(Panel(Group(*lines), title=_("Safety check"), expand=False))
 
     if doc.patterns:
-        console.print(Text("\nWhat your answers suggest", style="bold"))
+        console.print(Text("\n" + _("What your answers suggest"), style="bold"))
         for p in doc.patterns:
             console.print(f"- {p.text}")
             for e in p.evidence:
                 console.print(
-                    f"    because: {e.detail}" + (" (measured)" if e.measured else " (reported)")
+                    "    "
+                    + _("because:")
+                    + f" {e.detail} "
+                    + (_("(measured)") if e.measured else _("(reported)"))
                 )
     console.print(Text(doc.disclaimer, style="italic"))
     plan = doc.plan
     if plan is None:
         _render_lessons(doc, console)
         return
-    console.print(Text(f"\nYour {plan.weeks}-week plan", style="bold"))
+    console.print(Text("\n" + _("Your %(weeks)s-week plan") % {"weeks": plan.weeks}, style="bold"))
     console.print(plan.summary)
 
     days = list(plan.days)
-    week = Table(title="The week", show_lines=False)
-    week.add_column("Exercise")
+    week = Table(title=_("The week"), show_lines=False)
+    week.add_column(_("Exercise"))
     for d in days:
         week.add_column(d.day.capitalize() + ("" if d.session == 1 else " (2)"), justify="center")
     names: dict[str, str] = {}
@@ -74,14 +81,14 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
         week.add_row(
             name, *("x" if any(i.exercise == ex_id for i in d.items) else "" for d in days)
         )
-    week.add_row(Text("Minutes", style="bold"), *(f"{d.minutes:g}" for d in days))
+    week.add_row(Text(_("Minutes"), style="bold"), *(f"{d.minutes:g}" for d in days))
     console.print(week)
     warm = next((d.warm_up for d in days if d.warm_up), None)
     if warm is not None:  # issue 13 item 14: the warm-up opens every session
         moves = "; ".join(f"{m.name} ({m.seconds} s)" for m in warm.moves)
-        console.print(Text("Warm-up before every session: ", style="bold") + Text(moves))
+        console.print(Text(_("Warm-up before every session:") + " ", style="bold") + Text(moves))
     if plan.balance is not None:  # issue 13 item 10
-        console.print(Text("Balance practice: ", style="bold") + Text(plan.balance.text))
+        console.print(Text(_("Balance practice:") + " ", style="bold") + Text(plan.balance.text))
 
     seen: set[str] = set()
     for d in sorted(days, key=lambda d: (WEEKDAYS.index(d.day), d.session)):
@@ -92,40 +99,52 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
             ex = library[it.exercise]
             body: list[Text] = [
                 Text(
-                    f"Dose: {dose_text(it, ex.dose.kind)}; rest {it.rest_s} s between sets",
+                    _("Dose: %(dose)s; rest %(rest)s s between sets")
+                    % {"dose": dose_text(it, ex.dose.kind), "rest": it.rest_s},
                     style="bold",
                 ),
                 Text(
-                    f"Position: {ex.position.replace('_', ' ')}"
+                    _("Position:")
+                    + f" {ex.position.replace('_', ' ')}"
                     + (
-                        f"; needs: {', '.join(e.replace('_', ' ') for e in ex.equipment)}"
+                        "; "
+                        + _("needs:")
+                        + f" {', '.join(e.replace('_', ' ') for e in ex.equipment)}"
                         if ex.equipment
                         else ""
                     )
                 ),
             ]
             body += [Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)]
-            body += [Text(f"Note: {n}", style="yellow") for n in it.notes]
+            body += [Text(_("Note:") + f" {n}", style="yellow") for n in it.notes]
             body += [
-                Text(f"Why: {w.text} Source: {w.source}", style="cyan", overflow="fold")
+                Text(
+                    _("Why:") + f" {w.text} " + _("Source:") + f" {w.source}",
+                    style="cyan",
+                    overflow="fold",
+                )
                 for w in it.why
             ]
             console.print(Panel(Group(*body), title=it.name, expand=True))
     if plan.left_out:
-        console.print(Text("Left out", style="bold"))
+        console.print(Text(_("Left out"), style="bold"))
         for lo in plan.left_out:
             console.print(f"- {lo.reason}")
-    console.print(Text("Reviews", style="bold"))
+    console.print(Text(_("Reviews"), style="bold"))
     for rv in plan.reviews:
-        when = f"week {rv.week}" + (f"-{rv.until_week}" if rv.until_week else "")
+        when = (
+            _("weeks %(week)s-%(until)s") % {"week": rv.week, "until": rv.until_week}
+            if rv.until_week
+            else _("week %(week)s") % {"week": rv.week}
+        )
         console.print(f"- {when}: {rv.what}")
     if plan.lifestyle:
-        console.print(Text("Daily habits", style="bold"))
+        console.print(Text(_("Daily habits"), style="bold"))
         for item in plan.lifestyle:
             console.print(f"- {item.title}: {item.reason}")
             if item.moves:
                 moves = ", ".join(library[m].name for m in item.moves if m in library)
-                console.print(f"    routine: {moves}")
+                console.print("    " + _("routine:") + f" {moves}")
             for c in item.checklist:
                 console.print(f"    [ ] {c}")
     _render_lessons(doc, console)
@@ -133,22 +152,29 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
 
 def _render_lessons(doc: PlanDocument, console: Console) -> None:
     if doc.lessons:
-        console.print(Text("Worth reading", style="bold"))
+        console.print(Text(_("Worth reading"), style="bold"))
         for link in doc.lessons:
             # The lesson by its title first; its id only as the argument of the command that
             # opens it (issue 14.6: no bare ids in text a person reads).
-            console.print(f"- {link.title}. {link.reason} (to read: hipalign learn show {link.id})")
+            console.print(
+                f"- {link.title}. {link.reason} ("
+                + _("to read:")
+                + f" hipalign learn show {link.id})"
+            )
 
 
 def render_lesson(lesson: Lesson, console: Console) -> None:
-    lines = [Text(lesson.summary, style="italic"), Text(f"About {lesson.minutes} min to read.")]
+    lines = [
+        Text(lesson.summary, style="italic"),
+        Text(_("About %(minutes)s min to read.") % {"minutes": lesson.minutes}),
+    ]
     for sec in lesson.section:
         lines.append(Text(sec.heading, style="bold"))
         lines += [Text(p) for p in sec.text]
     if lesson.checklist:
-        lines.append(Text("Checklist:", style="bold"))
+        lines.append(Text(_("Checklist:"), style="bold"))
         lines += [Text(f"[ ] {item}") for item in lesson.checklist]
-    lines.append(Text("Sources:", style="bold"))
+    lines.append(Text(_("Sources:"), style="bold"))
     lines += [
         Text(f"- {s.ref}" + (f" {s.url}" if s.url else ""), overflow="fold") for s in lesson.source
     ]
@@ -172,22 +198,31 @@ def render_exercise(ex: Exercise, console: Console) -> None:
     start = ex.start_step
     lines = [
         Text(ex.summary),
-        Text(f"Position: {ex.position.replace('_', ' ')}   Intent: {', '.join(ex.intent)}"),
-        Text(f"Targets: {', '.join(t.replace('_', ' ') for t in ex.targets)}"),
         Text(
-            f"Needs: {', '.join(e.replace('_', ' ') for e in ex.equipment) or 'nothing'}   "
-            f"Helpful: {', '.join(e.replace('_', ' ') for e in ex.optional_equipment) or '-'}"
+            _("Position:")
+            + f" {ex.position.replace('_', ' ')}   "
+            + _("Intent:")
+            + f" {', '.join(ex.intent)}"
+        ),
+        Text(_("Targets:") + f" {', '.join(t.replace('_', ' ') for t in ex.targets)}"),
+        Text(
+            _("Needs:")
+            + f" {', '.join(e.replace('_', ' ') for e in ex.equipment) or _('nothing')}   "
+            + _("Helpful:")
+            + f" {', '.join(e.replace('_', ' ') for e in ex.optional_equipment) or '-'}"
         ),
         Text(
-            f"Starting dose: {_step_words(ex, start)}"
-            + f" ({ex.sidedness.replace('_', ' ')}), {ex.dose.days_per_week[0]}-{ex.dose.days_per_week[1]} days a week"
+            _("Starting dose:")
+            + f" {_step_words(ex, start)} ({ex.sidedness.replace('_', ' ')}), "
+            + _("%(low)s-%(high)s days a week")
+            % {"low": ex.dose.days_per_week[0], "high": ex.dose.days_per_week[1]}
         ),
-        Text(f"From the source: {ex.dose.seed}"),
-        Text("Steps:", style="bold"),
+        Text(_("From the source:") + f" {ex.dose.seed}"),
+        Text(_("Steps:"), style="bold"),
         *(Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)),
-        Text("Common mistakes:", style="bold"),
+        Text(_("Common mistakes:"), style="bold"),
         *(Text(f"- {m}") for m in ex.mistakes),
-        Text("Ladder (easiest first, * = start):", style="bold"),
+        Text(_("Ladder (easiest first, * = start):"), style="bold"),
         *(
             Text(f"{'*' if i == ex.dose.start else ' '} {_step_words(ex, s)}")
             for i, s in enumerate(ex.ladder)
@@ -196,12 +231,12 @@ def render_exercise(ex: Exercise, console: Console) -> None:
     if ex.contraindications:
         # The tags as words (issue 14.6: no codes in text a person reads).
         left_out = ", ".join(t.replace("_", " ") for t in ex.contraindications)
-        lines.append(Text(f"Left out for: {left_out}", style="yellow"))
+        lines.append(Text(_("Left out for:") + f" {left_out}", style="yellow"))
     if ex.substitutes:
-        lines.append(Text(f"Substitutes: {', '.join(_names(ex.substitutes))}"))
+        lines.append(Text(_("Substitutes:") + f" {', '.join(_names(ex.substitutes))}"))
     if ex.correction:
-        lines.append(Text(f"Correction of the source: {ex.correction}", style="magenta"))
-    lines.append(Text("Sources:", style="bold"))
+        lines.append(Text(_("Correction of the source:") + f" {ex.correction}", style="magenta"))
+    lines.append(Text(_("Sources:"), style="bold"))
     # overflow="fold" breaks a long link across lines instead of cutting it (issue 14 item 5)
     lines += [
         Text(
@@ -214,8 +249,11 @@ def render_exercise(ex: Exercise, console: Console) -> None:
 
 
 def render_script(script: Script, console: Console) -> None:
-    table = Table(title=f"Session script, {script.total_s // 60} min {script.total_s % 60} s")
-    for col in ("At", "Step", "Seconds", "Cue"):
+    table = Table(
+        title=_("Session script, %(min)s min %(s)s s")
+        % {"min": script.total_s // 60, "s": script.total_s % 60}
+    )
+    for col in (_("At"), _("Step"), _("Seconds"), _("Cue")):
         table.add_column(col)
     for s in script.steps:
         table.add_row(f"{s.start_s // 60}:{s.start_s % 60:02d}", s.kind, str(s.duration_s), s.cue)

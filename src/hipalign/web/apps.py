@@ -1,3 +1,5 @@
+import contextlib
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,9 @@ class WebConfig(AppConfig):
     verbose_name = "hipalign web"
 
     def ready(self) -> None:
-        from hipalign.web import checks, signals  # noqa: F401  (registers checks and receivers)
+        from hipalign.web import checks, locale_build, signals  # noqa: F401  (registers checks)
+
+        # A checkout that skipped scripts/assets still shows its languages; an install whose
+        # package folder is read-only was compiled at build time (Containerfile) instead.
+        with contextlib.suppress(OSError):
+            locale_build.compile_all()

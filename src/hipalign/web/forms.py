@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy
 
 from hipalign.core.intake import INTAKE_SCHEMA
 from hipalign.core.screening.catalog import QUESTIONS, Question, changed_question
-from hipalign.services.kernel import time_zones
+from hipalign.services.kernel import languages, time_zones
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -366,10 +367,10 @@ def _yes_no(label: str, *, required: bool) -> forms.ChoiceField:
 
 
 class SignupForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150)
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     password = forms.CharField(
-        label="Password",
-        help_text=(
+        label=gettext_lazy("Password"),
+        help_text=gettext_lazy(
             "At least 8 characters and hard to guess: four or more unrelated words work well. "
             "Not this app's name, your username, a common password or one character repeated."
         ),
@@ -380,7 +381,7 @@ class SignupForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password, to confirm",
+        label=gettext_lazy("Your password, to confirm"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -391,10 +392,24 @@ class TimeZoneForm(forms.Form):
     time_zone = forms.CharField(
         label=time_zones.LABEL,
         required=False,
-        help_text="Your days, reminders and logs follow this zone.",
+        help_text=gettext_lazy("Your days, reminders and logs follow this zone."),
         widget=forms.Select(
             choices=[(z, z.replace("_", " ")) for z in time_zones.time_zone_names()],
             attrs={"data-time-zone": "browser-default", "autocomplete": "off"},
+        ),
+    )
+
+
+class LanguageForm(forms.Form):
+    """The person's language for the pages; the codes are checked by services.languages."""
+
+    language = forms.CharField(
+        label=gettext_lazy("Language"),
+        required=False,
+        help_text=gettext_lazy("The pages, messages and emails are shown in this language."),
+        widget=forms.Select(
+            choices=languages.language_names(),
+            attrs={"autocomplete": "off", "data-testid": "language"},
         ),
     )
 

@@ -11,13 +11,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port, validate_host
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
 from hipalign.core.access import SECOND_FACTOR_ROLES
 from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.identity.mfa import mfa_confirmed
 from hipalign.services.kernel.access import role_of
+from hipalign.services.kernel.languages import language_for
 from hipalign.services.kernel.time_zones import time_zone_of
 
 ABSOLUTE_KEY = "hipalign_login_at"
@@ -234,6 +236,29 @@ class PersonTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()  # a worker thread must not carry one person's zone to the next
+
+
+class PersonLanguageMiddleware:
+    """The language of the request's pages, messages and emails: the signed-in user's choice
+    (a clinician's own, on clinician pages too), else the browser's Accept-Language, else
+    English (services/kernel/languages.py). Answers say which language they are in and that
+    they vary by Accept-Language, so no cache hands one person's language to another."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = language_for(user, accept_language=request.headers.get("Accept-Language"))
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # a worker thread must not carry one person's language
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
 
 
 SEEN_KEY = "hipalign_seen"  # [session key, time] of the last session_seen for this session

@@ -3,7 +3,7 @@
 The page is the same for everyone who may see a plan until the plan or a dose changes: its
 text comes from the stored plan version (`plan_document` is cached by plan id), the figures
 from the library, the doses and decisions from `plan_items_now`. The key holds all of these, so a
-new version, a new decision, a changed author or a changed time zone renders anew, and
+new version, a new decision, a changed author, time zone or language renders anew, and
 nothing a request carries (CSRF token, CSP nonce, user) is inside the cached part. Kept
 in-process (each server process its own, at most MAX entries, least recently used out first).
 """
@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 MAX = 512
@@ -57,6 +57,7 @@ def plan_body(
         rec.author.get_username() if rec.author_role == "clinician" and rec.author_id else None,
         is_current,
         timezone.get_current_timezone_name(),
+        translation.get_language(),  # the page's words are in the reader's language
         fingerprint(items_now),
     )
     with _lock:

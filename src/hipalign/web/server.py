@@ -126,3 +126,11 @@ def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
     waitress_serve(
         application, host=host, port=port, threads=threads, ident="hipalign", **proxy_options()
     )
+
+
+def message_catalogs_report() -> dict[str, tuple[list[str], int, int]]:
+    """The pages' catalogs checked against their marked strings, for `hipalign i18n check`
+    (web/locale_build.py); needs no database, so the check runs before any install step."""
+    from hipalign.web import locale_build
+
+    return locale_build.report()

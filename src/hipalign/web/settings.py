@@ -206,6 +206,7 @@ MIDDLEWARE = [
     "hipalign.web.throttle.RateLimitMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
     "hipalign.web.middleware.PersonTimeZoneMiddleware",
+    "hipalign.web.middleware.PersonLanguageMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
     "hipalign.web.middleware.BrowserSessionMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",
@@ -228,6 +229,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -511,7 +513,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("HIPALIGN_TIME_ZONE", "UTC")
-USE_I18N = False
+# The pages' languages (issue 20), each in its own name as the picker shows it; the catalogs are
+# web/locale/<code>/LC_MESSAGES/django.po, compiled by scripts/assets (web/locale_build.py).
+USE_I18N = True
+LANGUAGES = [("en", "English"), ("es", "Español")]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -14,9 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import (
     require_GET,
@@ -38,7 +39,7 @@ from hipalign.core.screening.catalog import (
 )
 from hipalign.services.followup import habits, outcome_records, outcomes, progress
 from hipalign.services.identity import accounts
-from hipalign.services.kernel import time_zones
+from hipalign.services.kernel import languages, time_zones
 from hipalign.services.kernel.access import NotFound, role_of
 from hipalign.services.kernel.jobs import jobs_inline
 from hipalign.services.library import anatomy, clinic_media, demos, education
@@ -52,6 +53,7 @@ from hipalign.web.edge import AuthedRequest
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
+    LanguageForm,
     OnboardingForm,
     SignupForm,
     TimeZoneForm,
@@ -109,7 +111,7 @@ def _account_form(request: HttpRequest, template: str, *, admin: bool) -> HttpRe
             )
         except InputError as exc:
             for p in exc.problems:
-                field, _, msg = p.partition(": ")
+                field, _sep, msg = p.partition(": ")
                 form.add_error(field if field in form.fields else None, msg or p)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -145,7 +147,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             nxt = request.POST.get("next", "")
             return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "home")
         # One message for unknown user and wrong password: no account enumeration (ASVS 6.3.8).
-        error = "That username and password do not match an account."
+        error = _("That username and password do not match an account.")
     return render(
         request, "hipalign/login.html", {"error": error, "next": request.GET.get("next", "")}
     )
@@ -181,7 +183,13 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
                 "None of your answers so far needs care straight away. "
                 "Please answer every safety question and go on with the next steps.",
             )
-            return _onboarding_page(request, form, current, _zone_form(request, bound=False))
+            return _onboarding_page(
+                request,
+                form,
+                current,
+                _zone_form(request, bound=False),
+                language_form=_language_form(request, bound=False),
+            )
     form = OnboardingForm(request.POST or None, initial=initial)
     zone_form = _zone_form(request, bound=request.method == "POST")
     zone = ""
@@ -191,6 +199,16 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
             problem = f"{time_zones.LABEL}: choose one from the list, such as Europe/Berlin"
             zone_form.add_error("time_zone", problem)
             form.add_error(None, problem)  # refused before anything is stored
+    language_form = _language_form(request, bound=request.method == "POST")
+    language = ""
+    if request.method == "POST" and language_form.is_valid():
+        language = language_form.cleaned_data["language"].strip()
+        if language and language not in languages.languages_offered():
+            problem = _("%(label)s: choose one of the languages in the list") % {
+                "label": languages.label()
+            }
+            language_form.add_error("language", problem)
+            form.add_error(None, problem)  # refused before anything is stored
     doc = form.to_intake() if request.method == "POST" and form.is_valid() else None
     # The plan version this form was opened on: a clinician's edit made meanwhile is not
     # silently replaced (optimistic locking, issue 5); the answers stay in the form.
@@ -199,6 +217,8 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
     if version is None:
         version = plans.plan_version_now(request.user)
     if doc is not None and not form.errors:
+        if language:
+            languages.language_set(request.user, language=language)
         if zone:
             # Before the plan, so its first day is counted in the person's own zone.
             time_zones.time_zone_set(request.user, zone=zone)
@@ -216,7 +236,15 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
             version = plans.plan_version_now(request.user)
         else:
             return redirect("plan")
-    return _onboarding_page(request, form, current, zone_form, version)
+    return _onboarding_page(request, form, current, zone_form, version, language_form)
+
+
+def _language_form(request: HttpRequest, *, bound: bool) -> LanguageForm:
+    # The initial choice is the language the page is in: the stored one, else the browser's.
+    return LanguageForm(
+        request.POST if bound else None,
+        initial={"language": translation.get_language() or "en"},
+    )
 
 
 def _zone_form(request: AuthedRequest, *, bound: bool) -> TimeZoneForm:
@@ -234,6 +262,7 @@ def _onboarding_page(
     current: object,
     zone_form: TimeZoneForm,
     version: int | None = None,
+    language_form: LanguageForm | None = None,
 ) -> HttpResponse:
     if version is None:
         version = plans.plan_version_now(request.user)
@@ -249,6 +278,7 @@ def _onboarding_page(
             "plan_version": version,
             "prescribed": plan is not None and plan.author_role == "clinician",
             "zone_form": zone_form,
+            "language_form": language_form or _language_form(request, bound=False),
             # The names of the questions whose yes stops the form (wizard.js, checkin.js).
             "stop_names": STOP_NAMES,
         },
@@ -514,7 +544,12 @@ def _outbox_key(user_pk: object) -> str:
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: AuthedRequest) -> HttpResponse:
     t = session_today(request.user, clock.today())
-    card = safety.safety_card(request.user)
+    # From the check-in and plan Today has read (tests/web/test_today_queries.py).
+    card = (
+        safety.safety_card(request.user)
+        if t is None
+        else safety.safety_card_of(request.user, last_checkin=t.last_checkin, plan=t.plan)
+    )
     if card is not None:
         # Until a check-in (or new answers) clears it, Today is the card and nothing else: no
         # session, habits or reminders while care is needed first.
@@ -553,7 +588,10 @@ def today(request: AuthedRequest) -> HttpResponse:
                 for n in t.items
             ],
         }
+    habits_now = habits.habits_of_plan(request.user, t.plan, clock.today())
+    outcomes = outcome_records.outcomes_state(t.plan, t.episode, clock.today())
     figures = []
+    player_media: list[dict[str, str]] = []
     if player is not None:
         side_doses = [
             (n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides
@@ -562,6 +600,15 @@ def today(request: AuthedRequest) -> HttpResponse:
             dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
             for f in demos.demo_player_figures(doses=side_doses)  # drawn by our code, text escaped
         ]
+        # Issue 16: where the person's clinic has its own photo or video of an exercise, the
+        # player shows it in place of the drawing (with a button back to the drawing).
+        names = {n.exercise.id: n.exercise.name for n in t.items}
+        player_media = [
+            {"exercise_id": ex_id, "name": names[ex_id], "kind": m.kind, "url": m.url}
+            for ex_id, m in clinic_media.media_first_of_exercises(
+                actor=request.user, exercise_ids=list(names)
+            ).items()
+        ]
     return render(
         request,
         "hipalign/today.html",
@@ -569,12 +616,19 @@ def today(request: AuthedRequest) -> HttpResponse:
             "t": t,
             "player": player,
             "player_figures": figures,
+            "player_media": player_media,
             "player_timing": {f["key"]: f["timing"] for f in figures},
             "checkin_due": t.checkin_due,
-            "baseline_missing": outcome_records.outcomes_baseline_missing(request.user, t.plan),
+            "baseline_missing": outcomes.baseline_missing,
             # The plan Today was built from, read once for the whole page (issue 15).
-            "habits": habits.habits_of_plan(request.user, t.plan, clock.today()),
-            "reminder": habits.reminder_of_plan(request.user, t.plan, clock.today(), _minute_now()),
+            "habits": habits_now,
+            "reminder": habits.reminder_of_today(
+                t=t,
+                habits=habits_now,
+                scores_due=outcomes.due,
+                today=clock.today(),
+                minute_of_day=_minute_now(),
+            ),
             "plan_id": str(t.plan.id),
             "checkin_alert": t.checkin_alert,
             "today_date": clock.today(),
@@ -621,7 +675,7 @@ def checkin(request: AuthedRequest) -> HttpResponse:
             return _stop_page(request, safety.SafetyCard(stopped, "checkin", clock.today()))
     if request.method == "POST" and form.is_valid():
         try:
-            _, referral = checkins.checkin_record(
+            _checkin, referral = checkins.checkin_record(
                 request.user,
                 form.answers(),
                 form.cleaned_data["pain_now"],
@@ -832,6 +886,28 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
 def account(request: AuthedRequest) -> HttpResponse:
     zone_form = TimeZoneForm(initial={"time_zone": time_zones.time_zone_of(request.user)})
     zone_form.chosen = _zone_chosen(request)  # type: ignore[attr-defined]
+    language_form = _language_form(request, bound=False)
+    if request.method == "POST" and request.POST.get("form") == "language":
+        language_form = _language_form(request, bound=True)
+        if language_form.is_valid():
+            try:
+                code = languages.language_set(
+                    request.user,
+                    language=language_form.cleaned_data["language"],
+                )
+            except InputError as exc:
+                language_form.add_error("language", exc.problems[0])
+            else:
+                # The confirmation is already in the language just chosen.
+                translation.activate(code)
+                messages.info(request, _("Language saved."))
+                return redirect("account")
+        return render(
+            request,
+            "hipalign/account.html",
+            {"form": DeleteAccountForm(), "zone_form": zone_form, "language_form": language_form},
+            status=422,
+        )
     if request.method == "POST" and request.POST.get("form") == "time_zone":
         zone_form = TimeZoneForm(request.POST)
         zone_form.chosen = True  # type: ignore[attr-defined]
@@ -846,7 +922,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         return render(
             request,
             "hipalign/account.html",
-            {"form": DeleteAccountForm(), "zone_form": zone_form},
+            {"form": DeleteAccountForm(), "zone_form": zone_form, "language_form": language_form},
             status=422,
         )
     form = DeleteAccountForm(request.POST or None)
@@ -867,6 +943,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "zone_form": zone_form,
+            "language_form": language_form,
             "sessions": sessions.sessions_list(
                 request.user, current_key=request.session.session_key, now=timezone.now()
             ),

@@ -19,10 +19,12 @@ from hipalign.services.identity import accounts
 from hipalign.services.kernel.access import NotFound
 from hipalign.services.kernel.files import CLINIC_MEDIA, store
 from hipalign.services.library import clinic_media
+from tests.conftest import need
 from tests.services.factories import PASSWORD
 
 EXERCISE = "glute_bridge"
 HAS_FFMPEG = shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None
+needs_ffmpeg = need(HAS_FFMPEG, "ffmpeg/ffprobe not installed: videos are refused")
 
 
 def _jpeg_with_gps() -> bytes:
@@ -140,7 +142,7 @@ def test_a_photo_of_too_many_pixels_is_refused(clinician: AbstractBaseUser) -> N
     assert ClinicMedia.objects.count() == 0
 
 
-@pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg/ffprobe not installed: videos are refused")
+@needs_ffmpeg
 def test_a_short_video_is_kept_without_its_metadata(
     clinician: AbstractBaseUser, owner: AbstractBaseUser, tmp_path: Path
 ) -> None:
@@ -164,7 +166,7 @@ def test_a_short_video_is_kept_without_its_metadata(
     assert 1.5 < float(probed["format"]["duration"]) < 2.5
 
 
-@pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg/ffprobe not installed: videos are refused")
+@needs_ffmpeg
 def test_a_video_over_a_minute_is_refused_naming_the_limit(
     clinician: AbstractBaseUser, tmp_path: Path
 ) -> None:
@@ -178,7 +180,7 @@ def test_a_video_over_a_minute_is_refused_naming_the_limit(
     assert _stored_files() == files and ClinicMedia.objects.count() == 0
 
 
-@pytest.mark.skipif(not HAS_FFMPEG, reason="ffmpeg/ffprobe not installed: videos are refused")
+@needs_ffmpeg
 def test_a_video_in_a_codec_browsers_do_not_play_is_refused(
     clinician: AbstractBaseUser, tmp_path: Path
 ) -> None:
@@ -282,3 +284,16 @@ def test_erasing_the_clinicians_account_removes_its_files(
     accounts.account_delete(clinician, PASSWORD)  # type: ignore[arg-type]
 
     assert name not in _stored_files() and ClinicMedia.objects.count() == 0
+
+
+def test_the_player_gets_each_exercises_first_item_for_its_linked_patient_only(
+    clinician: AbstractBaseUser, owner: AbstractBaseUser, other: AbstractBaseUser
+) -> None:
+    first = _add(clinician, _jpeg_with_gps())
+    _add(clinician, _jpeg_with_gps())  # a second of the same exercise: not the player's
+    ids = [EXERCISE, "clamshell"]
+
+    got = clinic_media.media_first_of_exercises(actor=owner, exercise_ids=ids)
+
+    assert list(got) == [EXERCISE] and got[EXERCISE].id == first.id  # clamshell has none
+    assert clinic_media.media_first_of_exercises(actor=other, exercise_ids=ids) == {}

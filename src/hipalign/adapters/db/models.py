@@ -358,6 +358,9 @@ class Profile(models.Model):
     # An IANA zone name (zoneinfo), in which the person's "today" and reminder times are
     # counted; empty until chosen: the install's TIME_ZONE then (services/kernel/time_zones.py).
     time_zone = models.CharField(max_length=64, blank=True, default="")
+    # A language code the pages are offered in ("en", "es"); empty until chosen: the browser's
+    # Accept-Language then, else English (services/kernel/languages.py, issue 20).
+    language = models.CharField(max_length=8, blank=True, default="")
 
 
 class CareLink(models.Model):

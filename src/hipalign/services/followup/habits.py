@@ -1,12 +1,13 @@
 """Lifestyle items of the plan: ticking them off, today's list, and the one reminder due."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from hipalign.adapters.db.models import HabitCheck, PlanRecord, SessionRecord
+from hipalign.adapters.db.models import CheckInRecord, HabitCheck, PlanRecord, SessionRecord
 from hipalign.core.dates import shift
 from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.education.models import LifestyleItem
@@ -16,6 +17,7 @@ from hipalign.services.followup.outcome_records import outcomes_due
 from hipalign.services.kernel.access import owned
 from hipalign.services.program import checkins, plans
 from hipalign.services.program.plans import plan_document, weekday_of
+from hipalign.services.program.today import Today
 
 # Breaks count on working days only [rule]: Monday-Friday.
 WORKING_DAYS = 5
@@ -109,35 +111,72 @@ def reminder_next(user: User, today: date, minute_of_day: int) -> Reminder | Non
 def reminder_of_plan(
     user: User, plan: PlanRecord | None, today: date, minute_of_day: int
 ) -> Reminder | None:
-    """reminder_next for `plan`, the person's current plan read once by the caller (Today)."""
+    """reminder_next for `plan`, the person's current plan read once by the caller."""
     if plan is None or plan.withheld:
         return None
+    return _reminder(
+        plan,
+        today,
+        minute_of_day,
+        logged_today=lambda: SessionRecord.objects.filter(
+            user_id=user.pk, performed_on=today, logs__isnull=False
+        ).exists(),
+        habits=lambda: habits_of_plan(user, plan, today),
+        last_checkin=lambda: checkins.checkin_latest(user),
+        scores_due=lambda: outcomes_due(user, plan, today),
+    )
+
+
+def reminder_of_today(
+    *, t: Today, habits: list[HabitNow], scores_due: bool, today: date, minute_of_day: int
+) -> Reminder | None:
+    """reminder_of_plan from what the Today page has read already (its plan, last check-in,
+    today's logged sessions, habits and whether scores are due): no query of its own."""
+    if t.plan.withheld:
+        return None
+    return _reminder(
+        t.plan,
+        today,
+        minute_of_day,
+        logged_today=lambda: bool(t.logged_sessions),
+        habits=lambda: habits,
+        last_checkin=lambda: t.last_checkin,
+        scores_due=lambda: scores_due,
+    )
+
+
+def _reminder(
+    plan: PlanRecord,
+    today: date,
+    minute_of_day: int,
+    *,
+    logged_today: Callable[[], bool],
+    habits: Callable[[], list[HabitNow]],
+    last_checkin: Callable[[], CheckInRecord | None],
+    scores_due: Callable[[], bool],
+) -> Reminder | None:
+    # The reads are callables: in the quiet hours none of them is needed.
     intake = read_intake(plan.intake.document)
     if inside_hours(minute_of_day, intake.lifestyle.quiet_hours):
         return None
     due: list[tuple[str, str, str]] = []  # (kind, text, at)
     body = plan_document(plan).plan
     planned_today = body is not None and any(d.day == weekday_of(today) for d in body.days)
-    if (
-        planned_today
-        and not SessionRecord.objects.filter(
-            user_id=user.pk, performed_on=today, logs__isnull=False
-        ).exists()
-    ):
+    if planned_today and not logged_today():
         due.append(("session", "Today's session is waiting for you.", ""))
     if today.weekday() < WORKING_DAYS:
         upcoming = [
             slot
-            for h in habits_of_plan(user, plan, today)
+            for h in habits()
             if h.item.kind == "breaks"
             for slot, done in h.slots
             if not done and to_minutes(slot) >= minute_of_day
         ]
         if upcoming:
             due.append(("break", f"Next movement break at {upcoming[0]}.", upcoming[0]))
-    if checkins.checkin_due_for(plan, checkins.checkin_latest(user), today):
+    if checkins.checkin_due_for(plan, last_checkin(), today):
         due.append(("checkin", "Your weekly check-in is due.", ""))
-    if outcomes_due(user, plan, today):
+    if scores_due():
         due.append(("scores", "Your scores for this review point are due.", ""))
     if not due:
         return None

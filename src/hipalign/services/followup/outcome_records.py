@@ -115,23 +115,31 @@ def outcomes_summary(user: User, today: date) -> Outcomes:
 def outcomes_due(user: User, plan: PlanRecord, today: date) -> bool:
     """Scores are due at a review point of the current episode (the plan only says whether
     there is one to score: a withheld plan takes none)."""
-    if plan.withheld:
-        return False
-    episode = episode_current(user)
-    if episode is None:
-        return scores_due(plan.starts_on, today, [])
-    recorded = OutcomeRecord.objects.filter(episode_id=episode.pk).values_list(
-        "performed_on", flat=True
-    )
-    return scores_due(episode.started_on, today, list(recorded))
+    return outcomes_state(plan, episode_current(user), today).due
 
 
 def outcomes_baseline_missing(user: User, plan: PlanRecord) -> bool:
     """No PSFS yet in the current episode: the person has not named the activities to follow."""
+    return outcomes_state(plan, episode_current(user), plan.starts_on).baseline_missing
+
+
+@dataclass(frozen=True)
+class OutcomesState:
+    due: bool  # scores are due at a review point today
+    baseline_missing: bool  # no PSFS yet in the episode
+
+
+def outcomes_state(plan: PlanRecord, episode: CareEpisode | None, today: date) -> OutcomesState:
+    """outcomes_due and outcomes_baseline_missing in one query, for the current episode the
+    caller has read already (Today reads it once for the whole page)."""
     if plan.withheld:
-        return False
-    episode = episode_current(user)
-    return (
-        episode is None
-        or not OutcomeRecord.objects.filter(episode_id=episode.pk, measure="psfs").exists()
+        return OutcomesState(due=False, baseline_missing=False)
+    if episode is None:
+        return OutcomesState(due=scores_due(plan.starts_on, today, []), baseline_missing=True)
+    recorded = list(
+        OutcomeRecord.objects.filter(episode_id=episode.pk).values_list("performed_on", "measure")
+    )
+    return OutcomesState(
+        due=scores_due(episode.started_on, today, [on for on, _ in recorded]),
+        baseline_missing=not any(m == "psfs" for _, m in recorded),
     )

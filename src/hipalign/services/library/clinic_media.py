@@ -106,6 +106,22 @@ def media_for_exercise(*, actor: Actor, exercise_id: str) -> list[MediaView]:
     return [_view(m, actor.pk) for m in rows]
 
 
+def media_first_of_exercises(*, actor: Actor, exercise_ids: Iterable[str]) -> dict[str, MediaView]:
+    """For the session player: each exercise's first (oldest) clinic photo or video the caller
+    may see, by exercise id, in one query; exercises without one are absent."""
+    owners = _clinicians_of(actor)
+    ids = list(exercise_ids)
+    if not owners or not ids:
+        return {}
+    rows = ClinicMedia.objects.filter(exercise_id__in=ids, clinician_id__in=owners).order_by(
+        "created_at", "id"
+    )
+    first: dict[str, MediaView] = {}
+    for m in rows:
+        first.setdefault(m.exercise_id, _view(m, actor.pk))
+    return first
+
+
 def media_add(*, actor: Actor, exercise_id: str, size: int, chunks: Iterable[bytes]) -> MediaView:
     """Check, clean and store one photo or video; InputError (naming "Photo or video") stores
     nothing."""

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from hipalign.adapters.db.models import (
+    CareEpisode,
     IntakeRecord,
     OutcomeRecord,
     PlanRecord,
@@ -170,7 +171,14 @@ def intake_current(user: User) -> Intake | None:
 def plan_current(user: User) -> PlanRecord | None:
     # The stored document (tens of kB of JSON) is read only when plan_document has not parsed
     # this version yet: decoding it on every page cost more than the rest of /plan.
-    return PlanRecord.objects.filter(user_id=user.pk).defer("document").order_by("-version").first()
+    # Its intake comes in the same query: Today, the reminder and the safety card all read it.
+    return (
+        PlanRecord.objects.filter(user_id=user.pk)
+        .select_related("intake")
+        .defer("document")
+        .order_by("-version")
+        .first()
+    )
 
 
 def plan_history(user: User) -> list[PlanRecord]:
@@ -207,5 +215,9 @@ def program_start(user: User, plan: PlanRecord) -> date:
     """The day the program's weeks count from: the current episode of care's start (a new plan
     version, such as an assessment's, does not restart the review points, issue 14 item 1), or
     the plan's start before any episode exists."""
-    episode = episode_current(user)
+    return program_start_of(plan, episode_current(user))
+
+
+def program_start_of(plan: PlanRecord, episode: CareEpisode | None) -> date:
+    """program_start for an episode the caller has read already (Today reads it once)."""
     return episode.started_on if episode is not None else plan.starts_on

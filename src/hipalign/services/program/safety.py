@@ -64,14 +64,17 @@ def safety_card(user: User) -> SafetyCard | None:
     """The card Today shows, from the newest time every safety question was put to the person:
     a stopped onboarding, a check-in, or the intake behind the current plan. Only an answer at a
     stop level (emergency, urgent) shows it; a later full set of answers without one clears it."""
-    stop = SafetyStop.objects.filter(user_id=user.pk).order_by("-created_at").first()
     checkin = CheckInRecord.objects.filter(user_id=user.pk).order_by("-created_at").first()
-    plan = (
-        PlanRecord.objects.filter(user_id=user.pk)
-        .select_related("intake")
-        .order_by("-version")
-        .first()
-    )
+    return safety_card_of(user, last_checkin=checkin, plan=plans.plan_current(user))
+
+
+def safety_card_of(
+    user: User, *, last_checkin: CheckInRecord | None, plan: PlanRecord | None
+) -> SafetyCard | None:
+    """safety_card for the newest check-in and current plan the caller has read already (Today
+    reads them once for the whole page); only the onboarding stop is read here."""
+    stop = SafetyStop.objects.filter(user_id=user.pk).order_by("-created_at").first()
+    checkin = last_checkin
     # (when, where, level, record): the referral is read only for the newest one.
     events: list[tuple[datetime, Origin, str, SafetyStop | CheckInRecord | PlanRecord]] = []
     if stop is not None:

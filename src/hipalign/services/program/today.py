@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import (
+    CareEpisode,
     CheckInRecord,
     DecisionRecord,
     PlanRecord,
@@ -22,7 +23,7 @@ from hipalign.core.progression import (
 )
 from hipalign.core.session_script import Script, SideDose, build_script
 from hipalign.core.vocab import Weekday
-from hipalign.services.program import checkins, doses, plans
+from hipalign.services.program import checkins, doses, episodes, plans
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,12 @@ class Today:
     # Safety questions added after the intake was stored and not yet answered at a check-in:
     # the check-in is due until they are (plain question texts).
     unanswered: list[str] = field(default_factory=list)
+    # What the rest of the page needs too, read once here (the reminder, the safety card and
+    # the scores read them from this; tests/web/test_today_queries.py counts the queries).
+    last_checkin: CheckInRecord | None = None
+    episode: CareEpisode | None = None
+    # Session numbers of today with at least one log.
+    logged_sessions: frozenset[int] = frozenset()
 
 
 def _split_stopped(
@@ -75,7 +82,9 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         return None
     doc = plans.plan_document(plan)
     weekday = plans.weekday_of(today)
-    week = (today - plans.program_start(user, plan)).days // 7 + 1
+    episode = episodes.episode_current(user)
+    start = plans.program_start_of(plan, episode)
+    week = (today - start).days // 7 + 1
     last_checkin = checkins.checkin_latest(user)
     unanswered = [] if plan.withheld else checkins.unanswered_questions(plan, last_checkin)
     due = checkins.checkin_due_for(plan, last_checkin, today) or bool(unanswered)
@@ -92,9 +101,13 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         .order_by("-performed_on")
         .first()
     )
-    done_today = SessionRecord.objects.filter(
-        user_id=user.pk, performed_on=today, session=session, logs__isnull=False
-    ).exists()
+    logged = frozenset(
+        SessionRecord.objects.filter(user_id=user.pk, performed_on=today, logs__isnull=False)
+        .order_by()  # no default ordering: its columns would join the DISTINCT
+        .values_list("session", flat=True)
+        .distinct()
+    )
+    done_today = session in logged
     if doc.plan is None:
         return Today(
             plan,
@@ -108,9 +121,12 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             done_today,
             checkin_due=due,
             checkin_alert=alert,
+            last_checkin=last_checkin,
+            episode=episode,
+            logged_sessions=logged,
         )
     reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
-    review = _review(user, plan, last_checkin) if reviews else None
+    review = _review(plan, start, last_checkin) if reviews else None
     day = next((d for d in doc.plan.days if d.day == weekday and d.session == session), None)
     if day is None:
         return Today(
@@ -127,6 +143,9 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             checkin_due=due,
             checkin_alert=alert,
             unanswered=unanswered,
+            last_checkin=last_checkin,
+            episode=episode,
+            logged_sessions=logged,
         )
     latest = doses._latest_decisions(user, [it.exercise for it in day.items])
     lib = default_library()
@@ -166,11 +185,13 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
         checkin_alert=alert,
         stopped=stopped,
         unanswered=unanswered,
+        last_checkin=last_checkin,
+        episode=episode,
+        logged_sessions=logged,
     )
 
 
-def _review(user: User, plan: PlanRecord, last: CheckInRecord | None) -> ReviewResult | None:
-    start = plans.program_start(user, plan)
+def _review(plan: PlanRecord, start: date, last: CheckInRecord | None) -> ReviewResult | None:
     if last is None or last.performed_on < start:
         return None
     week = (last.performed_on - start).days // 7 + 1

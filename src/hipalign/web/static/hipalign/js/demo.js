@@ -97,6 +97,75 @@
     return 0; // getting ready, switching side, resting between sets: the start position
   }
 
+  // A clinic's own photo or video of the exercise, when the person's clinic has one: shown in
+  // place of the drawing, with a button to switch. The choice holds for the rest of the session.
+  let media = null; // {box, toggle}
+  let mediaExercise = null;
+  let preferDrawing = false;
+
+  function mediaLabel(kind) {
+    return kind === 'video' ? "Show your clinic's video" : "Show your clinic's photo";
+  }
+
+  function mediaShow() {
+    const tpl = media.box.firstElementChild ? media.kindTpl : null;
+    const has = Boolean(tpl);
+    const onMedia = has && !preferDrawing;
+    media.box.hidden = !onMedia;
+    holder.hidden = onMedia;
+    media.toggle.hidden = !has;
+    if (has) {
+      media.toggle.textContent = onMedia ? 'Show the drawing' : mediaLabel(tpl.getAttribute('data-media-kind'));
+      media.toggle.setAttribute('aria-pressed', onMedia ? 'true' : 'false');
+    }
+    const video = media.box.querySelector('video');
+    if (video && !onMedia && !video.paused) video.pause();
+  }
+
+  function mediaFor(exercise) {
+    if (exercise === mediaExercise) return;
+    mediaExercise = exercise;
+    const old = media.box.querySelector('video');
+    if (old) old.pause();
+    const tpl = store.querySelector(`template[data-media-exercise="${CSS.escape(exercise)}"]`);
+    media.kindTpl = tpl;
+    media.box.replaceChildren(tpl ? tpl.content.cloneNode(true) : '');
+    const item = media.box.firstElementChild;
+    if (item && item.tagName === 'VIDEO') {
+      item.muted = true; // also when cloned: never sound the person did not ask for
+      item.autoplay = false;
+    }
+    if (item) {
+      // A file that cannot load (offline, removed since the page was made): the drawing again.
+      item.addEventListener('error', () => {
+        if (media.box.firstElementChild !== item) return;
+        media.box.replaceChildren();
+        media.kindTpl = null;
+        mediaShow();
+      });
+    }
+    mediaShow();
+  }
+
+  function mediaInit(stage) {
+    const box = document.createElement('div');
+    box.className = 'player-clinic-media';
+    box.setAttribute('data-testid', 'player-clinic-media');
+    box.hidden = true;
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'player-btn player-btn-quiet player-media-toggle';
+    toggle.setAttribute('data-testid', 'player-media-toggle');
+    toggle.hidden = true;
+    toggle.addEventListener('click', () => {
+      preferDrawing = !preferDrawing;
+      mediaShow();
+    });
+    stage.insertBefore(toggle, holder.nextSibling);
+    stage.insertBefore(box, holder);
+    media = { box: box, toggle: toggle, kindTpl: null };
+  }
+
   function update(step, elapsed, state) {
     if (!store || !step || !step.exercise) return;
     const stage = document.getElementById('player-stage');
@@ -106,7 +175,9 @@
       holder.className = 'player-figure';
       holder.setAttribute('data-testid', 'player-figure');
       stage.insertBefore(holder, stage.firstChild);
+      mediaInit(stage);
     }
+    mediaFor(step.exercise);
     const want = `${step.exercise}:${step.side || 'right'}`;
     if (want !== key) {
       key = want;

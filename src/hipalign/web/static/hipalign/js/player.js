@@ -1283,6 +1283,8 @@
   function onKey(ev) {
     if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
     if (P.logging || P.finished || isTyping(ev.target)) return;
+    // Keys on a focused clinic video (demo.js) are the video's: play, seek.
+    if (ev.target && ev.target.closest && ev.target.closest('video, audio')) return;
     if (ev.key === ' ' || ev.key === 'Spacebar') {
       // Space on a focused button already clicks it; handling it here too would toggle twice.
       if (activatesOnSpace(ev.target)) return;

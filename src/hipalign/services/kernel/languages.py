@@ -1,0 +1,67 @@
+"""Each person's language for the pages (issue 20): chosen in onboarding or on the account page,
+else read from the browser's Accept-Language, else English. The web edge activates it per
+request (web/middleware.py), and a clinician's pages follow the clinician's own choice.
+
+The languages offered on the pages are Django's settings.LANGUAGES; a code outside them is
+refused with a message that names the field, and nothing is stored."""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
+
+from hipalign.adapters.db.models import Profile
+from hipalign.core.errors import InputError
+from hipalign.core.i18n import SOURCE_LANGUAGE, negotiate
+from hipalign.services.kernel.access import profile_of
+
+
+def label() -> str:
+    """The field's label on the onboarding and account pages, in the page's language."""
+    return _("Language")
+
+
+def languages_offered() -> tuple[str, ...]:
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def language_names() -> list[tuple[str, str]]:
+    """(code, the language in its own name), as the picker shows them."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+def language_chosen(user: User) -> str:
+    """The person's stored choice, or "" when none (or one no longer offered) is stored."""
+    stored = Profile.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    return stored if stored in languages_offered() else ""
+
+
+def language_for(user: User | None, *, accept_language: str | None) -> str:
+    """The language of one request: the signed-in user's choice, else the browser's
+    Accept-Language among the offered ones, else the source language (English)."""
+    if user is not None and user.is_authenticated:
+        chosen = language_chosen(user)
+        if chosen:
+            return chosen
+    offered = languages_offered()
+    if not offered:
+        return SOURCE_LANGUAGE
+    return negotiate(accept_language, offered=offered)
+
+
+def language_set(user: User, *, language: str) -> str:
+    """Store the person's language; a code not offered is refused and nothing changes."""
+    code = language.strip()
+    if code not in languages_offered():
+        names = ", ".join(name for _code, name in language_names())
+        raise InputError(
+            "language",
+            [
+                _("%(label)s: choose one of the languages offered (%(names)s)")
+                % {"label": label(), "names": names}
+            ],
+        )
+    profile = profile_of(user)
+    if profile.language != code:
+        profile.language = code
+        profile.save(update_fields=["language"])
+    return code
