@@ -17,9 +17,7 @@ def _middleware() -> NotFoundAs404Middleware:
 
 
 @pytest.mark.parametrize(("exc", "kind"), [(NotFound("Plan"), "not_found"), (Forbidden(), "role")])
-def test_the_guards_refusals_become_a_404_marked_with_their_kind(
-    exc: Exception, kind: str
-) -> None:
+def test_the_guards_refusals_become_a_404_marked_with_their_kind(exc: Exception, kind: str) -> None:
     request = RequestFactory().get("/somewhere")
 
     with pytest.raises(Http404) as raised:
