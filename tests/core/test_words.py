@@ -86,6 +86,21 @@ def test_a_day_and_a_moment_read_in_one_format() -> None:
     assert moment_words(datetime(2026, 12, 2, 14, 5, tzinfo=UTC)) == "Wed 2 Dec 2026, 14:05 UTC"
 
 
+def test_a_day_reads_with_spanish_names_in_spanish_and_english_ones_otherwise() -> None:
+    assert day_words(date(2026, 12, 2), language="es") == "mié 2 dic 2026"
+    assert day_words(date(2026, 9, 6), language="es") == "dom 6 sept 2026"
+    at = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    assert moment_words(at, language="es") == "lun 5 ene 2026, 09:30 UTC"
+    assert day_words(date(2026, 12, 2), language="xx") == "Wed 2 Dec 2026"
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_spanish_day_keeps_the_number_and_year_of_the_english_one(day: date) -> None:
+    en = day_words(day).split(" ")
+    es = day_words(day, language="es").split(" ")
+    assert (es[1], es[3]) == (en[1], en[3]) and es[0] != en[0] and es[0].islower()
+
+
 @given(st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30)))
 def test_a_moment_is_its_utc_day_and_time_whatever_its_zone(at: datetime) -> None:
     utc = at.replace(tzinfo=UTC)

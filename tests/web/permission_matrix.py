@@ -220,6 +220,10 @@ def log_to_owners_plan(w: World, actor: str) -> dict[str, Any]:
     return log_payload(w.plan)
 
 
+def outcome_score(w: World, actor: str) -> dict[str, Any]:
+    return {"client_id": f"matrix-{actor}-nprs", "measure": "nprs", "answers": {"pain": 3}}
+
+
 def posture_numbers(w: World, actor: str) -> dict[str, Any]:
     one = {
         "hip_tilt_deg": 1.0,
@@ -677,6 +681,15 @@ MATRIX: list[Entry] = [
         json=log_to_owners_session,
     ),
     Entry("GET", "/api/v1/progress", api(200)),
+    # Outcome measures: the list is the install's; a score goes to the caller's own episode
+    # (staff have no plan to score against: 422, nothing stored).
+    Entry("GET", "/api/v1/measures", api(200)),
+    Entry(
+        "POST",
+        "/api/v1/outcomes",
+        api(201, linked=422, unlinked=422, admin=422),
+        json=outcome_score,
+    ),
     Entry("GET", "/api/v1/conversations", api(200), sees={LINKED: frozenset({ACCOUNT, LINK})}),
     Entry(
         "GET",
@@ -780,6 +793,7 @@ _OWN_READS = [
     "/api/v1/plans",
     "/api/v1/logs",
     "/api/v1/progress",
+    "/api/v1/measures",
     "/api/v1/conversations",
 ]
 _OWN_WRITES = [
@@ -800,6 +814,7 @@ _OWN_WRITES = [
     "/account/sessions/end-others",
     "/api/posture",
     "/api/v1/intake",
+    "/api/v1/outcomes",
 ]
 
 ROUTE_ACTIONS: dict[tuple[str, str], RouteActions] = {

@@ -168,6 +168,9 @@ def test_a_person_who_chose_spanish_reads_today_plan_and_account_in_spanish(
     language_set(owner, language="es")  # type: ignore[arg-type]
     pages = {p: owner_client.get(p).content.decode() for p in ("/today", "/plan", "/account")}
     assert "Hoy, " in pages["/today"]
+    # The day and month names follow the page's language too ("Hoy, mié 2 dic 2026").
+    heading = pages["/today"].split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading.split(" ")[1] in ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"), heading
     # The plan's cached body is per language: not the English one rendered above.
     assert "Sus ejercicios" in pages["/plan"] and "Your exercises" not in pages["/plan"]
     assert "Su semana" in pages["/plan"]

@@ -37,7 +37,10 @@ def test_a_bad_score_answers_422_naming_it_and_stores_nothing(
     response = owner_client.post("/outcomes/nprs", {"pain": "11"})
 
     assert response.status_code == 422
-    assert "answers.pain: must be a whole number from 0 to 10" in response.content.decode()
+    # Named by its label, with what is allowed; never by the item's id.
+    html = response.content.decode()
+    assert "Your hip pain over the last 24 hours: give a whole number from 0 to 10" in html
+    assert "answers.pain" not in html
     assert OutcomeRecord.objects.count() == before
 
 

@@ -49,6 +49,15 @@ def purpose_words(finding: str, intent: str) -> str:
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Other languages' short names (issue 20), lower case as Spanish writes them; a language not
+# here gets the English ones.
+_DAY_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "en": (_WEEKDAYS, _MONTHS),
+    "es": (
+        ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
+        ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
+    ),
+}
 
 
 def dose_words(
@@ -100,24 +109,25 @@ def side_words(side: str | None) -> str:
     return f"{side.capitalize()}: " if side else ""
 
 
-def day_words(day: date) -> str:
-    """A calendar day: "Wed 2 Dec 2026" (the one date format of every page, PDF and CLI). A
-    datetime gives its day in UTC."""
+def day_words(day: date, *, language: str = "en") -> str:
+    """A calendar day: "Wed 2 Dec 2026" (the one date format of every page, PDF and CLI), in
+    Spanish "mié 2 dic 2026". A datetime gives its day in UTC."""
     if isinstance(day, datetime):
         day = _utc(day).date()
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    weekdays, months = _DAY_NAMES.get(language, _DAY_NAMES["en"])
+    return f"{weekdays[day.weekday()]} {day.day} {months[day.month - 1]} {day.year}"
 
 
-def moment_words(at: datetime, *, in_its_zone: bool = False) -> str:
+def moment_words(at: datetime, *, in_its_zone: bool = False, language: str = "en") -> str:
     """A moment in UTC: "Wed 2 Dec 2026, 14:05 UTC". A naive datetime is taken as UTC (Django
     stores UTC). With `in_its_zone`, an aware datetime is told in its own zone, named by its
     abbreviation ("Thu 3 Dec 2026, 03:05 NZDT"), so a page shows a person their own clock
     and still says which clock it is."""
     if in_its_zone and at.tzinfo is not None:
         name = at.tzname() or "UTC"
-        return f"{day_words(at.date())}, {at:%H:%M} {name}"
+        return f"{day_words(at.date(), language=language)}, {at:%H:%M} {name}"
     utc = _utc(at)
-    return f"{day_words(utc.date())}, {utc:%H:%M} UTC"
+    return f"{day_words(utc.date(), language=language)}, {utc:%H:%M} UTC"
 
 
 def _utc(at: datetime) -> datetime:

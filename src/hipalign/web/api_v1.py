@@ -39,7 +39,8 @@ from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.prescription import Prescription
 from hipalign.core.progression import Decision
 from hipalign.services.care import clinic, prescribe
-from hipalign.services.followup import progress
+from hipalign.services.followup import outcome_records, progress
+from hipalign.services.followup import outcomes as outcome_measures
 from hipalign.services.identity import tokens
 from hipalign.services.kernel import time_zones
 from hipalign.services.kernel.access import (
@@ -848,3 +849,110 @@ def message_create(
         201 if sent.created else 200,
         MessageSent(created=sent.created, message=_message_out(sent.view)),
     )
+
+
+# --- outcome measures (issue 15: measures end to end as data) ------------------------------
+
+
+class MeasureItemOut(BaseModel):
+    id: str = Field(description="the key of its answer in POST /outcomes")
+    text: str = Field(description="the question, in the install's words")
+
+
+class MeasureOut(BaseModel):
+    id: str
+    name: str
+    what: str = Field(description="what it asks and how it is scored, in plain words")
+    recall: str = Field(description='the period the answers are about: "the last 24 hours"')
+    answer: Literal["whole", "number"] = Field(description="what one answer takes")
+    low: int = Field(description="the lowest answer allowed")
+    high: int = Field(description="the highest answer allowed")
+    items: list[MeasureItemOut] = Field(
+        description="the fixed items; empty when the person names their own (own_items)"
+    )
+    own_items: tuple[int, int] | None = Field(
+        description="fewest and most activities a person names and rates (PSFS), else null"
+    )
+    higher_is_better: bool
+    mcid: float | None = Field(description="the smallest change that matters; null: none known")
+    mcid_fraction: float | None = Field(description="the change must also reach this share")
+    mcid_source: str
+    due_weeks: list[int] = Field(description="the weeks of an episode of care it is asked in")
+    source: str
+
+
+class OutcomeBody(BaseModel):
+    """One filled questionnaire. `client_id` is made by the client: resending it stores nothing
+    new."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str = Field(
+        min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="made per score"
+    )
+    measure: str = Field(min_length=1, max_length=16, description="an id from GET /measures")
+    answers: dict[str, Any] = Field(
+        description="item id -> answer (PSFS: activity -> rating); null or left out: unanswered"
+    )
+
+
+class OutcomeCreated(BaseModel):
+    id: uuid.UUID
+    client_id: str
+    created: bool = Field(description="false when this client_id was stored before (a resend)")
+    measure: str
+    performed_on: date
+    total: float | None = Field(description="null for measures scored per part (HOOS)")
+    scales: dict[str, float]
+    answers: dict[str, float]
+
+
+def _measure_out(m: Any) -> MeasureOut:
+    ids = m.item_ids() if m.own_items is None else []
+    texts = {i.id: i.text for i in m.item}
+    return MeasureOut(
+        id=m.id,
+        name=m.name,
+        what=m.what,
+        recall=m.recall,
+        answer=m.answer,
+        low=m.scale[0],
+        high=m.scale[1],
+        items=[MeasureItemOut(id=i, text=texts[i]) for i in ids],
+        own_items=m.own_items,
+        higher_is_better=m.higher_is_better,
+        mcid=m.mcid,
+        mcid_fraction=m.mcid_fraction,
+        mcid_source=m.mcid_source,
+        due_weeks=list(m.due_weeks),
+        source=m.source,
+    )
+
+
+@api_v1.get("/measures", response={200: list[MeasureOut], **_errors(401)}, tags=["outcomes"])
+def measures_list(request: HttpRequest) -> list[MeasureOut]:
+    """The outcome measures a person can fill in on this install (their wording is shipped or
+    installed), with their items, answer type and range, recall period and MCID."""
+    _caller(request)
+    return [_measure_out(m) for m in outcome_measures.measures_fillable()]
+
+
+@api_v1.post(
+    "/outcomes",
+    response={200: OutcomeCreated, 201: OutcomeCreated, **_errors(400, 401, 403, 422)},
+    tags=["outcomes"],
+)
+def outcome_create(request: HttpRequest, outcome: OutcomeBody) -> Status[OutcomeCreated]:
+    """Score and store one questionnaire in your current episode of care. 201 when stored;
+    resending the same `client_id` with the same answers answers 200 with the stored score;
+    with other answers, 422. Bad answers answer 422 naming each field (`answers.pain`) and
+    store nothing."""
+    written = outcome_records.outcome_write(
+        user=_caller(request),
+        measure_id=outcome.measure,
+        answers=outcome.answers,
+        client_id=outcome.client_id,
+        today=clock.today(),
+    )
+    body = OutcomeCreated.model_validate({**dataclasses.asdict(written), "id": written.id})
+    return Status(201 if written.created else 200, body)

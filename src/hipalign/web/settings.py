@@ -304,6 +304,9 @@ def _database() -> dict[str, object]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Outcome measures an operator installs (`<id>.toml`, the shipped files' format) beside the
+# shipped ones; the pages and API render and score them with no code change (issue 15).
+HIPALIGN_MEASURES_DIR = DATA_DIR / "measures"
 
 # Argon2id first; older hashes are upgraded at the next login (RELIABILITY.md 2, ASVS 11.4.2).
 PASSWORD_HASHERS = [

@@ -712,36 +712,19 @@ def checkin(request: HttpRequest) -> HttpResponse:
     )
 
 
-PSFS_ROWS = 5
-
-
-def _psfs_answers(post: Any) -> dict[str, object]:
-    """PSFS rows of the form: activity_i (the person's words) and rating_i (0-10)."""
-    answers: dict[str, object] = {}
-    for i in range(PSFS_ROWS):
-        name = post.get(f"activity_{i}", "").strip()
-        rating = post.get(f"rating_{i}", "").strip()
-        if not name and not rating:
-            continue
-        number = whole_number(rating)
-        answers[name] = number if number is not None else rating or None
-    return answers
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
-        if measure == "psfs":
-            answers = _psfs_answers(request.POST)
-        else:
-            raw = request.POST.get("pain", "").strip()
-            number = whole_number(raw)
-            answers = {"pain": number if number is not None else raw or None}
         try:
-            outcome_records.outcome_record(request.user, measure, answers, clock.today())  # type: ignore[arg-type]
+            outcome_records.outcome_form_record(
+                user=request.user,  # type: ignore[arg-type]
+                measure_id=measure,
+                posted=request.POST.dict(),
+                today=clock.today(),
+            )
         except InputError as exc:
             error, status = exc.message, 422
         else:
@@ -761,7 +744,6 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
             "missing": missing,
             "error": error,
             "failed": measure,
-            "rows": range(PSFS_ROWS),
         },
         status=status,
     )

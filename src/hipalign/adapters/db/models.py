@@ -139,6 +139,10 @@ class ExerciseLogRecord(models.Model):
         indexes = [
             models.Index(fields=["user", "exercise_id", "side", "performed_on"]),
             models.Index(fields=["user", "performed_on"]),
+            # The clinician's list reads the last fortnight of all their patients at once: by
+            # date first, PostgreSQL range-scans those rows instead of the whole history (it
+            # chose a sequential scan over (user, performed_on); bench/clinic_speed.py).
+            models.Index(fields=["performed_on", "user"], name="log_on_user"),
         ]
 
 
@@ -233,11 +237,19 @@ class OutcomeRecord(models.Model):
     answers = models.JSONField()
     total = models.FloatField(null=True)
     scales = models.JSONField(default=dict)
+    # Made by an API client (POST /api/v1/outcomes): a resend stores nothing new. The pages
+    # leave it empty; (user, client_id) is unique when given.
+    client_id = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["performed_on", "created_at"]
         indexes = [models.Index(fields=["user", "measure", "performed_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_id"], name="outcome_client_id_once_per_user"
+            )
+        ]
 
 
 class PostureUpload(models.Model):

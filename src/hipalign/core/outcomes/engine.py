@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from hipalign.core.errors import InputError, describe
 
 Scoring = Literal["single", "mean", "sum", "hoos"]
+# How an item is answered: a whole number (0-4, 0-10 ratings) or any number (the 0-100 line).
+Answer = Literal["whole", "number"]
 ACTIVITY_MAX = 60  # characters of a PSFS activity named by the person
 
 
@@ -25,7 +27,12 @@ class _Strict(BaseModel):
 
 class Item(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    text: str = Field(min_length=5)
+    text: str = Field(min_length=5)  # the question, shown as the field's label
+    label: str | None = None  # a short name of the field for error messages (default: text)
+
+    @property
+    def short_label(self) -> str:
+        return self.label or self.text
 
 
 class Measure(_Strict):
@@ -34,6 +41,10 @@ class Measure(_Strict):
     what: str  # what it asks and how it is scored, in our words
     scoring: Scoring
     scale: tuple[int, int] = Field(strict=False)
+    answer: Answer  # what one item takes within `scale`
+    recall: str = Field(min_length=3)  # the period the answers are about, in words
+    # The review weeks of an episode of care at which this measure is asked again (CLINICAL.md 6).
+    due_weeks: tuple[int, ...] = Field(strict=False, min_length=1)
     higher_is_better: bool
     min_answered: int | None = None
     min_fraction_per_scale: float | None = None
@@ -54,6 +65,12 @@ class Measure(_Strict):
             raise ValueError("text_shipped needs the items' text")
         if self.scoring == "hoos" and not self.scales:
             raise ValueError("HOOS scoring needs `scales`")
+        if self.scale[0] >= self.scale[1]:
+            raise ValueError("scale must be [lowest, highest] with lowest below highest")
+        if list(self.due_weeks) != sorted(set(self.due_weeks)) or self.due_weeks[0] < 1:
+            raise ValueError("due_weeks must be increasing week numbers from 1")
+        if self.mcid is not None and self.mcid <= 0:
+            raise ValueError("mcid must be above 0")
         return self
 
     def item_ids(self) -> list[str]:
@@ -133,7 +150,7 @@ def not_installed_reason(measure: Measure) -> str:
 
 def _check_value(measure: Measure, key: str, value: object, problems: list[str]) -> float | None:
     lo, hi = measure.scale
-    whole = hi <= 10  # 0-4 and 0-10 scales take whole numbers; the 0-100 line takes any
+    whole = measure.answer == "whole"
     ok_type = isinstance(value, int) if whole else isinstance(value, int | float)
     if isinstance(value, bool) or not ok_type or not lo <= value <= hi:  # type: ignore[operator]
         kind = "a whole number" if whole else "a number"

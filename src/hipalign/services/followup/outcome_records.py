@@ -1,10 +1,12 @@
 """A person's outcome scores in the database: record, baseline, summary with review advice."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 
 from hipalign.adapters.db.models import CareEpisode, OutcomeRecord, PlanRecord
 from hipalign.core.errors import InputError
@@ -18,6 +20,7 @@ from hipalign.core.outcomes.engine import (
     score,
 )
 from hipalign.core.outcomes.episode import episode_week, history, scores_due
+from hipalign.core.outcomes.form import MeasureForm, measure_form, read_form
 from hipalign.core.outcomes.review import OutcomeReview, outcome_review, structural_signs
 from hipalign.core.stored import read_intake
 from hipalign.services.followup.outcomes import measure_get, measure_list
@@ -35,6 +38,7 @@ class OutcomeView:
     baseline: OutcomeRecord | None
     latest: OutcomeRecord | None
     changes: list[Change]
+    form: MeasureForm  # the page's one template renders any measure from it
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,19 @@ def _as_score(rec: OutcomeRecord) -> Score:
     )
 
 
+def outcome_form_record(
+    *, user: User, measure_id: str, posted: Mapping[str, str], today: date
+) -> OutcomeRecord:
+    """Read a posted form of any installed measure and store its score; a problem names the
+    field by its label, and nothing is stored."""
+    measure = measure_get(measure_id)
+    if not installed(measure):
+        raise InputError("outcome", [not_installed_reason(measure)])
+    return outcome_record(user, measure.id, read_form(measure, posted), today)
+
+
 def outcome_record(
-    user: User, measure_id: str, answers: dict[str, Any], today: date
+    user: User, measure_id: str, answers: dict[str, Any], today: date, client_id: str | None = None
 ) -> OutcomeRecord:
     """Score and store one questionnaire in the current episode; bad answers store nothing."""
     plan = plan_current(user)
@@ -78,9 +93,59 @@ def outcome_record(
         answers=result.items,
         total=result.total,
         scales=result.scales,
+        client_id=client_id,
     )
     audit_record(int(user.pk), "outcome.create", str(rec.id))
     return rec
+
+
+@dataclass(frozen=True)
+class OutcomeWritten:
+    """What the API answers for a stored score (a read model, not the row)."""
+
+    id: str
+    client_id: str
+    created: bool  # False: this client_id was stored before (a resend)
+    measure: str
+    performed_on: date
+    total: float | None
+    scales: dict[str, float]
+    answers: dict[str, float]
+
+
+def _written(rec: OutcomeRecord, created: bool) -> OutcomeWritten:
+    return OutcomeWritten(
+        id=str(rec.id),
+        client_id=str(rec.client_id),
+        created=created,
+        measure=rec.measure,
+        performed_on=rec.performed_on,
+        total=rec.total,
+        scales=dict(rec.scales),
+        answers=dict(rec.answers),
+    )
+
+
+def outcome_write(
+    *, user: User, measure_id: str, answers: dict[str, Any], client_id: str, today: date
+) -> OutcomeWritten:
+    """Store one score once per `client_id`: a resend with the same measure and answers returns
+    the stored score; the same id with other answers is refused and stores nothing."""
+    existing = OutcomeRecord.objects.filter(user_id=user.pk, client_id=client_id).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return _written(outcome_record(user, measure_id, answers, today, client_id), True)
+        except IntegrityError:  # the same id sent twice at once: the other one stored it
+            existing = OutcomeRecord.objects.get(user_id=user.pk, client_id=client_id)
+    measure = measure_get(measure_id)
+    same = existing.measure == measure.id and score(measure, answers).items == existing.answers
+    if not same:
+        raise InputError(
+            "outcome",
+            ["client_id: already used for a different score; make a new id for a new score"],
+        )
+    return _written(existing, False)
 
 
 def _episode_records(episode: CareEpisode | None) -> list[OutcomeRecord]:
@@ -103,7 +168,10 @@ def outcomes_summary(user: User, today: date) -> Outcomes:
         mine, baseline, latest = history(records, m.id)
         changes = change(m, _as_score(baseline), _as_score(latest)) if baseline and latest else []
         all_changes += changes
-        views.append(OutcomeView(m, mine, baseline, latest, changes))
+        # A measure whose items the person names (PSFS) asks again about the baseline's ones.
+        named = list(baseline.answers) if baseline is not None and m.own_items else None
+        form = measure_form(m, activities=named)
+        views.append(OutcomeView(m, mine, baseline, latest, changes, form))
     due = scores_due(started, today, [r.performed_on for r in records])
     intake = read_intake(plan.intake.document)
     review = outcome_review(week, all_changes, structural_signs(intake)) if all_changes else None

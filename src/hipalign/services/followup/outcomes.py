@@ -1,14 +1,58 @@
-"""Outcome measures without a database: list them, score a filled questionnaire."""
+"""Outcome measures without a database: list them, score a filled questionnaire.
+
+The measures are the shipped files (`core/outcomes/measures`) and any an operator installs as
+`<id>.toml` in the data folder's `measures/` (setting HIPALIGN_MEASURES_DIR): the pages, the API
+and the command line show and score them with no code change (issue 15)."""
 
 import json
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from hipalign.core.errors import InputError
-from hipalign.core.outcomes.engine import Measure, Score, default_measures, installed, score
+from hipalign.core.outcomes.engine import (
+    Measure,
+    Score,
+    default_measures,
+    installed,
+    parse_measures,
+    score,
+)
+
+
+def _operator_files() -> dict[str, str]:
+    folder = getattr(settings, "HIPALIGN_MEASURES_DIR", None) if settings.configured else None
+    if folder is None or not Path(folder).is_dir():
+        return {}
+    return {f.name: f.read_text("utf-8") for f in sorted(Path(folder).glob("*.toml"))}
+
+
+def measures_installed() -> dict[str, Measure]:
+    """The shipped measures, then the operator's; a broken or clashing file stops with every
+    problem named (it is read each time: a handful of small files, and a new one needs no restart)."""
+    shipped = default_measures()
+    files = _operator_files()
+    if not files:
+        return shipped
+    extra, problems = parse_measures(files)
+    problems += [
+        f"{m}.toml: id {m!r} is a shipped measure; give yours another id"
+        for m in extra
+        if m in shipped
+    ]
+    if problems:
+        raise ValueError("the installed outcome measures are not valid:\n" + "\n".join(problems))
+    return {**shipped, **extra}
 
 
 def measure_list() -> list[Measure]:
-    return list(default_measures().values())
+    return list(measures_installed().values())
+
+
+def measures_fillable() -> list[Measure]:
+    """The measures a person can fill in here: their wording is shipped or installed."""
+    return [m for m in measure_list() if installed(m)]
 
 
 def measures_not_installed() -> list[Measure]:
@@ -18,7 +62,7 @@ def measures_not_installed() -> list[Measure]:
 
 
 def measure_get(measure_id: str) -> Measure:
-    measures = default_measures()
+    measures = measures_installed()
     if measure_id not in measures:
         raise InputError(
             "measure", [f"{measure_id!r} is not a measure; choose one of: {', '.join(measures)}"]

@@ -3,7 +3,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hipalign.core import words as product_words
 from hipalign.core.adherence import sessions_text
@@ -194,11 +194,17 @@ def action_tag(action: object) -> str:
     return product_words.action_tag(str(action))
 
 
+def _language() -> str:
+    """The language the request activated ("es" of "es-mx"); English outside a request."""
+    return (translation.get_language() or "en").split("-")[0]
+
+
 @register.filter
 def day(value: object) -> str:
-    """A date (or the day of a datetime, in UTC) in the one format of every page."""
+    """A date (or the day of a datetime, in UTC) in the one format of every page, with the
+    day and month names of the page's language."""
     if isinstance(value, date):
-        return product_words.day_words(value)
+        return product_words.day_words(value, language=_language())
     return "" if value is None else str(value)
 
 
@@ -208,9 +214,11 @@ def moment(value: object) -> str:
     request activated from their profile): "Wed 2 Dec 2026, 15:05 CET"."""
     if isinstance(value, datetime):
         aware = value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
-        return product_words.moment_words(timezone.localtime(aware), in_its_zone=True)
+        return product_words.moment_words(
+            timezone.localtime(aware), in_its_zone=True, language=_language()
+        )
     if isinstance(value, date):
-        return product_words.day_words(value)
+        return product_words.day_words(value, language=_language())
     return "" if value is None else str(value)
 
 
