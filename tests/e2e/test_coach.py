@@ -20,12 +20,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, e
 
 from hipalign.web import pose_assets
 from tests.adapters.media import media_dir
+from tests.conftest import need
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, Watch
 from tests.e2e.helpers import Player, Site, new_person_with_plan
 
-pytestmark = pytest.mark.skipif(
-    not pose_assets.check().ok or shutil.which("ffmpeg") is None,
-    reason="needs the pose model files (bash scripts/assets) and ffmpeg",
+pytestmark = need(
+    pose_assets.check().ok and shutil.which("ffmpeg") is not None,
+    "needs the pose model files (bash scripts/assets) and ffmpeg",
 )
 
 RECORDED = json.loads(

@@ -11,6 +11,7 @@ from hipalign.core.errors import InputError, parse_json_document
 from hipalign.services.kernel.access import NotFound
 from hipalign.services.program import recording
 from hipalign.web import api_v1
+from hipalign.web.edge import AuthedRequest
 
 api = NinjaAPI(
     title="hipalign",
@@ -48,7 +49,7 @@ def _conflict(request: HttpRequest, exc: recording.LogConflict) -> Any:
 
 
 @api.post("/logs", response={200: dict[str, Any], 201: dict[str, Any]})
-def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
+def logs_create(request: AuthedRequest) -> Status[dict[str, Any]]:
     """Store one exercise log for one side; resending the same client_id stores nothing new.
 
     The body is parsed here rather than by ninja so every error names the field the same way
@@ -56,16 +57,16 @@ def logs_create(request: HttpRequest) -> Status[dict[str, Any]]:
     payload = parse_json_document(_Raw, request.body.decode("utf-8", "replace"), "log").root
     # A thin alias of POST /api/v1/logs (issue 15): the same write and the same answer; only the
     # parsing differs, so the player's errors keep naming the field as every form does.
-    written = api_v1.log_write(request.user, payload)  # type: ignore[arg-type]
+    written = api_v1.log_write(request.user, payload)
     return Status(written.status_code, written.value.model_dump(mode="json"))
 
 
 @api.post("/posture", response={200: dict[str, Any], 201: dict[str, Any]})
-def posture_create(request: HttpRequest) -> Status[dict[str, Any]]:
+def posture_create(request: AuthedRequest) -> Status[dict[str, Any]]:
     """Store a posture measurement made on the device (issue 17): the numbers only; resending
     the same client_id stores nothing new (services/posture/device.py)."""
     from hipalign.services.posture.device import device_measurement_record
 
     payload = parse_json_document(_Raw, request.body.decode("utf-8", "replace"), "posture").root
-    rec, created = device_measurement_record(user=request.user, payload=payload)  # type: ignore[arg-type]
+    rec, created = device_measurement_record(user=request.user, payload=payload)
     return Status(201 if created else 200, {"id": str(rec.id), "result": rec.result})

@@ -202,6 +202,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hipalign.web.denials.DeniedAccessAuditMiddleware",  # sees every 403/404 below it
+    "hipalign.web.edge.NotFoundAs404Middleware",  # a page's NotFound/Forbidden -> 404, once
     "hipalign.web.throttle.RateLimitMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
     "hipalign.web.middleware.PersonTimeZoneMiddleware",

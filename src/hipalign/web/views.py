@@ -49,6 +49,7 @@ from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
 from hipalign.web import charts, clock, coach, plan_cache, pose_assets
+from hipalign.web.edge import AuthedRequest
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -160,8 +161,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def onboarding(request: HttpRequest) -> HttpResponse:
-    current = plans.intake_current(request.user)  # type: ignore[arg-type]
+def onboarding(request: AuthedRequest) -> HttpResponse:
+    current = plans.intake_current(request.user)
     initial = (
         OnboardingForm.initial_from(current.model_dump(mode="json", by_alias=True))
         if current
@@ -171,7 +172,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         answers = _safety_answers(request.POST)
         if stops_at_once(answers):
             # At once: the rest of the form is neither checked nor needed (issue 14 item 4).
-            safety.safety_stop_record(request.user, answers, clock.today())  # type: ignore[arg-type]
+            safety.safety_stop_record(request.user, answers, clock.today())
             return redirect("onboarding_stop")
         if request.POST.get("stop") == "safety":
             # The no-script "stop here" button, pressed with no answer that needs care now:
@@ -214,16 +215,16 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     seen = request.POST.get("plan_version", "") if request.method == "POST" else ""
     version = whole_number(seen)
     if version is None:
-        version = plans.plan_version_now(request.user)  # type: ignore[arg-type]
+        version = plans.plan_version_now(request.user)
     if doc is not None and not form.errors:
         if language:
-            languages.language_set(request.user, language=language)  # type: ignore[arg-type]
+            languages.language_set(request.user, language=language)
         if zone:
             # Before the plan, so its first day is counted in the person's own zone.
-            time_zones.time_zone_set(request.user, zone=zone)  # type: ignore[arg-type]
+            time_zones.time_zone_set(request.user, zone=zone)
             timezone.activate(ZoneInfo(zone))
         try:
-            plans.intake_submit(request.user, doc, clock.today(), expected_version=version)  # type: ignore[arg-type]
+            plans.intake_submit(request.user, doc, clock.today(), expected_version=version)
         except InputError as exc:
             for p in exc.problems:
                 form.add_error(None, p)
@@ -232,7 +233,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
                 None,
                 f"{exc} Your answers are kept below: check the new plan, then send them again.",
             )
-            version = plans.plan_version_now(request.user)  # type: ignore[arg-type]
+            version = plans.plan_version_now(request.user)
         else:
             return redirect("plan")
     return _onboarding_page(request, form, current, zone_form, version, language_form)
@@ -246,17 +247,17 @@ def _language_form(request: HttpRequest, *, bound: bool) -> LanguageForm:
     )
 
 
-def _zone_form(request: HttpRequest, *, bound: bool) -> TimeZoneForm:
+def _zone_form(request: AuthedRequest, *, bound: bool) -> TimeZoneForm:
     zone_form = TimeZoneForm(
         request.POST if bound else None,
-        initial={"time_zone": time_zones.time_zone_of(request.user)},  # type: ignore[arg-type]
+        initial={"time_zone": time_zones.time_zone_of(request.user)},
     )
     zone_form.chosen = _zone_chosen(request)  # type: ignore[attr-defined]
     return zone_form
 
 
 def _onboarding_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: OnboardingForm,
     current: object,
     zone_form: TimeZoneForm,
@@ -264,9 +265,9 @@ def _onboarding_page(
     language_form: LanguageForm | None = None,
 ) -> HttpResponse:
     if version is None:
-        version = plans.plan_version_now(request.user)  # type: ignore[arg-type]
+        version = plans.plan_version_now(request.user)
     steps = [(sid, title, [form[f] for f in fields]) for sid, title, fields in form.steps()]
-    plan = plans.plan_current(request.user)  # type: ignore[arg-type]
+    plan = plans.plan_current(request.user)
     return render(
         request,
         "hipalign/onboarding.html",
@@ -305,17 +306,17 @@ def _stop_page(request: HttpRequest, card: safety.SafetyCard) -> HttpResponse:
 
 @login_required
 @require_GET
-def onboarding_stop(request: HttpRequest) -> HttpResponse:
+def onboarding_stop(request: AuthedRequest) -> HttpResponse:
     """Where a stopped onboarding lands: the card alone, titled for what it is."""
-    card = safety.safety_card(request.user)  # type: ignore[arg-type]
+    card = safety.safety_card(request.user)
     if card is None:
         return redirect("home")
     return _stop_page(request, card)
 
 
-def _zone_chosen(request: HttpRequest) -> bool:
+def _zone_chosen(request: AuthedRequest) -> bool:
     """Whether the person chose a zone already; if not, the page proposes the browser's."""
-    return time_zones.time_zone_chosen(request.user)  # type: ignore[arg-type]
+    return time_zones.time_zone_chosen(request.user)
 
 
 def _side_of(sides: Any) -> str:
@@ -360,56 +361,53 @@ def _plan_context(view: PlanView) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def plan(request: HttpRequest) -> HttpResponse:
-    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
+def plan(request: AuthedRequest) -> HttpResponse:
+    rec = plans.plan_current(request.user)
     if rec is None:
-        card = safety.safety_card(request.user)  # type: ignore[arg-type]
+        card = safety.safety_card(request.user)
         return _stop_page(request, card) if card else redirect("onboarding")
     doc = plans.plan_document(rec)
     if doc.plan is None and doc.referral.level in STOP_LEVELS:
         # A plan withheld for a warning sign that needs care now is no plan: the card alone.
         return _stop_page(request, safety.SafetyCard(doc.referral, "plan", rec.starts_on))
-    view = plan_views.plan_view_of(request.user, rec, current=rec)  # type: ignore[arg-type]
+    view = plan_views.plan_view_of(request.user, rec, current=rec)
     return render(request, "hipalign/plan.html", _plan_context(view))
 
 
 @login_required
 @require_GET
-def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
-    try:
-        rec = plans.plan_get(request.user, plan_id)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise Http404 from exc
-    current = plans.plan_current(request.user)  # type: ignore[arg-type]
-    view = plan_views.plan_view_of(request.user, rec, current=current)  # type: ignore[arg-type]
+def plan_detail(request: AuthedRequest, plan_id: str) -> HttpResponse:
+    rec = plans.plan_get(request.user, plan_id)
+    current = plans.plan_current(request.user)
+    view = plan_views.plan_view_of(request.user, rec, current=current)
     return render(request, "hipalign/plan.html", _plan_context(view))
 
 
 @login_required
 @require_GET
-def plan_history(request: HttpRequest) -> HttpResponse:
-    versions = plans.plan_history(request.user)  # type: ignore[arg-type]
+def plan_history(request: AuthedRequest) -> HttpResponse:
+    versions = plans.plan_history(request.user)
     return render(request, "hipalign/plan_history.html", {"plans": versions})
 
 
 @login_required
 @require_GET
-def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
+def exercise(request: AuthedRequest, exercise_id: str) -> HttpResponse:
     return _exercise_page(request, exercise_id)
 
 
 def _exercise_page(
-    request: HttpRequest, exercise_id: str, *, media_error: str = "", status: int = 200
+    request: AuthedRequest, exercise_id: str, *, media_error: str = "", status: int = 200
 ) -> HttpResponse:
     ex = default_library().get(exercise_id)
     if ex is None:
         raise Http404
     # Issue 14.8: a person with a plan sees their own dose of this exercise (today's, per side)
     # and a way back; anyone else, or an exercise not in the plan, the library's starting dose.
-    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
+    rec = plans.plan_current(request.user)
     doc = plans.plan_document(rec) if rec is not None else None
     mine = (
-        doses.plan_items_now(request.user, doc).get(ex.id)  # type: ignore[arg-type]
+        doses.plan_items_now(request.user, doc).get(ex.id)
         if doc is not None and doc.plan is not None
         else None
     )
@@ -441,7 +439,7 @@ def _exercise_page(
 
 @login_required
 @require_POST
-def exercise_media_add(request: HttpRequest, exercise_id: str) -> HttpResponse:
+def exercise_media_add(request: AuthedRequest, exercise_id: str) -> HttpResponse:
     """A clinician adds their clinic's photo or video; anyone else gets 404."""
     f = request.FILES.get("media")
     try:
@@ -451,8 +449,6 @@ def exercise_media_add(request: HttpRequest, exercise_id: str) -> HttpResponse:
             size=(f.size or 0) if f is not None else 0,
             chunks=f.chunks() if f is not None else [],
         )
-    except NotFound as exc:
-        raise Http404 from exc
     except InputError as exc:
         return _exercise_page(request, exercise_id, media_error=exc.problems[0], status=422)
     messages.success(request, "Added: your patients now see it beside the drawing.")
@@ -465,12 +461,9 @@ def exercise_media_file(request: HttpRequest, exercise_id: str, media_id: str) -
     """The file, to its clinic and the people linked to it only (404 to anyone else)."""
     from django.http import FileResponse
 
-    try:
-        fh, content_type = clinic_media.media_open(
-            actor=request.user, exercise_id=exercise_id, media_id=media_id
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    fh, content_type = clinic_media.media_open(
+        actor=request.user, exercise_id=exercise_id, media_id=media_id
+    )
     response = FileResponse(fh, content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
@@ -480,10 +473,7 @@ def exercise_media_file(request: HttpRequest, exercise_id: str, media_id: str) -
 @login_required
 @require_POST
 def exercise_media_remove(request: HttpRequest, exercise_id: str, media_id: str) -> HttpResponse:
-    try:
-        clinic_media.media_remove(actor=request.user, exercise_id=exercise_id, media_id=media_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    clinic_media.media_remove(actor=request.user, exercise_id=exercise_id, media_id=media_id)
     messages.success(request, "Removed: your patients no longer see it.")
     return redirect("exercise", exercise_id=exercise_id)
 
@@ -495,8 +485,8 @@ def _minute_now() -> int:
 
 @login_required
 @require_GET
-def learn(request: HttpRequest) -> HttpResponse:
-    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
+def learn(request: AuthedRequest) -> HttpResponse:
+    rec = plans.plan_current(request.user)
     mine = plans.plan_document(rec).lessons if rec else []
     return render(
         request, "hipalign/learn.html", {"lessons": education.lesson_list(), "mine": mine}
@@ -505,14 +495,14 @@ def learn(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
+def lesson(request: AuthedRequest, lesson_id: str) -> HttpResponse:
     try:
         found = education.lesson_get(lesson_id)
     except InputError as exc:
         raise Http404 from exc
     diagram = None
     if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
-        muscles = targets.plan_muscles(request.user)  # type: ignore[arg-type]
+        muscles = targets.plan_muscles(request.user)
         svg, mine = anatomy.hip_diagram(muscles=muscles)
         diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
     return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
@@ -520,24 +510,22 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def habit_check(request: HttpRequest) -> HttpResponse:
+def habit_check(request: AuthedRequest) -> HttpResponse:
     try:
         habits.habit_check(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             request.POST.get("plan_id", ""),
             request.POST.get("item_id", "")[:40],
             request.POST.get("slot", "")[:5],
             clock.today(),
         )
-    except NotFound as exc:
-        raise Http404 from exc
     except InputError as exc:
         return HttpResponse(exc.message, status=422, content_type="text/plain")
     return render(
         request,
         "hipalign/_habits.html",
         {
-            "habits": habits.habits_today(request.user, clock.today()),  # type: ignore[arg-type]
+            "habits": habits.habits_today(request.user, clock.today()),
             "plan_id": request.POST.get("plan_id"),
         },
     )
@@ -554,13 +542,13 @@ def _outbox_key(user_pk: object) -> str:
 @login_required
 @require_GET
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
-def today(request: HttpRequest) -> HttpResponse:
-    t = session_today(request.user, clock.today())  # type: ignore[arg-type]
+def today(request: AuthedRequest) -> HttpResponse:
+    t = session_today(request.user, clock.today())
     # From the check-in and plan Today has read (tests/web/test_today_queries.py).
     card = (
-        safety.safety_card(request.user)  # type: ignore[arg-type]
+        safety.safety_card(request.user)
         if t is None
-        else safety.safety_card_of(request.user, last_checkin=t.last_checkin, plan=t.plan)  # type: ignore[arg-type]
+        else safety.safety_card_of(request.user, last_checkin=t.last_checkin, plan=t.plan)
     )
     if card is not None:
         # Until a check-in (or new answers) clears it, Today is the card and nothing else: no
@@ -600,7 +588,7 @@ def today(request: HttpRequest) -> HttpResponse:
                 for n in t.items
             ],
         }
-    habits_now = habits.habits_of_plan(request.user, t.plan, clock.today())  # type: ignore[arg-type]
+    habits_now = habits.habits_of_plan(request.user, t.plan, clock.today())
     outcomes = outcome_records.outcomes_state(t.plan, t.episode, clock.today())
     figures = []
     player_media: list[dict[str, str]] = []
@@ -651,15 +639,13 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
+def next_morning(request: AuthedRequest, session_id: str) -> HttpResponse:
     try:
         pain = int(request.POST.get("pain_next_morning", "")[:3])
     except ValueError:
         pain = -1
     try:
-        decisions = recording.next_morning_record(request.user, session_id, pain)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise Http404 from exc
+        decisions = recording.next_morning_record(request.user, session_id, pain)
     except InputError as exc:
         return render(
             request,
@@ -676,8 +662,8 @@ def next_morning(request: HttpRequest, session_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest) -> HttpResponse:
-    carried = checkins.checkin_carried_over(request.user)  # type: ignore[arg-type]
+def checkin(request: AuthedRequest) -> HttpResponse:
+    carried = checkins.checkin_carried_over(request.user)
     form = CheckInForm(request.POST or None, carried=carried)
     referral = None
     if request.method == "POST" and not form.is_valid():
@@ -685,12 +671,12 @@ def checkin(request: HttpRequest) -> HttpResponse:
         if stops_at_once(answers):
             # A yes that needs care now ends the check-in at once, like the onboarding: the
             # answers so far are kept as a stop, and nothing else is asked (issue 14 item 4).
-            stopped = safety.safety_stop_record(request.user, answers, clock.today())  # type: ignore[arg-type]
+            stopped = safety.safety_stop_record(request.user, answers, clock.today())
             return _stop_page(request, safety.SafetyCard(stopped, "checkin", clock.today()))
     if request.method == "POST" and form.is_valid():
         try:
             _checkin, referral = checkins.checkin_record(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 form.answers(),
                 form.cleaned_data["pain_now"],
                 form.cleaned_data["pain_worst_week"],
@@ -714,13 +700,13 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
+def outcomes_page(request: AuthedRequest, measure: str = "") -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
         try:
             outcome_records.outcome_form_record(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 measure_id=measure,
                 posted=request.POST.dict(),
                 today=clock.today(),
@@ -730,7 +716,7 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
         else:
             messages.info(request, "Saved.")
             return redirect("outcomes")
-    summary = outcome_records.outcomes_summary(request.user, clock.today())  # type: ignore[arg-type]
+    summary = outcome_records.outcomes_summary(request.user, clock.today())
     # Questionnaires without wording are no cards for a person (issue 14.11): a short note
     # names them, and the admin, who runs the install, is told what is missing and why.
     missing = outcomes.measures_not_installed()
@@ -751,12 +737,12 @@ def outcomes_page(request: HttpRequest, measure: str = "") -> HttpResponse:
 
 @login_required
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthedRequest) -> HttpResponse:
     """A progress report to print or save as PDF and bring to a professional."""
-    rec = plans.plan_current(request.user)  # type: ignore[arg-type]
+    rec = plans.plan_current(request.user)
     if rec is None:
         return redirect("onboarding")
-    p = progress.progress_summary(request.user, clock.today())  # type: ignore[arg-type]
+    p = progress.progress_summary(request.user, clock.today())
     return render(
         request,
         "hipalign/report.html",
@@ -764,13 +750,13 @@ def report(request: HttpRequest) -> HttpResponse:
             "rec": rec,
             "doc": plans.plan_document(rec),
             "p": p,
-            "o": outcome_records.outcomes_summary(request.user, clock.today()),  # type: ignore[arg-type]
+            "o": outcome_records.outcomes_summary(request.user, clock.today()),
             "today_date": clock.today(),
             "adherence_svg": charts.adherence(p.weeks),
             "pain_svg": charts.pain_trend(p.pain) if p.pain else None,
             "postures": [
                 v
-                for v in posture_uploads.upload_list(request.user)  # type: ignore[arg-type]
+                for v in posture_uploads.upload_list(request.user)
                 if v.result is not None and v.result.status == "ok"
             ],
         },
@@ -780,7 +766,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @csp_override(coach.POSE_CSP)  # measuring on the device runs the model's wasm (issue 17)
-def posture_page(request: HttpRequest) -> HttpResponse:
+def posture_page(request: AuthedRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         f = request.FILES.get("file")
@@ -789,7 +775,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 posture_uploads.upload_store(
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                     f.name or "",
                     f.size or 0,
                     f.chunks(),
@@ -803,7 +789,7 @@ def posture_page(request: HttpRequest) -> HttpResponse:
         request,
         "hipalign/posture.html",
         {
-            "views": posture_uploads.upload_list(request.user),  # type: ignore[arg-type]
+            "views": posture_uploads.upload_list(request.user),
             "available": posture_uploads.vision_available(),
             "error": error,
             "inline": jobs_inline(),
@@ -817,11 +803,11 @@ def posture_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def posture_overlay(request: HttpRequest, upload_id: str) -> HttpResponseBase:
+def posture_overlay(request: AuthedRequest, upload_id: str) -> HttpResponseBase:
     from django.http import FileResponse
 
     try:
-        picture = posture_uploads.overlay_open(request.user, upload_id)  # type: ignore[arg-type]
+        picture = posture_uploads.overlay_open(request.user, upload_id)
     except (NotFound, FileNotFoundError) as exc:
         raise Http404 from exc
     response = FileResponse(picture, content_type="image/png")
@@ -832,11 +818,9 @@ def posture_overlay(request: HttpRequest, upload_id: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def posture_use(request: HttpRequest, upload_id: str) -> HttpResponse:
+def posture_use(request: AuthedRequest, upload_id: str) -> HttpResponse:
     try:
-        posture_uploads.upload_to_intake(request.user, upload_id, clock.today())  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise Http404 from exc
+        posture_uploads.upload_to_intake(request.user, upload_id, clock.today())
     except InputError as exc:
         messages.error(request, exc.message)
         return redirect("posture")
@@ -848,18 +832,15 @@ def posture_use(request: HttpRequest, upload_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def posture_delete(request: HttpRequest, upload_id: str) -> HttpResponse:
-    try:
-        posture_uploads.upload_delete(request.user, upload_id)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise Http404 from exc
+def posture_delete(request: AuthedRequest, upload_id: str) -> HttpResponse:
+    posture_uploads.upload_delete(request.user, upload_id)
     return redirect("posture")
 
 
 @login_required
 @require_GET
-def progress_page(request: HttpRequest) -> HttpResponse:
-    p = progress.progress_summary(request.user, clock.today())  # type: ignore[arg-type]
+def progress_page(request: AuthedRequest) -> HttpResponse:
+    p = progress.progress_summary(request.user, clock.today())
     return render(
         request,
         "hipalign/progress.html",
@@ -873,13 +854,9 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             else None,
             "pain_svg": charts.pain_trend(p.pain),
             "side_charts": [(s, charts.side_series(s)) for s in p.sides],
-            "o": outcome_records.outcomes_summary(request.user, clock.today()),  # type: ignore[arg-type]
+            "o": outcome_records.outcomes_summary(request.user, clock.today()),
             "posture": next(
-                (
-                    v
-                    for v in posture_uploads.upload_list(request.user)  # type: ignore[arg-type]
-                    if v.result is not None
-                ),
+                (v for v in posture_uploads.upload_list(request.user) if v.result is not None),
                 None,
             ),
         },
@@ -888,10 +865,8 @@ def progress_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
-    zone_form = TimeZoneForm(
-        initial={"time_zone": time_zones.time_zone_of(request.user)}  # type: ignore[arg-type]
-    )
+def account(request: AuthedRequest) -> HttpResponse:
+    zone_form = TimeZoneForm(initial={"time_zone": time_zones.time_zone_of(request.user)})
     zone_form.chosen = _zone_chosen(request)  # type: ignore[attr-defined]
     language_form = _language_form(request, bound=False)
     if request.method == "POST" and request.POST.get("form") == "language":
@@ -899,7 +874,7 @@ def account(request: HttpRequest) -> HttpResponse:
         if language_form.is_valid():
             try:
                 code = languages.language_set(
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                     language=language_form.cleaned_data["language"],
                 )
             except InputError as exc:
@@ -920,7 +895,7 @@ def account(request: HttpRequest) -> HttpResponse:
         zone_form.chosen = True  # type: ignore[attr-defined]
         if zone_form.is_valid():
             try:
-                time_zones.time_zone_set(request.user, zone=zone_form.cleaned_data["time_zone"])  # type: ignore[arg-type]
+                time_zones.time_zone_set(request.user, zone=zone_form.cleaned_data["time_zone"])
             except InputError as exc:
                 zone_form.add_error("time_zone", exc.problems[0])
             else:
@@ -935,7 +910,7 @@ def account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.account_delete(request.user, form.cleaned_data["password"])  # type: ignore[arg-type]
+            accounts.account_delete(request.user, form.cleaned_data["password"])
         except InputError as exc:
             form.add_error("password", exc.problems[0].partition(": ")[2])
         else:
@@ -962,13 +937,13 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: AuthedRequest) -> HttpResponse:
     from hipalign.web.views_exports import export_lease_busy  # that module imports this one
 
-    with export_lease_busy(request.user) as busy:  # type: ignore[arg-type]
+    with export_lease_busy(request.user) as busy:
         if busy is not None:
             return busy
-        doc = accounts.account_export(request.user)  # type: ignore[arg-type]
+        doc = accounts.account_export(request.user)
         response = HttpResponse(json.dumps(doc, indent=2), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="hipalign-export.json"'
     return response

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,6 +27,7 @@ from hipalign.services.program import logs
 from hipalign.services.program.plans import StalePlan
 from hipalign.services.reach import invitations, mail
 from hipalign.web import clock
+from hipalign.web.edge import AuthedRequest
 from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
@@ -35,11 +36,8 @@ View = Callable[..., HttpResponse]
 def _clinician_only(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            access.authorize(actor=request.user, action=Action.CLINIC_OPEN)
-            return view(request, *args, **kwargs)
-        except (access.Forbidden, access.NotFound) as exc:
-            raise Http404 from exc
+        access.authorize(actor=request.user, action=Action.CLINIC_OPEN)
+        return view(request, *args, **kwargs)
 
     return login_required(wrapped)
 
@@ -72,8 +70,6 @@ def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, st
             messages.info(request, "Ended. Access stopped at once.")
         else:
             return None, {"action": "action: give create, email, redeem or end"}
-    except access.NotFound as exc:  # another person's link, or no such link: as if none
-        raise Http404 from exc
     except InputError as exc:
         field, _, msg = exc.problems[0].partition(": ")
         return None, {field: f"{field}: {msg}" if msg else exc.problems[0]}
@@ -121,10 +117,8 @@ def care_page(request: HttpRequest) -> HttpResponse:
     """The person's care team: share with a clinician, redeem an invite, end sharing."""
     if access.role_of(request.user) is Role.CLINICIAN:
         return redirect("clinic_links")
-    try:  # a person's page; admins have no care links (404)
-        access.authorize(actor=request.user, action=Action.CARE_CODES)
-    except access.Forbidden as exc:
-        raise Http404 from exc
+    # a person's page; admins have no care links (404)
+    access.authorize(actor=request.user, action=Action.CARE_CODES)
     return _links_page(request, "hipalign/care.html")
 
 
@@ -334,26 +328,20 @@ def patient_timeline(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_timeline(request: HttpRequest) -> HttpResponse:
+def my_timeline(request: AuthedRequest) -> HttpResponse:
     """The person's own timeline: the same service, with themself as the actor."""
-    own = str(access.profile_of(request.user).public_id)  # type: ignore[arg-type]
-    try:
-        return _timeline_page(request, own, "/timeline")
-    except access.NotFound as exc:
-        raise Http404 from exc
+    own = str(access.profile_of(request.user).public_id)
+    return _timeline_page(request, own, "/timeline")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_delete(request: HttpRequest, log_id: str) -> HttpResponse:
+def log_delete(request: AuthedRequest, log_id: str) -> HttpResponse:
     """Delete one of the person's own logs, made by mistake: GET asks to confirm, POST deletes.
     Anyone else's log answers 404 and stays."""
-    try:
-        if request.method == "POST":
-            logs.log_delete(request.user, log_id=log_id)  # type: ignore[arg-type]
-            messages.info(request, "The log was deleted; the dose follows the logs that are left.")
-            return redirect("timeline")
-        shown = logs.log_get(request.user, log_id=log_id)  # type: ignore[arg-type]
-    except access.NotFound as exc:
-        raise Http404 from exc
+    if request.method == "POST":
+        logs.log_delete(request.user, log_id=log_id)
+        messages.info(request, "The log was deleted; the dose follows the logs that are left.")
+        return redirect("timeline")
+    shown = logs.log_get(request.user, log_id=log_id)
     return render(request, "hipalign/log_delete.html", {"log": shown})

@@ -4,7 +4,7 @@ changes, and only a ticked confirmation starts one. Anyone else gets 404 and not
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -13,6 +13,7 @@ from hipalign.core.errors import InputError
 from hipalign.services.kernel import access
 from hipalign.services.program import episodes
 from hipalign.web import clock
+from hipalign.web.edge import AuthedRequest
 
 
 def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse:
@@ -26,8 +27,6 @@ def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse
                 today=clock.today(),
                 confirmed=request.POST.get("confirm") == "yes",
             )
-        except access.NotFound as exc:
-            raise Http404 from exc
         except InputError as exc:
             error, status = "; ".join(p.partition(": ")[2] for p in exc.problems), 422
         else:
@@ -37,10 +36,7 @@ def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse
             if clinic:
                 return redirect("clinic_patient", public_id=public_id)
             return redirect("outcomes")
-    try:
-        now = episodes.episode_now(request.user, public_id=public_id)
-    except access.NotFound as exc:
-        raise Http404 from exc
+    now = episodes.episode_now(request.user, public_id=public_id)
     return render(
         request,
         "hipalign/episode_new.html",
@@ -57,17 +53,14 @@ def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def episode_new(request: HttpRequest) -> HttpResponse:
+def episode_new(request: AuthedRequest) -> HttpResponse:
     """The person's own: their public id names them (the service lets the person through)."""
-    own = str(access.profile_of(request.user).public_id)  # type: ignore[arg-type]
+    own = str(access.profile_of(request.user).public_id)
     return _page(request, own, clinic=False)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def patient_episode(request: HttpRequest, public_id: str) -> HttpResponse:
-    try:
-        access.authorize(actor=request.user, action=Action.CLINIC_OPEN)
-    except access.Forbidden as exc:
-        raise Http404 from exc
+    access.authorize(actor=request.user, action=Action.CLINIC_OPEN)
     return _page(request, public_id, clinic=True)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +20,7 @@ from hipalign.services.identity import accounts
 from hipalign.services.kernel import access
 from hipalign.services.portability import calendar, fhir, handout
 from hipalign.web import clock
+from hipalign.web.edge import AuthedRequest
 
 Render = Callable[[User, User], bytes]
 
@@ -140,8 +141,8 @@ def _download(data: bytes, kind: str) -> HttpResponse:
     return response
 
 
-def _own(request: HttpRequest, kind: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def _own(request: AuthedRequest, kind: str) -> HttpResponseBase:
+    user: User = request.user
     if kind == "fhir":
         return streamed_download(
             user, lambda: fhir.fhir_stream(user, user), KINDS[kind][1], KINDS[kind][2]
@@ -153,12 +154,9 @@ def _own(request: HttpRequest, kind: str) -> HttpResponseBase:
         return redirect("plan" if kind != "fhir" else "account")
 
 
-def _patients(request: HttpRequest, public_id: str, kind: str) -> HttpResponseBase:
-    actor: User = request.user  # type: ignore[assignment]
-    try:
-        patient = access.authorize(actor=actor, action=KINDS[kind][0], subject=public_id).subject
-    except access.NotFound as exc:
-        raise Http404 from exc
+def _patients(request: AuthedRequest, public_id: str, kind: str) -> HttpResponseBase:
+    actor: User = request.user
+    patient = access.authorize(actor=actor, action=KINDS[kind][0], subject=public_id).subject
     if kind == "fhir":
         return streamed_download(
             actor, lambda: fhir.fhir_stream(patient, actor), KINDS[kind][1], KINDS[kind][2]
@@ -171,43 +169,43 @@ def _patients(request: HttpRequest, public_id: str, kind: str) -> HttpResponseBa
 
 @login_required
 @require_GET
-def own_handout(request: HttpRequest) -> HttpResponseBase:
+def own_handout(request: AuthedRequest) -> HttpResponseBase:
     return _own(request, "handout")
 
 
 @login_required
 @require_GET
-def own_calendar(request: HttpRequest) -> HttpResponseBase:
+def own_calendar(request: AuthedRequest) -> HttpResponseBase:
     return _own(request, "calendar")
 
 
 @login_required
 @require_GET
-def own_fhir(request: HttpRequest) -> HttpResponseBase:
+def own_fhir(request: AuthedRequest) -> HttpResponseBase:
     return _own(request, "fhir")
 
 
 @login_required
 @require_GET
-def patient_handout(request: HttpRequest, public_id: str) -> HttpResponseBase:
+def patient_handout(request: AuthedRequest, public_id: str) -> HttpResponseBase:
     return _patients(request, public_id, "handout")
 
 
 @login_required
 @require_GET
-def patient_calendar(request: HttpRequest, public_id: str) -> HttpResponseBase:
+def patient_calendar(request: AuthedRequest, public_id: str) -> HttpResponseBase:
     return _patients(request, public_id, "calendar")
 
 
 @login_required
 @require_GET
-def patient_fhir(request: HttpRequest, public_id: str) -> HttpResponseBase:
+def patient_fhir(request: AuthedRequest, public_id: str) -> HttpResponseBase:
     return _patients(request, public_id, "fhir")
 
 
 @login_required
 @require_POST
-def account_import(request: HttpRequest) -> HttpResponse:
+def account_import(request: AuthedRequest) -> HttpResponse:
     """Load a full JSON export into this account, which must hold no data yet."""
     upload = request.FILES.get("file")
     try:
@@ -226,7 +224,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
             if json_is_malformed(text):
                 raise InputError("import", [f"file: not a JSON file ({said[0]})"]) from None
             raise InputError("import", [f"file: {p}" for p in said]) from None
-        result = accounts.account_import(request.user, document, today=clock.today())  # type: ignore[arg-type]
+        result = accounts.account_import(request.user, document, today=clock.today())
     except InputError as exc:
         shown = exc.problems[:5] + (["..."] if len(exc.problems) > 5 else [])
         messages.error(request, "Nothing was imported. " + "; ".join(shown))

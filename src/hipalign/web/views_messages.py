@@ -11,16 +11,16 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
 from hipalign.core.messages import MAX_CHARS, segments
-from hipalign.services.kernel import access
 from hipalign.services.messages import conversations as talk
 from hipalign.web import throttle
+from hipalign.web.edge import AuthedRequest
 
 
 @login_required
@@ -69,22 +69,19 @@ def _page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conversation(request: HttpRequest, link_id: str) -> HttpResponse:
-    try:
-        if request.method == "GET":
-            return _page(request, link_id)
-        return _send(request, link_id)
-    except access.NotFound as exc:
-        raise Http404 from exc
+def conversation(request: AuthedRequest, link_id: str) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, link_id)
+    return _send(request, link_id)
 
 
-def _send(request: HttpRequest, link_id: str) -> HttpResponse:
+def _send(request: AuthedRequest, link_id: str) -> HttpResponse:
     body = request.POST.get("body", "")[: MAX_CHARS * 2]
     about = request.POST.get("about", "")[:80]
     kept: dict[str, Any] = {"body": body, "about": about}
     # The conversation is checked before the rate limit counts: a stranger's post is a 404.
     talk.conversation_check(actor=request.user, link_id=link_id)
-    refused = throttle.messages_refused(request, sender_id=int(request.user.pk))  # type: ignore[arg-type]
+    refused = throttle.messages_refused(request, sender_id=int(request.user.pk))
     if refused is not None:
         return _page(
             request,
@@ -120,13 +117,10 @@ def _send(request: HttpRequest, link_id: str) -> HttpResponse:
 @require_POST
 def reply_needed(request: HttpRequest, link_id: str) -> HttpResponse:
     """The clinician marks one of the person's messages as needing a reply, or clears it."""
-    try:
-        msg = talk.message_reply_needed(
-            actor=request.user,
-            link_id=link_id,
-            message_id=request.POST.get("message_id", "")[:40],
-            needed=request.POST.get("needed") == "yes",
-        )
-    except (access.NotFound, access.Forbidden) as exc:
-        raise Http404 from exc
+    msg = talk.message_reply_needed(
+        actor=request.user,
+        link_id=link_id,
+        message_id=request.POST.get("message_id", "")[:40],
+        needed=request.POST.get("needed") == "yes",
+    )
     return redirect(f"/messages/{link_id}#m-{msg.id}")

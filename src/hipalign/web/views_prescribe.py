@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hipalign.core.errors import InputError
 from hipalign.core.vocab import WEEKDAYS
 from hipalign.services.care import clinic, prescribe
-from hipalign.services.kernel.access import Forbidden, NotFound
 from hipalign.services.library import demos
 from hipalign.services.program.plans import StalePlan
 from hipalign.web import clock
@@ -30,10 +29,7 @@ MAX_ROWS = 40  # a form with more rows than this is refused before parsing
 @login_required
 @require_GET
 def patients(request: HttpRequest) -> HttpResponse:
-    try:
-        rows = clinic.patients_attention(request.user, clock.today())
-    except Forbidden as exc:
-        raise Http404 from exc
+    rows = clinic.patients_attention(request.user, clock.today())
     query = request.GET.get("q", "")[:60]
     page = Paginator(clinic.patients_filter(rows, query), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -168,8 +164,6 @@ def _row_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         editor = prescribe.plan_editor(request.user, public_id)
-    except (NotFound, Forbidden) as exc:
-        raise Http404 from exc
     except InputError as exc:
         return render(
             request, "hipalign/clinic_plan.html", {"blocked": exc.problems, "public_id": public_id}
@@ -190,8 +184,6 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 problems = exc.problems
             except StalePlan as exc:
                 stale = str(exc)
-            except NotFound as exc:  # the link ended while the form was open
-                raise Http404 from exc
             else:
                 messages.success(
                     request, f"Saved as plan version {made.version}. The person sees what changed."

@@ -7,7 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from hipalign.core.access import Action, Role
 from hipalign.core.errors import InputError
 from hipalign.services.identity import mfa, passwords, roles
 from hipalign.services.kernel import audit_log
-from hipalign.services.kernel.access import ROLES, Forbidden, NotFound, authorize, role_of
+from hipalign.services.kernel.access import ROLES, NotFound, authorize, role_of
 from hipalign.web.forms import OwnPasswordChangeForm, ResetPasswordForm
 from hipalign.web.middleware import MFA_SESSION_KEY
 
@@ -27,10 +27,7 @@ from hipalign.web.middleware import MFA_SESSION_KEY
 def _staff(request: HttpRequest, action: Action) -> Any:
     """The signed-in user when the table lets their role use `action`; 404 otherwise (the area
     does not exist for them)."""
-    try:
-        return authorize(actor=request.user, action=action).user
-    except Forbidden as exc:
-        raise Http404("not found") from exc
+    return authorize(actor=request.user, action=action).user
 
 
 def _next(request: HttpRequest) -> str:
@@ -163,8 +160,6 @@ def admin_role(request: HttpRequest, public_id: str) -> HttpResponse:
             request.POST.get("role", "")[:20],
             keep_session=request.session.session_key,
         )
-    except NotFound as exc:
-        raise Http404("not found") from exc
     except InputError as exc:
         messages.error(request, exc.problems[0])
     else:
@@ -181,8 +176,6 @@ def admin_mfa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _staff(request, Action.ACCOUNTS_WRITE)
     try:
         roles.mfa_reset(user, public_id)
-    except NotFound as exc:
-        raise Http404("not found") from exc
     except InputError as exc:
         messages.error(request, exc.problems[0])
     else:
@@ -196,10 +189,7 @@ def admin_mfa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
 def admin_reset_link(request: HttpRequest, public_id: str) -> HttpResponse:
     """A one-time reset link for an account, shown on this answer only (never stored whole)."""
     user = _staff(request, Action.ACCOUNTS_WRITE)
-    try:
-        secret = passwords.reset_link_issue(user, public_id)
-    except NotFound as exc:
-        raise Http404("not found") from exc
+    secret = passwords.reset_link_issue(user, public_id)
     username = roles.username_of(public_id)
     link = request.build_absolute_uri(reverse("password_reset", args=[secret]))
     return render(

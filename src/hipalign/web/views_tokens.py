@@ -3,14 +3,13 @@ account's signed-in browsers: end one, or all but this one (issue 12 item 8)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
 from hipalign.services.identity import sessions, tokens
-from hipalign.services.kernel.access import NotFound
 
 
 @login_required
@@ -54,10 +53,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
-    try:
-        token = tokens.api_token_revoke(request.user, token_id, timezone.now())
-    except NotFound:
-        raise Http404("no such token") from None
+    token = tokens.api_token_revoke(request.user, token_id, timezone.now())
     messages.info(request, f"The token “{token.name}” was revoked; it no longer works.")
     # The account page lists tokens too and sends people back there.
     return redirect("account" if request.POST.get("back") == "account" else "api_tokens")
@@ -66,12 +62,7 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def session_end(request: HttpRequest, browser_session_id: str) -> HttpResponse:
-    try:
-        sessions.session_end(
-            request.user, browser_session_id, current_key=request.session.session_key
-        )
-    except NotFound:
-        raise Http404("no such session") from None
+    sessions.session_end(request.user, browser_session_id, current_key=request.session.session_key)
     messages.info(request, "That browser was signed out.")
     return redirect("account")
 
