@@ -158,7 +158,8 @@ def test_a_wrong_code_is_named_and_links_nothing(
     r = owner_client.post("/care", {"action": "redeem", "code": "AAAAA-BBBBB"})
 
     assert r.status_code == 422
-    assert "code: not valid or expired" in body(r)
+    assert "Code (10 letters and digits): not valid or expired" in body(r)
+    assert "code: not valid" not in body(r)  # the page names the field by its label
     assert not CareLink.objects.filter(patient=owner).exists()
 
 

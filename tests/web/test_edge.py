@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.services.kernel.access import Forbidden, NotFound
 from hipalign.web.denials import KIND_ATTR
-from hipalign.web.edge import NotFoundAs404Middleware
+from hipalign.web.edge import NotFoundAs404Middleware, labelled_problem
 from tests.services.factories import LOG_TODAY, all_counts, log_payload, only_the_denial_added
 
 
@@ -58,3 +58,28 @@ def test_a_person_opening_the_clinic_patient_list_gets_a_404_audited_as_a_role_r
 
     assert response.status_code == 404
     assert only_the_denial_added(before, "denied.role")
+
+
+LABELS = {"code": "Code (10 letters and digits)", "email": "Email address"}
+
+
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        (
+            "code: not valid or expired",
+            ("code", "Code (10 letters and digits): not valid or expired"),
+        ),
+        # the service already named the label: not twice, and never the form id in front
+        (
+            "email: Email address: at most 254 characters",
+            ("email", "Email address: at most 254 characters"),
+        ),
+        ("when: not a date", ("when", "when: not a date")),  # no label on this page: unchanged
+        ("something went wrong", ("", "something went wrong")),
+    ],
+)
+def test_a_service_problem_is_worded_with_the_pages_label_once(
+    problem: str, expected: tuple[str, str]
+) -> None:
+    assert labelled_problem(problem, LABELS) == expected

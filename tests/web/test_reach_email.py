@@ -297,6 +297,7 @@ def test_a_bad_address_keeps_the_code_on_the_page_and_sends_nothing(
     page = answer.content.decode()
     assert answer.status_code == 422
     assert "Email address: give an address such as name@example.org" in page
+    assert "email: Email address" not in page  # named by its label once, never by its form id
     assert f'value="{code}"' in page  # shown again so the address can be corrected
     assert inbox.received == []
 

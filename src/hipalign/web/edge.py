@@ -5,9 +5,11 @@
 - `NotFoundAs404Middleware`: the guard's `NotFound` (another person's record, or none) and a
   page's `Forbidden` (a role refused: pages answer it as if nothing were there) become the 404
   page here, once, instead of a `try/except ...: raise Http404` in every view.
+- `labelled_problem`: a service problem ("field: message", the InputError contract) worded for a
+  page, naming the field by its label there.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,3 +43,20 @@ class NotFoundAs404Middleware:
         if isinstance(exception, (NotFound, Forbidden)):
             mark(request, exception)
             raise Http404 from exception
+
+
+def labelled_problem(problem: str, labels: Mapping[str, str]) -> tuple[str, str]:
+    """(field, words) for one service problem worded "field: message": the words name the field
+    by its label on the page ("Code (10 letters and digits): not valid ..."), never by its form
+    id. Services that already start the message with the label (accounts_email's "Email address:
+    ...") are not labelled twice. A field the page has no label for keeps the service's words;
+    a problem without a field is returned whole under the empty field."""
+    field, sep, message = problem.partition(": ")
+    if not sep:
+        return "", problem
+    label = labels.get(field)
+    if label is None:
+        return field, problem
+    if message.startswith(f"{label}: ") or message == label:
+        return field, message
+    return field, f"{label}: {message}"

@@ -26,8 +26,9 @@ from hipalign.services.messages import conversations
 from hipalign.services.program import logs
 from hipalign.services.program.plans import StalePlan
 from hipalign.services.reach import invitations, mail
+from hipalign.services.reach.accounts_email import ADDRESS_LABEL
 from hipalign.web import clock
-from hipalign.web.edge import AuthedRequest
+from hipalign.web.edge import AuthedRequest, labelled_problem
 from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
@@ -43,6 +44,14 @@ def _clinician_only(view: View) -> View:
 
 
 # --- care links --------------------------------------------------------------------------
+
+
+# The links pages' field labels (templates _care_links.html, care.html, clinic_links.html), so a
+# refusal names the field as the page does.
+_LINK_LABELS = {
+    "code": "Code (10 letters and digits)",
+    "email": ADDRESS_LABEL,
+}
 
 
 def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, str]]:
@@ -69,10 +78,10 @@ def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, st
             care.link_end(request.user, request.POST.get("link_id", "")[:40], now)
             messages.info(request, "Ended. Access stopped at once.")
         else:
-            return None, {"action": "action: give create, email, redeem or end"}
+            return None, {"action": "Action: give create, email, redeem or end"}
     except InputError as exc:
-        field, _, msg = exc.problems[0].partition(": ")
-        return None, {field: f"{field}: {msg}" if msg else exc.problems[0]}
+        field, words = labelled_problem(exc.problems[0], _LINK_LABELS)
+        return None, {field: words}
     return None, {}
 
 
