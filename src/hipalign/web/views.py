@@ -863,6 +863,18 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _account_refused(
+    request: HttpRequest, *, zone_form: TimeZoneForm, language_form: LanguageForm
+) -> HttpResponse:
+    """The Account page again with the refused form's errors (422): nothing was saved."""
+    return render(
+        request,
+        "hipalign/account.html",
+        {"form": DeleteAccountForm(), "zone_form": zone_form, "language_form": language_form},
+        status=422,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: AuthedRequest) -> HttpResponse:
@@ -884,12 +896,7 @@ def account(request: AuthedRequest) -> HttpResponse:
                 translation.activate(code)
                 messages.info(request, _("Language saved."))
                 return redirect("account")
-        return render(
-            request,
-            "hipalign/account.html",
-            {"form": DeleteAccountForm(), "zone_form": zone_form, "language_form": language_form},
-            status=422,
-        )
+        return _account_refused(request, zone_form=zone_form, language_form=language_form)
     if request.method == "POST" and request.POST.get("form") == "time_zone":
         zone_form = TimeZoneForm(request.POST)
         zone_form.chosen = True  # type: ignore[attr-defined]
@@ -901,12 +908,7 @@ def account(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.info(request, "Time zone saved.")
                 return redirect("account")
-        return render(
-            request,
-            "hipalign/account.html",
-            {"form": DeleteAccountForm(), "zone_form": zone_form, "language_form": language_form},
-            status=422,
-        )
+        return _account_refused(request, zone_form=zone_form, language_form=language_form)
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
