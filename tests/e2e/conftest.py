@@ -9,6 +9,7 @@ artifacts/e2e/.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -139,6 +140,63 @@ def browser() -> Iterator[Browser]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="session")
+def camera_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared squat clip as the fake camera's video, converted once per session: y4m at half
+    size (360 x 640, 5 fps; about 33 MB, so made here and never kept in the repository) plus 2 s
+    of black, so that a test can see the clip's end and turn the camera off before the fake
+    device loops back to frame 0 (which would "complete" the third squat)."""
+    from tests.adapters.media import media_dir
+
+    if shutil.which("ffmpeg") is None:
+        pytest.fail("the fake camera needs ffmpeg (Debian's package)")
+    out = tmp_path_factory.mktemp("fake-camera") / "squats.y4m"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(media_dir() / "pose_squats.mp4"), "-f", "lavfi",
+         "-i", "color=c=black:s=360x640:r=5:d=2", "-filter_complex",
+         "[0:v]scale=360:640,fps=5,format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]concat=n=2:v=1[v]",
+         "-map", "[v]", "-pix_fmt", "yuv420p", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def camera_browser(camera_clip: Path, browser: Browser) -> Iterator[Browser]:
+    """One Chromium with a fake camera playing `camera_clip`, for every camera test of the session
+    (the fake camera is a launch flag, so it cannot be the plain `browser`). It comes from the
+    session's Playwright: two sync_playwright() cannot nest. WebGL from SwiftShader: the pose
+    package uploads each frame as a GPU texture even on its CPU path. Each getUserMedia opens
+    the fake device afresh, so every test's camera starts at the clip's first frame."""
+    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + [
+        "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader",
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera_clip}",
+    ]
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def camera_context(camera_browser: Browser, site: Site) -> Iterator[BrowserContext]:
+    """A fresh laptop-sized context of `camera_browser`; fails the test on script errors or CSP
+    refusals in any of its pages. Timeouts are long: the model loads in software WebGL."""
+    ctx = camera_browser.new_context(base_url=site.base_url, **LAPTOP)
+    ctx.set_default_timeout(60_000)
+    watch = Watch()
+    ctx.on("page", watch.page)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+    assert not watch.problems, watch.problems
 
 
 @pytest.fixture(scope="session")

@@ -1,27 +1,23 @@
 """The camera coach in the session player, in headless Chromium with a fake camera (issue 17).
 
-One Chromium of its own for this module: the fake camera is a launch flag. It plays the shared
-squat clip, converted by ffmpeg into a temporary .y4m (never into the repository), with two
-seconds of black frames appended so that the test can turn the camera off at the clip's end
-before the fake device loops back to frame 0 (which would "complete" the third squat).
-WebGL comes from SwiftShader (the package uploads frames as GPU textures even on the CPU path).
+The fake camera (tests/e2e/conftest.py `camera_browser`, shared with the posture page's tests)
+plays the shared squat clip, converted once per session, with two seconds of black frames
+appended: the page turns the camera off at the clip's end, before the fake device loops back to
+frame 0 (which would "complete" the third squat).
 """
 
 import json
 import math
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
+from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 from hipalign.web import pose_assets
 from tests.adapters.media import media_dir
 from tests.conftest import need
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, Watch
 from tests.e2e.helpers import Player, Site, new_person_with_plan
 
 pytestmark = need(
@@ -34,51 +30,26 @@ RECORDED = json.loads(
 )
 SAMPLED = (0, 10, 22, 34, 46, 60)  # standing, down, up, down, up, down
 LOWER_BODY = range(23, 29)  # hips, knees, ankles
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The squat clip as y4m at half size (360 x 640, 5 fps) plus 2 s of black."""
-    out = tmp_path_factory.mktemp("coach-camera") / "squats.y4m"
-    src = media_dir() / "pose_squats.mp4"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(src), "-f", "lavfi", "-i",
-         "color=c=black:s=360x640:r=5:d=2", "-filter_complex",
-         "[0:v]scale=360:640,fps=5,format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]concat=n=2:v=1[v]",
-         "-map", "[v]", "-pix_fmt", "yuv420p", str(out)],
-        check=True,
-    )  # fmt: skip
-    return out
-
-
-@pytest.fixture(scope="module")
-def coach_browser(clip: Path, browser: Browser) -> Iterator[Browser]:
-    """A second Chromium from the session's Playwright (two sync_playwright() cannot nest)."""
-    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + [
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={clip}",
-    ]
-    b = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    try:
-        yield b
-    finally:
-        b.close()
-
-
-@pytest.fixture
-def coach_context(coach_browser: Browser, site: Site) -> Iterator[tuple[BrowserContext, Watch]]:
-    ctx = coach_browser.new_context(base_url=site.base_url, **LAPTOP)
-    ctx.set_default_timeout(20_000)
-    watch = Watch()
-    ctx.on("page", watch.page)
-    try:
-        yield ctx, watch
-    finally:
-        ctx.close()
-    assert not watch.problems, watch.problems
+# Turns the camera off from inside the page at the clip's end: two frames in a row without a
+# person after frames with one (the black frames; one alone could be a missed detection).
+# Reacting in the page, not from the test process, leaves no race with the fake device looping
+# back to frame 0 however slowly the test process runs; the frames measured are kept on window.
+OFF_AT_CLIP_END = """() => {
+  const coach = document.querySelector('[data-testid=coach]');
+  let seen = false, empty = 0;
+  new MutationObserver((records, observer) => {
+    for (const r of records) {
+      const person = r.target.getAttribute('data-person');
+      if (person === 'yes') { seen = true; empty = 0; }
+      else if (seen) empty += 1;
+    }
+    if (empty >= 2) {
+      observer.disconnect();
+      document.querySelector('[data-testid=coach-toggle]').click();
+      window.__clipEndFrames = Number(coach.getAttribute('data-frames'));
+    }
+  }).observe(coach, {attributes: true, attributeFilter: ['data-person']});
+}"""
 
 
 def _requests(page: Page) -> list[str]:
@@ -97,17 +68,17 @@ def _person_on_today(ctx: BrowserContext) -> tuple[Page, list[str]]:
 
 
 def test_with_the_camera_off_no_model_file_is_fetched(
-    coach_context: tuple[BrowserContext, Watch], site: Site
+    camera_context: BrowserContext, site: Site
 ) -> None:
-    ctx, _ = coach_context
-    page, seen = _person_on_today(ctx)
+    page, seen = _person_on_today(camera_context)
     coach = page.get_by_test_id("coach")
     expect(coach).to_be_visible()
     # The privacy words are there before the camera is ever turned on.
     expect(page.get_by_test_id("coach-privacy")).to_contain_text("never leave it")
     expect(coach).to_have_attribute("data-state", "off")
     page.get_by_test_id("player-start").click()
-    page.wait_for_timeout(500)  # let anything lazy start; nothing may fetch the model
+    expect(page.get_by_test_id("player-pause")).to_have_text("Pause")  # the session runs
+    page.wait_for_load_state("networkidle")  # whatever the page would fetch lazily has been
 
     assert page.evaluate("typeof window.HipalignPose.load") == "function"
     fetched = [u for u in seen if "/vendor/mediapipe-pose/" in u]
@@ -116,10 +87,9 @@ def test_with_the_camera_off_no_model_file_is_fetched(
 
 
 def test_the_page_model_agrees_with_the_python_model_and_asks_only_this_app(
-    coach_context: tuple[BrowserContext, Watch], site: Site, tmp_path: Path
+    camera_context: BrowserContext, site: Site, tmp_path: Path
 ) -> None:
-    ctx, _ = coach_context
-    page, seen = _person_on_today(ctx)
+    page, seen = _person_on_today(camera_context)
     frames = tmp_path / "frames"
     frames.mkdir()
     subprocess.run(
@@ -171,10 +141,9 @@ def test_the_page_model_agrees_with_the_python_model_and_asks_only_this_app(
 
 
 def test_the_player_counts_the_clips_two_squats_and_fills_the_log_marked_as_the_cameras(
-    coach_context: tuple[BrowserContext, Watch], site: Site
+    camera_context: BrowserContext, site: Site
 ) -> None:
-    ctx, _ = coach_context
-    page, seen = _person_on_today(ctx)
+    page, seen = _person_on_today(camera_context)
     player = Player(page)
     player.open()
     player.begin_paused()
@@ -184,13 +153,14 @@ def test_the_player_counts_the_clips_two_squats_and_fills_the_log_marked_as_the_
     page.evaluate("window.HipalignCoachPlayer.useRule('squat')")
     coach = page.get_by_test_id("coach")
 
+    page.evaluate(OFF_AT_CLIP_END)
     page.get_by_test_id("coach-toggle").click()
-    expect(coach).to_have_attribute("data-state", "on", timeout=60_000)
+    expect(coach).to_have_attribute("data-state", "on", timeout=60_000)  # the model loads
     assert coach.get_attribute("data-inference") == "cpu"  # SwiftShader: software WebGL
-    # The clip's end: the black frames after it (before the fake camera loops to frame 0).
-    expect(coach).to_have_attribute("data-person", "no", timeout=60_000)
-    page.get_by_test_id("coach-toggle").click()
+    page.wait_for_function("() => window.__clipEndFrames !== undefined", timeout=120_000)
     expect(coach).to_have_attribute("data-state", "off")
+    frames = page.evaluate("() => window.__clipEndFrames")
+    print(f"frames measured in the page: {frames} of the clip's 65 and 10 black")
 
     assert coach.get_attribute("data-count") == "2"  # 2 completed, the third in progress
     assert page.evaluate("document.getElementById('coach-video').srcObject") is None
@@ -213,10 +183,9 @@ def test_the_player_counts_the_clips_two_squats_and_fills_the_log_marked_as_the_
 
 
 def test_a_refused_camera_says_so_and_the_player_goes_on(
-    coach_context: tuple[BrowserContext, Watch], site: Site
+    camera_context: BrowserContext, site: Site
 ) -> None:
-    ctx, _ = coach_context
-    page, seen = _person_on_today(ctx)
+    page, seen = _person_on_today(camera_context)
     player = Player(page)
     player.open()
     # The fake camera grants every request; refuse it as a person (or browser policy) would.
@@ -229,7 +198,7 @@ def test_a_refused_camera_says_so_and_the_player_goes_on(
     page.get_by_test_id("coach-toggle").click()
 
     coach = page.get_by_test_id("coach")
-    expect(coach).to_have_attribute("data-state", "denied", timeout=60_000)
+    expect(coach).to_have_attribute("data-state", "denied")
     expect(page.get_by_test_id("coach-status")).to_contain_text("camera was not allowed")
     expect(page.get_by_test_id("coach-status")).to_contain_text("session goes on")
     expect(player.pause).to_have_text("Pause")  # still running

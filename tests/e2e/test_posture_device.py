@@ -1,24 +1,22 @@
 """Posture measured on the device (issue 17): the posture page runs the pose model and the core's
 geometry in the page, agrees with the server on the shared photos, and sends only numbers.
 
-One Chromium of its own (WebGL from SwiftShader, which the pose package needs; a fake camera
-playing a still of a shared photo, converted by ffmpeg into a temporary .y4m)."""
+The Chromium with a fake camera is the session's one (tests/e2e/conftest.py `camera_browser`,
+WebGL from SwiftShader, which the pose package needs): its camera plays the shared squat clip,
+whose first frames show the person standing, facing the camera."""
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
+from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from hipalign.services.posture.analysis import posture_analyze
 from hipalign.web import pose_assets
 from tests.adapters.media import media_dir
 from tests.conftest import need
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, Watch
 from tests.e2e.helpers import Site, sign_up
 
 pytestmark = need(
@@ -38,51 +36,15 @@ VIEW_KEYS = {
 }
 
 
-@pytest.fixture(scope="module")
-def still(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A second of pose.jpg as the fake camera's video (y4m, 5 fps)."""
-    out = tmp_path_factory.mktemp("posture-camera") / "still.y4m"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-loop", "1", "-i", str(MEDIA / "pose.jpg"), "-t", "1",
-         "-r", "5", "-vf", "scale=1000:666", "-pix_fmt", "yuv420p", str(out)],
-        check=True,
-    )  # fmt: skip
-    return out
-
-
-@pytest.fixture(scope="module")
-def device_browser(still: Path, browser: Browser) -> Iterator[Browser]:
-    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + [
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={still}",
-    ]
-    b = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    try:
-        yield b
-    finally:
-        b.close()
-
-
 @pytest.fixture
-def person(device_browser: Browser, site: Site) -> Iterator[tuple[Page, list[Request]]]:
-    ctx: BrowserContext = device_browser.new_context(base_url=site.base_url, **LAPTOP)
-    ctx.set_default_timeout(60_000)  # the model loads in software WebGL
-    watch = Watch()
-    ctx.on("page", watch.page)
-    page = ctx.new_page()
+def person(camera_context: BrowserContext, site: Site) -> Iterator[tuple[Page, list[Request]]]:
+    page = camera_context.new_page()
     seen: list[Request] = []
     page.on("request", lambda r: seen.append(r))
     sign_up(page, "posture")
     page.goto("/posture")
     seen.clear()  # the sign-up's own requests
-    try:
-        yield page, seen
-    finally:
-        ctx.close()
-    assert not watch.problems, watch.problems
+    yield page, seen
     assert all(r.url.startswith(site.base_url) for r in seen), [
         r.url for r in seen if not r.url.startswith(site.base_url)
     ]
