@@ -145,8 +145,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def camera_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shared squat clip as the fake camera's video, converted once per session: y4m at half
-    size (360 x 640, 5 fps; about 33 MB, so made here and never kept in the repository) plus 2 s
-    of black, so that a test can see the clip's end and turn the camera off before the fake
+    size (360 x 640, 5 fps; about 33 MB, so made here and never kept in the repository) plus 4 s
+    of black (long enough for a page measuring one frame in 2 s under load to see two of them),
+    so that a test can see the clip's end and turn the camera off before the fake
     device loops back to frame 0 (which would "complete" the third squat)."""
     from tests.adapters.media import media_dir
 
@@ -155,7 +156,7 @@ def camera_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("fake-camera") / "squats.y4m"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-i", str(media_dir() / "pose_squats.mp4"), "-f", "lavfi",
-         "-i", "color=c=black:s=360x640:r=5:d=2", "-filter_complex",
+         "-i", "color=c=black:s=360x640:r=5:d=4", "-filter_complex",
          "[0:v]scale=360:640,fps=5,format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]concat=n=2:v=1[v]",
          "-map", "[v]", "-pix_fmt", "yuv420p", str(out)],
         check=True,
