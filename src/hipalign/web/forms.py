@@ -9,11 +9,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hipalign.core.intake import INTAKE_SCHEMA
-from hipalign.core.screening.catalog import QUESTIONS, Question, changed_question
+from hipalign.core.screening.catalog import QUESTIONS, Question
 from hipalign.services.kernel import languages, time_zones
+from hipalign.services.program import planning
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -69,6 +71,12 @@ TRENDELENBURG = [("", "Not tested"), ("negative", "Stayed level"), ("positive", 
 
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _questions() -> tuple[Question, ...]:
+    """The safety questions in the page's language (the same ids, order and levels in every
+    language: only the words differ), read through the screening service."""
+    return tuple(planning.screening_list(language=languages.language_active()))
 
 
 def _int(label: str, lo: int, hi: int, required: bool = False, **kw: Any) -> forms.IntegerField:
@@ -148,7 +156,7 @@ class OnboardingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for q in QUESTIONS:
+        for q in _questions():
             # No default: every question must be answered explicitly (DESIGN.md principle 1).
             self.fields[f"q_{q.id}"] = forms.ChoiceField(
                 label=q.question, choices=YES_NO, widget=forms.RadioSelect, required=True
@@ -319,12 +327,18 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.carried = carried
         carried_ids = {q.id for q in carried}
-        for q in QUESTIONS:
+        worded = {q.id: q for q in _questions()}
+        for q in worded.values():
             if q.id not in carried_ids:
                 self.fields[f"q_{q.id}"] = _yes_no(q.question, required=True)
         if carried:
-            self.fields["changed"] = _yes_no(changed_question(carried), required=True)
-            for q in carried:
+            carried_worded = tuple(worded.get(q.id, q) for q in carried)
+            # One question standing for the carried ones, naming each topic in plain words.
+            changed = _("Has anything changed since you last told us about: %(topics)s?") % {
+                "topics": "; ".join(q.topic or q.question for q in carried_worded)
+            }
+            self.fields["changed"] = _yes_no(changed, required=True)
+            for q in carried_worded:
                 # Required only after a yes to "changed" (clean), so a no needs no answer here.
                 self.fields[f"q_{q.id}"] = _yes_no(q.question, required=False)
 
