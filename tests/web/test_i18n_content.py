@@ -109,3 +109,34 @@ def test_the_check_in_asks_the_safety_questions_in_spanish(
     assert shown
     for q in shown:
         assert q.question in page and english[q.id] not in page
+
+
+def test_onboarding_and_the_check_in_are_worded_in_spanish(
+    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+) -> None:
+    language_set(owner, language="es")  # type: ignore[arg-type]
+    onboarding = text_of(owner_client.get("/onboarding"))
+    for spanish in ("Cambiar sus respuestas", "Preguntas de seguridad", "¿Está embarazada?"):
+        assert spanish in onboarding
+    for english in ("Safety questions", "Are you pregnant?", "What do you notice?", ">Yes<"):
+        assert english not in onboarding
+    checkin = text_of(owner_client.get("/checkin"))
+    assert "Control semanal" in checkin and "Guardar el control" in checkin
+    assert "Weekly check-in" not in checkin and "Save check-in" not in checkin
+
+
+def test_a_stop_for_a_warning_sign_reads_in_spanish(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    from tests.web.test_onboarding import onboarding_form
+
+    language_set(owner, language="es")  # type: ignore[arg-type]
+    question = next(q for q in questions_in("es") if q.id == "fall_cannot_bear_weight")
+    response = owner_client.post(
+        "/onboarding", onboarding_form(q_fall_cannot_bear_weight="yes"), follow=True
+    )
+    page = text_of(response)
+    assert "Acuda a urgencias ahora" in page
+    assert f"Ha respondido que sí a: {question.question}" in page
+    assert question.action in page
+    assert "You answered yes to" not in page and "What to do now" not in page

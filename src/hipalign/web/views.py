@@ -188,8 +188,10 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
             form = OnboardingForm(initial={**(initial or {}), **_safety_initial(request.POST)})
             messages.info(
                 request,
-                "None of your answers so far needs care straight away. "
-                "Please answer every safety question and go on with the next steps.",
+                _(
+                    "None of your answers so far needs care straight away. "
+                    "Please answer every safety question and go on with the next steps."
+                ),
             )
             return _onboarding_page(
                 request,
@@ -204,7 +206,9 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and zone_form.is_valid():
         zone = zone_form.cleaned_data["time_zone"].strip()
         if zone and zone not in time_zones.time_zone_names():
-            problem = f"{time_zones.LABEL}: choose one from the list, such as Europe/Berlin"
+            problem = _("%(label)s: choose one from the list, such as Europe/Berlin") % {
+                "label": time_zones.LABEL
+            }
             zone_form.add_error("time_zone", problem)
             form.add_error(None, problem)  # refused before anything is stored
     language_form = _language_form(request, bound=request.method == "POST")
@@ -239,7 +243,11 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
         except plans.StalePlan as exc:
             form.add_error(
                 None,
-                f"{exc} Your answers are kept below: check the new plan, then send them again.",
+                _(
+                    "%(problem)s Your answers are kept below: check the new plan, then send them "
+                    "again."
+                )
+                % {"problem": exc},
             )
             version = plans.plan_version_now(request.user)
         else:
