@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import User
-from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,9 +97,7 @@ def _questions() -> tuple[Question, ...]:
     return tuple(planning.screening_list(language=languages.language_active()))
 
 
-def _int(
-    label: "str | StrPromise", lo: int, hi: int, required: bool = False, **kw: Any
-) -> forms.IntegerField:
+def _int(label: Any, lo: int, hi: int, required: bool = False, **kw: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=lo, max_value=hi, required=required, **kw)
 
 
