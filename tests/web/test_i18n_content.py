@@ -9,6 +9,7 @@ import json
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
+from django.utils.translation import override as translation_override
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.library import default_library
@@ -140,3 +141,51 @@ def test_a_stop_for_a_warning_sign_reads_in_spanish(
     assert f"Ha respondido que sí a: {question.question}" in page
     assert question.action in page
     assert "You answered yes to" not in page and "What to do now" not in page
+
+
+def words_block(page: str) -> dict[str, str]:
+    start = page.index('<script id="hipalign-words" type="application/json">')
+    body = page[start:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)  # type: ignore[no-any-return]
+
+
+def test_the_players_script_words_and_cues_are_spanish(
+    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+) -> None:
+    english_page = owner_client.get("/today").content.decode()
+    assert words_block(english_page) == {}  # English: the scripts keep their own words
+    language_set(owner, language="es")  # type: ignore[arg-type]
+    response = owner_client.get("/today")
+    words = words_block(response.content.decode())
+    assert words["Get ready"] == "Prepárese"
+    assert words["Next up: %(what)s (%(seconds)s s)."].startswith("A continuación")
+    assert words["left side"] == "lado izquierdo"
+    steps = response.context["player"]["script"]["steps"]
+    cues = {st["kind"]: st["cue"] for st in steps}
+    assert cues["get_ready"].startswith("Prepárese: ")
+    assert cues["done"] == "Sesión terminada. ¡Buen trabajo!"
+    worded = [st["cue"] for st in steps if st["kind"] in ("reps", "hold")]
+    assert worded and all(c.startswith(("Serie ", "Mantenga ")) for c in worded)
+    # The same steps, times and order as in English: only the words changed.
+    language_set(owner, language="en")  # type: ignore[arg-type]
+    english_steps = owner_client.get("/today")
+    english_cues = {
+        st["kind"]: st["cue"] for st in english_steps.context["player"]["script"]["steps"]
+    }
+    assert english_cues["get_ready"].startswith("Get ready: ")
+    assert [s["duration_s"] for s in steps] == [
+        s["duration_s"] for s in english_steps.context["player"]["script"]["steps"]
+    ]
+
+
+def test_every_word_the_scripts_mark_is_in_the_catalog() -> None:
+    from hipalign.web.js_catalog import script_messages
+
+    marked = script_messages()
+    assert "Get ready" in marked and "Save and continue" in marked and "Next" in marked
+    with translation_override("es"):
+        from hipalign.web.js_catalog import script_words
+
+        words = script_words()
+    untranslated = [m for m in marked if m not in words]
+    assert untranslated == []

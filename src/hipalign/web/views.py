@@ -56,7 +56,7 @@ from hipalign.services.program import (
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
-from hipalign.web import charts, clock, coach, plan_cache, pose_assets
+from hipalign.web import charts, clock, coach, plan_cache, player_words, pose_assets
 from hipalign.web.edge import AuthedRequest
 from hipalign.web.forms import (
     CheckInForm,
@@ -591,7 +591,11 @@ def today(request: AuthedRequest) -> HttpResponse:
             "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
             "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
-            "script": t.script.model_dump(mode="json", by_alias=True),
+            "script": player_words.worded_script(
+                t.script.model_dump(mode="json", by_alias=True),
+                t.items,
+                languages.language_active(),
+            ),
             "exercises": [
                 {
                     "id": n.exercise.id,

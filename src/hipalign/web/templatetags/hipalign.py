@@ -272,3 +272,13 @@ def exercise_name(ex_id: object, library: object) -> str:
     """An exercise's name from the library, never its id."""
     ex = library.get(str(ex_id)) if isinstance(library, Mapping) else None
     return str(getattr(ex, "name", "")) or words(ex_id).capitalize()
+
+
+@register.simple_tag
+def js_words() -> str:
+    """The page scripts' words in the page's language, as a JSON block (web/js_catalog.py)."""
+    from django.utils.html import json_script
+
+    from hipalign.web.js_catalog import script_words
+
+    return json_script(script_words(), "hipalign-words")
