@@ -57,7 +57,7 @@ from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
 from hipalign.web import charts, clock, coach, plan_cache, pose_assets
-from hipalign.web.edge import AuthedRequest
+from hipalign.web.edge import AuthedRequest, add_form_errors
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -118,9 +118,7 @@ def _account_form(request: HttpRequest, template: str, *, admin: bool) -> HttpRe
                 form.cleaned_data["username"], form.cleaned_data["password"], admin=admin
             )
         except InputError as exc:
-            for p in exc.problems:
-                field, _sep, msg = p.partition(": ")
-                form.add_error(field if field in form.fields else None, msg or p)
+            add_form_errors(form, exc.problems)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("onboarding")
@@ -937,7 +935,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         try:
             accounts.account_delete(request.user, form.cleaned_data["password"])
         except InputError as exc:
-            form.add_error("password", exc.problems[0].partition(": ")[2])
+            add_form_errors(form, exc.problems)
         else:
             logout(request)
             messages.info(request, "Your account and all its data were deleted.")
