@@ -47,12 +47,20 @@ from hipalign.services.kernel.access import NotFound, role_of
 from hipalign.services.kernel.jobs import jobs_inline
 from hipalign.services.library import anatomy, clinic_media, demos, education
 from hipalign.services.posture import uploads as posture_uploads
-from hipalign.services.program import checkins, doses, plans, recording, safety, targets
+from hipalign.services.program import (
+    checkins,
+    doses,
+    planning,
+    plans,
+    recording,
+    safety,
+    targets,
+)
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
 from hipalign.web import charts, clock, coach, plan_cache, pose_assets
-from hipalign.web.edge import AuthedRequest
+from hipalign.web.edge import AuthedRequest, add_form_errors
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -113,9 +121,7 @@ def _account_form(request: HttpRequest, template: str, *, admin: bool) -> HttpRe
                 form.cleaned_data["username"], form.cleaned_data["password"], admin=admin
             )
         except InputError as exc:
-            for p in exc.problems:
-                field, _sep, msg = p.partition(": ")
-                form.add_error(field if field in form.fields else None, msg or p)
+            add_form_errors(form, exc.problems)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("onboarding")
@@ -183,8 +189,10 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
             form = OnboardingForm(initial={**(initial or {}), **_safety_initial(request.POST)})
             messages.info(
                 request,
-                "None of your answers so far needs care straight away. "
-                "Please answer every safety question and go on with the next steps.",
+                _(
+                    "None of your answers so far needs care straight away. "
+                    "Please answer every safety question and go on with the next steps."
+                ),
             )
             return _onboarding_page(
                 request,
@@ -199,7 +207,9 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and zone_form.is_valid():
         zone = zone_form.cleaned_data["time_zone"].strip()
         if zone and zone not in time_zones.time_zone_names():
-            problem = f"{time_zones.LABEL}: choose one from the list, such as Europe/Berlin"
+            problem = _("%(label)s: choose one from the list, such as Europe/Berlin") % {
+                "label": time_zones.LABEL
+            }
             zone_form.add_error("time_zone", problem)
             form.add_error(None, problem)  # refused before anything is stored
     language_form = _language_form(request, bound=request.method == "POST")
@@ -234,7 +244,11 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
         except plans.StalePlan as exc:
             form.add_error(
                 None,
-                f"{exc} Your answers are kept below: check the new plan, then send them again.",
+                _(
+                    "%(problem)s Your answers are kept below: check the new plan, then send them "
+                    "again."
+                )
+                % {"problem": exc},
             )
             version = plans.plan_version_now(request.user)
         else:
@@ -354,7 +368,8 @@ def _plan_context(view: PlanView) -> dict[str, Any]:
             "doc": view.doc,
             "items_now": view.items,
             "figures": _card_figures(view.items),
-            "library": default_library(),
+            # The names of left-out exercises, in the reader's words like the cards.
+            "library": {ex.id: ex for ex in planning.library_list(language=view.language)},
             "is_current": view.is_current,
         }
         return render_to_string("hipalign/_plan_body.html", context)
@@ -377,7 +392,9 @@ def plan(request: AuthedRequest) -> HttpResponse:
     if doc.plan is None and doc.referral.level in STOP_LEVELS:
         # A plan withheld for a warning sign that needs care now is no plan: the card alone.
         return _stop_page(request, safety.SafetyCard(doc.referral, "plan", rec.starts_on))
-    view = plan_views.plan_view_of(request.user, rec, current=rec)
+    view = plan_views.plan_view_of(
+        request.user, rec, current=rec, language=languages.language_active()
+    )
     return render(request, "hipalign/plan.html", _plan_context(view))
 
 
@@ -386,7 +403,9 @@ def plan(request: AuthedRequest) -> HttpResponse:
 def plan_detail(request: AuthedRequest, plan_id: str) -> HttpResponse:
     rec = plans.plan_get(request.user, plan_id)
     current = plans.plan_current(request.user)
-    view = plan_views.plan_view_of(request.user, rec, current=current)
+    view = plan_views.plan_view_of(
+        request.user, rec, current=current, language=languages.language_active()
+    )
     return render(request, "hipalign/plan.html", _plan_context(view))
 
 
@@ -406,15 +425,17 @@ def exercise(request: AuthedRequest, exercise_id: str) -> HttpResponse:
 def _exercise_page(
     request: AuthedRequest, exercise_id: str, *, media_error: str = "", status: int = 200
 ) -> HttpResponse:
-    ex = default_library().get(exercise_id)
-    if ex is None:
-        raise Http404
+    language = languages.language_active()
+    try:
+        ex = planning.library_get(exercise_id, language=language)
+    except InputError as exc:
+        raise Http404 from exc
     # Issue 14.8: a person with a plan sees their own dose of this exercise (today's, per side)
     # and a way back; anyone else, or an exercise not in the plan, the library's starting dose.
     rec = plans.plan_current(request.user)
     doc = plans.plan_document(rec) if rec is not None else None
     mine = (
-        doses.plan_items_now(request.user, doc).get(ex.id)
+        doses.plan_items_now(request.user, doc, language=language).get(ex.id)
         if doc is not None and doc.plan is not None
         else None
     )
@@ -584,7 +605,7 @@ def _outbox_key(user_pk: object) -> str:
 @require_GET
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: AuthedRequest) -> HttpResponse:
-    t = session_today(request.user, clock.today())
+    t = session_today(request.user, clock.today(), language=languages.language_active())
     # From the check-in and plan Today has read (tests/web/test_today_queries.py).
     card = (
         safety.safety_card(request.user)
@@ -697,7 +718,7 @@ def next_morning(request: AuthedRequest, session_id: str) -> HttpResponse:
     return render(
         request,
         "hipalign/_next_morning_done.html",
-        {"decisions": decisions, "lib": default_library()},
+        {"decisions": decisions, "lib": default_library(languages.language_active())},
     )
 
 
@@ -955,7 +976,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         try:
             accounts.account_delete(request.user, form.cleaned_data["password"])
         except InputError as exc:
-            form.add_error("password", exc.problems[0].partition(": ")[2])
+            add_form_errors(form, exc.problems)
         else:
             logout(request)
             messages.info(request, "Your account and all its data were deleted.")
