@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
@@ -28,6 +30,7 @@ from django.views.decorators.http import (
 
 from hipalign.core.access import Role
 from hipalign.core.errors import InputError
+from hipalign.core.i18n.languages import LANGUAGE_NAMES
 from hipalign.core.library import default_library
 from hipalign.core.posture.views import rules_document as posture_rules_document
 from hipalign.core.progression import STOPPED_TEXT
@@ -340,17 +343,21 @@ def _side_of(sides: Any) -> str:
 
 
 def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
-    """Each plan card's figure: the end position, and the moving figure played on a tap.
+    """Each plan card's figure: the end position inline, and where the moving figure is
+    fetched from on a tap (the page stays small: the animations are most of a figure's bytes).
     The markup is drawn by our own code from data (text escaped), so it is marked safe."""
+    language = translation.get_language() or "en"
     out = {}
-    for n, (ex_id, item) in enumerate(items_now.items()):
-        side = _side_of(item.sides)
+    for ex_id, item in items_now.items():
+        side: Literal["left", "right"] = "left" if _side_of(item.sides) == "left" else "right"
         out[ex_id] = {
             "side": side,
-            "still": mark_safe(demos.demo_markup(exercise_id=ex_id, side=side, uid=f"c{n}")),
-            "moving": mark_safe(
-                demos.demo_markup(exercise_id=ex_id, side=side, animate=True, uid=f"m{n}")
+            "still": mark_safe(
+                demos.demo_card_still(exercise_id=ex_id, side=side, language=language)
             ),
+            "moving_url": reverse("exercise_figure", args=[ex_id, side])
+            + "?"
+            + urlencode({"lang": language}),
         }
     return out
 
@@ -488,6 +495,40 @@ def exercise_media_file(request: HttpRequest, exercise_id: str, media_id: str) -
     response = file_response(request, fh, content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@login_required
+@require_safe
+def exercise_figure(request: HttpRequest, exercise_id: str, side: str) -> HttpResponseBase:
+    """A plan card's moving figure, fetched when the person taps play. The same drawing for
+    everyone (library data, nothing of the person), so the browser may keep it: a day, then
+    revalidated by its ETag (304, no body)."""
+    from django.utils.cache import get_conditional_response
+
+    language = request.GET.get("lang") or translation.get_language() or "en"
+    if language not in LANGUAGE_NAMES:  # what the page asked for, or the source language
+        language = "en"
+    if side not in ("left", "right"):
+        raise Http404
+    try:
+        svg, digest = demos.demo_card_animation(
+            exercise_id=exercise_id,
+            side="left" if side == "left" else "right",
+            language=language,
+        )
+    except InputError:
+        raise Http404 from None
+    etag = f'"{digest}"'
+    cache_control = "private, max-age=86400"
+    unchanged = get_conditional_response(request, etag=etag)
+    if unchanged is not None:  # 304: the browser's copy is this drawing (RFC 9110 15.4.5)
+        unchanged["ETag"] = etag
+        unchanged["Cache-Control"] = cache_control
+        return unchanged
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
     return response
 
 
