@@ -61,6 +61,7 @@ from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
 from hipalign.web import charts, clock, coach, plan_cache, player_words, pose_assets
 from hipalign.web.edge import AuthedRequest, add_form_errors
+from hipalign.web.files import file_response
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -487,12 +488,11 @@ def exercise_media_add(request: AuthedRequest, exercise_id: str) -> HttpResponse
 @require_GET
 def exercise_media_file(request: HttpRequest, exercise_id: str, media_id: str) -> HttpResponseBase:
     """The file, to its clinic and the people linked to it only (404 to anyone else)."""
-    from django.http import FileResponse
-
     fh, content_type = clinic_media.media_open(
         actor=request.user, exercise_id=exercise_id, media_id=media_id
     )
-    response = FileResponse(fh, content_type=content_type)
+    # Byte ranges: a video player seeks by asking for parts of the file (web/files.py).
+    response = file_response(request, fh, content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
