@@ -21,6 +21,7 @@ from hipalign.services.identity.mfa import mfa_confirmed
 from hipalign.services.kernel.access import profiles_read_once, role_of
 from hipalign.services.kernel.languages import language_for
 from hipalign.services.kernel.time_zones import time_zone_of
+from hipalign.web.edge import problem_body
 
 ABSOLUTE_KEY = "hipalign_login_at"
 TOUCH_KEY = "hipalign_touched_at"
@@ -158,7 +159,7 @@ class JsonLimitsMiddleware:
         if length > JSON_BODY_MAX_BYTES or len(request.body) > JSON_BODY_MAX_BYTES:
             problem = f"(body): at most {JSON_BODY_MAX_BYTES // 1024} kB of JSON"
             return JsonResponse(
-                {"error": f"request is not valid: {problem}", "problems": [problem]}, status=413
+                problem_body(f"request is not valid: {problem}", [problem]), status=413
             )
         text = request.body.decode("utf-8", "replace")
         try:
@@ -166,7 +167,7 @@ class JsonLimitsMiddleware:
         except InputError as exc:
             if json_is_malformed(text):
                 return None  # not JSON at all: the endpoint answers that in its own words
-            return JsonResponse({"error": exc.message, "problems": exc.problems}, status=422)
+            return JsonResponse(problem_body(exc.message, exc.problems), status=422)
         return None
 
 

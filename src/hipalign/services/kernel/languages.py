@@ -7,6 +7,7 @@ refused with a message that names the field, and nothing is stored."""
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hipalign.core.errors import InputError
@@ -17,6 +18,12 @@ from hipalign.services.kernel.access import profile_of, profile_row
 def label() -> str:
     """The field's label on the onboarding and account pages, in the page's language."""
     return _("Language")
+
+
+def language_active() -> str:
+    """The language this request activated ("es" of "es-mx"); English outside a request. The
+    pages pass it to the read models, which put the shipped content in its words."""
+    return (translation.get_language() or SOURCE_LANGUAGE).split("-")[0]
 
 
 def languages_offered() -> tuple[str, ...]:
