@@ -2,6 +2,7 @@
 player, at phone and laptop width; the player's figure holds with a hold and stops when paused;
 reduced motion shows the key frames; axe finds nothing serious on the exercise page."""
 
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -34,9 +35,23 @@ def test_the_figure_shows_on_the_plan_the_exercise_page_and_in_the_player(
     card = page.get_by_test_id("card-figure").first
     expect(card.locator("svg")).to_be_visible()
     shot_mid_flow(page, name, f"plan-{size}")
-    card.get_by_role("button", name="Play the movement").click()
+    assert page.locator("animate").count() == 0  # the page carries the stills only
+    play = card.get_by_role("button", name="Play the movement")
+    with page.expect_response(lambda r: "/figure/" in r.url) as fetched:
+        play.focus()
+        page.keyboard.press("Enter")  # a keyboard reaches it as a tap does
+    assert fetched.value.status == 200 and fetched.value.url.startswith(page.url.split("/plan")[0])
     expect(card.locator(".demo-still svg animate").first).to_be_attached()
-    expect(card.get_by_role("button", name="Stop the movement")).to_be_visible()
+    expect(card.get_by_role("button", name="Stop the movement")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(card.locator(".demo-still svg")).to_have_attribute("aria-labelledby", re.compile(r"^m-"))
+    card.scroll_into_view_if_needed()
+    shot(page, name, f"plan-playing-{size}", full_page=False)
+    card.get_by_role("button", name="Stop the movement").click()
+    expect(card.locator(".demo-still svg animate")).to_have_count(0)
+    expect(play).to_have_attribute("aria-pressed", "false")
+    page.evaluate("() => window.scrollTo(0, 0)")
 
     page.goto("/exercises/side_hip_abduction")
     expect(page.locator(".demo-moving svg")).to_be_visible()

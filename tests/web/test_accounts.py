@@ -104,6 +104,9 @@ def test_signup_refuses_a_weak_password_naming_the_password_field(
     assert list(errors) == ["password"]
     assert any(message in e for e in errors["password"])
     assert message in response.content.decode()
+    # named by the page's label, once however many reasons the validators give
+    assert [e.count("Password:") for e in errors["password"]] == [1]
+    assert errors["password"][0].startswith("Password: ")
     assert not User._default_manager.filter(username="dora").exists()
     assert all_counts() == before
 
@@ -113,7 +116,9 @@ def test_signup_refuses_a_taken_username_naming_the_username_field(client: Clien
 
     response = client.post("/signup", {"username": "DORA", "password": PASSWORD})
 
-    assert list(response.context["form"].errors) == ["username"]
+    assert response.context["form"].errors["username"] == [
+        "Username: already taken; choose another"
+    ]
     assert User._default_manager.count() == 1
 
 
@@ -305,7 +310,9 @@ def test_delete_with_the_wrong_password_deletes_nothing(
     response = owner_client.post("/account", {"password": "not my password"})
 
     assert response.status_code == 200
-    assert "does not match" in response.context["form"].errors["password"][0]
+    assert response.context["form"].errors["password"] == [
+        "Your password, to confirm: does not match; the account was not deleted"
+    ]
     assert User._default_manager.filter(pk=owner.pk).exists()
     assert owned_counts(owner.pk) == before
     assert owner_client.get("/today").status_code == 200  # still logged in

@@ -227,7 +227,9 @@ def test_a_file_that_is_not_an_export_is_named_and_checks_nothing(admin_client: 
         {"anchor_file": SimpleUploadedFile("notes.txt", b"hello\n")},
         follow=True,
     )
-    assert "Earlier export to compare with: not an audit anchor" in response.content.decode()
+    page = response.content.decode()
+    assert "Earlier export to compare with: not an audit anchor" in page
+    assert page.count("Earlier export to compare with:") == 1  # the label once, no form id
     assert not AuditEvent.objects.filter(action="audit.verify").exists()
 
 

@@ -260,6 +260,7 @@ def test_a_bad_intake_is_422_naming_the_field_and_stores_nothing(
 
     assert response.status_code == 422
     assert any(p.startswith(f"{field}:") for p in response.json()["problems"])
+    assert field in [f["field"] for f in response.json()["fields"]]
     assert all_counts() == before
 
 
@@ -340,6 +341,10 @@ def test_owner_fields_in_a_log_are_refused_never_used(
     assert response.status_code == 422
     assert response.json()["problems"] == [
         f"{field}: unknown field; remove it (the owner is always the caller)"
+    ]
+    # the same problem as a (field, message) pair, for clients that show it by the field
+    assert response.json()["fields"] == [
+        {"field": field, "message": "unknown field; remove it (the owner is always the caller)"}
     ]
     assert all_counts() == before
 
@@ -659,7 +664,10 @@ def test_a_token_lifetime_out_of_range_is_refused_on_the_page(
 def test_a_token_without_a_name_is_refused_on_the_page(owner_client: Client) -> None:
     response = owner_client.post("/account/tokens", {"name": " "})
     assert response.status_code == 422
-    assert "1-60 characters" in response.content.decode()
+    page = response.content.decode()
+    # the box by the page's word for it, once, with what is allowed; never its form name
+    assert "Name: give a name of 1-60 characters" in page
+    assert page.count("Name: ") == 1 and "name: " not in page
     assert tokens.api_tokens_list(response.wsgi_request.user) == []
 
 

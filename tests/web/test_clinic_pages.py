@@ -275,7 +275,12 @@ def test_a_value_out_of_range_is_named_and_nothing_is_stored(
     )
 
     assert r.status_code == 422
-    assert "tests.thomas.left.knee_deg: give 0-180 degrees" in body(r)
+    # the service's refusal, by the cell's label on the page, once; never the form path
+    label = "Thomas test (modified), Knee angle, left"
+    cell = 'id="tests.thomas.left.knee_deg-error"'
+    assert f"{cell}>{label}: give 0-180 degrees" in body(r)  # and in the summary above
+    assert f"{label}: {label}" not in body(r)
+    assert "tests.thomas.left.knee_deg:" not in body(r)
     assert 'value="200"' in body(r)  # what was typed stays in the form
     assert not AssessmentRecord.objects.exists()
     assert PlanRecord.objects.filter(user=owner).count() == 1
@@ -290,7 +295,11 @@ def test_a_word_where_a_number_belongs_is_named(
     )
 
     assert r.status_code == 422
-    assert "tests.plank.seconds: a number is needed; give 0-600 s" in body(r)
+    # the cell named as the page names it, once, with what is allowed; never the form path
+    said = "Plank, Time held: a number is needed; give 0-600 s"
+    assert f'id="tests.plank.seconds-error">{said}' in body(r)
+    assert "Plank, Time held: Plank, Time held" not in body(r)
+    assert "tests.plank.seconds:" not in body(r)
     assert not AssessmentRecord.objects.exists()
 
 
@@ -301,7 +310,9 @@ def test_the_date_is_required(
         patient_url(owner, "/assessment"), _form(owner_plan.version, performed_on="")
     )
 
-    assert r.status_code == 422 and "performed_on:" in body(r)
+    assert r.status_code == 422
+    assert body(r).count("Date (YYYY-MM-DD):") == 1 and "performed_on:" not in body(r)
+    assert not AssessmentRecord.objects.exists()
 
 
 def test_an_assessment_on_a_plan_changed_meanwhile_is_refused_with_a_clear_message(

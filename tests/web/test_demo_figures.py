@@ -20,16 +20,48 @@ def _json(html: str, element_id: str) -> object:
 
 
 @pytest.mark.django_db
-def test_every_plan_card_shows_the_end_position_and_keeps_the_movement_for_a_tap(
+def test_every_plan_card_shows_the_end_position_and_fetches_the_movement_on_a_tap(
     owner_client: Client, owner_plan: PlanRecord
 ) -> None:
     html = owner_client.get("/plan").content.decode()
     cards = html.count('data-testid="card-figure"')
     assert cards >= 1 and cards == html.count('<article class="card exercise"')
-    assert html.count('class="demo-play-figure"') == cards
-    assert "<animate" in html  # the moving figure waits in its template
     assert 'role="img"' in html and "Drawing of " in html  # each still says what it shows
     assert "/static/hipalign/js/demo.js" in html
+    # The page carries stills only: the moving figures are fetched from our own route.
+    assert "<animate" not in html
+    urls = re.findall(r'class="demo-play" data-src="([^"]+)"', html)
+    assert len(urls) == cards and all(u.startswith("/exercises/") for u in urls)
+    moving = owner_client.get(urls[0].replace("&amp;", "&"))
+    assert moving.status_code == 200
+    assert moving["Content-Type"].startswith("image/svg+xml")
+    assert b"<animate" in moving.content and b"Moving drawing of " in moving.content
+
+
+@pytest.mark.django_db
+def test_the_moving_figure_is_cached_by_its_etag_and_answers_304_when_unchanged(
+    owner_client: Client,
+) -> None:
+    first = owner_client.get("/exercises/clamshell/figure/left.svg?lang=en")
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "private, max-age=86400"
+    assert b"left side" in first.content and b"right side" not in first.content
+    again = owner_client.get(
+        "/exercises/clamshell/figure/left.svg?lang=en", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    right = owner_client.get("/exercises/clamshell/figure/right.svg?lang=en")
+    assert right["ETag"] != first["ETag"]  # another drawing, another tag
+
+
+@pytest.mark.django_db
+def test_the_moving_figure_of_an_unknown_exercise_or_side_is_404_and_needs_a_sign_in(
+    owner_client: Client, client: Client
+) -> None:
+    assert owner_client.get("/exercises/not_an_exercise/figure/left.svg").status_code == 404
+    assert owner_client.get("/exercises/clamshell/figure/middle.svg").status_code == 404
+    assert client.get("/exercises/clamshell/figure/left.svg").status_code == 302
 
 
 @pytest.mark.django_db

@@ -45,7 +45,11 @@ def test_without_the_tick_nothing_starts_and_the_box_is_named_by_its_label(
     refused = owner_client.post("/episode/new", {})
 
     assert refused.status_code == 422
-    assert "tick &#x27;Yes, start a new episode of care today&#x27;" in refused.content.decode()
+    page = refused.content.decode()
+    label = "Yes, start a new episode of care today"
+    # the box by its label, once (the message quotes it), and never by its form name
+    assert f"<p>tick &#x27;{label}&#x27; to start one; nothing was changed</p>" in page
+    assert "confirm:" not in page
     assert snapshot(owner_plan.user.pk) == before
 
 

@@ -100,3 +100,19 @@ def test_the_clinician_removes_it_and_the_patient_no_longer_sees_it(
 def test_a_person_cannot_add_media(owner: User, owner_client: Client) -> None:
     assert _add(owner_client, _png()).status_code == 404
     assert ClinicMedia.objects.count() == 0
+
+
+def test_a_video_player_can_seek_the_file_by_byte_range_and_others_still_get_404(
+    clinician_client: Client, owner_client: Client, other_client: Client
+) -> None:
+    _add(clinician_client, _png())
+    url = f"/exercises/{EXERCISE}/media/{ClinicMedia.objects.get().id}"
+    whole = b"".join(owner_client.get(url).streaming_content)
+
+    part = owner_client.get(url, headers={"Range": "bytes=4-11"})
+
+    assert part.status_code == 206 and b"".join(part.streaming_content) == whole[4:12]
+    assert part["Content-Range"] == f"bytes 4-11/{len(whole)}"
+    assert part["Content-Security-Policy"].startswith("sandbox")
+    assert owner_client.get(url, headers={"Range": f"bytes={len(whole)}-"}).status_code == 416
+    assert other_client.get(url, headers={"Range": "bytes=0-"}).status_code == 404

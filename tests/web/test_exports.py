@@ -64,7 +64,9 @@ def test_without_a_plan_the_person_is_sent_back_with_a_reason(
     response = owner_client.get(url, follow=True)
 
     assert response.status_code == 200
-    assert b"there is no plan yet" in response.content or b"fill in" in response.content
+    page = response.content.decode()
+    assert "there is no plan yet" in page or "no exercise plan is given yet" in page
+    assert page.count("Plan: ") == 1 and "plan: " not in page  # the page's word, not the id
     assert not AuditEvent.objects.filter(action__startswith="export.").exists()
 
 

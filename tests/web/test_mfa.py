@@ -2,12 +2,15 @@
 alone no page or API call shows health data, a replayed code is refused, recovery codes work
 once, and a person is never asked."""
 
+import html
 import json
+import re
 from datetime import timedelta
 
 import pyotp
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -135,12 +138,22 @@ def test_setup_shows_a_qr_drawn_here_then_ten_codes_once(clinician: AbstractBase
     assert AuditEvent.objects.filter(actor_id=clinician.pk, action="mfa.setup").count() == 1
 
 
+def _code_error(response: HttpResponse) -> str:
+    found = re.search(r'id="code-error"[^>]*>([^<]*)<', response.content.decode())
+    assert found, "no error under the code box"
+    return html.unescape(found.group(1))
+
+
 def test_setup_refuses_a_wrong_code_naming_it(clinician: AbstractBaseUser) -> None:
     c = logged_in(clinician, mfa=False)
     c.get("/account/security/setup")
     response = c.post("/account/security/setup", {"code": "12345x"})
     assert response.status_code == 400
-    assert "Does not match" in response.content.decode()
+    # the code box's label once, then what is allowed
+    assert _code_error(response) == (
+        "Code from the app: does not match; give the 6 digits your app shows now, "
+        "or one of your recovery codes"
+    )
     assert not mfa.mfa_confirmed(int(clinician.pk))
     assert MFA_SESSION_KEY not in c.session
 
@@ -159,7 +172,9 @@ def test_verify_lets_in_once_and_refuses_the_replayed_code(clinician: AbstractBa
     replay = _password_login(clinician)
     refused = replay.post("/account/security/verify", {"code": code, "next": "/account"})
     assert refused.status_code == 400
-    assert "Already used" in refused.content.decode()
+    assert _code_error(refused) == (
+        "Code from your authenticator app: already used; wait for the next code in your app"
+    )
     assert MFA_SESSION_KEY not in replay.session
     assert replay.get("/account")["Location"].startswith("/account/security/verify")
 

@@ -118,6 +118,28 @@ def test_a_mismatched_new_password_on_the_reset_page_keeps_the_link(
     assert passwords.reset_link_account(secret, now=timezone.now()) == owner
 
 
+def test_a_new_password_the_service_refuses_is_named_by_the_pages_label_and_keeps_the_link(
+    admin: AbstractBaseUser, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    secret = passwords.reset_link_issue(admin, public_id(owner))
+
+    def refuse(password: str, user: object = None) -> None:
+        raise ValidationError(["it is on a list of leaked passwords"])
+
+    # The form's own checks pass; the service's check (a second look, under the lock) refuses.
+    monkeypatch.setattr(passwords, "validate_password", refuse)
+    response = Client().post(f"/reset/{secret}", {"new_password1": NEW, "new_password2": NEW})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["new_password1"] == [
+        "New password: it is on a list of leaked passwords"
+    ]
+    assert _password_ok(owner, PASSWORD)
+    assert passwords.reset_link_account(secret, now=timezone.now()) == owner
+
+
 @pytest.mark.parametrize("who", ["owner", "clinician"])
 def test_a_non_admin_cannot_issue_a_reset_link_and_nothing_is_stored(
     who: str, request: pytest.FixtureRequest, other: AbstractBaseUser

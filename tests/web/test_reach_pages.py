@@ -41,8 +41,11 @@ def test_settings_are_saved_and_a_bad_time_names_its_field_and_changes_nothing(
 
     bad = client.post("/account/reminders", {"reminder_time": "25:00", "alarm_minutes": "7"})
     assert bad.status_code == 422
-    assert "Daily reminder at: use a time such as 09:00" in bad.content.decode()
-    assert "Calendar alarm: choose none or 0, 5" in bad.content.decode()
+    page = bad.content.decode()
+    assert "Daily reminder at: use a time such as 09:00" in page
+    assert "Calendar alarm: choose none or 0, 5" in page
+    # each field by its page label once, never by its form name
+    assert page.count("Daily reminder at:") == 1 and "reminder_time:" not in page
     pref.refresh_from_db()
     assert (pref.reminder_time, pref.alarm_minutes) == ("07:15", 30)
 

@@ -12,7 +12,8 @@ The rule, in one place for Progress, the report, the clinician's list and FHIR:
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -79,56 +80,74 @@ def plan_in_effect(periods: Sequence[PlanPeriod], on: date) -> PlanPeriod | None
     return best
 
 
-def sessions_done(
-    periods: Sequence[PlanPeriod], work: Iterable[Work], first: date, last: date
-) -> list[SessionDone]:
-    """Every planned session from `first` to `last` (both included), oldest first."""
-    by_day: dict[date, list[Work]] = defaultdict(list)
+# What was logged, grouped: per day, per session number, the exercises done (not skipped).
+Logged = Mapping[date, Mapping[int, AbstractSet[str]]]
+
+
+def logged_of(work: Iterable[Work], first: date, last: date) -> dict[date, dict[int, set[str]]]:
+    """The work from `first` to `last` grouped as `Logged`; skipped work counts for nothing."""
+    out: dict[date, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for w in work:
         if first <= w.on <= last and not w.skipped:
-            by_day[w.on].append(w)
+            out[w.on][w.session].add(w.exercise)
+    return out
+
+
+def _by_weekday(period: PlanPeriod) -> dict[str, list[PlannedSession]]:
+    """A plan's sessions with exercises, per weekday, by session number."""
+    out: dict[str, list[PlannedSession]] = {}
+    for s in sorted(period.sessions, key=lambda s: s.session):
+        if s.exercises:
+            out.setdefault(s.day, []).append(s)
+    return out
+
+
+def sessions_done_logged(
+    periods: Sequence[PlanPeriod], logged: Logged, first: date, last: date
+) -> list[SessionDone]:
+    """Every planned session from `first` to `last` (both included), oldest first, against
+    work already grouped by day and session (the clinician's list groups it in SQL)."""
+    weekdays = {id(p): _by_weekday(p) for p in periods}
     out: list[SessionDone] = []
     on = first
     while on <= last:
         period = plan_in_effect(periods, on)
-        today = (
-            sorted(
-                (s for s in period.sessions if s.day == WEEKDAYS[on.weekday()] and s.exercises),
-                key=lambda s: s.session,
-            )
-            if period
-            else []
-        )
-        numbers = {s.session for s in today}
-        logged: dict[int, set[str]] = defaultdict(set)
-        for w in by_day.get(on, []):
-            # A run whose session number the day does not have merges into its first session.
-            logged[w.session if w.session in numbers else today[0].session if today else 0].add(
-                w.exercise
-            )
-        out += [
-            SessionDone(
-                on=on,
-                session=s.session,
-                planned_exercises=len(s.exercises),
-                done_exercises=len(s.exercises & logged[s.session]),
-            )
-            for s in today
-        ]
+        today = weekdays[id(period)].get(WEEKDAYS[on.weekday()], []) if period else []
+        if today:
+            numbers = {s.session for s in today}
+            merged: dict[int, set[str]] = defaultdict(set)
+            for number, exercises in logged.get(on, {}).items():
+                # A run whose session number the day does not have merges into its first session.
+                merged[number if number in numbers else today[0].session] |= exercises
+            out += [
+                SessionDone(
+                    on=on,
+                    session=s.session,
+                    planned_exercises=len(s.exercises),
+                    done_exercises=len(s.exercises & merged[s.session]),
+                )
+                for s in today
+            ]
         on += timedelta(days=1)
     return out
 
 
-def adherence(
-    periods: Sequence[PlanPeriod], work: Iterable[Work], starts: Sequence[date], days: int = 7
+def sessions_done(
+    periods: Sequence[PlanPeriod], work: Iterable[Work], first: date, last: date
+) -> list[SessionDone]:
+    """Every planned session from `first` to `last` (both included), oldest first."""
+    return sessions_done_logged(periods, logged_of(work, first, last), first, last)
+
+
+def adherence_logged(
+    periods: Sequence[PlanPeriod], logged: Logged, starts: Sequence[date], days: int = 7
 ) -> list[WindowAdherence]:
     """Per window of `days` days from each start: sessions planned and done (fractions)."""
     if not starts:
         return []
-    work = list(work)
     first = min(starts)
     last = max(starts) + timedelta(days=days - 1)
-    done = sessions_done(periods, work, first, last)
+    done = sessions_done_logged(periods, logged, first, last)
     out = []
     for start in starts:
         end = start + timedelta(days=days - 1)
@@ -142,6 +161,17 @@ def adherence(
             )
         )
     return out
+
+
+def adherence(
+    periods: Sequence[PlanPeriod], work: Iterable[Work], starts: Sequence[date], days: int = 7
+) -> list[WindowAdherence]:
+    """Per window of `days` days from each start: sessions planned and done (fractions)."""
+    if not starts:
+        return []
+    first = min(starts)
+    last = max(starts) + timedelta(days=days - 1)
+    return adherence_logged(periods, logged_of(work, first, last), starts, days)
 
 
 def sessions_text(value: float) -> str:

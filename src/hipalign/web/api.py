@@ -11,7 +11,7 @@ from hipalign.core.errors import InputError, parse_json_document
 from hipalign.services.kernel.access import NotFound
 from hipalign.services.program import recording
 from hipalign.web import api_v1
-from hipalign.web.edge import AuthedRequest
+from hipalign.web.edge import AuthedRequest, problem_body
 
 api = NinjaAPI(
     title="hipalign",
@@ -29,9 +29,7 @@ class _Raw(RootModel[dict[str, Any]]):
 
 @api.exception_handler(InputError)
 def _bad_input(request: HttpRequest, exc: InputError) -> Any:
-    return api.create_response(
-        request, {"error": exc.message, "problems": exc.problems}, status=422
-    )
+    return api.create_response(request, problem_body(exc.message, exc.problems), status=422)
 
 
 @api.exception_handler(NotFound)

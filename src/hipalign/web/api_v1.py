@@ -56,6 +56,7 @@ from hipalign.services.program import doses, logs, plans, recording
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.web import clock, denials, throttle
+from hipalign.web.edge import problem_body
 from hipalign.web.middleware import MFA_SESSION_KEY
 
 PAGE_DEFAULT = 20
@@ -154,9 +155,17 @@ api_v1 = _StrictSchemaAPI(
 # --- responses ---------------------------------------------------------------------------
 
 
+class FieldProblem(BaseModel):
+    field: str = Field(description="the field at fault ('answers.pain'); empty when none is")
+    message: str = Field(description="what is wrong with it and what is allowed")
+
+
 class ApiError(BaseModel):
     error: str = Field(description="what went wrong, naming the field when one is at fault")
     problems: list[str] = Field(default=[], description="one line per field: 'field: message'")
+    fields: list[FieldProblem] = Field(
+        default=[], description="the same problems as (field, message), nothing to split"
+    )
 
 
 class StaleError(BaseModel):
@@ -324,7 +333,7 @@ def _answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResp
 
 @api_v1.exception_handler(InputError)
 def _bad_input(request: HttpRequest, exc: InputError) -> HttpResponse:
-    return _answer(request, 422, {"error": exc.message, "problems": exc.problems})
+    return _answer(request, 422, problem_body(exc.message, exc.problems))
 
 
 def _loc(parts: list[Any]) -> str:
@@ -344,9 +353,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         if err.get("type") == "extra_forbidden":
             msg = "unknown field; remove it (the owner is always the caller)"
         problems.append(f"{_loc(list(err.get('loc', [])))}: {msg}")
-    return _answer(
-        request, 422, {"error": InputError("request", problems).message, "problems": problems}
-    )
+    return _answer(request, 422, problem_body(InputError("request", problems).message, problems))
 
 
 @api_v1.exception_handler(AuthenticationError)

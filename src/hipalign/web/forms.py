@@ -9,13 +9,15 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hipalign.core.intake import INTAKE_SCHEMA
-from hipalign.core.screening.catalog import QUESTIONS, Question, changed_question
+from hipalign.core.screening.catalog import QUESTIONS, Question
 from hipalign.services.kernel import languages, time_zones
+from hipalign.services.program import planning
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 # A whole number typed into a form: ASCII digits only (a superscript two is a digit to
 # str.isdigit but not to int()), at most 9 of them, so it fits every integer column and int() never refuses it
@@ -29,126 +31,172 @@ def whole_number(raw: str) -> int | None:
 
 
 SYMPTOMS = [
-    ("hip_pain", "Hip pain"),
-    ("hip_tightness", "Tight hips"),
-    ("groin_pain", "Groin pain"),
-    ("lateral_hip_pain", "Pain on the outside of the hip"),
-    ("low_back_pain", "Low back pain"),
-    ("it_band_pain", "Pain along the outside of the thigh"),
-    ("knee_pain", "Knee pain"),
-    ("ankle_foot_pain", "Ankle or foot pain"),
-    ("uneven_shoulders_or_hips", "Shoulders or hips look uneven"),
-    ("uneven_gait", "Walking feels uneven"),
-    ("one_leg_feels_longer", "One leg feels longer"),
-    ("limp", "A limp"),
-    ("thigh_pain", "Thigh pain"),
-    ("pubic_pain", "Pain at the front of the pelvis (pubic bone)"),
-    ("buttock_pain", "Buttock pain"),
+    ("hip_pain", gettext_lazy("Hip pain")),
+    ("hip_tightness", gettext_lazy("Tight hips")),
+    ("groin_pain", gettext_lazy("Groin pain")),
+    ("lateral_hip_pain", gettext_lazy("Pain on the outside of the hip")),
+    ("low_back_pain", gettext_lazy("Low back pain")),
+    ("it_band_pain", gettext_lazy("Pain along the outside of the thigh")),
+    ("knee_pain", gettext_lazy("Knee pain")),
+    ("ankle_foot_pain", gettext_lazy("Ankle or foot pain")),
+    ("uneven_shoulders_or_hips", gettext_lazy("Shoulders or hips look uneven")),
+    ("uneven_gait", gettext_lazy("Walking feels uneven")),
+    ("one_leg_feels_longer", gettext_lazy("One leg feels longer")),
+    ("limp", gettext_lazy("A limp")),
+    ("thigh_pain", gettext_lazy("Thigh pain")),
+    ("pubic_pain", gettext_lazy("Pain at the front of the pelvis (pubic bone)")),
+    ("buttock_pain", gettext_lazy("Buttock pain")),
 ]
-CAESAREAN = [("", "Not applicable"), ("no", "No"), ("yes", "Yes")]
+CAESAREAN = [
+    ("", gettext_lazy("Not applicable")),
+    ("no", gettext_lazy("No")),
+    ("yes", gettext_lazy("Yes")),
+]
 EQUIPMENT = [
-    ("mat", "Exercise mat"),
-    ("wall", "A free wall"),
-    ("pillow", "Pillow or cushion"),
-    ("sturdy_support", "Sturdy chair or counter to hold"),
-    ("books_or_step", "A step or a stack of books"),
-    ("resistance_band", "Resistance band"),
-    ("ankle_weights", "Ankle weights"),
-    ("bench", "Bench"),
+    ("mat", gettext_lazy("Exercise mat")),
+    ("wall", gettext_lazy("A free wall")),
+    ("pillow", gettext_lazy("Pillow or cushion")),
+    ("sturdy_support", gettext_lazy("Sturdy chair or counter to hold")),
+    ("books_or_step", gettext_lazy("A step or a stack of books")),
+    ("resistance_band", gettext_lazy("Resistance band")),
+    ("ankle_weights", gettext_lazy("Ankle weights")),
+    ("bench", gettext_lazy("Bench")),
 ]
 LIMITATIONS = [
-    ("cannot_get_to_floor", "I cannot get down to the floor (or back up)"),
-    ("cannot_lie_prone", "I cannot lie on my front"),
-    ("cannot_lie_supine", "I cannot lie on my back"),
-    ("poor_balance", "My balance is poor"),
-    ("wrist_or_shoulder_pain", "Wrist or shoulder pain when leaning on my hands"),
+    ("cannot_get_to_floor", gettext_lazy("I cannot get down to the floor (or back up)")),
+    ("cannot_lie_prone", gettext_lazy("I cannot lie on my front")),
+    ("cannot_lie_supine", gettext_lazy("I cannot lie on my back")),
+    ("poor_balance", gettext_lazy("My balance is poor")),
+    ("wrist_or_shoulder_pain", gettext_lazy("Wrist or shoulder pain when leaning on my hands")),
 ]
-SIDES = [("", "Not sure / skip"), ("left", "Left"), ("right", "Right"), ("none", "Neither")]
-PAIN_SIDES = [("none", "No pain"), ("left", "Left"), ("right", "Right"), ("both", "Both")]
-TRENDELENBURG = [("", "Not tested"), ("negative", "Stayed level"), ("positive", "Dropped")]
+SIDES = [
+    ("", gettext_lazy("Not sure / skip")),
+    ("left", gettext_lazy("Left")),
+    ("right", gettext_lazy("Right")),
+    ("none", gettext_lazy("Neither")),
+]
+PAIN_SIDES = [
+    ("none", gettext_lazy("No pain")),
+    ("left", gettext_lazy("Left")),
+    ("right", gettext_lazy("Right")),
+    ("both", gettext_lazy("Both")),
+]
+TRENDELENBURG = [
+    ("", gettext_lazy("Not tested")),
+    ("negative", gettext_lazy("Stayed level")),
+    ("positive", gettext_lazy("Dropped")),
+]
 
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def _int(label: str, lo: int, hi: int, required: bool = False, **kw: Any) -> forms.IntegerField:
+def _questions() -> tuple[Question, ...]:
+    """The safety questions in the page's language (the same ids, order and levels in every
+    language: only the words differ), read through the screening service."""
+    return tuple(planning.screening_list(language=languages.language_active()))
+
+
+def _int(label: Any, lo: int, hi: int, required: bool = False, **kw: Any) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=lo, max_value=hi, required=required, **kw)
 
 
 class OnboardingForm(forms.Form):
-    age = _int("Age (years)", 10, 110, required=True)
+    age = _int(gettext_lazy("Age (years)"), 10, 110, required=True)
     pregnant = forms.TypedChoiceField(
-        label="Are you pregnant?", choices=YES_NO, widget=forms.RadioSelect
+        label=gettext_lazy("Are you pregnant?"), choices=YES_NO, widget=forms.RadioSelect
     )  # no default: a preset "no" would let a pregnancy rule be skipped by not reading
-    pregnancy_weeks = _int("If pregnant: weeks of pregnancy", 0, 42)
+    pregnancy_weeks = _int(gettext_lazy("If pregnant: weeks of pregnancy"), 0, 42)
     postpartum_weeks = _int(
-        "If you are not pregnant and gave birth in the last two years: weeks since the birth",
+        gettext_lazy(
+            "If you are not pregnant and gave birth in the last two years: weeks since the birth"
+        ),
         0,
         104,
     )
     caesarean = forms.ChoiceField(
-        label="If you gave birth in the last two years: was it by caesarean section?",
+        label=gettext_lazy("If you gave birth in the last two years: was it by caesarean section?"),
         choices=CAESAREAN,
         required=False,
     )
 
     symptoms = forms.MultipleChoiceField(
-        label="What do you notice?",
+        label=gettext_lazy("What do you notice?"),
         choices=SYMPTOMS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     pain_now = _int(
-        "Pain right now (0 = none, 10 = worst imaginable)", 0, 10, required=True, initial=0
+        gettext_lazy("Pain right now (0 = none, 10 = worst imaginable)"),
+        0,
+        10,
+        required=True,
+        initial=0,
     )
-    pain_worst_week = _int("Worst pain this past week (0-10)", 0, 10, required=True, initial=0)
-    pain_side = forms.ChoiceField(label="Where is the pain?", choices=PAIN_SIDES, initial="none")
+    pain_worst_week = _int(
+        gettext_lazy("Worst pain this past week (0-10)"), 0, 10, required=True, initial=0
+    )
+    pain_side = forms.ChoiceField(
+        label=gettext_lazy("Where is the pain?"), choices=PAIN_SIDES, initial="none"
+    )
 
     equipment = forms.MultipleChoiceField(
-        label="What do you have at home?",
+        label=gettext_lazy("What do you have at home?"),
         choices=EQUIPMENT,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     limitations = forms.MultipleChoiceField(
-        label="Does any of this apply to you?",
+        label=gettext_lazy("Does any of this apply to you?"),
         choices=LIMITATIONS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    minutes_per_session = _int("Minutes per session", 5, 90, required=True, initial=20)
-    sessions_per_week = _int("Sessions per week", 1, 14, required=True, initial=3)
-    sitting_hours_per_day = _int("Hours you sit on a usual day", 0, 24)
-    runs = forms.BooleanField(label="I run (jogging, races, treadmill)", required=False)
+    minutes_per_session = _int(
+        gettext_lazy("Minutes per session"), 5, 90, required=True, initial=20
+    )
+    sessions_per_week = _int(gettext_lazy("Sessions per week"), 1, 14, required=True, initial=3)
+    sitting_hours_per_day = _int(gettext_lazy("Hours you sit on a usual day"), 0, 24)
+    runs = forms.BooleanField(
+        label=gettext_lazy("I run (jogging, races, treadmill)"), required=False
+    )
     work_start = forms.TimeField(
-        label="Working hours start (for movement breaks)", required=False, widget=TIME
+        label=gettext_lazy("Working hours start (for movement breaks)"), required=False, widget=TIME
     )
-    work_end = forms.TimeField(label="Working hours end", required=False, widget=TIME)
+    work_end = forms.TimeField(label=gettext_lazy("Working hours end"), required=False, widget=TIME)
     quiet_start = forms.TimeField(
-        label="Quiet hours start (no reminders or breaks)", required=False, widget=TIME
+        label=gettext_lazy("Quiet hours start (no reminders or breaks)"),
+        required=False,
+        widget=TIME,
     )
-    quiet_end = forms.TimeField(label="Quiet hours end", required=False, widget=TIME)
+    quiet_end = forms.TimeField(label=gettext_lazy("Quiet hours end"), required=False, widget=TIME)
 
-    weaker_side = forms.ChoiceField(label="Which leg feels weaker?", choices=SIDES, required=False)
+    weaker_side = forms.ChoiceField(
+        label=gettext_lazy("Which leg feels weaker?"), choices=SIDES, required=False
+    )
     trendelenburg_left = forms.ChoiceField(
-        label="Standing on the left leg, did the right side of your pelvis drop?",
+        label=gettext_lazy("Standing on the left leg, did the right side of your pelvis drop?"),
         choices=TRENDELENBURG,
         required=False,
     )
     trendelenburg_right = forms.ChoiceField(
-        label="Standing on the right leg, did the left side of your pelvis drop?",
+        label=gettext_lazy("Standing on the right leg, did the left side of your pelvis drop?"),
         choices=TRENDELENBURG,
         required=False,
     )
-    stance_left_s = _int("Single-leg stance on the left leg (seconds, up to 60)", 0, 300)
-    stance_right_s = _int("Single-leg stance on the right leg (seconds, up to 60)", 0, 300)
-    plank_hold_s = _int("Plank hold (seconds)", 0, 600)
-    side_plank_left_s = _int("Side plank on the left side (seconds)", 0, 600)
-    side_plank_right_s = _int("Side plank on the right side (seconds)", 0, 600)
+    stance_left_s = _int(
+        gettext_lazy("Single-leg stance on the left leg (seconds, up to 60)"), 0, 300
+    )
+    stance_right_s = _int(
+        gettext_lazy("Single-leg stance on the right leg (seconds, up to 60)"), 0, 300
+    )
+    plank_hold_s = _int(gettext_lazy("Plank hold (seconds)"), 0, 600)
+    side_plank_left_s = _int(gettext_lazy("Side plank on the left side (seconds)"), 0, 600)
+    side_plank_right_s = _int(gettext_lazy("Side plank on the right side (seconds)"), 0, 600)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for q in QUESTIONS:
+        for q in _questions():
             # No default: every question must be answered explicitly (DESIGN.md principle 1).
             self.fields[f"q_{q.id}"] = forms.ChoiceField(
                 label=q.question, choices=YES_NO, widget=forms.RadioSelect, required=True
@@ -158,20 +206,20 @@ class OnboardingForm(forms.Form):
     def steps() -> list[tuple[str, str, list[str]]]:
         """(id, title, field names) of each wizard step."""
         return [
-            ("safety", "Safety questions", [f"q_{q.id}" for q in QUESTIONS]),
+            ("safety", _("Safety questions"), [f"q_{q.id}" for q in QUESTIONS]),
             (
                 "about",
-                "About you",
+                _("About you"),
                 ["age", "pregnant", "pregnancy_weeks", "postpartum_weeks", "caesarean"],
             ),
             (
                 "symptoms",
-                "Symptoms and pain",
+                _("Symptoms and pain"),
                 ["symptoms", "pain_now", "pain_worst_week", "pain_side"],
             ),
             (
                 "setup",
-                "Your time and equipment",
+                _("Your time and equipment"),
                 [
                     "equipment",
                     "limitations",
@@ -187,7 +235,7 @@ class OnboardingForm(forms.Form):
             ),
             (
                 "tests",
-                "Optional self-tests",
+                _("Optional self-tests"),
                 [
                     "weaker_side",
                     "trendelenburg_left",
@@ -238,7 +286,9 @@ class OnboardingForm(forms.Form):
             if d.get(a) and d.get(b):
                 life[key] = {"start": d[a].strftime("%H:%M"), "end": d[b].strftime("%H:%M")}
             elif d.get(a) or d.get(b):
-                self.add_error(b if d.get(a) else a, "give both the start and the end, or neither")
+                self.add_error(
+                    b if d.get(a) else a, _("give both the start and the end, or neither")
+                )
         if life:
             doc["lifestyle"] = life
         findings: dict[str, Any] = {}
@@ -312,19 +362,25 @@ class CheckInForm(forms.Form):
     replaced by one "anything changed" question; on a yes they must be answered again, on a no
     their no carries over, so answers() is always the full catalog."""
 
-    pain_now = _int("Pain right now (0-10)", 0, 10, required=True)
-    pain_worst_week = _int("Worst pain this past week (0-10)", 0, 10, required=True)
+    pain_now = _int(gettext_lazy("Pain right now (0-10)"), 0, 10, required=True)
+    pain_worst_week = _int(gettext_lazy("Worst pain this past week (0-10)"), 0, 10, required=True)
 
     def __init__(self, *args: Any, carried: tuple[Question, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.carried = carried
         carried_ids = {q.id for q in carried}
-        for q in QUESTIONS:
+        worded = {q.id: q for q in _questions()}
+        for q in worded.values():
             if q.id not in carried_ids:
                 self.fields[f"q_{q.id}"] = _yes_no(q.question, required=True)
         if carried:
-            self.fields["changed"] = _yes_no(changed_question(carried), required=True)
-            for q in carried:
+            carried_worded = tuple(worded.get(q.id, q) for q in carried)
+            # One question standing for the carried ones, naming each topic in plain words.
+            changed = _("Has anything changed since you last told us about: %(topics)s?") % {
+                "topics": "; ".join(q.topic or q.question for q in carried_worded)
+            }
+            self.fields["changed"] = _yes_no(changed, required=True)
+            for q in carried_worded:
                 # Required only after a yes to "changed" (clean), so a no needs no answer here.
                 self.fields[f"q_{q.id}"] = _yes_no(q.question, required=False)
 
@@ -347,7 +403,7 @@ class CheckInForm(forms.Form):
         if cleaned.get("changed") == "yes":
             for name in self.carried_names:
                 if not cleaned.get(name):
-                    self.add_error(name, "You said something changed: please answer this.")
+                    self.add_error(name, _("You said something changed: please answer this."))
         return cleaned
 
     def answers(self) -> dict[str, bool]:

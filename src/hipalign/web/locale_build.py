@@ -75,6 +75,19 @@ def _from_python(source: str, origin: str, catalog: Catalog) -> None:
         catalog.add(message, locations=[(origin, lineno)], auto_comments=comments, context=context)
 
 
+def javascript_messages(folder: Path) -> list[tuple[str, str]]:
+    """(message, file name) of every `gettext('…')` call in the page scripts of `folder` (not
+    the vendored ones): their words are in the same catalog as the pages' (web/js_catalog.py)."""
+    out: list[tuple[str, str]] = []
+    for script in sorted(folder.glob("*.js")):
+        for _lineno, message, _comments, _context in extract(
+            "javascript", io.BytesIO(script.read_bytes()), keywords={"gettext": None}
+        ):
+            if isinstance(message, str):
+                out.append((message, script.name))
+    return out
+
+
 def extracted() -> Catalog:
     """Every marked string of the pages and their Python, as a template catalog. Templates go
     through Django's own templatize (what makemessages feeds xgettext), then Babel's Python
@@ -102,6 +115,9 @@ def extracted() -> Catalog:
             if "gettext" not in text and "import _\n" not in text:  # cli.words._
                 continue
             _from_python(text, str(py.relative_to(root)), catalog)
+    scripts = WEB / "static" / "hipalign" / "js"
+    for message, name in javascript_messages(scripts):
+        catalog.add(message, locations=[(f"web/static/hipalign/js/{name}", 0)])
     return catalog
 
 

@@ -18,9 +18,10 @@ from django.utils.http import urlencode
 from hipalign.core.access import SECOND_FACTOR_ROLES
 from hipalign.core.errors import InputError, json_is_malformed, json_load
 from hipalign.services.identity.mfa import mfa_confirmed
-from hipalign.services.kernel.access import role_of
+from hipalign.services.kernel.access import profiles_read_once, role_of
 from hipalign.services.kernel.languages import language_for
 from hipalign.services.kernel.time_zones import time_zone_of
+from hipalign.web.edge import problem_body
 
 ABSOLUTE_KEY = "hipalign_login_at"
 TOUCH_KEY = "hipalign_touched_at"
@@ -32,6 +33,20 @@ TOUCH_EVERY_S = 60
 def now() -> float:
     """Seconds since the epoch; one clock for the login stamp and the limit check."""
     return time.time()
+
+
+class ProfileReadOnceMiddleware:
+    """Each request reads the signed-in person's profile row (role, language, time zone) once,
+    however many middlewares, views and templates ask for it (services.kernel.access): the role
+    alone was read three times on Today. The scope ends with the request, so the next request
+    reads again and a role changed meanwhile applies at once."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with profiles_read_once():
+            return self.get_response(request)
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -144,7 +159,7 @@ class JsonLimitsMiddleware:
         if length > JSON_BODY_MAX_BYTES or len(request.body) > JSON_BODY_MAX_BYTES:
             problem = f"(body): at most {JSON_BODY_MAX_BYTES // 1024} kB of JSON"
             return JsonResponse(
-                {"error": f"request is not valid: {problem}", "problems": [problem]}, status=413
+                problem_body(f"request is not valid: {problem}", [problem]), status=413
             )
         text = request.body.decode("utf-8", "replace")
         try:
@@ -152,7 +167,7 @@ class JsonLimitsMiddleware:
         except InputError as exc:
             if json_is_malformed(text):
                 return None  # not JSON at all: the endpoint answers that in its own words
-            return JsonResponse({"error": exc.message, "problems": exc.problems}, status=422)
+            return JsonResponse(problem_body(exc.message, exc.problems), status=422)
         return None
 
 

@@ -201,6 +201,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hipalign.web.middleware.ProfileReadOnceMiddleware",  # the profile row once per request
     "hipalign.web.denials.DeniedAccessAuditMiddleware",  # sees every 403/404 below it
     "hipalign.web.edge.NotFoundAs404Middleware",  # a page's NotFound/Forbidden -> 404, once
     "hipalign.web.throttle.RateLimitMiddleware",

@@ -29,6 +29,11 @@ urlpatterns = [
     path("plans", views.plan_history, name="plan_history"),
     path("plans/<str:plan_id>", views.plan_detail, name="plan_detail"),
     path("exercises/<slug:exercise_id>", views.exercise, name="exercise"),
+    path(
+        "exercises/<slug:exercise_id>/figure/<str:side>.svg",
+        views.exercise_figure,
+        name="exercise_figure",
+    ),
     path("exercises/<slug:exercise_id>/media", views.exercise_media_add, name="exercise_media_add"),
     path(
         "exercises/<slug:exercise_id>/media/<str:media_id>",

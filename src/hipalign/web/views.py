@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
@@ -28,6 +30,7 @@ from django.views.decorators.http import (
 
 from hipalign.core.access import Role
 from hipalign.core.errors import InputError
+from hipalign.core.i18n.languages import LANGUAGE_NAMES
 from hipalign.core.library import default_library
 from hipalign.core.posture.views import rules_document as posture_rules_document
 from hipalign.core.progression import STOPPED_TEXT
@@ -44,12 +47,21 @@ from hipalign.services.kernel.access import NotFound, role_of
 from hipalign.services.kernel.jobs import jobs_inline
 from hipalign.services.library import anatomy, clinic_media, demos, education
 from hipalign.services.posture import uploads as posture_uploads
-from hipalign.services.program import checkins, doses, plans, recording, safety, targets
+from hipalign.services.program import (
+    checkins,
+    doses,
+    planning,
+    plans,
+    recording,
+    safety,
+    targets,
+)
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
-from hipalign.web import charts, clock, coach, plan_cache, pose_assets
-from hipalign.web.edge import AuthedRequest
+from hipalign.web import charts, clock, coach, plan_cache, player_words, pose_assets
+from hipalign.web.edge import AuthedRequest, add_form_errors
+from hipalign.web.files import file_response
 from hipalign.web.forms import (
     CheckInForm,
     DeleteAccountForm,
@@ -110,9 +122,7 @@ def _account_form(request: HttpRequest, template: str, *, admin: bool) -> HttpRe
                 form.cleaned_data["username"], form.cleaned_data["password"], admin=admin
             )
         except InputError as exc:
-            for p in exc.problems:
-                field, _sep, msg = p.partition(": ")
-                form.add_error(field if field in form.fields else None, msg or p)
+            add_form_errors(form, exc.problems)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("onboarding")
@@ -180,8 +190,10 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
             form = OnboardingForm(initial={**(initial or {}), **_safety_initial(request.POST)})
             messages.info(
                 request,
-                "None of your answers so far needs care straight away. "
-                "Please answer every safety question and go on with the next steps.",
+                _(
+                    "None of your answers so far needs care straight away. "
+                    "Please answer every safety question and go on with the next steps."
+                ),
             )
             return _onboarding_page(
                 request,
@@ -196,7 +208,9 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and zone_form.is_valid():
         zone = zone_form.cleaned_data["time_zone"].strip()
         if zone and zone not in time_zones.time_zone_names():
-            problem = f"{time_zones.LABEL}: choose one from the list, such as Europe/Berlin"
+            problem = _("%(label)s: choose one from the list, such as Europe/Berlin") % {
+                "label": time_zones.LABEL
+            }
             zone_form.add_error("time_zone", problem)
             form.add_error(None, problem)  # refused before anything is stored
     language_form = _language_form(request, bound=request.method == "POST")
@@ -231,7 +245,11 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
         except plans.StalePlan as exc:
             form.add_error(
                 None,
-                f"{exc} Your answers are kept below: check the new plan, then send them again.",
+                _(
+                    "%(problem)s Your answers are kept below: check the new plan, then send them "
+                    "again."
+                )
+                % {"problem": exc},
             )
             version = plans.plan_version_now(request.user)
         else:
@@ -325,17 +343,21 @@ def _side_of(sides: Any) -> str:
 
 
 def _card_figures(items_now: Any) -> dict[str, dict[str, Any]]:
-    """Each plan card's figure: the end position, and the moving figure played on a tap.
+    """Each plan card's figure: the end position inline, and where the moving figure is
+    fetched from on a tap (the page stays small: the animations are most of a figure's bytes).
     The markup is drawn by our own code from data (text escaped), so it is marked safe."""
+    language = translation.get_language() or "en"
     out = {}
-    for n, (ex_id, item) in enumerate(items_now.items()):
-        side = _side_of(item.sides)
+    for ex_id, item in items_now.items():
+        side: Literal["left", "right"] = "left" if _side_of(item.sides) == "left" else "right"
         out[ex_id] = {
             "side": side,
-            "still": mark_safe(demos.demo_markup(exercise_id=ex_id, side=side, uid=f"c{n}")),
-            "moving": mark_safe(
-                demos.demo_markup(exercise_id=ex_id, side=side, animate=True, uid=f"m{n}")
+            "still": mark_safe(
+                demos.demo_card_still(exercise_id=ex_id, side=side, language=language)
             ),
+            "moving_url": reverse("exercise_figure", args=[ex_id, side])
+            + "?"
+            + urlencode({"lang": language}),
         }
     return out
 
@@ -347,7 +369,8 @@ def _plan_context(view: PlanView) -> dict[str, Any]:
             "doc": view.doc,
             "items_now": view.items,
             "figures": _card_figures(view.items),
-            "library": default_library(),
+            # The names of left-out exercises, in the reader's words like the cards.
+            "library": {ex.id: ex for ex in planning.library_list(language=view.language)},
             "is_current": view.is_current,
         }
         return render_to_string("hipalign/_plan_body.html", context)
@@ -370,7 +393,9 @@ def plan(request: AuthedRequest) -> HttpResponse:
     if doc.plan is None and doc.referral.level in STOP_LEVELS:
         # A plan withheld for a warning sign that needs care now is no plan: the card alone.
         return _stop_page(request, safety.SafetyCard(doc.referral, "plan", rec.starts_on))
-    view = plan_views.plan_view_of(request.user, rec, current=rec)
+    view = plan_views.plan_view_of(
+        request.user, rec, current=rec, language=languages.language_active()
+    )
     return render(request, "hipalign/plan.html", _plan_context(view))
 
 
@@ -379,7 +404,9 @@ def plan(request: AuthedRequest) -> HttpResponse:
 def plan_detail(request: AuthedRequest, plan_id: str) -> HttpResponse:
     rec = plans.plan_get(request.user, plan_id)
     current = plans.plan_current(request.user)
-    view = plan_views.plan_view_of(request.user, rec, current=current)
+    view = plan_views.plan_view_of(
+        request.user, rec, current=current, language=languages.language_active()
+    )
     return render(request, "hipalign/plan.html", _plan_context(view))
 
 
@@ -399,15 +426,17 @@ def exercise(request: AuthedRequest, exercise_id: str) -> HttpResponse:
 def _exercise_page(
     request: AuthedRequest, exercise_id: str, *, media_error: str = "", status: int = 200
 ) -> HttpResponse:
-    ex = default_library().get(exercise_id)
-    if ex is None:
-        raise Http404
+    language = languages.language_active()
+    try:
+        ex = planning.library_get(exercise_id, language=language)
+    except InputError as exc:
+        raise Http404 from exc
     # Issue 14.8: a person with a plan sees their own dose of this exercise (today's, per side)
     # and a way back; anyone else, or an exercise not in the plan, the library's starting dose.
     rec = plans.plan_current(request.user)
     doc = plans.plan_document(rec) if rec is not None else None
     mine = (
-        doses.plan_items_now(request.user, doc).get(ex.id)
+        doses.plan_items_now(request.user, doc, language=language).get(ex.id)
         if doc is not None and doc.plan is not None
         else None
     )
@@ -459,14 +488,47 @@ def exercise_media_add(request: AuthedRequest, exercise_id: str) -> HttpResponse
 @require_GET
 def exercise_media_file(request: HttpRequest, exercise_id: str, media_id: str) -> HttpResponseBase:
     """The file, to its clinic and the people linked to it only (404 to anyone else)."""
-    from django.http import FileResponse
-
     fh, content_type = clinic_media.media_open(
         actor=request.user, exercise_id=exercise_id, media_id=media_id
     )
-    response = FileResponse(fh, content_type=content_type)
+    # Byte ranges: a video player seeks by asking for parts of the file (web/files.py).
+    response = file_response(request, fh, content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@login_required
+@require_safe
+def exercise_figure(request: HttpRequest, exercise_id: str, side: str) -> HttpResponseBase:
+    """A plan card's moving figure, fetched when the person taps play. The same drawing for
+    everyone (library data, nothing of the person), so the browser may keep it: a day, then
+    revalidated by its ETag (304, no body)."""
+    from django.utils.cache import get_conditional_response
+
+    language = request.GET.get("lang") or translation.get_language() or "en"
+    if language not in LANGUAGE_NAMES:  # what the page asked for, or the source language
+        language = "en"
+    if side not in ("left", "right"):
+        raise Http404
+    try:
+        svg, digest = demos.demo_card_animation(
+            exercise_id=exercise_id,
+            side="left" if side == "left" else "right",
+            language=language,
+        )
+    except InputError:
+        raise Http404 from None
+    etag = f'"{digest}"'
+    cache_control = "private, max-age=86400"
+    unchanged = get_conditional_response(request, etag=etag)
+    if unchanged is not None:  # 304: the browser's copy is this drawing (RFC 9110 15.4.5)
+        unchanged["ETag"] = etag
+        unchanged["Cache-Control"] = cache_control
+        return unchanged
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
     return response
 
 
@@ -543,7 +605,7 @@ def _outbox_key(user_pk: object) -> str:
 @require_GET
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
 def today(request: AuthedRequest) -> HttpResponse:
-    t = session_today(request.user, clock.today())
+    t = session_today(request.user, clock.today(), language=languages.language_active())
     # From the check-in and plan Today has read (tests/web/test_today_queries.py).
     card = (
         safety.safety_card(request.user)
@@ -568,7 +630,11 @@ def today(request: AuthedRequest) -> HttpResponse:
             "performed_on": clock.today().isoformat(),
             "speedup": settings.PLAYER_SPEEDUP,
             "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
-            "script": t.script.model_dump(mode="json", by_alias=True),
+            "script": player_words.worded_script(
+                t.script.model_dump(mode="json", by_alias=True),
+                t.items,
+                languages.language_active(),
+            ),
             "exercises": [
                 {
                     "id": n.exercise.id,
@@ -656,7 +722,7 @@ def next_morning(request: AuthedRequest, session_id: str) -> HttpResponse:
     return render(
         request,
         "hipalign/_next_morning_done.html",
-        {"decisions": decisions, "lib": default_library()},
+        {"decisions": decisions, "lib": default_library(languages.language_active())},
     )
 
 
@@ -914,7 +980,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         try:
             accounts.account_delete(request.user, form.cleaned_data["password"])
         except InputError as exc:
-            form.add_error("password", exc.problems[0].partition(": ")[2])
+            add_form_errors(form, exc.problems)
         else:
             logout(request)
             messages.info(request, "Your account and all its data were deleted.")

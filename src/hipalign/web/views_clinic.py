@@ -28,7 +28,7 @@ from hipalign.services.program.plans import StalePlan
 from hipalign.services.reach import invitations, mail
 from hipalign.services.reach.accounts_email import ADDRESS_LABEL
 from hipalign.web import clock
-from hipalign.web.edge import AuthedRequest, labelled_problem
+from hipalign.web.edge import AuthedRequest, field_errors, labelled_problem
 from hipalign.web.forms import whole_number
 
 View = Callable[..., HttpResponse]
@@ -159,6 +159,33 @@ def _number(raw: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _cell_labels() -> dict[str, str]:
+    # As clinic_assessment.html names each cell: "<test>, <measure>[, <side>]".
+    out = {}
+    for test in CATALOG:
+        for m in test.measures:
+            for side in ("left", "right") if test.per_side else (None,):
+                out[field_path(test.id, side, m.key)] = ", ".join(
+                    p for p in (test.name, m.name, side) if p
+                )
+    return out
+
+
+# The assessment page's labels, by the field path its problems name.
+_ASSESSMENT_LABELS = {
+    "performed_on": "Date (YYYY-MM-DD)",
+    "method": "Method",
+    "pain_during_tests": "Pain during the tests (0-10, optional)",
+    "pain_place": "Where the pain was (optional)",
+    "notes": "Notes (optional)",
+    "cleared_by_clinician": "Cleared to exercise after the warning signs",
+    "hip_precautions": "Hip precautions after surgery",
+    "postpartum_weeks": "Weeks since giving birth",
+    "caesarean": "Birth by caesarean section",
+    **_cell_labels(),
+}
+
+
 def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """The Assessment document from the form (blank fields left out) and the fields that are not
     numbers where a number is needed."""
@@ -175,7 +202,8 @@ def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
                 if m.kind == "number":
                     value = _number(raw)
                     if value is None:
-                        errors[name] = f"{name}: a number is needed; {m.allowed()}"
+                        label = _ASSESSMENT_LABELS[name]
+                        errors[name] = f"{label}: a number is needed; {m.allowed()}"
                         continue
                 elif m.kind == "yes_no":
                     value = {"yes": True, "no": False}.get(raw, raw)
@@ -231,10 +259,6 @@ def _form_rows(post: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
-def _problems_by_field(problems: list[str]) -> dict[str, str]:
-    return {p.partition(": ")[0]: p for p in problems}
-
-
 @_clinician_only
 @require_http_methods(["GET", "POST"])
 def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -253,7 +277,7 @@ def assessment(request: HttpRequest, public_id: str) -> HttpResponse:
                     expected_version=whole_number(raw_version),
                 )
             except InputError as exc:
-                errors = _problems_by_field(exc.problems)
+                errors = field_errors(exc.problems, labels=_ASSESSMENT_LABELS)
             except StalePlan as exc:
                 errors = {"plan": str(exc)}
                 status = 409

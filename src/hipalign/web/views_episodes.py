@@ -13,7 +13,10 @@ from hipalign.core.errors import InputError
 from hipalign.services.kernel import access
 from hipalign.services.program import episodes
 from hipalign.web import clock
-from hipalign.web.edge import AuthedRequest
+from hipalign.web.edge import AuthedRequest, problem_words
+
+# The confirmation's label is the service's own and already leads its problem.
+_LABELS = {"confirm": episodes.CONFIRM_LABEL, "(plan)": "Plan"}
 
 
 def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse:
@@ -28,7 +31,7 @@ def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse
                 confirmed=request.POST.get("confirm") == "yes",
             )
         except InputError as exc:
-            error, status = "; ".join(p.partition(": ")[2] for p in exc.problems), 422
+            error, status = problem_words(exc.problems, labels=_LABELS), 422
         else:
             messages.info(
                 request, "A new episode of care has started: the next scores are its baseline."

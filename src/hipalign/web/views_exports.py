@@ -20,7 +20,7 @@ from hipalign.services.identity import accounts
 from hipalign.services.kernel import access
 from hipalign.services.portability import calendar, fhir, handout
 from hipalign.web import clock
-from hipalign.web.edge import AuthedRequest
+from hipalign.web.edge import AuthedRequest, problem_words
 
 Render = Callable[[User, User], bytes]
 
@@ -31,6 +31,8 @@ Render = Callable[[User, User], bytes]
 # local-memory cache and across processes with a shared one. A lease is returned when its
 # response is closed, and expires after EXPORT_LEASE_S should a process die mid-stream.
 EXPORT_SLOTS = 2
+# An export refused for want of a plan says so by the page's word for it.
+_LABELS = {"plan": "Plan"}
 EXPORT_LEASE_S = 300
 RETRY_AFTER_S = 30
 
@@ -150,7 +152,7 @@ def _own(request: AuthedRequest, kind: str) -> HttpResponseBase:
     try:
         return _download(_render(kind, user, user), kind)
     except InputError as exc:
-        messages.error(request, exc.problems[0].partition(": ")[2] or exc.message)
+        messages.error(request, problem_words(exc.problems, labels=_LABELS))
         return redirect("plan" if kind != "fhir" else "account")
 
 

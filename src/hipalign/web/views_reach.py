@@ -16,8 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
 from hipalign.services.reach import accounts_email, mail, preferences, push
+from hipalign.web.edge import field_errors
 
 BODY_MAX = 8_000  # a PushSubscription's JSON is a few hundred bytes
+# The page's labels; the services lead their problems with the same words, said once.
+_LABELS = {
+    "email": accounts_email.ADDRESS_LABEL,
+    "reminder_time": preferences.TIME_LABEL,
+    "alarm_minutes": preferences.ALARM_LABEL,
+    "email_reminders": "Email reminders",
+}
 
 
 def _page(request: HttpRequest, *, errors: dict[str, str], status: int = 200) -> HttpResponse:
@@ -50,11 +58,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
             alarm_minutes=request.POST.get("alarm_minutes", "")[:10],
         )
     except InputError as exc:
-        errors = {}
-        for p in exc.problems:
-            field, _, msg = p.partition(": ")
-            errors[field] = msg
-        return _page(request, errors=errors, status=422)
+        return _page(request, errors=field_errors(exc.problems, labels=_LABELS), status=422)
     messages.success(request, "Reminder settings saved.")
     return redirect("reminders")
 
@@ -133,8 +137,7 @@ def email_add(request: HttpRequest) -> HttpResponse:
             link_for=_verify_link(request),
         )
     except InputError as exc:
-        field, _, msg = exc.problems[0].partition(": ")
-        return _page(request, errors={field: msg}, status=422)
+        return _page(request, errors=field_errors(exc.problems, labels=_LABELS), status=422)
     except (smtplib.SMTPException, OSError):
         return _page(
             request,

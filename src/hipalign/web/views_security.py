@@ -20,6 +20,7 @@ from hipalign.core.errors import InputError
 from hipalign.services.identity import mfa, passwords, roles
 from hipalign.services.kernel import audit_log
 from hipalign.services.kernel.access import ROLES, NotFound, authorize, role_of
+from hipalign.web.edge import add_form_errors, labelled_problem, problem_words
 from hipalign.web.forms import OwnPasswordChangeForm, ResetPasswordForm
 from hipalign.web.middleware import MFA_SESSION_KEY
 
@@ -44,10 +45,17 @@ def _passed(request: HttpRequest) -> None:
     request.session.cycle_key()
 
 
-def _say(exc: InputError) -> str:
-    """The first problem without its field name, as a sentence (the field is the one code box)."""
-    msg = exc.problems[0].partition(": ")[2] or exc.problems[0]
-    return msg[:1].upper() + msg[1:]
+def _say(exc: InputError, code_label: str) -> str:
+    """The first problem, naming the page's one code box by its label (a setup problem is about
+    two-step sign-in as a whole)."""
+    labels = {"code": code_label, "setup": "Two-step sign-in"}
+    return labelled_problem(exc.problems[0], labels)[1]
+
+
+# The labels of the code box on each page (mfa_setup.html, mfa_verify.html, security.html).
+_SETUP_CODE = "Code from the app"
+_VERIFY_CODE = "Code from your authenticator app"
+_ANCHOR_LABELS = {"anchor": "Earlier export to compare with"}
 
 
 def _qr_data_uri(uri: str) -> str:
@@ -72,7 +80,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         try:
             codes = mfa.mfa_setup_confirm(user, request.POST.get("code", "")[:64])
         except InputError as exc:
-            error = _say(exc)
+            error = _say(exc, _SETUP_CODE)
         except mfa.MfaLocked as exc:
             error = str(exc)
         else:
@@ -106,7 +114,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         try:
             method = mfa.mfa_verify(user, request.POST.get("code", "")[:64])
         except InputError as exc:
-            error, status = _say(exc), 400
+            error, status = _say(exc, _VERIFY_CODE), 400
         except mfa.MfaLocked as exc:
             error, status = str(exc), 429
         else:
@@ -133,7 +141,7 @@ def mfa_recovery_renew(request: HttpRequest) -> HttpResponse:
     try:
         codes = mfa.mfa_recovery_renew(user, request.POST.get("code", "")[:64])
     except InputError as exc:
-        messages.error(request, _say(exc))
+        messages.error(request, _say(exc, _SETUP_CODE))
         return redirect("security")
     except mfa.MfaLocked as exc:
         messages.error(request, str(exc))
@@ -237,7 +245,7 @@ def password_reset(request: HttpRequest, secret: str) -> HttpResponse:
         except NotFound:  # spent by a concurrent request between the two looks
             return render(request, "hipalign/password_reset_invalid.html", status=404)
         except InputError as exc:
-            form.add_error("new_password1", exc.problems[0].partition(": ")[2])
+            add_form_errors(form, exc.problems)
         else:
             messages.info(request, "Your new password is set. Log in with it.")
             return redirect("login")
@@ -293,8 +301,7 @@ def admin_audit_verify(request: HttpRequest) -> HttpResponse:
     try:
         check = audit_log.audit_chain_check(user, anchor=_anchor_text(request))
     except InputError as exc:
-        msg = exc.problems[0].partition(": ")[2]
-        messages.error(request, f"Earlier export to compare with: {msg}")
+        messages.error(request, problem_words(exc.problems, labels=_ANCHOR_LABELS))
         return redirect("admin_audit")
     s = check.state
     head = f"row {s.head_id} (hash {s.head_hash[:16]}…)" if s.head_id else "none (empty log)"

@@ -10,6 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
 from hipalign.services.identity import sessions, tokens
+from hipalign.web.edge import labelled_problem
+
+# The page's labels (tokens.html); the days label is the service's own and already leads its
+# problems, so it is not said twice.
+_LABELS = {"name": "Name", "days": tokens.DAYS_LABEL}
 
 
 @login_required
@@ -27,7 +32,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
         try:
             made = tokens.api_token_create(request.user, name, days=days)
         except InputError as exc:
-            error_field, _, error = exc.problems[0].partition(": ")
+            error_field, error = labelled_problem(exc.problems[0], _LABELS)
         else:
             secret = made.secret
             name = ""

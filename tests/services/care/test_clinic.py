@@ -64,3 +64,33 @@ def test_an_ended_link_drops_the_patient_at_once(owner: Any, clinician: Any) -> 
     assert len(clinic.patients_attention(clinician, MONDAY)) == 1
     CareLink.objects.filter(patient=owner).update(status="ended")
     assert clinic.patients_attention(clinician, MONDAY) == []
+
+
+def _linked_patient_with_history(clinician: Any, name: str) -> None:
+    """A linked person with a plan, a logged session with pain and a check-in: every signal of
+    the list has a row to read for them."""
+    user = make_user(name)
+    plan = make_plan(user)
+    make_link(clinician, user)
+    recording.log_record(user, log_payload(plan, pain_during=3), today=LOG_TODAY)
+    _checkin(user, "none", 2, MONDAY)
+
+
+def _list_queries(clinician: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        rows = clinic.patients_attention(clinician, MONDAY + timedelta(days=1))
+    assert rows
+    return len(q.captured_queries)
+
+
+def test_the_list_costs_the_same_queries_for_two_patients_and_for_six(clinician: Any) -> None:
+    for n in range(2):
+        _linked_patient_with_history(clinician, f"few_{n}")
+    few = _list_queries(clinician)
+    for n in range(4):
+        _linked_patient_with_history(clinician, f"more_{n}")
+
+    assert _list_queries(clinician) == few

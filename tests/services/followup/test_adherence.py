@@ -104,3 +104,20 @@ def test_progress_report_clinician_list_and_fhir_agree(
     before, last = row.recent_weeks
     assert before.done == expected and last.done == 0.0
     assert before.planned == len(_planned_days(plan, today - timedelta(days=14), 7))
+
+
+def test_logs_count_on_their_own_day_when_their_session_is_dated_another_day(
+    owner: AbstractBaseUser,
+) -> None:
+    from hipalign.adapters.db.models import SessionRecord
+
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=14))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    log_exercises(plan, day, session_exercises(plan, day), today=today)
+    # The session row carries a date outside the window (a replayed or moved session): the
+    # session numbers are read by date first, so this one is found by its id instead.
+    SessionRecord.objects.filter(user_id=owner.pk).update(performed_on=day - timedelta(days=30))
+
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    assert week.done == 1.0

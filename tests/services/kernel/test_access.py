@@ -81,3 +81,57 @@ def test_every_action_has_a_rule_and_health_data_actions_name_a_purpose() -> Non
     for action, rule in RULES.items():
         if any(rel is Relation.LINKED for _, rel in rule.grants):
             assert rule.purpose, action
+
+
+# --- the profile row once per request (services.kernel.access.profiles_read_once) ----------
+
+
+def _profile_reads(block: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        block()
+    return sum('FROM "hipalign_profile"' in x["sql"] for x in q.captured_queries)
+
+
+def test_inside_a_request_scope_role_language_and_zone_read_the_profile_once() -> None:
+    from hipalign.services.kernel.access import profiles_read_once, role_of
+    from hipalign.services.kernel.languages import language_chosen
+    from hipalign.services.kernel.time_zones import time_zone_of
+
+    user = make_role("reader", "person")
+
+    def three_reads() -> None:
+        role_of(user)
+        language_chosen(user)  # type: ignore[arg-type]
+        time_zone_of(user)  # type: ignore[arg-type]
+        role_of(user)
+
+    with profiles_read_once():
+        assert _profile_reads(three_reads) == 1
+    # Outside a request nothing is kept: every call reads (services, worker, command line).
+    assert _profile_reads(three_reads) == 4
+
+
+def test_a_profile_saved_inside_the_scope_is_read_again() -> None:
+    from hipalign.services.kernel.access import profiles_read_once
+    from hipalign.services.kernel.languages import language_chosen, language_set
+
+    user = make_role("chooser", "person")
+    with profiles_read_once():
+        assert language_chosen(user) == ""  # type: ignore[arg-type]
+        language_set(user, language="es")  # type: ignore[arg-type]
+        assert language_chosen(user) == "es"  # type: ignore[arg-type]
+
+
+def test_a_role_an_admin_changes_inside_the_scope_applies_at_once() -> None:
+    from hipalign.services.identity.roles import role_change
+    from hipalign.services.kernel.access import profiles_read_once, role_of
+
+    admin = make_role("the-admin", "admin")
+    person = make_role("to-promote", "person")
+    with profiles_read_once():
+        assert role_of(person) is Role.PERSON
+        assert role_change(admin, public_id(person), "clinician")
+        assert role_of(person) is Role.CLINICIAN

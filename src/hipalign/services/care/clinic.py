@@ -1,8 +1,9 @@
 """The clinician's patient list, ordered by what needs attention (issue 5).
 
-Eleven queries for the whole list, each over the linked patients at once and limited to their
-newest rows or the last weeks, so the cost grows with the number of patients, not with the
-length of their histories (bench/clinic_speed.py). The rules themselves live in core.attention.
+A fixed number of queries for the whole list (tests/services/care/test_clinic.py counts them),
+each over the linked patients at once and limited to their newest rows or the last weeks, so the
+cost grows with the number of patients, not with the length of their histories
+(bench/clinic_speed.py). The rules themselves live in core.attention.
 """
 
 from collections.abc import Iterable
@@ -11,7 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 
 from hipalign.adapters.db.models import (
     CareEpisode,
@@ -62,6 +64,159 @@ def _public_id_for(uid: int) -> str:
     return str(profile_of(User.objects.get(pk=uid)).public_id)
 
 
+# --- the list's reads: one query each for the whole list, named by the signal they give ---
+
+
+def _current_plans(ids: Any) -> dict[int, dict[str, Any]]:
+    """Each person's current plan (the highest version), picked in SQL by a window function."""
+    rows = (
+        PlanRecord.objects.filter(user_id__in=ids)
+        .annotate(n=Window(RowNumber(), partition_by=[F("user_id")], order_by=F("version").desc()))
+        .filter(n=1)
+        .values("user_id", "version", "starts_on", "withheld", "author_role", "created_at")
+    )
+    return {r["user_id"]: dict(r) for r in rows}
+
+
+def _recent_checkins(ids: Any, today: date) -> dict[int, list[dict[str, Any]]]:
+    """The two newest check-ins per person within CHECKIN_DAYS, newest first."""
+    rows = (
+        CheckInRecord.objects.filter(
+            user_id__in=ids, performed_on__gte=today - timedelta(days=CHECKIN_DAYS)
+        )
+        .annotate(
+            n=Window(
+                RowNumber(),
+                partition_by=[F("user_id")],
+                order_by=[F("performed_on").desc(), F("created_at").desc()],
+            )
+        )
+        .filter(n__lte=2)
+        .order_by("user_id", "n")
+        .values("user_id", "performed_on", "referral_level", "pain_now")
+    )
+    return _by_user(rows)
+
+
+def _max_pain(ids: Any, since: date) -> dict[int, int | None]:
+    """The highest pain during an exercise logged since `since` (the (date, user) index)."""
+    rows = (
+        ExerciseLogRecord.objects.filter(user_id__in=ids, performed_on__gte=since)
+        .values("user_id")
+        .annotate(m=Max("pain_during"))
+        .values_list("user_id", "m")
+    )
+    return dict(rows)
+
+
+def _last_sessions(ids: Any, today: date) -> dict[int, date]:
+    """The day of each person's last session within RECENT_DAYS (older: "not recently")."""
+    rows = (
+        SessionRecord.objects.filter(
+            user_id__in=ids, performed_on__gte=today - timedelta(days=RECENT_DAYS)
+        )
+        .values("user_id")
+        .annotate(last=Max("performed_on"))
+        .values_list("user_id", "last")
+    )
+    return dict(rows)
+
+
+def _current_episodes(ids: Any) -> dict[int, tuple[Any, date]]:
+    """Each person's current (newest) episode of care: its id and the day it started. Its
+    scores are compared, whatever plan version they were given under (issue 14, item 1)."""
+    episodes: dict[int, tuple[Any, date]] = {}
+    for uid, episode_id, started_on in (
+        CareEpisode.objects.filter(user_id__in=ids)
+        .order_by("user_id", "created_at")
+        .values_list("user_id", "id", "started_on")
+    ):
+        episodes[uid] = (episode_id, started_on)
+    return episodes
+
+
+def _episode_nprs(ids: Any, episodes: dict[int, tuple[Any, date]]) -> dict[int, list[float | None]]:
+    """Each person's NPRS scores of their current episode, oldest first."""
+    out: dict[int, list[float | None]] = {}
+    for uid, episode_id, total in (
+        OutcomeRecord.objects.filter(user_id__in=ids, measure="nprs")
+        .order_by("user_id", "performed_on", "created_at")
+        .values_list("user_id", "episode_id", "total")
+    ):
+        # No episode yet: the scores stored without one are the person's current ones.
+        if episode_id == (episodes[uid][0] if uid in episodes else None):
+            out.setdefault(uid, []).append(total)
+    return out
+
+
+def _dose_signals(ids: Any) -> dict[int, dict[str, Any]]:
+    """Per person, over the current doses: how many came from a second step back (with a review
+    suggested), and the newest stop-and-review decision."""
+    return {
+        r["user_id"]: dict(r)
+        for r in CurrentDose.objects.filter(user_id__in=ids)
+        .values("user_id")
+        .annotate(
+            regressions=Count(
+                "id", filter=Q(decision__action="regress", decision__review_suggested=True)
+            ),
+            last_stop=Max("decision__created_at", filter=Q(decision__action="stop_and_review")),
+        )
+    }
+
+
+@dataclass(frozen=True)
+class _ListReads:
+    """Everything the list read, per person id."""
+
+    plans: dict[int, dict[str, Any]]
+    checkins: dict[int, list[dict[str, Any]]]
+    pain: dict[int, int | None]
+    last_session: dict[int, date]
+    fortnight: dict[int, list[WeekAdherence]]
+    episodes: dict[int, tuple[Any, date]]
+    nprs: dict[int, list[float | None]]
+    doses: dict[int, dict[str, Any]]
+    talk: dict[int, tuple[int, int]]
+
+
+def _signals(uid: int, reads: _ListReads, weeks: list[WeekAdherence]) -> Signals:
+    plan = reads.plans.get(uid)
+    cks = reads.checkins.get(uid, [])
+    last_ck = cks[0] if cks else None
+    prev_ck = cks[1] if len(cks) > 1 else None
+    own_nprs = reads.nprs.get(uid, []) if plan else []
+    cur = reads.doses.get(uid, {})
+    episode = reads.episodes.get(uid)
+    before, last_week = weeks
+    unread, reply = reads.talk.get(uid, (0, 0))
+    return Signals(
+        plan_starts_on=plan["starts_on"] if plan else None,
+        episode_starts_on=episode[1] if episode else None,
+        plan_withheld=bool(plan and plan["withheld"]),
+        sessions_planned_last_week=last_week.planned,
+        sessions_planned_week_before=before.planned,
+        sessions_last_week=last_week.done,
+        sessions_week_before=before.done,
+        checkin_on=last_ck["performed_on"] if last_ck else None,
+        checkin_level=last_ck["referral_level"] if last_ck else None,
+        checkin_pain=last_ck["pain_now"] if last_ck else None,
+        previous_checkin_pain=prev_ck["pain_now"] if prev_ck else None,
+        max_pain_during_7d=reads.pain.get(uid),
+        baseline_nprs=own_nprs[0] if own_nprs else None,
+        # The weekly check-in asks NPRS now; it is the regular reading when there is one.
+        latest_nprs=float(last_ck["pain_now"]) if last_ck else (own_nprs[-1] if own_nprs else None),
+        two_regressions=cur.get("regressions", 0) > 0,
+        unread_messages=unread,
+        messages_needing_reply=reply,
+        # Stopped until a review: a stop after the current plan (a new plan, from a
+        # prescription or a new intake, is the review that brings the exercise back).
+        stop_and_review=bool(
+            cur.get("last_stop") and plan and cur["last_stop"] > plan["created_at"]
+        ),
+    )
+
+
 def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
     """The clinician's active patients, most pressing first."""
     clinician = authorize(actor=actor, action=Action.CLINIC_OPEN).user
@@ -74,120 +229,27 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
     # A subquery rather than a list of 1,000 ids: the database joins, Django builds no params.
     ids = active.values("patient_id")
     week_ago, fortnight_ago = today - timedelta(days=7), today - timedelta(days=14)
-    # Plans: a few versions per person; the first per user is the current one.
-    plans = _by_user(
-        PlanRecord.objects.filter(user_id__in=ids)
-        .order_by("user_id", "-version")
-        .values(
-            "user_id",
-            "version",
-            "starts_on",
-            "withheld",
-            "author_role",
-            "created_at",
-        )
+    episodes = _current_episodes(ids)
+    reads = _ListReads(
+        plans=_current_plans(ids),
+        checkins=_recent_checkins(ids, today),
+        pain=_max_pain(ids, week_ago),
+        last_session=_last_sessions(ids, today),
+        # Planned sessions done in the two weeks before today, as Progress counts them (issue
+        # 14 item 3), from services.adherence.
+        fortnight=weeks_of_many(ids, [fortnight_ago, week_ago]),
+        episodes=episodes,
+        nprs=_episode_nprs(ids, episodes),
+        doses=_dose_signals(ids),
+        # Unread messages and those marked as needing a reply (issue 18).
+        talk=message_signals(clinician=clinician, patient_ids=ids),
     )
-    # The two newest check-ins per person within the window, picked while reading rows sorted
-    # newest first (a window function costs SQLite more than it saves here).
-    checkins: dict[int, list[dict[str, Any]]] = {}
-    for uid, on, level, pain_now in (
-        CheckInRecord.objects.filter(
-            user_id__in=ids, performed_on__gte=today - timedelta(days=CHECKIN_DAYS)
-        )
-        .order_by("user_id", "-performed_on", "-created_at")
-        .values_list("user_id", "performed_on", "referral_level", "pain_now")
-    ):
-        got = checkins.setdefault(uid, [])
-        if len(got) < 2:
-            got.append({"performed_on": on, "referral_level": level, "pain_now": pain_now})
-    # Recent windows only, each answered from the (user, date) indexes: the cost follows the
-    # number of patients and a fortnight of rows, not the length of the histories.
-    pain = {
-        r["user_id"]: r["m"]
-        for r in ExerciseLogRecord.objects.filter(user_id__in=ids, performed_on__gte=week_ago)
-        .values("user_id")
-        .annotate(m=Max("pain_during"))
-    }
-    recent = {
-        r["user_id"]: r
-        for r in SessionRecord.objects.filter(
-            user_id__in=ids, performed_on__gte=today - timedelta(days=RECENT_DAYS)
-        )
-        .values("user_id")
-        .annotate(last=Max("performed_on"))
-    }
-    # Planned sessions done in the two weeks before today, as Progress counts them (issue 14
-    # item 3): three more queries for the whole list (services.adherence).
-    fortnight = weeks_of_many(ids, [fortnight_ago, week_ago])
-    nprs = _by_user(
-        OutcomeRecord.objects.filter(user_id__in=ids, measure="nprs")
-        .order_by("user_id", "performed_on", "created_at")
-        .values("user_id", "episode_id", "total")
-    )
-    # Each person's current episode of care (the newest): its scores are compared, whatever
-    # plan version they were given under (issue 14, item 1).
-    episodes: dict[int, Any] = {}
-    episode_starts: dict[int, date] = {}
-    for uid, episode_id, started_on in (
-        CareEpisode.objects.filter(user_id__in=ids)
-        .order_by("user_id", "created_at")
-        .values_list("user_id", "id", "started_on")
-    ):
-        episodes[uid], episode_starts[uid] = episode_id, started_on
-    doses = {
-        r["user_id"]: r
-        for r in CurrentDose.objects.filter(user_id__in=ids)
-        .values("user_id")
-        .annotate(
-            regressions=Count(
-                "id", filter=Q(decision__action="regress", decision__review_suggested=True)
-            ),
-            last_stop=Max("decision__created_at", filter=Q(decision__action="stop_and_review")),
-        )
-    }
-    # Unread messages and those marked as needing a reply (issue 18): one more query.
-    talk = message_signals(clinician=clinician, patient_ids=ids)
+    nothing = [WeekAdherence(fortnight_ago, 0, 0.0), WeekAdherence(week_ago, 0, 0.0)]
     out: list[PatientRow] = []
     for link in links:
         uid = int(link["patient_id"])
-        plan = plans[uid][0] if uid in plans else None
-        cks = checkins.get(uid, [])
-        last_ck = cks[0] if cks else None
-        prev_ck = cks[1] if len(cks) > 1 else None
-        sess: dict[str, Any] = dict(recent.get(uid, {}))
-        own_nprs = [
-            r["total"] for r in nprs.get(uid, []) if plan and r["episode_id"] == episodes.get(uid)
-        ]
-        cur: dict[str, Any] = dict(doses.get(uid, {}))
-        # The weekly check-in asks NPRS now; it is the regular reading when there is one.
-        latest = float(last_ck["pain_now"]) if last_ck else (own_nprs[-1] if own_nprs else None)
-        before, last_week = fortnight.get(
-            uid, [WeekAdherence(fortnight_ago, 0, 0.0), WeekAdherence(week_ago, 0, 0.0)]
-        )
-        signals = Signals(
-            plan_starts_on=plan["starts_on"] if plan else None,
-            episode_starts_on=episode_starts.get(uid),
-            plan_withheld=bool(plan and plan["withheld"]),
-            sessions_planned_last_week=last_week.planned,
-            sessions_planned_week_before=before.planned,
-            sessions_last_week=last_week.done,
-            sessions_week_before=before.done,
-            checkin_on=last_ck["performed_on"] if last_ck else None,
-            checkin_level=last_ck["referral_level"] if last_ck else None,
-            checkin_pain=last_ck["pain_now"] if last_ck else None,
-            previous_checkin_pain=prev_ck["pain_now"] if prev_ck else None,
-            max_pain_during_7d=pain.get(uid),
-            baseline_nprs=own_nprs[0] if own_nprs else None,
-            latest_nprs=latest,
-            two_regressions=cur.get("regressions", 0) > 0,
-            unread_messages=talk.get(uid, (0, 0))[0],
-            messages_needing_reply=talk.get(uid, (0, 0))[1],
-            # Stopped until a review: a stop after the current plan (a new plan, from a
-            # prescription or a new intake, is the review that brings the exercise back).
-            stop_and_review=bool(
-                cur.get("last_stop") and plan and cur["last_stop"] > plan["created_at"]
-            ),
-        )
+        plan = reads.plans.get(uid)
+        weeks = reads.fortnight.get(uid, nothing)
         out.append(
             PatientRow(
                 public_id=str(link["patient__profile__public_id"] or _public_id_for(uid)),
@@ -195,9 +257,9 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
                 linked_since=link["accepted_at"],
                 plan_version=plan["version"] if plan else None,
                 plan_author_role=plan["author_role"] if plan else None,
-                last_session_on=sess.get("last"),
-                flags=attention_flags(signals, today),
-                recent_weeks=[before, last_week],
+                last_session_on=reads.last_session.get(uid),
+                flags=attention_flags(_signals(uid, reads, weeks), today),
+                recent_weeks=list(weeks),
             )
         )
     out.sort(key=lambda r: attention_key(r.flags, r.username))

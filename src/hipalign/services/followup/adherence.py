@@ -14,8 +14,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import QuerySet, StringAgg, Value
 
-from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
-from hipalign.core.adherence import PlannedSession, PlanPeriod, Work, adherence
+from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord, SessionRecord
+from hipalign.core.adherence import PlannedSession, PlanPeriod, adherence_logged
 
 
 @dataclass(frozen=True)
@@ -84,30 +84,53 @@ def weeks_of_many(
         ):
             known[pid] = _sessions_of(document)
             _remember(pid, known[pid])
-    work: dict[int, list[Work]] = defaultdict(list)
-    # One row per person, day and session with the exercises logged in it, joined in SQL: a
-    # row per log was about 30 a person and week (70,000 for 1,000 patients' fortnight, most of
-    # the list's time on PostgreSQL, issue 19). Skipped logs count for nothing (core.adherence),
-    # so they are left out here; exercise ids have no commas (core.library ids).
-    for uid, on, session, exercises in (
-        ExerciseLogRecord.objects.filter(
-            user_id__in=ids, performed_on__gte=first, performed_on__lte=last, skipped=False
-        )
-        .values("user_id", "performed_on", "session__session")
-        .annotate(done=StringAgg("exercise_id", Value(",")))
-        .values_list("user_id", "performed_on", "session__session", "done")
-    ):
-        work[uid] += [Work(on=on, session=session, exercise=e) for e in set(exercises.split(","))]
+    logged = _logged_many(ids, first, last)
     out: dict[int, list[WeekAdherence]] = {}
-    for uid in set(by_user) | set(work):
+    for uid in set(by_user) | set(logged):
         periods = [
             PlanPeriod(starts_on=p["starts_on"], sessions=() if p["withheld"] else known[p["id"]])
             for p in needed.get(uid, [])
         ]
         out[uid] = [
             WeekAdherence(w.starts_on, w.planned, w.done)
-            for w in adherence(periods, work.get(uid, []), starts, days)
+            for w in adherence_logged(periods, logged.get(uid, {}), starts, days)
         ]
+    return out
+
+
+def _logged_many(
+    ids: list[int] | QuerySet[Any], first: date, last: date
+) -> dict[int, dict[date, dict[int, set[str]]]]:
+    """Per person, day and session number: the exercises logged (not skipped) from `first` to
+    `last`, in two or three queries for any number of people.
+
+    The logs come one row per person, day and session with their exercises joined in SQL (a row
+    per log was about 30 a person and week, most of the list's time on PostgreSQL, issue 19).
+    The session numbers come from the sessions of the same days, found by the (date, person)
+    index: joining logs to sessions made PostgreSQL hash every session of every history. A log
+    stored under a session of another day (its own date wins) costs one more query by id.
+    Exercise ids have no commas (core.library ids)."""
+    rows = list(
+        ExerciseLogRecord.objects.filter(
+            user_id__in=ids, performed_on__gte=first, performed_on__lte=last, skipped=False
+        )
+        .values("user_id", "performed_on", "session_id")
+        .annotate(done=StringAgg("exercise_id", Value(",")))
+        .values_list("user_id", "performed_on", "session_id", "done")
+    )
+    numbers = dict(
+        SessionRecord.objects.filter(
+            user_id__in=ids, performed_on__gte=first, performed_on__lte=last
+        ).values_list("id", "session")
+    )
+    other_days = {sid for _, _, sid, _ in rows if sid not in numbers}
+    if other_days:
+        numbers.update(SessionRecord.objects.filter(pk__in=other_days).values_list("id", "session"))
+    out: dict[int, dict[date, dict[int, set[str]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(set))
+    )
+    for uid, on, sid, exercises in rows:
+        out[uid][on][numbers[sid]].update(exercises.split(","))
     return out
 
 

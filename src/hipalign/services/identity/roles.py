@@ -21,7 +21,7 @@ from hipalign.adapters.db.models import Profile, TotpDevice
 from hipalign.core.access import Action, Role
 from hipalign.core.errors import InputError
 from hipalign.services.identity.tokens import api_tokens_revoke_all
-from hipalign.services.kernel.access import ROLES, NotFound, authorize
+from hipalign.services.kernel.access import ROLES, NotFound, authorize, profiles_forget
 from hipalign.services.kernel.audit import audit_record
 
 PAGE_SIZE = 50
@@ -52,6 +52,7 @@ def _ensure_profiles() -> None:
         [Profile(user_id=pk, role=Role.ADMIN if su else Role.PERSON) for pk, su in missing],
         ignore_conflicts=True,
     )
+    profiles_forget()  # bulk_create sends no signals: rows read as missing this request exist now
 
 
 def people_page(actor: Any, page: Any = 1) -> PeoplePage:

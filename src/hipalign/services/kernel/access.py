@@ -11,11 +11,15 @@ Every read or write of a person's health data by someone else is audited (ASVS 1
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 from hipalign.adapters.db.models import CareLink, Profile
 from hipalign.core.access import (
@@ -56,14 +60,64 @@ def owned[M: Model](model: type[M], user: Actor, pk: Any) -> M:
     return found
 
 
+# The profile row (role, language, time zone, public id) is read once per request: the web edge
+# opens a scope per request (web/middleware.ProfileReadOnceMiddleware) and every reader below
+# takes the row from it. A request that writes a profile drops it from the scope (the signal
+# handlers below), so the request reads its own write; the next request opens a new scope, so a
+# role an admin changes applies at the person's next request (ASVS 8.3.2). Outside a request
+# (services called directly, the worker, the command line) there is no scope: every call reads.
+_PROFILES: ContextVar[dict[Any, Profile | None] | None] = ContextVar("profiles", default=None)
+
+
+@contextmanager
+def profiles_read_once() -> Iterator[None]:
+    """Within this block, each user's profile row is read from the database at most once."""
+    token = _PROFILES.set({})
+    try:
+        yield
+    finally:
+        _PROFILES.reset(token)
+
+
+def profiles_forget() -> None:
+    """Drop every profile row read so far in this scope (after a write signals cannot see)."""
+    cache = _PROFILES.get()
+    if cache is not None:
+        cache.clear()
+
+
+def _profile_written(sender: Any, instance: Profile, **kwargs: Any) -> None:
+    cache = _PROFILES.get()
+    if cache is not None:
+        cache.pop(instance.user_id, None)
+
+
+post_save.connect(_profile_written, sender=Profile, dispatch_uid="hipalign-profile-read-once")
+post_delete.connect(_profile_written, sender=Profile, dispatch_uid="hipalign-profile-gone")
+
+
+def profile_row(user_id: Any) -> Profile | None:
+    """The user's profile row, or None when the account has none (made before roles existed):
+    once per request inside a scope, else a read on every call. Read, never mutate: writers go
+    through profile_of and save."""
+    cache = _PROFILES.get()
+    if cache is not None and user_id in cache:
+        return cache[user_id]
+    found = Profile.objects.filter(user_id=user_id).first()
+    if cache is not None:
+        cache[user_id] = found
+    return found
+
+
 def role_of(user: Actor) -> Role | None:
-    """The caller's role, read on every call so a change applies at once; None when anonymous."""
+    """The caller's role, read on every request so a change applies at once; None when
+    anonymous."""
     if not user.is_authenticated:
         return None
-    role = Profile.objects.filter(user_id=user.pk).values_list("role", flat=True).first()
-    if role is None:
+    profile = profile_row(user.pk)
+    if profile is None:
         return Role.ADMIN if getattr(user, "is_superuser", False) else Role.PERSON
-    return Role(role)
+    return Role(profile.role)
 
 
 def needs_second_factor(user: Actor) -> bool:
@@ -73,6 +127,9 @@ def needs_second_factor(user: Actor) -> bool:
 
 def profile_of(user: User) -> Profile:
     """The person's profile, made on first use (accounts made before roles existed have none)."""
+    found = profile_row(user.pk)
+    if found is not None:
+        return found
     profile, _ = Profile.objects.get_or_create(
         user_id=user.pk, defaults={"role": Role.ADMIN if user.is_superuser else Role.PERSON}
     )

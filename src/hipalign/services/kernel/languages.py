@@ -7,17 +7,23 @@ refused with a message that names the field, and nothing is stored."""
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hipalign.adapters.db.models import Profile
 from hipalign.core.errors import InputError
 from hipalign.core.i18n import SOURCE_LANGUAGE, negotiate
-from hipalign.services.kernel.access import profile_of
+from hipalign.services.kernel.access import profile_of, profile_row
 
 
 def label() -> str:
     """The field's label on the onboarding and account pages, in the page's language."""
     return _("Language")
+
+
+def language_active() -> str:
+    """The language this request activated ("es" of "es-mx"); English outside a request. The
+    pages pass it to the read models, which put the shipped content in its words."""
+    return (translation.get_language() or SOURCE_LANGUAGE).split("-")[0]
 
 
 def languages_offered() -> tuple[str, ...]:
@@ -31,7 +37,8 @@ def language_names() -> list[tuple[str, str]]:
 
 def language_chosen(user: User) -> str:
     """The person's stored choice, or "" when none (or one no longer offered) is stored."""
-    stored = Profile.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    profile = profile_row(user.pk)
+    stored = profile.language if profile is not None else None
     return stored if stored in languages_offered() else ""
 
 

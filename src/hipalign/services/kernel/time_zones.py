@@ -8,9 +8,8 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from hipalign.adapters.db.models import Profile
 from hipalign.core.errors import InputError
-from hipalign.services.kernel.access import profile_of
+from hipalign.services.kernel.access import profile_of, profile_row
 
 LABEL = "Time zone"  # the field's label on the onboarding and account pages
 
@@ -30,12 +29,14 @@ def time_zone_default() -> str:
 def time_zone_of(user: User) -> str:
     """The person's zone name, or the install's when none is chosen (a read only: it runs on
     every request)."""
-    stored = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
+    profile = profile_row(user.pk)
+    stored = profile.time_zone if profile is not None else None
     return stored if stored in time_zone_names() else time_zone_default()
 
 
 def time_zone_chosen(user: User) -> bool:
-    return Profile.objects.filter(user_id=user.pk).exclude(time_zone="").exists()
+    profile = profile_row(user.pk)
+    return profile is not None and profile.time_zone != ""
 
 
 def time_zone_set(user: User, *, zone: str) -> str:

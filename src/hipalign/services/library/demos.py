@@ -1,5 +1,6 @@
 """Exercise demonstrations: the drawn figure of a library entry, for a side and a dose."""
 
+import hashlib
 import re
 from functools import lru_cache
 from typing import Any, Literal
@@ -8,14 +9,16 @@ from hipalign.adapters.raster import svg_to_png
 from hipalign.core.errors import InputError
 from hipalign.core.figure import Side, dose_spans, figure_svg
 from hipalign.core.figure.demo import Demonstration
+from hipalign.core.i18n.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from hipalign.core.library import Exercise, LadderStep, default_library
 from hipalign.core.library.catalog import default_demos
 
 ImageFormat = Literal["svg", "png"]
 
 
-def _entry(exercise_id: str) -> tuple[Exercise, Demonstration]:
-    library = default_library()
+def _entry(exercise_id: str, language: str = SOURCE_LANGUAGE) -> tuple[Exercise, Demonstration]:
+    # The exercise's name in the figure's text alternative is in the page's language.
+    library = default_library(language if language in LANGUAGE_NAMES else SOURCE_LANGUAGE)
     if exercise_id not in library:
         raise InputError(
             "exercise id", [f"{exercise_id!r} is not in the library; see `hipalign library list`"]
@@ -92,15 +95,39 @@ def demo_markup(
     animate: bool = False,
     uid: str = "f",
     hold_s: int | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> str:
     """The figure as SVG markup for a page (cached: a figure never changes while the program
     runs). `frame` counts from 0 here; `hold_s` times the animation to a prescribed hold or
     pause instead of the start rung's."""
-    exercise, demo = _entry(exercise_id)
+    exercise, demo = _entry(exercise_id, language)
     rung = None
     if hold_s is not None:
         rung = LadderStep(sets=1, reps=1, hold_s=hold_s)
     return figure_svg(demo, exercise, side=side, frame=frame, animate=animate, uid=uid, rung=rung)
+
+
+def demo_card_still(
+    *, exercise_id: str, side: Side = "right", language: str = SOURCE_LANGUAGE
+) -> str:
+    """A plan card's figure: the end position, a still. Its ids are the exercise's own, so the
+    one cached drawing serves every plan that has the exercise on that side."""
+    return demo_markup(
+        exercise_id=exercise_id, side=side, uid=f"c-{exercise_id}", language=language
+    )
+
+
+@lru_cache(maxsize=256)
+def demo_card_animation(
+    *, exercise_id: str, side: Side = "right", language: str = SOURCE_LANGUAGE
+) -> tuple[bytes, str]:
+    """The moving figure a plan card plays on a tap, as a standalone SVG document, and its
+    entity tag (a digest of the bytes: it changes exactly when the drawing does). Served by its
+    own route so the plan page carries only the stills."""
+    svg = demo_markup(
+        exercise_id=exercise_id, side=side, animate=True, uid=f"m-{exercise_id}", language=language
+    ).encode("utf-8")
+    return svg, hashlib.sha256(svg).hexdigest()[:20]
 
 
 def demo_page(*, exercise_id: str, side: Side = "right", uid: str = "ex") -> dict[str, Any]:

@@ -13,6 +13,7 @@ from hipalign.adapters.db.models import (
     DecisionRecord,
     PlanRecord,
 )
+from hipalign.core.i18n import SOURCE_LANGUAGE
 from hipalign.core.library import Exercise, default_library
 from hipalign.core.library.model import LadderStep
 from hipalign.core.planning.document import Item, PlanDocument
@@ -199,9 +200,12 @@ def _planned_rung(item: Item, ex: Exercise) -> int:
     return ex.dose.start
 
 
-def plan_items_now(user: User, doc: PlanDocument) -> dict[str, ItemNow]:
-    """Every exercise of the plan at today's dose (after progression), keyed by exercise id."""
-    lib = default_library()
+def plan_items_now(
+    user: User, doc: PlanDocument, *, language: str = SOURCE_LANGUAGE
+) -> dict[str, ItemNow]:
+    """Every exercise of the plan at today's dose (after progression), keyed by exercise id;
+    the exercise's words (name, summary, steps, mistakes) in `language` where translated."""
+    lib = default_library(language)
     latest = _latest_decisions(user)
     out: dict[str, ItemNow] = {}
     if doc.plan is None:

@@ -8,6 +8,7 @@ from functools import cached_property
 from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import PlanRecord
+from hipalign.core.i18n import SOURCE_LANGUAGE
 from hipalign.core.planning.document import PlanDocument
 from hipalign.services.program import doses, plans
 
@@ -18,18 +19,28 @@ class PlanView:
     doc: PlanDocument
     is_current: bool
     owner: User
+    # The reader's language: the exercise words of `items` are in it where translated.
+    language: str = SOURCE_LANGUAGE
 
     @cached_property
     def items(self) -> dict[str, doses.ItemNow]:
         """Each exercise at the person's dose now (after progression decisions); read on first
         use only, so the API, which sends the document alone, does not pay for it."""
-        return doses.plan_items_now(self.owner, self.doc)
+        return doses.plan_items_now(self.owner, self.doc, language=self.language)
 
 
-def plan_view_of(owner: User, rec: PlanRecord, *, current: PlanRecord | None) -> PlanView:
+def plan_view_of(
+    owner: User,
+    rec: PlanRecord,
+    *,
+    current: PlanRecord | None,
+    language: str = SOURCE_LANGUAGE,
+) -> PlanView:
     """The view of one plan version of `owner`; `current` is their current plan as the caller
-    read it (so the page reads it once)."""
-    return PlanView(rec, plans.plan_document(rec), current is not None and rec == current, owner)
+    read it (so the page reads it once); `language` is the reader's."""
+    return PlanView(
+        rec, plans.plan_document(rec), current is not None and rec == current, owner, language
+    )
 
 
 def plan_view(owner: User) -> PlanView | None:

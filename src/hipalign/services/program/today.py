@@ -13,6 +13,7 @@ from hipalign.adapters.db.models import (
     PlanRecord,
     SessionRecord,
 )
+from hipalign.core.i18n import SOURCE_LANGUAGE
 from hipalign.core.library import default_library
 from hipalign.core.planning.document import Day, Review
 from hipalign.core.planning.planner import script_item
@@ -76,7 +77,11 @@ def _split_stopped(
     return go, stopped
 
 
-def session_today(user: User, today: date, session: int = 1) -> Today | None:
+def session_today(
+    user: User, today: date, session: int = 1, *, language: str = SOURCE_LANGUAGE
+) -> Today | None:
+    """Today for `user`; the exercises' words (and so the player's names) in `language` where
+    translated, the doses and ids the same in every language."""
     plan = plans.plan_current(user)
     if plan is None:
         return None
@@ -148,7 +153,7 @@ def session_today(user: User, today: date, session: int = 1) -> Today | None:
             logged_sessions=logged,
         )
     latest = doses._latest_decisions(user, [it.exercise for it in day.items])
-    lib = default_library()
+    lib = default_library(language)
     items = [
         doses._item_now(it, lib[it.exercise], latest) for it in day.items if it.exercise in lib
     ]

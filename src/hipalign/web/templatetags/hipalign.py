@@ -153,11 +153,37 @@ def without_links(value: object) -> str:
 @register.filter
 def level_title(level: object) -> str:
     """What a referral level asks of the person, as a title."""
-    return {
-        "emergency": "Get emergency care now",
-        "urgent": "See a doctor urgently",
-        "see_doctor": "See a doctor before starting",
-    }.get(str(level), "Worth a professional's look")
+    titles = {
+        "emergency": translation.gettext("Get emergency care now"),
+        "urgent": translation.gettext("See a doctor urgently"),
+        "see_doctor": translation.gettext("See a doctor before starting"),
+    }
+    return titles.get(str(level)) or translation.gettext("Worth a professional's look")
+
+
+@register.filter
+def reason_words(reason: object) -> dict[str, str]:
+    """A referral reason's text and action in the page's language: a red-flag question's reason
+    is worded again from the question in that language (a stored plan keeps the English words it
+    was made with); a rule's own reason stays as stored until the rules' words are translated."""
+    from hipalign.core.screening.catalog import QUESTIONS_BY_ID, questions_in
+
+    def get(name: str) -> str:
+        return str(reason.get(name, "") if isinstance(reason, dict) else getattr(reason, name, ""))
+
+    text, action = get("text"), get("action")
+    english = QUESTIONS_BY_ID.get(get("id"))
+    language = _language()
+    if english is None or language == "en":
+        return {"text": text, "action": action}
+    worded = next((q for q in questions_in(language) if q.id == english.id), english)
+    if text == f"You answered yes to: {english.question}":
+        text = translation.gettext("You answered yes to: %(question)s") % {
+            "question": worded.question
+        }
+    if action == english.action:  # a rule may give its own action (a hot joint with fever)
+        action = worded.action
+    return {"text": text, "action": action}
 
 
 def _level(reason: object) -> str:
@@ -246,3 +272,13 @@ def exercise_name(ex_id: object, library: object) -> str:
     """An exercise's name from the library, never its id."""
     ex = library.get(str(ex_id)) if isinstance(library, Mapping) else None
     return str(getattr(ex, "name", "")) or words(ex_id).capitalize()
+
+
+@register.simple_tag
+def js_words() -> str:
+    """The page scripts' words in the page's language, as a JSON block (web/js_catalog.py)."""
+    from django.utils.html import json_script
+
+    from hipalign.web.js_catalog import script_words
+
+    return json_script(script_words(), "hipalign-words")

@@ -27,19 +27,51 @@
   }
 
   // --- plan cards: the end position, the movement on a tap ----------------------------------
+  // The page carries only the stills; a card's moving figure comes from our own server on the
+  // first tap (the button's data-src; the browser caches it by its ETag) and is kept for the
+  // next taps. Nothing loads, and no button shows, with reduced motion.
+
+  function loadFigure(url) {
+    return fetch(url, { credentials: 'same-origin' }).then((r) => {
+      const type = r.headers.get('Content-Type') || '';
+      if (!r.ok || type.indexOf('image/svg+xml') !== 0) throw new Error('no figure');
+      return r.text();
+    }).then((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const svg = doc.documentElement;
+      if (!svg || svg.localName !== 'svg') throw new Error('no figure');
+      return document.importNode(svg, true);
+    });
+  }
 
   for (const fig of document.querySelectorAll('.demo-card')) {
     const button = fig.querySelector('.demo-play');
-    const tpl = fig.querySelector('template.demo-play-figure');
     const holder = fig.querySelector('.demo-still');
-    if (!button || !tpl || !holder || reduced) continue;
+    if (!button || !holder || !button.dataset.src || reduced) continue;
     const still = holder.firstElementChild;
+    let moving = null;
+    const show = (playing) => {
+      holder.replaceChildren(playing ? moving : still);
+      button.setAttribute('aria-pressed', playing ? 'true' : 'false');
+      button.textContent = playing ? 'Stop the movement' : 'Play the movement';
+    };
     button.hidden = false;
+    button.setAttribute('aria-pressed', 'false');
     button.addEventListener('click', () => {
-      const playing = button.getAttribute('aria-pressed') === 'true';
-      holder.replaceChildren(playing ? still : tpl.content.cloneNode(true));
-      button.setAttribute('aria-pressed', playing ? 'false' : 'true');
-      button.textContent = playing ? 'Play the movement' : 'Stop the movement';
+      if (button.getAttribute('aria-pressed') === 'true') return show(false);
+      if (moving) return show(true);
+      if (button.getAttribute('aria-busy') === 'true') return;
+      button.setAttribute('aria-busy', 'true');
+      loadFigure(button.dataset.src)
+        .then((svg) => {
+          moving = svg;
+          show(true);
+        })
+        .catch(() => {
+          // Offline or signed out since the page was made: the still stays, and says so.
+          button.textContent = 'The movement could not load: try again';
+        })
+        .finally(() => button.removeAttribute('aria-busy'));
     });
   }
 

@@ -35,14 +35,26 @@
   const SEND_TIMEOUT_MS = 20000; // a hung connection (captive portal) must not block the queue
   const SESSION_KEEP_DAYS = 14; // old session ids are useless after that; do not hoard them
 
+  // The page's words for this script (web/js_catalog.py, from the pages' catalog): the English
+  // here where the page gives none.
+  const WORDS = (() => {
+    try {
+      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  const gettext = (s) => WORDS[s] || s;
+  const interpolate = (fmt, values) => fmt.replace(/%\((\w+)\)s/g, (_m, k) => String(values[k]));
+
   const KIND_LABELS = {
-    warm_up: 'Warm-up',
-    get_ready: 'Get ready',
-    reps: 'Repetitions',
-    hold: 'Hold',
-    rest: 'Rest',
-    switch_side: 'Switch side',
-    done: 'Done',
+    warm_up: gettext('Warm-up'),
+    get_ready: gettext('Get ready'),
+    reps: gettext('Repetitions'),
+    hold: gettext('Hold'),
+    rest: gettext('Rest'),
+    switch_side: gettext('Switch side'),
+    done: gettext('Done'),
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -75,8 +87,14 @@
     return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
   }
 
-  function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  /** One of two messages by count (one, other), the count put in as %(n)s. */
+  function counted(n, one, other) {
+    return interpolate(n === 1 ? one : other, { n });
+  }
+
+  /** "left side" / "right side" in the page's words. */
+  function sideWords(side) {
+    return side === 'left' ? gettext('left side') : gettext('right side');
   }
 
   /** A random UUID; randomUUID exists only in secure contexts (not on plain http over a LAN). */
@@ -458,21 +476,25 @@
     let state = 'idle';
     if (n === 0) {
       if (sync.sentSome) {
-        text = 'All logs sent.';
+        text = gettext('All logs sent.');
         state = 'ok';
       }
     } else if (phase === 'sending') {
-      text = `Sending ${plural(n, 'log')}…`;
+      text = counted(n, gettext('Sending 1 log…'), gettext('Sending %(n)s logs…'));
       state = 'sending';
     } else {
-      text = `${plural(n, 'log')} saved on this device, will be sent when you are back online.`;
+      text = counted(
+        n,
+        gettext('1 log saved on this device, will be sent when you are back online.'),
+        gettext('%(n)s logs saved on this device, will be sent when you are back online.'),
+      );
       if (sync.failure === 'auth') {
-        text += ' Your login may have expired: log in again (in another tab), then they will be sent.';
+        text += ' ' + gettext('Your login may have expired: log in again (in another tab), then they will be sent.');
       }
       state = 'pending';
     }
     if (deviceStorageFailed) {
-      text += ' This browser could not save to the device: keep this tab open until the logs are sent.';
+      text += ' ' + gettext('This browser could not save to the device: keep this tab open until the logs are sent.');
       state = state === 'ok' ? 'ok' : 'pending';
     }
     node.setAttribute('data-state', state);
@@ -494,10 +516,13 @@
   /** The decision line: the server words the decision and the next dose (core/words.py, the
    * same words as the plan page and the handout); the player only names the side. */
   function decisionText(body, d, text) {
-    const prefix = body.side ? `${capitalize(body.side)} side: ` : '';
-    if (!d && body.skipped) return `${prefix}${prefix ? 's' : 'S'}kipped — your dose stays as it was.`;
-    if (!d || !text) return prefix ? `${prefix}saved.` : 'Saved.';
-    return prefix ? prefix + text.charAt(0).toLowerCase() + text.slice(1) : text;
+    const prefix = body.side ? `${capitalize(sideWords(body.side))}: ` : '';
+    const skipped = gettext('Skipped — your dose stays as it was.');
+    const saved = gettext('Saved.');
+    const lower = (t) => t.charAt(0).toLowerCase() + t.slice(1);
+    if (!d && body.skipped) return prefix ? prefix + lower(skipped) : skipped;
+    if (!d || !text) return prefix ? prefix + lower(saved) : saved;
+    return prefix ? prefix + lower(text) : text;
   }
 
   /** One block per exercise of this session, so both sides sit together. */
@@ -531,7 +556,7 @@
     const notices = block.querySelector('.player-notices');
     const review = (d && d.review_suggested) || body.pain_during > 5;
     if (review && !notices.querySelector('.player-review')) {
-      notices.prepend(el('p', { class: 'player-review', text: 'A review with a professional is suggested.' }));
+      notices.prepend(el('p', { class: 'player-review', text: gettext('A review with a professional is suggested.') }));
     }
     // Advice repeats per side (same pain, same message): show each sentence once.
     const shown = new Set(Array.from(notices.querySelectorAll('.player-advice'), (n) => n.textContent));
@@ -545,9 +570,9 @@
   function showRejected(body, message) {
     const box = byId('player-rejected');
     if (!box) return;
-    const who = body.side ? `${exerciseName(body.exercise)}, ${body.side} side` : exerciseName(body.exercise);
+    const who = body.side ? `${exerciseName(body.exercise)}, ${sideWords(body.side)}` : exerciseName(body.exercise);
     box.appendChild(
-      el('p', { text: `Not stored: ${who} — ${message}. The log is kept on this device.` })
+      el('p', { text: interpolate(gettext('Not stored: %(who)s — %(problem)s. The log is kept on this device.'), { who, problem: message }) })
     );
     box.hidden = false;
   }
@@ -670,17 +695,19 @@
   // --- describing steps --------------------------------------------------------------------
 
   function exerciseLine(step) {
-    if (step && step.kind === 'warm_up') return `Warm-up: ${step.move || ''}`;
+    if (step && step.kind === 'warm_up') return `${gettext('Warm-up')}: ${step.move || ''}`;
     if (!step || !step.exercise) return '';
     const name = exerciseName(step.exercise);
-    return step.side ? `${name} — ${step.side} side` : name;
+    return step.side ? `${name} — ${sideWords(step.side)}` : name;
   }
 
   function kindLine(step) {
-    if (step.kind === 'warm_up') return `Warm-up · move ${P.index + 1} of ${firstExercise()}`;
+    if (step.kind === 'warm_up') {
+      return interpolate(gettext('Warm-up · move %(n)s of %(total)s'), { n: P.index + 1, total: firstExercise() });
+    }
     let text = KIND_LABELS[step.kind] || step.kind;
-    if (step.set) text += ` · set ${step.set}`;
-    if (step.kind === 'hold' && step.rep) text += `, hold ${step.rep}`;
+    if (step.set) text += ' · ' + interpolate(gettext('set %(n)s'), { n: step.set });
+    if (step.kind === 'hold' && step.rep) text += ', ' + interpolate(gettext('hold %(n)s'), { n: step.rep });
     return text;
   }
 
@@ -691,10 +718,10 @@
   function nextLine(index) {
     const next = P.steps[index + 1];
     if (!next) return '';
-    if (next.kind === 'done') return 'Next up: end of the session.';
-    const what = next.kind === 'get_ready' || next.kind === 'warm_up' ? exerciseLine(next) : KIND_LABELS[next.kind] || next.kind;
-    const side = next.kind === 'switch_side' && next.side ? ` to the ${next.side} side` : '';
-    return `Next up: ${what}${side} (${seconds(stepMs(next))} s).`;
+    if (next.kind === 'done') return gettext('Next up: end of the session.');
+    let what = next.kind === 'get_ready' || next.kind === 'warm_up' ? exerciseLine(next) : KIND_LABELS[next.kind] || next.kind;
+    if (next.kind === 'switch_side' && next.side) what = `${what}: ${sideWords(next.side)}`;
+    return interpolate(gettext('Next up: %(what)s (%(seconds)s s).'), { what, seconds: seconds(stepMs(next)) });
   }
 
   // --- rendering ---------------------------------------------------------------------------
@@ -709,7 +736,7 @@
     setText(ui.cue, cueOf(step));
     const left = seconds(P.remainingMs);
     setText(ui.countdown, String(left));
-    if (ui.countdownUnit) setText(ui.countdownUnit, left === 1 ? 'second left' : 'seconds left');
+    if (ui.countdownUnit) setText(ui.countdownUnit, left === 1 ? gettext('second left') : gettext('seconds left'));
     setText(ui.reps, repLine(step));
     setText(ui.next, P.finished ? '' : nextLine(P.index));
     renderProgress(step);
@@ -735,8 +762,8 @@
   }
 
   function startLabel() {
-    if (P.steps[P.index].kind === 'warm_up') return P.index === 0 ? 'Start warm-up' : 'Continue warm-up';
-    return P.index > firstExercise() ? 'Continue session' : 'Start';
+    if (P.steps[P.index].kind === 'warm_up') return P.index === 0 ? gettext('Start warm-up') : gettext('Continue warm-up');
+    return P.index > firstExercise() ? gettext('Continue session') : gettext('Start');
   }
 
   /** Leave the warm-up for the first exercise: running on if it ran, else waiting for Start. */
@@ -772,7 +799,7 @@
     const total = stepMs(step);
     const done = total > 0 ? 1 - P.remainingMs / total : 1;
     const rep = Math.min(step.count, Math.max(1, Math.floor(done * step.count) + 1));
-    return `Rep ${rep} of ${step.count}`;
+    return interpolate(gettext('Rep %(n)s of %(total)s'), { n: rep, total: step.count });
   }
 
   function renderProgress(step) {
@@ -784,11 +811,13 @@
     const leftMin = Math.ceil((total - doneS) / P.speedup / 60);
     ui.progressFill.style.width = `${pct}%`; // CSSOM, allowed by style-src 'self'
     ui.progress.setAttribute('aria-valuenow', String(pct));
-    ui.progress.setAttribute('aria-valuetext', `${pct}% done`);
+    ui.progress.setAttribute('aria-valuetext', interpolate(gettext('%(pct)s percent done'), { pct }));
     const count = P.steps.length - 1;
     const text = P.finished
-      ? `All ${plural(count, 'step')} done.`
-      : `Step ${Math.min(P.index + 1, count)} of ${count} · about ${plural(leftMin, 'minute')} left`;
+      ? counted(count, gettext('The 1 step is done.'), gettext('All %(n)s steps done.'))
+      : interpolate(gettext('Step %(n)s of %(total)s'), { n: Math.min(P.index + 1, count), total: count }) +
+        ' · ' +
+        counted(leftMin, gettext('about 1 minute left'), gettext('about %(n)s minutes left'));
     setText(ui.progressText, text);
   }
 
@@ -797,9 +826,9 @@
     ui.start.hidden = P.started || P.finished;
     ui.start.disabled = P.finished || Boolean(P.logging);
     ui.pause.hidden = !P.started || P.finished;
-    setText(ui.pause, P.running ? 'Pause' : 'Resume');
+    setText(ui.pause, P.running ? gettext('Pause') : gettext('Resume'));
     for (const b of [ui.pause, ui.back, ui.skip, ui.skipExercise]) b.disabled = !live;
-    setText(ui.sound, sound.on ? 'Sound: on' : 'Sound: off');
+    setText(ui.sound, sound.on ? gettext('Sound: on') : gettext('Sound: off'));
     ui.controls.hidden = P.finished;
     ui.keys.hidden = P.finished;
     ui.done.hidden = !P.finished;
@@ -817,7 +846,7 @@
 
   /** The script's cue; at the end "Session complete" only when nothing was skipped. */
   function cueOf(step) {
-    if (step.kind === 'done' && !outcomeGroups().complete) return 'Session ended.';
+    if (step.kind === 'done' && !outcomeGroups().complete) return gettext('Session ended.');
     return step.cue || '';
   }
 
@@ -870,12 +899,12 @@
     if (!ui.doneSummary) return;
     const groups = outcomeGroups();
     const complete = groups.complete;
-    setText(ui.doneTitle, complete ? 'Session complete' : 'Session ended');
-    setText(ui.doneText, complete ? 'Well done.' : 'Here is what you did today.');
+    setText(ui.doneTitle, complete ? gettext('Session complete') : gettext('Session ended'));
+    setText(ui.doneText, complete ? gettext('Well done.') : gettext('Here is what you did today.'));
     const lines = [
-      ['done', 'Done'],
-      ['skipped', 'Skipped'],
-      ['unlogged', 'Not logged'],
+      ['done', gettext('Done')],
+      ['skipped', gettext('Skipped')],
+      ['unlogged', gettext('Not logged')],
     ]
       .filter(([key]) => groups[key].length)
       .map(([key, label]) => el('li', { 'data-outcome': key, text: `${label}: ${groups[key].join(', ')}` }));
@@ -1022,8 +1051,8 @@
   }
 
   function sideTitle(side, ex) {
-    if (side) return `${capitalize(side)} side`;
-    return ex.sides.length > 1 ? 'Both sides' : 'Done today';
+    if (side) return capitalize(sideWords(side));
+    return ex.sides.length > 1 ? gettext('Both sides') : gettext('Done today');
   }
 
   function numberField(opts) {
@@ -1068,45 +1097,45 @@
    */
   function buildLogForm(ex, skipped) {
     const form = el('form', { class: 'log-form', 'data-testid': 'log-form', 'data-skipped': skipped ? 'true' : null, novalidate: true, 'aria-labelledby': 'log-title' });
-    form.appendChild(el('h3', { id: 'log-title', class: 'log-title', tabindex: '-1', text: skipped ? `Skipped: ${ex.name}` : `Log: ${ex.name}` }));
+    form.appendChild(el('h3', { id: 'log-title', class: 'log-title', tabindex: '-1', text: interpolate(skipped ? gettext('Skipped: %(name)s') : gettext('Log: %(name)s'), { name: ex.name }) }));
     if (skipped) {
-      form.appendChild(el('p', { class: 'log-intro', text: 'This exercise is logged as skipped, and a skip does not change your dose. If you did part of it, enter what you did.' }));
+      form.appendChild(el('p', { class: 'log-intro', text: gettext('This exercise is logged as skipped, and a skip does not change your dose. If you did part of it, enter what you did.') }));
     } else {
-      form.appendChild(el('p', { class: 'log-intro', text: 'What you did is filled in from the plan: change anything that differs. Pain during is needed so the plan can adapt safely.' }));
+      form.appendChild(el('p', { class: 'log-intro', text: gettext('What you did is filled in from the plan: change anything that differs. Pain during is needed so the plan can adapt safely.') }));
     }
     ex.sides.forEach((s) => {
       const k = sideKey(s.side);
       const title = sideTitle(s.side, ex);
-      const where = s.side ? ` (${s.side} side)` : '';
+      const where = s.side ? ` (${sideWords(s.side)})` : '';
       const isHold = ex.kind === 'hold';
       const fields = [
         el('legend', { text: title }),
-        numberField({ id: `log-sets-${k}`, testid: `log-sets-${k}`, label: 'Sets done', value: skipped ? 0 : s.sets, min: 0, max: 10, errorName: `Sets done${where}` }),
-        numberField({ id: `log-reps-${k}`, testid: `log-reps-${k}`, label: isHold ? 'Holds per set' : 'Reps per set', value: skipped ? 0 : s.reps, min: 0, max: 100, errorName: `${isHold ? 'Holds' : 'Reps'} per set${where}` }),
+        numberField({ id: `log-sets-${k}`, testid: `log-sets-${k}`, label: gettext('Sets done'), value: skipped ? 0 : s.sets, min: 0, max: 10, errorName: `${gettext('Sets done')}${where}` }),
+        numberField({ id: `log-reps-${k}`, testid: `log-reps-${k}`, label: isHold ? gettext('Holds per set') : gettext('Reps per set'), value: skipped ? 0 : s.reps, min: 0, max: 100, errorName: `${isHold ? gettext('Holds per set') : gettext('Reps per set')}${where}` }),
       ];
       if (s.hold_s > 0) {
-        const label = isHold ? 'Seconds held each time' : 'Pause in each rep (seconds)';
+        const label = isHold ? gettext('Seconds held each time') : gettext('Pause in each rep (seconds)');
         fields.push(numberField({ id: `log-hold-${k}`, testid: `log-hold-${k}`, label, value: skipped ? 0 : s.hold_s, min: 0, max: 600, errorName: `${label}${where}` }));
       }
       form.appendChild(el('fieldset', { class: 'log-side' }, fields));
     });
     form.appendChild(
       el('fieldset', { class: 'log-how' }, [
-        el('legend', { text: 'How it felt' }),
+        el('legend', { text: gettext('How it felt') }),
         skipped
-          ? numberField({ id: 'log-pain', testid: 'log-pain', label: 'Pain during, if you did some (0 = none, 10 = worst), optional', min: 0, max: 10, optional: true, errorName: 'Pain' })
-          : numberField({ id: 'log-pain', testid: 'log-pain', label: 'Pain during (0 = none, 10 = worst)', min: 0, max: 10, required: true, errorName: 'Pain' }),
-        numberField({ id: 'log-effort', testid: 'log-effort', label: 'Effort (0 = very easy, 10 = hardest), optional', min: 0, max: 10, optional: true, errorName: 'Effort' }),
-        checkField('log-sharp', 'Sharp pain', 'log-sharp'),
-        checkField('log-numbness', 'New numbness or tingling', 'log-numbness'),
+          ? numberField({ id: 'log-pain', testid: 'log-pain', label: gettext('Pain during, if you did some (0 = none, 10 = worst), optional'), min: 0, max: 10, optional: true, errorName: gettext('Pain') })
+          : numberField({ id: 'log-pain', testid: 'log-pain', label: gettext('Pain during (0 = none, 10 = worst)'), min: 0, max: 10, required: true, errorName: gettext('Pain') }),
+        numberField({ id: 'log-effort', testid: 'log-effort', label: gettext('Effort (0 = very easy, 10 = hardest), optional'), min: 0, max: 10, optional: true, errorName: gettext('Effort') }),
+        checkField('log-sharp', gettext('Sharp pain'), 'log-sharp'),
+        checkField('log-numbness', gettext('New numbness or tingling'), 'log-numbness'),
       ])
     );
     form.appendChild(el('p', { class: 'log-summary', id: 'log-summary', role: 'alert', hidden: true }));
     // A skip is always logged (as skipped): its form has no "Skip logging".
     form.appendChild(
       el('div', { class: 'log-actions' }, [
-        el('button', { type: 'submit', class: 'player-btn player-btn-primary', 'data-testid': 'log-save', text: skipped ? 'Save as skipped' : 'Save and continue' }),
-        skipped ? null : el('button', { type: 'button', class: 'player-btn', 'data-testid': 'log-skip', text: 'Skip logging' }),
+        el('button', { type: 'submit', class: 'player-btn player-btn-primary', 'data-testid': 'log-save', text: skipped ? gettext('Save as skipped') : gettext('Save and continue') }),
+        skipped ? null : el('button', { type: 'button', class: 'player-btn', 'data-testid': 'log-skip', text: gettext('Skip logging') }),
       ])
     );
     return form;
@@ -1169,14 +1198,16 @@
       } else {
         bad++;
         firstBad = firstBad || input;
-        const range = `${input.getAttribute('data-min')} to ${input.getAttribute('data-max')}`;
-        const verb = input.id === 'log-pain' ? 'choose' : 'enter';
-        fieldError(input, `${input.getAttribute('data-name')}: ${verb} a whole number from ${range}`);
+        const values = { field: input.getAttribute('data-name'), low: input.getAttribute('data-min'), high: input.getAttribute('data-max') };
+        const problem = input.id === 'log-pain'
+          ? gettext('%(field)s: choose a whole number from %(low)s to %(high)s')
+          : gettext('%(field)s: enter a whole number from %(low)s to %(high)s');
+        fieldError(input, interpolate(problem, values));
       }
     }
     const summary = form.querySelector('#log-summary');
     if (firstBad) {
-      summary.textContent = `Nothing was saved yet: ${plural(bad, 'field')} need${bad === 1 ? 's' : ''} a change.`;
+      summary.textContent = counted(bad, gettext('Nothing was saved yet: 1 field needs a change.'), gettext('Nothing was saved yet: %(n)s fields need a change.'));
       summary.hidden = false;
       firstBad.focus();
       return null;
@@ -1339,7 +1370,7 @@
     if (!ui.root) return;
     const data = readPlayerData();
     if (!data) {
-      ui.root.appendChild(el('p', { class: 'player-note', role: 'alert', text: 'The session could not be loaded. Reload the page to try again.' }));
+      ui.root.appendChild(el('p', { class: 'player-note', role: 'alert', text: gettext('The session could not be loaded. Reload the page to try again.') }));
       return;
     }
     const ids = {
@@ -1380,7 +1411,7 @@
     const rejected = REJECTED_KEY ? readJson(REJECTED_KEY, []) : [];
     if (Array.isArray(rejected) && rejected.length && byId('player-rejected')) {
       const box = byId('player-rejected');
-      box.appendChild(el('p', { text: `${plural(rejected.length, 'log')} could not be stored by the server and ${rejected.length === 1 ? 'is' : 'are'} kept on this device.` }));
+      box.appendChild(el('p', { text: counted(rejected.length, gettext('1 log could not be stored by the server and is kept on this device.'), gettext('%(n)s logs could not be stored by the server and are kept on this device.')) }));
       box.hidden = false;
     }
     window.addEventListener('online', () => networkBack());

@@ -4,15 +4,23 @@
   'use strict';
   const form = document.getElementById('onboarding');
   if (!form) return;
+  // The page's words (web/js_catalog.py): the English here where the page gives none.
+  let words = {};
+  try {
+    words = JSON.parse(document.getElementById('hipalign-words').textContent) || {};
+  } catch (e) {
+    words = {};
+  }
+  const gettext = (t) => words[t] || t;
   document.documentElement.classList.add('js');
   const steps = Array.from(form.querySelectorAll('fieldset.step'));
   const marks = Array.from(form.querySelectorAll('.wizard-steps li'));
   const nav = form.querySelector('.wizard-nav');
   const submit = nav.querySelector('button[type="submit"]');
   const back = document.createElement('button');
-  back.type = 'button'; back.textContent = 'Back'; back.dataset.testid = 'wizard-back';
+  back.type = 'button'; back.textContent = gettext('Back'); back.dataset.testid = 'wizard-back';
   const next = document.createElement('button');
-  next.type = 'button'; next.textContent = 'Next'; next.className = 'primary'; next.dataset.testid = 'wizard-next';
+  next.type = 'button'; next.textContent = gettext('Next'); next.className = 'primary'; next.dataset.testid = 'wizard-next';
   nav.prepend(back, next);
   // Start on the first step with an error, if the server sent the form back.
   let current = Math.max(0, steps.findIndex((s) => s.querySelector('.has-error')));
@@ -52,7 +60,9 @@
     if (!msg) { msg = document.createElement('p'); msg.id = id; msg.className = 'error'; field.appendChild(msg); }
     msg.classList.add('step-error');
     msg.setAttribute('role', 'alert');
-    msg.textContent = left > 1 ? `Please answer this question (${left} questions on this step are still open).` : 'Please answer this question.';
+    msg.textContent = left > 1
+      ? gettext('Please answer this question (%(n)s questions on this step are still open).').replace('%(n)s', String(left))
+      : gettext('Please answer this question.');
     field.classList.add('has-error');
     inputsOf(field).forEach((i) => i.setAttribute('aria-invalid', 'true'));
     described(field).forEach((d) => describedBy(d, id, true));
