@@ -345,6 +345,8 @@ MATRIX: list[Entry] = [
     Entry("GET", "/plan", own_page(clinicians=To("/onboarding"))),
     Entry("GET", "/plans", own_page()),
     Entry("GET", "/exercises/{exercise_id}", own_page()),
+    # Issue 16: a plan card's moving figure; library data, the same drawing for everyone.
+    Entry("GET", "/exercises/{exercise_id}/figure/{side}.svg", own_page()),
     # Issue 16: a clinic's own media, owned by the linked clinician (World.params media_id).
     # Any clinician may add to their own clinic's library (an empty form: 422, nothing stored);
     # the file is seen by its clinic and the patients linked to it; only its clinic removes it.
@@ -770,6 +772,7 @@ _OWN_READS = [
     "/plan",
     "/plans",
     "/exercises/{exercise_id}",
+    "/exercises/{exercise_id}/figure/{side}.svg",
     "/today",
     "/learn",
     "/learn/{lesson_id}",

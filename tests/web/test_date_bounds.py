@@ -122,7 +122,9 @@ def test_an_assessment_dated_outside_the_window_is_refused_naming_the_field(
     )
 
     assert r.status_code == 422
-    assert "performed_on: give a day from" in r.content.decode()
+    page = r.content.decode()
+    assert "Date (YYYY-MM-DD): give a day from" in page  # the field by its label on the page
+    assert "performed_on:" not in page
     assert owned_counts(owner.pk) == before
 
 

@@ -40,8 +40,12 @@ def test_signup_refuses_a_guessable_password_naming_the_field_and_what_is_allowe
     page = response.content.decode()
     errors = response.context["form"].errors["password"]
     assert response.status_code == 200
-    assert any(e.startswith("Password is too easy to guess.") for e in errors), errors
-    assert "Allowed: at least 8 characters" in " ".join(errors)
+    # One error under the field: the label leads once, then the reasons and what is allowed.
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("Password"), errors
+    assert errors[0].count("Password:") <= 1, errors
+    assert "Password is too easy to guess." in errors[0], errors
+    assert "Allowed: at least 8 characters" in errors[0], errors
     assert '<label for="id_password">Password</label>' in page
     assert all_counts() == before
     assert not User._default_manager.filter(username="dora").exists()

@@ -281,6 +281,7 @@ def _build() -> Stage:
             "link_id": str(link.id),
             "message_id": str(sent.message.id),
             "media_id": str(media.id),
+            "side": "left",
         },
         plan=current,
         plans={OWNER: current, OTHER: other_plan},
