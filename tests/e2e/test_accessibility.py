@@ -146,7 +146,9 @@ def test_clinician_admin_and_care_pages_have_no_accessibility_violations(
     visit(clinician, "clinic-plan", f"/clinic/patients/{pid}/plan")
     _ruled_out_added_without_reason(clinician)
     clinician.get_by_role("button", name=re.compile(r"^Save as version")).click()
-    expect(clinician.get_by_test_id("problems")).to_contain_text("override_reason")
+    expect(clinician.get_by_test_id("problems")).to_contain_text(
+        "Reason to override a safety rule: "
+    )
     check(clinician, "clinic-plan-reason-needed")
     clinician.goto(f"/clinic/patients/{pid}/plan")
     clinician.locator('input[name="version"]').evaluate(

@@ -162,7 +162,8 @@ def test_first_account_to_prescribed_plan_to_end_of_sharing(
     snap(clinician, "plan-editor-filled")
     clinician.get_by_role("button", name=re.compile(r"^Save as version")).click()
     problems = clinician.get_by_test_id("problems")
-    expect(problems).to_contain_text(re.compile(r"items\[\d+\]\.override_reason"))
+    expect(problems).to_contain_text(f"Reason to override a safety rule: {ex_name}")
+    expect(problems).not_to_contain_text("override_reason")
     expect(problems).to_contain_text(ex_name)
     expect(clinician.locator(f'[name="item-{n}-sets"]')).to_have_value(str(new_sets))
     added = clinician.locator("fieldset.rx-new select").first

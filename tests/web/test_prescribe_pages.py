@@ -100,9 +100,12 @@ def test_a_ruled_out_exercise_needs_a_reason_and_nothing_is_stored_without_it(
     refused = clinician_client.post(f"/clinic/patients/{pid}/plan", data)
 
     assert refused.status_code == 422
-    assert f"items[{n}].override_reason" in refused.content.decode().replace("&#x27;", "'") or (
-        "override_reason" in refused.content.decode()
+    page = refused.content.decode().replace("&#x27;", "'")
+    # The field by the exercise's name and its label on the page, never its path.
+    assert "Reason to override a safety rule: Bent-knee hip lift lying face down is done" in page, (
+        page
     )
+    assert "override_reason:" not in page and "items[" not in page
     assert _snapshot(owner) == [(1, "person")]
     data[f"item-{n}-override_reason"] = "Checked lying face down on a pillow in clinic: fine."
     assert clinician_client.post(f"/clinic/patients/{pid}/plan", data).status_code == 302
@@ -197,3 +200,27 @@ def test_the_editor_shows_each_exercises_figure_beside_it(
     figures = page.count('data-testid="rx-figure"')
     assert figures == len(exercises) > 0
     assert page.count("<svg") >= figures
+
+
+def test_a_dose_that_is_not_a_number_is_refused_by_the_exercise_and_label_not_the_path(
+    owner: Any, clinician_client: Client
+) -> None:
+    make_plan(owner)
+    pid = public_id(owner)
+    data = _form(clinician_client, pid)
+    first = clinician_client.get(f"/clinic/patients/{pid}/plan").context["rows"][0]
+    name = {c.exercise: c.name for c in plans_choices(clinician_client, pid)}[first["exercise"]]
+    data["item-0-sets"] = "lots"
+
+    refused = clinician_client.post(f"/clinic/patients/{pid}/plan", data)
+
+    page = refused.content.decode().replace("&#x27;", "'")
+    assert refused.status_code == 422
+    assert f"{name}, Sets: give a whole number (got 'lots')" in page, page
+    assert "items[" not in page
+    assert _snapshot(owner) == [(1, "person")]
+
+
+def plans_choices(client: Client, pid: str) -> list[Any]:
+    """The exercises the editor offers, with the names it shows."""
+    return list(client.get(f"/clinic/patients/{pid}/plan").context["editor"].choices)

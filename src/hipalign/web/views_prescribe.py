@@ -19,6 +19,7 @@ from hipalign.services.care import clinic, prescribe
 from hipalign.services.library import demos
 from hipalign.services.program.plans import StalePlan
 from hipalign.web import clock
+from hipalign.web.edge import field_errors, problem_parts
 from hipalign.web.forms import whole_number
 
 PAGE_SIZE = 50  # the most pressing first; a clinic of 1,000 pages through the rest
@@ -84,6 +85,40 @@ def _rows_from(form: QueryDict) -> tuple[list[dict[str, Any]], list[str]]:
                 row[key + "_value"] = _int(form, p + key, f"items[{n}].{key}", problems)
         rows.append(row)
     return rows, problems
+
+
+# The editor's labels for an item's fields, as the page shows them (clinic_plan.html).
+_ITEM_LABELS = {
+    "exercise": "Exercise",
+    "side": "Side",
+    "sets": "Sets",
+    "reps": "Reps",
+    "hold_s": "Hold (s)",
+    "days": "Days",
+    "override_reason": "Reason to override a safety rule",
+}
+
+
+def _problem_words(
+    problems: list[str], rows: list[dict[str, Any]], names: dict[str, str], *, typed: bool
+) -> list[str]:
+    """The problems as the page words them: an item's field by the exercise's name and the
+    field's label, never its path ("items[12].override_reason"). The form's own number checks
+    count every row as typed (`typed`); the prescription's checks count the rows it kept (no
+    removed or empty ones), in the same order."""
+    kept = rows if typed else [r for r in rows if r["exercise"] and not r["remove"]]
+    named = {
+        f"items[{r['n'] if typed else i}].{k}": (names.get(r["exercise"], r["exercise"]), v)
+        for i, r in enumerate(kept)
+        for k, v in _ITEM_LABELS.items()
+    }
+    labels = {"note": "Note to the person"}
+    for problem in problems:
+        field, message = problem_parts(problem)
+        if field in named:  # the exercise's name leads unless the message says it already
+            name, label = named[field]
+            labels[field] = label if name in message else f"{name}, {label}"
+    return list(field_errors(problems, labels=labels).values())
 
 
 def _prescription(rows: list[dict[str, Any]], note: str) -> dict[str, Any]:
@@ -173,15 +208,17 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     note = ""
     if request.method == "POST":
         rows, problems = _rows_from(request.POST)
+        names = {c.exercise: c.name for c in editor.choices}
         note = request.POST.get("note", "")[:1000]
         version = whole_number(request.POST.get("version", ""))
+        problems = _problem_words(problems, rows, names, typed=True)
         if not problems:
             try:
                 made = prescribe.plan_prescribe(
                     request.user, public_id, _prescription(rows, note), version
                 )
             except InputError as exc:
-                problems = exc.problems
+                problems = _problem_words(exc.problems, rows, names, typed=False)
             except StalePlan as exc:
                 stale = str(exc)
             else:
