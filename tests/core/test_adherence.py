@@ -127,3 +127,48 @@ def test_done_stays_within_planned_whatever_the_runs_and_their_order(
     assert first == again
     for w in first:
         assert w.planned == 3 and 0 <= w.done <= w.planned
+
+
+def _by_definition(
+    periods: list[PlanPeriod], work: list[Work], starts: list[date]
+) -> list[tuple[date, int, float]]:
+    """The windows counted the plain way: every planned session of `sessions_done`, summed."""
+    first, last = min(starts), max(starts) + timedelta(days=6)
+    done = sessions_done(periods, work, first, last)
+    out = []
+    for start in starts:
+        inside = [s for s in done if start <= s.on <= start + timedelta(days=6)]
+        out.append((start, len(inside), round(sum(s.fraction for s in inside), 2)))
+    return out
+
+
+_session = st.builds(
+    PlannedSession,
+    day=st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
+    session=st.integers(min_value=1, max_value=3),
+    exercises=st.frozensets(st.sampled_from(sorted(EXERCISES)), max_size=4),
+)
+_period = st.builds(
+    PlanPeriod,
+    starts_on=st.integers(min_value=-10, max_value=20).map(lambda n: MONDAY + timedelta(days=n)),
+    sessions=st.lists(_session, max_size=6).map(tuple),
+)
+
+
+@given(
+    st.lists(_period, max_size=4),
+    st.lists(_work, max_size=40),
+    st.lists(
+        st.integers(min_value=-3, max_value=14).map(lambda n: MONDAY + timedelta(days=n)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_the_windows_agree_with_the_sessions_counted_one_by_one(
+    periods: list[PlanPeriod], work: list[Work], starts: list[date]
+) -> None:
+    # Plans starting on the same day, sessions numbered alike, windows overlapping: the fast
+    # walk the clinician's list uses gives the definition's counts.
+    got = [(w.starts_on, w.planned, w.done) for w in adherence(periods, work, starts)]
+
+    assert got == _by_definition(periods, work, starts)

@@ -142,22 +142,56 @@ def sessions_done(
 def adherence_logged(
     periods: Sequence[PlanPeriod], logged: Logged, starts: Sequence[date], days: int = 7
 ) -> list[WindowAdherence]:
-    """Per window of `days` days from each start: sessions planned and done (fractions)."""
+    """Per window of `days` days from each start: sessions planned and done (fractions).
+
+    The same counts as `sessions_done_logged` summed per window (tests/core/test_adherence.py
+    checks the two against each other), made in one walk of the days without a SessionDone per
+    session: the clinician's list runs this for every patient on each request (issue 19), and
+    the plan in effect moves forward with the days instead of being looked up for each."""
     if not starts:
         return []
     first = min(starts)
-    last = max(starts) + timedelta(days=days - 1)
-    done = sessions_done_logged(periods, logged, first, last)
+    span = (max(starts) - first).days + days
+    # Oldest start first; sorted() keeps the given order among equal starts, so the later given
+    # of those comes later and wins, as in plan_in_effect.
+    ordered = sorted(periods, key=lambda p: p.starts_on)
+    weekdays = [_by_weekday(p) for p in ordered]
+    # Per day from `first`: the fraction of each planned session, in session order.
+    fractions: list[list[float]] = [[] for _ in range(span)]
+    current, weekday0 = -1, first.weekday()
+    for i in range(span):
+        on = first + timedelta(days=i)
+        while current + 1 < len(ordered) and ordered[current + 1].starts_on <= on:
+            current += 1
+        if current < 0:
+            continue
+        today = weekdays[current].get(WEEKDAYS[(weekday0 + i) % 7])
+        if not today:
+            continue
+        runs = logged.get(on)
+        if not runs:
+            fractions[i] = [0.0] * len(today)
+            continue
+        numbers = {s.session for s in today}
+        merged: dict[int, set[str]] = defaultdict(set)
+        for number, exercises in runs.items():
+            # A run whose session number the day does not have merges into its first session.
+            merged[number if number in numbers else today[0].session] |= exercises
+        fractions[i] = [len(s.exercises & merged[s.session]) / len(s.exercises) for s in today]
     out = []
     for start in starts:
-        end = start + timedelta(days=days - 1)
-        inside = [s for s in done if start <= s.on <= end]
+        at = (start - first).days
+        window = fractions[at : at + days]
+        total = 0.0
+        for day in window:
+            for fraction in day:  # summed in the order sessions_done_logged gives them
+                total += fraction
         out.append(
             WindowAdherence(
                 starts_on=start,
                 days=days,
-                planned=len(inside),
-                done=round(sum(s.fraction for s in inside), DIGITS),
+                planned=sum(len(day) for day in window),
+                done=round(total, DIGITS),
             )
         )
     return out

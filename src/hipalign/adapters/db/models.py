@@ -147,8 +147,15 @@ class ExerciseLogRecord(models.Model):
             models.Index(fields=["user", "performed_on"]),
             # The clinician's list reads the last fortnight of all their patients at once: by
             # date first, PostgreSQL range-scans those rows instead of the whole history (it
-            # chose a sequential scan over (user, performed_on); bench/clinic_speed.py).
-            models.Index(fields=["performed_on", "user"], name="log_on_user"),
+            # chose a sequential scan over (user, performed_on); bench/clinic_speed.py). The
+            # columns the list reads ride along (INCLUDE, PostgreSQL only; other databases
+            # leave them out), so its two log reads scan the index alone and never the table:
+            # at 1,000 patients x 13 weeks, 55 ms instead of 70 and 13 instead of 27 (issue 19).
+            models.Index(
+                fields=["performed_on", "user", "session"],
+                include=["exercise_id", "skipped", "pain_during"],
+                name="log_day_cover",
+            ),
         ]
 
 
