@@ -390,6 +390,9 @@ def main() -> None:
     start = date(2025, 1, 6)  # a Monday
     t0 = time.perf_counter()
     clinician, users, plan0 = seed_people(a.patients, start)
+    from hipalign.web.server import settle_heap
+
+    settle_heap()  # as `hipalign serve` does before its first request
     print(
         f"database: {connection.vendor}; {a.patients} patients seeded in {time.perf_counter() - t0:.1f} s"
     )
