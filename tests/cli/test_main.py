@@ -316,3 +316,13 @@ def test_running_the_module_offers_every_command_of_the_console_script() -> None
     assert by_module.returncode == 0
     for command in ("backup", "restore", "migrate", "serve", "worker", "audit", "i18n"):
         assert f" {command} " in by_module.stdout, command
+
+
+def test_library_list_shows_positions_and_equipment_as_words_and_keeps_ids() -> None:
+    code, out, _ = run("library", "list")
+    assert code == 0
+    # A person reads "side lying" and "resistance band"; the id column keeps the ids they type.
+    assert "side lying" in out and "resistance band" in out
+    cells = [line.split("│")[3:6] for line in out.splitlines() if line.count("│") == 6]
+    assert cells and not [c for row in cells for c in row if "_" in c]
+    assert "band_hip_abduction" in out

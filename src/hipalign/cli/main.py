@@ -35,7 +35,7 @@ from hipalign.core.planning.document import PlanDocument
 from hipalign.core.progression import ExerciseLog
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import EQUIPMENT, WEEKDAYS
-from hipalign.core.words import decision_words, dose_words
+from hipalign.core.words import code_words, decision_words, dose_words
 from hipalign.services.followup import outcomes
 from hipalign.services.library import demos, education
 from hipalign.services.program import planning
@@ -369,7 +369,14 @@ def library_list(format: FormatOpt = Format.text) -> None:
     for col in ("id", _("name"), _("position"), _("intent"), _("needs")):
         table.add_column(col)
     for e in exercises:
-        table.add_row(e.id, e.name, e.position, ", ".join(e.intent), ", ".join(e.equipment) or "-")
+        # Words in the table, as the pages show them; the id column and --format json keep ids.
+        table.add_row(
+            e.id,
+            e.name,
+            code_words(e.position),
+            ", ".join(code_words(i) for i in e.intent),
+            ", ".join(code_words(q) for q in e.equipment) or "-",
+        )
     _out().print(table)
 
 

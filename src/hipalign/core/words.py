@@ -104,6 +104,12 @@ def decision_words(action: str, next_dose: str) -> str:
     return f"Same dose: next time {next_dose}"
 
 
+def code_words(code: str) -> str:
+    """A vocabulary id as words for a person ("side_lying" -> "side lying"); the id itself stays
+    what programs and the CLI's arguments use (DESIGN.md: ids are the contract)."""
+    return code.replace("_", " ")
+
+
 def side_words(side: str | None) -> str:
     """A side as the start of a dose line: "Left: " (empty for both sides together)."""
     return f"{side.capitalize()}: " if side else ""

@@ -36,7 +36,7 @@ def public_source(value: object) -> str:
 @register.filter
 def words(value: object) -> str:
     """A vocabulary id as words: "seated_chair" -> "seated chair"."""
-    return str(value).replace("_", " ")
+    return product_words.code_words(str(value))
 
 
 METRIC_LABELS = {
