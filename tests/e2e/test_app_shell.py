@@ -69,12 +69,25 @@ def test_the_browser_finds_the_manifest_and_its_icons(
     assert scope == site.base_url + "/"
 
 
+NAV_LABELS = ("Today", "Plan", "Progress", "Learn", "Check-in", "Messages")
+
+
 def test_the_more_menu_opens_on_a_phone_without_sideways_scrolling(
     new_context: Callable[..., BrowserContext], site: Site
 ) -> None:
     page = new_context("phone").new_page()
     new_person_with_plan(page, "moremenu")
     page.goto("/today")
+
+    # Every entry of the bar is on screen at 390 px, none behind an edge of a scrolled strip.
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    nav = page.locator("nav")
+    entries = {label: nav.get_by_role("link", name=label, exact=True) for label in NAV_LABELS}
+    entries["More"] = nav.locator("summary")
+    for label, entry in entries.items():
+        box = entry.bounding_box()
+        assert box is not None and box["x"] >= 0, label
+        assert box["x"] + box["width"] <= width, label
 
     more = page.locator("nav details.more")
     more.locator("summary").click()
