@@ -1,6 +1,6 @@
 """A person who reads Spanish (issue 20): a Spanish browser gets Spanish sign-in pages, and a
-person who picks Español on Account reads the top bar, Today, the session player and the plan
-in Spanish, with <html lang="es"> on each. The player's script-made texts are not part of this
+person who picks Español on Account reads the top bar, Today, the session player, the plan,
+Progress, Messages, Care team and the timeline in Spanish, with <html lang="es"> on each. The player's script-made texts are not part of this
 walk yet: see the README's language table."""
 
 import re
@@ -16,6 +16,23 @@ pytestmark = pytest.mark.e2e
 
 def lang_of(page: Page) -> str | None:
     return page.locator("html").get_attribute("lang")
+
+
+def choose_spanish(page: Page) -> None:
+    """Pick Español on Account, from an English page: the confirmation is already Spanish."""
+    page.goto("/account")
+    assert lang_of(page) == "en"
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Save language").click()
+    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page.get_by_text("Idioma guardado.")).to_be_visible()
+    assert lang_of(page) == "es"
+    expect(page.get_by_role("heading", name="Su cuenta")).to_be_visible()
+
+
+def main_text(page: Page) -> str:
+    """What a reader sees in the page's main part, closed details included."""
+    return str(page.locator("main").evaluate("m => m.textContent"))
 
 
 def test_a_spanish_browser_gets_the_sign_in_page_in_spanish(
@@ -34,14 +51,7 @@ def test_a_person_who_picks_spanish_reads_today_the_player_and_the_plan_in_spani
 ) -> None:
     page = new_context("laptop").new_page()  # an English browser: the choice must win
     new_person_with_plan(page, "es")
-    page.goto("/account")
-    assert lang_of(page) == "en"
-    page.get_by_label("Language").select_option("es")
-    page.get_by_role("button", name="Save language").click()
-    expect(page).to_have_url(re.compile(r"/account$"))
-    expect(page.get_by_text("Idioma guardado.")).to_be_visible()
-    assert lang_of(page) == "es"
-    expect(page.get_by_role("heading", name="Su cuenta")).to_be_visible()
+    choose_spanish(page)
 
     page.goto("/today")
     assert lang_of(page) == "es"
@@ -66,3 +76,85 @@ def test_a_person_who_picks_spanish_reads_today_the_player_and_the_plan_in_spani
     body = page.locator("main").inner_text()
     for english in ("Your week", "Your exercises", "How to do it", "Why it is in your plan"):
         assert english not in body
+
+
+def test_a_person_who_picks_spanish_reads_progress_messages_care_and_the_timeline_in_spanish(
+    new_context: NewContext, site: Site
+) -> None:
+    page = new_context("laptop").new_page()
+    new_person_with_plan(page, "es")
+    choose_spanish(page)
+
+    page.goto("/progress")
+    assert lang_of(page) == "es"
+    expect(page.get_by_role("heading", name="Su progreso", level=1)).to_be_visible()
+    for heading in (
+        "Sesiones hechas por semana",
+        "Dolor y función comparados con su punto de partida",
+        "Izquierda y derecha, ejercicio por ejercicio",
+    ):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("link", name="Todo por orden de fecha: su cronología")).to_be_visible()
+    expect(page.get_by_role("link", name="Sus puntuaciones")).to_be_visible()
+    expect(page.get_by_text("Registre una sesión para ver aquí")).to_be_visible()
+    # The chart's table of numbers, in Spanish too.
+    expect(page.locator("details.chart-data summary").first).to_have_text("Las cifras")
+    expect(page.locator("details.chart-data th").first).to_have_text("Semana del")
+    body = main_text(page)
+    for english in (
+        "Your progress",
+        "Sessions done per week",
+        "planned session",
+        "Pain and function against your baseline",
+        "Left and right",
+        "Log a session",
+        "Your scores",
+        "The numbers",
+        "Week of",
+        "No pain scores yet",
+    ):
+        assert english not in body, english
+
+    page.goto("/messages")
+    assert lang_of(page) == "es"
+    expect(page.get_by_role("heading", name="Mensajes", level=1)).to_be_visible()
+    expect(page.get_by_test_id("conversations")).to_contain_text("Aún no hay conversaciones.")
+    expect(page.get_by_role("link", name="Equipo de atención").last).to_be_visible()
+    body = main_text(page)
+    for english in ("No conversations yet", "Not for emergencies", "Write to the clinicians"):
+        assert english not in body, english
+
+    page.goto("/care")
+    assert lang_of(page) == "es"
+    expect(page.get_by_role("heading", name="Equipo de atención", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Compartir con un profesional sanitario")
+    ).to_be_visible()
+    expect(page.get_by_label("Código (10 letras y cifras)")).to_be_visible()
+    expect(page.get_by_test_id("clinicians")).to_have_text("Nadie. Sus datos son solo suyos.")
+    page.get_by_role("button", name="Crear un código").click()
+    expect(page.get_by_test_id("new-code")).to_contain_text("Su código")
+    expect(page.get_by_test_id("new-code")).to_contain_text("Sirve una sola vez")
+    expect(page.get_by_role("heading", name="Códigos aún sin usar")).to_be_visible()
+    expect(page.get_by_role("button", name="Retirar este código")).to_be_visible()
+    body = main_text(page)
+    for english in (
+        "Share with a clinician",
+        "Make a code",
+        "Clinicians who see your data",
+        "No one",
+        "Your code",
+        "It works once",
+        "Codes not used yet",
+        "Withdraw this code",
+    ):
+        assert english not in body, english
+
+    page.goto("/timeline")
+    assert lang_of(page) == "es"
+    expect(page.get_by_role("heading", name="Cronología", level=1)).to_be_visible()
+    expect(page.get_by_label("Registros de ejercicios")).to_be_visible()
+    expect(page.get_by_role("button", name="Filtrar")).to_be_visible()
+    body = main_text(page)
+    for english in ("Exercise logs", "Check-ins", "Filter", "Show everything", "Nothing yet"):
+        assert english not in body, english

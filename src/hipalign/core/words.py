@@ -124,6 +124,13 @@ def day_words(day: date, *, language: str = "en") -> str:
     return f"{weekdays[day.weekday()]} {day.day} {months[day.month - 1]} {day.year}"
 
 
+def short_day_words(day: date, *, language: str = "en", year: bool = False) -> str:
+    """A chart's date: "02 Mar" (with `year`, "02 Mar 2026"); in Spanish "02 mar"."""
+    months = _DAY_NAMES.get(language, _DAY_NAMES["en"])[1]
+    text = f"{day.day:02d} {months[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
 def moment_words(at: datetime, *, in_its_zone: bool = False, language: str = "en") -> str:
     """A moment in UTC: "Wed 2 Dec 2026, 14:05 UTC". A naive datetime is taken as UTC (Django
     stores UTC). With `in_its_zone`, an aware datetime is told in its own zone, named by its

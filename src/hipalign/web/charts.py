@@ -4,11 +4,16 @@ Colours meet WCAG AA contrast on white; every chart has a text title and descrip
 table of its numbers for screen readers and for anyone who prefers numbers."""
 
 from collections.abc import Sequence
+from datetime import date
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hipalign.core.adherence import sessions_text
+from hipalign.core.words import short_day_words
 from hipalign.services.followup.adherence import WeekAdherence
 from hipalign.services.followup.progress import PainPoint, SideSeries
 
@@ -24,6 +29,12 @@ LEFT = "#1d4ed8"
 RIGHT = "#b45309"
 
 
+def _day(d: date, *, year: bool = False) -> str:
+    """A date under an axis or in a table, with the month names of the page's language."""
+    language = (translation.get_language() or "en").split("-")[0]
+    return short_day_words(d, language=language, year=year)
+
+
 def _frame(title: str, desc: str, body: list[str], table: str) -> SafeString:
     svg = (
         f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" '
@@ -31,7 +42,8 @@ def _frame(title: str, desc: str, body: list[str], table: str) -> SafeString:
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{''.join(body)}</svg>"
     )
     return mark_safe(
-        f'{svg}<details class="chart-data"><summary>The numbers</summary>{table}</details>'
+        f'{svg}<details class="chart-data"><summary>{escape(_("The numbers"))}</summary>'
+        f"{table}</details>"
     )
 
 
@@ -57,8 +69,10 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def adherence(
-    weeks: Sequence[WeekAdherence], what: str = "sessions", title: str = "Sessions done per week"
+    weeks: Sequence[WeekAdherence], what: str = "sessions", title: str = ""
 ) -> SafeString:
+    """Done against planned, week by week; `what` is "sessions" or "habits"."""
+    title = title or _("Sessions done per week")
     top = max([1, *(w.planned for w in weeks), *(w.done for w in weeks)])
     slot = (W - PAD_L - PAD_R) / max(1, len(weeks))
     body = _axis(top, sorted({0, top, round(top / 2)}))
@@ -72,22 +86,32 @@ def adherence(
             f'<rect x="{x + 3:.1f}" y="{yd:.1f}" width="{bw - 6:.1f}" height="{H - PAD_B - yd:.1f}" fill="{DONE}"/>'
             # Every other week is labelled so the dates stay legible on a phone.
             + (
-                f'<text x="{x + bw / 2:.1f}" y="{H - PAD_B + 18}" text-anchor="middle" font-size="16" fill="{INK}">{w.starts_on:%d %b}</text>'
+                f'<text x="{x + bw / 2:.1f}" y="{H - PAD_B + 18}" text-anchor="middle" font-size="16" fill="{INK}">{_day(w.starts_on)}</text>'
                 if (len(weeks) - 1 - i) % 2 == 0
                 else ""
             )
             + f'<text x="{x + bw / 2:.1f}" y="{yd - 4:.1f}" text-anchor="middle" font-size="16" fill="{INK}">{sessions_text(w.done)}</text>'
         )
     this = weeks[-1] if weeks else None
-    desc = (
-        f"Bars show {what} done each week; the dashed outline is the {this.planned} planned. "
-        f"This week: {sessions_text(this.done)} of {this.planned}."
-        if this
-        else "No weeks yet."
-    )
+    if this is None:
+        desc = _("No weeks yet.")
+    else:
+        bars = (
+            _("Bars show habits done each week; the dashed outline is the %(planned)s planned.")
+            if what == "habits"
+            else _(
+                "Bars show sessions done each week; the dashed outline is the %(planned)s planned."
+            )
+        )
+        desc = (
+            bars % {"planned": this.planned}
+            + " "
+            + _("This week: %(done)s of %(planned)s.")
+            % {"done": sessions_text(this.done), "planned": this.planned}
+        )
     table = _table(
-        ["Week of", "Done", "Planned"],
-        [(f"{w.starts_on:%d %b %Y}", sessions_text(w.done), w.planned) for w in weeks],
+        [_("Week of"), _("Done"), _("Planned")],
+        [(_day(w.starts_on, year=True), sessions_text(w.done), w.planned) for w in weeks],
     )
     return _frame(title, desc, body, table)
 
@@ -111,7 +135,7 @@ def _date_labels(xs: dict[object, float]) -> list[str]:
     ends = [ordered[0]] if len(ordered) == 1 else [ordered[0], ordered[-1]]
     anchors = ["middle"] if len(ends) == 1 else ["start", "end"]
     return [
-        f'<text x="{x:.1f}" y="{H - PAD_B + 18}" text-anchor="{a}" font-size="16" fill="{INK}">{d:%d %b}</text>'
+        f'<text x="{x:.1f}" y="{H - PAD_B + 18}" text-anchor="{a}" font-size="16" fill="{INK}">{_day(d) if isinstance(d, date) else d}</text>'
         for (d, x), a in zip(ends, anchors, strict=True)
     ]
 
@@ -130,42 +154,48 @@ def pain_trend(points: Sequence[PainPoint]) -> SafeString:
     body = _axis(10, [0, 3, 5, 10])
     # The pain-monitoring model's zones: up to 3 is safe, 4-5 acceptable, above 5 too much.
     body.append(
-        f'<text x="{W - PAD_R}" y="{_y(5, 10) - 4:.1f}" text-anchor="end" font-size="14" fill="{INK}">above 5: too much</text>'
+        f'<text x="{W - PAD_R}" y="{_y(5, 10) - 4:.1f}" text-anchor="end" font-size="14" fill="{INK}">{escape(_("above 5: too much"))}</text>'
     )
     styles = {"during": (PAIN, ""), "next_morning": ("#6b21a8", "5 4"), "check-in": (INK, "2 3")}
     for kind, (colour, dash) in styles.items():
         pts = [(xs[p.on], _y(p.value, 10)) for p in points if p.kind == kind]
         body.append(_polyline(pts, colour, dash))
     body += _date_labels(xs)
-    legend = [
-        ("during", "during exercise"),
-        ("next_morning", "next morning"),
-        ("check-in", "check-in"),
-    ]
+    kinds = {
+        "during": _("during exercise"),
+        "next_morning": _("next morning"),
+        "check-in": _("check-in"),
+    }
+    legend = list(kinds.items())
     for i, (kind, label) in enumerate(legend):
         colour, dash = styles[kind]
         x = 4 + i * 158
         body.append(
             f'<line x1="{x}" x2="{x + 24}" y1="{H - 8}" y2="{H - 8}" stroke="{colour}" stroke-width="2.5"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
-            + f'/><text x="{x + 30}" y="{H - 4}" font-size="15" fill="{INK}">{label}</text>'
+            + f'/><text x="{x + 30}" y="{H - 4}" font-size="15" fill="{INK}">{escape(label)}</text>'
         )
     last = points[-1] if points else None
     desc = (
-        f"Pain from 0 to 10 over time. Latest: {last.value:g} ({last.kind}) on {last.on:%d %b}."
+        _("Pain from 0 to 10 over time. Latest: %(value)s (%(kind)s) on %(day)s.")
+        % {
+            "value": f"{last.value:g}",
+            "kind": kinds.get(last.kind, last.kind),
+            "day": _day(last.on),
+        }
         if last
-        else "No pain scores yet."
+        else _("No pain scores yet.")
     )
     table = _table(
-        ["Date", "Pain (0-10)", "When"],
-        [(f"{p.on:%d %b %Y}", f"{p.value:g}", p.kind.replace("_", " ")) for p in points],
+        [_("Date"), _("Pain (0-10)"), _("When")],
+        [(_day(p.on, year=True), f"{p.value:g}", kinds.get(p.kind, p.kind)) for p in points],
     )
-    return _frame("Pain trend", desc, body, table)
+    return _frame(_("Pain trend"), desc, body, table)
 
 
 def side_series(series: SideSeries) -> SafeString:
     values = [(p.on, p.hold_s if series.kind == "hold" else p.reps) for p in series.points]
-    unit = "s held" if series.kind == "hold" else "reps"
+    unit = _("s held") if series.kind == "hold" else _("reps")
     top = max([1, *(v for _, v in values)])
     top += max(1, round(top * 0.1))
     xs = _x_positions([d for d, _ in values])
@@ -178,11 +208,17 @@ def side_series(series: SideSeries) -> SafeString:
         f'<text x="{lx:.1f}" y="{_y(lv, top) - 8:.1f}" text-anchor="end" font-size="16" font-weight="bold" fill="{colour}">{lv}</text>'
     )
     first, last = values[0][1], values[-1][1]
-    desc = f"{series.name}{', ' + series.side + ' side' if series.side else ''}: from {first} to {last} {unit} over {len(values)} logged day(s)."
+    side = {"left": _("left side"), "right": _("right side")}.get(series.side or "", "")
+    name = f"{series.name}, {side}" if side else series.name
+    desc = ngettext(
+        "%(name)s: from %(first)s to %(last)s %(unit)s over %(n)s logged day.",
+        "%(name)s: from %(first)s to %(last)s %(unit)s over %(n)s logged days.",
+        len(values),
+    ) % {"name": name, "first": first, "last": last, "unit": unit, "n": len(values)}
     table = _table(
-        ["Date", unit, "ladder step"],
+        [_("Date"), unit, _("ladder step")],
         [
-            (f"{p.on:%d %b %Y}", v, p.rung + 1)
+            (_day(p.on, year=True), v, p.rung + 1)
             for p, (_, v) in zip(series.points, values, strict=True)
         ],
     )

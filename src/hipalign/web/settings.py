@@ -521,6 +521,9 @@ TIME_ZONE = os.environ.get("HIPALIGN_TIME_ZONE", "UTC")
 # web/locale/<code>/LC_MESSAGES/django.po, compiled by scripts/assets (web/locale_build.py).
 USE_I18N = True
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Our catalog before every app's: as an app catalog it came after django.contrib.admin's, whose
+# translation of a shared English word won ("Filter" read "Filtro" where ours says "Filtrar").
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -780,7 +780,7 @@ def outcomes_page(request: AuthedRequest, measure: str = "") -> HttpResponse:
         except InputError as exc:
             error, status = exc.message, 422
         else:
-            messages.info(request, "Saved.")
+            messages.info(request, _("Saved."))
             return redirect("outcomes")
     summary = outcome_records.outcomes_summary(request.user, clock.today())
     # Questionnaires without wording are no cards for a person (issue 14.11): a short note
@@ -794,6 +794,7 @@ def outcomes_page(request: AuthedRequest, measure: str = "") -> HttpResponse:
             "o": summary,
             "shown": shown,
             "missing": missing,
+            "missing_names": ", ".join(m.name for m in missing),
             "error": error,
             "failed": measure,
         },
@@ -914,7 +915,7 @@ def progress_page(request: AuthedRequest) -> HttpResponse:
             "p": p,
             "adherence_svg": charts.adherence(p.weeks),
             "habits_svg": charts.adherence(
-                p.habit_weeks, what="habits", title="Daily habits ticked off per week"
+                p.habit_weeks, what="habits", title=_("Daily habits ticked off per week")
             )
             if any(w.planned for w in p.habit_weeks)
             else None,

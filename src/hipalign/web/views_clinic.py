@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hipalign.core.access import Action, Role
@@ -47,11 +48,9 @@ def _clinician_only(view: View) -> View:
 
 
 # The links pages' field labels (templates _care_links.html, care.html, clinic_links.html), so a
-# refusal names the field as the page does.
-_LINK_LABELS = {
-    "code": "Code (10 letters and digits)",
-    "email": ADDRESS_LABEL,
-}
+# refusal names the field as the page does, in the page's language.
+def _link_labels() -> dict[str, str]:
+    return {"code": _("Code (10 letters and digits)"), "email": ADDRESS_LABEL}
 
 
 def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, str]]:
@@ -69,18 +68,21 @@ def _links_post(request: HttpRequest) -> tuple[care.NewCode | None, dict[str, st
                 invite_url=request.build_absolute_uri("/care"),
                 now=now,
             )
-            messages.info(request, f"Invitation sent to {sent_to}.")
+            messages.info(request, _("Invitation sent to %(address)s.") % {"address": sent_to})
         elif action == "redeem":
             link = care.link_code_redeem(request.user, request.POST.get("code", "")[:40], now)
             other = link.clinician if request.user.pk == link.patient_id else link.patient
-            messages.info(request, f"Linked with {other.username if other else 'them'}.")
+            if other is not None:
+                messages.info(request, _("Linked with %(name)s.") % {"name": other.username})
+            else:
+                messages.info(request, _("Linked."))
         elif action == "end":
             care.link_end(request.user, request.POST.get("link_id", "")[:40], now)
-            messages.info(request, "Ended. Access stopped at once.")
+            messages.info(request, _("Ended. Access stopped at once."))
         else:
-            return None, {"action": "Action: give create, email, redeem or end"}
+            return None, {"action": _("Action: give create, email, redeem or end")}
     except InputError as exc:
-        field, words = labelled_problem(exc.problems[0], _LINK_LABELS)
+        field, words = labelled_problem(exc.problems[0], _link_labels())
         return None, {field: words}
     return None, {}
 
@@ -374,7 +376,7 @@ def log_delete(request: AuthedRequest, log_id: str) -> HttpResponse:
     Anyone else's log answers 404 and stays."""
     if request.method == "POST":
         logs.log_delete(request.user, log_id=log_id)
-        messages.info(request, "The log was deleted; the dose follows the logs that are left.")
+        messages.info(request, _("The log was deleted; the dose follows the logs that are left."))
         return redirect("timeline")
     shown = logs.log_get(request.user, log_id=log_id)
     return render(request, "hipalign/log_delete.html", {"log": shown})

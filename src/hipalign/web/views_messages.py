@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
@@ -107,7 +108,7 @@ def _send(request: AuthedRequest, link_id: str) -> HttpResponse:
             request,
             link_id,
             **kept,
-            error="Message: this form was already used for another message; send it again",
+            error=_("Message: this form was already used for another message; send it again"),
             status=422,
         )
     return redirect(f"/messages/{link_id}#latest")

@@ -14,7 +14,9 @@ from typing import Any, Literal, get_args
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
 from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hipalign.adapters.db.models import (
@@ -51,16 +53,17 @@ Kind = Literal[
     "adherence",
 ]
 KINDS: tuple[Kind, ...] = get_args(Kind)
-KIND_NAMES: dict[str, str] = {
-    "log": "Exercise logs",
-    "next_morning": "Next-morning pain",
-    "checkin": "Check-ins",
-    "decision": "Progression decisions",
-    "outcome": "Outcome scores",
-    "posture": "Posture measurements",
-    "plan": "Plan changes",
-    "assessment": "Assessments",
-    "adherence": "Weekly adherence",
+# The filter's names, shown in the reader's language (lazy: read when the page renders).
+KIND_NAMES: dict[str, str | Promise] = {
+    "log": gettext_lazy("Exercise logs"),
+    "next_morning": gettext_lazy("Next-morning pain"),
+    "checkin": gettext_lazy("Check-ins"),
+    "decision": gettext_lazy("Progression decisions"),
+    "outcome": gettext_lazy("Outcome scores"),
+    "posture": gettext_lazy("Posture measurements"),
+    "plan": gettext_lazy("Plan changes"),
+    "assessment": gettext_lazy("Assessments"),
+    "adherence": gettext_lazy("Weekly adherence"),
 }
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

@@ -112,6 +112,26 @@ def sessions(value: float) -> str:
     return sessions_text(float(value))
 
 
+@register.filter
+def side_name(side: object) -> str:
+    """ "left side" / "right side" in the page's language; any other value as it is."""
+    if side == "left":
+        return translation.gettext("left side")
+    if side == "right":
+        return translation.gettext("right side")
+    return str(side)
+
+
+@register.filter
+def side_word(side: object) -> str:
+    """A side on its own ("higher hip: left"), in the page's language."""
+    if side == "left":
+        return translation.pgettext("side", "left")
+    if side == "right":
+        return translation.pgettext("side", "right")
+    return str(side)
+
+
 @register.simple_tag
 def emergency_number() -> dict[str, str]:
     """The operator's emergency number (settings.EMERGENCY_NUMBER, default 112): as shown, and
