@@ -8,7 +8,9 @@ threshold keeps each test on its meaning: "twice past the threshold" must give t
 it" must not.
 
 The person is 70: the plan puts single-leg balance (a hold the camera times, with the pelvic
-drop and trunk lean cues) in every session.
+drop and trunk lean cues) in every session, after leg swings (reps, with the tempo cue). The
+knee cue belongs to the reference squat only (the library has no squat-like exercise), so its
+test counts the leg swings step with the squat rule, as test_coach.py's rep test does.
 """
 
 import math
@@ -122,22 +124,24 @@ class Feeder:
 
 
 @dataclass
-class OnHold:
+class OnStep:
     page: Page
     player: Player
     doc: dict[str, Any]  # the rules the page was given
+    exercise: str  # the rule the step is counted with
     side: str  # the step's side
     prescribed_s: int  # the hold the plan gives this side
+    rep_s: int  # the time per repetition the plan gives this exercise
     feeder: Feeder
     username: str
 
     @property
     def rule(self) -> dict[str, Any]:
-        return dict(self.doc["rules"][EXERCISE])
+        return dict(self.doc["rules"][self.exercise])
 
     def cue(self, measure: str) -> dict[str, Any]:
         (c,) = (c for c in self.doc["cues"] if c["measure"] == measure)
-        assert EXERCISE in c["exercises"], c
+        assert self.exercise in c["exercises"], c
         return dict(c)
 
     def cues_shown(self) -> list[str]:
@@ -147,33 +151,37 @@ class OnHold:
         ]
 
 
-def on_the_first_hold(page: Page) -> OnHold:
-    """A new 70-year-old person's Today, paused on single-leg balance's first hold step."""
+def on_the_first(page: Page, kind: str = "hold", exercise: str = EXERCISE) -> OnStep:
+    """A new 70-year-old person's Today, paused on the exercise's first step of `kind` (the
+    session's first of that kind), counted with the exercise's own rule."""
     username = sign_up(page, "holds")
     onboard(page, age=70)
     player = Player(page)
     player.open()
     data = player_data(page)
     doc = data["coach"]["rules"]
-    assert doc["rules"][EXERCISE]["kind"] == "hold", doc["rules"].get(EXERCISE)
+    assert doc["rules"][exercise]["kind"] == kind, doc["rules"].get(exercise)
     step = next(
-        s for s in data["script"]["steps"] if s["kind"] == "hold" and s["exercise"] == EXERCISE
+        s for s in data["script"]["steps"] if s["kind"] == kind and s["exercise"] == exercise
     )
-    (ex,) = (e for e in data["exercises"] if e["id"] == EXERCISE)
+    (ex,) = (e for e in data["exercises"] if e["id"] == exercise)
     (dose,) = (s for s in ex["sides"] if s["side"] == step["side"])
     player.begin_paused()
-    player.skip_until_kind("hold")
-    expect(player.cue).to_have_text(step["cue"])  # the first hold is single-leg balance's
+    player.skip_until_kind(kind)
+    expect(player.cue).to_have_text(step["cue"])  # the first of its kind is the exercise's
     expect(page.get_by_test_id("coach")).to_be_visible()
     state = page.evaluate("window.HipalignCoachPlayer.state()")
     assert state is not None and state["frames"] == 0, state  # timed, nothing seen yet
-    return OnHold(page, player, doc, step["side"], dose["hold_s"], Feeder(page), username)
+    rep_s = data["coach"]["rep_s"][exercise]
+    return OnStep(
+        page, player, doc, exercise, step["side"], dose["hold_s"], rep_s, Feeder(page), username
+    )
 
 
 def test_a_held_single_leg_stance_is_timed_and_fills_the_log_as_the_cameras(
     laptop: Page, site: Site
 ) -> None:
-    on = on_the_first_hold(laptop)
+    on = on_the_first(laptop)
     page, doc = laptop, on.doc
     count = page.get_by_test_id("coach-count")
     other = "right" if on.side == "left" else "left"
@@ -221,7 +229,7 @@ def test_a_held_single_leg_stance_is_timed_and_fills_the_log_as_the_cameras(
 def test_the_hip_dropping_on_the_lifted_side_gives_the_trendelenburg_cue(
     laptop: Page, site: Site
 ) -> None:
-    on = on_the_first_hold(laptop)
+    on = on_the_first(laptop)
     cue = on.cue("pelvic_drop")
     doc, lifted = on.doc, ("right" if on.side == "left" else "left")
     # The foot is lifted enough both for the hold and for the cue to know the lifted side.
@@ -251,7 +259,7 @@ def test_the_hip_dropping_on_the_lifted_side_gives_the_trendelenburg_cue(
 
 
 def test_a_trunk_leaning_to_the_side_gives_its_cue(laptop: Page, site: Site) -> None:
-    on = on_the_first_hold(laptop)
+    on = on_the_first(laptop)
     cue = on.cue("trunk_lean")
     doc, lifted = on.doc, ("right" if on.side == "left" else "left")
     lift = 2 * max(on.rule["at_least"], doc["foot_lifted_pct"])
@@ -266,7 +274,7 @@ def test_a_trunk_leaning_to_the_side_gives_its_cue(laptop: Page, site: Site) -> 
 
 
 def test_no_cue_is_given_on_landmarks_not_visible_enough(laptop: Page, site: Site) -> None:
-    on = on_the_first_hold(laptop)
+    on = on_the_first(laptop)
     cue = on.cue("pelvic_drop")
     doc, lifted = on.doc, ("right" if on.side == "left" else "left")
     lift = 2 * max(on.rule["at_least"], doc["foot_lifted_pct"])
@@ -292,3 +300,82 @@ def test_no_cue_is_given_on_landmarks_not_visible_enough(laptop: Page, site: Sit
     assert st["cues"] == ["pelvic_drop"], st
     expect(view).to_have_text("")
     expect(laptop.get_by_test_id("coach-cues").locator("li")).to_have_text([cue["sentence"]])
+
+
+def side_view(thigh_deg: float) -> list[dict[str, float]]:
+    """33 landmarks of a person standing side-on, facing the picture's right, the left leg
+    (near the camera) straight at `thigh_deg` from hanging down (forward positive)."""
+    hip, trunk, leg = (W / 2, 560.0), 300.0, 220.0
+    a = math.radians(thigh_deg)
+    p: dict[int, tuple[float, float]] = {
+        L_SH: (hip[0] + 5, hip[1] + trunk),
+        R_SH: (hip[0] - 5, hip[1] + trunk),
+        L_HIP: (hip[0] + 3, hip[1]),
+        R_HIP: (hip[0] - 3, hip[1]),
+        L_KNEE: (hip[0] + 3 + leg * math.sin(a), hip[1] - leg * math.cos(a)),
+        L_ANK: (hip[0] + 3 + 2 * leg * math.sin(a), hip[1] - 2 * leg * math.cos(a)),
+        R_KNEE: (hip[0] - 3, hip[1] - leg),
+        R_ANK: (hip[0] - 3, hip[1] - 2 * leg),
+    }
+    p[NOSE] = (hip[0] + 45, hip[1] + trunk + 70)
+    for i in range(33):
+        p.setdefault(i, (p[NOSE][0] - 10, p[NOSE][1]) if i < 11 else p[L_HIP if i > 28 else L_SH])
+    p[L_HEEL], p[L_TOE] = p[L_ANK], (p[L_ANK][0] + 25, p[L_ANK][1])
+    return [
+        {"x": p[i][0] / W, "y": 1 - p[i][1] / H, "z": 0.0, "visibility": 0.99} for i in range(33)
+    ]
+
+
+def test_repetitions_faster_than_the_tempo_give_the_slow_down_cue(laptop: Page, site: Site) -> None:
+    on = on_the_first(laptop, "reps", "leg_swings")
+    rule, cue = on.rule, on.cue("rep_time")
+    count = laptop.get_by_test_id("coach-count")
+    assert on.rep_s > 0 and rule["active"] == "high", (on.rep_s, rule)
+    # Past each of the rule's thresholds by half their gap: forward swing, back.
+    margin = (rule["enter_beyond"] - rule["leave_beyond"]) / 2
+    forward, back = (
+        side_view(rule["enter_beyond"] + margin),
+        side_view(rule["leave_beyond"] - margin),
+    )
+    shortest = cue["threshold"] * on.rep_s  # a repetition shorter than this is too fast
+
+    def reps(n: int, each_s: float) -> dict[str, Any]:
+        assert each_s / 2 >= 2 * rule["min_phase_s"]  # each phase is a movement, not a flicker
+        st: dict[str, Any] = {}
+        for _ in range(n):
+            on.feeder.feed(forward, each_s / 2)
+            st = on.feeder.feed(back, each_s / 2)
+        return st
+
+    on.feeder.feed(back, 1)
+    st = reps(3, 2 * shortest)  # twice the shortest: slow enough
+    expect(count).to_have_text(f"Counted: 3 ({on.side} side)")
+    assert st["cues"] == [] and on.cues_shown() == [], st
+    st = reps(2, shortest / 2)  # half of it: too fast
+    expect(count).to_have_text(f"Counted: 5 ({on.side} side)")
+    assert st["cues"] == ["too_fast"], st
+    expect(laptop.get_by_test_id("coach-cues").locator("li")).to_have_text([cue["sentence"]])
+    st = reps(1, 2 * shortest)  # slow again: the cue goes
+    assert st["count"] == 6 and st["cues"] == [] and on.cues_shown() == [], st
+
+
+def test_the_knee_moving_inwards_gives_its_cue_on_the_squat_rule(laptop: Page, site: Site) -> None:
+    # The knee cue belongs to squat-like moves, and the library has none: as the rep test does,
+    # count a reps step with the reference squat rule.
+    on = on_the_first(laptop, "reps", "leg_swings")
+    laptop.evaluate("window.HipalignCoachPlayer.useRule('squat')")
+    on.exercise = "squat"
+    doc, cue = on.doc, on.cue("knee_valgus")
+    assert doc["knee_valgus_max_bend_deg"] > 2 * cue["threshold"]
+
+    st = on.feeder.feed(body(doc, knee_in_deg=cue["threshold"] / 2), 2)
+    assert st["frames"] > 0 and st["view"] is None and st["cues"] == [], st
+    assert on.cues_shown() == []
+    st = on.feeder.feed(body(doc, knee_out_deg=2 * cue["threshold"]), 2)  # outwards: bow legs
+    assert st["cues"] == [] and on.cues_shown() == [], st
+    st = on.feeder.feed(body(doc, knee_in_deg=2 * cue["threshold"]), 2)
+    assert st["cues"] == ["knee_valgus"], st
+    expect(laptop.get_by_test_id("coach-cues").locator("li")).to_have_text([cue["sentence"]])
+    # Bent deeper than the cue reads (a squat's bend projects as a large angle): no cue.
+    st = on.feeder.feed(body(doc, knee_in_deg=doc["knee_valgus_max_bend_deg"] + 5), 2)
+    assert st["cues"] == [] and on.cues_shown() == [], st
