@@ -9,8 +9,16 @@
  * by the camera is sent anywhere or stored.
  *
  * Events from player.js: 'hipalign:step' {step}, 'hipalign:logform' {form, exercise}.
- * Loaded before player.js, so that it hears the first step. For tests and benches: window.HipalignCoachPlayer.useRule(id) counts every exercise with rule
- * `id` (the library has no squat-like exercise; the squat clip is the reference movement).
+ * Loaded before player.js, so that it hears the first step.
+ *
+ * For tests and benches only (window.HipalignCoachPlayer; the page itself never calls these):
+ *   useRule(id)   counts every exercise with rule `id` (the library has no squat-like exercise;
+ *                 the squat clip is the reference movement).
+ *   state()       a copy of the current step's tracker state, or null.
+ *   feed(frames)  runs frames [{landmarks, width, height, t}] (landmarks as pose.js gives
+ *                 onFrame, t in seconds) through onFrame, the live camera frames' path, without
+ *                 a camera or the model; returns state(). Like every frame, they are evaluated in
+ *                 the page only: nothing is sent anywhere or stored.
  */
 (function () {
   'use strict';
@@ -202,5 +210,9 @@
   window.HipalignCoachPlayer = {
     useRule(id) { forced = id; onStep(lastStep); },
     state() { return tracker ? Object.assign({}, tracker.state) : null; },
+    feed(frames) {
+      for (const f of frames) onFrame({ landmarks: f.landmarks, width: f.width, height: f.height }, f.t);
+      return this.state();
+    },
   };
 })();
