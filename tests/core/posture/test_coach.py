@@ -70,3 +70,27 @@ def test_the_document_holds_the_session_rules_and_the_reference_only() -> None:
     assert set(doc["rules"]) == {"plank", "clamshell", "squat"}
     assert doc["rules"]["plank"]["at_least"] == REP_RULES["plank"].at_least
     json.dumps(doc)  # plain data
+
+
+def _seen_from_behind(lms: list[Landmark]) -> list[Landmark]:
+    """The same body turned to face away from the camera: every point mirrored across the
+    picture, the landmarks keeping their anatomical names (left stays left)."""
+    return [Landmark(x=1.0 - p.x, y=p.y, visibility=p.visibility) for p in lms]
+
+
+def test_pelvic_drop_reads_the_same_whichever_way_the_person_faces() -> None:
+    (cue,) = (c for c in coach.CUES if c.id == "pelvic_drop")
+    base = _frame(0)
+    for foot, hip in ((27, 23), (28, 24)):  # left foot up, then right
+        lifted = list(base)
+        lifted[foot] = Landmark(x=base[foot].x, y=base[foot].y - 0.05, visibility=1.0)
+        dropped = list(lifted)
+        dropped[hip] = Landmark(x=base[hip].x, y=base[hip].y + 0.02, visibility=1.0)
+        for body in (lifted, dropped):
+            facing = coach.cue_value(cue, body, W, H)
+            away = coach.cue_value(cue, _seen_from_behind(body), W, H)
+            assert facing is not None and away is not None
+            assert abs(facing - away) < 1e-9, (foot, facing, away)
+        # Level hips give no cue from behind either (they read about 180 degrees before).
+        assert coach.cue_value(cue, _seen_from_behind(lifted), W, H) < cue.threshold  # type: ignore[operator]
+        assert coach.cue_value(cue, _seen_from_behind(dropped), W, H) > cue.threshold  # type: ignore[operator]

@@ -15,6 +15,7 @@ Also here, because the page needs them and the core is where rules live:
 Every threshold is our [rule] until labelled clips of our own exercises exist (VISION.md 6.7).
 """
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -35,7 +36,6 @@ from hipalign.core.posture.geometry import (
     distance,
     interior_angle_deg,
     is_visible,
-    line_angle_deg,
     midpoint,
     to_pixels,
 )
@@ -237,8 +237,12 @@ def cue_value(
             lift = (l_ank[1] - r_ank[1]) / trunk * 100  # y up: positive = left foot higher
             if abs(lift) < FOOT_LIFTED_PCT:
                 return None  # both feet down: no lifted side to drop
-            hip_line = line_angle_deg(r_hip, l_hip)  # positive = left hip higher
-            return -hip_line if lift > 0 else hip_line
+            # The lifted side's hip below the standing side's, as an angle over the hips' width
+            # across the picture: positive = dropped. Measured on the width's size, not on the
+            # right-to-left vector, which points the other way when the person faces away from
+            # the camera (or the picture is mirrored): that read ±180° and cued on level hips.
+            lifted, standing = (l_hip, r_hip) if lift > 0 else (r_hip, l_hip)
+            return math.degrees(math.atan2(standing[1] - lifted[1], abs(lifted[0] - standing[0])))
         case "knee_valgus":
             found = []
             for s in ("left", "right") if side is None else (side,):

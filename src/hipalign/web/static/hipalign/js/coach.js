@@ -246,8 +246,10 @@
       if (trunk === 0) return null;
       const lift = (lAnk[1] - rAnk[1]) / trunk * 100;
       if (Math.abs(lift) < doc.foot_lifted_pct) return null;
-      const hipLine = Math.atan2(lHip[1] - rHip[1], lHip[0] - rHip[0]) * DEG;
-      return lift > 0 ? -hipLine : hipLine;
+      // As core/posture/coach.py: the lifted hip below the standing one over the hips' width,
+      // whichever way the person faces (positive = dropped).
+      const [lifted, standing] = lift > 0 ? [lHip, rHip] : [rHip, lHip];
+      return Math.atan2(standing[1] - lifted[1], Math.abs(lifted[0] - standing[0])) * DEG;
     }
     if (cue.measure === 'knee_valgus') {
       const found = [];
