@@ -346,6 +346,21 @@ def test_the_clinician_timeline_filters_by_kind_and_pages(
     assert bad.status_code == 422 and "kind: nope unknown" in body(bad)
 
 
+def test_the_timeline_tags_each_entry_in_words_not_its_code(
+    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+) -> None:
+    from hipalign.services.followup import timeline
+
+    clinician_client.post(patient_url(owner, "/assessment"), _form(owner_plan.version))
+
+    page = body(clinician_client.get(patient_url(owner, "/timeline")))
+    tags = set(re.findall(r'<span class="tag">([^<]*)</span>', page))
+
+    assert {"plan", "assessment"} <= tags
+    assert tags <= {str(t) for t in timeline.KIND_TAGS.values()}, tags
+    assert set(timeline.KIND_TAGS) == set(timeline.KINDS)  # a new kind gets its tag
+
+
 def test_the_timeline_links_to_older_entries(
     owner_client: Client,
     owner: AbstractBaseUser,

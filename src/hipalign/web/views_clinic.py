@@ -336,7 +336,12 @@ def _timeline_page(request: HttpRequest, public_id: str, base: str) -> HttpRespo
         return render(
             request,
             "hipalign/timeline.html",
-            {"error": exc.problems[0], "base": base, "kind_names": timeline.KIND_NAMES},
+            {
+                "error": exc.problems[0],
+                "base": base,
+                "kind_names": timeline.KIND_NAMES,
+                "kind_tags": timeline.KIND_TAGS,
+            },
             status=422,
         )
     shown = "".join(f"&kind={k}" for k in t.kinds) if len(t.kinds) < len(timeline.KINDS) else ""
@@ -348,6 +353,7 @@ def _timeline_page(request: HttpRequest, public_id: str, base: str) -> HttpRespo
             "base": base,
             "pid": public_id,
             "kind_names": timeline.KIND_NAMES,
+            "kind_tags": timeline.KIND_TAGS,
             "selected": set(t.kinds) if len(t.kinds) < len(timeline.KINDS) else set(),
             "filter_query": shown,
             "clinic": base.startswith("/clinic/"),

@@ -16,7 +16,7 @@ from django.core import signing
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.timezone import localdate
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hipalign.adapters.db.models import (
@@ -64,6 +64,19 @@ KIND_NAMES: dict[str, str | Promise] = {
     "plan": gettext_lazy("Plan changes"),
     "assessment": gettext_lazy("Assessments"),
     "adherence": gettext_lazy("Weekly adherence"),
+}
+# The short tag beside each entry (the filter above uses KIND_NAMES); the page showed the code
+# itself, "nextmorning" and "adherence", in every language.
+KIND_TAGS: dict[str, str | Promise] = {
+    "log": pgettext_lazy("timeline tag", "log"),
+    "next_morning": pgettext_lazy("timeline tag", "next morning"),
+    "checkin": pgettext_lazy("timeline tag", "check-in"),
+    "decision": pgettext_lazy("timeline tag", "decision"),
+    "outcome": pgettext_lazy("timeline tag", "score"),
+    "posture": pgettext_lazy("timeline tag", "posture"),
+    "plan": pgettext_lazy("timeline tag", "plan"),
+    "assessment": pgettext_lazy("timeline tag", "assessment"),
+    "adherence": pgettext_lazy("timeline tag", "week"),
 }
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
