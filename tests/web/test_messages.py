@@ -188,3 +188,23 @@ def test_the_clinician_marks_a_message_as_needing_a_reply_and_the_patient_list_s
     pid = str(profile_of(person).public_id)
     assert f'href="/messages/{link}"' in doctor.get(f"/clinic/patients/{pid}").content.decode()
     assert CareLink.objects.filter(pk=link, status="active").exists()
+
+
+def test_the_length_hint_writes_the_limit_as_the_pages_language_does(pair: Any) -> None:
+    import html
+
+    from django.utils import formats, translation
+
+    from hipalign.core.messages import MAX_CHARS
+    from hipalign.services.kernel.languages import language_set
+
+    person, _, link = pair
+    english = html.unescape(logged_in(person).get(f"/messages/{link}").content.decode())
+    language_set(person, language="es")
+    spanish = html.unescape(logged_in(person).get(f"/messages/{link}").content.decode())
+    with translation.override("es"):
+        grouped = formats.number_format(MAX_CHARS, force_grouping=True)
+
+    assert f"up to {MAX_CHARS:,} characters" in english
+    assert f"{MAX_CHARS:,}" not in spanish  # no English comma on the Spanish page
+    assert grouped in spanish and grouped != f"{MAX_CHARS:,}"

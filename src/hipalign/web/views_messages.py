@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -59,7 +59,8 @@ def _page(
             "about": about,
             "error": error,
             "max_chars": MAX_CHARS,
-            "max_chars_text": f"{MAX_CHARS:,}",
+            # In the page's language: "2,000" in English, "2.000" in Spanish.
+            "max_chars_text": formats.number_format(MAX_CHARS, force_grouping=True),
         },
         status=status,
     )
