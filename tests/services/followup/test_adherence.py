@@ -121,3 +121,117 @@ def test_logs_count_on_their_own_day_when_their_session_is_dated_another_day(
 
     (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
     assert week.done == 1.0
+
+
+# --- the clinician's list keeps what it computed per program version (issue 19) ---
+
+
+def _kept_and_fresh(
+    user: AbstractBaseUser, starts: list[date]
+) -> tuple[list[object] | None, list[object] | None]:
+    from hipalign.services.followup.adherence import weeks_of_many, weeks_of_many_kept
+
+    ids = [int(user.pk)]
+    return weeks_of_many_kept(ids, starts).get(ids[0]), weeks_of_many(ids, starts).get(ids[0])  # type: ignore[return-value]
+
+
+def _fortnight(today: date) -> list[date]:
+    return [today - timedelta(days=14), today - timedelta(days=7)]
+
+
+def test_kept_windows_are_reused_while_the_program_is_unchanged(
+    owner: AbstractBaseUser,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hipalign.services.followup.adherence import weeks_of_many_kept
+    from hipalign.services.kernel.access import profile_of
+
+    profile_of(owner)  # type: ignore[arg-type]
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=21))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    log_exercises(plan, day, session_exercises(plan, day), today=today)
+    first = weeks_of_many_kept([int(owner.pk)], _fortnight(today))
+
+    with CaptureQueriesContext(connection) as queries:
+        again = weeks_of_many_kept([int(owner.pk)], _fortnight(today))
+
+    assert again == first and first[int(owner.pk)][1].done == 1.0
+    assert len(queries) == 1  # the versions only: no plan or log read again
+
+
+def test_kept_windows_follow_every_write_that_changes_adherence(
+    owner: AbstractBaseUser,
+) -> None:
+    from hipalign.adapters.db.models import ExerciseLogRecord
+    from hipalign.services.kernel.access import profile_of
+    from hipalign.services.program import logs
+
+    profile_of(owner)  # type: ignore[arg-type]
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=21))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    exercises = session_exercises(plan, day)
+    starts = _fortnight(today)
+    seen = [_kept_and_fresh(owner, starts)]
+
+    log_exercises(plan, day, exercises[:2], today=today)  # a log stored
+    seen.append(_kept_and_fresh(owner, starts))
+    newest = ExerciseLogRecord.objects.filter(user_id=owner.pk).latest("created_at")
+    logs.log_delete(owner, log_id=str(newest.id))  # type: ignore[arg-type]  # a log deleted
+    seen.append(_kept_and_fresh(owner, starts))
+    make_plan(owner, today=today - timedelta(days=8))  # a new plan version (starts in the window)
+    seen.append(_kept_and_fresh(owner, starts))
+
+    for kept, fresh in seen:
+        assert kept == fresh
+    dones = [kept[1].done for kept, _ in seen]  # type: ignore[index]
+    assert dones[0] == 0.0 and dones[1] > dones[2] > 0.0
+
+
+def test_a_write_committed_while_the_rows_are_computed_is_recomputed_next_time(
+    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hipalign.services.followup import adherence
+    from hipalign.services.kernel.access import profile_of
+
+    profile_of(owner)  # type: ignore[arg-type]
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=21))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    exercises = session_exercises(plan, day)
+    log_exercises(plan, day, exercises[:1], today=today)
+    real = adherence.weeks_of_many
+
+    def rows_then_a_write(*args: object, **kwargs: object) -> object:
+        # Another request commits a log once the rows are read, before they are kept.
+        rows = real(*args, **kwargs)  # type: ignore[arg-type]
+        log_exercises(plan, day, exercises[1:], today=today)
+        monkeypatch.setattr(adherence, "weeks_of_many", real)
+        return rows
+
+    monkeypatch.setattr(adherence, "weeks_of_many", rows_then_a_write)
+    racing = adherence.weeks_of_many_kept([int(owner.pk)], _fortnight(today))[int(owner.pk)]
+    later, fresh = _kept_and_fresh(owner, _fortnight(today))
+
+    assert racing is not None and racing[1].done < 1.0  # type: ignore[index]  # read before it
+    # Kept under the version read before the rows, so the write's newer one is recomputed.
+    assert later == fresh and later is not None and later[1].done == 1.0  # type: ignore[index]
+
+
+def test_a_person_without_a_profile_row_is_computed_every_time(owner: AbstractBaseUser) -> None:
+    from hipalign.adapters.db.models import ExerciseLogRecord, Profile
+
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=21))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    log_exercises(plan, day, session_exercises(plan, day), today=today)
+    Profile.objects.filter(user_id=owner.pk).delete()
+    before, _ = _kept_and_fresh(owner, _fortnight(today))
+    # Rows changed behind the services' back: only a fresh computation can see it.
+    ExerciseLogRecord.objects.filter(user_id=owner.pk).delete()
+    after, fresh = _kept_and_fresh(owner, _fortnight(today))
+
+    assert before != after and after == fresh

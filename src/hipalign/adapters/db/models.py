@@ -391,6 +391,10 @@ class Profile(models.Model):
     # A language code the pages are offered in ("en", "es"); empty until chosen: the browser's
     # Accept-Language then, else English (services/kernel/languages.py, issue 20).
     language = models.CharField(max_length=8, blank=True, default="")
+    # Bumped in the same transaction as every write that changes what adherence reads (a log
+    # stored or deleted, a plan version, an import): a process may keep what it computed from
+    # those rows while this number is unchanged (services/kernel/versions.py, issue 19).
+    program_version = models.PositiveBigIntegerField(default=0)
 
 
 class CareLink(models.Model):

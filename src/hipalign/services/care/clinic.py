@@ -29,7 +29,7 @@ from hipalign.adapters.db.models import (
 )
 from hipalign.core.access import Action
 from hipalign.core.attention import Flag, Signals, attention_flags, attention_key
-from hipalign.services.followup.adherence import WeekAdherence, weeks_of_many
+from hipalign.services.followup.adherence import WeekAdherence, weeks_of_many_kept
 from hipalign.services.kernel.access import Actor, authorize, profile_of
 from hipalign.services.kernel.audit import audit_record
 from hipalign.services.messages.conversations import message_signals
@@ -249,8 +249,9 @@ def _read_all(clinician: User, ids: Any, today: date) -> _ListReads:
         pain=_max_pain(ids, week_ago),
         last_session=_last_sessions(ids, today),
         # Planned sessions done in the two weeks before today, as Progress counts them (issue
-        # 14 item 3), from services.adherence.
-        fortnight=weeks_of_many(ids, [fortnight_ago, week_ago]),
+        # 14 item 3), from services.adherence; recomputed only for the people whose logs or
+        # plans changed since this process last built the list (issue 19).
+        fortnight=weeks_of_many_kept(ids, [fortnight_ago, week_ago]),
         episodes=episodes,
         nprs=_episode_nprs(ids, episodes),
         doses=_dose_signals(ids),

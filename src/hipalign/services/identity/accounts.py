@@ -44,6 +44,7 @@ from hipalign.services.identity.usernames import (
 )
 from hipalign.services.kernel.access import profile_of
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.versions import program_changed
 from hipalign.services.messages.conversations import messages_export
 from hipalign.services.portability.account_document import ExportDocument, LogRow
 
@@ -539,6 +540,7 @@ def account_import(user: User, document: Any, *, today: date) -> ImportResult:
     try:
         with transaction.atomic():
             result = _import_rows(user, doc)
+            program_changed(user_id=int(user.pk))  # its logs and plans, all at once
             audit_record(int(user.pk), "account.import")
     except (IntegrityError, DataError):
         # Every clash the checks above know of is named there; this is the backstop for one

@@ -15,6 +15,7 @@ from hipalign.core.library import default_library
 from hipalign.core.words import dose_words
 from hipalign.services.kernel.access import owned
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.versions import program_changed
 from hipalign.services.program.doses import current_dose_rebuild
 
 # A page is bounded so one request cannot pull a whole year of logs (OWASP API4).
@@ -93,5 +94,6 @@ def log_delete(user: User, *, log_id: str) -> None:
         session_id = rec.session_id
         rec.delete()  # its decisions (and a CurrentDose pointing at one) cascade
         SessionRecord.objects.filter(pk=session_id, user_id=user.pk, logs__isnull=True).delete()
+        program_changed(user_id=int(user.pk))
         current_dose_rebuild(user)
         audit_record(int(user.pk), "log.delete", log_id)

@@ -25,6 +25,7 @@ from hipalign.core.stored import read_intake, read_plan, stamp_intake, stamp_pla
 from hipalign.core.vocab import WEEKDAYS, Weekday
 from hipalign.services.kernel.access import owned
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.versions import program_changed
 from hipalign.services.program.episodes import episode_current, episode_for_scores
 
 
@@ -86,6 +87,7 @@ def plan_store(
         raise StalePlan(plan_current(user), expected_version)
     try:
         with transaction.atomic():
+            program_changed(user_id=int(user.pk))  # undone with the plan if it loses the race
             return PlanRecord.objects.create(
                 user=user,
                 intake=intake_rec,

@@ -34,6 +34,7 @@ from hipalign.core.progression import (
 )
 from hipalign.core.vocab import Side, Weekday
 from hipalign.services.kernel.access import NotFound, owned
+from hipalign.services.kernel.versions import program_changed
 from hipalign.services.program import doses, plans
 
 # Logs read back to decide: the core looks at the last SESSIONS_TO_PROGRESS logs at most.
@@ -295,6 +296,7 @@ def log_record(user: User, raw: dict[str, Any], *, today: date) -> LogResult:
             # A concurrent request with the same client id committed first.
             existing = ExerciseLogRecord.objects.get(user_id=user.pk, client_id=payload.client_id)
             return _replayed(existing, digest)
+        program_changed(user_id=int(user.pk))  # commits with the log (kernel/versions.py)
         decision = _decide_for(user, log) if _decides(log) else None
     return LogResult(True, str(log.id), decision, _stop_advice(payload, decision))
 
