@@ -16,6 +16,7 @@ files are deleted first by `media_erase_of`, called from identity/accounts.py).
 """
 
 import os
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from hipalign.services.kernel.files import (
 )
 
 MAX_PER_EXERCISE = 3  # per clinician: a photo and a video or two, not a gallery
+CAPTION = "Caption"  # the page's label of the optional words under the photo or video
+MAX_CAPTION = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +57,7 @@ class MediaView:
     added_on: datetime
     url: str
     mine: bool  # the caller's own clinic's: may be removed
+    caption: str  # the clinician's words under it; "" when none
 
 
 def _view(m: ClinicMedia, actor_id: object) -> MediaView:
@@ -65,6 +69,7 @@ def _view(m: ClinicMedia, actor_id: object) -> MediaView:
         added_on=m.created_at,
         url=f"/exercises/{m.exercise_id}/media/{m.id}",
         mine=m.clinician_id == actor_id,
+        caption=m.caption,
     )
 
 
@@ -122,11 +127,32 @@ def media_first_of_exercises(*, actor: Actor, exercise_ids: Iterable[str]) -> di
     return first
 
 
-def media_add(*, actor: Actor, exercise_id: str, size: int, chunks: Iterable[bytes]) -> MediaView:
-    """Check, clean and store one photo or video; InputError (naming "Photo or video") stores
-    nothing."""
+def caption_clean(caption: str) -> str:
+    """The caption as kept: one line, trimmed, at most MAX_CAPTION characters; InputError
+    naming "Caption" otherwise. Empty is allowed (no caption)."""
+    text = " ".join(caption.split())  # newlines and runs of spaces become one space
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise InputError(CAPTION, [f"{CAPTION}: letters, digits and punctuation only"])
+    if len(text) > MAX_CAPTION:
+        raise InputError(
+            CAPTION, [f"{CAPTION}: at most {MAX_CAPTION} characters (this one has {len(text)})"]
+        )
+    return text
+
+
+def media_add(
+    *,
+    actor: Actor,
+    exercise_id: str,
+    size: int,
+    chunks: Iterable[bytes],
+    caption: str = "",
+) -> MediaView:
+    """Check, clean and store one photo or video with its optional caption; InputError (naming
+    "Photo or video" or "Caption") stores nothing."""
     clinician = _clinician(actor)
     _exercise(exercise_id)
+    words = caption_clean(caption)  # before the file is read: a refusal touches nothing
     if size > MAX_VIDEO_BYTES:
         raise InputError(FIELD, [f"{FIELD}: at most {MAX_VIDEO_BYTES // (1024 * 1024)} MB"])
     held = ClinicMedia.objects.filter(clinician_id=clinician.pk, exercise_id=exercise_id)
@@ -163,6 +189,7 @@ def media_add(*, actor: Actor, exercise_id: str, size: int, chunks: Iterable[byt
                 stored_name=name,
                 size=cleaned.path.stat().st_size,
                 duration_s=cleaned.duration_s,
+                caption=words,
             )
         except BaseException:
             delete_quietly(files, name)
