@@ -206,3 +206,29 @@ def test_a_spanish_clinician_reads_the_media_form_in_spanish(
     for words in ("Las fotos y los vídeos de su clínica", "Foto o vídeo", "Pie de foto", "Añadir"):
         assert words in text, words
     assert "Your clinic's photos and videos" not in text and "Caption" not in text
+
+
+def test_the_player_shows_the_caption_under_the_clinics_photo_for_the_linked_patient(
+    clinician: User, clinician_client: Client, owner_client: Client, owner_plan: Any
+) -> None:
+    import json
+    import re
+
+    first = owner_client.get("/today").content.decode()
+    found = re.search(r'<script id="player-data" type="application/json">(.*?)</script>', first)
+    assert found is not None
+    steps = json.loads(found.group(1))["script"]["steps"]
+    exercise = next(s["exercise"] for s in steps if s["kind"] in ("reps", "hold"))
+    clinician_client.post(
+        f"/exercises/{exercise}/media",
+        {"media": SimpleUploadedFile("b.png", _png()), "caption": "Slow on the way down"},
+    )
+
+    html = owner_client.get("/today").content.decode()
+
+    template = re.search(rf'<template data-media-exercise="{exercise}"[^>]*>(.*?)</template>', html)
+    assert template is not None
+    assert (
+        '<p class="player-media-caption" data-testid="player-media-caption">Slow on the way down</p>'
+        in template.group(1)
+    )

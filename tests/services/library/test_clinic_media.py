@@ -382,3 +382,20 @@ def test_another_clinicians_linked_patient_never_sees_it(
     assert [m.id for m in clinic_media.media_for_exercise(actor=other, exercise_id=EXERCISE)] == [
         theirs.id
     ]
+
+
+def test_the_editor_counts_only_the_callers_own_clinics_items_per_exercise(
+    clinician: AbstractBaseUser, owner: AbstractBaseUser, other_clinician: AbstractBaseUser
+) -> None:
+    _add(clinician, _jpeg_with_gps())
+    _add(clinician, _jpeg_with_gps())
+    _add(other_clinician, _jpeg_with_gps(), exercise_id="clamshell")
+    ids = [EXERCISE, "clamshell"]
+
+    assert clinic_media.media_counts_of_exercises(actor=clinician, exercise_ids=ids) == {
+        EXERCISE: 2
+    }
+    assert clinic_media.media_counts_of_exercises(actor=other_clinician, exercise_ids=ids) == {
+        "clamshell": 1
+    }
+    assert clinic_media.media_counts_of_exercises(actor=owner, exercise_ids=ids) == {}

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import IO
 
 from django.contrib.auth.models import User
+from django.db.models import Count
 
 from hipalign.adapters.db.models import CareLink, ClinicMedia
 from hipalign.adapters.media_files import FIELD, MAX_VIDEO_BYTES, clean_media
@@ -138,6 +139,21 @@ def caption_clean(caption: str) -> str:
             CAPTION, [f"{CAPTION}: at most {MAX_CAPTION} characters (this one has {len(text)})"]
         )
     return text
+
+
+def media_counts_of_exercises(*, actor: Actor, exercise_ids: Iterable[str]) -> dict[str, int]:
+    """For the prescription editor: how many photos and videos the caller's own clinic has of
+    each exercise, in one query; a clinician only (anyone else gets {}); none is absent."""
+    ids = list(exercise_ids)
+    if not ids or not actor.is_authenticated or role_of(actor) != "clinician":
+        return {}
+    rows = (
+        ClinicMedia.objects.filter(clinician_id=actor.pk, exercise_id__in=ids)
+        .values("exercise_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {str(r["exercise_id"]): int(r["n"]) for r in rows}
 
 
 def media_add(
