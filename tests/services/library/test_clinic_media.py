@@ -337,7 +337,7 @@ def test_without_a_caption_the_item_has_an_empty_one(
             "x" * (clinic_media.MAX_CAPTION + 1),
             "Caption: at most 200 characters (this one has 201)",
         ),
-        ("Heels down\x00", "Caption: letters, digits and punctuation only"),
+        ("Heels down\x00", "Caption: no control characters; plain text only"),
     ],
 )
 def test_a_caption_too_long_or_with_control_characters_is_refused_naming_it_and_stores_nothing(

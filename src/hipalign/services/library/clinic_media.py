@@ -8,7 +8,9 @@ person whose link ended) gets NotFound, exactly like a missing file (RELIABILITY
 
 The file is checked and cleaned by adapters/media_files.py (type from content, caps, photo
 re-encoded, video probed and remuxed without metadata) in a scratch folder; only the clean
-copy goes into the `clinic_media` store, and a refused file leaves no row and no file.
+copy goes into the `clinic_media` store, and a refused file leaves no row and no file. An
+optional caption (one line, at most MAX_CAPTION characters) goes with it; a refused caption is
+refused before the file is read.
 
 The media is the clinic's, not a patient's: a person's export does not list it and their
 erasure does not remove it. Erasing the clinician's own account removes it (rows cascade;
@@ -133,7 +135,7 @@ def caption_clean(caption: str) -> str:
     naming "Caption" otherwise. Empty is allowed (no caption)."""
     text = " ".join(caption.split())  # newlines and runs of spaces become one space
     if any(unicodedata.category(c) == "Cc" for c in text):
-        raise InputError(CAPTION, [f"{CAPTION}: letters, digits and punctuation only"])
+        raise InputError(CAPTION, [f"{CAPTION}: no control characters; plain text only"])
     if len(text) > MAX_CAPTION:
         raise InputError(
             CAPTION, [f"{CAPTION}: at most {MAX_CAPTION} characters (this one has {len(text)})"]
