@@ -116,3 +116,119 @@ def test_a_video_player_can_seek_the_file_by_byte_range_and_others_still_get_404
     assert part["Content-Security-Policy"].startswith("sandbox")
     assert owner_client.get(url, headers={"Range": f"bytes={len(whole)}-"}).status_code == 416
     assert other_client.get(url, headers={"Range": "bytes=0-"}).status_code == 404
+
+
+def _stored_files() -> set[str]:
+    from pathlib import Path
+
+    from hipalign.services.kernel.files import CLINIC_MEDIA, store
+
+    folder = Path(store(CLINIC_MEDIA).path(""))
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def test_the_caption_shows_under_the_photo_beside_the_drawing_for_the_linked_patient(
+    clinician_client: Client, owner_client: Client
+) -> None:
+    added = clinician_client.post(
+        f"/exercises/{EXERCISE}/media",
+        {"media": SimpleUploadedFile("b.png", _png()), "caption": "Heels <b>under</b> knees"},
+    )
+    assert added.status_code == 302
+
+    page = owner_client.get(f"/exercises/{EXERCISE}").content.decode()
+
+    assert 'data-testid="demo-figure"' in page
+    assert (
+        '<figcaption data-testid="clinic-media-caption">Heels &lt;b&gt;under&lt;/b&gt; knees'
+        in page
+    )  # escaped: the clinician's words are text, never markup
+    assert 'alt="Heels &lt;b&gt;under&lt;/b&gt; knees"' in page
+
+
+def test_a_caption_too_long_answers_422_under_the_caption_field_and_stores_nothing(
+    clinician_client: Client, owner_client: Client
+) -> None:
+    before = _stored_files()
+    long = "a" * 201
+
+    refused = clinician_client.post(
+        f"/exercises/{EXERCISE}/media",
+        {"media": SimpleUploadedFile("b.png", _png()), "caption": long},
+    )
+
+    page = refused.content.decode()
+    assert refused.status_code == 422
+    assert 'data-testid="clinic-media-caption-error"' in page
+    assert 'data-testid="clinic-media-error"' not in page  # the file itself was fine
+    assert "Caption: at most 200 characters (this one has 201)" in visible_text(page)
+    assert 'aria-invalid="true"' in page and f'value="{long}"' in page  # what was typed, kept
+    assert ClinicMedia.objects.count() == 0 and _stored_files() == before
+    assert (
+        'data-testid="clinic-media-item"'
+        not in owner_client.get(f"/exercises/{EXERCISE}").content.decode()
+    )
+
+
+def test_a_corrupted_photo_is_refused_and_leaves_no_file(clinician_client: Client) -> None:
+    before = _stored_files()
+    broken = _png()[:40]  # a PNG header and then nothing: it cannot be decoded
+
+    refused = _add(clinician_client, broken)
+
+    assert refused.status_code == 422
+    assert "Photo or video: the photo cannot be read" in visible_text(refused.content.decode())
+    assert ClinicMedia.objects.count() == 0 and _stored_files() == before
+
+
+def test_another_clinicians_patient_gets_404_for_the_file(
+    clinician_client: Client, other: User, other_clinician: User, other_client: Client
+) -> None:
+    from tests.services.factories import make_link
+
+    make_link(other_clinician, other)
+    _add(clinician_client, _png())
+    url = f"/exercises/{EXERCISE}/media/{ClinicMedia.objects.get().id}"
+
+    assert other_client.get(url).status_code == 404
+    assert url not in other_client.get(f"/exercises/{EXERCISE}").content.decode()
+
+
+def test_a_spanish_clinician_reads_the_media_form_in_spanish(
+    clinician: User, clinician_client: Client
+) -> None:
+    from hipalign.services.kernel.languages import language_set
+
+    language_set(clinician, language="es")
+
+    text = visible_text(clinician_client.get(f"/exercises/{EXERCISE}").content.decode())
+
+    for words in ("Las fotos y los vídeos de su clínica", "Foto o vídeo", "Pie de foto", "Añadir"):
+        assert words in text, words
+    assert "Your clinic's photos and videos" not in text and "Caption" not in text
+
+
+def test_the_player_shows_the_caption_under_the_clinics_photo_for_the_linked_patient(
+    clinician: User, clinician_client: Client, owner_client: Client, owner_plan: Any
+) -> None:
+    import json
+    import re
+
+    first = owner_client.get("/today").content.decode()
+    found = re.search(r'<script id="player-data" type="application/json">(.*?)</script>', first)
+    assert found is not None
+    steps = json.loads(found.group(1))["script"]["steps"]
+    exercise = next(s["exercise"] for s in steps if s["kind"] in ("reps", "hold"))
+    clinician_client.post(
+        f"/exercises/{exercise}/media",
+        {"media": SimpleUploadedFile("b.png", _png()), "caption": "Slow on the way down"},
+    )
+
+    html = owner_client.get("/today").content.decode()
+
+    template = re.search(rf'<template data-media-exercise="{exercise}"[^>]*>(.*?)</template>', html)
+    assert template is not None
+    assert (
+        '<p class="player-media-caption" data-testid="player-media-caption">Slow on the way down</p>'
+        in template.group(1)
+    )

@@ -1,5 +1,7 @@
 """The clinician's patient list and prescription editor, and what the person sees of it."""
 
+import html
+import re
 from typing import Any
 
 from django.test import Client
@@ -224,3 +226,31 @@ def test_a_dose_that_is_not_a_number_is_refused_by_the_exercise_and_label_not_th
 def plans_choices(client: Client, pid: str) -> list[Any]:
     """The exercises the editor offers, with the names it shows."""
     return list(client.get(f"/clinic/patients/{pid}/plan").context["editor"].choices)
+
+
+def test_beside_each_figure_the_editor_leads_to_the_clinics_own_photos_of_that_exercise(
+    owner: Any, clinician: Any, clinician_client: Client
+) -> None:
+    from hipalign.services.library import clinic_media
+    from tests.web.test_exercise_media import _png
+
+    plan = make_plan(owner)
+    exercises = sorted(
+        {it.exercise for d in plans.plan_document(plan).plan.days for it in d.items}  # type: ignore[union-attr]
+    )
+    with_photo = exercises[0]
+    data = _png()
+    clinic_media.media_add(actor=clinician, exercise_id=with_photo, size=len(data), chunks=[data])
+
+    page = clinician_client.get(f"/clinic/patients/{public_id(owner)}/plan").content.decode()
+
+    assert page.count('data-testid="rx-media"') == page.count('data-testid="rx-figure"') > 1
+    links = {
+        href: html.unescape(words)
+        for href, words in re.findall(
+            r'<a href="/exercises/([a-z_0-9]+)#media-h">([^<]*)</a>', page
+        )
+    }
+    assert links[with_photo] == "Your clinic's photo or video of it (1)"
+    for ex in exercises[1:]:
+        assert links[ex] == "Add your clinic's photo or video of it"

@@ -424,7 +424,13 @@ def exercise(request: AuthedRequest, exercise_id: str) -> HttpResponse:
 
 
 def _exercise_page(
-    request: AuthedRequest, exercise_id: str, *, media_error: str = "", status: int = 200
+    request: AuthedRequest,
+    exercise_id: str,
+    *,
+    media_error: str = "",
+    caption_error: str = "",
+    caption: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     language = languages.language_active()
     try:
@@ -460,6 +466,9 @@ def _exercise_page(
             # Issue 16: the clinic's own photos and videos beside the drawing.
             "media": clinic_media.media_for_exercise(actor=request.user, exercise_id=ex.id),
             "media_error": media_error,
+            "caption_error": caption_error,
+            "caption": caption,  # what a refused form held, given back
+            "max_caption": clinic_media.MAX_CAPTION,
             "may_add_media": role_of(request.user) == "clinician",
         },
         status=status,
@@ -471,16 +480,27 @@ def _exercise_page(
 def exercise_media_add(request: AuthedRequest, exercise_id: str) -> HttpResponse:
     """A clinician adds their clinic's photo or video; anyone else gets 404."""
     f = request.FILES.get("media")
+    caption = request.POST.get("caption", "")
     try:
         clinic_media.media_add(
             actor=request.user,
             exercise_id=exercise_id,
             size=(f.size or 0) if f is not None else 0,
             chunks=f.chunks() if f is not None else [],
+            caption=caption,
         )
     except InputError as exc:
-        return _exercise_page(request, exercise_id, media_error=exc.problems[0], status=422)
-    messages.success(request, "Added: your patients now see it beside the drawing.")
+        # The message goes under the field it names (its label), the caption typed is kept.
+        on_caption = exc.what == clinic_media.CAPTION
+        return _exercise_page(
+            request,
+            exercise_id,
+            media_error="" if on_caption else exc.problems[0],
+            caption_error=exc.problems[0] if on_caption else "",
+            caption=caption[: clinic_media.MAX_CAPTION * 2],
+            status=422,
+        )
+    messages.success(request, _("Added: your patients now see it beside the drawing."))
     return redirect("exercise", exercise_id=exercise_id)
 
 
@@ -536,7 +556,7 @@ def exercise_figure(request: HttpRequest, exercise_id: str, side: str) -> HttpRe
 @require_POST
 def exercise_media_remove(request: HttpRequest, exercise_id: str, media_id: str) -> HttpResponse:
     clinic_media.media_remove(actor=request.user, exercise_id=exercise_id, media_id=media_id)
-    messages.success(request, "Removed: your patients no longer see it.")
+    messages.success(request, _("Removed: your patients no longer see it."))
     return redirect("exercise", exercise_id=exercise_id)
 
 
@@ -670,7 +690,13 @@ def today(request: AuthedRequest) -> HttpResponse:
         # player shows it in place of the drawing (with a button back to the drawing).
         names = {n.exercise.id: n.exercise.name for n in t.items}
         player_media = [
-            {"exercise_id": ex_id, "name": names[ex_id], "kind": m.kind, "url": m.url}
+            {
+                "exercise_id": ex_id,
+                "name": names[ex_id],
+                "kind": m.kind,
+                "url": m.url,
+                "caption": m.caption,
+            }
             for ex_id, m in clinic_media.media_first_of_exercises(
                 actor=request.user, exercise_ids=list(names)
             ).items()

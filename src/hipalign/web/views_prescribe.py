@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hipalign.core.errors import InputError
 from hipalign.core.vocab import WEEKDAYS
 from hipalign.services.care import clinic, prescribe
-from hipalign.services.library import demos
+from hipalign.services.library import clinic_media, demos
 from hipalign.services.program.plans import StalePlan
 from hipalign.web import clock
 from hipalign.web.edge import field_errors, problem_parts
@@ -240,6 +240,10 @@ def plan_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             "public_id": public_id,
             "rows": _blank(rows),
             "figures": _row_figures(rows),
+            # Issue 16: beside each figure, the way to the clinic's own photos and videos of it.
+            "media_counts": clinic_media.media_counts_of_exercises(
+                actor=request.user, exercise_ids=[r["exercise"] for r in rows if r["exercise"]]
+            ),
             "weekdays": WEEKDAYS,
             "problems": problems,
             "stale": stale,

@@ -2,6 +2,7 @@
 (type from content, caps, re-encoded, no metadata), seen by its clinic and linked patients
 only, removable, and outside a person's export and erasure."""
 
+import dataclasses
 import io
 import json
 import shutil
@@ -20,7 +21,7 @@ from hipalign.services.kernel.access import NotFound
 from hipalign.services.kernel.files import CLINIC_MEDIA, store
 from hipalign.services.library import clinic_media
 from tests.conftest import need
-from tests.services.factories import PASSWORD
+from tests.services.factories import PASSWORD, make_link
 
 EXERCISE = "glute_bridge"
 HAS_FFMPEG = shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None
@@ -297,3 +298,104 @@ def test_the_player_gets_each_exercises_first_item_for_its_linked_patient_only(
 
     assert list(got) == [EXERCISE] and got[EXERCISE].id == first.id  # clamshell has none
     assert clinic_media.media_first_of_exercises(actor=other, exercise_ids=ids) == {}
+
+
+def test_a_caption_is_kept_on_one_line_and_read_by_the_linked_patient(
+    clinician: AbstractBaseUser, owner: AbstractBaseUser
+) -> None:
+    data = _jpeg_with_gps()
+    clinic_media.media_add(
+        actor=clinician,
+        exercise_id=EXERCISE,
+        size=len(data),
+        chunks=[data],
+        caption="  Knees hip-width apart,\n  heels under the knees ",
+    )
+
+    (seen,) = clinic_media.media_for_exercise(actor=owner, exercise_id=EXERCISE)
+
+    assert seen.caption == "Knees hip-width apart, heels under the knees"
+    assert ClinicMedia.objects.get().caption == seen.caption
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a read model, not an ORM row
+        seen.caption = "changed"  # type: ignore[misc]
+
+
+def test_without_a_caption_the_item_has_an_empty_one(
+    clinician: AbstractBaseUser, owner: AbstractBaseUser
+) -> None:
+    _add(clinician, _jpeg_with_gps())
+
+    (seen,) = clinic_media.media_for_exercise(actor=owner, exercise_id=EXERCISE)
+
+    assert seen.caption == ""
+
+
+@pytest.mark.parametrize(
+    ("caption", "says"),
+    [
+        (
+            "x" * (clinic_media.MAX_CAPTION + 1),
+            "Caption: at most 200 characters (this one has 201)",
+        ),
+        ("Heels down\x00", "Caption: no control characters; plain text only"),
+    ],
+)
+def test_a_caption_too_long_or_with_control_characters_is_refused_naming_it_and_stores_nothing(
+    clinician: AbstractBaseUser, caption: str, says: str
+) -> None:
+    data = _jpeg_with_gps()
+    before = _stored_files()
+
+    with pytest.raises(InputError) as refused:
+        clinic_media.media_add(
+            actor=clinician, exercise_id=EXERCISE, size=len(data), chunks=[data], caption=caption
+        )
+
+    assert refused.value.what == "Caption" and refused.value.problems == [says]
+    assert ClinicMedia.objects.count() == 0 and _stored_files() == before
+    assert not AuditEvent.objects.filter(action="media.add").exists()
+
+
+def test_a_caption_of_exactly_the_limit_is_kept(clinician: AbstractBaseUser) -> None:
+    data = _jpeg_with_gps()
+    words = "y" * clinic_media.MAX_CAPTION
+
+    view = clinic_media.media_add(
+        actor=clinician, exercise_id=EXERCISE, size=len(data), chunks=[data], caption=words
+    )
+
+    assert view.caption == words
+
+
+def test_another_clinicians_linked_patient_never_sees_it(
+    clinician: AbstractBaseUser, other: AbstractBaseUser, other_clinician: AbstractBaseUser
+) -> None:
+    make_link(other_clinician, other)  # `other` is someone's patient, just not this clinic's
+    view = _add(clinician, _jpeg_with_gps())
+
+    assert clinic_media.media_for_exercise(actor=other, exercise_id=EXERCISE) == []
+    assert clinic_media.media_first_of_exercises(actor=other, exercise_ids=[EXERCISE]) == {}
+    with pytest.raises(NotFound):
+        clinic_media.media_open(actor=other, exercise_id=EXERCISE, media_id=view.id)
+    # Their own clinician's item they do see, and only that one.
+    theirs = _add(other_clinician, _jpeg_with_gps())
+    assert [m.id for m in clinic_media.media_for_exercise(actor=other, exercise_id=EXERCISE)] == [
+        theirs.id
+    ]
+
+
+def test_the_editor_counts_only_the_callers_own_clinics_items_per_exercise(
+    clinician: AbstractBaseUser, owner: AbstractBaseUser, other_clinician: AbstractBaseUser
+) -> None:
+    _add(clinician, _jpeg_with_gps())
+    _add(clinician, _jpeg_with_gps())
+    _add(other_clinician, _jpeg_with_gps(), exercise_id="clamshell")
+    ids = [EXERCISE, "clamshell"]
+
+    assert clinic_media.media_counts_of_exercises(actor=clinician, exercise_ids=ids) == {
+        EXERCISE: 2
+    }
+    assert clinic_media.media_counts_of_exercises(actor=other_clinician, exercise_ids=ids) == {
+        "clamshell": 1
+    }
+    assert clinic_media.media_counts_of_exercises(actor=owner, exercise_ids=ids) == {}

@@ -682,6 +682,9 @@ class ClinicMedia(models.Model):
     size = models.PositiveIntegerField()
     duration_s = models.FloatField(null=True, blank=True)  # videos
     created_at = models.DateTimeField(auto_now_add=True)
+    # The clinician's own words under it ("Knees hip-width apart"), optional; shown as is
+    # (escaped) to the same people who see the file.
+    caption = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["created_at"]

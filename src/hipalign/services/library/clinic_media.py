@@ -8,7 +8,9 @@ person whose link ended) gets NotFound, exactly like a missing file (RELIABILITY
 
 The file is checked and cleaned by adapters/media_files.py (type from content, caps, photo
 re-encoded, video probed and remuxed without metadata) in a scratch folder; only the clean
-copy goes into the `clinic_media` store, and a refused file leaves no row and no file.
+copy goes into the `clinic_media` store, and a refused file leaves no row and no file. An
+optional caption (one line, at most MAX_CAPTION characters) goes with it; a refused caption is
+refused before the file is read.
 
 The media is the clinic's, not a patient's: a person's export does not list it and their
 erasure does not remove it. Erasing the clinician's own account removes it (rows cascade;
@@ -16,6 +18,7 @@ files are deleted first by `media_erase_of`, called from identity/accounts.py).
 """
 
 import os
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from datetime import datetime
 from typing import IO
 
 from django.contrib.auth.models import User
+from django.db.models import Count
 
 from hipalign.adapters.db.models import CareLink, ClinicMedia
 from hipalign.adapters.media_files import FIELD, MAX_VIDEO_BYTES, clean_media
@@ -41,6 +45,8 @@ from hipalign.services.kernel.files import (
 )
 
 MAX_PER_EXERCISE = 3  # per clinician: a photo and a video or two, not a gallery
+CAPTION = "Caption"  # the page's label of the optional words under the photo or video
+MAX_CAPTION = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +60,7 @@ class MediaView:
     added_on: datetime
     url: str
     mine: bool  # the caller's own clinic's: may be removed
+    caption: str  # the clinician's words under it; "" when none
 
 
 def _view(m: ClinicMedia, actor_id: object) -> MediaView:
@@ -65,6 +72,7 @@ def _view(m: ClinicMedia, actor_id: object) -> MediaView:
         added_on=m.created_at,
         url=f"/exercises/{m.exercise_id}/media/{m.id}",
         mine=m.clinician_id == actor_id,
+        caption=m.caption,
     )
 
 
@@ -122,11 +130,47 @@ def media_first_of_exercises(*, actor: Actor, exercise_ids: Iterable[str]) -> di
     return first
 
 
-def media_add(*, actor: Actor, exercise_id: str, size: int, chunks: Iterable[bytes]) -> MediaView:
-    """Check, clean and store one photo or video; InputError (naming "Photo or video") stores
-    nothing."""
+def caption_clean(caption: str) -> str:
+    """The caption as kept: one line, trimmed, at most MAX_CAPTION characters; InputError
+    naming "Caption" otherwise. Empty is allowed (no caption)."""
+    text = " ".join(caption.split())  # newlines and runs of spaces become one space
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise InputError(CAPTION, [f"{CAPTION}: no control characters; plain text only"])
+    if len(text) > MAX_CAPTION:
+        raise InputError(
+            CAPTION, [f"{CAPTION}: at most {MAX_CAPTION} characters (this one has {len(text)})"]
+        )
+    return text
+
+
+def media_counts_of_exercises(*, actor: Actor, exercise_ids: Iterable[str]) -> dict[str, int]:
+    """For the prescription editor: how many photos and videos the caller's own clinic has of
+    each exercise, in one query; a clinician only (anyone else gets {}); none is absent."""
+    ids = list(exercise_ids)
+    if not ids or not actor.is_authenticated or role_of(actor) != "clinician":
+        return {}
+    rows = (
+        ClinicMedia.objects.filter(clinician_id=actor.pk, exercise_id__in=ids)
+        .values("exercise_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {str(r["exercise_id"]): int(r["n"]) for r in rows}
+
+
+def media_add(
+    *,
+    actor: Actor,
+    exercise_id: str,
+    size: int,
+    chunks: Iterable[bytes],
+    caption: str = "",
+) -> MediaView:
+    """Check, clean and store one photo or video with its optional caption; InputError (naming
+    "Photo or video" or "Caption") stores nothing."""
     clinician = _clinician(actor)
     _exercise(exercise_id)
+    words = caption_clean(caption)  # before the file is read: a refusal touches nothing
     if size > MAX_VIDEO_BYTES:
         raise InputError(FIELD, [f"{FIELD}: at most {MAX_VIDEO_BYTES // (1024 * 1024)} MB"])
     held = ClinicMedia.objects.filter(clinician_id=clinician.pk, exercise_id=exercise_id)
@@ -163,6 +207,7 @@ def media_add(*, actor: Actor, exercise_id: str, size: int, chunks: Iterable[byt
                 stored_name=name,
                 size=cleaned.path.stat().st_size,
                 duration_s=cleaned.duration_s,
+                caption=words,
             )
         except BaseException:
             delete_quietly(files, name)
