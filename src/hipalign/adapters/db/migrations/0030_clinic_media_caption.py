@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hipalign", "0028_log_day_cover"),
+        ("hipalign", "0029_profile_program_version"),
     ]
 
     operations = [
