@@ -109,6 +109,85 @@ def test_the_page_port_of_the_geometry_gives_the_servers_angles_on_the_shared_ph
         assert got["reasons"] == server.reasons, name
 
 
+# The page's model against the server's on the same pixels and the same model files: the
+# runtimes (npm @mediapipe/pose 0.5.1675469404 in wasm, MediaPipe 0.10.21 in Python) place the key
+# landmarks up to 9.2 px apart on identical input, so a view's line differs by up to 2.0 degrees
+# (2026-12-03, pose.jpg's mirrored hip line; README). 0.5 degrees is not reachable by the page:
+# this bound only catches a regression, such as the pixels or the model settings drifting apart.
+MODEL_GAP_DEG = 2.5
+KEY_LANDMARKS = (11, 12, 23, 24, 27, 28)  # shoulders, hips, ankles
+PAGE_MODEL_JS = """async ([b64, w, h]) => {
+  const m = window.__m || (window.__m = await window.HipalignPose.load({model: 'full', smooth: false}));
+  async function run(src) {
+    for (let i = 0; i < 3; i++) { m.reset(); const r = await m.estimate(src); if (r.landmarks) return r.landmarks; }
+    return null;
+  }
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const bmp = await window.HipalignPosture.decodePhoto(new Blob([bytes]));
+  const views = [];
+  let px = '';
+  for (const mirror of [false, true]) {
+    const c = document.createElement('canvas'); c.width = w; c.height = h;
+    const g = c.getContext('2d', { willReadFrequently: true });
+    if (mirror) { g.translate(w, 0); g.scale(-1, 1); }
+    g.drawImage(bmp, 0, 0, w, h);
+    const d = g.getImageData(0, 0, w, h);
+    if (!mirror) for (let i = 0; i < d.data.length; i += 4) px += String.fromCharCode(d.data[i], d.data[i + 1], d.data[i + 2]);
+    views.push(await run(await createImageBitmap(d)));
+  }
+  m.reset();
+  return { size: [bmp.width, bmp.height], photo: views[0], mirror: views[1], px: btoa(px) };
+}"""
+
+
+def test_the_page_feeds_its_model_the_servers_pixels_and_its_lines_stay_near_the_servers(
+    person: tuple[Page, list[Request]],
+) -> None:
+    """Each shared photo decoded in the page (HipalignPosture.decodePhoto, as a picked file is)
+    gives exactly the server's pixels (load_image); the page's model on them, as it is and
+    mirrored, is printed against the server's per line (run with -s to read the figures)."""
+    import base64
+
+    import numpy as np
+
+    from hipalign.adapters.vision.media import load_image
+    from hipalign.core.posture.geometry import FrameMetrics, Landmark, measure_frame
+    from hipalign.core.posture.views import mirrored_back
+
+    page, _ = person
+    worst = 0.0
+    for name in ("image1.png", "image2.jpeg", "pose.jpg"):
+        rgb = load_image(MEDIA / name)
+        h, w = rgb.shape[:2]
+        b64 = base64.b64encode((MEDIA / name).read_bytes()).decode()
+        got = page.evaluate(PAGE_MODEL_JS, [b64, w, h])
+        assert got["size"] == [w, h], name
+        pixels = np.frombuffer(base64.b64decode(got["px"]), np.uint8).reshape(h, w, 3)
+        assert np.array_equal(pixels, rgb), (name, int(np.abs(pixels - rgb.astype(int)).max()))
+        photo, mirror, _ = _server_views(name)
+        for view, mine, theirs in (
+            ("photo", got["photo"], photo),
+            ("mirrored", got["mirror"], mirror),
+        ):
+            a = [Landmark(**{k: p[k] for k in ("x", "y", "visibility")}) for p in mine]
+            b = [Landmark(**{k: p[k] for k in ("x", "y", "visibility")}) for p in theirs]
+            if view == "mirrored":
+                a, b = mirrored_back(a), mirrored_back(b)
+            fa, fb = measure_frame(a, w, h), measure_frame(b, w, h)
+            assert isinstance(fa, FrameMetrics) and isinstance(fb, FrameMetrics), (name, view)
+            px = max(max(abs(a[i].x - b[i].x) * w, abs(a[i].y - b[i].y) * h) for i in KEY_LANDMARKS)
+            line = f"{name} {view:8s} key landmarks up to {px:5.2f} px apart;"
+            for key in ("hip_tilt_deg", "shoulder_tilt_deg", "trunk_lean_deg"):
+                d = getattr(fa, key) - getattr(fb, key)
+                worst = max(worst, abs(d))
+                line += (
+                    f" {key} page {getattr(fa, key):+.2f} server {getattr(fb, key):+.2f} ({d:+.2f})"
+                )
+            print(line)
+    print(f"largest difference of a line: {worst:.2f} degrees")
+    assert worst <= MODEL_GAP_DEG
+
+
 def test_a_picked_photo_is_measured_in_the_page_and_only_numbers_are_sent(
     person: tuple[Page, list[Request]],
 ) -> None:
@@ -122,11 +201,11 @@ def test_a_picked_photo_is_measured_in_the_page_and_only_numbers_are_sent(
     got = _measured(page)
     assert got, page.get_by_test_id("device-result").inner_text()
     server = posture_analyze(MEDIA / "image2.jpeg", people_check=False)
-    # The page's model (the npm build, in WebGL/wasm) is not the server's runtime: on the shared
-    # photos the lines differed by up to 2.6 degrees (README), so they are only compared loosely
-    # here, and a result names its model so the two are never mixed in a baseline.
+    # The page's model (the npm build, in wasm) is not the server's runtime: on the same pixels
+    # the lines differ by up to 2.0 degrees (MODEL_GAP_DEG above, README), so a result names its
+    # model and the two are never mixed in a baseline.
     for key in ("hip_tilt_deg", "shoulder_tilt_deg", "trunk_lean_deg"):
-        assert abs(got[key]["photo"] - server.metrics[key].views["photo"]) <= 3.0, key
+        assert abs(got[key]["photo"] - server.metrics[key].views["photo"]) <= MODEL_GAP_DEG, key
     assert not [r for r in seen if r.method == "POST"]  # measuring sent nothing
 
     page.get_by_test_id("device-save").click()

@@ -135,7 +135,48 @@
     return out;
   };
 
-  window.HipalignPosture = { measureFrame: measureFrame, mirroredBack: mirroredBack, combine: combine };
+  // ---- the server's pixels -------------------------------------------------------------------
+  /** A picked photo decoded to the pixels the server feeds its model (adapters/vision/media.py
+   * load_image: EXIF orientation applied, no colour management, alpha dropped with the colour
+   * stored under it kept). A 2D canvas cannot give those for a PNG with transparency: it stores
+   * premultiplied colour, so every transparent pixel reads black (image1.png: 3.2 % of its
+   * pixels differed, up to 254 levels, and its hip line moved 1.9 degrees). WebGL uploads the
+   * unpremultiplied, unconverted pixels and reads them back as stored. Falls back to the
+   * browser's own decoding (over black) where WebGL cannot take the picture. */
+  async function decodePhoto(blob) {
+    const raw = await createImageBitmap(blob, {
+      imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none',
+    });
+    const w = raw.width, h = raw.height;
+    const c = document.createElement('canvas');
+    c.width = w;
+    c.height = h;
+    const gl = c.getContext('webgl', { premultipliedAlpha: false, antialias: false });
+    try {
+      if (!gl || w > gl.getParameter(gl.MAX_TEXTURE_SIZE) || h > gl.getParameter(gl.MAX_TEXTURE_SIZE)) return raw;
+      const tex = gl.createTexture();
+      gl.bindTexture(gl.TEXTURE_2D, tex);
+      gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+      gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+      gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, raw);
+      const fb = gl.createFramebuffer();
+      gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
+      if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return raw;
+      const px = new Uint8ClampedArray(w * h * 4);
+      gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px); // row 0 is the picture's top
+      if (gl.getError() !== gl.NO_ERROR) return raw;
+      for (let i = 3; i < px.length; i += 4) px[i] = 255;
+      raw.close();
+      return await createImageBitmap(new ImageData(px, w, h));
+    } finally {
+      const lose = gl && gl.getExtension('WEBGL_lose_context');
+      if (lose) lose.loseContext();
+    }
+  }
+
+  window.HipalignPosture = { measureFrame: measureFrame, mirroredBack: mirroredBack, combine: combine, decodePhoto: decodePhoto };
 
   // ---- the page ------------------------------------------------------------------------------
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
@@ -292,7 +333,7 @@
     if (!f) return;
     let bmp;
     try {
-      bmp = await createImageBitmap(f, { imageOrientation: 'from-image' });
+      bmp = await decodePhoto(f);
     } catch (e) {
       say('This file is not a picture this browser can read (JPEG, PNG or WebP).');
       return;
