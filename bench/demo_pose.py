@@ -7,6 +7,7 @@ working side, in the picture plane) as drawn and as seen. Targets: found in >= 8
 frames, every angle seen within 10 degrees of the drawing. `--all` adds the lying, kneeling
 and all-fours exercises (no target: BlazePose is trained on upright people).
 Run: uv run --extra vision python bench/demo_pose.py [--side left|right|both] [--width 320]
+[--flipped: the left side seen on the right picture flipped in pixels, the model's mirror test]
 """
 
 import argparse
@@ -31,8 +32,15 @@ def main() -> int:
     parser.add_argument("--side", choices=("left", "right", "both"), default="both")
     parser.add_argument("--width", type=int, default=WIDTH)
     parser.add_argument("--all", action="store_true", help="every start position")
+    parser.add_argument(
+        "--flipped",
+        action="store_true",
+        help="left side: show the model the right picture flipped in pixels (a mirror test)",
+    )
     args = parser.parse_args()
     sides: tuple[Side, ...] = ("right", "left") if args.side == "both" else (args.side,)
+    if args.flipped:
+        sides = ("left",)
     library, demos = default_library(), default_demos()
     found = total = 0
     errors: list[float] = []
@@ -43,7 +51,9 @@ def main() -> int:
             if not (upright or args.all):
                 continue
             for side in sides:
-                check = check_demo(model, demo, library[ex_id], side=side, width=args.width)
+                check = check_demo(
+                    model, demo, library[ex_id], side=side, width=args.width, flipped=args.flipped
+                )
                 errs = " ".join("-" if f.error is None else f"{f.error:.1f}" for f in check.frames)
                 n = sum(f.found for f in check.frames)
                 print(

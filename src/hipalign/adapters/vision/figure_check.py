@@ -183,8 +183,13 @@ def check_demo(
     *,
     side: Side = "right",
     width: int = WIDTH,
+    flipped: bool = False,
 ) -> DemoCheck:
-    """Every key frame drawn, rasterised and seen by the model; the angle compared."""
+    """Every key frame drawn, rasterised and seen by the model; the angle compared.
+
+    `flipped` (left side only) gives the model the right side's picture flipped left to right
+    in pixels instead of the left one's: the same figure (the label aside), to tell the
+    model's own mirror asymmetry from the drawing's."""
     import numpy as np
     from PIL import Image
 
@@ -195,10 +200,19 @@ def check_demo(
     drawn = [drawn_points(demo, k, side, s, width) for k, s in zip(keys, svgs, strict=True)]
     joint = joint_of(demo, side)
     frames = []
-    for i, (svg, pts) in enumerate(zip(svgs, drawn, strict=True)):
+    if flipped:
+        assert side == "left", "the flipped picture stands in for the left one"
+        svgs_shown = [
+            figure_svg(demo, exercise, side="right", frame=i, uid="c") for i in range(len(keys))
+        ]
+    else:
+        svgs_shown = svgs
+    for i, (svg, pts) in enumerate(zip(svgs_shown, drawn, strict=True)):
         png = svg_to_png(svg, width=width)
         with Image.open(io.BytesIO(png)) as im:
             rgb = np.asarray(im.convert("RGB"))
+        if flipped:
+            rgb = np.ascontiguousarray(rgb[:, ::-1])
         found = model.landmarks(rgb)
         seen = None
         if found is not None:

@@ -314,6 +314,10 @@ def render(
         arrow_svg, marker = _arrow(demo, canvas, keys, shown, uid)
     label = "Both sides" if sidedness == "bilateral" else f"{side.capitalize()} side"
     alt = text_alternative(demo, name, side, sidedness, None if spans is not None else shown)
+    # The box's edges are rounded, not its origin and width: rounding is symmetric about 0, so
+    # the left picture's box is the right one's mirrored to the last digit (issue 16: a box a
+    # tenth of a unit off moved the whole left figure by half a pixel).
+    x0, x1, y0, y1 = (float(_fmt(v)) for v in (x0, x1, y0, y1))
     w, h = x1 - x0, y1 - y0
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_fmt(x0)} {_fmt(y0)} {_fmt(w)} '
@@ -616,8 +620,13 @@ def _arrow(
     # A gentle curve beside the path, bowed away from the body's centre.
     mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
     cx, cy = canvas.pt(keys[shown]["pelvis"])[:2]
-    nx, ny = -(b[1] - a[1]) / dist, (b[0] - a[0]) / dist
-    if (mx - cx) * nx + (my - cy) * ny < 0:
+    # A quarter turn from the path, one way on the right picture and the other on the left (its
+    # mirror image), then flipped if that points at the body's centre. Where the path runs
+    # through the centre the quarter turn stands: before, the sign of a zero decided it and
+    # the two sides' arrows bowed opposite ways.
+    turn = 1.0 if canvas.side == "right" else -1.0
+    nx, ny = -turn * (b[1] - a[1]) / dist, turn * (b[0] - a[0]) / dist
+    if (mx - cx) * nx + (my - cy) * ny < -1e-9:
         nx, ny = -nx, -ny
     off = 8 + 0.15 * dist
     sx, sy = a[0] + nx * off, a[1] + ny * off
