@@ -7,6 +7,8 @@ from django.utils import timezone, translation
 
 from hipalign.core import words as product_words
 from hipalign.core.adherence import sessions_text
+from hipalign.core.attention import Flag
+from hipalign.web.attention_words import flag_words
 
 register = template.Library()
 
@@ -243,6 +245,14 @@ def action_tag(action: object) -> str:
 def _language() -> str:
     """The language the request activated ("es" of "es-mx"); English outside a request."""
     return (translation.get_language() or "en").split("-")[0]
+
+
+@register.filter
+def flag_text(flag: object) -> str:
+    """An attention flag's sentence in the page's language (web/attention_words.py)."""
+    if isinstance(flag, Flag):
+        return flag_words(flag)
+    return str(getattr(flag, "text", flag))
 
 
 @register.filter
