@@ -549,8 +549,10 @@ def overview_for(actor: Actor, public_id: str) -> Overview:
     plan = plan_current(patient)
     author = ""
     if plan is not None:
-        name = plan.author.username if plan.author is not None else "a deleted account"
-        author = f"the {plan.author_role} ({name})"
+        name = plan.author.username if plan.author is not None else _deleted()
+        role = ROLE_WORDS.get(plan.author_role) or plan.author_role
+        # Spanish carries the article in the role's words ("el profesional").
+        author = gettext("the %(role)s (%(who)s)") % {"role": role, "who": name}
     return Overview(
         patient=patient,
         public_id=str(public_id),

@@ -248,6 +248,20 @@ def _language() -> str:
 
 
 @register.filter
+def weekday_name(code: object) -> str:
+    """A plan's day code ("mon") as a short day name in the page's language ("Mon", "lun")."""
+    return product_words.weekday_name(str(code), language=_language())
+
+
+@register.filter
+def referral_level_words(level: object) -> str:
+    """A referral level in short words ("see doctor"), in the page's language."""
+    from hipalign.services.followup.timeline import LEVEL_WORDS
+
+    return str(LEVEL_WORDS.get(str(level)) or str(level).replace("_", " "))
+
+
+@register.filter
 def flag_text(flag: object) -> str:
     """An attention flag's sentence in the page's language (web/attention_words.py)."""
     if isinstance(flag, Flag):
