@@ -8,6 +8,8 @@ from django.utils import timezone, translation
 from hipalign.core import words as product_words
 from hipalign.core.adherence import sessions_text
 from hipalign.core.attention import Flag
+from hipalign.core.outcomes.engine import Change, Measure
+from hipalign.web import outcome_words
 from hipalign.web.attention_words import flag_words
 
 register = template.Library()
@@ -245,6 +247,14 @@ def action_tag(action: object) -> str:
 def _language() -> str:
     """The language the request activated ("es" of "es-mx"); English outside a request."""
     return (translation.get_language() or "en").split("-")[0]
+
+
+@register.filter
+def change_text(change: object, measure: object) -> str:
+    """A score's change from baseline in the page's language (web/outcome_words.py)."""
+    if isinstance(change, Change) and isinstance(measure, Measure):
+        return outcome_words.change_words(change, measure)
+    return str(getattr(change, "text", change))
 
 
 @register.filter
