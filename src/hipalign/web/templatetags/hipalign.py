@@ -8,8 +8,9 @@ from django.utils import timezone, translation
 from hipalign.core import words as product_words
 from hipalign.core.adherence import sessions_text
 from hipalign.core.attention import Flag
+from hipalign.core.education.models import LifestyleItem
 from hipalign.core.outcomes.engine import Change, Measure
-from hipalign.web import outcome_words
+from hipalign.web import habit_words, outcome_words
 from hipalign.web.attention_words import flag_words
 
 register = template.Library()
@@ -255,6 +256,18 @@ def change_text(change: object, measure: object) -> str:
     if isinstance(change, Change) and isinstance(measure, Measure):
         return outcome_words.change_words(change, measure)
     return str(getattr(change, "text", change))
+
+
+@register.filter
+def habit_title(item: object) -> str:
+    """A plan habit's title in the page's language (web/habit_words.py)."""
+    return habit_words.habit_title(item) if isinstance(item, LifestyleItem) else str(item)
+
+
+@register.filter
+def habit_reason(item: object) -> str:
+    """A plan habit's reason in the page's language, when it is one of ours (web/habit_words.py)."""
+    return habit_words.habit_reason(item) if isinstance(item, LifestyleItem) else str(item)
 
 
 @register.filter
