@@ -43,6 +43,18 @@ WEBM_VIDEO = {"vp8", "vp9", "av1"}
 WEBM_AUDIO = {"opus", "vorbis"}
 
 
+def _number(n: int) -> str:
+    """A limit as the page's language writes it ('8,192'; Spanish '8 192', Django's number
+    formats), or with the English comma outside Django (issue 20)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return f"{n:,}"
+    from django.utils import formats
+
+    return str(formats.number_format(n, force_grouping=True))
+
+
 def _refuse(problem: str) -> InputError:
     return InputError(FIELD, [f"{FIELD}: {problem}"])
 
@@ -83,7 +95,7 @@ def clean_photo(source: Path, work: Path) -> Cleaned:
                 if max(im.size) > MAX_SIDE or im.width * im.height > MAX_PIXELS:
                     raise _refuse(
                         f"the photo is {im.width}x{im.height} pixels; each side may be at most "
-                        f"{MAX_SIDE:,} pixels and the whole at most {MAX_PIXELS // 1_000_000} million"
+                        f"{_number(MAX_SIDE)} pixels and the whole at most {MAX_PIXELS // 1_000_000} million"
                     )
                 im.load()
                 upright = ImageOps.exif_transpose(im)

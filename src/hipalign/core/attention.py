@@ -8,7 +8,7 @@ database. Each flag names its rule and source.
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from hipalign.core.adherence import sessions_text
 from hipalign.core.progression import (
@@ -91,6 +91,10 @@ class Flag(BaseModel):
     text: str
     source: str  # the references below as one line of text (API, exports)
     refs: tuple[str, ...] = ()  # bibliography ids (core/references/bibliography.toml)
+    # The numbers and codes `text` was made from, so a page words the flag in its reader's
+    # language (issue 20; web/attention_words.py): `text` stays the English of the API and
+    # exports, and these stay out of them (exclude).
+    params: dict[str, str | int | float] = Field(default_factory=dict, exclude=True)
 
 
 # The sources of each flag's rule, as bibliography ids (issue 14 items 5-6: a clinician reads
@@ -110,9 +114,16 @@ FLAG_REFS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _flag(kind: FlagKind, text: str) -> Flag:
+def _flag(kind: FlagKind, text: str, **params: str | int | float) -> Flag:
     refs = FLAG_REFS[kind]
-    return Flag(kind=kind, severity=SEVERITY[kind], text=text, source=cite_all(refs), refs=refs)
+    return Flag(
+        kind=kind,
+        severity=SEVERITY[kind],
+        text=text,
+        source=cite_all(refs),
+        refs=refs,
+        params=params,
+    )
 
 
 def plan_week(starts_on: date, today: date) -> int:
@@ -129,6 +140,8 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "red_flag",
                 f"A warning sign at the check-in of {when}: {s.checkin_level.replace('_', ' ')}.",
+                on=s.checkin_on.isoformat() if s.checkin_on else "",
+                level=s.checkin_level,
             )
         )
     if s.stop_and_review:
@@ -146,6 +159,8 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "pain_high",
                 f"Pain up to {max(high)}/10 recently (above {ACCEPTABLE_MAX}).",
+                pain=max(high),
+                limit=ACCEPTABLE_MAX,
             )
         )
     rising_from = [p for p in (s.previous_checkin_pain, s.baseline_nprs) if p is not None]
@@ -157,12 +172,21 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "pain_rising",
                 f"Pain is rising: {s.checkin_pain}/10 at the last check-in, from {low:g}.",
+                pain=s.checkin_pain,
+                start=f"{low:g}",
             )
         )
     if s.two_regressions:
         flags.append(_flag("regressions", "Two steps back in a row on an exercise."))
     if s.unread_messages or s.messages_needing_reply:
-        flags.append(_flag("messages", _messages_text(s)))
+        flags.append(
+            _flag(
+                "messages",
+                _messages_text(s),
+                unread=s.unread_messages,
+                needing_reply=s.messages_needing_reply,
+            )
+        )
     if s.plan_starts_on is None or s.plan_withheld:
         return sorted(flags, key=lambda f: -f.severity)
     week = plan_week(s.episode_starts_on or s.plan_starts_on, today)
@@ -178,12 +202,16 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
             _flag(
                 "low_adherence",
                 f"Under half the planned sessions two weeks running ({said}).",
+                done_before=sessions_text(weeks[0][0]),
+                planned_before=weeks[0][1],
+                done_last=sessions_text(weeks[1][0]),
+                planned_last=weeks[1][1],
             )
         )
     if week in REVIEW_WEEKS:
         week_start = s.plan_starts_on.toordinal() + (week - 1) * 7
         if s.checkin_on is None or s.checkin_on.toordinal() < week_start:
-            flags.append(_flag("review_due", f"Review point due (week {week})."))
+            flags.append(_flag("review_due", f"Review point due (week {week}).", week=week))
     if (
         week >= NO_CHANGE_FROM_WEEK
         and s.baseline_nprs is not None
@@ -196,6 +224,9 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
                 "no_change",
                 f"No meaningful change in pain after {week} weeks "
                 f"({change_words(f'{s.baseline_nprs:g}', f'{s.latest_nprs:g}')} of 10).",
+                week=week,
+                before=f"{s.baseline_nprs:g}",
+                after=f"{s.latest_nprs:g}",
             )
         )
     return sorted(flags, key=lambda f: -f.severity)

@@ -131,6 +131,20 @@ def short_day_words(day: date, *, language: str = "en", year: bool = False) -> s
     return f"{text} {day.year}" if year else text
 
 
+def weekday_words(day: date, *, language: str = "en") -> str:
+    """A day of this week or the last: "Wed 02 Dec"; in Spanish "mié 02 dic"."""
+    weekdays, months = _DAY_NAMES.get(language, _DAY_NAMES["en"])
+    return f"{weekdays[day.weekday()]} {day.day:02d} {months[day.month - 1]}"
+
+
+def weekday_name(code: str, *, language: str = "en") -> str:
+    """A plan's day code in short words: "mon" is "Mon", in Spanish "lun"."""
+    codes = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    if code not in codes:
+        return code.title()
+    return _DAY_NAMES.get(language, _DAY_NAMES["en"])[0][codes.index(code)]
+
+
 def moment_words(at: datetime, *, in_its_zone: bool = False, language: str = "en") -> str:
     """A moment in UTC: "Wed 2 Dec 2026, 14:05 UTC". A naive datetime is taken as UTC (Django
     stores UTC). With `in_its_zone`, an aware datetime is told in its own zone, named by its

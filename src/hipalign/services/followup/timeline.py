@@ -16,7 +16,7 @@ from django.core import signing
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.timezone import localdate
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hipalign.adapters.db.models import (
@@ -36,9 +36,10 @@ from hipalign.core.clinical_tests import Assessment, assessment_derive
 from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
+from hipalign.core.words import dose_words, short_day_words, weekday_words
 from hipalign.services.followup.progress import progress_summary
 from hipalign.services.kernel.access import Actor, authorize
-from hipalign.services.program.logs import log_detail
+from hipalign.services.kernel.languages import language_active
 from hipalign.services.program.plans import plan_current
 
 Kind = Literal[
@@ -163,20 +164,84 @@ def _page[M: Model](
     return same + older
 
 
+# The entries' words are composed here, in the language of the request that reads the timeline
+# (issue 20); outside a request that is English, the words the page showed before. The FHIR
+# export keeps its own English note (program.logs.log_detail).
+ACTION_WORDS: dict[str, str | Promise] = {
+    "progress": pgettext_lazy("progression decision", "progress"),
+    "hold": pgettext_lazy("progression decision", "hold"),
+    "regress": pgettext_lazy("progression decision", "regress"),
+    "stop_and_review": pgettext_lazy("progression decision", "stop and review"),
+}
+ROLE_WORDS: dict[str, str | Promise] = {
+    "clinician": pgettext_lazy("plan author", "clinician"),
+    "person": pgettext_lazy("plan author", "person"),
+}
+POSTURE_VIEWS: dict[str, str | Promise] = {
+    "photo": pgettext_lazy("posture upload", "photo"),
+    "clip": pgettext_lazy("posture upload", "clip"),
+}
+# A check-in's referral level in words ("see doctor", as the entry read before).
+LEVEL_WORDS: dict[str, str | Promise] = {
+    "emergency": pgettext_lazy("referral level", "emergency"),
+    "urgent": pgettext_lazy("referral level", "urgent"),
+    "see_doctor": pgettext_lazy("referral level", "see doctor"),
+    "see_physio": pgettext_lazy("referral level", "see physio"),
+    "none": pgettext_lazy("referral level", "none"),
+}
+
+
+def _level(level: str) -> str:
+    return str(LEVEL_WORDS.get(level) or level.replace("_", " "))
+
+
+HIGH_SIDE_WORDS: dict[str, str | Promise] = {
+    "left": pgettext_lazy("high side", "left"),
+    "right": pgettext_lazy("high side", "right"),
+}
+
+
+def _name(lib: Any, exercise_id: str) -> str:
+    ex = lib.get(exercise_id)
+    return str(ex.name) if ex else exercise_id
+
+
+def _deleted() -> str:
+    return gettext("a deleted account")
+
+
+def _log_words(r: ExerciseLogRecord, kind: str) -> str:
+    """The log as the page shows it: '3 × 10; pain during 2/10' or 'Skipped (0 × 0 done)'."""
+    work = dose_words(kind=kind, sets=r.sets_done, reps=r.reps_done, hold_s=r.hold_s_done)
+    if r.counted_by == "camera":
+        work = gettext("%(work)s (counted by the camera)") % {"work": work}
+    text = gettext("Skipped (%(work)s done)") % {"work": work} if r.skipped else work
+    if r.pain_during is not None:
+        text += gettext("; pain during %(pain)s/10") % {"pain": r.pain_during}
+    return text
+
+
 def _logs(u: User, day: date | None, limit: int) -> list[Entry]:
-    lib = default_library()
+    lib = default_library(language_active())
+    kinds = default_library()
     out = []
     for r in _page(ExerciseLogRecord.objects.filter(user_id=u.pk), "performed_on", day, limit):
-        ex = lib.get(r.exercise_id)
+        source = kinds.get(r.exercise_id)
         flags = [
-            w for w, on in (("sharp pain", r.sharp_pain), ("new numbness", r.new_numbness)) if on
+            w
+            for w, on in (
+                (gettext("sharp pain"), r.sharp_pain),
+                (gettext("new numbness"), r.new_numbness),
+            )
+            if on
         ]
         out.append(
             Entry(
                 r.performed_on,
                 "log",
-                ex.name if ex else r.exercise_id,
-                log_detail(r) + (f"; {', '.join(flags)}" if flags else ""),
+                _name(lib, r.exercise_id),
+                _log_words(r, source.dose.kind if source else "reps")
+                + (f"; {', '.join(flags)}" if flags else ""),
                 r.side,
                 None if r.pain_during is None else float(r.pain_during),
                 _at(r.created_at),
@@ -192,8 +257,12 @@ def _next_mornings(u: User, day: date | None, limit: int) -> list[Entry]:
         Entry(
             shift_day(r.performed_on, 1),
             "next_morning",
-            "Next-morning pain",
-            f"{r.pain_next_morning}/10 the morning after the session of {r.performed_on:%a %d %b}",
+            gettext("Next-morning pain"),
+            gettext("%(pain)s/10 the morning after the session of %(day)s")
+            % {
+                "pain": r.pain_next_morning,
+                "day": weekday_words(r.performed_on, language=language_active()),
+            },
             None,
             float(r.pain_next_morning or 0),
             _at(r.created_at),
@@ -208,9 +277,9 @@ def _checkins(u: User, day: date | None, limit: int) -> list[Entry]:
         Entry(
             r.performed_on,
             "checkin",
-            "Weekly check-in",
-            f"pain now {r.pain_now}/10, worst this week {r.pain_worst_week}/10; "
-            f"flag level: {r.referral_level}",
+            gettext("Weekly check-in"),
+            gettext("pain now %(now)s/10, worst this week %(worst)s/10; flag level: %(level)s")
+            % {"now": r.pain_now, "worst": r.pain_worst_week, "level": _level(r.referral_level)},
             None,
             float(r.pain_now),
             _at(r.created_at),
@@ -221,17 +290,19 @@ def _checkins(u: User, day: date | None, limit: int) -> list[Entry]:
 
 
 def _decisions(u: User, day: date | None, limit: int) -> list[Entry]:
-    lib = default_library()
+    lib = default_library(language_active())
     qs = DecisionRecord.objects.filter(user_id=u.pk).select_related("log")
     out = []
     for r in _page(qs, "log__performed_on", day, limit):
-        ex = lib.get(r.exercise_id)
+        action = ACTION_WORDS.get(r.action) or r.action.replace("_", " ")
         out.append(
             Entry(
                 r.log.performed_on,
                 "decision",
-                f"{r.action.replace('_', ' ')}: {ex.name if ex else r.exercise_id}",
-                " ".join(r.reasons) + (" A review is suggested." if r.review_suggested else ""),
+                f"{action}: {_name(lib, r.exercise_id)}",
+                # The reasons were stored in English when the decision was made.
+                " ".join(r.reasons)
+                + (" " + gettext("A review is suggested.") if r.review_suggested else ""),
                 r.side,
                 float(r.rung),
                 _at(r.created_at),
@@ -249,8 +320,12 @@ def _outcomes(u: User, day: date | None, limit: int) -> list[Entry]:
             Entry(
                 r.performed_on,
                 "outcome",
-                f"Score: {r.measure.upper()}",
-                (f"score {r.total:g}" if r.total is not None else "not scored")
+                gettext("Score: %(measure)s") % {"measure": r.measure.upper()},
+                (
+                    gettext("score %(total)s") % {"total": f"{r.total:g}"}
+                    if r.total is not None
+                    else gettext("not scored")
+                )
                 + (f"; {scales}" if scales else ""),
                 None,
                 r.total,
@@ -275,13 +350,20 @@ def _postures(u: User, day: date | None, limit: int) -> list[Entry]:
             Entry(
                 localdate(r.created_at),
                 "posture",
-                f"Posture {r.kind}",
+                gettext("Posture %(view)s") % {"view": POSTURE_VIEWS.get(r.kind) or r.kind},
                 (
-                    f"hip line {value:+.1f}°, high side {res.get('high_side') or 'none'}"
+                    gettext("hip line %(angle)s°, high side %(side)s")
+                    % {
+                        "angle": f"{value:+.1f}",
+                        "side": HIGH_SIDE_WORDS.get(res.get("high_side") or "")
+                        or pgettext("high side", "none"),
+                    }
                     if measured
-                    else "hip line: could not measure reliably"
+                    else gettext("hip line: could not measure reliably")
                     if unsure
-                    else "could not measure: " + "; ".join(res.get("reasons") or [])
+                    # The reasons were stored in English with the result.
+                    else gettext("could not measure: %(reasons)s")
+                    % {"reasons": "; ".join(res.get("reasons") or [])}
                 ),
                 res.get("high_side") if measured else None,
                 float(value) if measured and value is not None else None,
@@ -296,17 +378,31 @@ def _plans(u: User, day: date | None, limit: int) -> list[Entry]:
     qs = PlanRecord.objects.filter(user_id=u.pk).select_related("author")
     out = []
     for r in _page(qs, "starts_on", day, limit):
-        who = r.author.username if r.author is not None else "a deleted account"
+        who = r.author.username if r.author is not None else _deleted()
         changes = "; ".join(str(c.get("text") or c.get("what") or "") for c in r.changes or [])
         overrides = len(r.overrides or [])
         out.append(
             Entry(
                 r.starts_on,
                 "plan",
-                f"Plan version {r.version} by the {r.author_role} ({who})",
-                (changes or "no changes listed")
-                + (f"; {overrides} safety rule(s) overridden with a reason" if overrides else "")
-                + ("; plan withheld until a review" if r.withheld else ""),
+                gettext("Plan version %(version)s by the %(role)s (%(who)s)")
+                % {
+                    "version": r.version,
+                    "role": ROLE_WORDS.get(r.author_role) or r.author_role,
+                    "who": who,
+                },
+                (changes or gettext("no changes listed"))
+                + (
+                    ngettext(
+                        "; %(n)s safety rule overridden with a reason",
+                        "; %(n)s safety rules overridden with a reason",
+                        overrides,
+                    )
+                    % {"n": overrides}
+                    if overrides
+                    else ""
+                )
+                + (gettext("; plan withheld until a review") if r.withheld else ""),
                 None,
                 float(r.version),
                 _at(r.created_at),
@@ -322,13 +418,14 @@ def _assessments(u: User, day: date | None, limit: int) -> list[Entry]:
     for r in _page(qs, "performed_on", day, limit):
         derived = assessment_derive(Assessment.model_validate(r.document))
         shown = "; ".join(f"{d.side + ' ' if d.side else ''}{d.text}" for d in derived)
-        who = r.clinician.username if r.clinician is not None else "a deleted account"
+        who = r.clinician.username if r.clinician is not None else _deleted()
         out.append(
             Entry(
                 r.performed_on,
                 "assessment",
-                f"Assessment by {who}",
-                shown or "no test results recorded",
+                gettext("Assessment by %(who)s") % {"who": who},
+                # The tests' findings are the core's English sentences (still to translate).
+                shown or gettext("no test results recorded"),
                 None,
                 None,
                 _at(r.created_at),
@@ -350,10 +447,19 @@ def _adherence(u: User, day: date | None, limit: int, today: date) -> list[Entry
             Entry(
                 on,
                 "adherence",
-                f"Week of {w.starts_on:%d %b}: {sessions_text(w.done)} of {w.planned} sessions",
-                "sessions done against the plan"
+                ngettext(
+                    "Week of %(day)s: %(done)s of %(planned)s session",
+                    "Week of %(day)s: %(done)s of %(planned)s sessions",
+                    w.planned,
+                )
+                % {
+                    "day": short_day_words(w.starts_on, language=language_active()),
+                    "done": sessions_text(w.done),
+                    "planned": w.planned,
+                },
+                gettext("sessions done against the plan")
                 + (
-                    " (week in progress)"
+                    " " + gettext("(week in progress)")
                     if on == today and w.starts_on + timedelta(6) > today
                     else ""
                 ),
@@ -443,8 +549,10 @@ def overview_for(actor: Actor, public_id: str) -> Overview:
     plan = plan_current(patient)
     author = ""
     if plan is not None:
-        name = plan.author.username if plan.author is not None else "a deleted account"
-        author = f"the {plan.author_role} ({name})"
+        name = plan.author.username if plan.author is not None else _deleted()
+        role = ROLE_WORDS.get(plan.author_role) or plan.author_role
+        # Spanish carries the article in the role's words ("el profesional").
+        author = gettext("the %(role)s (%(who)s)") % {"role": role, "who": name}
     return Overview(
         patient=patient,
         public_id=str(public_id),

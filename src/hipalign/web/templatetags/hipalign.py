@@ -7,6 +7,11 @@ from django.utils import timezone, translation
 
 from hipalign.core import words as product_words
 from hipalign.core.adherence import sessions_text
+from hipalign.core.attention import Flag
+from hipalign.core.education.models import LifestyleItem
+from hipalign.core.outcomes.engine import Change, Measure
+from hipalign.web import habit_words, outcome_words
+from hipalign.web.attention_words import flag_words
 
 register = template.Library()
 
@@ -243,6 +248,48 @@ def action_tag(action: object) -> str:
 def _language() -> str:
     """The language the request activated ("es" of "es-mx"); English outside a request."""
     return (translation.get_language() or "en").split("-")[0]
+
+
+@register.filter
+def change_text(change: object, measure: object) -> str:
+    """A score's change from baseline in the page's language (web/outcome_words.py)."""
+    if isinstance(change, Change) and isinstance(measure, Measure):
+        return outcome_words.change_words(change, measure)
+    return str(getattr(change, "text", change))
+
+
+@register.filter
+def habit_title(item: object) -> str:
+    """A plan habit's title in the page's language (web/habit_words.py)."""
+    return habit_words.habit_title(item) if isinstance(item, LifestyleItem) else str(item)
+
+
+@register.filter
+def habit_reason(item: object) -> str:
+    """A plan habit's reason in the page's language, when it is one of ours (web/habit_words.py)."""
+    return habit_words.habit_reason(item) if isinstance(item, LifestyleItem) else str(item)
+
+
+@register.filter
+def weekday_name(code: object) -> str:
+    """A plan's day code ("mon") as a short day name in the page's language ("Mon", "lun")."""
+    return product_words.weekday_name(str(code), language=_language())
+
+
+@register.filter
+def referral_level_words(level: object) -> str:
+    """A referral level in short words ("see doctor"), in the page's language."""
+    from hipalign.services.followup.timeline import LEVEL_WORDS
+
+    return str(LEVEL_WORDS.get(str(level)) or str(level).replace("_", " "))
+
+
+@register.filter
+def flag_text(flag: object) -> str:
+    """An attention flag's sentence in the page's language (web/attention_words.py)."""
+    if isinstance(flag, Flag):
+        return flag_words(flag)
+    return str(getattr(flag, "text", flag))
 
 
 @register.filter
