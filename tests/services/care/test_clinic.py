@@ -94,3 +94,45 @@ def test_the_list_costs_the_same_queries_for_two_patients_and_for_six(clinician:
         _linked_patient_with_history(clinician, f"more_{n}")
 
     assert _list_queries(clinician) == few
+
+
+def test_a_second_look_with_nothing_changed_reads_no_program_rows_again(
+    owner: Any, clinician: Any
+) -> None:
+    plan = make_plan(owner)
+    recording.log_record(owner, log_payload(plan), today=LOG_TODAY)
+    today = MONDAY + timedelta(days=1)
+    first = clinic.patients_attention(clinician, today)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        again = clinic.patients_attention(clinician, today)
+    tables = " ".join(x["sql"] for x in q.captured_queries)
+
+    assert again == first
+    # The versions are read; plans, sessions and logs are not (kept under those versions).
+    for table in ("hipalign_planrecord", "hipalign_sessionrecord", "hipalign_exerciselogrecord"):
+        assert table not in tables
+
+
+def test_each_write_to_a_patients_program_shows_on_the_next_look(
+    owner: Any, clinician: Any
+) -> None:
+    from hipalign.services.program import logs
+
+    today = MONDAY + timedelta(days=1)
+    plan = make_plan(owner)
+    (calm,) = clinic.patients_attention(clinician, today)
+    painful = recording.log_record(owner, log_payload(plan, pain_during=7), today=LOG_TODAY)
+    (hurt,) = clinic.patients_attention(clinician, today)
+    logs.log_delete(owner, log_id=painful.log_id)
+    (undone,) = clinic.patients_attention(clinician, today)
+    make_plan(owner)
+    (replanned,) = clinic.patients_attention(clinician, today)
+
+    assert "pain_high" not in [f.kind for f in calm.flags] and calm.last_session_on is None
+    assert "pain_high" in [f.kind for f in hurt.flags] and hurt.last_session_on == MONDAY
+    assert "pain_high" not in [f.kind for f in undone.flags] and undone.last_session_on is None
+    assert (calm.plan_version, replanned.plan_version) == (1, 2)

@@ -32,6 +32,7 @@ from hipalign.core.attention import Flag, Signals, attention_flags, attention_ke
 from hipalign.services.followup.adherence import WeekAdherence, weeks_of_many_kept
 from hipalign.services.kernel.access import Actor, authorize, profile_of
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.versions import KeptByVersion, Versions, program_versions
 from hipalign.services.messages.conversations import message_signals
 
 
@@ -239,19 +240,58 @@ def _list_reads() -> Iterator[None]:
         yield
 
 
+@dataclass(frozen=True, slots=True)
+class _ProgramReads:
+    """One person's signals read from their plans, sessions and logs: what their program
+    version covers (services/kernel/versions.py), so kept while it is unchanged."""
+
+    plan: dict[str, Any] | None
+    pain: int | None
+    last_session: date | None
+
+
+# Per person and day of the list (the windows move with it).
+_PROGRAM: KeptByVersion[_ProgramReads] = KeptByVersion(50_000)
+
+
+def _program_reads(
+    ids: Any, today: date, versions: Versions
+) -> tuple[dict[int, dict[str, Any]], dict[int, int | None], dict[int, date]]:
+    """The current plans, the week's highest pain and the last sessions, read again only for
+    the people whose program changed since this process last built a list for `today`."""
+    found, stale = _PROGRAM.split(versions, today)
+    if stale:
+        # Everyone stale (a first request, a new day): the subquery, which the database joins.
+        who = ids if len(stale) == len(versions) else stale
+        plans = _current_plans(who)
+        pain = _max_pain(who, today - timedelta(days=7))
+        last = _last_sessions(who, today)
+        fresh = {u: _ProgramReads(plans.get(u), pain.get(u), last.get(u)) for u in stale}
+        _PROGRAM.keep(versions, today, fresh)
+        found.update(fresh)
+    return (
+        {u: r.plan for u, r in found.items() if r.plan is not None},
+        {u: r.pain for u, r in found.items() if r.pain is not None},
+        {u: r.last_session for u, r in found.items() if r.last_session is not None},
+    )
+
+
 def _read_all(clinician: User, ids: Any, today: date) -> _ListReads:
-    """Every read of the list, one query each for all the patients (`ids`, a subquery)."""
+    """Every read of the list, one query each for all the patients (`ids`, a subquery); the
+    reads of program rows only for the people whose program changed (issue 19)."""
     week_ago, fortnight_ago = today - timedelta(days=7), today - timedelta(days=14)
+    # Read before the rows they stand for: a write committing meanwhile is recomputed next time.
+    versions = program_versions(user_ids=ids)
+    plans, pain, last_session = _program_reads(ids, today, versions)
     episodes = _current_episodes(ids)
     return _ListReads(
-        plans=_current_plans(ids),
+        plans=plans,
         checkins=_recent_checkins(ids, today),
-        pain=_max_pain(ids, week_ago),
-        last_session=_last_sessions(ids, today),
+        pain=pain,
+        last_session=last_session,
         # Planned sessions done in the two weeks before today, as Progress counts them (issue
-        # 14 item 3), from services.adherence; recomputed only for the people whose logs or
-        # plans changed since this process last built the list (issue 19).
-        fortnight=weeks_of_many_kept(ids, [fortnight_ago, week_ago]),
+        # 14 item 3), from services.adherence.
+        fortnight=weeks_of_many_kept(ids, [fortnight_ago, week_ago], versions=versions),
         episodes=episodes,
         nprs=_episode_nprs(ids, episodes),
         doses=_dose_signals(ids),

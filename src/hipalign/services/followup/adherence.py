@@ -5,7 +5,6 @@ windows asked for and the exercises logged in them, for one person or for many a
 clinician's list: three queries for the whole list). Progress, the report, the clinician's list
 and the FHIR bundle all count through `weeks_of` / `weeks_of_many`, so they agree."""
 
-import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from django.db.models import QuerySet, StringAgg, Value
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord, SessionRecord
 from hipalign.core.adherence import PlannedSession, PlanPeriod, adherence_logged
-from hipalign.services.kernel.versions import program_versions
+from hipalign.services.kernel.versions import KeptByVersion, Versions, program_versions
 
 
 @dataclass(frozen=True)
@@ -140,52 +139,34 @@ def _logged_many(
     return out
 
 
-# What `weeks_of_many_kept` computed, per (person, windows), under the person's program version
-# at the time it read (services/kernel/versions.py). Bounded, least recently used out; a lock,
-# as the server's request threads share it.
-_KEPT: OrderedDict[
-    tuple[int, tuple[date, ...], int], tuple[tuple[str, int], tuple[WeekAdherence, ...]]
-] = OrderedDict()
-_KEPT_LOCK = threading.Lock()
-KEPT_SIZE = 50_000
+# What `weeks_of_many_kept` computed, per person and windows (services/kernel/versions.py).
+_KEPT: KeptByVersion[tuple[WeekAdherence, ...]] = KeptByVersion(50_000)
 
 
 def weeks_of_many_kept(
-    user_ids: Iterable[int] | QuerySet[Any], starts: Sequence[date], days: int = 7
+    user_ids: Iterable[int] | QuerySet[Any],
+    starts: Sequence[date],
+    days: int = 7,
+    *,
+    versions: Versions | None = None,
 ) -> dict[int, list[WeekAdherence]]:
     """`weeks_of_many`, recomputing only the people whose program changed since this process
     last computed their windows (the clinician's list, issue 19: of 1,000 patients, those who
-    logged since the list was last opened). The versions are read before the rows, so a write
-    committing in between leaves an older version on what is kept, never a newer one. A person
-    with no plan and no logs is absent from the answer, as from `weeks_of_many`."""
-    windows = tuple(starts)
-    versions = program_versions(user_ids=user_ids)
-    out: dict[int, list[WeekAdherence]] = {}
-    stale: list[int] = []
-    with _KEPT_LOCK:
-        for uid, version in versions.items():
-            kept = _KEPT.get((uid, windows, days))
-            if version is not None and kept is not None and kept[0] == version:
-                _KEPT.move_to_end((uid, windows, days))
-                if kept[1]:
-                    out[uid] = list(kept[1])
-            else:
-                stale.append(uid)
+    logged since the list was last opened). The versions (`program_versions`, read here unless
+    given) are read before the rows, so a write committing in between leaves an older version
+    on what is kept, never a newer one. A person with no plan and no logs is absent from the
+    answer, as from `weeks_of_many`."""
+    if versions is None:
+        versions = program_versions(user_ids=user_ids)
+    key = (tuple(starts), days)
+    found, stale = _KEPT.split(versions, key)
+    out = {uid: list(weeks) for uid, weeks in found.items() if weeks}
     if not stale:
         return out
     # Everyone stale (a first request, a new day): the subquery, as weeks_of_many prefers.
     fresh = weeks_of_many(user_ids if len(stale) == len(versions) else stale, starts, days)
-    with _KEPT_LOCK:
-        for uid in stale:
-            got = fresh.get(uid)
-            if got is not None:
-                out[uid] = got
-            version = versions[uid]
-            if version is not None:
-                _KEPT[(uid, windows, days)] = (version, tuple(got or ()))
-                _KEPT.move_to_end((uid, windows, days))
-        while len(_KEPT) > KEPT_SIZE:
-            _KEPT.popitem(last=False)
+    _KEPT.keep(versions, key, {uid: tuple(fresh.get(uid, ())) for uid in stale})
+    out.update({uid: fresh[uid] for uid in stale if uid in fresh})
     return out
 
 

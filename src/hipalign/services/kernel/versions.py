@@ -10,6 +10,9 @@ next read; it is never taken for newer than it is (issue 19).
 A person without a profile row (an account made before roles existed) has no number: a reader
 then recomputes every time."""
 
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -33,3 +36,42 @@ def program_versions(*, user_ids: Any) -> dict[int, tuple[str, int] | None]:
             "pk", "profile__public_id", "profile__program_version"
         )
     }
+
+
+Versions = Mapping[int, tuple[str, int] | None]
+
+
+class KeptByVersion[V]:
+    """Per-person values computed from program rows, kept in this process under the version
+    read before those rows (see above) and a key (the windows or the day they were computed
+    for). Bounded, least recently used out; locked, as the server's request threads share it."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._kept: OrderedDict[tuple[int, Hashable], tuple[tuple[str, int], V]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def split(self, versions: Versions, key: Hashable) -> tuple[dict[int, V], list[int]]:
+        """The kept values still true for `versions`, and the people to compute again."""
+        found: dict[int, V] = {}
+        stale: list[int] = []
+        with self._lock:
+            for uid, version in versions.items():
+                kept = self._kept.get((uid, key))
+                if version is not None and kept is not None and kept[0] == version:
+                    self._kept.move_to_end((uid, key))
+                    found[uid] = kept[1]
+                else:
+                    stale.append(uid)
+        return found, stale
+
+    def keep(self, versions: Versions, key: Hashable, values: Mapping[int, V]) -> None:
+        """Keep each person's freshly computed value under the version read before it."""
+        with self._lock:
+            for uid, value in values.items():
+                version = versions.get(uid)
+                if version is not None:
+                    self._kept[(uid, key)] = (version, value)
+                    self._kept.move_to_end((uid, key))
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
