@@ -363,7 +363,7 @@ def measure(
     return times, rows
 
 
-def explain(clinician: Any, today: date) -> None:
+def explain(clinician: Any, today: date, users: list[Any]) -> None:
     import cProfile
     import pstats
 
@@ -372,16 +372,35 @@ def explain(clinician: Any, today: date) -> None:
 
     from hipalign.services.care import clinic
 
-    with CaptureQueriesContext(connection) as q:
-        prof = cProfile.Profile()
-        prof.enable()
-        clinic.patients_attention(clinician, today)
-        prof.disable()
-    for query in q.captured_queries:
-        print(f"{query['time']}s {query['sql'][:200]}")
-    pstats.Stats(prof).sort_stats("cumulative").print_stats(12)
-    pstats.Stats(prof).sort_stats("tottime").print_stats(15)  # where the Python time goes
-    reset_queries()
+    # Twice: every patient changed (nothing kept), then nobody changed since (all kept).
+    for label, share in (("every patient changed", 1.0), ("nobody changed", 0.0)):
+        mark_changed(users, share, random.Random(3))
+        with CaptureQueriesContext(connection) as q:
+            prof = cProfile.Profile()
+            prof.enable()
+            clinic.patients_attention(clinician, today)
+            prof.disable()
+        print(f"--- {label}")
+        for query in q.captured_queries:
+            print(f"{query['time']}s {query['sql'][:200]}")
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(12)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)  # where the Python time goes
+        reset_queries()
+    # The whole page (view, middleware, template) with nobody changed: what is not the service.
+    from django.test import Client
+
+    c = Client()
+    c.force_login(clinician)
+    session = c.session
+    session["hipalign_mfa"] = True
+    session.save()
+    c.get("/clinic/patients")
+    prof = cProfile.Profile()
+    prof.enable()
+    c.get("/clinic/patients")
+    prof.disable()
+    print("--- the page, nobody changed")
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
 
 
 def service_times(clinician: Any, today: date, runs: int, users: list[Any]) -> list[float]:
@@ -446,7 +465,7 @@ def main() -> None:
         today = start + timedelta(days=7 * w)
         svc = service_times(clinician, today, a.runs, users)
         if a.explain:
-            explain(clinician, today)
+            explain(clinician, today, users)
         svc_med = statistics.median(svc)
         for share in CHANGED:
             times, rows = measure(clinician, today, a.runs, users, share)
