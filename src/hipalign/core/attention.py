@@ -6,6 +6,7 @@ database. Each flag names its rule and source.
 """
 
 from datetime import date
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -114,14 +115,20 @@ FLAG_REFS: dict[str, tuple[str, ...]] = {
 }
 
 
+@cache
+def _source(kind: FlagKind) -> str:
+    return cite_all(FLAG_REFS[kind])
+
+
 def _flag(kind: FlagKind, text: str, **params: str | int | float) -> Flag:
-    refs = FLAG_REFS[kind]
-    return Flag(
+    # Built without validation: every field comes from this module's own typed tables, and the
+    # clinician's list builds a flag or more for each of 1,000 patients per request (issue 19).
+    return Flag.model_construct(
         kind=kind,
         severity=SEVERITY[kind],
         text=text,
-        source=cite_all(refs),
-        refs=refs,
+        source=_source(kind),
+        refs=FLAG_REFS[kind],
         params=params,
     )
 

@@ -144,7 +144,15 @@ class ExerciseLogRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "exercise_id", "side", "performed_on"]),
-            models.Index(fields=["user", "performed_on"]),
+            # One person's days of logs; covering the list's columns too (PostgreSQL), so the
+            # list's reads of just the patients who changed since its last build (a list of
+            # ids, services/kernel/versions.py) scan each person's fortnight in the index alone
+            # instead of the whole fortnight of every patient (issue 19).
+            models.Index(
+                fields=["user", "performed_on"],
+                include=["session", "exercise_id", "skipped", "pain_during"],
+                name="log_user_day_cover",
+            ),
             # The clinician's list reads the last fortnight of all their patients at once: by
             # date first, PostgreSQL range-scans those rows instead of the whole history (it
             # chose a sequential scan over (user, performed_on); bench/clinic_speed.py). The
