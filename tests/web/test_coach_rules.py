@@ -51,6 +51,17 @@ def _variants() -> list[dict[str, Any]]:
         _seq(
             "mirrored", [None if f is None else [[1 - x, y, v] for x, y, v in f] for f in base], fps
         ),
+        # The back to the camera: mirrored, and the face (nose, eyes, ears, mouth) not seen.
+        _seq(
+            "from_behind",
+            [
+                None
+                if f is None
+                else [[1 - x, y, 0.1 if k <= 10 else v] for k, (x, y, v) in enumerate(f)]
+                for f in base
+            ],
+            fps,
+        ),
         _seq("reversed", base[::-1], fps),
         _seq("half_rate", base[::2], fps / 2),
         _seq("hidden", hidden, fps),
@@ -117,9 +128,13 @@ def both() -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
 def test_the_page_counts_and_times_exactly_as_the_core(both: Any) -> None:
     seqs, _, js = both
     counted = set()
+    facings = set()
     for seq in seqs:
         w, h, fps = seq["width"], seq["height"], seq["fps"]
         frames = [_lms(f) for f in seq["frames"]]
+        faced = [None if f is None else coach.facing(f, w, h) for f in frames]
+        assert js[seq["name"]]["facing"] == faced, seq["name"]
+        facings |= {(seq["name"], f) for f in faced}
         for rule in REP_RULES.values():
             if rule.kind == "not_counted":
                 continue
@@ -152,6 +167,9 @@ def test_the_page_counts_and_times_exactly_as_the_core(both: Any) -> None:
                     assert _close(held, got["hold"]), (where, held, got["hold"])
                     if held > 1:
                         counted.add(rule.signal)
+    # Facing the camera, the back to it, and cannot tell (the mirrored front view) all occur.
+    assert {("squat", "camera"), ("from_behind", "away"), ("mirrored", None)} <= facings
+    assert ("from_behind", "camera") not in facings and ("squat", "away") not in facings
     # The sequences exercise the rules for real: reps of three kinds of signal, and holds.
     assert {"knee_angle", "thigh_separation", "foot_lift"} <= counted, counted
     squat = js["squat"]["squat/None"]["count"]

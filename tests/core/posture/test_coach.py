@@ -1,6 +1,7 @@
 """The camera coach's rules in the core (issue 17): view problems, cues, the exported document."""
 
 import json
+import math
 from pathlib import Path
 
 from hipalign.core.posture import coach
@@ -94,3 +95,56 @@ def test_pelvic_drop_reads_the_same_whichever_way_the_person_faces() -> None:
         # Level hips give no cue from behind either (they read about 180 degrees before).
         assert coach.cue_value(cue, _seen_from_behind(lifted), W, H) < cue.threshold  # type: ignore[operator]
         assert coach.cue_value(cue, _seen_from_behind(dropped), W, H) > cue.threshold  # type: ignore[operator]
+
+
+def _turned(lms: list[Landmark], deg: float) -> list[Landmark]:
+    """The same body turned in the picture's plane by `deg` (about the picture's centre, in
+    pixels): lying down, as in a side plank."""
+    a = math.radians(deg)
+    out = []
+    for p in lms:
+        dx, dy = (p.x - 0.5) * W, (0.5 - p.y) * H
+        rx, ry = dx * math.cos(a) - dy * math.sin(a), dx * math.sin(a) + dy * math.cos(a)
+        out.append(Landmark(x=0.5 + rx / W * 0.5, y=0.5 - ry / H * 0.5, visibility=p.visibility))
+    return out
+
+
+def _face_hidden(lms: list[Landmark]) -> list[Landmark]:
+    """Nose, eyes, ears and mouth (0-10) not visible, as from behind."""
+    return [
+        Landmark(x=p.x, y=p.y, visibility=0.1 if i <= 10 else p.visibility)
+        for i, p in enumerate(lms)
+    ]
+
+
+def test_facing_tells_the_front_from_the_back_and_says_when_it_cannot() -> None:
+    front = _frame(0)
+    back = _face_hidden(_seen_from_behind(front))
+    assert coach.facing(front, W, H) == "camera"
+    assert coach.facing(back, W, H) == "away"
+    # Either sign alone is not enough: a mirrored picture of a front view (face seen, shoulders
+    # in a back's order), a hidden face with a front's shoulder order.
+    assert coach.facing(_seen_from_behind(front), W, H) is None
+    assert coach.facing(_face_hidden(front), W, H) is None
+    # Lying down (turned either way) keeps the answer: the order is read about the trunk.
+    for deg in (90.0, -90.0, 180.0):
+        assert coach.facing(_turned(front, deg), W, H) == "camera", deg
+        assert coach.facing(_turned(back, deg), W, H) == "away", deg
+    # Side-on: the shoulders barely spread across the trunk, so the order means nothing.
+    side_on = list(front)
+    mid_x = (front[11].x + front[12].x) / 2
+    for i, dx in ((11, 0.01), (12, -0.01)):
+        side_on[i] = Landmark(x=mid_x + dx * 0.5, y=front[i].y, visibility=1.0)
+    assert coach.facing(side_on, W, H) is None
+
+
+def test_a_front_rule_with_the_back_to_the_camera_asks_to_face_it() -> None:
+    front = _frame(0)
+    back = _face_hidden(_seen_from_behind(front))
+    for rule in ("single_leg_balance", "standing_hip_abduction", "squat"):
+        assert coach.view_problem(REP_RULES[rule], front, W, H) is None, rule
+        assert coach.view_problem(REP_RULES[rule], back, W, H) == "face_camera", rule
+        # Cannot tell which way (a mirrored camera): not held against the person.
+        assert coach.view_problem(REP_RULES[rule], _seen_from_behind(front), W, H) is None
+    # A side rule does not care which way a front view faces: it asks to turn side-on.
+    assert coach.view_problem(REP_RULES["plank"], back, W, H) == "side_on"

@@ -12,7 +12,7 @@ process.stdin.on('end', () => {
   for (const seq of sequences) {
     const times = seq.frames.map((_, i) => i / seq.fps);
     const frames = seq.frames.map((f) => (f ? f.map(([x, y, v]) => ({ x: x, y: y, visibility: v })) : null));
-    const res = {};
+    const res = { facing: frames.map((f) => (f ? C.facing(doc, f, seq.width, seq.height) : null)) };
     for (const [id, rule] of Object.entries(doc.rules)) {
       if (rule.kind === 'not_counted') continue;
       for (const side of [null, 'left', 'right']) {

@@ -27,6 +27,7 @@ from hipalign.core.posture.geometry import (
     LEFT_SHOULDER,
     MIN_SHOULDER_WIDTH_OF_TRUNK,
     MIN_VISIBILITY,
+    NOSE,
     RIGHT_ANKLE,
     RIGHT_HIP,
     RIGHT_KNEE,
@@ -43,6 +44,14 @@ from hipalign.core.posture.reps import MIN_GAP_S, REFERENCE_MOVEMENTS, REP_RULES
 from hipalign.core.vocab import Side
 
 ViewProblem = Literal["whole_body", "side_on", "face_camera"]
+Facing = Literal["camera", "away"]
+
+LEFT_EYE, RIGHT_EYE = 2, 5  # BlazePose's eye centres
+# [rule] Which way a person faces is read only when the shoulders spread across the trunk line
+# by at least this share of the trunk length: side-on, the spread is within landmark noise
+# (about 1-2 degrees, VISION.md 3.6) and its sign means nothing. 0.1 of a 300 px trunk is 30 px,
+# far past that noise, and well under the 0.35 (MIN_SHOULDER_WIDTH_OF_TRUNK) of a front view.
+FACING_MIN_SPREAD_OF_TRUNK = 0.1
 
 VIEW_WORDS: dict[ViewProblem, str] = {
     "whole_body": "Step back so your whole body is in view.",
@@ -56,13 +65,55 @@ _SIDE = {
 }
 
 
+def facing(lms: list[Landmark], width: int, height: int) -> Facing | None:
+    """Whether the person faces the camera or has their back to it; None when it cannot be told.
+
+    Two signs, both needed, because either alone is fooled:
+    - the shoulders' order about the trunk: in the picture's own coordinates (pose.js runs with
+      selfieMode off, as the Python model), a person facing the camera has their left shoulder
+      on their trunk's right as the picture shows it (standing: on the picture's right). Read as
+      the sign of the cross product of right -> left shoulder with mid-hip -> mid-shoulder, it
+      holds for a person lying down too (a turned body keeps it), but a mirrored camera picture
+      flips it, and so does a back view;
+    - the face: nose and at least one eye visible (MIN_VISIBILITY). From behind the model gives
+      them low visibility, though not always (it can guess a face on the back of a head).
+    Facing the camera: face seen and the order of a front. Back to the camera: face not seen and
+    the order reversed. Any other mix (a mirrored picture of a front view, a bowed head, a guessed
+    face) and a side-on body (the spread under FACING_MIN_SPREAD_OF_TRUNK) give None [rule]."""
+    pts = [
+        to_pixels(lms[i], width, height) if is_visible(lms[i]) else None
+        for i in (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
+    ]
+    if any(p is None for p in pts):
+        return None
+    l_sh, r_sh, l_hip, r_hip = (p for p in pts if p is not None)
+    mid_sh, mid_hip = midpoint(l_sh, r_sh), midpoint(l_hip, r_hip)
+    tx, ty = mid_sh[0] - mid_hip[0], mid_sh[1] - mid_hip[1]
+    trunk = math.hypot(tx, ty)
+    if trunk == 0:
+        return None
+    sx, sy = l_sh[0] - r_sh[0], l_sh[1] - r_sh[1]
+    spread = (sx * ty - sy * tx) / trunk  # the shoulders' spread across the trunk line, signed
+    if abs(spread) < FACING_MIN_SPREAD_OF_TRUNK * trunk:
+        return None
+    face = is_visible(lms[NOSE]) and (is_visible(lms[LEFT_EYE]) or is_visible(lms[RIGHT_EYE]))
+    if face and spread > 0:
+        return "camera"
+    if not face and spread < 0:
+        return "away"
+    return None
+
+
 def view_problem(rule: RepRule, lms: list[Landmark], width: int, height: int) -> ViewProblem | None:
     """Why this frame cannot show the rule's movement, or None when it can.
 
     Whole body: a front view needs shoulders, hips, knees and ankles of both sides visible; a
     side view those of at least one side (the far side is often hidden). Orientation: shoulders
     at least MIN_SHOULDER_WIDTH_OF_TRUNK of the trunk length apart is a front view (the posture
-    check's own front-view gate); closer, or the far shoulder hidden, is side-on [rule]."""
+    check's own front-view gate); closer, or the far shoulder hidden, is side-on [rule]. A front
+    rule also needs the person facing the camera: shoulders as wide as a front view's but the
+    back to the camera (`facing` "away") is "face_camera" (the library's front rules are set up
+    facing the camera; when `facing` cannot tell, the frame is not held against the person)."""
     if rule.kind == "not_counted" or rule.view is None:
         return None
     seen = {s: all(is_visible(lms[i]) for i in pts) for s, pts in _SIDE.items()}
@@ -80,7 +131,7 @@ def view_problem(rule: RepRule, lms: list[Landmark], width: int, height: int) ->
             to_pixels(lms[RIGHT_SHOULDER], width, height),
         )
         front = width_px >= MIN_SHOULDER_WIDTH_OF_TRUNK * trunk
-    if rule.view == "front" and not front:
+    if rule.view == "front" and (not front or facing(lms, width, height) == "away"):
         return "face_camera"
     if rule.view == "side" and front:
         return "side_on"
@@ -281,6 +332,7 @@ def rules_document(exercises: list[str] | None = None) -> dict[str, Any]:
         "min_visibility": MIN_VISIBILITY,
         "min_gap_s": MIN_GAP_S,
         "front_min_shoulder_width_of_trunk": MIN_SHOULDER_WIDTH_OF_TRUNK,
+        "facing_min_spread_of_trunk": FACING_MIN_SPREAD_OF_TRUNK,
         "cue_min_s": CUE_MIN_S,
         "foot_lifted_pct": FOOT_LIFTED_PCT,
         "knee_valgus_max_bend_deg": KNEE_VALGUS_MAX_BEND_DEG,

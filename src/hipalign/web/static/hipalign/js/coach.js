@@ -14,6 +14,7 @@
  *                                                                frames_used, ends (times of each
  *                                                                completed rep), phase_start}
  *   HipalignCoach.holdTime(positions, times, dt, minGapS)    -> {best, current} seconds
+ *   HipalignCoach.facing(doc, lms, w, h)                   -> null | 'camera' | 'away'
  *   HipalignCoach.viewProblem(doc, ruleId, lms, w, h)        -> null | 'whole_body' | 'side_on' |
  *                                                                'face_camera'
  *   HipalignCoach.cueValue(doc, cue, lms, w, h, side)        -> number | null
@@ -26,7 +27,7 @@
 (function (root) {
   'use strict';
 
-  const NOSE = 0, L_SH = 11, R_SH = 12, L_HIP = 23, R_HIP = 24, L_KNEE = 25, R_KNEE = 26;
+  const NOSE = 0, L_EYE = 2, R_EYE = 5, L_SH = 11, R_SH = 12, L_HIP = 23, R_HIP = 24, L_KNEE = 25, R_KNEE = 26;
   const L_ANK = 27, R_ANK = 28;
   const SIDE = { left: [L_SH, L_HIP, L_KNEE, L_ANK], right: [R_SH, R_HIP, R_KNEE, R_ANK] };
   const DEG = 180 / Math.PI;
@@ -216,6 +217,24 @@
     return { best: best, current: current };
   }
 
+  // coach.py facing: the shoulders' order about the trunk and the face's visibility, both needed.
+  function facing(doc, lms, w, h) {
+    const p = points(doc, lms, w, h, [L_SH, R_SH, L_HIP, R_HIP]);
+    if (!p) return null;
+    const [lSh, rSh, lHip, rHip] = p;
+    const ms = mid(lSh, rSh), mh = mid(lHip, rHip);
+    const tx = ms[0] - mh[0], ty = ms[1] - mh[1];
+    const trunk = Math.hypot(tx, ty);
+    if (trunk === 0) return null;
+    const sx = lSh[0] - rSh[0], sy = lSh[1] - rSh[1];
+    const spread = (sx * ty - sy * tx) / trunk; // signed: positive is a front's shoulder order
+    if (Math.abs(spread) < doc.facing_min_spread_of_trunk * trunk) return null;
+    const face = visible(doc, lms[NOSE]) && (visible(doc, lms[L_EYE]) || visible(doc, lms[R_EYE]));
+    if (face && spread > 0) return 'camera';
+    if (!face && spread < 0) return 'away';
+    return null;
+  }
+
   function viewProblem(doc, id, lms, w, h) {
     const r = rule(doc, id);
     if (r.kind === 'not_counted' || r.view === null) return null;
@@ -229,7 +248,7 @@
     if (visible(doc, lms[L_SH]) && visible(doc, lms[R_SH])) {
       front = dist(px(lms[L_SH], w, h), px(lms[R_SH], w, h)) >= doc.front_min_shoulder_width_of_trunk * trunk;
     }
-    if (r.view === 'front' && !front) return 'face_camera';
+    if (r.view === 'front' && (!front || facing(doc, lms, w, h) === 'away')) return 'face_camera';
     if (r.view === 'side' && front) return 'side_on';
     return null;
   }
@@ -346,6 +365,7 @@
     inPosition: inPosition,
     countReps: countReps,
     holdTime: holdTime,
+    facing: facing,
     viewProblem: viewProblem,
     cueValue: cueValue,
     tooFast: tooFast,
