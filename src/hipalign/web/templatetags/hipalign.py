@@ -10,7 +10,8 @@ from hipalign.core.adherence import sessions_text
 from hipalign.core.attention import Flag
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.outcomes.engine import Change, Measure
-from hipalign.web import habit_words, outcome_words
+from hipalign.services.posture.uploads import PostureView
+from hipalign.web import habit_words, outcome_words, posture_words
 from hipalign.web.attention_words import flag_words
 
 register = template.Library()
@@ -44,17 +45,27 @@ def words(value: object) -> str:
     return product_words.code_words(str(value))
 
 
-METRIC_LABELS = {
-    "hip_tilt_deg": "Hip line (°, + = left side higher)",
-    "shoulder_tilt_deg": "Shoulder line (°, + = left side higher)",
-    "trunk_lean_deg": "Trunk lean (°)",
-    "lateral_shift_pct": "Sideways shift (% of trunk length)",
-}
+@register.filter
+def metric_label(key: str) -> str:
+    return posture_words.metric_label(key)
 
 
 @register.filter
-def metric_label(key: str) -> str:
-    return METRIC_LABELS.get(key, key.replace("_", " "))
+def high_side(side: object) -> str:
+    """The higher hip of a posture result in the reader's language (issue 20)."""
+    return posture_words.high_side(None if side is None else str(side))
+
+
+@register.filter
+def posture_sentence(text: object) -> str:
+    """One of the posture core's fixed sentences in the reader's language (issue 20)."""
+    return posture_words.sentence(str(text))
+
+
+@register.filter
+def posture_change(view: object) -> str:
+    """A posture picture against the baseline, in the reader's language (issue 20)."""
+    return posture_words.change_words(view) if isinstance(view, PostureView) else ""
 
 
 @register.filter
