@@ -90,6 +90,7 @@ def seed_people(n: int, start: date) -> tuple[Any, list[Any], Any]:
                 referral_level=plan0.referral_level,
                 withheld=False,
                 document=plan0.document,
+                week=plan0.week,
                 version=1,
                 author=u,
                 sessions_per_week=plan0.sessions_per_week,

@@ -172,3 +172,74 @@ def test_the_windows_agree_with_the_sessions_counted_one_by_one(
     got = [(w.starts_on, w.planned, w.done) for w in adherence(periods, work, starts)]
 
     assert got == _by_definition(periods, work, starts)
+
+
+# --- a stored plan's week, kept beside its document (issue 19) ---
+
+
+def _document(days: list[dict[str, object]] | None) -> dict[str, object]:
+    return {"schema": "hipalign.plan/1", "plan": None if days is None else {"days": days}}
+
+
+def test_a_plans_week_keeps_each_session_its_number_and_exercises_once_in_order() -> None:
+    from hipalign.core.adherence import planned_week, sessions_of_week
+
+    doc = _document(
+        [
+            {"day": "mon", "items": [{"exercise": "b"}, {"exercise": "a"}, {"exercise": "b"}]},
+            {"day": "mon", "session": 2, "items": [{"exercise": "c"}]},
+            {"day": "thu", "items": []},
+        ]
+    )
+
+    week = planned_week(doc)
+
+    assert week == [
+        {"day": "mon", "session": 1, "exercises": ["b", "a"]},
+        {"day": "mon", "session": 2, "exercises": ["c"]},
+        {"day": "thu", "session": 1, "exercises": []},
+    ]
+    assert sessions_of_week(week) == (
+        PlannedSession(day="mon", exercises=frozenset({"a", "b"})),
+        PlannedSession(day="mon", exercises=frozenset({"c"}), session=2),
+        PlannedSession(day="thu", exercises=frozenset()),
+    )
+
+
+def test_a_withheld_plan_has_no_week() -> None:
+    from hipalign.core.adherence import planned_week
+
+    assert planned_week(_document(None)) == []
+    assert planned_week({"schema": "hipalign.plan/1"}) == []
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
+            st.integers(1, 3),
+            st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=6),
+        ),
+        max_size=10,
+    )
+)
+def test_the_week_read_back_gives_the_sessions_the_document_has(
+    days: list[tuple[str, int, list[str]]],
+) -> None:
+    import json
+
+    from hipalign.core.adherence import planned_week, sessions_of_week
+
+    doc = _document(
+        [
+            {"day": d, "session": n, "items": [{"exercise": e} for e in items]}
+            for d, n, items in days
+        ]
+    )
+
+    # Through JSON, as the column stores it.
+    back = sessions_of_week(json.loads(json.dumps(planned_week(doc))))
+
+    assert back == tuple(
+        PlannedSession(day=d, exercises=frozenset(items), session=n) for d, n, items in days
+    )

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from hipalign.core.vocab import WEEKDAYS, Weekday
 
@@ -31,6 +32,33 @@ class PlannedSession:
     day: Weekday
     exercises: frozenset[str]
     session: int = 1
+
+
+def planned_week(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A stored plan document's sessions of the week as JSON-ready data (day, session number,
+    exercise ids in plan order), the shape `PlanRecord.week` keeps beside the document so a
+    reader of many plans decodes a few hundred bytes each, not the whole plan (issue 19).
+    A plan withheld for a referral has no body and no sessions."""
+    body = document.get("plan") or {}
+    days = body.get("days", []) if isinstance(body, Mapping) else []
+    return [
+        {
+            "day": d["day"],
+            "session": d.get("session", 1),
+            "exercises": list(dict.fromkeys(it["exercise"] for it in d.get("items", []))),
+        }
+        for d in days
+    ]
+
+
+def sessions_of_week(week: Iterable[Mapping[str, Any]]) -> tuple[PlannedSession, ...]:
+    """`planned_week`'s data back as the planned sessions the rule reads."""
+    return tuple(
+        PlannedSession(
+            day=d["day"], session=int(d.get("session", 1)), exercises=frozenset(d["exercises"])
+        )
+        for d in week
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,3 +235,74 @@ def test_a_person_without_a_profile_row_is_computed_every_time(owner: AbstractBa
     after, fresh = _kept_and_fresh(owner, _fortnight(today))
 
     assert before != after and after == fresh
+
+
+# --- the list reads each plan's week, never its document (issue 19) ---
+
+
+def test_a_stored_plan_keeps_its_week_beside_the_document(owner: AbstractBaseUser) -> None:
+    from hipalign.core.adherence import planned_week
+
+    plan = make_plan(owner)
+
+    plan.refresh_from_db()
+    assert plan.week and plan.week == planned_week(plan.document)
+
+
+def test_windows_of_many_read_no_plan_document(
+    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hipalign.services.followup import adherence
+
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=21))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    log_exercises(plan, day, session_exercises(plan, day), today=today)
+    monkeypatch.setattr(adherence, "_SESSIONS", type(adherence._SESSIONS)())  # a new process
+
+    with CaptureQueriesContext(connection) as queries:
+        got = adherence.weeks_of_many([int(owner.pk)], _fortnight(today))
+
+    assert got[int(owner.pk)][1].done == 1.0
+    assert not [q["sql"] for q in queries if '"document"' in q["sql"]]
+
+
+def test_a_plan_stored_without_its_week_counts_from_its_document(
+    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hipalign.adapters.db.models import PlanRecord
+    from hipalign.services.followup import adherence
+
+    today = date(2026, 3, 30)
+    plan = make_plan(owner, today=today - timedelta(days=21))
+    day = _planned_days(plan, today - timedelta(days=7), 7)[0]
+    log_exercises(plan, day, session_exercises(plan, day)[:2], today=today)
+    monkeypatch.setattr(adherence, "_SESSIONS", type(adherence._SESSIONS)())
+    with_week = adherence.weeks_of_many([int(owner.pk)], _fortnight(today))
+    PlanRecord.objects.filter(pk=plan.pk).update(week=None)  # a row from before migration 0032
+    monkeypatch.setattr(adherence, "_SESSIONS", type(adherence._SESSIONS)())
+
+    without = adherence.weeks_of_many([int(owner.pk)], _fortnight(today))
+
+    assert without == with_week and with_week[int(owner.pk)][1].done > 0.0
+
+
+def test_the_migration_fills_the_week_of_plans_stored_before_it(owner: AbstractBaseUser) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from hipalign.adapters.db.models import PlanRecord
+    from hipalign.core.adherence import planned_week
+
+    plan = make_plan(owner)
+    PlanRecord.objects.filter(pk=plan.pk).update(week=None)
+    migration = importlib.import_module("hipalign.adapters.db.migrations.0032_plan_week")
+
+    migration.fill_weeks(apps, None)
+
+    plan.refresh_from_db()
+    assert plan.week and plan.week == planned_week(plan.document)

@@ -671,3 +671,17 @@ def test_a_score_naming_an_episode_not_in_the_file_is_refused(owner: AbstractBas
 
     assert "outcomes[0].episode_id: names no row of this file" in exc.value.problems
     assert owned_counts(newcomer.pk) == before
+
+
+def test_imported_plans_keep_their_week_beside_the_document(owner: AbstractBaseUser) -> None:
+    from hipalign.adapters.db.models import PlanRecord
+    from hipalign.core.adherence import planned_week
+
+    _fill(owner, "canary-owner-log")
+    exported = _as_file(accounts.account_export(owner))
+    newcomer = make_user("nina_new")
+
+    accounts.account_import(newcomer, exported, today=LOG_TODAY)
+
+    rows = list(PlanRecord.objects.filter(user_id=newcomer.pk).values_list("document", "week"))
+    assert rows and all(week == planned_week(doc) and week for doc, week in rows)

@@ -74,6 +74,12 @@ class PlanRecord(models.Model):
     # Sessions a week in the document, kept beside it so the clinician's patient list does not
     # parse 1,000 plan documents (bench/clinic_speed.py).
     sessions_per_week = models.PositiveSmallIntegerField(default=0)
+    # The document's sessions of the week (core.adherence.planned_week: day, session number,
+    # exercise ids), kept beside it as plans are never edited: the clinician's list reads
+    # these few hundred bytes for each of thousands of plans, not the whole document (issue
+    # 19: decoding 10,000 documents was most of a first list's 14 s). Null on a row stored
+    # without it; readers then fall back to the document.
+    week = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

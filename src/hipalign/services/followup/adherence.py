@@ -15,7 +15,13 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet, StringAgg, Value
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord, SessionRecord
-from hipalign.core.adherence import PlannedSession, PlanPeriod, adherence_logged
+from hipalign.core.adherence import (
+    PlannedSession,
+    PlanPeriod,
+    adherence_logged,
+    planned_week,
+    sessions_of_week,
+)
 from hipalign.services.kernel.versions import KeptByVersion, Versions, program_versions
 
 
@@ -26,30 +32,44 @@ class WeekAdherence:
     done: float  # planned sessions done, each as the fraction of its exercises logged
 
 
-def _sessions_of(document: dict[str, Any]) -> tuple[PlannedSession, ...]:
-    """A stored plan's sessions of the week. Stored documents are validated when stored
-    (core.stored), so the raw JSON is read here without parsing the whole plan again."""
-    body = document.get("plan") or {}
-    return tuple(
-        PlannedSession(
-            day=d["day"],
-            session=d.get("session", 1),
-            exercises=frozenset(it["exercise"] for it in d.get("items", [])),
-        )
-        for d in body.get("days", [])
-    )
-
-
 # Plans are never edited once stored (a change makes a new version), so their sessions can be
-# kept by id: the clinician's list then reads no plan document twice. Bounded, oldest out.
+# kept by id: the clinician's list then reads no plan twice. Bounded, oldest out; sized above a
+# clinic's 10,000 patients with a few plan versions each (4,096 made every list of 10,000 read
+# every plan again, issue 19). Equal weeks are kept once (`_interned`): most people of a clinic
+# share a handful of plans, so an entry costs its key and a pointer.
 _SESSIONS: OrderedDict[Any, tuple[PlannedSession, ...]] = OrderedDict()
-SESSIONS_CACHE_SIZE = 4096
+SESSIONS_CACHE_SIZE = 65_536
+_INTERNED: dict[tuple[PlannedSession, ...], tuple[PlannedSession, ...]] = {}
+
+
+def _interned(sessions: tuple[PlannedSession, ...]) -> tuple[PlannedSession, ...]:
+    if len(_INTERNED) >= SESSIONS_CACHE_SIZE:  # bounded too: a clinic of all-different plans
+        _INTERNED.clear()
+    return _INTERNED.setdefault(sessions, sessions)
 
 
 def _remember(plan_id: Any, sessions: tuple[PlannedSession, ...]) -> None:
     _SESSIONS[plan_id] = sessions
     while len(_SESSIONS) > SESSIONS_CACHE_SIZE:
         _SESSIONS.popitem(last=False)
+
+
+def _read_sessions(plan_ids: list[Any]) -> dict[Any, tuple[PlannedSession, ...]]:
+    """Each plan's sessions of the week from its `week` column; the few rows stored without
+    one (none once migration 0032 has run; kept for safety) from their document."""
+    out: dict[Any, tuple[PlannedSession, ...]] = {}
+    without: list[Any] = []
+    for pid, week in PlanRecord.objects.filter(pk__in=plan_ids).values_list("id", "week"):
+        if week is None:
+            without.append(pid)
+        else:
+            out[pid] = _interned(sessions_of_week(week))
+    if without:
+        for pid, document in PlanRecord.objects.filter(pk__in=without).values_list(
+            "id", "document"
+        ):
+            out[pid] = _interned(sessions_of_week(planned_week(document)))
+    return out
 
 
 def _needed(plans: list[dict[str, Any]], first: date) -> list[dict[str, Any]]:
@@ -77,14 +97,13 @@ def weeks_of_many(
         by_user[row["user_id"]].append(dict(row))
     needed = {uid: _needed(rows, first) for uid, rows in by_user.items()}
     wanted = [p["id"] for rows in needed.values() for p in rows]
-    known = {i: _SESSIONS[i] for i in wanted if i in _SESSIONS}
+    # .get, not `in` then [ ]: another request thread may drop the entry in between.
+    known = {i: got for i in wanted if (got := _SESSIONS.get(i)) is not None}
     missing = [i for i in wanted if i not in known]
     if missing:
-        for pid, document in PlanRecord.objects.filter(pk__in=missing).values_list(
-            "id", "document"
-        ):
-            known[pid] = _sessions_of(document)
-            _remember(pid, known[pid])
+        for pid, sessions in _read_sessions(missing).items():
+            known[pid] = sessions
+            _remember(pid, sessions)
     logged = _logged_many(ids, first, last)
     out: dict[int, list[WeekAdherence]] = {}
     for uid in set(by_user) | set(logged):

@@ -33,6 +33,7 @@ from hipalign.adapters.db.models import (
     SessionRecord,
     TotpDevice,
 )
+from hipalign.core.adherence import planned_week
 from hipalign.core.dates import ENTERED
 from hipalign.core.errors import InputError, describe, validate_document
 from hipalign.core.outcomes.episode import first_episode_start
@@ -618,6 +619,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
                 referral_level=p.referral_level,
                 withheld=p.withheld if p.withheld is not None else p.document.get("plan") is None,
                 document=p.document,
+                week=planned_week(p.document),
                 version=versions[p.id],
                 # The person's own plans stay theirs; a clinician of the other install is not here.
                 author=user if p.author_role == "person" else None,

@@ -15,6 +15,7 @@ from hipalign.adapters.db.models import (
     OutcomeRecord,
     PlanRecord,
 )
+from hipalign.core.adherence import planned_week
 from hipalign.core.errors import validate_document
 from hipalign.core.intake import Intake
 from hipalign.core.library import default_library
@@ -85,6 +86,7 @@ def plan_store(
     base = now if expected_version is None else expected_version
     if base != now:
         raise StalePlan(plan_current(user), expected_version)
+    document = stamp_plan(plan.model_dump(mode="json", by_alias=True))
     try:
         with transaction.atomic():
             program_changed(user_id=int(user.pk))  # undone with the plan if it loses the race
@@ -94,7 +96,8 @@ def plan_store(
                 starts_on=today,
                 referral_level=plan.referral.level,
                 withheld=plan.plan is None,
-                document=stamp_plan(plan.model_dump(mode="json", by_alias=True)),
+                document=document,
+                week=planned_week(document),
                 version=base + 1,
                 author=author or user,
                 author_role=author_role,
