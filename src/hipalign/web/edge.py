@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from hipalign.services.kernel.access import Forbidden, NotFound
 from hipalign.web.denials import mark
+from hipalign.web.refusal_words import message_words
 
 
 class AuthedRequest(HttpRequest):
@@ -64,10 +65,11 @@ def labelled_problem(problem: str, labels: Mapping[str, str]) -> tuple[str, str]
     a problem without a field is returned whole under the empty field."""
     field, message = problem_parts(problem)
     if not field:
-        return "", problem
+        return "", message_words(problem)
+    message = message_words(message)  # the core's English shapes, in the page's language
     label = labels.get(field)
     if label is None:
-        return field, problem
+        return field, f"{field}: {message}"
     if label in message:  # "Email address: ...", "tick 'Yes, start ...'": said already
         return field, message
     return field, f"{label}: {message}"
