@@ -26,7 +26,7 @@ from tests.services.factories import (
     make_user,
     staff_token,
 )
-from tests.web.conftest import SetToday, logged_in, post_log
+from tests.web.conftest import SetToday, logged_in, no_answers, post_log
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +275,22 @@ def test_the_cores_message_shapes_are_worded_in_spanish_and_unknown_ones_kept() 
         assert message_words("at most 4,000 characters (this one has 12,345)") == (
             "at most 4,000 characters (this one has 12,345)"
         )
+
+
+# --- check-in ------------------------------------------------------------------------------------
+
+
+def test_a_spanish_persons_check_in_before_any_plan_reads_in_spanish_and_stores_nothing(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    from hipalign.adapters.db.models import CheckInRecord
+    from tests.web.test_checkin import checkin_form
+
+    language_set(owner, language="es")  # type: ignore[arg-type]
+
+    response = owner_client.post("/checkin", {**no_answers(), **checkin_form()})
+
+    page = _page(response)
+    assert "primero responda al cuestionario inicial" in page
+    assert "check-in is not valid" not in page
+    assert CheckInRecord.objects.count() == 0

@@ -62,7 +62,10 @@ def labelled_problem(problem: str, labels: Mapping[str, str]) -> tuple[str, str]
     by its label on the page ("Code (10 letters and digits): not valid ..."), never by its form
     id. Services that already name the label in the message (accounts_email's "Email address:
     ...", the episode's "tick '<label>'") are not labelled twice. A field the page has no label for keeps the service's words;
-    a problem without a field is returned whole under the empty field."""
+    a problem without a field is returned whole under the empty field. A message the pure core
+    made in English is worded in the page's language first when web/refusal_words.py knows its
+    shape (issue 20); the services' own messages come already translated (gettext at raise
+    time)."""
     field, message = problem_parts(problem)
     if not field:
         return "", message_words(problem)

@@ -60,7 +60,13 @@ from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
 from hipalign.web import charts, clock, coach, plan_cache, player_words, pose_assets
-from hipalign.web.edge import AuthedRequest, add_form_errors, labelled_problem, problem_words
+from hipalign.web.edge import (
+    AuthedRequest,
+    add_form_errors,
+    form_labels,
+    labelled_problem,
+    problem_words,
+)
 from hipalign.web.files import file_response
 from hipalign.web.forms import (
     CheckInForm,
@@ -776,7 +782,7 @@ def checkin(request: AuthedRequest) -> HttpResponse:
                 clock.today(),
             )
         except InputError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, problem_words(exc.problems, labels=form_labels(form)))
     if referral is not None and referral.level in STOP_LEVELS:
         return _stop_page(request, safety.SafetyCard(referral, "checkin", clock.today()))
     return render(
