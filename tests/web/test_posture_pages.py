@@ -226,7 +226,8 @@ def test_a_file_that_is_not_a_photo_or_clip_stores_nothing(
     before = _files()
     response = owner_client.post("/posture", {"file": SimpleUploadedFile("x.svg", b"<svg/>")})
     assert response.status_code == 422
-    assert "file: a photo or clip is needed" in response.content.decode()
+    # Named by its label on the page, not by the form id (issue 20).
+    assert "Photo or clip: a photo or clip is needed" in response.content.decode()
     assert not PostureUpload.objects.exists() and _files() == before
 
 

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from hipalign.services.kernel.access import Forbidden, NotFound
 from hipalign.web.denials import mark
+from hipalign.web.refusal_words import message_words
 
 
 class AuthedRequest(HttpRequest):
@@ -61,13 +62,17 @@ def labelled_problem(problem: str, labels: Mapping[str, str]) -> tuple[str, str]
     by its label on the page ("Code (10 letters and digits): not valid ..."), never by its form
     id. Services that already name the label in the message (accounts_email's "Email address:
     ...", the episode's "tick '<label>'") are not labelled twice. A field the page has no label for keeps the service's words;
-    a problem without a field is returned whole under the empty field."""
+    a problem without a field is returned whole under the empty field. A message the pure core
+    made in English is worded in the page's language first when web/refusal_words.py knows its
+    shape (issue 20); the services' own messages come already translated (gettext at raise
+    time)."""
     field, message = problem_parts(problem)
     if not field:
-        return "", problem
+        return "", message_words(problem)
+    message = message_words(message)  # the core's English shapes, in the page's language
     label = labels.get(field)
     if label is None:
-        return field, problem
+        return field, f"{field}: {message}"
     if label in message:  # "Email address: ...", "tick 'Yes, start ...'": said already
         return field, message
     return field, f"{label}: {message}"

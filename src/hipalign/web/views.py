@@ -60,7 +60,13 @@ from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
 from hipalign.services.program.today import session_today
 from hipalign.web import charts, clock, coach, plan_cache, player_words, pose_assets
-from hipalign.web.edge import AuthedRequest, add_form_errors
+from hipalign.web.edge import (
+    AuthedRequest,
+    add_form_errors,
+    form_labels,
+    labelled_problem,
+    problem_words,
+)
 from hipalign.web.files import file_response
 from hipalign.web.forms import (
     CheckInForm,
@@ -739,10 +745,11 @@ def next_morning(request: AuthedRequest, session_id: str) -> HttpResponse:
     try:
         decisions = recording.next_morning_record(request.user, session_id, pain)
     except InputError as exc:
+        labels = {"pain_next_morning": _("Pain this morning")}
         return render(
             request,
             "hipalign/_next_morning.html",
-            {"error": exc.message, "session_id": session_id},
+            {"error": problem_words(exc.problems, labels=labels), "session_id": session_id},
             status=422,
         )
     return render(
@@ -775,7 +782,7 @@ def checkin(request: AuthedRequest) -> HttpResponse:
                 clock.today(),
             )
         except InputError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, problem_words(exc.problems, labels=form_labels(form)))
     if referral is not None and referral.level in STOP_LEVELS:
         return _stop_page(request, safety.SafetyCard(referral, "checkin", clock.today()))
     return render(
@@ -856,6 +863,15 @@ def report(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _posture_labels() -> dict[str, str]:
+    """The posture page's names for a refused upload's fields, in the page's language."""
+    return {
+        "file": _("Photo or clip"),
+        "(upload)": _("This measurement"),
+        "(intake)": _("Your answers"),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @csp_override(coach.POSE_CSP)  # measuring on the device runs the model's wasm (issue 17)
@@ -864,7 +880,12 @@ def posture_page(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         f = request.FILES.get("file")
         if f is None:
-            error, status = "file: choose a photo or a short clip", 422
+            error, status = (
+                problem_words(
+                    ["file: " + _("choose a photo or a short clip")], labels=_posture_labels()
+                ),
+                422,
+            )
         else:
             try:
                 posture_uploads.upload_store(
@@ -875,7 +896,7 @@ def posture_page(request: AuthedRequest) -> HttpResponse:
                     request.POST.get("keep") == "on",
                 )
             except InputError as exc:
-                error, status = exc.message, 422
+                error, status = problem_words(exc.problems, labels=_posture_labels()), 422
             else:
                 return redirect("posture")
     return render(
@@ -915,10 +936,10 @@ def posture_use(request: AuthedRequest, upload_id: str) -> HttpResponse:
     try:
         posture_uploads.upload_to_intake(request.user, upload_id, clock.today())
     except InputError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, problem_words(exc.problems, labels=_posture_labels()))
         return redirect("posture")
     messages.info(
-        request, "Added to your answers as a photo measurement; your plan was made again."
+        request, _("Added to your answers as a photo measurement; your plan was made again.")
     )
     return redirect("plan")
 
@@ -997,9 +1018,12 @@ def account(request: AuthedRequest) -> HttpResponse:
             try:
                 time_zones.time_zone_set(request.user, zone=zone_form.cleaned_data["time_zone"])
             except InputError as exc:
-                zone_form.add_error("time_zone", exc.problems[0])
+                zone_form.add_error(
+                    "time_zone",
+                    labelled_problem(exc.problems[0], {time_zones.LABEL: _("Time zone")})[1],
+                )
             else:
-                messages.info(request, "Time zone saved.")
+                messages.info(request, _("Time zone saved."))
                 return redirect("account")
         return _account_refused(request, zone_form=zone_form, language_form=language_form)
     form = DeleteAccountForm(request.POST or None)
@@ -1010,7 +1034,7 @@ def account(request: AuthedRequest) -> HttpResponse:
             add_form_errors(form, exc.problems)
         else:
             logout(request)
-            messages.info(request, "Your account and all its data were deleted.")
+            messages.info(request, _("Your account and all its data were deleted."))
             return redirect("login")
     from hipalign.services.identity import sessions, tokens
 

@@ -21,7 +21,7 @@ from hipalign.core.errors import InputError
 from hipalign.core.messages import MAX_CHARS, segments
 from hipalign.services.messages import conversations as talk
 from hipalign.web import throttle
-from hipalign.web.edge import AuthedRequest
+from hipalign.web.edge import AuthedRequest, labelled_problem
 
 
 @login_required
@@ -103,7 +103,9 @@ def _send(request: AuthedRequest, link_id: str) -> HttpResponse:
             now=timezone.now(),
         )
     except InputError as exc:
-        return _page(request, link_id, **kept, error=exc.problems[0], status=422)
+        labels = {"Message": _("Message"), "About": _("About")}
+        error = labelled_problem(exc.problems[0], labels)[1]
+        return _page(request, link_id, **kept, error=error, status=422)
     except talk.MessageConflict:
         return _page(
             request,

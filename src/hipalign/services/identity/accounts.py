@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 from pydantic import ValidationError as SchemaError
 
 from hipalign.adapters.db.models import (
@@ -86,18 +87,21 @@ def account_create(username: str, password: str, *, admin: bool = False) -> User
     problems = []
     name_ok = False
     if not username or len(username) > USERNAME_MAX:
-        problems.append(f"username: give 1-{USERNAME_MAX} characters")
+        problems.append("username: " + gettext("give 1-%(max)s characters") % {"max": USERNAME_MAX})
     elif not all(c.isalnum() or c in "@.+-_" for c in username):
-        problems.append("username: letters, digits and @ . + - _ only")
+        problems.append("username: " + gettext("letters, digits and @ . + - _ only"))
     elif username_mixes_lookalike_scripts(username):
         problems.append(
-            "username: mixes letters of alphabets that look alike (such as Latin and Cyrillic); "
-            "use letters of one alphabet"
+            "username: "
+            + gettext(
+                "mixes letters of alphabets that look alike (such as Latin and Cyrillic); "
+                "use letters of one alphabet"
+            )
         )
     else:
         name_ok = True
     if len(password) > 256:
-        problems.append("password: at most 256 characters")
+        problems.append("password: " + gettext("at most 256 characters"))
     else:
         try:
             validate_password(password, User(username=username))
@@ -107,10 +111,12 @@ def account_create(username: str, password: str, *, admin: bool = False) -> User
         username_lock()  # the clash check and the creation are one step for concurrent sign-ups
         clash = username_clash(username) if name_ok else None
         if clash == "taken":
-            problems.insert(0, "username: already taken; choose another")
+            problems.insert(0, "username: " + gettext("already taken; choose another"))
         elif clash == "lookalike":
             problems.insert(
-                0, "username: looks the same as an existing account's name; choose another"
+                0,
+                "username: "
+                + gettext("looks the same as an existing account's name; choose another"),
             )
         if problems:
             raise InputError("account", problems)
@@ -868,7 +874,10 @@ def _log_hash(
 def account_delete(user: User, password: str) -> None:
     """Erase the account and every row that belongs to it (GDPR Art. 17); needs the password."""
     if not user.check_password(password):
-        raise InputError("password", ["password: does not match; the account was not deleted"])
+        raise InputError(
+            "password",
+            ["password: " + gettext("does not match; the account was not deleted")],
+        )
     uid = int(user.pk)
     # Files first: rows cascade with the user, files do not.
     from hipalign.services.posture.uploads import upload_delete

@@ -7,7 +7,7 @@ refused with a message that names the field, and nothing is stored."""
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from hipalign.core.errors import InputError
@@ -24,6 +24,12 @@ def language_active() -> str:
     """The language this request activated ("es" of "es-mx"); English outside a request. The
     pages pass it to the read models, which put the shipped content in its words."""
     return (translation.get_language() or SOURCE_LANGUAGE).split("-")[0]
+
+
+def grouped(number: int) -> str:
+    """A whole number as the active language writes it in a sentence: "20,971,520" in English,
+    "20\xa0971\xa0520" in Spanish (Django's number formats), for a refusal's limits."""
+    return str(formats.number_format(number, force_grouping=True))
 
 
 def languages_offered() -> tuple[str, ...]:

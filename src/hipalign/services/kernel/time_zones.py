@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 
 from hipalign.core.errors import InputError
 from hipalign.services.kernel.access import profile_of, profile_row
@@ -43,12 +44,16 @@ def time_zone_set(user: User, *, zone: str) -> str:
     """Store the person's zone; an unknown name is refused and nothing changes."""
     name = zone.strip()
     if name not in time_zone_names():
-        shown = name[:40] or "nothing"
+        shown = name[:40]
         raise InputError(
             "time zone",
             [
-                f"{LABEL}: {shown!r} is not a time zone this app knows; choose one from the "
-                "list, such as Europe/Berlin or America/Los_Angeles"
+                f"{LABEL}: "
+                + gettext(
+                    "%(name)s is not a time zone this app knows; choose one from the list, "
+                    "such as Europe/Berlin or America/Los_Angeles"
+                )
+                % {"name": repr(shown or gettext("nothing"))}
             ],
         )
     profile = profile_of(user)

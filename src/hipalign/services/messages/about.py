@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import ExerciseLogRecord, OutcomeRecord, PlanRecord
 from hipalign.core.errors import InputError
@@ -40,7 +41,9 @@ def about_parse(patient: User, value: str) -> tuple[AboutKind | Literal[""], str
     if not value:
         return "", ""
     kind, _, ref = value.partition(":")
-    problem = ["About: choose one of the listed exercises, logs or scores, or nothing"]
+    problem = [
+        "About: " + gettext("choose one of the listed exercises, logs or scores, or nothing")
+    ]
     if kind == "exercise":
         if _exercise_name(ref) is None:
             raise InputError("message", problem)

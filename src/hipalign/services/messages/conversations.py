@@ -18,6 +18,7 @@ from typing import Any, Literal
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import CareLink, Message
 from hipalign.core.access import Action, Role
@@ -115,7 +116,10 @@ def _conversation_for(actor: Actor, link_id: Any, *, action: Action, write: bool
             raise InputError(
                 "message",
                 [
-                    "Message: this conversation ended with the care link; it can be read, not added to"
+                    "Message: "
+                    + gettext(
+                        "this conversation ended with the care link; it can be read, not added to"
+                    )
                 ],
             )
         return _Access(link, "person", link.patient)

@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import PostureUpload
 from hipalign.core.errors import InputError
@@ -34,13 +35,22 @@ from hipalign.services.kernel.files import (
     store,
 )
 from hipalign.services.kernel.jobs import job_enqueue
+from hipalign.services.kernel.languages import grouped
 from hipalign.services.program.plans import intake_current, intake_submit
 
 log = logging.getLogger("hipalign.posture")
 NOT_MEASURED = "could not be measured"
-NOT_INSTALLED = (
-    "file: posture analysis is not installed on this server, so no photo or clip is accepted"
-)
+# Issue 20: a refusal's words are in the person's language (gettext at raise time, under the
+# language the request activated); its field stays the form's id ("file: ..."), so the API and
+# the command line read the same English as before when no other language is active.
+
+
+def _not_installed() -> str:
+    return "file: " + gettext(
+        "posture analysis is not installed on this server, so no photo or clip is accepted"
+    )
+
+
 PRIVATE_FILE = 0o600  # issue 12.16
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 CLIP_SUFFIXES = {".mp4", ".mov", ".webm", ".m4v"}
@@ -75,7 +85,7 @@ def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> P
     Nothing is accepted while analysis is not installed: the file would only sit on disk with
     its metadata (GPS included) and never be measured (issue 12.15)."""
     if not vision_available():
-        raise InputError("file", [NOT_INSTALLED])
+        raise InputError("file", [_not_installed()])
     suffix = Path(name).suffix.lower()
     if suffix in PHOTO_SUFFIXES:
         kind, cap = "photo", MAX_PHOTO_BYTES
@@ -83,15 +93,29 @@ def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> P
         kind, cap = "clip", MAX_CLIP_BYTES
     else:
         allowed = ", ".join(sorted(PHOTO_SUFFIXES | CLIP_SUFFIXES))
-        raise InputError("file", [f"file: a photo or clip is needed ({allowed})"])
+        raise InputError(
+            "file",
+            ["file: " + gettext("a photo or clip is needed (%(allowed)s)") % {"allowed": allowed}],
+        )
     if size > cap:
-        raise InputError("file", [f"file: {size:,} bytes; a {kind} may be at most {cap:,} bytes"])
+        said = (
+            gettext("%(size)s bytes; a photo may be at most %(cap)s bytes")
+            if kind == "photo"
+            else gettext("%(size)s bytes; a clip may be at most %(cap)s bytes")
+        )
+        raise InputError("file", ["file: " + said % {"size": grouped(size), "cap": grouped(cap)}])
     since = timezone.now() - timedelta(days=1)
     if (
         PostureUpload.objects.filter(user_id=user.pk, created_at__gte=since).count()
         >= MAX_UPLOADS_PER_DAY
     ):
-        raise InputError("file", [f"file: at most {MAX_UPLOADS_PER_DAY} uploads a day"])
+        raise InputError(
+            "file",
+            [
+                "file: "
+                + gettext("at most %(count)s uploads a day") % {"count": MAX_UPLOADS_PER_DAY}
+            ],
+        )
     stored = f"{uuid.uuid4().hex}{suffix}"
     files = store(POSTURE)
     # Counted into a private scratch file first: the declared size can lie, and a store (a
@@ -105,7 +129,10 @@ def upload_store(user: User, name: str, size: int, chunks: Any, keep: bool) -> P
             for chunk in chunks:
                 written += len(chunk)
                 if written > cap:
-                    raise InputError("file", [f"file: more than {cap:,} bytes"])
+                    raise InputError(
+                        "file",
+                        ["file: " + gettext("more than %(cap)s bytes") % {"cap": grouped(cap)}],
+                    )
                 fh.write(chunk)
         try:
             save_path(files, stored, path)
@@ -261,14 +288,15 @@ def upload_to_intake(user: User, upload_id: str, today: date) -> None:
     rec = owned(PostureUpload, user, upload_id)
     result = PostureResult.model_validate(rec.result) if rec.result else None
     if result is None or result.status != "ok":
-        raise InputError("posture", ["(upload): only a measured picture can be used"])
+        raise InputError("posture", ["(upload): " + gettext("only a measured picture can be used")])
     if not result.metrics["hip_tilt_deg"].reliable:
         raise InputError(
-            "posture", ["(upload): the hip line could not be measured reliably in this picture"]
+            "posture",
+            ["(upload): " + gettext("the hip line could not be measured reliably in this picture")],
         )
     current = intake_current(user)
     if current is None:
-        raise InputError("posture", ["(intake): fill in your answers first"])
+        raise InputError("posture", ["(intake): " + gettext("fill in your answers first")])
     doc = current.model_dump(mode="json", by_alias=True, exclude_none=True)
     hip = result.metrics["hip_tilt_deg"]
     high = result.high_side if result.high_side in ("left", "right") else "none"

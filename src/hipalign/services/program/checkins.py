@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import (
     CheckInRecord,
@@ -46,7 +47,7 @@ def checkin_record(
     intake = plans.intake_current(user)
     if intake is None:
         if not SafetyStop.objects.filter(user_id=user.pk).exists():
-            raise InputError("check-in", ["fill in the intake first"])
+            raise InputError("check-in", [gettext("fill in the intake first")])
         referral = screen_answers(_full_answers(answers, pain_now, pain_worst_week))
     else:
         doc = intake.model_dump(mode="json", by_alias=True, exclude_none=True)

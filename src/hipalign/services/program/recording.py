@@ -11,6 +11,7 @@ from typing import Any, Literal
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -331,7 +332,11 @@ def _replayed(existing: ExerciseLogRecord, digest: str) -> LogResult:
 def next_morning_record(user: User, session_id: str, pain: int) -> list[Decision]:
     """Record next-morning pain for a session and re-decide each exercise it logged."""
     if not 0 <= pain <= 10:
-        raise InputError("pain_next_morning", ["must be a whole number 0-10"])
+        # The field leads the problem (the page names it by its label; issue 20).
+        raise InputError(
+            "pain_next_morning",
+            ["pain_next_morning: " + gettext("must be a whole number 0-10")],
+        )
     session = owned(SessionRecord, user, session_id)
     with transaction.atomic():
         session.pain_next_morning = pain
