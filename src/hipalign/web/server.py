@@ -142,6 +142,14 @@ def serve(host: str, port: int, data_dir: Path, threads: int = 8) -> None:
     # handler that drops records makes basicConfig a no-op; our loggers keep their JSON handler.
     logging.getLogger().addHandler(logging.NullHandler())
     settle_heap()
+    import threading
+
+    from hipalign.web.list_warmup import list_warmer
+
+    # After the heap is frozen: what the lists keep is live data, not startup's.
+    threading.Thread(
+        target=list_warmer, kwargs={"stop": threading.Event()}, daemon=True, name="lists"
+    ).start()
     waitress_serve(
         application, host=host, port=port, threads=threads, ident="hipalign", **proxy_options()
     )

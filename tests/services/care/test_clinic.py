@@ -136,3 +136,69 @@ def test_each_write_to_a_patients_program_shows_on_the_next_look(
     assert "pain_high" in [f.kind for f in hurt.flags] and hurt.last_session_on == MONDAY
     assert "pain_high" not in [f.kind for f in undone.flags] and undone.last_session_on is None
     assert (calm.plan_version, replanned.plan_version) == (1, 2)
+
+
+# --- the day's first list, built ahead (issue 19) ---
+
+
+def test_a_list_built_ahead_leaves_the_first_look_of_the_day_no_program_rows_to_read(
+    owner: Any, clinician: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = make_plan(owner)
+    recording.log_record(owner, log_payload(plan, pain_during=7), today=LOG_TODAY)
+    today = MONDAY + timedelta(days=2)  # a day no list was built for yet
+
+    assert clinic.patients_warm(today=today) == 1
+    with CaptureQueriesContext(connection) as q:
+        (row,) = clinic.patients_attention(clinician, today)
+    tables = " ".join(x["sql"] for x in q.captured_queries)
+
+    for table in ("hipalign_planrecord", "hipalign_sessionrecord", "hipalign_exerciselogrecord"):
+        assert table not in tables
+    # What was built ahead is what a fresh look shows: the painful log, the session day.
+    assert "pain_high" in [f.kind for f in row.flags] and row.last_session_on == MONDAY
+
+
+def test_a_write_after_the_list_was_built_ahead_shows_on_the_first_look(
+    owner: Any, clinician: Any
+) -> None:
+    today = MONDAY + timedelta(days=3)
+    plan = make_plan(owner)
+    clinic.patients_warm(today=today)
+
+    recording.log_record(owner, log_payload(plan, pain_during=8), today=LOG_TODAY)
+    (row,) = clinic.patients_attention(clinician, today)
+
+    assert "pain_high" in [f.kind for f in row.flags]
+
+
+def test_building_ahead_reads_only_actively_linked_patients(owner: Any, clinician: Any) -> None:
+    from hipalign.adapters.db.models import CareLink
+
+    make_plan(owner)
+    make_plan(make_user("not_linked"))
+    assert clinic.patients_warm(today=MONDAY) == 1
+    CareLink.objects.filter(patient=owner).update(status="ended")
+    assert clinic.patients_warm(today=MONDAY) == 0
+
+
+def test_clinic_days_are_each_linked_clinicians_own_today(owner: Any, clinician: Any) -> None:
+    from datetime import UTC, date, datetime
+
+    from hipalign.adapters.db.models import Profile
+    from hipalign.services.kernel.access import profile_of
+
+    tuesday_utc = datetime(2026, 3, 3, 10, 30, tzinfo=UTC)
+    Profile.objects.filter(user=clinician).update(time_zone="Asia/Tokyo")  # Tuesday evening
+    other = make_user("dr_other")
+    profile_of(other)  # type: ignore[arg-type]
+    Profile.objects.filter(user=other).update(role="clinician", time_zone="Pacific/Pago_Pago")
+    make_link(other, make_user("samoa_patient"))  # still Monday night there
+    unlinked = make_user("dr_unlinked")  # Wednesday already there, but no patients
+    profile_of(unlinked)  # type: ignore[arg-type]
+    Profile.objects.filter(user=unlinked).update(role="clinician", time_zone="Pacific/Kiritimati")
+
+    assert clinic.clinic_days(now=tuesday_utc) == {date(2026, 3, 3), date(2026, 3, 2)}

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -32,6 +33,7 @@ from hipalign.core.attention import Flag, Signals, attention_flags, attention_ke
 from hipalign.services.followup.adherence import WeekAdherence, weeks_of_many_kept
 from hipalign.services.kernel.access import Actor, authorize, profile_of
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.time_zones import time_zone_default
 from hipalign.services.kernel.versions import KeptByVersion, Versions, program_versions
 from hipalign.services.messages.conversations import message_signals
 
@@ -336,6 +338,35 @@ def patients_attention(actor: Actor, today: date) -> list[PatientRow]:
     # One audit row for the list: it shows each patient's status, which is health data.
     audit_record(int(clinician.pk), "read:patients.list", f"{len(out)} patients")
     return out
+
+
+# --- the day's first list, built ahead (issue 19) ---
+
+
+def clinic_days(*, now: datetime) -> set[date]:
+    """Today's date in the time zone of each clinician with an active patient: the days their
+    lists are opened for (clock.today() under the clinician's zone, as the middleware sets)."""
+    zones = set(
+        CareLink.objects.filter(status="active")
+        .values_list("clinician__profile__time_zone", flat=True)
+        .distinct()
+    )
+    return {now.astimezone(ZoneInfo(z or time_zone_default())).date() for z in zones}
+
+
+def patients_warm(*, today: date) -> int:
+    """Compute and keep, for `today`, what a list keeps per patient (plans, the week's pain,
+    the last session, the fortnight's adherence) for every actively linked patient, so the
+    first list a clinician opens that day recomputes only those who changed since. Shows and
+    returns nothing of anyone (so no audit row): the number of patients is for the log. The
+    kept values are this process's (services/kernel/versions.py), so each process warms its own."""
+    ids = CareLink.objects.filter(status="active").values("patient_id").distinct()
+    week_ago, fortnight_ago = today - timedelta(days=7), today - timedelta(days=14)
+    with _list_reads():
+        versions = program_versions(user_ids=ids)
+        _program_reads(ids, today, versions)
+        weeks_of_many_kept(ids, [fortnight_ago, week_ago], versions=versions)
+    return len(versions)
 
 
 def patients_filter(rows: list[PatientRow], query: str) -> list[PatientRow]:
