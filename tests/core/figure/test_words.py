@@ -92,3 +92,23 @@ def test_spanish_has_every_figure_word_and_a_missing_one_is_a_problem(monkeypatc
     trimmed = {k: v for k, v in WORDS["es"].items() if k != "side.left"}
     monkeypatch.setitem(WORDS, "es", trimmed)
     assert word_problems("es") == ["figure words es: side.left: untranslated"]
+
+
+def test_every_language_s_hip_labels_fit_the_margins_like_the_english() -> None:
+    longest = max(
+        len(line)
+        for k, v in WORDS["en"].items()
+        if k.startswith("hip.")
+        for line in v.split("\n")
+        if k not in ("hip.alt", "hip.mine", "hip.front", "hip.back")
+    )
+    for language, words in WORDS.items():
+        for key, text in words.items():
+            if key.startswith("hip.") and key not in (
+                "hip.alt",
+                "hip.mine",
+                "hip.front",
+                "hip.back",
+            ):
+                lines = text.split("\n")
+                assert len(lines) <= 3 and max(map(len, lines)) <= longest, (language, key)

@@ -23,7 +23,8 @@ WORDS: dict[str, dict[str, str]] = {
         "still": "Drawing of {name}, {side}: {frame}.",
         "moving": "Moving drawing of {name}, {side}: {frames}.",
         # The hip diagram (hip_diagram.py): headings, text alternative, labels by part (a
-        # label's lines separated by a newline).
+        # label's lines separated by a newline; another language's lines no longer than
+        # about 16 characters, the English ones' width in the margins, up to 3 lines).
         "hip.front": "From the front",
         "hip.back": "From behind",
         "hip.alt": (
@@ -67,19 +68,19 @@ WORDS: dict[str, dict[str, str]] = {
         "hip.mine": " Resaltados, los músculos que trabaja su plan: {muscles}.",
         "hip.abdominals": "Abdominales",
         "hip.obliques": "Oblicuos",
-        "hip.iliopsoas": "Flexores de la\ncadera: psoas ilíaco",
-        "hip.tensor_fasciae_latae": "Tensor de la\nfascia lata (TFL)",
-        "hip.rectus_femoris": "Recto femoral\n(delante del muslo)",
-        "hip.adductors": "Aductores\n(cara interna del muslo)",
+        "hip.iliopsoas": "Flexores de\nla cadera:\npsoas ilíaco",
+        "hip.tensor_fasciae_latae": "Tensor de la\nfascia lata\n(TFL)",
+        "hip.rectus_femoris": "Recto femoral\n(parte delantera\ndel muslo)",
+        "hip.adductors": "Aductores\n(parte interna\ndel muslo)",
         "hip.pelvis": "Pelvis (ilion)",
         "hip.sacrum": "Sacro",
-        "hip.hip_joint": "Articulación de la\ncadera: bola y cavidad",
+        "hip.hip_joint": "Articulación\nde la cadera:\nbola y cavidad",
         "hip.pubic_bone": "Pubis",
         "hip.femur": "Hueso del muslo\n(fémur)",
         "hip.low_back_extensors": "Músculos de la\nzona lumbar",
         "hip.gluteus_medius": "Glúteo medio\ny menor",
         "hip.gluteus_maximus": "Glúteo\nmayor",
-        "hip.hamstrings": "Isquiotibiales\n(detrás del muslo)",
+        "hip.hamstrings": "Isquiotibiales\n(parte de atrás\ndel muslo)",
         "hip.piriformis": "Piriforme",
         "hip.deep_hip_rotators": "Rotadores\nprofundos",
     },
