@@ -76,3 +76,20 @@ def test_bad_combinations_and_unknown_ids_are_refused() -> None:
     assert code == 2 and "cannot be used together" in err
     code, _, err = run("no_such_exercise")
     assert code == 2 and "not in the library" in err
+
+
+def test_with_lang_es_the_figure_speaks_spanish_and_its_files_keep_the_frame_ids(
+    tmp_path: Path,
+) -> None:
+    result = runner.invoke(app, ["--lang", "es", "library", "demo", "clamshell", "--frame", "2"])
+    assert result.exit_code == 0
+    out = result.stdout_bytes.decode()
+    assert "Dibujo de Almeja, lado derecho: La rodilla de arriba se separa" in out
+    assert ">Lado derecho</text>" in out and "Drawing of" not in out
+    folder = tmp_path / "frames"
+    code = runner.invoke(
+        app, ["--lang", "es", "library", "demo", "clamshell", "--all-frames", "--out", str(folder)]
+    ).exit_code
+    assert code == 0
+    assert sorted(p.name for p in folder.iterdir())[0] == "clamshell-right-01-start.svg"
+    assert "Breve pausa arriba" in (folder / "clamshell-right-03-top.svg").read_text("utf-8")

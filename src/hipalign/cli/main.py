@@ -437,7 +437,10 @@ def library_demo(
             if out is None:
                 _fail("--all-frames needs --out FOLDER to write the frames into")
             files = demos.demo_all_frames(
-                exercise_id=exercise_id, side=side.value, image_format=image.value
+                exercise_id=exercise_id,
+                side=side.value,
+                image_format=image.value,
+                language=_language(),
             )
             try:
                 out.mkdir(parents=True, exist_ok=True)
@@ -448,7 +451,11 @@ def library_demo(
             typer.echo(f"wrote {len(files)} key frames to {out}")
             return
         data = demos.demo_image(
-            exercise_id=exercise_id, side=side.value, frame=frame, image_format=image.value
+            exercise_id=exercise_id,
+            side=side.value,
+            frame=frame,
+            image_format=image.value,
+            language=_language(),
         )
     except InputError as exc:
         _fail(exc.message)

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipalign.core.dosing import DoseKind
+from hipalign.core.figure.words import side_words
 from hipalign.core.vocab import Side, Sidedness
 
 # Seconds, our [rule]: long enough to read the cue and get into position.
@@ -83,7 +84,9 @@ class Script(BaseModel):
 
 
 def _side_words(side: Side | None) -> str:
-    return f", {side} side" if side else ""
+    # The figures' words for a side (one table for the core; the pages word a script again in
+    # their language, web/player_words.py).
+    return f", {side_words(side, 'single')}" if side else ""
 
 
 def _item_steps(
@@ -113,7 +116,9 @@ def _item_steps(
                     None,
                     SWITCH_SIDE_S,
                     None,
-                    f"Switch to the {dose.side} side." if dose.side else "Next side.",
+                    f"Switch to the {side_words(dose.side, 'single')}."
+                    if dose.side
+                    else "Next side.",
                 )
             )
         for s in range(1, dose.sets + 1):

@@ -457,7 +457,7 @@ def _exercise_page(
     side: Literal["left", "right"] = (
         asked if asked in ("left", "right") else (_side_of(mine.sides) if mine else "right")  # type: ignore[assignment]
     )
-    fig = demos.demo_page(exercise_id=ex.id, side=side)
+    fig = demos.demo_page(exercise_id=ex.id, side=side, language=language)
     # The figure is drawn by our own code from data, its text escaped: safe to place as markup.
     fig["moving"] = mark_safe(fig["moving"])
     fig["stills"] = [dict(k, svg=mark_safe(k["svg"])) for k in fig["stills"]]
@@ -591,7 +591,7 @@ def lesson(request: AuthedRequest, lesson_id: str) -> HttpResponse:
     diagram = None
     if found.id == "how_the_hip_works":  # the labelled pelvis, hip joint and muscles (issue 16)
         muscles = targets.plan_muscles(request.user)
-        svg, mine = anatomy.hip_diagram(muscles=muscles)
+        svg, mine = anatomy.hip_diagram(muscles=muscles, language=languages.language_active())
         diagram = {"svg": mark_safe(svg), "mine": mine}  # our own drawing, labels escaped
     return render(request, "hipalign/lesson.html", {"lesson": found, "diagram": diagram})
 
@@ -690,7 +690,10 @@ def today(request: AuthedRequest) -> HttpResponse:
         ]
         figures = [
             dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
-            for f in demos.demo_player_figures(doses=side_doses)  # drawn by our code, text escaped
+            # drawn by our code, text escaped
+            for f in demos.demo_player_figures(
+                doses=side_doses, language=languages.language_active()
+            )
         ]
         # Issue 16: where the person's clinic has its own photo or video of an exercise, the
         # player shows it in place of the drawing (with a button back to the drawing).

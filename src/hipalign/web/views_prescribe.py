@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hipalign.core.errors import InputError
 from hipalign.core.vocab import WEEKDAYS
 from hipalign.services.care import clinic, prescribe
+from hipalign.services.kernel import languages
 from hipalign.services.library import clinic_media, demos
 from hipalign.services.program.plans import StalePlan
 from hipalign.web import clock
@@ -188,7 +189,10 @@ def _row_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
             continue
         side = "left" if r.get("side") == "left" else "right"
         try:
-            out[ex_id] = mark_safe(demos.demo_markup(exercise_id=ex_id, side=side, uid=f"rx{n}"))
+            figure = demos.demo_markup(
+                exercise_id=ex_id, side=side, uid=f"rx{n}", language=languages.language_active()
+            )
+            out[ex_id] = mark_safe(figure)
         except InputError:  # a typed id that is not in the library: the form names it
             continue
     return out

@@ -37,9 +37,11 @@ def figure_svg(
     animate: bool = False,
     uid: str = "f",
     rung: "LadderStep | None" = None,
+    language: str = "en",
 ) -> str:
     """The exercise's figure: the still of `frame` (the end position by default) or the
-    animation at the dose's tempo."""
+    animation at the dose's tempo. Pass the exercise and the demonstration loaded in
+    `language` (the library's and `default_demos`'s), so that every word is in it."""
     return render(
         demo,
         name=exercise.name,
@@ -48,6 +50,7 @@ def figure_svg(
         spans=dose_spans(demo, exercise, rung) if animate else None,
         frame=frame,
         uid=uid,
+        language=language,
     )
 
 

@@ -15,6 +15,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from hipalign.core.figure.svg import escape
+from hipalign.core.figure.words import word
+from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 
 WIDTH, VIEW_HEIGHT = 360, 310
 FONT = 13
@@ -39,6 +41,14 @@ class Part:
     side: str  # "left" or "right": the margin the label goes in
     y: float  # the label's first line
     muscles: tuple[str, ...] = ()  # library muscle names; empty for a bone
+    key: str = ""  # the key of its words in another language (figure/words.py); a muscle's
+    # is its first muscle name
+
+    def lines(self, language: str = SOURCE_LANGUAGE) -> tuple[str, ...]:
+        """The label's lines in `language` (the English ones as drawn here)."""
+        if language == SOURCE_LANGUAGE:
+            return self.label
+        return tuple(word(f"hip.{self.key or self.muscles[0]}", language).split("\n"))
 
 
 def _mirror(path: str) -> str:
@@ -121,11 +131,11 @@ FRONT: tuple[Part, ...] = (
     ),
 )
 FRONT_BONES: tuple[Part, ...] = (
-    Part(("Pelvis (ilium)",), "", (WIDTH - 120, 88), "right", 62),
-    Part(("Sacrum",), "", (190, 112), "right", 100),
-    Part(("Hip joint:", "ball and cup"), "", (WIDTH - 124, 150), "right", 136),
-    Part(("Pubic bone",), "", (WIDTH - 150, 172), "right", 188),
-    Part(("Thigh bone", "(femur)"), "", (WIDTH - 121, 250), "right", 236),
+    Part(("Pelvis (ilium)",), "", (WIDTH - 120, 88), "right", 62, key="pelvis"),
+    Part(("Sacrum",), "", (190, 112), "right", 100, key="sacrum"),
+    Part(("Hip joint:", "ball and cup"), "", (WIDTH - 124, 150), "right", 136, key="hip_joint"),
+    Part(("Pubic bone",), "", (WIDTH - 150, 172), "right", 188, key="pubic_bone"),
+    Part(("Thigh bone", "(femur)"), "", (WIDTH - 121, 250), "right", 236, key="femur"),
 )
 BACK: tuple[Part, ...] = (
     Part(
@@ -185,17 +195,18 @@ MUSCLE_WORDS = {
 }
 
 
-def _label(part: Part, targeted: bool, dy: float) -> str:
+def _label(part: Part, targeted: bool, dy: float, language: str = SOURCE_LANGUAGE) -> str:
     x = 6 if part.side == "left" else WIDTH - 6
     anchor = "start" if part.side == "left" else "end"
     weight = ' font-weight="700"' if targeted else ""
     fill = INK["target_text"] if targeted else INK["text"]
+    label = part.lines(language)
     lines = "".join(
         f'<tspan x="{x}" dy="{0 if i == 0 else FONT + 1}">{escape(t)}</tspan>'
-        for i, t in enumerate(part.label)
+        for i, t in enumerate(label)
     )
     # The leader runs from under the label's last line to the part.
-    end_y = part.y + (len(part.label) - 1) * (FONT + 1) + 4
+    end_y = part.y + (len(label) - 1) * (FONT + 1) + 4
     lx = 96 if part.side == "left" else WIDTH - 96
     ax, ay = part.anchor
     return (
@@ -243,30 +254,29 @@ def _muscles(parts: Collection[Part], targets: Collection[str], dy: float) -> st
     return f'<g transform="translate(0 {dy:g})">' + "".join(out) + "</g>"
 
 
-def targeted_words(targets: Collection[str]) -> list[str]:
+def targeted_words(targets: Collection[str], language: str = SOURCE_LANGUAGE) -> list[str]:
     """The diagram's words for the muscles in `targets`, in drawing order, once each."""
     seen: list[str] = []
     for p in FRONT + BACK:
         if any(m in targets for m in p.muscles):
-            words = " ".join(p.label)
+            words = " ".join(p.lines(language))
             if words not in seen:
                 seen.append(words)
     return seen
 
 
-def text_alternative(targets: Collection[str]) -> str:
-    front = ", ".join(" ".join(p.label) for p in FRONT)
-    bones = ", ".join(" ".join(p.label) for p in FRONT_BONES)
-    back = ", ".join(" ".join(p.label) for p in BACK)
-    words = targeted_words(targets)
-    mine = f" Highlighted, the muscles your plan works: {', '.join(words)}." if words else ""
-    return (
-        f"Diagram of the pelvis and both hips. From the front: the bones ({bones}), and the "
-        f"muscles {front}. From behind: {back}.{mine}"
-    )
+def text_alternative(targets: Collection[str], language: str = SOURCE_LANGUAGE) -> str:
+    front = ", ".join(" ".join(p.lines(language)) for p in FRONT)
+    bones = ", ".join(" ".join(p.lines(language)) for p in FRONT_BONES)
+    back = ", ".join(" ".join(p.lines(language)) for p in BACK)
+    words = targeted_words(targets, language)
+    mine = word("hip.mine", language, muscles=", ".join(words)) if words else ""
+    return word("hip.alt", language, bones=bones, front=front, back=back) + mine
 
 
-def hip_diagram_svg(targets: Collection[str] = (), *, uid: str = "hip") -> str:
+def hip_diagram_svg(
+    targets: Collection[str] = (), *, uid: str = "hip", language: str = SOURCE_LANGUAGE
+) -> str:
     """The diagram; the muscles in `targets` (library muscle names) highlighted."""
     top, gap = 22.0, 40.0
     back_dy = top + VIEW_HEIGHT + gap
@@ -274,20 +284,20 @@ def hip_diagram_svg(targets: Collection[str] = (), *, uid: str = "hip") -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:g}" role="img" '
         f'aria-labelledby="{uid}-t" class="hip-diagram">'
-        f'<title id="{uid}-t">{escape(text_alternative(targets))}</title>',
+        f'<title id="{uid}-t">{escape(text_alternative(targets, language))}</title>',
         f'<text x="{WIDTH / 2:g}" y="15" font-size="{FONT + 2}" font-family="sans-serif" '
-        f'font-weight="700" text-anchor="middle" fill="{INK["text"]}">From the front</text>',
+        f'font-weight="700" text-anchor="middle" fill="{INK["text"]}">{escape(word("hip.front", language))}</text>',
         _bones(top),
         _muscles(FRONT, targets, top),
     ]
-    parts += [_label(p, any(m in targets for m in p.muscles), top) for p in FRONT]
-    parts += [_label(p, False, top) for p in FRONT_BONES]
+    parts += [_label(p, any(m in targets for m in p.muscles), top, language) for p in FRONT]
+    parts += [_label(p, False, top, language) for p in FRONT_BONES]
     parts.append(
         f'<text x="{WIDTH / 2:g}" y="{back_dy - 8:g}" font-size="{FONT + 2}" '
         f'font-family="sans-serif" font-weight="700" text-anchor="middle" '
-        f'fill="{INK["text"]}">From behind</text>'
+        f'fill="{INK["text"]}">{escape(word("hip.back", language))}</text>'
     )
     parts += [_bones(back_dy), _muscles(BACK, targets, back_dy)]
-    parts += [_label(p, any(m in targets for m in p.muscles), back_dy) for p in BACK]
+    parts += [_label(p, any(m in targets for m in p.muscles), back_dy, language) for p in BACK]
     parts.append("</svg>")
     return "".join(parts)

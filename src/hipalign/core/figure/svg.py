@@ -30,6 +30,8 @@ from hipalign.core.figure.demo import (
     frame_poses,
     place,
 )
+from hipalign.core.figure.words import side_label, side_words, word
+from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 
 SCALE = 100.0  # drawing units per body height
 STEPS_PER_MOVE = 4  # samples between two key frames of an animation (the rest is linear)
@@ -183,21 +185,22 @@ def _line_values(
     }
 
 
-def side_words(side: Side, sidedness: str) -> str:
-    if sidedness == "bilateral":
-        return "both sides"
-    return f"{side} side"
-
-
 def text_alternative(
-    demo: Demonstration, name: str, side: Side, sidedness: str, frame: int | None = None
+    demo: Demonstration,
+    name: str,
+    side: Side,
+    sidedness: str,
+    frame: int | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> str:
-    """What the figure shows, in words: one frame for a still, every key frame in order."""
-    who = side_words(side, sidedness)
+    """What the figure shows, in words: one frame for a still, every key frame in order. The
+    frame labels are the demonstration's (in its language when loaded in one), the rest the
+    figure's words in `language`."""
+    who = side_words(side, sidedness, language)
     if frame is not None:
-        return f"Drawing of {name}, {who}: {demo.frames[frame].label}."
+        return word("still", language, name=name, side=who, frame=demo.frames[frame].label)
     steps = "; ".join(f.label for f in demo.frames if f.phase != "rest" or f is demo.frames[0])
-    return f"Moving drawing of {name}, {who}: {steps}."
+    return word("moving", language, name=name, side=who, frames=steps)
 
 
 def _limb_colour(seg: str, work: str, near: bool, sidedness: str) -> str:
@@ -226,10 +229,13 @@ def render(
     frame: int | None = None,
     uid: str = "f",
     arrow: bool = True,
+    language: str = SOURCE_LANGUAGE,
 ) -> str:
     """The figure as an SVG document: an animation over `spans`, or the still of `frame`.
 
-    `uid` prefixes every id inside, so that several figures can share one page.
+    `uid` prefixes every id inside, so that several figures can share one page; `language`
+    words the side and the text alternative (pass the demonstration loaded in it for its
+    frame labels).
     """
     keys = key_samples(demo, side)
     if spans is not None:
@@ -312,8 +318,10 @@ def render(
     arrow_svg, marker = "", ""
     if shown is not None and arrow:
         arrow_svg, marker = _arrow(demo, canvas, keys, shown, uid)
-    label = "Both sides" if sidedness == "bilateral" else f"{side.capitalize()} side"
-    alt = text_alternative(demo, name, side, sidedness, None if spans is not None else shown)
+    label = side_label(side, sidedness, language)
+    alt = text_alternative(
+        demo, name, side, sidedness, None if spans is not None else shown, language
+    )
     # The box's edges are rounded, not its origin and width: rounding is symmetric about 0, so
     # the left picture's box is the right one's mirrored to the last digit (issue 16: a box a
     # tenth of a unit off moved the whole left figure by half a pixel).
@@ -329,7 +337,7 @@ def render(
         + "".join(p for _, _, p in parts)
         + arrow_svg
         + f'<text x="{_fmt(x0 + 3)}" y="{_fmt(y0 + 8)}" font-size="7" '
-        f'font-family="sans-serif" fill="#1f2937">{label}</text>'
+        f'font-family="sans-serif" fill="#1f2937">{escape(label)}</text>'
         "</svg>"
     )
 

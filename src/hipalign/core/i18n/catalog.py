@@ -11,6 +11,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from hipalign.core.figure.words import WORDS, word_problems
 from hipalign.core.i18n.content import (
     ContentKind,
     apply_translation,
@@ -28,6 +29,9 @@ class ContentSet:
     package: str
     folder: str  # "" for the package folder itself
     files: tuple[str, ...] = ()  # only these file names; empty for every .toml of the folder
+    # Required: every language shipped (offered or in progress) must translate all of it, as a
+    # figure whose title is in the person's language must not label its frames in English.
+    required: bool = False
 
     def base(self) -> Traversable:
         root = resources.files(self.package)
@@ -72,7 +76,16 @@ LESSONS = ContentSet(
     "lessons",
 )
 
-CONTENT: tuple[ContentSet, ...] = (EXERCISES, SCREENING, LESSONS)
+# The demonstrations' key frame labels, keyed by the frame's name (issue 20): the figure's
+# text alternative, its stills' captions and the handout's figures read them.
+DEMOS = ContentSet(
+    ContentKind("demonstration", ("frames.*.label",), item_key="name"),
+    "hipalign.core.library",
+    "demos",
+    required=True,
+)
+
+CONTENT: tuple[ContentSet, ...] = (EXERCISES, SCREENING, LESSONS, DEMOS)
 
 
 def _read(node: Traversable) -> dict[str, Any] | None:
@@ -103,6 +116,9 @@ class Coverage:
     # per content kind: (translated keys, all keys)
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     untranslated: tuple[str, ...] = ()
+    # the untranslated keys of required content and the figure's words: a failure in any
+    # shipped language
+    required_missing: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -120,6 +136,7 @@ def coverage(language: str) -> Coverage:
     """Every problem and untranslated key of one language over all shipped content."""
     problems: list[str] = []
     missing: list[str] = []
+    required: list[str] = []
     counts: dict[str, tuple[int, int]] = {}
     for content in CONTENT:
         done = total = 0
@@ -149,8 +166,19 @@ def coverage(language: str) -> Coverage:
             total += keys
             done += keys - len(untranslated)
             missing.extend(f"{where}: {key}" for key in untranslated)
+            if content.required:
+                required.extend(f"{where}: {key}" for key in untranslated)
         counts[content.kind.name] = (done, total)
-    return Coverage(language, tuple(problems), counts, tuple(missing))
+    if language != SOURCE_LANGUAGE:
+        # The figures' own words (figure/words.py): a table, not files.
+        found = word_problems(language)
+        absent = [p for p in found if p.endswith(": untranslated")]
+        problems.extend(p for p in found if p not in absent)
+        missing.extend(absent)
+        required.extend(absent)
+        total = len(WORDS[SOURCE_LANGUAGE])
+        counts["figure word"] = (total - len(absent), total)
+    return Coverage(language, tuple(problems), counts, tuple(missing), tuple(required))
 
 
 def check_all() -> list[str]:
@@ -162,6 +190,7 @@ def check_all() -> list[str]:
             continue
         report = coverage(language)
         failures.extend(report.problems)
+        failures.extend(f"untranslated (required): {key}" for key in report.required_missing)
         if language in OFFERED:
             failures.extend(f"untranslated: {key}" for key in report.untranslated)
     return failures

@@ -29,13 +29,17 @@ class ContentKind:
 
     name: str
     paths: tuple[str, ...]
+    # The field that keys the tables of a list (a demonstration's frames have a `name`).
+    item_key: str = "id"
 
 
 # A translation's flattened words, keyed like "steps.2" or "question.fall_cannot_bear_weight.action".
 Translation = dict[str, str]
 
 
-def _walk(node: Any, parts: Sequence[str], key: str, out: dict[str, str]) -> None:
+def _walk(
+    node: Any, parts: Sequence[str], key: str, out: dict[str, str], item_key: str = "id"
+) -> None:
     if not parts:
         if isinstance(node, str):
             out[key] = node
@@ -44,22 +48,24 @@ def _walk(node: Any, parts: Sequence[str], key: str, out: dict[str, str]) -> Non
     if head == "*":
         if isinstance(node, list):
             for i, item in enumerate(node):
-                label = item["id"] if isinstance(item, dict) and "id" in item else str(i)
-                _walk(item, rest, f"{key}.{label}" if key else str(label), out)
+                label = item[item_key] if isinstance(item, dict) and item_key in item else str(i)
+                _walk(item, rest, f"{key}.{label}" if key else str(label), out, item_key)
         return
     if isinstance(node, Mapping) and head in node:
-        _walk(node[head], rest, f"{key}.{head}" if key else head, out)
+        _walk(node[head], rest, f"{key}.{head}" if key else head, out, item_key)
 
 
 def translatable_texts(raw: Mapping[str, Any], kind: ContentKind) -> Translation:
     """The words of one parsed content file at the kind's paths, flattened."""
     out: dict[str, str] = {}
     for path in kind.paths:
-        _walk(raw, path.split("."), "", out)
+        _walk(raw, path.split("."), "", out, kind.item_key)
     return out
 
 
-def _set(node: Any, parts: Sequence[str], texts: Mapping[str, str], key: str) -> Any:
+def _set(
+    node: Any, parts: Sequence[str], texts: Mapping[str, str], key: str, item_key: str = "id"
+) -> Any:
     if not parts:
         return texts.get(key, node) if isinstance(node, str) else node
     head, rest = parts[0], parts[1:]
@@ -68,12 +74,12 @@ def _set(node: Any, parts: Sequence[str], texts: Mapping[str, str], key: str) ->
             return node
         items = []
         for i, item in enumerate(node):
-            label = item["id"] if isinstance(item, dict) and "id" in item else str(i)
-            items.append(_set(item, rest, texts, f"{key}.{label}" if key else str(label)))
+            label = item[item_key] if isinstance(item, dict) and item_key in item else str(i)
+            items.append(_set(item, rest, texts, f"{key}.{label}" if key else str(label), item_key))
         return items
     if isinstance(node, Mapping) and head in node:
         child = f"{key}.{head}" if key else head
-        return {**node, head: _set(node[head], rest, texts, child)}
+        return {**node, head: _set(node[head], rest, texts, child, item_key)}
     return node
 
 
@@ -87,7 +93,7 @@ def apply_translation(
     texts = translatable_texts(translation, kind)
     out: Any = dict(raw)
     for path in kind.paths:
-        out = _set(out, path.split("."), texts, "")
+        out = _set(out, path.split("."), texts, "", kind.item_key)
     return dict(out)
 
 

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from hipalign.core.assessment import PATTERN_INFO
 from hipalign.core.dosing import GUIDELINE_RANGES, dose_problems
 from hipalign.core.figure.demo import Demonstration, parse_demos
-from hipalign.core.i18n.catalog import EXERCISES, localized
+from hipalign.core.i18n.catalog import DEMOS, EXERCISES, localized, translation_of
+from hipalign.core.i18n.content import translatable_texts
 from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 from hipalign.core.library.model import Exercise
 from hipalign.core.references import RULE, check_ids
@@ -279,9 +280,24 @@ def validate_default_library() -> list[str]:
 
 
 @cache
-def default_demos() -> dict[str, Demonstration]:
-    """The shipped demonstrations by exercise id; raises LibraryError when any is not valid."""
+def default_demos(language: str = SOURCE_LANGUAGE) -> dict[str, Demonstration]:
+    """The shipped demonstrations by exercise id, their frame labels in the language's words
+    where translated (issue 20); raises LibraryError when any is not valid."""
     demos, problems = parse_demos(_package_files("demos"), default_library())
     if problems:
         raise LibraryError(problems)
-    return demos
+    if language == SOURCE_LANGUAGE:
+        return demos
+    return {ex_id: localized_demo(demo, language) for ex_id, demo in demos.items()}
+
+
+def localized_demo(demo: Demonstration, language: str) -> Demonstration:
+    """The demonstration with its key frames' labels in `language` (English where untranslated):
+    only the labels change, never a pose, a phase or a timing."""
+    translation = translation_of(DEMOS, f"{demo.exercise}.toml", language) or {}
+    texts = translatable_texts(translation, DEMOS.kind)
+    frames = [
+        f.model_copy(update={"label": texts.get(f"frames.{f.name}.label", f.label)})
+        for f in demo.frames
+    ]
+    return demo.model_copy(update={"frames": frames})

@@ -4,8 +4,12 @@
 from collections.abc import Collection
 
 from hipalign.core.figure.hip_diagram import hip_diagram_svg, targeted_words
+from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 
 
-def hip_diagram(*, muscles: Collection[str]) -> tuple[str, list[str]]:
-    """The diagram's SVG with `muscles` highlighted, and the words for those it highlights."""
-    return hip_diagram_svg(muscles), targeted_words(muscles)
+def hip_diagram(
+    *, muscles: Collection[str], language: str = SOURCE_LANGUAGE
+) -> tuple[str, list[str]]:
+    """The diagram's SVG with `muscles` highlighted, and the words for those it highlights, in
+    `language` (English for a language without figure words)."""
+    return hip_diagram_svg(muscles, language=language), targeted_words(muscles, language)

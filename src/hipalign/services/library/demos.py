@@ -16,19 +16,24 @@ from hipalign.core.library.catalog import default_demos
 ImageFormat = Literal["svg", "png"]
 
 
+def _language(language: str) -> str:
+    return language if language in LANGUAGE_NAMES else SOURCE_LANGUAGE
+
+
 def _entry(exercise_id: str, language: str = SOURCE_LANGUAGE) -> tuple[Exercise, Demonstration]:
-    # The exercise's name in the figure's text alternative is in the page's language.
-    library = default_library(language if language in LANGUAGE_NAMES else SOURCE_LANGUAGE)
+    # The exercise's name and the frames' labels are in the page's language (issue 20).
+    language = _language(language)
+    library = default_library(language)
     if exercise_id not in library:
         raise InputError(
             "exercise id", [f"{exercise_id!r} is not in the library; see `hipalign library list`"]
         )
-    return library[exercise_id], default_demos()[exercise_id]
+    return library[exercise_id], default_demos(language)[exercise_id]
 
 
-def demo_frame_names(*, exercise_id: str) -> list[str]:
+def demo_frame_names(*, exercise_id: str, language: str = SOURCE_LANGUAGE) -> list[str]:
     """The labels of the key frames, in order (frame 1 first)."""
-    return [f.label for f in _entry(exercise_id)[1].frames]
+    return [f.label for f in _entry(exercise_id, language)[1].frames]
 
 
 def demo_image(
@@ -38,29 +43,48 @@ def demo_image(
     frame: int | None = None,
     image_format: ImageFormat = "svg",
     uid: str = "f",
+    language: str = SOURCE_LANGUAGE,
 ) -> bytes:
     """One figure: key frame `frame` (counted from 1) as a still, or without a frame the
     animation (SVG) or the end position (PNG, which cannot move)."""
-    exercise, demo = _entry(exercise_id)
+    exercise, demo = _entry(exercise_id, language)
     if frame is not None and not 1 <= frame <= len(demo.frames):
         raise InputError(
             "frame", [f"{frame} is not a key frame of {exercise.name}: use 1 to {len(demo.frames)}"]
         )
     index = None if frame is None else frame - 1
     animate = frame is None and image_format == "svg"
-    svg = figure_svg(demo, exercise, side=side, frame=index, animate=animate, uid=uid)
+    svg = figure_svg(
+        demo,
+        exercise,
+        side=side,
+        frame=index,
+        animate=animate,
+        uid=uid,
+        language=_language(language),
+    )
     return svg_to_png(svg) if image_format == "png" else svg.encode("utf-8")
 
 
 def demo_all_frames(
-    *, exercise_id: str, side: Side = "right", image_format: ImageFormat = "svg"
+    *,
+    exercise_id: str,
+    side: Side = "right",
+    image_format: ImageFormat = "svg",
+    language: str = SOURCE_LANGUAGE,
 ) -> list[tuple[str, bytes]]:
-    """Every key frame as a still: (file name, image), the files numbered in order."""
+    """Every key frame as a still: (file name, image), the files numbered in order (the file
+    names keep the frames' ids, whatever the language)."""
     exercise, demo = _entry(exercise_id)
     out = []
     for n, f in enumerate(demo.frames, 1):
         image = demo_image(
-            exercise_id=exercise_id, side=side, frame=n, image_format=image_format, uid=f"f{n}"
+            exercise_id=exercise_id,
+            side=side,
+            frame=n,
+            image_format=image_format,
+            uid=f"f{n}",
+            language=language,
         )
         out.append((f"{exercise.id}-{side}-{n:02d}-{f.name}.{image_format}", image))
     return out
@@ -104,7 +128,16 @@ def demo_markup(
     rung = None
     if hold_s is not None:
         rung = LadderStep(sets=1, reps=1, hold_s=hold_s)
-    return figure_svg(demo, exercise, side=side, frame=frame, animate=animate, uid=uid, rung=rung)
+    return figure_svg(
+        demo,
+        exercise,
+        side=side,
+        frame=frame,
+        animate=animate,
+        uid=uid,
+        rung=rung,
+        language=_language(language),
+    )
 
 
 def demo_card_still(
@@ -130,15 +163,25 @@ def demo_card_animation(
     return svg, hashlib.sha256(svg).hexdigest()[:20]
 
 
-def demo_page(*, exercise_id: str, side: Side = "right", uid: str = "ex") -> dict[str, Any]:
+def demo_page(
+    *, exercise_id: str, side: Side = "right", uid: str = "ex", language: str = SOURCE_LANGUAGE
+) -> dict[str, Any]:
     """What an exercise page shows: the moving figure, each key frame as a still (shown side by
     side when a person asks for reduced motion), and the timing that ties steps to frames."""
-    _, demo = _entry(exercise_id)
+    _, demo = _entry(exercise_id, language)
     return {
-        "moving": demo_markup(exercise_id=exercise_id, side=side, animate=True, uid=uid),
+        "moving": demo_markup(
+            exercise_id=exercise_id, side=side, animate=True, uid=uid, language=language
+        ),
         "stills": [
             {
-                "svg": demo_markup(exercise_id=exercise_id, side=side, frame=i, uid=f"{uid}k{i}"),
+                "svg": demo_markup(
+                    exercise_id=exercise_id,
+                    side=side,
+                    frame=i,
+                    uid=f"{uid}k{i}",
+                    language=language,
+                ),
                 "label": f.label,
             }
             for i, f in enumerate(demo.frames)
@@ -148,7 +191,9 @@ def demo_page(*, exercise_id: str, side: Side = "right", uid: str = "ex") -> dic
     }
 
 
-def demo_player_figures(*, doses: list[tuple[str, Side, int]]) -> list[dict[str, Any]]:
+def demo_player_figures(
+    *, doses: list[tuple[str, Side, int]], language: str = SOURCE_LANGUAGE
+) -> list[dict[str, Any]]:
     """The session player's figures: one moving figure per (exercise, side, hold or pause),
     timed to that dose, with the timing the player follows."""
     out: list[dict[str, Any]] = []
@@ -160,10 +205,19 @@ def demo_player_figures(*, doses: list[tuple[str, Side, int]]) -> list[dict[str,
             {
                 "key": f"{exercise_id}:{side}",
                 "svg": demo_markup(
-                    exercise_id=exercise_id, side=side, animate=True, uid=f"pl{n}", hold_s=hold_s
+                    exercise_id=exercise_id,
+                    side=side,
+                    animate=True,
+                    uid=f"pl{n}",
+                    hold_s=hold_s,
+                    language=language,
                 ),
                 "still": demo_markup(
-                    exercise_id=exercise_id, side=side, frame=demo.peak_index, uid=f"pls{n}"
+                    exercise_id=exercise_id,
+                    side=side,
+                    frame=demo.peak_index,
+                    uid=f"pls{n}",
+                    language=language,
                 ),
                 "timing": {
                     "cycle_s": sum(s.duration_s for s in spans),
@@ -186,19 +240,24 @@ def demo_player_figures(*, doses: list[tuple[str, Side, int]]) -> list[dict[str,
 _SVG_TEXT = re.compile(r"<text\b[^>]*>.*?</text>", re.S)
 
 
-def demo_handout_frames(*, exercise_id: str, side: Side = "right") -> list[tuple[str, str]]:
+def demo_handout_frames(
+    *, exercise_id: str, side: Side = "right", language: str = SOURCE_LANGUAGE
+) -> list[tuple[str, str]]:
     """Two or three key frames for the printed handout, as (label, SVG still): the start, the
     peak and, when there is one between them, the frame before the peak. Stills, not
     animation: paper cannot move (issue 16). The drawn side label is left out: the PDF names
     the side once in its own embedded font (an SVG <text> would fall back to a core font)."""
-    _, demo = _entry(exercise_id)
+    _, demo = _entry(exercise_id, language)
     peak = demo.peak_index
     picks = sorted({0, max(0, peak - 1), peak})
     return [
         (
             demo.frames[i].label,
             _SVG_TEXT.sub(
-                "", demo_markup(exercise_id=exercise_id, side=side, frame=i, uid=f"h{i}")
+                "",
+                demo_markup(
+                    exercise_id=exercise_id, side=side, frame=i, uid=f"h{i}", language=language
+                ),
             ),
         )
         for i in picks[:3]
