@@ -247,60 +247,100 @@ def _same_family(ex: Exercise, chosen: Iterable[_Chosen]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """What stands in the plan for one need: the exercise, and why it is not the one named."""
+
+    exercise: Exercise
+    intent: Intent
+    band: Why | None  # the banded variant's reason
+    swap_why: str  # the pain swap's reason ("" when there was none)
+    reasons: list[str]  # why the named exercise and skipped substitutes were excluded
+    why_refs: tuple[str, ...]
+
+
+def _candidate(
+    ex_id: str, intent: Intent, why: Why, intake: Intake, library: Library, c: Constraints
+) -> _Candidate | LeftOut:
+    """The exercise a need gets after exclusions and swaps, or why it is left out."""
+    ex, reasons, why_refs = _resolve(ex_id, library, c)
+    swap_why = ""
+    band: Why | None = None
+    if ex is not None:  # with a band, the banded version of the same move (issue 14.15)
+        ex, band = _band_swap(ex, library, c, intent)
+    if ex is not None:  # high pain: strength work without movement under load (issue 13)
+        ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
+        if ex is None:
+            return LeftOut(exercise=ex_id, reason=swap_why)
+        if swap_why:
+            intent = ex.primary_intent
+            band = None  # the swap's reason says what stands in now
+    if ex is None:
+        # Dropped from the patterns' exercises or from the base program: either way the
+        # person sees what was left out and why (issue 13 item 15).
+        where = " (from the base program)" if why.kind == "general" else ""
+        return LeftOut(
+            exercise=ex_id,
+            reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
+        )
+    return _Candidate(ex, intent, band, swap_why, reasons, why_refs)
+
+
+def _substitute_why(ex_id: str, cand: _Candidate, library: Library) -> Why:
+    """Why a substitute stands in for the named exercise: the pain swap or the exclusion."""
+    swap_why, reasons = cand.swap_why, cand.reasons
+    return Why(
+        kind="substitute",
+        text=swap_why
+        or f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
+        intent=cand.intent,
+        source=PAIN_SOURCE if swap_why else cite_all(cand.why_refs),
+        refs=list(LIMITS.pain.sources) if swap_why else list(cand.why_refs),
+    )
+
+
+def _merge(
+    entry: _Chosen,
+    ex_id: str,
+    priority: int,
+    why: Why,
+    pattern: Pattern | None,
+    cand: _Candidate,
+    library: Library,
+) -> None:
+    """Add one need's priority, reasons and pattern to the exercise already chosen for it."""
+    entry.priority = min(entry.priority, priority)
+    if why not in entry.whys:
+        entry.whys.append(why)
+    if pattern is not None and pattern not in entry.patterns:
+        entry.patterns.append(pattern)
+    if cand.band is not None and cand.band not in entry.whys:
+        entry.whys.append(cand.band)
+    if cand.exercise.id != ex_id and (cand.swap_why or cand.reasons):
+        sub_why = _substitute_why(ex_id, cand, library)
+        if sub_why not in entry.whys:
+            entry.whys.append(sub_why)
+
+
 def _choose(
     intake: Intake, patterns: list[Pattern], library: Library, c: Constraints
 ) -> tuple[list[_Chosen], list[LeftOut]]:
     chosen: dict[str, _Chosen] = {}
     left_out: dict[str, LeftOut] = {}
     for ex_id, intent, priority, why, pattern in _needs(intake, patterns, library):
-        ex, reasons, why_refs = _resolve(ex_id, library, c)
-        swap_why = ""
-        band: Why | None = None
-        if ex is not None:  # with a band, the banded version of the same move (issue 14.15)
-            ex, band = _band_swap(ex, library, c, intent)
-        if ex is not None:  # high pain: strength work without movement under load (issue 13)
-            ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
-            if ex is None:
-                left_out.setdefault(ex_id, LeftOut(exercise=ex_id, reason=swap_why))
-                continue
-            if swap_why:
-                intent = ex.primary_intent
-                band = None  # the swap's reason says what stands in now
-        if ex is None:
-            # Dropped from the patterns' exercises or from the base program: either way the
-            # person sees what was left out and why (issue 13 item 15).
-            if ex_id not in left_out:
-                where = " (from the base program)" if why.kind == "general" else ""
-                left_out[ex_id] = LeftOut(
-                    exercise=ex_id,
-                    reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
-                )
+        cand = _candidate(ex_id, intent, why, intake, library, c)
+        if isinstance(cand, LeftOut):
+            left_out.setdefault(ex_id, cand)
             continue
+        ex = cand.exercise
         if pattern is None and ex.id not in chosen and _same_family(ex, chosen.values()):
             continue  # the base program does not add a variant of an exercise already chosen
         entry = chosen.get(ex.id)
         if entry is None:
-            entry = chosen[ex.id] = _Chosen(exercise=ex, intent=intent, priority=priority)
+            entry = chosen[ex.id] = _Chosen(exercise=ex, intent=cand.intent, priority=priority)
         elif pattern is None:
             continue  # already in the plan for a pattern; the base program adds nothing
-        entry.priority = min(entry.priority, priority)
-        if why not in entry.whys:
-            entry.whys.append(why)
-        if pattern is not None and pattern not in entry.patterns:
-            entry.patterns.append(pattern)
-        if band is not None and band not in entry.whys:
-            entry.whys.append(band)
-        if ex.id != ex_id and (swap_why or reasons):
-            sub_why = Why(
-                kind="substitute",
-                text=swap_why
-                or f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
-                intent=intent,
-                source=PAIN_SOURCE if swap_why else cite_all(why_refs),
-                refs=list(LIMITS.pain.sources) if swap_why else list(why_refs),
-            )
-            if sub_why not in entry.whys:
-                entry.whys.append(sub_why)
+        _merge(entry, ex_id, priority, why, pattern, cand, library)
     return sorted(chosen.values(), key=lambda ch: (ch.priority, ch.exercise.id)), list(
         left_out.values()
     )
