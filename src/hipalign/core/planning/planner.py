@@ -38,6 +38,7 @@ from hipalign.core.planning.document import (
     PlanBody,
     PlanDocument,
     Review,
+    WarmUp,
     Why,
 )
 from hipalign.core.planning.selection import rule_needs
@@ -619,75 +620,65 @@ def _more_balance(
         placed.item, placed.script = item, script
 
 
-def _schedule(
-    chosen: list[_Chosen],
-    intake: Intake,
-    c: Constraints,
-    weaker: Side | None,
-    lib: Library | None = None,
-) -> tuple[list[Day], list[LeftOut]]:
-    # Every session opens with the warm-up (issue 13 item 14); its time is part of the session,
-    # so the exercises get what is left (the shortest session, 5 minutes, keeps half of it).
-    warm = warm_up()
-    budget = intake.minutes_per_session * 60 - warm.seconds
-    days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
-    extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
-    left_out: list[LeftOut] = []
-    sessions: dict[tuple[Weekday, int], list[_Placed]] = {(d, 1): [] for d in days}
-    for d in WEEKDAYS[:extra]:
-        sessions[(d, 2)] = []
-    used: dict[tuple[Weekday, int], int] = dict.fromkeys(sessions, 0)
-    group_days: dict[str, set[Weekday]] = {}
+_Slot = tuple[Weekday, int]  # (day, session of the day)
 
-    for ch in chosen:
-        ex = ch.exercise
-        rung = high_pain_rung(_start_rung(ex, c), intake)
-        # The highest rung at or below the start that fits the session alone.
-        fit = next(
-            (
-                r
-                for r in range(rung, -1, -1)
-                if _build_item(ch, intake, c, weaker, r)[0].seconds <= budget
-            ),
-            None,
-        )
-        if fit is None:
-            left_out.append(
-                LeftOut(
-                    exercise=ex.id,
-                    reason=f"{ex.name} does not fit in {intake.minutes_per_session} minutes.",
-                )
-            )
-            continue
-        item, script = _build_item(ch, intake, c, weaker, fit)
-        placed = _Placed(chosen=ch, item=item, script=script)
-        if ch.intent == "strengthen":
-            high = ex.dose.days_per_week[1]
-            load = {d: used[(d, 1)] for d in days}
-            targets = _strength_days(_groups(ex), min(high, len(days)), days, group_days, load)
-            slots = [(d, 1) for d in targets]
-        else:
-            slots = list(sessions)
-        placed_any = False
-        for slot in slots:
-            if used[slot] + item.seconds <= budget:
-                sessions[slot].append(placed)
-                used[slot] += item.seconds
-                placed_any = True
-                if ch.intent == "strengthen":
-                    for g in _groups(ex):
-                        group_days.setdefault(g, set()).add(slot[0])
-        if not placed_any:
-            left_out.append(
-                LeftOut(
-                    exercise=ex.id,
-                    reason=f"{ex.name} did not fit in the time you have; add minutes to include it.",
-                )
-            )
 
-    if c.older_adult or balance_is_poor(intake):
-        _more_balance(sessions, used, budget)
+def _fitting_rung(
+    ch: _Chosen, intake: Intake, c: Constraints, weaker: Side | None, budget: int
+) -> int | None:
+    """The highest rung at or below the start that fits the session alone."""
+    rung = high_pain_rung(_start_rung(ch.exercise, c), intake)
+    return next(
+        (
+            r
+            for r in range(rung, -1, -1)
+            if _build_item(ch, intake, c, weaker, r)[0].seconds <= budget
+        ),
+        None,
+    )
 
+
+def _slots_for(
+    ch: _Chosen,
+    sessions: dict[_Slot, list[_Placed]],
+    used: dict[_Slot, int],
+    days: tuple[Weekday, ...],
+    group_days: dict[str, set[Weekday]],
+) -> list[_Slot]:
+    """Strength work on its own spread of first sessions; everything else in every session."""
+    if ch.intent != "strengthen":
+        return list(sessions)
+    ex = ch.exercise
+    high = ex.dose.days_per_week[1]
+    load = {d: used[(d, 1)] for d in days}
+    targets = _strength_days(_groups(ex), min(high, len(days)), days, group_days, load)
+    return [(d, 1) for d in targets]
+
+
+def _place(
+    placed: _Placed,
+    slots: list[_Slot],
+    sessions: dict[_Slot, list[_Placed]],
+    used: dict[_Slot, int],
+    budget: int,
+    group_days: dict[str, set[Weekday]],
+) -> bool:
+    """Put the item into each slot with time left for it; whether any took it."""
+    ch, seconds = placed.chosen, placed.item.seconds
+    placed_any = False
+    for slot in slots:
+        if used[slot] + seconds <= budget:
+            sessions[slot].append(placed)
+            used[slot] += seconds
+            placed_any = True
+            if ch.intent == "strengthen":
+                for g in _groups(ch.exercise):
+                    group_days.setdefault(g, set()).add(slot[0])
+    return placed_any
+
+
+def _days_of(sessions: dict[_Slot, list[_Placed]], warm: WarmUp) -> list[Day]:
+    """The sessions that hold anything, as plan days, each in position order."""
     out: list[Day] = []
     for (day, session), placed_items in sorted(
         sessions.items(), key=lambda kv: (kv[0][1], WEEKDAYS.index(kv[0][0]))
@@ -714,7 +705,54 @@ def _schedule(
             )
         )
     out.sort(key=lambda d: (WEEKDAYS.index(d.day), d.session))
-    return out, left_out
+    return out
+
+
+def _schedule(
+    chosen: list[_Chosen],
+    intake: Intake,
+    c: Constraints,
+    weaker: Side | None,
+    lib: Library | None = None,
+) -> tuple[list[Day], list[LeftOut]]:
+    # Every session opens with the warm-up (issue 13 item 14); its time is part of the session,
+    # so the exercises get what is left (the shortest session, 5 minutes, keeps half of it).
+    warm = warm_up()
+    budget = intake.minutes_per_session * 60 - warm.seconds
+    days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
+    extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
+    left_out: list[LeftOut] = []
+    sessions: dict[_Slot, list[_Placed]] = {(d, 1): [] for d in days}
+    for d in WEEKDAYS[:extra]:
+        sessions[(d, 2)] = []
+    used: dict[_Slot, int] = dict.fromkeys(sessions, 0)
+    group_days: dict[str, set[Weekday]] = {}
+
+    for ch in chosen:
+        ex = ch.exercise
+        fit = _fitting_rung(ch, intake, c, weaker, budget)
+        if fit is None:
+            left_out.append(
+                LeftOut(
+                    exercise=ex.id,
+                    reason=f"{ex.name} does not fit in {intake.minutes_per_session} minutes.",
+                )
+            )
+            continue
+        item, script = _build_item(ch, intake, c, weaker, fit)
+        placed = _Placed(chosen=ch, item=item, script=script)
+        slots = _slots_for(ch, sessions, used, days, group_days)
+        if not _place(placed, slots, sessions, used, budget, group_days):
+            left_out.append(
+                LeftOut(
+                    exercise=ex.id,
+                    reason=f"{ex.name} did not fit in the time you have; add minutes to include it.",
+                )
+            )
+
+    if c.older_adult or balance_is_poor(intake):
+        _more_balance(sessions, used, budget)
+    return _days_of(sessions, warm), left_out
 
 
 def day_script_items(day: Day, library: Library | None = None) -> list[ScriptItem]:
