@@ -18,6 +18,7 @@ import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hipalign.core.errors import InputError
 
@@ -152,21 +153,16 @@ def _probe(source: Path) -> dict[str, object]:
     return probed if isinstance(probed, dict) else {}
 
 
-def clean_video(source: Path, work: Path, container: str) -> Cleaned:
-    """Probe, then remux without metadata into a fresh MP4 or WebM file."""
-    if not video_tools():
-        raise _refuse("this server cannot check videos (ffmpeg is not installed); upload a photo")
-    if source.stat().st_size > MAX_VIDEO_BYTES:
-        raise _refuse(f"a video may be at most {MAX_VIDEO_BYTES // (1024 * 1024)} MB")
-    probed = _probe(source)
-    fmt = probed.get("format") or {}
-    streams = probed.get("streams") or []
-    assert isinstance(fmt, dict) and isinstance(streams, list)
+def _check_container(fmt: dict[str, Any], container: str) -> None:
     names = set(str(fmt.get("format_name", "")).split(","))
     if container == "mp4" and not names & {"mp4", "mov"}:
         raise _refuse(f"the file is not an MP4 or MOV video; {ALLOWED} is allowed")
     if container == "webm" and "webm" not in names:
         raise _refuse(f"the file is not a WebM video; {ALLOWED} is allowed")
+
+
+def _first_video(streams: list[Any], container: str) -> dict[str, Any]:
+    """The first picture stream, once every stream's codec is one the container allows."""
     video_ok, audio_ok = (MP4_VIDEO, MP4_AUDIO) if container == "mp4" else (WEBM_VIDEO, WEBM_AUDIO)
     videos = [s for s in streams if isinstance(s, dict) and s.get("codec_type") == "video"]
     if not videos:
@@ -182,7 +178,12 @@ def clean_video(source: Path, work: Path, container: str) -> Cleaned:
             raise _refuse(
                 f"the sound is coded as {codec or 'unknown'}; use AAC or Opus, or no sound"
             )
-    width, height = int(videos[0].get("width") or 0), int(videos[0].get("height") or 0)
+    return videos[0]
+
+
+def _check_picture_and_length(video: dict[str, Any], fmt: dict[str, Any]) -> float:
+    """The video's length in seconds, once its picture and length are within the limits."""
+    width, height = int(video.get("width") or 0), int(video.get("height") or 0)
     if max(width, height) > MAX_VIDEO_SIDE:
         raise _refuse(
             f"the video is {width}x{height}; each side may be at most {MAX_VIDEO_SIDE:,} pixels"
@@ -193,10 +194,11 @@ def clean_video(source: Path, work: Path, container: str) -> Cleaned:
         raise _refuse(f"the video's length cannot be read; {ALLOWED} is allowed") from None
     if not 0 < duration <= MAX_VIDEO_S:
         raise _refuse(f"the video lasts {duration:.0f} s; at most {MAX_VIDEO_S:.0f} s is allowed")
-    suffix, content_type, muxer = (
-        (".mp4", "video/mp4", "mp4") if container == "mp4" else (".webm", "video/webm", "webm")
-    )
-    out = work / f"clean{suffix}"
+    return duration
+
+
+def _remux(source: Path, out: Path, muxer: str) -> None:
+    """Copy the first picture and sound streams into `out`, leaving metadata and chapters out."""
     cmd = [
         "ffmpeg", "-nostdin", "-v", "error", "-i", str(source),
         "-map", "0:v:0", "-map", "0:a:0?", "-map_metadata", "-1", "-map_chapters", "-1",
@@ -216,6 +218,25 @@ def clean_video(source: Path, work: Path, container: str) -> Cleaned:
         raise _refuse(f"the video could not be cleaned in time; {ALLOWED} is allowed") from None
     if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
         raise _refuse(f"the video cannot be read; {ALLOWED} is allowed")
+
+
+def clean_video(source: Path, work: Path, container: str) -> Cleaned:
+    """Probe, then remux without metadata into a fresh MP4 or WebM file."""
+    if not video_tools():
+        raise _refuse("this server cannot check videos (ffmpeg is not installed); upload a photo")
+    if source.stat().st_size > MAX_VIDEO_BYTES:
+        raise _refuse(f"a video may be at most {MAX_VIDEO_BYTES // (1024 * 1024)} MB")
+    probed = _probe(source)
+    fmt = probed.get("format") or {}
+    streams = probed.get("streams") or []
+    assert isinstance(fmt, dict) and isinstance(streams, list)
+    _check_container(fmt, container)
+    duration = _check_picture_and_length(_first_video(streams, container), fmt)
+    suffix, content_type, muxer = (
+        (".mp4", "video/mp4", "mp4") if container == "mp4" else (".webm", "video/webm", "webm")
+    )
+    out = work / f"clean{suffix}"
+    _remux(source, out, muxer)
     return Cleaned(
         kind="video", content_type=content_type, suffix=suffix, path=out, duration_s=duration
     )

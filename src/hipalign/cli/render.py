@@ -8,7 +8,7 @@ from rich.text import Text
 from hipalign.cli.words import _
 from hipalign.core.education.catalog import Lesson
 from hipalign.core.library import Exercise, LadderStep
-from hipalign.core.planning.document import Item, PlanDocument
+from hipalign.core.planning.document import Item, PlanBody, PlanDocument
 from hipalign.core.references import cite
 from hipalign.core.session_script import Script
 from hipalign.core.vocab import WEEKDAYS
@@ -37,7 +37,7 @@ def dose_text(item: Item, kind: str) -> str:
     return what
 
 
-def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Console) -> None:
+def _render_safety(doc: PlanDocument, console: Console) -> None:
     ref = doc.referral
     style = {"emergency": "bold red", "urgent": "bold red", "see_doctor": "bold yellow"}.get(
         ref.level, "bold"
@@ -49,25 +49,24 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
         lines.append(Text("\n" + _("No plan:") + f" {ref.withheld_because}", style="bold"))
     console.print(Panel(Group(*lines), title=_("Safety check"), expand=False))
 
-    if doc.patterns:
-        console.print(Text("\n" + _("What your answers suggest"), style="bold"))
-        for p in doc.patterns:
-            console.print(f"- {p.text}")
-            for e in p.evidence:
-                console.print(
-                    "    "
-                    + _("because:")
-                    + f" {e.detail} "
-                    + (_("(measured)") if e.measured else _("(reported)"))
-                )
-    console.print(Text(doc.disclaimer, style="italic"))
-    plan = doc.plan
-    if plan is None:
-        _render_lessons(doc, console)
-        return
-    console.print(Text("\n" + _("Your %(weeks)s-week plan") % {"weeks": plan.weeks}, style="bold"))
-    console.print(plan.summary)
 
+def _render_patterns(doc: PlanDocument, console: Console) -> None:
+    if not doc.patterns:
+        return
+    console.print(Text("\n" + _("What your answers suggest"), style="bold"))
+    for p in doc.patterns:
+        console.print(f"- {p.text}")
+        for e in p.evidence:
+            console.print(
+                "    "
+                + _("because:")
+                + f" {e.detail} "
+                + (_("(measured)") if e.measured else _("(reported)"))
+            )
+
+
+def _render_week(plan: PlanBody, console: Console) -> None:
+    """The week's table (an x for each exercise a day holds), then warm-up and balance."""
     days = list(plan.days)
     week = Table(title=_("The week"), show_lines=False)
     week.add_column(_("Exercise"))
@@ -90,42 +89,50 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
     if plan.balance is not None:  # issue 13 item 10
         console.print(Text(_("Balance practice:") + " ", style="bold") + Text(plan.balance.text))
 
+
+def _exercise_panel(it: Item, ex: Exercise) -> Panel:
+    """One exercise's card: dose, position and equipment, steps, notes and sources."""
+    body: list[Text] = [
+        Text(
+            _("Dose: %(dose)s; rest %(rest)s s between sets")
+            % {"dose": dose_text(it, ex.dose.kind), "rest": it.rest_s},
+            style="bold",
+        ),
+        Text(
+            _("Position:")
+            + f" {ex.position.replace('_', ' ')}"
+            + (
+                "; " + _("needs:") + f" {', '.join(e.replace('_', ' ') for e in ex.equipment)}"
+                if ex.equipment
+                else ""
+            )
+        ),
+    ]
+    body += [Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)]
+    body += [Text(_("Note:") + f" {n}", style="yellow") for n in it.notes]
+    body += [
+        Text(
+            _("Why:") + f" {w.text} " + _("Source:") + f" {w.source}",
+            style="cyan",
+            overflow="fold",
+        )
+        for w in it.why
+    ]
+    return Panel(Group(*body), title=it.name, expand=True)
+
+
+def _render_exercises(plan: PlanBody, library: dict[str, Exercise], console: Console) -> None:
+    """Each exercise once, in the order the week first meets it."""
     seen: set[str] = set()
-    for d in sorted(days, key=lambda d: (WEEKDAYS.index(d.day), d.session)):
+    for d in sorted(plan.days, key=lambda d: (WEEKDAYS.index(d.day), d.session)):
         for it in d.items:
             if it.exercise in seen:
                 continue
             seen.add(it.exercise)
-            ex = library[it.exercise]
-            body: list[Text] = [
-                Text(
-                    _("Dose: %(dose)s; rest %(rest)s s between sets")
-                    % {"dose": dose_text(it, ex.dose.kind), "rest": it.rest_s},
-                    style="bold",
-                ),
-                Text(
-                    _("Position:")
-                    + f" {ex.position.replace('_', ' ')}"
-                    + (
-                        "; "
-                        + _("needs:")
-                        + f" {', '.join(e.replace('_', ' ') for e in ex.equipment)}"
-                        if ex.equipment
-                        else ""
-                    )
-                ),
-            ]
-            body += [Text(f"{n}. {s}") for n, s in enumerate(ex.steps, 1)]
-            body += [Text(_("Note:") + f" {n}", style="yellow") for n in it.notes]
-            body += [
-                Text(
-                    _("Why:") + f" {w.text} " + _("Source:") + f" {w.source}",
-                    style="cyan",
-                    overflow="fold",
-                )
-                for w in it.why
-            ]
-            console.print(Panel(Group(*body), title=it.name, expand=True))
+            console.print(_exercise_panel(it, library[it.exercise]))
+
+
+def _render_reviews(plan: PlanBody, console: Console) -> None:
     if plan.left_out:
         console.print(Text(_("Left out"), style="bold"))
         for lo in plan.left_out:
@@ -138,15 +145,35 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
             else _("week %(week)s") % {"week": rv.week}
         )
         console.print(f"- {when}: {rv.what}")
-    if plan.lifestyle:
-        console.print(Text(_("Daily habits"), style="bold"))
-        for item in plan.lifestyle:
-            console.print(f"- {item.title}: {item.reason}")
-            if item.moves:
-                moves = ", ".join(library[m].name for m in item.moves if m in library)
-                console.print("    " + _("routine:") + f" {moves}")
-            for c in item.checklist:
-                console.print(f"    [ ] {c}")
+
+
+def _render_lifestyle(plan: PlanBody, library: dict[str, Exercise], console: Console) -> None:
+    if not plan.lifestyle:
+        return
+    console.print(Text(_("Daily habits"), style="bold"))
+    for item in plan.lifestyle:
+        console.print(f"- {item.title}: {item.reason}")
+        if item.moves:
+            moves = ", ".join(library[m].name for m in item.moves if m in library)
+            console.print("    " + _("routine:") + f" {moves}")
+        for c in item.checklist:
+            console.print(f"    [ ] {c}")
+
+
+def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Console) -> None:
+    _render_safety(doc, console)
+    _render_patterns(doc, console)
+    console.print(Text(doc.disclaimer, style="italic"))
+    plan = doc.plan
+    if plan is None:
+        _render_lessons(doc, console)
+        return
+    console.print(Text("\n" + _("Your %(weeks)s-week plan") % {"weeks": plan.weeks}, style="bold"))
+    console.print(plan.summary)
+    _render_week(plan, console)
+    _render_exercises(plan, library, console)
+    _render_reviews(plan, console)
+    _render_lifestyle(plan, library, console)
     _render_lessons(doc, console)
 
 

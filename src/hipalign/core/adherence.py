@@ -167,6 +167,34 @@ def sessions_done(
     return sessions_done_logged(periods, logged_of(work, first, last), first, last)
 
 
+def _day_fractions(
+    today: list[PlannedSession], runs: Mapping[int, AbstractSet[str]] | None
+) -> list[float]:
+    """The fraction done of each of one day's planned sessions, in session order."""
+    if not runs:
+        return [0.0] * len(today)
+    numbers = {s.session for s in today}
+    merged: dict[int, set[str]] = defaultdict(set)
+    for number, exercises in runs.items():
+        # A run whose session number the day does not have merges into its first session.
+        merged[number if number in numbers else today[0].session] |= exercises
+    return [len(s.exercises & merged[s.session]) / len(s.exercises) for s in today]
+
+
+def _window(fractions: list[list[float]], at: int, start: date, days: int) -> WindowAdherence:
+    window = fractions[at : at + days]
+    total = 0.0
+    for day in window:
+        for fraction in day:  # summed in the order sessions_done_logged gives them
+            total += fraction
+    return WindowAdherence(
+        starts_on=start,
+        days=days,
+        planned=sum(len(day) for day in window),
+        done=round(total, DIGITS),
+    )
+
+
 def adherence_logged(
     periods: Sequence[PlanPeriod], logged: Logged, starts: Sequence[date], days: int = 7
 ) -> list[WindowAdherence]:
@@ -194,35 +222,9 @@ def adherence_logged(
         if current < 0:
             continue
         today = weekdays[current].get(WEEKDAYS[(weekday0 + i) % 7])
-        if not today:
-            continue
-        runs = logged.get(on)
-        if not runs:
-            fractions[i] = [0.0] * len(today)
-            continue
-        numbers = {s.session for s in today}
-        merged: dict[int, set[str]] = defaultdict(set)
-        for number, exercises in runs.items():
-            # A run whose session number the day does not have merges into its first session.
-            merged[number if number in numbers else today[0].session] |= exercises
-        fractions[i] = [len(s.exercises & merged[s.session]) / len(s.exercises) for s in today]
-    out = []
-    for start in starts:
-        at = (start - first).days
-        window = fractions[at : at + days]
-        total = 0.0
-        for day in window:
-            for fraction in day:  # summed in the order sessions_done_logged gives them
-                total += fraction
-        out.append(
-            WindowAdherence(
-                starts_on=start,
-                days=days,
-                planned=sum(len(day) for day in window),
-                done=round(total, DIGITS),
-            )
-        )
-    return out
+        if today:
+            fractions[i] = _day_fractions(today, logged.get(on))
+    return [_window(fractions, (start - first).days, start, days) for start in starts]
 
 
 def adherence(

@@ -138,8 +138,8 @@ def plan_week(starts_on: date, today: date) -> int:
     return (today - starts_on).days // 7 + 1
 
 
-def attention_flags(s: Signals, today: date) -> list[Flag]:
-    """Every reason to look at this patient now, most pressing first."""
+def _safety_flags(s: Signals) -> list[Flag]:
+    """A warning sign at the check-in, and an exercise stopped for review."""
     flags: list[Flag] = []
     if s.checkin_level in RED_FLAG_LEVELS:
         when = day_words(s.checkin_on) if s.checkin_on else "a recent day"
@@ -158,6 +158,12 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
                 "An exercise was stopped for review (sharp pain, new numbness or the easiest dose too much).",
             )
         )
+    return flags
+
+
+def _pain_flags(s: Signals) -> list[Flag]:
+    """Pain above the acceptable limit, and pain rising by the NPRS MCID or more."""
+    flags: list[Flag] = []
     high = [
         p for p in (s.checkin_pain, s.max_pain_during_7d) if p is not None and p > ACCEPTABLE_MAX
     ]
@@ -183,29 +189,19 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
                 start=f"{low:g}",
             )
         )
-    if s.two_regressions:
-        flags.append(_flag("regressions", "Two steps back in a row on an exercise."))
-    if s.unread_messages or s.messages_needing_reply:
-        flags.append(
-            _flag(
-                "messages",
-                _messages_text(s),
-                unread=s.unread_messages,
-                needing_reply=s.messages_needing_reply,
-            )
-        )
-    if s.plan_starts_on is None or s.plan_withheld:
-        return sorted(flags, key=lambda f: -f.severity)
-    week = plan_week(s.episode_starts_on or s.plan_starts_on, today)
+    return flags
+
+
+def _low_adherence_flag(s: Signals, plan_starts_on: date, today: date) -> list[Flag]:
     weeks = (
         (s.sessions_week_before, s.sessions_planned_week_before),
         (s.sessions_last_week, s.sessions_planned_last_week),
     )
-    if (today - s.plan_starts_on).days >= 14 and all(
+    if (today - plan_starts_on).days >= 14 and all(
         planned > 0 and done < LOW_ADHERENCE * planned for done, planned in weeks
     ):
         said = " and ".join(f"{sessions_text(d)} of {p}" for d, p in weeks)
-        flags.append(
+        return [
             _flag(
                 "low_adherence",
                 f"Under half the planned sessions two weeks running ({said}).",
@@ -214,9 +210,15 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
                 done_last=sessions_text(weeks[1][0]),
                 planned_last=weeks[1][1],
             )
-        )
+        ]
+    return []
+
+
+def _week_flags(s: Signals, plan_starts_on: date, week: int) -> list[Flag]:
+    """A review point due this week, and no meaningful change in pain by now."""
+    flags: list[Flag] = []
     if week in REVIEW_WEEKS:
-        week_start = s.plan_starts_on.toordinal() + (week - 1) * 7
+        week_start = plan_starts_on.toordinal() + (week - 1) * 7
         if s.checkin_on is None or s.checkin_on.toordinal() < week_start:
             flags.append(_flag("review_due", f"Review point due (week {week}).", week=week))
     if (
@@ -236,6 +238,28 @@ def attention_flags(s: Signals, today: date) -> list[Flag]:
                 after=f"{s.latest_nprs:g}",
             )
         )
+    return flags
+
+
+def attention_flags(s: Signals, today: date) -> list[Flag]:
+    """Every reason to look at this patient now, most pressing first."""
+    flags = _safety_flags(s) + _pain_flags(s)
+    if s.two_regressions:
+        flags.append(_flag("regressions", "Two steps back in a row on an exercise."))
+    if s.unread_messages or s.messages_needing_reply:
+        flags.append(
+            _flag(
+                "messages",
+                _messages_text(s),
+                unread=s.unread_messages,
+                needing_reply=s.messages_needing_reply,
+            )
+        )
+    if s.plan_starts_on is None or s.plan_withheld:
+        return sorted(flags, key=lambda f: -f.severity)
+    week = plan_week(s.episode_starts_on or s.plan_starts_on, today)
+    flags += _low_adherence_flag(s, s.plan_starts_on, today)
+    flags += _week_flags(s, s.plan_starts_on, week)
     return sorted(flags, key=lambda f: -f.severity)
 
 

@@ -410,62 +410,66 @@ class Derived:
     text: str
 
 
-def assessment_derive(a: Assessment) -> list[Derived]:
-    """What each recorded test shows, per side, in catalog order."""
-    t = a.tests
+def _thomas_derived(side: Side, th: ThomasSide | None) -> list[Derived]:
+    result = thomas_result(th) if th is not None else None
+    if th is None or result is None:
+        return []
+    angles = ", ".join(
+        s
+        for s in (
+            f"thigh {th.thigh_deg:+g}°" if th.thigh_deg is not None else "",
+            f"knee {th.knee_deg:g}°" if th.knee_deg is not None else "",
+        )
+        if s
+    )
+    return [Derived("thomas", side, result, f"Thomas: {THOMAS_WORDS[result]} ({angles})")]
+
+
+def _side_derived(t: Tests, side: Side) -> list[Derived]:
+    """What the per-side tests show for one side."""
     out: list[Derived] = []
-    for side in SIDES:
-        tr = t.trendelenburg.get(side) if t.trendelenburg else None
-        if tr is not None and tr.result is not None:
-            out.append(
-                Derived(
-                    "trendelenburg",
-                    side,
-                    tr.result,
-                    f"Trendelenburg {tr.result} standing on this leg",
-                )
+    tr = t.trendelenburg.get(side) if t.trendelenburg else None
+    if tr is not None and tr.result is not None:
+        out.append(
+            Derived(
+                "trendelenburg",
+                side,
+                tr.result,
+                f"Trendelenburg {tr.result} standing on this leg",
             )
-        if tr is not None and tr.lateral_pain:
-            out.append(
-                Derived(
-                    "trendelenburg",
-                    side,
-                    "lateral_pain_in_stance",
-                    "Trendelenburg: outer-hip pain while standing on this leg",
-                )
+        )
+    if tr is not None and tr.lateral_pain:
+        out.append(
+            Derived(
+                "trendelenburg",
+                side,
+                "lateral_pain_in_stance",
+                "Trendelenburg: outer-hip pain while standing on this leg",
             )
-        st = t.single_leg_stance.get(side) if t.single_leg_stance else None
-        if st is not None and st.seconds is not None:
-            out.append(
-                Derived(
-                    "single_leg_stance",
-                    side,
-                    "single_leg_stance_s",
-                    f"single-leg stance {st.seconds:g} s",
-                )
+        )
+    st = t.single_leg_stance.get(side) if t.single_leg_stance else None
+    if st is not None and st.seconds is not None:
+        out.append(
+            Derived(
+                "single_leg_stance",
+                side,
+                "single_leg_stance_s",
+                f"single-leg stance {st.seconds:g} s",
             )
-        th = t.thomas.get(side) if t.thomas else None
-        result = thomas_result(th) if th is not None else None
-        if th is not None and result is not None:
-            angles = ", ".join(
-                s
-                for s in (
-                    f"thigh {th.thigh_deg:+g}°" if th.thigh_deg is not None else "",
-                    f"knee {th.knee_deg:g}°" if th.knee_deg is not None else "",
-                )
-                if s
-            )
-            out.append(
-                Derived("thomas", side, result, f"Thomas: {THOMAS_WORDS[result]} ({angles})")
-            )
-        fa = t.faber.get(side) if t.faber else None
-        if fa is not None and fa.result is not None:
-            out.append(Derived("faber", side, fa.result, f"FABER: {fa.result.replace('_', ' ')}"))
-        sp = t.side_plank.get(side) if t.side_plank else None
-        if sp is not None and sp.seconds is not None:
-            out.append(
-                Derived("side_plank", side, "side_plank_hold_s", f"side plank {sp.seconds:g} s")
-            )
+        )
+    out += _thomas_derived(side, t.thomas.get(side) if t.thomas else None)
+    fa = t.faber.get(side) if t.faber else None
+    if fa is not None and fa.result is not None:
+        out.append(Derived("faber", side, fa.result, f"FABER: {fa.result.replace('_', ' ')}"))
+    sp = t.side_plank.get(side) if t.side_plank else None
+    if sp is not None and sp.seconds is not None:
+        out.append(Derived("side_plank", side, "side_plank_hold_s", f"side plank {sp.seconds:g} s"))
+    return out
+
+
+def _whole_body_derived(t: Tests) -> list[Derived]:
+    """What the tests of both sides at once show: leg length, pelvic crest, plank."""
+    out: list[Derived] = []
     if t.leg_length is not None and t.leg_length.difference_mm is not None:
         out.append(
             Derived(
@@ -489,31 +493,46 @@ def assessment_derive(a: Assessment) -> list[Derived]:
         )
     if t.plank is not None and t.plank.seconds is not None:
         out.append(Derived("plank", None, "plank_hold_s", f"plank {t.plank.seconds:g} s"))
+    return out
+
+
+def _rom_derived(rom: Sides[RomSide]) -> list[Derived]:
+    """Hip motions smaller on one side than the other, then restricted rotation per side."""
+    out: list[Derived] = []
+    for key, name, _ in ROM_MOVES:
+        lv = getattr(rom.left, key) if rom.left else None
+        rv = getattr(rom.right, key) if rom.right else None
+        if lv is not None and rv is not None and abs(lv - rv) > ROM_SIDE_GAP_DEG:
+            smaller: Side = "left" if lv < rv else "right"
+            out.append(
+                Derived(
+                    "hip_rom",
+                    smaller,
+                    "rom_side_gap",
+                    f"hip {name.lower()} {abs(lv - rv):g}° less than the other side",
+                )
+            )
+    restricted = rotation_restricted(rom)
+    for side in SIDES:
+        if restricted and restricted[side]:
+            out.append(
+                Derived(
+                    "hip_rom",
+                    side,
+                    "hip_rotation_restricted",
+                    f"hip rotation restricted (side gap over {ROM_SIDE_GAP_DEG:g}°)",
+                )
+            )
+    return out
+
+
+def assessment_derive(a: Assessment) -> list[Derived]:
+    """What each recorded test shows, per side, in catalog order."""
+    t = a.tests
+    out = [d for side in SIDES for d in _side_derived(t, side)]
+    out += _whole_body_derived(t)
     if t.hip_rom is not None:
-        for key, name, _ in ROM_MOVES:
-            lv = getattr(t.hip_rom.left, key) if t.hip_rom.left else None
-            rv = getattr(t.hip_rom.right, key) if t.hip_rom.right else None
-            if lv is not None and rv is not None and abs(lv - rv) > ROM_SIDE_GAP_DEG:
-                smaller: Side = "left" if lv < rv else "right"
-                out.append(
-                    Derived(
-                        "hip_rom",
-                        smaller,
-                        "rom_side_gap",
-                        f"hip {name.lower()} {abs(lv - rv):g}° less than the other side",
-                    )
-                )
-        restricted = rotation_restricted(t.hip_rom)
-        for side in SIDES:
-            if restricted and restricted[side]:
-                out.append(
-                    Derived(
-                        "hip_rom",
-                        side,
-                        "hip_rotation_restricted",
-                        f"hip rotation restricted (side gap over {ROM_SIDE_GAP_DEG:g}°)",
-                    )
-                )
+        out += _rom_derived(t.hip_rom)
     return out
 
 
@@ -523,33 +542,30 @@ def _put_side(findings: dict[str, Any], key: str, side: Side, value: Any) -> Non
     findings[key] = {**current, side: value}
 
 
-def assessment_apply(intake: Intake, a: Assessment) -> Intake:
-    """The intake with this assessment's results in `findings` and the clinician's decisions.
+def _apply_side(f: dict[str, Any], t: Tests, side: Side) -> None:
+    """Put one side's recorded per-side results into the findings."""
+    tr = t.trendelenburg.get(side) if t.trendelenburg else None
+    if tr is not None and tr.result is not None:
+        _put_side(f, "trendelenburg", side, tr.result)
+    if tr is not None and tr.lateral_pain is not None:
+        _put_side(f, "lateral_pain_in_stance", side, tr.lateral_pain)
+    st = t.single_leg_stance.get(side) if t.single_leg_stance else None
+    if st is not None and st.seconds is not None:
+        _put_side(f, "single_leg_stance_s", side, st.seconds)
+    th = t.thomas.get(side) if t.thomas else None
+    result = thomas_result(th) if th is not None else None
+    if result is not None:
+        _put_side(f, "thomas_test", side, result)
+    fa = t.faber.get(side) if t.faber else None
+    if fa is not None and fa.result is not None:
+        _put_side(f, "faber", side, fa.result)
+    sp = t.side_plank.get(side) if t.side_plank else None
+    if sp is not None and sp.seconds is not None:
+        _put_side(f, "side_plank_hold_s", side, sp.seconds)
 
-    A test recorded here replaces the earlier finding for that side; tests and sides not recorded
-    keep what the intake had (a self-test or an earlier assessment)."""
-    doc = intake.model_dump(mode="json", by_alias=True, exclude_none=True)
-    f: dict[str, Any] = doc.setdefault("findings", {})
-    t = a.tests
-    for side in SIDES:
-        tr = t.trendelenburg.get(side) if t.trendelenburg else None
-        if tr is not None and tr.result is not None:
-            _put_side(f, "trendelenburg", side, tr.result)
-        if tr is not None and tr.lateral_pain is not None:
-            _put_side(f, "lateral_pain_in_stance", side, tr.lateral_pain)
-        st = t.single_leg_stance.get(side) if t.single_leg_stance else None
-        if st is not None and st.seconds is not None:
-            _put_side(f, "single_leg_stance_s", side, st.seconds)
-        th = t.thomas.get(side) if t.thomas else None
-        result = thomas_result(th) if th is not None else None
-        if result is not None:
-            _put_side(f, "thomas_test", side, result)
-        fa = t.faber.get(side) if t.faber else None
-        if fa is not None and fa.result is not None:
-            _put_side(f, "faber", side, fa.result)
-        sp = t.side_plank.get(side) if t.side_plank else None
-        if sp is not None and sp.seconds is not None:
-            _put_side(f, "side_plank_hold_s", side, sp.seconds)
+
+def _apply_whole_body(f: dict[str, Any], t: Tests) -> None:
+    """Put the recorded tests of both sides at once into the findings."""
     if t.leg_length is not None and t.leg_length.difference_mm is not None:
         f["leg_length_difference_mm"] = t.leg_length.difference_mm
     if t.pelvic_crest is not None and t.pelvic_crest.gap_mm is not None:
@@ -565,6 +581,10 @@ def assessment_apply(intake: Intake, a: Assessment) -> Intake:
         f["hip_rotation_restricted"] = dict(restricted)
     if t.hip_rom is not None and (limited := flexion_limited(t.hip_rom)) is not None:
         f["hip_flexion_limited"] = dict(limited)
+
+
+def _apply_decisions(doc: dict[str, Any], a: Assessment) -> None:
+    """Put the clinician's clearance, hip precautions and postpartum facts into the intake."""
     if a.cleared_by_clinician is not None:
         doc["cleared_by_clinician"] = a.cleared_by_clinician
     if a.hip_precautions is not None:
@@ -576,6 +596,19 @@ def assessment_apply(intake: Intake, a: Assessment) -> Intake:
         if a.caesarean is not None:
             preg["caesarean"] = a.caesarean
         doc["pregnancy"] = preg
+
+
+def assessment_apply(intake: Intake, a: Assessment) -> Intake:
+    """The intake with this assessment's results in `findings` and the clinician's decisions.
+
+    A test recorded here replaces the earlier finding for that side; tests and sides not recorded
+    keep what the intake had (a self-test or an earlier assessment)."""
+    doc = intake.model_dump(mode="json", by_alias=True, exclude_none=True)
+    f: dict[str, Any] = doc.setdefault("findings", {})
+    for side in SIDES:
+        _apply_side(f, a.tests, side)
+    _apply_whole_body(f, a.tests)
+    _apply_decisions(doc, a)
     return Intake.model_validate(doc)
 
 

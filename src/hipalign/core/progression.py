@@ -135,6 +135,140 @@ def next_exercise_names(ex: Exercise, library: Mapping[str, Exercise] | None = N
     return " or ".join(names)
 
 
+# What a rule decides: the action, the rung for next time, the reasons, the logs that decided
+# and whether a review is suggested.
+_Verdict = tuple[Action, int, list[str], list[ExerciseLog], bool]
+
+
+def _logs_to_decide(logs: list[ExerciseLog]) -> list[ExerciseLog]:
+    """The counted logs; a newest skip with sharp pain or new numbness stays to stop the exercise."""
+    newest = logs[-1] if logs else None
+    if newest is not None and newest.skipped and (newest.sharp_pain or newest.new_numbness):
+        return [*counted(logs[:-1]), newest]
+    return counted(logs)
+
+
+def _stop_verdict(last: ExerciseLog, rung: int, stopped: bool) -> _Verdict | None:
+    """A stopped exercise stays stopped; sharp pain or new numbness stops it."""
+    if stopped:
+        return (
+            "stop_and_review",
+            rung,
+            ["This exercise is stopped until a review; this log is kept, the dose stays."],
+            [last],
+            True,
+        )
+    if last.sharp_pain or last.new_numbness:
+        what = "sharp pain" if last.sharp_pain else "new numbness"
+        return (
+            "stop_and_review",
+            rung,
+            [f"You reported {what}: stop this exercise and have a professional review it."],
+            [last],
+            True,
+        )
+    return None
+
+
+def _back_verdict(
+    last: ExerciseLog, prev: ExerciseLog | None, rung: int, previous_actions: tuple[Action, ...]
+) -> _Verdict | None:
+    """One step back when the pain was too much or the next morning worse (None when not)."""
+    too_much = _pain(last) > ACCEPTABLE_MAX
+    worse = _worse_next_morning(last, prev)
+    if not (too_much or worse):
+        return None
+    reasons = []
+    if too_much:
+        reasons.append(f"Pain reached {_pain(last)}/10 during the exercise; above 5 is too much.")
+    if worse:
+        reasons.append(
+            f"Pain the next morning ({last.pain_next_morning}/10) was worse than before."
+        )
+    second = bool(previous_actions) and previous_actions[-1] == "regress"
+    if rung == 0:
+        reasons.append("This is already the easiest dose: have a professional review it.")
+        return ("stop_and_review", 0, reasons, [last], True)
+    if second:
+        # Issue 13 item 5: two steps back in a row stop the exercise until a review (one
+        # rung lower, so it comes back at the easier dose).
+        reasons.append(
+            "This is the second step back in a row: stop this exercise until a "
+            "professional has reviewed it."
+        )
+        return ("stop_and_review", rung - 1, reasons, [last], True)
+    return ("regress", rung - 1, reasons, [last], False)
+
+
+def _comfortable(log: ExerciseLog, step: LadderStep) -> bool:
+    """The full dose, low pain during and the next morning, and effort short of the limit."""
+    return (
+        _completed(log, step)
+        and _pain(log) <= SAFE_MAX
+        and log.pain_next_morning is not None
+        and log.pain_next_morning <= SAFE_MAX
+        and (log.effort is None or log.effort < EFFORT_AT_LIMIT)
+    )
+
+
+def _up_verdict(
+    ex: Exercise,
+    logs: list[ExerciseLog],
+    rung: int,
+    equipment: frozenset[str],
+    library: Mapping[str, Exercise] | None,
+) -> _Verdict | None:
+    """After enough comfortable sessions at this rung: one step up, or why not (None when not ready)."""
+    recent = [log for log in logs[-SESSIONS_TO_PROGRESS:] if log.rung == rung]
+    step = ex.ladder[rung]
+    ready = len(recent) == SESSIONS_TO_PROGRESS and all(_comfortable(log, step) for log in recent)
+    if not ready:
+        return None
+    nxt = rung + 1
+    if nxt < len(ex.ladder) and _usable_rung(ex, nxt, equipment):
+        return (
+            "progress",
+            nxt,
+            [
+                f"{SESSIONS_TO_PROGRESS} sessions at the full dose with pain at 3 or less and a "
+                "calm next morning: one step up."
+            ],
+            recent,
+            False,
+        )
+    if nxt >= len(ex.ladder):
+        names = next_exercise_names(ex, library)
+        more = f" Next, {names} can take over." if names else ""
+        return (
+            "hold",
+            rung,
+            ["You are at the top of this exercise's ladder." + more],
+            recent,
+            False,
+        )
+    need = LOAD_NEEDS.get(ex.ladder[nxt].load, "")
+    return (
+        "hold",
+        rung,
+        [f"The next step needs {need.replace('_', ' ')}, which you did not list."],
+        recent,
+        False,
+    )
+
+
+def _hold_reason(last: ExerciseLog, step: LadderStep) -> str:
+    """Why the dose stays when nothing moved it, the first unmet condition named."""
+    if _pain(last) > SAFE_MAX:
+        return f"Pain of {_pain(last)}/10 is acceptable but not yet low: keep this dose."
+    if last.pain_next_morning is None:
+        return "Waiting for how it feels the next morning before changing the dose."
+    if not _completed(last, step):
+        return "Finish the full dose comfortably before stepping up."
+    if last.effort is not None and last.effort >= EFFORT_AT_LIMIT:
+        return f"Effort {last.effort}/10 is near your limit: keep this dose."
+    return f"One more comfortable session at this dose before stepping up (needs {SESSIONS_TO_PROGRESS})."
+
+
 def decide(
     ex: Exercise,
     logs: list[ExerciseLog],
@@ -152,127 +286,29 @@ def decide(
     Skipped logs are left out (see ExerciseLog); when the newest log is a skip with sharp pain
     or new numbness, that stops the exercise for a review all the same.
     """
-    newest = logs[-1] if logs else None
-    if newest is not None and newest.skipped and (newest.sharp_pain or newest.new_numbness):
-        logs = [*counted(logs[:-1]), newest]
-    else:
-        logs = counted(logs)
+    logs = _logs_to_decide(logs)
     if not logs:
         raise ValueError("decide needs at least one log that was not skipped")
     last = logs[-1]
     prev = logs[-2] if len(logs) > 1 else None
     rung = min(last.rung, len(ex.ladder) - 1)
-    step = ex.ladder[rung]
-
-    def out(
-        action: Action,
-        new_rung: int,
-        reasons: list[str],
-        used: list[ExerciseLog],
-        review: bool = False,
-    ) -> Decision:
-        return Decision(
-            exercise=ex.id,
-            side=last.side,
-            action=action,
-            rung=new_rung,
-            dose=ex.ladder[new_rung],
-            reasons=reasons,
-            triggered_by=[log.id for log in used],
-            review_suggested=review,
-        )
-
-    if stopped:
-        return out(
-            "stop_and_review",
-            rung,
-            ["This exercise is stopped until a review; this log is kept, the dose stays."],
-            [last],
-            review=True,
-        )
-
-    if last.sharp_pain or last.new_numbness:
-        what = "sharp pain" if last.sharp_pain else "new numbness"
-        return out(
-            "stop_and_review",
-            rung,
-            [f"You reported {what}: stop this exercise and have a professional review it."],
-            [last],
-            review=True,
-        )
-
-    too_much = _pain(last) > ACCEPTABLE_MAX
-    worse = _worse_next_morning(last, prev)
-    if too_much or worse:
-        reasons = []
-        if too_much:
-            reasons.append(
-                f"Pain reached {_pain(last)}/10 during the exercise; above 5 is too much."
-            )
-        if worse:
-            reasons.append(
-                f"Pain the next morning ({last.pain_next_morning}/10) was worse than before."
-            )
-        second = bool(previous_actions) and previous_actions[-1] == "regress"
-        if rung == 0:
-            reasons.append("This is already the easiest dose: have a professional review it.")
-            return out("stop_and_review", 0, reasons, [last], review=True)
-        if second:
-            # Issue 13 item 5: two steps back in a row stop the exercise until a review (one
-            # rung lower, so it comes back at the easier dose).
-            reasons.append(
-                "This is the second step back in a row: stop this exercise until a "
-                "professional has reviewed it."
-            )
-            return out("stop_and_review", rung - 1, reasons, [last], review=True)
-        return out("regress", rung - 1, reasons, [last])
-
-    recent = [log for log in logs[-SESSIONS_TO_PROGRESS:] if log.rung == rung]
-    ready = len(recent) == SESSIONS_TO_PROGRESS and all(
-        _completed(log, step)
-        and _pain(log) <= SAFE_MAX
-        and log.pain_next_morning is not None
-        and log.pain_next_morning <= SAFE_MAX
-        and (log.effort is None or log.effort < EFFORT_AT_LIMIT)
-        for log in recent
+    verdict = (
+        _stop_verdict(last, rung, stopped)
+        or _back_verdict(last, prev, rung, previous_actions)
+        or _up_verdict(ex, logs, rung, equipment, library)
+        or ("hold", rung, [_hold_reason(last, ex.ladder[rung])], [last], False)
     )
-    if ready:
-        nxt = rung + 1
-        if nxt < len(ex.ladder) and _usable_rung(ex, nxt, equipment):
-            return out(
-                "progress",
-                nxt,
-                [
-                    f"{SESSIONS_TO_PROGRESS} sessions at the full dose with pain at 3 or less and a "
-                    "calm next morning: one step up."
-                ],
-                recent,
-            )
-        if nxt >= len(ex.ladder):
-            names = next_exercise_names(ex, library)
-            more = f" Next, {names} can take over." if names else ""
-            return out(
-                "hold", rung, ["You are at the top of this exercise's ladder." + more], recent
-            )
-        need = LOAD_NEEDS.get(ex.ladder[nxt].load, "")
-        return out(
-            "hold",
-            rung,
-            [f"The next step needs {need.replace('_', ' ')}, which you did not list."],
-            recent,
-        )
-
-    if _pain(last) > SAFE_MAX:
-        reason = f"Pain of {_pain(last)}/10 is acceptable but not yet low: keep this dose."
-    elif last.pain_next_morning is None:
-        reason = "Waiting for how it feels the next morning before changing the dose."
-    elif not _completed(last, step):
-        reason = "Finish the full dose comfortably before stepping up."
-    elif last.effort is not None and last.effort >= EFFORT_AT_LIMIT:
-        reason = f"Effort {last.effort}/10 is near your limit: keep this dose."
-    else:
-        reason = f"One more comfortable session at this dose before stepping up (needs {SESSIONS_TO_PROGRESS})."
-    return out("hold", rung, [reason], [last])
+    action, new_rung, reasons, used, review = verdict
+    return Decision(
+        exercise=ex.id,
+        side=last.side,
+        action=action,
+        rung=new_rung,
+        dose=ex.ladder[new_rung],
+        reasons=reasons,
+        triggered_by=[log.id for log in used],
+        review_suggested=review,
+    )
 
 
 def stopped_until_review(action: str, *, decided_after_plan: bool) -> bool:

@@ -4,6 +4,7 @@ The form only collects; the core's Intake model decides what is valid, and its m
 the field) are shown back on the form."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -266,14 +267,19 @@ class OnboardingForm(forms.Form):
             "minutes_per_session": d["minutes_per_session"],
             "sessions_per_week": d["sessions_per_week"],
         }
-        if d["pregnant"] == "yes":
-            doc["pregnancy"] = {"pregnant": True, "weeks": d["pregnancy_weeks"]}
-        elif d.get("postpartum_weeks") is not None:
-            # Asked only when not pregnant (the labels say so); while pregnant they are ignored.
-            after: dict[str, Any] = {"pregnant": False, "postpartum_weeks": d["postpartum_weeks"]}
-            if d.get("caesarean") in ("yes", "no"):
-                after["caesarean"] = d["caesarean"] == "yes"
-            doc["pregnancy"] = after
+        pregnancy = _pregnancy_part(d)
+        if pregnancy is not None:
+            doc["pregnancy"] = pregnancy
+        life = self._lifestyle_part(d)
+        if life:
+            doc["lifestyle"] = life
+        findings = _findings_part(d)
+        if findings:
+            doc["findings"] = findings
+        return doc
+
+    def _lifestyle_part(self, d: dict[str, Any]) -> dict[str, Any]:
+        """Sitting, running and the day's hours; half a pair of hours is an error on the form."""
         life: dict[str, Any] = {}
         if d.get("sitting_hours_per_day") is not None:
             life["sitting_hours_per_day"] = d["sitting_hours_per_day"]
@@ -289,29 +295,7 @@ class OnboardingForm(forms.Form):
                 self.add_error(
                     b if d.get(a) else a, _("give both the start and the end, or neither")
                 )
-        if life:
-            doc["lifestyle"] = life
-        findings: dict[str, Any] = {}
-        if d.get("weaker_side"):
-            findings["weaker_side"] = d["weaker_side"]
-        tl, tr = d.get("trendelenburg_left"), d.get("trendelenburg_right")
-        if tl or tr:
-            findings["trendelenburg"] = {k: v for k, v in (("left", tl), ("right", tr)) if v}
-        sl, sr = d.get("stance_left_s"), d.get("stance_right_s")
-        if sl is not None or sr is not None:
-            findings["single_leg_stance_s"] = {
-                k: v for k, v in (("left", sl), ("right", sr)) if v is not None
-            }
-        if d.get("plank_hold_s") is not None:
-            findings["plank_hold_s"] = d["plank_hold_s"]
-        pl, pr = d.get("side_plank_left_s"), d.get("side_plank_right_s")
-        if pl is not None or pr is not None:
-            findings["side_plank_hold_s"] = {
-                k: v for k, v in (("left", pl), ("right", pr)) if v is not None
-            }
-        if findings:
-            doc["findings"] = findings
-        return doc
+        return life
 
     @classmethod
     def initial_from(cls, doc: dict[str, Any]) -> dict[str, Any]:
@@ -355,6 +339,48 @@ class OnboardingForm(forms.Form):
             init[f"side_plank_{side}_s"] = (f.get("side_plank_hold_s") or {}).get(side)
         init["plank_hold_s"] = f.get("plank_hold_s")
         return init
+
+
+def _pregnancy_part(d: dict[str, Any]) -> dict[str, Any] | None:
+    if d["pregnant"] == "yes":
+        return {"pregnant": True, "weeks": d["pregnancy_weeks"]}
+    if d.get("postpartum_weeks") is None:
+        return None
+    # Asked only when not pregnant (the labels say so); while pregnant they are ignored.
+    after: dict[str, Any] = {"pregnant": False, "postpartum_weeks": d["postpartum_weeks"]}
+    if d.get("caesarean") in ("yes", "no"):
+        after["caesarean"] = d["caesarean"] == "yes"
+    return after
+
+
+def _sides(left: Any, right: Any, *, given: Callable[[Any], bool]) -> dict[str, Any] | None:
+    """A per-side finding from the left and right fields, the sides not given left out."""
+    if not (given(left) or given(right)):
+        return None
+    return {k: v for k, v in (("left", left), ("right", right)) if given(v)}
+
+
+def _findings_part(d: dict[str, Any]) -> dict[str, Any]:
+    """The self-tests the person filled in."""
+    findings: dict[str, Any] = {}
+    if d.get("weaker_side"):
+        findings["weaker_side"] = d["weaker_side"]
+    tl, tr = d.get("trendelenburg_left"), d.get("trendelenburg_right")
+    if (trendelenburg := _sides(tl, tr, given=bool)) is not None:
+        findings["trendelenburg"] = trendelenburg
+    sl, sr = d.get("stance_left_s"), d.get("stance_right_s")
+    if (stance := _sides(sl, sr, given=_not_none)) is not None:
+        findings["single_leg_stance_s"] = stance
+    if d.get("plank_hold_s") is not None:
+        findings["plank_hold_s"] = d["plank_hold_s"]
+    pl, pr = d.get("side_plank_left_s"), d.get("side_plank_right_s")
+    if (side_plank := _sides(pl, pr, given=_not_none)) is not None:
+        findings["side_plank_hold_s"] = side_plank
+    return findings
+
+
+def _not_none(value: Any) -> bool:
+    return value is not None
 
 
 class CheckInForm(forms.Form):

@@ -175,6 +175,98 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+def _onboarding_safety_step(
+    request: AuthedRequest, initial: dict[str, Any] | None, current: object
+) -> HttpResponse | None:
+    """The safety answers posted first: a stop now, the page again, or None to go on."""
+    answers = _safety_answers(request.POST)
+    if stops_at_once(answers):
+        # At once: the rest of the form is neither checked nor needed (issue 14 item 4).
+        safety.safety_stop_record(request.user, answers, clock.today())
+        return redirect("onboarding_stop")
+    if request.POST.get("stop") != "safety":
+        return None
+    # The no-script "stop here" button, pressed with no answer that needs care now:
+    # the person goes on with the form, their answers kept and nothing refused yet.
+    form = OnboardingForm(initial={**(initial or {}), **_safety_initial(request.POST)})
+    messages.info(
+        request,
+        _(
+            "None of your answers so far needs care straight away. "
+            "Please answer every safety question and go on with the next steps."
+        ),
+    )
+    return _onboarding_page(
+        request,
+        form,
+        current,
+        _zone_form(request, bound=False),
+        language_form=_language_form(request, bound=False),
+    )
+
+
+def _posted_zone(request: AuthedRequest, zone_form: TimeZoneForm, form: OnboardingForm) -> str:
+    """The time zone chosen in the posted form ("" for none); an unknown one is refused."""
+    if request.method != "POST" or not zone_form.is_valid():
+        return ""
+    zone: str = zone_form.cleaned_data["time_zone"].strip()
+    if zone and zone not in time_zones.time_zone_names():
+        problem = _("%(label)s: choose one from the list, such as Europe/Berlin") % {
+            "label": time_zones.LABEL
+        }
+        zone_form.add_error("time_zone", problem)
+        form.add_error(None, problem)  # refused before anything is stored
+    return zone
+
+
+def _posted_language(
+    request: AuthedRequest, language_form: LanguageForm, form: OnboardingForm
+) -> str:
+    """The language chosen in the posted form ("" for none); one not offered is refused."""
+    if request.method != "POST" or not language_form.is_valid():
+        return ""
+    language: str = language_form.cleaned_data["language"].strip()
+    if language and language not in languages.languages_offered():
+        problem = _("%(label)s: choose one of the languages in the list") % {
+            "label": languages.label()
+        }
+        language_form.add_error("language", problem)
+        form.add_error(None, problem)  # refused before anything is stored
+    return language
+
+
+def _onboarding_submit(
+    request: AuthedRequest,
+    form: OnboardingForm,
+    doc: dict[str, Any],
+    version: int,
+    zone: str,
+    language: str,
+) -> HttpResponse | int:
+    """Store the settings and the intake: the plan page, or the plan version to show again."""
+    if language:
+        languages.language_set(request.user, language=language)
+    if zone:
+        # Before the plan, so its first day is counted in the person's own zone.
+        time_zones.time_zone_set(request.user, zone=zone)
+        timezone.activate(ZoneInfo(zone))
+    try:
+        plans.intake_submit(request.user, doc, clock.today(), expected_version=version)
+    except InputError as exc:
+        for p in exc.problems:
+            form.add_error(None, p)
+    except plans.StalePlan as exc:
+        form.add_error(
+            None,
+            _("%(problem)s Your answers are kept below: check the new plan, then send them again.")
+            % {"problem": exc},
+        )
+        return plans.plan_version_now(request.user)
+    else:
+        return redirect("plan")
+    return version
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request: AuthedRequest) -> HttpResponse:
@@ -185,50 +277,14 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
         else None
     )
     if request.method == "POST":
-        answers = _safety_answers(request.POST)
-        if stops_at_once(answers):
-            # At once: the rest of the form is neither checked nor needed (issue 14 item 4).
-            safety.safety_stop_record(request.user, answers, clock.today())
-            return redirect("onboarding_stop")
-        if request.POST.get("stop") == "safety":
-            # The no-script "stop here" button, pressed with no answer that needs care now:
-            # the person goes on with the form, their answers kept and nothing refused yet.
-            form = OnboardingForm(initial={**(initial or {}), **_safety_initial(request.POST)})
-            messages.info(
-                request,
-                _(
-                    "None of your answers so far needs care straight away. "
-                    "Please answer every safety question and go on with the next steps."
-                ),
-            )
-            return _onboarding_page(
-                request,
-                form,
-                current,
-                _zone_form(request, bound=False),
-                language_form=_language_form(request, bound=False),
-            )
+        early = _onboarding_safety_step(request, initial, current)
+        if early is not None:
+            return early
     form = OnboardingForm(request.POST or None, initial=initial)
     zone_form = _zone_form(request, bound=request.method == "POST")
-    zone = ""
-    if request.method == "POST" and zone_form.is_valid():
-        zone = zone_form.cleaned_data["time_zone"].strip()
-        if zone and zone not in time_zones.time_zone_names():
-            problem = _("%(label)s: choose one from the list, such as Europe/Berlin") % {
-                "label": time_zones.LABEL
-            }
-            zone_form.add_error("time_zone", problem)
-            form.add_error(None, problem)  # refused before anything is stored
+    zone = _posted_zone(request, zone_form, form)
     language_form = _language_form(request, bound=request.method == "POST")
-    language = ""
-    if request.method == "POST" and language_form.is_valid():
-        language = language_form.cleaned_data["language"].strip()
-        if language and language not in languages.languages_offered():
-            problem = _("%(label)s: choose one of the languages in the list") % {
-                "label": languages.label()
-            }
-            language_form.add_error("language", problem)
-            form.add_error(None, problem)  # refused before anything is stored
+    language = _posted_language(request, language_form, form)
     doc = form.to_intake() if request.method == "POST" and form.is_valid() else None
     # The plan version this form was opened on: a clinician's edit made meanwhile is not
     # silently replaced (optimistic locking, issue 5); the answers stay in the form.
@@ -237,29 +293,10 @@ def onboarding(request: AuthedRequest) -> HttpResponse:
     if version is None:
         version = plans.plan_version_now(request.user)
     if doc is not None and not form.errors:
-        if language:
-            languages.language_set(request.user, language=language)
-        if zone:
-            # Before the plan, so its first day is counted in the person's own zone.
-            time_zones.time_zone_set(request.user, zone=zone)
-            timezone.activate(ZoneInfo(zone))
-        try:
-            plans.intake_submit(request.user, doc, clock.today(), expected_version=version)
-        except InputError as exc:
-            for p in exc.problems:
-                form.add_error(None, p)
-        except plans.StalePlan as exc:
-            form.add_error(
-                None,
-                _(
-                    "%(problem)s Your answers are kept below: check the new plan, then send them "
-                    "again."
-                )
-                % {"problem": exc},
-            )
-            version = plans.plan_version_now(request.user)
-        else:
-            return redirect("plan")
+        submitted = _onboarding_submit(request, form, doc, version, zone, language)
+        if isinstance(submitted, HttpResponse):
+            return submitted
+        version = submitted
     return _onboarding_page(request, form, current, zone_form, version, language_form)
 
 

@@ -188,11 +188,23 @@ _ASSESSMENT_LABELS = {
 }
 
 
-def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The Assessment document from the form (blank fields left out) and the fields that are not
-    numbers where a number is needed."""
+def _measure_value(m: Any, name: str, raw: str, errors: dict[str, str]) -> tuple[bool, Any]:
+    """(kept, value) for one filled cell: a number, yes/no as a bool, or the text as given."""
+    if m.kind == "number":
+        value = _number(raw)
+        if value is None:
+            label = _ASSESSMENT_LABELS[name]
+            errors[name] = f"{label}: a number is needed; {m.allowed()}"
+            return False, None
+        return True, value
+    if m.kind == "yes_no":
+        return True, {"yes": True, "no": False}.get(raw, raw)
+    return True, raw
+
+
+def _assessment_tests(post: Any, errors: dict[str, str]) -> dict[str, Any]:
+    """The filled measures per test (and side), blank fields left out."""
     tests: dict[str, Any] = {}
-    errors: dict[str, str] = {}
     for test in CATALOG:
         for side in ("left", "right") if test.per_side else (None,):
             for m in test.measures:
@@ -200,30 +212,26 @@ def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
                 raw = post.get(name, "").strip()[:40]
                 if not raw:
                     continue
-                value: Any = raw
-                if m.kind == "number":
-                    value = _number(raw)
-                    if value is None:
-                        label = _ASSESSMENT_LABELS[name]
-                        errors[name] = f"{label}: a number is needed; {m.allowed()}"
-                        continue
-                elif m.kind == "yes_no":
-                    value = {"yes": True, "no": False}.get(raw, raw)
+                kept, value = _measure_value(m, name, raw, errors)
+                if not kept:
+                    continue
                 node = tests.setdefault(test.id, {})
                 if side is not None:
                     node = node.setdefault(side, {})
                 node[m.key] = value
-    doc: dict[str, Any] = {
-        "performed_on": post.get("performed_on", "").strip()[:10],
-        "method": post.get("method", "in_person")[:20],
-        "tests": tests,
-        "pain_place": post.get("pain_place", "").strip(),
-        "notes": post.get("notes", "").strip(),
-    }
+    return tests
+
+
+def _whole_or_text(text: str) -> Any:
+    number = whole_number(text)
+    return number if number is not None else text
+
+
+def _assessment_decisions(post: Any, doc: dict[str, Any]) -> None:
+    """Pain during the tests, clearance, hip precautions and postpartum facts, when given."""
     pain = post.get("pain_during_tests", "").strip()[:40]
     if pain:
-        number = whole_number(pain)
-        doc["pain_during_tests"] = number if number is not None else pain
+        doc["pain_during_tests"] = _whole_or_text(pain)
     cleared = post.get("cleared_by_clinician", "")
     if cleared in ("yes", "no"):
         doc["cleared_by_clinician"] = cleared == "yes"
@@ -231,11 +239,25 @@ def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
         doc["hip_precautions"] = post.get("hip_precautions")[:20]
     weeks = post.get("postpartum_weeks", "").strip()[:40]
     if weeks:
-        number = whole_number(weeks)
-        doc["postpartum_weeks"] = number if number is not None else weeks
+        doc["postpartum_weeks"] = _whole_or_text(weeks)
         caesarean = post.get("caesarean", "")
         if caesarean in ("yes", "no"):
             doc["caesarean"] = caesarean == "yes"
+
+
+def _assessment_doc(post: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The Assessment document from the form (blank fields left out) and the fields that are not
+    numbers where a number is needed."""
+    errors: dict[str, str] = {}
+    tests = _assessment_tests(post, errors)
+    doc: dict[str, Any] = {
+        "performed_on": post.get("performed_on", "").strip()[:10],
+        "method": post.get("method", "in_person")[:20],
+        "tests": tests,
+        "pain_place": post.get("pain_place", "").strip(),
+        "notes": post.get("notes", "").strip(),
+    }
+    _assessment_decisions(post, doc)
     return doc, errors
 
 

@@ -256,8 +256,8 @@ def _words(name: str) -> str:
     return name.replace("_", " ")
 
 
-def demo_problems(demo: Demonstration, exercise: "ExerciseFacts", where: str) -> list[str]:
-    """Every problem of one demonstration, each naming the frame and what is allowed."""
+def _structure_problems(demo: Demonstration, exercise: "ExerciseFacts", where: str) -> list[str]:
+    """The frame names, start, steps and peak against the exercise entry."""
     problems: list[str] = []
     names = [f.name for f in demo.frames]
     if len(set(names)) != len(names):
@@ -276,6 +276,12 @@ def demo_problems(demo: Demonstration, exercise: "ExerciseFacts", where: str) ->
             problems.append(f"{where}: step {n} names unknown frame {step!r}")
     if sum(f.peak for f in demo.frames) != 1:
         problems.append(f"{where}: exactly one frame must be the peak (peak = true)")
+    return problems
+
+
+def _dose_problems(demo: Demonstration, exercise: "ExerciseFacts", where: str) -> list[str]:
+    """The props, hold frames and moving landmark against the exercise and its dose."""
+    problems: list[str] = []
     for need in exercise.equipment:
         prop = EQUIPMENT_PROP.get(need)
         if prop and prop not in {p.kind for p in demo.props}:
@@ -290,62 +296,113 @@ def demo_problems(demo: Demonstration, exercise: "ExerciseFacts", where: str) ->
         problems.append(f"{where}: a reps dose has at most one hold (pause) frame per repetition")
     if demo.moving not in CONTACT_NAMES | {"work_ankle", "work_wrist", "head", "neck"}:
         problems.append(f"{where}: moving names unknown landmark {demo.moving!r}")
-    poses = frame_poses(demo)
+    return problems
+
+
+def _pose_problems(
+    at: str, frame: Frame, pose: Mapping[str, float], before: Mapping[str, float] | None
+) -> list[str]:
+    """One frame's joint angles: known names, within range, still in a hold or rest."""
+    problems: list[str] = []
+    bad = sorted(set(frame.pose) - set(POSE_NAMES))
+    if bad:
+        problems.append(f"{at}: unknown joint angle(s) {bad}")
+    for name, value in sorted(pose.items()):
+        lim = limit_of(name)
+        if lim and not lim[0] <= value <= lim[1]:
+            problems.append(
+                f"{at}: {_words(name)} {value:g} degrees is outside the joint's range "
+                f"{lim[0]:g} to {lim[1]:g} (Norkin and White)"
+            )
+    if before is not None and frame.phase in ("hold", "rest") and not same_pose(pose, before):
+        problems.append(f"{at}: a {frame.phase} frame keeps the pose of the frame before it")
+    return problems
+
+
+def _contact_name_problems(demo: Demonstration, frame: Frame, at: str) -> list[str]:
+    problems: list[str] = []
+    contacts = contacts_of(demo, frame)
+    unknown = sorted(set(contacts) - CONTACT_NAMES)
+    if unknown or not contacts:
+        problems.append(f"{at}: unknown or no contact(s) {unknown}")
+    if demo.start == "standing" and any(c not in contacts for c in SUPPORT_FOOT):
+        problems.append(f"{at}: a standing frame keeps the support foot on the floor")
+    return problems
+
+
+def _frame_problems(demo: Demonstration, poses: list[dict[str, float]], where: str) -> list[str]:
+    """Each frame's names, angles and contacts, before the body is placed."""
+    problems: list[str] = []
     seen: set[str] = set()
     for i, (frame, pose) in enumerate(zip(demo.frames, poses, strict=True)):
         at = f"{where}: frame {frame.name!r}"
         if frame.like is not None and frame.like not in seen:
             problems.append(f"{at}: like names {frame.like!r}, which is not an earlier frame")
         seen.add(frame.name)
-        bad = sorted(set(frame.pose) - set(POSE_NAMES))
-        if bad:
-            problems.append(f"{at}: unknown joint angle(s) {bad}")
-        for name, value in sorted(pose.items()):
-            lim = limit_of(name)
-            if lim and not lim[0] <= value <= lim[1]:
-                problems.append(
-                    f"{at}: {_words(name)} {value:g} degrees is outside the joint's range "
-                    f"{lim[0]:g} to {lim[1]:g} (Norkin and White)"
-                )
-        if i > 0 and frame.phase in ("hold", "rest") and not same_pose(pose, poses[i - 1]):
-            problems.append(f"{at}: a {frame.phase} frame keeps the pose of the frame before it")
-        contacts = contacts_of(demo, frame)
-        unknown = sorted(set(contacts) - CONTACT_NAMES)
-        if unknown or not contacts:
-            problems.append(f"{at}: unknown or no contact(s) {unknown}")
-        if demo.start == "standing" and any(c not in contacts for c in SUPPORT_FOOT):
-            problems.append(f"{at}: a standing frame keeps the support foot on the floor")
-    if problems:
-        return problems  # the body cannot be placed until the names are right
+        problems += _pose_problems(at, frame, pose, poses[i - 1] if i > 0 else None)
+        problems += _contact_name_problems(demo, frame, at)
+    return problems
+
+
+def _height_problems(
+    demo: Demonstration, frame: Frame, points: dict[str, Vec], at: str
+) -> list[str]:
+    """Contacts off their surface and segments below the floor, in one placed frame."""
+    problems: list[str] = []
+    for contact, h in contact_heights(demo, frame, points, "right").items():
+        if h <= TOLERANCE:
+            continue
+        cm = round(h * 170)
+        if demo.start == "standing" and contact in SUPPORT_FOOT:
+            what = "the support foot leaves the floor"
+        elif demo.start in LYING and contact in TRUNK_CONTACTS:
+            what = "the trunk leaves the floor"
+        else:
+            what = f"the {_words(contact)} is not on its surface"
+        problems.append(f"{at}: {what} ({_words(contact)} {cm} cm up)")
+    for seg, a, b, _ in SEGMENTS:
+        low = min(points[a][1] - landmark_radius(a), points[b][1] - landmark_radius(b))
+        if low < -TOLERANCE:
+            problems.append(f"{at}: the {_words(seg)} is below the floor ({round(-low * 170)} cm)")
+    return problems
+
+
+def _slide_problems(
+    demo: Demonstration, i: int, placed: list[dict[str, Vec]], at: str
+) -> list[str]:
+    """Contacts held from the frame before that move along their surface."""
+    problems: list[str] = []
+    frame, points = demo.frames[i], placed[i]
+    before = set(contacts_of(demo, demo.frames[i - 1]))
+    for contact in sorted(before & set(contacts_of(demo, frame))):
+        lm = _landmark(contact, "right")
+        (x0, _, z0), (x1, _, z1) = placed[i - 1][lm], points[lm]
+        if math.hypot(x1 - x0, z1 - z0) > 2 * TOLERANCE:
+            problems.append(f"{at}: the {_words(contact)} slides along its surface")
+    return problems
+
+
+def _placement_problems(demo: Demonstration, where: str) -> list[str]:
+    problems: list[str] = []
     # The left figure is the mirror image of the right one: the same heights, checked once.
     placed = posed_frames(demo, "right")
     for i, (frame, points) in enumerate(zip(demo.frames, placed, strict=True)):
         at = f"{where}: frame {frame.name!r}"
-        for contact, h in contact_heights(demo, frame, points, "right").items():
-            if h <= TOLERANCE:
-                continue
-            cm = round(h * 170)
-            if demo.start == "standing" and contact in SUPPORT_FOOT:
-                what = "the support foot leaves the floor"
-            elif demo.start in LYING and contact in TRUNK_CONTACTS:
-                what = "the trunk leaves the floor"
-            else:
-                what = f"the {_words(contact)} is not on its surface"
-            problems.append(f"{at}: {what} ({_words(contact)} {cm} cm up)")
-        for seg, a, b, _ in SEGMENTS:
-            low = min(points[a][1] - landmark_radius(a), points[b][1] - landmark_radius(b))
-            if low < -TOLERANCE:
-                problems.append(
-                    f"{at}: the {_words(seg)} is below the floor ({round(-low * 170)} cm)"
-                )
+        problems += _height_problems(demo, frame, points, at)
         # Standing, a foot may step (lifted, then set down); elsewhere contacts stay put.
         if i > 0 and demo.start != "standing":
-            before = set(contacts_of(demo, demo.frames[i - 1]))
-            for contact in sorted(before & set(contacts_of(demo, frame))):
-                lm = _landmark(contact, "right")
-                (x0, _, z0), (x1, _, z1) = placed[i - 1][lm], points[lm]
-                if math.hypot(x1 - x0, z1 - z0) > 2 * TOLERANCE:
-                    problems.append(f"{at}: the {_words(contact)} slides along its surface")
+            problems += _slide_problems(demo, i, placed, at)
+    return problems
+
+
+def demo_problems(demo: Demonstration, exercise: "ExerciseFacts", where: str) -> list[str]:
+    """Every problem of one demonstration, each naming the frame and what is allowed."""
+    problems = _structure_problems(demo, exercise, where) + _dose_problems(demo, exercise, where)
+    poses = frame_poses(demo)
+    problems += _frame_problems(demo, poses, where)
+    if problems:
+        return problems  # the body cannot be placed until the names are right
+    problems = _placement_problems(demo, where)
     if poses and not same_pose(poses[0], poses[-1]):
         problems.append(f"{where}: the last frame must return to the first frame's pose")
     return problems

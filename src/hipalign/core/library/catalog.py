@@ -129,6 +129,56 @@ def parse_library(
     return library, problems
 
 
+def _tag_problems(ex: Exercise, where: str) -> list[str]:
+    """Contraindication tags the position or another tag implies but the entry lacks."""
+    problems: list[str] = []
+    for implied in POSITION_IMPLIES.get(ex.position, ()):
+        if implied not in ex.contraindications:
+            problems.append(
+                f"{where}: position {ex.position} needs contraindication tag {implied!r}"
+            )
+    for tag in ex.contraindications:
+        for implied in TAG_IMPLIES.get(tag, ()):
+            if implied not in ex.contraindications:
+                problems.append(f"{where}: tag {tag!r} needs tag {implied!r} too")
+    return problems
+
+
+def _ladder_problems(ex: Exercise, where: str) -> list[str]:
+    """Each rung's dose within guideline ranges, and its load's equipment listed."""
+    problems: list[str] = []
+    for i, step in enumerate(ex.ladder):
+        problems.extend(
+            dose_problems(
+                ex.primary_intent,
+                ex.dose.kind,
+                step.sets,
+                step.reps,
+                step.hold_s,
+                f"{where}: ladder[{i}]",
+            )
+        )
+        need = LOAD_NEEDS.get(step.load)
+        if need and need not in (*ex.equipment, *ex.optional_equipment):
+            problems.append(f"{where}: ladder[{i}] uses {step.load} but {need} is not listed")
+    return problems
+
+
+def _days_and_source_problems(ex: Exercise, where: str) -> list[str]:
+    problems: list[str] = []
+    low, high = ex.dose.days_per_week
+    rng = GUIDELINE_RANGES.get((ex.primary_intent, ex.dose.kind))
+    if rng and not (rng.days_per_week[0] <= low and high <= rng.days_per_week[1]):
+        problems.append(
+            f"{where}: days_per_week {low}-{high} is outside the {ex.primary_intent} "
+            f"guideline {rng.days_per_week[0]}-{rng.days_per_week[1]}"
+        )
+    problems.extend(check_ids([s.cite for s in ex.sources], f"{where}: sources"))
+    if all(s.cite == RULE for s in ex.sources):
+        problems.append(f"{where}: needs a source besides hipalign's own rule")
+    return problems
+
+
 def library_problems(library: Library) -> list[str]:
     """Cross-entry checks: required ids, dangling references, doses within guideline ranges."""
     problems: list[str] = []
@@ -141,39 +191,9 @@ def library_problems(library: Library) -> list[str]:
             if ref not in library:
                 problems.append(f"{where}: refers to unknown exercise {ref!r}")
         problems.extend(_band_variant_problems(ex, library))
-        for implied in POSITION_IMPLIES.get(ex.position, ()):
-            if implied not in ex.contraindications:
-                problems.append(
-                    f"{where}: position {ex.position} needs contraindication tag {implied!r}"
-                )
-        for tag in ex.contraindications:
-            for implied in TAG_IMPLIES.get(tag, ()):
-                if implied not in ex.contraindications:
-                    problems.append(f"{where}: tag {tag!r} needs tag {implied!r} too")
-        for i, step in enumerate(ex.ladder):
-            problems.extend(
-                dose_problems(
-                    ex.primary_intent,
-                    ex.dose.kind,
-                    step.sets,
-                    step.reps,
-                    step.hold_s,
-                    f"{where}: ladder[{i}]",
-                )
-            )
-            need = LOAD_NEEDS.get(step.load)
-            if need and need not in (*ex.equipment, *ex.optional_equipment):
-                problems.append(f"{where}: ladder[{i}] uses {step.load} but {need} is not listed")
-        low, high = ex.dose.days_per_week
-        rng = GUIDELINE_RANGES.get((ex.primary_intent, ex.dose.kind))
-        if rng and not (rng.days_per_week[0] <= low and high <= rng.days_per_week[1]):
-            problems.append(
-                f"{where}: days_per_week {low}-{high} is outside the {ex.primary_intent} "
-                f"guideline {rng.days_per_week[0]}-{rng.days_per_week[1]}"
-            )
-        problems.extend(check_ids([s.cite for s in ex.sources], f"{where}: sources"))
-        if all(s.cite == RULE for s in ex.sources):
-            problems.append(f"{where}: needs a source besides hipalign's own rule")
+        problems.extend(_tag_problems(ex, where))
+        problems.extend(_ladder_problems(ex, where))
+        problems.extend(_days_and_source_problems(ex, where))
     return problems + _planner_list_problems(library)
 
 

@@ -164,26 +164,28 @@ def _one_decimal(x: float) -> float:
     return math.floor(x * 10 + 0.5 + 1e-9) / 10
 
 
-def score(measure: Measure, answers: dict[str, object]) -> Score:
-    """Score one filled questionnaire. Unanswered items are left out (or given as null)."""
+def _key_problem(measure: Measure, given: str, key: str, values: dict[str, float]) -> str | None:
+    """Why an answer's key names no item (or repeats an activity), or None."""
+    known = measure.item_ids()
+    if measure.own_items is not None and key in values:
+        return f"answers: the activity {key!r} is listed twice"
+    if measure.own_items is None and key not in known:
+        return f"answers.{key}: not an item of {measure.id}; items: {', '.join(known)}"
+    if measure.own_items is not None and not 1 <= len(key.strip()) <= ACTIVITY_MAX:
+        return f"answers: an activity name must be 1-{ACTIVITY_MAX} characters (got {given!r})"
+    return None
+
+
+def _item_values(measure: Measure, answers: dict[str, object]) -> dict[str, float]:
+    """Each answered item's value; every problem raised at once as an InputError."""
     problems: list[str] = []
     values: dict[str, float] = {}
-    known = measure.item_ids()
     for given, raw in answers.items():
         # PSFS activities are the person's words: surrounding spaces do not make a new one.
         key = given.strip() if measure.own_items is not None else given
-        if measure.own_items is not None and key in values:
-            problems.append(f"answers: the activity {key!r} is listed twice")
-            continue
-        if measure.own_items is None and key not in known:
-            problems.append(
-                f"answers.{key}: not an item of {measure.id}; items: {', '.join(known)}"
-            )
-            continue
-        if measure.own_items is not None and not 1 <= len(key.strip()) <= ACTIVITY_MAX:
-            problems.append(
-                f"answers: an activity name must be 1-{ACTIVITY_MAX} characters (got {given!r})"
-            )
+        problem = _key_problem(measure, given, key, values)
+        if problem is not None:
+            problems.append(problem)
             continue
         if raw is None:
             continue
@@ -192,40 +194,61 @@ def score(measure: Measure, answers: dict[str, object]) -> Score:
             values[key] = v
     if problems:
         raise InputError(measure.id, problems)
+    return values
+
+
+def _hoos_scales(
+    measure: Measure, values: dict[str, float], problems: list[str]
+) -> dict[str, float]:
+    scales: dict[str, float] = {}
+    for part, count in measure.scales.items():
+        got = [values[f"{part}{n}"] for n in range(1, count + 1) if f"{part}{n}" in values]
+        need = max(1, math.ceil(count * (measure.min_fraction_per_scale or 1.0)))
+        if len(got) < need:
+            problems.append(
+                f"answers: {part} needs at least {need} of its {count} items answered (got {len(got)})"
+            )
+        else:
+            # HOOS guide 2013: 100 - mean * 25, so 100 means no problems.
+            scales[part] = _one_decimal(100 - 25 * fmean(got))
+    return scales
+
+
+def _total(measure: Measure, values: dict[str, float], problems: list[str]) -> float | None:
+    """The single, mean or summed total, when enough items (or activities) are answered."""
+    known = measure.item_ids()
+    if measure.own_items is not None:
+        lo, hi = measure.own_items
+        if not lo <= len(values) <= hi:
+            problems.append(f"answers: rate {lo} to {hi} activities (got {len(values)})")
+    elif len(values) < (measure.min_answered or len(known)):
+        problems.append(
+            f"answers: at least {measure.min_answered or len(known)} of {len(known)} items must be answered (got {len(values)})"
+        )
+    if problems:
+        return None
+    vs = list(values.values())
+    total = (
+        vs[0]
+        if measure.scoring == "single"
+        else fmean(vs)
+        if measure.scoring == "mean"
+        else sum(vs)
+    )
+    return _one_decimal(total)
+
+
+def score(measure: Measure, answers: dict[str, object]) -> Score:
+    """Score one filled questionnaire. Unanswered items are left out (or given as null)."""
+    values = _item_values(measure, answers)
+    problems: list[str] = []
     total: float | None
     scales: dict[str, float] = {}
     if measure.scoring == "hoos":
-        for part, count in measure.scales.items():
-            got = [values[f"{part}{n}"] for n in range(1, count + 1) if f"{part}{n}" in values]
-            need = max(1, math.ceil(count * (measure.min_fraction_per_scale or 1.0)))
-            if len(got) < need:
-                problems.append(
-                    f"answers: {part} needs at least {need} of its {count} items answered (got {len(got)})"
-                )
-            else:
-                # HOOS guide 2013: 100 - mean * 25, so 100 means no problems.
-                scales[part] = _one_decimal(100 - 25 * fmean(got))
+        scales = _hoos_scales(measure, values, problems)
         total = None
     else:
-        if measure.own_items is not None:
-            lo, hi = measure.own_items
-            if not lo <= len(values) <= hi:
-                problems.append(f"answers: rate {lo} to {hi} activities (got {len(values)})")
-        elif len(values) < (measure.min_answered or len(known)):
-            problems.append(
-                f"answers: at least {measure.min_answered or len(known)} of {len(known)} items must be answered (got {len(values)})"
-            )
-        total = None
-        if not problems:
-            vs = list(values.values())
-            total = (
-                vs[0]
-                if measure.scoring == "single"
-                else fmean(vs)
-                if measure.scoring == "mean"
-                else sum(vs)
-            )
-            total = _one_decimal(total)
+        total = _total(measure, values, problems)
     if problems:
         raise InputError(measure.id, problems)
     return Score(measure=measure.id, total=total, scales=scales, items=values, answered=len(values))

@@ -4,6 +4,8 @@ Each rule names its source. `exclusion_reason` answers one question: may this pe
 exercise as written, and if not, what is the first reason?
 """
 
+from collections.abc import Collection
+
 from pydantic import BaseModel, ConfigDict
 
 from hipalign.core.intake import Intake
@@ -165,7 +167,38 @@ def tag_reason(tag: str, c: "Constraints") -> tuple[str, tuple[str, ...]]:
     return c.reasons.get(tag) or TAG_REASONS[tag]
 
 
-def constraints_for(intake: Intake) -> Constraints:
+# The movements each hip-replacement approach's precautions rule out.
+_PRECAUTION_TAGS: dict[str, frozenset[str]] = {
+    "posterior_approach": frozenset(
+        {"hip_flexion_past_90", "hip_adduction_past_midline", "hip_internal_rotation"}
+    ),
+    "anterior_approach": frozenset(
+        {
+            "hip_extension_past_neutral",
+            "hip_external_rotation",
+            "hip_extension_external_rotation",
+        }
+    ),
+}
+
+# Limitations that rule out positions, in order (a later one overrides an earlier reason).
+_POSITION_LIMITS: tuple[tuple[str, Collection[str], str], ...] = (
+    ("cannot_get_to_floor", FLOOR_POSITIONS, "is done on the floor, which you cannot get to"),
+    ("cannot_lie_prone", ("prone",), "is done lying face down, which you cannot do"),
+    ("cannot_lie_supine", ("supine",), "is done lying on your back, which you cannot do"),
+)
+
+
+def _lateral_hip_pain(intake: Intake) -> bool:
+    f = intake.findings
+    return "lateral_hip_pain" in intake.symptoms or (
+        f.lateral_pain_in_stance is not None
+        and True in (f.lateral_pain_in_stance.left, f.lateral_pain_in_stance.right)
+    )
+
+
+def _body_tags(intake: Intake) -> set[str]:
+    """Tags from pregnancy, balance, hip precautions, arm support and outer-hip pain."""
     tags: set[str] = set()
     if intake.pregnant:
         tags |= {"pregnancy", "fall_risk"}
@@ -173,22 +206,24 @@ def constraints_for(intake: Intake) -> Constraints:
             tags.add("pregnancy_after_week_13")
     if balance_is_poor(intake):
         tags.add("fall_risk")
-    if intake.hip_precautions == "posterior_approach":
-        tags |= {"hip_flexion_past_90", "hip_adduction_past_midline", "hip_internal_rotation"}
-    elif intake.hip_precautions == "anterior_approach":
-        tags |= {
-            "hip_extension_past_neutral",
-            "hip_external_rotation",
-            "hip_extension_external_rotation",
-        }
+    tags |= _PRECAUTION_TAGS.get(intake.hip_precautions or "", frozenset())
     if "wrist_or_shoulder_pain" in intake.limitations:
         tags.add("arm_support")
-    f = intake.findings
-    if "lateral_hip_pain" in intake.symptoms or (
-        f.lateral_pain_in_stance is not None
-        and True in (f.lateral_pain_in_stance.left, f.lateral_pain_in_stance.right)
-    ):
+    if _lateral_hip_pain(intake):
         tags.add("lateral_hip_compression")
+    return tags
+
+
+def _positions(intake: Intake) -> dict[str, str]:
+    positions: dict[str, str] = {}
+    for limitation, ruled_out, reason in _POSITION_LIMITS:
+        if limitation in intake.limitations:
+            positions |= dict.fromkeys(ruled_out, reason)
+    return positions
+
+
+def constraints_for(intake: Intake) -> Constraints:
+    tags = _body_tags(intake)
     reasons: dict[str, tuple[str, tuple[str, ...]]] = {}
     if "lateral_hip_compression" in tags:
         # Gluteal tendon pain: no side-lying work on either side early on, and no adduction
@@ -210,18 +245,10 @@ def constraints_for(intake: Intake) -> Constraints:
     if intake.flagged("runner_groin_pain_hopping"):
         tags.add("impact")
     tags |= condition_tags(intake)  # postpartum, pelvic girdle pain (issue 13)
-
-    positions: dict[str, str] = {}
-    if "cannot_get_to_floor" in intake.limitations:
-        positions |= dict.fromkeys(FLOOR_POSITIONS, "is done on the floor, which you cannot get to")
-    if "cannot_lie_prone" in intake.limitations:
-        positions["prone"] = "is done lying face down, which you cannot do"
-    if "cannot_lie_supine" in intake.limitations:
-        positions["supine"] = "is done lying on your back, which you cannot do"
     return Constraints(
         tags=frozenset(tags),
         reasons=reasons,
-        positions=positions,
+        positions=_positions(intake),
         equipment=frozenset(intake.equipment),
         needs_support=intake.pregnant or balance_is_poor(intake),
         older_adult=intake.age >= 65,

@@ -38,6 +38,7 @@ from hipalign.core.planning.document import (
     PlanBody,
     PlanDocument,
     Review,
+    WarmUp,
     Why,
 )
 from hipalign.core.planning.selection import rule_needs
@@ -247,60 +248,100 @@ def _same_family(ex: Exercise, chosen: Iterable[_Chosen]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """What stands in the plan for one need: the exercise, and why it is not the one named."""
+
+    exercise: Exercise
+    intent: Intent
+    band: Why | None  # the banded variant's reason
+    swap_why: str  # the pain swap's reason ("" when there was none)
+    reasons: list[str]  # why the named exercise and skipped substitutes were excluded
+    why_refs: tuple[str, ...]
+
+
+def _candidate(
+    ex_id: str, intent: Intent, why: Why, intake: Intake, library: Library, c: Constraints
+) -> _Candidate | LeftOut:
+    """The exercise a need gets after exclusions and swaps, or why it is left out."""
+    ex, reasons, why_refs = _resolve(ex_id, library, c)
+    swap_why = ""
+    band: Why | None = None
+    if ex is not None:  # with a band, the banded version of the same move (issue 14.15)
+        ex, band = _band_swap(ex, library, c, intent)
+    if ex is not None:  # high pain: strength work without movement under load (issue 13)
+        ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
+        if ex is None:
+            return LeftOut(exercise=ex_id, reason=swap_why)
+        if swap_why:
+            intent = ex.primary_intent
+            band = None  # the swap's reason says what stands in now
+    if ex is None:
+        # Dropped from the patterns' exercises or from the base program: either way the
+        # person sees what was left out and why (issue 13 item 15).
+        where = " (from the base program)" if why.kind == "general" else ""
+        return LeftOut(
+            exercise=ex_id,
+            reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
+        )
+    return _Candidate(ex, intent, band, swap_why, reasons, why_refs)
+
+
+def _substitute_why(ex_id: str, cand: _Candidate, library: Library) -> Why:
+    """Why a substitute stands in for the named exercise: the pain swap or the exclusion."""
+    swap_why, reasons = cand.swap_why, cand.reasons
+    return Why(
+        kind="substitute",
+        text=swap_why
+        or f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
+        intent=cand.intent,
+        source=PAIN_SOURCE if swap_why else cite_all(cand.why_refs),
+        refs=list(LIMITS.pain.sources) if swap_why else list(cand.why_refs),
+    )
+
+
+def _merge(
+    entry: _Chosen,
+    ex_id: str,
+    priority: int,
+    why: Why,
+    pattern: Pattern | None,
+    cand: _Candidate,
+    library: Library,
+) -> None:
+    """Add one need's priority, reasons and pattern to the exercise already chosen for it."""
+    entry.priority = min(entry.priority, priority)
+    if why not in entry.whys:
+        entry.whys.append(why)
+    if pattern is not None and pattern not in entry.patterns:
+        entry.patterns.append(pattern)
+    if cand.band is not None and cand.band not in entry.whys:
+        entry.whys.append(cand.band)
+    if cand.exercise.id != ex_id and (cand.swap_why or cand.reasons):
+        sub_why = _substitute_why(ex_id, cand, library)
+        if sub_why not in entry.whys:
+            entry.whys.append(sub_why)
+
+
 def _choose(
     intake: Intake, patterns: list[Pattern], library: Library, c: Constraints
 ) -> tuple[list[_Chosen], list[LeftOut]]:
     chosen: dict[str, _Chosen] = {}
     left_out: dict[str, LeftOut] = {}
     for ex_id, intent, priority, why, pattern in _needs(intake, patterns, library):
-        ex, reasons, why_refs = _resolve(ex_id, library, c)
-        swap_why = ""
-        band: Why | None = None
-        if ex is not None:  # with a band, the banded version of the same move (issue 14.15)
-            ex, band = _band_swap(ex, library, c, intent)
-        if ex is not None:  # high pain: strength work without movement under load (issue 13)
-            ex, swap_why = pain_swap(ex, intake, library, lambda e: exclusion_reason(e, c) is None)
-            if ex is None:
-                left_out.setdefault(ex_id, LeftOut(exercise=ex_id, reason=swap_why))
-                continue
-            if swap_why:
-                intent = ex.primary_intent
-                band = None  # the swap's reason says what stands in now
-        if ex is None:
-            # Dropped from the patterns' exercises or from the base program: either way the
-            # person sees what was left out and why (issue 13 item 15).
-            if ex_id not in left_out:
-                where = " (from the base program)" if why.kind == "general" else ""
-                left_out[ex_id] = LeftOut(
-                    exercise=ex_id,
-                    reason="; ".join(reasons) + f". No safe substitute in the library{where}.",
-                )
+        cand = _candidate(ex_id, intent, why, intake, library, c)
+        if isinstance(cand, LeftOut):
+            left_out.setdefault(ex_id, cand)
             continue
+        ex = cand.exercise
         if pattern is None and ex.id not in chosen and _same_family(ex, chosen.values()):
             continue  # the base program does not add a variant of an exercise already chosen
         entry = chosen.get(ex.id)
         if entry is None:
-            entry = chosen[ex.id] = _Chosen(exercise=ex, intent=intent, priority=priority)
+            entry = chosen[ex.id] = _Chosen(exercise=ex, intent=cand.intent, priority=priority)
         elif pattern is None:
             continue  # already in the plan for a pattern; the base program adds nothing
-        entry.priority = min(entry.priority, priority)
-        if why not in entry.whys:
-            entry.whys.append(why)
-        if pattern is not None and pattern not in entry.patterns:
-            entry.patterns.append(pattern)
-        if band is not None and band not in entry.whys:
-            entry.whys.append(band)
-        if ex.id != ex_id and (swap_why or reasons):
-            sub_why = Why(
-                kind="substitute",
-                text=swap_why
-                or f"Stands in for {library[ex_id].name}, which {reasons[0].removeprefix(library[ex_id].name + ' ')}.",
-                intent=intent,
-                source=PAIN_SOURCE if swap_why else cite_all(why_refs),
-                refs=list(LIMITS.pain.sources) if swap_why else list(why_refs),
-            )
-            if sub_why not in entry.whys:
-                entry.whys.append(sub_why)
+        _merge(entry, ex_id, priority, why, pattern, cand, library)
     return sorted(chosen.values(), key=lambda ch: (ch.priority, ch.exercise.id)), list(
         left_out.values()
     )
@@ -579,75 +620,65 @@ def _more_balance(
         placed.item, placed.script = item, script
 
 
-def _schedule(
-    chosen: list[_Chosen],
-    intake: Intake,
-    c: Constraints,
-    weaker: Side | None,
-    lib: Library | None = None,
-) -> tuple[list[Day], list[LeftOut]]:
-    # Every session opens with the warm-up (issue 13 item 14); its time is part of the session,
-    # so the exercises get what is left (the shortest session, 5 minutes, keeps half of it).
-    warm = warm_up()
-    budget = intake.minutes_per_session * 60 - warm.seconds
-    days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
-    extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
-    left_out: list[LeftOut] = []
-    sessions: dict[tuple[Weekday, int], list[_Placed]] = {(d, 1): [] for d in days}
-    for d in WEEKDAYS[:extra]:
-        sessions[(d, 2)] = []
-    used: dict[tuple[Weekday, int], int] = dict.fromkeys(sessions, 0)
-    group_days: dict[str, set[Weekday]] = {}
+_Slot = tuple[Weekday, int]  # (day, session of the day)
 
-    for ch in chosen:
-        ex = ch.exercise
-        rung = high_pain_rung(_start_rung(ex, c), intake)
-        # The highest rung at or below the start that fits the session alone.
-        fit = next(
-            (
-                r
-                for r in range(rung, -1, -1)
-                if _build_item(ch, intake, c, weaker, r)[0].seconds <= budget
-            ),
-            None,
-        )
-        if fit is None:
-            left_out.append(
-                LeftOut(
-                    exercise=ex.id,
-                    reason=f"{ex.name} does not fit in {intake.minutes_per_session} minutes.",
-                )
-            )
-            continue
-        item, script = _build_item(ch, intake, c, weaker, fit)
-        placed = _Placed(chosen=ch, item=item, script=script)
-        if ch.intent == "strengthen":
-            high = ex.dose.days_per_week[1]
-            load = {d: used[(d, 1)] for d in days}
-            targets = _strength_days(_groups(ex), min(high, len(days)), days, group_days, load)
-            slots = [(d, 1) for d in targets]
-        else:
-            slots = list(sessions)
-        placed_any = False
-        for slot in slots:
-            if used[slot] + item.seconds <= budget:
-                sessions[slot].append(placed)
-                used[slot] += item.seconds
-                placed_any = True
-                if ch.intent == "strengthen":
-                    for g in _groups(ex):
-                        group_days.setdefault(g, set()).add(slot[0])
-        if not placed_any:
-            left_out.append(
-                LeftOut(
-                    exercise=ex.id,
-                    reason=f"{ex.name} did not fit in the time you have; add minutes to include it.",
-                )
-            )
 
-    if c.older_adult or balance_is_poor(intake):
-        _more_balance(sessions, used, budget)
+def _fitting_rung(
+    ch: _Chosen, intake: Intake, c: Constraints, weaker: Side | None, budget: int
+) -> int | None:
+    """The highest rung at or below the start that fits the session alone."""
+    rung = high_pain_rung(_start_rung(ch.exercise, c), intake)
+    return next(
+        (
+            r
+            for r in range(rung, -1, -1)
+            if _build_item(ch, intake, c, weaker, r)[0].seconds <= budget
+        ),
+        None,
+    )
 
+
+def _slots_for(
+    ch: _Chosen,
+    sessions: dict[_Slot, list[_Placed]],
+    used: dict[_Slot, int],
+    days: tuple[Weekday, ...],
+    group_days: dict[str, set[Weekday]],
+) -> list[_Slot]:
+    """Strength work on its own spread of first sessions; everything else in every session."""
+    if ch.intent != "strengthen":
+        return list(sessions)
+    ex = ch.exercise
+    high = ex.dose.days_per_week[1]
+    load = {d: used[(d, 1)] for d in days}
+    targets = _strength_days(_groups(ex), min(high, len(days)), days, group_days, load)
+    return [(d, 1) for d in targets]
+
+
+def _place(
+    placed: _Placed,
+    slots: list[_Slot],
+    sessions: dict[_Slot, list[_Placed]],
+    used: dict[_Slot, int],
+    budget: int,
+    group_days: dict[str, set[Weekday]],
+) -> bool:
+    """Put the item into each slot with time left for it; whether any took it."""
+    ch, seconds = placed.chosen, placed.item.seconds
+    placed_any = False
+    for slot in slots:
+        if used[slot] + seconds <= budget:
+            sessions[slot].append(placed)
+            used[slot] += seconds
+            placed_any = True
+            if ch.intent == "strengthen":
+                for g in _groups(ch.exercise):
+                    group_days.setdefault(g, set()).add(slot[0])
+    return placed_any
+
+
+def _days_of(sessions: dict[_Slot, list[_Placed]], warm: WarmUp) -> list[Day]:
+    """The sessions that hold anything, as plan days, each in position order."""
     out: list[Day] = []
     for (day, session), placed_items in sorted(
         sessions.items(), key=lambda kv: (kv[0][1], WEEKDAYS.index(kv[0][0]))
@@ -674,7 +705,54 @@ def _schedule(
             )
         )
     out.sort(key=lambda d: (WEEKDAYS.index(d.day), d.session))
-    return out, left_out
+    return out
+
+
+def _schedule(
+    chosen: list[_Chosen],
+    intake: Intake,
+    c: Constraints,
+    weaker: Side | None,
+    lib: Library | None = None,
+) -> tuple[list[Day], list[LeftOut]]:
+    # Every session opens with the warm-up (issue 13 item 14); its time is part of the session,
+    # so the exercises get what is left (the shortest session, 5 minutes, keeps half of it).
+    warm = warm_up()
+    budget = intake.minutes_per_session * 60 - warm.seconds
+    days = SESSION_DAYS[min(intake.sessions_per_week, 7)]
+    extra = max(0, intake.sessions_per_week - 7)  # second sessions: no strength work in them
+    left_out: list[LeftOut] = []
+    sessions: dict[_Slot, list[_Placed]] = {(d, 1): [] for d in days}
+    for d in WEEKDAYS[:extra]:
+        sessions[(d, 2)] = []
+    used: dict[_Slot, int] = dict.fromkeys(sessions, 0)
+    group_days: dict[str, set[Weekday]] = {}
+
+    for ch in chosen:
+        ex = ch.exercise
+        fit = _fitting_rung(ch, intake, c, weaker, budget)
+        if fit is None:
+            left_out.append(
+                LeftOut(
+                    exercise=ex.id,
+                    reason=f"{ex.name} does not fit in {intake.minutes_per_session} minutes.",
+                )
+            )
+            continue
+        item, script = _build_item(ch, intake, c, weaker, fit)
+        placed = _Placed(chosen=ch, item=item, script=script)
+        slots = _slots_for(ch, sessions, used, days, group_days)
+        if not _place(placed, slots, sessions, used, budget, group_days):
+            left_out.append(
+                LeftOut(
+                    exercise=ex.id,
+                    reason=f"{ex.name} did not fit in the time you have; add minutes to include it.",
+                )
+            )
+
+    if c.older_adult or balance_is_poor(intake):
+        _more_balance(sessions, used, budget)
+    return _days_of(sessions, warm), left_out
 
 
 def day_script_items(day: Day, library: Library | None = None) -> list[ScriptItem]:

@@ -39,18 +39,18 @@ def _gap_low(mine: float | None, other: float | None) -> bool:
     )
 
 
-def side_findings(intake: Intake, side: Side) -> list[str]:
-    """What the intake shows on one side, in plain words (empty: the side is symptom-free).
-
-    Counted: pain on that side, a positive or painful test on that side, a measured hold or
-    stance well under the norm or the other side, and a report that the side feels weaker."""
-    f = intake.findings
-    other: Side = "right" if side == "left" else "left"
-    found: list[str] = []
+def _pain_findings(intake: Intake, side: Side) -> list[str]:
     if intake.pain.side in (side, "both"):
-        found.append(f"pain on the {side}")
-    elif intake.pain.side == "none" and SIDED_SYMPTOMS & set(intake.symptoms):
-        found.append("pain or tightness without a side")
+        return [f"pain on the {side}"]
+    if intake.pain.side == "none" and SIDED_SYMPTOMS & set(intake.symptoms):
+        return ["pain or tightness without a side"]
+    return []
+
+
+def _test_findings(intake: Intake, side: Side) -> list[str]:
+    """Weakness reported, and tests positive or painful, on one side."""
+    f = intake.findings
+    found: list[str] = []
     if f.weaker_side == side:
         found.append(f"you feel the {side} side is weaker")
     if f.trendelenburg is not None and f.trendelenburg.get(side) == "positive":
@@ -65,6 +65,14 @@ def side_findings(intake: Intake, side: Side) -> list[str]:
         found.append(f"restricted turning of the {side} hip")
     if f.hip_flexion_limited is not None and f.hip_flexion_limited.get(side):
         found.append(f"a limited bend of the {side} hip")
+    return found
+
+
+def _hold_findings(intake: Intake, side: Side) -> list[str]:
+    """A stance or side plank well under the norm or the other side."""
+    f = intake.findings
+    other: Side = "right" if side == "left" else "left"
+    found: list[str] = []
     stance = f.single_leg_stance_s
     if (
         stance is not None
@@ -80,6 +88,16 @@ def side_findings(intake: Intake, side: Side) -> list[str]:
     ):
         found.append(f"a short side plank on the {side}")
     return found
+
+
+def side_findings(intake: Intake, side: Side) -> list[str]:
+    """What the intake shows on one side, in plain words (empty: the side is symptom-free).
+
+    Counted: pain on that side, a positive or painful test on that side, a measured hold or
+    stance well under the norm or the other side, and a report that the side feels weaker."""
+    return (
+        _pain_findings(intake, side) + _test_findings(intake, side) + _hold_findings(intake, side)
+    )
 
 
 def symptom_free(intake: Intake, side: Side) -> bool:

@@ -256,6 +256,56 @@ def _px(lms: list[Landmark], width: int, height: int, i: int) -> tuple[float, fl
     return to_pixels(lms[i], width, height) if is_visible(lms[i]) else None
 
 
+def _trunk_cue_value(measure: str, lms: list[Landmark], width: int, height: int) -> float | None:
+    """Trunk lean from vertical, or the lifted side's pelvic drop; None when not measurable."""
+    pts = [
+        _px(lms, width, height, i)
+        for i in (
+            LEFT_SHOULDER,
+            RIGHT_SHOULDER,
+            LEFT_HIP,
+            RIGHT_HIP,
+            LEFT_ANKLE,
+            RIGHT_ANKLE,
+        )
+    ]
+    seen = [p for p in pts if p is not None]
+    if len(seen) != len(pts):
+        return None
+    l_sh, r_sh, l_hip, r_hip, l_ank, r_ank = seen
+    mid_hip, mid_sh = midpoint(l_hip, r_hip), midpoint(l_sh, r_sh)
+    if measure == "trunk_lean":
+        return abs(angle_from_vertical_deg(mid_hip, mid_sh))
+    trunk = distance(mid_hip, mid_sh)
+    if trunk == 0:
+        return None
+    lift = (l_ank[1] - r_ank[1]) / trunk * 100  # y up: positive = left foot higher
+    if abs(lift) < FOOT_LIFTED_PCT:
+        return None  # both feet down: no lifted side to drop
+    # The lifted side's hip below the standing side's, as an angle over the hips' width
+    # across the picture: positive = dropped. Measured on the width's size, not on the
+    # right-to-left vector, which points the other way when the person faces away from
+    # the camera (or the picture is mirrored): that read ±180° and cued on level hips.
+    lifted, standing = (l_hip, r_hip) if lift > 0 else (r_hip, l_hip)
+    return math.degrees(math.atan2(standing[1] - lifted[1], abs(lifted[0] - standing[0])))
+
+
+def _knee_valgus_side(lms: list[Landmark], width: int, height: int, s: Side) -> float | None:
+    """One knee's bend toward the midline (positive) or away (negative), when straight enough."""
+    _, hip_i, knee_i, ankle_i = _SIDE[s]
+    hip, knee, ankle = (_px(lms, width, height, i) for i in (hip_i, knee_i, ankle_i))
+    other_hip = _px(lms, width, height, RIGHT_HIP if s == "left" else LEFT_HIP)
+    if hip is None or knee is None or ankle is None or other_hip is None:
+        return None
+    angle = interior_angle_deg(hip, knee, ankle)
+    if angle is None or angle < 180.0 - KNEE_VALGUS_MAX_BEND_DEG or ankle[1] == hip[1]:
+        return None
+    mid_x = (hip[0] + other_hip[0]) / 2
+    line_x = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / (ankle[1] - hip[1])
+    medial = abs(knee[0] - mid_x) < abs(line_x - mid_x)
+    return (180.0 - angle) if medial else -(180.0 - angle)
+
+
 def cue_value(
     cue: Cue, lms: list[Landmark], width: int, height: int, side: Side | None = None
 ) -> float | None:
@@ -264,51 +314,12 @@ def cue_value(
     `too_fast`."""
     match cue.measure:
         case "pelvic_drop" | "trunk_lean":
-            pts = [
-                _px(lms, width, height, i)
-                for i in (
-                    LEFT_SHOULDER,
-                    RIGHT_SHOULDER,
-                    LEFT_HIP,
-                    RIGHT_HIP,
-                    LEFT_ANKLE,
-                    RIGHT_ANKLE,
-                )
-            ]
-            seen = [p for p in pts if p is not None]
-            if len(seen) != len(pts):
-                return None
-            l_sh, r_sh, l_hip, r_hip, l_ank, r_ank = seen
-            mid_hip, mid_sh = midpoint(l_hip, r_hip), midpoint(l_sh, r_sh)
-            if cue.measure == "trunk_lean":
-                return abs(angle_from_vertical_deg(mid_hip, mid_sh))
-            trunk = distance(mid_hip, mid_sh)
-            if trunk == 0:
-                return None
-            lift = (l_ank[1] - r_ank[1]) / trunk * 100  # y up: positive = left foot higher
-            if abs(lift) < FOOT_LIFTED_PCT:
-                return None  # both feet down: no lifted side to drop
-            # The lifted side's hip below the standing side's, as an angle over the hips' width
-            # across the picture: positive = dropped. Measured on the width's size, not on the
-            # right-to-left vector, which points the other way when the person faces away from
-            # the camera (or the picture is mirrored): that read ±180° and cued on level hips.
-            lifted, standing = (l_hip, r_hip) if lift > 0 else (r_hip, l_hip)
-            return math.degrees(math.atan2(standing[1] - lifted[1], abs(lifted[0] - standing[0])))
+            return _trunk_cue_value(cue.measure, lms, width, height)
         case "knee_valgus":
-            found = []
-            for s in ("left", "right") if side is None else (side,):
-                _, hip_i, knee_i, ankle_i = _SIDE[s]
-                hip, knee, ankle = (_px(lms, width, height, i) for i in (hip_i, knee_i, ankle_i))
-                other_hip = _px(lms, width, height, RIGHT_HIP if s == "left" else LEFT_HIP)
-                if hip is None or knee is None or ankle is None or other_hip is None:
-                    continue
-                angle = interior_angle_deg(hip, knee, ankle)
-                if angle is None or angle < 180.0 - KNEE_VALGUS_MAX_BEND_DEG or ankle[1] == hip[1]:
-                    continue
-                mid_x = (hip[0] + other_hip[0]) / 2
-                line_x = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / (ankle[1] - hip[1])
-                medial = abs(knee[0] - mid_x) < abs(line_x - mid_x)
-                found.append((180.0 - angle) if medial else -(180.0 - angle))
+            sides: tuple[Side, ...] = ("left", "right") if side is None else (side,)
+            found = [
+                v for s in sides if (v := _knee_valgus_side(lms, width, height, s)) is not None
+            ]
             return max(found) if found else None
         case "rep_time":
             return None

@@ -350,16 +350,11 @@ def _refuse(code: RefusalCode, reason: str | None = None) -> Refusal:
 # ---------------------------------------------------------------------------------------------
 # One frame
 # ---------------------------------------------------------------------------------------------
-def measure_frame(
-    landmarks: list[Landmark] | None, width: int, height: int, *, people: int = 1
-) -> FrameMetrics | Refusal:
-    """Posture lines of one frame (VISION.md 3 definitions), or a refusal saying why not.
-
-    `people` is how many persons the adapter (or the user) saw; BlazePose itself returns one person,
-    not necessarily the intended one, and no count (VISION.md 3.10).
-    Checks, in order: picture size, a person found, one person, key landmarks visible, person large
-    enough, facing the camera (widths), not facing away (left/right order).
-    """
+def _one_person_seen(
+    landmarks: list[Landmark] | None, width: int, height: int, people: int
+) -> list[Landmark] | Refusal:
+    """The landmarks when the picture is large enough and shows one person with the key
+    landmarks visible; else the refusal, in the order measure_frame documents."""
     if width <= 0 or height <= 0:
         raise ValueError("width and height must be positive")
     if people < 0:
@@ -379,9 +374,33 @@ def measure_frame(
             f"the {_join(hidden)} {'is' if len(hidden) == 1 else 'are'} "
             f"{REFUSAL_REASONS['not_visible']}",
         )
+    return landmarks
+
+
+def _facing_away(mid_sh: Point, mid_hip: Point, pairs: tuple[tuple[Point, Point], ...]) -> bool:
+    # Facing the camera, the subject's left side lies clockwise of the trunk's upward direction
+    # (image right when upright): the cross product trunk x (right -> left) is negative. This holds
+    # under any rotation of the picture, and under mirroring with the labels swapped.
+    tx, ty = mid_sh[0] - mid_hip[0], mid_sh[1] - mid_hip[1]
+    return any(tx * (left[1] - right[1]) - ty * (left[0] - right[0]) >= 0 for right, left in pairs)
+
+
+def measure_frame(
+    landmarks: list[Landmark] | None, width: int, height: int, *, people: int = 1
+) -> FrameMetrics | Refusal:
+    """Posture lines of one frame (VISION.md 3 definitions), or a refusal saying why not.
+
+    `people` is how many persons the adapter (or the user) saw; BlazePose itself returns one person,
+    not necessarily the intended one, and no count (VISION.md 3.10).
+    Checks, in order: picture size, a person found, one person, key landmarks visible, person large
+    enough, facing the camera (widths), not facing away (left/right order).
+    """
+    seen = _one_person_seen(landmarks, width, height, people)
+    if isinstance(seen, Refusal):
+        return seen
 
     def px(i: int) -> Point:
-        return to_pixels(landmarks[i], width, height)
+        return to_pixels(seen[i], width, height)
 
     l_sh, r_sh = px(LEFT_SHOULDER), px(RIGHT_SHOULDER)
     l_hip, r_hip = px(LEFT_HIP), px(RIGHT_HIP)
@@ -397,13 +416,8 @@ def measure_frame(
         or hip_width < MIN_HIP_WIDTH_OF_TRUNK * trunk
     ):
         return _refuse("turned")
-    # Facing the camera, the subject's left side lies clockwise of the trunk's upward direction
-    # (image right when upright): the cross product trunk x (right -> left) is negative. This holds
-    # under any rotation of the picture, and under mirroring with the labels swapped.
-    tx, ty = mid_sh[0] - mid_hip[0], mid_sh[1] - mid_hip[1]
-    for right, left in ((r_hip, l_hip), (r_sh, l_sh)):
-        if tx * (left[1] - right[1]) - ty * (left[0] - right[0]) >= 0:
-            return _refuse("facing_away")
+    if _facing_away(mid_sh, mid_hip, ((r_hip, l_hip), (r_sh, l_sh))):
+        return _refuse("facing_away")
 
     return FrameMetrics(
         hip_tilt_deg=line_angle_deg(r_hip, l_hip),

@@ -394,48 +394,43 @@ def _plan_versions(plans: list[Any]) -> dict[uuid.UUID, int]:
     return {p.id: p.version or n for n, p in enumerate(by_date, start=1)}
 
 
-def _import_problems(doc: ExportDocument) -> list[str]:
-    """Everything that would make the imported rows break a page or a link, named by field."""
-    from hipalign.core.clinical_tests import Assessment
+def _read_problems(model: Any, data: Any, where: str) -> list[str]:
+    """The first problems reading one stored document as `model` finds, named under `where`."""
     from hipalign.core.intake import Intake
-    from hipalign.core.library import default_library
-    from hipalign.core.outcomes.engine import default_measures
     from hipalign.core.planning.document import PlanDocument
-    from hipalign.core.posture.geometry import PostureResult
-    from hipalign.core.screening.rules import Referral
     from hipalign.core.stored import read_intake, read_plan
 
+    # Intakes and plans exported before a new question or field are read as stored data.
+    read = {Intake: read_intake, PlanDocument: read_plan}.get(model, model.model_validate)
+    try:
+        read(data)
+    except SchemaError as exc:
+        return [f"{where}.{p}" for p in describe(exc)[:3]]
+    except InputError as exc:
+        return [f"{where}.{p}" for p in exc.problems[:3]]
+    return []
+
+
+def _refers(section: str, i: int, field: str, value: Any, known: Any) -> list[str]:
+    """A problem when a link names a row this file does not hold."""
+    if value is not None and value not in known:
+        return [f"{section}[{i}].{field}: names no row of this file"]
+    return []
+
+
+def _duplicate_id_problems(doc: ExportDocument) -> list[str]:
     problems: list[str] = []
-
-    def check(model: Any, data: Any, where: str) -> None:
-        # Intakes and plans exported before a new question or field are read as stored data.
-        read = {Intake: read_intake, PlanDocument: read_plan}.get(model, model.model_validate)
-        try:
-            read(data)
-        except SchemaError as exc:
-            problems.extend(f"{where}.{p}" for p in describe(exc)[:3])
-        except InputError as exc:
-            problems.extend(f"{where}.{p}" for p in exc.problems[:3])
-
     for name in SECTIONS:
-        rows = getattr(doc, name)
-        ids = [r.id for r in rows if r.id is not None]
+        ids = [r.id for r in getattr(doc, name) if r.id is not None]
         if len(ids) != len(set(ids)):
             problems.append(f"{name}: the same id appears twice")
-    intakes = {r.id for r in doc.intakes}
-    plans = {r.id for r in doc.plans}
-    sessions = {r.id for r in doc.sessions}
-    logs = {r.id: r for r in doc.exercise_logs}
-    decisions = {r.id: r for r in doc.decisions}
-    lib = default_library()
-    measures = default_measures()
+    return problems
 
-    def refers(section: str, i: int, field: str, value: Any, known: Any) -> None:
-        if value is not None and value not in known:
-            problems.append(f"{section}[{i}].{field}: names no row of this file")
 
-    for i, r in enumerate(doc.intakes):
-        check(Intake, r.document, f"intakes[{i}].document")
+def _plan_problems(doc: ExportDocument, intakes: set[Any]) -> list[str]:
+    from hipalign.core.planning.document import PlanDocument
+
+    problems: list[str] = []
     versions = list(_plan_versions(doc.plans).values())
     if len(versions) != len(set(versions)):
         problems.append(
@@ -443,12 +438,19 @@ def _import_problems(doc: ExportDocument) -> list[str]:
             "date order); give every plan its own version"
         )
     for i, p in enumerate(doc.plans):
-        refers("plans", i, "intake_id", p.intake_id, intakes)
-        check(PlanDocument, p.document, f"plans[{i}].document")
-    for i, se in enumerate(doc.sessions):
-        refers("sessions", i, "plan_id", se.plan_id, plans)
+        problems += _refers("plans", i, "intake_id", p.intake_id, intakes)
+        problems += _read_problems(PlanDocument, p.document, f"plans[{i}].document")
+    return problems
+
+
+def _exercise_problems(doc: ExportDocument) -> list[str]:
+    """Logs and decisions must name a library exercise and one of its rungs."""
+    from hipalign.core.library import default_library
+
+    problems: list[str] = []
     if len({r.client_id for r in doc.exercise_logs}) != len(doc.exercise_logs):
         problems.append("exercise_logs: the same client_id appears twice")
+    lib = default_library()
     exercise_rows: list[tuple[str, list[tuple[str, int]]]] = [
         ("exercise_logs", [(r.exercise_id, r.rung) for r in doc.exercise_logs]),
         ("decisions", [(r.exercise_id, r.rung) for r in doc.decisions]),
@@ -462,10 +464,12 @@ def _import_problems(doc: ExportDocument) -> list[str]:
                 )
             elif rung >= len(ex.ladder):
                 problems.append(f"{section}[{i}].rung: must be 0-{len(ex.ladder) - 1} for {ex.id}")
-    for i, lg in enumerate(doc.exercise_logs):
-        refers("exercise_logs", i, "session_id", lg.session_id, sessions)
-    for i, d in enumerate(doc.decisions):
-        refers("decisions", i, "log_id", d.log_id, logs)
+    return problems
+
+
+def _dose_problems(doc: ExportDocument) -> list[str]:
+    problems: list[str] = []
+    decisions = {r.id: r for r in doc.decisions}
     for i, c in enumerate(doc.current_doses):
         dec = decisions.get(c.decision_id)
         if dec is None:
@@ -474,31 +478,79 @@ def _import_problems(doc: ExportDocument) -> list[str]:
             problems.append(f"current_doses[{i}]: its decision is for another exercise or side")
     if len({(c.exercise_id, c.side) for c in doc.current_doses}) != len(doc.current_doses):
         problems.append("current_doses: the same exercise and side appear twice")
+    return problems
+
+
+def _habit_problems(doc: ExportDocument, plans: set[Any]) -> list[str]:
+    problems: list[str] = []
     habit_keys = {(h.item_id, h.slot, h.performed_on) for h in doc.habit_checks}
     if len(habit_keys) != len(doc.habit_checks):
         problems.append("habit_checks: the same item, slot and day appear twice")
     for i, h in enumerate(doc.habit_checks):
-        refers("habit_checks", i, "plan_id", h.plan_id, plans)
+        problems += _refers("habit_checks", i, "plan_id", h.plan_id, plans)
+    return problems
+
+
+def _outcome_problems(doc: ExportDocument, plans: set[Any]) -> list[str]:
+    from hipalign.core.outcomes.engine import default_measures
+
+    problems: list[str] = []
+    measures = default_measures()
     episodes = {r.id for r in doc.episodes}
     for i, o in enumerate(doc.outcomes):
-        refers("outcomes", i, "plan_id", o.plan_id, plans)
-        refers("outcomes", i, "episode_id", o.episode_id, episodes)
+        problems += _refers("outcomes", i, "plan_id", o.plan_id, plans)
+        problems += _refers("outcomes", i, "episode_id", o.episode_id, episodes)
         if o.measure not in measures:
             problems.append(
                 f"outcomes[{i}].measure: {o.measure!r} is not a measure of this install"
             )
+    return problems
+
+
+def _stored_result_problems(doc: ExportDocument, intakes: set[Any]) -> list[str]:
+    """Posture results, referrals and assessments must read as the documents they were."""
+    from hipalign.core.clinical_tests import Assessment
+    from hipalign.core.posture.geometry import PostureResult
+    from hipalign.core.screening.rules import Referral
+
+    problems: list[str] = []
     for i, u in enumerate(doc.posture_uploads):
         if u.result is not None:
-            check(PostureResult, u.result, f"posture_uploads[{i}].result")
+            problems += _read_problems(PostureResult, u.result, f"posture_uploads[{i}].result")
     for i, ck in enumerate(doc.checkins):
         if ck.referral is not None:
-            check(Referral, ck.referral, f"checkins[{i}].referral")
+            problems += _read_problems(Referral, ck.referral, f"checkins[{i}].referral")
     for i, st in enumerate(doc.safety_stops):
-        check(Referral, st.referral, f"safety_stops[{i}].referral")
+        problems += _read_problems(Referral, st.referral, f"safety_stops[{i}].referral")
     for i, a in enumerate(doc.assessments):
-        refers("assessments", i, "intake_id", a.intake_id, intakes)
-        check(Assessment, a.document, f"assessments[{i}].document")
+        problems += _refers("assessments", i, "intake_id", a.intake_id, intakes)
+        problems += _read_problems(Assessment, a.document, f"assessments[{i}].document")
     return problems
+
+
+def _import_problems(doc: ExportDocument) -> list[str]:
+    """Everything that would make the imported rows break a page or a link, named by field."""
+    from hipalign.core.intake import Intake
+
+    intakes = {r.id for r in doc.intakes}
+    plans = {r.id for r in doc.plans}
+    sessions = {r.id for r in doc.sessions}
+    logs = {r.id for r in doc.exercise_logs}
+    problems = _duplicate_id_problems(doc)
+    for i, r in enumerate(doc.intakes):
+        problems += _read_problems(Intake, r.document, f"intakes[{i}].document")
+    problems += _plan_problems(doc, intakes)
+    for i, se in enumerate(doc.sessions):
+        problems += _refers("sessions", i, "plan_id", se.plan_id, plans)
+    problems += _exercise_problems(doc)
+    for i, lg in enumerate(doc.exercise_logs):
+        problems += _refers("exercise_logs", i, "session_id", lg.session_id, sessions)
+    for i, d in enumerate(doc.decisions):
+        problems += _refers("decisions", i, "log_id", d.log_id, logs)
+    problems += _dose_problems(doc)
+    problems += _habit_problems(doc, plans)
+    problems += _outcome_problems(doc, plans)
+    return problems + _stored_result_problems(doc, intakes)
 
 
 def _id_map(model: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
