@@ -640,6 +640,14 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["link", "created_at"]),
             models.Index(fields=["link", "from_person", "read_at"]),
+            # The person's messages the clinician's list counts (unread, or marked as waiting
+            # for an answer): a few per link however long the conversation grows (issue 19).
+            models.Index(
+                fields=["link"],
+                condition=models.Q(from_person=True)
+                & (models.Q(read_at__isnull=True) | models.Q(needs_reply=True)),
+                name="message_open_by_link",
+            ),
         ]
 
 

@@ -305,6 +305,9 @@ def message_signals(*, clinician: User, patient_ids: Any) -> dict[int, tuple[int
             link__patient_id__in=patient_ids,
             from_person=True,
         )
+        # Only the rows that count: the partial index message_open_by_link holds just these,
+        # so the list reads a few rows per link, not every message ever written.
+        .filter(Q(read_at__isnull=True) | Q(needs_reply=True))
         .values("link__patient_id")
         .annotate(
             unread=Count("id", filter=Q(read_at__isnull=True)),
