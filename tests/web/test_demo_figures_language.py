@@ -75,3 +75,31 @@ def test_the_figure_writes_a_side_as_the_pages_catalog_does() -> None:
     with translation.override("es"):
         assert side_words("left", "single", "es") == translation.gettext("left side")
         assert side_words("right", "single", "es") == translation.gettext("right side")
+
+
+_EXERCISE_PAGE_WORDS = {
+    "Drawn for the left side.": "Dibujado para el lado izquierdo.",
+    "Show the right side": "Ver el lado derecho",
+    "How to do it": "Cómo hacerlo",
+    "Avoid": "Evite",
+    "Sources": "Fuentes",
+    "Supports:": "Respalda:",
+}
+
+
+def test_a_spanish_person_reads_the_exercise_pages_own_words_in_spanish(
+    owner: AbstractBaseUser, owner_client: Client
+) -> None:
+    from tests.services.factories import make_plan
+
+    make_plan(owner)
+    english = _page(owner_client, "/exercises/clamshell?side=left")
+    language_set(owner, language="es")  # type: ignore[arg-type]
+
+    page = _page(owner_client, "/exercises/clamshell?side=left")
+
+    for en, es in _EXERCISE_PAGE_WORDS.items():
+        assert en in english, en
+        assert es in page and f">{en}<" not in page and f"{en} " not in page, en
+    assert "Back to your plan" in english and "Volver a su plan" in page
+    assert "Back to your plan" not in page and "This is the library" not in page
