@@ -8,6 +8,9 @@ import pytest
 from django.test import Client
 
 from hipalign.adapters.db.models import PlanRecord
+from hipalign.core.figure import dose_spans
+from hipalign.core.figure.demo import steps_lit
+from hipalign.core.library import default_library
 from hipalign.core.library.catalog import default_demos
 
 
@@ -75,6 +78,9 @@ def test_the_exercise_page_moves_shows_each_key_frame_and_ties_steps_to_frames(
     timing = _json(html, "demo-timing")
     assert isinstance(timing, dict)
     assert timing["steps"] == [demo.index_of(n) for n in demo.steps]
+    # One lit step per frame, from the core's rule (demo.js highlights exactly that one).
+    spans = dose_spans(demo, default_library()["side_hip_abduction"])
+    assert [f["step"] for f in timing["frames"]] == steps_lit(demo, spans)
     assert ">Right side</text>" in html
     left = owner_client.get("/exercises/side_hip_abduction?side=left").content.decode()
     assert ">Left side</text>" in left and ">Right side</text>" not in left

@@ -5,7 +5,7 @@ from importlib import resources
 import pytest
 
 from hipalign.core.figure import cycle_s, dose_spans
-from hipalign.core.figure.demo import frame_poses, parse_demos
+from hipalign.core.figure.demo import frame_poses, parse_demos, steps_lit
 from hipalign.core.library import default_library, validate_default_library
 from hipalign.core.library.catalog import default_demos
 
@@ -93,6 +93,42 @@ def test_each_step_names_a_key_frame_of_its_demonstration() -> None:
         assert set(demo.steps) <= names
     problems = problems_with(ENTRY, 'steps = ["start", "start"', 'steps = ["start", "nowhere"')
     assert any("step 2 names unknown frame 'nowhere'" in p for p in problems)
+
+
+def test_the_clamshell_lights_one_step_at_a_time_not_every_step_showing_the_start() -> None:
+    # Steps 1, 2 and 5 all show the start position; steps 3 and 4 the opening and the pause.
+    demo = default_demos()["clamshell"]
+    assert demo.steps == ["start", "start", "open", "top", "start"]
+    spans = dose_spans(demo, default_library()["clamshell"])
+    assert [demo.frames[s.frame].name for s in spans] == ["start", "open", "top", "close"]
+    # The pause lasts 0 s at the start dose, so "pause, then lower slowly" stays lit while
+    # the knee comes down; the last step (roll over after the set) is not lit with the start.
+    assert steps_lit(demo, spans) == [0, 2, 3, 3]
+
+
+def test_every_frame_lights_exactly_one_step_and_a_step_naming_that_frame_when_there_is_one() -> (
+    None
+):
+    lib = default_library()
+    for ex_id, demo in default_demos().items():
+        spans = dose_spans(demo, lib[ex_id])
+        lit = steps_lit(demo, spans)
+        assert len(lit) == len(spans), ex_id
+        for span, step in zip(spans, lit, strict=True):
+            assert 0 <= step < len(demo.steps), ex_id
+            named = [n for n, name in enumerate(demo.steps) if demo.index_of(name) == span.frame]
+            if named:
+                assert step in named, (ex_id, span, step)
+
+
+def test_a_frame_no_step_names_keeps_the_step_before_it_lit() -> None:
+    # The bridge's frames: start, up, top, down; step 5 shows "down". Named nowhere, "down"
+    # would keep the pause at the top lit.
+    demo = default_demos()["glute_bridge"]
+    spans = dose_spans(demo, default_library()["glute_bridge"])
+    assert steps_lit(demo, spans) == [0, 2, 3, 4]
+    unnamed = demo.model_copy(update={"steps": ["start", "start", "up", "top", "start"]})
+    assert steps_lit(unnamed, spans) == [0, 2, 3, 3]
 
 
 def test_one_cycle_lasts_the_dose_rep_time_and_a_hold_frame_lasts_the_hold() -> None:

@@ -442,7 +442,6 @@ def timeline(
     demo: Demonstration, *, kind: str, rep_s: int, hold_s: int, rep_rest_s: int
 ) -> list[Span]:
     """When each key frame runs within one cycle, from the dose (see the module docstring)."""
-    holds = [f for f in demo.frames if f.phase == "hold"]
     if kind == "reps":
         moving_total = float(rep_s * demo.reps_per_cycle)
         hold_each = float(hold_s)
@@ -456,8 +455,27 @@ def timeline(
         d = hold_each if f.phase == "hold" else moving_total * f.beats / beats
         spans.append(Span(frame=i, start_s=round(t, 6), duration_s=round(d, 6)))
         t += d
-    del holds
     return spans
+
+
+def steps_lit(demo: Demonstration, spans: list[Span]) -> list[int]:
+    """The one step of "How to do it" to highlight while each span runs (0-based).
+
+    Several steps may name the same key frame (two set-up steps and the last one all show the
+    start position), and lighting all of them at once reads as three things to do at the same
+    moment. So a span lights the first step that names its frame, and a span whose frame no
+    step names keeps the step before it lit: a return with no step of its own goes on showing
+    "pause, then lower slowly", including after a pause of 0 s that no page would catch.
+    Before the first frame a step names (a plank starts on the knees, which no step shows),
+    the first step: it says how to get into the position.
+    """
+    first: dict[int, int] = {}
+    for n, name in enumerate(demo.steps):
+        first.setdefault(demo.index_of(name), n)
+    lit: list[int] = []
+    for span in spans:
+        lit.append(first.get(span.frame, lit[-1] if lit else 0))
+    return lit
 
 
 def cycle_s(spans: list[Span]) -> float:

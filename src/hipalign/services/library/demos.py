@@ -8,7 +8,7 @@ from typing import Any, Literal
 from hipalign.adapters.raster import svg_to_png
 from hipalign.core.errors import InputError
 from hipalign.core.figure import Side, dose_spans, figure_svg
-from hipalign.core.figure.demo import Demonstration
+from hipalign.core.figure.demo import Demonstration, steps_lit
 from hipalign.core.i18n.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from hipalign.core.library import Exercise, LadderStep, default_library
 from hipalign.core.library.catalog import default_demos
@@ -95,6 +95,7 @@ def demo_timing(*, exercise_id: str) -> dict[str, object]:
     start dose, and the key frame each step of the text shows."""
     exercise, demo = _entry(exercise_id)
     spans = dose_spans(demo, exercise)
+    lit = steps_lit(demo, spans)
     return {
         "cycle_s": sum(s.duration_s for s in spans),
         "frames": [
@@ -103,8 +104,10 @@ def demo_timing(*, exercise_id: str) -> dict[str, object]:
                 "phase": demo.frames[s.frame].phase,
                 "start_s": s.start_s,
                 "duration_s": s.duration_s,
+                # The one step of "How to do it" highlighted while this frame runs.
+                "step": lit[n],
             }
-            for s in spans
+            for n, s in enumerate(spans)
         ],
         "steps": [demo.index_of(name) for name in demo.steps],
     }

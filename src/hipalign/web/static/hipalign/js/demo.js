@@ -91,8 +91,11 @@
       });
       if (frame !== shown) {
         shown = frame;
+        // One step at a time: several steps can show the same key frame (the set-up steps and
+        // the last one all show the start), so the server says which one each frame lights.
+        const lit = timing.frames[frame] ? timing.frames[frame].step : -1;
         steps.forEach((li, n) => {
-          const now = timing.steps[n] === frame;
+          const now = n === lit;
           li.classList.toggle('demo-now', now);
           if (now) li.setAttribute('aria-current', 'step');
           else li.removeAttribute('aria-current');
