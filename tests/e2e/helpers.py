@@ -235,6 +235,7 @@ def onboard(
     age: int = 40,
     equipment: Iterable[str] = ("mat", "resistance_band"),
     sessions_per_week: int = 7,
+    minutes_per_session: int = 20,
     weaker_side: str = "left",
     trendelenburg_left: str = "positive",
     side_plank_s: tuple[int, int] = (15, 40),
@@ -275,6 +276,7 @@ def onboard(
     for item in equipment:
         page.locator(f'input[name="equipment"][value="{item}"]').check()
     page.get_by_label("Sessions per week").fill(str(sessions_per_week))
+    page.get_by_label("Minutes per session").fill(str(minutes_per_session))
     leave("setup")
 
     page.get_by_label("Which leg feels weaker?").select_option(weaker_side)
