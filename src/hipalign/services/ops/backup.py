@@ -370,6 +370,105 @@ def _version() -> str:
         return "unknown"
 
 
+def _check_create_paths(*, data_dir: Path, out: Path) -> None:
+    if out.exists():
+        raise BackupError(f"--out file {out} exists already; a backup never overwrites one")
+    if not data_dir.is_dir():
+        raise BackupError(f"--data folder {data_dir} does not exist")
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Dump:
+    """The database copied into the work folder, the tar entry it goes under, and the facts
+    (row counts, applied migrations) read from that copy, not from the live database."""
+
+    path: Path
+    entry: str
+    counts: dict[str, int]
+    migrations: dict[str, list[str]]
+
+
+def _dump_database(db: Database, work: Path) -> _Dump:
+    if db.engine == "sqlite":
+        assert db.path is not None
+        dumped = work / SQLITE_NAME
+        _sqlite_snapshot(db.path, dumped)
+        counts, migrations = _sqlite_facts(dumped)
+        return _Dump(path=dumped, entry=SQLITE_ENTRY, counts=counts, migrations=migrations)
+    dumped = work / "hipalign.pgdump"
+    counts, migrations = _pg_dump(db, dumped)
+    return _Dump(path=dumped, entry=PG_ENTRY, counts=counts, migrations=migrations)
+
+
+def _add_data_files(
+    tar: tarfile.TarFile, *, data_dir: Path, skip: set[Path], work: Path
+) -> list[dict[str, Any]]:
+    """The data folder's files; the work folder (which may sit inside the data folder, next
+    to `out`) holds only this backup's own scratch copies and never goes in."""
+    files: list[dict[str, Any]] = []
+    for path, name in _data_files(data_dir, skip):
+        if work in path.parents:
+            continue
+        added = _add_file(tar, path, name)
+        if added is not None:
+            files.append(added)
+    return files
+
+
+def _add_keys(
+    tar: tarfile.TarFile, *, data_dir: Path, with_keys: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The manifest's `keys` (every key named by fingerprint, whatever its source) and the
+    file entries of the keys included: only with_keys, and only keys kept in a file (a key
+    from the environment is the environment's to back up)."""
+    keys: dict[str, Any] = {}
+    files: list[dict[str, Any]] = []
+    for key in KEY_FILES:
+        source, text = _key_text(data_dir, key)
+        included = with_keys and source == "file"
+        keys[key] = {
+            "source": source,
+            "fingerprints": [_fingerprint(k) for k in text.splitlines() if k.strip()],
+            "included": included,
+        }
+        if included:
+            added = _add_file(tar, data_dir / key, KEYS_PREFIX + key)
+            if added is not None:
+                files.append(added)
+    return keys, files
+
+
+def _add_manifest(
+    tar: tarfile.TarFile,
+    *,
+    dump: _Dump,
+    db: Database,
+    now: datetime,
+    files: list[dict[str, Any]],
+    keys: dict[str, Any],
+    bucket: str,
+) -> None:
+    """The manifest goes in last, so it can list every entry written before it."""
+    manifest = {
+        "format": FORMAT,
+        "created_at": now.isoformat(),
+        "app_version": _version(),
+        "database": {"engine": db.engine, "entry": dump.entry},
+        "migrations": dump.migrations,
+        "migration_heads": {app: names[-1] for app, names in dump.migrations.items()},
+        "row_counts": dump.counts,
+        "files": files,
+        "keys": keys,
+        "storage": f"S3 bucket {bucket} (not in this backup)" if bucket else "data folder",
+    }
+    body = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    info = tarfile.TarInfo(MANIFEST)
+    info.size = len(body)
+    info.mode = PRIVATE_FILE
+    info.mtime = int(now.timestamp())
+    tar.addfile(info, io.BytesIO(body))
+
+
 def backup_create(
     *,
     data_dir: Path,
@@ -388,67 +487,22 @@ def backup_create(
     replication), since copying a bucket is no job for a file on one machine."""
     data_dir = data_dir.resolve()
     out = out.resolve()
-    if out.exists():
-        raise BackupError(f"--out file {out} exists already; a backup never overwrites one")
-    if not data_dir.is_dir():
-        raise BackupError(f"--data folder {data_dir} does not exist")
+    _check_create_paths(data_dir=data_dir, out=out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".hipalign-backup-", dir=out.parent))
     partial = out.with_name(out.name + ".partial")
     old_umask = os.umask(0o077)  # the backup holds health data: only its owner reads it
     try:
-        if db.engine == "sqlite":
-            assert db.path is not None
-            dumped = work / SQLITE_NAME
-            _sqlite_snapshot(db.path, dumped)
-            counts, migrations = _sqlite_facts(dumped)
-            entry = SQLITE_ENTRY
-        else:
-            dumped = work / "hipalign.pgdump"
-            counts, migrations = _pg_dump(db, dumped)
-            entry = PG_ENTRY
-        files: list[dict[str, Any]] = []
-        keys: dict[str, Any] = {}
+        dump = _dump_database(db, work)
         with tarfile.open(partial, "x", format=tarfile.PAX_FORMAT) as tar:
-            first = _add_file(tar, dumped, entry)
+            # The database entry is first: the summary counts the entries after it as files.
+            first = _add_file(tar, dump.path, dump.entry)
             assert first is not None
-            files.append(first)
-            for path, name in _data_files(data_dir, {out, partial.resolve(), work.resolve()}):
-                if work in path.parents:
-                    continue
-                added = _add_file(tar, path, name)
-                if added is not None:
-                    files.append(added)
-            for key in KEY_FILES:
-                source, text = _key_text(data_dir, key)
-                included = with_keys and source == "file"
-                keys[key] = {
-                    "source": source,
-                    "fingerprints": [_fingerprint(k) for k in text.splitlines() if k.strip()],
-                    "included": included,
-                }
-                if included:
-                    added = _add_file(tar, data_dir / key, KEYS_PREFIX + key)
-                    if added is not None:
-                        files.append(added)
-            manifest = {
-                "format": FORMAT,
-                "created_at": now.isoformat(),
-                "app_version": _version(),
-                "database": {"engine": db.engine, "entry": entry},
-                "migrations": migrations,
-                "migration_heads": {app: names[-1] for app, names in migrations.items()},
-                "row_counts": counts,
-                "files": files,
-                "keys": keys,
-                "storage": f"S3 bucket {bucket} (not in this backup)" if bucket else "data folder",
-            }
-            body = json.dumps(manifest, indent=1, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(body)
-            info.mode = PRIVATE_FILE
-            info.mtime = int(now.timestamp())
-            tar.addfile(info, io.BytesIO(body))
+            skip = {out, partial.resolve(), work.resolve()}
+            files = [first, *_add_data_files(tar, data_dir=data_dir, skip=skip, work=work)]
+            keys, key_files = _add_keys(tar, data_dir=data_dir, with_keys=with_keys)
+            files.extend(key_files)
+            _add_manifest(tar, dump=dump, db=db, now=now, files=files, keys=keys, bucket=bucket)
         with partial.open("rb+") as fh:
             os.fsync(fh.fileno())
         partial.rename(out)
@@ -462,7 +516,7 @@ def backup_create(
         path=out,
         engine=db.engine,
         files=len(files) - 1,
-        rows=sum(counts.values()),
+        rows=sum(dump.counts.values()),
         bytes=out.stat().st_size,
         keys_included=any(k["included"] for k in keys.values()),
     )
