@@ -11,11 +11,12 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.context_processors import csp
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_noop
 from django.views.defaults import server_error as django_server_error
 
 # Seconds a client should wait before retrying; the database is usually back within this.
 RETRY_AFTER_S = 10
-UNAVAILABLE = "The database cannot be reached just now. Please try again in a moment."
+UNAVAILABLE = gettext_noop("The database cannot be reached just now. Please try again in a moment.")
 
 
 def _database_unreachable(exc: BaseException | None) -> bool:
@@ -38,7 +39,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         # No request context: its processors would load the user and messages from the
         # database that just failed. Without a user the page shows no navigation.
         html = render_to_string(
-            "hipalign/unavailable.html", {"message": UNAVAILABLE, **csp(request)}
+            "hipalign/unavailable.html", {"message": gettext(UNAVAILABLE), **csp(request)}
         )
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_S)

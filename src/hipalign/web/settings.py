@@ -202,12 +202,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hipalign.web.middleware.ProfileReadOnceMiddleware",  # the profile row once per request
+    # Above the refusals (404s, rate limits) so they too read in the person's language.
+    "hipalign.web.middleware.PersonLanguageMiddleware",
     "hipalign.web.denials.DeniedAccessAuditMiddleware",  # sees every 403/404 below it
     "hipalign.web.edge.NotFoundAs404Middleware",  # a page's NotFound/Forbidden -> 404, once
     "hipalign.web.throttle.RateLimitMiddleware",
     "hipalign.web.middleware.AbsoluteSessionLimitMiddleware",
     "hipalign.web.middleware.PersonTimeZoneMiddleware",
-    "hipalign.web.middleware.PersonLanguageMiddleware",
     "hipalign.web.middleware.MfaRequiredMiddleware",
     "hipalign.web.middleware.BrowserSessionMiddleware",
     "hipalign.web.middleware.JsonLimitsMiddleware",

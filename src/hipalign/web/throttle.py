@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
 from hipalign.services.identity.usernames import username_key
@@ -77,48 +80,51 @@ def _export(r: HttpRequest) -> bool:
 @dataclass(frozen=True)
 class Rule:
     name: str  # the key of settings.RATE_LIMITS
-    what: str  # for the person refused: what was done too often
+    what: str | Promise  # for the person refused: what was done too often
     applies: Callable[[HttpRequest], bool]
     key: Key
 
 
 RULES = [
-    Rule("signup", "new accounts from this address", _post("/signup", "/setup"), _ip),
-    Rule("login_ip", "log-in attempts from this address", _post("/login", "/admin/login/"), _ip),
+    Rule("signup", _("new accounts from this address"), _post("/signup", "/setup"), _ip),
+    Rule("login_ip", _("log-in attempts from this address"), _post("/login", "/admin/login/"), _ip),
     Rule(
         "login_account",
-        "log-in attempts for this account",
+        _("log-in attempts for this account"),
         _post("/login", "/admin/login/"),
         _login_name,
     ),
-    Rule("care_code", "care codes entered", _redeem, _account),
-    Rule("care_code_ip", "care codes entered from this address", _redeem, _ip),
+    Rule("care_code", _("care codes entered"), _redeem, _account),
+    Rule("care_code_ip", _("care codes entered from this address"), _redeem, _ip),
     Rule(
         "password_reset",
-        "password-reset link attempts from this address",
+        _("password-reset link attempts from this address"),
         lambda r: r.path.startswith("/reset/"),
         _ip,
     ),
     Rule(
-        "forgot_ip", "password-reset emails asked from this address", _post("/forgot-password"), _ip
+        "forgot_ip",
+        _("password-reset emails asked from this address"),
+        _post("/forgot-password"),
+        _ip,
     ),
     Rule(
         "forgot_email",
-        "password-reset emails asked for this address",
+        _("password-reset emails asked for this address"),
         _post("/forgot-password"),
         _email,
     ),
-    Rule("email_add", "verification emails", _post("/account/email"), _account),
+    Rule("email_add", _("verification emails"), _post("/account/email"), _account),
     Rule(
         "email_verify",
-        "email verification link attempts from this address",
+        _("email verification link attempts from this address"),
         lambda r: r.path.startswith("/email/verify/"),
         _ip,
     ),
-    Rule("import", "imports", _post("/account/import"), _account),
-    Rule("export", "downloads of your data", _export, _account),
-    Rule("api", "API requests", lambda r: r.path.startswith("/api/"), _api_caller),
-    Rule("api_ip", "API requests from this address", lambda r: r.path.startswith("/api/"), _ip),
+    Rule("import", _("imports"), _post("/account/import"), _account),
+    Rule("export", _("downloads of your data"), _export, _account),
+    Rule("api", _("API requests"), lambda r: r.path.startswith("/api/"), _api_caller),
+    Rule("api_ip", _("API requests from this address"), lambda r: r.path.startswith("/api/"), _ip),
 ]
 
 
@@ -145,20 +151,40 @@ def _limited(request: HttpRequest) -> tuple[Rule, int] | None:
     return refused
 
 
-UNITS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
-
-
 def _period(text: str) -> str:
     """django-ratelimit's period ("h", "10m") in words ("hour", "10 minutes")."""
-    count, unit = text[:-1], UNITS.get(text[-1:], text)
-    return f"{count} {unit}s" if count and count != "1" else unit
+    n = int(text[:-1]) if text[:-1].isdigit() else 1
+    match text[-1:]:
+        case "s":
+            words = ngettext("second", "%(count)d seconds", n)
+        case "m":
+            words = ngettext("minute", "%(count)d minutes", n)
+        case "h":
+            words = ngettext("hour", "%(count)d hours", n)
+        case "d":
+            words = ngettext("day", "%(count)d days", n)
+        case _:
+            return text
+    return words % {"count": n}
 
 
 def _refusal_text(name: str, what: str, retry_after: int) -> str:
+    """In the request's language (the language middleware sits above this one's)."""
     minutes = math.ceil(retry_after / 60)
-    wait = f"{retry_after} seconds" if retry_after < 120 else f"{minutes} minutes"
+    if retry_after < 120:
+        wait = ngettext("%(count)d second", "%(count)d seconds", retry_after)
+        wait %= {"count": retry_after}
+    else:
+        wait = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
     limit, _, period = settings.RATE_LIMITS[name].partition("/")
-    return f"Too many {what}: at most {limit} per {_period(period)}. Try again in {wait}."
+    return gettext(
+        "Too many %(what)s: at most %(limit)s per %(period)s. Try again in %(wait)s."
+    ) % {
+        "what": what,
+        "limit": limit,
+        "period": _period(period),
+        "wait": wait,
+    }
 
 
 @dataclass(frozen=True)
@@ -184,11 +210,11 @@ def messages_refused(request: HttpRequest, *, sender_id: int) -> Refusal | None:
     if usage is None or not usage["should_limit"]:
         return None
     seconds = max(1, int(usage["time_left"]))
-    return Refusal(_refusal_text("message", "messages sent", seconds), seconds)
+    return Refusal(_refusal_text("message", gettext("messages sent"), seconds), seconds)
 
 
 def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:
-    message = _refusal_text(rule.name, rule.what, retry_after)
+    message = _refusal_text(rule.name, str(rule.what), retry_after)
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"error": message, "retry_after": retry_after}, status=429)

@@ -613,16 +613,18 @@ def _minute_now() -> int:
 def learn(request: AuthedRequest) -> HttpResponse:
     rec = plans.plan_current(request.user)
     mine = plans.plan_document(rec).lessons if rec else []
-    return render(
-        request, "hipalign/learn.html", {"lessons": education.lesson_list(), "mine": mine}
-    )
+    lessons = education.lesson_list(language=languages.language_active())
+    # The plan stored its picks' titles in English; each is shown by its lesson's own title.
+    titles = {lesson.id: lesson.title for lesson in lessons}
+    picked = [{"id": m.id, "title": titles.get(m.id, m.title), "reason": m.reason} for m in mine]
+    return render(request, "hipalign/learn.html", {"lessons": lessons, "mine": picked})
 
 
 @login_required
 @require_GET
 def lesson(request: AuthedRequest, lesson_id: str) -> HttpResponse:
     try:
-        found = education.lesson_get(lesson_id)
+        found = education.lesson_get(lesson_id, language=languages.language_active())
     except InputError as exc:
         raise Http404 from exc
     diagram = None

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from hipalign.core.access import Action
@@ -15,8 +16,10 @@ from hipalign.services.program import episodes
 from hipalign.web import clock
 from hipalign.web.edge import AuthedRequest, problem_words
 
+
 # The confirmation's label is the service's own and already leads its problem.
-_LABELS = {"confirm": episodes.CONFIRM_LABEL, "(plan)": "Plan"}
+def _labels() -> dict[str, str]:
+    return {"confirm": str(episodes.CONFIRM_LABEL), "(plan)": gettext("Plan")}
 
 
 def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse:
@@ -31,10 +34,11 @@ def _page(request: HttpRequest, public_id: str, *, clinic: bool) -> HttpResponse
                 confirmed=request.POST.get("confirm") == "yes",
             )
         except InputError as exc:
-            error, status = problem_words(exc.problems, labels=_LABELS), 422
+            error, status = problem_words(exc.problems, labels=_labels()), 422
         else:
             messages.info(
-                request, "A new episode of care has started: the next scores are its baseline."
+                request,
+                gettext("A new episode of care has started: the next scores are its baseline."),
             )
             if clinic:
                 return redirect("clinic_patient", public_id=public_id)

@@ -36,10 +36,11 @@ from hipalign.core.clinical_tests import Assessment, assessment_derive
 from hipalign.core.dates import shift as shift_day
 from hipalign.core.errors import InputError
 from hipalign.core.library import default_library
-from hipalign.core.words import dose_words, short_day_words, weekday_words
+from hipalign.core.words import short_day_words, weekday_words
 from hipalign.services.followup.progress import progress_summary
 from hipalign.services.kernel.access import Actor, authorize
 from hipalign.services.kernel.languages import language_active
+from hipalign.services.program.logs import log_words
 from hipalign.services.program.plans import plan_current
 
 Kind = Literal[
@@ -210,17 +211,6 @@ def _deleted() -> str:
     return gettext("a deleted account")
 
 
-def _log_words(r: ExerciseLogRecord, kind: str) -> str:
-    """The log as the page shows it: '3 × 10; pain during 2/10' or 'Skipped (0 × 0 done)'."""
-    work = dose_words(kind=kind, sets=r.sets_done, reps=r.reps_done, hold_s=r.hold_s_done)
-    if r.counted_by == "camera":
-        work = gettext("%(work)s (counted by the camera)") % {"work": work}
-    text = gettext("Skipped (%(work)s done)") % {"work": work} if r.skipped else work
-    if r.pain_during is not None:
-        text += gettext("; pain during %(pain)s/10") % {"pain": r.pain_during}
-    return text
-
-
 def _logs(u: User, day: date | None, limit: int) -> list[Entry]:
     lib = default_library(language_active())
     kinds = default_library()
@@ -240,7 +230,7 @@ def _logs(u: User, day: date | None, limit: int) -> list[Entry]:
                 r.performed_on,
                 "log",
                 _name(lib, r.exercise_id),
-                _log_words(r, source.dose.kind if source else "reps")
+                log_words(r, source.dose.kind if source else "reps")
                 + (f"; {', '.join(flags)}" if flags else ""),
                 r.side,
                 None if r.pain_during is None else float(r.pain_during),

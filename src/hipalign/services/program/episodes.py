@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from hipalign.adapters.db.models import CareEpisode, OutcomeRecord, PlanRecord
 from hipalign.core.access import Action
@@ -41,7 +42,7 @@ def episode_for_scores(user: User, *, today: date) -> CareEpisode:
 
 
 # The confirm step's checkbox, as the pages label it; its refusal names it.
-CONFIRM_LABEL = "Yes, start a new episode of care today"
+CONFIRM_LABEL = gettext_lazy("Yes, start a new episode of care today")
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,16 @@ def episode_start(actor: Actor, *, public_id: str, today: date, confirmed: bool)
     if not confirmed:
         raise InputError(
             "episode",
-            [f"confirm: tick '{CONFIRM_LABEL}' to start one; nothing was changed"],
+            [
+                "confirm: "
+                + gettext("tick '%(label)s' to start one; nothing was changed")
+                % {"label": CONFIRM_LABEL}
+            ],
         )
     if not PlanRecord.objects.filter(user_id=patient.pk, withheld=False).exists():
-        raise InputError("episode", ["(plan): an episode of care starts once there is a plan"])
+        raise InputError(
+            "episode", ["(plan): " + gettext("an episode of care starts once there is a plan")]
+        )
     by_other = actor.pk != patient.pk
     current = episode_current(patient)
     if (

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import ExerciseLogRecord, SessionRecord
 from hipalign.core.errors import InputError
@@ -15,6 +16,7 @@ from hipalign.core.library import default_library
 from hipalign.core.words import dose_words
 from hipalign.services.kernel.access import owned
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.languages import language_active
 from hipalign.services.kernel.versions import program_changed
 from hipalign.services.program.doses import current_dose_rebuild
 
@@ -58,13 +60,26 @@ def log_get(user: User, *, log_id: str) -> LogShown:
     """One of the person's own logs; anyone else's (or none) is NotFound."""
     rec = owned(ExerciseLogRecord, user, log_id)
     ex = default_library().get(rec.exercise_id)
+    named = default_library(language_active()).get(rec.exercise_id)  # the name in its words
     return LogShown(
         id=str(rec.id),
         performed_on=rec.performed_on,
-        exercise=ex.name if ex else rec.exercise_id,
+        exercise=named.name if named else rec.exercise_id,
         side=rec.side,
-        detail=log_detail(rec),
+        detail=log_words(rec, ex.dose.kind if ex else "reps"),
     )
+
+
+def log_words(rec: ExerciseLogRecord, kind: str) -> str:
+    """The log as pages show it, in the request's language: '3 × 10; pain during 2/10' or
+    'Skipped (0 × 0 done)'. Exports keep the English of log_detail."""
+    work = dose_words(kind=kind, sets=rec.sets_done, reps=rec.reps_done, hold_s=rec.hold_s_done)
+    if rec.counted_by == "camera":
+        work = gettext("%(work)s (counted by the camera)") % {"work": work}
+    text = gettext("Skipped (%(work)s done)") % {"work": work} if rec.skipped else work
+    if rec.pain_during is not None:
+        text += gettext("; pain during %(pain)s/10") % {"pain": rec.pain_during}
+    return text
 
 
 def log_detail(rec: ExerciseLogRecord) -> str:

@@ -9,12 +9,18 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext_lazy
 
 from hipalign.adapters.db.models import ReachPreference
 
 UNSUBSCRIBE_SALT = "hipalign.reach.unsubscribe"
 # What an unsubscribe link can turn off, and the words the page uses for it.
-LISTS = {"reminders": "reminder emails", "summary": "the weekly summary"}
+# In the language active where they are read: the unsubscribe page's (the request's); an email
+# built by the worker, outside any request, reads English.
+LISTS = {
+    "reminders": gettext_lazy("reminder emails"),
+    "summary": gettext_lazy("the weekly summary"),
+}
 
 
 def email_enabled() -> bool:
@@ -58,7 +64,7 @@ def unsubscribe_apply(token: str) -> str | None:
     user_id, what = found
     field = "email_reminders" if what == "reminders" else "weekly_summary"
     ReachPreference.objects.filter(user_id=user_id).update(**{field: False})
-    return LISTS[what]
+    return str(LISTS[what])
 
 
 def send(to: str, *, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
