@@ -15,8 +15,6 @@ MAX_LINES = 80
 STILL_LONG = {
     ("services/identity/accounts.py", "_import_rows"): 254,
     ("core/figure/svg.py", "render"): 121,
-    ("services/program/today.py", "session_today"): 117,
-    ("web/views.py", "today"): 106,
     ("core/screening/rules.py", "_issue13_reasons"): 102,
     ("core/planning/planner.py", "_build_item"): 101,
     ("core/planning/prescription.py", "_item"): 95,

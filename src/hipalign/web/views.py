@@ -58,7 +58,7 @@ from hipalign.services.program import (
 )
 from hipalign.services.program import plan_view as plan_views
 from hipalign.services.program.plan_view import PlanView
-from hipalign.services.program.today import session_today
+from hipalign.services.program.today import Today, session_today
 from hipalign.web import charts, clock, coach, plan_cache, player_words, pose_assets
 from hipalign.web.edge import (
     AuthedRequest,
@@ -666,6 +666,72 @@ def _outbox_key(user_pk: object) -> str:
     return salted_hmac("hipalign.player.outbox", str(user_pk), algorithm="sha256").hexdigest()[:32]
 
 
+def _player_data(request: AuthedRequest, t: Today) -> dict[str, Any] | None:
+    """The session player's data (None without a session today): where it keeps its outbox,
+    the log's keys, the coach's rules, the worded script and each exercise's doses now."""
+    if t.script is None or t.day is None:
+        return None
+    return {
+        "outbox": _outbox_key(request.user.pk),
+        "plan_id": str(t.plan.id),
+        "day": t.day.day,
+        "session": t.day.session,
+        "performed_on": clock.today().isoformat(),
+        "speedup": settings.PLAYER_SPEEDUP,
+        "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
+        "script": player_words.worded_script(
+            t.script.model_dump(mode="json", by_alias=True),
+            t.items,
+            languages.language_active(),
+        ),
+        "exercises": [
+            {
+                "id": n.exercise.id,
+                "name": n.exercise.name,
+                "kind": n.exercise.dose.kind,
+                "sides": [
+                    {
+                        "side": s.side,
+                        "rung": s.rung,
+                        "sets": s.sets,
+                        "reps": s.reps,
+                        "hold_s": s.hold_s,
+                    }
+                    for s in n.sides
+                ],
+            }
+            for n in t.items
+        ],
+    }
+
+
+def _player_pictures(
+    request: AuthedRequest, t: Today
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """(the player's figures, one per exercise and side timed to the dose; the clinic's own
+    photo or video of an exercise, shown in place of the drawing: issue 16)."""
+    side_doses = [(n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides]
+    figures = [
+        dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
+        # drawn by our code, text escaped
+        for f in demos.demo_player_figures(doses=side_doses, language=languages.language_active())
+    ]
+    names = {n.exercise.id: n.exercise.name for n in t.items}
+    media = [
+        {
+            "exercise_id": ex_id,
+            "name": names[ex_id],
+            "kind": m.kind,
+            "url": m.url,
+            "caption": m.caption,
+        }
+        for ex_id, m in clinic_media.media_first_of_exercises(
+            actor=request.user, exercise_ids=list(names)
+        ).items()
+    ]
+    return figures, media
+
+
 @login_required
 @require_GET
 @csp_override(coach.POSE_CSP)  # the camera coach's wasm (web/coach.py)
@@ -685,70 +751,10 @@ def today(request: AuthedRequest) -> HttpResponse:
         )
     if t is None:
         return redirect("onboarding")
-    player: dict[str, Any] | None = None
-    if t.script is not None and t.day is not None:
-        player = {
-            "outbox": _outbox_key(request.user.pk),
-            "plan_id": str(t.plan.id),
-            "day": t.day.day,
-            "session": t.day.session,
-            "performed_on": clock.today().isoformat(),
-            "speedup": settings.PLAYER_SPEEDUP,
-            "coach": coach.player_coach({n.exercise.id: n.exercise.dose.rep_s for n in t.items}),
-            "script": player_words.worded_script(
-                t.script.model_dump(mode="json", by_alias=True),
-                t.items,
-                languages.language_active(),
-            ),
-            "exercises": [
-                {
-                    "id": n.exercise.id,
-                    "name": n.exercise.name,
-                    "kind": n.exercise.dose.kind,
-                    "sides": [
-                        {
-                            "side": s.side,
-                            "rung": s.rung,
-                            "sets": s.sets,
-                            "reps": s.reps,
-                            "hold_s": s.hold_s,
-                        }
-                        for s in n.sides
-                    ],
-                }
-                for n in t.items
-            ],
-        }
+    player = _player_data(request, t)
     habits_now = habits.habits_of_plan(request.user, t.plan, clock.today())
     outcomes = outcome_records.outcomes_state(t.plan, t.episode, clock.today())
-    figures = []
-    player_media: list[dict[str, str]] = []
-    if player is not None:
-        side_doses = [
-            (n.exercise.id, s.side or "right", s.hold_s) for n in t.items for s in n.sides
-        ]
-        figures = [
-            dict(f, svg=mark_safe(f["svg"]), still=mark_safe(f["still"]))
-            # drawn by our code, text escaped
-            for f in demos.demo_player_figures(
-                doses=side_doses, language=languages.language_active()
-            )
-        ]
-        # Issue 16: where the person's clinic has its own photo or video of an exercise, the
-        # player shows it in place of the drawing (with a button back to the drawing).
-        names = {n.exercise.id: n.exercise.name for n in t.items}
-        player_media = [
-            {
-                "exercise_id": ex_id,
-                "name": names[ex_id],
-                "kind": m.kind,
-                "url": m.url,
-                "caption": m.caption,
-            }
-            for ex_id, m in clinic_media.media_first_of_exercises(
-                actor=request.user, exercise_ids=list(names)
-            ).items()
-        ]
+    figures, player_media = _player_pictures(request, t) if player is not None else ([], [])
     return render(
         request,
         "hipalign/today.html",

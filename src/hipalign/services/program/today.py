@@ -1,7 +1,7 @@
 """The Today read model: what a person does today, the dose now of each exercise, what is
 stopped until a review, and whether a check-in is due. The clock is passed in."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
@@ -86,19 +86,57 @@ def session_today(
     if plan is None:
         return None
     doc = plans.plan_document(plan)
-    weekday = plans.weekday_of(today)
     episode = episodes.episode_current(user)
     start = plans.program_start_of(plan, episode)
     week = (today - start).days // 7 + 1
     last_checkin = checkins.checkin_latest(user)
     unanswered = [] if plan.withheld else checkins.unanswered_questions(plan, last_checkin)
-    due = checkins.checkin_due_for(plan, last_checkin, today) or bool(unanswered)
-    alert = (
-        last_checkin
-        if last_checkin and last_checkin.referral_level in checkins.ALERT_LEVELS
-        else None
+    logged = _logged_sessions(user, today)
+    bare = Today(
+        plan,
+        None,
+        plans.weekday_of(today),
+        [],
+        None,
+        [],
+        week,
+        _next_morning_for(user, today),
+        session in logged,
+        checkin_due=checkins.checkin_due_for(plan, last_checkin, today) or bool(unanswered),
+        checkin_alert=(
+            last_checkin
+            if last_checkin and last_checkin.referral_level in checkins.ALERT_LEVELS
+            else None
+        ),
+        last_checkin=last_checkin,
+        episode=episode,
+        logged_sessions=logged,
     )
-    pending = (
+    if doc.plan is None:
+        return bare
+    reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
+    at_review = replace(
+        bare,
+        reviews_due=reviews,
+        review=_review(plan, start, last_checkin) if reviews else None,
+        unanswered=unanswered,
+    )
+    day = next((d for d in doc.plan.days if d.day == bare.weekday and d.session == session), None)
+    if day is None:
+        return at_review
+    latest = doses._latest_decisions(user, [it.exercise for it in day.items])
+    lib = default_library(language)
+    items = [
+        doses._item_now(it, lib[it.exercise], latest) for it in day.items if it.exercise in lib
+    ]
+    items, stopped = _split_stopped(plan, items, latest)
+    return replace(at_review, day=day, items=items, script=_script(items, day), stopped=stopped)
+
+
+def _next_morning_for(user: User, today: date) -> SessionRecord | None:
+    """The newest session of the two days before today still waiting for its next-morning
+    pain answer."""
+    return (
         SessionRecord.objects.filter(
             user_id=user.pk, performed_on__lt=today, performed_on__gte=today - timedelta(days=2)
         )
@@ -106,93 +144,31 @@ def session_today(
         .order_by("-performed_on")
         .first()
     )
-    logged = frozenset(
+
+
+def _logged_sessions(user: User, today: date) -> frozenset[int]:
+    """Today's session numbers with at least one log."""
+    return frozenset(
         SessionRecord.objects.filter(user_id=user.pk, performed_on=today, logs__isnull=False)
         .order_by()  # no default ordering: its columns would join the DISTINCT
         .values_list("session", flat=True)
         .distinct()
     )
-    done_today = session in logged
-    if doc.plan is None:
-        return Today(
-            plan,
-            None,
-            weekday,
-            [],
-            None,
-            [],
-            week,
-            pending,
-            done_today,
-            checkin_due=due,
-            checkin_alert=alert,
-            last_checkin=last_checkin,
-            episode=episode,
-            logged_sessions=logged,
-        )
-    reviews = [r for r in doc.plan.reviews if r.week <= week <= (r.until_week or r.week)]
-    review = _review(plan, start, last_checkin) if reviews else None
-    day = next((d for d in doc.plan.days if d.day == weekday and d.session == session), None)
-    if day is None:
-        return Today(
-            plan,
-            None,
-            weekday,
-            [],
-            None,
-            reviews,
-            week,
-            pending,
-            done_today,
-            review,
-            checkin_due=due,
-            checkin_alert=alert,
-            unanswered=unanswered,
-            last_checkin=last_checkin,
-            episode=episode,
-            logged_sessions=logged,
-        )
-    latest = doses._latest_decisions(user, [it.exercise for it in day.items])
-    lib = default_library(language)
-    items = [
-        doses._item_now(it, lib[it.exercise], latest) for it in day.items if it.exercise in lib
-    ]
-    items, stopped = _split_stopped(plan, items, latest)
-    script = (
-        None
-        if not items
-        else build_script(
-            [
-                script_item(
-                    n.exercise,
-                    [
-                        SideDose(side=s.side, sets=s.sets, reps=s.reps, hold_s=s.hold_s)
-                        for s in n.sides
-                    ],
-                )
-                for n in items
-            ],
-            day.warm_up.moves if day.warm_up else None,  # the warm-up phase opens the session
-        )
-    )
-    return Today(
-        plan,
-        day,
-        weekday,
-        items,
-        script,
-        reviews,
-        week,
-        pending,
-        done_today,
-        review,
-        checkin_due=due,
-        checkin_alert=alert,
-        stopped=stopped,
-        unanswered=unanswered,
-        last_checkin=last_checkin,
-        episode=episode,
-        logged_sessions=logged,
+
+
+def _script(items: list[doses.ItemNow], day: Day) -> Script | None:
+    """The player's script of the doses now; the warm-up phase opens the session."""
+    if not items:
+        return None
+    return build_script(
+        [
+            script_item(
+                n.exercise,
+                [SideDose(side=s.side, sets=s.sets, reps=s.reps, hold_s=s.hold_s) for s in n.sides],
+            )
+            for n in items
+        ],
+        day.warm_up.moves if day.warm_up else None,
     )
 
 
