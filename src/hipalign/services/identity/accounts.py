@@ -2,7 +2,7 @@
 
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -631,38 +631,63 @@ def _episode_for_unattached(
     return made.id
 
 
-def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
-    intake_ids = _id_map(IntakeRecord, [r.id for r in doc.intakes])
-    plan_ids = _id_map(PlanRecord, [r.id for r in doc.plans])
-    session_ids = _id_map(SessionRecord, [r.id for r in doc.sessions])
-    log_ids = _id_map(ExerciseLogRecord, [r.id for r in doc.exercise_logs])
-    decision_ids = _id_map(DecisionRecord, [r.id for r in doc.decisions])
-    habit_ids = _id_map(HabitCheck, [r.id for r in doc.habit_checks])
-    episode_ids = _id_map(CareEpisode, [r.id for r in doc.episodes])
-    outcome_ids = _id_map(OutcomeRecord, [r.id for r in doc.outcomes])
-    upload_ids = _id_map(PostureUpload, [r.id for r in doc.posture_uploads])
-    checkin_ids = _id_map(CheckInRecord, [r.id for r in doc.checkins])
-    assessment_ids = _id_map(AssessmentRecord, [r.id for r in doc.assessments])
-    stop_ids = _id_map(SafetyStop, [r.id for r in doc.safety_stops])
-    maps = [
-        stop_ids,
-        intake_ids,
-        plan_ids,
-        session_ids,
-        log_ids,
-        decision_ids,
-        habit_ids,
-        episode_ids,
-        outcome_ids,
-        upload_ids,
-        checkin_ids,
-        assessment_ids,
-    ]
-    remapped = sum(1 for m in maps for old, new in m.items() if old != new)
+@dataclass(frozen=True, kw_only=True)
+class _Ids:
+    """Per table, each row's id in the file -> its id here (the same unless taken here)."""
 
+    intake: dict[uuid.UUID, uuid.UUID]
+    plan: dict[uuid.UUID, uuid.UUID]
+    session: dict[uuid.UUID, uuid.UUID]
+    log: dict[uuid.UUID, uuid.UUID]
+    decision: dict[uuid.UUID, uuid.UUID]
+    habit: dict[uuid.UUID, uuid.UUID]
+    episode: dict[uuid.UUID, uuid.UUID]
+    outcome: dict[uuid.UUID, uuid.UUID]
+    upload: dict[uuid.UUID, uuid.UUID]
+    checkin: dict[uuid.UUID, uuid.UUID]
+    assessment: dict[uuid.UUID, uuid.UUID]
+    stop: dict[uuid.UUID, uuid.UUID]
+
+    def remapped(self) -> int:
+        """How many rows got a new id."""
+        maps = (getattr(self, f.name) for f in fields(self))
+        return sum(1 for m in maps for old, new in m.items() if old != new)
+
+
+def _ids_of(doc: ExportDocument) -> _Ids:
+    return _Ids(
+        intake=_id_map(IntakeRecord, [r.id for r in doc.intakes]),
+        plan=_id_map(PlanRecord, [r.id for r in doc.plans]),
+        session=_id_map(SessionRecord, [r.id for r in doc.sessions]),
+        log=_id_map(ExerciseLogRecord, [r.id for r in doc.exercise_logs]),
+        decision=_id_map(DecisionRecord, [r.id for r in doc.decisions]),
+        habit=_id_map(HabitCheck, [r.id for r in doc.habit_checks]),
+        episode=_id_map(CareEpisode, [r.id for r in doc.episodes]),
+        outcome=_id_map(OutcomeRecord, [r.id for r in doc.outcomes]),
+        upload=_id_map(PostureUpload, [r.id for r in doc.posture_uploads]),
+        checkin=_id_map(CheckInRecord, [r.id for r in doc.checkins]),
+        assessment=_id_map(AssessmentRecord, [r.id for r in doc.assessments]),
+        stop=_id_map(SafetyStop, [r.id for r in doc.safety_stops]),
+    )
+
+
+def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
+    """Every row of the file, under this user, in an order that has each row's references
+    stored before it."""
+    ids = _ids_of(doc)
+    _import_plans(user, doc, ids)
+    _import_logs(user, doc, ids)
+    _import_habits_and_scores(user, doc, ids)
+    _import_records(user, doc, ids)
+    counts = {name: len(getattr(doc, name)) for name in SECTIONS}
+    return ImportResult(counts, ids.remapped())
+
+
+def _import_plans(user: User, doc: ExportDocument, ids: _Ids) -> None:
+    """Intakes, plans (with their version numbers) and sessions."""
     _insert(
         IntakeRecord,
-        [IntakeRecord(id=intake_ids[r.id], user=user, document=r.document) for r in doc.intakes],
+        [IntakeRecord(id=ids.intake[r.id], user=user, document=r.document) for r in doc.intakes],
         [r.created_at for r in doc.intakes],
     )
     versions = _plan_versions(doc.plans)
@@ -670,9 +695,9 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         PlanRecord,
         [
             PlanRecord(
-                id=plan_ids[p.id],
+                id=ids.plan[p.id],
                 user=user,
-                intake_id=intake_ids[p.intake_id],
+                intake_id=ids.intake[p.intake_id],
                 starts_on=p.starts_on,
                 referral_level=p.referral_level,
                 withheld=p.withheld if p.withheld is not None else p.document.get("plan") is None,
@@ -694,9 +719,9 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         SessionRecord,
         [
             SessionRecord(
-                id=session_ids[r.id],
+                id=ids.session[r.id],
                 user=user,
-                plan_id=plan_ids[r.plan_id],
+                plan_id=ids.plan[r.plan_id],
                 day=r.day,
                 session=r.session,
                 performed_on=r.performed_on,
@@ -706,16 +731,21 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         ],
         [r.created_at for r in doc.sessions],
     )
+
+
+def _import_logs(user: User, doc: ExportDocument, ids: _Ids) -> None:
+    """Exercise logs (their idempotency hash made again with the new ids), the decisions made
+    from them and the current doses those decisions set."""
     sessions = {r.id: r for r in doc.sessions}
     _insert(
         ExerciseLogRecord,
         [
             ExerciseLogRecord(
-                id=log_ids[r.id],
+                id=ids.log[r.id],
                 user=user,
                 client_id=r.client_id,
-                payload_hash=_log_hash(r, sessions[r.session_id], session_ids, plan_ids),
-                session_id=session_ids[r.session_id],
+                payload_hash=_log_hash(r, sessions[r.session_id], ids.session, ids.plan),
+                session_id=ids.session[r.session_id],
                 exercise_id=r.exercise_id,
                 side=r.side,
                 rung=r.rung,
@@ -738,9 +768,9 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         DecisionRecord,
         [
             DecisionRecord(
-                id=decision_ids[r.id],
+                id=ids.decision[r.id],
                 user=user,
-                log_id=log_ids[r.log_id],
+                log_id=ids.log[r.log_id],
                 exercise_id=r.exercise_id,
                 side=r.side,
                 action=r.action,
@@ -758,18 +788,22 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
                 user=user,
                 exercise_id=c.exercise_id,
                 side=c.side,
-                decision_id=decision_ids[c.decision_id],
+                decision_id=ids.decision[c.decision_id],
             )
             for c in doc.current_doses
         ]
     )
+
+
+def _import_habits_and_scores(user: User, doc: ExportDocument, ids: _Ids) -> None:
+    """Habit ticks, episodes of care and the scores, each in its episode."""
     _insert(
         HabitCheck,
         [
             HabitCheck(
-                id=habit_ids[r.id],
+                id=ids.habit[r.id],
                 user=user,
-                plan_id=plan_ids[r.plan_id],
+                plan_id=ids.plan[r.plan_id],
                 item_id=r.item_id,
                 slot=r.slot,
                 performed_on=r.performed_on,
@@ -782,7 +816,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         CareEpisode,
         [
             CareEpisode(
-                id=episode_ids[r.id],
+                id=ids.episode[r.id],
                 user=user,
                 started_on=r.started_on,
                 # The person's own starts stay theirs; a clinician of the other install is not here.
@@ -793,17 +827,17 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         ],
         [r.created_at for r in doc.episodes],
     )
-    episode_of = {r.id: episode_ids[r.episode_id] for r in doc.outcomes if r.episode_id}
+    episode_of = {r.id: ids.episode[r.episode_id] for r in doc.outcomes if r.episode_id}
     if len(episode_of) < len(doc.outcomes):
-        unattached = _episode_for_unattached(user, doc, episode_ids)
+        unattached = _episode_for_unattached(user, doc, ids.episode)
         episode_of |= {r.id: unattached for r in doc.outcomes if not r.episode_id}
     _insert(
         OutcomeRecord,
         [
             OutcomeRecord(
-                id=outcome_ids[r.id],
+                id=ids.outcome[r.id],
                 user=user,
-                plan_id=plan_ids[r.plan_id],
+                plan_id=ids.plan[r.plan_id],
                 episode_id=episode_of[r.id],
                 measure=r.measure,
                 performed_on=r.performed_on,
@@ -815,11 +849,15 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         ],
         [r.created_at for r in doc.outcomes],
     )
+
+
+def _import_records(user: User, doc: ExportDocument, ids: _Ids) -> None:
+    """Posture results (without their files), check-ins, safety stops and assessments."""
     _insert(
         PostureUpload,
         [
             PostureUpload(
-                id=upload_ids[r.id],
+                id=ids.upload[r.id],
                 user=user,
                 kind=r.kind,
                 stored_name="",
@@ -838,7 +876,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         CheckInRecord,
         [
             CheckInRecord(
-                id=checkin_ids[r.id],
+                id=ids.checkin[r.id],
                 user=user,
                 performed_on=r.performed_on,
                 answers=r.answers,
@@ -857,7 +895,7 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         SafetyStop,
         [
             SafetyStop(
-                id=stop_ids[r.id],
+                id=ids.stop[r.id],
                 user=user,
                 performed_on=r.performed_on,
                 answers=r.answers,
@@ -872,19 +910,17 @@ def _import_rows(user: User, doc: ExportDocument) -> ImportResult:
         AssessmentRecord,
         [
             AssessmentRecord(
-                id=assessment_ids[r.id],
+                id=ids.assessment[r.id],
                 user=user,
                 clinician=None,
                 performed_on=r.performed_on,
                 document=r.document,
-                intake_id=intake_ids[r.intake_id] if r.intake_id else None,
+                intake_id=ids.intake[r.intake_id] if r.intake_id else None,
             )
             for r in doc.assessments
         ],
         [r.created_at for r in doc.assessments],
     )
-    counts = {name: len(getattr(doc, name)) for name in SECTIONS}
-    return ImportResult(counts, remapped)
 
 
 def _log_hash(
