@@ -31,7 +31,7 @@ def _everything_wrong() -> Signals:
 
 
 def _low(**weeks: float) -> list[str]:
-    s = Signals(plan_starts_on=TODAY - timedelta(days=21), checkin_on=TODAY, **weeks)  # type: ignore[arg-type]
+    s = Signals(plan_starts_on=TODAY - timedelta(days=21), checkin_on=TODAY, **weeks)
     return [f.text for f in attention_flags(s, TODAY) if f.kind == "low_adherence"]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.vocab import WEEKDAYS
@@ -31,13 +31,13 @@ RUNG = 1
 FULL_DOSE = {"sets_done": 1, "reps_done": 8, "hold_s_done": 2}
 
 
-def make_user(username: str, password: str = PASSWORD, **extra: Any) -> AbstractBaseUser:
-    return get_user_model()._default_manager.create_user(  # type: ignore[attr-defined,no-any-return]
+def make_user(username: str, password: str = PASSWORD, **extra: Any) -> User:
+    return get_user_model()._default_manager.create_user(
         username=username, password=password, **extra
     )
 
 
-def make_role(username: str, role: str, **extra: Any) -> AbstractBaseUser:
+def make_role(username: str, role: str, **extra: Any) -> User:
     """An account with a role (person, clinician or admin) and its profile."""
     from hipalign.adapters.db.models import Profile
 
@@ -46,7 +46,7 @@ def make_role(username: str, role: str, **extra: Any) -> AbstractBaseUser:
     return user
 
 
-def make_totp(user: AbstractBaseUser) -> Any:
+def make_totp(user: User) -> Any:
     """A confirmed second factor for a clinician or admin (their API tokens need one)."""
     from datetime import UTC, datetime
 
@@ -64,7 +64,7 @@ def make_totp(user: AbstractBaseUser) -> Any:
     return device
 
 
-def staff_token(user: AbstractBaseUser, name: str = "test") -> str:
+def staff_token(user: User, name: str = "test") -> str:
     """A token's secret; a clinician or admin gets the second factor their token needs."""
     from hipalign.services.identity import tokens
     from hipalign.services.kernel.access import role_of
@@ -74,14 +74,14 @@ def staff_token(user: AbstractBaseUser, name: str = "test") -> str:
     return tokens.api_token_create(user, name).secret
 
 
-def make_link(clinician: AbstractBaseUser, patient: AbstractBaseUser) -> Any:
+def make_link(clinician: User, patient: User) -> Any:
     """An active care link between a clinician and a person."""
     from datetime import UTC, datetime, timedelta
 
     from hipalign.adapters.db.models import CareLink
     from hipalign.services.kernel.access import profile_of
 
-    profile_of(patient)  # type: ignore[arg-type]
+    profile_of(patient)
     now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     return CareLink.objects.create(
         clinician=clinician,
@@ -93,14 +93,14 @@ def make_link(clinician: AbstractBaseUser, patient: AbstractBaseUser) -> Any:
     )
 
 
-def public_id(user: AbstractBaseUser) -> str:
+def public_id(user: User) -> str:
     """The id that names a person in clinician pages and the API."""
     from hipalign.services.kernel.access import profile_of
 
-    return str(profile_of(user).public_id)  # type: ignore[arg-type]
+    return str(profile_of(user).public_id)
 
 
-def make_plan(user: AbstractBaseUser, today: date = MONDAY, **overrides: Any) -> PlanRecord:
+def make_plan(user: User, today: date = MONDAY, **overrides: Any) -> PlanRecord:
     """A plan from the minimal intake (every safety answer no), deep-merged with `overrides`."""
     return plans.intake_submit(user, intake_doc(**overrides), today)
 

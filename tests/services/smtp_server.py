@@ -36,7 +36,7 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))
         return "250 Message accepted"
 
     def wait(self, count: int, *, within_s: float = 20) -> list[Received]:

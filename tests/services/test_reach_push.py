@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import Delivery, PushSubscription, ReachPreference
 from hipalign.core.errors import InputError
@@ -31,15 +31,13 @@ def service(settings: Any) -> Iterator[PushService]:
     yield from running()
 
 
-def daily_plan(user: AbstractBaseUser, **lifestyle: Any) -> None:
+def daily_plan(user: User, **lifestyle: Any) -> None:
     """A session planned every day, so each slot has something due."""
     make_plan(user, START, sessions_per_week=7, lifestyle=lifestyle)
 
 
-def opted_in(
-    user: AbstractBaseUser, service: PushService, *, at: str = "09:00", zone: str = BERLIN
-) -> Device:
-    time_zone_set(user, zone=zone)  # type: ignore[arg-type]
+def opted_in(user: User, service: PushService, *, at: str = "09:00", zone: str = BERLIN) -> Device:
+    time_zone_set(user, zone=zone)
     ReachPreference.objects.update_or_create(user=user, defaults={"reminder_time": at})
     device = Device()
     push.push_subscribe(user, subscription=device.subscription(service.endpoint(str(user.pk))))
@@ -54,7 +52,7 @@ def utc(*args: int) -> datetime:
 
 
 def test_a_reminder_reaches_the_device_signed_and_readable_only_with_its_keys(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
     device = opted_in(owner, service)
@@ -85,7 +83,7 @@ def test_a_reminder_reaches_the_device_signed_and_readable_only_with_its_keys(
 
 
 def test_a_second_run_or_a_second_worker_sends_nothing_more(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
     opted_in(owner, service)
@@ -97,7 +95,7 @@ def test_a_second_run_or_a_second_worker_sends_nothing_more(
 
 
 def test_a_row_left_sending_by_a_dead_worker_is_dropped_not_sent_again(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
     opted_in(owner, service)
@@ -117,7 +115,7 @@ def test_a_row_left_sending_by_a_dead_worker_is_dropped_not_sent_again(
 
 
 def test_a_gone_subscription_is_removed_and_the_others_still_get_it(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
     opted_in(owner, service)
@@ -136,7 +134,7 @@ def test_a_gone_subscription_is_removed_and_the_others_still_get_it(
 
 @pytest.mark.parametrize("status", [404, 410])
 def test_the_only_device_gone_removes_it_and_stops_reaching_the_person(
-    owner: AbstractBaseUser, service: PushService, status: int
+    owner: User, service: PushService, status: int
 ) -> None:
     daily_plan(owner)
     opted_in(owner, service)
@@ -148,7 +146,7 @@ def test_the_only_device_gone_removes_it_and_stops_reaching_the_person(
 
 
 def test_a_failed_send_is_retried_with_backoff_then_sent_once(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
     device = opted_in(owner, service)
@@ -172,13 +170,13 @@ def test_a_failed_send_is_retried_with_backoff_then_sent_once(
 
 
 def test_an_unreachable_push_service_is_retried_and_given_up_when_stale(
-    owner: AbstractBaseUser, settings: Any
+    owner: User, settings: Any
 ) -> None:
     settings.PUSH_ALLOW_LOOPBACK = True
     daily_plan(owner)
     with PushService() as closed:  # made and closed at once: nothing listens on its port
         endpoint = closed.endpoint("x")
-    time_zone_set(owner, zone=BERLIN)  # type: ignore[arg-type]
+    time_zone_set(owner, zone=BERLIN)
     push.push_subscribe(owner, subscription=Device().subscription(endpoint))
     t0 = utc(2026, 3, 24, 8, 0)
     assert deliver_due_reminders(now=t0).retried == 1
@@ -191,7 +189,7 @@ def test_an_unreachable_push_service_is_retried_and_given_up_when_stale(
 
 
 def test_a_reminder_due_0730_in_quiet_hours_until_0800_goes_at_0800(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner, quiet_hours={"start": "22:00", "end": "08:00"})
     opted_in(owner, service, at="07:30")
@@ -204,7 +202,7 @@ def test_a_reminder_due_0730_in_quiet_hours_until_0800_goes_at_0800(
 
 
 def test_a_reminder_in_quiet_hours_that_run_to_the_next_morning_is_not_sent(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner, quiet_hours={"start": "21:00", "end": "07:00"})
     opted_in(owner, service, at="22:00")
@@ -214,7 +212,7 @@ def test_a_reminder_in_quiet_hours_that_run_to_the_next_morning_is_not_sent(
 
 
 def test_0900_is_0900_local_across_the_spring_forward_change(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
     opted_in(owner, service)
@@ -231,7 +229,7 @@ def test_0900_is_0900_local_across_the_spring_forward_change(
 
 
 def test_a_time_repeated_by_the_fall_back_change_is_one_reminder(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     make_plan(owner, date(2026, 10, 19), sessions_per_week=7)
     opted_in(owner, service, at="02:30")
@@ -242,7 +240,7 @@ def test_a_time_repeated_by_the_fall_back_change_is_one_reminder(
 
 
 def test_a_time_skipped_by_the_spring_forward_change_goes_once_just_after(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
     opted_in(owner, service, at="02:30")  # 02:00-03:00 does not exist on 29 March in Berlin
@@ -252,7 +250,7 @@ def test_a_time_skipped_by_the_spring_forward_change_goes_once_just_after(
 
 
 def test_the_same_utc_moment_is_each_persons_own_local_time(
-    owner: AbstractBaseUser, other: AbstractBaseUser, service: PushService
+    owner: User, other: User, service: PushService
 ) -> None:
     daily_plan(owner)
     daily_plan(other)
@@ -266,7 +264,7 @@ def test_the_same_utc_moment_is_each_persons_own_local_time(
 
 
 def test_a_worker_down_all_morning_sends_only_the_latest_fresh_slot(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner, sitting_hours_per_day=9)  # movement breaks from 09:45 every 45 minutes
     device = opted_in(owner, service)
@@ -280,10 +278,10 @@ def test_a_worker_down_all_morning_sends_only_the_latest_fresh_slot(
 
 
 def test_nothing_is_sent_for_a_person_who_never_turned_a_device_on(
-    owner: AbstractBaseUser, service: PushService
+    owner: User, service: PushService
 ) -> None:
     daily_plan(owner)
-    time_zone_set(owner, zone=BERLIN)  # type: ignore[arg-type]
+    time_zone_set(owner, zone=BERLIN)
     for hour in range(24):
         report = deliver_due_reminders(now=utc(2026, 3, 24, hour, 0))
         assert report.sent == report.retried == report.failed == report.dropped == 0
@@ -293,7 +291,7 @@ def test_nothing_is_sent_for_a_person_who_never_turned_a_device_on(
 
 
 def test_turning_the_device_off_stops_it_and_only_the_owner_can(
-    owner: AbstractBaseUser, other: AbstractBaseUser, service: PushService
+    owner: User, other: User, service: PushService
 ) -> None:
     daily_plan(owner)
     opted_in(owner, service)
@@ -319,7 +317,7 @@ def test_turning_the_device_off_stops_it_and_only_the_owner_can(
     ],
 )
 def test_a_bad_subscription_is_refused_naming_the_field_and_stores_nothing(
-    owner: AbstractBaseUser, subscription: dict[str, Any], field: str
+    owner: User, subscription: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(InputError) as err:
         push.push_subscribe(owner, subscription=subscription)
@@ -337,7 +335,7 @@ def test_an_anonymous_caller_cannot_subscribe() -> None:
 
 
 def test_an_unread_message_from_the_clinician_joins_the_bundle(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, service: PushService
+    owner: User, clinician: User, service: PushService
 ) -> None:
     from hipalign.adapters.db.models import CareLink
     from hipalign.services.messages.conversations import message_send

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 
@@ -56,7 +56,7 @@ def _fresh_cache() -> Iterator[None]:
 MFA_SESSION_KEY = "hipalign_mfa"  # set by the TOTP step; clinicians and admins need it
 
 
-def logged_in(user: AbstractBaseUser, *, mfa: bool = True, **kwargs: Any) -> Client:
+def logged_in(user: User, *, mfa: bool = True, **kwargs: Any) -> Client:
     """A client signed in as `user`; for clinicians and admins, past the TOTP step unless
     `mfa=False` (the state right after the password)."""
     c = Client(**kwargs)
@@ -69,27 +69,27 @@ def logged_in(user: AbstractBaseUser, *, mfa: bool = True, **kwargs: Any) -> Cli
 
 
 @pytest.fixture
-def owner_client(owner: AbstractBaseUser) -> Client:  # noqa: F811
+def owner_client(owner: User) -> Client:  # noqa: F811
     return logged_in(owner)
 
 
 @pytest.fixture
-def other_client(other: AbstractBaseUser) -> Client:  # noqa: F811
+def other_client(other: User) -> Client:  # noqa: F811
     return logged_in(other)
 
 
 @pytest.fixture
-def clinician_client(clinician: AbstractBaseUser) -> Client:  # noqa: F811
+def clinician_client(clinician: User) -> Client:  # noqa: F811
     return logged_in(clinician)
 
 
 @pytest.fixture
-def other_clinician_client(other_clinician: AbstractBaseUser) -> Client:  # noqa: F811
+def other_clinician_client(other_clinician: User) -> Client:  # noqa: F811
     return logged_in(other_clinician)
 
 
 @pytest.fixture
-def admin_client(admin: AbstractBaseUser) -> Client:  # noqa: F811
+def admin_client(admin: User) -> Client:  # noqa: F811
     return logged_in(admin)
 
 

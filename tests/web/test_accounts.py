@@ -8,8 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 
@@ -27,7 +26,6 @@ from tests.services.factories import (
 from tests.web.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
-User = get_user_model()
 
 WRONG_LOGIN = "That username and password do not match an account."
 ARGON2_FIRST = [
@@ -141,9 +139,7 @@ def _normalised(html: str) -> str:
     return re.sub(r"[A-Za-z0-9_\-]{20,}", "TOKEN", html)
 
 
-def test_login_form_logs_in_with_the_right_password(
-    client: Client, owner: AbstractBaseUser
-) -> None:
+def test_login_form_logs_in_with_the_right_password(client: Client, owner: User) -> None:
     response = _login(client, owner.get_username(), PASSWORD)
 
     assert response.status_code == 302  # type: ignore[attr-defined]
@@ -151,7 +147,7 @@ def test_login_form_logs_in_with_the_right_password(
 
 
 def test_login_gives_the_same_answer_for_unknown_user_and_wrong_password(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     wrong = _login(Client(), owner.get_username(), "not the password")
     unknown = _login(Client(), "nobody_here", "not the password")
@@ -162,7 +158,7 @@ def test_login_gives_the_same_answer_for_unknown_user_and_wrong_password(
     assert _normalised(wrong_html) == _normalised(unknown.content.decode())  # type: ignore[attr-defined]
 
 
-def test_login_gives_a_new_session_id(client: Client, owner: AbstractBaseUser) -> None:
+def test_login_gives_a_new_session_id(client: Client, owner: User) -> None:
     session = client.session
     session["seen"] = True
     session.save()
@@ -180,7 +176,7 @@ def test_login_gives_a_new_session_id(client: Client, owner: AbstractBaseUser) -
     [("/plan", "/plan"), ("//evil.example/", "/"), ("https://evil.example/", "/")],
 )
 def test_login_follows_only_local_next_urls(
-    client: Client, owner: AbstractBaseUser, next_url: str, location: str
+    client: Client, owner: User, next_url: str, location: str
 ) -> None:
     response = _login(client, owner.get_username(), PASSWORD, next=next_url)
 
@@ -188,7 +184,7 @@ def test_login_follows_only_local_next_urls(
 
 
 def test_ten_failures_lock_the_account_and_then_even_the_right_password_fails(
-    client: Client, owner: AbstractBaseUser
+    client: Client, owner: User
 ) -> None:
     name = owner.get_username()
     failures = [_login(Client(), name, f"wrong {i}") for i in range(settings.AXES_FAILURE_LIMIT)]
@@ -202,7 +198,7 @@ def test_ten_failures_lock_the_account_and_then_even_the_right_password_fails(
     assert client.get("/today")["Location"].startswith("/login")
 
 
-def test_nine_failures_do_not_lock_the_account(client: Client, owner: AbstractBaseUser) -> None:
+def test_nine_failures_do_not_lock_the_account(client: Client, owner: User) -> None:
     name = owner.get_username()
     for i in range(settings.AXES_FAILURE_LIMIT - 1):
         _login(Client(), name, f"wrong {i}")
@@ -212,9 +208,7 @@ def test_nine_failures_do_not_lock_the_account(client: Client, owner: AbstractBa
     assert _logged_in_as(client) == str(owner.pk)
 
 
-def test_lockout_is_per_account_and_a_reset_unlocks(
-    client: Client, owner: AbstractBaseUser
-) -> None:
+def test_lockout_is_per_account_and_a_reset_unlocks(client: Client, owner: User) -> None:
     bystander = make_user("bystander")
     for i in range(settings.AXES_FAILURE_LIMIT):
         _login(Client(), owner.get_username(), f"wrong {i}")
@@ -268,7 +262,7 @@ def test_an_older_hash_is_upgraded_to_argon2id_at_login(client: Client) -> None:
 # --- export ------------------------------------------------------------------------------------
 
 
-def _some_data(user: AbstractBaseUser) -> PlanRecord:
+def _some_data(user: User) -> PlanRecord:
     plan = make_plan(user)
     result = recording.log_record(user, log_payload(plan), today=LOG_TODAY)
     recording.next_morning_record(
@@ -278,7 +272,7 @@ def _some_data(user: AbstractBaseUser) -> PlanRecord:
 
 
 def test_export_is_a_json_download_of_every_own_row_and_none_of_another_persons(
-    owner: AbstractBaseUser, other: AbstractBaseUser, owner_client: Client
+    owner: User, other: User, owner_client: Client
 ) -> None:
     _some_data(owner)
     theirs = _some_data(other)
@@ -301,9 +295,7 @@ def test_export_is_a_json_download_of_every_own_row_and_none_of_another_persons(
 # --- deletion ----------------------------------------------------------------------------------
 
 
-def test_delete_with_the_wrong_password_deletes_nothing(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_delete_with_the_wrong_password_deletes_nothing(owner: User, owner_client: Client) -> None:
     _some_data(owner)
     before = owned_counts(owner.pk)
 
@@ -319,7 +311,7 @@ def test_delete_with_the_wrong_password_deletes_nothing(
 
 
 def test_delete_with_the_password_erases_everything_owned_and_logs_out(
-    owner: AbstractBaseUser, other: AbstractBaseUser, owner_client: Client
+    owner: User, other: User, owner_client: Client
 ) -> None:
     _some_data(owner)
     _some_data(other)

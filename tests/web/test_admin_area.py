@@ -3,7 +3,7 @@ and the audit log can be read but never edited or deleted, here or in the Django
 
 import pytest
 from django.contrib import admin as django_admin
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import AuditEvent, Profile
@@ -15,7 +15,7 @@ from tests.web.conftest import logged_in
 PAGES = ["/admin-area/people", "/admin-area/audit"]
 
 
-def _role(user: AbstractBaseUser) -> str | None:
+def _role(user: User) -> str | None:
     return role_of(User.objects.get(pk=user.pk))
 
 
@@ -28,7 +28,7 @@ def test_anonymous_is_sent_to_log_in(client: Client, path: str) -> None:
 
 @pytest.mark.parametrize("who", ["owner_client", "clinician_client"])
 def test_the_area_does_not_exist_for_people_and_clinicians(
-    who: str, request: pytest.FixtureRequest, other: AbstractBaseUser
+    who: str, request: pytest.FixtureRequest, other: User
 ) -> None:
     c: Client = request.getfixturevalue(who)
     actor = c.session["_auth_user_id"]
@@ -56,13 +56,13 @@ def test_the_area_does_not_exist_for_people_and_clinicians(
     ]
 
 
-def test_an_admin_without_the_second_factor_is_sent_to_set_it_up(admin: AbstractBaseUser) -> None:
+def test_an_admin_without_the_second_factor_is_sent_to_set_it_up(admin: User) -> None:
     response = logged_in(admin, mfa=False).get("/admin-area/people")
     assert response["Location"].startswith("/account/security/setup")
 
 
 def test_people_page_lists_accounts_with_role_mfa_and_patients(
-    admin_client: Client, clinician: AbstractBaseUser
+    admin_client: Client, clinician: User
 ) -> None:
     html = admin_client.get("/admin-area/people").content.decode()
     for name in ("ada_admin", "ann_owner", "cleo_clinician"):
@@ -72,7 +72,7 @@ def test_people_page_lists_accounts_with_role_mfa_and_patients(
 
 
 def test_role_change_applies_and_ends_that_users_sessions(
-    admin_client: Client, other: AbstractBaseUser
+    admin_client: Client, other: User
 ) -> None:
     other_client = logged_in(other)
     assert other_client.get("/account").status_code == 200
@@ -90,14 +90,14 @@ def test_role_change_applies_and_ends_that_users_sessions(
 
 
 def test_demoting_a_clinician_closes_the_clinic_at_once(
-    admin_client: Client, clinician: AbstractBaseUser, owner: AbstractBaseUser
+    admin_client: Client, clinician: User, owner: User
 ) -> None:
     admin_client.post(f"/admin-area/people/{public_id(clinician)}/role", {"role": "person"})
     c = logged_in(clinician)
     assert c.get(f"/clinic/patients/{public_id(owner)}").status_code == 404
 
 
-def test_the_last_admin_cannot_step_down(admin_client: Client, admin: AbstractBaseUser) -> None:
+def test_the_last_admin_cannot_step_down(admin_client: Client, admin: User) -> None:
     response = admin_client.post(
         f"/admin-area/people/{public_id(admin)}/role", {"role": "person"}, follow=True
     )
@@ -106,9 +106,7 @@ def test_the_last_admin_cannot_step_down(admin_client: Client, admin: AbstractBa
     assert admin_client.get("/admin-area/people").status_code == 200
 
 
-def test_an_unknown_role_or_account_changes_nothing(
-    admin_client: Client, other: AbstractBaseUser
-) -> None:
+def test_an_unknown_role_or_account_changes_nothing(admin_client: Client, other: User) -> None:
     response = admin_client.post(
         f"/admin-area/people/{public_id(other)}/role", {"role": "root"}, follow=True
     )
@@ -123,9 +121,9 @@ def test_an_unknown_role_or_account_changes_nothing(
 
 def test_audit_log_is_newest_first_marks_others_data_and_is_audited(
     admin_client: Client,
-    admin: AbstractBaseUser,
-    clinician: AbstractBaseUser,
-    owner: AbstractBaseUser,
+    admin: User,
+    clinician: User,
+    owner: User,
 ) -> None:
     audit_record(int(owner.pk), "plan.create", "p1")
     audit_record(int(clinician.pk), "read:timeline", "t1", subject_id=int(owner.pk))
@@ -138,7 +136,7 @@ def test_audit_log_is_newest_first_marks_others_data_and_is_audited(
 
 
 def test_audit_log_filters_by_actor_and_subject(
-    admin_client: Client, clinician: AbstractBaseUser, owner: AbstractBaseUser
+    admin_client: Client, clinician: User, owner: User
 ) -> None:
     audit_record(int(owner.pk), "plan.create", "p1")
     audit_record(int(clinician.pk), "read:timeline", "t1", subject_id=int(owner.pk))
@@ -151,9 +149,7 @@ def test_audit_log_filters_by_actor_and_subject(
     assert "no account is called" in unknown.content.decode()
 
 
-def test_audit_log_pages_by_fifty_keeping_the_filter(
-    admin_client: Client, owner: AbstractBaseUser
-) -> None:
+def test_audit_log_pages_by_fifty_keeping_the_filter(admin_client: Client, owner: User) -> None:
     for i in range(60):
         audit_record(int(owner.pk), "test.event", f"t{i}")
     first = admin_client.get("/admin-area/audit", {"by": "ann_owner"})
@@ -250,7 +246,7 @@ def test_the_audit_log_has_no_edit_or_delete_anywhere(admin_client: Client) -> N
     assert audit_verify() is None
 
 
-def test_mfa_reset_from_the_people_page(admin_client: Client, clinician: AbstractBaseUser) -> None:
+def test_mfa_reset_from_the_people_page(admin_client: Client, clinician: User) -> None:
     from hipalign.adapters.db.models import TotpDevice
 
     TotpDevice.objects.create(user=clinician, secret="A" * 32, confirmed_at="2026-03-01T09:00Z")
@@ -263,7 +259,7 @@ def test_mfa_reset_from_the_people_page(admin_client: Client, clinician: Abstrac
 
 
 def test_an_admin_who_steps_down_leaves_the_area(
-    admin_client: Client, admin: AbstractBaseUser, other: AbstractBaseUser
+    admin_client: Client, admin: User, other: User
 ) -> None:
     admin_client.post(f"/admin-area/people/{public_id(other)}/role", {"role": "admin"})
     response = admin_client.post(f"/admin-area/people/{public_id(admin)}/role", {"role": "person"})

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signals
 from django.db import close_old_connections
 from django.test import Client
@@ -74,7 +74,7 @@ NEGATIVE_EXAMPLES = 10
 @dataclass(frozen=True)
 class Identity:
     name: str
-    user: AbstractBaseUser
+    user: User
     headers: dict[str, str]
     canary: str  # appears only in this identity's own data ("" when it has none)
 
@@ -88,7 +88,7 @@ class World:
     allowed: dict[str, set[str]]
 
 
-def _token(user: AbstractBaseUser) -> dict[str, str]:
+def _token(user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {staff_token(user, 'fuzz')}"}
 
 

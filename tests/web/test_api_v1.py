@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
 
 
-def bearer(user: AbstractBaseUser) -> dict[str, str]:
+def bearer(user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {staff_token(user)}"}
 
 
@@ -97,7 +97,7 @@ def test_anonymous_writes_get_401_and_store_nothing(owner_plan: PlanRecord) -> N
     assert all_counts() == before
 
 
-def test_a_token_acts_for_its_owner(owner: AbstractBaseUser) -> None:
+def test_a_token_acts_for_its_owner(owner: User) -> None:
     response = get("/me", bearer(owner))
 
     assert response.status_code == 200
@@ -112,7 +112,7 @@ def test_the_browser_session_also_works(owner_client: Client) -> None:
     assert get("/me", client=owner_client).json()["username"] == "ann_owner"
 
 
-def test_a_revoked_token_is_401(owner: AbstractBaseUser) -> None:
+def test_a_revoked_token_is_401(owner: User) -> None:
     made = tokens.api_token_create(owner, "old")
     tokens.api_token_revoke(owner, str(made.token.id), timezone.now())
 
@@ -122,17 +122,17 @@ def test_a_revoked_token_is_401(owner: AbstractBaseUser) -> None:
 
 
 @pytest.mark.parametrize("value", ["Bearer hpa_made-up", "Bearer ", "Basic YTpi", "hpa_x"])
-def test_a_wrong_authorization_header_is_401(owner: AbstractBaseUser, value: str) -> None:
+def test_a_wrong_authorization_header_is_401(owner: User, value: str) -> None:
     assert get("/me", {"Authorization": value}).status_code == 401
 
 
-def test_a_clinician_session_without_the_mfa_step_is_401(clinician: AbstractBaseUser) -> None:
+def test_a_clinician_session_without_the_mfa_step_is_401(clinician: User) -> None:
     assert get("/me", client=logged_in(clinician, mfa=False)).status_code == 401
     assert get("/me", client=logged_in(clinician)).status_code == 200
 
 
 def test_a_session_write_without_the_csrf_token_is_403_and_stores_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     client = logged_in(owner, enforce_csrf_checks=True)
     before = all_counts()
@@ -143,7 +143,7 @@ def test_a_session_write_without_the_csrf_token_is_403_and_stores_nothing(
     assert only_the_denial_added(before, "denied.forbidden")
 
 
-def test_a_token_write_needs_no_csrf_token(owner: AbstractBaseUser, owner_plan: PlanRecord) -> None:
+def test_a_token_write_needs_no_csrf_token(owner: User, owner_plan: PlanRecord) -> None:
     client = Client(enforce_csrf_checks=True)
     response = send("post", "/logs", log_payload(owner_plan), bearer(owner), client=client)
     assert response.status_code == 201
@@ -174,7 +174,7 @@ def test_every_operation_declares_its_error_responses() -> None:
 # --- intake and plans ----------------------------------------------------------------------
 
 
-def test_the_first_intake_makes_plan_version_1_without_if_match(owner: AbstractBaseUser) -> None:
+def test_the_first_intake_makes_plan_version_1_without_if_match(owner: User) -> None:
     response = send("post", "/intake", intake_doc(), bearer(owner))
 
     assert response.status_code == 201
@@ -185,7 +185,7 @@ def test_the_first_intake_makes_plan_version_1_without_if_match(owner: AbstractB
 
 
 def test_a_replan_without_if_match_is_428_and_stores_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     h = bearer(owner)
     before = snapshot(owner.pk)
@@ -199,7 +199,7 @@ def test_a_replan_without_if_match_is_428_and_stores_nothing(
 
 
 def test_a_replan_with_the_current_etag_makes_the_next_version(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     h = bearer(owner)
     etag = get("/plan", h)["ETag"]
@@ -212,7 +212,7 @@ def test_a_replan_with_the_current_etag_makes_the_next_version(
 
 
 def test_the_persons_replan_cannot_silently_overwrite_the_clinicians_prescription(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser
+    owner: User, owner_plan: PlanRecord, clinician: User
 ) -> None:
     person, doctor = bearer(owner), bearer(clinician)
     seen = get("/plan", person)["ETag"]  # the person loads version 1
@@ -232,7 +232,7 @@ def test_the_persons_replan_cannot_silently_overwrite_the_clinicians_prescriptio
 
 @pytest.mark.parametrize("value", ['"7"', "garbage", 'W/"0"'])
 def test_a_stale_or_unreadable_if_match_is_412(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, value: str
+    owner: User, owner_plan: PlanRecord, value: str
 ) -> None:
     h = bearer(owner)
     before = snapshot(owner.pk)
@@ -251,7 +251,7 @@ def test_a_stale_or_unreadable_if_match_is_412(
     ],
 )
 def test_a_bad_intake_is_422_naming_the_field_and_stores_nothing(
-    owner: AbstractBaseUser, change: dict[str, Any], field: str
+    owner: User, change: dict[str, Any], field: str
 ) -> None:
     h = bearer(owner)
     before = all_counts()
@@ -264,18 +264,18 @@ def test_a_bad_intake_is_422_naming_the_field_and_stores_nothing(
     assert all_counts() == before
 
 
-def test_a_body_that_is_not_json_is_400(owner: AbstractBaseUser) -> None:
+def test_a_body_that_is_not_json_is_400(owner: User) -> None:
     response = Client().post(
         V1 + "/intake", "{not json", content_type="application/json", headers=bearer(owner)
     )
     assert response.status_code == 400
 
 
-def test_plan_is_404_before_the_first_plan(owner: AbstractBaseUser) -> None:
+def test_plan_is_404_before_the_first_plan(owner: User) -> None:
     assert get("/plan", bearer(owner)).status_code == 404
 
 
-def test_plan_history_is_paged_and_bounded(owner: AbstractBaseUser, owner_plan: PlanRecord) -> None:
+def test_plan_history_is_paged_and_bounded(owner: User, owner_plan: PlanRecord) -> None:
     h = bearer(owner)
     send("post", "/intake", intake_doc(), {**h, "If-Match": '"1"'})
 
@@ -290,9 +290,7 @@ def test_plan_history_is_paged_and_bounded(owner: AbstractBaseUser, owner_plan: 
 # --- logs and progress ---------------------------------------------------------------------
 
 
-def test_a_log_resent_with_a_token_is_stored_once(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
-) -> None:
+def test_a_log_resent_with_a_token_is_stored_once(owner: User, owner_plan: PlanRecord) -> None:
     h, body = bearer(owner), log_payload(owner_plan)
 
     first, again = (send("post", "/logs", body, h) for _ in range(2))
@@ -304,7 +302,7 @@ def test_a_log_resent_with_a_token_is_stored_once(
 
 
 def test_the_v1_and_the_player_api_share_one_idempotency_key(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
     body = log_payload(owner_plan)
     first = owner_client.post("/api/logs", json.dumps(body), content_type="application/json")
@@ -316,7 +314,7 @@ def test_the_v1_and_the_player_api_share_one_idempotency_key(
 
 
 def test_the_same_client_id_with_another_payload_is_422_and_changes_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     h, body = bearer(owner), log_payload(owner_plan)
     send("post", "/logs", body, h)
@@ -331,7 +329,7 @@ def test_the_same_client_id_with_another_payload_is_422_and_changes_nothing(
 
 @pytest.mark.parametrize("field", ["user", "user_id", "owner_id"])
 def test_owner_fields_in_a_log_are_refused_never_used(
-    owner: AbstractBaseUser, other: AbstractBaseUser, owner_plan: PlanRecord, field: str
+    owner: User, other: User, owner_plan: PlanRecord, field: str
 ) -> None:
     h = bearer(owner)
     before = all_counts()
@@ -350,7 +348,7 @@ def test_owner_fields_in_a_log_are_refused_never_used(
 
 
 def test_a_log_against_another_persons_plan_is_404_and_stores_nothing(
-    other: AbstractBaseUser, owner_plan: PlanRecord
+    other: User, owner_plan: PlanRecord
 ) -> None:
     h = bearer(other)
     before = all_counts()
@@ -361,7 +359,7 @@ def test_a_log_against_another_persons_plan_is_404_and_stores_nothing(
     assert only_the_denial_added(before, "denied.not_found")
 
 
-def test_own_logs_and_progress(owner: AbstractBaseUser, owner_plan: PlanRecord) -> None:
+def test_own_logs_and_progress(owner: User, owner_plan: PlanRecord) -> None:
     h = bearer(owner)
     send("post", "/logs", log_payload(owner_plan), h)
 
@@ -375,7 +373,7 @@ def test_own_logs_and_progress(owner: AbstractBaseUser, owner_plan: PlanRecord) 
 
 
 def test_a_skip_is_stored_and_listed_as_skipped_and_documented(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     h = bearer(owner)
     body = {**log_payload(owner_plan, sets_done=0, reps_done=0, skipped=True)}
@@ -393,7 +391,7 @@ def test_a_skip_is_stored_and_listed_as_skipped_and_documented(
 
 
 def test_a_log_counted_by_the_camera_is_stored_marked_and_a_resend_is_recognised(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     # Issue 17: the camera coach's counts are marked; a body without the field is a person's.
     h = bearer(owner)
@@ -414,7 +412,7 @@ def test_a_log_counted_by_the_camera_is_stored_marked_and_a_resend_is_recognised
 
 
 def test_a_log_counted_by_anything_else_is_422_and_stores_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     h = bearer(owner)
     before = all_counts()
@@ -427,7 +425,7 @@ def test_a_log_counted_by_anything_else_is_422_and_stores_nothing(
 
 
 def test_a_log_without_pain_that_is_not_a_skip_is_422_and_stores_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     h, body = bearer(owner), log_payload(owner_plan)
     del body["pain_during"]
@@ -443,9 +441,7 @@ def test_a_log_without_pain_that_is_not_a_skip_is_422_and_stores_nothing(
 # --- a clinician's patients ----------------------------------------------------------------
 
 
-def test_a_clinician_lists_linked_patients_only(
-    owner: AbstractBaseUser, other: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_a_clinician_lists_linked_patients_only(owner: User, other: User, clinician: User) -> None:
     body = get("/patients", bearer(clinician)).json()
 
     assert body["total"] == 1
@@ -454,9 +450,7 @@ def test_a_clinician_lists_linked_patients_only(
     assert isinstance(row["flags"], list)
 
 
-def test_an_unlinked_clinician_lists_no_one(
-    owner: AbstractBaseUser, other_clinician: AbstractBaseUser
-) -> None:
+def test_an_unlinked_clinician_lists_no_one(owner: User, other_clinician: User) -> None:
     assert get("/patients", bearer(other_clinician)).json()["items"] == []
 
 
@@ -474,7 +468,7 @@ PATIENT_GETS = ["plan", "progress", "logs"]
 
 @pytest.mark.parametrize("what", PATIENT_GETS)
 def test_a_linked_clinician_reads_a_patients_data_and_it_is_audited(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser, what: str
+    owner: User, owner_plan: PlanRecord, clinician: User, what: str
 ) -> None:
     response = get(f"/patients/{public_id(owner)}/{what}", bearer(clinician))
 
@@ -487,7 +481,7 @@ def test_a_linked_clinician_reads_a_patients_data_and_it_is_audited(
 @pytest.mark.parametrize("what", PATIENT_GETS)
 @pytest.mark.parametrize("who", ["other", "other_clinician", "admin"])
 def test_anyone_else_gets_404_for_a_patients_data(
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
     who: str,
     what: str,
@@ -503,15 +497,11 @@ def test_anyone_else_gets_404_for_a_patients_data(
     assert only_the_denial_added(before, "denied.not_found")
 
 
-def test_a_person_reads_their_own_data_by_public_id(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
-) -> None:
+def test_a_person_reads_their_own_data_by_public_id(owner: User, owner_plan: PlanRecord) -> None:
     assert get(f"/patients/{public_id(owner)}/plan", bearer(owner)).status_code == 200
 
 
-def test_access_ends_with_the_link(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser
-) -> None:
+def test_access_ends_with_the_link(owner: User, owner_plan: PlanRecord, clinician: User) -> None:
     h = bearer(clinician)
     assert get(f"/patients/{public_id(owner)}/plan", h).status_code == 200
 
@@ -521,15 +511,13 @@ def test_access_ends_with_the_link(
     assert get("/patients", h).json()["items"] == []
 
 
-def test_unknown_and_malformed_patient_ids(clinician: AbstractBaseUser) -> None:
+def test_unknown_and_malformed_patient_ids(clinician: User) -> None:
     h = bearer(clinician)
     assert get(f"/patients/{uuid.uuid4()}/plan", h).status_code == 404
     assert get("/patients/not-an-id/plan", h).status_code == 422
 
 
-def test_patient_logs_are_paged(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser
-) -> None:
+def test_patient_logs_are_paged(owner: User, owner_plan: PlanRecord, clinician: User) -> None:
     h = bearer(owner)
     for _ in range(3):
         send("post", "/logs", log_payload(owner_plan), h)
@@ -543,7 +531,7 @@ def test_patient_logs_are_paged(
 
 
 def test_a_linked_clinician_prescribes_with_if_match(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser
+    owner: User, owner_plan: PlanRecord, clinician: User
 ) -> None:
     h = bearer(clinician)
     pid = public_id(owner)
@@ -559,7 +547,7 @@ def test_a_linked_clinician_prescribes_with_if_match(
 
 
 def test_a_prescription_without_if_match_is_428_and_changes_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser
+    owner: User, owner_plan: PlanRecord, clinician: User
 ) -> None:
     h, pid = bearer(clinician), public_id(owner)
     before = snapshot(owner.pk)
@@ -572,7 +560,7 @@ def test_a_prescription_without_if_match_is_428_and_changes_nothing(
 
 
 def test_a_stale_prescription_is_412_and_changes_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser
+    owner: User, owner_plan: PlanRecord, clinician: User
 ) -> None:
     send("post", "/intake", intake_doc(), {**bearer(owner), "If-Match": '"1"'})  # person re-plans
     h, pid = bearer(clinician), public_id(owner)
@@ -589,7 +577,7 @@ def test_a_stale_prescription_is_412_and_changes_nothing(
     ("who", "status"), [("other_clinician", 404), ("admin", 403), ("other", 403), ("owner", 403)]
 )
 def test_a_prescription_by_anyone_but_a_linked_clinician_is_refused_and_changes_nothing(
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
     who: str,
     status: int,
@@ -607,7 +595,7 @@ def test_a_prescription_by_anyone_but_a_linked_clinician_is_refused_and_changes_
 
 
 def test_a_prescription_naming_an_owner_field_is_422(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician: AbstractBaseUser
+    owner: User, owner_plan: PlanRecord, clinician: User
 ) -> None:
     body = {**rx_body(owner_plan), "user_id": 99}
     response = send(
@@ -671,9 +659,7 @@ def test_a_token_without_a_name_is_refused_on_the_page(owner_client: Client) -> 
     assert tokens.api_tokens_list(response.wsgi_request.user) == []
 
 
-def test_a_token_revoked_on_the_page_stops_working(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_a_token_revoked_on_the_page_stops_working(owner: User, owner_client: Client) -> None:
     made = tokens.api_token_create(owner, "script")
 
     response = owner_client.post(f"/account/tokens/{made.token.id}/revoke")
@@ -682,9 +668,7 @@ def test_a_token_revoked_on_the_page_stops_working(
     assert get("/me", {"Authorization": f"Bearer {made.secret}"}).status_code == 401
 
 
-def test_another_person_cannot_revoke_or_see_a_token(
-    owner: AbstractBaseUser, other_client: Client
-) -> None:
+def test_another_person_cannot_revoke_or_see_a_token(owner: User, other_client: Client) -> None:
     made = tokens.api_token_create(owner, "script-of-ann")
 
     assert other_client.post(f"/account/tokens/{made.token.id}/revoke").status_code == 404

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 
@@ -35,8 +35,8 @@ OWNER_CLIENT_ID = "CANARY-owner-log-0001"
 
 @dataclass
 class World:
-    owner: AbstractBaseUser
-    other: AbstractBaseUser
+    owner: User
+    other: User
     plan: PlanRecord
     other_plan: PlanRecord
     session_id: str
@@ -44,7 +44,7 @@ class World:
 
 
 @pytest.fixture
-def world(owner: AbstractBaseUser, other: AbstractBaseUser, set_today: SetToday) -> World:
+def world(owner: User, other: User, set_today: SetToday) -> World:
     plan = make_plan(owner)
     make_plan(owner, age=41)  # an older version too, so plan history has two of the owner's
     plan = plans.plan_current(owner)  # type: ignore[assignment]
@@ -72,11 +72,11 @@ def world(owner: AbstractBaseUser, other: AbstractBaseUser, set_today: SetToday)
     return World(owner, other, plan, other_plan, session_id, canaries)
 
 
-def _log_to_owners_plan(w: World, me: AbstractBaseUser) -> dict[str, Any]:
+def _log_to_owners_plan(w: World, me: User) -> dict[str, Any]:
     return log_payload(w.plan)
 
 
-def _log_to_owners_session(w: World, me: AbstractBaseUser) -> dict[str, Any]:
+def _log_to_owners_session(w: World, me: User) -> dict[str, Any]:
     mine = plans.plan_current(me)
     assert mine is not None
     return log_payload(mine, session_id=w.session_id)
@@ -90,7 +90,7 @@ class Cell:
     owner_status: int
     other_status: int
     form: dict[str, str] | None = None
-    json: Callable[[World, AbstractBaseUser], dict[str, Any]] | None = None
+    json: Callable[[World, User], dict[str, Any]] | None = None
 
     @property
     def api(self) -> bool:
@@ -137,7 +137,7 @@ MATRIX = [
 IDENTITIES = ["anonymous", "owner", "other"]
 
 
-def _request(client: Client, cell: Cell, w: World, me: AbstractBaseUser | None) -> HttpResponse:
+def _request(client: Client, cell: Cell, w: World, me: User | None) -> HttpResponse:
     path = cell.path.format(plan=w.plan.id, session=w.session_id)
     if cell.json is not None:
         return post_log(client, cell.json(w, me or w.owner))

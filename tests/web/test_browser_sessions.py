@@ -3,7 +3,7 @@ end one browser, or all but this one; nobody can end another person's session.""
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
 
@@ -21,7 +21,7 @@ SAFARI = (
 )
 
 
-def _browser(user: AbstractBaseUser, agent: str) -> Client:
+def _browser(user: User, agent: str) -> Client:
     c = logged_in(user, HTTP_USER_AGENT=agent)
     assert c.get("/today").status_code in (200, 302)  # a signed-in request records the browser
     return c
@@ -31,7 +31,7 @@ def _key(c: Client) -> str:
     return c.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def test_the_account_page_lists_browsers_and_live_tokens(owner: AbstractBaseUser) -> None:
+def test_the_account_page_lists_browsers_and_live_tokens(owner: User) -> None:
     laptop, _phone = _browser(owner, FIREFOX), _browser(owner, SAFARI)
     tokens.api_token_create(owner, "phone app")
 
@@ -43,7 +43,7 @@ def test_the_account_page_lists_browsers_and_live_tokens(owner: AbstractBaseUser
     assert _key(laptop) not in page  # the session key never leaves the server
 
 
-def test_end_all_other_sessions_keeps_only_this_one(owner: AbstractBaseUser) -> None:
+def test_end_all_other_sessions_keeps_only_this_one(owner: User) -> None:
     laptop, phone = _browser(owner, FIREFOX), _browser(owner, SAFARI)
 
     response = laptop.post("/account/sessions/end-others")
@@ -54,7 +54,7 @@ def test_end_all_other_sessions_keeps_only_this_one(owner: AbstractBaseUser) -> 
     assert list(BrowserSession.objects.values_list("session_key", flat=True)) == [_key(laptop)]
 
 
-def test_ending_one_browser_signs_it_out(owner: AbstractBaseUser) -> None:
+def test_ending_one_browser_signs_it_out(owner: User) -> None:
     laptop, phone = _browser(owner, FIREFOX), _browser(owner, SAFARI)
     row = BrowserSession.objects.get(session_key=_key(phone))
 
@@ -64,9 +64,7 @@ def test_ending_one_browser_signs_it_out(owner: AbstractBaseUser) -> None:
     assert laptop.get("/account").status_code == 200
 
 
-def test_nobody_can_end_another_persons_session(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_nobody_can_end_another_persons_session(owner: User, other: User) -> None:
     owners = _browser(owner, FIREFOX)
     row = BrowserSession.objects.get(session_key=_key(owners))
     intruder = _browser(other, SAFARI)
@@ -80,7 +78,7 @@ def test_nobody_can_end_another_persons_session(
     assert owners.get("/account").status_code == 200
 
 
-def test_the_current_session_is_not_ended_by_id(owner: AbstractBaseUser) -> None:
+def test_the_current_session_is_not_ended_by_id(owner: User) -> None:
     laptop = _browser(owner, FIREFOX)
     row = BrowserSession.objects.get(session_key=_key(laptop))
     assert laptop.post(f"/account/sessions/{row.id}/end").status_code == 404
@@ -88,7 +86,7 @@ def test_the_current_session_is_not_ended_by_id(owner: AbstractBaseUser) -> None
 
 
 def test_the_record_follows_a_new_session_key_after_the_totp_step(
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     c = _browser(clinician, FIREFOX)
     first = BrowserSession.objects.get(user_id=clinician.pk)

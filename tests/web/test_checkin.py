@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import CheckInRecord, IntakeRecord, PlanRecord
@@ -41,7 +41,7 @@ def shown_part(html: str) -> str:
 
 
 def test_checkin_with_a_red_flag_shows_the_referral_and_stores_it(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     response = owner_client.post("/checkin", checkin_form(**{f"q_{URGENT.id}": "yes"}))
 
@@ -146,7 +146,7 @@ def test_checkin_shows_every_current_state_question_every_week(
 
 
 def test_checkin_nothing_changed_stores_the_intake_answers_carried_over(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     response = owner_client.post("/checkin", checkin_form())
 
@@ -182,7 +182,7 @@ def test_checkin_something_changed_requires_the_lifetime_questions_again(
 
 
 def test_checkin_something_changed_and_a_yes_to_cancer_refers(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     response = owner_client.post("/checkin", lifetime_again(**{f"q_{CANCER.id}": "yes"}))
 
@@ -203,7 +203,7 @@ def test_checkin_after_a_yes_at_a_checkin_asks_that_question_in_full(
 
 
 def test_checkin_asks_a_question_the_intake_never_answered_in_full(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     rec = IntakeRecord.objects.get(user=owner)
     del rec.document["screening"][CANCER.id]  # as if the question were added since

@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import PlanRecord
@@ -61,9 +61,9 @@ def text_of(response: object) -> str:
 
 
 def test_a_spanish_clinician_reads_the_patient_list_in_spanish(
-    clinician: AbstractBaseUser, clinician_client: Client, owner_plan: PlanRecord
+    clinician: User, clinician_client: Client, owner_plan: PlanRecord
 ) -> None:
-    language_set(clinician, language="es")  # type: ignore[arg-type]
+    language_set(clinician, language="es")
 
     page = text_of(clinician_client.get("/clinic/patients"))
 
@@ -78,9 +78,9 @@ def test_a_spanish_clinician_reads_the_patient_list_in_spanish(
 
 
 def test_a_spanish_clinician_reads_the_empty_search_in_spanish(
-    clinician: AbstractBaseUser, clinician_client: Client, owner_plan: PlanRecord
+    clinician: User, clinician_client: Client, owner_plan: PlanRecord
 ) -> None:
-    language_set(clinician, language="es")  # type: ignore[arg-type]
+    language_set(clinician, language="es")
 
     page = text_of(clinician_client.get("/clinic/patients", {"q": "nobody-like-this"}))
 
@@ -89,9 +89,9 @@ def test_a_spanish_clinician_reads_the_empty_search_in_spanish(
 
 
 def test_a_spanish_clinician_reads_the_links_page_in_spanish(
-    clinician: AbstractBaseUser, clinician_client: Client, owner: AbstractBaseUser
+    clinician: User, clinician_client: Client, owner: User
 ) -> None:
-    language_set(clinician, language="es")  # type: ignore[arg-type]
+    language_set(clinician, language="es")
 
     page = text_of(clinician_client.get("/clinic/links"))
 

@@ -5,7 +5,7 @@ import re
 import uuid
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import AssessmentRecord, AuditEvent, CareLink, PlanRecord
@@ -15,7 +15,7 @@ from tests.web.conftest import logged_in
 PAGES = ["", "/assessment", "/timeline"]
 
 
-def patient_url(user: AbstractBaseUser, tail: str = "") -> str:
+def patient_url(user: User, tail: str = "") -> str:
     return f"/clinic/patients/{public_id(user)}{tail}"
 
 
@@ -38,7 +38,7 @@ def body(response: object) -> str:
     "url",
     ["/care", "/timeline", "/clinic/links", "PATIENT", "PATIENT/assessment", "PATIENT/timeline"],
 )
-def test_anonymous_visitors_are_sent_to_log_in(url: str, owner: AbstractBaseUser) -> None:
+def test_anonymous_visitors_are_sent_to_log_in(url: str, owner: User) -> None:
     url = url.replace("PATIENT", patient_url(owner))
 
     r = Client().get(url)
@@ -48,7 +48,7 @@ def test_anonymous_visitors_are_sent_to_log_in(url: str, owner: AbstractBaseUser
 
 @pytest.mark.parametrize("tail", PAGES)
 def test_a_linked_clinician_sees_the_patient_pages(
-    tail: str, clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    tail: str, clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = clinician_client.get(patient_url(owner, tail))
 
@@ -62,9 +62,9 @@ def test_anyone_but_a_linked_clinician_gets_404(
     who: str,
     tail: str,
     request: pytest.FixtureRequest,
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     c = logged_in(request.getfixturevalue(who))
     before = snapshot(owner.pk)
@@ -86,9 +86,9 @@ def test_access_ends_the_moment_the_link_ends(
     tail: str,
     clinician_client: Client,
     owner_client: Client,
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     assert clinician_client.get(patient_url(owner, tail)).status_code == 200
     link = CareLink.objects.get(clinician=clinician, patient=owner)
@@ -101,9 +101,9 @@ def test_access_ends_the_moment_the_link_ends(
 
 def test_every_clinician_page_read_is_audited_without_health_data(
     clinician_client: Client,
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     before = AuditEvent.objects.count()
 
@@ -121,7 +121,7 @@ def test_every_clinician_page_read_is_audited_without_health_data(
 
 
 def test_a_person_shares_with_a_clinician_by_code(
-    owner_client: Client, other_clinician_client: Client, owner: AbstractBaseUser
+    owner_client: Client, other_clinician_client: Client, owner: User
 ) -> None:
     made = owner_client.post("/care", {"action": "create"})
     code = re.search(r'class="link-code">([A-Z0-9-]{11})<', body(made))
@@ -138,7 +138,7 @@ def test_a_person_shares_with_a_clinician_by_code(
 
 
 def test_a_clinicians_invite_link_prefills_the_persons_form(
-    other_clinician_client: Client, owner_client: Client, owner: AbstractBaseUser
+    other_clinician_client: Client, owner_client: Client, owner: User
 ) -> None:
     made = other_clinician_client.post("/clinic/links", {"action": "create"})
     link = re.search(r'href="(http://testserver/care\?code=([A-Z0-9-]{11}))"', body(made))
@@ -152,9 +152,7 @@ def test_a_clinicians_invite_link_prefills_the_persons_form(
     assert other_clinician_client.get(patient_url(owner)).status_code == 200
 
 
-def test_a_wrong_code_is_named_and_links_nothing(
-    owner_client: Client, owner: AbstractBaseUser
-) -> None:
+def test_a_wrong_code_is_named_and_links_nothing(owner_client: Client, owner: User) -> None:
     r = owner_client.post("/care", {"action": "redeem", "code": "AAAAA-BBBBB"})
 
     assert r.status_code == 422
@@ -164,7 +162,7 @@ def test_a_wrong_code_is_named_and_links_nothing(
 
 
 def test_the_care_page_lists_clinicians_with_an_end_button(
-    owner_client: Client, clinician: AbstractBaseUser
+    owner_client: Client, clinician: User
 ) -> None:
     r = owner_client.get("/care")
 
@@ -173,7 +171,7 @@ def test_the_care_page_lists_clinicians_with_an_end_button(
 
 
 def test_a_clinician_ends_a_link_from_their_page(
-    clinician_client: Client, owner: AbstractBaseUser, clinician: AbstractBaseUser
+    clinician_client: Client, owner: User, clinician: User
 ) -> None:
     link = CareLink.objects.get(clinician=clinician, patient=owner)
 
@@ -185,7 +183,7 @@ def test_a_clinician_ends_a_link_from_their_page(
 
 @pytest.mark.parametrize("who", ["other", "other_clinician"])
 def test_no_one_else_can_end_a_link(
-    who: str, request: pytest.FixtureRequest, owner: AbstractBaseUser, clinician: AbstractBaseUser
+    who: str, request: pytest.FixtureRequest, owner: User, clinician: User
 ) -> None:
     link = CareLink.objects.get(clinician=clinician, patient=owner)
     url = "/care" if who == "other" else "/clinic/links"
@@ -199,7 +197,7 @@ def test_no_one_else_can_end_a_link(
     assert link.status == "active"
 
 
-def test_the_link_forms_need_the_csrf_token(owner: AbstractBaseUser) -> None:
+def test_the_link_forms_need_the_csrf_token(owner: User) -> None:
     c = logged_in(owner, enforce_csrf_checks=True)
 
     assert c.post("/care", {"action": "create"}).status_code == 403
@@ -238,7 +236,7 @@ def _form(version: int, **extra: str) -> dict[str, str]:
 
 
 def test_the_assessment_form_has_left_and_right_columns_per_test(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = clinician_client.get(patient_url(owner, "/assessment"))
 
@@ -252,7 +250,7 @@ def test_the_assessment_form_has_left_and_right_columns_per_test(
 
 
 def test_saving_an_assessment_shows_the_derived_findings_and_a_link_to_the_plan(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     saved = clinician_client.post(patient_url(owner, "/assessment"), _form(owner_plan.version))
 
@@ -267,7 +265,7 @@ def test_saving_an_assessment_shows_the_derived_findings_and_a_link_to_the_plan(
 
 
 def test_a_value_out_of_range_is_named_and_nothing_is_stored(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = clinician_client.post(
         patient_url(owner, "/assessment"),
@@ -287,7 +285,7 @@ def test_a_value_out_of_range_is_named_and_nothing_is_stored(
 
 
 def test_a_word_where_a_number_belongs_is_named(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = clinician_client.post(
         patient_url(owner, "/assessment"),
@@ -304,7 +302,7 @@ def test_a_word_where_a_number_belongs_is_named(
 
 
 def test_the_date_is_required(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = clinician_client.post(
         patient_url(owner, "/assessment"), _form(owner_plan.version, performed_on="")
@@ -316,7 +314,7 @@ def test_the_date_is_required(
 
 
 def test_an_assessment_on_a_plan_changed_meanwhile_is_refused_with_a_clear_message(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     make_plan(owner, MONDAY, age=52)  # the person changed their answers after the form loaded
 
@@ -332,7 +330,7 @@ def test_an_assessment_on_a_plan_changed_meanwhile_is_refused_with_a_clear_messa
 
 
 def test_the_clinician_timeline_filters_by_kind_and_pages(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     clinician_client.post(patient_url(owner, "/assessment"), _form(owner_plan.version))
 
@@ -347,7 +345,7 @@ def test_the_clinician_timeline_filters_by_kind_and_pages(
 
 
 def test_the_timeline_tags_each_entry_in_words_not_its_code(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     from hipalign.services.followup import timeline
 
@@ -363,7 +361,7 @@ def test_the_timeline_tags_each_entry_in_words_not_its_code(
 
 def test_the_timeline_links_to_older_entries(
     owner_client: Client,
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -382,7 +380,7 @@ def test_the_timeline_links_to_older_entries(
 
 
 def test_a_person_sees_their_own_timeline(
-    owner_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = owner_client.get("/timeline")
 
@@ -391,7 +389,7 @@ def test_a_person_sees_their_own_timeline(
 
 
 def test_a_persons_timeline_never_shows_someone_elses_data(
-    other_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    other_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = other_client.get("/timeline")
 
@@ -439,7 +437,7 @@ def test_confirming_deletes_the_log_and_says_so(
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_another_persons_log_answers_404_and_stays(
-    method: str, other_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    method: str, other_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     log_id = _a_log(owner_plan)
     before = snapshot(owner.pk)
@@ -451,7 +449,7 @@ def test_another_persons_log_answers_404_and_stays(
 
 
 def test_a_clinician_timeline_offers_no_delete(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     _a_log(owner_plan)
 
@@ -460,7 +458,7 @@ def test_a_clinician_timeline_offers_no_delete(
 
 @pytest.mark.django_db
 def test_the_patient_list_shows_sessions_done_last_7_days_as_progress_counts(
-    owner: AbstractBaseUser, clinician_client: Client
+    owner: User, clinician_client: Client
 ) -> None:
     from datetime import timedelta
 
@@ -476,7 +474,7 @@ def test_the_patient_list_shows_sessions_done_last_7_days_as_progress_counts(
     )
     # Two runs of the same day, one exercise each: one session, part done.
     log_exercises(plan, day, session_exercises(plan, day)[:2], today=today, runs=2)
-    (week,) = weeks_of(owner, [today - timedelta(days=7)])  # type: ignore[arg-type]
+    (week,) = weeks_of(owner, [today - timedelta(days=7)])
 
     page = body(clinician_client.get("/clinic/patients"))
 
@@ -487,7 +485,7 @@ def test_the_patient_list_shows_sessions_done_last_7_days_as_progress_counts(
 
 
 def test_the_assessment_form_names_each_tests_source_as_a_reference(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     from django.utils.html import escape
 
@@ -501,7 +499,7 @@ def test_the_assessment_form_names_each_tests_source_as_a_reference(
 
 
 def test_a_patients_flags_name_their_sources_as_references(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician_client: Client
+    owner: User, owner_plan: PlanRecord, clinician_client: Client
 ) -> None:
     from django.utils.html import escape
 
@@ -513,7 +511,7 @@ def test_a_patients_flags_name_their_sources_as_references(
     recording.log_record(
         owner,
         log_payload(owner_plan, pain_during=8),
-        today=clock.today(),  # type: ignore[arg-type]
+        today=clock.today(),
     )
 
     page = body(clinician_client.get("/clinic/patients"))

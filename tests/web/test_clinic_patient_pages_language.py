@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import PlanRecord
@@ -112,12 +112,12 @@ def text_of(response: Any) -> str:
 @pytest.mark.parametrize("tail", list(PAGES))
 def test_a_spanish_clinician_reads_the_patient_pages_in_spanish(
     tail: str,
-    clinician: AbstractBaseUser,
+    clinician: User,
     clinician_client: Client,
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
 ) -> None:
-    language_set(clinician, language="es")  # type: ignore[arg-type]
+    language_set(clinician, language="es")
     english, spanish = PAGES[tail]
 
     page = text_of(clinician_client.get(f"/clinic/patients/{public_id(owner)}{tail}"))
@@ -131,7 +131,7 @@ def test_a_spanish_clinician_reads_the_patient_pages_in_spanish(
 
 @pytest.mark.parametrize("tail", list(PAGES))
 def test_an_english_clinician_reads_the_same_english_patient_pages(
-    tail: str, clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    tail: str, clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     english, spanish = PAGES[tail]
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
@@ -31,9 +31,9 @@ def text_of(response: Any) -> str:
 
 
 @pytest.fixture
-def history(owner: AbstractBaseUser, owner_plan: PlanRecord) -> None:
+def history(owner: User, owner_plan: PlanRecord) -> None:
     """A log with pain 8 on Monday 2 March and a check-in the day before."""
-    recording.log_record(owner, log_payload(owner_plan, pain_during=8), today=MONDAY)  # type: ignore[arg-type]
+    recording.log_record(owner, log_payload(owner_plan, pain_during=8), today=MONDAY)
     CheckInRecord.objects.create(
         user_id=owner.pk,
         performed_on=MONDAY - timedelta(days=1),
@@ -62,9 +62,9 @@ TIMELINE_ES = [
 
 
 def test_a_spanish_person_reads_the_timeline_entries_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client, history: None
+    owner: User, owner_client: Client, history: None
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = text_of(owner_client.get("/timeline"))
 
@@ -89,9 +89,9 @@ def test_an_english_person_reads_the_same_timeline_entries(
 
 
 def test_a_spanish_clinician_reads_the_flags_and_last_session_in_spanish(
-    clinician: AbstractBaseUser, clinician_client: Client, history: None
+    clinician: User, clinician_client: Client, history: None
 ) -> None:
-    language_set(clinician, language="es")  # type: ignore[arg-type]
+    language_set(clinician, language="es")
 
     page = text_of(clinician_client.get("/clinic/patients"))
 

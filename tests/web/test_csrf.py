@@ -2,7 +2,7 @@
 (RELIABILITY.md 2: django-ninja's CSRF with session auth was to be checked, not assumed)."""
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
@@ -27,7 +27,7 @@ def _token(client: Client) -> str:
 
 
 def test_api_log_without_the_csrf_token_is_refused_and_stores_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     client = logged_in(owner, enforce_csrf_checks=True)
     _token(client)  # the cookie is there; only the header is missing
@@ -39,9 +39,7 @@ def test_api_log_without_the_csrf_token_is_refused_and_stores_nothing(
     assert only_the_denial_added(before, "denied.forbidden")
 
 
-def test_api_log_with_a_wrong_csrf_token_is_refused(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
-) -> None:
+def test_api_log_with_a_wrong_csrf_token_is_refused(owner: User, owner_plan: PlanRecord) -> None:
     client = logged_in(owner, enforce_csrf_checks=True)
     _token(client)
 
@@ -51,9 +49,7 @@ def test_api_log_with_a_wrong_csrf_token_is_refused(
     assert ExerciseLogRecord.objects.count() == 0
 
 
-def test_api_log_with_the_csrf_token_is_accepted(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
-) -> None:
+def test_api_log_with_the_csrf_token_is_accepted(owner: User, owner_plan: PlanRecord) -> None:
     client = logged_in(owner, enforce_csrf_checks=True)
 
     response = post_log(client, log_payload(owner_plan), X_CSRFToken=_token(client))
@@ -78,7 +74,7 @@ PAGE_POSTS = [
 
 @pytest.mark.parametrize(("path", "form"), PAGE_POSTS, ids=[p for p, _ in PAGE_POSTS])
 def test_page_post_without_the_csrf_token_is_refused_and_changes_nothing(
-    owner: AbstractBaseUser, logged_session: str, path: str, form: dict[str, str]
+    owner: User, logged_session: str, path: str, form: dict[str, str]
 ) -> None:
     client = logged_in(owner, enforce_csrf_checks=True)
     _token(client)
@@ -91,9 +87,7 @@ def test_page_post_without_the_csrf_token_is_refused_and_changes_nothing(
     assert client.get("/account").status_code == 200  # still logged in (logout was refused)
 
 
-def test_page_post_with_the_csrf_token_is_accepted(
-    owner: AbstractBaseUser, logged_session: str
-) -> None:
+def test_page_post_with_the_csrf_token_is_accepted(owner: User, logged_session: str) -> None:
     client = logged_in(owner, enforce_csrf_checks=True)
     token = _token(client)
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -52,7 +52,7 @@ def test_a_stored_log_at_the_end_of_the_calendar_breaks_no_page_of_the_person(
 
 @pytest.mark.parametrize("tail", ["/timeline", "/fhir.json", "/progress"])
 def test_a_stored_log_at_the_end_of_the_calendar_breaks_no_page_of_the_clinician(
-    tail: str, clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    tail: str, clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     _stored_at_the_end(owner_plan)
     base = "/api/v1/patients/" if tail == "/progress" else "/clinic/patients/"
@@ -112,7 +112,7 @@ def test_a_log_of_yesterday_and_of_tomorrow_is_stored(
 
 
 def test_an_assessment_dated_outside_the_window_is_refused_naming_the_field(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     before = owned_counts(owner.pk)
 
@@ -129,11 +129,11 @@ def test_an_assessment_dated_outside_the_window_is_refused_naming_the_field(
 
 
 def test_an_import_with_a_day_at_the_end_of_the_calendar_is_a_message_and_stores_nothing(
-    owner: AbstractBaseUser, set_today: SetToday
+    owner: User, set_today: SetToday
 ) -> None:
     make_plan(owner)
     recording.log_record(owner, log_payload(plans.plan_current(owner)), today=LOG_TODAY)  # type: ignore[arg-type]
-    doc = accounts.account_export(owner)  # type: ignore[arg-type]
+    doc = accounts.account_export(owner)
     doc["exercise_logs"][0]["performed_on"] = "9999-12-31"
     doc["sessions"][0]["performed_on"] = "9999-12-31"
     newcomer = make_user("nina_new")

@@ -5,7 +5,7 @@ the lesson say what they show in Spanish for a Spanish person, in English for an
 import html as html_module
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
@@ -24,9 +24,9 @@ def _page(client: Client, url: str) -> str:
 
 
 def test_a_spanish_person_reads_the_exercise_figure_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = _page(owner_client, "/exercises/clamshell?side=left")
 
@@ -48,9 +48,9 @@ def test_an_english_person_reads_the_exercise_figure_in_english(owner_client: Cl
 
 
 def test_a_spanish_person_reads_the_plan_cards_and_the_player_figures_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     plan = _page(owner_client, "/plan")
     today = _page(owner_client, "/today")
@@ -60,9 +60,9 @@ def test_a_spanish_person_reads_the_plan_cards_and_the_player_figures_in_spanish
 
 
 def test_a_spanish_person_reads_the_hip_diagram_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = _page(owner_client, "/learn/how_the_hip_works")
 
@@ -88,13 +88,13 @@ _EXERCISE_PAGE_WORDS = {
 
 
 def test_a_spanish_person_reads_the_exercise_pages_own_words_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     from tests.services.factories import make_plan
 
     make_plan(owner)
     english = _page(owner_client, "/exercises/clamshell?side=left")
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = _page(owner_client, "/exercises/clamshell?side=left")
 

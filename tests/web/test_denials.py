@@ -5,7 +5,7 @@ health data in the row."""
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
 from hipalign.adapters.db.models import AuditEvent, PlanRecord
@@ -28,7 +28,7 @@ def _since(mark: int) -> list[tuple[Any, str, str]]:
 
 
 def test_the_guards_404_for_another_persons_plan_is_audited(
-    other: AbstractBaseUser, owner_plan: PlanRecord
+    other: User, owner_plan: PlanRecord
 ) -> None:
     c = logged_in(other)
     mark = _mark()
@@ -37,11 +37,11 @@ def test_the_guards_404_for_another_persons_plan_is_audited(
 
 
 def test_another_persons_record_written_to_through_the_api_is_audited_without_the_body(
-    other: AbstractBaseUser, owner_plan: PlanRecord
+    other: User, owner_plan: PlanRecord
 ) -> None:
     import json
 
-    secret = tokens.api_token_create(other, "t").secret  # type: ignore[arg-type]
+    secret = tokens.api_token_create(other, "t").secret
     c = Client(headers={"Authorization": f"Bearer {secret}"})
     body = {**log_payload(owner_plan), "client_id": CANARY}
     mark = _mark()
@@ -52,7 +52,7 @@ def test_another_persons_record_written_to_through_the_api_is_audited_without_th
     assert CANARY not in repr(list(AuditEvent.objects.values()))
 
 
-def test_a_role_refused_on_a_page_is_audited(owner: AbstractBaseUser) -> None:
+def test_a_role_refused_on_a_page_is_audited(owner: User) -> None:
     c = logged_in(owner)
     mark = _mark()
     assert c.get("/admin-area/audit").status_code == 404
@@ -60,9 +60,9 @@ def test_a_role_refused_on_a_page_is_audited(owner: AbstractBaseUser) -> None:
 
 
 def test_a_role_refused_by_the_api_is_audited_with_the_tokens_account(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
-    secret = tokens.api_token_create(owner, "t").secret  # type: ignore[arg-type]
+    secret = tokens.api_token_create(owner, "t").secret
     c = Client(headers={"Authorization": f"Bearer {secret}"})
     mark = _mark()
     assert c.get("/api/v1/patients").status_code == 403
@@ -70,7 +70,7 @@ def test_a_role_refused_by_the_api_is_audited_with_the_tokens_account(
 
 
 def test_a_clinician_without_a_link_is_refused_and_audited(
-    other_clinician: AbstractBaseUser, owner: AbstractBaseUser
+    other_clinician: User, owner: User
 ) -> None:
     pid = public_id(owner)
     c = logged_in(other_clinician)
@@ -81,7 +81,7 @@ def test_a_clinician_without_a_link_is_refused_and_audited(
     ]
 
 
-def test_a_wrong_second_factor_code_is_audited(clinician: AbstractBaseUser) -> None:
+def test_a_wrong_second_factor_code_is_audited(clinician: User) -> None:
     _device(clinician)
     c = _password_login(clinician)
     mark = _mark()
@@ -90,7 +90,7 @@ def test_a_wrong_second_factor_code_is_audited(clinician: AbstractBaseUser) -> N
 
 
 def test_a_failed_login_carries_the_attempted_username_and_the_address(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     c = Client(REMOTE_ADDR="203.0.113.7")
     mark = _mark()
@@ -101,7 +101,7 @@ def test_a_failed_login_carries_the_attempted_username_and_the_address(
 
 @override_settings(TRUSTED_PROXIES=1)
 def test_a_failed_login_behind_a_trusted_proxy_carries_the_clients_address(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     c = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.9")
     mark = _mark()

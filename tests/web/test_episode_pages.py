@@ -2,7 +2,7 @@
 nothing starts without the ticked confirmation, and anyone else gets 404 (issue 14, item 1)."""
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import AuditEvent, CareEpisode, PlanRecord
@@ -54,7 +54,7 @@ def test_without_the_tick_nothing_starts_and_the_box_is_named_by_its_label(
 
 
 def test_a_linked_clinician_starts_one_from_the_patient_page_and_it_is_audited(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, clinician_client: Client
+    owner: User, owner_plan: PlanRecord, clinician_client: Client
 ) -> None:
     url = f"/clinic/patients/{public_id(owner)}/episode"
     assert url in clinician_client.get(f"/clinic/patients/{public_id(owner)}").content.decode()
@@ -73,9 +73,9 @@ def test_a_linked_clinician_starts_one_from_the_patient_page_and_it_is_audited(
 
 
 def test_another_clinician_or_person_gets_404_and_nothing_changes(
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
-    other: AbstractBaseUser,
+    other: User,
     other_client: Client,
     other_clinician_client: Client,
     admin_client: Client,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import OperationalError, connection
 from django.test import Client
 
@@ -25,7 +25,7 @@ def _no_leak(body: bytes) -> None:
         assert word not in text, word
 
 
-def _client(user: AbstractBaseUser) -> Client:
+def _client(user: User) -> Client:
     # The test client re-raises view exceptions by default; a browser gets the response.
     return logged_in(user, raise_request_exception=False)
 
@@ -35,7 +35,7 @@ def _refuse(*args: object, **kwargs: object) -> None:
 
 
 def test_a_page_answers_503_without_a_traceback_when_the_database_fails(
-    owner_plan: PlanRecord, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner_plan: PlanRecord, owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(plans, "plan_current", _refuse)
 
@@ -48,7 +48,7 @@ def test_a_page_answers_503_without_a_traceback_when_the_database_fails(
 
 
 def test_an_api_call_answers_503_json_and_stores_nothing_when_the_database_fails(
-    owner_plan: PlanRecord, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner_plan: PlanRecord, owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(recording, "log_record", _refuse)
 
@@ -61,7 +61,7 @@ def test_an_api_call_answers_503_json_and_stores_nothing_when_the_database_fails
 
 
 def test_other_server_errors_stay_500_without_a_traceback(
-    owner_plan: PlanRecord, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner_plan: PlanRecord, owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug, not an outage")
@@ -99,7 +99,7 @@ def _database_down() -> Iterator[None]:
 )
 @pytest.mark.django_db(transaction=True)  # no test transaction holding the connection open
 def test_on_postgresql_an_outage_answers_503_everywhere_and_the_app_recovers(
-    owner_plan: PlanRecord, owner: AbstractBaseUser
+    owner_plan: PlanRecord, owner: User
 ) -> None:
     client = _client(owner)
     assert client.get("/healthz").status_code == 200

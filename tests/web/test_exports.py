@@ -4,7 +4,7 @@ and everyone else's request answered 404 with nothing changed."""
 import json
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -73,8 +73,8 @@ def test_without_a_plan_the_person_is_sent_back_with_a_reason(
 @pytest.mark.parametrize("kind", list(PATIENT_KINDS))
 def test_linked_clinician_downloads_a_patients_export_and_it_is_audited(
     clinician_client: Client,
-    clinician: AbstractBaseUser,
-    owner: AbstractBaseUser,
+    clinician: User,
+    owner: User,
     owner_plan: PlanRecord,
     kind: str,
 ) -> None:
@@ -94,7 +94,7 @@ def test_linked_clinician_downloads_a_patients_export_and_it_is_audited(
 @pytest.mark.parametrize("who", ["other_client", "other_clinician_client", "admin_client"])
 def test_anyone_not_linked_gets_404_and_nothing_changes(
     request: pytest.FixtureRequest,
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
     kind: str,
     who: str,
@@ -121,7 +121,7 @@ def test_anyone_not_linked_gets_404_and_nothing_changes(
 
 
 def test_a_clinician_whose_link_ended_gets_404(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     from hipalign.adapters.db.models import CareLink
 
@@ -156,13 +156,13 @@ def test_plan_page_links_the_handout_and_calendar(
 # --- import ------------------------------------------------------------------------------
 
 
-def _export_file(user: AbstractBaseUser) -> SimpleUploadedFile:
-    doc = accounts.account_export(user)  # type: ignore[arg-type]
+def _export_file(user: User) -> SimpleUploadedFile:
+    doc = accounts.account_export(user)
     return SimpleUploadedFile("export.json", json.dumps(doc).encode(), "application/json")
 
 
 def test_account_page_offers_the_import_only_while_the_account_is_empty(
-    owner_client: Client, owner: AbstractBaseUser
+    owner_client: Client, owner: User
 ) -> None:
     assert 'action="/account/import"' in owner_client.get("/account").content.decode()
     make_plan(owner)
@@ -170,9 +170,7 @@ def test_account_page_offers_the_import_only_while_the_account_is_empty(
     assert 'action="/account/import"' not in owner_client.get("/account").content.decode()
 
 
-def test_import_through_the_form_loads_the_data(
-    owner: AbstractBaseUser, set_today: SetToday
-) -> None:
+def test_import_through_the_form_loads_the_data(owner: User, set_today: SetToday) -> None:
     set_today(timezone.localdate())  # the export's rows are stamped now, not on the pinned day
     make_plan(owner)
     upload = _export_file(owner)
@@ -186,7 +184,7 @@ def test_import_through_the_form_loads_the_data(
 
 
 def test_import_into_an_account_with_data_is_refused_and_changes_nothing(
-    owner_client: Client, owner: AbstractBaseUser, other: AbstractBaseUser
+    owner_client: Client, owner: User, other: User
 ) -> None:
     make_plan(owner)
     make_plan(other)
@@ -208,7 +206,7 @@ def test_import_into_an_account_with_data_is_refused_and_changes_nothing(
     ],
 )
 def test_import_of_a_bad_file_says_why_and_stores_nothing(
-    owner_client: Client, owner: AbstractBaseUser, content: bytes, message: bytes
+    owner_client: Client, owner: User, content: bytes, message: bytes
 ) -> None:
     upload = SimpleUploadedFile("export.json", content, "application/json")
 
@@ -219,7 +217,7 @@ def test_import_of_a_bad_file_says_why_and_stores_nothing(
 
 
 def test_import_of_a_file_over_the_cap_is_refused_unread(
-    owner_client: Client, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner_client: Client, owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(accounts, "IMPORT_MAX_BYTES", 10)
     upload = SimpleUploadedFile(
@@ -237,7 +235,7 @@ def test_import_without_a_file_names_the_field(owner_client: Client) -> None:
     assert b"file: choose the JSON file" in response.content
 
 
-def test_import_needs_a_post_with_the_csrf_token(owner: AbstractBaseUser) -> None:
+def test_import_needs_a_post_with_the_csrf_token(owner: User) -> None:
     strict = logged_in(owner, enforce_csrf_checks=True)
 
     assert strict.get("/account/import").status_code == 405

@@ -5,7 +5,7 @@ reads 'Pausas para moverse', an English one the same 'Movement breaks' as before
 import html
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.services.kernel.languages import language_set
@@ -29,10 +29,10 @@ SPANISH = [
 
 @pytest.mark.parametrize("url", ["/today", "/plan"])
 def test_a_spanish_person_reads_the_habits_in_spanish(
-    url: str, owner: AbstractBaseUser, owner_client: Client
+    url: str, owner: User, owner_client: Client
 ) -> None:
     sitter_plan(owner)
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = html.unescape(owner_client.get(url).content.decode())
 
@@ -44,7 +44,7 @@ def test_a_spanish_person_reads_the_habits_in_spanish(
 
 @pytest.mark.parametrize("url", ["/today", "/plan"])
 def test_an_english_person_reads_the_same_english_habits(
-    url: str, owner: AbstractBaseUser, owner_client: Client
+    url: str, owner: User, owner_client: Client
 ) -> None:
     sitter_plan(owner)
 

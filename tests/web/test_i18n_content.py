@@ -7,7 +7,7 @@ import html
 import json
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.translation import override as translation_override
 
@@ -31,12 +31,12 @@ def plan_exercises(rec: PlanRecord) -> list[str]:
 
 
 def test_the_plan_cards_show_the_spanish_exercise_words(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     english, spanish = default_library(), default_library("es")
     ids = plan_exercises(owner_plan)
     assert text_of(owner_client.get("/plan")).count(english[ids[0]].name) >= 1
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = text_of(owner_client.get("/plan"))
 
@@ -52,13 +52,13 @@ def test_the_plan_cards_show_the_spanish_exercise_words(
 
 
 def test_the_exercise_page_is_in_the_persons_language_with_the_same_dose(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     ex_id = plan_exercises(owner_plan)[0]
     en, es = default_library()[ex_id], default_library("es")[ex_id]
     before = owner_client.get(f"/exercises/{ex_id}")
     assert en.steps[0] in text_of(before)
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = text_of(owner_client.get(f"/exercises/{ex_id}"))
 
@@ -72,9 +72,9 @@ def test_the_exercise_page_is_in_the_persons_language_with_the_same_dose(
 
 
 def test_the_players_exercise_names_are_spanish(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     response = owner_client.get("/today")
     player = response.context["player"]
     assert player is not None
@@ -88,10 +88,8 @@ def test_the_players_exercise_names_are_spanish(
     assert not any(english[i].name in json.dumps(player, ensure_ascii=False) for i in names)
 
 
-def test_onboarding_asks_the_safety_questions_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+def test_onboarding_asks_the_safety_questions_in_spanish(owner: User, owner_client: Client) -> None:
+    language_set(owner, language="es")
     page = text_of(owner_client.get("/onboarding"))
     english = {q.id: q.question for q in questions_in("en")}
     for q in questions_in("es"):
@@ -101,9 +99,9 @@ def test_onboarding_asks_the_safety_questions_in_spanish(
 
 
 def test_the_check_in_asks_the_safety_questions_in_spanish(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     page = text_of(owner_client.get("/checkin"))
     english = {q.id: q.question for q in questions_in("en")}
     shown = [q for q in questions_in("es") if f'name="q_{q.id}"' in page]
@@ -113,9 +111,9 @@ def test_the_check_in_asks_the_safety_questions_in_spanish(
 
 
 def test_onboarding_and_the_check_in_are_worded_in_spanish(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     onboarding = text_of(owner_client.get("/onboarding"))
     for spanish in ("Cambiar sus respuestas", "Preguntas de seguridad", "¿Está embarazada?"):
         assert spanish in onboarding
@@ -126,12 +124,10 @@ def test_onboarding_and_the_check_in_are_worded_in_spanish(
     assert "Weekly check-in" not in checkin and "Save check-in" not in checkin
 
 
-def test_a_stop_for_a_warning_sign_reads_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_a_stop_for_a_warning_sign_reads_in_spanish(owner: User, owner_client: Client) -> None:
     from tests.web.test_onboarding import onboarding_form
 
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     question = next(q for q in questions_in("es") if q.id == "fall_cannot_bear_weight")
     response = owner_client.post(
         "/onboarding", onboarding_form(q_fall_cannot_bear_weight="yes"), follow=True
@@ -150,11 +146,11 @@ def words_block(page: str) -> dict[str, str]:
 
 
 def test_the_players_script_words_and_cues_are_spanish(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     english_page = owner_client.get("/today").content.decode()
     assert words_block(english_page) == {}  # English: the scripts keep their own words
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     response = owner_client.get("/today")
     words = words_block(response.content.decode())
     assert words["Get ready"] == "Prepárese"
@@ -167,7 +163,7 @@ def test_the_players_script_words_and_cues_are_spanish(
     worded = [st["cue"] for st in steps if st["kind"] in ("reps", "hold")]
     assert worded and all(c.startswith(("Serie ", "Mantenga ")) for c in worded)
     # The same steps, times and order as in English: only the words changed.
-    language_set(owner, language="en")  # type: ignore[arg-type]
+    language_set(owner, language="en")
     english_steps = owner_client.get("/today")
     english_cues = {
         st["kind"]: st["cue"] for st in english_steps.context["player"]["script"]["steps"]

@@ -3,7 +3,7 @@ Accept-Language, else English; chosen in onboarding or on Account, where a bad v
 with a message naming the field and changes nothing; every page says its language."""
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import Profile
@@ -11,7 +11,7 @@ from hipalign.services.kernel.languages import language_set
 from hipalign.web import locale_build
 
 
-def stored_language(user: AbstractBaseUser) -> str:
+def stored_language(user: User) -> str:
     return Profile.objects.filter(user_id=user.pk).values_list("language", flat=True).first() or ""
 
 
@@ -42,9 +42,9 @@ def test_a_visitor_gets_the_browsers_language_or_english(header: str, expected: 
 
 @pytest.mark.django_db
 def test_the_persons_choice_beats_the_browsers_accept_language(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     response = owner_client.get("/account", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert html_lang(response.content) == "es"
     assert "Idioma" in response.content.decode()  # the compiled catalog is in use
@@ -52,7 +52,7 @@ def test_the_persons_choice_beats_the_browsers_accept_language(
 
 @pytest.mark.django_db
 def test_a_stored_language_no_longer_offered_falls_back_to_the_browser(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     Profile.objects.update_or_create(user_id=owner.pk, defaults={"language": "fr"})
     assert html_lang(owner_client.get("/account", HTTP_ACCEPT_LANGUAGE="es").content) == "es"
@@ -61,16 +61,16 @@ def test_a_stored_language_no_longer_offered_falls_back_to_the_browser(
 
 @pytest.mark.django_db
 def test_a_clinicians_pages_follow_the_clinicians_own_choice(
-    clinician: AbstractBaseUser, clinician_client: Client
+    clinician: User, clinician_client: Client
 ) -> None:
-    language_set(clinician, language="es")  # type: ignore[arg-type]
+    language_set(clinician, language="es")
     response = clinician_client.get("/clinic/patients", HTTP_ACCEPT_LANGUAGE="en")
     assert html_lang(response.content) == "es"
 
 
 @pytest.mark.django_db
 def test_choosing_a_language_on_account_saves_it_and_the_next_page_uses_it(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     response = owner_client.post("/account", {"form": "language", "language": "es"})
     assert response.status_code == 302
@@ -83,9 +83,9 @@ def test_choosing_a_language_on_account_saves_it_and_the_next_page_uses_it(
 @pytest.mark.django_db
 @pytest.mark.parametrize("bad", ["xx", "fr", "es-ES<script>", ""])
 def test_a_bad_language_on_account_names_the_field_and_changes_nothing(
-    owner: AbstractBaseUser, owner_client: Client, bad: str
+    owner: User, owner_client: Client, bad: str
 ) -> None:
-    language_set(owner, language="en")  # type: ignore[arg-type]
+    language_set(owner, language="en")
     response = owner_client.post("/account", {"form": "language", "language": bad})
     assert response.status_code == 422
     body = response.content.decode()
@@ -95,7 +95,7 @@ def test_a_bad_language_on_account_names_the_field_and_changes_nothing(
 
 @pytest.mark.django_db
 def test_onboarding_offers_the_language_and_stores_the_choice(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     from tests.web.test_onboarding import onboarding_form
 
@@ -108,16 +108,16 @@ def test_onboarding_offers_the_language_and_stores_the_choice(
 
 @pytest.mark.django_db
 def test_onboarding_refuses_a_bad_language_before_anything_is_stored(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     from tests.web.test_onboarding import onboarding_form
 
-    plans_before = owner.plans.count()  # type: ignore[attr-defined]
+    plans_before = owner.plans.count()
     response = owner_client.post("/onboarding", {**onboarding_form(), "language": "klingon"})
     assert response.status_code != 302
     assert "Language: choose one of the languages in the list" in response.content.decode()
     assert stored_language(owner) == ""
-    assert owner.plans.count() == plans_before  # type: ignore[attr-defined]
+    assert owner.plans.count() == plans_before
 
 
 def test_the_shipped_catalogs_translate_every_marked_string() -> None:
@@ -138,7 +138,7 @@ def test_the_shipped_catalogs_translate_every_marked_string() -> None:
     ],
 )
 def test_the_sign_in_pages_are_in_spanish_for_a_spanish_browser(
-    owner: AbstractBaseUser, path: str, spanish: str, english: str
+    owner: User, path: str, spanish: str, english: str
 ) -> None:
     # owner: an install past its first run, so /signup shows the form rather than /setup.
     es = Client().get(path, HTTP_ACCEPT_LANGUAGE="es-ES").content.decode()
@@ -158,14 +158,14 @@ def test_a_wrong_password_is_refused_in_the_persons_language() -> None:
 
 @pytest.mark.django_db
 def test_a_person_who_chose_spanish_reads_today_plan_and_account_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     from tests.web.test_onboarding import onboarding_form
 
     assert owner_client.post("/onboarding", onboarding_form()).status_code == 302
     english_plan = owner_client.get("/plan").content.decode()  # fills the plan cache in English
     assert "Your exercises" in english_plan
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     pages = {p: owner_client.get(p).content.decode() for p in ("/today", "/plan", "/account")}
     assert "Hoy, " in pages["/today"]
     # The day and month names follow the page's language too ("Hoy, mié 2 dic 2026").

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.html import escape
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 NEXT_MONDAY = MONDAY + timedelta(days=7)
 
 
-def sitter_plan(user: AbstractBaseUser, **lifestyle: Any) -> PlanRecord:
+def sitter_plan(user: User, **lifestyle: Any) -> PlanRecord:
     """Sits 9 h, default working hours: breaks 09:45, 10:30, ... 16:30 and a workstation check."""
     return make_plan(user, lifestyle={"sitting_hours_per_day": 9, **lifestyle})
 
@@ -60,7 +60,7 @@ def test_learn_lists_every_lesson_with_a_link(owner_client: Client) -> None:
 
 
 def test_learn_shows_the_lessons_picked_for_a_person_with_a_plan(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     plan = sitter_plan(owner)
     mine = plans.plan_document(plan).lessons
@@ -81,7 +81,7 @@ def test_learn_shows_the_lessons_picked_for_a_person_with_a_plan(
 
 
 def test_learn_shows_picked_lessons_for_a_withheld_plan_too(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     from hipalign.core.screening.catalog import QUESTIONS
 
@@ -124,9 +124,7 @@ def test_an_unknown_lesson_is_not_found(owner_client: Client) -> None:
 
 
 @pytest.mark.parametrize("url", ["/learn", "/learn/how_the_hip_works", "/learn/moonwalking"])
-def test_learn_pages_send_anonymous_visitors_to_the_login(
-    url: str, owner: AbstractBaseUser
-) -> None:
+def test_learn_pages_send_anonymous_visitors_to_the_login(url: str, owner: User) -> None:
     response = Client().get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/login?next=")
@@ -135,7 +133,7 @@ def test_learn_pages_send_anonymous_visitors_to_the_login(
 # --- POST /habits/check -----------------------------------------------------------------------
 
 
-def test_ticking_a_break_shows_it_done(owner: AbstractBaseUser, owner_client: Client) -> None:
+def test_ticking_a_break_shows_it_done(owner: User, owner_client: Client) -> None:
     plan = sitter_plan(owner)
 
     response = check(owner_client, plan, "movement_breaks", "10:30")
@@ -151,7 +149,7 @@ def test_ticking_a_break_shows_it_done(owner: AbstractBaseUser, owner_client: Cl
     ]
 
 
-def test_ticking_a_once_a_day_item(owner: AbstractBaseUser, owner_client: Client) -> None:
+def test_ticking_a_once_a_day_item(owner: User, owner_client: Client) -> None:
     plan = sitter_plan(owner)
     response = check(owner_client, plan, "workstation_check", "")
     assert response.status_code == 200
@@ -159,7 +157,7 @@ def test_ticking_a_once_a_day_item(owner: AbstractBaseUser, owner_client: Client
     assert HabitCheck.objects.filter(user=owner, item_id="workstation_check", slot="").count() == 1
 
 
-def test_a_double_post_stores_one_row(owner: AbstractBaseUser, owner_client: Client) -> None:
+def test_a_double_post_stores_one_row(owner: User, owner_client: Client) -> None:
     plan = sitter_plan(owner)
 
     first = check(owner_client, plan, "movement_breaks", "09:45")
@@ -171,7 +169,7 @@ def test_a_double_post_stores_one_row(owner: AbstractBaseUser, owner_client: Cli
 
 
 def test_another_persons_plan_is_not_found_and_stores_nothing(
-    owner: AbstractBaseUser, other: AbstractBaseUser, owner_client: Client
+    owner: User, other: User, owner_client: Client
 ) -> None:
     sitter_plan(owner)
     theirs = sitter_plan(other)
@@ -193,7 +191,7 @@ def test_another_persons_plan_is_not_found_and_stores_nothing(
     ],
 )
 def test_a_bad_item_or_slot_is_refused_with_422_and_stores_nothing(
-    owner: AbstractBaseUser, owner_client: Client, item: str, slot: str, named: str
+    owner: User, owner_client: Client, item: str, slot: str, named: str
 ) -> None:
     plan = sitter_plan(owner)
     before = all_counts()
@@ -205,7 +203,7 @@ def test_a_bad_item_or_slot_is_refused_with_422_and_stores_nothing(
     assert all_counts() == before
 
 
-def test_ticking_needs_a_login_and_a_post(owner: AbstractBaseUser) -> None:
+def test_ticking_needs_a_login_and_a_post(owner: User) -> None:
     plan = sitter_plan(owner)
     assert check(Client(), plan, "movement_breaks", "09:45").status_code == 302
     assert logged_in(owner).get("/habits/check").status_code == 405
@@ -216,7 +214,7 @@ def test_ticking_needs_a_login_and_a_post(owner: AbstractBaseUser) -> None:
 
 
 def test_today_shows_the_habits_with_a_button_per_break(
-    owner: AbstractBaseUser, owner_client: Client, minute_now: Any
+    owner: User, owner_client: Client, minute_now: Any
 ) -> None:
     plan = sitter_plan(owner)
     check(owner_client, plan, "movement_breaks", "09:45")
@@ -239,7 +237,7 @@ def test_today_without_habit_items_shows_no_habits(
 
 
 def test_today_shows_one_reminder_when_several_are_due(
-    owner: AbstractBaseUser, owner_client: Client, set_today: SetToday, minute_now: Any
+    owner: User, owner_client: Client, set_today: SetToday, minute_now: Any
 ) -> None:
     sitter_plan(owner)
     set_today(NEXT_MONDAY)  # a session planned, breaks ahead and the check-in due
@@ -252,7 +250,7 @@ def test_today_shows_one_reminder_when_several_are_due(
 
 
 def test_today_reminds_of_the_next_break_after_the_session(
-    owner: AbstractBaseUser, owner_client: Client, minute_now: Any
+    owner: User, owner_client: Client, minute_now: Any
 ) -> None:
     from tests.services.factories import log_payload
 
@@ -267,7 +265,7 @@ def test_today_reminds_of_the_next_break_after_the_session(
 
 
 def test_today_shows_no_reminder_in_the_quiet_hours(
-    owner: AbstractBaseUser, owner_client: Client, minute_now: Any
+    owner: User, owner_client: Client, minute_now: Any
 ) -> None:
     sitter_plan(owner, quiet_hours={"start": "22:00", "end": "07:00"})
     minute_now("23:30")
@@ -281,7 +279,7 @@ def test_today_shows_no_reminder_in_the_quiet_hours(
 
 
 def test_the_plan_page_shows_the_daily_habits_and_the_lessons(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     plan = sitter_plan(owner)
     doc = plans.plan_document(plan)
@@ -295,7 +293,7 @@ def test_the_plan_page_shows_the_daily_habits_and_the_lessons(
 
 
 def test_today_offers_the_daily_stretches_on_a_day_without_a_session_and_not_on_a_session_day(
-    owner: AbstractBaseUser, owner_client: Client, set_today: SetToday, minute_now: Any
+    owner: User, owner_client: Client, set_today: SetToday, minute_now: Any
 ) -> None:
     # Issue 13 item 13: knees to chest and the straddle stretch are daily in the seed; Today
     # offers them as a habit outside the session days only. 30 minutes: room for knees to
@@ -325,7 +323,7 @@ def test_today_offers_the_daily_stretches_on_a_day_without_a_session_and_not_on_
 
 
 def test_the_plan_page_says_the_balance_minutes_a_week_against_the_target(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     plan = make_plan(owner, age=72, equipment=["mat", "sturdy_support"])
     dose = plans.plan_document(plan).plan.balance  # type: ignore[union-attr]
@@ -340,14 +338,14 @@ def test_the_plan_page_says_the_balance_minutes_a_week_against_the_target(
 
 
 def test_the_plan_page_has_no_balance_section_for_a_younger_person_with_steady_balance(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     make_plan(owner)
     assert 'data-testid="balance-dose"' not in owner_client.get("/plan").content.decode()
 
 
 def test_the_plan_page_shows_the_warm_up_before_every_session_with_its_moves(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     plan = make_plan(owner)
     body = plans.plan_document(plan).plan
@@ -368,10 +366,10 @@ def test_the_plan_page_shows_the_warm_up_before_every_session_with_its_moves(
 
 
 def test_todays_player_gets_the_warm_up_first_and_no_exercise_for_it(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     make_plan(owner)
-    t = session_today(owner, MONDAY)  # type: ignore[arg-type]
+    t = session_today(owner, MONDAY)
     assert t is not None and t.script is not None and t.day is not None
     assert t.day.warm_up is not None
     moves = len(t.day.warm_up.moves)
@@ -435,7 +433,7 @@ def test_a_start_without_an_end_rerenders_naming_the_field_and_stores_nothing(
 
 
 def test_working_and_quiet_hours_and_running_reach_the_stored_intake_and_the_plan(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     form = onboarding_form(
         sitting_hours_per_day="8",
@@ -463,9 +461,7 @@ def test_working_and_quiet_hours_and_running_reach_the_stored_intake_and_the_pla
     assert "running_load" in {it.id for it in doc.plan.lifestyle}
 
 
-def test_changing_answers_starts_from_the_stored_hours(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_changing_answers_starts_from_the_stored_hours(owner: User, owner_client: Client) -> None:
     owner_client.post(
         "/onboarding",
         onboarding_form(sitting_hours_per_day="8", work_start="08:00", work_end="16:30"),
@@ -479,7 +475,7 @@ def test_changing_answers_starts_from_the_stored_hours(
 
 
 def test_the_hip_lesson_shows_the_diagram_with_the_muscles_of_the_persons_plan(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     from hipalign.core.library import default_library
     from hipalign.services.program.targets import plan_muscles
@@ -491,7 +487,7 @@ def test_the_hip_lesson_shows_the_diagram_with_the_muscles_of_the_persons_plan(
     doc = plans.plan_document(plan)
     assert doc.plan is not None
     first = doc.plan.days[0].items[0].exercise
-    muscles = plan_muscles(owner)  # type: ignore[arg-type]
+    muscles = plan_muscles(owner)
     assert set(default_library()[first].targets) <= muscles
 
     html = owner_client.get("/learn/how_the_hip_works").content.decode()
@@ -503,9 +499,7 @@ def test_the_hip_lesson_shows_the_diagram_with_the_muscles_of_the_persons_plan(
     assert 'data-testid="hip-diagram"' not in other
 
 
-def test_the_diagram_shows_only_the_readers_own_plan(
-    owner: AbstractBaseUser, other_client: Client
-) -> None:
+def test_the_diagram_shows_only_the_readers_own_plan(owner: User, other_client: Client) -> None:
     sitter_plan(owner)
     html = other_client.get("/learn/how_the_hip_works").content.decode()
     assert 'data-testid="hip-diagram"' in html

@@ -4,7 +4,7 @@ count, and the operator's `hipalign unlock` lifts both (issue 12 item 12)."""
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from typer.testing import CliRunner
 
@@ -37,7 +37,7 @@ def _fail(ip: str, username: str, times: int) -> None:
 
 
 def test_an_attacker_locking_an_account_from_one_address_does_not_lock_the_owner_elsewhere(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _fail(ATTACKER, owner.get_username(), settings.AXES_FAILURE_LIMIT)
 
@@ -53,7 +53,7 @@ def test_an_attacker_locking_an_account_from_one_address_does_not_lock_the_owner
 
 
 def test_changing_the_case_of_the_username_does_not_give_a_fresh_counter(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     name = owner.get_username()
     _fail(ATTACKER, name.upper(), settings.AXES_FAILURE_LIMIT // 2)
@@ -68,7 +68,7 @@ def test_changing_the_case_of_the_username_does_not_give_a_fresh_counter(
 # The lock alone: the per-account rate limit (web/throttle.py) would refuse sooner.
 @override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "login_account": ""})
 def test_failures_spread_over_many_addresses_lock_the_account_everywhere_at_the_higher_limit(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     per_address = settings.AXES_FAILURE_LIMIT - 1  # each address stays under its own limit
     addresses = -(-settings.ACCOUNT_FAILURE_LIMIT // per_address)
@@ -90,7 +90,7 @@ def test_failures_spread_over_many_addresses_lock_the_account_everywhere_at_the_
 
 @override_settings(TRUSTED_PROXIES=1)
 def test_a_wrong_password_count_behind_a_trusted_proxy_is_per_client_address(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     proxy = "10.0.0.1"
     for i in range(settings.AXES_FAILURE_LIMIT):
@@ -108,7 +108,7 @@ def test_a_wrong_password_count_behind_a_trusted_proxy_is_per_client_address(
 
 
 def test_unlock_lifts_the_lock_from_every_address_and_is_audited(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _fail(OWNER_IP, owner.get_username(), settings.AXES_FAILURE_LIMIT)
     _fail(ATTACKER, owner.get_username(), settings.AXES_FAILURE_LIMIT)
@@ -125,7 +125,7 @@ def test_unlock_lifts_the_lock_from_every_address_and_is_audited(
 
 
 def test_unlock_of_an_unknown_account_names_the_field_and_changes_nothing(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _fail(ATTACKER, owner.get_username(), 3)
 
@@ -138,7 +138,7 @@ def test_unlock_of_an_unknown_account_names_the_field_and_changes_nothing(
 
 
 def test_the_unlock_command_lets_the_owner_in_again(
-    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The test database is already migrated; prepare() would point Django at a data folder.
     monkeypatch.setattr(server, "prepare", lambda data: None)

@@ -5,7 +5,7 @@ English comma on a Spanish page. The sentence itself is still English."""
 import html
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -23,9 +23,9 @@ def _refused_text(client: Client) -> str:
 
 
 def test_a_spanish_clinician_reads_the_limit_with_spanish_grouping(
-    clinician: AbstractBaseUser, clinician_client: Client
+    clinician: User, clinician_client: Client
 ) -> None:
-    language_set(clinician, language="es")  # type: ignore[arg-type]
+    language_set(clinician, language="es")
 
     page = _refused_text(clinician_client)
 

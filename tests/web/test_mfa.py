@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
@@ -22,19 +22,19 @@ from tests.web.conftest import MFA_SESSION_KEY, logged_in
 HEALTH_PAGES = ["/", "/today", "/plan", "/progress", "/checkin", "/account/export.json", "/report"]
 
 
-def _device(user: AbstractBaseUser) -> list[str]:
+def _device(user: User) -> list[str]:
     """A confirmed device, set up an hour ago; its recovery codes."""
-    mfa.mfa_setup_begin(user)  # type: ignore[arg-type]
+    mfa.mfa_setup_begin(user)
     an_hour_ago = timezone.now() - timedelta(hours=1)
     secret = TotpDevice.objects.get(user_id=user.pk).secret
-    return mfa.mfa_setup_confirm(user, pyotp.TOTP(secret).at(an_hour_ago), now=an_hour_ago)  # type: ignore[arg-type]
+    return mfa.mfa_setup_confirm(user, pyotp.TOTP(secret).at(an_hour_ago), now=an_hour_ago)
 
 
-def _now_code(user: AbstractBaseUser) -> str:
+def _now_code(user: User) -> str:
     return pyotp.TOTP(TotpDevice.objects.get(user_id=user.pk).secret).now()
 
 
-def _password_login(user: AbstractBaseUser) -> Client:
+def _password_login(user: User) -> Client:
     c = Client()
     response = c.post("/login", {"username": user.get_username(), "password": PASSWORD})
     assert response.status_code == 302
@@ -43,7 +43,7 @@ def _password_login(user: AbstractBaseUser) -> Client:
 
 @pytest.mark.parametrize("path", HEALTH_PAGES)
 def test_a_clinician_with_only_a_password_is_sent_to_setup(
-    clinician: AbstractBaseUser, owner_plan: PlanRecord, path: str
+    clinician: User, owner_plan: PlanRecord, path: str
 ) -> None:
     make_plan(clinician)
     response = logged_in(clinician, mfa=False).get(path)
@@ -53,7 +53,7 @@ def test_a_clinician_with_only_a_password_is_sent_to_setup(
 
 @pytest.mark.parametrize("path", HEALTH_PAGES)
 def test_a_clinician_with_a_device_and_only_a_password_is_sent_to_verify(
-    clinician: AbstractBaseUser, path: str
+    clinician: User, path: str
 ) -> None:
     make_plan(clinician)
     _device(clinician)
@@ -63,7 +63,7 @@ def test_a_clinician_with_a_device_and_only_a_password_is_sent_to_verify(
 
 
 def test_linked_patient_pages_stay_closed_without_the_second_factor(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician: User, owner: User, owner_plan: PlanRecord
 ) -> None:
     c = logged_in(clinician, mfa=False)
     pid = public_id(owner)
@@ -75,7 +75,7 @@ def test_linked_patient_pages_stay_closed_without_the_second_factor(
 
 
 def test_the_api_answers_401_json_without_the_second_factor(
-    clinician: AbstractBaseUser, owner_plan: PlanRecord
+    clinician: User, owner_plan: PlanRecord
 ) -> None:
     c = logged_in(clinician, mfa=False)
     for path in ["/api/v1/patients", "/api/v1/me", "/api/v1/plan"]:
@@ -87,7 +87,7 @@ def test_the_api_answers_401_json_without_the_second_factor(
 
 
 def test_a_bearer_request_passes_to_token_auth_without_the_session(
-    clinician: AbstractBaseUser, owner_plan: PlanRecord
+    clinician: User, owner_plan: PlanRecord
 ) -> None:
     c = logged_in(clinician, mfa=False)
     response = c.get("/api/v1/patients", headers={"Authorization": "Bearer not-a-token"})
@@ -98,18 +98,18 @@ def test_a_bearer_request_passes_to_token_auth_without_the_session(
 
 @pytest.mark.parametrize("path", ["/healthz", "/sw.js", "/static/hipalign/css/app.css"])
 def test_health_check_service_worker_and_static_files_need_no_second_factor(
-    clinician: AbstractBaseUser, path: str
+    clinician: User, path: str
 ) -> None:
     assert logged_in(clinician, mfa=False).get(path).status_code == 200
 
 
-def test_logout_needs_no_second_factor(clinician: AbstractBaseUser) -> None:
+def test_logout_needs_no_second_factor(clinician: User) -> None:
     c = logged_in(clinician, mfa=False)
     assert c.post("/logout")["Location"] == "/login"
     assert "_auth_user_id" not in c.session
 
 
-def test_a_person_is_never_asked(owner: AbstractBaseUser, owner_plan: PlanRecord) -> None:
+def test_a_person_is_never_asked(owner: User, owner_plan: PlanRecord) -> None:
     c = logged_in(owner, mfa=False)
     assert c.get("/plan").status_code == 200
     assert c.get("/account/security/setup").status_code == 404
@@ -117,7 +117,7 @@ def test_a_person_is_never_asked(owner: AbstractBaseUser, owner_plan: PlanRecord
     assert not TotpDevice.objects.exists()
 
 
-def test_setup_shows_a_qr_drawn_here_then_ten_codes_once(clinician: AbstractBaseUser) -> None:
+def test_setup_shows_a_qr_drawn_here_then_ten_codes_once(clinician: User) -> None:
     c = logged_in(clinician, mfa=False)
     page = c.get("/account/security/setup?next=/plan")
     html = page.content.decode()
@@ -144,7 +144,7 @@ def _code_error(response: HttpResponse) -> str:
     return html.unescape(found.group(1))
 
 
-def test_setup_refuses_a_wrong_code_naming_it(clinician: AbstractBaseUser) -> None:
+def test_setup_refuses_a_wrong_code_naming_it(clinician: User) -> None:
     c = logged_in(clinician, mfa=False)
     c.get("/account/security/setup")
     response = c.post("/account/security/setup", {"code": "12345x"})
@@ -158,7 +158,7 @@ def test_setup_refuses_a_wrong_code_naming_it(clinician: AbstractBaseUser) -> No
     assert MFA_SESSION_KEY not in c.session
 
 
-def test_verify_lets_in_once_and_refuses_the_replayed_code(clinician: AbstractBaseUser) -> None:
+def test_verify_lets_in_once_and_refuses_the_replayed_code(clinician: User) -> None:
     _device(clinician)
     code = _now_code(clinician)
     first = _password_login(clinician)
@@ -179,7 +179,7 @@ def test_verify_lets_in_once_and_refuses_the_replayed_code(clinician: AbstractBa
     assert replay.get("/account")["Location"].startswith("/account/security/verify")
 
 
-def test_a_recovery_code_works_once(clinician: AbstractBaseUser) -> None:
+def test_a_recovery_code_works_once(clinician: User) -> None:
     codes = _device(clinician)
     c = _password_login(clinician)
     assert c.post("/account/security/verify", {"code": codes[0]})["Location"] == "/"
@@ -189,7 +189,7 @@ def test_a_recovery_code_works_once(clinician: AbstractBaseUser) -> None:
     assert MFA_SESSION_KEY not in again.session
 
 
-def test_wrong_codes_lock_the_step_for_the_account(clinician: AbstractBaseUser) -> None:
+def test_wrong_codes_lock_the_step_for_the_account(clinician: User) -> None:
     _device(clinician)
     c = _password_login(clinician)
     for _ in range(mfa.MFA_FAILURE_LIMIT):
@@ -203,26 +203,26 @@ def test_wrong_codes_lock_the_step_for_the_account(clinician: AbstractBaseUser) 
 
 
 @pytest.mark.parametrize("nxt", ["//evil.example/x", "https://evil.example/", "javascript:x"])
-def test_verify_sends_only_to_local_pages(clinician: AbstractBaseUser, nxt: str) -> None:
+def test_verify_sends_only_to_local_pages(clinician: User, nxt: str) -> None:
     _device(clinician)
     c = _password_login(clinician)
     response = c.post("/account/security/verify", {"code": _now_code(clinician), "next": nxt})
     assert response["Location"] == "/"
 
 
-def test_recovery_codes_can_be_renewed_with_a_fresh_code(clinician: AbstractBaseUser) -> None:
+def test_recovery_codes_can_be_renewed_with_a_fresh_code(clinician: User) -> None:
     old = _device(clinician)
     c = logged_in(clinician)
     response = c.post("/account/security/recovery-codes", {"code": _now_code(clinician)})
     new = response.context["codes"]
     assert len(new) == 10 and set(new).isdisjoint(old)
-    assert mfa.mfa_status(clinician).recovery_left == 10  # type: ignore[arg-type]
+    assert mfa.mfa_status(clinician).recovery_left == 10
     wrong = c.post("/account/security/recovery-codes", {"code": "000"})
     assert wrong["Location"] == "/account/security"
 
 
 def test_a_person_made_clinician_is_asked_at_the_next_request(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     from hipalign.adapters.db.models import Profile
 
@@ -244,7 +244,7 @@ def test_nav_shows_security_to_staff_and_admin_area_to_admins(
     assert "/account/security" in adm and 'href="/admin-area/people"' in adm
 
 
-def test_the_api_error_is_json(clinician: AbstractBaseUser) -> None:
+def test_the_api_error_is_json(clinician: User) -> None:
     response = logged_in(clinician, mfa=False).get("/api/v1/me")
     assert response["Content-Type"].startswith("application/json")
     assert json.loads(response.content)["error"]

@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord
@@ -48,7 +48,7 @@ def test_onboarding_page_asks_every_safety_question_with_no_answer_chosen(
 
 
 def test_all_safety_answers_no_makes_a_plan_and_goes_to_it(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     response = owner_client.post("/onboarding", onboarding_form())
 
@@ -67,9 +67,7 @@ def test_all_safety_answers_no_makes_a_plan_and_goes_to_it(
     assert "Glute bridge" in page
 
 
-def test_optional_self_tests_reach_the_stored_intake(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_optional_self_tests_reach_the_stored_intake(owner: User, owner_client: Client) -> None:
     form = onboarding_form(
         weaker_side="left",
         trendelenburg_left="positive",
@@ -158,7 +156,7 @@ def test_pregnant_without_weeks_is_refused_with_the_core_message(owner_client: C
 
 
 def test_red_flag_answer_stores_no_plan_and_shows_the_action_with_no_player(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     # The whole form sent with an emergency yes (no script): it stops just the same (issue
     # 14.4); tests/web/test_safety_stop.py covers the stop itself.
@@ -179,9 +177,7 @@ def test_red_flag_answer_stores_no_plan_and_shows_the_action_with_no_player(
     assert 'id="player"' not in today.content.decode()
 
 
-def test_replan_keeps_history_and_plans_lists_both(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_replan_keeps_history_and_plans_lists_both(owner: User, owner_client: Client) -> None:
     owner_client.post("/onboarding", onboarding_form())
     first = PlanRecord.objects.get(user=owner)
 
@@ -204,7 +200,7 @@ def test_replan_keeps_history_and_plans_lists_both(
 
 
 def test_home_sends_a_person_without_a_plan_to_onboarding_and_with_one_to_today(
-    owner_client: Client, owner: AbstractBaseUser
+    owner_client: Client, owner: User
 ) -> None:
     assert owner_client.get("/")["Location"] == "/onboarding"
     owner_client.post("/onboarding", onboarding_form())
@@ -217,7 +213,7 @@ def test_plan_pages_without_a_plan_send_to_onboarding(owner_client: Client) -> N
 
 
 def test_changing_answers_asks_every_safety_question_and_pregnancy_afresh(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     owner_client.post("/onboarding", onboarding_form())
 

@@ -7,7 +7,7 @@ import itertools
 import re
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
@@ -61,11 +61,11 @@ def test_every_change_is_worded_in_spanish() -> None:
 
 @pytest.mark.django_db
 def test_a_spanish_person_reads_their_pain_change_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
     assert owner_client.post("/outcomes/nprs", {"pain": "3"}).status_code == 302
     english = html.unescape(owner_client.get("/progress").content.decode())
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     spanish = html.unescape(owner_client.get("/progress").content.decode())
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import OutcomeRecord, PlanRecord
@@ -53,7 +53,7 @@ def test_an_unknown_measure_answers_422_and_lists_the_measures(
 
 
 def test_the_report_holds_the_plan_and_no_one_elses_scores(
-    owner_client: Client, owner_plan: PlanRecord, other: AbstractBaseUser
+    owner_client: Client, owner_plan: PlanRecord, other: User
 ) -> None:
     from tests.services.factories import make_plan
 

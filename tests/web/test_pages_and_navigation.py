@@ -6,7 +6,7 @@ import re
 from importlib import resources
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from PIL import Image
 
@@ -40,7 +40,7 @@ def test_an_unknown_page_for_a_visitor_offers_the_start_page() -> None:
 
 
 def test_a_form_without_its_csrf_token_answers_a_styled_403_that_changes_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
+    owner: User, owner_plan: PlanRecord
 ) -> None:
     c = logged_in(owner, enforce_csrf_checks=True)
     before = PlanRecord.objects.count()
@@ -55,7 +55,7 @@ def test_a_form_without_its_csrf_token_answers_a_styled_403_that_changes_nothing
 
 
 def test_a_server_error_answers_a_styled_500_with_a_way_on_and_no_details(
-    owner_plan: PlanRecord, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner_plan: PlanRecord, owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a secret detail of the bug")
@@ -138,7 +138,7 @@ def test_every_page_links_the_manifest(owner_client: Client, owner_plan: PlanRec
 
 @pytest.mark.django_db
 def test_the_manifest_is_reached_before_the_code_step_of_a_clinician(
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     r = logged_in(clinician, mfa=False).get("/manifest.webmanifest")
 
@@ -146,7 +146,7 @@ def test_the_manifest_is_reached_before_the_code_step_of_a_clinician(
 
 
 def test_end_sharing_asks_before_it_ends(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, owner_client: Client
+    owner: User, clinician: User, owner_client: Client
 ) -> None:
     # `clinician` comes linked to `owner`.
     page = _text(owner_client.get("/care").content)

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 NEW = "violet ferry copper lantern"
 
 
-def _password_ok(user: AbstractBaseUser, password: str) -> bool:
+def _password_ok(user: User, password: str) -> bool:
     return User.objects.get(pk=user.pk).check_password(password)
 
 
@@ -30,7 +30,7 @@ def _change(client: Client, current: str, new: str = NEW, again: str | None = No
 
 
 def test_a_password_change_keeps_this_session_and_ends_the_others(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     here, elsewhere = logged_in(owner), logged_in(owner)
     tokens.api_token_create(owner, "script")
@@ -44,7 +44,7 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(
 
 
 def test_a_wrong_current_password_is_refused_naming_the_field_and_changes_nothing(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     here, elsewhere = logged_in(owner), logged_in(owner)
     response = _change(here, "not my password")
@@ -54,14 +54,14 @@ def test_a_wrong_current_password_is_refused_naming_the_field_and_changes_nothin
     assert elsewhere.get("/account").status_code == 200
 
 
-def test_a_weak_new_password_is_refused_by_the_validators(owner: AbstractBaseUser) -> None:
+def test_a_weak_new_password_is_refused_by_the_validators(owner: User) -> None:
     response = _change(logged_in(owner), PASSWORD, new="zzzzzzzzzzzz")
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert "too easy to guess" in response.content.decode()  # type: ignore[attr-defined]
     assert _password_ok(owner, PASSWORD)
 
 
-def _issue(admin_client: Client, user: AbstractBaseUser) -> str:
+def _issue(admin_client: Client, user: User) -> str:
     response = admin_client.post(f"/admin-area/people/{public_id(user)}/reset-link")
     assert response.status_code == 200
     found = re.search(r"/reset/([A-Za-z0-9_-]+)", response.content.decode())
@@ -70,7 +70,7 @@ def _issue(admin_client: Client, user: AbstractBaseUser) -> str:
 
 
 def test_a_reset_link_works_once_and_ends_the_accounts_sessions(
-    admin_client: Client, owner: AbstractBaseUser
+    admin_client: Client, owner: User
 ) -> None:
     signed_in = logged_in(owner)
     secret = _issue(admin_client, owner)
@@ -94,7 +94,7 @@ def test_a_reset_link_works_once_and_ends_the_accounts_sessions(
 
 
 def test_an_expired_or_unknown_link_shows_the_clear_page_and_changes_nothing(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
+    admin: User, owner: User
 ) -> None:
     secret = passwords.reset_link_issue(
         admin, public_id(owner), now=timezone.now() - timedelta(hours=25)
@@ -108,7 +108,7 @@ def test_an_expired_or_unknown_link_shows_the_clear_page_and_changes_nothing(
 
 
 def test_a_mismatched_new_password_on_the_reset_page_keeps_the_link(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
+    admin: User, owner: User
 ) -> None:
     secret = passwords.reset_link_issue(admin, public_id(owner))
     response = Client().post(f"/reset/{secret}", {"new_password1": NEW, "new_password2": "x"})
@@ -119,7 +119,7 @@ def test_a_mismatched_new_password_on_the_reset_page_keeps_the_link(
 
 
 def test_a_new_password_the_service_refuses_is_named_by_the_pages_label_and_keeps_the_link(
-    admin: AbstractBaseUser, owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    admin: User, owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from django.core.exceptions import ValidationError
 
@@ -142,22 +142,20 @@ def test_a_new_password_the_service_refuses_is_named_by_the_pages_label_and_keep
 
 @pytest.mark.parametrize("who", ["owner", "clinician"])
 def test_a_non_admin_cannot_issue_a_reset_link_and_nothing_is_stored(
-    who: str, request: pytest.FixtureRequest, other: AbstractBaseUser
+    who: str, request: pytest.FixtureRequest, other: User
 ) -> None:
     client = logged_in(request.getfixturevalue(who))
     assert client.post(f"/admin-area/people/{public_id(other)}/reset-link").status_code == 404
     assert not PasswordResetLink.objects.exists()
 
 
-def test_the_people_page_offers_a_reset_link_per_account(
-    admin_client: Client, owner: AbstractBaseUser
-) -> None:
+def test_the_people_page_offers_a_reset_link_per_account(admin_client: Client, owner: User) -> None:
     page = admin_client.get("/admin-area/people").content.decode()
     assert f'action="/admin-area/people/{public_id(owner)}/reset-link"' in page
 
 
 def test_reset_page_requests_past_the_limit_per_address_are_refused_and_change_nothing(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
+    admin: User, owner: User
 ) -> None:
     from django.conf import settings
 

@@ -22,7 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin as django_admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -160,7 +160,7 @@ class Stage:
         return c
 
 
-def _other_browser(user: AbstractBaseUser) -> Any:
+def _other_browser(user: User) -> Any:
     """Another signed-in browser of `user`, as the Account page lists it."""
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
@@ -340,10 +340,10 @@ def stage(built: Stage, set_today: SetToday) -> Stage:
     return built
 
 
-def prescription_from_current(user: AbstractBaseUser) -> dict[str, Any]:
+def prescription_from_current(user: User) -> dict[str, Any]:
     from hipalign.core.planning.prescription import prescription_from
 
-    rec = plan_versions.plan_current(user)  # type: ignore[arg-type]
+    rec = plan_versions.plan_current(user)
     assert rec is not None
     rx = prescription_from(plan_versions.plan_document(rec))
     assert rx is not None

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
@@ -98,9 +98,9 @@ def assert_reads(page: str, *, lang: str, present: list[str], absent: list[str])
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_a_spanish_person_reads_the_page_in_spanish(
-    path: str, owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    path: str, owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     english, spanish = PAGES[path]
 
     page = text_of(owner_client.get(path.format(log=a_log(owner_plan))))
@@ -120,9 +120,9 @@ def test_an_english_person_reads_the_same_english_page(
 
 
 def test_a_spanish_persons_refused_episode_names_the_checkbox_in_spanish_and_starts_none(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
     before = CareEpisode.objects.filter(user_id=owner.pk).count()
 
     page = text_of(owner_client.post("/episode/new", {}), status=422)
@@ -133,9 +133,9 @@ def test_a_spanish_persons_refused_episode_names_the_checkbox_in_spanish_and_sta
 
 
 def test_a_spanish_persons_missing_page_says_so_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = text_of(owner_client.get("/no-such-page"), status=404)
 
@@ -155,17 +155,17 @@ def test_a_spanish_persons_missing_page_says_so_in_spanish(
     ],
 )
 def test_the_unsubscribe_link_reads_in_the_browsers_language(
-    accept: str, present: list[str], absent: list[str], owner: AbstractBaseUser
+    accept: str, present: list[str], absent: list[str], owner: User
 ) -> None:
-    token = mail.unsubscribe_token(owner, "reminders")  # type: ignore[arg-type]
+    token = mail.unsubscribe_token(owner, "reminders")
 
     page = text_of(Client().get(f"/unsubscribe/{token}", headers={"accept-language": accept}))
 
     assert_reads(page, lang=accept, present=present, absent=absent)
 
 
-def test_unsubscribing_in_spanish_says_what_stopped_in_spanish(owner: AbstractBaseUser) -> None:
-    token = mail.unsubscribe_token(owner, "summary")  # type: ignore[arg-type]
+def test_unsubscribing_in_spanish_says_what_stopped_in_spanish(owner: User) -> None:
+    token = mail.unsubscribe_token(owner, "summary")
 
     page = text_of(Client().post(f"/unsubscribe/{token}", headers={"accept-language": "es"}))
 
@@ -193,14 +193,14 @@ def test_the_rate_limit_refusal_reads_in_the_requests_language(
 
 
 def test_an_english_log_delete_page_is_unchanged_after_a_spanish_persons_visit(
-    owner: AbstractBaseUser,
+    owner: User,
     owner_client: Client,
-    other: AbstractBaseUser,
+    other: User,
     other_client: Client,
     owner_plan: PlanRecord,
 ) -> None:
     """The language is per request: one person's Spanish never leaks into another's page."""
-    language_set(other, language="es")  # type: ignore[arg-type]
+    language_set(other, language="es")
     log = a_log(owner_plan)
     other_client.get("/plans")
 

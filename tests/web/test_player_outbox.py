@@ -4,7 +4,7 @@ that name), so one browser never mixes two people's kept logs."""
 import json
 import re
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import PlanRecord
@@ -23,8 +23,8 @@ def outbox_name(client: Client) -> str:
 
 
 def test_each_account_has_its_own_outbox_name_and_keeps_it_across_logins(
-    owner: AbstractBaseUser,
-    other: AbstractBaseUser,
+    owner: User,
+    other: User,
     owner_plan: PlanRecord,
     other_plan: PlanRecord,
 ) -> None:

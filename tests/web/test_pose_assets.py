@@ -80,9 +80,7 @@ def test_model_files_are_served_and_answer_range_requests(client: Client) -> Non
     assert whole.status_code == 200
     assert (
         hashlib.sha256(b"".join(whole.streaming_content)).hexdigest()
-        == (  # type: ignore[attr-defined]
-            pose_assets.FILES["pose_landmark_full.tflite"]
-        )
+        == (pose_assets.FILES["pose_landmark_full.tflite"])
     )
     assert part.status_code == 206
     assert part["Content-Range"] == f"bytes 100-199/{len(data)}"

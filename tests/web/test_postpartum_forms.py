@@ -2,7 +2,7 @@
 birth and caesarean when the person is not pregnant; the intake keeps them and the plan obeys."""
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import AssessmentRecord, IntakeRecord, PlanRecord
@@ -30,7 +30,7 @@ def test_onboarding_asks_weeks_since_birth_and_caesarean_in_the_about_step(
 
 
 def test_onboarding_postpartum_answers_reach_the_intake_and_the_plan(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     form = onboarding_form(postpartum_weeks="5", caesarean="yes", equipment=["mat", "wall"])
     response = owner_client.post("/onboarding", form)
@@ -55,7 +55,7 @@ def test_onboarding_weeks_since_birth_out_of_range_is_named_and_nothing_stored(
 
 
 def test_onboarding_ignores_postpartum_answers_while_pregnant(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     form = onboarding_form(pregnant="yes", pregnancy_weeks="20", postpartum_weeks="5")
     assert owner_client.post("/onboarding", form).status_code == 302
@@ -66,7 +66,7 @@ def test_onboarding_ignores_postpartum_answers_while_pregnant(
 
 
 def test_the_assessment_records_weeks_since_birth_on_the_intake(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     page = body(clinician_client.get(patient_url(owner, "/assessment")))
     assert 'name="postpartum_weeks"' in page
@@ -82,7 +82,7 @@ def test_the_assessment_records_weeks_since_birth_on_the_intake(
 
 
 def test_the_assessment_refuses_weeks_since_birth_out_of_range(
-    clinician_client: Client, owner: AbstractBaseUser, owner_plan: PlanRecord
+    clinician_client: Client, owner: User, owner_plan: PlanRecord
 ) -> None:
     r = clinician_client.post(
         patient_url(owner, "/assessment"), _form(owner_plan.version, postpartum_weeks="300")
@@ -92,7 +92,7 @@ def test_the_assessment_refuses_weeks_since_birth_out_of_range(
 
 
 def test_the_assessment_of_a_pregnant_person_does_not_ask_weeks_since_birth(
-    clinician_client: Client, owner: AbstractBaseUser
+    clinician_client: Client, owner: User
 ) -> None:
     make_plan(owner, pregnancy={"pregnant": True, "weeks": 20})
     page = body(clinician_client.get(patient_url(owner, "/assessment")))

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -302,7 +302,7 @@ def test_in_worker_mode_the_upload_waits_for_the_worker(
 
 
 def test_deleting_the_account_deletes_the_files(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
     owner_client.post("/posture", {"file": _photo(), "keep": "on"})
     rec = PostureUpload.objects.get(user=owner)

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import PostureUpload
@@ -31,7 +31,7 @@ def _frame(hip: float) -> geometry.FrameMetrics:
     )
 
 
-def _uploads(owner: AbstractBaseUser) -> None:
+def _uploads(owner: User) -> None:
     """A baseline, a later picture 4.5 degrees off it, and one with nobody in it."""
     start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     results = [
@@ -90,10 +90,10 @@ def _page(client: Client) -> str:
 
 
 def test_a_spanish_person_reads_the_posture_page_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     _uploads(owner)
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     page = _page(owner_client)
 
@@ -104,7 +104,7 @@ def test_a_spanish_person_reads_the_posture_page_in_spanish(
 
 
 def test_an_english_person_reads_the_same_english_posture_page(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     _uploads(owner)
 

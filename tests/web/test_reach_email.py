@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -44,7 +44,7 @@ def _link(text: str, path: str) -> str:
     return found[1]
 
 
-def verified(user: AbstractBaseUser, inbox: Inbox, address: str = "ann@example.org") -> None:
+def verified(user: User, inbox: Inbox, address: str = "ann@example.org") -> None:
     client = logged_in(user)
     assert client.post("/account/email", {"email": address}).status_code == 302
     [got] = inbox.wait(len(inbox.received) + 1)[-1:]
@@ -53,7 +53,7 @@ def verified(user: AbstractBaseUser, inbox: Inbox, address: str = "ann@example.o
 
 
 def test_an_address_is_the_accounts_only_after_its_link_is_opened_once(
-    owner: AbstractBaseUser, inbox: Inbox
+    owner: User, inbox: Inbox
 ) -> None:
     client = logged_in(owner)
     assert client.post("/account/email", {"email": "ann@example.org"}).status_code == 302
@@ -76,7 +76,7 @@ def test_an_address_is_the_accounts_only_after_its_link_is_opened_once(
 
 
 def test_a_bad_address_is_refused_naming_the_field_and_sends_nothing(
-    owner: AbstractBaseUser, inbox: Inbox
+    owner: User, inbox: Inbox
 ) -> None:
     answer = logged_in(owner).post("/account/email", {"email": "not an address"})
     assert answer.status_code == 422
@@ -87,7 +87,7 @@ def test_a_bad_address_is_refused_naming_the_field_and_sends_nothing(
 
 
 def test_an_address_another_account_confirmed_gets_no_mail_and_cannot_be_taken(
-    owner: AbstractBaseUser, other: AbstractBaseUser, inbox: Inbox
+    owner: User, other: User, inbox: Inbox
 ) -> None:
     verified(owner, inbox, "shared@example.org")
     answer = logged_in(other).post("/account/email", {"email": "Shared@example.org"})
@@ -98,7 +98,7 @@ def test_an_address_another_account_confirmed_gets_no_mail_and_cannot_be_taken(
 
 
 def test_forgot_password_mails_a_one_hour_single_use_link_and_answers_alike(
-    owner: AbstractBaseUser, inbox: Inbox
+    owner: User, inbox: Inbox
 ) -> None:
     verified(owner, inbox)
     anonymous = Client()
@@ -130,7 +130,7 @@ def test_forgot_password_mails_a_one_hour_single_use_link_and_answers_alike(
     assert len(inbox.wait(3, within_s=0.2)) == 2  # nothing else was mailed
 
 
-def test_a_reset_link_by_email_expires_after_an_hour(owner: AbstractBaseUser, inbox: Inbox) -> None:
+def test_a_reset_link_by_email_expires_after_an_hour(owner: User, inbox: Inbox) -> None:
     verified(owner, inbox)
     now = timezone.now()
     accounts_email.password_reset_request(
@@ -142,7 +142,7 @@ def test_a_reset_link_by_email_expires_after_an_hour(owner: AbstractBaseUser, in
     assert passwords.reset_link_account(secret, now=now + timedelta(minutes=61)) is None
 
 
-def test_an_unconfirmed_address_gets_no_reset_link(owner: AbstractBaseUser, inbox: Inbox) -> None:
+def test_an_unconfirmed_address_gets_no_reset_link(owner: User, inbox: Inbox) -> None:
     logged_in(owner).post("/account/email", {"email": "ann@example.org"})  # link not opened
     Client().post("/forgot-password", {"email": "ann@example.org"})
     assert not PasswordResetLink.objects.exists()
@@ -150,7 +150,7 @@ def test_an_unconfirmed_address_gets_no_reset_link(owner: AbstractBaseUser, inbo
 
 
 def test_forgot_password_is_rate_limited_per_address_and_changes_nothing_then(
-    owner: AbstractBaseUser, inbox: Inbox
+    owner: User, inbox: Inbox
 ) -> None:
     verified(owner, inbox)
     for n in range(3):  # 3 an hour per address asked for, from any client address
@@ -165,7 +165,7 @@ def test_forgot_password_is_rate_limited_per_address_and_changes_nothing_then(
 
 
 def test_without_email_configured_forgot_password_says_so_and_sends_nothing(
-    owner: AbstractBaseUser, settings: Any
+    owner: User, settings: Any
 ) -> None:
     settings.EMAIL_ENABLED = False
     page = Client().post("/forgot-password", {"email": "ann@example.org"})
@@ -178,10 +178,10 @@ def test_without_email_configured_forgot_password_says_so_and_sends_nothing(
 
 
 def test_the_daily_reminder_arrives_by_email_and_its_link_unsubscribes_only_it(
-    owner: AbstractBaseUser, inbox: Inbox
+    owner: User, inbox: Inbox
 ) -> None:
     make_plan(owner, date(2026, 3, 23), sessions_per_week=7)
-    time_zone_set(owner, zone="Europe/Berlin")  # type: ignore[arg-type]
+    time_zone_set(owner, zone="Europe/Berlin")
     verified(owner, inbox)
     client = logged_in(owner)
     saved = client.post(
@@ -209,7 +209,7 @@ def test_the_daily_reminder_arrives_by_email_and_its_link_unsubscribes_only_it(
 
 
 def test_a_mail_server_that_is_down_is_retried_with_backoff(
-    owner: AbstractBaseUser, inbox: Inbox, settings: Any
+    owner: User, inbox: Inbox, settings: Any
 ) -> None:
     make_plan(owner, date(2026, 3, 23), sessions_per_week=7)
     verified(owner, inbox)
@@ -230,7 +230,7 @@ def test_a_mail_server_that_is_down_is_retried_with_backoff(
 
 
 def test_the_weekly_summary_comes_on_monday_at_the_reminder_time_once(
-    owner: AbstractBaseUser, inbox: Inbox
+    owner: User, inbox: Inbox
 ) -> None:
     make_plan(owner, date(2026, 3, 16), sessions_per_week=3)
     verified(owner, inbox)
@@ -255,7 +255,7 @@ def _new_invite(client: Client) -> str:
 
 
 def test_a_clinician_mails_an_invite_code_that_links_the_person_once(
-    clinician: AbstractBaseUser, other: AbstractBaseUser, inbox: Inbox
+    clinician: User, other: User, inbox: Inbox
 ) -> None:
     client = logged_in(clinician)
     code = _new_invite(client)
@@ -277,7 +277,7 @@ def test_a_clinician_mails_an_invite_code_that_links_the_person_once(
 
 
 def test_another_clinicians_code_is_not_mailed(
-    clinician: AbstractBaseUser, other_clinician: AbstractBaseUser, inbox: Inbox
+    clinician: User, other_clinician: User, inbox: Inbox
 ) -> None:
     code = _new_invite(logged_in(clinician))
     answer = logged_in(other_clinician).post(
@@ -289,7 +289,7 @@ def test_another_clinicians_code_is_not_mailed(
 
 
 def test_a_bad_address_keeps_the_code_on_the_page_and_sends_nothing(
-    clinician: AbstractBaseUser, inbox: Inbox
+    clinician: User, inbox: Inbox
 ) -> None:
     client = logged_in(clinician)
     code = _new_invite(client)
@@ -302,7 +302,7 @@ def test_a_bad_address_keeps_the_code_on_the_page_and_sends_nothing(
     assert inbox.received == []
 
 
-def test_without_email_configured_no_invite_form_is_shown(clinician: AbstractBaseUser) -> None:
+def test_without_email_configured_no_invite_form_is_shown(clinician: User) -> None:
     client = logged_in(clinician)
     page = client.post("/clinic/links", {"action": "create"}).content.decode()
     assert 'data-testid="new-code"' in page and 'data-testid="invite-email"' not in page

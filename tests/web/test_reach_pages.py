@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import Delivery, PushSubscription, ReachPreference
@@ -21,7 +21,7 @@ def _subscribe(client: Client, body: Any) -> Any:
     return client.post("/account/reminders/push", json.dumps(body), content_type="application/json")
 
 
-def test_the_page_offers_this_device_with_the_apps_public_key(owner: AbstractBaseUser) -> None:
+def test_the_page_offers_this_device_with_the_apps_public_key(owner: User) -> None:
     page = logged_in(owner).get("/account/reminders")
     assert page.status_code == 200
     text = page.content.decode()
@@ -31,7 +31,7 @@ def test_the_page_offers_this_device_with_the_apps_public_key(owner: AbstractBas
 
 
 def test_settings_are_saved_and_a_bad_time_names_its_field_and_changes_nothing(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     client = logged_in(owner)
     ok = client.post("/account/reminders", {"reminder_time": "07:15", "alarm_minutes": "30"})
@@ -50,7 +50,7 @@ def test_settings_are_saved_and_a_bad_time_names_its_field_and_changes_nothing(
     assert (pref.reminder_time, pref.alarm_minutes) == ("07:15", 30)
 
 
-def test_email_reminders_need_a_verified_address(owner: AbstractBaseUser) -> None:
+def test_email_reminders_need_a_verified_address(owner: User) -> None:
     bad = logged_in(owner).post(
         "/account/reminders", {"reminder_time": "09:00", "email_reminders": "on"}
     )
@@ -59,7 +59,7 @@ def test_email_reminders_need_a_verified_address(owner: AbstractBaseUser) -> Non
     assert not ReachPreference.objects.filter(user=owner, email_reminders=True).exists()
 
 
-def test_a_device_turns_on_once_however_often_it_is_sent(owner: AbstractBaseUser) -> None:
+def test_a_device_turns_on_once_however_often_it_is_sent(owner: User) -> None:
     client = logged_in(owner)
     body = Device().subscription(ENDPOINT)
     assert _subscribe(client, body).status_code == 201
@@ -70,9 +70,7 @@ def test_a_device_turns_on_once_however_often_it_is_sent(owner: AbstractBaseUser
 @pytest.mark.parametrize(
     "body", ["not json", [1, 2], {"endpoint": ENDPOINT}, {"endpoint": "ftp://x", "keys": {}}]
 )
-def test_a_bad_subscription_answers_422_and_stores_nothing(
-    owner: AbstractBaseUser, body: Any
-) -> None:
+def test_a_bad_subscription_answers_422_and_stores_nothing(owner: User, body: Any) -> None:
     client = logged_in(owner)
     raw = body if isinstance(body, str) else json.dumps(body)
     answer = client.post("/account/reminders/push", raw, content_type="application/json")
@@ -80,9 +78,7 @@ def test_a_bad_subscription_answers_422_and_stores_nothing(
     assert not PushSubscription.objects.exists()
 
 
-def test_another_person_cannot_turn_the_owners_device_off(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_another_person_cannot_turn_the_owners_device_off(owner: User, other: User) -> None:
     _subscribe(logged_in(owner), Device().subscription(ENDPOINT))
     answer = logged_in(other).post(
         "/account/reminders/push/remove",
@@ -107,12 +103,12 @@ def test_anonymous_cannot_subscribe(client: Client) -> None:
 
 
 def test_the_unsubscribe_link_works_without_login_and_turns_off_only_its_list(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     ReachPreference.objects.create(
         user=owner, email_reminders=True, weekly_summary=True, email_verified=True, alarm_minutes=15
     )
-    token = mail.unsubscribe_token(owner, "reminders")  # type: ignore[arg-type]
+    token = mail.unsubscribe_token(owner, "reminders")
     anonymous = Client(enforce_csrf_checks=True)
     ask = anonymous.get(f"/unsubscribe/{token}")
     assert ask.status_code == 200
@@ -130,19 +126,15 @@ def test_the_unsubscribe_link_works_without_login_and_turns_off_only_its_list(
 
 
 @pytest.mark.parametrize("token", ["nope", "x" * 400])
-def test_a_forged_or_mangled_unsubscribe_link_changes_nothing(
-    owner: AbstractBaseUser, token: str
-) -> None:
+def test_a_forged_or_mangled_unsubscribe_link_changes_nothing(owner: User, token: str) -> None:
     ReachPreference.objects.create(user=owner, email_reminders=True, email_verified=True)
-    forged = mail.unsubscribe_token(owner, "reminders")[:-3] + "abc"  # type: ignore[arg-type]
+    forged = mail.unsubscribe_token(owner, "reminders")[:-3] + "abc"
     for t in (token, forged):
         assert Client().post(f"/unsubscribe/{t}").status_code == 404
     assert ReachPreference.objects.get(user=owner).email_reminders is True
 
 
-def test_the_default_single_user_setup_reaches_no_one(
-    owner: AbstractBaseUser, settings: Any
-) -> None:
+def test_the_default_single_user_setup_reaches_no_one(owner: User, settings: Any) -> None:
     """No SMTP host: no mailer at all; no device turned on: the worker looks at nobody."""
     from datetime import UTC, datetime, timedelta
 

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -43,9 +43,9 @@ def _svg_upload(client: Client) -> Any:
 
 
 def test_a_spanish_persons_refused_upload_reads_in_spanish_and_stores_nothing(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     response = _svg_upload(owner_client)
 
@@ -58,9 +58,9 @@ def test_a_spanish_persons_refused_upload_reads_in_spanish_and_stores_nothing(
 
 
 def test_a_spanish_persons_empty_upload_form_reads_in_spanish(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord
+    owner: User, owner_client: Client, owner_plan: PlanRecord
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     response = owner_client.post("/posture", {})
 
@@ -92,10 +92,10 @@ def _logged_session(client: Client, plan: PlanRecord, set_today: SetToday) -> st
 
 
 def test_a_spanish_persons_out_of_range_morning_pain_reads_in_spanish_and_changes_nothing(
-    owner: AbstractBaseUser, owner_client: Client, owner_plan: PlanRecord, set_today: SetToday
+    owner: User, owner_client: Client, owner_plan: PlanRecord, set_today: SetToday
 ) -> None:
     session_id = _logged_session(owner_client, owner_plan, set_today)
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     response = owner_client.post(
         f"/sessions/{session_id}/next-morning", {"pain_next_morning": "11"}
@@ -127,9 +127,9 @@ def test_an_english_persons_out_of_range_morning_pain_names_the_field_by_its_lab
 
 
 def test_a_spanish_persons_wrong_password_on_deletion_reads_in_spanish_and_deletes_nothing(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     response = owner_client.post("/account", {"password": "not my password"})
 
@@ -140,9 +140,9 @@ def test_a_spanish_persons_wrong_password_on_deletion_reads_in_spanish_and_delet
 
 
 def test_a_spanish_persons_unknown_time_zone_reads_in_spanish_and_stores_nothing(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     response = owner_client.post("/account", {"form": "time_zone", "time_zone": "Mars/Olympus"})
 
@@ -151,7 +151,7 @@ def test_a_spanish_persons_unknown_time_zone_reads_in_spanish_and_stores_nothing
     assert "Zona horaria: 'Mars/Olympus' no es una zona horaria que esta aplicación conozca" in page
     assert "is not a time zone this app knows" not in page
     owner.refresh_from_db()
-    assert owner.profile.time_zone == ""  # type: ignore[attr-defined]
+    assert owner.profile.time_zone == ""
 
 
 def test_a_taken_username_reads_in_the_browsers_spanish_on_sign_up() -> None:
@@ -281,12 +281,12 @@ def test_the_cores_message_shapes_are_worded_in_spanish_and_unknown_ones_kept() 
 
 
 def test_a_spanish_persons_check_in_before_any_plan_reads_in_spanish_and_stores_nothing(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     from hipalign.adapters.db.models import CheckInRecord
     from tests.web.test_checkin import checkin_form
 
-    language_set(owner, language="es")  # type: ignore[arg-type]
+    language_set(owner, language="es")
 
     response = owner_client.post("/checkin", {**no_answers(), **checkin_form()})
 

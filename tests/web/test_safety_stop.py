@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
 from hipalign.adapters.db.models import CheckInRecord, IntakeRecord, PlanRecord, SafetyStop
@@ -49,7 +49,7 @@ def stop(client: Client, question_id: str = EMERGENCY.id, **extra: str) -> Any:
 
 @pytest.mark.parametrize("question", [EMERGENCY, URGENT], ids=["emergency", "urgent"])
 def test_a_yes_that_needs_care_now_stops_the_onboarding_at_once_without_the_later_steps(
-    owner: AbstractBaseUser, owner_client: Client, question: Any
+    owner: User, owner_client: Client, question: Any
 ) -> None:
     response = stop(owner_client, question.id)
 
@@ -121,7 +121,7 @@ def test_sources_on_the_card_are_readable_references_not_raw_links(owner_client:
 
 
 def test_today_shows_the_card_until_a_check_in_without_a_warning_sign_clears_it(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     stop(owner_client)
 
@@ -140,7 +140,7 @@ def test_today_shows_the_card_until_a_check_in_without_a_warning_sign_clears_it(
 
 
 def test_a_check_in_that_still_has_the_sign_keeps_the_card(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     stop(owner_client)
 
@@ -151,7 +151,7 @@ def test_a_check_in_that_still_has_the_sign_keeps_the_card(
 
 
 def test_with_a_plan_the_stop_replaces_the_session_on_today_until_cleared(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     stop(owner_client)
 
@@ -169,7 +169,7 @@ def test_with_a_plan_the_stop_replaces_the_session_on_today_until_cleared(
 
 
 def test_a_check_in_yes_that_needs_care_now_stops_it_at_once_without_pain(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     response = owner_client.post("/checkin", answered_until(EMERGENCY.id))
 
@@ -183,7 +183,7 @@ def test_a_check_in_yes_that_needs_care_now_stops_it_at_once_without_pain(
 
 
 def test_a_full_check_in_with_an_emergency_yes_is_stored_and_shows_the_card(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, owner_client: Client
+    owner: User, owner_plan: PlanRecord, owner_client: Client
 ) -> None:
     response = owner_client.post("/checkin", checkin_form(**{f"q_{EMERGENCY.id}": "yes"}))
 
@@ -234,7 +234,7 @@ def test_the_onboarding_form_names_the_questions_that_stop_it(owner_client: Clie
 
 
 def test_a_plan_withheld_for_an_emergency_shows_the_card_page_not_your_plan(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     make_plan(owner, screening={EMERGENCY.id: True})  # as the API or the CLI store it
 
@@ -251,9 +251,7 @@ def test_the_stop_page_without_a_stop_goes_home(owner_client: Client) -> None:
     assert (response.status_code, response["Location"]) == (302, "/")
 
 
-def test_a_later_intake_without_a_sign_clears_the_card(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_a_later_intake_without_a_sign_clears_the_card(owner: User, owner_client: Client) -> None:
     stop(owner_client)
 
     owner_client.post("/onboarding", onboarding_form())

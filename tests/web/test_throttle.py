@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -22,7 +21,6 @@ from tests.services.factories import PASSWORD, all_counts, log_payload, make_rol
 from tests.web.conftest import close_download, logged_in
 
 pytestmark = pytest.mark.django_db
-User = get_user_model()
 HERE, ELSEWHERE = "203.0.113.10", "198.51.100.20"
 
 
@@ -59,7 +57,7 @@ def test_the_sign_up_past_the_limit_per_address_is_refused_and_creates_nothing()
 
 
 def test_log_ins_past_the_limit_per_address_are_refused_even_with_the_right_password(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     for i in range(_limit("login_ip")):
         Client(REMOTE_ADDR=HERE).post("/login", {"username": f"guess{i}", "password": "x"})
@@ -77,7 +75,7 @@ def test_log_ins_past_the_limit_per_address_are_refused_even_with_the_right_pass
 
 
 def test_log_ins_past_the_limit_per_account_are_refused_from_any_address(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     name = owner.get_username()
     for i in range(_limit("login_account")):
@@ -91,7 +89,7 @@ def test_log_ins_past_the_limit_per_account_are_refused_from_any_address(
 
 
 def test_care_codes_past_the_limit_are_refused_and_a_right_code_stays_unused(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     clinician = make_role("cara", "clinician")
     invite = care.link_code_create(clinician, timezone.now())
@@ -107,7 +105,7 @@ def test_care_codes_past_the_limit_are_refused_and_a_right_code_stays_unused(
     assert link.status != "active"
 
 
-def test_imports_past_the_limit_are_refused_and_import_nothing(owner: AbstractBaseUser) -> None:
+def test_imports_past_the_limit_are_refused_and_import_nothing(owner: User) -> None:
     client = logged_in(owner)
     for _ in range(_limit("import")):
         client.post("/account/import", {"file": ""})
@@ -119,9 +117,7 @@ def test_imports_past_the_limit_are_refused_and_import_nothing(owner: AbstractBa
     assert all_counts() == before
 
 
-def test_exports_past_the_limit_are_refused(
-    owner: AbstractBaseUser, owner_plan: PlanRecord
-) -> None:
+def test_exports_past_the_limit_are_refused(owner: User, owner_plan: PlanRecord) -> None:
     client = logged_in(owner)
     for i in range(_limit("export")):
         path = ["/account/export.json", "/plan/calendar.ics", "/account/fhir.json"][i % 3]
@@ -140,7 +136,7 @@ def test_exports_past_the_limit_are_refused(
 
 
 def test_api_calls_past_the_limit_per_token_get_json_429_and_store_nothing(
-    owner: AbstractBaseUser, owner_plan: PlanRecord, settings: Any
+    owner: User, owner_plan: PlanRecord, settings: Any
 ) -> None:
     # The shipped 300 a minute is a fixed window: on a busy machine 300 calls can outlast it and
     # the counter starts again, so the test uses the same rule with an hour's window.

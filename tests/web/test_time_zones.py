@@ -4,7 +4,7 @@ an unknown zone is refused with a message naming the field and changes nothing."
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -26,21 +26,21 @@ def clock_at_instant(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timezone, "now", lambda: INSTANT)
 
 
-def zone_of(user: AbstractBaseUser) -> str:
+def zone_of(user: User) -> str:
     return Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first() or ""
 
 
 @pytest.mark.usefixtures("clock_at_instant")
 def test_two_people_at_the_same_instant_each_get_their_own_today(
-    owner: AbstractBaseUser,
-    other: AbstractBaseUser,
+    owner: User,
+    other: User,
     owner_plan: PlanRecord,
     other_plan: PlanRecord,
     owner_client: Client,
     other_client: Client,
 ) -> None:
-    time_zone_set(owner, zone="Pacific/Auckland")  # type: ignore[arg-type]
-    time_zone_set(other, zone="America/Los_Angeles")  # type: ignore[arg-type]
+    time_zone_set(owner, zone="Pacific/Auckland")
+    time_zone_set(other, zone="America/Los_Angeles")
     auckland = owner_client.get("/today").content.decode()
     los_angeles = other_client.get("/today").content.decode()
     assert "Today, Tue 3 Mar 2026" in auckland
@@ -49,9 +49,7 @@ def test_two_people_at_the_same_instant_each_get_their_own_today(
     assert timezone.get_current_timezone_name() == "UTC"
 
 
-def test_the_account_page_changes_the_time_zone(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_the_account_page_changes_the_time_zone(owner: User, owner_client: Client) -> None:
     page = owner_client.get("/account").content.decode()
     assert 'name="time_zone"' in page and "Time zone" in page
     response = owner_client.post("/account", {"form": "time_zone", "time_zone": "Asia/Tokyo"})
@@ -63,9 +61,9 @@ def test_the_account_page_changes_the_time_zone(
     "bad", ["Mars/Olympus_Mons", "", "../../etc/passwd", "localtime", "x" * 500]
 )
 def test_an_unknown_time_zone_on_account_is_refused_naming_the_field_and_changes_nothing(
-    owner: AbstractBaseUser, owner_client: Client, bad: str
+    owner: User, owner_client: Client, bad: str
 ) -> None:
-    time_zone_set(owner, zone="Europe/Berlin")  # type: ignore[arg-type]
+    time_zone_set(owner, zone="Europe/Berlin")
     response = owner_client.post("/account", {"form": "time_zone", "time_zone": bad})
     assert response.status_code == 422
     page = response.content.decode()
@@ -74,9 +72,7 @@ def test_an_unknown_time_zone_on_account_is_refused_naming_the_field_and_changes
     assert owner.is_active  # the delete form next to it was not touched
 
 
-def test_onboarding_stores_the_chosen_time_zone(
-    owner: AbstractBaseUser, owner_client: Client
-) -> None:
+def test_onboarding_stores_the_chosen_time_zone(owner: User, owner_client: Client) -> None:
     page = owner_client.get("/onboarding").content.decode()
     assert 'data-time-zone="browser-default"' in page  # the browser's zone is proposed there
     response = owner_client.post("/onboarding", onboarding_form(time_zone="America/Los_Angeles"))
@@ -85,7 +81,7 @@ def test_onboarding_stores_the_chosen_time_zone(
 
 
 def test_an_unknown_time_zone_in_onboarding_is_refused_and_stores_nothing(
-    owner: AbstractBaseUser, owner_client: Client
+    owner: User, owner_client: Client
 ) -> None:
     response = owner_client.post("/onboarding", onboarding_form(time_zone="Mars/Olympus_Mons"))
     assert response.status_code == 200
@@ -96,7 +92,7 @@ def test_an_unknown_time_zone_in_onboarding_is_refused_and_stores_nothing(
 
 @pytest.mark.usefixtures("clock_at_instant")
 def test_times_on_pages_are_shown_on_the_readers_own_clock_with_its_zone(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     from django.template import Context, Template
 

@@ -5,7 +5,7 @@ of queries."""
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -22,7 +22,7 @@ def _planned_days(plan: PlanRecord) -> set[str]:
     return {d.day for d in body.days if d.session == 1}
 
 
-def _person_with_history(name: str, weeks: int) -> AbstractBaseUser:
+def _person_with_history(name: str, weeks: int) -> User:
     """A person whose plan started `weeks` weeks before MONDAY and who did the glute bridge on
     every planned day since, each log written through the log service on its own day."""
     from hipalign.services.program import recording
@@ -39,7 +39,7 @@ def _person_with_history(name: str, weeks: int) -> AbstractBaseUser:
     return user
 
 
-def _queries_of_today(user: AbstractBaseUser) -> list[str]:
+def _queries_of_today(user: User) -> list[str]:
     client = logged_in(user)
     client.get("/today")  # the first render fills the per-process caches (library, figures)
     with CaptureQueriesContext(connection) as q:

@@ -4,7 +4,7 @@ the reminder are all built from the plan Today was made from."""
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from hipalign.adapters.db.models import PlanRecord
@@ -12,7 +12,7 @@ from hipalign.services.program import plans
 
 
 def test_the_today_page_reads_the_current_plan_once(
-    owner: AbstractBaseUser,
+    owner: User,
     owner_plan: PlanRecord,
     owner_client: Client,
     monkeypatch: pytest.MonkeyPatch,

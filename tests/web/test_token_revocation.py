@@ -3,7 +3,7 @@ working first, then 401 after the event, and the patient's data unchanged by the
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
@@ -27,7 +27,7 @@ def _auth(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def _revoked_for(user: AbstractBaseUser, reason: str) -> bool:
+def _revoked_for(user: User, reason: str) -> bool:
     return AuditEvent.objects.filter(
         action="token.revoke_all", target=reason, subject_id=user.pk
     ).exists()
@@ -35,9 +35,9 @@ def _revoked_for(user: AbstractBaseUser, reason: str) -> bool:
 
 def test_a_clinicians_token_stops_reading_the_patient_after_their_mfa_reset(
     owner_plan: object,
-    owner: AbstractBaseUser,
-    clinician: AbstractBaseUser,
-    admin: AbstractBaseUser,
+    owner: User,
+    clinician: User,
+    admin: User,
 ) -> None:
     recording.log_record(owner, log_payload(owner_plan), today=MONDAY)  # type: ignore[arg-type]
     secret = staff_token(clinician)
@@ -54,9 +54,7 @@ def test_a_clinicians_token_stops_reading_the_patient_after_their_mfa_reset(
     assert _revoked_for(clinician, "mfa.reset")
 
 
-def test_a_person_promoted_to_clinician_loses_their_token(
-    owner: AbstractBaseUser, admin: AbstractBaseUser
-) -> None:
+def test_a_person_promoted_to_clinician_loses_their_token(owner: User, admin: User) -> None:
     secret = tokens.api_token_create(owner, "script").secret
     assert get("/me", _auth(secret)).json()["role"] == "person"
 
@@ -68,7 +66,7 @@ def test_a_person_promoted_to_clinician_loses_their_token(
 
 
 def test_a_staff_token_works_only_while_the_account_has_a_second_factor(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     """A token made before TOTP was set up (or while it is missing) does not act as a
     clinician: the token is never a way around the second factor."""
@@ -81,7 +79,7 @@ def test_a_staff_token_works_only_while_the_account_has_a_second_factor(
     assert get("/me", _auth(secret)).json()["role"] == "clinician"
 
 
-def test_a_password_change_revokes_every_token(owner: AbstractBaseUser, owner_plan: object) -> None:
+def test_a_password_change_revokes_every_token(owner: User, owner_plan: object) -> None:
     secrets = [tokens.api_token_create(owner, f"t{i}").secret for i in range(2)]
     assert all(get("/me", _auth(s)).status_code == 200 for s in secrets)
     before = snapshot(owner.pk)
@@ -97,7 +95,7 @@ def test_a_password_change_revokes_every_token(owner: AbstractBaseUser, owner_pl
 
 
 def test_the_changepassword_command_revokes_tokens_too(
-    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     secret = tokens.api_token_create(owner, "script").secret
     answers = iter(["a new long passphrase 2026"] * 2)
@@ -108,7 +106,7 @@ def test_the_changepassword_command_revokes_tokens_too(
     assert get("/me", _auth(secret)).status_code == 401
 
 
-def test_a_login_that_only_upgrades_the_stored_hash_keeps_tokens(owner: AbstractBaseUser) -> None:
+def test_a_login_that_only_upgrades_the_stored_hash_keeps_tokens(owner: User) -> None:
     """check_password() rehashes under the preferred hasher and saves: not a password change."""
     User.objects.filter(pk=owner.pk).update(
         password=make_password(PASSWORD, hasher="pbkdf2_sha256")
@@ -122,7 +120,7 @@ def test_a_login_that_only_upgrades_the_stored_hash_keeps_tokens(owner: Abstract
     assert get("/me", _auth(secret)).status_code == 200
 
 
-def test_disabling_the_account_revokes_tokens_for_good(owner: AbstractBaseUser) -> None:
+def test_disabling_the_account_revokes_tokens_for_good(owner: User) -> None:
     secret = tokens.api_token_create(owner, "script").secret
     assert get("/me", _auth(secret)).status_code == 200
 
@@ -138,7 +136,7 @@ def test_disabling_the_account_revokes_tokens_for_good(owner: AbstractBaseUser) 
 
 
 def test_other_accounts_tokens_survive_someone_elses_event(
-    owner: AbstractBaseUser, other: AbstractBaseUser, admin: AbstractBaseUser
+    owner: User, other: User, admin: User
 ) -> None:
     mine = tokens.api_token_create(owner, "script").secret
     theirs = tokens.api_token_create(other, "script").secret

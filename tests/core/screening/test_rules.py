@@ -19,7 +19,7 @@ SEE_DOCTOR_WITHOUT_SURGERY = [q for q in SEE_DOCTOR if q.id != "recent_hip_surge
 
 
 def _rank(level: str) -> int:
-    return REFERRAL_ORDER.index(level)  # type: ignore[arg-type]
+    return REFERRAL_ORDER.index(level)
 
 
 def _screen(**overrides: Any) -> Referral:

@@ -194,11 +194,11 @@ def test_clinic_days_are_each_linked_clinicians_own_today(owner: Any, clinician:
     tuesday_utc = datetime(2026, 3, 3, 10, 30, tzinfo=UTC)
     Profile.objects.filter(user=clinician).update(time_zone="Asia/Tokyo")  # Tuesday evening
     other = make_user("dr_other")
-    profile_of(other)  # type: ignore[arg-type]
+    profile_of(other)
     Profile.objects.filter(user=other).update(role="clinician", time_zone="Pacific/Pago_Pago")
     make_link(other, make_user("samoa_patient"))  # still Monday night there
     unlinked = make_user("dr_unlinked")  # Wednesday already there, but no patients
-    profile_of(unlinked)  # type: ignore[arg-type]
+    profile_of(unlinked)
     Profile.objects.filter(user=unlinked).update(role="clinician", time_zone="Pacific/Kiritimati")
 
     assert clinic.clinic_days(now=tuesday_utc) == {date(2026, 3, 3), date(2026, 3, 2)}

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import AuditEvent, CareLink
 from hipalign.core.access import Action
@@ -27,7 +27,7 @@ def _fields(link: CareLink) -> dict[str, object]:
 
 
 def test_a_clinicians_invite_redeemed_by_a_person_links_them(
-    owner: AbstractBaseUser, other_clinician: AbstractBaseUser
+    owner: User, other_clinician: User
 ) -> None:
     made = care.link_code_create(other_clinician, NOW)
     assert made.link.status == "pending" and made.link.created_by == "clinician"
@@ -48,7 +48,7 @@ def test_a_clinicians_invite_redeemed_by_a_person_links_them(
 
 
 def test_a_persons_share_code_redeemed_by_a_clinician_links_them(
-    owner: AbstractBaseUser, other_clinician: AbstractBaseUser
+    owner: User, other_clinician: User
 ) -> None:
     made = care.link_code_create(owner, NOW)
     assert made.link.created_by == "person"
@@ -64,7 +64,7 @@ def test_a_persons_share_code_redeemed_by_a_clinician_links_them(
 
 
 def test_an_expired_code_is_refused_and_the_link_stays_pending(
-    owner: AbstractBaseUser, other_clinician: AbstractBaseUser
+    owner: User, other_clinician: User
 ) -> None:
     made = care.link_code_create(other_clinician, NOW)
 
@@ -77,9 +77,7 @@ def test_an_expired_code_is_refused_and_the_link_stays_pending(
         authorize(actor=other_clinician, action=Action.PATIENT_TIMELINE, subject=public_id(owner))
 
 
-def test_a_code_works_once(
-    owner: AbstractBaseUser, other: AbstractBaseUser, other_clinician: AbstractBaseUser
-) -> None:
+def test_a_code_works_once(owner: User, other: User, other_clinician: User) -> None:
     made = care.link_code_create(other_clinician, NOW)
     care.link_code_redeem(owner, made.code, NOW)
 
@@ -90,7 +88,7 @@ def test_a_code_works_once(
         authorize(actor=other_clinician, action=Action.PATIENT_TIMELINE, subject=public_id(other))
 
 
-def test_a_person_cannot_redeem_their_own_share_code(owner: AbstractBaseUser) -> None:
+def test_a_person_cannot_redeem_their_own_share_code(owner: User) -> None:
     made = care.link_code_create(owner, NOW)
 
     with pytest.raises(InputError, match="code:"):
@@ -99,7 +97,7 @@ def test_a_person_cannot_redeem_their_own_share_code(owner: AbstractBaseUser) ->
     assert _fields(made.link)["status"] == "pending"
 
 
-def test_a_clinician_cannot_redeem_their_own_invite(other_clinician: AbstractBaseUser) -> None:
+def test_a_clinician_cannot_redeem_their_own_invite(other_clinician: User) -> None:
     made = care.link_code_create(other_clinician, NOW)
 
     with pytest.raises(InputError, match="code:"):
@@ -108,14 +106,14 @@ def test_a_clinician_cannot_redeem_their_own_invite(other_clinician: AbstractBas
     assert _fields(made.link)["status"] == "pending"
 
 
-def test_a_malformed_code_names_the_field(owner: AbstractBaseUser) -> None:
+def test_a_malformed_code_names_the_field(owner: User) -> None:
     with pytest.raises(InputError) as err:
         care.link_code_redeem(owner, "ABC", NOW)
 
     assert err.value.problems[0].startswith("code: give the 10 letters and digits")
 
 
-def test_an_admin_can_make_no_code(admin: AbstractBaseUser) -> None:
+def test_an_admin_can_make_no_code(admin: User) -> None:
     with pytest.raises(Forbidden):
         care.link_code_create(admin, NOW)
 
@@ -124,7 +122,7 @@ def test_an_admin_can_make_no_code(admin: AbstractBaseUser) -> None:
 
 @pytest.mark.parametrize("side", ["patient", "clinician"])
 def test_either_side_ends_a_link_and_access_stops_at_once(
-    side: str, owner: AbstractBaseUser, clinician: AbstractBaseUser
+    side: str, owner: User, clinician: User
 ) -> None:
     assert (
         authorize(actor=clinician, action=Action.PATIENT_TIMELINE, subject=public_id(owner)).subject
@@ -143,7 +141,7 @@ def test_either_side_ends_a_link_and_access_stops_at_once(
 
 @pytest.mark.parametrize("who", ["other", "other_clinician", "admin"])
 def test_an_unrelated_user_cannot_end_a_link(
-    who: str, request: pytest.FixtureRequest, owner: AbstractBaseUser, clinician: AbstractBaseUser
+    who: str, request: pytest.FixtureRequest, owner: User, clinician: User
 ) -> None:
     intruder = request.getfixturevalue(who)
     link = CareLink.objects.get(clinician=clinician, patient=owner)
@@ -159,9 +157,7 @@ def test_an_unrelated_user_cannot_end_a_link(
     )
 
 
-def test_the_maker_withdraws_an_unused_code(
-    owner: AbstractBaseUser, other_clinician: AbstractBaseUser
-) -> None:
+def test_the_maker_withdraws_an_unused_code(owner: User, other_clinician: User) -> None:
     made = care.link_code_create(owner, NOW)
 
     care.link_end(owner, str(made.link.id), NOW)
@@ -170,13 +166,13 @@ def test_the_maker_withdraws_an_unused_code(
         care.link_code_redeem(other_clinician, made.code, NOW)
 
 
-def test_a_bad_link_id_is_not_found(owner: AbstractBaseUser) -> None:
+def test_a_bad_link_id_is_not_found(owner: User) -> None:
     with pytest.raises(NotFound):
         care.link_end(owner, "not-a-uuid", NOW)
 
 
 def test_the_link_list_shows_only_the_callers_links(
-    owner: AbstractBaseUser, other: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, other: User, clinician: User
 ) -> None:
     mine = care.links_list(owner)
     care.link_code_create(other, NOW)

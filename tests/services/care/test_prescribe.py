@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import AuditEvent, CareLink, CurrentDose, PlanRecord
 from hipalign.core.errors import InputError
@@ -68,14 +68,14 @@ def _redosed(plan: PlanRecord) -> dict[str, Any]:
     return raw
 
 
-def _log(plan: PlanRecord, user: AbstractBaseUser, exercise: str, side: str | None) -> None:
+def _log(plan: PlanRecord, user: User, exercise: str, side: str | None) -> None:
     recording.log_record(
         user, log_payload(plan, exercise=exercise, side=side, rung=1), today=LOG_TODAY
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_a_linked_clinician_stores_the_next_version_with_its_changes(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     base = make_plan(owner)
     _log(base, owner, "glute_bridge", None)
@@ -89,7 +89,7 @@ def test_a_linked_clinician_stores_the_next_version_with_its_changes(
     made = plan_prescribe(clinician, public_id(owner), _redosed(base), base.version)
 
     assert made.version == base.version + 1
-    assert plans.plan_current(owner) == made  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == made
     assert made.author_id == clinician.pk
     assert made.author_role == "clinician"
     assert made.starts_on == base.starts_on  # a revision keeps the program's weeks
@@ -124,21 +124,19 @@ def test_a_linked_clinician_stores_the_next_version_with_its_changes(
         assert "bridge" not in text and "dose" not in text and "abductor" not in text
 
 
-def test_the_old_version_stays_in_the_history(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_the_old_version_stays_in_the_history(owner: User, clinician: User) -> None:
     base = make_plan(owner)
     document = base.document
     made = plan_prescribe(clinician, public_id(owner), _redosed(base), base.version)
 
-    assert plans.plan_history(owner) == [made, base]  # type: ignore[arg-type]
+    assert plans.plan_history(owner) == [made, base]
     base.refresh_from_db()
     assert base.document == document
     assert base.author_role == "person" and base.changes[0]["what"] == "intake"
 
 
 def test_a_contraindicated_choice_is_refused_without_a_reason_and_stored_with_one(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     base = make_plan(owner, hip_precautions="posterior_approach")
     raw = _raw(base)
@@ -185,7 +183,7 @@ def test_a_contraindicated_choice_is_refused_without_a_reason_and_stored_with_on
 
 
 def test_the_editor_shows_the_plan_and_what_the_intake_rules_out(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     base = make_plan(owner, hip_precautions="posterior_approach")
 
@@ -201,9 +199,7 @@ def test_the_editor_shows_the_plan_and_what_the_intake_rules_out(
     assert by_id["knee_to_chest"].kind == "hold" and by_id["knee_to_chest"].sidedness == "per_side"
 
 
-def test_the_editor_refuses_a_withheld_plan(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_the_editor_refuses_a_withheld_plan(owner: User, clinician: User) -> None:
     withheld = make_plan(owner, screening={"fall_cannot_bear_weight": True})
     assert withheld.withheld
 
@@ -213,12 +209,10 @@ def test_the_editor_refuses_a_withheld_plan(
     with pytest.raises(InputError) as exc:
         plan_prescribe(clinician, public_id(owner), BRIDGE_ONLY, withheld.version)
     assert exc.value.problems[0].startswith("plan: ")
-    assert plans.plan_version_now(owner) == 1  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == 1
 
 
-def test_a_person_without_a_plan_cannot_be_prescribed_for(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_a_person_without_a_plan_cannot_be_prescribed_for(owner: User, clinician: User) -> None:
     with pytest.raises(InputError) as exc:
         plan_editor(clinician, public_id(owner))
     assert exc.value.problems[0].startswith("plan: ")
@@ -227,9 +221,7 @@ def test_a_person_without_a_plan_cannot_be_prescribed_for(
     assert not PlanRecord.objects.filter(user_id=owner.pk).exists()
 
 
-def test_an_edit_without_a_version_is_refused(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_an_edit_without_a_version_is_refused(owner: User, clinician: User) -> None:
     base = make_plan(owner)
     before = snapshot(owner.pk)
 
@@ -240,9 +232,7 @@ def test_an_edit_without_a_version_is_refused(
     assert snapshot(owner.pk) == before
 
 
-def test_bad_input_names_the_field_and_stores_nothing(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_bad_input_names_the_field_and_stores_nothing(owner: User, clinician: User) -> None:
     base = make_plan(owner)
     raw = _redosed(base)
     _entry(raw, "plank")["hold_s"] = 0
@@ -260,8 +250,8 @@ def test_bad_input_names_the_field_and_stores_nothing(
 # --- who may not -----------------------------------------------------------------------------
 
 
-def _denied(actor: AbstractBaseUser, owner: AbstractBaseUser, error: type[Exception]) -> None:
-    base = plans.plan_current(owner) or make_plan(owner)  # type: ignore[arg-type]
+def _denied(actor: User, owner: User, error: type[Exception]) -> None:
+    base = plans.plan_current(owner) or make_plan(owner)
     pid = public_id(owner)
     before = snapshot(owner.pk)
     audits = AuditEvent.objects.filter(subject_id=owner.pk).count()
@@ -273,39 +263,35 @@ def _denied(actor: AbstractBaseUser, owner: AbstractBaseUser, error: type[Except
 
     assert snapshot(owner.pk) == before
     assert PlanRecord.objects.filter(user_id=owner.pk).count() == 1
-    assert plans.plan_version_now(owner) == base.version  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == base.version
     assert AuditEvent.objects.filter(subject_id=owner.pk).count() == audits
 
 
-def test_an_unlinked_clinician_gets_not_found(
-    owner: AbstractBaseUser, other_clinician: AbstractBaseUser
-) -> None:
+def test_an_unlinked_clinician_gets_not_found(owner: User, other_clinician: User) -> None:
     _denied(other_clinician, owner, NotFound)
 
 
-def test_another_person_is_refused(owner: AbstractBaseUser, other: AbstractBaseUser) -> None:
+def test_another_person_is_refused(owner: User, other: User) -> None:
     _denied(other, owner, Forbidden)
 
 
-def test_an_admin_is_refused(owner: AbstractBaseUser, admin: AbstractBaseUser) -> None:
+def test_an_admin_is_refused(owner: User, admin: User) -> None:
     _denied(admin, owner, Forbidden)
 
 
-def test_the_person_cannot_prescribe_for_themself(owner: AbstractBaseUser) -> None:
+def test_the_person_cannot_prescribe_for_themself(owner: User) -> None:
     _denied(owner, owner, Forbidden)
 
 
-def test_an_unknown_or_malformed_person_id_is_not_found(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_an_unknown_or_malformed_person_id_is_not_found(owner: User, clinician: User) -> None:
     base = make_plan(owner)
     for pid in ("not-a-uuid", "00000000-0000-4000-8000-000000000000"):
         with pytest.raises(NotFound):
             plan_prescribe(clinician, pid, _redosed(base), base.version)
-    assert plans.plan_version_now(owner) == 1  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == 1
 
 
-def test_access_ends_with_the_link(owner: AbstractBaseUser, clinician: AbstractBaseUser) -> None:
+def test_access_ends_with_the_link(owner: User, clinician: User) -> None:
     base = make_plan(owner)
     plan_editor(clinician, public_id(owner))
     link = CareLink.objects.get(clinician_id=clinician.pk, patient_id=owner.pk)
@@ -316,4 +302,4 @@ def test_access_ends_with_the_link(owner: AbstractBaseUser, clinician: AbstractB
         plan_editor(clinician, public_id(owner))
     with pytest.raises(NotFound):
         plan_prescribe(clinician, public_id(owner), _redosed(base), base.version)
-    assert plans.plan_version_now(owner) == 1  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == 1

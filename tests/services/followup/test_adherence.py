@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.timezone import localdate
 
@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 def _planned_days(plan: object, start: date, days: int) -> list[date]:
     return [
         start + timedelta(d) for d in range(days) if session_exercises(plan, start + timedelta(d))
-    ]  # type: ignore[arg-type]
+    ]
 
 
 def test_three_short_runs_on_one_day_count_as_one_session_done_in_parts(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     today = date(2026, 3, 30)
     plan = make_plan(owner, today=today - timedelta(days=14))
@@ -38,23 +38,23 @@ def test_three_short_runs_on_one_day_count_as_one_session_done_in_parts(
 
     # Three runs, one exercise each: one session a third or so done, not three sessions.
     log_exercises(plan, day, exercises[:3], today=today, runs=3)
-    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])
     assert week.done == round(3 / len(exercises), 2)
 
     # The rest of it in a fourth run: the session is done, once.
     log_exercises(plan, day, exercises[3:], today=today)
-    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])
     assert week.done == 1.0
 
 
-def test_skipped_exercises_count_nothing(owner: AbstractBaseUser) -> None:
+def test_skipped_exercises_count_nothing(owner: User) -> None:
     today = date(2026, 3, 30)
     plan = make_plan(owner, today=today - timedelta(days=14))
     day = _planned_days(plan, today - timedelta(days=7), 7)[0]
 
     log_exercises(plan, day, session_exercises(plan, day), today=today, skipped=True)
 
-    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])
     assert (week.planned > 0, week.done) == (True, 0.0)
 
 
@@ -65,9 +65,7 @@ def _report_done_column(client: Client) -> list[str]:
     return [row[1] for row in re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", table)]
 
 
-def test_progress_report_clinician_list_and_fhir_agree(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_progress_report_clinician_list_and_fhir_agree(owner: User, clinician: User) -> None:
     today = localdate()  # the report and the FHIR bundle read the clock
     plan = make_plan(owner, today=today - timedelta(days=21))
     full_day, part_day = _planned_days(plan, today - timedelta(days=14), 7)[:2]
@@ -77,12 +75,12 @@ def test_progress_report_clinician_list_and_fhir_agree(
     log_exercises(plan, part_day, part[1:2], today=today, skipped=True)
     expected = round(1 + 1 / len(part), 2)
 
-    weeks = progress.progress_summary(owner, today).weeks  # type: ignore[arg-type]
+    weeks = progress.progress_summary(owner, today).weeks
     (row,) = clinic.patients_attention(clinician, today)
     client = Client()
     client.force_login(owner)
     report = _report_done_column(client)
-    bundle = json.loads(fhir.fhir_render(owner, owner))  # type: ignore[arg-type]
+    bundle = json.loads(fhir.fhir_render(owner, owner))
     ratios = {
         r["effectivePeriod"]["start"]: (
             r["valueRatio"]["numerator"]["value"],
@@ -107,7 +105,7 @@ def test_progress_report_clinician_list_and_fhir_agree(
 
 
 def test_logs_count_on_their_own_day_when_their_session_is_dated_another_day(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     from hipalign.adapters.db.models import SessionRecord
 
@@ -119,7 +117,7 @@ def test_logs_count_on_their_own_day_when_their_session_is_dated_another_day(
     # session numbers are read by date first, so this one is found by its id instead.
     SessionRecord.objects.filter(user_id=owner.pk).update(performed_on=day - timedelta(days=30))
 
-    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])  # type: ignore[arg-type]
+    (week,) = weeks_of(owner, [day - timedelta(days=day.weekday())])
     assert week.done == 1.0
 
 
@@ -127,7 +125,7 @@ def test_logs_count_on_their_own_day_when_their_session_is_dated_another_day(
 
 
 def _kept_and_fresh(
-    user: AbstractBaseUser, starts: list[date]
+    user: User, starts: list[date]
 ) -> tuple[list[object] | None, list[object] | None]:
     from hipalign.services.followup.adherence import weeks_of_many, weeks_of_many_kept
 
@@ -140,7 +138,7 @@ def _fortnight(today: date) -> list[date]:
 
 
 def test_kept_windows_are_reused_while_the_program_is_unchanged(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -148,7 +146,7 @@ def test_kept_windows_are_reused_while_the_program_is_unchanged(
     from hipalign.services.followup.adherence import weeks_of_many_kept
     from hipalign.services.kernel.access import profile_of
 
-    profile_of(owner)  # type: ignore[arg-type]
+    profile_of(owner)
     today = date(2026, 3, 30)
     plan = make_plan(owner, today=today - timedelta(days=21))
     day = _planned_days(plan, today - timedelta(days=7), 7)[0]
@@ -163,13 +161,13 @@ def test_kept_windows_are_reused_while_the_program_is_unchanged(
 
 
 def test_kept_windows_follow_every_write_that_changes_adherence(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     from hipalign.adapters.db.models import ExerciseLogRecord
     from hipalign.services.kernel.access import profile_of
     from hipalign.services.program import logs
 
-    profile_of(owner)  # type: ignore[arg-type]
+    profile_of(owner)
     today = date(2026, 3, 30)
     plan = make_plan(owner, today=today - timedelta(days=21))
     day = _planned_days(plan, today - timedelta(days=7), 7)[0]
@@ -180,7 +178,7 @@ def test_kept_windows_follow_every_write_that_changes_adherence(
     log_exercises(plan, day, exercises[:2], today=today)  # a log stored
     seen.append(_kept_and_fresh(owner, starts))
     newest = ExerciseLogRecord.objects.filter(user_id=owner.pk).latest("created_at")
-    logs.log_delete(owner, log_id=str(newest.id))  # type: ignore[arg-type]  # a log deleted
+    logs.log_delete(owner, log_id=str(newest.id))  # a log deleted
     seen.append(_kept_and_fresh(owner, starts))
     make_plan(owner, today=today - timedelta(days=8))  # a new plan version (starts in the window)
     seen.append(_kept_and_fresh(owner, starts))
@@ -192,12 +190,12 @@ def test_kept_windows_follow_every_write_that_changes_adherence(
 
 
 def test_a_write_committed_while_the_rows_are_computed_is_recomputed_next_time(
-    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hipalign.services.followup import adherence
     from hipalign.services.kernel.access import profile_of
 
-    profile_of(owner)  # type: ignore[arg-type]
+    profile_of(owner)
     today = date(2026, 3, 30)
     plan = make_plan(owner, today=today - timedelta(days=21))
     day = _planned_days(plan, today - timedelta(days=7), 7)[0]
@@ -216,12 +214,12 @@ def test_a_write_committed_while_the_rows_are_computed_is_recomputed_next_time(
     racing = adherence.weeks_of_many_kept([int(owner.pk)], _fortnight(today))[int(owner.pk)]
     later, fresh = _kept_and_fresh(owner, _fortnight(today))
 
-    assert racing is not None and racing[1].done < 1.0  # type: ignore[index]  # read before it
+    assert racing is not None and racing[1].done < 1.0  # read before it
     # Kept under the version read before the rows, so the write's newer one is recomputed.
-    assert later == fresh and later is not None and later[1].done == 1.0  # type: ignore[index]
+    assert later == fresh and later is not None and later[1].done == 1.0
 
 
-def test_a_person_without_a_profile_row_is_computed_every_time(owner: AbstractBaseUser) -> None:
+def test_a_person_without_a_profile_row_is_computed_every_time(owner: User) -> None:
     from hipalign.adapters.db.models import ExerciseLogRecord, Profile
 
     today = date(2026, 3, 30)
@@ -240,7 +238,7 @@ def test_a_person_without_a_profile_row_is_computed_every_time(owner: AbstractBa
 # --- the list reads each plan's week, never its document (issue 19) ---
 
 
-def test_a_stored_plan_keeps_its_week_beside_the_document(owner: AbstractBaseUser) -> None:
+def test_a_stored_plan_keeps_its_week_beside_the_document(owner: User) -> None:
     from hipalign.core.adherence import planned_week
 
     plan = make_plan(owner)
@@ -250,7 +248,7 @@ def test_a_stored_plan_keeps_its_week_beside_the_document(owner: AbstractBaseUse
 
 
 def test_windows_of_many_read_no_plan_document(
-    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -271,7 +269,7 @@ def test_windows_of_many_read_no_plan_document(
 
 
 def test_a_plan_stored_without_its_week_counts_from_its_document(
-    owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hipalign.adapters.db.models import PlanRecord
     from hipalign.services.followup import adherence
@@ -290,7 +288,7 @@ def test_a_plan_stored_without_its_week_counts_from_its_document(
     assert without == with_week and with_week[int(owner.pk)][1].done > 0.0
 
 
-def test_the_migration_fills_the_week_of_plans_stored_before_it(owner: AbstractBaseUser) -> None:
+def test_the_migration_fills_the_week_of_plans_stored_before_it(owner: User) -> None:
     import importlib
 
     from django.apps import apps

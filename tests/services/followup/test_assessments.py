@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import AssessmentRecord, AuditEvent, CareLink, PlanRecord
 from hipalign.core.errors import InputError
@@ -27,12 +27,12 @@ DOC: dict[str, Any] = {
 
 
 @pytest.fixture
-def plan(owner: AbstractBaseUser) -> PlanRecord:
+def plan(owner: User) -> PlanRecord:
     return make_plan(owner)
 
 
 def test_an_assessment_makes_a_new_intake_and_plan_by_the_clinician(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, plan: PlanRecord
+    owner: User, clinician: User, plan: PlanRecord
 ) -> None:
     saved = assessments.assessment_record(
         clinician, public_id(owner), DOC, TUESDAY, expected_version=plan.version
@@ -45,10 +45,10 @@ def test_an_assessment_makes_a_new_intake_and_plan_by_the_clinician(
         "2026-03-03",
     )
     assert rec.intake_id == saved.plan.intake_id
-    new = plans.plan_current(owner)  # type: ignore[arg-type]
+    new = plans.plan_current(owner)
     assert new is not None and new.pk == saved.plan.pk
     assert (new.version, new.author_id, new.author_role) == (2, clinician.pk, "clinician")
-    intake = plans.intake_current(owner)  # type: ignore[arg-type]
+    intake = plans.intake_current(owner)
     assert intake is not None
     f = intake.findings
     assert f.trendelenburg is not None and f.trendelenburg.left == "positive"
@@ -60,7 +60,7 @@ def test_an_assessment_makes_a_new_intake_and_plan_by_the_clinician(
 
 
 def test_the_write_is_audited_with_actor_and_subject_and_no_health_data(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, plan: PlanRecord
+    owner: User, clinician: User, plan: PlanRecord
 ) -> None:
     before = AuditEvent.objects.count()
 
@@ -76,7 +76,7 @@ def test_the_write_is_audited_with_actor_and_subject_and_no_health_data(
 
 
 def test_clearance_by_the_clinician_lets_a_withheld_plan_through(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     withheld = make_plan(owner, screening={"constant_night_pain": True})
     assert withheld.withheld
@@ -93,7 +93,7 @@ def test_clearance_by_the_clinician_lets_a_withheld_plan_through(
 
 
 def test_a_value_out_of_range_names_the_field_and_stores_nothing(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, plan: PlanRecord
+    owner: User, clinician: User, plan: PlanRecord
 ) -> None:
     counts = all_counts()
     bad = {**DOC, "tests": {"thomas": {"left": {"knee_deg": 181}}}}
@@ -108,7 +108,7 @@ def test_a_value_out_of_range_names_the_field_and_stores_nothing(
 
 
 def test_a_stale_plan_version_is_refused_and_nothing_is_stored(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, plan: PlanRecord
+    owner: User, clinician: User, plan: PlanRecord
 ) -> None:
     seen = plan.version
     make_plan(owner, TUESDAY, age=41)  # the person changed their answers meanwhile
@@ -125,9 +125,7 @@ def test_a_stale_plan_version_is_refused_and_nothing_is_stored(
     assert AssessmentRecord.objects.count() == 0
 
 
-def test_without_an_intake_the_clinician_is_told_so(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_without_an_intake_the_clinician_is_told_so(owner: User, clinician: User) -> None:
     with pytest.raises(InputError, match="has not answered the intake"):
         assessments.assessment_record(clinician, public_id(owner), DOC, MONDAY)
 
@@ -147,21 +145,21 @@ def test_only_a_linked_clinician_may_record_an_assessment(
     who: str,
     error: type[Exception],
     request: pytest.FixtureRequest,
-    owner: AbstractBaseUser,
+    owner: User,
     plan: PlanRecord,
 ) -> None:
     actor = request.getfixturevalue(who)
-    before = plans.plan_version_now(owner)  # type: ignore[arg-type]
+    before = plans.plan_version_now(owner)
 
     with pytest.raises(error):
         assessments.assessment_record(actor, public_id(owner), DOC, TUESDAY)
 
     assert AssessmentRecord.objects.count() == 0
-    assert plans.plan_version_now(owner) == before  # type: ignore[arg-type]
+    assert plans.plan_version_now(owner) == before
 
 
 def test_an_ended_link_ends_assessment_access(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, plan: PlanRecord
+    owner: User, clinician: User, plan: PlanRecord
 ) -> None:
     CareLink.objects.filter(clinician=clinician, patient=owner).update(status="ended")
 
@@ -172,7 +170,7 @@ def test_an_ended_link_ends_assessment_access(
 
 
 def test_the_form_gives_the_plan_version_and_the_last_assessment(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, plan: PlanRecord
+    owner: User, clinician: User, plan: PlanRecord
 ) -> None:
     empty = assessments.assessment_form(clinician, public_id(owner))
     assessments.assessment_record(clinician, public_id(owner), DOC, TUESDAY)

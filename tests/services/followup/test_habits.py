@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import HabitCheck, PlanRecord
 from hipalign.core.errors import InputError
@@ -41,7 +41,7 @@ def at(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
-def sitter_plan(user: AbstractBaseUser, **lifestyle: Any) -> PlanRecord:
+def sitter_plan(user: User, **lifestyle: Any) -> PlanRecord:
     return make_plan(user, lifestyle={"sitting_hours_per_day": 9, **lifestyle})
 
 
@@ -49,7 +49,7 @@ def log_session(plan: PlanRecord, day: date) -> None:
     recording.log_record(plan.user, log_payload(plan, performed_on=day), today=LOG_TODAY)
 
 
-def rows(user: AbstractBaseUser) -> list[tuple[str, str, date]]:
+def rows(user: User) -> list[tuple[str, str, date]]:
     return sorted(
         HabitCheck.objects.filter(user=user).values_list("item_id", "slot", "performed_on")
     )
@@ -58,13 +58,13 @@ def rows(user: AbstractBaseUser) -> list[tuple[str, str, date]]:
 # --- habit_check ---------------------------------------------------------------------------
 
 
-def test_the_plan_of_a_long_sitter_has_these_break_times(owner: AbstractBaseUser) -> None:
+def test_the_plan_of_a_long_sitter_has_these_break_times(owner: User) -> None:
     sitter_plan(owner)
     breaks = next(h for h in habits_today(owner, MONDAY) if h.item.id == "movement_breaks")
     assert [slot for slot, _ in breaks.slots] == BREAKS
 
 
-def test_a_break_slot_is_stored_once_per_day(owner: AbstractBaseUser) -> None:
+def test_a_break_slot_is_stored_once_per_day(owner: User) -> None:
     plan = sitter_plan(owner)
 
     assert habit_check(owner, str(plan.id), "movement_breaks", "09:45", MONDAY) is True
@@ -76,7 +76,7 @@ def test_a_break_slot_is_stored_once_per_day(owner: AbstractBaseUser) -> None:
 
 
 def test_the_same_slot_on_another_day_and_another_slot_are_new_rows(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = sitter_plan(owner)
     assert habit_check(owner, str(plan.id), "movement_breaks", "09:45", MONDAY)
@@ -93,7 +93,7 @@ def test_the_same_slot_on_another_day_and_another_slot_are_new_rows(
 
 
 def test_an_unknown_item_is_refused_naming_the_item_and_stores_nothing(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = sitter_plan(owner)
     before = all_counts()
@@ -115,7 +115,7 @@ def test_an_unknown_item_is_refused_naming_the_item_and_stores_nothing(
     ],
 )
 def test_a_slot_not_in_the_schedule_is_refused_naming_the_slot_and_stores_nothing(
-    owner: AbstractBaseUser, item: str, slot: str
+    owner: User, item: str, slot: str
 ) -> None:
     plan = sitter_plan(owner)
     before = all_counts()
@@ -127,7 +127,7 @@ def test_a_slot_not_in_the_schedule_is_refused_naming_the_slot_and_stores_nothin
     assert all_counts() == before
 
 
-def test_an_item_of_a_plan_without_lifestyle_items_is_refused(owner: AbstractBaseUser) -> None:
+def test_an_item_of_a_plan_without_lifestyle_items_is_refused(owner: User) -> None:
     plan = make_plan(owner)  # sits 0 hours: no habits
     with pytest.raises(InputError) as exc:
         habit_check(owner, str(plan.id), "movement_breaks", "09:45", MONDAY)
@@ -135,9 +135,7 @@ def test_an_item_of_a_plan_without_lifestyle_items_is_refused(owner: AbstractBas
     assert HabitCheck.objects.count() == 0
 
 
-def test_another_persons_plan_is_not_found_and_nothing_is_stored(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_another_persons_plan_is_not_found_and_nothing_is_stored(owner: User, other: User) -> None:
     theirs = sitter_plan(other)
     sitter_plan(owner)
     before = all_counts()
@@ -153,7 +151,7 @@ def test_another_persons_plan_is_not_found_and_nothing_is_stored(
 # --- habits_today ---------------------------------------------------------------------------
 
 
-def test_habits_today_marks_the_done_slots_of_today_only(owner: AbstractBaseUser) -> None:
+def test_habits_today_marks_the_done_slots_of_today_only(owner: User) -> None:
     plan = sitter_plan(owner)
     habit_check(owner, str(plan.id), "movement_breaks", "10:30", MONDAY)
     habit_check(owner, str(plan.id), "workstation_check", "", MONDAY)
@@ -167,17 +165,13 @@ def test_habits_today_marks_the_done_slots_of_today_only(owner: AbstractBaseUser
     assert today["workstation_check"] == [("", True)]
 
 
-def test_habits_today_is_empty_without_a_plan_or_without_items(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_habits_today_is_empty_without_a_plan_or_without_items(owner: User, other: User) -> None:
     make_plan(owner)
     assert habits_today(owner, MONDAY) == []
     assert habits_today(other, MONDAY) == []
 
 
-def test_habits_today_shows_only_my_own_ticks(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_habits_today_shows_only_my_own_ticks(owner: User, other: User) -> None:
     sitter_plan(owner)
     theirs = sitter_plan(other)
     habit_check(other, str(theirs.id), "movement_breaks", "09:45", MONDAY)
@@ -186,7 +180,7 @@ def test_habits_today_shows_only_my_own_ticks(
 
 
 def test_a_full_week_asks_for_each_break_on_working_days_and_the_rest_per_week(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = sitter_plan(owner)
     items = {it.id: it for it in plan_document(plan).plan.lifestyle}  # type: ignore[union-attr]
@@ -200,12 +194,12 @@ def test_a_full_week_asks_for_each_break_on_working_days_and_the_rest_per_week(
 # --- reminder_next --------------------------------------------------------------------------
 
 
-def test_no_reminder_without_a_plan(owner: AbstractBaseUser) -> None:
+def test_no_reminder_without_a_plan(owner: User) -> None:
     assert reminder_next(owner, MONDAY, at("10:00")) is None
 
 
 def test_the_session_reminder_on_a_planned_day_without_a_logged_session(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     sitter_plan(owner)  # sessions on mon, wed, fri
     r = reminder_next(owner, MONDAY, at("10:00"))
@@ -215,7 +209,7 @@ def test_the_session_reminder_on_a_planned_day_without_a_logged_session(
 
 
 def test_a_session_logged_on_an_earlier_day_does_not_silence_todays_reminder(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = sitter_plan(owner)
     log_session(plan, MONDAY)
@@ -223,7 +217,7 @@ def test_a_session_logged_on_an_earlier_day_does_not_silence_todays_reminder(
     assert r is not None and r.kind == "session"
 
 
-def test_after_the_session_the_next_undone_break_is_reminded(owner: AbstractBaseUser) -> None:
+def test_after_the_session_the_next_undone_break_is_reminded(owner: User) -> None:
     plan = sitter_plan(owner)
     log_session(plan, MONDAY)
 
@@ -236,27 +230,27 @@ def test_after_the_session_the_next_undone_break_is_reminded(owner: AbstractBase
     assert r is not None and (r.kind, r.at) == ("break", "11:15")
 
 
-def test_a_break_due_this_minute_is_reminded(owner: AbstractBaseUser) -> None:
+def test_a_break_due_this_minute_is_reminded(owner: User) -> None:
     sitter_plan(owner)
     r = reminder_next(owner, TUESDAY, at("12:45"))
     assert r is not None and (r.kind, r.at) == ("break", "12:45")
 
 
-def test_on_a_day_without_a_session_the_next_break_is_reminded(owner: AbstractBaseUser) -> None:
+def test_on_a_day_without_a_session_the_next_break_is_reminded(owner: User) -> None:
     sitter_plan(owner)
     r = reminder_next(owner, TUESDAY, at("08:00"))
     assert r is not None and (r.kind, r.at) == ("break", "09:45")
 
 
 def test_no_break_reminder_on_the_weekend_or_after_the_last_break(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     sitter_plan(owner)
     assert reminder_next(owner, SATURDAY, at("10:00")) is None  # check-in not due yet
     assert reminder_next(owner, TUESDAY, at("16:31")) is None
 
 
-def test_the_check_in_reminder_when_it_is_due(owner: AbstractBaseUser) -> None:
+def test_the_check_in_reminder_when_it_is_due(owner: User) -> None:
     sitter_plan(owner)
     r = reminder_next(owner, NEXT_TUESDAY, at("18:00"))
     assert r is not None and r.kind == "checkin"
@@ -264,7 +258,7 @@ def test_the_check_in_reminder_when_it_is_due(owner: AbstractBaseUser) -> None:
 
 
 def test_one_reminder_bundles_everything_due_most_pressing_first(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = sitter_plan(owner)
     # Next Monday: a session is planned, a break is ahead and the check-in is due.
@@ -286,34 +280,32 @@ def test_one_reminder_bundles_everything_due_most_pressing_first(
 
 
 @pytest.mark.parametrize("minute", ["12:00", "12:30", "12:59"])
-def test_no_reminder_inside_the_quiet_hours(owner: AbstractBaseUser, minute: str) -> None:
+def test_no_reminder_inside_the_quiet_hours(owner: User, minute: str) -> None:
     sitter_plan(owner, quiet_hours={"start": "12:00", "end": "13:00"})
     assert reminder_next(owner, MONDAY, at(minute)) is None
 
 
 @pytest.mark.parametrize("minute", ["22:00", "23:59", "00:00", "03:00", "06:59"])
-def test_no_reminder_inside_quiet_hours_across_midnight(
-    owner: AbstractBaseUser, minute: str
-) -> None:
+def test_no_reminder_inside_quiet_hours_across_midnight(owner: User, minute: str) -> None:
     sitter_plan(owner, quiet_hours={"start": "22:00", "end": "07:00"})
     assert reminder_next(owner, MONDAY, at(minute)) is None
     assert reminder_next(owner, NEXT_TUESDAY, at(minute)) is None  # check-in due, still quiet
 
 
 @pytest.mark.parametrize("minute", ["07:00", "13:00", "21:59"])
-def test_reminders_resume_when_the_quiet_hours_end(owner: AbstractBaseUser, minute: str) -> None:
+def test_reminders_resume_when_the_quiet_hours_end(owner: User, minute: str) -> None:
     sitter_plan(owner, quiet_hours={"start": "22:00", "end": "07:00"})
     r = reminder_next(owner, MONDAY, at(minute))
     assert r is not None and r.kind == "session"
 
 
-def test_the_break_reminder_skips_breaks_in_the_quiet_hours(owner: AbstractBaseUser) -> None:
+def test_the_break_reminder_skips_breaks_in_the_quiet_hours(owner: User) -> None:
     sitter_plan(owner, quiet_hours={"start": "12:00", "end": "13:00"})
     r = reminder_next(owner, TUESDAY, at("11:30"))
     assert r is not None and (r.kind, r.at) == ("break", "13:30")
 
 
-def test_no_reminder_for_a_withheld_plan(owner: AbstractBaseUser) -> None:
+def test_no_reminder_for_a_withheld_plan(owner: User) -> None:
     from hipalign.core.screening.catalog import QUESTIONS
 
     emergency = next(q.id for q in QUESTIONS if q.level == "emergency")
@@ -324,7 +316,7 @@ def test_no_reminder_for_a_withheld_plan(owner: AbstractBaseUser) -> None:
 
 
 def test_the_daily_stretches_are_offered_only_on_days_without_a_session(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     # 30 minutes: room for knees to chest after the warm-up (a 20-minute session fills first).
     plan = make_plan(owner, minutes_per_session=30, lifestyle={"sitting_hours_per_day": 9})

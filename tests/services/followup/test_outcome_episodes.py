@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.planning.document import PlanDocument
@@ -30,21 +30,19 @@ ASSESSMENT: dict[str, Any] = {
 }
 
 
-def _baseline(owner: AbstractBaseUser) -> PlanRecord:
+def _baseline(owner: User) -> PlanRecord:
     plan = make_plan(owner, pain={"now": 6, "worst_week": 7})
-    outcome_record(owner, "psfs", PSFS, MONDAY)  # type: ignore[arg-type]
+    outcome_record(owner, "psfs", PSFS, MONDAY)
     return plan
 
 
-def _assess(clinician: AbstractBaseUser, owner: AbstractBaseUser, plan: PlanRecord) -> PlanRecord:
+def _assess(clinician: User, owner: User, plan: PlanRecord) -> PlanRecord:
     return assessments.assessment_record(
         clinician, public_id(owner), ASSESSMENT, TUESDAY, expected_version=plan.version
     ).plan
 
 
-def _prescribe(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser, plan: PlanRecord
-) -> PlanRecord:
+def _prescribe(clinician: User, owner: User, plan: PlanRecord) -> PlanRecord:
     rx = prescription_from(PlanDocument.model_validate(plan.document))
     assert rx is not None
     return prescribe.plan_prescribe(
@@ -52,37 +50,35 @@ def _prescribe(
     )
 
 
-def _measures(owner: AbstractBaseUser, today: Any) -> dict[str, list[float | None]]:
-    s = outcomes_summary(owner, today)  # type: ignore[arg-type]
+def _measures(owner: User, today: Any) -> dict[str, list[float | None]]:
+    s = outcomes_summary(owner, today)
     return {v.measure.id: [r.total for r in v.records] for v in s.views if v.records}
 
 
 def test_an_assessment_keeps_the_baseline_activities_and_pain_history(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     plan = _baseline(owner)
     new = _assess(clinician, owner, plan)
     assert new.intake_id != plan.intake_id  # the assessment made a new intake and plan
 
-    s = outcomes_summary(owner, TUESDAY)  # type: ignore[arg-type]
+    s = outcomes_summary(owner, TUESDAY)
 
     assert _measures(owner, TUESDAY) == {"nprs": [6.0], "psfs": [4.0]}
     assert sorted(s.psfs_activities) == ["car", "stairs", "walking"]
-    assert not outcomes_baseline_missing(owner, new)  # type: ignore[arg-type]
+    assert not outcomes_baseline_missing(owner, new)
 
 
-def test_a_prescription_after_an_assessment_keeps_every_score(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_a_prescription_after_an_assessment_keeps_every_score(owner: User, clinician: User) -> None:
     plan = _baseline(owner)
     later = MONDAY + timedelta(weeks=2)
-    outcome_record(owner, "nprs", {"pain": 4}, MONDAY + timedelta(days=8))  # type: ignore[arg-type]
+    outcome_record(owner, "nprs", {"pain": 4}, MONDAY + timedelta(days=8))
     rx = _prescribe(clinician, owner, _assess(clinician, owner, plan))
-    outcome_record(owner, "psfs", {"stairs": 6, "walking": 4, "car": 5}, later)  # type: ignore[arg-type]
+    outcome_record(owner, "psfs", {"stairs": 6, "walking": 4, "car": 5}, later)
 
-    s = outcomes_summary(owner, later)  # type: ignore[arg-type]
+    s = outcomes_summary(owner, later)
 
-    assert plans.plan_current(owner) == rx  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == rx
     assert _measures(owner, later) == {"nprs": [6.0, 4.0], "psfs": [4.0, 5.0]}
     by = {v.measure.id: v for v in s.views}
     assert by["psfs"].baseline is not None and by["psfs"].baseline.performed_on == MONDAY
@@ -91,37 +87,35 @@ def test_a_prescription_after_an_assessment_keeps_every_score(
     assert stairs.better_by == 3.0
 
 
-def test_an_assessment_adds_no_stale_pain_score(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_an_assessment_adds_no_stale_pain_score(owner: User, clinician: User) -> None:
     """The assessment's intake repeats the onboarding pain; it is not a new score of today."""
     plan = _baseline(owner)
-    outcome_record(owner, "nprs", {"pain": 2}, TUESDAY)  # type: ignore[arg-type]
+    outcome_record(owner, "nprs", {"pain": 2}, TUESDAY)
     _assess(clinician, owner, plan)
 
     assert _measures(owner, TUESDAY)["nprs"] == [6.0, 2.0]
 
 
 def test_the_weeks_and_due_scores_count_from_the_episode_not_the_plan_version(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     plan = _baseline(owner)
     _assess(clinician, owner, plan)  # the new plan starts on Tuesday
     week2 = MONDAY + timedelta(weeks=1)
 
-    s = outcomes_summary(owner, week2)  # type: ignore[arg-type]
+    s = outcomes_summary(owner, week2)
 
     assert (s.week, s.due) == (2, True)
 
 
 def test_todays_program_week_and_review_points_count_from_the_episode_after_an_assessment(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     plan = _baseline(owner)
     _assess(clinician, owner, plan)  # a new plan version, starting on Tuesday
     week2 = MONDAY + timedelta(weeks=1)
 
-    today = session_today(owner, week2)  # type: ignore[arg-type]
+    today = session_today(owner, week2)
 
     # Monday is week 1 of the episode: a week later is week 2 (the plan version would say 1).
     assert today is not None and today.week == 2

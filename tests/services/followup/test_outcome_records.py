@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 
 from hipalign.adapters.db.models import OutcomeRecord
@@ -21,7 +21,7 @@ PSFS = {"stairs": 3, "walking": 4, "car": 5}
 
 
 def test_a_plan_starts_with_the_onboarding_pain_as_its_nprs_baseline(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = make_plan(owner, pain={"now": 6, "worst_week": 7})
     rows = list(
@@ -30,14 +30,14 @@ def test_a_plan_starts_with_the_onboarding_pain_as_its_nprs_baseline(
     assert rows == [("nprs", 6.0, plan.id)]
 
 
-def test_a_withheld_plan_has_no_baseline_and_refuses_scores(owner: AbstractBaseUser) -> None:
+def test_a_withheld_plan_has_no_baseline_and_refuses_scores(owner: User) -> None:
     make_plan(owner, screening=flags("fall_cannot_bear_weight"))
     with pytest.raises(InputError, match="once you have a plan"):
         outcome_record(owner, "nprs", {"pain": 3}, MONDAY)
     assert OutcomeRecord.objects.filter(user_id=owner.pk).count() == 0
 
 
-def test_bad_answers_name_the_item_and_store_nothing(owner: AbstractBaseUser) -> None:
+def test_bad_answers_name_the_item_and_store_nothing(owner: User) -> None:
     make_plan(owner)
     with pytest.raises(InputError) as exc:
         outcome_record(owner, "nprs", {"pain": 12}, MONDAY)
@@ -45,7 +45,7 @@ def test_bad_answers_name_the_item_and_store_nothing(owner: AbstractBaseUser) ->
     assert OutcomeRecord.objects.filter(user_id=owner.pk, measure="nprs").count() == 1  # baseline
 
 
-def test_a_measure_whose_wording_is_not_installed_is_refused(owner: AbstractBaseUser) -> None:
+def test_a_measure_whose_wording_is_not_installed_is_refused(owner: User) -> None:
     make_plan(owner)
     answers = {f"q{n}": 3 for n in range(1, 21)}
     with pytest.raises(InputError, match="not installed"):
@@ -53,7 +53,7 @@ def test_a_measure_whose_wording_is_not_installed_is_refused(owner: AbstractBase
     assert not OutcomeRecord.objects.filter(measure="lefs").exists()
 
 
-def test_the_summary_shows_the_change_from_baseline(owner: AbstractBaseUser) -> None:
+def test_the_summary_shows_the_change_from_baseline(owner: User) -> None:
     make_plan(owner, pain={"now": 6, "worst_week": 7})
     outcome_record(owner, "psfs", PSFS, MONDAY)
     later = MONDAY + timedelta(weeks=2)
@@ -77,16 +77,14 @@ def test_the_summary_shows_the_change_from_baseline(owner: AbstractBaseUser) -> 
     reason="PostgreSQL's jsonb does not keep object key order, and the activities are only "
     "the keys of OutcomeRecord.answers; keeping the order needs a schema change (a list field)",
 )
-def test_psfs_activities_keep_the_order_the_person_gave_them(owner: AbstractBaseUser) -> None:
+def test_psfs_activities_keep_the_order_the_person_gave_them(owner: User) -> None:
     make_plan(owner)
     outcome_record(owner, "psfs", PSFS, MONDAY)
 
     assert outcomes_summary(owner, MONDAY).psfs_activities == ["stairs", "walking", "car"]
 
 
-def test_another_persons_scores_never_show(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_another_persons_scores_never_show(owner: User, other: User) -> None:
     make_plan(owner)
     make_plan(other)
     outcome_record(other, "psfs", PSFS, MONDAY)
@@ -97,7 +95,7 @@ def test_another_persons_scores_never_show(
     assert s.psfs_activities == []
 
 
-def test_scores_are_due_at_week_two_until_recorded(owner: AbstractBaseUser) -> None:
+def test_scores_are_due_at_week_two_until_recorded(owner: User) -> None:
     plan = make_plan(owner)
     week2 = MONDAY + timedelta(weeks=1)
     assert not outcomes_due(owner, plan, MONDAY + timedelta(days=6))

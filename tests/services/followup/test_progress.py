@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
 from hipalign.services.followup.progress import WEEKS_SHOWN, PainPoint, progress_summary
@@ -83,7 +83,7 @@ def test_progress_of_another_person_shows_none_of_the_owners_logs(
     assert (p.sessions_done, p.pain, p.sides) == (0, [], [])
 
 
-def test_progress_without_a_plan_plans_zero_sessions(owner: AbstractBaseUser) -> None:
+def test_progress_without_a_plan_plans_zero_sessions(owner: User) -> None:
     p = progress_summary(owner, FRIDAY)
 
     assert {w.planned for w in p.weeks} == {0}

@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import AuditEvent, CareLink, PostureUpload
 from hipalign.core.adherence import sessions_text
@@ -30,28 +30,28 @@ TODAY = FRIDAY
 
 
 @pytest.fixture
-def history(owner: AbstractBaseUser, clinician: AbstractBaseUser) -> dict[str, Any]:
+def history(owner: User, clinician: User) -> dict[str, Any]:
     """A week with one of everything: plan, logs per side, next-morning pain, a decision per log,
     a check-in, a score, a posture measurement and an assessment (which makes plan version 2)."""
     plan = make_plan(owner)
     session = uuid.uuid4()
     for side, pain in (("left", 2), ("right", 4)):
         recording.log_record(
-            owner,  # type: ignore[arg-type]
+            owner,
             log_payload(
                 plan, session_id=session, exercise="clamshell", rung=0, side=side, pain_during=pain
             ),
             today=LOG_TODAY,
         )
-    recording.next_morning_record(owner, str(session), 3)  # type: ignore[arg-type]
+    recording.next_morning_record(owner, str(session), 3)
     checkins.checkin_record(
-        owner,  # type: ignore[arg-type]
+        owner,
         dict.fromkeys(QUESTION_IDS, False),
         2,
         5,
         WEDNESDAY,
     )
-    outcome_records.outcome_record(owner, "nprs", {"pain": 2}, WEDNESDAY)  # type: ignore[arg-type]
+    outcome_records.outcome_record(owner, "nprs", {"pain": 2}, WEDNESDAY)
     PostureUpload.objects.create(
         user=owner,
         kind="photo",
@@ -75,7 +75,7 @@ def history(owner: AbstractBaseUser, clinician: AbstractBaseUser) -> dict[str, A
 
 
 def test_every_kind_of_event_is_on_the_timeline_newest_first(
-    owner: AbstractBaseUser, history: dict[str, Any]
+    owner: User, history: dict[str, Any]
 ) -> None:
     t = timeline.timeline_for(owner, public_id(owner), TODAY)
 
@@ -96,9 +96,7 @@ def test_every_kind_of_event_is_on_the_timeline_newest_first(
     assert t.next_cursor is None
 
 
-def test_logs_and_decisions_keep_their_side_and_pain(
-    owner: AbstractBaseUser, history: dict[str, Any]
-) -> None:
+def test_logs_and_decisions_keep_their_side_and_pain(owner: User, history: dict[str, Any]) -> None:
     t = timeline.timeline_for(owner, public_id(owner), TODAY, kinds=["log", "decision"])
 
     logs = {e.side: e for e in t.entries if e.kind == "log"}
@@ -108,16 +106,14 @@ def test_logs_and_decisions_keep_their_side_and_pain(
     assert {e.side for e in t.entries if e.kind == "decision"} == {"left", "right"}
 
 
-def test_next_morning_pain_is_dated_the_morning_after(
-    owner: AbstractBaseUser, history: dict[str, Any]
-) -> None:
+def test_next_morning_pain_is_dated_the_morning_after(owner: User, history: dict[str, Any]) -> None:
     t = timeline.timeline_for(owner, public_id(owner), TODAY, kinds=["next_morning"])
 
     assert [(e.on, e.value) for e in t.entries] == [(TUESDAY, 3.0)]
 
 
 def test_plan_changes_say_who_made_them(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, history: dict[str, Any]
+    owner: User, clinician: User, history: dict[str, Any]
 ) -> None:
     t = timeline.timeline_for(owner, public_id(owner), TODAY, kinds=["plan"])
 
@@ -129,7 +125,7 @@ def test_plan_changes_say_who_made_them(
 
 
 def test_the_weekly_adherence_counts_sessions_against_the_plan(
-    owner: AbstractBaseUser, history: dict[str, Any]
+    owner: User, history: dict[str, Any]
 ) -> None:
     t = timeline.timeline_for(owner, public_id(owner), TODAY, kinds=["adherence"])
 
@@ -137,23 +133,21 @@ def test_the_weekly_adherence_counts_sessions_against_the_plan(
     # The counts are those of the progress page (the current plan counts from its start day).
     # The plan in effect (version 2, from the assessment) starts on Thursday: Monday's logs
     # fall before it, so nothing of them counts against it (issue 14 item 3).
-    summary = progress.progress_summary(owner, TODAY).weeks[-1]  # type: ignore[arg-type]
+    summary = progress.progress_summary(owner, TODAY).weeks[-1]
     assert summary.done == 0 and summary.planned >= 1
     said = sessions_text(summary.done)
     assert week.title == f"Week of 02 Mar: {said} of {summary.planned} sessions"
     assert (week.on, week.value) == (TODAY, summary.done)
 
 
-def test_a_kind_filter_shows_only_those_kinds(
-    owner: AbstractBaseUser, history: dict[str, Any]
-) -> None:
+def test_a_kind_filter_shows_only_those_kinds(owner: User, history: dict[str, Any]) -> None:
     t = timeline.timeline_for(owner, public_id(owner), TODAY, kinds=["checkin", "posture"])
 
     assert {e.kind for e in t.entries} == {"checkin", "posture"}
     assert t.kinds == ("checkin", "posture")
 
 
-def test_an_unknown_kind_names_the_field(owner: AbstractBaseUser) -> None:
+def test_an_unknown_kind_names_the_field(owner: User) -> None:
     with pytest.raises(InputError) as err:
         timeline.timeline_for(owner, public_id(owner), TODAY, kinds=["gossip"])
 
@@ -161,7 +155,7 @@ def test_an_unknown_kind_names_the_field(owner: AbstractBaseUser) -> None:
 
 
 def test_pages_follow_each_other_without_gaps_or_repeats(
-    owner: AbstractBaseUser, history: dict[str, Any]
+    owner: User, history: dict[str, Any]
 ) -> None:
     whole = timeline.timeline_for(owner, public_id(owner), TODAY).entries
     paged: list[timeline.Entry] = []
@@ -177,13 +171,13 @@ def test_pages_follow_each_other_without_gaps_or_repeats(
     assert len(whole) > 4
 
 
-def test_a_forged_cursor_is_refused(owner: AbstractBaseUser) -> None:
+def test_a_forged_cursor_is_refused(owner: User) -> None:
     with pytest.raises(InputError, match="cursor:"):
         timeline.timeline_for(owner, public_id(owner), TODAY, cursor="not-a-cursor")
 
 
 def test_a_linked_clinicians_read_is_audited_without_health_data(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, history: dict[str, Any]
+    owner: User, clinician: User, history: dict[str, Any]
 ) -> None:
     before = AuditEvent.objects.count()
 
@@ -198,9 +192,7 @@ def test_a_linked_clinicians_read_is_audited_without_health_data(
     )
 
 
-def test_the_persons_own_read_is_not_an_audit_event(
-    owner: AbstractBaseUser, history: dict[str, Any]
-) -> None:
+def test_the_persons_own_read_is_not_an_audit_event(owner: User, history: dict[str, Any]) -> None:
     before = AuditEvent.objects.count()
 
     timeline.timeline_for(owner, public_id(owner), TODAY)
@@ -210,7 +202,7 @@ def test_the_persons_own_read_is_not_an_audit_event(
 
 @pytest.mark.parametrize("who", ["other", "other_clinician", "admin"])
 def test_no_one_else_reads_the_timeline(
-    who: str, request: pytest.FixtureRequest, owner: AbstractBaseUser, history: dict[str, Any]
+    who: str, request: pytest.FixtureRequest, owner: User, history: dict[str, Any]
 ) -> None:
     with pytest.raises(NotFound):
         timeline.timeline_for(request.getfixturevalue(who), public_id(owner), TODAY)
@@ -219,7 +211,7 @@ def test_no_one_else_reads_the_timeline(
 
 
 def test_an_ended_link_ends_timeline_access_at_once(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, history: dict[str, Any]
+    owner: User, clinician: User, history: dict[str, Any]
 ) -> None:
     timeline.timeline_for(clinician, public_id(owner), TODAY)
     CareLink.objects.filter(clinician=clinician, patient=owner).update(status="ended")
@@ -229,7 +221,7 @@ def test_an_ended_link_ends_timeline_access_at_once(
 
 
 def test_the_overview_gives_the_link_plan_author_and_last_check_in(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, history: dict[str, Any]
+    owner: User, clinician: User, history: dict[str, Any]
 ) -> None:
     ov = timeline.overview_for(clinician, public_id(owner))
 

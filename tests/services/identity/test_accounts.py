@@ -7,8 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -44,7 +43,6 @@ from tests.services.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-User = get_user_model()
 POSTURE_OK = {
     "status": "ok",
     "reasons": [],
@@ -62,7 +60,7 @@ POSTURE_OK = {
 }
 
 
-def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
+def _fill(user: User, client_id: str) -> dict[str, str]:
     """Some of everything for `user`: two plans (the second by a linked clinician, with an
     override and a note), a session with a log, decision and next-morning pain, a habit tick,
     posture results, a check-in, an assessment, an API token, a second factor and a care link.
@@ -74,12 +72,12 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     plan = make_plan(user, age=55, lifestyle={"sitting_hours_per_day": 9})
     with transaction.atomic():
         prescribed = plans.plan_store(
-            user,  # type: ignore[arg-type]
+            user,
             plan.intake,
             plans.plan_document(plan),
             THURSDAY,
             expected_version=plan.version,
-            author=clinician,  # type: ignore[arg-type]
+            author=clinician,
             author_role="clinician",
             changes=[{"what": "dose", "text": "Fewer reps."}],
             overrides=[{"exercise": "glute_bridge", "reason": f"{client_id} reason"}],
@@ -95,7 +93,7 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     session_id = str(ExerciseLogRecord.objects.get(pk=result.log_id).session_id)
     recording.next_morning_record(user, session_id, 1)
     screening = dict.fromkeys(plan.intake.document["screening"], False)
-    safety.safety_stop_record(user, {"fall_cannot_bear_weight": True}, THURSDAY)  # type: ignore[arg-type]
+    safety.safety_stop_record(user, {"fall_cannot_bear_weight": True}, THURSDAY)
     checkins.checkin_record(user, screening, 1, 2, THURSDAY)  # after the stop: it clears it
     AssessmentRecord.objects.create(
         user=user,
@@ -121,7 +119,7 @@ def _fill(user: AbstractBaseUser, client_id: str) -> dict[str, str]:
     return {"plan": str(plan.id), "session": session_id, "log": result.log_id}
 
 
-def _session_for(user: AbstractBaseUser) -> str:
+def _session_for(user: User) -> str:
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
     store.create()
@@ -139,8 +137,8 @@ def test_first_account_can_be_made_admin_and_later_ones_are_not(db: None) -> Non
     admin = accounts.account_create("first", PASSWORD, admin=True)
     person = accounts.account_create("second", PASSWORD)
 
-    assert (admin.is_staff, admin.is_superuser) == (True, True)  # type: ignore[attr-defined]
-    assert (person.is_staff, person.is_superuser) == (False, False)  # type: ignore[attr-defined]
+    assert (admin.is_staff, admin.is_superuser) == (True, True)
+    assert (person.is_staff, person.is_superuser) == (False, False)
     assert person.check_password(PASSWORD)
 
 
@@ -194,9 +192,7 @@ def test_account_create_is_audited(db: None) -> None:
     ]
 
 
-def test_export_holds_every_own_row_and_none_of_another_persons(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_export_holds_every_own_row_and_none_of_another_persons(owner: User, other: User) -> None:
     mine = _fill(owner, "canary-owner-log")
     theirs = _fill(other, "canary-other-log")
 
@@ -256,7 +252,7 @@ def test_export_holds_every_own_row_and_none_of_another_persons(
         assert canary not in text
 
 
-def test_export_never_holds_a_secret(owner: AbstractBaseUser) -> None:
+def test_export_never_holds_a_secret(owner: User) -> None:
     _fill(owner, "canary-owner-log")
 
     text = json.dumps(accounts.account_export(owner))
@@ -268,7 +264,7 @@ def test_export_never_holds_a_secret(owner: AbstractBaseUser) -> None:
     assert '"prefix": "canary-o"' in text
 
 
-def test_export_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
+def test_export_is_audited_without_health_data(owner: User) -> None:
     _fill(owner, "canary-owner-log")
 
     accounts.account_export(owner)
@@ -277,9 +273,7 @@ def test_export_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
     assert (event.actor_id, event.target) == (owner.pk, "")
 
 
-def test_delete_with_the_wrong_password_deletes_nothing(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_delete_with_the_wrong_password_deletes_nothing(owner: User, other: User) -> None:
     _fill(owner, "canary-owner-log")
     key = _session_for(owner)
     before = owned_counts(owner.pk)
@@ -294,7 +288,7 @@ def test_delete_with_the_wrong_password_deletes_nothing(
 
 
 def test_delete_erases_the_account_every_owned_row_and_its_sessions_only(
-    owner: AbstractBaseUser, other: AbstractBaseUser
+    owner: User, other: User
 ) -> None:
     _fill(owner, "canary-owner-log")
     _fill(other, "canary-other-log")
@@ -312,7 +306,7 @@ def test_delete_erases_the_account_every_owned_row_and_its_sessions_only(
     assert AuditEvent.objects.filter(actor_id=uid, action="account.delete").count() == 1
 
 
-def test_audit_events_name_records_but_hold_no_health_data(owner: AbstractBaseUser) -> None:
+def test_audit_events_name_records_but_hold_no_health_data(owner: User) -> None:
     ids = _fill(owner, "canary-owner-log")
     accounts.account_export(owner)
 
@@ -385,7 +379,7 @@ def _as_file(doc: dict[str, Any]) -> Any:
 
 
 def test_export_import_export_gives_the_same_data_in_a_new_account(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _fill(owner, "canary-owner-log")
     exported = _as_file(accounts.account_export(owner))
@@ -403,7 +397,7 @@ def test_export_import_export_gives_the_same_data_in_a_new_account(
 
 
 def test_import_beside_the_original_gives_new_ids_and_keeps_every_link(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _fill(owner, "canary-owner-log")
     exported = _as_file(accounts.account_export(owner))
@@ -421,7 +415,7 @@ def test_import_beside_the_original_gives_new_ids_and_keeps_every_link(
     assert snapshot(owner.pk) == before  # the original account is untouched
 
 
-def test_an_imported_log_resent_stores_nothing_twice(owner: AbstractBaseUser) -> None:
+def test_an_imported_log_resent_stores_nothing_twice(owner: User) -> None:
     _fill(owner, "canary-owner-log")
     log = ExerciseLogRecord.objects.select_related("session").get(user=owner)
     resend = log_payload(
@@ -435,22 +429,22 @@ def test_an_imported_log_resent_stores_nothing_twice(owner: AbstractBaseUser) ->
     newcomer = make_user("nina_new")
     accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
-    replay = recording.log_record(newcomer, resend, today=LOG_TODAY)  # type: ignore[arg-type]
+    replay = recording.log_record(newcomer, resend, today=LOG_TODAY)
 
     assert replay.created is False
     assert ExerciseLogRecord.objects.filter(user=newcomer).count() == 1
     with pytest.raises(recording.LogConflict):
-        recording.log_record(newcomer, {**resend, "pain_during": 4}, today=LOG_TODAY)  # type: ignore[arg-type]
+        recording.log_record(newcomer, {**resend, "pain_during": 4}, today=LOG_TODAY)
 
 
 def test_a_skip_goes_through_export_and_import_and_an_older_file_without_skipped_imports(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = make_plan(owner)
     skip = {**log_payload(plan, sets_done=0, reps_done=0, skipped=True)}
     del skip["pain_during"]
-    recording.log_record(owner, skip, today=LOG_TODAY)  # type: ignore[arg-type]
-    recording.log_record(owner, log_payload(plan), today=LOG_TODAY)  # type: ignore[arg-type]
+    recording.log_record(owner, skip, today=LOG_TODAY)
+    recording.log_record(owner, log_payload(plan), today=LOG_TODAY)
     exported = _as_file(accounts.account_export(owner))
     older = json.loads(json.dumps(exported))
     older["exercise_logs"] = [r for r in older["exercise_logs"] if not r["skipped"]]
@@ -473,18 +467,18 @@ def test_a_skip_goes_through_export_and_import_and_an_older_file_without_skipped
     assert resend.created is False
 
 
-def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None:
+def test_imported_plan_and_doses_show_as_before(owner: User) -> None:
     _fill(owner, "canary-owner-log")
-    plan_before = plans.plan_current(owner)  # type: ignore[arg-type]
+    plan_before = plans.plan_current(owner)
     assert plan_before is not None
-    doses_before = doses.plan_items_now(owner, plans.plan_document(plan_before))  # type: ignore[arg-type]
+    doses_before = doses.plan_items_now(owner, plans.plan_document(plan_before))
     exported = _as_file(accounts.account_export(owner))
     accounts.account_delete(owner, PASSWORD)
     newcomer = make_user("nina_new")
 
     accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
-    plan_after = plans.plan_current(newcomer)  # type: ignore[arg-type]
+    plan_after = plans.plan_current(newcomer)
     assert plan_after is not None
     assert (plan_after.id, plan_after.version, plan_after.author_role) == (
         plan_before.id,
@@ -492,7 +486,7 @@ def test_imported_plan_and_doses_show_as_before(owner: AbstractBaseUser) -> None
         "clinician",
     )
     assert plan_after.author_id is None
-    doses_after = doses.plan_items_now(newcomer, plans.plan_document(plan_after))  # type: ignore[arg-type]
+    doses_after = doses.plan_items_now(newcomer, plans.plan_document(plan_after))
     assert [n.sides for n in doses_after.values()] == [n.sides for n in doses_before.values()]
     upload = PostureUpload.objects.get(user=newcomer, status="done")
     assert (upload.stored_name, upload.overlay_name) == ("", "")
@@ -548,7 +542,7 @@ def _minimal_export() -> dict[str, Any]:
     ],
 )
 def test_import_refuses_a_bad_document_naming_the_field_and_stores_nothing(
-    owner: AbstractBaseUser, change: dict[str, Any], field: str
+    owner: User, change: dict[str, Any], field: str
 ) -> None:
     doc = {**_minimal_export(), **change}
     if change.get("schema", "") is None:
@@ -561,7 +555,7 @@ def test_import_refuses_a_bad_document_naming_the_field_and_stores_nothing(
     assert owned_counts(owner.pk) == dict.fromkeys(owned_counts(owner.pk), 0)
 
 
-def test_import_refuses_what_is_not_an_object(owner: AbstractBaseUser) -> None:
+def test_import_refuses_what_is_not_an_object(owner: User) -> None:
     with pytest.raises(InputError) as exc:
         accounts.account_import(owner, ["hipalign.export/1"], today=LOG_TODAY)
 
@@ -569,7 +563,7 @@ def test_import_refuses_what_is_not_an_object(owner: AbstractBaseUser) -> None:
 
 
 def test_import_refuses_an_account_that_has_data_and_changes_nothing(
-    owner: AbstractBaseUser, other: AbstractBaseUser
+    owner: User, other: User
 ) -> None:
     _fill(other, "canary-other-log")
     exported = _as_file(accounts.account_export(other))
@@ -583,7 +577,7 @@ def test_import_refuses_an_account_that_has_data_and_changes_nothing(
     assert snapshot(owner.pk) == before
 
 
-def test_import_is_all_or_nothing(owner: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_is_all_or_nothing(owner: User, monkeypatch: pytest.MonkeyPatch) -> None:
     _fill(owner, "canary-owner-log")
     exported = _as_file(accounts.account_export(owner))
     newcomer = make_user("nina_new")
@@ -605,7 +599,7 @@ def test_import_is_all_or_nothing(owner: AbstractBaseUser, monkeypatch: pytest.M
     assert not AuditEvent.objects.filter(action="account.import").exists()
 
 
-def test_import_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
+def test_import_is_audited_without_health_data(owner: User) -> None:
     _fill(owner, "canary-owner-log")
     exported = _as_file(accounts.account_export(owner))
     newcomer = make_user("nina_new")
@@ -616,15 +610,15 @@ def test_import_is_audited_without_health_data(owner: AbstractBaseUser) -> None:
     assert (event.actor_id, event.target) == (newcomer.pk, "")
 
 
-def _scored_export(owner: AbstractBaseUser) -> dict[str, Any]:
+def _scored_export(owner: User) -> dict[str, Any]:
     from hipalign.services.followup.outcome_records import outcome_record
 
     make_plan(owner, pain={"now": 6, "worst_week": 7})
-    outcome_record(owner, "psfs", {"stairs": 3, "walking": 4, "car": 5}, MONDAY)  # type: ignore[arg-type]
+    outcome_record(owner, "psfs", {"stairs": 3, "walking": 4, "car": 5}, MONDAY)
     return _as_file(accounts.account_export(owner))  # type: ignore[no-any-return]
 
 
-def test_scores_come_back_in_their_episode_of_care(owner: AbstractBaseUser) -> None:
+def test_scores_come_back_in_their_episode_of_care(owner: User) -> None:
     from hipalign.services.followup.outcome_records import outcomes_summary
 
     exported = _scored_export(owner)
@@ -633,13 +627,13 @@ def test_scores_come_back_in_their_episode_of_care(owner: AbstractBaseUser) -> N
 
     accounts.account_import(newcomer, exported, today=LOG_TODAY)
 
-    s = outcomes_summary(newcomer, MONDAY)  # type: ignore[arg-type]
+    s = outcomes_summary(newcomer, MONDAY)
     assert s.episode is not None and str(s.episode.id) != exported["episodes"][0]["id"]  # taken
     assert {v.measure.id: len(v.records) for v in s.views if v.records} == {"nprs": 1, "psfs": 1}
 
 
 def test_a_file_from_before_episodes_joins_its_scores_to_one_episode(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     from hipalign.services.followup.outcome_records import outcomes_summary
 
@@ -657,10 +651,10 @@ def test_a_file_from_before_episodes_joins_its_scores_to_one_episode(
     assert set(OutcomeRecord.objects.filter(user=newcomer).values_list("episode", flat=True)) == {
         episode.id
     }
-    assert outcomes_summary(newcomer, MONDAY).psfs_activities  # type: ignore[arg-type]
+    assert outcomes_summary(newcomer, MONDAY).psfs_activities
 
 
-def test_a_score_naming_an_episode_not_in_the_file_is_refused(owner: AbstractBaseUser) -> None:
+def test_a_score_naming_an_episode_not_in_the_file_is_refused(owner: User) -> None:
     exported = _scored_export(owner)
     exported["episodes"] = []
     newcomer = make_user("nina_new")
@@ -673,7 +667,7 @@ def test_a_score_naming_an_episode_not_in_the_file_is_refused(owner: AbstractBas
     assert owned_counts(newcomer.pk) == before
 
 
-def test_imported_plans_keep_their_week_beside_the_document(owner: AbstractBaseUser) -> None:
+def test_imported_plans_keep_their_week_beside_the_document(owner: User) -> None:
     from hipalign.adapters.db.models import PlanRecord
     from hipalign.core.adherence import planned_week
 

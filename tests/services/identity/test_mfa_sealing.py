@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pyotp
 import pytest
 from cryptography.fernet import Fernet
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import override_settings
@@ -23,25 +23,25 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
 
-def _column(user: AbstractBaseUser) -> str:
+def _column(user: User) -> str:
     with connection.cursor() as cur:
         cur.execute("SELECT secret FROM hipalign_totpdevice WHERE user_id = %s", [user.pk])
         return str(cur.fetchone()[0])
 
 
-def _set_up(user: AbstractBaseUser) -> str:
+def _set_up(user: User) -> str:
     """Confirm a device at T0; its plain secret (as the phone has it)."""
-    secret = mfa.mfa_secret_of(mfa.mfa_setup_begin(user))  # type: ignore[arg-type]
-    mfa.mfa_setup_confirm(user, pyotp.TOTP(secret).at(T0), now=T0)  # type: ignore[arg-type]
+    secret = mfa.mfa_secret_of(mfa.mfa_setup_begin(user))
+    mfa.mfa_setup_confirm(user, pyotp.TOTP(secret).at(T0), now=T0)
     return secret
 
 
-def _verify_at(user: AbstractBaseUser, secret: str, minutes: int) -> str:
+def _verify_at(user: User, secret: str, minutes: int) -> str:
     at = T0 + timedelta(minutes=minutes)
-    return mfa.mfa_verify(user, pyotp.TOTP(secret).at(at), now=at)  # type: ignore[arg-type]
+    return mfa.mfa_verify(user, pyotp.TOTP(secret).at(at), now=at)
 
 
-def test_the_database_column_holds_no_seed(clinician: AbstractBaseUser) -> None:
+def test_the_database_column_holds_no_seed(clinician: User) -> None:
     secret = _set_up(clinician)
 
     stored = _column(clinician)
@@ -51,7 +51,7 @@ def test_the_database_column_holds_no_seed(clinician: AbstractBaseUser) -> None:
 
 
 def test_rotation_keeps_codes_working_and_rekey_moves_seeds_to_the_newest_key(
-    clinician: AbstractBaseUser, admin: AbstractBaseUser
+    clinician: User, admin: User
 ) -> None:
     with override_settings(TOTP_KEYS=[OLD]):
         secrets = [_set_up(clinician), _set_up(admin)]
@@ -69,7 +69,7 @@ def test_rotation_keeps_codes_working_and_rekey_moves_seeds_to_the_newest_key(
 
 
 def test_a_seed_sealed_with_a_removed_key_fails_loudly_not_silently(
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     with override_settings(TOTP_KEYS=[OLD]):
         _set_up(clinician)
@@ -78,13 +78,13 @@ def test_a_seed_sealed_with_a_removed_key_fails_loudly_not_silently(
 
 
 @pytest.mark.parametrize("keys", [[], ["not-a-fernet-key"]])
-def test_missing_or_malformed_keys_are_named(clinician: AbstractBaseUser, keys: list[str]) -> None:
+def test_missing_or_malformed_keys_are_named(clinician: User, keys: list[str]) -> None:
     with override_settings(TOTP_KEYS=keys), pytest.raises(ImproperlyConfigured, match="TOTP_KEYS"):
-        mfa.mfa_setup_begin(clinician)  # type: ignore[arg-type]
+        mfa.mfa_setup_begin(clinician)
     assert not TotpDevice.objects.exists()
 
 
-def test_the_migration_seals_seeds_stored_in_plain_text(clinician: AbstractBaseUser) -> None:
+def test_the_migration_seals_seeds_stored_in_plain_text(clinician: User) -> None:
     secret = _set_up(clinician)
     with connection.cursor() as cur:  # the state before 0011: the seed itself in the column
         cur.execute("UPDATE hipalign_totpdevice SET secret = %s", [secret])
@@ -98,7 +98,7 @@ def test_the_migration_seals_seeds_stored_in_plain_text(clinician: AbstractBaseU
     assert _column(clinician) == secret
 
 
-def test_the_cli_rekeys(clinician: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_rekeys(clinician: User, monkeypatch: pytest.MonkeyPatch) -> None:
     from hipalign.cli.main import app
 
     _set_up(clinician)

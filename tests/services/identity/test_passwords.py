@@ -4,7 +4,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import ApiToken, AuditEvent, PasswordResetLink
 from hipalign.core.errors import InputError
@@ -18,13 +18,11 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NEW = "violet ferry copper lantern"
 
 
-def _password_ok(user: AbstractBaseUser, password: str) -> bool:
+def _password_ok(user: User, password: str) -> bool:
     return User.objects.get(pk=user.pk).check_password(password)
 
 
-def test_only_the_sha256_of_the_link_is_stored(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
-) -> None:
+def test_only_the_sha256_of_the_link_is_stored(admin: User, owner: User) -> None:
     secret = passwords.reset_link_issue(admin, public_id(owner), now=NOW)
     link = PasswordResetLink.objects.get(user=owner)
     assert link.key_hash == hashlib.sha256(secret.encode()).hexdigest()
@@ -34,9 +32,7 @@ def test_only_the_sha256_of_the_link_is_stored(
     assert AuditEvent.objects.filter(action="password.reset_issue", subject_id=owner.pk).exists()
 
 
-def test_a_link_sets_the_password_once_and_revokes_the_tokens(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
-) -> None:
+def test_a_link_sets_the_password_once_and_revokes_the_tokens(admin: User, owner: User) -> None:
     tokens.api_token_create(owner, "script")
     secret = passwords.reset_link_issue(admin, public_id(owner), now=NOW)
     assert passwords.reset_link_account(secret, now=NOW) == owner
@@ -51,9 +47,7 @@ def test_a_link_sets_the_password_once_and_revokes_the_tokens(
     assert _password_ok(owner, NEW)
 
 
-def test_an_expired_link_is_refused_and_changes_nothing(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
-) -> None:
+def test_an_expired_link_is_refused_and_changes_nothing(admin: User, owner: User) -> None:
     secret = passwords.reset_link_issue(admin, public_id(owner), now=NOW)
     later = NOW + timedelta(hours=24)
     assert passwords.reset_link_account(secret, now=later) is None
@@ -63,9 +57,7 @@ def test_an_expired_link_is_refused_and_changes_nothing(
     assert PasswordResetLink.objects.get(user=owner).used_at is None
 
 
-def test_a_new_link_retires_the_earlier_one(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
-) -> None:
+def test_a_new_link_retires_the_earlier_one(admin: User, owner: User) -> None:
     first = passwords.reset_link_issue(admin, public_id(owner), now=NOW)
     second = passwords.reset_link_issue(admin, public_id(owner), now=NOW)
     assert passwords.reset_link_account(first, now=NOW) is None
@@ -73,7 +65,7 @@ def test_a_new_link_retires_the_earlier_one(
 
 
 def test_a_weak_password_through_a_link_is_refused_naming_the_field_and_keeps_the_link(
-    admin: AbstractBaseUser, owner: AbstractBaseUser
+    admin: User, owner: User
 ) -> None:
     secret = passwords.reset_link_issue(admin, public_id(owner), now=NOW)
     with pytest.raises(InputError) as err:
@@ -83,14 +75,14 @@ def test_a_weak_password_through_a_link_is_refused_naming_the_field_and_keeps_th
     assert passwords.reset_link_account(secret, now=NOW) == owner
 
 
-def test_an_unknown_or_overlong_secret_is_no_link(owner: AbstractBaseUser) -> None:
+def test_an_unknown_or_overlong_secret_is_no_link(owner: User) -> None:
     assert passwords.reset_link_account("not-a-link", now=NOW) is None
     assert passwords.reset_link_account("x" * 10_000, now=NOW) is None
 
 
 @pytest.mark.parametrize("who", ["owner", "clinician"])
 def test_only_an_admin_issues_a_link_and_a_refusal_stores_nothing(
-    who: str, request: pytest.FixtureRequest, other: AbstractBaseUser
+    who: str, request: pytest.FixtureRequest, other: User
 ) -> None:
     actor = request.getfixturevalue(who)
     with pytest.raises((Forbidden, NotFound)):
@@ -98,7 +90,7 @@ def test_only_an_admin_issues_a_link_and_a_refusal_stores_nothing(
     assert not PasswordResetLink.objects.exists()
 
 
-def test_an_unknown_account_is_not_found(admin: AbstractBaseUser) -> None:
+def test_an_unknown_account_is_not_found(admin: User) -> None:
     for pid in ("nope", "00000000-0000-0000-0000-000000000000"):
         with pytest.raises(NotFound):
             passwords.reset_link_issue(admin, pid, now=NOW)

@@ -4,7 +4,7 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 
 from hipalign.adapters.db.models import AuditEvent, Profile, TotpDevice
@@ -14,14 +14,14 @@ from hipalign.services.kernel.access import Forbidden, NotFound, role_of
 from tests.services.factories import make_role, make_user, public_id
 
 
-def _session_for(user: AbstractBaseUser) -> str:
+def _session_for(user: User) -> str:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store["_auth_user_id"] = str(user.pk)
     store.create()
     return str(store.session_key)
 
 
-def _sessions_of(user: AbstractBaseUser) -> set[str]:
+def _sessions_of(user: User) -> set[str]:
     return {
         s.session_key
         for s in Session.objects.all()
@@ -30,7 +30,7 @@ def _sessions_of(user: AbstractBaseUser) -> set[str]:
 
 
 def test_people_page_lists_role_mfa_and_linked_patients(
-    admin: AbstractBaseUser, clinician: AbstractBaseUser, other: AbstractBaseUser
+    admin: User, clinician: User, other: User
 ) -> None:
     TotpDevice.objects.create(user=clinician, secret="A" * 32, confirmed_at="2026-03-01T09:00Z")
     page = roles.people_page(admin)
@@ -44,7 +44,7 @@ def test_people_page_lists_role_mfa_and_linked_patients(
 
 @pytest.mark.parametrize("who", ["owner", "clinician"])
 def test_only_admins_list_accounts_or_change_roles(
-    who: str, request: pytest.FixtureRequest, other: AbstractBaseUser
+    who: str, request: pytest.FixtureRequest, other: User
 ) -> None:
     actor = request.getfixturevalue(who)
     with pytest.raises(Forbidden):
@@ -58,7 +58,7 @@ def test_only_admins_list_accounts_or_change_roles(
 
 
 def test_role_change_applies_at_once_and_ends_that_accounts_sessions(
-    admin: AbstractBaseUser, other: AbstractBaseUser, owner: AbstractBaseUser
+    admin: User, other: User, owner: User
 ) -> None:
     _session_for(other)
     _session_for(other)
@@ -72,7 +72,7 @@ def test_role_change_applies_at_once_and_ends_that_accounts_sessions(
 
 
 def test_admin_changing_their_own_role_keeps_only_the_current_session(
-    admin: AbstractBaseUser,
+    admin: User,
 ) -> None:
     make_role("second_admin", "admin")
     current, elsewhere = _session_for(admin), _session_for(admin)
@@ -83,7 +83,7 @@ def test_admin_changing_their_own_role_keeps_only_the_current_session(
     assert (demoted.is_staff, demoted.is_superuser) == (False, False)  # no way into /admin/
 
 
-def test_the_last_admin_cannot_be_demoted(admin: AbstractBaseUser) -> None:
+def test_the_last_admin_cannot_be_demoted(admin: User) -> None:
     session = _session_for(admin)
     with pytest.raises(InputError, match="role: this is the last admin"):
         roles.role_change(admin, public_id(admin), "person")
@@ -92,7 +92,7 @@ def test_the_last_admin_cannot_be_demoted(admin: AbstractBaseUser) -> None:
     assert not AuditEvent.objects.filter(action="role.change").exists()
 
 
-def test_promoting_to_admin_lets_the_old_admin_step_down(admin: AbstractBaseUser) -> None:
+def test_promoting_to_admin_lets_the_old_admin_step_down(admin: User) -> None:
     other_admin = make_user("eve_next")
     roles.role_change(admin, public_id(other_admin), "admin")
     assert User.objects.get(pk=other_admin.pk).is_superuser
@@ -100,31 +100,25 @@ def test_promoting_to_admin_lets_the_old_admin_step_down(admin: AbstractBaseUser
     assert role_of(User.objects.get(pk=admin.pk)) == "person"
 
 
-def test_an_unknown_role_is_refused_naming_the_choices(
-    admin: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_an_unknown_role_is_refused_naming_the_choices(admin: User, other: User) -> None:
     with pytest.raises(InputError, match="role: choose one of person, clinician, admin"):
         roles.role_change(admin, public_id(other), "superuser")
     assert role_of(other) == "person"
 
 
 @pytest.mark.parametrize("pid", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
-def test_an_unknown_account_is_not_found(admin: AbstractBaseUser, pid: str) -> None:
+def test_an_unknown_account_is_not_found(admin: User, pid: str) -> None:
     with pytest.raises(NotFound):
         roles.role_change(admin, pid, "clinician")
 
 
-def test_the_same_role_again_changes_nothing(
-    admin: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_the_same_role_again_changes_nothing(admin: User, clinician: User) -> None:
     session = _session_for(clinician)
     assert roles.role_change(admin, public_id(clinician), "clinician") is False
     assert _sessions_of(clinician) == {session}
 
 
-def test_mfa_reset_removes_the_device_and_ends_sessions(
-    admin: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_mfa_reset_removes_the_device_and_ends_sessions(admin: User, clinician: User) -> None:
     TotpDevice.objects.create(user=clinician, secret="A" * 32, confirmed_at="2026-03-01T09:00Z")
     _session_for(clinician)
     roles.mfa_reset(admin, public_id(clinician))

@@ -4,7 +4,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from hipalign.adapters.db.models import ApiToken, AuditEvent
 from hipalign.core.errors import InputError
@@ -17,7 +17,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_a_new_token_is_stored_only_as_its_sha256_with_a_display_prefix(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     made = tokens.api_token_create(owner, "  phone   app ")
 
@@ -30,14 +30,14 @@ def test_a_new_token_is_stored_only_as_its_sha256_with_a_display_prefix(
     assert AuditEvent.objects.filter(action="token.create", target=str(row.id)).exists()
 
 
-def test_two_tokens_differ(owner: AbstractBaseUser) -> None:
+def test_two_tokens_differ(owner: User) -> None:
     a = tokens.api_token_create(owner, "a").secret
     b = tokens.api_token_create(owner, "b").secret
     assert a != b
 
 
 def test_a_live_token_authenticates_its_owner_and_records_the_use(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     made = tokens.api_token_create(owner, "script")
 
@@ -45,7 +45,7 @@ def test_a_live_token_authenticates_its_owner_and_records_the_use(
     assert ApiToken.objects.get().last_used_at == NOW
 
 
-def test_last_used_moves_at_most_once_a_minute(owner: AbstractBaseUser) -> None:
+def test_last_used_moves_at_most_once_a_minute(owner: User) -> None:
     made = tokens.api_token_create(owner, "script")
 
     tokens.api_token_authenticate(made.secret, NOW)
@@ -58,12 +58,12 @@ def test_last_used_moves_at_most_once_a_minute(owner: AbstractBaseUser) -> None:
 @pytest.mark.parametrize(
     "secret", ["", "hpa_", "hpa_not-a-real-token", "Bearer x", "hpa_" + "a" * 300]
 )
-def test_unknown_tokens_authenticate_no_one(owner: AbstractBaseUser, secret: str) -> None:
+def test_unknown_tokens_authenticate_no_one(owner: User, secret: str) -> None:
     tokens.api_token_create(owner, "script")
     assert tokens.api_token_authenticate(secret, NOW) is None
 
 
-def test_a_revoked_token_is_refused_at_once(owner: AbstractBaseUser) -> None:
+def test_a_revoked_token_is_refused_at_once(owner: User) -> None:
     made = tokens.api_token_create(owner, "script")
 
     tokens.api_token_revoke(owner, str(made.token.id), NOW)
@@ -73,7 +73,7 @@ def test_a_revoked_token_is_refused_at_once(owner: AbstractBaseUser) -> None:
     assert AuditEvent.objects.filter(action="token.revoke").count() == 1
 
 
-def test_a_disabled_accounts_token_is_refused(owner: AbstractBaseUser) -> None:
+def test_a_disabled_accounts_token_is_refused(owner: User) -> None:
     made = tokens.api_token_create(owner, "script")
     owner.is_active = False
     owner.save()
@@ -81,9 +81,7 @@ def test_a_disabled_accounts_token_is_refused(owner: AbstractBaseUser) -> None:
     assert tokens.api_token_authenticate(made.secret, NOW) is None
 
 
-def test_another_persons_token_cannot_be_revoked_and_stays_live(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_another_persons_token_cannot_be_revoked_and_stays_live(owner: User, other: User) -> None:
     made = tokens.api_token_create(owner, "script")
 
     with pytest.raises(NotFound):
@@ -97,9 +95,7 @@ def test_another_persons_token_cannot_be_revoked_and_stays_live(
     assert tokens.api_token_authenticate(made.secret, NOW) == owner
 
 
-def test_a_token_is_listed_only_for_its_owner(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_a_token_is_listed_only_for_its_owner(owner: User, other: User) -> None:
     tokens.api_token_create(owner, "script")
 
     assert [t.name for t in tokens.api_tokens_list(owner)] == ["script"]
@@ -107,14 +103,14 @@ def test_a_token_is_listed_only_for_its_owner(
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 61])
-def test_a_token_needs_a_name_of_1_to_60_characters(owner: AbstractBaseUser, name: str) -> None:
+def test_a_token_needs_a_name_of_1_to_60_characters(owner: User, name: str) -> None:
     with pytest.raises(InputError) as err:
         tokens.api_token_create(owner, name)
     assert err.value.problems[0].startswith("name:")
     assert ApiToken.objects.count() == 0
 
 
-def test_at_most_ten_live_tokens(owner: AbstractBaseUser) -> None:
+def test_at_most_ten_live_tokens(owner: User) -> None:
     made = [tokens.api_token_create(owner, f"t{i}") for i in range(tokens.MAX_ACTIVE)]
     with pytest.raises(InputError):
         tokens.api_token_create(owner, "one more")
@@ -132,7 +128,7 @@ def test_anonymous_cannot_make_a_token() -> None:
 # --- expiry (issue 12 item 6) ---------------------------------------------------------------
 
 
-def test_a_token_expires_after_90_days_by_default(owner: AbstractBaseUser) -> None:
+def test_a_token_expires_after_90_days_by_default(owner: User) -> None:
     made = tokens.api_token_create(owner, "script", now=NOW)
 
     assert made.token.expires_at == NOW + timedelta(days=90)
@@ -141,14 +137,14 @@ def test_a_token_expires_after_90_days_by_default(owner: AbstractBaseUser) -> No
 
 
 @pytest.mark.parametrize("days", [1, "7", " 365 "])
-def test_the_lifetime_can_be_chosen_up_to_a_year(owner: AbstractBaseUser, days: object) -> None:
+def test_the_lifetime_can_be_chosen_up_to_a_year(owner: User, days: object) -> None:
     made = tokens.api_token_create(owner, "script", days=days, now=NOW)  # type: ignore[arg-type]
     assert made.token.expires_at == NOW + timedelta(days=int(str(days)))
 
 
 @pytest.mark.parametrize("days", [0, 366, "-3", "1.5", "", "abc", "9" * 30])
 def test_a_lifetime_outside_1_to_365_days_is_refused_naming_the_field(
-    owner: AbstractBaseUser, days: object
+    owner: User, days: object
 ) -> None:
     with pytest.raises(InputError) as err:
         tokens.api_token_create(owner, "script", days=days, now=NOW)  # type: ignore[arg-type]
@@ -159,7 +155,7 @@ def test_a_lifetime_outside_1_to_365_days_is_refused_naming_the_field(
 
 
 def test_revoke_all_ends_only_this_accounts_live_tokens_and_says_why(
-    owner: AbstractBaseUser, other: AbstractBaseUser
+    owner: User, other: User
 ) -> None:
     mine = [tokens.api_token_create(owner, f"t{i}") for i in range(3)]
     tokens.api_token_revoke(owner, str(mine[0].token.id), NOW)

@@ -113,7 +113,7 @@ def test_accounts_made_outside_the_sign_up_service_meet_the_same_rule() -> None:
         )
     make_user("olga")
     renamed = make_user("petra")
-    renamed.username = "0lga"  # type: ignore[attr-defined]
+    renamed.username = "0lga"
     with pytest.raises(ValidationError):
         renamed.save()
 

@@ -104,8 +104,8 @@ def test_inside_a_request_scope_role_language_and_zone_read_the_profile_once() -
 
     def three_reads() -> None:
         role_of(user)
-        language_chosen(user)  # type: ignore[arg-type]
-        time_zone_of(user)  # type: ignore[arg-type]
+        language_chosen(user)
+        time_zone_of(user)
         role_of(user)
 
     with profiles_read_once():
@@ -120,9 +120,9 @@ def test_a_profile_saved_inside_the_scope_is_read_again() -> None:
 
     user = make_role("chooser", "person")
     with profiles_read_once():
-        assert language_chosen(user) == ""  # type: ignore[arg-type]
-        language_set(user, language="es")  # type: ignore[arg-type]
-        assert language_chosen(user) == "es"  # type: ignore[arg-type]
+        assert language_chosen(user) == ""
+        language_set(user, language="es")
+        assert language_chosen(user) == "es"
 
 
 def test_a_role_an_admin_changes_inside_the_scope_applies_at_once() -> None:

@@ -1,7 +1,7 @@
 """The audit log as admins read it: newest first, filtered, paged, itself audited, checked."""
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import AuditEvent
 from hipalign.core.errors import InputError
@@ -11,7 +11,7 @@ from hipalign.services.kernel.audit import audit_record
 
 
 def test_audit_page_is_newest_first_filtered_and_itself_audited(
-    admin: AbstractBaseUser, clinician: AbstractBaseUser, owner: AbstractBaseUser
+    admin: User, clinician: User, owner: User
 ) -> None:
     audit_record(int(owner.pk), "plan.create", "p1")
     audit_record(int(clinician.pk), "read:timeline", "x", subject_id=int(owner.pk))
@@ -29,7 +29,7 @@ def test_audit_page_is_newest_first_filtered_and_itself_audited(
     assert AuditEvent.objects.filter(actor_id=admin.pk, action="audit.view").count() == 3
 
 
-def test_audit_page_pages_by_fifty(admin: AbstractBaseUser) -> None:
+def test_audit_page_pages_by_fifty(admin: User) -> None:
     for i in range(120):
         audit_record(None, "test.event", str(i))
     first = audit_log.audit_page(admin)
@@ -38,14 +38,12 @@ def test_audit_page_pages_by_fifty(admin: AbstractBaseUser) -> None:
     assert [r.target for r in third.rows][-1] == "0"
 
 
-def test_audit_page_names_an_unknown_filter(admin: AbstractBaseUser) -> None:
+def test_audit_page_names_an_unknown_filter(admin: User) -> None:
     with pytest.raises(InputError, match="by: no account is called 'nobody'"):
         audit_log.audit_page(admin, by="nobody")
 
 
-def test_only_admins_read_the_audit_log(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_only_admins_read_the_audit_log(owner: User, clinician: User) -> None:
     # Both fixtures in the signature: getfixturevalue() made the database fixture lazily, which
     # fails when an earlier browser test left an event loop running in this process.
     for who in (owner, clinician):
@@ -55,7 +53,7 @@ def test_only_admins_read_the_audit_log(
             audit_log.audit_chain_check(who)
 
 
-def test_chain_check_reports_the_first_edited_row(admin: AbstractBaseUser) -> None:
+def test_chain_check_reports_the_first_edited_row(admin: User) -> None:
     audit_record(1, "a")
     audit_record(1, "b")
     first = audit_log.audit_chain_check(admin)
@@ -70,7 +68,7 @@ def test_chain_check_reports_the_first_edited_row(admin: AbstractBaseUser) -> No
 
 
 def test_chain_check_against_an_export_reports_rows_removed_from_the_end(
-    admin: AbstractBaseUser,
+    admin: User,
 ) -> None:
     from datetime import UTC, datetime
 
@@ -87,7 +85,7 @@ def test_chain_check_against_an_export_reports_rows_removed_from_the_end(
     assert check.problem.startswith("truncated: the anchor had 31 rows")
 
 
-def test_chain_check_refuses_a_forged_anchor_and_checks_nothing(admin: AbstractBaseUser) -> None:
+def test_chain_check_refuses_a_forged_anchor_and_checks_nothing(admin: User) -> None:
     audit_record(1, "a")
     forged = (
         '{"schema": "hipalign.audit-anchor/1", "length": 0, "head_id": null, '
@@ -102,9 +100,7 @@ def test_chain_check_refuses_a_forged_anchor_and_checks_nothing(admin: AbstractB
     assert AuditEvent.objects.count() == before
 
 
-def test_only_admins_export_the_audit_log(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_only_admins_export_the_audit_log(owner: User, clinician: User) -> None:
     from datetime import UTC, datetime
 
     for who in (owner, clinician):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from PIL import Image
 
 from hipalign.adapters.db.models import AuditEvent, ClinicMedia
@@ -67,7 +67,7 @@ def _video(path: Path, seconds: float, *, codec: str = "libx264", fmt: str = "mp
 
 
 def test_a_photo_is_reencoded_without_its_gps_and_shown_to_the_linked_patient(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser
+    clinician: User, owner: User
 ) -> None:
     raw = _jpeg_with_gps()
     assert b"CanaryCam" in raw
@@ -88,7 +88,7 @@ def test_a_photo_is_reencoded_without_its_gps_and_shown_to_the_linked_patient(
     assert AuditEvent.objects.filter(action="media.add", target=view.id).exists()
 
 
-def test_html_after_a_png_is_dropped_by_the_reencoding(clinician: AbstractBaseUser) -> None:
+def test_html_after_a_png_is_dropped_by_the_reencoding(clinician: User) -> None:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), (0, 0, 0)).save(out, format="PNG")
     polyglot = out.getvalue() + b"<html><script>alert(1)</script></html>"
@@ -108,7 +108,7 @@ def test_html_after_a_png_is_dropped_by_the_reencoding(clinician: AbstractBaseUs
     ids=["html named anything", "broken png", "empty"],
 )
 def test_a_refused_file_names_the_field_and_stores_nothing(
-    clinician: AbstractBaseUser, data: bytes, says: str
+    clinician: User, data: bytes, says: str
 ) -> None:
     files, rows = _stored_files(), ClinicMedia.objects.count()
 
@@ -121,7 +121,7 @@ def test_a_refused_file_names_the_field_and_stores_nothing(
 
 
 def test_a_declared_size_over_the_cap_is_refused_before_reading(
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     def never() -> Any:
         raise AssertionError("read although the declared size is over the cap")
@@ -134,7 +134,7 @@ def test_a_declared_size_over_the_cap_is_refused_before_reading(
     assert ClinicMedia.objects.count() == 0
 
 
-def test_a_photo_of_too_many_pixels_is_refused(clinician: AbstractBaseUser) -> None:
+def test_a_photo_of_too_many_pixels_is_refused(clinician: User) -> None:
     out = io.BytesIO()
     Image.new("L", (9000, 10)).save(out, format="PNG")
 
@@ -145,7 +145,7 @@ def test_a_photo_of_too_many_pixels_is_refused(clinician: AbstractBaseUser) -> N
 
 @needs_ffmpeg
 def test_a_short_video_is_kept_without_its_metadata(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser, tmp_path: Path
+    clinician: User, owner: User, tmp_path: Path
 ) -> None:
     raw = _video(tmp_path / "in.mp4", 2)
     assert b"CanaryTitle" in raw
@@ -168,9 +168,7 @@ def test_a_short_video_is_kept_without_its_metadata(
 
 
 @needs_ffmpeg
-def test_a_video_over_a_minute_is_refused_naming_the_limit(
-    clinician: AbstractBaseUser, tmp_path: Path
-) -> None:
+def test_a_video_over_a_minute_is_refused_naming_the_limit(clinician: User, tmp_path: Path) -> None:
     raw = _video(tmp_path / "long.mp4", 61)
     files = _stored_files()
 
@@ -183,7 +181,7 @@ def test_a_video_over_a_minute_is_refused_naming_the_limit(
 
 @needs_ffmpeg
 def test_a_video_in_a_codec_browsers_do_not_play_is_refused(
-    clinician: AbstractBaseUser, tmp_path: Path
+    clinician: User, tmp_path: Path
 ) -> None:
     raw = _video(tmp_path / "mjpeg.mov", 1, codec="mjpeg", fmt="mov")
 
@@ -193,7 +191,7 @@ def test_a_video_in_a_codec_browsers_do_not_play_is_refused(
 
 
 def test_without_ffmpeg_a_video_is_refused_saying_why(
-    clinician: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    clinician: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("hipalign.adapters.media_files.video_tools", lambda: False)
     mp4_head = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100
@@ -204,7 +202,7 @@ def test_without_ffmpeg_a_video_is_refused_saying_why(
 
 
 def test_only_clinicians_add_and_only_for_a_library_exercise(
-    owner: AbstractBaseUser, admin: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, admin: User, clinician: User
 ) -> None:
     for actor in (owner, admin):
         with pytest.raises(NotFound):
@@ -215,11 +213,11 @@ def test_only_clinicians_add_and_only_for_a_library_exercise(
 
 
 def test_others_never_see_it_and_a_link_that_ends_ends_it(
-    clinician: AbstractBaseUser,
-    owner: AbstractBaseUser,
-    other: AbstractBaseUser,
-    other_clinician: AbstractBaseUser,
-    admin: AbstractBaseUser,
+    clinician: User,
+    owner: User,
+    other: User,
+    other_clinician: User,
+    admin: User,
 ) -> None:
     view = _add(clinician, _jpeg_with_gps())
 
@@ -238,7 +236,7 @@ def test_others_never_see_it_and_a_link_that_ends_ends_it(
 
 
 def test_removing_deletes_row_and_file_and_only_its_clinic_may(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser, other_clinician: AbstractBaseUser
+    clinician: User, owner: User, other_clinician: User
 ) -> None:
     view = _add(clinician, _jpeg_with_gps())
     path = Path(store(CLINIC_MEDIA).path(ClinicMedia.objects.get(pk=view.id).stored_name))
@@ -254,7 +252,7 @@ def test_removing_deletes_row_and_file_and_only_its_clinic_may(
     assert AuditEvent.objects.filter(action="media.remove", target=view.id).exists()
 
 
-def test_the_cap_per_exercise_is_named(clinician: AbstractBaseUser) -> None:
+def test_the_cap_per_exercise_is_named(clinician: User) -> None:
     for _ in range(clinic_media.MAX_PER_EXERCISE):
         _add(clinician, _jpeg_with_gps())
 
@@ -263,32 +261,32 @@ def test_the_cap_per_exercise_is_named(clinician: AbstractBaseUser) -> None:
 
 
 def test_a_patients_export_and_erasure_leave_the_clinic_media_alone(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser
+    clinician: User, owner: User
 ) -> None:
     view = _add(clinician, _jpeg_with_gps())
 
     exported = json.dumps(accounts.account_export(owner), default=str)
     assert view.id not in exported
-    accounts.account_delete(owner, PASSWORD)  # type: ignore[arg-type]
+    accounts.account_delete(owner, PASSWORD)
 
     assert ClinicMedia.objects.filter(pk=view.id).exists()
     assert _read(clinician, view)
 
 
 def test_erasing_the_clinicians_account_removes_its_files(
-    clinician: AbstractBaseUser,
+    clinician: User,
 ) -> None:
     _add(clinician, _jpeg_with_gps())
     name = ClinicMedia.objects.get().stored_name
     assert name in _stored_files()
 
-    accounts.account_delete(clinician, PASSWORD)  # type: ignore[arg-type]
+    accounts.account_delete(clinician, PASSWORD)
 
     assert name not in _stored_files() and ClinicMedia.objects.count() == 0
 
 
 def test_the_player_gets_each_exercises_first_item_for_its_linked_patient_only(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser, other: AbstractBaseUser
+    clinician: User, owner: User, other: User
 ) -> None:
     first = _add(clinician, _jpeg_with_gps())
     _add(clinician, _jpeg_with_gps())  # a second of the same exercise: not the player's
@@ -301,7 +299,7 @@ def test_the_player_gets_each_exercises_first_item_for_its_linked_patient_only(
 
 
 def test_a_caption_is_kept_on_one_line_and_read_by_the_linked_patient(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser
+    clinician: User, owner: User
 ) -> None:
     data = _jpeg_with_gps()
     clinic_media.media_add(
@@ -320,9 +318,7 @@ def test_a_caption_is_kept_on_one_line_and_read_by_the_linked_patient(
         seen.caption = "changed"  # type: ignore[misc]
 
 
-def test_without_a_caption_the_item_has_an_empty_one(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser
-) -> None:
+def test_without_a_caption_the_item_has_an_empty_one(clinician: User, owner: User) -> None:
     _add(clinician, _jpeg_with_gps())
 
     (seen,) = clinic_media.media_for_exercise(actor=owner, exercise_id=EXERCISE)
@@ -341,7 +337,7 @@ def test_without_a_caption_the_item_has_an_empty_one(
     ],
 )
 def test_a_caption_too_long_or_with_control_characters_is_refused_naming_it_and_stores_nothing(
-    clinician: AbstractBaseUser, caption: str, says: str
+    clinician: User, caption: str, says: str
 ) -> None:
     data = _jpeg_with_gps()
     before = _stored_files()
@@ -356,7 +352,7 @@ def test_a_caption_too_long_or_with_control_characters_is_refused_naming_it_and_
     assert not AuditEvent.objects.filter(action="media.add").exists()
 
 
-def test_a_caption_of_exactly_the_limit_is_kept(clinician: AbstractBaseUser) -> None:
+def test_a_caption_of_exactly_the_limit_is_kept(clinician: User) -> None:
     data = _jpeg_with_gps()
     words = "y" * clinic_media.MAX_CAPTION
 
@@ -368,7 +364,7 @@ def test_a_caption_of_exactly_the_limit_is_kept(clinician: AbstractBaseUser) -> 
 
 
 def test_another_clinicians_linked_patient_never_sees_it(
-    clinician: AbstractBaseUser, other: AbstractBaseUser, other_clinician: AbstractBaseUser
+    clinician: User, other: User, other_clinician: User
 ) -> None:
     make_link(other_clinician, other)  # `other` is someone's patient, just not this clinic's
     view = _add(clinician, _jpeg_with_gps())
@@ -385,7 +381,7 @@ def test_another_clinicians_linked_patient_never_sees_it(
 
 
 def test_the_editor_counts_only_the_callers_own_clinics_items_per_exercise(
-    clinician: AbstractBaseUser, owner: AbstractBaseUser, other_clinician: AbstractBaseUser
+    clinician: User, owner: User, other_clinician: User
 ) -> None:
     _add(clinician, _jpeg_with_gps())
     _add(clinician, _jpeg_with_gps())

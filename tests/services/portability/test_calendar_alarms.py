@@ -4,7 +4,7 @@ before their daily reminder time; no alarm unless they chose one."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from icalendar import Calendar
 
 from hipalign.adapters.db.models import ReachPreference
@@ -19,11 +19,11 @@ def _alarms(data: bytes) -> list[list[object]]:
 
 
 def test_each_session_rings_the_chosen_minutes_before_the_reminder_time(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     make_plan(owner)
     ReachPreference.objects.create(user=owner, reminder_time="08:30", alarm_minutes=15)
-    per_event = _alarms(calendar.calendar_render(owner, owner))  # type: ignore[arg-type]
+    per_event = _alarms(calendar.calendar_render(owner, owner))
     assert per_event
     for alarms in per_event:
         [alarm] = alarms
@@ -32,15 +32,15 @@ def test_each_session_rings_the_chosen_minutes_before_the_reminder_time(
         assert str(alarm["DESCRIPTION"]).startswith("Hip exercises")  # type: ignore[index]
 
 
-def test_a_lead_time_past_midnight_rings_the_evening_before(owner: AbstractBaseUser) -> None:
+def test_a_lead_time_past_midnight_rings_the_evening_before(owner: User) -> None:
     make_plan(owner)
     ReachPreference.objects.create(user=owner, reminder_time="00:30", alarm_minutes=60)
-    [alarm] = _alarms(calendar.calendar_render(owner, owner))[0]  # type: ignore[arg-type]
+    [alarm] = _alarms(calendar.calendar_render(owner, owner))[0]
     assert alarm["TRIGGER"].dt == timedelta(minutes=-30)  # type: ignore[index]
 
 
-def test_no_alarm_unless_the_person_chose_one(owner: AbstractBaseUser) -> None:
+def test_no_alarm_unless_the_person_chose_one(owner: User) -> None:
     make_plan(owner)
-    assert all(a == [] for a in _alarms(calendar.calendar_render(owner, owner)))  # type: ignore[arg-type]
+    assert all(a == [] for a in _alarms(calendar.calendar_render(owner, owner)))
     ReachPreference.objects.create(user=owner, reminder_time="08:30", alarm_minutes=None)
-    assert all(a == [] for a in _alarms(calendar.calendar_render(owner, owner)))  # type: ignore[arg-type]
+    assert all(a == [] for a in _alarms(calendar.calendar_render(owner, owner)))

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from fhir.resources.R4B.bundle import Bundle
 
 from hipalign.adapters.db.models import (
@@ -26,15 +26,15 @@ from tests.services.identity.test_accounts import POSTURE_OK
 pytestmark = pytest.mark.django_db
 
 
-def _fill(user: AbstractBaseUser, canary: str) -> None:
+def _fill(user: User, canary: str) -> None:
     plan = make_plan(user)  # with its NPRS baseline (an outcome record)
-    done = recording.log_record(user, log_payload(plan, client_id=f"{canary}-log"), today=LOG_TODAY)  # type: ignore[arg-type]
+    done = recording.log_record(user, log_payload(plan, client_id=f"{canary}-log"), today=LOG_TODAY)
     session = ExerciseLogRecord.objects.get(pk=done.log_id).session_id
-    recording.next_morning_record(user, str(session), 2)  # type: ignore[arg-type]
+    recording.next_morning_record(user, str(session), 2)
     screening = dict.fromkeys(plan.intake.document["screening"], False)
-    checkins.checkin_record(user, screening, 3, 4, THURSDAY)  # type: ignore[arg-type]
+    checkins.checkin_record(user, screening, 3, 4, THURSDAY)
     outcome_records.outcome_record(
-        user,  # type: ignore[arg-type]
+        user,
         "psfs",
         {f"{canary} stairs": 4, "walking": 6, "sitting": 7},
         THURSDAY,
@@ -53,17 +53,15 @@ def _fill(user: AbstractBaseUser, canary: str) -> None:
     )
 
 
-def _bundle(user: AbstractBaseUser) -> dict[str, Any]:
-    return json.loads(fhir.fhir_render(user, user))  # type: ignore[arg-type,no-any-return]
+def _bundle(user: User) -> dict[str, Any]:
+    return json.loads(fhir.fhir_render(user, user))  # type: ignore[no-any-return]
 
 
-def test_bundle_validates_as_fhir_and_counts_each_kind(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_bundle_validates_as_fhir_and_counts_each_kind(owner: User, other: User) -> None:
     _fill(owner, "canary-owner")
     _fill(other, "canary-other")
 
-    data = fhir.fhir_render(owner, owner)  # type: ignore[arg-type]
+    data = fhir.fhir_render(owner, owner)
 
     bundle = Bundle.model_validate_json(data)
     assert bundle.type == "collection"
@@ -85,9 +83,7 @@ def test_bundle_validates_as_fhir_and_counts_each_kind(
     }
 
 
-def test_bundle_holds_nothing_of_another_person(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_bundle_holds_nothing_of_another_person(owner: User, other: User) -> None:
     _fill(owner, "canary-owner")
     _fill(other, "canary-other")
 
@@ -96,13 +92,13 @@ def test_bundle_holds_nothing_of_another_person(
     assert "canary-owner stairs" in text and public_id(owner) in text
     for canary in ["canary-other", other.get_username(), public_id(other)]:
         assert canary not in text
-    other_ids = [str(p.id) for p in other.plans.all()] + [  # type: ignore[attr-defined]
+    other_ids = [str(p.id) for p in other.plans.all()] + [
         str(u.id) for u in PostureUpload.objects.filter(user=other)
     ]
     assert not any(i in text for i in other_ids)
 
 
-def test_patient_is_named_by_username_only(owner: AbstractBaseUser) -> None:
+def test_patient_is_named_by_username_only(owner: User) -> None:
     make_plan(owner)
 
     patient = _bundle(owner)["entry"][0]["resource"]
@@ -112,7 +108,7 @@ def test_patient_is_named_by_username_only(owner: AbstractBaseUser) -> None:
     assert not {"name", "birthDate", "gender", "telecom", "address"} & patient.keys()
 
 
-def test_pain_observations_use_the_loinc_nprs_code(owner: AbstractBaseUser) -> None:
+def test_pain_observations_use_the_loinc_nprs_code(owner: User) -> None:
     _fill(owner, "canary-owner")
 
     pains = [
@@ -128,7 +124,7 @@ def test_pain_observations_use_the_loinc_nprs_code(owner: AbstractBaseUser) -> N
     assert all(p["code"]["coding"][0]["system"] == "http://loinc.org" for p in pains)
 
 
-def test_posture_values_carry_ucum_units_and_their_band(owner: AbstractBaseUser) -> None:
+def test_posture_values_carry_ucum_units_and_their_band(owner: User) -> None:
     _fill(owner, "canary-owner")
 
     posture = next(
@@ -147,9 +143,9 @@ def test_posture_values_carry_ucum_units_and_their_band(owner: AbstractBaseUser)
     assert parts["hip_tilt_deg"]["extension"][0]["valueQuantity"]["value"] == 2.4
 
 
-def test_care_plan_activities_carry_todays_dose_and_days(owner: AbstractBaseUser) -> None:
+def test_care_plan_activities_carry_todays_dose_and_days(owner: User) -> None:
     plan = make_plan(owner)
-    items = doses.plan_items_now(owner, plans.plan_document(plan))  # type: ignore[arg-type]
+    items = doses.plan_items_now(owner, plans.plan_document(plan))
 
     care = next(
         e["resource"]
@@ -169,7 +165,7 @@ def test_care_plan_activities_carry_todays_dose_and_days(owner: AbstractBaseUser
 
 
 def test_outcomes_become_questionnaire_responses_with_answers_and_score(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _fill(owner, "canary-owner")
 
@@ -184,7 +180,7 @@ def test_outcomes_become_questionnaire_responses_with_answers_and_score(
 
 
 def test_each_questionnaire_response_names_its_episode_of_care(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _fill(owner, "canary-owner")
 
@@ -202,10 +198,10 @@ def test_each_questionnaire_response_names_its_episode_of_care(
     assert refs == {f"urn:uuid:{episode['id']}"}
 
 
-def test_fhir_export_by_the_person_is_audited(owner: AbstractBaseUser) -> None:
+def test_fhir_export_by_the_person_is_audited(owner: User) -> None:
     make_plan(owner)
 
-    fhir.fhir_render(owner, owner)  # type: ignore[arg-type]
+    fhir.fhir_render(owner, owner)
 
     event = AuditEvent.objects.get(action="export.fhir")
     assert (event.actor_id, event.target, event.subject_id) == (owner.pk, public_id(owner), None)
@@ -238,7 +234,7 @@ def _blank_strings(node: Any, path: str = "") -> list[str]:
 
 @pytest.mark.parametrize("left_empty", list(EMPTY_OPTIONALS))
 def test_an_assessment_with_an_optional_field_left_empty_exports_without_empty_values(
-    left_empty: str, owner: AbstractBaseUser, clinician: AbstractBaseUser
+    left_empty: str, owner: User, clinician: User
 ) -> None:
     from hipalign.services.followup import assessments
 
@@ -248,16 +244,16 @@ def test_an_assessment_with_an_optional_field_left_empty_exports_without_empty_v
     doc: dict[str, Any] = {"performed_on": THURSDAY.isoformat(), **extra}
     if not extra:
         doc[left_empty] = value
-    assessments.assessment_record(clinician, public_id(owner), doc, THURSDAY)  # type: ignore[arg-type]
+    assessments.assessment_record(clinician, public_id(owner), doc, THURSDAY)
 
     for actor in (owner, clinician):
-        bundle = json.loads(fhir.fhir_render(owner, actor))  # type: ignore[arg-type]
+        bundle = json.loads(fhir.fhir_render(owner, actor))
         assert _blank_strings(bundle) == []
         Bundle.model_validate(bundle)
 
 
 def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     from hipalign.adapters.db.models import OutcomeRecord
 
@@ -265,7 +261,7 @@ def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
     OutcomeRecord.objects.create(
         user=owner,
         plan=plan,
-        episode=owner.episodes.get(),  # type: ignore[attr-defined]
+        episode=owner.episodes.get(),
         measure="psfs",
         performed_on=MONDAY,
         answers={"": 3},
@@ -276,7 +272,7 @@ def test_a_blank_answer_key_and_empty_plan_text_leave_no_empty_value(
 
 
 def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = make_plan(owner)
     session = str(uuid.uuid4())
@@ -305,7 +301,7 @@ def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
             rung=0,
         ),
     ):
-        recording.log_record(owner, body, today=LOG_TODAY)  # type: ignore[arg-type]
+        recording.log_record(owner, body, today=LOG_TODAY)
 
     resources = [e["resource"] for e in _bundle(owner)["entry"]]
 
@@ -325,7 +321,7 @@ def test_a_skipped_exercise_is_a_procedure_not_done_and_has_no_pain_made_up(
     assert pain_texts == ["Pain during Glute bridge"]
 
 
-def test_a_person_without_an_episode_of_care_exports_none(other: AbstractBaseUser) -> None:
+def test_a_person_without_an_episode_of_care_exports_none(other: User) -> None:
     """No plan yet, so no episode: the bundle holds the Patient only (it raised before)."""
     kinds = [e["resource"]["resourceType"] for e in _bundle(other)["entry"]]
     assert kinds == ["Patient"]

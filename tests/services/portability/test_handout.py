@@ -2,7 +2,7 @@
 today's dose per side and why, and the disclaimer; built from this person's plan only."""
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import AuditEvent, ExerciseLogRecord
 from hipalign.core.errors import InputError
@@ -17,10 +17,10 @@ from tests.web.test_page_words import problems_in
 pytestmark = pytest.mark.django_db
 
 
-def test_handout_is_a_pdf_with_the_shipped_font_embedded(owner: AbstractBaseUser) -> None:
+def test_handout_is_a_pdf_with_the_shipped_font_embedded(owner: User) -> None:
     make_plan(owner)
 
-    pdf = read_pdf(handout.handout_render(owner, owner, MONDAY))  # type: ignore[arg-type]
+    pdf = read_pdf(handout.handout_render(owner, owner, MONDAY))
 
     assert pdf.pages >= 2
     assert sorted(f.split("+")[1] for f in pdf.fonts) == ["DejaVuSansBold", "DejaVuSansBook"]
@@ -28,12 +28,12 @@ def test_handout_is_a_pdf_with_the_shipped_font_embedded(owner: AbstractBaseUser
 
 
 def test_handout_lists_every_exercise_with_steps_dose_per_side_and_why(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = make_plan(owner)
-    view = plan_view(owner)  # type: ignore[arg-type]
+    view = plan_view(owner)
 
-    pages = read_pdf(handout.handout_render(owner, owner, MONDAY)).text  # type: ignore[arg-type]
+    pages = read_pdf(handout.handout_render(owner, owner, MONDAY)).text
     # Page footers fall between the lines a page break splits: leave them out.
     text = flat(
         "\n".join(x for x in pages.splitlines() if not x.startswith("hipalign plan handout"))
@@ -56,43 +56,41 @@ def test_handout_lists_every_exercise_with_steps_dose_per_side_and_why(
     assert "Review points" in text and "Week 2" in text
 
 
-def test_handout_shows_todays_dose_after_a_progression(owner: AbstractBaseUser) -> None:
+def test_handout_shows_todays_dose_after_a_progression(owner: User) -> None:
     plan = make_plan(owner)
     for day in (MONDAY, THURSDAY):  # two full sessions, low pain, calm mornings: one rung up
-        done = recording.log_record(owner, log_payload(plan, performed_on=day), today=LOG_TODAY)  # type: ignore[arg-type]
+        done = recording.log_record(owner, log_payload(plan, performed_on=day), today=LOG_TODAY)
         session = ExerciseLogRecord.objects.get(pk=done.log_id).session_id
-        recording.next_morning_record(owner, str(session), 1)  # type: ignore[arg-type]
-    bridge = plan_view(owner).items["glute_bridge"]  # type: ignore[arg-type]
+        recording.next_morning_record(owner, str(session), 1)
+    bridge = plan_view(owner).items["glute_bridge"]
     assert bridge.sides[0].reps == 10  # the ladder's next rung, not the planned 8
 
-    text = flat(read_pdf(handout.handout_render(owner, owner, THURSDAY)).text)  # type: ignore[arg-type]
+    text = flat(read_pdf(handout.handout_render(owner, owner, THURSDAY)).text)
 
     assert f"1 {TIMES} 10, 2 s pause each" in text
 
 
-def test_handout_holds_nothing_of_another_person(
-    owner: AbstractBaseUser, other: AbstractBaseUser
-) -> None:
+def test_handout_holds_nothing_of_another_person(owner: User, other: User) -> None:
     make_plan(owner)
     make_plan(other, age=71)
 
-    text = read_pdf(handout.handout_render(owner, owner, MONDAY)).text  # type: ignore[arg-type]
+    text = read_pdf(handout.handout_render(owner, owner, MONDAY)).text
 
     assert other.get_username() not in text
 
 
-def test_handout_without_a_plan_is_refused_naming_the_plan(owner: AbstractBaseUser) -> None:
+def test_handout_without_a_plan_is_refused_naming_the_plan(owner: User) -> None:
     with pytest.raises(InputError) as exc:
-        handout.handout_render(owner, owner, MONDAY)  # type: ignore[arg-type]
+        handout.handout_render(owner, owner, MONDAY)
 
     assert exc.value.problems[0].startswith("plan:")
     assert not AuditEvent.objects.filter(action="export.handout").exists()
 
 
-def test_handout_is_audited_with_the_plan_id(owner: AbstractBaseUser) -> None:
+def test_handout_is_audited_with_the_plan_id(owner: User) -> None:
     plan = make_plan(owner)
 
-    handout.handout_render(owner, owner, MONDAY)  # type: ignore[arg-type]
+    handout.handout_render(owner, owner, MONDAY)
 
     event = AuditEvent.objects.get(action="export.handout")
     assert (event.actor_id, event.target, event.subject_id) == (owner.pk, str(plan.id), None)
@@ -112,13 +110,13 @@ HANDOUT_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(HANDOUT_CASES))
-def test_the_handout_shows_no_internal_string(owner: AbstractBaseUser, case: str) -> None:
+def test_the_handout_shows_no_internal_string(owner: User, case: str) -> None:
     from hipalign.services.portability import handout
     from tests.services.factories import MONDAY, make_plan
     from tests.services.pdf_text import flat, read_pdf
 
     make_plan(owner, **HANDOUT_CASES[case])
-    text = flat(read_pdf(handout.handout_render(owner, owner, MONDAY)).text)  # type: ignore[arg-type]
+    text = flat(read_pdf(handout.handout_render(owner, owner, MONDAY)).text)
     text = text.replace(owner.get_username(), "NAME")
 
     assert "\u00d7" in text  # the doses are there, in the product's words
@@ -126,14 +124,14 @@ def test_the_handout_shows_no_internal_string(owner: AbstractBaseUser, case: str
 
 
 def test_each_exercise_has_two_or_three_key_frames_drawn_as_vectors(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     from hipalign.services.library import demos
 
     make_plan(owner)
-    view = plan_view(owner)  # type: ignore[arg-type]
+    view = plan_view(owner)
 
-    data = handout.handout_render(owner, owner, MONDAY)  # type: ignore[arg-type]
+    data = handout.handout_render(owner, owner, MONDAY)
     squashed = "".join(read_pdf(data).text.split())
 
     assert b"/Subtype /Image" not in data  # drawn, not pasted in as pictures

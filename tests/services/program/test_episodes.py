@@ -4,7 +4,7 @@ next scores are its baseline and the earlier ones stay (issue 14, item 1)."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import AuditEvent, CareEpisode, OutcomeRecord
 from hipalign.core.errors import InputError
@@ -23,29 +23,29 @@ PSFS = {"stairs": 3, "walking": 4, "car": 5}
 LATER = MONDAY + timedelta(weeks=3)
 
 
-def _scored(owner: AbstractBaseUser) -> None:
+def _scored(owner: User) -> None:
     make_plan(owner, pain={"now": 6, "worst_week": 7})
-    outcome_record(owner, "psfs", PSFS, MONDAY)  # type: ignore[arg-type]
+    outcome_record(owner, "psfs", PSFS, MONDAY)
 
 
 def test_the_person_starts_a_new_episode_and_its_next_scores_are_the_baseline(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _scored(owner)
 
     started = episodes.episode_start(owner, public_id=public_id(owner), today=LATER, confirmed=True)
 
     assert (started.episode.started_on, started.episode.started_by_role) == (LATER, "person")
-    s = outcomes_summary(owner, LATER)  # type: ignore[arg-type]
+    s = outcomes_summary(owner, LATER)
     assert (s.week, s.psfs_activities, [v.records for v in s.views if v.records]) == (1, [], [])
     assert outcomes_baseline_missing(owner, plans.plan_current(owner))  # type: ignore[arg-type]
     assert OutcomeRecord.objects.filter(user=owner).count() == 2  # the earlier ones stay
-    outcome_record(owner, "psfs", {"sitting": 2, "running": 1, "lifting": 3}, LATER)  # type: ignore[arg-type]
+    outcome_record(owner, "psfs", {"sitting": 2, "running": 1, "lifting": 3}, LATER)
     assert sorted(outcomes_summary(owner, LATER).psfs_activities) == [
         "lifting",
         "running",
         "sitting",
-    ]  # type: ignore[arg-type]
+    ]
     event = AuditEvent.objects.order_by("-id").filter(action="episode.start").get()
     assert (event.actor_id, event.subject_id, event.target) == (
         owner.pk,
@@ -55,7 +55,7 @@ def test_the_person_starts_a_new_episode_and_its_next_scores_are_the_baseline(
 
 
 def test_a_linked_clinician_starts_one_and_it_is_audited_with_the_person(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     _scored(owner)
 
@@ -74,7 +74,7 @@ def test_a_linked_clinician_starts_one_and_it_is_audited_with_the_person(
 
 @pytest.mark.parametrize("who", ["other", "other_clinician", "admin"])
 def test_anyone_else_gets_not_found_and_nothing_changes(
-    owner: AbstractBaseUser, who: str, request: pytest.FixtureRequest
+    owner: User, who: str, request: pytest.FixtureRequest
 ) -> None:
     _scored(owner)
     actor = request.getfixturevalue(who)
@@ -90,7 +90,7 @@ def test_anyone_else_gets_not_found_and_nothing_changes(
 
 
 def test_without_the_confirmation_nothing_starts_and_the_box_is_named(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _scored(owner)
     pid = public_id(owner)
@@ -105,13 +105,13 @@ def test_without_the_confirmation_nothing_starts_and_the_box_is_named(
     assert snapshot(owner.pk) == before
 
 
-def test_no_episode_starts_before_there_is_a_plan(owner: AbstractBaseUser) -> None:
+def test_no_episode_starts_before_there_is_a_plan(owner: User) -> None:
     with pytest.raises(InputError, match="once there is a plan"):
         episodes.episode_start(owner, public_id=public_id(owner), today=LATER, confirmed=True)
     assert not CareEpisode.objects.filter(user=owner).exists()
 
 
-def test_a_double_submit_starts_one_episode(owner: AbstractBaseUser) -> None:
+def test_a_double_submit_starts_one_episode(owner: User) -> None:
     _scored(owner)
     first = episodes.episode_start(owner, public_id=public_id(owner), today=LATER, confirmed=True)
     again = episodes.episode_start(owner, public_id=public_id(owner), today=LATER, confirmed=True)
@@ -121,19 +121,19 @@ def test_a_double_submit_starts_one_episode(owner: AbstractBaseUser) -> None:
 
 
 def test_an_intake_after_a_new_episode_gives_it_the_onboarding_pain_as_baseline(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     _scored(owner)
     episodes.episode_start(owner, public_id=public_id(owner), today=LATER, confirmed=True)
 
-    plans.intake_submit(owner, intake_doc(pain={"now": 3, "worst_week": 4}), LATER)  # type: ignore[arg-type]
+    plans.intake_submit(owner, intake_doc(pain={"now": 3, "worst_week": 4}), LATER)
 
-    nprs = next(v for v in outcomes_summary(owner, LATER).views if v.measure.id == "nprs")  # type: ignore[arg-type]
+    nprs = next(v for v in outcomes_summary(owner, LATER).views if v.measure.id == "nprs")
     assert [r.total for r in nprs.records] == [3.0]
 
 
 def test_the_clinicians_list_compares_pain_within_the_current_episode(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    owner: User, clinician: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hipalign.core.attention import Signals
     from hipalign.services.care import clinic
@@ -147,12 +147,12 @@ def test_the_clinicians_list_compares_pain_within_the_current_episode(
 
     monkeypatch.setattr(clinic, "attention_flags", spy)
     _scored(owner)  # onboarding pain 6 is the first episode's baseline
-    outcome_record(owner, "nprs", {"pain": 4}, MONDAY + timedelta(days=9))  # type: ignore[arg-type]
+    outcome_record(owner, "nprs", {"pain": 4}, MONDAY + timedelta(days=9))
     clinic.patients_attention(clinician, LATER)
     assert (seen[-1].baseline_nprs, seen[-1].latest_nprs) == (6.0, 4.0)
 
     episodes.episode_start(clinician, public_id=public_id(owner), today=LATER, confirmed=True)
-    outcome_record(owner, "nprs", {"pain": 2}, LATER)  # type: ignore[arg-type]
+    outcome_record(owner, "nprs", {"pain": 2}, LATER)
     clinic.patients_attention(clinician, LATER)
 
     assert (seen[-1].baseline_nprs, seen[-1].latest_nprs) == (2.0, 2.0)

@@ -2,7 +2,7 @@
 dose follows the logs left; anyone else's answers NotFound and stays."""
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import (
     AuditEvent,
@@ -47,15 +47,15 @@ def test_after_a_delete_the_dose_follows_the_newest_log_left(owner_plan: PlanRec
 
 
 def test_deleting_another_persons_log_is_not_found_and_changes_nothing(
-    owner: AbstractBaseUser, other_plan: PlanRecord
+    owner: User, other_plan: PlanRecord
 ) -> None:
     theirs = recording.log_record(other_plan.user, log_payload(other_plan), today=LOG_TODAY)
     before = snapshot(other_plan.user.pk)
 
     with pytest.raises(NotFound):
-        logs.log_delete(owner, log_id=theirs.log_id)  # type: ignore[arg-type]
+        logs.log_delete(owner, log_id=theirs.log_id)
     with pytest.raises(NotFound):
-        logs.log_get(owner, log_id=theirs.log_id)  # type: ignore[arg-type]
+        logs.log_get(owner, log_id=theirs.log_id)
 
     assert snapshot(other_plan.user.pk) == before
 

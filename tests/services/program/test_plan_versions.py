@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 
 from hipalign.adapters.db.models import IntakeRecord, OutcomeRecord, PlanRecord
@@ -34,34 +34,34 @@ def _raw(plan: PlanRecord, reps: int = 12) -> dict[str, Any]:
     return raw
 
 
-def _rows(user: AbstractBaseUser) -> tuple[int, int, int, int]:
+def _rows(user: User) -> tuple[int, int, int, int]:
     return (
         PlanRecord.objects.filter(user_id=user.pk).count(),
         IntakeRecord.objects.filter(user_id=user.pk).count(),
         OutcomeRecord.objects.filter(user_id=user.pk).count(),
-        plan_version_now(user),  # type: ignore[arg-type]
+        plan_version_now(user),
     )
 
 
 @pytest.mark.django_db
-def test_versions_count_from_one_and_each_re_plan_adds_one(owner: AbstractBaseUser) -> None:
-    assert plan_version_now(owner) == 0  # type: ignore[arg-type]
+def test_versions_count_from_one_and_each_re_plan_adds_one(owner: User) -> None:
+    assert plan_version_now(owner) == 0
     first = make_plan(owner)
-    second = plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)  # type: ignore[arg-type]
+    second = plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)
 
     assert (first.version, second.version) == (1, 2)
-    assert plan_version_now(owner) == 2  # type: ignore[arg-type]
+    assert plan_version_now(owner) == 2
     assert second.author_id == owner.pk and second.author_role == "person"
 
 
 @pytest.mark.django_db
 def test_a_stale_prescription_is_refused_naming_both_versions_and_who_changed_it(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     base = make_plan(owner)
     pid = public_id(owner)
     plan_prescribe(clinician, pid, _raw(base, 12), base.version)
-    current = plans.plan_current(owner)  # type: ignore[arg-type]
+    current = plans.plan_current(owner)
     before = _rows(owner)
 
     with pytest.raises(StalePlan) as exc:
@@ -74,13 +74,11 @@ def test_a_stale_prescription_is_refused_naming_both_versions_and_who_changed_it
     assert exc.value.expected == 1
     assert exc.value.current == current
     assert _rows(owner) == before
-    assert plans.plan_current(owner) == current  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == current
 
 
 @pytest.mark.django_db
-def test_a_version_from_the_future_is_stale_too(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
-) -> None:
+def test_a_version_from_the_future_is_stale_too(owner: User, clinician: User) -> None:
     base = make_plan(owner)
     before = _rows(owner)
     with pytest.raises(StalePlan) as exc:
@@ -91,24 +89,24 @@ def test_a_version_from_the_future_is_stale_too(
 
 @pytest.mark.django_db
 def test_the_persons_re_plan_from_before_a_clinicians_edit_is_refused(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     base = make_plan(owner)
     edited = plan_prescribe(clinician, public_id(owner), _raw(base), base.version)
     before = _rows(owner)
 
     with pytest.raises(StalePlan) as exc:
-        plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=base.version)  # type: ignore[arg-type]
+        plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=base.version)
 
     assert "you edited version 1, but the plan is now version 2 (changed by clinician" in str(
         exc.value
     )
     # Nothing of the re-plan is kept: no intake version, plan or baseline score.
     assert _rows(owner) == before
-    assert plans.plan_current(owner) == edited  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == edited
 
     again = plans.intake_submit(
-        owner,  # type: ignore[arg-type]
+        owner,
         intake_doc(age=41),
         TUESDAY,
         expected_version=edited.version,
@@ -120,10 +118,10 @@ def test_the_persons_re_plan_from_before_a_clinicians_edit_is_refused(
 
 @pytest.mark.django_db
 def test_a_clinicians_edit_from_before_the_persons_re_plan_is_refused(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     base = make_plan(owner)
-    replanned = plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)  # type: ignore[arg-type]
+    replanned = plans.intake_submit(owner, intake_doc(age=41), TUESDAY, expected_version=1)
     before = _rows(owner)
 
     with pytest.raises(StalePlan) as exc:
@@ -133,16 +131,16 @@ def test_a_clinicians_edit_from_before_the_persons_re_plan_is_refused(
         exc.value
     )
     assert _rows(owner) == before
-    assert plans.plan_current(owner) == replanned  # type: ignore[arg-type]
+    assert plans.plan_current(owner) == replanned
 
 
 @pytest.mark.django_db
 def test_without_a_base_version_the_person_re_plans_on_top_of_the_current_plan(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser
+    owner: User, clinician: User
 ) -> None:
     base = make_plan(owner, today=MONDAY)
     plan_prescribe(clinician, public_id(owner), _raw(base), base.version)
-    made = plans.intake_submit(owner, intake_doc(age=41), TUESDAY)  # type: ignore[arg-type]
+    made = plans.intake_submit(owner, intake_doc(age=41), TUESDAY)
     assert made.version == 3
 
 
@@ -172,7 +170,7 @@ def _race_in_subprocess(tmp_path: Path) -> dict[str, Any]:
 
 @pytest.mark.django_db(transaction=True)
 def test_of_two_simultaneous_edits_exactly_one_wins_and_the_other_is_told(
-    owner: AbstractBaseUser, clinician: AbstractBaseUser, tmp_path: Path
+    owner: User, clinician: User, tmp_path: Path
 ) -> None:
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         out = _race_in_subprocess(tmp_path)

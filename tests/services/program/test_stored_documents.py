@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import IntakeRecord, PlanRecord
 from hipalign.core.screening.catalog import QUESTIONS_BY_ID
@@ -30,13 +30,13 @@ def _stored_before_the_question(plan: PlanRecord) -> None:
 
 
 def test_a_stored_intake_without_a_new_question_still_reads_and_asks_it_at_check_in(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = make_plan(owner, MONDAY)
     _stored_before_the_question(plan)
 
     intake = plans.intake_current(owner)
-    t = session_today(owner, THURSDAY)  # type: ignore[arg-type]
+    t = session_today(owner, THURSDAY)
 
     assert intake is not None and intake.unanswered == [DROPPED]
     assert t is not None and t.checkin_due is True
@@ -44,12 +44,12 @@ def test_a_stored_intake_without_a_new_question_still_reads_and_asks_it_at_check
 
     checkins.checkin_record(owner, dict(intake_doc()["screening"]), 1, 2, THURSDAY)
 
-    after = session_today(owner, THURSDAY)  # type: ignore[arg-type]
+    after = session_today(owner, THURSDAY)
     assert after is not None and after.unanswered == [] and after.checkin_due is False
 
 
 def test_an_intake_and_plan_in_the_format_stored_before_issue_13_read_back(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = make_plan(owner, MONDAY)
     old_intake = json.loads((FIXTURES / "weak_left_abductors_band.intake.json").read_text())
@@ -61,4 +61,4 @@ def test_an_intake_and_plan_in_the_format_stored_before_issue_13_read_back(
     assert plans.intake_current(owner) is not None
     doc = plans.plan_document(plan)
     assert doc.plan is not None
-    assert session_today(owner, MONDAY) is not None  # type: ignore[arg-type]
+    assert session_today(owner, MONDAY) is not None

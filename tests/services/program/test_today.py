@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from hipalign.adapters.db.models import (
     DecisionRecord,
@@ -41,7 +41,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_intake_submit_stores_one_intake_and_one_plan_starting_today(
-    owner: AbstractBaseUser,
+    owner: User,
 ) -> None:
     plan = plans.intake_submit(owner, intake_doc(), TUESDAY)
 
@@ -53,7 +53,7 @@ def test_intake_submit_stores_one_intake_and_one_plan_starting_today(
     assert plans.plan_document(plan).plan is not None
 
 
-def test_stored_intake_reads_back_equal_to_what_was_submitted(owner: AbstractBaseUser) -> None:
+def test_stored_intake_reads_back_equal_to_what_was_submitted(owner: User) -> None:
     doc = intake_doc(
         equipment=["mat", "resistance_band"],
         findings={"single_leg_stance_s": {"left": 12, "right": 30}},
@@ -69,7 +69,7 @@ def test_stored_intake_reads_back_equal_to_what_was_submitted(owner: AbstractBas
     assert set(current.equipment) == {"mat", "resistance_band"}
 
 
-def test_replan_keeps_every_earlier_intake_and_plan(owner: AbstractBaseUser) -> None:
+def test_replan_keeps_every_earlier_intake_and_plan(owner: User) -> None:
     first = make_plan(owner, MONDAY)
     second = make_plan(owner, WEDNESDAY, age=70)
 
@@ -79,7 +79,7 @@ def test_replan_keeps_every_earlier_intake_and_plan(owner: AbstractBaseUser) -> 
     assert plans.intake_current(owner).age == 70  # type: ignore[union-attr]
 
 
-def test_red_flag_intake_stores_a_withheld_plan_with_the_referral(owner: AbstractBaseUser) -> None:
+def test_red_flag_intake_stores_a_withheld_plan_with_the_referral(owner: User) -> None:
     plan = make_plan(owner, screening=flags("saddle_numbness_bladder_bowel"))
 
     assert plan.withheld is True
@@ -89,7 +89,7 @@ def test_red_flag_intake_stores_a_withheld_plan_with_the_referral(owner: Abstrac
     assert [r.id for r in doc.referral.reasons] == ["saddle_numbness_bladder_bowel"]
 
 
-def test_invalid_intake_raises_naming_the_field_and_stores_nothing(owner: AbstractBaseUser) -> None:
+def test_invalid_intake_raises_naming_the_field_and_stores_nothing(owner: User) -> None:
     before = all_counts()
 
     with pytest.raises(InputError) as exc:
@@ -99,9 +99,7 @@ def test_invalid_intake_raises_naming_the_field_and_stores_nothing(owner: Abstra
     assert all_counts() == before
 
 
-def test_plan_of_another_person_is_not_found(
-    owner: AbstractBaseUser, other_plan: PlanRecord
-) -> None:
+def test_plan_of_another_person_is_not_found(owner: User, other_plan: PlanRecord) -> None:
     with pytest.raises(NotFound):
         plans.plan_get(owner, str(other_plan.id))
 
@@ -220,7 +218,7 @@ def test_bad_log_is_refused_naming_the_field_and_stores_nothing(
 
 @pytest.mark.parametrize("key", ["user", "user_id", "id", "payload_hash"])
 def test_owner_fields_in_the_payload_are_refused(
-    owner_plan: PlanRecord, other: AbstractBaseUser, key: str
+    owner_plan: PlanRecord, other: User, key: str
 ) -> None:
     before = all_counts()
 
@@ -234,7 +232,7 @@ def test_owner_fields_in_the_payload_are_refused(
 
 
 def test_log_against_another_persons_plan_is_not_found_and_stores_nothing(
-    owner: AbstractBaseUser, other_plan: PlanRecord
+    owner: User, other_plan: PlanRecord
 ) -> None:
     make_plan(owner)
     before = all_counts()
@@ -393,7 +391,7 @@ def test_next_morning_pain_out_of_range_is_refused_and_not_stored(
 
 
 def test_next_morning_for_another_persons_session_is_not_found_and_unchanged(
-    owner_plan: PlanRecord, other: AbstractBaseUser
+    owner_plan: PlanRecord, other: User
 ) -> None:
     result = recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = _session_of(result.log_id)
@@ -460,7 +458,7 @@ def test_session_today_never_shows_another_persons_pending_session(
     assert t is not None and t.next_morning_for is None
 
 
-def test_session_today_without_a_plan_is_none(owner: AbstractBaseUser) -> None:
+def test_session_today_without_a_plan_is_none(owner: User) -> None:
     assert session_today(owner, MONDAY) is None
 
 
@@ -507,7 +505,7 @@ def test_checkin_with_a_missing_answer_is_refused_and_not_stored(owner_plan: Pla
     assert all_counts() == before
 
 
-def test_checkin_before_any_intake_is_refused(owner: AbstractBaseUser) -> None:
+def test_checkin_before_any_intake_is_refused(owner: User) -> None:
     with pytest.raises(InputError):
         checkins.checkin_record(owner, _no_answers(), 1, 1, MONDAY)
 
@@ -527,13 +525,13 @@ def test_checkin_is_due_again_seven_days_after_the_last_one(owner_plan: PlanReco
     assert checkins.checkin_due(user, done_on + timedelta(days=7)) is True
 
 
-def test_no_checkin_is_due_for_a_withheld_plan(owner: AbstractBaseUser) -> None:
+def test_no_checkin_is_due_for_a_withheld_plan(owner: User) -> None:
     make_plan(owner, screening=flags("fall_cannot_bear_weight"))
 
     assert checkins.checkin_due(owner, MONDAY + timedelta(days=30)) is False
 
 
-def test_the_decisions_next_dose_is_the_dose_today_will_show(owner: AbstractBaseUser) -> None:
+def test_the_decisions_next_dose_is_the_dose_today_will_show(owner: User) -> None:
     # An older adult's plan gives single-leg balance an extra set (balance minutes, Sherrington):
     # the player's "next time" line must say the dose Today shows after the decision.
     plan = make_plan(owner, age=72)

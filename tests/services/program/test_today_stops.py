@@ -5,7 +5,7 @@ a clinician's prescription or a new intake brings it back."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.planning.document import PlanDocument
@@ -36,15 +36,15 @@ def _day_with_exercise(plan: PlanRecord) -> int:
     return names.index(day)
 
 
-def _today_ids(user: AbstractBaseUser, plan: PlanRecord) -> tuple[list[str], list[str]]:
+def _today_ids(user: User, plan: PlanRecord) -> tuple[list[str], list[str]]:
     on = MONDAY + timedelta(days=7 + _day_with_exercise(plan))
-    t = session_today(user, on)  # type: ignore[arg-type]
+    t = session_today(user, on)
     assert t is not None
     return [n.exercise.id for n in t.items], [n.exercise.id for n in t.stopped]
 
 
-def _flags(clinician: AbstractBaseUser) -> set[str]:
-    rows = clinic.patients_attention(clinician, MONDAY + timedelta(days=8))  # type: ignore[arg-type]
+def _flags(clinician: User) -> set[str]:
+    rows = clinic.patients_attention(clinician, MONDAY + timedelta(days=8))
     return {f.kind for r in rows for f in r.flags}
 
 
@@ -84,7 +84,7 @@ def test_two_steps_back_in_a_row_take_the_exercise_off_today(owner_plan: PlanRec
 
 
 def test_the_clinicians_list_flags_a_stopped_exercise_until_a_prescription(
-    owner_plan: PlanRecord, clinician: AbstractBaseUser
+    owner_plan: PlanRecord, clinician: User
 ) -> None:
     user = owner_plan.user
     recording.log_record(user, log_payload(owner_plan, sharp_pain=True), today=LOG_TODAY)
@@ -93,7 +93,7 @@ def test_the_clinicians_list_flags_a_stopped_exercise_until_a_prescription(
     rx = prescription_from(PlanDocument.model_validate(owner_plan.document))
     assert rx is not None
     made = plan_prescribe(
-        clinician,  # type: ignore[arg-type]
+        clinician,
         public_id(user),
         rx.model_dump(mode="json"),
         owner_plan.version,
