@@ -24,7 +24,8 @@ def need(condition: bool, reason: str) -> pytest.MarkDecorator:
     if condition:
         return pytest.mark.need_met
     if in_ci():
-        return getattr(pytest.mark, _MISSING)(reason)
+        missing: pytest.MarkDecorator = getattr(pytest.mark, _MISSING)(reason)
+        return missing
     return pytest.mark.skipif(True, reason=reason)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pyotp
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, StorageState, expect
 
 from hipalign.core.screening.catalog import QUESTIONS
 
@@ -208,9 +208,9 @@ class Clinic:
     person: str
     public_id: str  # the person's, as in /clinic/patients/<public_id>
     pending_clinician: str  # made a clinician, has not set up two-step sign-in yet
-    admin_state: dict[str, Any]
-    clinician_state: dict[str, Any]
-    person_state: dict[str, Any]
+    admin_state: StorageState
+    clinician_state: StorageState
+    person_state: StorageState
 
 
 def patient_id_of(clinician: Page, username: str) -> str:
@@ -389,14 +389,15 @@ class Player:
 
 def player_data(page: Page) -> dict[str, Any]:
     """The session the server gave the player (the page's json_script)."""
-    return json.loads(page.locator("#player-data").text_content() or "null")
+    data: dict[str, Any] = json.loads(page.locator("#player-data").text_content() or "null")
+    return data
 
 
-def api_post_json(page: Page, body: dict[str, object] | str) -> dict[str, object]:
+def api_post_json(page: Page, body: dict[str, object] | str) -> dict[str, Any]:
     """POST to /api/logs from inside the page, as the player does (cookie auth + CSRF header).
     Returns {"status": ..., "data": ...}."""
     raw = body if isinstance(body, str) else None
-    return page.evaluate(
+    answer: dict[str, Any] = page.evaluate(
         """async ([raw, obj]) => {
             const token = document.cookie.split('; ').find((c) => c.startsWith('csrftoken='));
             const res = await fetch('/api/logs', {
@@ -412,6 +413,7 @@ def api_post_json(page: Page, body: dict[str, object] | str) -> dict[str, object
         }""",
         [raw, None if raw is not None else body],
     )
+    return answer
 
 
 def text_of(locator: Locator) -> str:

@@ -104,7 +104,7 @@ def test_the_page_model_agrees_with_the_python_model_and_asks_only_this_app(
         route.fulfill(path=frames / f"f{n + 1:03d}.png", content_type="image/png")
 
     page.route("**/__coach_test__/*.png", serve_frame)  # this app's own host
-    got: list[Any] = page.evaluate(
+    got: dict[str, Any] = page.evaluate(
         """async (sampled) => {
           const model = await window.HipalignPose.load({model: 'full', inference: 'cpu'});
           const out = [];

@@ -3,6 +3,7 @@
 import json
 import re
 import uuid
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
@@ -29,10 +30,11 @@ def outbox_key(page: Page) -> str:
     return OUTBOX_PREFIX + str(player_data(page)["outbox"])
 
 
-def outbox(page: Page, key: str | None = None) -> list[dict[str, object]]:
-    return page.evaluate(
+def outbox(page: Page, key: str | None = None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = page.evaluate(
         "(k) => JSON.parse(localStorage.getItem(k) || '[]')", key or outbox_key(page)
     )
+    return rows
 
 
 def wait_outbox_empty(page: Page) -> None:
@@ -303,7 +305,7 @@ def test_kept_logs_stay_with_their_account_when_another_person_logs_in(
     page.context.set_offline(True)
     player.fill_log_and_save(pain=1)
     expect(player.sync).to_contain_text("saved on this device")
-    kept = {str(e["body"]["client_id"]) for e in outbox(page)}  # type: ignore[index]
+    kept = {str(e["body"]["client_id"]) for e in outbox(page)}
     assert len(kept) == len(want)
 
     # The server stays out of reach for logs while A logs out (a flaky connection).

@@ -79,8 +79,8 @@ def _server_views(name: str) -> tuple[Any, Any, Any]:
     with PoseModel() as model:
         photo, mirror = model.landmarks(rgb), model.landmarks(rgb[:, ::-1].copy())
         result = posture_analyze(MEDIA / name, model=model, people_check=False)
-    dump = lambda lms: [lm.model_dump() for lm in lms]  # noqa: E731
-    return dump(photo), dump(mirror), result
+    assert photo is not None and mirror is not None, name  # the shared photos show a person
+    return [lm.model_dump() for lm in photo], [lm.model_dump() for lm in mirror], result
 
 
 def test_the_page_port_of_the_geometry_gives_the_servers_angles_on_the_shared_photos(

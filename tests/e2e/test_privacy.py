@@ -5,7 +5,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Request, expect
+from playwright.sync_api import BrowserContext, Page, Request, StorageState, expect
 
 from hipalign.core.education.catalog import default_lessons
 from tests.e2e.helpers import (
@@ -79,7 +79,7 @@ def test_no_request_leaves_the_machine_in_the_clinician_workspace(
 ) -> None:
     seen: list[str] = []
 
-    def watched(state: dict[str, object] | None) -> Page:
+    def watched(state: StorageState | None) -> Page:
         ctx = new_context("phone", storage_state=state, accept_downloads=True)
         ctx.on("request", lambda req: seen.append(req.url))
         return ctx.new_page()
