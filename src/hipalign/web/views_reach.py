@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -59,7 +60,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
         )
     except InputError as exc:
         return _page(request, errors=field_errors(exc.problems, labels=_LABELS), status=422)
-    messages.success(request, "Reminder settings saved.")
+    messages.success(request, gettext("Reminder settings saved."))
     return redirect("reminders")
 
 

@@ -5,6 +5,15 @@
   'use strict';
   const panel = document.getElementById('push-panel');
   if (!panel) return;
+  // The page's words in its language (web/js_catalog.py); the English here is the fallback.
+  const WORDS = (() => {
+    try {
+      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  const gettext = (s) => WORDS[s] || s;
   const button = panel.querySelector('[data-testid="push-toggle"]');
   const status = panel.querySelector('[data-testid="push-status"]');
   const key = panel.dataset.vapidKey;
@@ -40,13 +49,13 @@
   }
   async function show() {
     if (!supported) {
-      status.textContent = 'This browser cannot receive reminders while closed; they appear on Today while it is open.';
+      status.textContent = gettext('This browser cannot receive reminders while closed; they appear on Today while it is open.');
       return;
     }
     const sub = await current().catch(() => null);
     const on = Boolean(sub) && Notification.permission === 'granted';
-    status.textContent = on ? 'Reminders are on for this device.' : 'Reminders are off for this device.';
-    button.textContent = on ? 'Stop reminders on this device' : 'Send reminders to this device';
+    status.textContent = on ? gettext('Reminders are on for this device.') : gettext('Reminders are off for this device.');
+    button.textContent = on ? gettext('Stop reminders on this device') : gettext('Send reminders to this device');
     button.dataset.on = on ? '1' : '';
     button.hidden = false;
   }
@@ -59,7 +68,7 @@
         await sub.unsubscribe();
       } else {
         if ((await Notification.requestPermission()) !== 'granted') {
-          status.textContent = 'The browser did not allow notifications; reminders stay on Today.';
+          status.textContent = gettext('The browser did not allow notifications; reminders stay on Today.');
           return;
         }
         const reg = await registration();
@@ -68,7 +77,7 @@
       }
       await show();
     } catch (err) {
-      status.textContent = 'Could not change reminders on this device: ' + err.message;
+      status.textContent = gettext('Could not change reminders on this device: ') + err.message;
     } finally {
       button.disabled = false;
     }
