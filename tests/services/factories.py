@@ -105,15 +105,13 @@ def make_plan(user: User, today: date = MONDAY, **overrides: Any) -> PlanRecord:
     return plans.intake_submit(user, intake_doc(**overrides), today)
 
 
-def log_payload(
-    plan: PlanRecord,
-    *,
-    client_id: str | None = None,
-    session_id: str | uuid.UUID | None = None,
-    performed_on: date = MONDAY,
-    **overrides: Any,
-) -> dict[str, Any]:
-    """A log of the full glute-bridge dose with pain 1, as the player sends it (JSON types)."""
+def log_payload(plan: PlanRecord, **overrides: Any) -> dict[str, Any]:
+    """A log of the full glute-bridge dose with pain 1, as the player sends it (JSON types).
+    `client_id`, `session_id` (str or UUID) and `performed_on` (a date) are made when not given;
+    any other override replaces that field of the body."""
+    client_id: str | None = overrides.pop("client_id", None)
+    session_id: str | uuid.UUID | None = overrides.pop("session_id", None)
+    performed_on: date = overrides.pop("performed_on", MONDAY)
     body: dict[str, Any] = {
         "client_id": client_id or f"log-{uuid.uuid4().hex}",
         "session_id": str(session_id or uuid.uuid4()),

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.http import HttpResponse
 from django.test import Client
 
 # Every page and route module is imported here, before any test patches a service function: a
@@ -93,8 +92,9 @@ def admin_client(admin: User) -> Client:  # noqa: F811
     return logged_in(admin)
 
 
-def post_log(client: Client, body: Any, **headers: Any) -> HttpResponse:
-    return client.post(  # type: ignore[return-value]
+def post_log(client: Client, body: Any, **headers: Any) -> Any:
+    """The test client's response (with `.json()`) to a POST of `body` to /api/logs."""
+    return client.post(
         "/api/logs", json.dumps(body), content_type="application/json", headers=headers or None
     )
 

@@ -1,6 +1,8 @@
 """Failed log-ins lock per account and address first, the account everywhere only at a higher
 count, and the operator's `hipalign unlock` lifts both (issue 12 item 12)."""
 
+from typing import Any
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -21,7 +23,7 @@ ATTACKER = "203.0.113.66"
 OWNER_IP = "198.51.100.7"
 
 
-def _login(ip: str, username: str, password: str, **meta: str) -> tuple[Client, object]:
+def _login(ip: str, username: str, password: str, **meta: Any) -> tuple[Client, Any]:
     client = Client(REMOTE_ADDR=ip, **meta)
     response = client.post("/login", {"username": username, "password": password})
     return client, response

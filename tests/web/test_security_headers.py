@@ -45,7 +45,7 @@ def pages(
     result = recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = ExerciseLogRecord.objects.get(pk=result.log_id).session_id
     set_today(TUESDAY)  # the next-morning form shows too
-    out = {path: owner_client.get(path) for path in PERSON_PAGES}
+    out: dict[str, HttpResponse] = {path: owner_client.get(path) for path in PERSON_PAGES}
     out[f"/plans/{owner_plan.id}"] = owner_client.get(f"/plans/{owner_plan.id}")
     out["next-morning"] = owner_client.post(
         f"/sessions/{session_id}/next-morning", {"pain_next_morning": "1"}
