@@ -73,4 +73,5 @@ def test_stored_scores_join_one_episode_per_person_from_their_first_plan() -> No
 
 def _leaves() -> list[tuple[str, str]]:
     executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    leaves: list[tuple[str, str]] = executor.loader.graph.leaf_nodes()
+    return leaves

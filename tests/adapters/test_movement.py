@@ -79,7 +79,8 @@ def test_a_clip_wider_than_8192_px_is_refused_before_any_frame_is_read(tmp_path:
     import numpy as np
 
     path = tmp_path / "wide.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (8200, 16))
+    fourcc = cv2.VideoWriter_fourcc(*"MJPG")  # type: ignore[attr-defined]  # not in cv2's stubs
+    writer = cv2.VideoWriter(str(path), fourcc, 10, (8200, 16))
     for _ in range(3):
         writer.write(np.zeros((16, 8200, 3), np.uint8))
     writer.release()

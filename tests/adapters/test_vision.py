@@ -2,6 +2,7 @@
 rotation, mirror, refusals and bad files. Needs the vision extra (installed by scripts/test)."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ REFERENCE = {
 
 
 @pytest.fixture(scope="module")
-def model() -> PoseModel:
+def model() -> Iterator[PoseModel]:
     with PoseModel() as m:
         yield m
 

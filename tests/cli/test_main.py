@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -27,8 +28,9 @@ def write(tmp_path: Path, data: object, name: str = "intake.json") -> str:
     return str(path)
 
 
-def valid_intake() -> dict[str, object]:
-    return json.loads((EXAMPLES / "weak_left_abductors_band.json").read_text())
+def valid_intake() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((EXAMPLES / "weak_left_abductors_band.json").read_text())
+    return doc
 
 
 def test_every_example_gives_a_plan_document_with_the_expected_referral() -> None:
@@ -113,7 +115,7 @@ def test_invalid_intake_exits_2_with_one_message_naming_field_and_allowed_values
 
 def test_unanswered_screening_questions_are_listed_by_id(tmp_path: Path) -> None:
     data = valid_intake()
-    screening = dict(data["screening"])  # type: ignore[call-overload]
+    screening = dict(data["screening"])
     del screening["constant_night_pain"], screening["recent_hip_surgery"]
     data["screening"] = screening
     code, _, err = run("plan", "--intake", write(tmp_path, data))

@@ -16,6 +16,7 @@ from hipalign.core.adherence import (
     sessions_done,
     sessions_text,
 )
+from hipalign.core.vocab import Weekday
 
 MONDAY = date(2026, 3, 2)
 EXERCISES = frozenset({"a", "b", "c", "d"})
@@ -224,7 +225,7 @@ def test_a_withheld_plan_has_no_week() -> None:
     )
 )
 def test_the_week_read_back_gives_the_sessions_the_document_has(
-    days: list[tuple[str, int, list[str]]],
+    days: list[tuple[Weekday, int, list[str]]],
 ) -> None:
     import json
 

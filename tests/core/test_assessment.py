@@ -190,7 +190,7 @@ def _patterns(name: str) -> list[Pattern]:
 
 def _by_id(name: str) -> dict[str, Pattern]:
     patterns = _patterns(name)
-    by_id = {p.id: p for p in patterns}
+    by_id: dict[str, Pattern] = {p.id: p for p in patterns}
     assert len(by_id) == len(patterns), "a pattern id appears twice"
     return by_id
 

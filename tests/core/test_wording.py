@@ -79,5 +79,5 @@ def test_no_exercise_or_lesson_source_names_an_internal_file() -> None:
             assert INTERNAL.search(f"{cite(s.cite)} {s.detail or ''} {s.supports}") is None, ex.id
         assert INTERNAL.search(ex.correction or "") is None, ex.id
     for lesson in default_lessons().values():
-        for s in lesson.source:
-            assert INTERNAL.search(s.ref) is None, lesson.id
+        for ls in lesson.source:
+            assert INTERNAL.search(ls.ref) is None, lesson.id

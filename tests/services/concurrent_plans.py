@@ -8,6 +8,7 @@ default pytest database is in-memory SQLite, where threads do not get the file d
 locking, so there it runs this module in a subprocess against a throwaway file database
 configured as the app configures it (as concurrent_logs.py does). Prints one JSON object."""
 
+import functools
 import json
 import threading
 from collections.abc import Callable
@@ -79,15 +80,15 @@ def race(owner: Any, clinician: Any, second_clinician: Any, rounds: int = ROUNDS
             base = plans.plan_version_now(owner)
             # Both edits are prepared from the same plan before the threads start.
             raw_a = prescription(10 + n % 5)
-            a = attempt(lambda raw=raw_a, v=base: plan_prescribe(clinician, pid, raw, v))
+            a = attempt(functools.partial(plan_prescribe, clinician, pid, raw_a, base))
             if kind == "clinician_vs_person":
                 doc = intake_doc(minutes_per_session=20 + n % 10)
                 b = attempt(
-                    lambda d=doc, v=base: plans.intake_submit(owner, d, TODAY, expected_version=v)
+                    functools.partial(plans.intake_submit, owner, doc, TODAY, expected_version=base)
                 )
             else:
                 raw_b = prescription(15 + n % 5)
-                b = attempt(lambda raw=raw_b, v=base: plan_prescribe(second_clinician, pid, raw, v))
+                b = attempt(functools.partial(plan_prescribe, second_clinician, pid, raw_b, base))
             got = pair(a, b)
             results.append({"kind": kind, "base": base, "got": got})
     from hipalign.adapters.db.models import IntakeRecord, PlanRecord

@@ -157,7 +157,7 @@ def snapshot(user_id: Any) -> dict[str, list[dict[str, Any]]]:
     return {
         m.__name__: sorted(
             (dict(row) for row in m._default_manager.filter(user_id=user_id).values()),
-            key=lambda r, pk=m._meta.pk.attname: str(r[pk]),  # Profile is keyed by user_id
+            key=lambda r, pk=m._meta.pk.attname: str(r[pk]),  # type: ignore[misc]  # Profile is keyed by user_id
         )
         for m in person_models()
     }

@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.tasks import task_backends
 from django.test import override_settings
-from django.utils.connection import Local
+from django.utils.connection import Local  # type: ignore[attr-defined]  # asgiref's, re-exported
 
 
 def _reset() -> None:
     task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
-    task_backends._connections = Local(task_backends.thread_critical)
+    # Django's own handler internals (no public reset): the stubs do not declare them.
+    task_backends._settings = None  # type: ignore[attr-defined]
+    task_backends._connections = Local(task_backends.thread_critical)  # type: ignore[attr-defined]
 
 
 @contextmanager

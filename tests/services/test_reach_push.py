@@ -44,8 +44,8 @@ def opted_in(user: User, service: PushService, *, at: str = "09:00", zone: str =
     return device
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # --- the round trip --------------------------------------------------------------------------

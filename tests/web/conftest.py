@@ -99,6 +99,11 @@ def post_log(client: Client, body: Any, **headers: Any) -> Any:
     )
 
 
+def streamed(response: Any) -> bytes:
+    """The whole body of a streaming answer (a file download), read to its end."""
+    return b"".join(response.streaming_content)
+
+
 def no_answers() -> dict[str, str]:
     """Every safety question of a form answered "no"."""
     from hipalign.core.screening.catalog import QUESTION_IDS

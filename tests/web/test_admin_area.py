@@ -10,7 +10,7 @@ from hipalign.adapters.db.models import AuditEvent, Profile
 from hipalign.services.kernel.access import role_of
 from hipalign.services.kernel.audit import audit_record, audit_verify
 from tests.services.factories import public_id
-from tests.web.conftest import logged_in
+from tests.web.conftest import logged_in, streamed
 
 PAGES = ["/admin-area/people", "/admin-area/audit"]
 
@@ -182,7 +182,7 @@ def _export(c: Client) -> bytes:
     response = c.get("/admin-area/audit/export.jsonl")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="hipalign-audit-')
-    return b"".join(response.streaming_content)
+    return streamed(response)
 
 
 def test_the_signed_export_shows_rows_later_removed_from_the_end(admin_client: Client) -> None:

@@ -139,7 +139,7 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_violations(
     world: World, wsgi_app: Any
 ) -> None:
     schema = schemathesis.openapi.from_wsgi(SPEC, wsgi_app)
-    operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [r.ok() for r in schema.get_all_operations()]  # type: ignore[union-attr]  # an Err would raise here, as wanted
     assert len(operations) >= 11
     ran: Counter[str] = Counter()
     statuses: Counter[int] = Counter()

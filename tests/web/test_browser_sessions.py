@@ -93,7 +93,7 @@ def test_the_record_follows_a_new_session_key_after_the_totp_step(
     session = c.session
     session.cycle_key()
     session.save()
-    c.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    c.cookies[settings.SESSION_COOKIE_NAME] = str(session.session_key)
     c.get("/account")
     assert list(
         BrowserSession.objects.filter(user_id=clinician.pk).values_list("id", flat=True)

@@ -11,6 +11,7 @@ from django.test import Client
 from PIL import Image
 
 from hipalign.adapters.db.models import ClinicMedia
+from tests.web.conftest import streamed
 from tests.web.test_page_words import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_a_clinician_adds_a_photo_and_the_linked_patient_sees_it_beside_the_draw
     assert 'data-testid="clinic-media-form"' not in page  # a person adds nothing
     assert 'data-testid="clinic-media-remove"' not in page
     served = owner_client.get(url)
-    body = b"".join(served.streaming_content)
+    body = streamed(served)
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
     assert served["Content-Security-Policy"].startswith("sandbox")
@@ -107,11 +108,11 @@ def test_a_video_player_can_seek_the_file_by_byte_range_and_others_still_get_404
 ) -> None:
     _add(clinician_client, _png())
     url = f"/exercises/{EXERCISE}/media/{ClinicMedia.objects.get().id}"
-    whole = b"".join(owner_client.get(url).streaming_content)
+    whole = streamed(owner_client.get(url))
 
     part = owner_client.get(url, headers={"Range": "bytes=4-11"})
 
-    assert part.status_code == 206 and b"".join(part.streaming_content) == whole[4:12]
+    assert part.status_code == 206 and streamed(part) == whole[4:12]
     assert part["Content-Range"] == f"bytes 4-11/{len(whole)}"
     assert part["Content-Security-Policy"].startswith("sandbox")
     assert owner_client.get(url, headers={"Range": f"bytes={len(whole)}-"}).status_code == 416

@@ -14,7 +14,8 @@ TUESDAY = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 
 class _Calls:
     def __init__(self, days: list[set[date]], fail: set[date] | None = None) -> None:
-        self.days, self.fail, self.built = days, fail or set(), []  # type: list[date]
+        self.days, self.fail = days, fail or set()
+        self.built: list[date] = []
 
     def clinic_days(self, *, now: datetime) -> set[date]:
         return self.days.pop(0)
@@ -53,7 +54,8 @@ def test_a_day_that_failed_is_built_again_next_tick(monkeypatch: pytest.MonkeyPa
     _fake(monkeypatch, calls)
     closed: list[str] = []
     monkeypatch.setattr(list_warmup, "close_old_connections", lambda: None)
-    monkeypatch.setattr(list_warmup.connection, "close", lambda: closed.append("closed"))
+    # The module's own reference to the connection, which its thread closes.
+    monkeypatch.setattr(list_warmup.connection, "close", lambda: closed.append("closed"))  # type: ignore[attr-defined]
     stop = threading.Event()
     ticks = 0
     real_wait = stop.wait
@@ -83,9 +85,11 @@ def test_building_ahead_on_the_database_builds_each_linked_patient_once(
     make_plan(patient)
     make_link(make_role("cleo_clinician", "clinician"), patient)
     counts: list[int] = []
-    real = list_warmup.patients_warm
+    real = list_warmup.patients_warm  # type: ignore[attr-defined]  # the name the thread calls
     monkeypatch.setattr(
-        list_warmup, "patients_warm", lambda *, today: counts.append(real(today=today)) or 1
+        list_warmup,
+        "patients_warm",
+        lambda *, today: counts.append(real(today=today)) or 1,  # type: ignore[func-returns-value]
     )
 
     warmed = list_warmup.warm_tick(now=TUESDAY, warmed=set())

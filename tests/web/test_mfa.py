@@ -6,11 +6,11 @@ import html
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import pyotp
 import pytest
 from django.contrib.auth.models import User
-from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -138,7 +138,7 @@ def test_setup_shows_a_qr_drawn_here_then_ten_codes_once(clinician: User) -> Non
     assert AuditEvent.objects.filter(actor_id=clinician.pk, action="mfa.setup").count() == 1
 
 
-def _code_error(response: HttpResponse) -> str:
+def _code_error(response: Any) -> str:
     found = re.search(r'id="code-error"[^>]*>([^<]*)<', response.content.decode())
     assert found, "no error under the code box"
     return html.unescape(found.group(1))

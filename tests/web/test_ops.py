@@ -40,7 +40,8 @@ def test_readyz_answers_503_when_the_data_folder_is_nearly_full(
 ) -> None:
     real = shutil.disk_usage
     monkeypatch.setattr(
-        health.shutil, "disk_usage", lambda p: Usage(real(p).total, real(p).total, 4096)
+        "hipalign.services.ops.health.shutil.disk_usage",
+        lambda p: Usage(real(p).total, real(p).total, 4096),
     )
     response = client.get("/readyz")
     assert response.status_code == 503

@@ -12,14 +12,14 @@ from django.test import Client
 from django.utils import translation
 
 from hipalign.adapters.db.models import PlanRecord
-from hipalign.core.outcomes.engine import Score, change, default_measures
+from hipalign.core.outcomes.engine import Change, Measure, Score, change, default_measures
 from hipalign.services.kernel.languages import language_set
 from hipalign.web.outcome_words import change_words
 
 STEPS = [0.0, 1.0, 1.5, 2.0, 7.3]
 
 
-def _changes() -> list[tuple[object, object]]:
+def _changes() -> list[tuple[Change, Measure]]:
     out = []
     for m in default_measures().values():
         scales = dict.fromkeys(m.scales, 40.0)
@@ -47,13 +47,13 @@ def test_every_change_worded_in_english_is_the_cores_own_sentence() -> None:
     assert len(changes) > 50
     with translation.override("en"):
         for c, m in changes:
-            assert change_words(c, m) == c.text  # type: ignore[arg-type,attr-defined]
+            assert change_words(c, m) == c.text
 
 
 def test_every_change_is_worded_in_spanish() -> None:
     with translation.override("es"):
         for c, m in _changes():
-            words = change_words(c, m)  # type: ignore[arg-type]
+            words = change_words(c, m)
             assert words.startswith("Su "), words
             for english in ("Your ", "improved", "got worse", "did not change", "noticeable"):
                 assert english not in words, words

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -22,7 +23,7 @@ def _password_ok(user: User, password: str) -> bool:
     return User.objects.get(pk=user.pk).check_password(password)
 
 
-def _change(client: Client, current: str, new: str = NEW, again: str | None = None) -> object:
+def _change(client: Client, current: str, new: str = NEW, again: str | None = None) -> Any:
     return client.post(
         "/account/password",
         {"old_password": current, "new_password1": new, "new_password2": again or new},
@@ -35,7 +36,7 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(
     here, elsewhere = logged_in(owner), logged_in(owner)
     tokens.api_token_create(owner, "script")
     response = _change(here, PASSWORD)
-    assert response.status_code == 302 and response["Location"] == "/account"  # type: ignore[attr-defined]
+    assert response.status_code == 302 and response["Location"] == "/account"
     assert _password_ok(owner, NEW)
     assert here.get("/account").status_code == 200
     assert elsewhere.get("/account").status_code == 302  # sent to log in
@@ -48,16 +49,16 @@ def test_a_wrong_current_password_is_refused_naming_the_field_and_changes_nothin
 ) -> None:
     here, elsewhere = logged_in(owner), logged_in(owner)
     response = _change(here, "not my password")
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "Current password: this is not your current password" in response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "Current password: this is not your current password" in response.content.decode()
     assert _password_ok(owner, PASSWORD)
     assert elsewhere.get("/account").status_code == 200
 
 
 def test_a_weak_new_password_is_refused_by_the_validators(owner: User) -> None:
     response = _change(logged_in(owner), PASSWORD, new="zzzzzzzzzzzz")
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "too easy to guess" in response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    assert "too easy to guess" in response.content.decode()
     assert _password_ok(owner, PASSWORD)
 
 

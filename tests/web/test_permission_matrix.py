@@ -46,6 +46,7 @@ from hipalign.services.messages import conversations
 from hipalign.services.posture.uploads import upload_dir
 from hipalign.services.program import checkins, recording
 from hipalign.services.program import plans as plan_versions
+from hipalign.web import views as web_views
 from hipalign.web.api_v1 import api_v1
 from tests.services.factories import (
     LOG_TODAY,
@@ -606,7 +607,7 @@ def test_a_route_added_without_an_entry_is_reported() -> None:
     urlconf = types.ModuleType("urls_with_a_new_route")
     urlconf.urlpatterns = [  # type: ignore[attr-defined]
         *urls.urlpatterns,
-        path("clinic/patients/<str:public_id>/notes", urls.views.home),
+        path("clinic/patients/<str:public_id>/notes", web_views.home),
     ]
 
     assert routes_without_entries(urlconf) == [

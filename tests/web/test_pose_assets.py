@@ -10,6 +10,7 @@ from django.test import Client
 
 from hipalign.web import checks, pose_assets
 from tests.conftest import need
+from tests.web.conftest import streamed
 
 needs_assets = need(
     pose_assets.check().ok, "pose model files not installed: run bash scripts/assets"
@@ -79,11 +80,11 @@ def test_model_files_are_served_and_answer_range_requests(client: Client) -> Non
 
     assert whole.status_code == 200
     assert (
-        hashlib.sha256(b"".join(whole.streaming_content)).hexdigest()
+        hashlib.sha256(streamed(whole)).hexdigest()
         == (pose_assets.FILES["pose_landmark_full.tflite"])
     )
     assert part.status_code == 206
     assert part["Content-Range"] == f"bytes 100-199/{len(data)}"
-    assert b"".join(part.streaming_content) == data[100:200]  # type: ignore[attr-defined]
+    assert streamed(part) == data[100:200]
     wasm = client.get(pose_assets.URL_PREFIX + "pose_solution_simd_wasm_bin.wasm")
     assert wasm["Content-Type"] == "application/wasm"  # streaming compilation needs it

@@ -14,6 +14,7 @@ from hipalign.adapters.db.models import PostureUpload
 from hipalign.core.posture.geometry import FrameMetrics
 from hipalign.core.posture.views import MIRRORED, PHOTO, combine_views
 from hipalign.services.posture.device import DEVICE_MODEL
+from tests.web.conftest import streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,7 @@ def test_a_refused_picture_is_stored_as_could_not_measure(owner_client: Client) 
     response = post(owner_client, body(photo={"refused": "turned"}, mirrored=None))
     assert response.status_code == 201
     result = PostureUpload.objects.get().result
+    assert result is not None
     assert result["status"] == "could_not_measure" and "turned" in result["reasons"][0]
 
 
@@ -118,7 +120,7 @@ def test_the_overlay_only_when_sent_re_encoded_and_only_for_its_owner(
     rec = PostureUpload.objects.get()
     mine = owner_client.get(f"/posture/{rec.id}/overlay.png")
     assert mine.status_code == 200 and mine["Content-Type"] == "image/png"
-    with Image.open(io.BytesIO(b"".join(mine.streaming_content))) as im:
+    with Image.open(io.BytesIO(streamed(mine))) as im:
         assert im.size == (40, 30)
     assert other_client.get(f"/posture/{rec.id}/overlay.png").status_code == 404
     assert other_client.post(f"/posture/{rec.id}/delete").status_code == 404

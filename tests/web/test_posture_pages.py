@@ -45,6 +45,7 @@ def test_a_photo_is_measured_and_its_original_deleted(
     response = owner_client.post("/posture", {"file": _photo()})
     assert response.status_code == 302
     rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.result is not None
     assert rec.status == "done" and rec.result["status"] == "ok"
     assert rec.stored_name == ""  # not kept
     assert _files() - before == {rec.overlay_name}
@@ -274,6 +275,7 @@ def test_a_hip_line_its_mirror_image_contradicts_is_shown_so_and_never_used(
     # image2.jpeg: hip line +5.0 as it is, +0.7 from its mirror image (issue 17).
     owner_client.post("/posture", {"file": _photo("image2.jpeg")})
     rec = PostureUpload.objects.get(user=owner_plan.user)
+    assert rec.result is not None
     assert rec.result["metrics"]["hip_tilt_deg"]["reliable"] is False
     page = owner_client.get("/posture").content.decode()
     assert "could not measure reliably" in page and f"/posture/{rec.id}/use" not in page

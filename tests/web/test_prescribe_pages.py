@@ -122,7 +122,9 @@ def test_a_stale_edit_is_refused_and_keeps_the_entries(
     make_plan(owner)
     pid = public_id(owner)
     data = _form(clinician_client, pid)
-    plans.intake_submit(owner, _intake(), plans.plan_current(owner).starts_on, expected_version=1)
+    current = plans.plan_current(owner)
+    assert current is not None
+    plans.intake_submit(owner, _intake(), current.starts_on, expected_version=1)
     data["item-0-sets"] = 9
 
     refused = clinician_client.post(f"/clinic/patients/{pid}/plan", data)
@@ -135,7 +137,7 @@ def test_a_stale_edit_is_refused_and_keeps_the_entries(
 
 
 def _intake() -> dict[str, Any]:
-    from tests.services.factories import intake_doc
+    from tests.core.conftest import intake_doc
 
     return intake_doc()
 

@@ -2,9 +2,9 @@
 this app only, no caching of person pages, nosniff, no framing; and the health check."""
 
 import re
+from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 
 from hipalign.adapters.db.models import ExerciseLogRecord, PlanRecord
@@ -29,7 +29,7 @@ PUBLIC_PAGES = ["/login", "/signup"]
 ALLOWED_SOURCES = {"'self'", "'none'", "data:", "'wasm-unsafe-eval'"}
 
 
-def _csp(response: HttpResponse) -> dict[str, list[str]]:
+def _csp(response: Any) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     out = {}
     for part in header.split(";"):
@@ -39,13 +39,11 @@ def _csp(response: HttpResponse) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def pages(
-    owner_client: Client, owner_plan: PlanRecord, set_today: SetToday
-) -> dict[str, HttpResponse]:
+def pages(owner_client: Client, owner_plan: PlanRecord, set_today: SetToday) -> dict[str, Any]:
     result = recording.log_record(owner_plan.user, log_payload(owner_plan), today=LOG_TODAY)
     session_id = ExerciseLogRecord.objects.get(pk=result.log_id).session_id
     set_today(TUESDAY)  # the next-morning form shows too
-    out: dict[str, HttpResponse] = {path: owner_client.get(path) for path in PERSON_PAGES}
+    out: dict[str, Any] = {path: owner_client.get(path) for path in PERSON_PAGES}
     out[f"/plans/{owner_plan.id}"] = owner_client.get(f"/plans/{owner_plan.id}")
     out["next-morning"] = owner_client.post(
         f"/sessions/{session_id}/next-morning", {"pain_next_morning": "1"}
@@ -58,7 +56,7 @@ def pages(
     return out
 
 
-def test_every_page_has_a_csp_that_allows_this_app_only(pages: dict[str, HttpResponse]) -> None:
+def test_every_page_has_a_csp_that_allows_this_app_only(pages: dict[str, Any]) -> None:
     for name, response in pages.items():
         csp = _csp(response)
         assert csp["object-src"] == ["'none'"], name
@@ -77,7 +75,7 @@ def test_every_page_has_a_csp_that_allows_this_app_only(pages: dict[str, HttpRes
 
 
 def test_only_the_player_may_compile_webassembly_and_nothing_else_is_loosened(
-    pages: dict[str, HttpResponse],
+    pages: dict[str, Any],
 ) -> None:
     # The camera coach's pose model is WebAssembly (issue 17): the player's script-src adds
     # 'wasm-unsafe-eval' and nothing more; every other page keeps the plain policy.
@@ -92,7 +90,7 @@ def test_only_the_player_may_compile_webassembly_and_nothing_else_is_loosened(
         assert others == {d: v for d, v in _csp(pages["/plan"]).items() if d != "script-src"}
 
 
-def test_script_tags_carry_the_nonce_of_their_response(pages: dict[str, HttpResponse]) -> None:
+def test_script_tags_carry_the_nonce_of_their_response(pages: dict[str, Any]) -> None:
     html = pages["/today"].content.decode()
     (nonce,) = [s[len("'nonce-") : -1] for s in _csp(pages["/today"])["script-src"] if "nonce" in s]
 
@@ -106,7 +104,7 @@ def test_script_tags_carry_the_nonce_of_their_response(pages: dict[str, HttpResp
 
 
 def test_pages_have_nothing_inline_that_the_csp_would_block(
-    pages: dict[str, HttpResponse],
+    pages: dict[str, Any],
 ) -> None:
     for name, response in pages.items():
         if response["Content-Type"].startswith("text/html"):
@@ -117,13 +115,13 @@ def test_pages_have_nothing_inline_that_the_csp_would_block(
             assert "javascript:" not in html, name
 
 
-def test_person_pages_are_not_stored_in_any_cache(pages: dict[str, HttpResponse]) -> None:
+def test_person_pages_are_not_stored_in_any_cache(pages: dict[str, Any]) -> None:
     for name, response in pages.items():
         assert "no-store" in response["Cache-Control"], name
 
 
 def test_every_page_refuses_sniffing_framing_and_leaking_referrers(
-    pages: dict[str, HttpResponse],
+    pages: dict[str, Any],
 ) -> None:
     for name, response in pages.items():
         assert response["X-Content-Type-Options"] == "nosniff", name
@@ -132,7 +130,7 @@ def test_every_page_refuses_sniffing_framing_and_leaking_referrers(
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", name
 
 
-def test_no_page_allows_cross_origin_reads(pages: dict[str, HttpResponse]) -> None:
+def test_no_page_allows_cross_origin_reads(pages: dict[str, Any]) -> None:
     for name, response in pages.items():
         assert not response.has_header("Access-Control-Allow-Origin"), name
 
@@ -179,7 +177,7 @@ def test_service_worker_is_served_from_the_root_and_revalidated(client: Client) 
 POWERFUL = ("camera", "microphone", "geolocation", "payment", "usb", "display-capture")
 
 
-def _policy(response: HttpResponse) -> dict[str, str]:
+def _policy(response: Any) -> dict[str, str]:
     out = {}
     for part in response["Permissions-Policy"].split(","):
         name, allow = part.strip().split("=", 1)
@@ -187,7 +185,7 @@ def _policy(response: HttpResponse) -> dict[str, str]:
     return out
 
 
-def test_every_page_denies_camera_microphone_and_location(pages: dict[str, HttpResponse]) -> None:
+def test_every_page_denies_camera_microphone_and_location(pages: dict[str, Any]) -> None:
     for name, response in pages.items():
         policy = _policy(response)
         for feature in POWERFUL:
@@ -207,7 +205,7 @@ def test_only_the_posture_page_may_use_the_camera_and_only_from_this_app(
 
 
 def test_the_player_page_may_keep_the_screen_on_and_use_the_camera_and_nothing_more(
-    pages: dict[str, HttpResponse],
+    pages: dict[str, Any],
 ) -> None:
     # The camera is for the coach (issue 17), from this app only; no microphone.
     policy = _policy(pages["/today"])

@@ -18,7 +18,7 @@ from hipalign.services.care import links as care
 from hipalign.services.identity import tokens
 from hipalign.web.ratecache import AtomicDatabaseCache
 from tests.services.factories import PASSWORD, all_counts, log_payload, make_role
-from tests.web.conftest import close_download, logged_in
+from tests.web.conftest import close_download, logged_in, streamed
 
 pytestmark = pytest.mark.django_db
 HERE, ELSEWHERE = "203.0.113.10", "198.51.100.20"
@@ -126,7 +126,7 @@ def test_exports_past_the_limit_are_refused(owner: User, owner_plan: PlanRecord)
         # A browser reads a download to its end; closing releases the one-export-at-a-time
         # slot of a streamed FHIR bundle, so only the rate limit is tested here.
         if response.streaming:
-            b"".join(response.streaming_content)  # read to the end: the client closes it
+            streamed(response)  # read to the end: the client closes it
         else:
             close_download(response)
 

@@ -238,7 +238,7 @@ def test_two_servers_and_a_worker_share_one_postgresql_and_survive_a_kill(
     errors: list[str] = []
 
     def write(w: int) -> None:
-        cookies = dict(person.cookies)
+        cookies = {k: v for k, v in person.cookies.items() if v is not None}
         nonlocal failovers
         for i in range(LOGS_PER_WRITER):
             client_id = f"two-{w}-{i:03d}"
@@ -312,7 +312,7 @@ def test_two_servers_and_a_worker_share_one_postgresql_and_survive_a_kill(
     assert len(acked) == WRITERS * LOGS_PER_WRITER
     assert failovers > 0  # the writers did meet the killed server and went on through B
     with psycopg.connect(install.url) as db:
-        stored = dict(
+        stored: dict[str, int] = dict(
             db.execute(
                 "SELECT client_id, count(*) FROM hipalign_exerciselogrecord GROUP BY client_id"
             ).fetchall()

@@ -1,6 +1,7 @@
 """The figure: proportions, joint limits, forward kinematics, mirroring and projection."""
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -90,7 +91,7 @@ angles = st.fixed_dictionaries(
 
 @settings(max_examples=40, deadline=None)
 @given(angles, st.sampled_from(["standing", "supine", "side_lying", "prone"]))
-def test_the_left_figure_is_the_mirror_image_of_the_right_one(pose, position) -> None:
+def test_the_left_figure_is_the_mirror_image_of_the_right_one(pose: Any, position: Any) -> None:
     right = forward_kinematics(pose, position, "right")
     left = forward_kinematics(pose, position, "left")
     expected = mirrored(right)

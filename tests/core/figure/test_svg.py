@@ -30,7 +30,8 @@ def test_the_working_side_is_written_in_words() -> None:
     assert ">Right side</text>" in svg("side_hip_abduction", side="right")
     assert ">Left side</text>" in svg("side_hip_abduction", side="left")
     assert ">Both sides</text>" in svg("glute_bridge")
-    assert "left side" in ET.fromstring(svg("clamshell", side="left")).find(f"{NS}title").text  # type: ignore[union-attr]
+    title = ET.fromstring(svg("clamshell", side="left")).find(f"{NS}title")
+    assert title is not None and "left side" in (title.text or "")
 
 
 def _limbs(text: str) -> dict[str, tuple[float, ...]]:

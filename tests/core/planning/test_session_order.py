@@ -27,7 +27,7 @@ def intake(**over: Any) -> Intake:
     return Intake.model_validate(doc)
 
 
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "general": {},
     "older": {"age": 72},
     "poor_balance": {"limitations": ["poor_balance"]},

@@ -5,12 +5,14 @@ data (they all count through services.adherence)."""
 import json
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.timezone import localdate
 
+from hipalign.adapters.db.models import PlanRecord
 from hipalign.core.adherence import sessions_text
 from hipalign.services.care import clinic
 from hipalign.services.followup import progress
@@ -21,7 +23,7 @@ from tests.services.factories import log_exercises, make_plan, session_exercises
 pytestmark = pytest.mark.django_db
 
 
-def _planned_days(plan: object, start: date, days: int) -> list[date]:
+def _planned_days(plan: PlanRecord, start: date, days: int) -> list[date]:
     return [
         start + timedelta(d) for d in range(days) if session_exercises(plan, start + timedelta(d))
     ]
@@ -124,13 +126,11 @@ def test_logs_count_on_their_own_day_when_their_session_is_dated_another_day(
 # --- the clinician's list keeps what it computed per program version (issue 19) ---
 
 
-def _kept_and_fresh(
-    user: User, starts: list[date]
-) -> tuple[list[object] | None, list[object] | None]:
+def _kept_and_fresh(user: User, starts: list[date]) -> tuple[list[Any] | None, list[Any] | None]:
     from hipalign.services.followup.adherence import weeks_of_many, weeks_of_many_kept
 
     ids = [int(user.pk)]
-    return weeks_of_many_kept(ids, starts).get(ids[0]), weeks_of_many(ids, starts).get(ids[0])  # type: ignore[return-value]
+    return weeks_of_many_kept(ids, starts).get(ids[0]), weeks_of_many(ids, starts).get(ids[0])
 
 
 def _fortnight(today: date) -> list[date]:

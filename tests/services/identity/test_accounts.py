@@ -310,7 +310,7 @@ def test_audit_events_name_records_but_hold_no_health_data(owner: User) -> None:
     ids = _fill(owner, "canary-owner-log")
     accounts.account_export(owner)
 
-    rows: list[dict[str, Any]] = list(AuditEvent.objects.values("action", "target"))
+    rows: list[dict[str, Any]] = [dict(r) for r in AuditEvent.objects.values("action", "target")]
 
     assert {r["action"] for r in rows} == {
         "plan.create",

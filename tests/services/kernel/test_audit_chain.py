@@ -260,7 +260,7 @@ def test_the_migration_adds_nothing_to_an_empty_log() -> None:
 
 
 def _every_value_in_the_database() -> str:
-    out = []
+    out: list[str] = []
     with connection.cursor() as cur:
         for table in connection.introspection.table_names():
             cur.execute(f'SELECT * FROM "{table}"')

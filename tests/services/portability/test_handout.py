@@ -1,6 +1,8 @@
 """The PDF handout: a real PDF with the shipped font embedded, each exercise with its steps,
 today's dose per side and why, and the disclaimer; built from this person's plan only."""
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -97,7 +99,7 @@ def test_handout_is_audited_with_the_plan_id(owner: User) -> None:
 
 
 # Issue 14.6: the handout passes the same check as every page.
-HANDOUT_CASES = {
+HANDOUT_CASES: dict[str, dict[str, Any]] = {
     "general": {},
     "findings": {
         "findings": {

@@ -172,7 +172,7 @@ def _race_in_subprocess(tmp_path: Path) -> dict[str, Any]:
 def test_of_two_simultaneous_edits_exactly_one_wins_and_the_other_is_told(
     owner: User, clinician: User, tmp_path: Path
 ) -> None:
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         out = _race_in_subprocess(tmp_path)
     else:  # PostgreSQL, or a file SQLite test database: threads share it directly
         second = make_role("cole_clinician", "clinician")

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _skip(plan: PlanRecord, **overrides: object) -> dict[str, object]:
-    body = {"skipped": True, "sets_done": 0, "reps_done": 0, "hold_s_done": 0}
+    body: dict[str, object] = {"skipped": True, "sets_done": 0, "reps_done": 0, "hold_s_done": 0}
     body.update(overrides)
     payload = log_payload(plan, **body)
     if "pain_during" not in overrides:
