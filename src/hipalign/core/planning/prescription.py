@@ -25,7 +25,7 @@ from hipalign.core.planning.planner import (
 )
 from hipalign.core.screening.rules import Reason, Referral, screen
 from hipalign.core.session_script import SideDose, item_seconds
-from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Side, Weekday
+from hipalign.core.vocab import LOAD_NEEDS, SIDES, WEEKDAYS, Load, Side, Weekday
 from hipalign.core.words import change_words, dose_words
 
 CLINICIAN_SOURCE = "your clinician's prescription"
@@ -215,13 +215,10 @@ def _check(rx: Prescription, intake: Intake, lib: Library) -> tuple[list[str], l
     return problems, overrides
 
 
-def _item(
-    ex: Exercise, rx: PrescribedItem, base: Item | None, intake: Intake, override: Override | None
-) -> Item:
-    side = _side_field(ex, rx)
-    lead = _lead(ex, rx, base.lead_side if base is not None else None)
-    sides = _sides(ex, rx, lead)
-    same_dose = base is not None and _same_dose(base, rx)
+def _load_and_rung(
+    ex: Exercise, rx: PrescribedItem, base: Item | None, intake: Intake, *, same_dose: bool
+) -> tuple[Load, int]:
+    """The load and ladder rung of the prescribed dose."""
     if base is not None and same_dose:
         # An unchanged dose keeps the plan's load and rung (the planner may have adapted the
         # ladder dose, and two rungs can share numbers with different loads).
@@ -234,29 +231,19 @@ def _item(
     else:
         rung = _nearest_rung(ex, rx.sets, rx.reps, rx.hold_s, intake.equipment)
         load = ex.ladder[rung].load
-    dose = Dose(sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s, load=load, rung=rung)
-    # An unchanged dose keeps the plan's per-side doses (the weaker side's extra set).
-    kept = (
-        base.dose_by_side
-        if base is not None
-        and same_dose
-        and base.dose_by_side
-        and (base.side, base.lead_side) == (side, lead)
-        else {}
-    )
-    per_side = {s: kept.get(s, dose) for s in sides if s is not None}
-    script = script_item(
-        ex,
-        [
-            SideDose(
-                side=s,
-                sets=per_side[s].sets if s is not None else rx.sets,
-                reps=rx.reps,
-                hold_s=rx.hold_s,
-            )
-            for s in sides
-        ],
-    )
+    return load, rung
+
+
+def _clinician_whys(
+    ex: Exercise,
+    rx: PrescribedItem,
+    base: Item | None,
+    side: Literal["left", "right", "both"] | None,
+    *,
+    same_dose: bool,
+) -> list[Why]:
+    """The plan's reasons for the item, with the clinician's changes said in place of the
+    planner's reasons they replace."""
     whys: list[Why] = list(base.why) if base is not None else []
     if not same_dose:
         # The planner's dose reasons (age, equipment) no longer explain a dose the clinician set.
@@ -287,6 +274,41 @@ def _item(
                 source=CLINICIAN_SOURCE,
             ),
         )
+    return whys
+
+
+def _item(
+    ex: Exercise, rx: PrescribedItem, base: Item | None, intake: Intake, override: Override | None
+) -> Item:
+    side = _side_field(ex, rx)
+    lead = _lead(ex, rx, base.lead_side if base is not None else None)
+    sides = _sides(ex, rx, lead)
+    same_dose = base is not None and _same_dose(base, rx)
+    load, rung = _load_and_rung(ex, rx, base, intake, same_dose=same_dose)
+    dose = Dose(sets=rx.sets, reps=rx.reps, hold_s=rx.hold_s, load=load, rung=rung)
+    # An unchanged dose keeps the plan's per-side doses (the weaker side's extra set).
+    kept = (
+        base.dose_by_side
+        if base is not None
+        and same_dose
+        and base.dose_by_side
+        and (base.side, base.lead_side) == (side, lead)
+        else {}
+    )
+    per_side = {s: kept.get(s, dose) for s in sides if s is not None}
+    script = script_item(
+        ex,
+        [
+            SideDose(
+                side=s,
+                sets=per_side[s].sets if s is not None else rx.sets,
+                reps=rx.reps,
+                hold_s=rx.hold_s,
+            )
+            for s in sides
+        ],
+    )
+    whys = _clinician_whys(ex, rx, base, side, same_dose=same_dose)
     notes = item_notes(ex, intake)
     if override is not None:
         notes.append(

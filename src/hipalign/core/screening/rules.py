@@ -83,8 +83,14 @@ def _question_reasons(answers: Mapping[str, bool]) -> list[Reason]:
 
 
 def _derived_reasons(intake: Intake) -> list[Reason]:
+    """Reasons the answers imply without a safety question saying so, in a fixed order: the
+    age-bound symptoms first, then what the tests found."""
+    return _age_symptom_reasons(intake) + _finding_reasons(intake)
+
+
+def _age_symptom_reasons(intake: Intake) -> list[Reason]:
+    """A limp or back pain at an age where it needs a doctor first."""
     reasons: list[Reason] = []
-    f = intake.findings
     if "limp" in intake.symptoms and intake.age < LIMP_OUT_OF_SCOPE_BELOW:
         where = (
             "a children's orthopaedic team" if intake.age < LIMP_ORTHOPAEDICS_BELOW else "a doctor"
@@ -110,6 +116,13 @@ def _derived_reasons(intake: Intake) -> list[Reason]:
                 source=cite_all(("glos_spine_pathway",)),
             )
         )
+    return reasons
+
+
+def _finding_reasons(intake: Intake) -> list[Reason]:
+    """What the self-tests found that a professional should look at (and a pregnancy)."""
+    reasons: list[Reason] = []
+    f = intake.findings
     if (
         f.leg_length_difference_mm is not None
         and f.leg_length_difference_mm > LEG_LENGTH_CLINICIAN_MM
@@ -219,6 +232,11 @@ def child_hip_pain(intake: Intake) -> bool:
 
 def _issue13_reasons(intake: Intake) -> list[Reason]:
     """Children's hips, pain intensity, postpartum and pelvic girdle pain (issue 13, 1-4)."""
+    return _child_and_pain_reasons(intake) + _birth_and_pelvis_reasons(intake)
+
+
+def _child_and_pain_reasons(intake: Intake) -> list[Reason]:
+    """A growing child's hip, groin, thigh or knee pain; pain high enough to need guidance."""
     reasons: list[Reason] = []
     if child_hip_pain(intake):
         reasons.append(
@@ -266,6 +284,12 @@ def _issue13_reasons(intake: Intake) -> list[Reason]:
                 source=cite_all(LIMITS.pain.sources),
             )
         )
+    return reasons
+
+
+def _birth_and_pelvis_reasons(intake: Intake) -> list[Reason]:
+    """The first weeks after giving birth; pelvic girdle pain in pregnancy."""
+    reasons: list[Reason] = []
     if postpartum_early(intake):
         weeks = intake.postpartum_weeks
         caesarean = (
