@@ -13,7 +13,7 @@ from hipalign.core.dosing import OLDER_ADULT_AGE, OLDER_ADULT_MIN_REPS, OLDER_AD
 from hipalign.core.education.coaching import lessons_for, lifestyle_for
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.intake import Intake
-from hipalign.core.library import Exercise, Library, default_library
+from hipalign.core.library import Exercise, LadderStep, Library, default_library
 from hipalign.core.library.catalog import base_program, pattern_exercises
 from hipalign.core.planning.balance import balance_dose, more_balance
 from hipalign.core.planning.conditions import (
@@ -438,6 +438,50 @@ def script_item(ex: Exercise, doses: list[SideDose]) -> ScriptItem:
     )
 
 
+def _lead_why(
+    ch: _Chosen,
+    lead: Side | None,
+    side_field: str | None,
+    *,
+    for_weakness: bool,
+    extra_set: bool,
+    step: LadderStep,
+) -> Why | None:
+    """Why the item starts with (or keeps to) one side, when it does."""
+    ex = ch.exercise
+    lead_refs = ("seed_hip_exercises_eleven", RULE)
+    if lead and side_field == "both" and for_weakness:
+        text = f"Start with your {lead} side, the weaker one."
+        if extra_set:
+            text += f" It gets one set more than the other side ({step.sets + 1} instead of {step.sets})."
+        return Why(kind="lead_side", text=text, source=cite_all(lead_refs), refs=list(lead_refs))
+    if lead and side_field == "both":
+        where = next((p.name.lower() for p in ch.patterns if p.side == lead), "the pattern")
+        return Why(
+            kind="lead_side",
+            text=f"Start with your {lead} side, where the {where} was found.",
+            source=cite_all((RULE,)),
+            refs=[RULE],
+        )
+    if lead and for_weakness and ex.primary_intent == "strengthen":
+        other = "right" if lead == "left" else "left"
+        return Why(
+            kind="lead_side",
+            text=f"Only your {lead} side, the weaker one: your {other} side has no pain "
+            "and no positive test, so it does not need this work.",
+            source=cite_all(lead_refs),
+            refs=list(lead_refs),
+        )
+    if lead:
+        return Why(
+            kind="lead_side",
+            text=f"Only the {lead} side, where the pattern was found.",
+            source=cite_all((RULE,)),
+            refs=[RULE],
+        )
+    return None
+
+
 def _build_item(
     ch: _Chosen, intake: Intake, c: Constraints, weaker: Side | None, rung: int
 ) -> tuple[Item, ScriptItem]:
@@ -455,44 +499,11 @@ def _build_item(
         and ex.sidedness == "per_side"
         and step.sets < MAX_SETS
     )
-    lead_refs = ("seed_hip_exercises_eleven", RULE)
-    if lead and side_field == "both" and for_weakness:
-        text = f"Start with your {lead} side, the weaker one."
-        if extra_set:
-            text += f" It gets one set more than the other side ({step.sets + 1} instead of {step.sets})."
-        whys.append(
-            Why(kind="lead_side", text=text, source=cite_all(lead_refs), refs=list(lead_refs))
-        )
-    elif lead and side_field == "both":
-        where = next((p.name.lower() for p in ch.patterns if p.side == lead), "the pattern")
-        whys.append(
-            Why(
-                kind="lead_side",
-                text=f"Start with your {lead} side, where the {where} was found.",
-                source=cite_all((RULE,)),
-                refs=[RULE],
-            )
-        )
-    elif lead and for_weakness and ex.primary_intent == "strengthen":
-        other = "right" if lead == "left" else "left"
-        whys.append(
-            Why(
-                kind="lead_side",
-                text=f"Only your {lead} side, the weaker one: your {other} side has no pain "
-                "and no positive test, so it does not need this work.",
-                source=cite_all(lead_refs),
-                refs=list(lead_refs),
-            )
-        )
-    elif lead:
-        whys.append(
-            Why(
-                kind="lead_side",
-                text=f"Only the {lead} side, where the pattern was found.",
-                source=cite_all((RULE,)),
-                refs=[RULE],
-            )
-        )
+    lead_why = _lead_why(
+        ch, lead, side_field, for_weakness=for_weakness, extra_set=extra_set, step=step
+    )
+    if lead_why is not None:
+        whys.append(lead_why)
     if rung != ex.dose.start:
         dose_refs = ("acsm2021_stretching",) if ex.primary_intent == "stretch" else ("acsm2009",)
         whys.append(
