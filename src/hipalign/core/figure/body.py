@@ -249,6 +249,52 @@ def resolve(pose: Mapping[str, float], work: Side) -> dict[str, float]:
     return out
 
 
+def _limbs(
+    pose: Mapping[str, float], s: Side, *, root: Mat, trunk: Mat, pelvis: Vec, neck: Vec
+) -> dict[str, Vec]:
+    """One side's leg and arm landmarks, from the pelvis and trunk frames."""
+    lat = 1.0 if s == "right" else -1.0  # +z is the right side; the left mirrors signs
+
+    def a(j: str) -> float:
+        return pose.get(f"{s}_{j}", 0.0)
+
+    hip = _add(pelvis, _app(root, (0.0, 0.0, lat * HIP_HALF)))
+    r_hip = _ball(root, a("hip_flexion"), -lat * a("hip_abduction"), lat * a("hip_rotation"))
+    knee = _add(hip, _app(r_hip, (0.0, -THIGH, 0.0)))
+    r_knee = _mul(r_hip, _rz(-a("knee_flexion")))
+    ankle = _add(knee, _app(r_knee, (0.0, -SHANK, 0.0)))
+    r_ankle = _mul(r_knee, _rz(a("ankle_dorsiflexion")))
+    drop = -(ANKLE_HEIGHT - RADIUS["foot"])
+    heel = _add(ankle, _app(r_ankle, (-HEEL_BACK + RADIUS["foot"], drop, 0.0)))
+    toe = _add(ankle, _app(r_ankle, (FOOT - HEEL_BACK - RADIUS["foot"], drop, 0.0)))
+    shoulder = _add(neck, _app(trunk, (0.0, -0.02, lat * SHOULDER_HALF)))
+    r_sh = _ball(
+        trunk,
+        a("shoulder_flexion"),
+        -lat * a("shoulder_abduction"),
+        lat * a("shoulder_rotation"),
+    )
+    elbow = _add(shoulder, _app(r_sh, (0.0, -UPPER_ARM, 0.0)))
+    r_el = _mul(r_sh, _rz(a("elbow_flexion")))
+    wrist = _add(elbow, _app(r_el, (0.0, -FOREARM, 0.0)))
+    r_wr = _mul(r_el, _rz(a("wrist_extension")))
+    hand = _add(wrist, _app(r_wr, (0.0, -(HAND - RADIUS["hand"]), 0.0)))
+    return {
+        f"{s}_{name}": v
+        for name, v in (
+            ("hip", hip),
+            ("knee", knee),
+            ("ankle", ankle),
+            ("heel", heel),
+            ("toe", toe),
+            ("shoulder", shoulder),
+            ("elbow", elbow),
+            ("wrist", wrist),
+            ("hand", hand),
+        )
+    }
+
+
 def forward_kinematics(
     pose: Mapping[str, float], position: str, work: Side = "right"
 ) -> dict[str, Vec]:
@@ -293,45 +339,9 @@ def forward_kinematics(
     # drawn as a band, so a pelvic tilt shows even when the trunk stays upright.
     pts["pelvis_front"] = _app(root, (0.075, 0.045, 0.0))
     pts["pelvis_back"] = _app(root, (-0.07, 0.075, 0.0))
-    for s in ("right", "left"):
-        lat = 1.0 if s == "right" else -1.0  # +z is the right side; the left mirrors signs
-
-        def a(j: str, s: str = s) -> float:
-            return g(f"{s}_{j}", 0.0)
-
-        hip = _add(pts["pelvis"], _app(root, (0.0, 0.0, lat * HIP_HALF)))
-        r_hip = _ball(root, a("hip_flexion"), -lat * a("hip_abduction"), lat * a("hip_rotation"))
-        knee = _add(hip, _app(r_hip, (0.0, -THIGH, 0.0)))
-        r_knee = _mul(r_hip, _rz(-a("knee_flexion")))
-        ankle = _add(knee, _app(r_knee, (0.0, -SHANK, 0.0)))
-        r_ankle = _mul(r_knee, _rz(a("ankle_dorsiflexion")))
-        drop = -(ANKLE_HEIGHT - RADIUS["foot"])
-        heel = _add(ankle, _app(r_ankle, (-HEEL_BACK + RADIUS["foot"], drop, 0.0)))
-        toe = _add(ankle, _app(r_ankle, (FOOT - HEEL_BACK - RADIUS["foot"], drop, 0.0)))
-        shoulder = _add(pts["neck"], _app(trunk, (0.0, -0.02, lat * SHOULDER_HALF)))
-        r_sh = _ball(
-            trunk,
-            a("shoulder_flexion"),
-            -lat * a("shoulder_abduction"),
-            lat * a("shoulder_rotation"),
-        )
-        elbow = _add(shoulder, _app(r_sh, (0.0, -UPPER_ARM, 0.0)))
-        r_el = _mul(r_sh, _rz(a("elbow_flexion")))
-        wrist = _add(elbow, _app(r_el, (0.0, -FOREARM, 0.0)))
-        r_wr = _mul(r_el, _rz(a("wrist_extension")))
-        hand = _add(wrist, _app(r_wr, (0.0, -(HAND - RADIUS["hand"]), 0.0)))
-        for name, v in (
-            ("hip", hip),
-            ("knee", knee),
-            ("ankle", ankle),
-            ("heel", heel),
-            ("toe", toe),
-            ("shoulder", shoulder),
-            ("elbow", elbow),
-            ("wrist", wrist),
-            ("hand", hand),
-        ):
-            pts[f"{s}_{name}"] = v
+    both: tuple[Side, Side] = ("right", "left")
+    for side in both:
+        pts |= _limbs(p, side, root=root, trunk=trunk, pelvis=pts["pelvis"], neck=pts["neck"])
     return pts
 
 
