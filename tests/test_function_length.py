@@ -11,10 +11,9 @@ import hipalign
 
 SRC = Path(hipalign.__file__).parent
 MAX_LINES = 80
-# (file under src/hipalign, function name) -> its length when the gate came in.
-STILL_LONG = {
-    ("core/figure/svg.py", "render"): 121,
-}
+# (file under src/hipalign, function name) -> its length when the gate came in. Nine were
+# listed then (the longest 254 lines); all are split now, so the list is empty and stays so.
+STILL_LONG: dict[tuple[str, str], int] = {}
 
 
 def function_lengths(root: Path) -> dict[tuple[str, str], int]:

@@ -219,6 +219,95 @@ def _limb_colour(seg: str, work: str, near: bool, sidedness: str) -> str:
     return INK["near"] if near else INK["far"]
 
 
+def _view_box(
+    frames: Sequence[Mapping[str, tuple[float, float, float]]],
+) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) round every frame of the demonstration, so stills and animation line
+    up in one viewBox."""
+    xs = [p[0] for fr in frames for p in fr.values()]
+    ys = [p[1] for fr in frames for p in fr.values()]
+    pad = 14.0
+    return min(xs) - pad, max(xs) + pad, min(ys) - pad - 6, max(max(ys), 0.0) + 6
+
+
+def _trunk_parts(
+    samples: Sequence[Sample],
+    proj: Sequence[Mapping[str, tuple[float, float, float]]],
+    peak: Mapping[str, tuple[float, float, float]],
+    *,
+    depth: float,
+    axes: tuple[Vec, Vec],
+    times: str,
+    dur: float,
+) -> list[tuple[float, str, str]]:
+    """The shirt and hips shapes, and the pelvis band when the tilt shows from this side."""
+    ex, ey = axes
+    parts: list[tuple[float, str, str]] = []
+    shapes = [_torso(smp, pr, ex, ey) for (_, smp), pr in zip(samples, proj, strict=True)]
+    for k, (_part, colour) in enumerate((("shirt", INK["shirt"]), ("hips", INK["near"]))):
+        static, anim = _path_attrs([sh[k] for sh in shapes], times, dur)
+        parts.append(
+            (
+                depth,
+                f"trunk_{k}",
+                f'<path {static} fill="{colour}" stroke="{colour}" stroke-width="2.4" '
+                f'stroke-linejoin="round">{anim}</path>',
+            )
+        )
+    band = _line_values(proj, "pelvis_back", "pelvis_front")
+    if math.dist(peak["pelvis_back"][:2], peak["pelvis_front"][:2]) > 6:
+        bs, ba = _attrs(band, times, dur)
+        parts.append(
+            (
+                depth + 1e-6,
+                "trunk_band",
+                f'<line {bs} stroke="#e8ecf1" stroke-width="2" stroke-linecap="round">{ba}</line>',
+            )
+        )
+    return parts
+
+
+def _segment_parts(
+    samples: Sequence[Sample],
+    proj: Sequence[Mapping[str, tuple[float, float, float]]],
+    peak: Mapping[str, tuple[float, float, float]],
+    *,
+    axes: tuple[Vec, Vec],
+    times: str,
+    dur: float,
+    work: Side,
+    sidedness: str,
+    uid: str,
+) -> list[tuple[float, str, str]]:
+    """The body segment by segment (all but the head), each with its depth for drawing order."""
+    parts: list[tuple[float, str, str]] = []
+    mid_depth = peak["pelvis"][2]
+    for seg, a, b, rkey in SEGMENTS:
+        if seg == "head":
+            continue
+        depth = (peak[a][2] + peak[b][2]) / 2
+        if seg == "trunk":
+            parts += _trunk_parts(samples, proj, peak, depth=depth, axes=axes, times=times, dur=dur)
+            continue
+        near = depth >= mid_depth - 1e-9
+        colour = _limb_colour(seg, work, near, sidedness)
+        width = 2 * RADIUS[rkey] * SCALE
+        values = _line_values(proj, a, b)
+        static, anim = _attrs(values, times, dur)
+        ident = f"{uid}-{seg}"
+        # The limb once in defs, used twice: a white halo under the coloured stroke.
+        parts.append(
+            (
+                depth,
+                seg.replace(work, "work", 1),  # mirrored twins draw in the same order
+                f'<defs><line id="{ident}" {static}>{anim}</line></defs>'
+                f'<use href="#{ident}" stroke="#fff" stroke-width="{_fmt(width + HALO)}"/>'
+                f'<use href="#{ident}" stroke="{colour}" stroke-width="{_fmt(width)}"/>',
+            )
+        )
+    return parts
+
+
 def render(
     demo: Demonstration,
     *,
@@ -250,67 +339,24 @@ def render(
     canvas = _Canvas(demo, side, samples)
     proj = [{k: canvas.pt(v) for k, v in s.items()} for _, s in samples]
     key_proj = [{k: canvas.pt(v) for k, v in s.items()} for s in keys]
-    # One viewBox for every frame of the demonstration, so stills and animation line up.
-    xs = [p[0] for fr in key_proj + proj for p in fr.values()]
-    ys = [p[1] for fr in key_proj + proj for p in fr.values()]
-    pad = 14.0
-    x0, x1 = min(xs) - pad, max(xs) + pad
-    y0, y1 = min(ys) - pad - 6, max(max(ys), 0.0) + 6
-    work = side
-    parts: list[tuple[float, str, str]] = []
-    ex, ey = canvas.screen_axes()
-
+    x0, x1, y0, y1 = _view_box(key_proj + proj)
     # The body, segment by segment.
     peak = (
         proj[0]
         if shown is not None
         else {k: canvas.pt(v) for k, v in keys[demo.peak_index].items()}
     )
-    mid_depth = peak["pelvis"][2]
-    for seg, a, b, rkey in SEGMENTS:
-        if seg == "head":
-            continue
-        depth = (peak[a][2] + peak[b][2]) / 2
-        if seg == "trunk":
-            shapes = [_torso(smp, pr, ex, ey) for (_, smp), pr in zip(samples, proj, strict=True)]
-            for k, (_part, colour) in enumerate((("shirt", INK["shirt"]), ("hips", INK["near"]))):
-                static, anim = _path_attrs([sh[k] for sh in shapes], times, dur)
-                parts.append(
-                    (
-                        depth,
-                        f"trunk_{k}",
-                        f'<path {static} fill="{colour}" stroke="{colour}" stroke-width="2.4" '
-                        f'stroke-linejoin="round">{anim}</path>',
-                    )
-                )
-            band = _line_values(proj, "pelvis_back", "pelvis_front")
-            if math.dist(peak["pelvis_back"][:2], peak["pelvis_front"][:2]) > 6:
-                bs, ba = _attrs(band, times, dur)
-                parts.append(
-                    (
-                        depth + 1e-6,
-                        "trunk_band",
-                        f'<line {bs} stroke="#e8ecf1" stroke-width="2" stroke-linecap="round">'
-                        f"{ba}</line>",
-                    )
-                )
-            continue
-        near = depth >= mid_depth - 1e-9
-        colour = _limb_colour(seg, work, near, sidedness)
-        width = 2 * RADIUS[rkey] * SCALE
-        values = _line_values(proj, a, b)
-        static, anim = _attrs(values, times, dur)
-        ident = f"{uid}-{seg}"
-        # The limb once in defs, used twice: a white halo under the coloured stroke.
-        parts.append(
-            (
-                depth,
-                seg.replace(work, "work", 1),  # mirrored twins draw in the same order
-                f'<defs><line id="{ident}" {static}>{anim}</line></defs>'
-                f'<use href="#{ident}" stroke="#fff" stroke-width="{_fmt(width + HALO)}"/>'
-                f'<use href="#{ident}" stroke="{colour}" stroke-width="{_fmt(width)}"/>',
-            )
-        )
+    parts = _segment_parts(
+        samples,
+        proj,
+        peak,
+        axes=canvas.screen_axes(),
+        times=times,
+        dur=dur,
+        work=side,
+        sidedness=sidedness,
+        uid=uid,
+    )
     parts.append((peak["head"][2], "head", _head(canvas, samples, proj, shown, keys, times, dur)))
     parts.sort(key=lambda p: (round(p[0], 6), p[1]))
 
