@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -148,7 +148,9 @@ def email_add(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     messages.success(
-        request, f"A link to confirm it is on its way to {address}; it works for 24 hours."
+        request,
+        gettext("A link to confirm it is on its way to %(address)s; it works for 24 hours.")
+        % {"address": address},
     )
     return redirect("reminders")
 
@@ -157,7 +159,9 @@ def email_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def email_remove(request: HttpRequest) -> HttpResponse:
     accounts_email.email_address_remove(request.user)
-    messages.success(request, "Your email address is removed; no email will be sent to it.")
+    messages.success(
+        request, gettext("Your email address is removed; no email will be sent to it.")
+    )
     return redirect("reminders")
 
 
@@ -175,7 +179,7 @@ def email_verify(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 # The same words whether or not an account has the address (no way to find out who has one).
-FORGOT_ANSWER = (
+FORGOT_ANSWER = gettext_lazy(
     "If an account has this address, and it was confirmed, an email with a link to set a new "
     "password is on its way. The link works once, for one hour."
 )

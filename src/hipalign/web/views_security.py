@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -223,7 +224,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
             passwords.password_changed(user, keep_session=request.session.session_key)
             messages.info(
                 request,
-                "Password changed. Your other sessions were ended and your API tokens revoked.",
+                gettext(
+                    "Password changed. Your other sessions were ended and your API tokens revoked."
+                ),
             )
             return redirect("account")
         return render(request, "hipalign/password_change.html", {"form": form}, status=422)
@@ -247,7 +250,7 @@ def password_reset(request: HttpRequest, secret: str) -> HttpResponse:
         except InputError as exc:
             add_form_errors(form, exc.problems)
         else:
-            messages.info(request, "Your new password is set. Log in with it.")
+            messages.info(request, gettext("Your new password is set. Log in with it."))
             return redirect("login")
     return render(
         request,
