@@ -160,6 +160,10 @@ def test_the_players_script_words_and_cues_are_spanish(
     cues = {st["kind"]: st["cue"] for st in steps}
     assert cues["get_ready"].startswith("Prepárese: ")
     assert cues["done"] == "Sesión terminada. ¡Buen trabajo!"
+    # The warm-up's moves from the warm-up file's Spanish, by the move's id.
+    warm = [st for st in steps if st["kind"] == "warm_up"]
+    assert warm and warm[0]["move"] == "Marcha en el sitio"
+    assert warm[0]["cue"].startswith("Calentamiento, 1 de 4: Marcha en el sitio. Colóquese")
     worded = [st["cue"] for st in steps if st["kind"] in ("reps", "hold")]
     assert worded and all(c.startswith(("Serie ", "Mantenga ")) for c in worded)
     # The same steps, times and order as in English: only the words changed.
@@ -169,6 +173,7 @@ def test_the_players_script_words_and_cues_are_spanish(
         st["kind"]: st["cue"] for st in english_steps.context["player"]["script"]["steps"]
     }
     assert english_cues["get_ready"].startswith("Get ready: ")
+    assert english_cues["warm_up"].startswith("Warm-up, ")
     assert [s["duration_s"] for s in steps] == [
         s["duration_s"] for s in english_steps.context["player"]["script"]["steps"]
     ]

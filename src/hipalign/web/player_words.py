@@ -1,7 +1,7 @@
 """The session player's cues in the page's language (issue 20). The core writes each step's cue
 in English (core/session_script.py, pure: no catalog); for another language the Today page words
-the same steps again from their fields and the person's doses, with the pages' catalog. The
-warm-up's moves keep their words until the warm-up file has translations."""
+the same steps again from their fields and the person's doses, with the pages' catalog; the
+warm-up's moves from the warm-up file's translation (core/planning/es/warm_up.toml)."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hipalign.core.i18n import SOURCE_LANGUAGE
+from hipalign.core.planning.warm_up import moves_in
 from hipalign.services.program.doses import ItemNow
 
 
@@ -72,7 +73,27 @@ def worded_script(
         (n.exercise.id, s.side): (n.exercise, s) for n in items for s in n.sides
     }
     steps = []
+    moves = [st for st in script["steps"] if st["kind"] == "warm_up"]
     for step in script["steps"]:
+        if step["kind"] == "warm_up":
+            steps.append(_warm_up_step(step, moves.index(step) + 1, len(moves), language))
+            continue
         cue = _cue(step, doses)
         steps.append({**step, "cue": cue} if cue else step)
     return {**script, "steps": steps}
+
+
+def _warm_up_step(step: dict[str, Any], n: int, total: int, language: str) -> dict[str, Any]:
+    """A warm-up move's step in `language`: the script names the move by its English name, the
+    warm-up file keys its translation by the move's id."""
+    english = {m.name: m.id for m in moves_in(SOURCE_LANGUAGE).values()}
+    move = moves_in(language).get(english.get(str(step.get("move")), ""))
+    if move is None:
+        return step
+    cue = _("Warm-up, %(n)s of %(total)s: %(name)s. %(how)s") % {
+        "n": n,
+        "total": total,
+        "name": move.name,
+        "how": move.how,
+    }
+    return {**step, "cue": cue, "move": move.name}

@@ -897,6 +897,10 @@ def report(request: AuthedRequest) -> HttpResponse:
         {
             "rec": rec,
             "doc": plans.plan_document(rec),
+            # The exercises' names in the reader's words, as on the plan page.
+            "names": {
+                ex.id: ex.name for ex in planning.library_list(language=languages.language_active())
+            },
             "p": p,
             "o": outcome_records.outcomes_summary(request.user, clock.today()),
             "today_date": clock.today(),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,13 +49,14 @@ def _passed(request: HttpRequest) -> None:
 def _say(exc: InputError, code_label: str) -> str:
     """The first problem, naming the page's one code box by its label (a setup problem is about
     two-step sign-in as a whole)."""
-    labels = {"code": code_label, "setup": "Two-step sign-in"}
+    labels = {"code": gettext(code_label), "setup": gettext("Two-step sign-in")}
     return labelled_problem(exc.problems[0], labels)[1]
 
 
-# The labels of the code box on each page (mfa_setup.html, mfa_verify.html, security.html).
-_SETUP_CODE = "Code from the app"
-_VERIFY_CODE = "Code from your authenticator app"
+# The labels of the code box on each page (mfa_setup.html, mfa_verify.html, security.html),
+# worded in the page's language where shown.
+_SETUP_CODE = gettext_noop("Code from the app")
+_VERIFY_CODE = gettext_noop("Code from your authenticator app")
 _ANCHOR_LABELS = {"anchor": "Earlier export to compare with"}
 
 
@@ -124,7 +125,14 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                 left = mfa.mfa_status(user).recovery_left
                 messages.warning(
                     request,
-                    f"You used a recovery code; {left} left. Make new ones under Account security.",
+                    ngettext(
+                        "You used a recovery code; %(left)s left. Make new ones under Account "
+                        "security.",
+                        "You used a recovery code; %(left)s left. Make new ones under Account "
+                        "security.",
+                        left,
+                    )
+                    % {"left": left},
                 )
             return redirect(_next(request))
     return render(

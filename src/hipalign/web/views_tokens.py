@@ -6,15 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hipalign.core.errors import InputError
 from hipalign.services.identity import sessions, tokens
 from hipalign.web.edge import labelled_problem
 
-# The page's labels (tokens.html); the days label is the service's own and already leads its
-# problems, so it is not said twice.
-_LABELS = {"name": "Name", "days": tokens.DAYS_LABEL}
+
+def _labels() -> dict[str, str]:
+    """The page's labels (tokens.html) in its language; the days label is the service's own and
+    already leads its problems, so it is not said twice."""
+    return {"name": _("Name"), "days": _(tokens.DAYS_LABEL)}
 
 
 @login_required
@@ -32,7 +36,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
         try:
             made = tokens.api_token_create(request.user, name, days=days)
         except InputError as exc:
-            error_field, error = labelled_problem(exc.problems[0], _LABELS)
+            error_field, error = labelled_problem(exc.problems[0], _labels())
         else:
             secret = made.secret
             name = ""
@@ -59,7 +63,9 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     token = tokens.api_token_revoke(request.user, token_id, timezone.now())
-    messages.info(request, f"The token “{token.name}” was revoked; it no longer works.")
+    messages.info(
+        request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name}
+    )
     # The account page lists tokens too and sends people back there.
     return redirect("account" if request.POST.get("back") == "account" else "api_tokens")
 
@@ -68,7 +74,7 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 @require_POST
 def session_end(request: HttpRequest, browser_session_id: str) -> HttpResponse:
     sessions.session_end(request.user, browser_session_id, current_key=request.session.session_key)
-    messages.info(request, "That browser was signed out.")
+    messages.info(request, _("That browser was signed out."))
     return redirect("account")
 
 
@@ -77,6 +83,12 @@ def session_end(request: HttpRequest, browser_session_id: str) -> HttpResponse:
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     ended = sessions.sessions_end_others(request.user, current_key=request.session.session_key)
     messages.info(
-        request, f"Signed out everywhere else ({ended} other session{'s' * (ended != 1)} ended)."
+        request,
+        ngettext(
+            "Signed out everywhere else (%(count)s other session ended).",
+            "Signed out everywhere else (%(count)s other sessions ended).",
+            ended,
+        )
+        % {"count": ended},
     )
     return redirect("account")

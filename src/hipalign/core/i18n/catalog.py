@@ -85,7 +85,17 @@ DEMOS = ContentSet(
     required=True,
 )
 
-CONTENT: tuple[ContentSet, ...] = (EXERCISES, SCREENING, LESSONS, DEMOS)
+# The session warm-up's moves (issue 20), keyed by the move's id: the plan page and the player
+# read their names and how-to in the person's language.
+WARM_UP = ContentSet(
+    ContentKind("warm-up move", ("moves.*.name", "moves.*.how")),
+    "hipalign.core.planning",
+    "",
+    ("warm_up.toml",),
+    required=True,
+)
+
+CONTENT: tuple[ContentSet, ...] = (EXERCISES, SCREENING, LESSONS, DEMOS, WARM_UP)
 
 
 def _read(node: Traversable) -> dict[str, Any] | None:

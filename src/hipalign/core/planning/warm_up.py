@@ -10,6 +10,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hipalign.core.i18n.catalog import WARM_UP, localized
 from hipalign.core.planning.document import WarmUp
 from hipalign.core.references import check_ids, cite_all
 from hipalign.core.session_script import WarmUpMove
@@ -22,12 +23,29 @@ class _WarmUpData(BaseModel):
     moves: list[WarmUpMove] = Field(min_length=2, max_length=4)
 
 
+def _raw() -> dict[str, object]:
+    text = (resources.files("hipalign.core.planning") / "warm_up.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def _data(language: str = "en") -> _WarmUpData:
+    raw = _raw() if language == "en" else localized(WARM_UP, "warm_up.toml", _raw(), language)
+    return _WarmUpData.model_validate(raw)
+
+
+@cache
+def moves_in(language: str) -> dict[str, WarmUpMove]:
+    """The warm-up's moves by id, their name and how-to in `language` (English where it has no
+    translation): a stored plan keeps the English it was made with, the pages show these."""
+    return {m.id: m for m in _data(language).moves}
+
+
 @cache
 def warm_up() -> WarmUp:
     """The session warm-up. Raises ValueError when the data breaks its rules (checked in tests
     and by `hipalign library validate` through the planner)."""
-    text = (resources.files("hipalign.core.planning") / "warm_up.toml").read_text("utf-8")
-    data = _WarmUpData.model_validate(tomllib.loads(text))
+    data = _data()
     problems = check_ids(data.sources, "warm_up.toml sources")
     if problems:
         raise ValueError("; ".join(problems))

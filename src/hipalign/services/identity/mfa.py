@@ -27,6 +27,7 @@ import pyotp
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hipalign.adapters.db.models import AuditEvent, TotpDevice
 from hipalign.core.access import Action
@@ -92,7 +93,7 @@ def mfa_setup_begin(user: User) -> str:
     with transaction.atomic():
         device = TotpDevice.objects.filter(user_id=user.pk).first()
         if device is not None and device.confirmed_at is not None:
-            raise InputError("setup", ["setup: two-step sign-in is already set up"])
+            raise InputError("setup", ["setup: " + _("two-step sign-in is already set up")])
         if device is None:
             device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32())
     return pyotp.TOTP(device.secret).provisioning_uri(name=user.get_username(), issuer_name=ISSUER)
@@ -120,8 +121,8 @@ def _step_match(secret: str, code: str, at: datetime) -> int | None:
 
 def _new_recovery_codes() -> tuple[list[str], list[str]]:
     codes = []
-    for _ in range(RECOVERY_CODES):
-        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
+    for _n in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _i in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
     return codes, [_hash(c) for c in codes]
 
@@ -134,11 +135,11 @@ def mfa_setup_confirm(user: User, code: str, *, now: datetime | None = None) -> 
     with transaction.atomic():
         device = TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=True).first()
         if device is None:
-            raise InputError("setup", ["setup: start again from the setup page"])
+            raise InputError("setup", ["setup: " + _("start again from the setup page")])
         step = _step_match(device.secret, code, at)
         if step is None:
             audit_record(int(user.pk), "mfa.fail", "setup")
-            raise InputError("code", [_WRONG_CODE])
+            raise InputError("code", [_wrong_code()])
         codes, hashes = _new_recovery_codes()
         device.confirmed_at = at
         device.last_step = step
@@ -148,9 +149,11 @@ def mfa_setup_confirm(user: User, code: str, *, now: datetime | None = None) -> 
     return codes
 
 
-_WRONG_CODE = (
-    "code: does not match; give the 6 digits your app shows now, or one of your recovery codes"
-)
+def _wrong_code() -> str:
+    # Worded at raise time in the reader's language (issue 20); the "code:" field stays the id.
+    return "code: " + _(
+        "does not match; give the 6 digits your app shows now, or one of your recovery codes"
+    )
 
 
 def _failures(user_id: int, at: datetime) -> int:
@@ -169,7 +172,8 @@ def _failures(user_id: int, at: datetime) -> int:
 def _refuse_when_locked(user: User, at: datetime) -> None:
     if _failures(int(user.pk), at) >= MFA_FAILURE_LIMIT:
         raise MfaLocked(
-            f"Too many wrong codes: try again in {int(MFA_WINDOW.total_seconds()) // 60} minutes."
+            _("Too many wrong codes: try again in %(minutes)s minutes.")
+            % {"minutes": int(MFA_WINDOW.total_seconds()) // 60}
         )
 
 
@@ -182,7 +186,7 @@ def mfa_verify(user: User, code: str, *, now: datetime | None = None) -> Method:
     _refuse_when_locked(user, at)
     device = TotpDevice.objects.filter(user_id=uid, confirmed_at__isnull=False).first()
     if device is None:
-        raise InputError("setup", ["setup: set up two-step sign-in first"])
+        raise InputError("setup", ["setup: " + _("set up two-step sign-in first")])
     step = _step_match(device.secret, code, at)
     if step is not None:
         # Compare-and-set in one statement: of two requests with the same code, one wins.
@@ -190,13 +194,13 @@ def mfa_verify(user: User, code: str, *, now: datetime | None = None) -> Method:
             audit_record(uid, "mfa.verify", "totp")
             return "totp"
         audit_record(uid, "mfa.fail", "replay")
-        raise InputError("code", ["code: already used; wait for the next code in your app"])
+        raise InputError("code", ["code: " + _("already used; wait for the next code in your app")])
     if _recovery_spend(uid, code):
         audit_record(uid, "mfa.recovery_used")
         audit_record(uid, "mfa.verify", "recovery")
         return "recovery"
     audit_record(uid, "mfa.fail")
-    raise InputError("code", [_WRONG_CODE])
+    raise InputError("code", [_wrong_code()])
 
 
 def _recovery_spend(user_id: int, code: str) -> bool:
@@ -219,14 +223,16 @@ def mfa_recovery_renew(user: User, code: str, *, now: datetime | None = None) ->
     _refuse_when_locked(user, at)
     device = TotpDevice.objects.filter(user_id=uid, confirmed_at__isnull=False).first()
     if device is None:
-        raise InputError("setup", ["setup: set up two-step sign-in first"])
+        raise InputError("setup", ["setup: " + _("set up two-step sign-in first")])
     step = _step_match(device.secret, code, at)
     codes, hashes = _new_recovery_codes()
     if step is None or not TotpDevice.objects.filter(user_id=uid, last_step__lt=step).update(
         last_step=step, recovery_hashes=hashes
     ):
         audit_record(uid, "mfa.fail", "renew")
-        raise InputError("code", ["code: does not match or was already used; give a new code"])
+        raise InputError(
+            "code", ["code: " + _("does not match or was already used; give a new code")]
+        )
     audit_record(uid, "mfa.recovery_renew")
     return codes
 

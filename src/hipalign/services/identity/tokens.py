@@ -22,6 +22,8 @@ from typing import Literal
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hipalign.adapters.db.models import ApiToken
 from hipalign.core.errors import InputError
@@ -42,7 +44,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 # most, so no token is forever. The account page shows each token's expiry.
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
-DAYS_LABEL = "Expires after (days)"
+DAYS_LABEL = gettext_noop("Expires after (days)")  # worded where shown
 # Why every live token of an account was revoked at once (the audit row's target).
 RevokeReason = Literal["role.change", "mfa.reset", "password.change", "account.disable"]
 
@@ -70,7 +72,12 @@ def _days(days: object) -> int:
     # int() refuses 4,300 digits and more (tests/web/test_fuzz_inputs.py).
     if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= MAX_DAYS:
         raise InputError(
-            "token", [f"days: {DAYS_LABEL}: give a whole number of days from 1 to {MAX_DAYS}"]
+            "token",
+            [
+                "days: "
+                + _("%(label)s: give a whole number of days from 1 to %(max)s")
+                % {"label": _(DAYS_LABEL), "max": MAX_DAYS}
+            ],
         )
     return int(text)
 
@@ -83,7 +90,9 @@ def api_token_create(
     user = _signed_in(actor)
     clean = " ".join(name.split())
     if not 1 <= len(clean) <= NAME_MAX:
-        raise InputError("token", [f"name: give a name of 1-{NAME_MAX} characters"])
+        raise InputError(
+            "token", ["name: " + _("give a name of 1-%(max)s characters") % {"max": NAME_MAX}]
+        )
     lifetime = timedelta(days=_days(days))
     at = now if now is not None else timezone.now()
     secret = TOKEN_MARK + secrets.token_urlsafe(TOKEN_BYTES)
@@ -91,7 +100,12 @@ def api_token_create(
         active = ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).count()
         if active >= MAX_ACTIVE:
             raise InputError(
-                "token", [f"name: you have {MAX_ACTIVE} tokens; revoke one before making another"]
+                "token",
+                [
+                    "name: "
+                    + _("you have %(count)s tokens; revoke one before making another")
+                    % {"count": MAX_ACTIVE}
+                ],
             )
         token = ApiToken.objects.create(
             user=user,

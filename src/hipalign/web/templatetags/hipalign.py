@@ -11,7 +11,7 @@ from hipalign.core.attention import Flag
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.outcomes.engine import Change, Measure
 from hipalign.services.posture.uploads import PostureView
-from hipalign.web import habit_words, outcome_words, posture_words
+from hipalign.web import habit_words, outcome_words, plan_words, posture_words
 from hipalign.web.attention_words import flag_words
 
 register = template.Library()
@@ -41,8 +41,9 @@ def public_source(value: object) -> str:
 
 @register.filter
 def words(value: object) -> str:
-    """A vocabulary id as words: "seated_chair" -> "seated chair"."""
-    return product_words.code_words(str(value))
+    """A vocabulary id as words: "seated_chair" -> "seated chair" (a position or equipment code
+    in the reader's language)."""
+    return plan_words.code_words(str(value))
 
 
 @register.filter
@@ -241,13 +242,56 @@ def needs_care_now(reasons: object, now: bool = True) -> list[object]:
 @register.simple_tag
 def dose_of(exercise: object, side: object) -> str:
     """Today's dose of one side of an exercise, as every page words it ("3 × 12")."""
-    return product_words.dose_words(
+    english = product_words.dose_words(
         kind=str(getattr(getattr(exercise, "dose", None), "kind", "reps")),
         sets=int(getattr(side, "sets", 0)),
         reps=int(getattr(side, "reps", 0)),
         hold_s=int(getattr(side, "hold_s", 0)),
         load=str(getattr(side, "load", "bodyweight")),
     )
+    return english if _language() == "en" else plan_words.dose_phrase(english) or english
+
+
+@register.filter
+def plan_text(text: object) -> str:
+    """One of the plan document's stored sentences in the reader's language (web/plan_words)."""
+    return plan_words.text_words(str(text or ""))
+
+
+@register.filter
+def plan_summary(text: object) -> str:
+    return plan_words.summary_words(str(text or ""))
+
+
+@register.filter
+def pattern_text(pattern: object) -> str:
+    return plan_words.pattern_words(pattern)
+
+
+@register.filter
+def why_text(why: object, patterns: object) -> str:
+    """A reason an exercise is in the plan; `patterns` are the plan's (a reason names one)."""
+    return plan_words.why_words(why, patterns)
+
+
+@register.filter
+def intent_tag(intent: object) -> str:
+    return plan_words.intent_tag(intent)
+
+
+@register.filter
+def side_title(side: object) -> str:
+    return plan_words.side_title(side)
+
+
+@register.filter
+def reminder_text(reminder: object) -> str:
+    return plan_words.reminder_words(reminder)
+
+
+@register.filter
+def warm_move(move: object) -> dict[str, str]:
+    return plan_words.warm_up_move(move)
 
 
 @register.filter

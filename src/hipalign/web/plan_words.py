@@ -1,0 +1,504 @@
+"""A stored plan's own sentences in the reader's language (issue 20).
+
+The planner (core/planning, core/assessment) is pure and writes its sentences in English into the
+plan document, which is stored as made: the document is the contract (DESIGN.md) and the record of
+what the person was given. The plan page and the progress report word them again here, at render
+time, with the pages' catalog:
+
+- a pattern from its fields (id, side, confidence), never from its English text;
+- a reason of the kinds "pattern" and "general" from its pattern and intent;
+- every other sentence by its English: fixed sentences by equality, and sentences with numbers,
+  sides, doses or findings by the catalog's own English (each msgid below is also the pattern it
+  matches; `%(name)s` is the part that varies, its kind told by the name).
+
+A sentence this module does not know stays English (the substitutes' reasons, the evidence details
+and left-out reasons, for now: README, languages); tests/web/test_plan_words_language.py walks the
+410 plans of the golden intakes and fails on any sentence of the kinds covered here that is left
+English.
+"""
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext, pgettext_lazy
+
+from hipalign.core.assessment import PATTERN_INFO
+
+# Sentence ends: after . ! ? (a closing bracket may follow) and before a capital or a digit.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\)?\s+(?=[A-Z0-9])")
+
+
+def _reading_english() -> bool:
+    return (translation.get_language() or "en").split("-")[0] == "en"
+
+
+def _side(side: str) -> str:
+    # An adjective after "side" ("your left side", "su lado izquierdo").
+    return (
+        pgettext("side, adjective", "left")
+        if side == "left"
+        else pgettext("side, adjective", "right")
+    )
+
+
+# Each pattern's name inside a sentence ("Signs of short hip flexors, ..."), by the core's id.
+FINDINGS: dict[str, str] = {
+    "hip_flexor_tightness": gettext_noop("short hip flexors"),
+    "anterior_tilt_tendency": gettext_noop("forward pelvic tilt tendency"),
+    "abductor_weakness": gettext_noop("weaker hip abductors"),
+    "frontal_asymmetry": gettext_noop("side-to-side pelvic asymmetry"),
+    "mobility_restriction": gettext_noop("restricted hip movement"),
+    "trunk_endurance": gettext_noop("low trunk endurance"),
+    "balance_deficit": gettext_noop("reduced balance"),
+}
+# What each pattern suggests, the core's `meaning` (a test keeps the two equal).
+MEANINGS: dict[str, str] = {
+    "hip_flexor_tightness": gettext_noop(
+        "Signs that the muscles at the front of the hip may be short, which long sitting can "
+        "encourage."
+    ),
+    "anterior_tilt_tendency": gettext_noop(
+        "The pelvis may rest tipped forward. This is common in healthy people, so it only "
+        "matters alongside symptoms."
+    ),
+    "abductor_weakness": gettext_noop(
+        "Signs that the outer-hip muscles that keep the pelvis level on one leg may be weaker."
+    ),
+    "frontal_asymmetry": gettext_noop(
+        "One side of the pelvis may sit higher. Bone shape alone can explain gaps like this, so "
+        "it is a screen to confirm with a professional."
+    ),
+    "mobility_restriction": gettext_noop("Signs that the hip may turn less freely than usual."),
+    "trunk_endurance": gettext_noop("The trunk muscles that steady the pelvis may tire early."),
+    "balance_deficit": gettext_noop(
+        "Standing on one leg may be harder than expected for your age."
+    ),
+}
+_SIGNS = {
+    None: gettext_noop("Signs of %(finding)s, %(confidence)s confidence"),
+    "both": gettext_noop("Signs of %(finding)s on both sides, %(confidence)s confidence"),
+    "left": gettext_noop("Signs of %(finding)s on the left, %(confidence)s confidence"),
+    "right": gettext_noop("Signs of %(finding)s on the right, %(confidence)s confidence"),
+}
+_CONFIDENCE = {
+    "low": gettext_noop("low"),
+    "moderate": gettext_noop("moderate"),
+    "high": gettext_noop("high"),
+}
+# Why an exercise answers a finding, by its intent ("...: this exercise is here to stretch.").
+_PURPOSE = {
+    "stretch": gettext_noop("%(finding)s: this exercise is here to stretch."),
+    "strengthen": gettext_noop("%(finding)s: this exercise is here to strengthen."),
+    "mobilize": gettext_noop("%(finding)s: this exercise is here to move more freely."),
+    "control": gettext_noop("%(finding)s: this exercise is here to train control."),
+}
+INTENT_TAGS = {
+    "stretch": gettext_noop("stretch"),
+    "strengthen": gettext_noop("strengthen"),
+    "mobilize": gettext_noop("mobilize"),
+    "control": gettext_noop("control"),
+}
+
+# The planner's fixed sentences, by their English.
+FIXED: tuple[str, ...] = (
+    gettext_noop("hipalign is decision support, not a diagnosis."),
+    gettext_noop(
+        "It describes functional patterns with a confidence level and suggests exercises; a "
+        "physical therapist or doctor can assess you."
+    ),
+    gettext_noop("No functional pattern was found, so this is a general balanced program."),
+    gettext_noop(
+        "Both legs work evenly to spare the pelvic joints: no standing on one leg, wide stances "
+        "or leg swings."
+    ),
+    gettext_noop("With one session a week strength gains are slow; 2-3 sessions are advised."),
+    gettext_noop(
+        "First review: answer the safety questions again and rate your pain and the activities "
+        "you chose (NPRS, PSFS) against your start."
+    ),
+    gettext_noop(
+        "If pain and function have not moved toward a meaningful change, or are worse, answer "
+        "the safety questions again and see a physical therapist."
+    ),
+    gettext_noop(
+        "Without a meaningful change by now (pain down 2 points and 30 %, or your activities up "
+        "2 points), see a physical therapist or doctor."
+    ),
+    gettext_noop(
+        "It is not logged and does not count as an exercise; if you are already warm, you can "
+        "skip it."
+    ),
+    gettext_noop("Part of the balanced base program that rounds out your plan."),
+    gettext_noop(
+        "The daily balance practice, and standing and walking in daily life, make up the rest."
+    ),
+    gettext_noop("More minutes per session would let the sessions give more."),
+    gettext_noop(
+        "Balance practice: at your age or with your balance, standing balance work helps "
+        "prevent falls."
+    ),
+    gettext_noop(
+        "Stretching tight muscles such as the hamstrings helps the hip move through its full range."
+    ),
+    gettext_noop(
+        "Muscles opposite weaker ones tend to tighten, and the inner-thigh (adductor) muscles "
+        "are among those most often tight; this stretch lengthens them."
+    ),
+    gettext_noop(
+        "You feel pain along the outside of the thigh: the source stretches the band of tissue "
+        "there and the outer hip."
+    ),
+    gettext_noop(
+        "You have a resistance band: it strengthens the muscles at the front of the hip that "
+        "lift the leg, one of the groups the sources train."
+    ),
+    gettext_noop(
+        "Planks and other heavy trunk work wait until 12 weeks after the birth; after your "
+        "caesarean no plank of any kind before 8 weeks."
+    ),
+    # The notes on how to do an exercise safely given the answers.
+    gettext_noop(
+        "Breathe out and gently lift your pelvic floor as you make the effort; stop if you leak, "
+        "feel heaviness in the vagina, or see a ridge bulge along the middle of your tummy."
+    ),
+    gettext_noop("Keep a hand on a sturdy support or wall the whole time."),
+    gettext_noop("Keep a pillow between your knees so the top leg never crosses the midline."),
+    gettext_noop(
+        "Keep your knees together when you get down and up, and roll onto your side first."
+    ),
+    gettext_noop(
+        "Lift only until shoulders, hips and knees make a straight line, never higher: the hip "
+        "must not go past straight after an anterior approach."
+    ),
+    gettext_noop("Move gently and stop short of a strong stretch: no bouncing in pregnancy."),
+    gettext_noop("Stand on the floor, not on books or a step, while pregnant."),
+    gettext_noop("Starts at the easiest step because your pain is high: stop if it rises."),
+    gettext_noop("Stay inside the hip precautions your surgeon or therapist gave you."),
+)
+_FIXED = frozenset(FIXED)
+
+# Sentences with a varying part, by the catalog's English. The name of a placeholder says what it
+# holds: side/other a side, finding a pattern's name, dose a dose, anything else a number.
+TEMPLATES: tuple[str, ...] = (
+    gettext_noop("One-leg exercises start with your weaker %(side)s side."),
+    gettext_noop(
+        "One-leg strength work trains only your weaker %(side)s side: your %(other)s side has "
+        "no pain and no positive test."
+    ),
+    gettext_noop(
+        "You said your %(other)s side feels weaker, but the standing test found the %(side)s hip "
+        "muscles weaker; the plan follows the test and starts with the %(side)s side."
+    ),
+    gettext_noop(
+        "Your pain is %(pain)s/10 at rest, so every exercise starts at its easiest step and "
+        "strength work is done as holds without movement or gentle range-of-motion work."
+    ),
+    gettext_noop(
+        "Your pain is %(pain)s/10, so strength work is done as holds without movement or gentle "
+        "range-of-motion work until it settles to %(limit)s or less."
+    ),
+    gettext_noop(
+        "About %(minutes)s minutes of gentle moves next to a support warm up your hips and legs "
+        "before the exercises."
+    ),
+    gettext_noop("Start with your %(side)s side, the weaker one."),
+    gettext_noop("It gets one set more than the other side (%(more)s instead of %(sets)s)."),
+    gettext_noop("Start with your %(side)s side, where the %(finding)s was found."),
+    gettext_noop(
+        "Only your %(side)s side, the weaker one: your %(other)s side has no pain and no "
+        "positive test, so it does not need this work."
+    ),
+    gettext_noop("Only the %(side)s side, where the pattern was found."),
+    gettext_noop("Dose adjusted for your age, equipment or pain: %(dose)s."),
+    # The balance dose (core/planning/balance.py); the target is 3 hours a week (Sherrington).
+    gettext_noop(
+        "Your sessions give about %(minutes)s minutes of balance practice a week: about "
+        "%(share)s %% of the %(hours)s hours a week of balance challenge that best prevents falls."
+    ),
+    gettext_noop(
+        "Your sessions give about %(minutes)s minutes of balance practice a week, which meets the "
+        "target of about %(hours)s hours a week of balance challenge that best prevents falls."
+    ),
+    gettext_noop(
+        "More balance practice where your time allows: %(sets)s sets of %(reps)s holds on each "
+        "leg, toward about 3 hours a week of balance challenge that best prevents falls."
+    ),
+    gettext_noop(
+        "More balance practice where your time allows: %(sets)s sets of %(reps)s holds, toward "
+        "about 3 hours a week of balance challenge that best prevents falls."
+    ),
+    gettext_noop(
+        "More balance practice where your time allows: 1 set of %(reps)s holds on each leg, "
+        "toward about 3 hours a week of balance challenge that best prevents falls."
+    ),
+    gettext_noop(
+        "More balance practice where your time allows: 1 set of %(reps)s holds, toward about 3 "
+        "hours a week of balance challenge that best prevents falls."
+    ),
+    gettext_noop(
+        "Your %(side)s side is the weaker one: the source strengthens the buttock and "
+        "back-of-thigh muscles of the weaker side with this lift."
+    ),
+)
+
+_GENERAL = gettext_noop(
+    "Part of a general balanced program: no functional pattern was found from your answers."
+)
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_DOSE_HOLDS = re.compile(r"^(\d+) × (\d+) holds of (\d+) s$")
+_DOSE_HOLD = re.compile(r"^(\d+) × (\d+) s hold$")
+_DOSE_REPS = re.compile(r"^(\d+) × (\d+)(?:, (\d+) s pause each)?$")
+
+
+# The core's load words (core/words.py LOAD_WORDS), after a dose.
+LOADS: dict[str, str] = {
+    "with an ankle weight": gettext_noop("with an ankle weight"),
+    "with a heavier band": gettext_noop("with a heavier band"),
+    "with more effort": gettext_noop("with more effort"),
+}
+
+
+def dose_phrase(text: str) -> str | None:
+    """A dose in the reader's words, from the core's English ("3 × 12, 2 s pause each, with an
+    ankle weight"); None for a phrase of another shape."""
+    for english, msgid in LOADS.items():
+        if text.endswith(", " + english):
+            base = _base_dose(text.removesuffix(", " + english))
+            return None if base is None else f"{base}, {gettext(msgid)}"
+    return _base_dose(text)
+
+
+def _base_dose(text: str) -> str | None:
+    if m := _DOSE_HOLDS.match(text):
+        return gettext("%(sets)s × %(reps)s holds of %(seconds)s s") % dict(
+            zip(("sets", "reps", "seconds"), m.groups(), strict=True)
+        )
+    if m := _DOSE_HOLD.match(text):
+        return gettext("%(sets)s × %(seconds)s s hold") % {"sets": m[1], "seconds": m[2]}
+    if m := _DOSE_REPS.match(text):
+        reps = f"{m[1]} × {m[2]}"
+        return (
+            reps
+            if m[3] is None
+            else gettext("%(reps)s, %(seconds)s s pause each")
+            % {
+                "reps": reps,
+                "seconds": m[3],
+            }
+        )
+    return None
+
+
+def _finding_of(english: str) -> str | None:
+    for pid, name in FINDINGS.items():
+        if english in (name, PATTERN_INFO[pid].name.lower()):
+            return gettext(name)
+    return None
+
+
+_GROUPS: dict[str, tuple[str, Callable[[str], str | None]]] = {
+    "side": (r"left|right", _side),
+    "other": (r"left|right", _side),
+    "finding": (r"[a-z][a-z -]+?", _finding_of),
+    "dose": (r".+?", dose_phrase),
+}
+_NUMBER = (r"[0-9½]+(?:\.[0-9]+)?", str)
+
+
+@cache
+def _matchers() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for msgid in TEMPLATES:
+        parts, pos, seen = [], 0, set()
+        for m in _PLACEHOLDER.finditer(msgid):
+            parts.append(re.escape(msgid[pos : m.start()].replace("%%", "%")))
+            name = m[1]
+            if name in seen:
+                parts.append(f"(?P={name})")
+            else:
+                parts.append(f"(?P<{name}>{_GROUPS.get(name, _NUMBER)[0]})")
+                seen.add(name)
+            pos = m.end()
+        parts.append(re.escape(msgid[pos:].replace("%%", "%")))
+        out.append((re.compile("^" + "".join(parts) + "$"), msgid))
+    return tuple(out)
+
+
+def _templated(sentence: str) -> str | None:
+    for pattern, msgid in _matchers():
+        m = pattern.match(sentence)
+        if m is None:
+            continue
+        values: dict[str, str] = {}
+        for name, value in m.groupdict().items():
+            worded = _GROUPS.get(name, _NUMBER)[1](value)
+            if worded is None:
+                break
+            values[name] = worded
+        else:
+            return gettext(msgid) % values
+    return None
+
+
+def sentence_words(sentence: str) -> str:
+    """One of the planner's sentences in the reader's language; itself when not known."""
+    if sentence in _FIXED:
+        return gettext(sentence)
+    return _templated(sentence) or sentence
+
+
+def text_words(text: str) -> str:
+    """A stored text of one or more sentences, each worded on its own."""
+    if _reading_english() or not text:
+        return text
+    return " ".join(sentence_words(s) for s in _SENTENCE_END.split(text))
+
+
+def pattern_heading(pattern_id: str, side: str | None, confidence: str) -> str:
+    """ "Signs of weaker hip abductors on the left, moderate confidence" (no full stop)."""
+    return gettext(_SIGNS.get(side, _SIGNS[None])) % {
+        "finding": gettext(FINDINGS[pattern_id]),
+        "confidence": gettext(_CONFIDENCE.get(confidence, confidence)),
+    }
+
+
+def pattern_words(pattern: object) -> str:
+    """A pattern's text (its heading on the plan) worded from its fields."""
+    pid = str(getattr(pattern, "id", ""))
+    text = str(getattr(pattern, "text", ""))
+    if _reading_english() or pid not in FINDINGS:
+        return text
+    side = getattr(pattern, "side", None)
+    heading = pattern_heading(pid, side, str(getattr(pattern, "confidence", "low")))
+    return f"{heading}. {gettext(MEANINGS[pid])}"
+
+
+def why_words(why: object, patterns: object = ()) -> str:
+    """One reason an exercise is in the plan: a pattern's and the general one from their fields,
+    the rest sentence by sentence."""
+    text = str(getattr(why, "text", ""))
+    if _reading_english():
+        return text
+    kind, intent = getattr(why, "kind", ""), str(getattr(why, "intent", "") or "")
+    # The planner ends a general reason with its intent in brackets; the page tags the intent
+    # beside the reason, in words.
+    text = text.removesuffix(f" ({intent})") if intent else text
+    if kind == "general" and text == _GENERAL:
+        return gettext(_GENERAL)
+    pid = getattr(why, "pattern", None)
+    found = next((p for p in patterns or () if getattr(p, "id", None) == pid), None)  # type: ignore[attr-defined]
+    if kind == "pattern" and found is not None and pid in FINDINGS and intent in _PURPOSE:
+        heading = pattern_heading(
+            str(pid), getattr(found, "side", None), str(getattr(found, "confidence", "low"))
+        )
+        return gettext(_PURPOSE[intent]) % {"finding": heading}
+    return text_words(text)
+
+
+def intent_tag(intent: object) -> str:
+    return gettext(INTENT_TAGS[str(intent)]) if str(intent) in INTENT_TAGS else str(intent)
+
+
+def summary_words(text: str) -> str:
+    """The plan's summary: the count of patterns is a plural of its own, the rest sentences."""
+    if _reading_english() or not text:
+        return text
+    out = []
+    for sentence in _SENTENCE_END.split(text):
+        m = re.match(
+            r"^(\d+) functional patterns? found; the plan works on them first"
+            r"(?:, your weaker (left|right) side leading)?\.$",
+            sentence,
+        )
+        if m is None:
+            out.append(sentence_words(sentence))
+            continue
+        count = int(m[1])
+        if m[2] is None:
+            words = ngettext(
+                "%(count)s functional pattern found; the plan works on it first.",
+                "%(count)s functional patterns found; the plan works on them first.",
+                count,
+            ) % {"count": count}
+        else:
+            words = ngettext(
+                "%(count)s functional pattern found; the plan works on it first, your weaker "
+                "%(side)s side leading.",
+                "%(count)s functional patterns found; the plan works on them first, your weaker "
+                "%(side)s side leading.",
+                count,
+            ) % {"count": count, "side": _side(m[2])}
+        out.append(words)
+    return " ".join(out)
+
+
+# The library's position and equipment codes as words on the plan (the codes stay the contract:
+# DESIGN.md). Unknown codes read as the code's words.
+CODES: dict[str, Promise] = {
+    "standing": pgettext_lazy("position", "standing"),
+    "seated_chair": pgettext_lazy("position", "seated on a chair"),
+    "seated_floor": pgettext_lazy("position", "seated on the floor"),
+    "supine": pgettext_lazy("position", "lying on your back"),
+    "prone": pgettext_lazy("position", "lying face down"),
+    "side_lying": pgettext_lazy("position", "lying on your side"),
+    "quadruped": pgettext_lazy("position", "on hands and knees"),
+    "kneeling": pgettext_lazy("position", "kneeling"),
+    "mat": pgettext_lazy("equipment", "mat"),
+    "wall": pgettext_lazy("equipment", "wall"),
+    "pillow": pgettext_lazy("equipment", "pillow"),
+    "sturdy_support": pgettext_lazy("equipment", "sturdy support"),
+    "books_or_step": pgettext_lazy("equipment", "books or a step"),
+    "resistance_band": pgettext_lazy("equipment", "resistance band"),
+    "ankle_weights": pgettext_lazy("equipment", "ankle weights"),
+    "bench": pgettext_lazy("equipment", "bench"),
+}
+
+
+def code_words(code: str) -> str:
+    """A position or equipment code in the reader's words; English readers keep the code's own
+    words ("side lying"), as before."""
+    if _reading_english() or code not in CODES:
+        return code.replace("_", " ")
+    return str(CODES[code])
+
+
+def side_title(side: object) -> str:
+    """A dose line's side ("Left", "Izquierdo")."""
+    if side == "left":
+        return pgettext("dose line", "Left")
+    if side == "right":
+        return pgettext("dose line", "Right")
+    return str(side).title()
+
+
+def warm_up_move(move: object) -> dict[str, str]:
+    """A warm-up move's name and how-to in the reader's language, by its id."""
+    from hipalign.core.planning.warm_up import moves_in
+
+    name, how = str(getattr(move, "name", "")), str(getattr(move, "how", ""))
+    language = (translation.get_language() or "en").split("-")[0]
+    found = None if language == "en" else moves_in(language).get(str(getattr(move, "id", "")))
+    return {"name": found.name, "how": found.how} if found else {"name": name, "how": how}
+
+
+def reminder_words(reminder: object) -> str:
+    """Today's reminder (services/followup/habits.py writes it in English for every channel)
+    worded again from its kinds and the break's time."""
+    text = str(getattr(reminder, "text", ""))
+    if _reading_english():
+        return text
+    at = str(getattr(reminder, "at", ""))
+    words = {
+        "session": gettext("Today's session is waiting for you."),
+        "break": gettext("Next movement break at %(time)s.") % {"time": at},
+        "checkin": gettext("Your weekly check-in is due."),
+        "scores": gettext("Your scores for this review point are due."),
+    }
+    kinds = list(getattr(reminder, "kinds", []) or [])
+    if not kinds or any(k not in words for k in kinds):
+        return text
+    return " ".join(words[k] for k in kinds)
