@@ -6,7 +6,7 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,13 +240,22 @@ def onboard(
     trendelenburg_left: str = "positive",
     side_plank_s: tuple[int, int] = (15, 40),
     on_step: Callable[[str], None] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Answer the wizard step by step, as a person would; ends on the plan page.
+
+    `labels` gives the fields' labels in the page's language, by their English (a walk in
+    another language); a label not in it is the English one.
 
     Every safety question is answered: "yes" for the ids in `yes`, "no" for the rest. By default
     sessions_per_week is 7, so every day of the week (today too) has a session. `on_step(step)`
     runs once on each step, after it is filled in and before moving on."""
     yes = set(yes)
+    words = labels or {}
+
+    def field(english: str) -> Locator:
+        return page.get_by_label(words.get(english, english))
+
     expect(page).to_have_url(re.compile(r"/onboarding$"))
     nxt = page.get_by_test_id("wizard-next")
 
@@ -265,7 +274,7 @@ def onboard(
         page.locator(f'input[name="q_{q.id}"][value="{"yes" if q.id in yes else "no"}"]').check()
     leave("safety")
 
-    page.get_by_label("Age (years)").fill(str(age))
+    field("Age (years)").fill(str(age))
     pregnant_no = page.locator('input[name="pregnant"][value="no"]')
     expect(pregnant_no).not_to_be_checked()  # no preset answer (issue 14.12)
     pregnant_no.check()
@@ -275,14 +284,14 @@ def onboard(
 
     for item in equipment:
         page.locator(f'input[name="equipment"][value="{item}"]').check()
-    page.get_by_label("Sessions per week").fill(str(sessions_per_week))
-    page.get_by_label("Minutes per session").fill(str(minutes_per_session))
+    field("Sessions per week").fill(str(sessions_per_week))
+    field("Minutes per session").fill(str(minutes_per_session))
     leave("setup")
 
-    page.get_by_label("Which leg feels weaker?").select_option(weaker_side)
+    field("Which leg feels weaker?").select_option(weaker_side)
     page.locator("#id_trendelenburg_left").select_option(trendelenburg_left)
-    page.get_by_label("Side plank on the left side (seconds)").fill(str(side_plank_s[0]))
-    page.get_by_label("Side plank on the right side (seconds)").fill(str(side_plank_s[1]))
+    field("Side plank on the left side (seconds)").fill(str(side_plank_s[0]))
+    field("Side plank on the right side (seconds)").fill(str(side_plank_s[1]))
     leave("tests")
     page.get_by_test_id("onboarding-submit").click()
     expect(page).to_have_url(re.compile(r"/plan$"))

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import NewContext
-from tests.e2e.helpers import Site, new_person_with_plan
+from tests.e2e.helpers import Site, new_person_with_plan, onboard, shot, unique_username
+from tests.services.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -158,3 +159,66 @@ def test_a_person_who_picks_spanish_reads_progress_messages_care_and_the_timelin
     body = main_text(page)
     for english in ("Exercise logs", "Check-ins", "Filter", "Show everything", "Nothing yet"):
         assert english not in body, english
+
+
+# The onboarding fields' labels in Spanish, by their English (the catalog's words).
+SPANISH_LABELS = {
+    "Age (years)": "Edad (años)",
+    "Sessions per week": "Sesiones por semana",
+    "Minutes per session": "Minutos por sesión",
+    "Which leg feels weaker?": "¿Qué pierna nota más débil?",
+    "Side plank on the left side (seconds)": "Plancha lateral sobre el lado izquierdo (segundos)",
+    "Side plank on the right side (seconds)": "Plancha lateral sobre el lado derecho (segundos)",
+}
+
+# Words that only English sentences have; the references (journal titles, kept as published)
+# and the person's own username are left out of the check.
+ENGLISH_MARKERS = re.compile(
+    r"\b(the|your|you|and|with|this|is|are|of|for|to|from|side|found|plan works)\b"
+)
+
+
+def readable_text(page: Page) -> str:
+    """The main part's text without the sources' references (titles stay as published)."""
+    return str(
+        page.locator("main").evaluate(
+            """m => { const c = m.cloneNode(true);
+                 c.querySelectorAll('.source, cite, .ref-link, code, svg').forEach(e => e.remove());
+                 return c.textContent; }"""
+        )
+    )
+
+
+def english_sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.:;!?])\s+|\n+", text)
+    return [p.strip() for p in parts if len(ENGLISH_MARKERS.findall(p)) >= 2]
+
+
+def test_a_spanish_browser_onboards_and_reads_its_plan_without_english(
+    new_context: NewContext, site: Site
+) -> None:
+    page = new_context("phone", locale="es-ES").new_page()
+    page.goto("/signup")
+    assert lang_of(page) == "es"
+    page.get_by_label("Nombre de usuario").fill(unique_username("es"))
+    page.get_by_label(re.compile(r"^Contraseña")).fill(PASSWORD)
+    page.get_by_role("button", name="Registrarse").click()
+    expect(page).to_have_url(re.compile(r"/onboarding$"))
+    assert lang_of(page) == "es"
+
+    seen: list[str] = []
+
+    def each_step(step: str) -> None:
+        seen.extend(
+            f"{step}: {s}" for s in english_sentences(readable_text(page)) if "hipalign" not in s
+        )
+
+    onboard(page, on_step=each_step, labels=SPANISH_LABELS)
+    assert lang_of(page) == "es"
+    expect(page.get_by_role("heading", name="Su plan", exact=True)).to_be_visible()
+    expect(page.locator(".disclaimer")).to_contain_text("no un diagnóstico")
+    expect(page.locator(".card.pattern h3").first).to_contain_text("Indicios de")
+    shot(page, "spanish", "plan-phone")
+    seen.extend(f"plan: {s}" for s in english_sentences(readable_text(page)))
+
+    assert seen == [], "\n".join(seen)

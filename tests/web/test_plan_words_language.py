@@ -21,12 +21,12 @@ from hipalign.core.intake import Intake
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.planner import generate_plan
 from hipalign.services.kernel.languages import language_set
-from hipalign.web import plan_words
+from hipalign.web import habit_words, plan_words
 from tests.web.test_onboarding import onboarding_form
 
 GOLDEN = Path(__file__).parents[1] / "core" / "planning" / "golden" / "plans_main.json"
-# Reasons this module words (the substitutes' and the clinician's stay as stored for now).
-COVERED_WHY = {"pattern", "general", "lead_side", "dose", "answer"}
+# Reasons this module words (a clinician's stay as the clinician wrote them).
+COVERED_WHY = {"pattern", "general", "lead_side", "dose", "answer", "substitute"}
 
 
 def page_text(response: Any) -> str:
@@ -54,6 +54,8 @@ def test_a_spanish_person_reads_the_plans_own_sentences_in_spanish(
         "con una pausa de 3 s en cada una",
         '<strong class="dayname">Lun</strong>',
         "Primera revisión: responda de nuevo",
+        "regla de hipalign, a confirmar por su profesional sanitario",
+        "Autor sin nombre (artículo web)",
     ):
         assert spanish in page, spanish
     for english in (
@@ -66,6 +68,8 @@ def test_a_spanish_person_reads_the_plans_own_sentences_in_spanish(
         "s pause each",
         '<strong class="dayname">Mon</strong>',
         "First review",
+        "hipalign's rule, to be confirmed",
+        "Unnamed author",
     ):
         assert english not in page, english
 
@@ -84,6 +88,8 @@ def test_an_english_person_keeps_the_plans_own_words(owner_client: Client) -> No
         "<strong>Left:</strong>",
         "3 s pause each",
         '<strong class="dayname">Mon</strong>',
+        "hipalign's rule, to be confirmed by your clinician",
+        "Unnamed author (web article)",
     ):
         assert english in page, english
 
@@ -113,9 +119,18 @@ def _texts(doc: PlanDocument) -> list[tuple[str, str]]:
     """(English, Spanish) of every text of the kinds plan_words covers, in one plan."""
     out = [(doc.disclaimer, plan_words.text_words(doc.disclaimer))]
     out += [(p.text, plan_words.pattern_words(p)) for p in doc.patterns]
+    out += [(e.detail, plan_words.text_words(e.detail)) for p in doc.patterns for e in p.evidence]
+    out += [(ln.reason, plan_words.lesson_link_words(ln)["reason"]) for ln in doc.lessons]
+    out += [(ln.title, plan_words.lesson_link_words(ln)["title"]) for ln in doc.lessons]
     body = doc.plan
     if body is None:
         return out
+    for left in body.left_out:
+        worded = plan_words.left_out_words(left.reason) or plan_words.text_words(left.reason)
+        out.append((left.reason, worded))
+    for habit in body.lifestyle:
+        out.append((habit.reason, habit_words.habit_reason(habit)))
+        out += list(zip(habit.checklist, plan_words.checklist_words(habit), strict=True))
     out.append((body.summary, plan_words.summary_words(body.summary)))
     out += [(r.what, plan_words.text_words(r.what)) for r in body.reviews]
     if body.balance is not None:
@@ -172,3 +187,21 @@ def test_every_dose_the_core_words_has_spanish_words(
     assert spanish is not None, english
     for word in ("hold", "pause", "with", "each"):
         assert word not in spanish.split(), (english, spanish)
+
+
+def test_every_reason_the_core_excludes_an_exercise_for_has_spanish_words() -> None:
+    from hipalign.core.planning import constraints
+
+    phrases = [why for why, _ in constraints.TAG_REASONS.values()]
+    phrases += [constraints._OUTER_HIP_ADDUCTION[0], *constraints._PLANK_WHY.values()]
+    phrases += [why for _, _, why in constraints._POSITION_LIMITS]
+    phrases += [
+        "needs a sturdy support or wall to hold for balance, which you did not list",
+        "needs wall, which you did not list",
+        "needs ankle weights, resistance band, which you did not list",
+    ]
+
+    with translation.override("es"):
+        unknown = [p for p in phrases if plan_words._why_of(p) is None]
+
+    assert unknown == []

@@ -1,7 +1,7 @@
 """A plan habit's title and reason in the reader's language (issue 20). The plan document keeps
 the core's English words (core.education.coaching.lifestyle_for); the pages word them again by
-the habit's id and the numbers kept with it. A reason made from the person's own answers
-("You noted knee pain: …") stays English for now, as does one this module does not know."""
+the habit's id and the numbers kept with it; a reason made from the person's own answers
+("You noted knee pain: …") through web/plan_words.py. One neither knows stays English."""
 
 import re
 
@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from hipalign.core.education.models import LifestyleItem
+from hipalign.web import plan_words
 
 TITLES: dict[str, str | Promise] = {
     "movement_breaks": gettext_lazy("Movement breaks"),
@@ -44,4 +45,5 @@ def habit_reason(item: LifestyleItem) -> str:
         return gettext(
             "You sit about %(hours)s hours a day: stand up and move for 2-3 minutes at %(times)s."
         ) % {"hours": said["hours"], "times": said["times"]}
-    return item.reason
+    # A reason naming the person's answers ("You noted knee pain: ..."), by its English.
+    return plan_words.text_words(item.reason)

@@ -31,8 +31,12 @@ from hipalign.core.assessment import PATTERN_INFO
 _SENTENCE_END = re.compile(r"(?<=[.!?])\)?\s+(?=[A-Z0-9])")
 
 
+def _page_language() -> str:
+    return (translation.get_language() or "en").split("-")[0]
+
+
 def _reading_english() -> bool:
-    return (translation.get_language() or "en").split("-")[0] == "en"
+    return _page_language() == "en"
 
 
 def _side(side: str) -> str:
@@ -244,6 +248,193 @@ TEMPLATES: tuple[str, ...] = (
     ),
 )
 
+# A pattern's evidence, in what it showed (core/assessment.py): lower case, no full stop.
+EVIDENCE: tuple[str, ...] = (
+    gettext_noop("Trendelenburg test positive standing on the %(side)s leg"),
+    gettext_noop(
+        "%(seconds)s s standing on the %(side)s leg, under the %(expected)s s expected at your age"
+    ),
+    gettext_noop("%(seconds)s s on the %(side)s leg, well under the other side"),
+    gettext_noop("side plank on the %(side)s held well under the other side"),
+    gettext_noop("you feel the %(side)s side is weaker"),
+    gettext_noop("pain on the outside of the %(side)s hip"),
+    gettext_noop(
+        "Thomas test on the %(side)s suggests short hip flexors (the test is unreliable without "
+        "pelvic control)"
+    ),
+    gettext_noop(
+        "Thomas test on the %(side)s suggests short rectus femoris (the test is unreliable "
+        "without pelvic control)"
+    ),
+    gettext_noop("about %(hours)s hours of sitting a day"),
+    gettext_noop("the %(side)s hip feels tight"),
+    gettext_noop("the %(side)s hip feels painful"),
+    gettext_noop("turning the %(side)s hip in or out is restricted"),
+    gettext_noop("hip line %(degrees)s degrees high on the %(side)s (measured by a clinician)"),
+    gettext_noop(
+        "hip line %(degrees)s degrees high on the %(side)s (measured from a photo, to confirm "
+        "with a professional)"
+    ),
+    gettext_noop("hip line %(degrees)s degrees high on the %(side)s (self-measured)"),
+    gettext_noop("leg length difference of %(mm)s mm"),
+    gettext_noop("plank held %(seconds)s s, under %(limit)s s"),
+    gettext_noop("side plank under %(limit)s s on the %(side)s"),
+    gettext_noop("side plank under %(limit)s s on the left and right"),
+    gettext_noop("single-leg stance under %(limit)s s on the %(side)s"),
+    gettext_noop("single-leg stance under %(limit)s s on the left and right"),
+    # The lessons' reasons (core/education/coaching.py) and the habits' (habit_words knows the
+    # rest); `noted` is a list of the person's answers, `findings` of the plan's patterns.
+    gettext_noop(
+        "Your plan works on %(findings)s: what such a pattern means, and what it does not."
+    ),
+    gettext_noop("You noted %(noted)s: cues and drills for walking evenly."),
+    gettext_noop("You noted %(noted)s: shoes are one thing worth checking."),
+    gettext_noop("You noted %(noted)s: a few minutes of drills on %(days)s days a week."),
+    gettext_noop("You sit about %(hours)s hours a day: here is why breaks matter for your hips."),
+    gettext_noop("You are %(weeks)s weeks pregnant: what changes in your plan, and when to stop."),
+    # Left out of the plan (core/planning/planner.py).
+    gettext_noop("%(exercise)s did not fit in the time you have; add minutes to include it."),
+    gettext_noop("%(exercise)s does not fit in %(minutes)s minutes."),
+    gettext_noop(
+        "The source gives %(exercises)s daily: on the days without a session, do them once, at "
+        "the dose in your plan."
+    ),
+    # A substitute, and the pain swap (core/planning/planner.py, conditions.py).
+    gettext_noop("Stands in for %(exercise)s, which %(why)s."),
+    gettext_noop(
+        "Your pain is %(pain)s/10, above the 5 that exercise should stay within, so %(exercise)s "
+        "(no movement under load, or gentle movement) stands in for %(instead)s until pain "
+        "settles."
+    ),
+    gettext_noop(
+        "%(exercise)s is left out while your pain is %(pain)s/10: above 5, strength work with "
+        "movement is too much, and no hold or gentle movement for the same muscles is allowed "
+        "for you."
+    ),
+    # A band variant chosen for the load the person can add (core/planning/planner.py).
+    gettext_noop(
+        "Uses your resistance band: %(exercise)s works the same muscles as the %(exercises)s, "
+        "and a stronger band adds load later where the %(exercises)s would need %(equipment)s, "
+        "which you did not list."
+    ),
+)
+FIXED_EVIDENCE: tuple[str, ...] = (
+    gettext_noop("walking feels uneven"),
+    gettext_noop("a limp"),
+    gettext_noop("the pelvis rests tipped forward more than usual"),
+    gettext_noop("a Thomas test suggests short hip flexors"),
+    gettext_noop("low back pain"),
+    gettext_noop("one leg feels longer"),
+    gettext_noop("shoulders or hips look uneven"),
+    gettext_noop("you find balancing hard"),
+    gettext_noop("You told us about hip surgery: what it is for."),
+    gettext_noop("You run: how to build up without overloading your hips."),
+    gettext_noop("The joint, the muscles your plan works on, and how they connect."),
+    gettext_noop("How your plan uses your pain scores to step up or back."),
+    gettext_noop("What can add to hip trouble in everyday life."),
+    gettext_noop("Who does what, and when to see someone."),
+    gettext_noop("No safe substitute in the library."),
+    gettext_noop("A few changes to where you sit can make the hours easier."),
+    gettext_noop("Balance practice done today, holding something sturdy"),
+    gettext_noop("Daily stretches done"),
+    gettext_noop(
+        "Falls are best prevented by balance practice adding up to about 3 hours a week: every "
+        "day, while the kettle boils or you brush your teeth, stand on one leg holding the "
+        "counter, a few times each side."
+    ),
+    gettext_noop("No safe substitute in the library (from the base program)."),
+)
+# Why an exercise may not be prescribed, as the core words it after the exercise's name
+# (core/planning/constraints.py TAG_REASONS and the position, equipment and support reasons;
+# core/planning/conditions.py for the postpartum and pelvic-girdle tags). A test keeps every
+# one of the core's phrases known here.
+EXCLUSIONS: tuple[str, ...] = (
+    gettext_noop("is not advised at any stage of pregnancy"),
+    gettext_noop("is done lying on the back, avoided from week %(week)s of pregnancy"),
+    gettext_noop("carries a risk of falling for you"),
+    gettext_noop("bends the hip past %(degrees)s degrees, which your hip precautions rule out"),
+    gettext_noop("brings the leg across the midline, which your hip precautions rule out"),
+    gettext_noop("turns the hip inwards, which your hip precautions rule out"),
+    gettext_noop(
+        "takes the leg behind the body, avoided after an anterior-approach hip replacement"
+    ),
+    gettext_noop("turns the hip outwards, avoided after an anterior-approach hip replacement"),
+    gettext_noop(
+        "takes the leg back and turns it out together, avoided after an anterior-approach hip "
+        "replacement"
+    ),
+    gettext_noop("puts weight through the wrists and shoulders you said are painful"),
+    gettext_noop(
+        "presses on or stretches across the outer hip, which irritates painful gluteal tendons"
+    ),
+    gettext_noop(
+        "is done lying on your side: with outer-hip pain the lower hip is pressed and the top "
+        "leg drops across, which both squeeze the painful tendons; it can come back later, once "
+        "pain allows"
+    ),
+    gettext_noop("stretches the hip to its end range after a test provoked groin pain"),
+    gettext_noop("pulls the hip to the end of its bend, which your groin pain rules out for now"),
+    gettext_noop(
+        "bends the hip deeply while turning the knee in, the position that provokes groin pain"
+    ),
+    gettext_noop(
+        "is a full plank on the floor; an easier incline or knee version comes first and leads "
+        "to it"
+    ),
+    gettext_noop("involves hopping or jumping"),
+    gettext_noop(
+        "puts a heavy load on the tummy muscles and pelvic floor, which are still recovering in "
+        "the first %(weeks)s weeks after the birth"
+    ),
+    gettext_noop(
+        "is a plank, left out for the first %(weeks)s weeks after a caesarean while the scar "
+        "and tummy wall heal"
+    ),
+    gettext_noop(
+        "curls the trunk up against a load, left out for the first %(weeks)s weeks after a "
+        "caesarean"
+    ),
+    gettext_noop(
+        "loads one leg more than the other, which strains painful pelvic joints in pregnancy"
+    ),
+    gettext_noop("takes the legs wide apart, which strains painful pelvic joints in pregnancy"),
+    gettext_noop("swings one leg, which strains painful pelvic joints in pregnancy"),
+    gettext_noop(
+        "brings the leg across the midline, which squeezes painful outer-hip (gluteal) tendons"
+    ),
+    gettext_noop(
+        "is a full plank on the floor, not a first exercise from %(age)s; the incline or knee "
+        "version comes first and its ladder leads here"
+    ),
+    gettext_noop(
+        "is a full plank on the floor, not a first exercise with poor balance; the incline or "
+        "knee version comes first and its ladder leads here"
+    ),
+    gettext_noop(
+        "is a full plank on the floor, not a first exercise after hip surgery; the incline or "
+        "knee version comes first and its ladder leads here"
+    ),
+    gettext_noop("is done on the floor, which you cannot get to"),
+    gettext_noop("is done lying face down, which you cannot do"),
+    gettext_noop("is done lying on your back, which you cannot do"),
+    gettext_noop("needs %(equipment)s, which you did not list"),
+    gettext_noop("needs a sturdy support or wall to hold for balance, which you did not list"),
+)
+
+# What a person noted, as a habit's or a lesson's reason lists it (core/education/habits.py).
+NOTED: dict[str, str] = {
+    "knee pain": gettext_noop("knee pain"),
+    "ankle or foot pain": gettext_noop("ankle or foot pain"),
+    "uneven gait": gettext_noop("uneven gait"),
+    "limp": gettext_noop("limp"),
+    "the pelvis dropped in the standing test": gettext_noop(
+        "the pelvis dropped in the standing test"
+    ),
+    "running": gettext_noop("running"),
+}
+
+_FIXED_EVIDENCE = frozenset(FIXED_EVIDENCE)
+
 _GENERAL = gettext_noop(
     "Part of a general balanced program: no functional pattern was found from your answers."
 )
@@ -300,36 +491,163 @@ def _finding_of(english: str) -> str | None:
     return None
 
 
+def _list_of(words: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """A comma-separated list, each item worded by `words` (None when one is unknown)."""
+
+    def worded(text: str) -> str | None:
+        items = [words(part) for part in text.split(", ")]
+        return None if any(i is None for i in items) else ", ".join(i for i in items if i)
+
+    return worded
+
+
+def _noted_of(english: str) -> str | None:
+    return gettext(NOTED[english]) if english in NOTED else None
+
+
+def _exercise_of(english: str) -> str | None:
+    """An exercise's name in the reader's words, from its English name (a plan names exercises
+    by their English names)."""
+    from hipalign.core.library import default_library
+
+    ex_id = _ids_by_name().get(english)
+    if ex_id is None:
+        return None
+    return default_library(_page_language())[ex_id].name
+
+
+@cache
+def _ids_by_name() -> dict[str, str]:
+    """Each exercise's id by its English name, and by that name inside a sentence."""
+    from hipalign.core.library import default_library
+    from hipalign.core.progression import in_sentence
+
+    out = {}
+    for ex_id, ex in default_library().items():
+        out[ex.name] = out[in_sentence(ex.name)] = out[ex.name.lower()] = ex_id
+    return out
+
+
+def _exercises_of(english: str) -> str | None:
+    """Exercises named inside a sentence ("single knee to chest and seated knee hug"), each in
+    the reader's words, joined by the language's "and"."""
+    from hipalign.core.library import default_library
+
+    ids = [_ids_by_name().get(part) for part in re.split(r", | and ", english)]
+    if not ids or any(i is None for i in ids):
+        return None
+    library = default_library(_page_language())
+    names = [library[str(i)].name[0].lower() + library[str(i)].name[1:] for i in ids]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _equipment_of(english: str) -> str | None:
+    """Equipment named in a sentence by its code's words ("ankle weights and wall")."""
+    by_words = {code.replace("_", " "): code for code in CODES}
+    codes = [by_words.get(part) for part in re.split(r", | and ", english)]
+    if any(c is None for c in codes):
+        return None
+    names = [str(CODES[str(c)]) for c in codes]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
 _GROUPS: dict[str, tuple[str, Callable[[str], str | None]]] = {
     "side": (r"left|right", _side),
     "other": (r"left|right", _side),
     "finding": (r"[a-z][a-z -]+?", _finding_of),
+    "findings": (r"[a-z][a-z, -]+?", _list_of(_finding_of)),
+    "noted": (r"[a-z][a-z, -]+?", _list_of(_noted_of)),
+    "exercise": (r"[A-Z0-9][^;:]+?", _exercise_of),
+    "instead": (r"[A-Z0-9][^;:]+?", _exercise_of),
+    "why": (r".+", lambda english: _why_of(english)),
+    "exercises": (r"[a-z0-9][^;:]+?", _exercises_of),
+    "equipment": (r"[a-z][a-z, ]+?", _equipment_of),
     "dose": (r".+?", dose_phrase),
 }
 _NUMBER = (r"[0-9½]+(?:\.[0-9]+)?", str)
 
 
+def _pattern_of(msgid: str, *, named: bool = True) -> str:
+    """The regular expression a msgid matches: its placeholders as groups of their kind
+    (unnamed inside an alternation, where names may not repeat)."""
+    parts, pos, seen = [], 0, set()
+    for m in _PLACEHOLDER.finditer(msgid):
+        parts.append(re.escape(msgid[pos : m.start()].replace("%%", "%")))
+        name, body = m[1], _GROUPS.get(m[1], _NUMBER)[0]
+        if not named:
+            parts.append(f"(?:{body})")
+        elif name in seen:
+            parts.append(f"(?P={name})")
+        else:
+            parts.append(f"(?P<{name}>{body})")
+            seen.add(name)
+        pos = m.end()
+    parts.append(re.escape(msgid[pos:].replace("%%", "%")))
+    return "".join(parts)
+
+
 @cache
+def _compiled(msgids: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(f"^{_pattern_of(m)}$"), m) for m in msgids)
+
+
 def _matchers() -> tuple[tuple[re.Pattern[str], str], ...]:
-    out = []
-    for msgid in TEMPLATES:
-        parts, pos, seen = [], 0, set()
-        for m in _PLACEHOLDER.finditer(msgid):
-            parts.append(re.escape(msgid[pos : m.start()].replace("%%", "%")))
-            name = m[1]
-            if name in seen:
-                parts.append(f"(?P={name})")
-            else:
-                parts.append(f"(?P<{name}>{_GROUPS.get(name, _NUMBER)[0]})")
-                seen.add(name)
-            pos = m.end()
-        parts.append(re.escape(msgid[pos:].replace("%%", "%")))
-        out.append((re.compile("^" + "".join(parts) + "$"), msgid))
-    return tuple(out)
+    return _compiled(TEMPLATES + EVIDENCE)
 
 
-def _templated(sentence: str) -> str | None:
-    for pattern, msgid in _matchers():
+def _why_of(english: str) -> str | None:
+    return _templated(english, _compiled(EXCLUSIONS))
+
+
+@cache
+def _exclusion_part() -> re.Pattern[str]:
+    """One "<Exercise name> <why it is excluded>" of a left-out reason, then "; " or the end."""
+    from hipalign.core.library import default_library
+
+    names = sorted((ex.name for ex in default_library().values()), key=len, reverse=True)
+    whys = sorted((_pattern_of(m, named=False) for m in EXCLUSIONS), key=len, reverse=True)
+    return re.compile(
+        f"(?P<exercise>{'|'.join(map(re.escape, names))}) (?P<why>{'|'.join(whys)})(?:; |$)"
+    )
+
+
+_NO_SUBSTITUTE = re.compile(
+    r"^(?P<parts>.+)\. No safe substitute in the library(?P<base> \(from the base program\))?\.$"
+)
+
+
+def left_out_words(reason: str) -> str | None:
+    """A left-out exercise's reason, "<name> <why>; <substitute> <why>. No safe substitute in
+    the library.", each part worded; None when a part is not known."""
+    m = _NO_SUBSTITUTE.match(reason)
+    if m is None or _reading_english():
+        return None
+    worded, rest = [], m["parts"]
+    while rest:
+        part = _exclusion_part().match(rest)
+        if part is None:
+            return None
+        name, why = _exercise_of(part["exercise"]), _why_of(part["why"])
+        if name is None or why is None:
+            return None
+        worded.append(f"{name} {why}")
+        rest = rest[part.end() :]
+    tail = (
+        gettext("No safe substitute in the library (from the base program).")
+        if m["base"]
+        else gettext("No safe substitute in the library.")
+    )
+    return "; ".join(worded) + ". " + tail
+
+
+def _templated(
+    sentence: str, matchers: tuple[tuple[re.Pattern[str], str], ...] | None = None
+) -> str | None:
+    for pattern, msgid in matchers if matchers is not None else _matchers():
         m = pattern.match(sentence)
         if m is None:
             continue
@@ -346,7 +664,7 @@ def _templated(sentence: str) -> str | None:
 
 def sentence_words(sentence: str) -> str:
     """One of the planner's sentences in the reader's language; itself when not known."""
-    if sentence in _FIXED:
+    if sentence in _FIXED or sentence in _FIXED_EVIDENCE:
         return gettext(sentence)
     return _templated(sentence) or sentence
 
@@ -502,3 +820,72 @@ def reminder_words(reminder: object) -> str:
     if not kinds or any(k not in words for k in kinds):
         return text
     return " ".join(words[k] for k in kinds)
+
+
+def lesson_link_words(link: object) -> dict[str, str]:
+    """A plan's lesson link: the title from the lesson in the reader's language (by its id),
+    the reason by its English."""
+    title, reason = str(getattr(link, "title", "")), str(getattr(link, "reason", ""))
+    if _reading_english():
+        return {"title": title, "reason": reason}
+    from hipalign.core.education.catalog import default_lessons
+
+    lesson = default_lessons(_page_language()).get(str(getattr(link, "id", "")))
+    return {"title": lesson.title if lesson else title, "reason": text_words(reason)}
+
+
+def checklist_words(item: object) -> list[str]:
+    """A habit's checklist: the lesson's checklist in the reader's language when the stored one
+    is that lesson's English (the planner copies it), else each item by its English."""
+    stored = [str(c) for c in getattr(item, "checklist", []) or []]
+    if _reading_english() or not stored:
+        return stored
+    from hipalign.core.education.catalog import default_lessons
+
+    lesson_id = str(getattr(item, "lesson", ""))
+    english = default_lessons().get(lesson_id)
+    if english is None or list(english.checklist) != stored:
+        return [sentence_words(c) for c in stored]  # the planner's own check items
+    return list(default_lessons(_page_language())[lesson_id].checklist)
+
+
+# The references' own words that are ours, not a publication's (core/references): hipalign's
+# rule and the seed web articles, which have no title of their own. Published titles stay as
+# published.
+REFERENCE_WORDS: dict[str, str] = {
+    "hipalign's rule, to be confirmed by your clinician": gettext_noop(
+        "hipalign's rule, to be confirmed by your clinician"
+    ),
+    "Unnamed author (web article)": gettext_noop("Unnamed author (web article)"),
+    "Hart (web article)": gettext_noop("Hart (web article)"),
+    "Bump Tup (web article)": gettext_noop("Bump Tup (web article)"),
+    "No link kept; the text is held by the hipalign team": gettext_noop(
+        "No link kept; the text is held by the hipalign team"
+    ),
+    "Web article on four hip exercises: isometric holds, 90-degree hip rotations, leg swings "
+    "and pelvic tilts": gettext_noop(
+        "Web article on four hip exercises: isometric holds, 90-degree hip rotations, leg swings "
+        "and pelvic tilts"
+    ),
+    "Web article on hip exercises: pelvic tilts, prone hip extensions, side hip abductions, "
+    "iliotibial band and straddle stretches, knees to chest, planks and resistance bands": (
+        gettext_noop(
+            "Web article on hip exercises: pelvic tilts, prone hip extensions, side hip "
+            "abductions, iliotibial band and straddle stretches, knees to chest, planks and "
+            "resistance bands"
+        )
+    ),
+    "Web article on hip mechanics, muscle imbalance and therapeutic approaches (manual "
+    "therapy, exercise, lifestyle)": gettext_noop(
+        "Web article on hip mechanics, muscle imbalance and therapeutic approaches (manual "
+        "therapy, exercise, lifestyle)"
+    ),
+}
+
+
+def reference_words(text: object) -> str:
+    """A reference's author, title or place in the reader's language when the words are ours."""
+    english = str(text or "")
+    if _reading_english() or english not in REFERENCE_WORDS:
+        return english
+    return gettext(REFERENCE_WORDS[english])

@@ -36,7 +36,7 @@ def public_source(value: object) -> str:
     text = re.sub(r"\(\s*\)", "", text)
     parts = [p.strip(" ;,()") for p in text.split(";")]
     kept = [p for p in parts if p]
-    return "; ".join(kept) if kept else OWN_RULE
+    return "; ".join(kept) if kept else plan_words.reference_words(OWN_RULE)
 
 
 @register.filter
@@ -106,6 +106,9 @@ def left_out_text(left: object, library: object) -> str:
             ex = library[ex_id]
         except (KeyError, TypeError):
             ex = None
+    worded = plan_words.left_out_words(reason) or plan_words.text_words(reason)
+    if worded != reason:  # worded in the reader's language, the name in it
+        return worded
     name = str(getattr(ex, "name", "")) or words(ex_id).capitalize()
     return reason if reason.startswith(name) else f"{name}: {reason}"
 
@@ -264,37 +267,6 @@ def plan_summary(text: object) -> str:
 
 
 @register.filter
-def pattern_text(pattern: object) -> str:
-    return plan_words.pattern_words(pattern)
-
-
-@register.filter
-def why_text(why: object, patterns: object) -> str:
-    """A reason an exercise is in the plan; `patterns` are the plan's (a reason names one)."""
-    return plan_words.why_words(why, patterns)
-
-
-@register.filter
-def intent_tag(intent: object) -> str:
-    return plan_words.intent_tag(intent)
-
-
-@register.filter
-def side_title(side: object) -> str:
-    return plan_words.side_title(side)
-
-
-@register.filter
-def reminder_text(reminder: object) -> str:
-    return plan_words.reminder_words(reminder)
-
-
-@register.filter
-def warm_move(move: object) -> dict[str, str]:
-    return plan_words.warm_up_move(move)
-
-
-@register.filter
 def action_tag(action: object) -> str:
     """The last progression decision as a tag ("same dose", never "hold")."""
     return product_words.action_tag(str(action))
@@ -404,3 +376,15 @@ def js_words() -> str:
     from hipalign.web.js_catalog import script_words
 
     return json_script(script_words(), "hipalign-words")
+
+
+# The plan document's words in the reader's language (web/plan_words.py), as filters.
+register.filter("ref_words", plan_words.reference_words)
+register.filter("lesson_link", plan_words.lesson_link_words)
+register.filter("checklist_of", plan_words.checklist_words)
+register.filter("side_title", plan_words.side_title)
+register.filter("reminder_text", plan_words.reminder_words)
+register.filter("warm_move", plan_words.warm_up_move)
+register.filter("pattern_text", plan_words.pattern_words)
+register.filter("why_text", plan_words.why_words)
+register.filter("intent_tag", plan_words.intent_tag)
