@@ -1,4 +1,4 @@
-"""The plan document's own sentences in the reader's language (issue 20, web/plan_words.py): the
+"""The plan document's own sentences in the reader's language (issue 20, services/program/plan_words.py): the
 planner writes English into the stored document; the plan page, Today and the report word it
 again for a Spanish reader, and an English reader keeps the document's words."""
 
@@ -21,7 +21,7 @@ from hipalign.core.intake import Intake
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.planner import generate_plan
 from hipalign.services.kernel.languages import language_set
-from hipalign.web import habit_words, plan_words
+from hipalign.services.program import habit_words, plan_words
 from tests.web.test_onboarding import onboarding_form
 
 GOLDEN = Path(__file__).parents[1] / "core" / "planning" / "golden" / "plans_main.json"

@@ -7,6 +7,7 @@ the next morning is dropped, since the next day has its own reminder. Two slots 
 one minute are one slot: at most one reminder at a time.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hipalign.core.education.coaching import inside_hours, to_hhmm, to_minutes
@@ -41,18 +42,27 @@ class Bundle:
     path: str
 
 
+def unread_words(unread: int) -> str:
+    """The unread-message count in English (the services pass their catalog's words)."""
+    return "You have 1 unread message." if unread == 1 else f"You have {unread} unread messages."
+
+
 def bundle(
-    *, base_kinds: list[str], base_text: str, unread: int, paths: dict[str, str]
+    *,
+    base_kinds: list[str],
+    base_text: str,
+    unread: int,
+    paths: dict[str, str],
+    unread_text: Callable[[int], str] = unread_words,
 ) -> Bundle | None:
     """The reminder to send: the in-tab reminder's reasons (session, break, check-in, scores)
-    and the unread-message count; None when nothing is due."""
+    and the unread-message count, worded by `unread_text` (the reader's language); None when
+    nothing is due."""
     kinds = list(base_kinds)
     parts = [base_text] if base_text else []
     if unread > 0:
         kinds.append("message")
-        parts.append(
-            "You have 1 unread message." if unread == 1 else f"You have {unread} unread messages."
-        )
+        parts.append(unread_text(unread))
     if not kinds:
         return None
     kinds.sort(key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER))

@@ -124,6 +124,42 @@ def day_words(day: date, *, language: str = "en") -> str:
     return f"{weekdays[day.weekday()]} {day.day} {months[day.month - 1]} {day.year}"
 
 
+# Full month names, for the words of an email ("16 March", "16 de marzo").
+_LONG_MONTHS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    "es": (
+        "enero", "febrero", "marzo", "abril", "mayo", "junio",
+        "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    ),
+}  # fmt: skip
+
+
+_LONG_WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+
+
+def long_weekday_name(code: str, *, language: str = "en") -> str:
+    """A plan's day code in full: "mon" is "Monday", in Spanish "lunes"."""
+    codes = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    if code not in codes:
+        return code.title()
+    return _LONG_WEEKDAYS.get(language, _LONG_WEEKDAYS["en"])[codes.index(code)]
+
+
+def long_day_words(day: date, *, language: str = "en", year: bool = False) -> str:
+    """A day in a sentence: "16 March" ("16 March 2026" with `year`); in Spanish "16 de marzo"
+    ("16 de marzo de 2026")."""
+    month = _LONG_MONTHS.get(language, _LONG_MONTHS["en"])[day.month - 1]
+    if language == "es":
+        return f"{day.day} de {month}" + (f" de {day.year}" if year else "")
+    return f"{day.day} {month}" + (f" {day.year}" if year else "")
+
+
 def short_day_words(day: date, *, language: str = "en", year: bool = False) -> str:
     """A chart's date: "02 Mar" (with `year`, "02 Mar 2026"); in Spanish "02 mar"."""
     months = _DAY_NAMES.get(language, _DAY_NAMES["en"])[1]

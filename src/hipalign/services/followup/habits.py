@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import CheckInRecord, HabitCheck, PlanRecord, SessionRecord
 from hipalign.core.dates import shift
@@ -163,7 +164,7 @@ def _reminder(
     body = plan_document(plan).plan
     planned_today = body is not None and any(d.day == weekday_of(today) for d in body.days)
     if planned_today and not logged_today():
-        due.append(("session", "Today's session is waiting for you.", ""))
+        due.append(("session", gettext("Today's session is waiting for you."), ""))
     if today.weekday() < WORKING_DAYS:
         upcoming = [
             slot
@@ -173,11 +174,17 @@ def _reminder(
             if not done and to_minutes(slot) >= minute_of_day
         ]
         if upcoming:
-            due.append(("break", f"Next movement break at {upcoming[0]}.", upcoming[0]))
+            due.append(
+                (
+                    "break",
+                    gettext("Next movement break at %(time)s.") % {"time": upcoming[0]},
+                    upcoming[0],
+                )
+            )
     if checkins.checkin_due_for(plan, last_checkin(), today):
-        due.append(("checkin", "Your weekly check-in is due.", ""))
+        due.append(("checkin", gettext("Your weekly check-in is due."), ""))
     if scores_due():
-        due.append(("scores", "Your scores for this review point are due.", ""))
+        due.append(("scores", gettext("Your scores for this review point are due."), ""))
     if not due:
         return None
     at = next((when for _, _, when in due if when), "")

@@ -5,6 +5,8 @@ request (web/middleware.py), and a clinician's pages follow the clinician's own 
 The languages offered on the pages are Django's settings.LANGUAGES; a code outside them is
 refused with a message that names the field, and nothing is stored."""
 
+from contextlib import AbstractContextManager
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import formats, translation
@@ -46,6 +48,12 @@ def language_chosen(user: User) -> str:
     profile = profile_row(user.pk)
     stored = profile.language if profile is not None else None
     return stored if stored in languages_offered() else ""
+
+
+def speaking(user: User) -> AbstractContextManager[None]:
+    """The person's language active for words made outside their request (the worker's
+    reminders and summaries, a reset link asked for from a signed-out browser)."""
+    return translation.override(language_chosen(user) or SOURCE_LANGUAGE)
 
 
 def language_for(user: User | None, *, accept_language: str | None) -> str:

@@ -9,6 +9,7 @@ events instead of adding copies; a new plan has new UIDs (its events are new one
 from datetime import UTC, date, timedelta
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 from icalendar import Alarm, Calendar, Event, vRecur
 
 from hipalign.adapters.db.models import ReachPreference
@@ -17,11 +18,12 @@ from hipalign.core.education.coaching import to_minutes
 from hipalign.core.errors import InputError
 from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.core.vocab import WEEKDAYS
+from hipalign.services.kernel.languages import speaking
 from hipalign.services.portability.exports import (
-    WEEKDAY_NAMES,
     dose_text,
     export_audit,
     plan_view,
+    weekday_name,
 )
 from hipalign.services.program.plan_view import PlanView
 
@@ -35,7 +37,8 @@ def _first_on_or_after(start: date, weekday: str) -> date:
 
 def calendar_build(view: PlanView, *, alarm_after_midnight: int | None = None) -> bytes:
     """The calendar's bytes; the same plan gives the same file (DTSTAMP is the plan's creation).
-    With `alarm_after_midnight` (minutes, may be negative), each session rings then (VALARM)."""
+    With `alarm_after_midnight` (minutes, may be negative), each session rings then (VALARM).
+    The words are in the active language (calendar_render makes it the person's)."""
     body = view.doc.plan
     if body is None:
         raise InputError(
@@ -47,7 +50,7 @@ def calendar_build(view: PlanView, *, alarm_after_midnight: int | None = None) -
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "hipalign sessions")
+    cal.add("x-wr-calname", gettext("hipalign sessions"))
     stamp = rec.created_at.astimezone(UTC)
     for d in body.days:
         first = _first_on_or_after(rec.starts_on, d.day)
@@ -63,14 +66,27 @@ def calendar_build(view: PlanView, *, alarm_after_midnight: int | None = None) -
         ev.add("dtend", shift(first, 1))
         # Every weekday of the plan falls once in each of its weeks, starting in week 1.
         ev.add("rrule", vRecur({"FREQ": "WEEKLY", "BYDAY": ICAL_DAYS[d.day], "COUNT": body.weeks}))
-        second = " (2nd session)" if d.session > 1 else ""
-        ev.add("summary", f"Hip exercises{second}, {d.minutes:.0f} min")
+        second = " " + gettext("(2nd session)") if d.session > 1 else ""
+        minutes = f"{d.minutes:.0f}"
+        ev.add(
+            "summary",
+            gettext("Hip exercises%(second)s, %(minutes)s min")
+            % {"second": second, "minutes": minutes},
+        )
         ev.add(
             "description",
-            f"{WEEKDAY_NAMES[d.day]}{second}: about {d.minutes:.0f} minutes.\n"
+            gettext("%(day)s%(second)s: about %(minutes)s minutes.")
+            % {"day": weekday_name(d.day), "second": second, "minutes": minutes}
+            + "\n"
             + "\n".join(lines)
-            + "\nDoses as of the day this file was made; they change as you progress, and the app shows today's."
-            f"\nStop an exercise if pain goes above {ACCEPTABLE_MAX} out of 10.",
+            + "\n"
+            + gettext(
+                "Doses as of the day this file was made; they change as you progress, and the "
+                "app shows today's."
+            )
+            + "\n"
+            + gettext("Stop an exercise if pain goes above %(max)s out of 10.")
+            % {"max": ACCEPTABLE_MAX},
         )
         ev.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
         if alarm_after_midnight is not None:
@@ -78,7 +94,7 @@ def calendar_build(view: PlanView, *, alarm_after_midnight: int | None = None) -
             # relative to DTSTART), so the person's time less the lead time is an offset from it.
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Hip exercises{second} today")
+            alarm.add("description", gettext("Hip exercises%(second)s today") % {"second": second})
             alarm.add("trigger", timedelta(minutes=alarm_after_midnight))
             ev.add_component(alarm)
         cal.add_component(ev)
@@ -102,6 +118,7 @@ def _alarm_of(patient: User) -> int | None:
 def calendar_render(patient: User, actor: User) -> bytes:
     """The current plan's sessions as .ics bytes; audited as `export.calendar`."""
     view = plan_view(patient)
-    data = calendar_build(view, alarm_after_midnight=_alarm_of(patient))
+    with speaking(patient):  # the person's words, whoever downloads it
+        data = calendar_build(view, alarm_after_midnight=_alarm_of(patient))
     export_audit(actor, patient, "export.calendar", str(view.rec.id))
     return data

@@ -14,19 +14,22 @@ from importlib import resources
 from pathlib import Path
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from hipalign.core.progression import ACCEPTABLE_MAX, SAFE_MAX
 from hipalign.core.vocab import Side
 from hipalign.core.words import day_words
+from hipalign.services.kernel.languages import language_active, speaking
 from hipalign.services.library import demos
 from hipalign.services.portability.exports import (
-    WEEKDAY_NAMES,
     dose_text,
     export_audit,
     plan_view,
+    weekday_name,
 )
+from hipalign.services.program import habit_words, plan_words
 from hipalign.services.program.plan_view import PlanView
 
 FONT = "DejaVu"
@@ -55,7 +58,8 @@ class _Handout(FPDF):
         self.set_y(-12)
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
-        self.cell(0, 4, f"{self.footer_text} · page {self.page_no()} of {{nb}}", align="C")
+        page = _("page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+        self.cell(0, 4, f"{self.footer_text} · {page}", align="C")
 
     # -- text helpers ------------------------------------------------------------------------
 
@@ -90,7 +94,7 @@ class _Handout(FPDF):
         gap = 4.0
         width = (self.w - self.l_margin - self.r_margin - gap * 2) / 3
         sizes = []  # (w, h) in mm: each fits a box `width` wide and FIGURE_MAX_H tall
-        for _, svg in frames:
+        for _label, svg in frames:
             box = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"', svg)
             aspect = float(box.group(4)) / float(box.group(3)) if box else 1.0
             w = min(width, FIGURE_MAX_H / aspect)
@@ -118,10 +122,12 @@ class _Handout(FPDF):
 
 def _week(pdf: _Handout, view: PlanView) -> None:
     assert view.doc.plan is not None
-    pdf.heading("Your week")
+    pdf.heading(_("Your week"))
     names = {ex_id: n.exercise.name for ex_id, n in view.items.items()}
     for d in view.doc.plan.days:
-        label = WEEKDAY_NAMES[d.day] + (" (2nd session)" if d.session > 1 else "")
+        label = weekday_name(d.day).capitalize() + (
+            " " + _("(2nd session)") if d.session > 1 else ""
+        )
         items = ", ".join(names.get(it.exercise, it.name) for it in d.items)
         pdf.set_font(FONT, "B", 10)
         pdf.cell(48, LINE_H, f"{label}, {d.minutes:.0f} min")
@@ -130,9 +136,9 @@ def _week(pdf: _Handout, view: PlanView) -> None:
 
 
 def _exercises(pdf: _Handout, view: PlanView) -> None:
-    pdf.heading("Your exercises")
+    pdf.heading(_("Your exercises"))
     pdf.para(
-        "The dose is today's: it follows your logs, one step up or down at a time.", muted=True
+        _("The dose is today's: it follows your logs, one step up or down at a time."), muted=True
     )
     for n, (_ex_id, now) in enumerate(view.items.items(), start=1):
         ex = now.exercise
@@ -141,53 +147,76 @@ def _exercises(pdf: _Handout, view: PlanView) -> None:
         pdf.ln(2)
         pdf.para(f"{n}. {ex.name}", size=12, bold=True)
         pdf.para(ex.summary)
-        equipment = ", ".join(e.replace("_", " ") for e in ex.equipment) or "none"
-        pdf.para(f"Position: {ex.position.replace('_', ' ')} · Equipment: {equipment}", muted=True)
-        pdf.para("Dose per side", bold=True)
+        equipment = ", ".join(plan_words.code_words(e) for e in ex.equipment) or _("none")
+        pdf.para(
+            _("Position: %(position)s · Equipment: %(equipment)s")
+            % {"position": plan_words.code_words(ex.position), "equipment": equipment},
+            muted=True,
+        )
+        pdf.para(_("Dose per side"), bold=True)
         for s in now.sides:
             pdf.bullet(dose_text(ex, s))
         lead = next((s.side for s in now.sides if s.side), None)
         side: Side = "left" if lead == "left" else "right"
         pdf.para(
-            f"Drawn for the {lead} side" if lead else "Drawn for both sides", muted=True, size=8
+            _("Drawn for the %(side)s side") % {"side": plan_words.side_adjective(lead)}
+            if lead
+            else _("Drawn for both sides"),
+            muted=True,
+            size=8,
         )
-        pdf.figures(demos.demo_handout_frames(exercise_id=ex.id, side=side))
-        pdf.para("How to do it", bold=True)
+        pdf.figures(
+            demos.demo_handout_frames(exercise_id=ex.id, side=side, language=language_active())
+        )
+        pdf.para(_("How to do it"), bold=True)
         for i, step in enumerate(ex.steps, start=1):
             pdf.bullet(step, mark=f"{i}.")
-        pdf.para("Avoid", bold=True)
+        pdf.para(_("Avoid"), bold=True)
         for m in ex.mistakes:
             pdf.bullet(m)
-        pdf.para("Why it is in your plan", bold=True)
+        pdf.para(_("Why it is in your plan"), bold=True)
         for w in now.item.why:
-            pdf.bullet(f"{w.text} (Source: {w.source})")
-        notes = list(now.item.notes)
+            pdf.bullet(
+                _sourced(
+                    plan_words.why_words(w, view.doc.patterns),
+                    plan_words.cite_words(w.refs, w.source),
+                )
+            )
+        notes = [plan_words.text_words(n) for n in now.item.notes]
         notes += [
-            f"{s.side.title() + ': ' if s.side else ''}{' '.join(s.reasons)}"
+            f"{plan_words.side_title(s.side) + ': ' if s.side else ''}{' '.join(s.reasons)}"
             for s in now.sides
             if s.reasons
         ]
         if notes:
-            pdf.para("Safety notes", bold=True)
+            pdf.para(_("Safety notes"), bold=True)
             for note in notes:
                 pdf.bullet(note)
         pdf.rule()
 
 
 def _pain_rules(pdf: _Handout) -> None:
-    pdf.heading("While you exercise")
+    pdf.heading(_("While you exercise"))
     pdf.bullet(
-        f"Pain of 0-{SAFE_MAX} out of 10 during an exercise is fine; "
-        f"{SAFE_MAX + 1}-{ACCEPTABLE_MAX} is acceptable if it settles by the next morning."
+        _(
+            "Pain of 0-%(safe)s out of 10 during an exercise is fine; %(next)s-%(max)s is "
+            "acceptable if it settles by the next morning."
+        )
+        % {"safe": SAFE_MAX, "next": SAFE_MAX + 1, "max": ACCEPTABLE_MAX}
     )
     pdf.bullet(
-        f"Pain above {ACCEPTABLE_MAX}, sharp pain, or new numbness or tingling: stop that "
-        "exercise for today and ask a physical therapist or doctor before going on."
+        _(
+            "Pain above %(max)s, sharp pain, or new numbness or tingling: stop that exercise for "
+            "today and ask a physical therapist or doctor before going on."
+        )
+        % {"max": ACCEPTABLE_MAX}
     )
     pdf.bullet(
-        "A warning sign of the weekly check-in (for example, since a fall you cannot stand on "
-        "the leg; the hip is hot, red or swollen with a fever; new numbness between the legs or "
-        "a change in bladder or bowel function): do not exercise, get medical help now."
+        _(
+            "A warning sign of the weekly check-in (for example, since a fall you cannot stand on "
+            "the leg; the hip is hot, red or swollen with a fever; new numbness between the legs "
+            "or a change in bladder or bowel function): do not exercise, get medical help now."
+        )
     )
 
 
@@ -195,66 +224,115 @@ def _referral(pdf: _Handout, view: PlanView) -> None:
     ref = view.doc.referral
     if ref.level == "none":
         return
-    pdf.heading("Good to know" if view.doc.plan else "Before any exercise")
+    pdf.heading(_("Good to know") if view.doc.plan else _("Before any exercise"))
     for r in ref.reasons:
-        pdf.para(r.text, bold=True)
-        pdf.para(r.action)
+        worded = plan_words.referral_words(r)
+        pdf.para(worded["text"], bold=True)
+        pdf.para(worded["action"])
+
+
+def _sourced(text: str, source: str) -> str:
+    return _("%(text)s (Source: %(source)s)") % {"text": text, "source": source}
+
+
+def _byline(view: PlanView, name: str, today: date) -> str:
+    rec, language = view.rec, language_active()
+    values = {
+        "name": name,
+        "today": day_words(today, language=language),
+        "version": rec.version,
+        "made": day_words(rec.created_at, language=language),
+        "start": day_words(rec.starts_on, language=language),
+    }
+    if rec.author_role == "clinician":
+        return (
+            _(
+                "For: %(name)s · Date: %(today)s · Plan version %(version)s, made on %(made)s by "
+                "your clinician, starting %(start)s"
+            )
+            % values
+        )
+    return (
+        _(
+            "For: %(name)s · Date: %(today)s · Plan version %(version)s, made on %(made)s by you, "
+            "starting %(start)s"
+        )
+        % values
+    )
+
+
+def _plan_parts(pdf: _Handout, view: PlanView) -> None:
+    """What the plan is for, the week, the exercises, the pain rules, habits, reviews and what
+    was left out, each in the active language."""
+    body = view.doc.plan
+    assert body is not None
+    pdf.heading(_("What this plan is for"))
+    pdf.para(
+        plan_words.summary_words(body.summary)
+        + " "
+        + _("The plan runs for %(weeks)s weeks.") % {"weeks": body.weeks}
+    )
+    for p in view.doc.patterns:
+        pdf.bullet(_sourced(plan_words.pattern_words(p), plan_words.cite_words(p.refs, p.source)))
+    if view.rec.note:
+        pdf.para(_("Note from your clinician: %(note)s") % {"note": view.rec.note})
+    _week(pdf, view)
+    _exercises(pdf, view)
+    _pain_rules(pdf)
+    if body.lifestyle:
+        pdf.heading(_("Daily habits"))
+        for it in body.lifestyle:
+            pdf.bullet(f"{habit_words.habit_title(it)}: {habit_words.habit_reason(it)}")
+    pdf.heading(_("Review points"))
+    for r in body.reviews:
+        weeks = f"{r.week}-{r.until_week}" if r.until_week else f"{r.week}"
+        pdf.bullet(
+            _("Week %(weeks)s: %(what)s") % {"weeks": weeks, "what": plan_words.text_words(r.what)}
+        )
+    if body.left_out:
+        pdf.heading(_("Left out, and why"))
+        for lo in body.left_out:
+            pdf.bullet(plan_words.left_out_line(lo))
 
 
 def handout_build(view: PlanView, name: str, today: date) -> bytes:
-    """The handout's bytes; pure over its inputs, so the same plan and day give the same text."""
-    pdf = _Handout(f"hipalign plan handout for {name}, {day_words(today)}")
-    pdf.set_title("Exercise plan handout")
+    """The handout's bytes; pure over its inputs, so the same plan and day give the same text.
+    The words are in the active language (handout_render makes it the person's)."""
+    language = language_active()
+    pdf = _Handout(
+        _("hipalign plan handout for %(name)s, %(day)s")
+        % {"name": name, "day": day_words(today, language=language)}
+    )
+    pdf.set_title(_("Exercise plan handout"))
     pdf.set_author("hipalign")
     pdf.set_creator("hipalign")
+    pdf.set_lang(language)
     # A fixed creation date keeps the file the same for the same plan and day.
     pdf.set_creation_date(_midnight(today))
     pdf.add_page()
-    pdf.para("Your hip exercise plan", size=18, bold=True)
-    rec = view.rec
-    pdf.para(
-        f"For: {name} · Date: {day_words(today)} · Plan version {rec.version}, "
-        f"made on {day_words(rec.created_at)} by {'your clinician' if rec.author_role == 'clinician' else 'you'}"
-        f", starting {day_words(rec.starts_on)}",
-        muted=True,
-    )
+    pdf.para(_("Your hip exercise plan"), size=18, bold=True)
+    pdf.para(_byline(view, name, today), muted=True)
     pdf.ln(2)
-    pdf.para(view.doc.disclaimer, size=9, muted=True)
+    pdf.para(plan_words.text_words(view.doc.disclaimer), size=9, muted=True)
     _referral(pdf, view)
-    body = view.doc.plan
-    if body is None:
-        pdf.heading("No exercise plan")
+    if view.doc.plan is None:
+        pdf.heading(_("No exercise plan"))
         pdf.para(
-            "No exercise plan is given while the answers above need a professional's "
-            "assessment first. When a clinician has seen you and cleared you, update your answers."
+            _(
+                "No exercise plan is given while the answers above need a professional's "
+                "assessment first. When a clinician has seen you and cleared you, update your "
+                "answers."
+            )
         )
     else:
-        pdf.heading("What this plan is for")
-        pdf.para(f"{body.summary} The plan runs for {body.weeks} weeks.")
-        for p in view.doc.patterns:
-            pdf.bullet(f"{p.text} (Source: {p.source})")
-        if rec.note:
-            pdf.para(f"Note from your clinician: {rec.note}")
-        _week(pdf, view)
-        _exercises(pdf, view)
-        _pain_rules(pdf)
-        if body.lifestyle:
-            pdf.heading("Daily habits")
-            for it in body.lifestyle:
-                pdf.bullet(f"{it.title}: {it.reason}")
-        pdf.heading("Review points")
-        for r in body.reviews:
-            weeks = f"{r.week}-{r.until_week}" if r.until_week else f"{r.week}"
-            pdf.bullet(f"Week {weeks}: {r.what}")
-        if body.left_out:
-            pdf.heading("Left out, and why")
-            for lo in body.left_out:
-                pdf.bullet(f"{lo.exercise.replace('_', ' ')}: {lo.reason}")
-    pdf.heading("Please note")
+        _plan_parts(pdf, view)
+    pdf.heading(_("Please note"))
     pdf.para(
-        "This handout is decision support, not a diagnosis. It describes functional patterns and "
-        "exercises; it does not say what is wrong with your hip. A physical therapist or doctor "
-        "can assess you, and their advice comes first."
+        _(
+            "This handout is decision support, not a diagnosis. It describes functional patterns "
+            "and exercises; it does not say what is wrong with your hip. A physical therapist or "
+            "doctor can assess you, and their advice comes first."
+        )
     )
     return bytes(pdf.output())
 
@@ -266,6 +344,7 @@ def _midnight(d: date) -> datetime:
 def handout_render(patient: User, actor: User, today: date) -> bytes:
     """The handout of the person's current plan as PDF bytes; audited as `export.handout`."""
     view = plan_view(patient)
-    data = handout_build(view, patient.get_username(), today)
+    with speaking(patient):  # the person's words, whoever prints it
+        data = handout_build(view, patient.get_username(), today)
     export_audit(actor, patient, "export.handout", str(view.rec.id))
     return data

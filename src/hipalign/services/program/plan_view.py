@@ -43,7 +43,7 @@ def plan_view_of(
     )
 
 
-def plan_view(owner: User) -> PlanView | None:
+def plan_view(owner: User, *, language: str = SOURCE_LANGUAGE) -> PlanView | None:
     """The view of the person's current plan; None before the first plan."""
     rec = plans.plan_current(owner)
-    return None if rec is None else plan_view_of(owner, rec, current=rec)
+    return None if rec is None else plan_view_of(owner, rec, current=rec, language=language)

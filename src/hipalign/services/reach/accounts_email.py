@@ -22,11 +22,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import close_old_connections, transaction
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import PasswordResetLink, ReachPreference
 from hipalign.core.errors import InputError
 from hipalign.services.kernel.access import Actor, NotFound
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.languages import speaking
 from hipalign.services.reach import mail
 
 log = logging.getLogger("hipalign.reach")
@@ -84,14 +86,16 @@ def email_address_request(actor: Actor, *, address: str, now: datetime, link_for
         pref.save(update_fields=["email_pending", "email_token_hash", "email_token_expires"])
         audit_record(int(actor.pk), "email.verify_sent")
     if not _taken(clean, by_other_than=int(actor.pk)):
+        # In the page's language: the person asked for it from their own signed-in page.
         mail.send(
             clean,
-            subject="hipalign: confirm your email address",
-            body=(
+            subject=gettext("hipalign: confirm your email address"),
+            body=gettext(
                 "Someone (we hope you) added this address to a hipalign account.\n\n"
-                f"To confirm it, open this link within 24 hours:\n{link_for(secret)}\n\n"
+                "To confirm it, open this link within 24 hours:\n%(link)s\n\n"
                 "If it was not you, ignore this email; nothing changes."
-            ),
+            )
+            % {"link": link_for(secret)},
         )
     return clean
 
@@ -177,9 +181,11 @@ def password_reset_request(*, address: str, now: datetime, link_for: LinkFor) ->
             user_id=user.pk, issued_by=None, key_hash=_hash(secret), expires_at=now + RESET_LIFETIME
         )
         audit_record(None, "password.reset_email", str(link.id), subject_id=int(user.pk))
-    body = (
-        "Someone (we hope you) asked to reset the password of your hipalign account.\n\n"
-        f"Open this link within 1 hour to choose a new one; it works once:\n{link_for(secret)}\n\n"
-        "If it was not you, ignore this email: your password stays as it is."
-    )
-    _mail_later(user.email, "hipalign: reset your password", body)  # after the commit above
+    with speaking(user):  # the account's language, not the signed-out browser's
+        subject = gettext("hipalign: reset your password")
+        body = gettext(
+            "Someone (we hope you) asked to reset the password of your hipalign account.\n\n"
+            "Open this link within 1 hour to choose a new one; it works once:\n%(link)s\n\n"
+            "If it was not you, ignore this email: your password stays as it is."
+        ) % {"link": link_for(secret)}
+    _mail_later(user.email, subject, body)  # after the commit above

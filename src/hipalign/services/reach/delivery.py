@@ -22,13 +22,16 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from hipalign.adapters.db.models import CheckInRecord, Delivery, PushSubscription, ReachPreference
 from hipalign.core.education.coaching import inside_hours, to_minutes
 from hipalign.core.reach import Bundle, backoff_minutes, bundle, day_slots
 from hipalign.core.stored import read_intake
+from hipalign.core.words import long_day_words
 from hipalign.services.followup.adherence import weeks_of
 from hipalign.services.followup.habits import WORKING_DAYS, habits_today, reminder_next
+from hipalign.services.kernel.languages import language_active, speaking
 from hipalign.services.kernel.time_zones import time_zone_of
 from hipalign.services.messages.conversations import unread_count
 from hipalign.services.program.plans import plan_current
@@ -126,7 +129,14 @@ def reminder_bundle(user: User, *, slot: Slot) -> Bundle | None:
         base_text=base.text if base else "",
         unread=unread_messages(user),
         paths=PATHS,
+        unread_text=_unread_text,
     )
+
+
+def _unread_text(unread: int) -> str:
+    return ngettext(
+        "You have %(count)s unread message.", "You have %(count)s unread messages.", unread
+    ) % {"count": unread}
 
 
 def _send(user: User, channel: str, kind: str, text: str, path: str) -> tuple[str, str]:
@@ -224,7 +234,8 @@ def _retry_due(now: datetime) -> DeliveryReport:
             row.save(update_fields=["status", "error"])
             dropped += 1
             continue
-        status = _finish(row, *_send(user, row.channel, row.kind, row.text, row.path), now)
+        with speaking(user):  # the mail's own words; the text is the stored one
+            status = _finish(row, *_send(user, row.channel, row.kind, row.text, row.path), now)
         sent += status == "sent"
         retried += status == "retry"
         failed += status == "failed"
@@ -237,19 +248,28 @@ def summary_text(user: User, *, week_start: date) -> str:
     and the latest check-in's pain."""
     [week] = weeks_of(user, [week_start])
     end = week_start + timedelta(days=6)
-    span = f"{week_start.day} {week_start:%B} to {end.day} {end:%B}"
+    language = language_active()  # the person's, in the worker (speaking)
+    values = {
+        "start": long_day_words(week_start, language=language),
+        "end": long_day_words(end, language=language),
+    }
     if week.planned:
         done = f"{week.done:.1f}".rstrip("0").rstrip(".")
-        lines = [f"Last week ({span}) you did {done} of your {week.planned} planned sessions."]
+        lines = [
+            gettext(
+                "Last week (%(start)s to %(end)s) you did %(done)s of your %(planned)s planned sessions."
+            )
+            % {**values, "done": done, "planned": week.planned}
+        ]
     else:
-        lines = [f"Last week ({span}) had no planned sessions."]
+        lines = [gettext("Last week (%(start)s to %(end)s) had no planned sessions.") % values]
     last = CheckInRecord.objects.filter(user_id=user.pk).order_by("-performed_on").first()
     if last is not None:
         lines.append(
-            f"Your pain at your last check-in ({last.performed_on.day} "
-            f"{last.performed_on:%B}): {last.pain_now} out of 10."
+            gettext("Your pain at your last check-in (%(day)s): %(pain)s out of 10.")
+            % {"day": long_day_words(last.performed_on, language=language), "pain": last.pain_now}
         )
-    lines.append("Progress in the app shows the whole picture.")
+    lines.append(gettext("Progress in the app shows the whole picture."))
     return "\n".join(lines)
 
 
@@ -272,10 +292,11 @@ def _deliver_summaries(now: datetime) -> DeliveryReport:
         row = _claim(user, "email", "summary", due[-1], now)
         if row is None:
             continue
-        row.text = summary_text(user, week_start=local.date() - timedelta(days=7))
-        row.path = "/progress"
-        row.save(update_fields=["text", "path"])
-        status = _finish(row, *_send(user, "email", "summary", row.text, row.path), now)
+        with speaking(user):
+            row.text = summary_text(user, week_start=local.date() - timedelta(days=7))
+            row.path = "/progress"
+            row.save(update_fields=["text", "path"])
+            status = _finish(row, *_send(user, "email", "summary", row.text, row.path), now)
         sent += status == "sent"
         retried += status == "retry"
         failed += status == "failed"
@@ -304,15 +325,16 @@ def deliver_due_reminders(*, now: datetime) -> DeliveryReport:
             row = _claim(user, channel, "reminder", slot, now)
             if row is None:
                 continue
-            what = reminder_bundle(user, slot=slot)
-            if what is None:
-                row.status, row.error = "dropped", "nothing due"
-                row.save(update_fields=["status", "error"])
-                dropped += 1
-                continue
-            row.text, row.path = what.text, what.path  # a retry sends the same words
-            row.save(update_fields=["text", "path"])
-            status = _finish(row, *_send(user, channel, "reminder", what.text, what.path), now)
+            with speaking(user):  # in the person's language, as their pages are
+                what = reminder_bundle(user, slot=slot)
+                if what is None:
+                    row.status, row.error = "dropped", "nothing due"
+                    row.save(update_fields=["status", "error"])
+                    dropped += 1
+                    continue
+                row.text, row.path = what.text, what.path  # a retry sends the same words
+                row.save(update_fields=["text", "path"])
+                status = _finish(row, *_send(user, channel, "reminder", what.text, what.path), now)
             sent += status == "sent"
             retried += status == "retry"
             failed += status == "failed"

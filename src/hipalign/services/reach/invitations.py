@@ -9,11 +9,15 @@ rather than imported; a test proves both find the same link."""
 import hashlib
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from hipalign.adapters.db.models import CareLink
 from hipalign.core.access import Action
 from hipalign.core.errors import InputError
+from hipalign.core.words import long_day_words
 from hipalign.services.kernel.access import Actor, NotFound, authorize
 from hipalign.services.kernel.audit import audit_record
+from hipalign.services.kernel.languages import language_active
 from hipalign.services.reach import mail
 from hipalign.services.reach.accounts_email import ADDRESS_LABEL, _address
 
@@ -51,17 +55,20 @@ def invitation_send(
     if link is None:
         raise NotFound("invite code")
     name = clinician.get_full_name() or clinician.get_username()
+    # In the clinician's page language: the person's is not known before they sign up.
+    until = long_day_words(link.expires_at.date(), language=language_active(), year=True)
     mail.send(
         clean,
-        subject="hipalign: an invitation from your clinician",
-        body=(
-            f"{name} invites you to share your hipalign exercise plan and progress with them.\n\n"
-            f"Your code: {code}\n"
-            f"Open {invite_url}?code={code} and sign in (or make an account) to confirm it.\n"
-            f"The code works once, until {link.expires_at:%d %B %Y}.\n\n"
+        subject=gettext("hipalign: an invitation from your clinician"),
+        body=gettext(
+            "%(name)s invites you to share your hipalign exercise plan and progress with them.\n\n"
+            "Your code: %(code)s\n"
+            "Open %(url)s?code=%(code)s and sign in (or make an account) to confirm it.\n"
+            "The code works once, until %(until)s.\n\n"
             "You can end sharing at any time on your Care team page. If you do not know this "
             "clinician, ignore this email."
-        ),
+        )
+        % {"name": name, "code": code, "url": invite_url, "until": until},
     )
     # The address is the person's data: the audit row names the link, never the address.
     audit_record(int(clinician.pk), "link.code.invite_email", str(link.id))

@@ -9,14 +9,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from hipalign.adapters.db.models import ReachPreference
 
 UNSUBSCRIBE_SALT = "hipalign.reach.unsubscribe"
 # What an unsubscribe link can turn off, and the words the page uses for it.
 # In the language active where they are read: the unsubscribe page's (the request's); an email
-# built by the worker, outside any request, reads English.
+# built by the worker is in the person's (kernel/languages.speaking).
 LISTS = {
     "reminders": gettext_lazy("reminder emails"),
     "summary": gettext_lazy("the weekly summary"),
@@ -89,14 +89,27 @@ def _list_mail(user: User, what: str, *, subject: str, lines: list[str]) -> tupl
     body = "\n\n".join(lines)
     headers: dict[str, str] = {}
     if link:
-        body += f"\n\n--\nTo stop {LISTS[what]}, open {link}\n"
+        body += (
+            "\n\n--\n"
+            + gettext("To stop %(what)s, open %(link)s")
+            % {
+                "what": LISTS[what],
+                "link": link,
+            }
+            + "\n"
+        )
         # RFC 8058 one-click: the mail client POSTs to the same link.
         headers = {
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     else:
-        body += f"\n\n--\nTo stop {LISTS[what]}, turn them off on Account > Reminders.\n"
+        body += (
+            "\n\n--\n"
+            + gettext("To stop %(what)s, turn them off on Account > Reminders.")
+            % {"what": LISTS[what]}
+            + "\n"
+        )
     try:
         send(user.email, subject=subject, body=body, headers=headers)
     except (smtplib.SMTPException, OSError) as exc:
@@ -106,7 +119,9 @@ def _list_mail(user: User, what: str, *, subject: str, lines: list[str]) -> tupl
 
 def mail_reminder(user: User, *, kind: str, text: str, path: str) -> tuple[str, str]:
     if kind == "summary":
-        return _list_mail(user, "summary", subject="hipalign: your week", lines=[text])
+        return _list_mail(user, "summary", subject=gettext("hipalign: your week"), lines=[text])
     link = public_link(path)
-    lines = [text] + ([f"Open hipalign: {link}"] if link else [])
-    return _list_mail(user, "reminders", subject="hipalign: a reminder for today", lines=lines)
+    lines = [text] + ([gettext("Open hipalign: %(link)s") % {"link": link}] if link else [])
+    return _list_mail(
+        user, "reminders", subject=gettext("hipalign: a reminder for today"), lines=lines
+    )

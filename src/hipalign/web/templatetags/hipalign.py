@@ -11,7 +11,8 @@ from hipalign.core.attention import Flag
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.outcomes.engine import Change, Measure
 from hipalign.services.posture.uploads import PostureView
-from hipalign.web import habit_words, outcome_words, plan_words, posture_words
+from hipalign.services.program import habit_words, plan_words
+from hipalign.web import outcome_words, posture_words
 from hipalign.web.attention_words import flag_words
 
 register = template.Library()
@@ -96,21 +97,8 @@ def references(ref_ids: object) -> list[object]:
 
 @register.filter
 def left_out_text(left: object, library: object) -> str:
-    """ "Name: reason" for an exercise the plan left out, by its name, never its id; a reason
-    that already starts with the name is shown as it is."""
-    ex_id = str(getattr(left, "exercise", ""))
-    reason = str(getattr(left, "reason", ""))
-    ex = library.get(ex_id) if isinstance(library, dict) else None
-    if ex is None and hasattr(library, "__getitem__"):
-        try:
-            ex = library[ex_id]
-        except (KeyError, TypeError):
-            ex = None
-    worded = plan_words.left_out_words(reason) or plan_words.text_words(reason)
-    if worded != reason:  # worded in the reader's language, the name in it
-        return worded
-    name = str(getattr(ex, "name", "")) or words(ex_id).capitalize()
-    return reason if reason.startswith(name) else f"{name}: {reason}"
+    """ "Name: reason" for an exercise the plan left out (plan_words.left_out_line)."""
+    return plan_words.left_out_line(left)
 
 
 # The pose models a posture result names (adapters/vision), as a reader knows them.
@@ -203,27 +191,8 @@ def level_title(level: object) -> str:
 
 @register.filter
 def reason_words(reason: object) -> dict[str, str]:
-    """A referral reason's text and action in the page's language: a red-flag question's reason
-    is worded again from the question in that language (a stored plan keeps the English words it
-    was made with); a rule's own reason stays as stored until the rules' words are translated."""
-    from hipalign.core.screening.catalog import QUESTIONS_BY_ID, questions_in
-
-    def get(name: str) -> str:
-        return str(reason.get(name, "") if isinstance(reason, dict) else getattr(reason, name, ""))
-
-    text, action = get("text"), get("action")
-    english = QUESTIONS_BY_ID.get(get("id"))
-    language = _language()
-    if english is None or language == "en":
-        return {"text": text, "action": action}
-    worded = next((q for q in questions_in(language) if q.id == english.id), english)
-    if text == f"You answered yes to: {english.question}":
-        text = translation.gettext("You answered yes to: %(question)s") % {
-            "question": worded.question
-        }
-    if action == english.action:  # a rule may give its own action (a hot joint with fever)
-        action = worded.action
-    return {"text": text, "action": action}
+    """A referral reason's text and action in the page's language (plan_words)."""
+    return plan_words.referral_words(reason)
 
 
 def _level(reason: object) -> str:
@@ -257,7 +226,7 @@ def dose_of(exercise: object, side: object) -> str:
 
 @register.filter
 def plan_text(text: object) -> str:
-    """One of the plan document's stored sentences in the reader's language (web/plan_words)."""
+    """One of the plan document's stored sentences in the reader's language (services/program/plan_words.py)."""
     return plan_words.text_words(str(text or ""))
 
 
@@ -287,13 +256,13 @@ def change_text(change: object, measure: object) -> str:
 
 @register.filter
 def habit_title(item: object) -> str:
-    """A plan habit's title in the page's language (web/habit_words.py)."""
+    """A plan habit's title in the page's language (services/program/habit_words.py)."""
     return habit_words.habit_title(item) if isinstance(item, LifestyleItem) else str(item)
 
 
 @register.filter
 def habit_reason(item: object) -> str:
-    """A plan habit's reason in the page's language, when it is one of ours (web/habit_words.py)."""
+    """A plan habit's reason in the page's language, when it is one of ours (services/program/habit_words.py)."""
     return habit_words.habit_reason(item) if isinstance(item, LifestyleItem) else str(item)
 
 
@@ -378,7 +347,7 @@ def js_words() -> str:
     return json_script(script_words(), "hipalign-words")
 
 
-# The plan document's words in the reader's language (web/plan_words.py), as filters.
+# The plan document's words in the reader's language (services/program/plan_words.py), as filters.
 register.filter("ref_words", plan_words.reference_words)
 register.filter("lesson_link", plan_words.lesson_link_words)
 register.filter("checklist_of", plan_words.checklist_words)

@@ -889,3 +889,70 @@ def reference_words(text: object) -> str:
     if _reading_english() or english not in REFERENCE_WORDS:
         return english
     return gettext(REFERENCE_WORDS[english])
+
+
+def referral_words(reason: object) -> dict[str, str]:
+    """A referral reason's text and action in the page's language: a red-flag question's reason
+    is worded again from the question in that language (a stored plan keeps the English words it
+    was made with); a rule's own reason stays as stored until the rules' words are translated."""
+    from hipalign.core.screening.catalog import QUESTIONS_BY_ID, questions_in
+
+    def get(name: str) -> str:
+        return str(reason.get(name, "") if isinstance(reason, dict) else getattr(reason, name, ""))
+
+    text, action = get("text"), get("action")
+    english = QUESTIONS_BY_ID.get(get("id"))
+    language = _page_language()
+    if english is None or language == "en":
+        return {"text": text, "action": action}
+    worded = next((q for q in questions_in(language) if q.id == english.id), english)
+    if text == f"You answered yes to: {english.question}":
+        text = gettext("You answered yes to: %(question)s") % {"question": worded.question}
+    if action == english.action:  # a rule may give its own action (a hot joint with fever)
+        action = worded.action
+    return {"text": text, "action": action}
+
+
+def left_out_line(left: object) -> str:
+    """ "Name: reason" for an exercise the plan left out, by its name in the reader's words,
+    never its id; a reason that already starts with the name (or is worded with it) is shown as
+    it is."""
+    from hipalign.core.library import default_library
+
+    ex_id = str(getattr(left, "exercise", ""))
+    reason = str(getattr(left, "reason", ""))
+    worded = left_out_words(reason) or text_words(reason)
+    if worded != reason:  # worded in the reader's language, the name in it
+        return worded
+    ex = default_library(_page_language()).get(ex_id)
+    name = ex.name if ex is not None else ex_id.replace("_", " ").capitalize()
+    return reason if reason.startswith(name) else f"{name}: {reason}"
+
+
+def side_adjective(side: str) -> str:
+    """ "left" as an adjective in the reader's language ("izquierdo")."""
+    return _side(side)
+
+
+def cite_words(refs: list[str], stored: str) -> str:
+    """References as core.references.cite_all words them, with our own words (the rule, the
+    seed articles) in the reader's language; the stored citation when no ids are kept."""
+    from hipalign.core.references import bibliography
+
+    known = bibliography()
+    if _reading_english() or not refs or any(r not in known for r in refs):
+        return stored
+    out = []
+    for ref_id in dict.fromkeys(refs):
+        ref = known[ref_id]
+        if ref.kind == "rule":
+            out.append(reference_words(ref.title))
+            continue
+        authors = reference_words(ref.authors)
+        parts = [f"{authors} ({ref.year})" if ref.year else authors]
+        parts.append(reference_words(ref.title).rstrip("."))
+        if ref.where:
+            parts.append(reference_words(ref.where))
+        text = ". ".join(parts) + "."
+        out.append(f"{text} {ref.url}" if ref.url else text)
+    return "; ".join(out)

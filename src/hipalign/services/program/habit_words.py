@@ -1,7 +1,7 @@
 """A plan habit's title and reason in the reader's language (issue 20). The plan document keeps
 the core's English words (core.education.coaching.lifestyle_for); the pages word them again by
 the habit's id and the numbers kept with it; a reason made from the person's own answers
-("You noted knee pain: …") through web/plan_words.py. One neither knows stays English."""
+("You noted knee pain: …") through services/program/plan_words.py. One neither knows stays English."""
 
 import re
 
@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from hipalign.core.education.models import LifestyleItem
-from hipalign.web import plan_words
+from hipalign.services.program import plan_words
 
 TITLES: dict[str, str | Promise] = {
     "movement_breaks": gettext_lazy("Movement breaks"),
