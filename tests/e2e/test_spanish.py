@@ -68,6 +68,8 @@ def test_a_person_who_picks_spanish_reads_today_the_player_and_the_plan_in_spani
     expect(page.locator("#player-keys")).to_contain_text("Teclas:")
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
     expect(page.locator("footer")).to_contain_text("no un diagnóstico")
+    # Set by reminders.js from the page's words, not the script's English.
+    expect(page.get_by_test_id("notify-status")).to_contain_text("notificaciones")
 
     page.goto("/plan")
     assert lang_of(page) == "es"

@@ -22,6 +22,18 @@
  */
 (function () {
   'use strict';
+  // The page's words for this script (web/js_catalog.py, from the pages' catalog): the English
+  // here where the page gives none.
+  const WORDS = (() => {
+    try {
+      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  const gettext = (s) => WORDS[s] || s;
+  const interpolate = (fmt, values) => fmt.replace(/%\((\w+)\)s/g, (_m, k) => String(values[k]));
+
 
   const byId = (id) => document.getElementById(id);
   const data = (() => {
@@ -35,12 +47,12 @@
     count: byId('coach-count'), view: byId('coach-view'), cues: byId('coach-cues'),
   };
   const MESSAGES = {
-    denied: 'The camera was not allowed, so the camera coach is off. The session goes on as usual; to use the coach, allow the camera for this site in your browser settings and turn it on again.',
-    no_camera: 'No camera was found, so the camera coach is off. The session goes on as usual.',
-    busy: 'The camera is in use by another program, so the camera coach is off. The session goes on as usual.',
-    no_webgl: 'This browser cannot run the pose model (it needs WebGL), so the camera coach is off. The session goes on as usual.',
-    load_failed: 'The pose model could not start, so the camera coach is off. The session goes on as usual.',
-    failed: 'The camera could not start, so the camera coach is off. The session goes on as usual.',
+    denied: gettext('The camera was not allowed, so the camera coach is off. The session goes on as usual; to use the coach, allow the camera for this site in your browser settings and turn it on again.'),
+    no_camera: gettext('No camera was found, so the camera coach is off. The session goes on as usual.'),
+    busy: gettext('The camera is in use by another program, so the camera coach is off. The session goes on as usual.'),
+    no_webgl: gettext('This browser cannot run the pose model (it needs WebGL), so the camera coach is off. The session goes on as usual.'),
+    load_failed: gettext('The pose model could not start, so the camera coach is off. The session goes on as usual.'),
+    failed: gettext('The camera could not start, so the camera coach is off. The session goes on as usual.'),
   };
 
   let forced = null; // useRule() for tests and benches
@@ -73,12 +85,15 @@
       ui.cues.replaceChildren();
       return;
     }
-    const side = current && current.side ? ` (${current.side} side)` : '';
+    const sideWord = current && current.side ? { left: gettext('left'), right: gettext('right') }[current.side] || current.side : '';
+    const side = sideWord ? ' ' + interpolate(gettext('(%(side)s side)'), { side: sideWord }) : '';
     if (tracker.rule.kind === 'reps') {
-      const hold = st.in_progress && st.hold_s >= 0.5 ? `, holding ${st.hold_s.toFixed(1)} s` : '';
-      ui.count.textContent = `Counted: ${st.count}${side}${hold}`;
+      const hold = st.in_progress && st.hold_s >= 0.5 ? interpolate(gettext(', holding %(seconds)s s'), { seconds: st.hold_s.toFixed(1) }) : '';
+      ui.count.textContent = interpolate(gettext('Counted: %(count)s'), { count: st.count }) + side + hold;
     } else {
-      ui.count.textContent = st.in_progress ? `Holding: ${Math.floor(st.hold_s)} s${side}` : `Longest hold: ${Math.floor(st.best_hold_s)} s${side}`;
+      ui.count.textContent = (st.in_progress
+        ? interpolate(gettext('Holding: %(seconds)s s'), { seconds: Math.floor(st.hold_s) })
+        : interpolate(gettext('Longest hold: %(seconds)s s'), { seconds: Math.floor(st.best_hold_s) })) + side;
     }
     ui.view.textContent = st.view ? doc.view_words[st.view] : '';
     root.setAttribute('data-view', st.view || '');
@@ -104,7 +119,7 @@
       const repS = (data.coach.rep_s || {})[step.exercise] || 0;
       tracker = new window.HipalignCoach.Tracker(doc, id, { side: doc.rules[id].signal === 'knee_angle' ? null : step.side, repS: repS });
     }
-    if (on) setState('on', tracker ? 'Watching on this device.' : 'The camera counts only repetitions and holds it can see; this step is not counted.');
+    if (on) setState('on', tracker ? gettext('Watching on this device.') : gettext('The camera counts only repetitions and holds it can see; this step is not counted.'));
     render(tracker ? tracker.state : null);
   }
 
@@ -116,18 +131,18 @@
 
   async function turnOn() {
     ui.toggle.disabled = true;
-    setState('loading', 'Loading the pose model from this app…');
+    setState('loading', gettext('Loading the pose model from this app…'));
     try {
       const ok = window.HipalignPose.supported();
       if (!ok.ok) throw Object.assign(new Error(ok.code), { code: ok.code });
       model = model || (await window.HipalignPose.load({ model: 'full' }));
-      setState('loading', 'Starting the camera…');
+      setState('loading', gettext('Starting the camera…'));
       await window.HipalignPose.openCamera(ui.video);
       ui.video.hidden = false;
       on = true;
       root.setAttribute('data-inference', model.inference);
       loop = window.HipalignPose.track(ui.video, model, onFrame);
-      ui.toggle.textContent = 'Turn the camera off';
+      ui.toggle.textContent = gettext('Turn the camera off');
       onStep(currentStep());
     } catch (e) {
       stop();
@@ -143,12 +158,12 @@
     window.HipalignPose.stopCamera(ui.video);
     ui.video.hidden = true;
     on = false;
-    ui.toggle.textContent = 'Turn the camera on';
+    ui.toggle.textContent = gettext('Turn the camera on');
   }
 
   function turnOff() {
     stop();
-    setState('off', 'The camera is off.');
+    setState('off', gettext('The camera is off.'));
   }
 
   let lastStep = null;
@@ -170,13 +185,13 @@
         // Reps per set: what every counted set reached (the smallest), never more than was seen.
         const reps = Math.min(...sets.map((x) => x.count));
         mark(form, `log-reps-${k}`, reps);
-        words.push(`Counted by the camera: ${sets.map((x) => x.count).join(', ')} repetitions.`);
+        words.push(interpolate(gettext('Counted by the camera: %(counts)s repetitions.'), { counts: sets.map((x) => x.count).join(', ') }));
       } else {
         const holds = steps.filter((x) => x.best_hold_s >= 1);
         if (!holds.length) continue;
         const held = Math.floor(Math.min(...holds.map((x) => x.best_hold_s)));
         mark(form, `log-hold-${k}`, held);
-        words.push(`Timed by the camera: ${holds.map((x) => Math.floor(x.best_hold_s)).join(', ')} seconds.`);
+        words.push(interpolate(gettext('Timed by the camera: %(seconds)s seconds.'), { seconds: holds.map((x) => Math.floor(x.best_hold_s)).join(', ') }));
       }
       const legend = form.querySelector(`#log-sets-${k}`);
       if (legend && words.length) {

@@ -11,6 +11,17 @@
  */
 (function () {
   'use strict';
+  // The page's words for this script (web/js_catalog.py, from the pages' catalog): the English
+  // here where the page gives none.
+  const WORDS = (() => {
+    try {
+      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  const gettext = (s) => WORDS[s] || s;
+
 
   const reduced = Boolean(
     window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches
@@ -53,7 +64,7 @@
     const show = (playing) => {
       holder.replaceChildren(playing ? moving : still);
       button.setAttribute('aria-pressed', playing ? 'true' : 'false');
-      button.textContent = playing ? 'Stop the movement' : 'Play the movement';
+      button.textContent = playing ? gettext('Stop the movement') : gettext('Play the movement');
     };
     button.hidden = false;
     button.setAttribute('aria-pressed', 'false');
@@ -69,7 +80,7 @@
         })
         .catch(() => {
           // Offline or signed out since the page was made: the still stays, and says so.
-          button.textContent = 'The movement could not load: try again';
+          button.textContent = gettext('The movement could not load: try again');
         })
         .finally(() => button.removeAttribute('aria-busy'));
     });
@@ -139,7 +150,7 @@
   let preferDrawing = false;
 
   function mediaLabel(kind) {
-    return kind === 'video' ? "Show your clinic's video" : "Show your clinic's photo";
+    return kind === 'video' ? gettext("Show your clinic's video") : gettext("Show your clinic's photo");
   }
 
   function mediaShow() {
@@ -150,7 +161,7 @@
     holder.hidden = onMedia;
     media.toggle.hidden = !has;
     if (has) {
-      media.toggle.textContent = onMedia ? 'Show the drawing' : mediaLabel(tpl.getAttribute('data-media-kind'));
+      media.toggle.textContent = onMedia ? gettext('Show the drawing') : mediaLabel(tpl.getAttribute('data-media-kind'));
       media.toggle.setAttribute('aria-pressed', onMedia ? 'true' : 'false');
     }
     const video = media.box.querySelector('video');

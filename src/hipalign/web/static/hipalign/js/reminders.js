@@ -3,6 +3,17 @@
 // sent anywhere; quiet hours are already applied by the server, which then shows no reminder.
 (function () {
   'use strict';
+  // The page's words for this script (web/js_catalog.py, from the pages' catalog): the English
+  // here where the page gives none.
+  const WORDS = (() => {
+    try {
+      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  const gettext = (s) => WORDS[s] || s;
+
   const KEY = 'hipalign.notify.v1';
   const box = document.querySelector('[data-testid="reminder"]');
   const panel = document.getElementById('notify-panel');
@@ -13,9 +24,9 @@
 
   function enabled() { return supported && localStorage.getItem(KEY) === 'on' && Notification.permission === 'granted'; }
   function show() {
-    if (!supported) { status.textContent = 'This browser cannot show notifications; reminders appear on this page.'; button.hidden = true; return; }
-    status.textContent = enabled() ? 'Notifications are on for this device.' : 'Notifications are off. Reminders still appear on this page.';
-    button.textContent = enabled() ? 'Turn notifications off' : 'Turn notifications on';
+    if (!supported) { status.textContent = gettext('This browser cannot show notifications; reminders appear on this page.'); button.hidden = true; return; }
+    status.textContent = enabled() ? gettext('Notifications are on for this device.') : gettext('Notifications are off. Reminders still appear on this page.');
+    button.textContent = enabled() ? gettext('Turn notifications off') : gettext('Turn notifications on');
   }
   let timer = null;
   function schedule() {
