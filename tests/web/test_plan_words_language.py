@@ -11,17 +11,20 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipalign.core import words as product_words
 from hipalign.core.assessment import PATTERN_INFO
 from hipalign.core.errors import parse_json_document
 from hipalign.core.intake import Intake
+from hipalign.core.library import default_library
 from hipalign.core.planning.document import PlanDocument
 from hipalign.core.planning.planner import generate_plan
+from hipalign.core.progression import decide
 from hipalign.services.kernel.languages import language_set
 from hipalign.services.program import habit_words, plan_words
+from tests.core.test_progression import make_log
 from tests.web.test_onboarding import onboarding_form
 
 GOLDEN = Path(__file__).parents[1] / "core" / "planning" / "golden" / "plans_main.json"
@@ -205,3 +208,56 @@ def test_every_reason_the_core_excludes_an_exercise_for_has_spanish_words() -> N
         unknown = [p for p in phrases if plan_words._why_of(p) is None]
 
     assert unknown == []
+
+
+@given(
+    ex_id=st.sampled_from(sorted(default_library())),
+    pains=st.lists(st.integers(0, 10), min_size=1, max_size=4),
+    morning=st.lists(st.one_of(st.none(), st.integers(0, 10)), min_size=4, max_size=4),
+    effort=st.integers(0, 10),
+    full=st.booleans(),
+    sharp=st.booleans(),
+    top=st.booleans(),
+    equipment=st.sampled_from([frozenset(), frozenset({"ankle_weights", "resistance_band"})]),
+    regressed=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_every_progression_reason_has_spanish_words(
+    ex_id: str,
+    pains: list[int],
+    morning: list[int | None],
+    effort: int,
+    full: bool,
+    sharp: bool,
+    top: bool,
+    equipment: frozenset[str],
+    regressed: bool,
+) -> None:
+    ex = default_library()[ex_id]
+    rung = len(ex.ladder) - 1 if top else 0
+    logs = [
+        make_log(
+            ex,
+            f"l{i}",
+            rung,
+            pain_during=pain,
+            pain_next_morning=morning[i],
+            effort=effort,
+            sharp_pain=sharp and i == len(pains) - 1,
+            sets_done=ex.ladder[rung].sets if full else max(0, ex.ladder[rung].sets - 1),
+        )
+        for i, pain in enumerate(pains)
+    ]
+    decision = decide(
+        ex, logs, equipment=equipment, previous_actions=("regress",) if regressed else ()
+    )
+
+    with translation.override("es"):
+        left = [
+            s
+            for reason in decision.reasons
+            for s in plan_words._SENTENCE_END.split(reason)
+            if s in plan_words.text_words(reason)
+        ]
+
+    assert left == []

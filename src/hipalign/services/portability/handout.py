@@ -184,7 +184,7 @@ def _exercises(pdf: _Handout, view: PlanView) -> None:
             )
         notes = [plan_words.text_words(n) for n in now.item.notes]
         notes += [
-            f"{plan_words.side_title(s.side) + ': ' if s.side else ''}{' '.join(s.reasons)}"
+            f"{plan_words.side_title(s.side) + ': ' if s.side else ''}{' '.join(plan_words.text_words(r) for r in s.reasons)}"
             for s in now.sides
             if s.reasons
         ]

@@ -181,6 +181,24 @@ FIXED: tuple[str, ...] = (
     gettext_noop("Stand on the floor, not on books or a step, while pregnant."),
     gettext_noop("Starts at the easiest step because your pain is high: stop if it rises."),
     gettext_noop("Stay inside the hip precautions your surgeon or therapist gave you."),
+    # A progression decision's reasons (core/progression.py).
+    gettext_noop("This exercise is stopped until a review; this log is kept, the dose stays."),
+    gettext_noop("You reported sharp pain: stop this exercise and have a professional review it."),
+    gettext_noop(
+        "You reported new numbness: stop this exercise and have a professional review it."
+    ),
+    gettext_noop("This is already the easiest dose: have a professional review it."),
+    gettext_noop(
+        "This is the second step back in a row: stop this exercise until a professional has "
+        "reviewed it."
+    ),
+    gettext_noop("You are at the top of this exercise's ladder."),
+    gettext_noop("Waiting for how it feels the next morning before changing the dose."),
+    gettext_noop("Finish the full dose comfortably before stepping up."),
+    gettext_noop("Stopped until a review: ask your physical therapist or doctor to look at it."),
+    gettext_noop(
+        "It comes back when your clinician changes your plan or you fill in the intake again."
+    ),
 )
 _FIXED = frozenset(FIXED)
 
@@ -310,6 +328,20 @@ EVIDENCE: tuple[str, ...] = (
         "%(exercise)s is left out while your pain is %(pain)s/10: above 5, strength work with "
         "movement is too much, and no hold or gentle movement for the same muscles is allowed "
         "for you."
+    ),
+    # A progression decision's reasons (core/progression.py), with their numbers.
+    gettext_noop("Pain reached %(pain)s/10 during the exercise; above 5 is too much."),
+    gettext_noop("Pain the next morning (%(pain)s/10) was worse than before."),
+    gettext_noop(
+        "%(sessions)s sessions at the full dose with pain at 3 or less and a calm next morning: "
+        "one step up."
+    ),
+    gettext_noop("Next, %(alternatives)s can take over."),
+    gettext_noop("The next step needs %(equipment)s, which you did not list."),
+    gettext_noop("Pain of %(pain)s/10 is acceptable but not yet low: keep this dose."),
+    gettext_noop("Effort %(effort)s/10 is near your limit: keep this dose."),
+    gettext_noop(
+        "One more comfortable session at this dose before stepping up (needs %(sessions)s)."
     ),
     # A band variant chosen for the load the person can add (core/planning/planner.py).
     gettext_noop(
@@ -528,6 +560,20 @@ def _ids_by_name() -> dict[str, str]:
     return out
 
 
+def _alternatives_of(english: str) -> str | None:
+    """Exercises that can take over ("side plank or clamshell"), joined by the language's "or"."""
+    from hipalign.core.library import default_library
+
+    ids = [_ids_by_name().get(part) for part in english.split(" or ")]
+    if not ids or any(i is None for i in ids):
+        return None
+    library = default_library(_page_language())
+    names = [library[str(i)].name[0].lower() + library[str(i)].name[1:] for i in ids]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def _exercises_of(english: str) -> str | None:
     """Exercises named inside a sentence ("single knee to chest and seated knee hug"), each in
     the reader's words, joined by the language's "and"."""
@@ -565,6 +611,7 @@ _GROUPS: dict[str, tuple[str, Callable[[str], str | None]]] = {
     "instead": (r"[A-Z0-9][^;:]+?", _exercise_of),
     "why": (r".+", lambda english: _why_of(english)),
     "exercises": (r"[a-z0-9][^;:]+?", _exercises_of),
+    "alternatives": (r"[a-z0-9][^;:]+?", _alternatives_of),
     "equipment": (r"[a-z][a-z, ]+?", _equipment_of),
     "dose": (r".+?", dose_phrase),
 }
