@@ -51,6 +51,7 @@ TIMELINE_EN = [
     "; pain during 8/10",
     "Weekly check-in",
     "pain now 3/10, worst this week 4/10; flag level: none",
+    "Pain reached 8/10 during the exercise; above 5 is too much.",  # the decision's reason
 ]
 TIMELINE_ES = [
     "Semana del 02 mar: ",
@@ -58,6 +59,7 @@ TIMELINE_ES = [
     "; dolor durante el ejercicio 8/10",
     "Control semanal",
     "dolor ahora 3/10, el peor de la semana 4/10; nivel de aviso: ninguno",
+    "El dolor llegó a 8/10 durante el ejercicio; por encima de 5 es demasiado.",
 ]
 
 

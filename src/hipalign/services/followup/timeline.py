@@ -40,6 +40,7 @@ from hipalign.core.words import short_day_words, weekday_words
 from hipalign.services.followup.progress import progress_summary
 from hipalign.services.kernel.access import Actor, authorize
 from hipalign.services.kernel.languages import language_active
+from hipalign.services.program import plan_words
 from hipalign.services.program.logs import log_words
 from hipalign.services.program.plans import plan_current
 
@@ -290,8 +291,9 @@ def _decisions(u: User, day: date | None, limit: int) -> list[Entry]:
                 r.log.performed_on,
                 "decision",
                 f"{action}: {_name(lib, r.exercise_id)}",
-                # The reasons were stored in English when the decision was made.
-                " ".join(r.reasons)
+                # The reasons were stored in English when the decision was made: worded again
+                # in the reader's language (program/plan_words).
+                " ".join(plan_words.text_words(reason) for reason in r.reasons)
                 + (" " + gettext("A review is suggested.") if r.review_suggested else ""),
                 r.side,
                 float(r.rung),
