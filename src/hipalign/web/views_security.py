@@ -181,7 +181,9 @@ def admin_role(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.error(request, exc.problems[0])
     else:
         if changed:
-            messages.info(request, "Role changed; that account's other sessions were ended.")
+            messages.info(
+                request, gettext("Role changed; that account's other sessions were ended.")
+            )
         if changed and role_of(user) is not Role.ADMIN:  # an admin who stepped down leaves the area
             return redirect("home")
     return redirect("admin_people")
@@ -196,7 +198,9 @@ def admin_mfa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
     except InputError as exc:
         messages.error(request, exc.problems[0])
     else:
-        messages.info(request, "Two-step sign-in reset; it is set up again at the next sign-in.")
+        messages.info(
+            request, gettext("Two-step sign-in reset; it is set up again at the next sign-in.")
+        )
     return redirect("admin_people")
 
 

@@ -109,6 +109,19 @@ MODEL_LABELS = {
 }
 
 
+ROLE_WORDS = {
+    "person": translation.pgettext_lazy("role", "person"),
+    "clinician": translation.pgettext_lazy("role", "clinician"),
+    "admin": translation.pgettext_lazy("role", "admin"),
+}
+
+
+@register.filter
+def role_words(role: object) -> str:
+    """A role in the page's language (the option's value stays the role's id)."""
+    return str(ROLE_WORDS.get(str(role), role))
+
+
 @register.filter
 def model_label(key: object) -> str:
     return MODEL_LABELS.get(str(key), words(key))
