@@ -45,7 +45,7 @@ def test_a_spanish_admins_role_change_reads_in_spanish_and_changes_the_role(
     )
 
     assert "Función cambiada; se cerraron las otras sesiones de esa cuenta." in text_of(done)
-    assert role_of(User.objects.get(pk=owner.pk)).value == "clinician"
+    assert role_of(User.objects.get(pk=owner.pk)) == "clinician"
 
 
 def test_a_spanish_admin_reads_the_audit_log_in_spanish(admin: User) -> None:
