@@ -106,3 +106,16 @@ def test_times_on_pages_are_shown_on_the_readers_own_clock_with_its_zone(
     assert Template("{% load hipalign %}{{ at|moment }}").render(Context({"at": INSTANT})) == (
         "Mon 2 Mar 2026, 12:00 UTC"
     )
+
+
+def test_the_time_zone_field_is_labelled_in_the_persons_language(
+    owner: User, owner_client: Client
+) -> None:
+    from hipalign.services.kernel.languages import language_set
+
+    language_set(owner, language="es")
+
+    page = owner_client.get("/account").content.decode()
+
+    assert '<label for="id_time_zone">Zona horaria</label>' in page
+    assert '<label for="id_time_zone">Time zone</label>' not in page

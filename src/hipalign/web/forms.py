@@ -472,7 +472,7 @@ class TimeZoneForm(forms.Form):
     """The person's time zone; the names are checked by services.time_zones (zoneinfo)."""
 
     time_zone = forms.CharField(
-        label=time_zones.LABEL,
+        label=gettext_lazy("Time zone"),  # time_zones.LABEL, in the page's language
         required=False,
         help_text=gettext_lazy("Your days, reminders and logs follow this zone."),
         widget=forms.Select(

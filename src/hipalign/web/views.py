@@ -212,7 +212,7 @@ def _posted_zone(request: AuthedRequest, zone_form: TimeZoneForm, form: Onboardi
     zone: str = zone_form.cleaned_data["time_zone"].strip()
     if zone and zone not in time_zones.time_zone_names():
         problem = _("%(label)s: choose one from the list, such as Europe/Berlin") % {
-            "label": time_zones.LABEL
+            "label": _("Time zone")
         }
         zone_form.add_error("time_zone", problem)
         form.add_error(None, problem)  # refused before anything is stored
