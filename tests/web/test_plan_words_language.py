@@ -261,3 +261,21 @@ def test_every_progression_reason_has_spanish_words(
         ]
 
     assert left == []
+
+
+@pytest.mark.django_db
+def test_learn_lists_the_plans_lessons_and_a_lesson_its_sources_in_spanish(
+    owner: User, owner_client: Client
+) -> None:
+    language_set(owner, language="es")
+    owner_client.post("/onboarding", onboarding_form())
+
+    learn = page_text(owner_client.get("/learn"))
+    lesson = page_text(owner_client.get("/learn/how_the_hip_works"))
+    today = page_text(owner_client.get("/today"))
+
+    assert "La articulación, los músculos que trabaja su plan y cómo se relacionan." in learn
+    assert "The joint, the muscles your plan works on" not in learn
+    assert "Hart (artículo web)" in lesson and "(web article)" not in lesson
+    main = today.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "{#" not in main and "coach_player.js" not in main  # no code comment shown

@@ -50,6 +50,7 @@ from hipalign.services.posture import uploads as posture_uploads
 from hipalign.services.program import (
     checkins,
     doses,
+    plan_words,
     planning,
     plans,
     recording,
@@ -616,7 +617,10 @@ def learn(request: AuthedRequest) -> HttpResponse:
     lessons = education.lesson_list(language=languages.language_active())
     # The plan stored its picks' titles in English; each is shown by its lesson's own title.
     titles = {lesson.id: lesson.title for lesson in lessons}
-    picked = [{"id": m.id, "title": titles.get(m.id, m.title), "reason": m.reason} for m in mine]
+    picked = [
+        {"id": m.id, "title": titles.get(m.id, m.title), "reason": plan_words.text_words(m.reason)}
+        for m in mine
+    ]
     return render(request, "hipalign/learn.html", {"lessons": lessons, "mine": picked})
 
 

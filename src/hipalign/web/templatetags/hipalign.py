@@ -117,6 +117,22 @@ ROLE_WORDS = {
 
 
 @register.filter
+def lesson_ref(source: object) -> str:
+    """A lesson's source as its page shows it (education.catalog LessonSource.ref), with our own
+    words of the reference in the reader's language."""
+    from hipalign.core.references import bibliography, cite
+
+    ref_id, detail = str(getattr(source, "cite", "")), str(getattr(source, "detail", "") or "")
+    known = bibliography().get(ref_id)
+    if known is None:
+        return str(getattr(source, "ref", ""))
+    text = plan_words.cite_words([ref_id], cite(ref_id))
+    if known.url:
+        text = text.removesuffix(known.url).rstrip()
+    return f"{text} ({detail})" if detail else text
+
+
+@register.filter
 def role_words(role: object) -> str:
     """A role in the page's language (the option's value stays the role's id)."""
     return str(ROLE_WORDS.get(str(role), role))
