@@ -68,6 +68,10 @@ def test_the_exercise_page_is_in_the_persons_language_with_the_same_dose(
     for english_step in en.steps:
         assert english_step not in page
     assert es.mistakes[-1] in page
+    # What each source backs, in Spanish too (the references' own titles stay as published).
+    for en_source, es_source in zip(en.sources, es.sources, strict=True):
+        assert es_source.cite == en_source.cite
+        assert es_source.supports in page and en_source.supports not in page
     assert owner_client.get("/exercises/no_such_exercise").status_code == 404
 
 

@@ -34,7 +34,7 @@ def test_spanish_questions_keep_ids_levels_and_sources() -> None:
 def test_a_translated_library_keeps_every_code_dose_and_source() -> None:
     english, spanish = default_library(), default_library("es")
     assert list(spanish) == list(english)
-    words = {"name", "summary", "steps", "mistakes", "correction", "dose", "ladder"}
+    words = {"name", "summary", "steps", "mistakes", "correction", "dose", "ladder", "sources"}
     for ex_id, ex in english.items():
         es = spanish[ex_id]
         assert es.model_dump(exclude=words) == ex.model_dump(exclude=words)
@@ -43,6 +43,10 @@ def test_a_translated_library_keeps_every_code_dose_and_source() -> None:
             r.model_dump(exclude={"note"}) for r in ex.ladder
         ]
         assert len(es.steps) == len(ex.steps) and len(es.mistakes) == len(ex.mistakes)
+        # A source keeps its reference; only what it backs is worded.
+        assert [(r.cite, bool(r.detail)) for r in es.sources] == [
+            (r.cite, bool(r.detail)) for r in ex.sources
+        ]
 
 
 def test_the_exercise_library_is_complete_in_spanish() -> None:

@@ -54,6 +54,9 @@ EXERCISES = ContentSet(
             "correction",
             "dose.seed",
             "ladder.*.note",
+            # What each source backs and where in it (the exercise page's "Supports:").
+            "sources.*.supports",
+            "sources.*.detail",
         ),
     ),
     "hipalign.core.library",
