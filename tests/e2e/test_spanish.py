@@ -9,7 +9,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import NewContext
-from tests.e2e.helpers import Site, new_person_with_plan, onboard, shot, unique_username
+from tests.e2e.helpers import (
+    Player,
+    Site,
+    new_person_with_plan,
+    onboard,
+    shot,
+    unique_username,
+)
 from tests.services.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -222,5 +229,42 @@ def test_a_spanish_browser_onboards_and_reads_its_plan_without_english(
     expect(page.locator(".card.pattern h3").first).to_contain_text("Indicios de")
     shot(page, "spanish", "plan-phone")
     seen.extend(f"plan: {s}" for s in english_sentences(readable_text(page)))
+
+    assert seen == [], "\n".join(seen)
+
+
+def player_text(page: Page) -> str:
+    """What the player shows: its visible text, the figure's drawing and the script data left
+    out."""
+    return str(
+        page.locator("#player").evaluate(
+            """p => { const c = p.cloneNode(true);
+                 c.querySelectorAll('script, svg, [hidden], .coach').forEach(e => e.remove());
+                 return c.innerText || c.textContent; }"""
+        )
+    )
+
+
+def test_a_spanish_person_runs_the_player_in_spanish_to_the_log_form(
+    new_context: NewContext, site: Site
+) -> None:
+    page = new_context("phone").new_page()  # an English browser: the choice must win
+    new_person_with_plan(page, "es")
+    choose_spanish(page)
+    player = Player(page)
+
+    player.open(warm_up=True)
+    seen = [f"warm-up: {s}" for s in english_sentences(player_text(page))]
+    player.start.click()
+    expect(player.pause).to_have_text("Pausa")
+    player.pause.click()
+    expect(player.pause).to_have_text("Continuar")
+    expect(player.root).to_have_attribute("data-state", "paused")
+    expect(player.cue).to_contain_text("Calentamiento")
+    player.skip_until_kind("get_ready")
+    seen += [f"get ready: {s}" for s in english_sentences(player_text(page))]
+    player.skip_to_log_form()
+    seen += [f"log form: {s}" for s in english_sentences(player_text(page))]
+    shot(page, "spanish", "player-log-form-phone")
 
     assert seen == [], "\n".join(seen)
