@@ -1,7 +1,8 @@
-"""A person who reads Spanish (issue 20): a Spanish browser gets Spanish sign-in pages, and a
-person who picks Español on Account reads the top bar, Today, the session player, the plan,
-Progress, Messages, Care team and the timeline in Spanish, with <html lang="es"> on each. The player's script-made texts are not part of this
-walk yet: see the README's language table."""
+"""A person who reads Spanish (issue 20): a Spanish browser gets Spanish sign-in pages, signs up,
+onboards and reads the plan with no English sentence outside the references' published titles;
+a person who picks Español on Account reads the top bar, Today, the session player (warm-up to
+the log form), the plan, Progress, Messages, Care team and the timeline in Spanish, with
+<html lang="es"> on each."""
 
 import re
 
