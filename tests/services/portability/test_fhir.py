@@ -325,3 +325,28 @@ def test_a_person_without_an_episode_of_care_exports_none(other: User) -> None:
     """No plan yet, so no episode: the bundle holds the Patient only (it raised before)."""
     kinds = [e["resource"]["resourceType"] for e in _bundle(other)["entry"]]
     assert kinds == ["Patient"]
+
+
+def test_the_patient_carries_the_persons_chosen_language(owner: User, other: User) -> None:
+    from hipalign.services.kernel.languages import language_set
+
+    language_set(owner, language="es")
+
+    [mine] = [
+        e["resource"] for e in _bundle(owner)["entry"] if e["resource"]["resourceType"] == "Patient"
+    ]
+    [theirs] = [
+        e["resource"] for e in _bundle(other)["entry"] if e["resource"]["resourceType"] == "Patient"
+    ]
+
+    assert mine["communication"] == [
+        {
+            "language": {
+                "coding": [{"system": "urn:ietf:bcp:47", "code": "es"}],
+                "text": "Español",
+            },
+            "preferred": True,
+        }
+    ]
+    assert "communication" not in theirs  # never chose one: nothing is claimed
+    Bundle.model_validate(_bundle(owner))

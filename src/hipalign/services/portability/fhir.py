@@ -59,6 +59,7 @@ from hipalign.core.library import default_library
 from hipalign.core.progression import ACCEPTABLE_MAX
 from hipalign.services.followup.adherence import weeks_of
 from hipalign.services.kernel.access import profile_of
+from hipalign.services.kernel.languages import language_chosen, language_names
 from hipalign.services.portability.exports import dose_text, export_audit
 from hipalign.services.program import doses, plans
 from hipalign.services.program.logs import log_detail
@@ -460,10 +461,24 @@ def _resources(user: User) -> Iterator[Resource]:
     """Every resource of the bundle, in bundle order, built from rows of `user` only."""
     pid = str(profile_of(user).public_id)
     subject = f"urn:uuid:{pid}"
+    language = language_chosen(user)
     yield Patient(
         id=pid,
         active=True,
         identifier=[{"system": f"{SYSTEM}:username", "value": user.get_username()}],
+        # The person's chosen language (issue 20), as a BCP 47 tag: FHIR's way to say which
+        # language to speak to them in; none when they never chose one.
+        communication=[
+            {
+                "language": {
+                    "coding": [{"system": "urn:ietf:bcp:47", "code": language}],
+                    "text": dict(language_names()).get(language, language),
+                },
+                "preferred": True,
+            }
+        ]
+        if language
+        else None,
     )
     yield from _care_plan(user, subject)
     yield from _pain_observations(user, subject)
