@@ -269,3 +269,35 @@ def test_a_spanish_person_runs_the_player_in_spanish_to_the_log_form(
     shot(page, "spanish", "player-log-form-phone")
 
     assert seen == [], "\n".join(seen)
+
+
+def test_the_spanish_pages_have_no_serious_accessibility_violations(
+    new_context: NewContext, site: Site
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = new_context("phone", locale="es-ES").new_page()
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+
+    def check(state: str) -> None:
+        assert lang_of(page) == "es", state  # axe's html-lang rules see the page's language
+        violations = axe.run(page).response["violations"]
+        serious = [
+            f"{v['id']}: {v['help']}" for v in violations if v["impact"] in {"serious", "critical"}
+        ]
+        if serious:
+            found[state] = serious
+
+    page.goto("/signup")
+    check("signup")
+    page.get_by_label("Nombre de usuario").fill(unique_username("esa11y"))
+    page.get_by_label(re.compile(r"^Contraseña")).fill(PASSWORD)
+    page.get_by_role("button", name="Registrarse").click()
+    onboard(page, on_step=lambda step: check(f"onboarding-{step}"), labels=SPANISH_LABELS)
+    check("plan")
+    for path in ("/today", "/progress", "/account", "/learn", "/report", "/account/tokens"):
+        page.goto(path)
+        check(path)
+
+    assert found == {}, found
