@@ -1,20 +1,21 @@
 """A stored plan's own sentences in the reader's language (issue 20).
 
-The planner (core/planning, core/assessment) is pure and writes its sentences in English into the
-plan document, which is stored as made: the document is the contract (DESIGN.md) and the record of
-what the person was given. The plan page and the progress report word them again here, at render
-time, with the pages' catalog:
+The planner (core/planning, core/assessment, core/progression) is pure and writes its sentences
+in English into the plan document and the decisions, which are stored as made: the document is
+the contract (DESIGN.md) and the record of what the person was given. Every place that shows
+them (the plan page, Today, the progress report, Learn, the timeline, the PDF handout and the
+calendar) words them again here, at render time, with the pages' catalog:
 
 - a pattern from its fields (id, side, confidence), never from its English text;
 - a reason of the kinds "pattern" and "general" from its pattern and intent;
+- a left-out reason part by part ("<exercise> <why>", the whys those of core/planning);
 - every other sentence by its English: fixed sentences by equality, and sentences with numbers,
-  sides, doses or findings by the catalog's own English (each msgid below is also the pattern it
-  matches; `%(name)s` is the part that varies, its kind told by the name).
+  sides, doses, findings, exercises or equipment by the catalog's own English (each msgid below
+  is also the pattern it matches; `%(name)s` is the part that varies, its kind told by the name).
 
-A sentence this module does not know stays English (the substitutes' reasons, the evidence details
-and left-out reasons, for now: README, languages); tests/web/test_plan_words_language.py walks the
-410 plans of the golden intakes and fails on any sentence of the kinds covered here that is left
-English.
+A sentence this module does not know stays English; tests/web/test_plan_words_language.py walks
+the 410 plans of the golden intakes and the core's decisions and fails on any sentence left
+English, and on an exclusion reason of the core this module does not know.
 """
 
 import re
