@@ -294,3 +294,19 @@ def test_a_spanish_persons_check_in_before_any_plan_reads_in_spanish_and_stores_
     assert "primero responda al cuestionario inicial" in page
     assert "check-in is not valid" not in page
     assert CheckInRecord.objects.count() == 0
+
+
+def test_a_spanish_persons_wrong_care_code_reads_in_spanish_and_links_nobody(
+    owner: User, owner_client: Client
+) -> None:
+    from hipalign.adapters.db.models import CareLink
+
+    language_set(owner, language="es")
+
+    answer = owner_client.post("/care", {"action": "redeem", "code": "ABCDE-12345"})
+
+    page = html.unescape(answer.content.decode())
+    assert answer.status_code == 422
+    assert "no es válido o ha caducado; pida uno nuevo" in page
+    assert "not valid or expired" not in page
+    assert not CareLink.objects.filter(patient=owner).exists()

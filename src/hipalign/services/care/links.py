@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import CareLink
 from hipalign.core.access import Action, Role
@@ -65,7 +66,12 @@ def link_code_redeem(actor: Actor, code: str, now: datetime) -> CareLink:
     clean = "".join(c for c in code.upper() if c.isalnum())
     if len(clean) != CODE_LENGTH:
         raise InputError(
-            "code", [f"code: give the {CODE_LENGTH} letters and digits you were given"]
+            "code",
+            [
+                "code: "
+                + gettext("give the %(count)s letters and digits you were given")
+                % {"count": CODE_LENGTH}
+            ],
         )
     wanted = Role.CLINICIAN if role is Role.PERSON else Role.PERSON
     with transaction.atomic():
@@ -75,13 +81,15 @@ def link_code_redeem(actor: Actor, code: str, now: datetime) -> CareLink:
             .first()
         )
         if link is None or link.expires_at <= now:
-            raise InputError("code", ["code: not valid or expired; ask for a new one"])
+            raise InputError(
+                "code", ["code: " + gettext("not valid or expired; ask for a new one")]
+            )
         if role is Role.PERSON:
             link.patient = user
         else:
             link.clinician = user
         if link.patient_id == link.clinician_id:
-            raise InputError("code", ["code: this is your own code"])
+            raise InputError("code", ["code: " + gettext("this is your own code")])
         existing = CareLink.objects.filter(
             clinician_id=link.clinician_id, patient_id=link.patient_id, status="active"
         ).first()
@@ -97,7 +105,7 @@ def link_code_redeem(actor: Actor, code: str, now: datetime) -> CareLink:
         try:
             link.save()
         except IntegrityError:  # a concurrent redeem for the same pair won
-            raise InputError("code", ["code: you are already linked"]) from None
+            raise InputError("code", ["code: " + gettext("you are already linked")]) from None
         profile_of(link.patient)  # type: ignore[arg-type]
         audit_record(int(user.pk), "link.accept", str(link.id), subject_id=link.patient_id)
     return link

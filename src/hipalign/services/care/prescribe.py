@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hipalign.adapters.db.models import CurrentDose, PlanRecord
 from hipalign.core.access import Action
@@ -47,7 +48,9 @@ class Editor:
 def _current(patient: User) -> tuple[PlanRecord, PlanDocument, Intake]:
     plan = plan_current(patient)
     if plan is None:
-        raise InputError("plan", ["plan: this person has no plan yet; they start with onboarding"])
+        raise InputError(
+            "plan", ["plan: " + gettext("this person has no plan yet; they start with onboarding")]
+        )
     return plan, plan_document(plan), read_intake(plan.intake.document)
 
 
@@ -61,7 +64,11 @@ def plan_editor(actor: Actor, public_id: str) -> Editor:
         raise InputError(
             "plan",
             [
-                "plan: withheld by the safety screen; record an assessment that clears the flags first"
+                "plan: "
+                + gettext(
+                    "withheld by the safety screen; record an assessment that clears the flags "
+                    "first"
+                )
             ],
         )
     c = constraints_for(intake)
@@ -90,7 +97,7 @@ def plan_prescribe(
     grant = authorize(actor=actor, action=Action.PATIENT_PLAN_PRESCRIBE, subject=public_id)
     clinician, patient = grant.user, grant.subject
     if expected_version is None:
-        raise InputError("version", ["version: say which plan version you edited"])
+        raise InputError("version", ["version: " + gettext("say which plan version you edited")])
     plan, doc, intake = _current(patient)
     done = prescribe(doc, intake, raw, default_library())
     note = str(raw.get("note", "")) if isinstance(raw, dict) else ""
