@@ -5,9 +5,12 @@ adds to every result, known by their English. A reason made with numbers or body
 left out, a line its mirror image contradicts, a refused frame's reason) stays English for now,
 as does any sentence this module does not know."""
 
-from django.utils import formats
+import re
+from collections.abc import Callable
+
+from django.utils import formats, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from hipalign.core.posture import geometry, views
 from hipalign.services.posture.uploads import NO_CHANGE_DEG, PostureView
@@ -88,7 +91,105 @@ def sentence(text: str) -> str:
         return gettext(
             "the picture is too small: it needs at least %(pixels)s pixels on its short side"
         ) % {"pixels": geometry.MIN_IMAGE_SIDE_PX}
+    if (translation.get_language() or "en").split("-")[0] == "en":
+        return text  # the core's own English, as it wrote it
+    for pattern, word in _COMPOSED:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            worded = word(m)
+            if worded is not None:
+                return worded
     return text
+
+
+# The body parts a picture must show (core.posture.geometry.KEY_LANDMARKS), with their article.
+PARTS: dict[str, Promise] = {
+    "left shoulder": gettext_lazy("the left shoulder"),
+    "right shoulder": gettext_lazy("the right shoulder"),
+    "left hip": gettext_lazy("the left hip"),
+    "right hip": gettext_lazy("the right hip"),
+    "left knee": gettext_lazy("the left knee"),
+    "right knee": gettext_lazy("the right knee"),
+    "left ankle": gettext_lazy("the left ankle"),
+    "right ankle": gettext_lazy("the right ankle"),
+}
+_VIEWS: dict[str, Promise] = {
+    views.VIEW_WORDS[views.PHOTO]: gettext_lazy("the picture as it is"),
+    views.VIEW_WORDS[views.MIRRORED]: gettext_lazy("its mirror image"),
+}
+_NUM = r"(\d+)"
+
+
+def _parts(m: re.Match[str]) -> str | None:
+    names = re.split(r", | and ", m[1])
+    if any(n not in PARTS for n in names):
+        return None
+    words = [str(PARTS[n]) for n in names]
+    joined = (
+        words[0]
+        if len(words) == 1
+        else gettext("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+    )
+    return ngettext(
+        "%(parts)s is not visible: the whole body must be in the picture",
+        "%(parts)s are not visible: the whole body must be in the picture",
+        len(words),
+    ) % {"parts": joined}
+
+
+def _too_few(m: re.Match[str]) -> str:
+    return gettext(
+        "only %(measured)s of %(total)s frames could be measured; at least %(share)s %% are needed"
+    ) % {"measured": m[1], "total": m[2], "share": m[3]}
+
+
+def _left_out(m: re.Match[str]) -> str:
+    count = int(m[1])
+    return ngettext(
+        "%(count)s frame of %(total)s could not be measured and was left out (most often: "
+        "%(reason)s)",
+        "%(count)s frames of %(total)s could not be measured and were left out (most often: "
+        "%(reason)s)",
+        count,
+    ) % {"count": count, "total": m[2], "reason": sentence(m[3])}
+
+
+def _view_failed(m: re.Match[str]) -> str | None:
+    view = _VIEWS.get(m[1][:1].lower() + m[1][1:])
+    if view is None:
+        return None
+    words = str(view)
+    return gettext(
+        "%(view)s could not be measured (%(reason)s), so the measurement could not be checked "
+        "against it"
+    ) % {"view": words[:1].upper() + words[1:], "reason": sentence(m[2])}
+
+
+# The core's sentences made with numbers, body parts or another reason (geometry.py, views.py),
+# each with how it is worded again.
+_COMPOSED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
+    (re.compile(r"the (.+) (?:is|are) not visible: the whole body must be in the picture"), _parts),
+    (
+        re.compile(
+            rf"only {_NUM} of {_NUM} frames could be measured; at least {_NUM} % are needed"
+        ),
+        _too_few,
+    ),
+    (
+        re.compile(
+            rf"{_NUM} frames? of {_NUM} could not be measured and (?:was|were) left out "
+            r"\(most often: (.+)\)"
+        ),
+        _left_out,
+    ),
+    (
+        re.compile(
+            r"(.+?) could not be measured \((.+)\), so the measurement could not be checked "
+            r"against it"
+        ),
+        _view_failed,
+    ),
+)
 
 
 def change_words(view: PostureView) -> str:
