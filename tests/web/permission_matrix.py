@@ -76,8 +76,6 @@ EXEMPT: dict[str, str] = {
     "is the credential, used once (tests/web/test_reach_email.py)",
     "/unsubscribe/": "an email's one-click unsubscribe link: the signed token in the path is the "
     "credential and can only turn one email list off (tests/web/test_reach_pages.py)",
-    "/admin/": "the Django admin site: library exercises only, no person model registered "
-    "(checked by test_the_django_admin_site_exposes_no_person_data); staff-only by Django",
 }
 # Static files are served by the static handler (not the URL resolver) and are public.
 

@@ -54,9 +54,6 @@ def prepare(data_dir: Path) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)  # the rate-limit counters (web/ratecache.py)
-    from hipalign.services.library.sync import library_seed
-
-    library_seed()
     make_private(data_dir)  # the database, WAL and shared-memory files exist now
 
 

@@ -87,11 +87,11 @@ class Rule:
 
 RULES = [
     Rule("signup", _("new accounts from this address"), _post("/signup", "/setup"), _ip),
-    Rule("login_ip", _("log-in attempts from this address"), _post("/login", "/admin/login/"), _ip),
+    Rule("login_ip", _("log-in attempts from this address"), _post("/login"), _ip),
     Rule(
         "login_account",
         _("log-in attempts for this account"),
-        _post("/login", "/admin/login/"),
+        _post("/login"),
         _login_name,
     ),
     Rule("care_code", _("care codes entered"), _redeem, _account),

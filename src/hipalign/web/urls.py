@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import path
 
 from hipalign.web import (
@@ -157,7 +156,6 @@ urlpatterns = [
         views_clinic.patient_timeline,
         name="clinic_timeline",
     ),
-    path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("api/", api.urls),
 ]

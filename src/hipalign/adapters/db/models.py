@@ -11,30 +11,6 @@ from hipalign.adapters.db.sealed import SealedTextField
 USER = settings.AUTH_USER_MODEL
 
 
-class LibraryExercise(models.Model):
-    """The exercise library in the database. Core entries are seeded from the core's TOML files
-    by id at every start (the files stay the source of truth); local entries are added in admin."""
-
-    ORIGINS = [("core", "core library"), ("local", "added locally")]
-
-    id = models.SlugField(primary_key=True, max_length=64)
-    name = models.CharField(max_length=120)
-    origin = models.CharField(max_length=8, choices=ORIGINS, default="local")
-    position = models.CharField(max_length=32)
-    intent = models.CharField(max_length=32)
-    equipment = models.JSONField(default=list, blank=True)
-    targets = models.JSONField(default=list, blank=True)
-    contraindications = models.JSONField(default=list, blank=True)
-    data = models.JSONField(help_text="The whole entry, as the core validates it")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.id})"
-
-
 class IntakeRecord(models.Model):
     """One version of a person's intake answers; a re-plan adds a version, none is overwritten."""
 

@@ -1,1 +1,1 @@
-"""The exercise library as installed: demonstrations, education lessons and the library sync."""
+"""The exercise library as installed: demonstrations and education lessons."""
