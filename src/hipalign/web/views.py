@@ -413,8 +413,6 @@ def _plan_context(view: PlanView) -> dict[str, Any]:
             "doc": view.doc,
             "items_now": view.items,
             "figures": _card_figures(view.items),
-            # The names of left-out exercises, in the reader's words like the cards.
-            "library": {ex.id: ex for ex in planning.library_list(language=view.language)},
             "is_current": view.is_current,
         }
         return render_to_string("hipalign/_plan_body.html", context)

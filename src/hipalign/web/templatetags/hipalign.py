@@ -96,7 +96,7 @@ def references(ref_ids: object) -> list[object]:
 
 
 @register.filter
-def left_out_text(left: object, library: object) -> str:
+def left_out_text(left: object) -> str:
     """ "Name: reason" for an exercise the plan left out (plan_words.left_out_line)."""
     return plan_words.left_out_line(left)
 
