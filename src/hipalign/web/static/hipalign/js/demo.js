@@ -11,16 +11,7 @@
  */
 (function () {
   'use strict';
-  // The page's words for this script (web/js_catalog.py, from the pages' catalog): the English
-  // here where the page gives none.
-  const WORDS = (() => {
-    try {
-      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
-    } catch (e) {
-      return {};
-    }
-  })();
-  const gettext = (s) => WORDS[s] || s;
+  const { gettext } = window.hipalignWords; // words.js: the page's words
 
 
   const reduced = Boolean(

@@ -35,17 +35,7 @@
   const SEND_TIMEOUT_MS = 20000; // a hung connection (captive portal) must not block the queue
   const SESSION_KEEP_DAYS = 14; // old session ids are useless after that; do not hoard them
 
-  // The page's words for this script (web/js_catalog.py, from the pages' catalog): the English
-  // here where the page gives none.
-  const WORDS = (() => {
-    try {
-      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
-    } catch (e) {
-      return {};
-    }
-  })();
-  const gettext = (s) => WORDS[s] || s;
-  const interpolate = (fmt, values) => fmt.replace(/%\((\w+)\)s/g, (_m, k) => String(values[k]));
+  const { gettext, interpolate } = window.hipalignWords; // words.js: the page's words
 
   const KIND_LABELS = {
     warm_up: gettext('Warm-up'),

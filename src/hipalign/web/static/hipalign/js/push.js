@@ -5,15 +5,7 @@
   'use strict';
   const panel = document.getElementById('push-panel');
   if (!panel) return;
-  // The page's words in its language (web/js_catalog.py); the English here is the fallback.
-  const WORDS = (() => {
-    try {
-      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
-    } catch (e) {
-      return {};
-    }
-  })();
-  const gettext = (s) => WORDS[s] || s;
+  const { gettext } = window.hipalignWords; // words.js: the page's words
   const button = panel.querySelector('[data-testid="push-toggle"]');
   const status = panel.querySelector('[data-testid="push-status"]');
   const key = panel.dataset.vapidKey;

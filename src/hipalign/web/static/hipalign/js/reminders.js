@@ -3,16 +3,7 @@
 // sent anywhere; quiet hours are already applied by the server, which then shows no reminder.
 (function () {
   'use strict';
-  // The page's words for this script (web/js_catalog.py, from the pages' catalog): the English
-  // here where the page gives none.
-  const WORDS = (() => {
-    try {
-      return JSON.parse(document.getElementById('hipalign-words').textContent) || {};
-    } catch (e) {
-      return {};
-    }
-  })();
-  const gettext = (s) => WORDS[s] || s;
+  const { gettext } = window.hipalignWords; // words.js: the page's words
 
   const KEY = 'hipalign.notify.v1';
   const box = document.querySelector('[data-testid="reminder"]');

@@ -9,11 +9,12 @@
 'use strict';
 
 // Bump on every change of this file or of the list below; activate deletes the older caches.
-const VERSION = 'v4';
+const VERSION = 'v5';
 const CACHE_PREFIX = 'hipalign-';
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
 const PAGE = '/today';
 const ASSETS = [
+  '/static/hipalign/js/words.js',
   '/static/hipalign/js/player.js',
   '/static/hipalign/css/app.css',
   '/static/hipalign/css/player.css',

@@ -4,14 +4,7 @@
   'use strict';
   const form = document.getElementById('onboarding');
   if (!form) return;
-  // The page's words (web/js_catalog.py): the English here where the page gives none.
-  let words = {};
-  try {
-    words = JSON.parse(document.getElementById('hipalign-words').textContent) || {};
-  } catch (e) {
-    words = {};
-  }
-  const gettext = (t) => words[t] || t;
+  const { gettext } = window.hipalignWords; // words.js: the page's words
   document.documentElement.classList.add('js');
   const steps = Array.from(form.querySelectorAll('fieldset.step'));
   const marks = Array.from(form.querySelectorAll('.wizard-steps li'));
