@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_l
 
 from hipalign.core.posture import geometry, views
 from hipalign.services.posture.uploads import NO_CHANGE_DEG, PostureView
+from hipalign.services.program import plan_words
 
 METRIC_LABELS: dict[str, str | Promise] = {
     "hip_tilt_deg": gettext_lazy("Hip line (°, + = left side higher)"),
@@ -125,16 +126,11 @@ def _parts(m: re.Match[str]) -> str | None:
     if any(n not in PARTS for n in names):
         return None
     words = [str(PARTS[n]) for n in names]
-    joined = (
-        words[0]
-        if len(words) == 1
-        else gettext("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
-    )
     return ngettext(
         "%(parts)s is not visible: the whole body must be in the picture",
         "%(parts)s are not visible: the whole body must be in the picture",
         len(words),
-    ) % {"parts": joined}
+    ) % {"parts": plan_words.joined(words)}
 
 
 def _too_few(m: re.Match[str]) -> str:

@@ -561,33 +561,37 @@ def _ids_by_name() -> dict[str, str]:
     return out
 
 
-def _alternatives_of(english: str) -> str | None:
-    """Exercises that can take over ("side plank or clamshell"), joined by the language's "or"."""
+def joined(names: list[str], *, either: bool = False) -> str:
+    """ "a, b and c" (with `either`, "a, b or c") in the reader's language."""
+    if len(names) == 1:
+        return names[0]
+    values = {"first": ", ".join(names[:-1]), "last": names[-1]}
+    return (gettext("%(first)s or %(last)s") if either else gettext("%(first)s and %(last)s")) % (
+        values
+    )
+
+
+def _named_exercises(parts: list[str], *, either: bool = False) -> str | None:
+    """Exercises named inside a sentence by their English names, in the reader's words (lower
+    case first letter, as inside a sentence); None when one is not an exercise's name."""
     from hipalign.core.library import default_library
 
-    ids = [_ids_by_name().get(part) for part in english.split(" or ")]
+    ids = [_ids_by_name().get(part) for part in parts]
     if not ids or any(i is None for i in ids):
         return None
     library = default_library(_page_language())
     names = [library[str(i)].name[0].lower() + library[str(i)].name[1:] for i in ids]
-    if len(names) == 1:
-        return names[0]
-    return gettext("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    return joined(names, either=either)
+
+
+def _alternatives_of(english: str) -> str | None:
+    """Exercises that can take over ("side plank or clamshell")."""
+    return _named_exercises(english.split(" or "), either=True)
 
 
 def _exercises_of(english: str) -> str | None:
-    """Exercises named inside a sentence ("single knee to chest and seated knee hug"), each in
-    the reader's words, joined by the language's "and"."""
-    from hipalign.core.library import default_library
-
-    ids = [_ids_by_name().get(part) for part in re.split(r", | and ", english)]
-    if not ids or any(i is None for i in ids):
-        return None
-    library = default_library(_page_language())
-    names = [library[str(i)].name[0].lower() + library[str(i)].name[1:] for i in ids]
-    if len(names) == 1:
-        return names[0]
-    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    """Exercises named inside a sentence ("single knee to chest and seated knee hug")."""
+    return _named_exercises(re.split(r", | and ", english))
 
 
 def _equipment_of(english: str) -> str | None:
@@ -596,10 +600,7 @@ def _equipment_of(english: str) -> str | None:
     codes = [by_words.get(part) for part in re.split(r", | and ", english)]
     if any(c is None for c in codes):
         return None
-    names = [str(CODES[str(c)]) for c in codes]
-    if len(names) == 1:
-        return names[0]
-    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    return joined([str(CODES[str(c)]) for c in codes])
 
 
 _GROUPS: dict[str, tuple[str, Callable[[str], str | None]]] = {
