@@ -257,7 +257,7 @@ def plan(intake: IntakeOpt, format: FormatOpt = Format.text) -> None:
     if format is Format.json:
         _print_json(doc.model_dump(mode="json", by_alias=True))
     else:
-        render_plan(doc, {e.id: e for e in planning.library_list()}, _out())
+        render_plan(doc, {e.id: e for e in planning.library_list(language=_language())}, _out())
 
 
 @app.command()
@@ -309,7 +309,7 @@ def progress(
         _print_json([d.model_dump(mode="json") for d in decisions])
         return
     console = _out()
-    library = {e.id: e for e in planning.library_list()}
+    library = {e.id: e for e in planning.library_list(language=_language())}
     for d in decisions:
         side = f", {d.side} side" if d.side else ""
         ex = library.get(d.exercise)

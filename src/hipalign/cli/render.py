@@ -65,8 +65,12 @@ def _render_patterns(doc: PlanDocument, console: Console) -> None:
             )
 
 
-def _render_week(plan: PlanBody, console: Console) -> None:
-    """The week's table (an x for each exercise a day holds), then warm-up and balance."""
+def _render_week(
+    plan: PlanBody, console: Console, library: dict[str, Exercise] | None = None
+) -> None:
+    """The week's table (an x for each exercise a day holds), then warm-up and balance; the
+    exercises by their names in `library` (the run's language) where it has them."""
+    lib = library or {}
     days = list(plan.days)
     week = Table(title=_("The week"), show_lines=False)
     week.add_column(_("Exercise"))
@@ -75,7 +79,7 @@ def _render_week(plan: PlanBody, console: Console) -> None:
     names: dict[str, str] = {}
     for d in days:
         for it in d.items:
-            names.setdefault(it.exercise, it.name)
+            names.setdefault(it.exercise, lib[it.exercise].name if it.exercise in lib else it.name)
     for ex_id, name in names.items():
         week.add_row(
             name, *("x" if any(i.exercise == ex_id for i in d.items) else "" for d in days)
@@ -118,7 +122,7 @@ def _exercise_panel(it: Item, ex: Exercise) -> Panel:
         )
         for w in it.why
     ]
-    return Panel(Group(*body), title=it.name, expand=True)
+    return Panel(Group(*body), title=ex.name, expand=True)
 
 
 def _render_exercises(plan: PlanBody, library: dict[str, Exercise], console: Console) -> None:
@@ -170,7 +174,7 @@ def render_plan(doc: PlanDocument, library: dict[str, Exercise], console: Consol
         return
     console.print(Text("\n" + _("Your %(weeks)s-week plan") % {"weeks": plan.weeks}, style="bold"))
     console.print(plan.summary)
-    _render_week(plan, console)
+    _render_week(plan, console, library)
     _render_exercises(plan, library, console)
     _render_reviews(plan, console)
     _render_lifestyle(plan, library, console)
