@@ -13,10 +13,11 @@ import sys
 import tarfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
+
+from tests import scratch_db
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = str(Path(sys.executable).parent / "hipalign")
@@ -331,14 +332,8 @@ def test_on_postgresql_a_backup_restores_into_an_empty_database_with_equal_count
 ) -> None:
     import psycopg
 
-    db = connection.settings_dict
-    auth = f"{quote(db['USER'])}:{quote(str(db['PASSWORD']))}@{db['HOST']}:{db['PORT']}"
-    names = [f"{db['NAME']}_bsrc", f"{db['NAME']}_bdst"]
-    src, dst = (f"postgresql://{auth}/{n}" for n in names)
-    with connection.cursor() as cur:
-        for n in names:
-            cur.execute(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{n}"')
+    names = [f"{connection.settings_dict['NAME']}_{part}" for part in ("bsrc", "bdst")]
+    src, dst = (scratch_db.create(n) for n in names)
     try:
         _install(tmp_path / "data", url=src)
         made = _run(
@@ -379,9 +374,8 @@ def test_on_postgresql_a_backup_restores_into_an_empty_database_with_equal_count
         assert again.returncode == 2 and "is not empty" in again.stderr
         assert not (tmp_path / "r2").exists()
     finally:
-        with connection.cursor() as cur:
-            for n in names:
-                cur.execute(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)')
+        for n in names:
+            scratch_db.drop(n)
 
 
 def test_a_sqlite_backup_into_postgresql_is_refused_naming_the_way_to_move(

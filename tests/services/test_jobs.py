@@ -20,6 +20,7 @@ from hipalign.adapters.db.models import JobRecord, WorkerBeat
 from hipalign.core.errors import InputError
 from hipalign.services.kernel.jobs import job_enqueue
 from hipalign.services.ops.worker import jobs_reap, jobs_run_pending, worker_run
+from tests import scratch_db
 from tests.services.jobs_mode import jobs_mode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,8 +123,7 @@ def _race(tmp_path: Path, *args: str) -> dict[str, Any]:
     if connection.vendor == "postgresql":  # a fresh database of its own on the same server
         url = os.environ["HIPALIGN_DATABASE_URL"]
         name = f"hipalign_jobs_{uuid.uuid4().hex[:8]}"
-        with connection.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
+        scratch_db.create(name)
         env["HIPALIGN_DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
         drop = name
     try:
@@ -138,8 +138,7 @@ def _race(tmp_path: Path, *args: str) -> dict[str, Any]:
         )
     finally:
         if drop:
-            with connection.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
+            scratch_db.drop(drop)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 

@@ -7,11 +7,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
 from django.db import connection
+
+from tests import scratch_db
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 STARTUP_S = 60
@@ -35,8 +36,7 @@ def test_serve_with_a_database_url_migrates_an_empty_database_and_serves_from_it
 ) -> None:
     db = connection.settings_dict
     name = f"{db['NAME']}_serve"  # a fresh, empty database beside the test database
-    password = str(db["PASSWORD"])
-    url = f"postgresql://{quote(db['USER'])}:{quote(password)}@{db['HOST']}:{db['PORT']}/{name}"
+    url = scratch_db.url_of(name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HIPALIGN_", "DJANGO_"))} | {
         "HIPALIGN_ENV": "local",
         "HIPALIGN_DATABASE_URL": url,
@@ -45,9 +45,7 @@ def test_serve_with_a_database_url_migrates_an_empty_database_and_serves_from_it
     log = tmp_path / "server.log"
     cmd = [sys.executable, "-m", "hipalign.cli.main", "serve", "--port", str(port)]
     cmd += ["--data", str(tmp_path / "data"), "--threads", "2"]
-    with connection.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
+    scratch_db.create(name)
     try:
         with log.open("wb") as out:
             proc = subprocess.Popen(
@@ -67,13 +65,12 @@ def test_serve_with_a_database_url_migrates_an_empty_database_and_serves_from_it
                 "'hipalign_libraryexercise'"
             ).fetchone()
     finally:
-        with connection.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        scratch_db.drop(name)
     printed = log.read_text(errors="replace")
 
     assert status == 200, printed
     assert f"database PostgreSQL {db['HOST']}:{db['PORT']}/{name} as {db['USER']}" in printed
-    assert password not in printed
+    assert str(db["PASSWORD"]) not in printed
     assert not (tmp_path / "data" / "hipalign.sqlite3").exists()
     expected = len(list((ROOT / "src/hipalign/adapters/db/migrations").glob("0*.py")))
     assert migrations is not None and migrations[0] == expected  # every migration, at start

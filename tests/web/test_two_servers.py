@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -28,6 +27,7 @@ import requests
 from django.db import connection
 
 from hipalign.core.vocab import WEEKDAYS
+from tests import scratch_db
 from tests.adapters.media import media_dir
 from tests.core.conftest import intake_doc
 from tests.services.factories import EXERCISE, FULL_DOSE, PASSWORD, RUNG
@@ -134,20 +134,13 @@ class Install:
 
 @pytest.fixture
 def install(tmp_path: Path) -> Iterator[Install]:
-    db = connection.settings_dict
-    name = f"{db['NAME']}_two"  # a fresh database beside the test database
-    user, password = quote(str(db["USER"])), quote(str(db["PASSWORD"]))
-    url = f"postgresql://{user}:{password}@{db['HOST']}:{db['PORT']}/{name}"
-    with connection.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    made = Install(tmp_path, url)
-    try:
-        yield made
-    finally:
-        made.stop()
-        with connection.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = f"{connection.settings_dict['NAME']}_two"  # a fresh database beside the test one
+    with scratch_db.scratch(name) as url:
+        made = Install(tmp_path, url)
+        try:
+            yield made
+        finally:
+            made.stop()
 
 
 def _csrf(s: requests.Session) -> str:
