@@ -586,7 +586,7 @@ def outcomes_list(
             "note": "" if installed(m, (loaded or {}).get(m.id)) else not_installed_reason(m),
             "source": m.source,
         }
-        for m in outcomes.measure_list()
+        for m in outcomes.measure_list(language=_language())
     ]
     if format is Format.json:
         _print_json(rows)

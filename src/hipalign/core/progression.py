@@ -363,6 +363,7 @@ class ReviewResult(BaseModel):
 
     action: ReviewAction
     text: str
+    worse_by: int = 0  # rescreen_now: NPRS points above the baseline (the text's number)
 
 
 def nprs_meaningfully_better(baseline: int, now: int) -> bool:
@@ -376,6 +377,7 @@ def review_check(week: int, baseline_nprs: int, current_nprs: int) -> ReviewResu
     if current_nprs - baseline_nprs >= NPRS_MCID_POINTS:
         return ReviewResult(
             action="rescreen_now",
+            worse_by=current_nprs - baseline_nprs,
             text=(
                 f"Pain is {current_nprs - baseline_nprs} points worse than at the start: answer the "
                 "safety questions again now and contact a professional."

@@ -3,9 +3,13 @@
 it; this module words the same numbers through the catalog, so English reads the core's own
 sentence and Spanish its own. The questionnaires' names stay as published."""
 
+import re
+
 from django.utils.translation import gettext, ngettext
 
 from hipalign.core.outcomes.engine import Change, Measure
+from hipalign.core.outcomes.review import OutcomeReview
+from hipalign.core.progression import ReviewResult
 
 
 def _label(measure: Measure, what: str) -> str:
@@ -58,3 +62,68 @@ def change_words(c: Change, measure: Measure) -> str:
         "after": f"{c.now:g}",
         "verdict": _verdict(measure),
     }
+
+
+# The core's structural signs (core.outcomes.review.structural_signs), by their English.
+_LEG_LENGTH = re.compile(r"a leg-length difference of (?P<mm>\d+(?:\.\d+)?) mm")
+
+
+def sign_words(sign: str) -> str:
+    """One structural sign the review names, in the active language."""
+    found = _LEG_LENGTH.fullmatch(sign)
+    if found:
+        return gettext("a leg-length difference of %(mm)s mm") % {"mm": found["mm"]}
+    fixed = {
+        "groin pain in the FABER test": gettext("groin pain in the FABER test"),
+        "recent hip surgery": gettext("recent hip surgery"),
+    }
+    return fixed.get(sign, sign)
+
+
+def outcome_review_words(review: OutcomeReview, worse: list[tuple[Change, Measure]]) -> str:
+    """What the scores suggest (core.outcomes.review.outcome_review), in the active language;
+    `worse` are the changes worse by the MCID with their measures, in the core's order."""
+    if review.action == "rescreen_now":
+        said = "; ".join(change_words(c, m) for c, m in worse)
+        return gettext(
+            "%(changes)s Answer the safety questions again now and contact a professional."
+        ) % {"changes": said}
+    if review.action == "see_physio_or_doctor":
+        text = gettext(
+            "After 6 weeks none of your scores has changed enough to notice: see a physical "
+            "therapist or doctor to look at the plan and the cause."
+        )
+        if review.signs:
+            signs = ", ".join(sign_words(s) for s in review.signs)
+            text += " " + gettext(
+                "Because of %(signs)s, an orthopaedic specialist can also look at the joint and "
+                "discuss the options with you."
+            ) % {"signs": signs}
+        return text
+    if review.action == "see_physio":
+        return gettext(
+            "After 4 weeks your scores have not started to improve: answer the safety questions "
+            "again and see a physical therapist."
+        )
+    return gettext("Keep going with the plan.")
+
+
+def pain_review_words(review: ReviewResult) -> str:
+    """Today's pain review (core.progression.review_check) in the active language."""
+    if review.action == "rescreen_now":
+        # Always 2 points or more (the NPRS MCID), so one plural form.
+        return gettext(
+            "Pain is %(n)s points worse than at the start: answer the safety questions again now "
+            "and contact a professional."
+        ) % {"n": review.worse_by}
+    if review.action == "see_physio_or_doctor":
+        return gettext(
+            "After 6 weeks there is no meaningful change in pain: see a physical therapist or "
+            "doctor to look at the plan and the cause."
+        )
+    if review.action == "see_physio":
+        return gettext(
+            "After 4 weeks pain has not started to improve: answer the safety questions again "
+            "and see a physical therapist."
+        )
+    return gettext("Keep going with the plan.")

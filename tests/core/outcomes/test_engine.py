@@ -16,6 +16,7 @@ from hipalign.core.outcomes.engine import (
     change,
     default_measures,
     installed,
+    measures_in,
     not_installed_reason,
     parse_measures,
     score,
@@ -725,3 +726,14 @@ def test_psfs_activities_differing_only_by_spaces_are_one_activity() -> None:
     with pytest.raises(InputError) as exc:
         s("psfs", {"stairs": 3, " stairs ": 4, "walking": 5, "car": 6})
     assert exc.value.problems == ["answers: the activity 'stairs' is listed twice"]
+
+
+def test_a_measure_in_spanish_changes_only_its_words() -> None:
+    words = {"name": "", "what": "", "recall": "", "item": []}
+    english, spanish = measures_in("en"), measures_in("es")
+    assert english == default_measures()
+    for mid, m in spanish.items():
+        assert m.model_copy(update=words) == english[mid].model_copy(update=words), mid
+        assert m.what != english[mid].what, mid
+        assert [i.id for i in m.item] == [i.id for i in english[mid].item]
+    assert spanish["nprs"].item[0].text.startswith("Piense en el dolor de cadera")

@@ -98,7 +98,16 @@ WARM_UP = ContentSet(
     required=True,
 )
 
-CONTENT: tuple[ContentSet, ...] = (EXERCISES, SCREENING, LESSONS, DEMOS, WARM_UP)
+# The shipped outcome measures' words (issue 20): the name, what it asks, the recall period and,
+# where the wording ships (NPRS), the items. Codes, scale, scoring and MCIDs stay in English.
+MEASURES = ContentSet(
+    ContentKind("outcome measure", ("name", "what", "recall", "item.*.text", "item.*.label")),
+    "hipalign.core.outcomes",
+    "measures",
+    required=True,
+)
+
+CONTENT: tuple[ContentSet, ...] = (EXERCISES, SCREENING, LESSONS, DEMOS, WARM_UP, MEASURES)
 
 
 def _read(node: Traversable) -> dict[str, Any] | None:

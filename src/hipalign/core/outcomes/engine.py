@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hipalign.core.errors import InputError, describe
+from hipalign.core.i18n.catalog import MEASURES, localized
 
 Scoring = Literal["single", "mean", "sum", "hoos"]
 # How an item is answered: a whole number (0-4, 0-10 ratings) or any number (the 0-100 line).
@@ -130,6 +131,18 @@ def default_measures() -> dict[str, Measure]:
     if problems:
         raise ValueError("the outcome measures are not valid:\n" + "\n".join(problems))
     return measures
+
+
+@cache
+def measures_in(language: str) -> dict[str, Measure]:
+    """The shipped measures with their words (name, what, recall, items) in `language`, English
+    where a word has no translation; scale, scoring and MCID are the English file's."""
+    folder = MEASURES.base()
+    out: dict[str, Measure] = {}
+    for name in MEASURES.names():
+        raw = tomllib.loads((folder / name).read_text("utf-8"))
+        out[raw["id"]] = Measure.model_validate(localized(MEASURES, name, raw, language))
+    return out
 
 
 def installed(measure: Measure, texts: dict[str, str] | None = None) -> bool:

@@ -22,6 +22,7 @@ class OutcomeReview(BaseModel):
     text: str
     specialist: bool  # structural signs: an orthopaedic specialist can discuss options
     source: str
+    signs: tuple[str, ...] = ()  # the structural signs the text names (structural_signs)
 
 
 SOURCE = "CLINICAL.md 6 (review [rule]); PMC6251828; Ostelo 2008"
@@ -66,6 +67,7 @@ def outcome_review(week: int, changes: list[Change], structural: list[str]) -> O
             ),
             specialist=bool(structural),
             source=SOURCE,
+            signs=tuple(structural),
         )
     if week >= 4 and changes and not any(c.better_by > 0 for c in changes):
         return OutcomeReview(

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 
 from hipalign.core.errors import InputError
+from hipalign.core.i18n.languages import SOURCE_LANGUAGE
 from hipalign.core.outcomes.engine import (
     Measure,
     Score,
-    default_measures,
     installed,
+    measures_in,
     parse_measures,
     score,
 )
@@ -28,10 +30,19 @@ def _operator_files() -> dict[str, str]:
     return {f.name: f.read_text("utf-8") for f in sorted(Path(folder).glob("*.toml"))}
 
 
-def measures_installed() -> dict[str, Measure]:
+def _active_language() -> str:
+    if not settings.configured:  # the command line outside Django: it passes its own --lang
+        return SOURCE_LANGUAGE
+    return translation.get_language() or SOURCE_LANGUAGE
+
+
+def measures_installed(*, language: str | None = None) -> dict[str, Measure]:
     """The shipped measures, then the operator's; a broken or clashing file stops with every
-    problem named (it is read each time: a handful of small files, and a new one needs no restart)."""
-    shipped = default_measures()
+    problem named (it is read each time: a handful of small files, and a new one needs no restart).
+
+    The shipped measures' words are in `language` (default: the active one, so a page, a handout
+    or an API answer shows them in its reader's); an operator's own files are shown as written."""
+    shipped = measures_in(language or _active_language())
     files = _operator_files()
     if not files:
         return shipped
@@ -46,8 +57,8 @@ def measures_installed() -> dict[str, Measure]:
     return {**shipped, **extra}
 
 
-def measure_list() -> list[Measure]:
-    return list(measures_installed().values())
+def measure_list(*, language: str | None = None) -> list[Measure]:
+    return list(measures_installed(language=language).values())
 
 
 def measures_fillable() -> list[Measure]:

@@ -10,6 +10,8 @@ from hipalign.core.adherence import sessions_text
 from hipalign.core.attention import Flag
 from hipalign.core.education.models import LifestyleItem
 from hipalign.core.outcomes.engine import Change, Measure
+from hipalign.core.progression import ReviewResult
+from hipalign.services.followup.outcome_records import Outcomes
 from hipalign.services.posture.uploads import PostureView
 from hipalign.services.program import habit_words, plan_words
 from hipalign.web import outcome_words, posture_words
@@ -281,6 +283,23 @@ def change_text(change: object, measure: object) -> str:
     if isinstance(change, Change) and isinstance(measure, Measure):
         return outcome_words.change_words(change, measure)
     return str(getattr(change, "text", change))
+
+
+@register.filter
+def review_text(outcomes: object) -> str:
+    """What the scores suggest (Your scores, Progress, Report) in the page's language."""
+    if not isinstance(outcomes, Outcomes) or outcomes.review is None:
+        return ""
+    worse = [(c, v.measure) for v in outcomes.views for c in v.changes if c.worse]
+    return outcome_words.outcome_review_words(outcomes.review, worse)
+
+
+@register.filter
+def pain_review_text(review: object) -> str:
+    """Today's pain review against the start in the page's language."""
+    if isinstance(review, ReviewResult):
+        return outcome_words.pain_review_words(review)
+    return str(getattr(review, "text", review))
 
 
 @register.filter
