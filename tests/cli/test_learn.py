@@ -121,4 +121,4 @@ def test_an_unknown_lang_is_refused_with_the_choices() -> None:
 def test_i18n_check_prints_the_coverage_of_spanish() -> None:
     code, out, err = run("i18n", "check")
     assert code == 0 and err == ""
-    assert "es (Español, in progress)" in out and "screening question 33/33" in out
+    assert "es (Español, offered)" in out and "screening question 33/33" in out

@@ -17,9 +17,30 @@ def test_every_demonstration_label_is_translated_into_spanish() -> None:
     assert coverage("es").counts["figure word"][0] == len(WORDS["en"])
 
 
-def test_the_check_fails_when_a_demonstration_loses_a_spanish_label(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+# Spanish offered, or a language still in progress: a required text fails the check in both.
+STATES = pytest.mark.parametrize(
+    ("offered", "in_progress", "said"),
+    [(("en", "es"), (), "untranslated: "), (("en",), ("es",), "untranslated (required): ")],
+    ids=["offered", "in progress"],
+)
+
+
+def _state(
+    monkeypatch: pytest.MonkeyPatch, offered: tuple[str, ...], in_progress: tuple[str, ...]
 ) -> None:
+    monkeypatch.setattr(catalog, "OFFERED", offered)
+    monkeypatch.setattr(catalog, "IN_PROGRESS", in_progress)
+
+
+@STATES
+def test_the_check_fails_when_a_demonstration_loses_a_spanish_label(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    offered: tuple[str, ...],
+    in_progress: tuple[str, ...],
+    said: str,
+) -> None:
+    _state(monkeypatch, offered, in_progress)
     source = resources.files("hipalign.core.library") / "demos"
     copy = tmp_path / "demos"
     (copy / "es").mkdir(parents=True)
@@ -40,19 +61,24 @@ def test_the_check_fails_when_a_demonstration_loses_a_spanish_label(
         failures = check_all()
     finally:
         coverage.cache_clear()
-    assert failures == [
-        "untranslated (required): demonstration es/clamshell.toml: frames.top.label"
-    ]
+    assert failures == [f"{said}demonstration es/clamshell.toml: frames.top.label"]
 
 
 _base = catalog.ContentSet.base
 
 
-def test_the_check_fails_when_a_figure_word_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+@STATES
+def test_the_check_fails_when_a_figure_word_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+    offered: tuple[str, ...],
+    in_progress: tuple[str, ...],
+    said: str,
+) -> None:
+    _state(monkeypatch, offered, in_progress)
     monkeypatch.setitem(WORDS, "es", {k: v for k, v in WORDS["es"].items() if k != "moving"})
     coverage.cache_clear()
     try:
         failures = check_all()
     finally:
         coverage.cache_clear()
-    assert failures == ["untranslated (required): figure words es: moving: untranslated"]
+    assert failures == [f"{said}figure words es: moving: untranslated"]
